@@ -1,0 +1,65 @@
+/**
+ * Link/network/transport decoding of captured frames (Ethernet, VLAN, Linux cooked v1/v2, BSD loopback, raw IP,
+ * ARP, IPv4, IPv6, TCP, UDP). Entry point: decodeFrame. The per-protocol decoders are exported for reuse and tests;
+ * they all take (out, data, offset, end) and fill `out`.
+ */
+export type { ArpPacket, DecodedFrame, DecodeError, IpPacket, LinkLayer, TcpOptions, TcpSegment, UdpDatagram } from './types.js';
+export {
+  decodeFrame,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_LOOP,
+  LINKTYPE_NULL,
+  LINKTYPE_RAW,
+  LINKTYPE_RAW_ALT12,
+  LINKTYPE_RAW_ALT14,
+  SUPPORTED_LINK_TYPES,
+} from './frame.js';
+export {
+  decodeEthernet,
+  decodeEtherPayload,
+  etherTypeName,
+  ETHERNET_HEADER_LENGTH,
+  ETHERTYPE_ARP,
+  ETHERTYPE_IPV4,
+  ETHERTYPE_IPV6,
+  ETHERTYPE_QINQ,
+  ETHERTYPE_QINQ_OLD,
+  ETHERTYPE_VLAN,
+} from './ethernet.js';
+export { decodeSll, sllProtocolName, SLL_HEADER_LENGTH, ARPHRD_NETLINK } from './sll.js';
+export { decodeSll2, SLL2_HEADER_LENGTH } from './sll2.js';
+export { decodeNull, nullFamilyEtherType, NULL_HEADER_LENGTH } from './null.js';
+export { decodeRawIp } from './raw.js';
+export { decodeArp, ARP_FIXED_LENGTH } from './arp.js';
+export { decodeIPv4, IPV4_MIN_HEADER_LENGTH } from './ipv4.js';
+export { decodeIPv6, IPV6_HEADER_LENGTH } from './ipv6.js';
+export {
+  decodeIpPayload,
+  ipProtocolName,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_IGMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+} from './ipproto.js';
+export {
+  decodeTcp,
+  decodeTcpOptions,
+  NO_TCP_OPTIONS,
+  TCP_ACK,
+  TCP_CWR,
+  TCP_ECE,
+  TCP_FIN,
+  TCP_MIN_HEADER_LENGTH,
+  TCP_NS,
+  TCP_PSH,
+  TCP_RST,
+  TCP_SYN,
+  TCP_URG,
+} from './tcp.js';
+export { decodeUdp, UDP_HEADER_LENGTH } from './udp.js';
+export { formatIPv4, formatIPv6, formatMac, formatHexColon } from './addr.js';

@@ -1,0 +1,35 @@
+/**
+ * Dispatch on the IPv4 protocol / IPv6 next-header number: TCP and UDP are decoded, anything else is named in
+ * `other` ("icmp", "igmp", "icmpv6", or "ip-proto-N"). Not done: tunnels (IP-in-IP, GRE), ICMP error contents.
+ */
+import { decodeTcp } from './tcp.js';
+import type { DecodedFrame } from './types.js';
+import { decodeUdp } from './udp.js';
+
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_IGMP = 2;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_ICMPV6 = 58;
+
+const NAMES: string[] = [];
+for (let i = 0; i < 256; i++) NAMES.push('ip-proto-' + i);
+NAMES[IPPROTO_ICMP] = 'icmp';
+NAMES[IPPROTO_IGMP] = 'igmp';
+NAMES[IPPROTO_UDP] = 'udp';
+NAMES[IPPROTO_ICMPV6] = 'icmpv6';
+
+/** "icmp", "igmp", "icmpv6", "udp", or "ip-proto-N". */
+export function ipProtocolName(proto: number): string {
+  return NAMES[proto & 0xff]!;
+}
+
+/**
+ * Decodes an IP payload: captured bytes d[off..end); `wireEnd` is where the payload ends on the wire (>= end when the
+ * snaplen cut the frame; it may lie beyond d.length).
+ */
+export function decodeIpPayload(out: DecodedFrame, d: Buffer, off: number, end: number, wireEnd: number, proto: number): void {
+  if (proto === IPPROTO_TCP) decodeTcp(out, d, off, end, wireEnd);
+  else if (proto === IPPROTO_UDP) decodeUdp(out, d, off, end);
+  else out.other = NAMES[proto]!;
+}

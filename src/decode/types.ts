@@ -1,0 +1,120 @@
+/**
+ * Types of decoded frames: what the link, network and transport decoders produce from one CaptureFrame.
+ * Decoding never throws: a layer that cannot be decoded sets `error`, and the layers decoded before it stay.
+ * Payload buffers are sub-slices of the frame's data (no copies): valid only while the frame is being handled.
+ */
+
+export interface LinkLayer {
+  kind: 'ethernet' | 'sll' | 'sll2' | 'null' | 'raw';
+  /** Source/destination MAC as "aa:bb:cc:dd:ee:ff" when the link has them (SLL has only the source). */
+  srcMac?: string;
+  dstMac?: string;
+  /** 802.1Q / QinQ VLAN ids, outermost first. Untagged frames share one frozen empty array: do not mutate. */
+  vlans: number[];
+  /** EtherType (or equivalent) of what the link layer carries. */
+  etherType: number;
+  /** SLL/SLL2 packet type: 0 to us, 1 broadcast, 2 multicast, 3 to someone else, 4 sent by us. */
+  packetType?: number;
+  /** SLL2 interface index. */
+  ifIndex?: number;
+}
+
+export interface ArpPacket {
+  /** 1 request (who-has), 2 reply (is-at); other values kept as is. */
+  opcode: number;
+  senderMac: string;
+  senderIp: string;
+  targetMac: string;
+  targetIp: string;
+}
+
+export interface IpPacket {
+  version: 4 | 6;
+  src: string;
+  dst: string;
+  /** IPv4 protocol / IPv6 next header after extension headers (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6...). */
+  protocol: number;
+  ttl: number;
+  /** IPv4 identification (undefined for IPv6). */
+  id?: number;
+  /** Header length in bytes (IPv6: fixed header plus extension headers). */
+  headerLength: number;
+  /** IPv4 total length / IPv6 40 + payload length. */
+  totalLength: number;
+  /** True when the packet is a fragment (MF set or offset != 0, or an IPv6 fragment header). */
+  fragment: boolean;
+  /** Fragment offset in bytes (the header field times 8). */
+  fragmentOffset: number;
+  moreFragments: boolean;
+  /**
+   * True when fewer bytes were captured than totalLength says (snaplen cut, or a bogus length): the layers above are
+   * decoded from what is there, as tshark does.
+   */
+  truncated?: boolean;
+}
+
+export interface TcpOptions {
+  mss?: number;
+  windowScale?: number;
+  sackPermitted?: boolean;
+  /** SACK blocks as [left, right) raw sequence numbers. */
+  sack?: Array<[number, number]>;
+  tsval?: number;
+  tsecr?: number;
+}
+
+export interface TcpSegment {
+  srcPort: number;
+  dstPort: number;
+  /** Raw 32-bit sequence and acknowledgement numbers (unsigned). */
+  seq: number;
+  ack: number;
+  headerLength: number;
+  /** Flag bits as in the header's low 9 bits: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80, NS/AE 0x100. */
+  flags: number;
+  window: number;
+  /** Decoded options; segments without any share one frozen empty object (NO_TCP_OPTIONS): do not mutate. */
+  options: TcpOptions;
+  /** Segment payload (trimmed to the IP length, so link padding never appears). */
+  payload: Buffer;
+  /** Payload length the IP header declares (may exceed payload.length when the snaplen cut the frame). */
+  payloadLength: number;
+}
+
+export interface UdpDatagram {
+  srcPort: number;
+  dstPort: number;
+  length: number;
+}
+
+/** A decoding problem in one frame. */
+export interface DecodeError {
+  /** Layer that failed: "link", "arp", "ipv4", "ipv6", "tcp", "udp". */
+  layer: string;
+  /** Stable code, e.g. "decode.truncated", "decode.bad-header-length", "decode.unsupported-link". */
+  code: string;
+  message: string;
+}
+
+export interface DecodedFrame {
+  frame: number;
+  /** Seconds since the epoch as a double (microsecond precision is kept). */
+  timestamp: number;
+  capturedLength: number;
+  originalLength: number;
+  interfaceId: number;
+  link?: LinkLayer;
+  arp?: ArpPacket;
+  ip?: IpPacket;
+  tcp?: TcpSegment;
+  udp?: UdpDatagram;
+  /** Name of the highest layer we know but do not decode further ("udp", "icmp", "icmpv6", "ipx", "lldp", "ethertype-0x88cc"...). */
+  other?: string;
+  /**
+   * Set when a layer could not be decoded; layers above stay undefined. Codes: decode.truncated,
+   * decode.bad-header-length, decode.bad-version, decode.bad-total-length, decode.unsupported-link, decode.internal.
+   */
+  error?: DecodeError;
+  /** True when the snaplen cut the frame (capturedLength < originalLength). */
+  truncated: boolean;
+}

@@ -1,0 +1,71 @@
+/**
+ * Decodes one complete MQTT control packet with mqtt-packet, for a given protocol version, and classifies failures
+ * into stable finding codes. One parser per direction, fed exactly one framed packet at a time, so an error never
+ * spills into the next packet. It does not frame, pair or track sessions.
+ */
+import { isUtf8 } from 'node:buffer';
+import mqttPacket from 'mqtt-packet';
+import type { Packet } from 'mqtt-packet';
+
+export interface DecodeResult {
+  packet?: Packet;
+  /** Stable code (mqtt.invalid-qos, mqtt.reserved-flags, mqtt.unknown-type, mqtt.bad-protocol, mqtt.bad-property,
+   * mqtt.bad-utf8, mqtt.malformed) and mqtt-packet's message. */
+  error?: { code: string; message: string };
+}
+
+function classify(message: string): string {
+  if (message.includes('QoS bits')) return 'mqtt.invalid-qos';
+  if (message.includes('Invalid header flag bits') || message.includes('flag bit')) return 'mqtt.reserved-flags';
+  if (message === 'Not supported' || message.includes('Not supported auth')) return 'mqtt.unknown-type';
+  if (message.includes('protocolId') || message.includes('protocol version')) return 'mqtt.bad-protocol';
+  if (message.includes('propert')) return 'mqtt.bad-property';
+  if (message.includes('QoS') || message.includes('qos')) return 'mqtt.invalid-qos';
+  return 'mqtt.malformed';
+}
+
+export class MqttPacketDecoder {
+  private readonly parser = mqttPacket.parser({});
+  private result: Packet | undefined;
+  private failure: Error | undefined;
+
+  constructor() {
+    this.parser.on('packet', (packet: Packet) => {
+      this.result ??= packet;
+    });
+    this.parser.on('error', (error: Error) => {
+      this.failure ??= error;
+    });
+  }
+
+  /** Decodes `bytes`, one whole control packet. `version` is 3, 4 or 5 (CONNECT carries its own). */
+  decode(bytes: Buffer, version: number, headerLength: number): DecodeResult {
+    this.result = undefined;
+    this.failure = undefined;
+    const parser = this.parser as unknown as { settings: { protocolVersion: number }; _resetState(): void; parse(b: Buffer): number };
+    parser._resetState();
+    parser.settings = { protocolVersion: version };
+    try {
+      parser.parse(bytes);
+    } catch (error) {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    }
+    if (this.failure !== undefined) {
+      const message = this.failure.message;
+      return { error: { code: classify(message), message } };
+    }
+    if (this.result === undefined) return { error: { code: 'mqtt.malformed', message: 'packet shorter than its header says' } };
+    const type = bytes[0]! >> 4;
+    if (type === 3 && !topicIsUtf8(bytes, headerLength)) {
+      return { packet: this.result, error: { code: 'mqtt.bad-utf8', message: 'topic name is not valid UTF-8' } };
+    }
+    return { packet: this.result };
+  }
+}
+
+function topicIsUtf8(bytes: Buffer, headerLength: number): boolean {
+  if (bytes.length < headerLength + 2) return true;
+  const length = bytes.readUInt16BE(headerLength);
+  const topic = bytes.subarray(headerLength + 2, headerLength + 2 + length);
+  return isUtf8(topic) && !topic.includes(0);
+}

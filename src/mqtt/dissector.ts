@@ -1,0 +1,447 @@
+/**
+ * The MQTT dissector of one TCP connection: receives each direction's reassembled bytes (data, gap, end), decides
+ * whether the connection carries MQTT (port, a CONNECT, a WebSocket upgrade, TLS on 8883), frames and decodes
+ * every control packet, and turns each into an MqttEvent with pairing, latency and fan-out links, or a finding.
+ * It does not reassemble TCP, and it does not aggregate (timeline/summary.ts does).
+ */
+import type { Packet } from 'mqtt-packet';
+import type { StreamHandler } from '../reassembly/stream.js';
+import type { TcpConnection } from '../reassembly/connections.js';
+import type { FindingEvent, MqttEvent, MqttPacketType, MqttSubscription } from '../timeline/events.js';
+import { makeFinding, type FindingCode } from '../timeline/findings.js';
+import { MqttPacketDecoder } from './decode.js';
+import { looksLikeConnect, looksLikeTls, looksLikeWebSocketUpgrade } from './detect.js';
+import type { FanoutTracer } from './fanout.js';
+import { MqttFramer, type FramedPacket } from './framing.js';
+import { PACKET_TYPES } from './names.js';
+import { describePayload } from './payload.js';
+import { scanProperties } from './properties.js';
+import { MqttSession, type Direction } from './session.js';
+import { summarizeMqtt } from './summary.js';
+import { WebSocketUnframer } from './websocket.js';
+
+export interface MqttDissectorOptions {
+  /** Ports on which every connection is MQTT. */
+  mqttPorts: ReadonlySet<number>;
+  /** Ports on which TLS is reported as encrypted MQTT. */
+  tlsPorts: ReadonlySet<number>;
+  maxPacketBytes: number;
+  showSecrets: boolean;
+}
+
+export interface MqttContext {
+  options: MqttDissectorOptions;
+  fanout: FanoutTracer;
+  emit(event: MqttEvent | FindingEvent): void;
+  /** Called once a connection is known to carry MQTT (or TLS on an MQTT port). */
+  recognised(connection: TcpConnection, how: ConnectionProtocol, session: MqttSession): void;
+}
+
+export type ConnectionProtocol = 'undecided' | 'mqtt' | 'mqtt-ws' | 'mqtt-tls' | 'other';
+
+const RESPONSE_OF: Partial<Record<MqttPacketType, MqttPacketType>> = {
+  CONNECT: 'CONNACK', SUBSCRIBE: 'SUBACK', UNSUBSCRIBE: 'UNSUBACK', PINGREQ: 'PINGRESP',
+  PUBREC: 'PUBREL', PUBREL: 'PUBCOMP',
+};
+
+/** Packet types whose length only MQTT 5 explains (evidence for inferring the version). */
+function impliesVersion5(type: number, remaining: number): boolean {
+  switch (type) {
+    case 2: return remaining > 2;
+    case 4: case 5: case 6: case 7: return remaining > 2;
+    case 11: return remaining > 2;
+    case 14: return remaining > 0;
+    case 15: return true;
+    default: return false;
+  }
+}
+
+export class MqttConnectionDissector {
+  protocol: ConnectionProtocol = 'undecided';
+  readonly session = new MqttSession();
+  private readonly framers: Record<Direction, MqttFramer>;
+  private readonly decoders: Record<Direction, MqttPacketDecoder> = { client: new MqttPacketDecoder(), server: new MqttPacketDecoder() };
+  private websockets: Record<Direction, WebSocketUnframer> | undefined;
+  private tlsReported = false;
+
+  constructor(private readonly connection: TcpConnection, private readonly context: MqttContext) {
+    const { mqttPorts } = context.options;
+    this.framers = { client: this.newFramer('client'), server: this.newFramer('server') };
+    if (mqttPorts.has(connection.server.port) || (!connection.clientFromSyn && mqttPorts.has(connection.client.port))) {
+      this.recognise('mqtt');
+    }
+  }
+
+  handlers(): { toServer: StreamHandler; toClient: StreamHandler } {
+    return { toServer: this.handler('client'), toClient: this.handler('server') };
+  }
+
+  /** End of capture: requests left unanswered become findings. */
+  finish(frame: number, time: number): void {
+    if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws') return;
+    for (const request of this.session.takeUnanswered()) {
+      this.context.emit(makeFinding('mqtt.unanswered', 'mqtt', request.frame, request.time,
+        `${request.type}${request.packetId !== undefined ? ` (id=${request.packetId})` : ''} in frame ${request.frame} was never answered`,
+        { src: this.connection.client.label, dst: this.connection.server.label, stream: this.connection.index,
+          detail: { request: request.type, requestFrame: request.frame, packetId: request.packetId, endFrame: frame, endTime: time } }));
+    }
+  }
+
+  private recognise(protocol: ConnectionProtocol): void {
+    this.protocol = protocol;
+    if (protocol === 'mqtt-ws') {
+      const sink = (direction: Direction) => ({
+        payload: (data: Buffer, frame: number, time: number) => this.framers[direction].push(data, frame, time),
+        malformed: (message: string, frame: number, time: number) => this.finding('mqtt.websocket-malformed', direction, frame, time, message),
+      });
+      this.websockets = { client: new WebSocketUnframer(sink('client')), server: new WebSocketUnframer(sink('server')) };
+    }
+    if (protocol !== 'other') this.context.recognised(this.connection, protocol, this.session);
+  }
+
+  private handler(direction: Direction): StreamHandler {
+    return {
+      data: (data, frame, time) => {
+        if (this.protocol === 'undecided') this.decide(direction, data, frame, time);
+        switch (this.protocol) {
+          case 'mqtt': this.framers[direction].push(data, frame, time); break;
+          case 'mqtt-ws': this.websockets![direction].push(data, frame, time); break;
+          default: break;
+        }
+      },
+      gap: (length, afterFrame, beforeFrame, time) => {
+        if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws') return;
+        this.finding('tcp.gap', direction, beforeFrame, time,
+          `${length} bytes never captured between frames ${afterFrame ?? '(start)'} and ${beforeFrame}`,
+          { lostBytes: length, afterFrame, beforeFrame });
+        this.framers[direction].gap(beforeFrame, time);
+      },
+      end: (_reason, frame, time) => {
+        if (this.protocol === 'mqtt' || this.protocol === 'mqtt-ws') this.framers[direction].end(frame, time);
+      },
+    };
+  }
+
+  private decide(direction: Direction, data: Buffer, frame: number, time: number): void {
+    const { tlsPorts } = this.context.options;
+    if (direction === 'client' && looksLikeConnect(data)) this.recognise('mqtt');
+    else if (direction === 'client' && looksLikeWebSocketUpgrade(data) && /sec-websocket-protocol:\s*mqtt/i.test(data.toString('latin1', 0, 4096))) this.recognise('mqtt-ws');
+    else if (looksLikeTls(data) && tlsPorts.has(this.connection.server.port)) {
+      this.recognise('mqtt-tls');
+      if (!this.tlsReported) {
+        this.tlsReported = true;
+        this.finding('mqtt.tls', direction, frame, time, `TLS on port ${this.connection.server.port}: encrypted MQTT, not dissected`);
+      }
+    } else this.recognise('other');
+  }
+
+  private newFramer(direction: Direction): MqttFramer {
+    return new MqttFramer({
+      packet: (packet) => this.onPacket(direction, packet),
+      garbage: (code, bytes, frame, time) => this.finding(code, direction, frame, time,
+        code === 'mqtt.incomplete-at-end' ? `stream ended inside an MQTT packet (${bytes} bytes)`
+          : code === 'mqtt.resync' ? `${bytes} bytes skipped to find the next MQTT header` : 'Remaining Length longer than 4 bytes',
+        { bytes }),
+      oversize: (remaining, frame, time) => this.finding('mqtt.packet-too-large', direction, frame, time,
+        `MQTT packet of ${remaining} bytes exceeds the ${this.context.options.maxPacketBytes}-byte cap`, { remainingLength: remaining }),
+    }, { maxPacketBytes: this.context.options.maxPacketBytes });
+  }
+
+  private finding(code: FindingCode, direction: Direction, frame: number, time: number, summary: string,
+    detail?: Record<string, unknown>): void {
+    const { client, server, index } = this.connection;
+    const [src, dst] = direction === 'client' ? [client.label, server.label] : [server.label, client.label];
+    this.context.emit(makeFinding(code, 'mqtt', frame, time, summary, { src, dst, stream: index, ...(detail ? { detail } : {}) }));
+  }
+
+  private onPacket(direction: Direction, framed: FramedPacket): void {
+    const session = this.session;
+    const type = framed.firstByte >> 4;
+    const typeName = PACKET_TYPES[type];
+    const frame = framed.frames[framed.frames.length - 1]!;
+    const time = framed.time;
+    if (typeName === undefined) {
+      this.finding('mqtt.unknown-type', direction, frame, time, `reserved control packet type 0 (${framed.remainingLength} bytes)`,
+        { msgtype: type, frames: framed.frames });
+      return;
+    }
+    // Protocol version: CONNECT says it; otherwise what the session knows, or an inference.
+    let version: number;
+    if (type === 1) {
+      const at = framed.headerLength;
+      const nameLength = framed.bytes.length >= at + 2 ? framed.bytes.readUInt16BE(at) : 4;
+      const level = framed.bytes[at + 2 + nameLength];
+      version = level !== undefined ? (level & 0x7f) : 4;
+    } else if (session.version !== undefined) {
+      if (session.versionInferred && session.version !== 5 && impliesVersion5(type, framed.remainingLength)) session.version = 5;
+      version = session.version;
+    } else {
+      session.version = impliesVersion5(type, framed.remainingLength) ? 5 : 4;
+      session.versionInferred = true;
+      version = session.version;
+      this.finding('mqtt.version-inferred', direction, frame, time,
+        `no CONNECT captured: MQTT ${version === 5 ? '5.0' : '3.1.1'} assumed from the packets`);
+    }
+
+    const decoded = framed.truncatedTo === undefined
+      ? this.decoders[direction].decode(framed.bytes, version, framed.headerLength)
+      : { error: { code: 'mqtt.packet-too-large', message: 'only the head of the packet was kept' } };
+    const { client, server, index } = this.connection;
+    const [src, dst] = direction === 'client' ? [client.label, server.label] : [server.label, client.label];
+    const event: MqttEvent = {
+      frame, time, layer: 'mqtt', type: typeName, src, dst, summary: '', stream: index, frames: framed.frames,
+      direction, msgtype: type, length: framed.remainingLength,
+    };
+    if (type !== 1 || decoded.packet !== undefined) event.protocolVersion = version;
+    if (session.versionInferred) event.versionInferred = true;
+    const packet = decoded.packet;
+    if (packet !== undefined) this.fill(event, packet, direction, framed);
+    else if (type === 3) peekPublish(event, framed);
+    if (decoded.error !== undefined) {
+      event.malformed = decoded.error.code;
+      if (decoded.error.code !== 'mqtt.packet-too-large') {
+        this.finding(decoded.error.code as FindingCode, direction, frame, time,
+          `malformed ${typeName}: ${decoded.error.message}`, { frames: framed.frames });
+      }
+    }
+    if (version === 5 && packet !== undefined) {
+      const scan = scanProperties(framed.bytes, type, framed.headerLength);
+      if (scan.userProperties.length > 0) event.userProperties = scan.userProperties;
+      if (scan.notAllowed.length > 0) {
+        this.finding('mqtt.property-not-allowed', direction, frame, time,
+          `${typeName} carries properties it may not: ${scan.notAllowed.map((id) => `0x${id.toString(16)}`).join(', ')}`);
+      }
+    }
+    this.track(event, direction, framed, packet);
+    event.summary = summarizeMqtt(event);
+    this.context.emit(event);
+  }
+
+  /** Copies mqtt-packet's fields into the event, normalised (no fields that do not belong to the type). */
+  private fill(event: MqttEvent, packet: Packet, direction: Direction, framed: FramedPacket): void {
+    const p = packet as unknown as Record<string, unknown> & { properties?: Record<string, unknown> };
+    const properties = p.properties;
+    if (properties !== undefined && Object.keys(properties).length > 0) {
+      const { userProperties: _ignored, ...rest } = properties;
+      if (Object.keys(rest).length > 0) event.properties = rest;
+    }
+    switch (packet.cmd) {
+      case 'connect': {
+        event.protocolName = packet.protocolId;
+        event.protocolVersion = packet.protocolVersion;
+        event.clientId = packet.clientId;
+        event.keepAlive = packet.keepalive;
+        event.cleanSession = packet.clean;
+        if (packet.username !== undefined) event.username = packet.username;
+        if (packet.password !== undefined) {
+          event.password = this.context.options.showSecrets ? Buffer.from(packet.password).toString('utf8') : '***';
+        }
+        if (packet.will != null) {
+          const payload = Buffer.from(packet.will.payload ?? Buffer.alloc(0));
+          event.will = { topic: packet.will.topic, qos: packet.will.qos ?? 0, retain: packet.will.retain ?? false, payload: describePayload(payload) };
+        }
+        break;
+      }
+      case 'connack': {
+        event.sessionPresent = packet.sessionPresent;
+        if (packet.reasonCode !== undefined && this.session.version === 5) {
+          event.reasonCode = packet.reasonCode;
+          event.accepted = packet.reasonCode < 0x80;
+        } else {
+          event.returnCode = packet.returnCode ?? 0;
+          event.accepted = event.returnCode === 0;
+        }
+        break;
+      }
+      case 'publish': {
+        event.topic = packet.topic;
+        event.qos = packet.qos;
+        event.dup = packet.dup;
+        event.retain = packet.retain;
+        if (packet.qos > 0 && packet.messageId !== undefined) event.packetId = packet.messageId;
+        const alias = packet.properties?.topicAlias;
+        if (alias !== undefined) event.topicAlias = alias;
+        const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+        event.payload = describePayload(payload);
+        break;
+      }
+      case 'puback': case 'pubrec': case 'pubrel': case 'pubcomp': {
+        if (packet.messageId !== undefined) event.packetId = packet.messageId;
+        if (this.session.version === 5 && framed.remainingLength > 2) event.reasonCode = packet.reasonCode ?? 0;
+        break;
+      }
+      case 'subscribe': {
+        event.packetId = packet.messageId;
+        event.subscriptions = packet.subscriptions.map((s) => {
+          const sub: MqttSubscription = { topic: s.topic, qos: s.qos };
+          if (this.session.version === 5) {
+            if (s.nl !== undefined) sub.noLocal = s.nl;
+            if (s.rap !== undefined) sub.retainAsPublished = s.rap;
+            if (s.rh !== undefined) sub.retainHandling = s.rh;
+          }
+          return sub;
+        });
+        break;
+      }
+      case 'suback': {
+        event.packetId = packet.messageId;
+        const granted = (packet.granted as Array<number | { qos: number }>).map((g) => (typeof g === 'number' ? g : g.qos));
+        if (this.session.version === 5) event.reasonCodes = granted;
+        else event.grantedQos = granted;
+        break;
+      }
+      case 'unsubscribe': {
+        event.packetId = packet.messageId;
+        event.unsubscriptions = packet.unsubscriptions;
+        break;
+      }
+      case 'unsuback': {
+        event.packetId = packet.messageId;
+        const granted = (packet as unknown as { granted?: number[] }).granted;
+        if (granted !== undefined && this.session.version === 5) event.reasonCodes = granted;
+        break;
+      }
+      case 'disconnect': case 'auth': {
+        if (packet.reasonCode !== undefined && this.session.version === 5) event.reasonCode = packet.reasonCode;
+        break;
+      }
+      default:
+        break;
+    }
+    void direction;
+  }
+
+  /** Session bookkeeping: version, identity, aliases, pairing, keep-alive, subscriptions, fan-out. */
+  private track(event: MqttEvent, direction: Direction, framed: FramedPacket, packet: Packet | undefined): void {
+    const session = this.session;
+    const { time, frame } = event;
+    session.packets++;
+    if (direction === 'client') {
+      const keepAlive = session.keepAlive;
+      const last = session.lastClientPacketTime;
+      if (keepAlive !== undefined && keepAlive > 0 && last !== undefined && time - last > keepAlive * 1.5) {
+        this.finding('mqtt.keepalive-exceeded', direction, frame, time,
+          `client silent for ${(time - last).toFixed(1)} s, keep-alive is ${keepAlive} s`, { silentSeconds: time - last, keepAlive });
+      }
+      session.lastClientPacketTime = time;
+    }
+    const other: Direction = direction === 'client' ? 'server' : 'client';
+    switch (event.type) {
+      case 'CONNECT':
+        if (packet !== undefined && event.malformed === undefined) {
+          session.version = event.protocolVersion;
+          session.versionInferred = false;
+          delete event.versionInferred;
+          session.clientId = event.clientId;
+          session.username = event.username;
+          session.keepAlive = event.keepAlive;
+          session.cleanSession = event.cleanSession;
+          session.willTopic = event.will?.topic;
+          session.connectFrame = frame;
+        }
+        break;
+      case 'CONNACK': {
+        const code = event.reasonCode ?? event.returnCode;
+        session.connackCode = code;
+        session.accepted = event.accepted;
+        const serverKeepAlive = event.properties?.['serverKeepAlive'];
+        if (typeof serverKeepAlive === 'number') session.keepAlive = serverKeepAlive;
+        if (event.accepted === false) {
+          this.finding('mqtt.connect-refused', direction, frame, time, `connection refused (code ${code})`, { code });
+        }
+        break;
+      }
+      case 'PUBLISH': {
+        this.resolveAlias(event, direction);
+        if (event.qos === 1) this.expect(direction, 'PUBACK', event);
+        else if (event.qos === 2) this.expect(direction, 'PUBREC', event);
+        const payload = packet !== undefined && packet.cmd === 'publish'
+          ? (typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload) : undefined;
+        if (event.topic !== undefined && payload !== undefined && event.malformed === undefined) {
+          const broker = this.connection.server.ip;
+          if (direction === 'client') {
+            this.context.fanout.published(broker, event.topic, payload, frame, time);
+          } else {
+            const subscribedAt = session.subscribedAt(event.topic);
+            if (subscribedAt !== null) {
+              const match = this.context.fanout.forwarded(broker, event.topic, payload, event.retain === true,
+                this.connection.index, subscribedAt, frame, time);
+              if (match !== undefined) {
+                event.sourceFrame = match.sourceFrame;
+                event.forwardDelayMs = match.forwardDelayMs;
+              }
+            }
+          }
+        }
+        break;
+      }
+      case 'SUBSCRIBE':
+        for (const s of event.subscriptions ?? []) session.subscribe(s.topic, time);
+        break;
+      case 'UNSUBSCRIBE':
+        for (const t of event.unsubscriptions ?? []) session.unsubscribe(t);
+        break;
+      default:
+        break;
+    }
+    // Pairing: this packet may answer an earlier request, and may itself await a response.
+    const answers = event.type === 'PUBACK' || event.type === 'PUBREC' || event.type === 'PUBREL' || event.type === 'PUBCOMP'
+      || event.type === 'CONNACK' || event.type === 'SUBACK' || event.type === 'UNSUBACK' || event.type === 'PINGRESP';
+    if (answers) {
+      const pairing = session.answer(direction, event.type, pairingId(event), time);
+      if (pairing !== undefined) {
+        event.requestFrame = pairing.requestFrame;
+        event.latencyMs = pairing.latencyMs;
+      }
+    }
+    const response = RESPONSE_OF[event.type];
+    if (response !== undefined && event.malformed === undefined) this.expect(direction, response, event);
+    void other;
+    void framed;
+  }
+
+  private expect(direction: Direction, response: MqttPacketType, event: MqttEvent): void {
+    const ok = this.session.expect(direction, response, pairingId(event), {
+      type: event.type, frame: event.frame, time: event.time,
+      ...(event.packetId !== undefined ? { packetId: event.packetId } : {}),
+    });
+    if (!ok) this.finding('mqtt.pending-cap', direction, event.frame, event.time, 'too many requests awaiting responses; not tracked');
+  }
+
+  private resolveAlias(event: MqttEvent, direction: Direction): void {
+    const alias = event.topicAlias;
+    if (alias === undefined) return;
+    const aliases = this.session.aliases[direction];
+    if (event.topic !== undefined && event.topic !== '') {
+      if (aliases.size < 65536) aliases.set(alias, event.topic);
+    } else {
+      const topic = aliases.get(alias);
+      if (topic !== undefined) event.topic = topic;
+      else this.finding('mqtt.unknown-topic-alias', direction, event.frame, event.time, `topic alias ${alias} was never set`, { alias });
+    }
+  }
+}
+
+function pairingId(event: MqttEvent): number | undefined {
+  return event.type === 'CONNECT' || event.type === 'CONNACK' ? undefined : event.packetId;
+}
+
+/** For a PUBLISH that could not be decoded whole: topic and packet id from its head, when they are there. */
+function peekPublish(event: MqttEvent, framed: FramedPacket): void {
+  const bytes = framed.bytes;
+  const at = framed.headerLength;
+  const qos = (framed.firstByte >> 1) & 3;
+  event.qos = qos;
+  event.dup = (framed.firstByte & 8) !== 0;
+  event.retain = (framed.firstByte & 1) !== 0;
+  if (bytes.length < at + 2) return;
+  const topicLength = bytes.readUInt16BE(at);
+  if (bytes.length < at + 2 + topicLength) return;
+  event.topic = bytes.toString('utf8', at + 2, at + 2 + topicLength);
+  if (qos > 0 && bytes.length >= at + 4 + topicLength) event.packetId = bytes.readUInt16BE(at + 2 + topicLength);
+  const payloadStart = at + 2 + topicLength + (qos > 0 ? 2 : 0);
+  if (bytes.length > payloadStart && event.protocolVersion !== 5) {
+    const realLength = framed.headerLength + framed.remainingLength - payloadStart;
+    event.payload = describePayload(bytes.subarray(payloadStart), realLength);
+  }
+}

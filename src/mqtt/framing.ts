@@ -1,0 +1,226 @@
+/**
+ * MQTT framing for one direction of a connection: finds control-packet boundaries in the ordered byte stream
+ * (fixed header + Remaining Length), across segment boundaries and several packets per segment, and hands each
+ * complete packet on with the frames that carried it. After a gap or a broken header it resynchronises on the next
+ * plausible fixed header. Packets larger than the cap are not buffered: their head is kept, the rest is skipped.
+ * It does not decode packet contents (decode.ts does).
+ */
+
+/** Header flags a valid packet of each type must carry (MQTT 3.1.1/5.0 table 2.2); undefined = PUBLISH (any). */
+const REQUIRED_FLAGS: ReadonlyArray<number | undefined> = [
+  -1, 0, 0, undefined, 0, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, 0,
+];
+
+export interface FramedPacket {
+  /** The whole control packet (fixed header included), or its head when `truncatedTo` is set. */
+  bytes: Buffer;
+  /** First byte of the fixed header. */
+  firstByte: number;
+  /** Remaining Length from the fixed header. */
+  remainingLength: number;
+  headerLength: number;
+  /** Frames that carried the packet, in order; the last one completed it. */
+  frames: number[];
+  time: number;
+  /** Set when only the first bytes were kept (the packet exceeded the cap or the stream had a hole inside it). */
+  truncatedTo?: number;
+}
+
+export interface FramerEvents {
+  packet(packet: FramedPacket): void;
+  /** Bytes that could not be framed (garbage before a valid header, a bad Remaining Length...). */
+  garbage(code: 'mqtt.bad-remaining-length' | 'mqtt.resync' | 'mqtt.incomplete-at-end', bytes: number, frame: number, time: number): void;
+  /** A packet larger than the cap: its head was kept, the rest skipped. */
+  oversize(remainingLength: number, frame: number, time: number): void;
+}
+
+export interface FramerOptions {
+  /** Largest packet (header included) buffered whole. */
+  maxPacketBytes: number;
+}
+
+/** Reads a Remaining Length at `offset`: [value, byteCount], [-1, n] when incomplete, [-2, n] when invalid. */
+export function readRemainingLength(buf: Buffer, offset: number): [number, number] {
+  let value = 0;
+  let multiplier = 1;
+  for (let i = 0; i < 4; i++) {
+    if (offset + i >= buf.length) return [-1, i];
+    const byte = buf[offset + i]!;
+    value += (byte & 0x7f) * multiplier;
+    if ((byte & 0x80) === 0) return [value, i + 1];
+    multiplier *= 128;
+  }
+  return [-2, 4];
+}
+
+/** True when `firstByte` is a control packet type with the flags the spec requires (PUBLISH: QoS not 3). */
+export function plausibleFirstByte(firstByte: number): boolean {
+  const type = firstByte >> 4;
+  if (type === 0) return false;
+  const required = REQUIRED_FLAGS[type];
+  if (required === undefined) return ((firstByte >> 1) & 3) !== 3;
+  return (firstByte & 0x0f) === required;
+}
+
+export class MqttFramer {
+  /** Bytes of an incomplete packet (or header) waiting for more. */
+  private carry: Buffer | null = null;
+  private carryFrames: number[] = [];
+  /** Oversized packet in progress: bytes still to skip. */
+  private skipping = 0;
+  private skipPacket: FramedPacket | null = null;
+  /** After a gap: look for a plausible header instead of trusting the next byte. */
+  private resync = false;
+  /** Bytes currently held. */
+  get buffered(): number {
+    return this.carry?.length ?? 0;
+  }
+
+  constructor(
+    private readonly events: FramerEvents,
+    private readonly options: FramerOptions,
+  ) {}
+
+  push(data: Buffer, frame: number, time: number): void {
+    let offset = 0;
+    if (this.skipping > 0) {
+      const n = Math.min(this.skipping, data.length);
+      this.skipping -= n;
+      offset = n;
+      const pending = this.skipPacket!;
+      if (pending.frames[pending.frames.length - 1] !== frame) pending.frames.push(frame);
+      if (this.skipping === 0) {
+        this.skipPacket = null;
+        pending.time = time;
+        this.events.packet(pending);
+      }
+      if (offset >= data.length) return;
+    }
+    let buf = data;
+    if (this.carry !== null) {
+      buf = Buffer.concat([this.carry, offset === 0 ? data : data.subarray(offset)]);
+      offset = 0;
+      this.carry = null;
+    }
+    const frames = this.carryFrames;
+    if (frames.length === 0 || frames[frames.length - 1] !== frame) frames.push(frame);
+    this.carryFrames = [];
+    this.consume(buf, offset, frames, frame, time);
+  }
+
+  /** Bytes were lost: whatever packet was in progress is abandoned. */
+  gap(frame: number, time: number): void {
+    const pending = this.skipPacket;
+    if (pending !== null) {
+      // The oversized packet's head was already kept; report it as it is.
+      this.skipPacket = null;
+      this.skipping = 0;
+      pending.time = time;
+      this.events.packet(pending);
+    }
+    if (this.carry !== null && this.carry.length > 0) {
+      this.events.garbage('mqtt.resync', this.carry.length, frame, time);
+    }
+    this.carry = null;
+    this.carryFrames = [];
+    this.resync = true;
+  }
+
+  /** End of stream: an incomplete packet left over is reported. */
+  end(frame: number, time: number): void {
+    if (this.skipPacket !== null) {
+      const pending = this.skipPacket;
+      this.skipPacket = null;
+      this.skipping = 0;
+      this.events.packet(pending);
+    }
+    if (this.carry !== null && this.carry.length > 0) {
+      this.events.garbage('mqtt.incomplete-at-end', this.carry.length, frame, time);
+    }
+    this.carry = null;
+    this.carryFrames = [];
+  }
+
+  private consume(buf: Buffer, start: number, frames: number[], frame: number, time: number): void {
+    let offset = start;
+    let packetFrames = frames;
+    const max = this.options.maxPacketBytes;
+    while (offset < buf.length) {
+      if (this.resync) {
+        const found = this.findHeader(buf, offset);
+        if (found < 0) {
+          // Keep a short tail in case a header straddles the next segment.
+          const keep = Math.min(buf.length - offset, 5);
+          const dropped = buf.length - offset - keep;
+          if (dropped > 0) this.events.garbage('mqtt.resync', dropped, frame, time);
+          this.carry = Buffer.from(buf.subarray(buf.length - keep));
+          this.carryFrames = [frame];
+          return;
+        }
+        if (found > offset) this.events.garbage('mqtt.resync', found - offset, frame, time);
+        offset = found;
+        this.resync = false;
+      }
+      const firstByte = buf[offset]!;
+      const [remaining, lengthBytes] = readRemainingLength(buf, offset + 1);
+      if (remaining === -2) {
+        this.events.garbage('mqtt.bad-remaining-length', buf.length - offset, frame, time);
+        this.resync = true;
+        offset += 1;
+        packetFrames = [frame];
+        continue;
+      }
+      if (remaining === -1) break;
+      const headerLength = 1 + lengthBytes;
+      const total = headerLength + remaining;
+      if (total > max) {
+        const available = buf.length - offset;
+        const keep = Math.min(available, max, total);
+        const packet: FramedPacket = {
+          bytes: Buffer.from(buf.subarray(offset, offset + keep)),
+          firstByte, remainingLength: remaining, headerLength, frames: packetFrames, time,
+          truncatedTo: keep,
+        };
+        this.events.oversize(remaining, frame, time);
+        if (available >= total) {
+          this.events.packet(packet);
+          offset += total;
+          packetFrames = [frame];
+          continue;
+        }
+        this.skipping = total - available;
+        this.skipPacket = packet;
+        return;
+      }
+      if (buf.length - offset < total) break;
+      this.events.packet({
+        bytes: buf.subarray(offset, offset + total), firstByte, remainingLength: remaining, headerLength,
+        frames: packetFrames, time,
+      });
+      offset += total;
+      packetFrames = [frame];
+    }
+    if (offset < buf.length) {
+      this.carry = Buffer.from(buf.subarray(offset));
+      this.carryFrames = packetFrames;
+    }
+  }
+
+  /** First offset >= start holding a plausible fixed header whose packet ends at or before a plausible next header. */
+  private findHeader(buf: Buffer, start: number): number {
+    for (let i = start; i < buf.length; i++) {
+      const firstByte = buf[i]!;
+      if (!plausibleFirstByte(firstByte)) continue;
+      const [remaining, lengthBytes] = readRemainingLength(buf, i + 1);
+      if (remaining < 0) {
+        if (remaining === -1) return i;
+        continue;
+      }
+      const end = i + 1 + lengthBytes + remaining;
+      if (end === buf.length) return i;
+      if (end < buf.length && plausibleFirstByte(buf[end]!)) return i;
+      if (end > buf.length && remaining <= this.options.maxPacketBytes) return i;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * MqttSession: what one MQTT connection has established so far: protocol version (from CONNECT, or inferred),
+ * client identity, topic aliases per direction, subscriptions, requests waiting for their response, keep-alive.
+ * It pairs requests with responses and measures latency. Bounded: at most `maxPending` open requests.
+ * It does not parse bytes or emit events (dissector.ts does).
+ */
+import { topicMatches } from './topic.js';
+
+export type Direction = 'client' | 'server';
+
+export interface PendingRequest {
+  type: string;
+  frame: number;
+  time: number;
+  packetId?: number;
+}
+
+export interface Pairing {
+  requestFrame: number;
+  latencyMs: number;
+}
+
+const MAX_PENDING = 4096;
+const MAX_SUBSCRIPTIONS = 1024;
+
+export class MqttSession {
+  /** 3, 4 or 5; undefined until known or inferred. */
+  version: number | undefined;
+  versionInferred = false;
+  clientId: string | undefined;
+  username: string | undefined;
+  keepAlive: number | undefined;
+  cleanSession: boolean | undefined;
+  willTopic: string | undefined;
+  connectFrame: number | undefined;
+  connackCode: number | undefined;
+  accepted: boolean | undefined;
+  readonly aliases: Record<Direction, Map<number, string>> = { client: new Map(), server: new Map() };
+  /** Subscribed filters and when they were requested (capture seconds). */
+  readonly subscriptions = new Map<string, number>();
+  firstSubscribeTime: number | undefined;
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly pings: PendingRequest[] = [];
+  lastClientPacketTime: number | undefined;
+  packets = 0;
+
+  /** Remembers a request from `from` that the other side should answer with `response`. */
+  expect(from: Direction, response: string, packetId: number | undefined, request: PendingRequest): boolean {
+    if (response === 'PINGRESP') {
+      if (this.pings.length >= MAX_PENDING) return false;
+      this.pings.push(request);
+      return true;
+    }
+    if (this.pending.size >= MAX_PENDING) return false;
+    this.pending.set(`${from}:${response}:${packetId ?? ''}`, request);
+    return true;
+  }
+
+  /** A `response` arrived from `from`: the request it answers, with latency. */
+  answer(from: Direction, response: string, packetId: number | undefined, time: number): Pairing | undefined {
+    let request: PendingRequest | undefined;
+    if (response === 'PINGRESP') {
+      request = this.pings.shift();
+    } else {
+      const key = `${from === 'client' ? 'server' : 'client'}:${response}:${packetId ?? ''}`;
+      request = this.pending.get(key);
+      if (request !== undefined) this.pending.delete(key);
+    }
+    if (request === undefined) return undefined;
+    return { requestFrame: request.frame, latencyMs: (time - request.time) * 1000 };
+  }
+
+  /** Requests never answered. Empties the session's list. */
+  takeUnanswered(): PendingRequest[] {
+    const list = [...this.pending.values(), ...this.pings];
+    this.pending.clear();
+    this.pings.length = 0;
+    return list.sort((a, b) => a.frame - b.frame);
+  }
+
+  subscribe(filter: string, time: number): void {
+    if (this.subscriptions.size >= MAX_SUBSCRIPTIONS && !this.subscriptions.has(filter)) return;
+    if (!this.subscriptions.has(filter)) this.subscriptions.set(filter, time);
+    this.firstSubscribeTime ??= time;
+  }
+
+  unsubscribe(filter: string): void {
+    this.subscriptions.delete(filter);
+  }
+
+  /** When the subscription that delivers `topic` was made, if the SUBSCRIBE was seen; null when none matches. */
+  subscribedAt(topic: string): number | undefined | null {
+    if (this.firstSubscribeTime === undefined) return undefined;
+    let earliest: number | null = null;
+    for (const [filter, time] of this.subscriptions) {
+      if (topicMatches(filter, topic) && (earliest === null || time < earliest)) earliest = time;
+    }
+    return earliest;
+  }
+}

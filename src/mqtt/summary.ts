@@ -1,0 +1,66 @@
+/**
+ * One-line description of an MQTT event, in Wireshark's words plus what we add (payload, latency, forwarding).
+ * Pure function of the event.
+ */
+import type { MqttEvent, MqttPayload } from '../timeline/events.js';
+import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, reasonName } from './names.js';
+
+const PAYLOAD_PREVIEW = 60;
+
+export function previewPayload(payload: MqttPayload, max = PAYLOAD_PREVIEW): string {
+  if (payload.format === 'binary') {
+    const hex = payload.hex ?? '';
+    return hex.length > max ? `0x${hex.slice(0, max)}… (${payload.length} bytes)` : `0x${hex}`;
+  }
+  const text = (payload.text ?? '').replace(/\s+/g, ' ');
+  const cut = text.length > max || payload.incomplete === true;
+  return cut ? `"${text.slice(0, max)}…" (${payload.length} bytes)` : `"${text}"`;
+}
+
+function ms(value: number): string {
+  return value < 10 ? value.toFixed(3) : value.toFixed(1);
+}
+
+export function summarizeMqtt(e: MqttEvent): string {
+  const parts: string[] = [PACKET_LABELS[e.type]];
+  if (e.packetId !== undefined) parts.push(`(id=${e.packetId})`);
+  switch (e.type) {
+    case 'CONNECT':
+      parts.push(`client "${e.clientId ?? ''}"`);
+      if (e.protocolVersion !== undefined) parts.push(`MQTT ${PROTOCOL_VERSIONS[e.protocolVersion] ?? e.protocolVersion}`);
+      if (e.keepAlive !== undefined) parts.push(`keep-alive ${e.keepAlive}s`);
+      if (e.cleanSession !== undefined) parts.push(e.cleanSession ? 'clean' : 'persistent');
+      if (e.username !== undefined) parts.push(`user "${e.username}"`);
+      if (e.will !== undefined) parts.push(`will [${e.will.topic}]`);
+      break;
+    case 'CONNACK':
+      if (e.reasonCode !== undefined) parts.push(reasonName(e.reasonCode));
+      else if (e.returnCode !== undefined) parts.push(CONNACK_RETURN_CODES[e.returnCode] ?? `return code ${e.returnCode}`);
+      if (e.sessionPresent === true) parts.push('session present');
+      break;
+    case 'PUBLISH':
+      if (e.topic !== undefined) parts.push(`[${e.topic}]`);
+      if (e.qos !== undefined) parts.push(`QoS ${e.qos}`);
+      if (e.retain === true) parts.push('retain');
+      if (e.dup === true) parts.push('dup');
+      if (e.payload !== undefined) parts.push(previewPayload(e.payload));
+      break;
+    case 'SUBSCRIBE':
+      if (e.subscriptions !== undefined) parts.push(e.subscriptions.map((s) => `[${s.topic}] QoS ${s.qos}`).join(', '));
+      break;
+    case 'SUBACK':
+      if (e.grantedQos !== undefined) parts.push(`granted ${e.grantedQos.map((q) => (q === 0x80 ? 'failure' : `QoS ${q}`)).join(', ')}`);
+      if (e.reasonCodes !== undefined) parts.push(e.reasonCodes.map(reasonName).join(', '));
+      break;
+    case 'UNSUBSCRIBE':
+      if (e.unsubscriptions !== undefined) parts.push(e.unsubscriptions.map((t) => `[${t}]`).join(', '));
+      break;
+    default:
+      if (e.reasonCode !== undefined && e.reasonCode !== 0) parts.push(reasonName(e.reasonCode));
+      break;
+  }
+  if (e.requestFrame !== undefined && e.latencyMs !== undefined) parts.push(`— ${ms(e.latencyMs)} ms after #${e.requestFrame}`);
+  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) parts.push(`— forwarded from #${e.sourceFrame} after ${ms(e.forwardDelayMs)} ms`);
+  if (e.malformed !== undefined) parts.push(`[malformed: ${e.malformed}]`);
+  return parts.join(' ');
+}

@@ -1,0 +1,343 @@
+/**
+ * The TCP connection table: finds the connection of each segment (Wireshark's tcp.stream index), decides which side
+ * is the client, recognises the three-way handshake and its round-trip time, flags what Wireshark's TCP analysis
+ * flags (retransmission, out-of-order, lost segment, duplicate ACK, keep-alive), and feeds each direction's
+ * reassembler. The table is bounded: past `maxConnections` the least recently active connection is evicted.
+ * It does not interpret payload bytes (the StreamHandlers given by `openStreams` do).
+ */
+import type { TcpSegment } from '../decode/types.js';
+import { seqAdd, seqDiff, seqMax } from './sequence.js';
+import { BufferBudget, TcpStreamReassembler, type StreamHandler, type StreamEndReason } from './stream.js';
+
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_PSH = 0x08;
+export const TCP_ACK = 0x10;
+export const TCP_URG = 0x20;
+export const TCP_ECE = 0x40;
+export const TCP_CWR = 0x80;
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+  /** "ip:port", or "[ip]:port" for IPv6. */
+  label: string;
+}
+
+export type ConnectionState = 'syn-sent' | 'syn-received' | 'established' | 'closing' | 'closed' | 'reset';
+
+export interface DirectionState {
+  /** Initial sequence number (the SYN's, or the first seen minus one when the SYN was not captured). */
+  isn: number | undefined;
+  sawSyn: boolean;
+  /** Highest sequence number sent plus one (the next expected), Wireshark's nextseq. */
+  nextSeq: number | undefined;
+  lastAck: number | undefined;
+  lastWindow: number | undefined;
+  lastSegmentTime: number;
+  finSeen: boolean;
+  bytes: number;
+  segments: number;
+  reassembler: TcpStreamReassembler;
+}
+
+export interface TcpConnection {
+  index: number;
+  client: Endpoint;
+  server: Endpoint;
+  /** True when the client was chosen from the SYN (false: chosen by ports). */
+  clientFromSyn: boolean;
+  state: ConnectionState;
+  firstFrame: number;
+  lastFrame: number;
+  firstTime: number;
+  lastTime: number;
+  synFrame?: number;
+  synTime?: number;
+  synAckFrame?: number;
+  handshakeRttMs?: number;
+  toServer: DirectionState;
+  toClient: DirectionState;
+  /** Whatever the application layer attaches. */
+  app?: unknown;
+}
+
+export interface SegmentAnalysis {
+  connection: TcpConnection;
+  /** True when the segment was sent by the client. */
+  fromClient: boolean;
+  relSeq: number;
+  relAck: number;
+  retransmission: boolean;
+  outOfOrder: boolean;
+  lostSegment: boolean;
+  duplicateAck: boolean;
+  keepAlive: boolean;
+  /** Set when this segment completes the three-way handshake. */
+  handshakeCompleted: boolean;
+  /** A new connection was opened by this segment. */
+  opened: boolean;
+}
+
+export interface ConnectionTableOptions {
+  maxConnections: number;
+  maxPendingBytesPerStream: number;
+  maxPendingBytesTotal: number;
+  /** Ports that identify the server when the handshake was not captured. */
+  serverPorts: ReadonlySet<number>;
+  /** Called for each new connection: the handlers for client-to-server and server-to-client bytes. */
+  openStreams(connection: TcpConnection): { toServer: StreamHandler; toClient: StreamHandler };
+  /** A cap was hit or a connection was evicted. */
+  onLimit(kind: 'reassembly-cap' | 'connection-evicted', connection: TcpConnection, frame: number, time: number): void;
+}
+
+export function endpointLabel(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+export class TcpConnectionTable {
+  private readonly connections = new Map<string, TcpConnection>();
+  private readonly budget: BufferBudget;
+  private nextIndex = 0;
+  evicted = 0;
+
+  constructor(private readonly options: ConnectionTableOptions) {
+    this.budget = new BufferBudget(options.maxPendingBytesTotal);
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  get totalConnections(): number {
+    return this.nextIndex;
+  }
+
+  /** Live connections, oldest activity first. */
+  values(): IterableIterator<TcpConnection> {
+    return this.connections.values();
+  }
+
+  get bufferedBytes(): number {
+    return this.budget.used;
+  }
+
+  process(srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): SegmentAnalysis {
+    const keyForward = `${srcIp}|${tcp.srcPort}|${dstIp}|${tcp.dstPort}`;
+    const keyReverse = `${dstIp}|${tcp.dstPort}|${srcIp}|${tcp.srcPort}`;
+    let key = keyForward;
+    let connection = this.connections.get(keyForward);
+    if (connection === undefined) {
+      connection = this.connections.get(keyReverse);
+      if (connection !== undefined) key = keyReverse;
+    }
+    const flags = tcp.flags;
+    const syn = (flags & TCP_SYN) !== 0;
+    const ack = (flags & TCP_ACK) !== 0;
+    let opened = false;
+    if (connection !== undefined && syn && !ack && this.isNewSyn(connection, srcIp, tcp)) {
+      // Same ports, new SYN after a close (or a different ISN): a new connection.
+      this.close(connection, 'capture-end', frame, time);
+      this.connections.delete(key);
+      connection = undefined;
+    }
+    if (connection === undefined) {
+      connection = this.open(srcIp, dstIp, tcp, frame, time);
+      key = keyForward;
+      opened = true;
+    } else {
+      // Keep Map order = recency, so eviction takes the least recently active.
+      this.connections.delete(key);
+    }
+    this.connections.set(key, connection);
+    if (this.connections.size > this.options.maxConnections) this.evictOldest(frame, time);
+
+    const fromClient = connection.client.ip === srcIp && connection.client.port === tcp.srcPort;
+    const sender = fromClient ? connection.toServer : connection.toClient;
+    const receiver = fromClient ? connection.toClient : connection.toServer;
+    connection.lastFrame = frame;
+    connection.lastTime = time;
+
+    const fin = (flags & TCP_FIN) !== 0;
+    const rst = (flags & TCP_RST) !== 0;
+    const len = tcp.payloadLength;
+    const seq = tcp.seq;
+    // Sequence space consumed: data, plus one for SYN and FIN.
+    const seqLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
+
+    if (syn && !sender.sawSyn) {
+      sender.sawSyn = true;
+      sender.isn = seq;
+      sender.reassembler.synchronize(seq);
+    }
+    if (sender.isn === undefined) sender.isn = (seq - 1) >>> 0;
+
+    // Wireshark-style analysis against what this direction sent before.
+    let retransmission = false;
+    let outOfOrder = false;
+    let lostSegment = false;
+    let keepAlive = false;
+    let duplicateAck = false;
+    const expected = sender.nextSeq;
+    if (expected !== undefined && !rst) {
+      const offset = seqDiff(seq, expected);
+      if (seqLen <= 1 && offset === -1 && !syn && !fin) {
+        keepAlive = true;
+      } else if (seqLen > 0 && offset < 0) {
+        // Sent before: either seen already (retransmission) or filling a hole (out of order).
+        const seenBefore = sender.reassembler.expectedSeq === undefined
+          || seqDiff(seqAdd(seq, len), sender.reassembler.expectedSeq) <= 0
+          || len === 0;
+        if (seenBefore || time - sender.lastSegmentTime > 0.003) retransmission = true;
+        else outOfOrder = true;
+      } else if (offset > 0 && seqLen > 0) {
+        lostSegment = true;
+      } else if (offset > 0 && seqLen === 0 && !syn) {
+        lostSegment = true;
+      }
+    }
+    if (ack && len === 0 && !syn && !fin && !rst && sender.lastAck !== undefined
+      && tcp.ack === sender.lastAck && tcp.window === sender.lastWindow && receiver.nextSeq !== undefined
+      && seqDiff(receiver.nextSeq, tcp.ack) > 0) {
+      duplicateAck = true;
+    }
+
+    const segmentEnd = seqAdd(seq, seqLen);
+    if (!rst) sender.nextSeq = sender.nextSeq === undefined ? segmentEnd : seqMax(sender.nextSeq, segmentEnd);
+    sender.lastSegmentTime = time;
+    sender.segments++;
+    sender.bytes += len;
+    if (ack) {
+      sender.lastAck = tcp.ack;
+      sender.lastWindow = tcp.window;
+    }
+
+    // Handshake bookkeeping.
+    let handshakeCompleted = false;
+    if (syn && !ack) {
+      connection.synFrame ??= frame;
+      connection.synTime ??= time;
+      if (connection.state === 'established' && !opened) { /* SYN retransmitted late: keep state */ } else connection.state = 'syn-sent';
+    } else if (syn && ack) {
+      connection.synAckFrame ??= frame;
+      if (connection.state === 'syn-sent') connection.state = 'syn-received';
+    } else if (ack && connection.state === 'syn-received' && fromClient && connection.synTime !== undefined
+      && connection.handshakeRttMs === undefined) {
+      connection.state = 'established';
+      connection.handshakeRttMs = (time - connection.synTime) * 1000;
+      handshakeCompleted = true;
+    }
+    if (connection.state === 'syn-sent' || connection.state === 'syn-received') {
+      if (!syn && len > 0) connection.state = 'established';
+    }
+
+    // Feed the reassembler (payload bytes captured; a snaplen cut counts as a hole).
+    if (!syn || len > 0) {
+      const payload = tcp.payload;
+      if (len > 0) {
+        const dataSeq = syn ? seqAdd(seq, 1) : seq;
+        const verdict = payload.length > 0 ? sender.reassembler.segment(dataSeq, payload, frame, time) : 'new';
+        if (payload.length < len && verdict !== 'future' && verdict !== 'old') {
+          // The snaplen cut the rest of this segment: those bytes are a hole in the stream.
+          sender.reassembler.forceSkip(seqAdd(dataSeq, len), frame, time);
+        }
+      }
+    }
+    if (ack) receiver.reassembler.acknowledged(tcp.ack, frame, time);
+
+    if (rst) {
+      connection.state = 'reset';
+      connection.toServer.reassembler.finish('rst', frame, time);
+      connection.toClient.reassembler.finish('rst', frame, time);
+    } else if (fin) {
+      sender.finSeen = true;
+      if (connection.state !== 'reset') connection.state = receiver.finSeen ? 'closed' : 'closing';
+      sender.reassembler.finish('fin', frame, time);
+    }
+
+    const relSeq = (seq - (sender.isn ?? seq)) >>> 0;
+    const relAck = ack && receiver.isn !== undefined ? (tcp.ack - receiver.isn) >>> 0 : 0;
+    return {
+      connection, fromClient, relSeq, relAck, retransmission, outOfOrder, lostSegment, duplicateAck, keepAlive,
+      handshakeCompleted, opened,
+    };
+  }
+
+  /** End of capture: every stream flushes what it holds and ends. */
+  finishAll(frame: number, time: number): void {
+    for (const connection of this.connections.values()) this.close(connection, 'capture-end', frame, time);
+    this.connections.clear();
+  }
+
+  private isNewSyn(connection: TcpConnection, srcIp: string, tcp: TcpSegment): boolean {
+    if (connection.state === 'closed' || connection.state === 'reset' || connection.state === 'closing') return true;
+    const fromClient = connection.client.ip === srcIp && connection.client.port === tcp.srcPort;
+    const sender = fromClient ? connection.toServer : connection.toClient;
+    // A SYN with another ISN on an open connection starts a new one; the same ISN is a retransmitted SYN.
+    return sender.sawSyn && sender.isn !== tcp.seq && sender.bytes > 0;
+  }
+
+  private open(srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): TcpConnection {
+    const syn = (tcp.flags & TCP_SYN) !== 0;
+    const ack = (tcp.flags & TCP_ACK) !== 0;
+    let srcIsClient: boolean;
+    let clientFromSyn = true;
+    if (syn && !ack) srcIsClient = true;
+    else if (syn && ack) srcIsClient = false;
+    else {
+      clientFromSyn = false;
+      const srcServer = this.options.serverPorts.has(tcp.srcPort);
+      const dstServer = this.options.serverPorts.has(tcp.dstPort);
+      if (srcServer !== dstServer) srcIsClient = dstServer;
+      else srcIsClient = tcp.srcPort > tcp.dstPort;
+    }
+    const a: Endpoint = { ip: srcIp, port: tcp.srcPort, label: endpointLabel(srcIp, tcp.srcPort) };
+    const b: Endpoint = { ip: dstIp, port: tcp.dstPort, label: endpointLabel(dstIp, tcp.dstPort) };
+    const limits = { maxPendingBytesPerStream: this.options.maxPendingBytesPerStream, budget: this.budget };
+    const connection: TcpConnection = {
+      index: this.nextIndex++,
+      client: srcIsClient ? a : b,
+      server: srcIsClient ? b : a,
+      clientFromSyn,
+      state: syn ? (ack ? 'syn-received' : 'syn-sent') : 'established',
+      firstFrame: frame,
+      lastFrame: frame,
+      firstTime: time,
+      lastTime: time,
+      toServer: undefined as unknown as DirectionState,
+      toClient: undefined as unknown as DirectionState,
+    };
+    const handlers = this.options.openStreams(connection);
+    connection.toServer = newDirection(new TcpStreamReassembler(handlers.toServer, limits));
+    connection.toClient = newDirection(new TcpStreamReassembler(handlers.toClient, limits));
+    for (const direction of [connection.toServer, connection.toClient]) {
+      direction.reassembler.onCapHit = (capFrame) => this.options.onLimit('reassembly-cap', connection, capFrame, time);
+    }
+    return connection;
+  }
+
+  private close(connection: TcpConnection, reason: StreamEndReason, frame: number, time: number): void {
+    connection.toServer.reassembler.finish(reason, frame, time);
+    connection.toClient.reassembler.finish(reason, frame, time);
+    connection.toServer.reassembler.release();
+    connection.toClient.reassembler.release();
+  }
+
+  private evictOldest(frame: number, time: number): void {
+    const first = this.connections.entries().next();
+    if (first.done === true) return;
+    const [key, connection] = first.value;
+    this.connections.delete(key);
+    this.evicted++;
+    this.options.onLimit('connection-evicted', connection, frame, time);
+    this.close(connection, 'evicted', frame, time);
+  }
+}
+
+function newDirection(reassembler: TcpStreamReassembler): DirectionState {
+  return {
+    isn: undefined, sawSyn: false, nextSeq: undefined, lastAck: undefined, lastWindow: undefined,
+    lastSegmentTime: 0, finSeen: false, bytes: 0, segments: 0, reassembler,
+  };
+}

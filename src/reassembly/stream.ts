@@ -1,0 +1,188 @@
+/**
+ * One direction of a TCP connection, reassembled: segments in, ordered bytes out.
+ * Delivers to a StreamHandler exactly three things (Zeek's analyzer contract): data in order, a gap (bytes never seen),
+ * end of stream. Retransmitted and overlapping bytes are delivered once; out-of-order segments are copied and held
+ * until the hole is filled, the peer acknowledges past the hole (the capture missed it), a cap is hit, or the stream ends.
+ * It does not interpret the bytes, detect protocols or flag TCP anomalies (see connection.ts).
+ */
+import { seqAdd, seqDiff } from './sequence.js';
+
+export interface StreamHandler {
+  /** In-order bytes. `data` is only valid during the call. */
+  data(data: Buffer, frame: number, time: number): void;
+  /** `length` bytes were never seen; `afterFrame` is the last frame before the hole, `beforeFrame` the first after it. */
+  gap(length: number, afterFrame: number | undefined, beforeFrame: number, time: number): void;
+  /** No more data in this direction. */
+  end(reason: StreamEndReason, frame: number, time: number): void;
+}
+
+export type StreamEndReason = 'fin' | 'rst' | 'capture-end' | 'evicted';
+
+interface PendingSegment {
+  seq: number;
+  data: Buffer;
+  frame: number;
+  time: number;
+}
+
+/** Shared byte budget for out-of-order data across all streams. */
+export class BufferBudget {
+  used = 0;
+  constructor(readonly limit: number) {}
+}
+
+export interface ReassemblyLimits {
+  /** Maximum out-of-order bytes held for one direction. */
+  maxPendingBytesPerStream: number;
+  /** Shared budget across all directions. */
+  budget: BufferBudget;
+}
+
+export type SegmentVerdict = 'new' | 'old' | 'future' | 'partial-old';
+
+export class TcpStreamReassembler {
+  /** Next sequence number expected (undefined until the first segment). */
+  private nextSeq: number | undefined;
+  private pending: PendingSegment[] = [];
+  private pendingBytes = 0;
+  private lastFrame: number | undefined;
+  private ended = false;
+  /** Bytes delivered and bytes declared lost. */
+  delivered = 0;
+  lost = 0;
+  /** Called when a cap forces a hole to be declared (the caller records a finding). */
+  onCapHit: ((frame: number, heldBytes: number) => void) | undefined;
+
+  constructor(
+    private readonly handler: StreamHandler,
+    private readonly limits: ReassemblyLimits,
+  ) {}
+
+  get expectedSeq(): number | undefined {
+    return this.nextSeq;
+  }
+
+  get pendingSegments(): number {
+    return this.pending.length;
+  }
+
+  /** A SYN fixes the initial sequence number: data starts at isn + 1. */
+  synchronize(isn: number): void {
+    if (this.nextSeq === undefined) this.nextSeq = seqAdd(isn, 1);
+  }
+
+  /**
+   * Offers one segment's payload. Returns how it relates to what was already seen:
+   * 'new' (delivered now), 'old' (entirely seen before), 'partial-old' (overlap, new part delivered), 'future' (held).
+   */
+  segment(seq: number, payload: Buffer, frame: number, time: number): SegmentVerdict {
+    if (this.ended || payload.length === 0) return 'old';
+    if (this.nextSeq === undefined) this.nextSeq = seq;
+    const offset = seqDiff(seq, this.nextSeq);
+    if (offset + payload.length <= 0) return 'old';
+    if (offset <= 0) {
+      this.deliver(offset === 0 ? payload : payload.subarray(-offset), frame, time);
+      this.drain();
+      return offset === 0 ? 'new' : 'partial-old';
+    }
+    this.hold(seq, payload, frame, time);
+    return 'future';
+  }
+
+  /**
+   * The peer acknowledged up to `ack`: bytes before it reached the receiver, so if they are still missing here the
+   * capture lost them. Declares the hole so that what follows is not held forever.
+   */
+  acknowledged(ack: number, frame: number, time: number): void {
+    if (this.ended || this.nextSeq === undefined || this.pending.length === 0) return;
+    if (seqDiff(ack, this.nextSeq) <= 0) return;
+    const first = this.pending[0]!;
+    // Skip to the first held segment if the ACK covers the hole up to it, else to the ACK itself.
+    const target = seqDiff(ack, first.seq) >= 0 ? first.seq : ack;
+    this.skipTo(target, frame, time);
+    this.drain();
+  }
+
+  /** End of this direction: flushes what is held (declaring holes), then reports the end. */
+  finish(reason: StreamEndReason, frame: number, time: number): void {
+    if (this.ended) return;
+    this.flush(frame, time);
+    this.ended = true;
+    this.handler.end(reason, frame, time);
+  }
+
+  /** Declares the bytes up to `seq` lost (a snaplen cut them), then delivers what held data follows. */
+  forceSkip(seq: number, frame: number, time: number): void {
+    if (this.ended || this.nextSeq === undefined) return;
+    this.skipTo(seq, frame, time);
+    this.drain();
+  }
+
+  /** Delivers everything held, declaring the holes between. */
+  flush(frame: number, time: number): void {
+    while (this.pending.length > 0) {
+      const first = this.pending[0]!;
+      this.skipTo(first.seq, first.frame, time);
+      this.drain();
+    }
+    void frame;
+  }
+
+  release(): void {
+    this.limits.budget.used -= this.pendingBytes;
+    this.pendingBytes = 0;
+    this.pending = [];
+  }
+
+  private deliver(data: Buffer, frame: number, time: number): void {
+    this.nextSeq = seqAdd(this.nextSeq!, data.length);
+    this.delivered += data.length;
+    this.lastFrame = frame;
+    this.handler.data(data, frame, time);
+  }
+
+  private skipTo(seq: number, frame: number, time: number): void {
+    const length = seqDiff(seq, this.nextSeq!);
+    if (length <= 0) return;
+    this.lost += length;
+    this.handler.gap(length, this.lastFrame, frame, time);
+    this.nextSeq = seq;
+  }
+
+  private hold(seq: number, payload: Buffer, frame: number, time: number): void {
+    const { budget, maxPendingBytesPerStream } = this.limits;
+    if (this.pendingBytes + payload.length > maxPendingBytesPerStream || budget.used + payload.length > budget.limit) {
+      // Cap hit: give up waiting for the hole before the earliest held data.
+      this.onCapHit?.(frame, this.pendingBytes);
+      if (this.pending.length > 0) {
+        this.flush(frame, time);
+      }
+      const offset = seqDiff(seq, this.nextSeq!);
+      if (offset > 0) this.skipTo(seq, frame, time);
+      this.segment(seq, payload, frame, time);
+      return;
+    }
+    const copy = Buffer.from(payload);
+    const entry: PendingSegment = { seq, data: copy, frame, time };
+    // Insert sorted by sequence number (held lists are short; linear from the end).
+    let i = this.pending.length;
+    while (i > 0 && seqDiff(this.pending[i - 1]!.seq, seq) > 0) i--;
+    this.pending.splice(i, 0, entry);
+    this.pendingBytes += copy.length;
+    budget.used += copy.length;
+  }
+
+  private drain(): void {
+    while (this.pending.length > 0) {
+      const first = this.pending[0]!;
+      const offset = seqDiff(first.seq, this.nextSeq!);
+      if (offset > 0) return;
+      this.pending.shift();
+      this.pendingBytes -= first.data.length;
+      this.limits.budget.used -= first.data.length;
+      if (offset + first.data.length > 0) {
+        this.deliver(offset === 0 ? first.data : first.data.subarray(-offset), first.frame, first.time);
+      }
+    }
+  }
+}
