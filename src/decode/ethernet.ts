@@ -33,6 +33,8 @@ const ETHERTYPE_NAMES = new Map<number, string>([
   [0x88cc, 'lldp'],
   [0x88e5, 'macsec'],
   [0x88f7, 'ptp'],
+  [0x8909, 'cisco-metadata'],
+  [0x894f, 'nsh'],
   [0x9000, 'loopback'],
 ]);
 

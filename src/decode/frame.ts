@@ -57,13 +57,9 @@ export function decodeFrame(frame: CaptureFrame): DecodedFrame {
       case LINKTYPE_RAW:
       case LINKTYPE_RAW_ALT12:
       case LINKTYPE_RAW_ALT14:
-        decodeRawIp(out, d, 0, d.length, 0);
-        break;
       case LINKTYPE_IPV4:
-        decodeRawIp(out, d, 0, d.length, 4);
-        break;
       case LINKTYPE_IPV6:
-        decodeRawIp(out, d, 0, d.length, 6);
+        decodeRawIp(out, d, 0, d.length);
         break;
       case LINKTYPE_LINUX_SLL:
         decodeSll(out, d, 0, d.length);

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+/**
+ * The mqtt-pcap command line: a thin yargs layer over analyzeCapture and the views. Parses options, picks the view,
+ * maps failures to exit codes (0 ok, 1 usage, 2 unreadable input). No analysis logic lives here.
+ */
+import { createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { CaptureError } from '../capture/types.js';
+import { analyzeCapture, DEFAULT_LIMITS } from '../timeline/analyze.js';
+import type { TimelineEvent } from '../timeline/events.js';
+import { JsonView } from '../views/json.js';
+import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
+import { NdjsonView } from '../views/ndjson.js';
+import { ChunkedWriter } from '../views/output.js';
+import { colourEnabled, makeStyle } from '../views/style.js';
+import { renderSummary } from '../views/summary-text.js';
+import { TableView } from '../views/table.js';
+
+const FORMATS = ['table', 'summary', 'json', 'ndjson', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
+function packageVersion(): string {
+  try {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const pkg = JSON.parse(readFileSync(path.resolve(here, '../../../package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+interface AnalyzeArgs {
+  file: string;
+  format: Format;
+  port: number[];
+  'tls-port': number[];
+  'show-secrets': boolean;
+  output: string | undefined;
+  color: boolean | undefined;
+  stats: boolean;
+  debug: boolean;
+  lang: 'en' | 'id';
+  'max-packet-bytes': number;
+  'max-connections': number;
+  'max-buffered-bytes': number;
+  'max-buffered-bytes-total': number;
+}
+
+async function runAnalyze(args: AnalyzeArgs): Promise<number> {
+  const started = process.hrtime.bigint();
+  const version = packageVersion();
+  const target = args.output;
+  const temporary = target !== undefined ? `${target}.${process.pid}.tmp` : undefined;
+  const stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = temporary !== undefined
+    ? createWriteStream(temporary)
+    : process.stdout;
+  const out = new ChunkedWriter(stream);
+  const style = makeStyle(temporary === undefined && colourEnabled(stream, args.color));
+  const live = args.file === '-';
+  let onEvent: ((event: TimelineEvent) => void) | undefined;
+  let table: TableView | undefined;
+  let json: JsonView | undefined;
+  const collect = false;
+  let keyEvents: KeyEventCollector | undefined;
+  switch (args.format) {
+    case 'table': {
+      const width = stream.isTTY === true && stream.columns !== undefined ? stream.columns : 160;
+      table = new TableView(out, { width, live, style });
+      onEvent = (e) => table!.event(e);
+      break;
+    }
+    case 'ndjson': {
+      const view = new NdjsonView(out, live);
+      onEvent = (e) => view.event(e);
+      break;
+    }
+    case 'json':
+      json = new JsonView(out, args.file, version);
+      onEvent = (e) => json!.event(e);
+      break;
+    case 'markdown':
+      keyEvents = new KeyEventCollector();
+      onEvent = (e) => keyEvents!.add(e);
+      break;
+    case 'summary':
+      onEvent = () => undefined;
+      break;
+  }
+  try {
+    const analysis = await analyzeCapture(args.file, {
+      ports: args.port, tlsPorts: args['tls-port'].length > 0 ? args['tls-port'] : [8883], showSecrets: args['show-secrets'],
+      maxPacketBytes: args['max-packet-bytes'], maxConnections: args['max-connections'],
+      maxBufferedBytesPerStream: args['max-buffered-bytes'], maxBufferedBytesTotal: args['max-buffered-bytes-total'],
+      ...(onEvent !== undefined ? { onEvent } : {}), collect,
+    });
+    const { summary } = analysis;
+    if (table !== undefined) {
+      table.end();
+      out.write(renderSummary(summary, style));
+    } else if (json !== undefined) {
+      json.end(summary);
+    } else if (args.format === 'summary') {
+      out.write(renderSummary(summary, style));
+    } else if (args.format === 'markdown') {
+      out.write(renderMarkdown(args.file, summary, keyEvents!, args.lang));
+    }
+    await out.close();
+    if (temporary !== undefined && target !== undefined) {
+      await new Promise<void>((resolve, reject) => stream.end(() => resolve()).on?.('error', reject));
+      renameSync(temporary, target);
+    }
+    if (args.stats) {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const rss = process.resourceUsage().maxRSS / 1024;
+      process.stderr.write(`mqtt-pcap: ${summary.frames.read} frames, ${summary.mqtt.messages} MQTT messages, ${(summary.capture.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(3)} s `
+        + `(${Math.round(summary.frames.read / seconds)} frames/s, ${(summary.capture.bytes / 1e6 / seconds).toFixed(1)} MB/s), peak RSS ${rss.toFixed(0)} MB\n`);
+    }
+    return 0;
+  } catch (error) {
+    await out.close().catch(() => undefined);
+    if (temporary !== undefined) {
+      stream.end();
+      rmSync(temporary, { force: true });
+    }
+    if (error instanceof CaptureError) {
+      process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+      if (args.debug) process.stderr.write(`${error.stack ?? ''}\n`);
+      return 2;
+    }
+    process.stderr.write(`mqtt-pcap: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (args.debug && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    return 3;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(argv)
+    .scriptName('mqtt-pcap')
+    .usage('$0 [analyze] <file> [options]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
+    .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => y
+      .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
+      .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
+      .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'extra TCP port carrying MQTT (1883 always does)' })
+      .option('tls-port', { type: 'number', array: true, default: [] as number[], describe: 'TCP port of MQTT over TLS (default 8883)' })
+      .option('show-secrets', { type: 'boolean', default: false, describe: 'show MQTT passwords instead of ***' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write to this file (atomically) instead of standard output' })
+      .option('color', { type: 'boolean', describe: 'force colours on or off (default: on a terminal, unless NO_COLOR)' })
+      .option('lang', { choices: ['en', 'id'] as const, default: 'en' as const, describe: 'language of the Markdown report (id: Bahasa Indonesia)' })
+      .option('stats', { type: 'boolean', default: false, describe: 'print the run\'s own figures (time, frames/s, peak memory) on stderr' })
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
+      .option('max-packet-bytes', { type: 'number', default: DEFAULT_LIMITS.maxPacketBytes, describe: 'largest MQTT packet buffered whole' })
+      .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'TCP connections tracked at once' })
+      .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
+      .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' }),
+    async (args) => {
+      exitCode = await runAnalyze(args as unknown as AnalyzeArgs);
+    })
+    .version(packageVersion())
+    .help()
+    .alias('h', 'help')
+    .alias('V', 'version')
+    .strict()
+    .fail((message, error) => {
+      if (error !== undefined && error !== null) throw error;
+      process.stderr.write(`mqtt-pcap: ${message}\nRun "mqtt-pcap --help" for usage.\n`);
+      exitCode = 1;
+    });
+  await parser.parseAsync();
+  return exitCode;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly || process.argv[1]?.endsWith('mqtt-pcap')) {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+  });
+  main(hideBin(process.argv)).then((code) => {
+    process.exitCode = code;
+  }, (error: unknown) => {
+    process.stderr.write(`mqtt-pcap: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 3;
+  });
+}

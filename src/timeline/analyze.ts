@@ -1,0 +1,422 @@
+/**
+ * analyzeCapture: the pipeline's wiring. Capture reader → frame decoders → TCP connection table and reassembly →
+ * MQTT dissectors → timeline events (streamed to `onEvent`, or collected) → summary. Every frame is counted:
+ * decoded (by protocol), undecodable, or skipped by the reader. Only an unreadable input rejects (CaptureError).
+ * It formats nothing (views do) and decides no exit codes (the CLI does).
+ */
+import { readCapture } from '../capture/reader.js';
+import type { CaptureFrame, CaptureNotice, CaptureSummary } from '../capture/types.js';
+import { decodeFrame } from '../decode/frame.js';
+import type { DecodedFrame, TcpSegment } from '../decode/types.js';
+import { MqttConnectionDissector, type ConnectionProtocol } from '../mqtt/dissector.js';
+import { FanoutTracer } from '../mqtt/fanout.js';
+import {
+  TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, TcpConnectionTable, endpointLabel,
+  type SegmentAnalysis, type TcpConnection,
+} from '../reassembly/connections.js';
+import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TcpEventType, TimelineEvent } from './events.js';
+import { makeFinding, FINDING_CODES, type FindingCode } from './findings.js';
+import { SummaryBuilder, type AnalysisSummary, type ConnectionSummary, type HostSummary, type SessionSummary } from './summary.js';
+
+export interface AnalyzeOptions {
+  /** Extra TCP ports carrying MQTT (1883 always does). */
+  ports?: number[];
+  /** Ports where TLS is reported as encrypted MQTT (default 8883). */
+  tlsPorts?: number[];
+  /** Show MQTT passwords instead of "***". */
+  showSecrets?: boolean;
+  /** Largest MQTT packet buffered whole (default 1 MiB); larger ones keep their head. */
+  maxPacketBytes?: number;
+  /** Connection table size (default 100 000); the least recently active is evicted past it. */
+  maxConnections?: number;
+  /** Out-of-order bytes held per direction (default 1 MiB) and in total (default 64 MiB). */
+  maxBufferedBytesPerStream?: number;
+  maxBufferedBytesTotal?: number;
+  /** Receives every event as soon as it is known. When given, events are not collected unless `collect` is true. */
+  onEvent?: (event: TimelineEvent) => void;
+  collect?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Analysis {
+  summary: AnalysisSummary;
+  /** All events in emission order (empty when streamed with onEvent and collect is false). */
+  events: TimelineEvent[];
+  capture: CaptureSummary;
+}
+
+export const DEFAULT_LIMITS = {
+  maxPacketBytes: 1024 * 1024,
+  maxConnections: 100_000,
+  maxBufferedBytesPerStream: 1024 * 1024,
+  maxBufferedBytesTotal: 64 * 1024 * 1024,
+} as const;
+
+const MAX_HOSTS = 10_000;
+const MAX_LISTED_CONNECTIONS = 10_000;
+
+const FLAG_NAMES: Array<[number, string]> = [
+  [TCP_SYN, 'SYN'], [TCP_FIN, 'FIN'], [TCP_RST, 'RST'], [TCP_PSH, 'PSH'], [TCP_ACK, 'ACK'], [TCP_URG, 'URG'],
+  [TCP_ECE, 'ECE'], [TCP_CWR, 'CWR'],
+];
+
+function flagNames(flags: number): string[] {
+  const names: string[] = [];
+  for (const [bit, name] of FLAG_NAMES) if ((flags & bit) !== 0) names.push(name);
+  return names;
+}
+
+function tcpType(flags: number, len: number): TcpEventType {
+  if ((flags & TCP_RST) !== 0) return 'RST';
+  if ((flags & TCP_SYN) !== 0) return (flags & TCP_ACK) !== 0 ? 'SYN-ACK' : 'SYN';
+  if ((flags & TCP_FIN) !== 0) return 'FIN';
+  if (len > 0) return 'DATA';
+  if ((flags & TCP_ACK) !== 0) return 'ACK';
+  return 'SEGMENT';
+}
+
+/** Recognises the same packet seen twice on two interfaces of an `-i any` capture. */
+class CrossInterfaceDuplicates {
+  private readonly recent: Array<{ key: string; frame: number; time: number; iface: string }> = [];
+
+  check(decoded: DecodedFrame, tcp: TcpSegment, time: number): number | undefined {
+    const link = decoded.link;
+    if (link === undefined || (link.kind !== 'sll' && link.kind !== 'sll2')) return undefined;
+    const ip = decoded.ip!;
+    const key = `${ip.src}|${ip.dst}|${ip.id ?? ''}|${tcp.srcPort}|${tcp.dstPort}|${tcp.seq}|${tcp.ack}|${tcp.flags}|${tcp.payloadLength}|${tcp.window}|${tcp.options.tsval ?? ''}`;
+    const iface = `${decoded.interfaceId}/${link.ifIndex ?? ''}/${link.packetType ?? ''}`;
+    let original: number | undefined;
+    for (const r of this.recent) {
+      if (r.key === key && r.iface !== iface && time - r.time < 0.05) { original = r.frame; break; }
+    }
+    if (original === undefined) {
+      this.recent.push({ key, frame: decoded.frame, time, iface });
+      if (this.recent.length > 16) this.recent.shift();
+    }
+    return original;
+  }
+}
+
+export async function analyzeCapture(input: string | NodeJS.ReadableStream, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const analyzer = new CaptureAnalyzer(options);
+  const capture = await readCapture(input, analyzer, options.signal !== undefined ? { signal: options.signal } : {});
+  return analyzer.finish(capture);
+}
+
+/** The streaming core of analyzeCapture, usable as a CaptureSink on its own. */
+export class CaptureAnalyzer {
+  private readonly events: TimelineEvent[] = [];
+  private readonly collect: boolean;
+  private readonly onEvent: ((event: TimelineEvent) => void) | undefined;
+  private readonly summary = new SummaryBuilder();
+  private readonly table: TcpConnectionTable;
+  private readonly fanout = new FanoutTracer({ maxRemembered: 100_000, windowSeconds: 60 });
+  private readonly dissectors: MqttConnectionDissector[] = [];
+  private readonly listed: Array<{ connection: TcpConnection; dissector: MqttConnectionDissector }> = [];
+  private readonly hosts = new Map<string, HostSummary>();
+  private readonly duplicates = new CrossInterfaceDuplicates();
+  private readonly byProtocol: Record<string, number> = {};
+  private readonly skipped: Record<string, number> = {};
+  private readonly linkTypes = new Set<number>();
+  private decodedFrames = 0;
+  private undecodable = 0;
+  private firstSec: number | undefined;
+  private firstNsec = 0;
+  private lastTime = 0;
+  private lastFrame = 0;
+  /** MQTT events produced while a segment is processed, emitted after its TCP event. */
+  private deferred: Array<MqttEvent | FindingEvent> = [];
+  private inSegment = false;
+  private readonly openDissectors = new Map<number, MqttConnectionDissector>();
+
+  constructor(private readonly options: AnalyzeOptions = {}) {
+    this.onEvent = options.onEvent;
+    this.collect = options.collect ?? options.onEvent === undefined;
+    const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
+    const tlsPorts = new Set(options.tlsPorts ?? [8883]);
+    const dissectorOptions = {
+      mqttPorts, tlsPorts, showSecrets: options.showSecrets ?? false,
+      maxPacketBytes: options.maxPacketBytes ?? DEFAULT_LIMITS.maxPacketBytes,
+    };
+    const context = {
+      options: dissectorOptions,
+      fanout: this.fanout,
+      emit: (event: MqttEvent | FindingEvent) => {
+        if (this.inSegment) this.deferred.push(event);
+        else this.emit(event);
+      },
+      recognised: (_connection: TcpConnection, _how: ConnectionProtocol) => undefined,
+    };
+    this.table = new TcpConnectionTable({
+      maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+      maxPendingBytesPerStream: options.maxBufferedBytesPerStream ?? DEFAULT_LIMITS.maxBufferedBytesPerStream,
+      maxPendingBytesTotal: options.maxBufferedBytesTotal ?? DEFAULT_LIMITS.maxBufferedBytesTotal,
+      serverPorts: new Set([...mqttPorts, ...tlsPorts]),
+      openStreams: (connection) => {
+        const dissector = new MqttConnectionDissector(connection, context);
+        this.openDissectors.set(connection.index, dissector);
+        if (this.listed.length < MAX_LISTED_CONNECTIONS) this.listed.push({ connection, dissector });
+        const handlers = dissector.handlers();
+        // When the connection's last direction ends, its session is settled.
+        let open = 2;
+        const settle = (frame: number, time: number): void => {
+          if (--open === 0) {
+            dissector.finish(frame, time);
+            this.openDissectors.delete(connection.index);
+          }
+        };
+        return {
+          toServer: { ...handlers.toServer, end: (r, f, t) => { handlers.toServer.end(r, f, t); settle(f, t); } },
+          toClient: { ...handlers.toClient, end: (r, f, t) => { handlers.toClient.end(r, f, t); settle(f, t); } },
+        };
+      },
+      onLimit: (kind, connection, frame, time) => {
+        const code: FindingCode = kind === 'reassembly-cap' ? 'tcp.reassembly-cap' : 'tcp.connection-evicted';
+        this.emitFinding(makeFinding(code, 'tcp', frame, time,
+          kind === 'reassembly-cap' ? 'out-of-order data over the cap: hole declared lost' : 'connection table full: connection evicted',
+          { src: connection.client.label, dst: connection.server.label, stream: connection.index }));
+      },
+    });
+  }
+
+  /** CaptureSink: one record. */
+  frame(frame: CaptureFrame): void {
+    if (this.firstSec === undefined) {
+      this.firstSec = frame.tsSec;
+      this.firstNsec = frame.tsNsec;
+    }
+    const time = (frame.tsSec - this.firstSec) + (frame.tsNsec - this.firstNsec) / 1e9;
+    this.lastTime = time;
+    this.lastFrame = frame.frame;
+    this.linkTypes.add(frame.linkType);
+    const decoded = decodeFrame(frame);
+    if (decoded.error !== undefined && decoded.link === undefined) {
+      this.undecodable++;
+      this.emitFinding(makeFinding(findingCodeOf(decoded.error.code), 'frame', frame.frame, time,
+        `${decoded.error.layer}: ${decoded.error.message}`, { detail: { layer: decoded.error.layer, linkType: frame.linkType } }));
+      return;
+    }
+    this.decodedFrames++;
+    this.countHost(decoded);
+    if (decoded.error !== undefined) {
+      this.emitFinding(makeFinding(findingCodeOf(decoded.error.code), layerOf(decoded.error.layer), frame.frame, time,
+        `${decoded.error.layer}: ${decoded.error.message}`, {
+          src: decoded.ip?.src ?? decoded.link?.srcMac ?? '', dst: decoded.ip?.dst ?? decoded.link?.dstMac ?? '',
+          detail: { layer: decoded.error.layer },
+        }));
+    }
+    if (decoded.arp !== undefined) {
+      this.count('arp');
+      this.onArp(decoded, time);
+    } else if (decoded.tcp !== undefined && decoded.ip !== undefined) {
+      this.count('tcp');
+      this.onTcp(decoded, decoded.tcp, time);
+    } else {
+      const name = decoded.other ?? (decoded.udp !== undefined ? 'udp' : decoded.ip !== undefined ? `ipv${decoded.ip.version}` : decoded.link?.kind ?? 'unknown');
+      this.count(decoded.error !== undefined ? `${name} (malformed)` : name);
+      if (decoded.ip?.fragment === true) {
+        this.emitFinding(makeFinding('ip.fragment', 'ip', frame.frame, time,
+          `IPv${decoded.ip.version} fragment (offset ${decoded.ip.fragmentOffset}${decoded.ip.moreFragments ? ', more follow' : ''})`,
+          { src: decoded.ip.src, dst: decoded.ip.dst }));
+      }
+      const other: OtherEvent = {
+        frame: frame.frame, time, layer: decoded.ip !== undefined ? 'ip' : 'frame', type: name,
+        src: decoded.udp !== undefined ? endpointLabel(decoded.ip!.src, decoded.udp.srcPort) : decoded.ip?.src ?? decoded.link?.srcMac ?? '',
+        dst: decoded.udp !== undefined ? endpointLabel(decoded.ip!.dst, decoded.udp.dstPort) : decoded.ip?.dst ?? decoded.link?.dstMac ?? '',
+        summary: decoded.udp !== undefined ? `UDP ${decoded.udp.srcPort} → ${decoded.udp.dstPort} len=${Math.max(0, decoded.udp.length - 8)}` : name.toUpperCase(),
+      };
+      this.emit(other);
+    }
+  }
+
+  /** CaptureSink: a remark about the file. */
+  notice(notice: CaptureNotice): void {
+    if (notice.code === 'capture.truncated-record') this.skipped['truncated-record'] = (this.skipped['truncated-record'] ?? 0) + 1;
+    const code = (notice.code in FINDING_CODES ? notice.code : 'capture.notice') as FindingCode;
+    this.emitFinding(makeFinding(code, 'capture', notice.frame ?? this.lastFrame + 1, this.lastTime, notice.message,
+      { detail: { notice: notice.code } }));
+  }
+
+  finish(capture: CaptureSummary): Analysis {
+    this.inSegment = false;
+    this.table.finishAll(this.lastFrame, this.lastTime);
+    for (const dissector of this.openDissectors.values()) dissector.finish(this.lastFrame, this.lastTime);
+    this.openDissectors.clear();
+    for (const [reason, n] of Object.entries(capture.skipped)) {
+      if (reason !== 'truncated-record' || this.skipped[reason] === undefined) this.skipped[reason] = Math.max(this.skipped[reason] ?? 0, n);
+    }
+    const recordsSkipped = this.skipped['truncated-record'] ?? 0;
+    const connections: ConnectionSummary[] = this.listed.map(({ connection: c, dissector }) => ({
+      stream: c.index, client: c.client.label, server: c.server.label, state: c.state,
+      ...(c.handshakeRttMs !== undefined ? { handshakeRttMs: c.handshakeRttMs } : {}),
+      firstFrame: c.firstFrame, lastFrame: c.lastFrame, bytesToServer: c.toServer.bytes, bytesToClient: c.toClient.bytes,
+      protocol: dissector.protocol === 'undecided' ? 'other' : dissector.protocol,
+    }));
+    const sessions: SessionSummary[] = this.listed
+      .filter(({ dissector }) => dissector.protocol === 'mqtt' || dissector.protocol === 'mqtt-ws')
+      .filter(({ dissector }) => dissector.session.packets > 0)
+      .map(({ connection: c, dissector: { session: s } }) => ({
+        stream: c.index, client: c.client.label, server: c.server.label, packets: s.packets,
+        ...(s.clientId !== undefined ? { clientId: s.clientId } : {}),
+        ...(s.version !== undefined ? { protocolVersion: s.version } : {}),
+        ...(s.versionInferred ? { versionInferred: true } : {}),
+        ...(s.keepAlive !== undefined ? { keepAlive: s.keepAlive } : {}),
+        ...(s.cleanSession !== undefined ? { cleanSession: s.cleanSession } : {}),
+        ...(s.username !== undefined ? { username: s.username } : {}),
+        ...(s.willTopic !== undefined ? { willTopic: s.willTopic } : {}),
+        ...(s.accepted !== undefined ? { accepted: s.accepted } : {}),
+        ...(s.connackCode !== undefined ? { connackCode: s.connackCode } : {}),
+      }));
+    const summary: AnalysisSummary = {
+      capture: {
+        format: capture.format, gzip: capture.gzip, bytes: capture.bytes, linkTypes: [...this.linkTypes],
+        ...(this.firstSec !== undefined ? { startEpoch: this.firstSec + this.firstNsec / 1e9 } : {}),
+        durationSeconds: this.lastTime,
+      },
+      frames: {
+        read: this.decodedFrames + this.undecodable + recordsSkipped,
+        decoded: this.decodedFrames, undecodable: this.undecodable, skipped: this.skipped, byProtocol: this.byProtocol,
+      },
+      hosts: [...this.hosts.values()].sort((a, b) => b.frames - a.frames),
+      tcp: {
+        connections: this.table.totalConnections, listed: connections,
+        retransmissions: this.summary.retransmissions, outOfOrder: this.summary.outOfOrder,
+        duplicateAcks: this.summary.duplicateAcks, lostSegments: this.summary.lostSegments,
+        duplicatesAcrossInterfaces: this.summary.duplicatesAcrossInterfaces,
+      },
+      mqtt: this.summary.mqttPart(sessions),
+      findings: this.summary.findingsPart(),
+    };
+    return { summary, events: this.events, capture };
+  }
+
+  private emit(event: TimelineEvent): void {
+    this.summary.add(event);
+    if (this.collect) this.events.push(event);
+    this.onEvent?.(event);
+  }
+
+  private emitFinding(event: FindingEvent): void {
+    if (this.inSegment) this.deferred.push(event);
+    else this.emit(event);
+  }
+
+  private count(protocol: string): void {
+    this.byProtocol[protocol] = (this.byProtocol[protocol] ?? 0) + 1;
+  }
+
+  private countHost(decoded: DecodedFrame): void {
+    const ip = decoded.ip;
+    const arp = decoded.arp;
+    const src = ip?.src ?? arp?.senderIp;
+    if (src === undefined) return;
+    let host = this.hosts.get(src);
+    if (host === undefined) {
+      if (this.hosts.size >= MAX_HOSTS) return;
+      host = { ip: src, frames: 0 };
+      this.hosts.set(src, host);
+    }
+    host.frames++;
+    const mac = arp?.senderMac ?? decoded.link?.srcMac;
+    if (mac !== undefined && host.mac === undefined && mac !== '00:00:00:00:00:00') host.mac = mac;
+  }
+
+  private onArp(decoded: DecodedFrame, time: number): void {
+    const arp = decoded.arp!;
+    const request = arp.opcode === 1;
+    const reply = arp.opcode === 2;
+    const event: ArpEvent = {
+      frame: decoded.frame, time, layer: 'arp', type: request ? 'who-has' : reply ? 'is-at' : 'arp',
+      src: arp.senderMac, dst: request ? (decoded.link?.dstMac ?? 'ff:ff:ff:ff:ff:ff') : arp.targetMac,
+      summary: request
+        ? (arp.senderIp === arp.targetIp ? `ARP Announcement for ${arp.senderIp}` : `Who has ${arp.targetIp}? Tell ${arp.senderIp}`)
+        : reply ? `${arp.senderIp} is at ${arp.senderMac}` : `ARP opcode ${arp.opcode}`,
+      opcode: arp.opcode, senderMac: arp.senderMac, senderIp: arp.senderIp, targetMac: arp.targetMac, targetIp: arp.targetIp,
+    };
+    this.emit(event);
+  }
+
+  private onTcp(decoded: DecodedFrame, tcp: TcpSegment, time: number): void {
+    const ip = decoded.ip!;
+    const duplicateOf = this.duplicates.check(decoded, tcp, time);
+    const src = endpointLabel(ip.src, tcp.srcPort);
+    const dst = endpointLabel(ip.dst, tcp.dstPort);
+    const flags = flagNames(tcp.flags);
+    const type = tcpType(tcp.flags, tcp.payloadLength);
+    if (duplicateOf !== undefined) {
+      const event: TcpEvent = {
+        frame: decoded.frame, time, layer: 'tcp', type, src, dst, stream: -1, flags,
+        seq: tcp.seq, ack: tcp.ack, relSeq: 0, relAck: 0, len: tcp.payloadLength, window: tcp.window, duplicateOf,
+        summary: `[same packet as #${duplicateOf}, seen on another interface] ${tcp.srcPort} → ${tcp.dstPort} [${flags.join(', ')}]`,
+      };
+      this.emit(event);
+      return;
+    }
+    this.inSegment = true;
+    let analysis: SegmentAnalysis;
+    try {
+      analysis = this.table.process(ip.src, ip.dst, tcp, decoded.frame, time);
+    } finally {
+      this.inSegment = false;
+    }
+    const event: TcpEvent = {
+      frame: decoded.frame, time, layer: 'tcp', type, src, dst, stream: analysis.connection.index, flags,
+      seq: tcp.seq, ack: tcp.ack, relSeq: analysis.relSeq, relAck: analysis.relAck, len: tcp.payloadLength,
+      window: tcp.window, summary: '',
+    };
+    if (analysis.retransmission) event.retransmission = true;
+    if (analysis.outOfOrder) event.outOfOrder = true;
+    if (analysis.duplicateAck) event.duplicateAck = true;
+    if (analysis.lostSegment) this.summary.lostSegments++;
+    const c = analysis.connection;
+    if (analysis.handshakeCompleted && c.handshakeRttMs !== undefined) {
+      event.handshakeRttMs = c.handshakeRttMs;
+      event.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
+    }
+    event.summary = describeTcp(event, tcp, analysis);
+    this.emit(event);
+    const deferred = this.deferred;
+    if (deferred.length > 0) {
+      this.deferred = [];
+      for (const e of deferred) this.emit(e);
+    }
+  }
+}
+
+function describeTcp(e: TcpEvent, tcp: TcpSegment, a: SegmentAnalysis): string {
+  const notes: string[] = [];
+  if (e.retransmission === true) notes.push('[TCP Retransmission]');
+  if (e.outOfOrder === true) notes.push('[TCP Out-Of-Order]');
+  if (e.duplicateAck === true) notes.push('[TCP Dup ACK]');
+  if (a.keepAlive) notes.push('[TCP Keep-Alive]');
+  if (a.lostSegment) notes.push('[TCP Previous segment not captured]');
+  const head = `${notes.length > 0 ? `${notes.join(' ')} ` : ''}${tcp.srcPort} → ${tcp.dstPort} [${e.flags.join(', ')}] Seq=${e.relSeq}`;
+  const ack = (tcp.flags & TCP_ACK) !== 0 ? ` Ack=${e.relAck}` : '';
+  const tail: string[] = [];
+  if (e.len > 0) tail.push(`Len=${e.len}`);
+  if (tcp.options.mss !== undefined) tail.push(`MSS=${tcp.options.mss}`);
+  if (tcp.options.windowScale !== undefined) tail.push(`WS=${2 ** tcp.options.windowScale}`);
+  let what = '';
+  switch (e.type) {
+    case 'SYN': what = ' — handshake 1/3: client opens'; break;
+    case 'SYN-ACK': what = ' — handshake 2/3: server accepts'; break;
+    case 'ACK':
+      if (e.handshakeRttMs !== undefined) what = ` — handshake 3/3 complete, RTT ${e.handshakeRttMs.toFixed(3)} ms`;
+      else if (e.duplicateAck !== true) what = ` — acknowledges bytes up to ${e.relAck}`;
+      break;
+    case 'FIN': what = ' — closes its side'; break;
+    case 'RST': what = ' — connection reset'; break;
+    default: break;
+  }
+  return `${head}${ack} Win=${e.window}${tail.length > 0 ? ` ${tail.join(' ')}` : ''}${what}`;
+}
+
+function findingCodeOf(code: string): FindingCode {
+  return (code in FINDING_CODES ? code : 'decode.error') as FindingCode;
+}
+
+function layerOf(layer: string): FindingEvent['layer'] {
+  if (layer === 'tcp' || layer === 'udp') return 'tcp';
+  if (layer === 'ipv4' || layer === 'ipv6' || layer === 'arp') return 'ip';
+  return 'frame';
+}

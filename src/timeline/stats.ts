@@ -1,0 +1,48 @@
+/**
+ * Bounded latency statistics: exact count, min, max and mean; median and p95 from a reservoir sample that is exact up
+ * to `capacity` values. Memory stays constant however long the capture.
+ */
+
+export interface LatencyStats {
+  count: number;
+  minMs: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+export class LatencySample {
+  private readonly values: number[] = [];
+  private count = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private sum = 0;
+  // Deterministic generator so that two runs on one capture agree.
+  private seed = 0x2545f491;
+
+  constructor(private readonly capacity = 10_000) {}
+
+  add(value: number): void {
+    this.count++;
+    this.sum += value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    if (this.values.length < this.capacity) {
+      this.values.push(value);
+      return;
+    }
+    this.seed = (Math.imul(this.seed, 1103515245) + 12345) >>> 0;
+    const slot = this.seed % this.count;
+    if (slot < this.capacity) this.values[slot] = value;
+  }
+
+  stats(): LatencyStats | undefined {
+    if (this.count === 0) return undefined;
+    const sorted = [...this.values].sort((a, b) => a - b);
+    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+    return {
+      count: this.count, minMs: this.min, medianMs: at(0.5), p95Ms: at(0.95), maxMs: this.max, meanMs: this.sum / this.count,
+    };
+  }
+}

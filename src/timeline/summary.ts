@@ -1,0 +1,215 @@
+/**
+ * Aggregates the event stream into the run's summary: frames by protocol, hosts, TCP connections, MQTT sessions,
+ * topics, latency per request kind, broker forwarding delay, findings by code. Every table is bounded
+ * (past the limit, entries are counted but not listed). It reads events only; it never sees bytes.
+ */
+import type { CaptureSummary } from '../capture/types.js';
+import type { FindingEvent, MqttEvent, TcpEvent, TimelineEvent } from './events.js';
+import { LatencySample, type LatencyStats } from './stats.js';
+
+export interface HostSummary {
+  ip: string;
+  mac?: string;
+  frames: number;
+}
+
+export interface ConnectionSummary {
+  stream: number;
+  client: string;
+  server: string;
+  state: string;
+  /** SYN to handshake ACK, when the handshake was captured. */
+  handshakeRttMs?: number;
+  firstFrame: number;
+  lastFrame: number;
+  bytesToServer: number;
+  bytesToClient: number;
+  /** "mqtt", "mqtt-ws", "mqtt-tls" or "other". */
+  protocol: string;
+}
+
+export interface SessionSummary {
+  stream: number;
+  client: string;
+  server: string;
+  clientId?: string;
+  protocolVersion?: number;
+  versionInferred?: boolean;
+  keepAlive?: number;
+  cleanSession?: boolean;
+  username?: string;
+  willTopic?: string;
+  accepted?: boolean;
+  connackCode?: number;
+  packets: number;
+}
+
+export interface TopicSummary {
+  topic: string;
+  messages: number;
+  bytes: number;
+  qos: [number, number, number];
+  publishers: string[];
+  subscribers: string[];
+  firstTime: number;
+  lastTime: number;
+  /** Messages per second between the first and the last. */
+  ratePerSecond: number;
+}
+
+export interface AnalysisSummary {
+  capture: {
+    format: CaptureSummary['format'];
+    gzip: boolean;
+    bytes: number;
+    linkTypes: number[];
+    /** Epoch seconds of the first frame. */
+    startEpoch?: number;
+    durationSeconds: number;
+  };
+  frames: {
+    /** Records read: decoded + undecodable + skipped. */
+    read: number;
+    decoded: number;
+    undecodable: number;
+    /** Records not delivered as frames, by reason (e.g. "truncated-record"). */
+    skipped: Record<string, number>;
+    /** Decoded frames by their highest layer ("arp", "tcp", "udp", "icmpv6"...). */
+    byProtocol: Record<string, number>;
+  };
+  hosts: HostSummary[];
+  tcp: {
+    connections: number;
+    listed: ConnectionSummary[];
+    retransmissions: number;
+    outOfOrder: number;
+    duplicateAcks: number;
+    lostSegments: number;
+    duplicatesAcrossInterfaces: number;
+  };
+  mqtt: {
+    messages: number;
+    byType: Record<string, number>;
+    sessions: SessionSummary[];
+    topics: TopicSummary[];
+    /** Keyed "CONNECT→CONNACK", "PUBLISH→PUBACK"... */
+    latency: Record<string, LatencyStats>;
+    forwarding?: LatencyStats;
+    forwarded: number;
+  };
+  findings: { total: number; byCode: Record<string, number>; bySeverity: Record<string, number> };
+}
+
+const REQUEST_OF: Record<string, string> = {
+  CONNACK: 'CONNECT', PUBACK: 'PUBLISH', PUBREC: 'PUBLISH', PUBREL: 'PUBREC', PUBCOMP: 'PUBREL',
+  SUBACK: 'SUBSCRIBE', UNSUBACK: 'UNSUBSCRIBE', PINGRESP: 'PINGREQ',
+};
+
+const MAX_TOPICS = 10_000;
+const MAX_PEERS_PER_TOPIC = 100;
+
+interface TopicAccumulator {
+  messages: number;
+  bytes: number;
+  qos: [number, number, number];
+  publishers: Set<string>;
+  subscribers: Set<string>;
+  firstTime: number;
+  lastTime: number;
+}
+
+export class SummaryBuilder {
+  private readonly mqttByType: Record<string, number> = {};
+  private mqttMessages = 0;
+  private readonly latency = new Map<string, LatencySample>();
+  private readonly forwarding = new LatencySample();
+  private forwarded = 0;
+  private readonly topics = new Map<string, TopicAccumulator>();
+  private topicsOverflow = 0;
+  private readonly findingsByCode: Record<string, number> = {};
+  private readonly findingsBySeverity: Record<string, number> = {};
+  private findings = 0;
+  retransmissions = 0;
+  outOfOrder = 0;
+  duplicateAcks = 0;
+  lostSegments = 0;
+  duplicatesAcrossInterfaces = 0;
+
+  add(event: TimelineEvent): void {
+    if (event.type === 'finding') {
+      const f = event as FindingEvent;
+      this.findings++;
+      this.findingsByCode[f.code] = (this.findingsByCode[f.code] ?? 0) + 1;
+      this.findingsBySeverity[f.severity] = (this.findingsBySeverity[f.severity] ?? 0) + 1;
+      return;
+    }
+    if (event.layer === 'tcp') {
+      const t = event as TcpEvent;
+      if (t.retransmission === true) this.retransmissions++;
+      if (t.outOfOrder === true) this.outOfOrder++;
+      if (t.duplicateAck === true) this.duplicateAcks++;
+      if (t.duplicateOf !== undefined) this.duplicatesAcrossInterfaces++;
+      return;
+    }
+    if (event.layer === 'mqtt') this.addMqtt(event as MqttEvent);
+  }
+
+  private addMqtt(e: MqttEvent): void {
+    this.mqttMessages++;
+    this.mqttByType[e.type] = (this.mqttByType[e.type] ?? 0) + 1;
+    if (e.latencyMs !== undefined) {
+      const key = `${REQUEST_OF[e.type] ?? '?'}→${e.type}`;
+      let sample = this.latency.get(key);
+      if (sample === undefined) {
+        sample = new LatencySample();
+        this.latency.set(key, sample);
+      }
+      sample.add(e.latencyMs);
+    }
+    if (e.forwardDelayMs !== undefined) {
+      this.forwarded++;
+      this.forwarding.add(e.forwardDelayMs);
+    }
+    if (e.type === 'PUBLISH' && e.topic !== undefined) {
+      let topic = this.topics.get(e.topic);
+      if (topic === undefined) {
+        if (this.topics.size >= MAX_TOPICS) {
+          this.topicsOverflow++;
+          return;
+        }
+        topic = { messages: 0, bytes: 0, qos: [0, 0, 0], publishers: new Set(), subscribers: new Set(), firstTime: e.time, lastTime: e.time };
+        this.topics.set(e.topic, topic);
+      }
+      topic.messages++;
+      topic.bytes += e.payload?.length ?? 0;
+      const qos = e.qos ?? 0;
+      if (qos >= 0 && qos <= 2) topic.qos[qos as 0 | 1 | 2]++;
+      topic.lastTime = e.time;
+      const peers = e.direction === 'client' ? topic.publishers : topic.subscribers;
+      const peer = e.direction === 'client' ? e.src : e.dst;
+      if (peers.size < MAX_PEERS_PER_TOPIC) peers.add(peer);
+    }
+  }
+
+  mqttPart(sessions: SessionSummary[]): AnalysisSummary['mqtt'] {
+    const latency: Record<string, LatencyStats> = {};
+    for (const [key, sample] of this.latency) {
+      const stats = sample.stats();
+      if (stats !== undefined) latency[key] = stats;
+    }
+    const topics: TopicSummary[] = [...this.topics.entries()].map(([topic, t]) => ({
+      topic, messages: t.messages, bytes: t.bytes, qos: t.qos,
+      publishers: [...t.publishers], subscribers: [...t.subscribers], firstTime: t.firstTime, lastTime: t.lastTime,
+      ratePerSecond: t.lastTime > t.firstTime ? (t.messages - 1) / (t.lastTime - t.firstTime) : 0,
+    })).sort((a, b) => b.messages - a.messages || a.topic.localeCompare(b.topic));
+    const forwarding = this.forwarding.stats();
+    return {
+      messages: this.mqttMessages, byType: this.mqttByType, sessions, topics, latency,
+      ...(forwarding !== undefined ? { forwarding } : {}), forwarded: this.forwarded,
+    };
+  }
+
+  findingsPart(): AnalysisSummary['findings'] {
+    return { total: this.findings, byCode: this.findingsByCode, bySeverity: this.findingsBySeverity };
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * JSON view: one document holding the tool's name and version, the summary and every event.
+ * Events are written as they come (the document is streamed, not built in memory).
+ */
+import type { AnalysisSummary } from '../timeline/summary.js';
+import type { TimelineEvent } from '../timeline/events.js';
+import type { ChunkedWriter } from './output.js';
+
+export class JsonView {
+  private first = true;
+
+  constructor(private readonly out: ChunkedWriter, file: string, version: string) {
+    this.out.write(`{"tool":"mqtt-pcap","version":${JSON.stringify(version)},"file":${JSON.stringify(file)},"events":[`);
+  }
+
+  event(event: TimelineEvent): void {
+    this.out.write(`${this.first ? '\n' : ',\n'}${JSON.stringify(event)}`);
+    this.first = false;
+  }
+
+  end(summary: AnalysisSummary): void {
+    this.out.write(`\n],\n"summary":${JSON.stringify(summary, null, 1)}\n}\n`);
+  }
+}
