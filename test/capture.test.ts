@@ -719,6 +719,12 @@ test('pcapng: a block claiming 4 GB is a bad-block notice; no crash, no huge all
     assert.equal(r.frames.length, 1, `length ${len}`);
     assert.deepEqual(r.notices.map((n) => n.code), ['capture.bad-block'], `length ${len}`);
   }
+  // A later section header with a bad byte-order magic.
+  const badShb = Buffer.from(shb(false));
+  badShb.writeUInt32LE(0x11223344, 8);
+  const s2 = parseChunks(Buffer.concat([good, badShb, idb(false, 1, 0)]), 5);
+  assert.equal(s2.frames.length, 1);
+  assert.deepEqual(s2.notices.map((n) => n.code), ['capture.bad-block']);
   // Leading and trailing lengths that disagree.
   const broken = Buffer.from(epb(le, 0, 2n, bytesOf(8, 1)));
   broken.writeUInt32LE(broken.length + 4, broken.length - 4);
@@ -852,6 +858,9 @@ test('fatal inputs: empty, directory, missing, not a capture, truncated header, 
   const badBom = Buffer.from(shb(true));
   badBom.writeUInt32LE(0x12345678, 8);
   await rejectsWith(writeTmp('badbom.pcapng', badBom), 'capture.not-a-capture');
+  const hugeShb = Buffer.concat([shb(true), idb(true, 1, 0)]);
+  hugeShb.writeUInt32LE(0xfffffff0, 4);
+  await rejectsWith(writeTmp('hugeshb.pcapng', hugeShb), 'capture.not-a-capture');
   if (process.getuid?.() !== 0) {
     const f = writeTmp('noperm.pcap', pcapHeader());
     chmodSync(f, 0o000);

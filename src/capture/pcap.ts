@@ -164,7 +164,7 @@ export class PcapParser implements FormatParser {
       this.sink.notice({
         code: 'capture.truncated-record',
         frame,
-        message: `file ends in the middle of record ${frame} (${leftover} of ${this.need} bytes present); earlier frames are complete`,
+        message: `file ends in the middle of record ${frame} (only ${leftover} bytes of it present); earlier frames are complete`,
       });
     }
   }

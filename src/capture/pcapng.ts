@@ -20,7 +20,8 @@
  *   "bad-record"         packet block whose captured length does not fit the block (notice)
  * Fatal to the rest of the file (notice "capture.bad-block", reading stops, nothing is allocated): a block
  * total length < 12, not a multiple of 4, above 64 MiB, or not repeated at the end of the block; an SHB with
- * a bad byte-order magic after the first.
+ * a bad byte-order magic after the first. The same problems in the first SHB throw CaptureError
+ * "capture.not-a-capture".
  * Does not: buffer input, read files, decompress, or look at packet contents.
  */
 import { bump, readBE32, readLE32, type FormatParser } from './pcap.js';
@@ -357,6 +358,10 @@ export class PcapngParser implements FormatParser {
   }
 
   private badBlock(end: number, message: string): number {
+    if (this.sections === 0) {
+      // The very first block is the file header: nothing readable precedes it.
+      throw new CaptureError('capture.not-a-capture', `broken pcapng file header: ${message}`);
+    }
     this.stopped = true;
     bump(this.skipped, 'bad-block');
     this.sink.notice({

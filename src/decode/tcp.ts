@@ -3,8 +3,8 @@
  * MSS, window scale, SACK permitted, SACK blocks and timestamps (NOP/EOL understood, unknown options skipped, a
  * malformed option ends option parsing silently). The payload is a subarray trimmed to the IP payload, and
  * payloadLength is the length the IP header declares (capped at what was on the wire), as tshark's tcp.len.
- * Segments without options share one frozen empty options object. Not done: checksum, stream tracking, MPTCP/TFO/
- * other options.
+ * Segments without options share one frozen empty options object, and segments without captured payload one empty
+ * Buffer. Not done: checksum, stream tracking, MPTCP/TFO/other options.
  */
 import type { DecodedFrame, TcpOptions } from './types.js';
 import { setError, u16, u32 } from './util.js';
@@ -20,6 +20,9 @@ export const TCP_URG = 0x20;
 export const TCP_ECE = 0x40;
 export const TCP_CWR = 0x80;
 export const TCP_NS = 0x100;
+
+/** Payload of segments that carry no data (pure ACKs, SYNs...): one shared empty Buffer, saving a view per frame. */
+const EMPTY_PAYLOAD: Buffer = Buffer.alloc(0);
 
 /** Options of segments that carry none we decode. Frozen: do not mutate. */
 export const NO_TCP_OPTIONS: TcpOptions = Object.freeze({}) as TcpOptions;
@@ -57,7 +60,7 @@ export function decodeTcp(out: DecodedFrame, d: Buffer, off: number, end: number
     flags: ((b12 & 1) << 8) | d[off + 13]!,
     window: u16(d, off + 14),
     options: hl === TCP_MIN_HEADER_LENGTH ? NO_TCP_OPTIONS : decodeTcpOptions(d, off + TCP_MIN_HEADER_LENGTH, off + hl),
-    payload: d.subarray(off + hl, end),
+    payload: end > off + hl ? d.subarray(off + hl, end) : EMPTY_PAYLOAD,
     payloadLength: wireEnd - off - hl,
   };
 }

@@ -232,6 +232,8 @@ export class TcpConnectionTable {
       if (!syn && len > 0) connection.state = 'established';
     }
 
+    // What the receiver acknowledged first: it settles holes in the other direction before this segment's data.
+    if (ack) receiver.reassembler.acknowledged(tcp.ack, frame, time);
     // Feed the reassembler (payload bytes captured; a snaplen cut counts as a hole).
     if (!syn || len > 0) {
       const payload = tcp.payload;
@@ -244,7 +246,6 @@ export class TcpConnectionTable {
         }
       }
     }
-    if (ack) receiver.reassembler.acknowledged(tcp.ack, frame, time);
 
     if (rst) {
       connection.state = 'reset';

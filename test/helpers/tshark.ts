@@ -1,0 +1,65 @@
+/**
+ * Test helper: runs tshark, the reference dissector, and returns its MQTT messages (one entry per MQTT PDU, from
+ * PDML so that several messages in one frame stay apart) and its per-frame TCP facts.
+ */
+import { execFileSync } from 'node:child_process';
+
+export const tsharkMissing = (() => {
+  try {
+    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'tshark is not installed (apt-get install tshark)';
+  }
+})();
+
+export interface TsharkMqtt {
+  frame: number;
+  msgtype: number;
+  msgid?: number;
+  /** PUBLISH topic, or the comma-joined topic filters of SUBSCRIBE/UNSUBSCRIBE. */
+  topic?: string;
+}
+
+function decodeAs(ports: number[]): string[] {
+  return ports.flatMap((p) => ['-d', `tcp.port==${p},mqtt`]);
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+export function tsharkMqtt(file: string, ports: number[] = []): TsharkMqtt[] {
+  const xml = execFileSync('tshark', ['-r', file, ...decodeAs(ports), '-Y', 'mqtt', '-T', 'pdml'], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const out: TsharkMqtt[] = [];
+  for (const packet of xml.split('<packet>').slice(1)) {
+    const frame = Number(/<field name="frame.number"[^>]*show="(\d+)"/.exec(packet)?.[1]);
+    for (const proto of packet.split('<proto name="mqtt"').slice(1)) {
+      const body = proto.split('<proto name=')[0]!;
+      const msgtype = /<field name="mqtt.msgtype"[^>]*show="(\d+)"/.exec(body)?.[1];
+      if (msgtype === undefined) continue;
+      const entry: TsharkMqtt = { frame, msgtype: Number(msgtype) };
+      const msgid = /<field name="mqtt.msgid"[^>]*show="(\d+)"/.exec(body)?.[1];
+      if (msgid !== undefined) entry.msgid = Number(msgid);
+      const topics = [...body.matchAll(/<field name="mqtt.topic"[^>]*show="([^"]*)"/g)].map((m) => unescapeXml(m[1]!));
+      if (topics.length > 0) entry.topic = topics.join(',');
+      out.push(entry);
+    }
+  }
+  return out;
+}
+
+export interface TsharkTcp {
+  frame: number;
+  seq: number;
+  ack: number;
+  flags: number;
+  len: number;
+  retransmission: boolean;
+}
+
+export function tsharkFields(file: string, fields: string[], extra: string[] = []): string[][] {
+  const text = execFileSync('tshark', ['-r', file, ...extra, '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])],
+    { maxBuffer: 1 << 30, encoding: 'utf8' });
+  return text.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
+}
