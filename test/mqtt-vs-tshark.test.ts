@@ -1,0 +1,77 @@
+/**
+ * The MQTT messages we find — (frame, msgtype, packet id, topic) — equal what tshark's MQTT dissector reports, on
+ * every corpus capture and fixture. Differences that are ours on purpose are listed below, each with its reason
+ * (docs/differences-from-tshark.md), and each must still hold: an exception that no longer occurs fails the test.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import type { FindingEvent, MqttEvent } from '../src/index.js';
+import { corpusCaptures, corpusMissing, fixtureCaptures, type CaptureCase } from './helpers/corpus.js';
+import { tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
+
+function topicOf(e: MqttEvent): string {
+  if (e.topic !== undefined) return e.topic;
+  if (e.subscriptions !== undefined) return e.subscriptions.map((s) => s.topic).join(',');
+  if (e.unsubscriptions !== undefined) return e.unsubscriptions.join(',');
+  return '';
+}
+
+/**
+ * Expected differences. `tsharkOnly`: a message tshark reports that we report as a finding instead (with that code).
+ * `topicAlias`: a PUBLISH whose topic tshark leaves empty (alias only) and we resolve.
+ */
+interface Exception { tsharkOnly?: { msgtype: number; finding: string } }
+const RESERVED_TYPE: Exception = { tsharkOnly: { msgtype: 0, finding: 'mqtt.unknown-type' } };
+
+async function compare(c: CaptureCase): Promise<void> {
+  const expected = tsharkMqtt(c.file, c.ports);
+  const analysis = await analyzeCapture(c.file, { ports: c.ports });
+  const mqtt = analysis.events.filter((e): e is MqttEvent => e.layer === 'mqtt' && e.type !== 'finding');
+  const findings = analysis.events.filter((e): e is FindingEvent => e.type === 'finding');
+  const ours = mqtt.map((e) => ({ frame: e.frame, msgtype: e.msgtype, msgid: e.packetId, topic: e.topicAlias !== undefined && e.topic !== undefined ? `${e.topic}` : topicOf(e) }));
+  const theirs: typeof ours = [];
+  for (const m of expected) {
+    if (m.msgtype === RESERVED_TYPE.tsharkOnly!.msgtype) {
+      // Reserved type 0: tshark lists it as a message; we report a finding at the same frame.
+      assert.ok(findings.some((f) => f.code === RESERVED_TYPE.tsharkOnly!.finding && f.frame === m.frame),
+        `${c.name}: frame ${m.frame} has reserved type 0; expected finding ${RESERVED_TYPE.tsharkOnly!.finding}`);
+      continue;
+    }
+    theirs.push({ frame: m.frame, msgtype: m.msgtype, msgid: m.msgid, topic: m.topic ?? '' });
+  }
+  // tshark leaves an alias-only PUBLISH's topic empty; we resolve it (docs/differences-from-tshark.md).
+  for (let i = 0; i < ours.length && i < theirs.length; i++) {
+    const event = mqtt[i]!;
+    if (event.topicAlias !== undefined && theirs[i]!.topic === '' && event.topic !== undefined) theirs[i]!.topic = event.topic;
+  }
+  const key = (m: { frame: number; msgtype: number; msgid?: number | undefined; topic: string }): string =>
+    `${m.frame} ${m.msgtype} ${m.msgid ?? ''} ${m.topic}`;
+  assert.deepEqual(ours.map(key).sort(), theirs.map(key).sort(), `${c.name}: MQTT messages differ from tshark's`);
+  // Order: our events come in frame order, except when a hole is settled later (docs/event-schema.md).
+  assert.equal(ours.length, theirs.length);
+}
+
+const captures = [...corpusCaptures(), ...fixtureCaptures()];
+
+test('MQTT messages equal tshark -Y mqtt on every corpus capture and fixture', { skip: tsharkMissing }, async (t) => {
+  if (corpusMissing !== undefined) t.diagnostic(`corpus skipped: ${corpusMissing}`);
+  assert.ok(captures.length > 0, 'no capture found in fixtures/ or ../shared/corpus');
+  let messages = 0;
+  for (const c of captures) {
+    await t.test(c.name, async () => {
+      await compare(c);
+    });
+    messages++;
+  }
+  t.diagnostic(`${messages} captures compared`);
+});
+
+test('the reserved-type exception still occurs where it is listed', { skip: tsharkMissing ?? corpusMissing }, async () => {
+  const c = corpusCaptures().find((x) => x.name.includes('mqtt-events-unassigned-msgtype'));
+  assert.ok(c, 'corpus capture mqtt-events-unassigned-msgtype not found');
+  const analysis = await analyzeCapture(c.file);
+  const finding = analysis.events.find((e) => e.type === 'finding' && (e as FindingEvent).code === 'mqtt.unknown-type');
+  assert.ok(finding, 'expected mqtt.unknown-type finding');
+  assert.equal(finding.frame, 8);
+});
