@@ -136,9 +136,12 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   }
 }
 
+/** yargs reads a lone "-" as an empty option ("analyze -" would get file ""): it goes through as this (no argument can hold NUL). */
+const DASH = '\0-';
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  const parser = yargs(argv)
+  const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('mqtt-pcap')
     .usage('$0 [analyze] <file> [options]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
     .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => y
@@ -157,7 +160,8 @@ export async function main(argv: string[]): Promise<number> {
       .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
       .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' }),
     async (args) => {
-      exitCode = await runAnalyze(args as unknown as AnalyzeArgs);
+      const a = args as unknown as AnalyzeArgs;
+      exitCode = await runAnalyze({ ...a, file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output });
     })
     .version(packageVersion())
     .help()

@@ -71,6 +71,8 @@ export class MqttFramer {
   private skipPacket: FramedPacket | null = null;
   /** After a gap: look for a plausible header instead of trusting the next byte. */
   private resync = false;
+  /** Packets still to check strictly after a resynchronisation. */
+  private probation = 0;
   /** Bytes currently held. */
   get buffered(): number {
     return this.carry?.length ?? 0;
@@ -148,7 +150,7 @@ export class MqttFramer {
     while (offset < buf.length) {
       if (this.resync) {
         const found = this.findHeader(buf, offset);
-        if (found < 0) {
+        if (found === null) {
           // Keep a short tail in case a header straddles the next segment.
           const keep = Math.min(buf.length - offset, 5);
           const dropped = buf.length - offset - keep;
@@ -157,11 +159,24 @@ export class MqttFramer {
           this.carryFrames = [frame];
           return;
         }
-        if (found > offset) this.events.garbage('mqtt.resync', found - offset, frame, time);
-        offset = found;
+        if (found.at > offset) this.events.garbage('mqtt.resync', found.at - offset, frame, time);
+        offset = found.at;
+        if (!found.verified && buf.length - offset < RESYNC_WINDOW) {
+          // Not sure yet: wait for the bytes that show whether the next header follows where this one says.
+          this.carry = Buffer.from(buf.subarray(offset));
+          this.carryFrames = [frame];
+          return;
+        }
         this.resync = false;
+        this.probation = RESYNC_CHAIN;
       }
       const firstByte = buf[offset]!;
+      if (this.probation > 0 && !plausibleFirstByte(firstByte)) {
+        // Right after a resynchronisation an implausible header means the guess was wrong: look again.
+        this.resync = true;
+        this.probation = 0;
+        continue;
+      }
       const [remaining, lengthBytes] = readRemainingLength(buf, offset + 1);
       if (remaining === -2) {
         this.events.garbage('mqtt.bad-remaining-length', buf.length - offset, frame, time);
@@ -199,6 +214,7 @@ export class MqttFramer {
       });
       offset += total;
       packetFrames = [frame];
+      if (this.probation > 0) this.probation--;
     }
     if (offset < buf.length) {
       this.carry = Buffer.from(buf.subarray(offset));
@@ -206,21 +222,72 @@ export class MqttFramer {
     }
   }
 
-  /** First offset >= start holding a plausible fixed header whose packet ends at or before a plausible next header. */
-  private findHeader(buf: Buffer, start: number): number {
+  /**
+   * First offset >= start holding a plausible fixed header: a known type with the required flags, a valid Remaining
+   * Length within the cap, a body that fits the type, and (when the bytes are there) another plausible header right
+   * after it. `verified` is false when the packet runs past the bytes available, so that check is still to come.
+   */
+  private findHeader(buf: Buffer, start: number): { at: number; verified: boolean } | null {
     for (let i = start; i < buf.length; i++) {
-      const firstByte = buf[i]!;
-      if (!plausibleFirstByte(firstByte)) continue;
-      const [remaining, lengthBytes] = readRemainingLength(buf, i + 1);
-      if (remaining < 0) {
-        if (remaining === -1) return i;
-        continue;
-      }
-      const end = i + 1 + lengthBytes + remaining;
-      if (end === buf.length) return i;
-      if (end < buf.length && plausibleFirstByte(buf[end]!)) return i;
-      if (end > buf.length && remaining <= this.options.maxPacketBytes) return i;
+      const verdict = this.chain(buf, i);
+      if (verdict === 'no') continue;
+      return { at: i, verified: verdict === 'yes' };
     }
-    return -1;
+    return null;
+  }
+
+  /**
+   * Follows fixed headers from `at`: 'yes' when RESYNC_CHAIN plausible packets follow each other (or end exactly at
+   * the end of the bytes), 'no' when one is implausible, 'maybe' when the bytes run out first.
+   */
+  private chain(buf: Buffer, at: number): 'yes' | 'no' | 'maybe' {
+    let i = at;
+    for (let depth = 0; depth < RESYNC_CHAIN; depth++) {
+      if (i === buf.length) return depth > 0 ? 'yes' : 'maybe';
+      const firstByte = buf[i]!;
+      if (!plausibleFirstByte(firstByte)) return 'no';
+      const [remaining, lengthBytes] = readRemainingLength(buf, i + 1);
+      if (remaining === -2) return 'no';
+      if (remaining === -1) return 'maybe';
+      if (1 + lengthBytes + remaining > this.options.maxPacketBytes) return 'no';
+      if (!plausibleBody(buf, firstByte >> 4, i + 1 + lengthBytes, remaining)) return 'no';
+      i += 1 + lengthBytes + remaining;
+      if (i > buf.length) return 'maybe';
+    }
+    return 'yes';
+  }
+}
+
+/** Consecutive plausible packets that confirm a resynchronisation point. */
+const RESYNC_CHAIN = 3;
+
+/** Bytes of look-ahead kept while a resynchronisation candidate is checked. */
+const RESYNC_WINDOW = 64 * 1024;
+
+/** Type-specific sanity of a packet body, as far as the bytes go (used only when resynchronising). */
+function plausibleBody(buf: Buffer, type: number, body: number, remaining: number): boolean {
+  const available = buf.length - body;
+  switch (type) {
+    case 1: // CONNECT: protocol name "MQTT" or "MQIsdp"
+      if (remaining < 10) return false;
+      if (available >= 2) { const n = buf.readUInt16BE(body); return n === 4 || n === 6; }
+      return true;
+    case 2: // CONNACK: flags byte 0 or 1
+      return remaining >= 2 && (available < 1 || buf[body]! <= 1);
+    case 3: { // PUBLISH: topic length fits
+      if (remaining < 2) return false;
+      if (available >= 2) return buf.readUInt16BE(body) + 2 <= remaining;
+      return true;
+    }
+    case 4: case 5: case 6: case 7: case 11:
+      return remaining >= 2;
+    case 8: case 10: // SUBSCRIBE / UNSUBSCRIBE: id + at least one filter
+      return remaining >= 5;
+    case 9:
+      return remaining >= 3;
+    case 12: case 13:
+      return remaining === 0;
+    default:
+      return true;
   }
 }

@@ -35,7 +35,12 @@ export interface DirectionState {
   nextSeq: number | undefined;
   lastAck: number | undefined;
   lastWindow: number | undefined;
+  /** Time of the last ACK from this direction, and how many duplicate ACKs in a row it sent (Wireshark's dupacknum). */
+  lastAckTime: number;
+  dupAcks: number;
   lastSegmentTime: number;
+  /** Time of the segment that last advanced nextSeq (Wireshark's nextseqtime). */
+  nextSeqTime: number;
   finSeen: boolean;
   bytes: number;
   segments: number;
@@ -185,12 +190,14 @@ export class TcpConnectionTable {
       if (seqLen <= 1 && offset === -1 && !syn && !fin) {
         keepAlive = true;
       } else if (seqLen > 0 && offset < 0) {
-        // Sent before: either seen already (retransmission) or filling a hole (out of order).
-        const seenBefore = sender.reassembler.expectedSeq === undefined
-          || seqDiff(seqAdd(seq, len), sender.reassembler.expectedSeq) <= 0
-          || len === 0;
-        if (seenBefore || time - sender.lastSegmentTime > 0.003) retransmission = true;
-        else outOfOrder = true;
+        // Sent before (Wireshark's order): a fast retransmission (the peer sent >= 2 duplicate ACKs for this seq, the
+        // last within 20 ms) is a retransmission; otherwise a segment that comes within the handshake RTT (3 ms when
+        // unknown or 0) of the one that last advanced nextSeq, and does not end there, is out of order.
+        const fast = receiver.dupAcks >= 2 && receiver.lastAck === seq && time - receiver.lastAckTime < 0.02;
+        const rtt = connection.handshakeRttMs;
+        const threshold = rtt !== undefined && rtt > 0 ? rtt / 1000 : 0.003;
+        if (!fast && time - sender.nextSeqTime < threshold && seqAdd(seq, len) !== expected) outOfOrder = true;
+        else retransmission = true;
       } else if (offset > 0 && seqLen > 0) {
         lostSegment = true;
       } else if (offset > 0 && seqLen === 0 && !syn) {
@@ -204,20 +211,29 @@ export class TcpConnectionTable {
     }
 
     const segmentEnd = seqAdd(seq, seqLen);
-    if (!rst) sender.nextSeq = sender.nextSeq === undefined ? segmentEnd : seqMax(sender.nextSeq, segmentEnd);
+    if (!rst && (sender.nextSeq === undefined || seqDiff(segmentEnd, sender.nextSeq) > 0)) {
+      sender.nextSeq = segmentEnd;
+      sender.nextSeqTime = time;
+    }
     sender.lastSegmentTime = time;
     sender.segments++;
     sender.bytes += len;
     if (ack) {
+      if (duplicateAck) sender.dupAcks++;
+      else if (tcp.ack !== sender.lastAck) sender.dupAcks = 0;
       sender.lastAck = tcp.ack;
       sender.lastWindow = tcp.window;
+      sender.lastAckTime = time;
     }
 
     // Handshake bookkeeping.
     let handshakeCompleted = false;
     if (syn && !ack) {
-      connection.synFrame ??= frame;
-      connection.synTime ??= time;
+      // The RTT runs from the most recent SYN (a retransmitted SYN restarts it), as Wireshark's initial_rtt.
+      if (connection.handshakeRttMs === undefined) {
+        connection.synFrame = frame;
+        connection.synTime = time;
+      }
       if (connection.state === 'established' && !opened) { /* SYN retransmitted late: keep state */ } else connection.state = 'syn-sent';
     } else if (syn && ack) {
       connection.synAckFrame ??= frame;
@@ -275,8 +291,9 @@ export class TcpConnectionTable {
     if (connection.state === 'closed' || connection.state === 'reset' || connection.state === 'closing') return true;
     const fromClient = connection.client.ip === srcIp && connection.client.port === tcp.srcPort;
     const sender = fromClient ? connection.toServer : connection.toClient;
-    // A SYN with another ISN on an open connection starts a new one; the same ISN is a retransmitted SYN.
-    return sender.sawSyn && sender.isn !== tcp.seq && sender.bytes > 0;
+    // A SYN whose sequence number differs from this side's ISN (the first seq - 1 when no SYN was seen) starts a new
+    // connection, as Wireshark's tcp.stream; the same ISN is a retransmitted SYN.
+    return sender.isn !== undefined && sender.isn !== tcp.seq;
   }
 
   private open(srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): TcpConnection {
@@ -339,6 +356,6 @@ export class TcpConnectionTable {
 function newDirection(reassembler: TcpStreamReassembler): DirectionState {
   return {
     isn: undefined, sawSyn: false, nextSeq: undefined, lastAck: undefined, lastWindow: undefined,
-    lastSegmentTime: 0, finSeen: false, bytes: 0, segments: 0, reassembler,
+    lastAckTime: 0, dupAcks: 0, lastSegmentTime: 0, nextSeqTime: 0, finSeen: false, bytes: 0, segments: 0, reassembler,
   };
 }

@@ -245,7 +245,8 @@ export class CaptureAnalyzer {
     for (const [reason, n] of Object.entries(capture.skipped)) {
       if (reason !== 'truncated-record' || this.skipped[reason] === undefined) this.skipped[reason] = Math.max(this.skipped[reason] ?? 0, n);
     }
-    const recordsSkipped = this.skipped['truncated-record'] ?? 0;
+    // Every record the reader did not deliver as a frame (cut off, bad, unknown interface, other blocks) was still read.
+    const recordsSkipped = Object.values(this.skipped).reduce((a, b) => a + b, 0);
     const connections: ConnectionSummary[] = this.listed.map(({ connection: c, dissector }) => ({
       stream: c.index, client: c.client.label, server: c.server.label, state: c.state,
       ...(c.handshakeRttMs !== undefined ? { handshakeRttMs: c.handshakeRttMs } : {}),

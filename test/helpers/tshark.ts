@@ -2,7 +2,7 @@
  * Test helper: runs tshark, the reference dissector, and returns its MQTT messages (one entry per MQTT PDU, from
  * PDML so that several messages in one frame stay apart) and its per-frame TCP facts.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 export const tsharkMissing = (() => {
   try {
@@ -62,4 +62,22 @@ export function tsharkFields(file: string, fields: string[], extra: string[] = [
   const text = execFileSync('tshark', ['-r', file, ...extra, '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])],
     { maxBuffer: 1 << 30, encoding: 'utf8' });
   return text.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
+}
+
+/**
+ * One record per frame, keyed by field name (first occurrence of each field, "" when absent), with tshark's stderr
+ * discarded. Unlike tsharkFields it keeps what tshark printed when it exits non-zero (it does on a capture whose last
+ * record is cut off, after printing every complete frame).
+ */
+export function tsharkRecords(file: string, fields: readonly string[], extra: string[] = []): Array<Record<string, string>> {
+  const args = ['-r', file, '-n', ...extra, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
+  const run = spawnSync('tshark', args, { maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (run.error !== undefined) throw run.error;
+  if (run.status !== 0 && run.stdout.length === 0) throw new Error(`tshark failed on ${file}: ${run.stderr}`);
+  return run.stdout.split('\n').filter((l) => l.length > 0).map((line) => {
+    const cols = line.split('\t');
+    const record: Record<string, string> = {};
+    fields.forEach((f, i) => { record[f] = cols[i] ?? ''; });
+    return record;
+  });
 }
