@@ -1,16 +1,15 @@
 import Table from 'cli-table3';
-import { analyzeCapture } from './dist/src/index.js';
-import { loadSources, makeCase } from './dist/test/fuzz/harness.js';
-import { Readable } from 'node:stream';
-const c = makeCase(loadSources(), 10032560);
-const a = await analyzeCapture(Readable.from([c.data]), {});
-const e = a.events.find((x) => x.summary.length > 8000);
-const s = e.summary;
-const i = [...s].findIndex((ch) => ch.codePointAt(0) < 32); console.log('ctl at', i, JSON.stringify(s.slice(i - 5, i + 40)), s.length);
-for (const n of [4000, 6000, 8217]) {
+function run(label, s) {
   const t0 = performance.now();
   const t = new Table({ colWidths: [8, 11, 24, 24, 7, 79], wordWrap: true, wrapOnWordBoundary: false, style: { head: [], border: [], compact: true } });
-  t.push(['1', '0.1', 'a', 'b', 'MQTT', s.slice(0, n)]);
+  t.push(['1', '0.1', 'a', 'b', 'MQTT', s]);
   t.toString();
-  console.log(n, (performance.now() - t0).toFixed(1));
+  console.log(label, s.length, (performance.now() - t0).toFixed(1));
 }
+const base = 't'.repeat(3000);
+for (const [name, ch] of [['ctl', '\u0001'], ['zwsp', '\u200b'], ['comb', '\u0301'], ['cjk', '中'], ['esc', '\u001b'], ['del', '\u007f'], ['c1', '\u0085'], ['nl', '\n'], ['tab', '\t'], ['bidi', '\u202e'], ['soft', '\u00ad'], ['fffd', '\ufffd']]) {
+  run(name, base + ch + base);
+}
+run('plain65k', 't'.repeat(65535));
+run('cjk-all', '中'.repeat(5000));
+run('comb-all', 'e\u0301'.repeat(3000));

@@ -52,8 +52,6 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" | "${SUDO[
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
   -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${PACKAGES[@]}"
 
-# The mosquitto package may start its system service on some systems; the
-# tests and the lab start their own brokers and do not need it.
 still=()
 for tool in "${TOOLS[@]}"; do command -v "$tool" >/dev/null 2>&1 || still+=("$tool"); done
 /usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || still+=("python3-paho-mqtt")

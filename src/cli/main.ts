@@ -3,7 +3,7 @@
  * The mqtt-pcap command line: a thin yargs layer over analyzeCapture and the views. Parses options, picks the view,
  * maps failures to exit codes (0 ok, 1 usage, 2 unreadable input). No analysis logic lives here.
  */
-import { createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
@@ -54,8 +54,18 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const version = packageVersion();
   const target = args.output;
   const temporary = target !== undefined ? `${target}.${process.pid}.tmp` : undefined;
+  let fd: number | undefined;
+  if (temporary !== undefined) {
+    // Opened now, so that an unwritable -o is one line on stderr rather than an unhandled stream error.
+    try {
+      fd = openSync(temporary, 'w');
+    } catch (error) {
+      process.stderr.write(`mqtt-pcap: cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return 2;
+    }
+  }
   const stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = temporary !== undefined
-    ? createWriteStream(temporary)
+    ? createWriteStream(temporary, { fd })
     : process.stdout;
   const out = new ChunkedWriter(stream);
   const style = makeStyle(temporary === undefined && colourEnabled(stream, args.color));
@@ -120,7 +130,7 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     }
     return 0;
   } catch (error) {
-    await out.close().catch(() => undefined);
+    // What is still buffered is dropped: a failed run adds nothing more to its output (e.g. no half JSON document).
     if (temporary !== undefined) {
       stream.end();
       rmSync(temporary, { force: true });

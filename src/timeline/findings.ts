@@ -8,12 +8,17 @@ export const FINDING_CODES = {
   // capture reader
   'capture.truncated-record': { severity: 'warning', text: 'The file ends in the middle of a record; earlier frames are kept.' },
   'capture.bad-block': { severity: 'error', text: 'A pcap/pcapng record or block has an impossible length; reading stops there.' },
+  'capture.bad-record': { severity: 'error', text: 'A record claims an impossible captured length (classic pcap: reading stops; pcapng: the block is skipped).' },
+  'capture.unknown-interface': { severity: 'warning', text: 'A pcapng packet block names an interface its section never described; it is skipped.' },
+  'capture.gzip-truncated': { severity: 'warning', text: 'The gzip stream ends early; the frames before the cut are kept.' },
   'capture.unknown-block': { severity: 'note', text: 'pcapng blocks of a type we do not read were skipped.' },
   'capture.notice': { severity: 'note', text: 'Another remark of the capture reader.' },
   // frame decoders
   'decode.truncated': { severity: 'warning', text: 'A frame is too short for a header it announces; the layers before it are kept.' },
   'decode.bad-header-length': { severity: 'warning', text: 'An IPv4/IPv6/TCP header length field is impossible.' },
   'decode.bad-version': { severity: 'warning', text: 'An IP header has a version other than 4 or 6.' },
+  'decode.bad-total-length': { severity: 'warning', text: 'An IP total/payload length is smaller than its header; the IP layer is kept, nothing above it.' },
+  'decode.internal': { severity: 'error', text: 'A decoder failed unexpectedly on this frame (a bug: please report it with the capture).' },
   'decode.unsupported-link': { severity: 'warning', text: 'The interface uses a link type we do not decode; its frames are counted as undecodable.' },
   'decode.error': { severity: 'warning', text: 'Another frame decoding problem.' },
   'ip.fragment': { severity: 'note', text: 'An IP fragment: fragments are counted, not reassembled.' },
