@@ -63,6 +63,7 @@ export class MqttConnectionDissector {
   private readonly decoders: Record<Direction, MqttPacketDecoder> = { client: new MqttPacketDecoder(), server: new MqttPacketDecoder() };
   private websockets: Record<Direction, WebSocketUnframer> | undefined;
   private tlsReported = false;
+  private snaplenReported = false;
 
   constructor(private readonly connection: TcpConnection, private readonly context: MqttContext) {
     const { mqttPorts } = context.options;
@@ -109,12 +110,21 @@ export class MqttConnectionDissector {
           default: break;
         }
       },
-      gap: (length, afterFrame, beforeFrame, time) => {
+      gap: (length, afterFrame, beforeFrame, time, cause) => {
         if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws') return;
-        this.finding('tcp.gap', direction, beforeFrame, time,
-          `${length} bytes never captured between frames ${afterFrame ?? '(start)'} and ${beforeFrame}`,
-          { lostBytes: length, afterFrame, beforeFrame });
-        this.framers[direction].gap(beforeFrame, time);
+        if (cause === 'snaplen') {
+          if (!this.snaplenReported) {
+            this.snaplenReported = true;
+            this.finding('tcp.snaplen', direction, beforeFrame, time,
+              `frames cut by the capture's snapshot length: MQTT packets are shown from the bytes captured`, { lostBytes: length });
+          }
+        } else {
+          this.finding('tcp.gap', direction, beforeFrame, time,
+            `${length} bytes never captured between frames ${afterFrame ?? '(start)'} and ${beforeFrame}`,
+            { lostBytes: length, afterFrame, beforeFrame });
+        }
+        if (this.protocol === 'mqtt') this.framers[direction].gap(length, beforeFrame, time);
+        else this.framers[direction].gap(Number.MAX_SAFE_INTEGER, beforeFrame, time);
       },
       end: (_reason, frame, time) => {
         if (this.protocol === 'mqtt' || this.protocol === 'mqtt-ws') this.framers[direction].end(frame, time);
@@ -185,7 +195,7 @@ export class MqttConnectionDissector {
 
     const decoded = framed.truncatedTo === undefined
       ? this.decoders[direction].decode(framed.bytes, version, framed.headerLength)
-      : { error: { code: 'mqtt.packet-too-large', message: 'only the head of the packet was kept' } };
+      : { error: { code: framed.remainingLength + framed.headerLength > this.context.options.maxPacketBytes ? 'mqtt.packet-too-large' : 'mqtt.incomplete', message: 'only the head of the packet was captured' } };
     const { client, server, index } = this.connection;
     const [src, dst] = direction === 'client' ? [client.label, server.label] : [server.label, client.label];
     const event: MqttEvent = {
@@ -193,13 +203,17 @@ export class MqttConnectionDissector {
       direction, msgtype: type, length: framed.remainingLength,
     };
     if (type !== 1 || decoded.packet !== undefined) event.protocolVersion = version;
+    if (this.protocol === 'mqtt-ws') event.websocket = true;
     if (session.versionInferred) event.versionInferred = true;
     const packet = decoded.packet;
     if (packet !== undefined) this.fill(event, packet, direction, framed);
     else if (type === 3) peekPublish(event, framed);
+    else if (type >= 4 && type <= 11 && framed.bytes.length >= framed.headerLength + 2) {
+      event.packetId = framed.bytes.readUInt16BE(framed.headerLength);
+    }
     if (decoded.error !== undefined) {
       event.malformed = decoded.error.code;
-      if (decoded.error.code !== 'mqtt.packet-too-large') {
+      if (decoded.error.code !== 'mqtt.packet-too-large' && decoded.error.code !== 'mqtt.incomplete') {
         this.finding(decoded.error.code as FindingCode, direction, frame, time,
           `malformed ${typeName}: ${decoded.error.message}`, { frames: framed.frames });
       }

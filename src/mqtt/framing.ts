@@ -110,16 +110,56 @@ export class MqttFramer {
     this.consume(buf, offset, frames, frame, time);
   }
 
-  /** Bytes were lost: whatever packet was in progress is abandoned. */
-  gap(frame: number, time: number): void {
-    const pending = this.skipPacket;
-    if (pending !== null) {
-      // The oversized packet's head was already kept; report it as it is.
+  /**
+   * `length` bytes were never seen. When they fall inside the packet in progress (whose length is known), framing
+   * stays in step: the packet is reported with the head that was seen (`truncatedTo`). Otherwise the packet in
+   * progress is abandoned and framing resynchronises on the next plausible header.
+   */
+  gap(length: number, frame: number, time: number): void {
+    if (this.skipPacket !== null) {
+      const pending = this.skipPacket;
+      if (pending.frames[pending.frames.length - 1] !== frame) pending.frames.push(frame);
+      if (length < this.skipping) {
+        this.skipping -= length;
+        return;
+      }
+      const beyond = length - this.skipping;
       this.skipPacket = null;
       this.skipping = 0;
       pending.time = time;
       this.events.packet(pending);
+      if (beyond > 0) this.startResync(frame, time);
+      return;
     }
+    const carry = this.carry;
+    if (carry !== null && carry.length > 0 && !this.resync) {
+      const [remaining, lengthBytes] = readRemainingLength(carry, 1);
+      if (remaining >= 0) {
+        const total = 1 + lengthBytes + remaining;
+        const missing = total - carry.length;
+        if (length <= missing) {
+          const frames = this.carryFrames;
+          if (frames[frames.length - 1] !== frame) frames.push(frame);
+          const packet: FramedPacket = {
+            bytes: carry, firstByte: carry[0]!, remainingLength: remaining, headerLength: 1 + lengthBytes, frames, time,
+            truncatedTo: carry.length,
+          };
+          this.carry = null;
+          this.carryFrames = [];
+          if (length === missing) {
+            this.events.packet(packet);
+          } else {
+            this.skipPacket = packet;
+            this.skipping = missing - length;
+          }
+          return;
+        }
+      }
+    }
+    this.startResync(frame, time);
+  }
+
+  private startResync(frame: number, time: number): void {
     if (this.carry !== null && this.carry.length > 0) {
       this.events.garbage('mqtt.resync', this.carry.length, frame, time);
     }

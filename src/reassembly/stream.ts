@@ -11,10 +11,13 @@ export interface StreamHandler {
   /** In-order bytes. `data` is only valid during the call. */
   data(data: Buffer, frame: number, time: number): void;
   /** `length` bytes were never seen; `afterFrame` is the last frame before the hole, `beforeFrame` the first after it. */
-  gap(length: number, afterFrame: number | undefined, beforeFrame: number, time: number): void;
+  gap(length: number, afterFrame: number | undefined, beforeFrame: number, time: number, cause: GapCause): void;
   /** No more data in this direction. */
   end(reason: StreamEndReason, frame: number, time: number): void;
 }
+
+/** 'lost': the capture never saw the bytes; 'snaplen': the segment was seen but cut by the snapshot length. */
+export type GapCause = 'lost' | 'snaplen';
 
 export type StreamEndReason = 'fin' | 'rst' | 'capture-end' | 'evicted';
 
@@ -114,7 +117,7 @@ export class TcpStreamReassembler {
   /** Declares the bytes up to `seq` lost (a snaplen cut them), then delivers what held data follows. */
   forceSkip(seq: number, frame: number, time: number): void {
     if (this.ended || this.nextSeq === undefined) return;
-    this.skipTo(seq, frame, time);
+    this.skipTo(seq, frame, time, 'snaplen');
     this.drain();
   }
 
@@ -141,11 +144,11 @@ export class TcpStreamReassembler {
     this.handler.data(data, frame, time);
   }
 
-  private skipTo(seq: number, frame: number, time: number): void {
+  private skipTo(seq: number, frame: number, time: number, cause: GapCause = 'lost'): void {
     const length = seqDiff(seq, this.nextSeq!);
     if (length <= 0) return;
     this.lost += length;
-    this.handler.gap(length, this.lastFrame, frame, time);
+    this.handler.gap(length, this.lastFrame, frame, time, cause);
     this.nextSeq = seq;
   }
 

@@ -139,6 +139,8 @@ export interface MqttEvent extends BaseEvent {
   forwardDelayMs?: number;
   /** Frames of PUBLISHes the broker forwarded from this one (set on the publisher's PUBLISH in JSON output at the end). */
   forwardedTo?: number[];
+  /** True when the packet was carried in WebSocket frames (MQTT over WebSocket). */
+  websocket?: boolean;
   /** Set when the packet is malformed: the finding code. */
   malformed?: string;
 }

@@ -25,11 +25,13 @@ export const FINDING_CODES = {
   // TCP
   'tcp.reassembly-cap': { severity: 'warning', text: 'Out-of-order data exceeded the reassembly cap; the hole before it was declared lost.' },
   'tcp.connection-evicted': { severity: 'warning', text: 'The connection table was full; the least recently active connection was closed early.' },
+  'tcp.snaplen': { severity: 'note', text: 'Frames were cut by the snapshot length: MQTT packets are reported from their captured head (`malformed: "mqtt.incomplete"`), framing stays in step.' },
   'tcp.gap': { severity: 'warning', text: 'Bytes of a TCP stream were never captured; MQTT framing resynchronises after the hole.' },
   // MQTT framing and decoding
   'mqtt.bad-remaining-length': { severity: 'error', text: 'A Remaining Length field is longer than 4 bytes.' },
   'mqtt.resync': { severity: 'warning', text: 'Bytes skipped while looking for the next valid MQTT fixed header (after a gap or garbage).' },
   'mqtt.incomplete-at-end': { severity: 'note', text: 'The stream ended in the middle of an MQTT packet.' },
+  'mqtt.incomplete': { severity: 'note', text: 'Only the head of this MQTT packet was captured (snaplen or a hole inside it); fields beyond it are missing. Set only as an event\'s `malformed` value.' },
   'mqtt.packet-too-large': { severity: 'warning', text: 'A packet exceeds the buffering cap (--max-packet-bytes): its head is decoded, the rest skipped.' },
   'mqtt.invalid-qos': { severity: 'error', text: 'A PUBLISH (or subscription) has QoS 3.' },
   'mqtt.reserved-flags': { severity: 'error', text: 'Fixed-header flags differ from the values the specification reserves.' },

@@ -30,7 +30,7 @@ function unescapeXml(s: string): string {
 }
 
 export function tsharkMqtt(file: string, ports: number[] = []): TsharkMqtt[] {
-  const xml = execFileSync('tshark', ['-r', file, ...decodeAs(ports), '-Y', 'mqtt', '-T', 'pdml'], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const xml = runTshark(['-r', file, ...decodeAs(ports), '-Y', 'mqtt', '-T', 'pdml']);
   const out: TsharkMqtt[] = [];
   for (const packet of xml.split('<packet>').slice(1)) {
     const frame = Number(/<field name="frame.number"[^>]*show="(\d+)"/.exec(packet)?.[1]);
@@ -59,8 +59,7 @@ export interface TsharkTcp {
 }
 
 export function tsharkFields(file: string, fields: string[], extra: string[] = []): string[][] {
-  const text = execFileSync('tshark', ['-r', file, ...extra, '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])],
-    { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const text = runTshark(['-r', file, ...extra, '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])]);
   return text.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
 }
 
@@ -80,4 +79,17 @@ export function tsharkRecords(file: string, fields: readonly string[], extra: st
     fields.forEach((f, i) => { record[f] = cols[i] ?? ''; });
     return record;
   });
+}
+
+/**
+ * Runs tshark and returns its standard output. A file cut off in the middle of a record makes tshark exit 2 after
+ * printing every earlier frame: that output is kept. Any other failure throws.
+ */
+export function runTshark(args: string[]): string {
+  const result = spawnSync('tshark', args, { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const cutShort = result.status === 2 && /cut short in the middle of a packet/.test(result.stderr);
+  if (result.error !== undefined || (result.status !== 0 && !cutShort)) {
+    throw new Error(`tshark ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  }
+  return result.stdout;
 }
