@@ -13,7 +13,7 @@ const PAYLOAD_PREVIEW = 60;
  * the same as collapsing everything; it avoids a regex pass over payloads of up to 64 KiB for a 60-character preview.
  */
 function collapsedPrefix(text: string, max: number): string {
-  let end = Math.min(text.length, 4 * max + 64);
+  let end = Math.min(text.length, 2 * max + 2);
   for (;;) {
     const s = text.slice(0, end).replace(/\s+/g, ' ');
     if (s.length > max || end === text.length) return s;
