@@ -264,7 +264,10 @@ async function compareWithPcapParser(cf: CaptureFile, got: Got, label: string): 
 /** Checks a capture file against the oracles that fit it. */
 async function checkAgainstOracles(t: { skip(msg?: string): void }, cf: CaptureFile, label: string): Promise<void> {
   const got = await read(cf.file);
-  assert.deepEqual(got.notices, [], `${label}: no notices expected`);
+  // A file cut off in the middle of its last record (fixtures/reqresp-cut.pcap) gives exactly one notice naming the
+  // frame it would have been; every other capture reads without a notice.
+  const expectedNotices = /-cut\./.test(cf.file) ? [['capture.truncated-record', got.frames.length + 1]] : [];
+  assert.deepEqual(got.notices.map((n) => [n.code, n.frame]), expectedNotices, `${label}: notices`);
   assert.equal(got.summary.frames, got.frames.length);
   if (cf.kind === 'pcap-us') {
     await compareWithPcapParser(cf, got, label);

@@ -6,7 +6,7 @@
  * It does not interpret payload bytes (the StreamHandlers given by `openStreams` do).
  */
 import type { TcpSegment } from '../decode/types.js';
-import { seqAdd, seqDiff, seqMax } from './sequence.js';
+import { seqAdd, seqDiff } from './sequence.js';
 import { BufferBudget, TcpStreamReassembler, type StreamHandler, type StreamEndReason } from './stream.js';
 
 export const TCP_FIN = 0x01;
