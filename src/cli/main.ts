@@ -6,10 +6,11 @@
 import { createWriteStream, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
+import { runCheck, type CheckArgs } from './check-command.js';
 import { hideBin } from 'yargs/helpers';
 import { CaptureError } from '../capture/types.js';
-import { analyzeCapture, DEFAULT_LIMITS } from '../timeline/analyze.js';
+import { analyzeCapture, DEFAULT_LIMITS, type AnalyzeOptions } from '../timeline/analyze.js';
 import type { TimelineEvent } from '../timeline/events.js';
 import { JsonView } from '../views/json.js';
 import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
@@ -101,9 +102,7 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   }
   try {
     const analysis = await analyzeCapture(args.file, {
-      ports: args.port, tlsPorts: args['tls-port'].length > 0 ? args['tls-port'] : [8883], showSecrets: args['show-secrets'],
-      maxPacketBytes: args['max-packet-bytes'], maxConnections: args['max-connections'],
-      maxBufferedBytesPerStream: args['max-buffered-bytes'], maxBufferedBytesTotal: args['max-buffered-bytes-total'],
+      ...analysisOptionsOf(args),
       ...(onEvent !== undefined ? { onEvent } : {}), collect,
     });
     const { summary } = analysis;
@@ -146,6 +145,27 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   }
 }
 
+/** Options shared by analyze and check: what to dissect and the memory bounds. */
+function withAnalysisOptions<T>(y: Argv<T>) {
+  return y
+    .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'extra TCP port carrying MQTT (1883 always does)' })
+    .option('tls-port', { type: 'number', array: true, default: [] as number[], describe: 'TCP port of MQTT over TLS (default 8883)' })
+    .option('show-secrets', { type: 'boolean', default: false, describe: 'show MQTT passwords and authentication data instead of ***' })
+    .option('color', { type: 'boolean', describe: 'force colours on or off (default: on a terminal, unless NO_COLOR)' })
+    .option('max-packet-bytes', { type: 'number', default: DEFAULT_LIMITS.maxPacketBytes, describe: 'largest MQTT packet buffered whole' })
+    .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'TCP connections tracked at once' })
+    .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
+    .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' });
+}
+
+function analysisOptionsOf(args: AnalyzeArgs): AnalyzeOptions {
+  return {
+    ports: args.port, tlsPorts: args['tls-port'].length > 0 ? args['tls-port'] : [8883], showSecrets: args['show-secrets'],
+    maxPacketBytes: args['max-packet-bytes'], maxConnections: args['max-connections'],
+    maxBufferedBytesPerStream: args['max-buffered-bytes'], maxBufferedBytesTotal: args['max-buffered-bytes-total'],
+  };
+}
+
 /** yargs reads a lone "-" as an empty option ("analyze -" would get file ""): it goes through as this (no argument can hold NUL). */
 const DASH = '\0-';
 
@@ -153,25 +173,25 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('mqtt-pcap')
-    .usage('$0 [analyze] <file> [options]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
-    .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => y
+    .usage('$0 [analyze] <file> [options]\n$0 check <file> --spec spec.json\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
+    .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => withAnalysisOptions(y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
-      .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'extra TCP port carrying MQTT (1883 always does)' })
-      .option('tls-port', { type: 'number', array: true, default: [] as number[], describe: 'TCP port of MQTT over TLS (default 8883)' })
-      .option('show-secrets', { type: 'boolean', default: false, describe: 'show MQTT passwords instead of ***' })
       .option('output', { alias: 'o', type: 'string', describe: 'write to this file (atomically) instead of standard output' })
-      .option('color', { type: 'boolean', describe: 'force colours on or off (default: on a terminal, unless NO_COLOR)' })
       .option('lang', { choices: ['en', 'id'] as const, default: 'en' as const, describe: 'language of the Markdown report (id: Bahasa Indonesia)' })
       .option('stats', { type: 'boolean', default: false, describe: 'print the run\'s own figures (time, frames/s, peak memory) on stderr' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
-      .option('max-packet-bytes', { type: 'number', default: DEFAULT_LIMITS.maxPacketBytes, describe: 'largest MQTT packet buffered whole' })
-      .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'TCP connections tracked at once' })
-      .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
-      .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' }),
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })),
     async (args) => {
       const a = args as unknown as AnalyzeArgs;
       exitCode = await runAnalyze({ ...a, file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output });
+    })
+    .command('check <file>', 'judge a capture against a declarative spec (for CI): exit 0 pass, 1 fail, 2 unreadable', (y) => withAnalysisOptions(y
+      .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
+      .option('spec', { alias: 's', type: 'string', demandOption: true, describe: 'JSON check spec (docs/checks.md)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON' })),
+    async (args) => {
+      const a = args as unknown as AnalyzeArgs & CheckArgs;
+      exitCode = await runCheck({ file: a.file === DASH ? '-' : a.file, spec: a.spec, json: a.json, color: a.color }, analysisOptionsOf(a));
     })
     .version(packageVersion())
     .help()

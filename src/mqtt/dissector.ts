@@ -237,6 +237,11 @@ export class MqttConnectionDissector {
     const properties = p.properties;
     if (properties !== undefined && Object.keys(properties).length > 0) {
       const { userProperties: _ignored, ...rest } = properties;
+      for (const [name, value] of Object.entries(rest)) {
+        // Authentication data is a secret like the password; binary values are shown as hex.
+        if (name === 'authenticationData' && !this.context.options.showSecrets) rest[name] = '***';
+        else if (Buffer.isBuffer(value)) rest[name] = value.toString('hex');
+      }
       if (Object.keys(rest).length > 0) event.properties = rest;
     }
     switch (packet.cmd) {

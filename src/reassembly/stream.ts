@@ -43,10 +43,22 @@ export interface ReassemblyLimits {
 
 export type SegmentVerdict = 'new' | 'old' | 'future' | 'partial-old';
 
+/**
+ * Bytes charged against the caps for each held segment on top of its payload (the copy's Buffer object and the
+ * bookkeeping cost about this much), so that a flood of tiny out-of-order segments is bounded by the same caps.
+ */
+export const HELD_SEGMENT_OVERHEAD = 128;
+
+/** Compact the held list once this many entries at its front have been consumed. */
+const COMPACT_AFTER = 1024;
+
 export class TcpStreamReassembler {
   /** Next sequence number expected (undefined until the first segment). */
   private nextSeq: number | undefined;
+  /** Held segments sorted by sequence number; entries before `head` are already consumed. */
   private pending: PendingSegment[] = [];
+  private head = 0;
+  /** Bytes charged for the held segments (payload + HELD_SEGMENT_OVERHEAD each). */
   private pendingBytes = 0;
   private lastFrame: number | undefined;
   private ended = false;
@@ -66,7 +78,7 @@ export class TcpStreamReassembler {
   }
 
   get pendingSegments(): number {
-    return this.pending.length;
+    return this.pending.length - this.head;
   }
 
   /** A SYN fixes the initial sequence number: data starts at isn + 1. */
@@ -97,9 +109,9 @@ export class TcpStreamReassembler {
    * capture lost them. Declares the hole so that what follows is not held forever.
    */
   acknowledged(ack: number, frame: number, time: number): void {
-    if (this.ended || this.nextSeq === undefined || this.pending.length === 0) return;
+    if (this.ended || this.nextSeq === undefined || this.head >= this.pending.length) return;
     if (seqDiff(ack, this.nextSeq) <= 0) return;
-    const first = this.pending[0]!;
+    const first = this.pending[this.head]!;
     // Skip to the first held segment if the ACK covers the hole up to it, else to the ACK itself.
     const target = seqDiff(ack, first.seq) >= 0 ? first.seq : ack;
     this.skipTo(target, frame, time);
@@ -123,8 +135,8 @@ export class TcpStreamReassembler {
 
   /** Delivers everything held, declaring the holes between. */
   flush(frame: number, time: number): void {
-    while (this.pending.length > 0) {
-      const first = this.pending[0]!;
+    while (this.head < this.pending.length) {
+      const first = this.pending[this.head]!;
       this.skipTo(first.seq, first.frame, time);
       this.drain();
     }
@@ -135,6 +147,7 @@ export class TcpStreamReassembler {
     this.limits.budget.used -= this.pendingBytes;
     this.pendingBytes = 0;
     this.pending = [];
+    this.head = 0;
   }
 
   private deliver(data: Buffer, frame: number, time: number): void {
@@ -154,10 +167,11 @@ export class TcpStreamReassembler {
 
   private hold(seq: number, payload: Buffer, frame: number, time: number): void {
     const { budget, maxPendingBytesPerStream } = this.limits;
-    if (this.pendingBytes + payload.length > maxPendingBytesPerStream || budget.used + payload.length > budget.limit) {
+    const cost = payload.length + HELD_SEGMENT_OVERHEAD;
+    if (this.pendingBytes + cost > maxPendingBytesPerStream || budget.used + cost > budget.limit) {
       // Cap hit: give up waiting for the hole before the earliest held data.
       this.onCapHit?.(frame, this.pendingBytes);
-      if (this.pending.length > 0) {
+      if (this.head < this.pending.length) {
         this.flush(frame, time);
       }
       const offset = seqDiff(seq, this.nextSeq!);
@@ -167,25 +181,44 @@ export class TcpStreamReassembler {
     }
     const copy = Buffer.from(payload);
     const entry: PendingSegment = { seq, data: copy, frame, time };
-    // Insert sorted by sequence number (held lists are short; linear from the end).
-    let i = this.pending.length;
-    while (i > 0 && seqDiff(this.pending[i - 1]!.seq, seq) > 0) i--;
-    this.pending.splice(i, 0, entry);
-    this.pendingBytes += copy.length;
-    budget.used += copy.length;
+    // Insert sorted by sequence number, after entries with the same one (binary search: a flood arriving in
+    // descending order must not cost a walk over the whole list per segment).
+    const list = this.pending;
+    let lo = this.head;
+    let hi = list.length;
+    if (hi > lo && seqDiff(list[hi - 1]!.seq, seq) <= 0) lo = hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seqDiff(list[mid]!.seq, seq) > 0) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo === list.length) list.push(entry);
+    else list.splice(lo, 0, entry);
+    this.pendingBytes += cost;
+    budget.used += cost;
   }
 
   private drain(): void {
-    while (this.pending.length > 0) {
-      const first = this.pending[0]!;
+    const list = this.pending;
+    while (this.head < list.length) {
+      const first = list[this.head]!;
       const offset = seqDiff(first.seq, this.nextSeq!);
-      if (offset > 0) return;
-      this.pending.shift();
-      this.pendingBytes -= first.data.length;
-      this.limits.budget.used -= first.data.length;
+      if (offset > 0) break;
+      // Consume from the front by index (Array.shift() is linear in the list length).
+      list[this.head++] = undefined as unknown as PendingSegment;
+      const cost = first.data.length + HELD_SEGMENT_OVERHEAD;
+      this.pendingBytes -= cost;
+      this.limits.budget.used -= cost;
       if (offset + first.data.length > 0) {
         this.deliver(offset === 0 ? first.data : first.data.subarray(-offset), first.frame, first.time);
       }
+    }
+    if (this.head === list.length) {
+      list.length = 0;
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= list.length) {
+      list.splice(0, this.head);
+      this.head = 0;
     }
   }
 }

@@ -23,3 +23,25 @@ export function makeStyle(enabled: boolean): Style {
     paint: (text, color) => (enabled ? `\u001b[${CODES[color]}m${text}\u001b[0m` : text),
   };
 }
+
+// C0 controls, DEL and C1 controls: never sent to the terminal as they are (they break the layout or inject escapes).
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+// eslint-disable-next-line no-control-regex
+const NOT_PRINTABLE_ASCII = /[^\u0020-\u007e]/;
+
+/**
+ * Text from the capture made safe for a cli-table3 cell: whitespace controls become spaces, other controls "?", and
+ * the length is capped ("…"). cli-table3 re-measures a cell's whole text for every line it draws, which is
+ * quadratic and far worse for text that is not plain ASCII (wide, combining or zero-width characters): a 6000-char
+ * topic with one CJK character takes minutes. Plain ASCII is kept up to `asciiMax`, other text up to `otherMax`.
+ */
+export function tableCell(text: string, asciiMax = 512, otherMax = 160): string {
+  const clean = text.replace(CONTROLS, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : '?'));
+  const max = NOT_PRINTABLE_ASCII.test(clean) ? otherMax : asciiMax;
+  if (clean.length <= max) return clean;
+  let cut = clean.slice(0, max - 1);
+  // Do not leave half a surrogate pair.
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}

@@ -6,7 +6,7 @@
 import Table from 'cli-table3';
 import { PROTOCOL_VERSIONS } from '../mqtt/names.js';
 import type { AnalysisSummary } from '../timeline/summary.js';
-import type { Style } from './style.js';
+import { tableCell, type Style } from './style.js';
 
 const MAX_ROWS = 50;
 
@@ -16,7 +16,7 @@ function ms(value: number | undefined): string {
 
 function table(head: string[], rows: string[][], style: Style): string {
   const t = new Table({ head, style: { head: style.enabled ? ['bold'] : [], border: style.enabled ? ['gray'] : [], compact: true } });
-  for (const row of rows.slice(0, MAX_ROWS)) t.push(row);
+  for (const row of rows.slice(0, MAX_ROWS)) t.push(row.map((cell) => tableCell(cell, 256, 80)));
   const more = rows.length > MAX_ROWS ? `\n… ${rows.length - MAX_ROWS} more (see --format json)` : '';
   return `${t.toString()}${more}\n`;
 }

@@ -6,7 +6,7 @@
 import Table from 'cli-table3';
 import type { MqttEvent, TimelineEvent } from '../timeline/events.js';
 import type { ChunkedWriter } from './output.js';
-import type { Style } from './style.js';
+import { tableCell, type Style } from './style.js';
 
 const BATCH = 200;
 
@@ -78,7 +78,7 @@ export class TableView {
       const flagged = summary.startsWith('[');
       protocol = flagged ? style.paint(protocol, 'red') : style.paint(protocol, 'gray');
     }
-    this.rows.push([String(event.frame), event.time.toFixed(6), event.src, event.dst, protocol, summary]);
+    this.rows.push([String(event.frame), event.time.toFixed(6), tableCell(event.src, 64), tableCell(event.dst, 64), protocol, tableCell(summary)]);
     if (this.rows.length >= BATCH) this.flushRows();
   }
 

@@ -298,14 +298,25 @@ export async function runCase(input: Buffer, options: RunOptions = {}, budgets: 
 
 export interface Source {
   name: string;
+  file: string;
   data: Buffer;
   ports: number[];
 }
 
-/** The corpus and fixture captures, read into memory (gzip files are kept compressed: the reader gunzips them). */
+/**
+ * Environment variable through which long-run.ts hands its children the exact list of sources it loaded (fixtures
+ * may appear while a run goes on; parent and children must agree on what each seed means).
+ */
+export const SOURCES_ENV = 'MQTT_PCAP_FUZZ_SOURCES';
+
+/** The corpus and fixture captures, read into memory. Gzip-compressed captures are left out. */
 export function loadSources(maxBytes = 8 * 1024 * 1024): Source[] {
   const out: Source[] = [];
-  for (const c of [...corpusCaptures(), ...fixtureCaptures()]) {
+  const fromEnv = process.env[SOURCES_ENV];
+  const list: Array<{ file: string; name: string; ports: number[] }> = fromEnv !== undefined
+    ? JSON.parse(fromEnv) as Array<{ file: string; name: string; ports: number[] }>
+    : [...corpusCaptures(), ...fixtureCaptures()];
+  for (const c of list) {
     let data: Buffer;
     try {
       data = readFileSync(c.file);
@@ -315,7 +326,7 @@ export function loadSources(maxBytes = 8 * 1024 * 1024): Source[] {
     if (data.length === 0 || data.length > maxBytes) continue;
     // Compressed sources are mutated decompressed (a mutated gzip stream says little about the pipeline).
     if (data[0] === 0x1f && data[1] === 0x8b) continue;
-    out.push({ name: c.name, data, ports: c.ports });
+    out.push({ name: c.name, file: c.file, data, ports: c.ports });
   }
   return out;
 }

@@ -1,0 +1,20 @@
+/**
+ * Prints the results of a CI check: one row per rule with PASS/FAIL, what was found, what was required and the
+ * frames concerned; then a closing line with the counts. Formatting only.
+ */
+import Table from 'cli-table3';
+import type { CheckResult } from '../check/evaluate.js';
+import type { Style } from './style.js';
+
+export function renderCheckReport(results: CheckResult[], style: Style): string {
+  const table = new Table({
+    head: ['Result', 'Check', 'Found', 'Required', 'Frames'],
+    style: { head: style.enabled ? ['bold'] : [], border: style.enabled ? ['gray'] : [], compact: true },
+    wordWrap: true, colWidths: [8, 52, 28, 28, 20],
+  });
+  for (const r of results) {
+    table.push([r.ok ? style.paint('PASS', 'green') : style.paint('FAIL', 'red'), r.name, r.found, r.required, r.frames.join(' ')]);
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  return `${table.toString()}\ncheck result for ${results.length} rule(s): ${results.length - failed} passed, ${failed} failed\n`;
+}
