@@ -60,7 +60,8 @@ export class MqttConnectionDissector {
   protocol: ConnectionProtocol = 'undecided';
   readonly session = new MqttSession();
   private readonly framers: Record<Direction, MqttFramer>;
-  private readonly decoders: Record<Direction, MqttPacketDecoder> = { client: new MqttPacketDecoder(), server: new MqttPacketDecoder() };
+  /** Created on the first packet of each direction (most connections of a big capture never carry MQTT). */
+  private readonly decoders: Partial<Record<Direction, MqttPacketDecoder>> = {};
   private websockets: Record<Direction, WebSocketUnframer> | undefined;
   private tlsReported = false;
   private snaplenReported = false;
@@ -194,7 +195,7 @@ export class MqttConnectionDissector {
     }
 
     const decoded = framed.truncatedTo === undefined
-      ? this.decoders[direction].decode(framed.bytes, version, framed.headerLength)
+      ? (this.decoders[direction] ??= new MqttPacketDecoder()).decode(framed.bytes, version, framed.headerLength)
       : { error: { code: framed.remainingLength + framed.headerLength > this.context.options.maxPacketBytes ? 'mqtt.packet-too-large' : 'mqtt.incomplete', message: 'only the head of the packet was captured' } };
     const { client, server, index } = this.connection;
     const [src, dst] = direction === 'client' ? [client.label, server.label] : [server.label, client.label];

@@ -9,9 +9,8 @@
 interface SourcePublish {
   frame: number;
   time: number;
-  /** Streams this message was already matched to (a broker sends one copy per subscription). */
-  matched: Set<number>;
-  forwardedTo: number[];
+  /** Streams this message was already matched to (a broker sends one copy per subscription); made on first match. */
+  matched: Set<number> | undefined;
 }
 
 export interface FanoutOptions {
@@ -26,15 +25,20 @@ export interface ForwardMatch {
   forwardDelayMs: number;
 }
 
+/** Payload identity for matching: its length and two 32-bit hashes of up to 4 KiB of it (head, and tail when longer). */
 function payloadKey(payload: Buffer): string {
-  if (payload.length <= 64) return payload.toString('latin1');
-  // FNV-1a over the bytes, plus the length.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < payload.length; i++) {
-    hash ^= payload[i]!;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return `${payload.length}#${(hash >>> 0).toString(16)}`;
+  const n = payload.length;
+  const hashRange = (start: number, end: number): number => {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) {
+      hash ^= payload[i]!;
+      hash = Math.imul(hash, 0x01000193);
+    }
+    return hash >>> 0;
+  };
+  const head = hashRange(0, Math.min(n, 2048));
+  const tail = n > 2048 ? hashRange(Math.max(2048, n - 2048), n) : 0;
+  return `${n}#${head.toString(36)}#${tail.toString(36)}`;
 }
 
 export class FanoutTracer {
@@ -49,7 +53,7 @@ export class FanoutTracer {
   /** A client published `topic`/`payload` to the broker at `brokerIp`. */
   published(brokerIp: string, topic: string, payload: Buffer, frame: number, time: number): void {
     const key = `${brokerIp}\u0000${topic}\u0000${payloadKey(payload)}`;
-    const entry: SourcePublish = { frame, time, matched: new Set(), forwardedTo: [] };
+    const entry: SourcePublish = { frame, time, matched: undefined };
     let list = this.sources.get(key);
     if (list === undefined) {
       list = [];
@@ -75,20 +79,19 @@ export class FanoutTracer {
       // A retained copy sent on subscription: the latest message with that content.
       for (let i = list.length - 1; i >= 0; i--) {
         const entry = list[i]!;
-        if (entry.time <= time && !entry.matched.has(stream)) { chosen = entry; break; }
+        if (entry.time <= time && entry.matched?.has(stream) !== true) { chosen = entry; break; }
       }
     }
     if (chosen === undefined) {
       for (const entry of list) {
-        if (entry.matched.has(stream) || entry.time > time) continue;
+        if (entry.matched?.has(stream) === true || entry.time > time) continue;
         if (subscribedAt !== undefined && entry.time < subscribedAt) continue;
         chosen = entry;
         break;
       }
     }
     if (chosen === undefined) return undefined;
-    chosen.matched.add(stream);
-    chosen.forwardedTo.push(frame);
+    (chosen.matched ??= new Set()).add(stream);
     return { sourceFrame: chosen.frame, forwardDelayMs: (time - chosen.time) * 1000 };
   }
 

@@ -66,6 +66,8 @@ export interface TcpConnection {
   toClient: DirectionState;
   /** Whatever the application layer attaches. */
   app?: unknown;
+  /** Queued for removal from the table after its close. */
+  retiring?: boolean;
 }
 
 export interface SegmentAnalysis {
@@ -97,12 +99,19 @@ export interface ConnectionTableOptions {
   onLimit(kind: 'reassembly-cap' | 'connection-evicted', connection: TcpConnection, frame: number, time: number): void;
 }
 
+/** Seconds of capture time a closed connection is kept for late segments, and how many such connections at most. */
+const RETIRE_AFTER = 10;
+const MAX_CLOSING = 10_000;
+
 export function endpointLabel(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 export class TcpConnectionTable {
   private readonly connections = new Map<string, TcpConnection>();
+  /** Closed or reset connections, oldest first: kept a while for late segments (final ACK, retransmitted FIN), then dropped. */
+  private readonly closing: Array<{ key: string; connection: TcpConnection; time: number }> = [];
+  private closingHead = 0;
   private readonly budget: BufferBudget;
   private nextIndex = 0;
   evicted = 0;
@@ -129,6 +138,7 @@ export class TcpConnectionTable {
   }
 
   process(srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): SegmentAnalysis {
+    if (this.closingHead < this.closing.length) this.retireClosed(time);
     const keyForward = `${srcIp}|${tcp.srcPort}|${dstIp}|${tcp.dstPort}`;
     const keyReverse = `${dstIp}|${tcp.dstPort}|${srcIp}|${tcp.srcPort}`;
     let key = keyForward;
@@ -273,12 +283,36 @@ export class TcpConnectionTable {
       sender.reassembler.finish('fin', frame, time);
     }
 
+    if ((connection.state === 'closed' || connection.state === 'reset') && !connection.retiring) {
+      connection.retiring = true;
+      this.closing.push({ key, connection, time });
+    }
+
     const relSeq = (seq - (sender.isn ?? seq)) >>> 0;
     const relAck = ack && receiver.isn !== undefined ? (tcp.ack - receiver.isn) >>> 0 : 0;
     return {
       connection, fromClient, relSeq, relAck, retransmission, outOfOrder, lostSegment, duplicateAck, keepAlive,
       handshakeCompleted, opened,
     };
+  }
+
+  /** Drops connections closed more than RETIRE_AFTER seconds ago (or past MAX_CLOSING of them). */
+  private retireClosed(now: number): void {
+    while (this.closingHead < this.closing.length) {
+      const oldest = this.closing[this.closingHead]!;
+      if (now - oldest.time < RETIRE_AFTER && this.closing.length - this.closingHead <= MAX_CLOSING) break;
+      this.closingHead++;
+      const { key, connection } = oldest;
+      // Still closed and still the connection under that key: done with it.
+      if (this.connections.get(key) === connection && (connection.state === 'closed' || connection.state === 'reset')) {
+        this.connections.delete(key);
+        this.close(connection, 'capture-end', connection.lastFrame, now);
+      }
+    }
+    if (this.closingHead > 1024 && this.closingHead * 2 > this.closing.length) {
+      this.closing.splice(0, this.closingHead);
+      this.closingHead = 0;
+    }
   }
 
   /** End of capture: every stream flushes what it holds and ends. */

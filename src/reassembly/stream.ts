@@ -47,7 +47,7 @@ export type SegmentVerdict = 'new' | 'old' | 'future' | 'partial-old';
  * Bytes charged against the caps for each held segment on top of its payload (the copy's Buffer object and the
  * bookkeeping cost about this much), so that a flood of tiny out-of-order segments is bounded by the same caps.
  */
-export const HELD_SEGMENT_OVERHEAD = 128;
+export const HELD_SEGMENT_OVERHEAD = 256;
 
 /** Compact the held list once this many entries at its front have been consumed. */
 const COMPACT_AFTER = 1024;

@@ -110,9 +110,11 @@ export class CaptureAnalyzer {
   private readonly onEvent: ((event: TimelineEvent) => void) | undefined;
   private readonly summary = new SummaryBuilder();
   private readonly table: TcpConnectionTable;
-  private readonly fanout = new FanoutTracer({ maxRemembered: 100_000, windowSeconds: 60 });
+  private readonly fanout = new FanoutTracer({ maxRemembered: 20_000, windowSeconds: 30 });
   private readonly dissectors: MqttConnectionDissector[] = [];
-  private readonly listed: Array<{ connection: TcpConnection; dissector: MqttConnectionDissector }> = [];
+  /** Summaries of ended connections and their MQTT sessions (taken when both directions end; bounded). */
+  private readonly connectionSummaries: ConnectionSummary[] = [];
+  private readonly sessionSummaries: SessionSummary[] = [];
   private readonly hosts = new Map<string, HostSummary>();
   private readonly duplicates = new CrossInterfaceDuplicates();
   private readonly byProtocol: Record<string, number> = {};
@@ -155,7 +157,6 @@ export class CaptureAnalyzer {
       openStreams: (connection) => {
         const dissector = new MqttConnectionDissector(connection, context);
         this.openDissectors.set(connection.index, dissector);
-        if (this.listed.length < MAX_LISTED_CONNECTIONS) this.listed.push({ connection, dissector });
         const handlers = dissector.handlers();
         // When the connection's last direction ends, its session is settled.
         let open = 2;
@@ -163,6 +164,7 @@ export class CaptureAnalyzer {
           if (--open === 0) {
             dissector.finish(frame, time);
             this.openDissectors.delete(connection.index);
+            this.remember(connection, dissector);
           }
         };
         return {
@@ -247,27 +249,8 @@ export class CaptureAnalyzer {
     }
     // Every record the reader did not deliver as a frame (cut off, bad, unknown interface, other blocks) was still read.
     const recordsSkipped = Object.values(this.skipped).reduce((a, b) => a + b, 0);
-    const connections: ConnectionSummary[] = this.listed.map(({ connection: c, dissector }) => ({
-      stream: c.index, client: c.client.label, server: c.server.label, state: c.state,
-      ...(c.handshakeRttMs !== undefined ? { handshakeRttMs: c.handshakeRttMs } : {}),
-      firstFrame: c.firstFrame, lastFrame: c.lastFrame, bytesToServer: c.toServer.bytes, bytesToClient: c.toClient.bytes,
-      protocol: dissector.protocol === 'undecided' ? 'other' : dissector.protocol,
-    }));
-    const sessions: SessionSummary[] = this.listed
-      .filter(({ dissector }) => dissector.protocol === 'mqtt' || dissector.protocol === 'mqtt-ws')
-      .filter(({ dissector }) => dissector.session.packets > 0)
-      .map(({ connection: c, dissector: { session: s } }) => ({
-        stream: c.index, client: c.client.label, server: c.server.label, packets: s.packets,
-        ...(s.clientId !== undefined ? { clientId: s.clientId } : {}),
-        ...(s.version !== undefined ? { protocolVersion: s.version } : {}),
-        ...(s.versionInferred ? { versionInferred: true } : {}),
-        ...(s.keepAlive !== undefined ? { keepAlive: s.keepAlive } : {}),
-        ...(s.cleanSession !== undefined ? { cleanSession: s.cleanSession } : {}),
-        ...(s.username !== undefined ? { username: s.username } : {}),
-        ...(s.willTopic !== undefined ? { willTopic: s.willTopic } : {}),
-        ...(s.accepted !== undefined ? { accepted: s.accepted } : {}),
-        ...(s.connackCode !== undefined ? { connackCode: s.connackCode } : {}),
-      }));
+    const connections = this.connectionSummaries.sort((a, b) => a.stream - b.stream);
+    const sessions = this.sessionSummaries.sort((a, b) => a.stream - b.stream);
     const summary: AnalysisSummary = {
       capture: {
         format: capture.format, gzip: capture.gzip, bytes: capture.bytes, linkTypes: [...this.linkTypes],
@@ -289,6 +272,34 @@ export class CaptureAnalyzer {
       findings: this.summary.findingsPart(),
     };
     return { summary, events: this.events, capture };
+  }
+
+  /** Keeps what the summary lists of a connection that has ended, so that the connection itself can be dropped. */
+  private remember(c: TcpConnection, dissector: MqttConnectionDissector): void {
+    if (this.connectionSummaries.length < MAX_LISTED_CONNECTIONS) {
+      this.connectionSummaries.push({
+        stream: c.index, client: c.client.label, server: c.server.label, state: c.state,
+        ...(c.handshakeRttMs !== undefined ? { handshakeRttMs: c.handshakeRttMs } : {}),
+        firstFrame: c.firstFrame, lastFrame: c.lastFrame, bytesToServer: c.toServer.bytes, bytesToClient: c.toClient.bytes,
+        protocol: dissector.protocol === 'undecided' ? 'other' : dissector.protocol,
+      });
+    }
+    const s = dissector.session;
+    if ((dissector.protocol === 'mqtt' || dissector.protocol === 'mqtt-ws') && s.packets > 0
+      && this.sessionSummaries.length < MAX_LISTED_CONNECTIONS) {
+      this.sessionSummaries.push({
+        stream: c.index, client: c.client.label, server: c.server.label, packets: s.packets,
+        ...(s.clientId !== undefined ? { clientId: s.clientId } : {}),
+        ...(s.version !== undefined ? { protocolVersion: s.version } : {}),
+        ...(s.versionInferred ? { versionInferred: true } : {}),
+        ...(s.keepAlive !== undefined ? { keepAlive: s.keepAlive } : {}),
+        ...(s.cleanSession !== undefined ? { cleanSession: s.cleanSession } : {}),
+        ...(s.username !== undefined ? { username: s.username } : {}),
+        ...(s.willTopic !== undefined ? { willTopic: s.willTopic } : {}),
+        ...(s.accepted !== undefined ? { accepted: s.accepted } : {}),
+        ...(s.connackCode !== undefined ? { connackCode: s.connackCode } : {}),
+      });
+    }
   }
 
   private emit(event: TimelineEvent): void {

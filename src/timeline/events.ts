@@ -137,8 +137,6 @@ export interface MqttEvent extends BaseEvent {
   // Fan-out tracing
   sourceFrame?: number;
   forwardDelayMs?: number;
-  /** Frames of PUBLISHes the broker forwarded from this one (set on the publisher's PUBLISH in JSON output at the end). */
-  forwardedTo?: number[];
   /** True when the packet was carried in WebSocket frames (MQTT over WebSocket). */
   websocket?: boolean;
   /** Set when the packet is malformed: the finding code. */
