@@ -103,6 +103,7 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   try {
     const analysis = await analyzeCapture(args.file, {
       ...analysisOptionsOf(args),
+      summaryOnly: args.format === 'summary',
       ...(onEvent !== undefined ? { onEvent } : {}), collect,
     });
     const { summary } = analysis;

@@ -42,8 +42,11 @@ export class MqttPacketDecoder {
   decode(bytes: Buffer, version: number, headerLength: number): DecodeResult {
     this.result = undefined;
     this.failure = undefined;
-    const parser = this.parser as unknown as { settings: { protocolVersion: number }; _resetState(): void; parse(b: Buffer): number };
+    const parser = this.parser as unknown as { settings: { protocolVersion: number }; _resetState(): void; _pos: number; parse(b: Buffer): number };
     parser._resetState();
+    // _resetState leaves the read position of a failed parse behind, and the next Remaining Length would be read
+    // from there: start every packet at 0.
+    parser._pos = 0;
     parser.settings = { protocolVersion: version };
     try {
       parser.parse(bytes);

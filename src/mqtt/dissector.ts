@@ -9,7 +9,8 @@ import type { StreamHandler } from '../reassembly/stream.js';
 import type { TcpConnection } from '../reassembly/connections.js';
 import type { FindingEvent, MqttEvent, MqttPacketType, MqttSubscription } from '../timeline/events.js';
 import { makeFinding, type FindingCode } from '../timeline/findings.js';
-import { MqttPacketDecoder } from './decode.js';
+import { MqttPacketDecoder, type DecodeResult } from './decode.js';
+import { fastDecode } from './fast-decode.js';
 import { looksLikeConnect, looksLikeTls, looksLikeWebSocketUpgrade } from './detect.js';
 import type { FanoutTracer } from './fanout.js';
 import { MqttFramer, type FramedPacket } from './framing.js';
@@ -27,6 +28,8 @@ export interface MqttDissectorOptions {
   tlsPorts: ReadonlySet<number>;
   maxPacketBytes: number;
   showSecrets: boolean;
+  /** Only the summary is wanted: common packets are read by the fast decoder, no summary line or payload text. */
+  lean?: boolean;
 }
 
 export interface MqttContext {
@@ -194,7 +197,9 @@ export class MqttConnectionDissector {
         `no CONNECT captured: MQTT ${version === 5 ? '5.0' : '3.1.1'} assumed from the packets`);
     }
 
-    const decoded = framed.truncatedTo === undefined
+    const lean = this.context.options.lean === true;
+    const fast = lean && framed.truncatedTo === undefined ? fastDecode(framed.bytes, framed.headerLength, version) : undefined;
+    const decoded: DecodeResult = fast !== undefined ? {} : framed.truncatedTo === undefined
       ? (this.decoders[direction] ??= new MqttPacketDecoder()).decode(framed.bytes, version, framed.headerLength)
       : { error: { code: framed.remainingLength + framed.headerLength > this.context.options.maxPacketBytes ? 'mqtt.packet-too-large' : 'mqtt.incomplete', message: 'only the head of the packet was captured' } };
     const { client, server, index } = this.connection;
@@ -207,11 +212,22 @@ export class MqttConnectionDissector {
     if (this.protocol === 'mqtt-ws') event.websocket = true;
     if (session.versionInferred) event.versionInferred = true;
     const packet = decoded.packet;
-    if (packet !== undefined) this.fill(event, packet, direction, framed);
-    else if (type === 3) peekPublish(event, framed);
+    let payload: Buffer | undefined;
+    if (fast !== undefined) {
+      if (fast.topic !== undefined) event.topic = fast.topic;
+      if (fast.qos !== undefined) { event.qos = fast.qos; event.dup = fast.dup === true; event.retain = fast.retain === true; }
+      if (fast.packetId !== undefined) event.packetId = fast.packetId;
+      if (fast.topicAlias !== undefined) event.topicAlias = fast.topicAlias;
+      if (fast.reasonCode !== undefined) event.reasonCode = fast.reasonCode;
+      payload = fast.payload;
+    } else if (packet !== undefined) {
+      this.fill(event, packet, direction, framed);
+      if (packet.cmd === 'publish') payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    } else if (type === 3) peekPublish(event, framed);
     else if (type >= 4 && type <= 11 && framed.bytes.length >= framed.headerLength + 2) {
       event.packetId = framed.bytes.readUInt16BE(framed.headerLength);
     }
+    if (payload !== undefined) event.payload = lean ? { length: payload.length, format: 'binary' } : describePayload(payload);
     if (decoded.error !== undefined) {
       event.malformed = decoded.error.code;
       if (decoded.error.code !== 'mqtt.packet-too-large' && decoded.error.code !== 'mqtt.incomplete') {
@@ -219,7 +235,7 @@ export class MqttConnectionDissector {
           `malformed ${typeName}: ${decoded.error.message}`, { frames: framed.frames });
       }
     }
-    if (version === 5 && packet !== undefined) {
+    if (version === 5 && packet !== undefined && !lean) {
       const scan = scanProperties(framed.bytes, type, framed.headerLength);
       if (scan.userProperties.length > 0) event.userProperties = scan.userProperties;
       if (scan.notAllowed.length > 0) {
@@ -227,8 +243,8 @@ export class MqttConnectionDissector {
           `${typeName} carries properties it may not: ${scan.notAllowed.map((id) => `0x${id.toString(16)}`).join(', ')}`);
       }
     }
-    this.track(event, direction, framed, packet);
-    event.summary = summarizeMqtt(event);
+    this.track(event, direction, payload);
+    if (!lean) event.summary = summarizeMqtt(event);
     this.context.emit(event);
   }
 
@@ -281,8 +297,6 @@ export class MqttConnectionDissector {
         if (packet.qos > 0 && packet.messageId !== undefined) event.packetId = packet.messageId;
         const alias = packet.properties?.topicAlias;
         if (alias !== undefined) event.topicAlias = alias;
-        const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-        event.payload = describePayload(payload);
         break;
       }
       case 'puback': case 'pubrec': case 'pubrel': case 'pubcomp': {
@@ -332,7 +346,7 @@ export class MqttConnectionDissector {
   }
 
   /** Session bookkeeping: version, identity, aliases, pairing, keep-alive, subscriptions, fan-out. */
-  private track(event: MqttEvent, direction: Direction, framed: FramedPacket, packet: Packet | undefined): void {
+  private track(event: MqttEvent, direction: Direction, payload: Buffer | undefined): void {
     const session = this.session;
     const { time, frame } = event;
     session.packets++;
@@ -348,7 +362,7 @@ export class MqttConnectionDissector {
     const other: Direction = direction === 'client' ? 'server' : 'client';
     switch (event.type) {
       case 'CONNECT':
-        if (packet !== undefined && event.malformed === undefined) {
+        if (event.protocolName !== undefined && event.malformed === undefined) {
           session.version = event.protocolVersion;
           session.versionInferred = false;
           delete event.versionInferred;
@@ -375,8 +389,6 @@ export class MqttConnectionDissector {
         this.resolveAlias(event, direction);
         if (event.qos === 1) this.expect(direction, 'PUBACK', event);
         else if (event.qos === 2) this.expect(direction, 'PUBREC', event);
-        const payload = packet !== undefined && packet.cmd === 'publish'
-          ? (typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload) : undefined;
         if (event.topic !== undefined && payload !== undefined && event.malformed === undefined) {
           const broker = this.connection.server.ip;
           if (direction === 'client') {
@@ -417,7 +429,6 @@ export class MqttConnectionDissector {
     const response = RESPONSE_OF[event.type];
     if (response !== undefined && event.malformed === undefined) this.expect(direction, response, event);
     void other;
-    void framed;
   }
 
   private expect(direction: Direction, response: MqttPacketType, event: MqttEvent): void {

@@ -66,6 +66,14 @@ export class MqttFramer {
   /** Bytes of an incomplete packet (or header) waiting for more. */
   private carry: Buffer | null = null;
   private carryFrames: number[] = [];
+  /**
+   * Later segments of that packet, copied and kept apart until it is complete (concatenated once then: appending
+   * each segment to `carry` would copy a large packet once per segment, quadratic in its size).
+   */
+  private carryParts: Buffer[] = [];
+  private carryPartsLength = 0;
+  /** Total length of the packet held in `carry`, when its header has been read (0: not known yet). */
+  private carryNeed = 0;
   /** Oversized packet in progress: bytes still to skip. */
   private skipping = 0;
   private skipPacket: FramedPacket | null = null;
@@ -75,7 +83,7 @@ export class MqttFramer {
   private probation = 0;
   /** Bytes currently held. */
   get buffered(): number {
-    return this.carry?.length ?? 0;
+    return (this.carry?.length ?? 0) + this.carryPartsLength;
   }
 
   constructor(
@@ -100,9 +108,20 @@ export class MqttFramer {
     }
     let buf = data;
     if (this.carry !== null) {
-      buf = Buffer.concat([this.carry, offset === 0 ? data : data.subarray(offset)]);
+      const rest = offset === 0 ? data : data.subarray(offset);
+      if (this.carryNeed > 0 && this.carry.length + this.carryPartsLength + rest.length < this.carryNeed) {
+        // Still short of the end of the packet: keep a copy of these bytes and wait.
+        this.carryParts.push(Buffer.from(rest));
+        this.carryPartsLength += rest.length;
+        if (this.carryFrames[this.carryFrames.length - 1] !== frame) this.carryFrames.push(frame);
+        return;
+      }
+      buf = Buffer.concat([this.carry, ...this.carryParts, rest]);
       offset = 0;
       this.carry = null;
+      this.carryParts = [];
+      this.carryPartsLength = 0;
+      this.carryNeed = 0;
     }
     const frames = this.carryFrames;
     if (frames.length === 0 || frames[frames.length - 1] !== frame) frames.push(frame);
@@ -116,6 +135,7 @@ export class MqttFramer {
    * progress is abandoned and framing resynchronises on the next plausible header.
    */
   gap(length: number, frame: number, time: number): void {
+    this.settleCarry();
     if (this.skipPacket !== null) {
       const pending = this.skipPacket;
       if (pending.frames[pending.frames.length - 1] !== frame) pending.frames.push(frame);
@@ -168,8 +188,17 @@ export class MqttFramer {
     this.resync = true;
   }
 
+  /** Joins the kept segments to `carry` (before anything looks at the carried bytes). */
+  private settleCarry(): void {
+    if (this.carryParts.length > 0 && this.carry !== null) this.carry = Buffer.concat([this.carry, ...this.carryParts]);
+    this.carryParts = [];
+    this.carryPartsLength = 0;
+    this.carryNeed = 0;
+  }
+
   /** End of stream: an incomplete packet left over is reported. */
   end(frame: number, time: number): void {
+    this.settleCarry();
     if (this.skipPacket !== null) {
       const pending = this.skipPacket;
       this.skipPacket = null;
@@ -186,6 +215,7 @@ export class MqttFramer {
   private consume(buf: Buffer, start: number, frames: number[], frame: number, time: number): void {
     let offset = start;
     let packetFrames = frames;
+    let need = 0;
     const max = this.options.maxPacketBytes;
     while (offset < buf.length) {
       if (this.resync) {
@@ -247,7 +277,10 @@ export class MqttFramer {
         this.skipPacket = packet;
         return;
       }
-      if (buf.length - offset < total) break;
+      if (buf.length - offset < total) {
+        need = total;
+        break;
+      }
       this.events.packet({
         bytes: buf.subarray(offset, offset + total), firstByte, remainingLength: remaining, headerLength,
         frames: packetFrames, time,
@@ -259,6 +292,7 @@ export class MqttFramer {
     if (offset < buf.length) {
       this.carry = Buffer.from(buf.subarray(offset));
       this.carryFrames = packetFrames;
+      this.carryNeed = need;
     }
   }
 

@@ -46,6 +46,10 @@ const SPECS: Record<number, PropertySpec> = {
 
 export interface PropertyScan {
   userProperties: Array<[string, string]>;
+  /** The Topic Alias property (PUBLISH), when present. */
+  topicAlias?: number;
+  /** Offset just past the property section (where the payload starts, for PUBLISH). */
+  end?: number;
   /** Ids present that the packet type may not carry. */
   notAllowed: number[];
   /** Set when the section could not be walked (unknown id, overrun). */
@@ -102,7 +106,10 @@ export function scanProperties(packet: Buffer, type: number, headerLength: numbe
       if (!spec.allowed.includes(type)) result.notAllowed.push(id);
       switch (spec.kind) {
         case 'byte': offset += 1; break;
-        case 'two': offset += 2; break;
+        case 'two':
+          if (id === 0x23) result.topicAlias = packet.readUInt16BE(offset);
+          offset += 2;
+          break;
         case 'four': offset += 4; break;
         case 'varint': { const [, n] = readVarint(packet, offset); offset += n || 1; break; }
         case 'string': case 'binary': offset += 2 + packet.readUInt16BE(offset); break;
@@ -119,6 +126,7 @@ export function scanProperties(packet: Buffer, type: number, headerLength: numbe
       }
     }
     if (offset > end) return { ...result, error: 'property overruns its section' };
+    result.end = end;
   } catch {
     return { ...result, error: 'property section truncated' };
   }

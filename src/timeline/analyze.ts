@@ -32,6 +32,12 @@ export interface AnalyzeOptions {
   /** Out-of-order bytes held per direction (default 1 MiB) and in total (default 64 MiB). */
   maxBufferedBytesPerStream?: number;
   maxBufferedBytesTotal?: number;
+  /**
+   * Only the summary is wanted (the summary output format): TCP and other-frame events are counted, not built, and
+   * MQTT events carry no summary line or payload text. Much faster on large captures; `onEvent` then sees only
+   * ARP, MQTT and finding events.
+   */
+  summaryOnly?: boolean;
   /** Receives every event as soon as it is known. When given, events are not collected unless `collect` is true. */
   onEvent?: (event: TimelineEvent) => void;
   collect?: boolean;
@@ -130,15 +136,18 @@ export class CaptureAnalyzer {
   private deferred: Array<MqttEvent | FindingEvent> = [];
   private inSegment = false;
   private readonly openDissectors = new Map<number, MqttConnectionDissector>();
+  private readonly lean: boolean;
 
   constructor(private readonly options: AnalyzeOptions = {}) {
     this.onEvent = options.onEvent;
+    this.lean = options.summaryOnly === true;
     this.collect = options.collect ?? options.onEvent === undefined;
     const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
     const tlsPorts = new Set(options.tlsPorts ?? [8883]);
     const dissectorOptions = {
       mqttPorts, tlsPorts, showSecrets: options.showSecrets ?? false,
       maxPacketBytes: options.maxPacketBytes ?? DEFAULT_LIMITS.maxPacketBytes,
+      lean: options.summaryOnly === true,
     };
     const context = {
       options: dissectorOptions,
@@ -221,6 +230,7 @@ export class CaptureAnalyzer {
           `IPv${decoded.ip.version} fragment (offset ${decoded.ip.fragmentOffset}${decoded.ip.moreFragments ? ', more follow' : ''})`,
           { src: decoded.ip.src, dst: decoded.ip.dst }));
       }
+      if (this.lean) return;
       const other: OtherEvent = {
         frame: frame.frame, time, layer: decoded.ip !== undefined ? 'ip' : 'frame', type: name,
         src: decoded.udp !== undefined ? endpointLabel(decoded.ip!.src, decoded.udp.srcPort) : decoded.ip?.src ?? decoded.link?.srcMac ?? '',
@@ -272,6 +282,34 @@ export class CaptureAnalyzer {
       findings: this.summary.findingsPart(),
     };
     return { summary, events: this.events, capture };
+  }
+
+  /** onTcp for summaryOnly: the same analysis and counts, no event object. */
+  private onTcpLean(decoded: DecodedFrame, tcp: TcpSegment, time: number, duplicateOf: number | undefined): void {
+    if (duplicateOf !== undefined) {
+      this.summary.duplicatesAcrossInterfaces++;
+      return;
+    }
+    this.inSegment = true;
+    let analysis: SegmentAnalysis;
+    try {
+      analysis = this.table.process(decoded.ip!.src, decoded.ip!.dst, tcp, decoded.frame, time);
+    } finally {
+      this.inSegment = false;
+    }
+    if (analysis.retransmission) this.summary.retransmissions++;
+    if (analysis.outOfOrder) this.summary.outOfOrder++;
+    if (analysis.duplicateAck) this.summary.duplicateAcks++;
+    if (analysis.lostSegment) this.summary.lostSegments++;
+    this.flushDeferred();
+  }
+
+  private flushDeferred(): void {
+    const deferred = this.deferred;
+    if (deferred.length > 0) {
+      this.deferred = [];
+      for (const e of deferred) this.emit(e);
+    }
   }
 
   /** Keeps what the summary lists of a connection that has ended, so that the connection itself can be dropped. */
@@ -351,6 +389,10 @@ export class CaptureAnalyzer {
   private onTcp(decoded: DecodedFrame, tcp: TcpSegment, time: number): void {
     const ip = decoded.ip!;
     const duplicateOf = this.duplicates.check(decoded, tcp, time);
+    if (this.lean) {
+      this.onTcpLean(decoded, tcp, time, duplicateOf);
+      return;
+    }
     const src = endpointLabel(ip.src, tcp.srcPort);
     const dst = endpointLabel(ip.dst, tcp.dstPort);
     const flags = flagNames(tcp.flags);
@@ -387,11 +429,7 @@ export class CaptureAnalyzer {
     }
     event.summary = describeTcp(event, tcp, analysis);
     this.emit(event);
-    const deferred = this.deferred;
-    if (deferred.length > 0) {
-      this.deferred = [];
-      for (const e of deferred) this.emit(e);
-    }
+    this.flushDeferred();
   }
 }
 
