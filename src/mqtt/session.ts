@@ -22,6 +22,7 @@ export interface Pairing {
 
 const MAX_PENDING = 4096;
 const MAX_SUBSCRIPTIONS = 1024;
+const MAX_CACHED_TOPICS = 1024;
 
 export class MqttSession {
   /** 3, 4 or 5; undefined until known or inferred. */
@@ -78,23 +79,32 @@ export class MqttSession {
     return list.sort((a, b) => a.frame - b.frame);
   }
 
+  /** subscribedAt answers by topic, until the subscriptions change. */
+  private readonly subscribedAtCache = new Map<string, number | null>();
+
   subscribe(filter: string, time: number): void {
+    this.subscribedAtCache.clear();
     if (this.subscriptions.size >= MAX_SUBSCRIPTIONS && !this.subscriptions.has(filter)) return;
     if (!this.subscriptions.has(filter)) this.subscriptions.set(filter, time);
     this.firstSubscribeTime ??= time;
   }
 
   unsubscribe(filter: string): void {
+    this.subscribedAtCache.clear();
     this.subscriptions.delete(filter);
   }
 
   /** When the subscription that delivers `topic` was made, if the SUBSCRIBE was seen; null when none matches. */
   subscribedAt(topic: string): number | undefined | null {
     if (this.firstSubscribeTime === undefined) return undefined;
+    const cached = this.subscribedAtCache.get(topic);
+    if (cached !== undefined) return cached;
     let earliest: number | null = null;
     for (const [filter, time] of this.subscriptions) {
       if (topicMatches(filter, topic) && (earliest === null || time < earliest)) earliest = time;
     }
+    if (this.subscribedAtCache.size >= MAX_CACHED_TOPICS) this.subscribedAtCache.clear();
+    this.subscribedAtCache.set(topic, earliest);
     return earliest;
   }
 }

@@ -2,7 +2,8 @@
  * The TCP connection table: finds the connection of each segment (Wireshark's tcp.stream index), decides which side
  * is the client, recognises the three-way handshake and its round-trip time, flags what Wireshark's TCP analysis
  * flags (retransmission, out-of-order, lost segment, duplicate ACK, keep-alive), and feeds each direction's
- * reassembler. The table is bounded: past `maxConnections` the least recently active connection is evicted.
+ * reassembler. The table is bounded: past `maxConnections` the least recently active of the oldest connections is
+ * evicted.
  * It does not interpret payload bytes (the StreamHandlers given by `openStreams` do).
  */
 import type { TcpSegment } from '../decode/types.js';
@@ -102,6 +103,8 @@ export interface ConnectionTableOptions {
 /** Seconds of capture time a closed connection is kept for late segments, and how many such connections at most. */
 const RETIRE_AFTER = 10;
 const MAX_CLOSING = 10_000;
+/** How many of the oldest connections are looked at to choose one to evict. */
+const EVICTION_SAMPLE = 64;
 
 export function endpointLabel(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
@@ -139,14 +142,10 @@ export class TcpConnectionTable {
 
   process(srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): SegmentAnalysis {
     if (this.closingHead < this.closing.length) this.retireClosed(time);
-    const keyForward = `${srcIp}|${tcp.srcPort}|${dstIp}|${tcp.dstPort}`;
-    const keyReverse = `${dstIp}|${tcp.dstPort}|${srcIp}|${tcp.srcPort}`;
-    let key = keyForward;
-    let connection = this.connections.get(keyForward);
-    if (connection === undefined) {
-      connection = this.connections.get(keyReverse);
-      if (connection !== undefined) key = keyReverse;
-    }
+    // One key for both directions: the endpoints in a fixed order.
+    const forward = srcIp < dstIp || (srcIp === dstIp && tcp.srcPort <= tcp.dstPort);
+    const key = forward ? `${srcIp}|${tcp.srcPort}|${dstIp}|${tcp.dstPort}` : `${dstIp}|${tcp.dstPort}|${srcIp}|${tcp.srcPort}`;
+    let connection = this.connections.get(key);
     const flags = tcp.flags;
     const syn = (flags & TCP_SYN) !== 0;
     const ack = (flags & TCP_ACK) !== 0;
@@ -159,14 +158,10 @@ export class TcpConnectionTable {
     }
     if (connection === undefined) {
       connection = this.open(srcIp, dstIp, tcp, frame, time);
-      key = keyForward;
+      this.connections.set(key, connection);
       opened = true;
-    } else {
-      // Keep Map order = recency, so eviction takes the least recently active.
-      this.connections.delete(key);
+      if (this.connections.size > this.options.maxConnections) this.evictIdlest(connection, frame, time);
     }
-    this.connections.set(key, connection);
-    if (this.connections.size > this.options.maxConnections) this.evictOldest(frame, time);
 
     const fromClient = connection.client.ip === srcIp && connection.client.port === tcp.srcPort;
     const sender = fromClient ? connection.toServer : connection.toClient;
@@ -376,11 +371,24 @@ export class TcpConnectionTable {
     connection.toClient.reassembler.release();
   }
 
-  private evictOldest(frame: number, time: number): void {
-    const first = this.connections.entries().next();
-    if (first.done === true) return;
-    const [key, connection] = first.value;
-    this.connections.delete(key);
+  /**
+   * Evicts the least recently active of the oldest EVICTION_SAMPLE connections (Map order is creation order), never
+   * `keep`, the connection just opened. Approximate LRU without reordering the table on every segment.
+   */
+  private evictIdlest(keep: TcpConnection, frame: number, time: number): void {
+    let victimKey: string | undefined;
+    let victim: TcpConnection | undefined;
+    let seen = 0;
+    for (const [key, candidate] of this.connections) {
+      if (candidate !== keep && (victim === undefined || candidate.lastTime < victim.lastTime)) {
+        victim = candidate;
+        victimKey = key;
+      }
+      if (++seen >= EVICTION_SAMPLE) break;
+    }
+    if (victim === undefined || victimKey === undefined) return;
+    const connection = victim;
+    this.connections.delete(victimKey);
     this.evicted++;
     this.options.onLimit('connection-evicted', connection, frame, time);
     this.close(connection, 'evicted', frame, time);

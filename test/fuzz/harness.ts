@@ -30,6 +30,10 @@ import { makeStyle } from '../../src/views/style.js';
 import { renderSummary } from '../../src/views/summary-text.js';
 import { TableView } from '../../src/views/table.js';
 import { corpusCaptures, fixtureCaptures, repoRoot } from '../helpers/corpus.js';
+import {
+  Conversation, PINGREQ, TCP_ACK, TCP_SYN, ipOf, mqttConnect, mqttPublishHead, pcapHeader, pcapStream, pcapngBlock,
+  pcapngEpb, pcapngIdb, pcapngShb, tcpFrame,
+} from './build.js';
 import { Rng, mutate, parseLayout } from './mutate.js';
 
 export const REGRESSIONS_DIR = path.join(repoRoot, 'test', 'fuzz', 'regressions');
@@ -483,4 +487,178 @@ export function sameFailure(a: Failure, b: Failure | undefined): boolean {
   // Same exception type and the same first line of the stack inside src/.
   const where = (f: Failure): string => (f.stack ?? '').split('\n').find((l) => l.includes('/src/')) ?? f.message;
   return a.message.split(':')[0] === b.message.split(':')[0] && where(a) === where(b);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Adversarial scenarios built in code (run in a child with a small heap by test/fuzz.test.ts: long-run.js --scenario)
+
+export interface Scenario {
+  description: string;
+  options: AnalyzeOptions;
+  /** The capture, streamed in chunks (never whole in memory). */
+  input(): Iterable<Buffer>;
+}
+
+export interface ScenarioResult {
+  name: string;
+  ms: number;
+  frames: number;
+  /** Findings by code, and other events by "layer:type". */
+  findings: Record<string, number>;
+  events: Record<string, number>;
+  invariant?: string;
+  /** Largest RSS growth seen while the scenario ran, and the live heap after a final GC (when gc is exposed). */
+  peakRssGrowthMB: number;
+  heapAfterGcMB?: number;
+  error?: string;
+}
+
+function conversation(i = 0): Conversation {
+  return new Conversation({ ip: ipOf(i + 1), port: 40000 + (i % 20000) }, { ip: '10.255.0.2', port: 1883 });
+}
+
+export const SCENARIOS: Record<string, Scenario> = {
+  'publish-256mb': {
+    description: 'one PUBLISH declaring a 256 MB body (Remaining Length ff ff ff 7f) sent in 65 000-byte segments, then a PINGREQ',
+    options: {},
+    input: () => pcapStream((function* () {
+      const c = conversation();
+      yield* c.handshake();
+      yield c.clientData(mqttConnect('big'));
+      const head = mqttPublishHead('big/topic', 0x0fffffff - 11);
+      yield c.clientData(head);
+      let left = 0x0fffffff + 5 - head.length;
+      const seg = Buffer.alloc(65_000, 0x61);
+      while (left > 0) {
+        const n = Math.min(left, seg.length);
+        yield c.clientData(n === seg.length ? seg : seg.subarray(0, n));
+        left -= n;
+      }
+      yield c.clientData(PINGREQ);
+    })()),
+  },
+  'ooo-flood': {
+    description: 'one connection: a hole, then 300 000 one-byte segments in descending order, then 2000 segments of 1000 bytes',
+    options: {},
+    input: () => pcapStream((function* () {
+      const c = conversation();
+      yield* c.handshake();
+      yield c.clientData(mqttConnect('ooo'));
+      const base = (c.clientSeq + 1000) >>> 0;
+      const one = Buffer.from([0x41]);
+      const n = 300_000;
+      for (let i = n - 1; i >= 0; i--) yield c.fromClient(TCP_ACK, one, (base + i) >>> 0, c.serverSeq);
+      const kilo = Buffer.alloc(1000, 0x42);
+      for (let i = 0; i < 2000; i++) yield c.fromClient(TCP_ACK, kilo, (base + n + 10 + i * 1000) >>> 0, c.serverSeq);
+    })()),
+  },
+  'ooo-flood-many': {
+    description: '200 connections, each with a hole and then 2500 one-byte out-of-order segments, interleaved (the shared budget)',
+    options: {},
+    input: () => pcapStream((function* () {
+      const cs: Conversation[] = [];
+      for (let i = 0; i < 200; i++) {
+        const c = conversation(i);
+        cs.push(c);
+        yield* c.handshake();
+      }
+      const one = Buffer.from([0x41]);
+      for (let k = 0; k < 2500; k++) for (const c of cs) yield c.fromClient(TCP_ACK, one, (c.clientSeq + 1000 + k) >>> 0, c.serverSeq);
+    })()),
+  },
+  'syn-flood': {
+    description: '200 000 SYNs from distinct addresses and ports to port 1883, with maxConnections 1000',
+    options: { maxConnections: 1000 },
+    input: () => pcapStream((function* () {
+      for (let i = 0; i < 200_000; i++) {
+        yield {
+          time: 1_700_000_000 + i * 1e-5,
+          data: tcpFrame({ srcIp: ipOf(i >> 14), dstIp: '10.255.0.1', srcPort: 1024 + (i & 0x3fff), dstPort: 1883, seq: Math.imul(i, 7919) >>> 0, flags: TCP_SYN }),
+        };
+      }
+    })()),
+  },
+  'pcapng-4gb-block': {
+    description: 'pcapng: two good packets, then an Enhanced Packet Block whose length fields claim 0xfffffffc bytes',
+    options: {},
+    input: () => {
+      const c = conversation();
+      const [syn, synAck] = c.handshake();
+      return [Buffer.concat([pcapngShb(), pcapngIdb(), pcapngEpb(syn!.data, syn!.time), pcapngEpb(synAck!.data, synAck!.time),
+        pcapngBlock(6, Buffer.alloc(64, 0x55), 0xfffffffc), Buffer.alloc(4096, 0x66)])];
+    },
+  },
+  'pcapng-64mb-block-cut': {
+    description: 'pcapng: a packet block claiming just under the 64 MiB block cap, and the file ends 100 bytes later',
+    options: {},
+    input: () => {
+      const c = conversation();
+      const [syn] = c.handshake();
+      return [Buffer.concat([pcapngShb(), pcapngIdb(), pcapngEpb(syn!.data, syn!.time), pcapngBlock(6, Buffer.alloc(88, 0x55), 64 * 1024 * 1024 - 4)])];
+    },
+  },
+  'pcap-256mb-record-cut': {
+    description: 'classic pcap with snaplen 0x7fffffff: a record claiming 256 MB minus one byte, and the file ends',
+    options: {},
+    input: () => {
+      const head = pcapHeader(1, 0x7fffffff);
+      const rec = Buffer.alloc(16 + 100);
+      rec.writeUInt32LE(256 * 1024 * 1024 - 1, 8);
+      rec.writeUInt32LE(256 * 1024 * 1024 - 1, 12);
+      return [Buffer.concat([head, rec])];
+    },
+  },
+  'big-packet-small-segments': {
+    description: 'a PUBLISH just under the 1 MiB packet cap, sent in 100-byte segments (10 000 of them), then a PINGREQ',
+    options: {},
+    input: () => pcapStream((function* () {
+      const c = conversation();
+      yield* c.handshake();
+      yield c.clientData(mqttConnect('slow'));
+      const all = Buffer.concat([mqttPublishHead('t', 1_000_000), Buffer.alloc(1_000_000, 0x62)]);
+      for (let o = 0; o < all.length; o += 100) yield c.clientData(all.subarray(o, Math.min(all.length, o + 100)));
+      yield c.clientData(PINGREQ);
+    })()),
+  },
+};
+
+/** Runs one scenario through the analyzer (no views: the event volume is the point). */
+export async function runScenario(name: string): Promise<ScenarioResult> {
+  const scenario = SCENARIOS[name];
+  if (scenario === undefined) throw new Error(`unknown scenario ${name}`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const rss0 = rssMB();
+  let peak = rss0;
+  const findings: Record<string, number> = {};
+  const events: Record<string, number> = {};
+  let n = 0;
+  const started = performance.now();
+  const result: ScenarioResult = { name, ms: 0, frames: 0, findings, events, peakRssGrowthMB: 0 };
+  try {
+    const analysis = await analyzeCapture(Readable.from(scenario.input(), { objectMode: false }), {
+      ...scenario.options,
+      collect: false,
+      onEvent: (e) => {
+        if ((++n & 0x3fff) === 0) peak = Math.max(peak, rssMB());
+        if (e.type === 'finding') {
+          const code = (e as { code: string }).code;
+          findings[code] = (findings[code] ?? 0) + 1;
+        } else events[`${e.layer}:${e.type}`] = (events[`${e.layer}:${e.type}`] ?? 0) + 1;
+      },
+    });
+    result.frames = analysis.summary.frames.read;
+    const broken = checkAccounting(analysis.summary);
+    if (broken !== undefined) result.invariant = broken;
+  } catch (e) {
+    result.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+  result.ms = Math.round(performance.now() - started);
+  peak = Math.max(peak, rssMB());
+  result.peakRssGrowthMB = Math.round(peak - rss0);
+  if (gc !== undefined) {
+    gc();
+    result.heapAfterGcMB = Math.round(process.memoryUsage().heapUsed / (1024 * 1024));
+  }
+  return result;
 }

@@ -15,7 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  DEFAULT_BUDGETS, SOURCES_ENV, loadSources, makeCase, minimize, runCase, saveRegression, sameFailure,
+  DEFAULT_BUDGETS, SOURCES_ENV, loadSources, makeCase, minimize, runCase, runScenario, saveRegression, sameFailure,
   type Budgets, type CaseResult, type Failure, type FuzzCase, type RunOptions, type Source,
 } from './harness.js';
 import { caseSeed } from './mutate.js';
@@ -348,7 +348,17 @@ async function parentMain(argv: string[]): Promise<void> {
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === SELF;
 if (invokedDirectly) {
+  const scenario = process.argv.indexOf('--scenario');
   if (process.argv.includes('--child')) void childMain();
+  else if (scenario > 0) {
+    // One adversarial scenario; the result as JSON on stdout (run with a small heap by the tests).
+    runScenario(process.argv[scenario + 1] ?? '').then((r) => {
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+    }, (e: unknown) => {
+      process.stderr.write(`long-run: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    });
+  }
   else {
     parentMain(process.argv.slice(2)).catch((e: unknown) => {
       process.stderr.write(`long-run: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
