@@ -243,7 +243,8 @@ test('fuzz: mutators are deterministic and keep to their formats', () => {
   for (const s of sources) {
     const layout = parseLayout(s.data, s.ports);
     assert.notEqual(layout.format, 'unknown', s.name);
-    assert.equal(layout.tail, 0, `${s.name}: records parse to the end`);
+    assert.ok(layout.records.length > 0, `${s.name}: records found`);
+    if (!/cut/.test(s.name)) assert.equal(layout.tail, 0, `${s.name}: records parse to the end`);
   }
   assert.ok(sources.some((s) => parseLayout(s.data, s.ports).records.some((r) => (r.layers?.mqtt.length ?? 0) > 0)), 'MQTT headers located');
   const rng = new Rng(1);

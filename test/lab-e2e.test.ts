@@ -162,4 +162,14 @@ test('lab e2e: fresh namespace capture, tshark, CLI', { skip: reason ?? false, t
       .sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([f, m]) => `${f}:${m}`);
     assert.deepEqual(ours, theirs);
   });
+
+  await t.test('CLI check passes the lab spec fixtures/checks/lab.json on the fresh capture', (tt) => {
+    if (!existsSync(cliMain)) { tt.skip('CLI not built yet'); return; }
+    const r = spawnSync(process.execPath, [cliMain, 'check', file, '--spec', path.join(repoRoot, 'fixtures', 'checks', 'lab.json'), '--json'],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+    const report = JSON.parse(r.stdout) as { passed: boolean; results: Array<{ name: string; ok: boolean; found: string }> };
+    const failed = report.results.filter((x) => !x.ok).map((x) => `${x.name}: ${x.found}`);
+    assert.deepEqual(failed, []);
+    assert.equal(r.status, 0);
+  });
 });
