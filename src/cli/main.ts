@@ -3,7 +3,7 @@
  * The mqtt-pcap command line: a thin yargs layer over analyzeCapture and the views. Parses options, picks the view,
  * maps failures to exit codes (0 ok, 1 usage, 2 unreadable input). No analysis logic lives here.
  */
-import { createWriteStream, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { statSync, createWriteStream, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
@@ -19,6 +19,7 @@ import { ChunkedWriter } from '../views/output.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
 import { renderSummary } from '../views/summary-text.js';
 import { TableView } from '../views/table.js';
+import { ProgressLine, type ProgressSample } from '../views/progress.js';
 
 const FORMATS = ['table', 'summary', 'json', 'ndjson', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
@@ -42,6 +43,7 @@ interface AnalyzeArgs {
   output: string | undefined;
   color: boolean | undefined;
   stats: boolean;
+  progress: boolean | undefined;
   debug: boolean;
   lang: 'en' | 'id';
   'max-packet-bytes': number;
@@ -100,12 +102,15 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       onEvent = () => undefined;
       break;
   }
+  const progress = progressLine(args);
   try {
     const analysis = await analyzeCapture(args.file, {
       ...analysisOptionsOf(args),
       summaryOnly: args.format === 'summary',
+      ...(progress !== undefined ? { onProgress: (p: ProgressSample) => progress.update(p) } : {}),
       ...(onEvent !== undefined ? { onEvent } : {}), collect,
     });
+    progress?.end();
     const { summary } = analysis;
     if (table !== undefined) {
       table.end();
@@ -130,6 +135,7 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     }
     return 0;
   } catch (error) {
+    progress?.end();
     // What is still buffered is dropped: a failed run adds nothing more to its output (e.g. no half JSON document).
     if (temporary !== undefined) {
       stream.end();
@@ -144,6 +150,19 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     if (args.debug && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
     return 3;
   }
+}
+
+/** The progress line, when wanted: --progress, or by default when stderr is a terminal outside CI. */
+function progressLine(args: AnalyzeArgs): ProgressLine | undefined {
+  const wanted = args.progress ?? (process.stderr.isTTY === true && (process.env['CI'] ?? '') === '');
+  if (!wanted) return undefined;
+  let size: number | undefined;
+  try {
+    if (args.file !== '-') size = statSync(args.file).size;
+  } catch {
+    size = undefined;
+  }
+  return new ProgressLine(process.stderr, size);
 }
 
 /** Options shared by analyze and check: what to dissect and the memory bounds. */
@@ -181,6 +200,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('output', { alias: 'o', type: 'string', describe: 'write to this file (atomically) instead of standard output' })
       .option('lang', { choices: ['en', 'id'] as const, default: 'en' as const, describe: 'language of the Markdown report (id: Bahasa Indonesia)' })
       .option('stats', { type: 'boolean', default: false, describe: 'print the run\'s own figures (time, frames/s, peak memory) on stderr' })
+      .option('progress', { type: 'boolean', describe: 'progress line on stderr (default: when stderr is a terminal and CI is not set)' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })),
     async (args) => {
       const a = args as unknown as AnalyzeArgs;

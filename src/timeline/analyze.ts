@@ -42,6 +42,8 @@ export interface AnalyzeOptions {
   onEvent?: (event: TimelineEvent) => void;
   collect?: boolean;
   signal?: AbortSignal;
+  /** Called every 4096 frames with the frames and bytes read so far (records plus their headers) and MQTT messages. */
+  onProgress?: (progress: { frames: number; bytes: number; mqttMessages: number }) => void;
 }
 
 export interface Analysis {
@@ -127,6 +129,8 @@ export class CaptureAnalyzer {
   private readonly skipped: Record<string, number> = {};
   private readonly linkTypes = new Set<number>();
   private decodedFrames = 0;
+  /** Bytes of records read so far (data plus a 16-byte record header), for progress reports. */
+  private recordBytes = 24;
   private undecodable = 0;
   private firstSec: number | undefined;
   private firstNsec = 0;
@@ -199,6 +203,10 @@ export class CaptureAnalyzer {
     const time = (frame.tsSec - this.firstSec) + (frame.tsNsec - this.firstNsec) / 1e9;
     this.lastTime = time;
     this.lastFrame = frame.frame;
+    this.recordBytes += frame.data.length + 16;
+    if ((frame.frame & 4095) === 0 && this.options.onProgress !== undefined) {
+      this.options.onProgress({ frames: frame.frame, bytes: this.recordBytes, mqttMessages: this.summary.mqttCount });
+    }
     this.linkTypes.add(frame.linkType);
     const decoded = decodeFrame(frame);
     if (decoded.error !== undefined && decoded.link === undefined) {

@@ -121,6 +121,10 @@ interface TopicAccumulator {
 export class SummaryBuilder {
   private readonly mqttByType: Record<string, number> = {};
   private mqttMessages = 0;
+
+  get mqttCount(): number {
+    return this.mqttMessages;
+  }
   private readonly latency = new Map<string, LatencySample>();
   private readonly forwarding = new LatencySample();
   private forwarded = 0;

@@ -46,15 +46,24 @@ async function childMain(): Promise<void> {
   process.on('message', (message: Request) => {
     void (async () => {
       let reply: CaseReply;
-      if (message.type === 'case') {
-        sources ??= loadSources();
-        const c = makeCase(sources, message.seed);
-        const result = await runCase(c.data, c.options, message.budgets);
-        reply = { id: message.id, seed: c.seed, source: c.source, mutator: c.mutator, detail: c.detail.slice(0, 2000), result };
-        if (!result.ok) Object.assign(reply, { data: c.data.toString('base64'), options: c.options });
-      } else {
-        const result = await runCase(Buffer.from(message.data, 'base64'), message.options, message.budgets);
-        reply = { id: message.id, result };
+      try {
+        if (message.type === 'case') {
+          sources ??= loadSources();
+          const c = makeCase(sources, message.seed);
+          const result = await runCase(c.data, c.options, message.budgets);
+          reply = { id: message.id, seed: c.seed, source: c.source, mutator: c.mutator, detail: c.detail.slice(0, 2000), result };
+          if (!result.ok) Object.assign(reply, { data: c.data.toString('base64'), options: c.options });
+        } else {
+          const result = await runCase(Buffer.from(message.data, 'base64'), message.options, message.budgets);
+          reply = { id: message.id, result };
+        }
+      } catch (e) {
+        // A bug of the fuzzer itself (runCase never throws): reported, not fatal to the run.
+        const err = e instanceof Error ? e : new Error(String(e));
+        reply = {
+          id: message.id, mutator: 'fuzzer',
+          result: { ok: false, failure: { kind: 'exception', message: `fuzzer error: ${err.message}`, ...(err.stack !== undefined ? { stack: err.stack } : {}) }, outcome: 'analysed', ms: 0, rssGrowthMB: 0, frames: 0, events: 0 },
+        };
       }
       process.send!(reply);
     })();
@@ -311,9 +320,18 @@ async function parentMain(argv: string[]): Promise<void> {
         if (known !== undefined) known.count++;
         else {
           // The child sent the failing input; after a hang or a crash, regenerate it (deterministic from the seed).
-          const c: FuzzCase = reply.data !== undefined && reply.options !== undefined
-            ? { seed, source: reply.source ?? '?', mutator, detail: reply.detail ?? '', data: Buffer.from(reply.data, 'base64'), options: reply.options }
-            : makeCase(sources, seed);
+          let c: FuzzCase | undefined;
+          try {
+            c = reply.data !== undefined && reply.options !== undefined
+              ? { seed, source: reply.source ?? '?', mutator, detail: reply.detail ?? '', data: Buffer.from(reply.data, 'base64'), options: reply.options }
+              : makeCase(sources, seed);
+          } catch (e) {
+            process.stderr.write(`[fuzz] seed ${seed}: cannot regenerate the case: ${String(e)}\n`);
+          }
+          if (c === undefined) {
+            signatures.set(sig, { seed, mutator, source: '?', message: r.failure.message.slice(0, 300), count: 1 });
+            continue;
+          }
           const entry = { seed, mutator: c.mutator, source: c.source, message: r.failure.message.slice(0, 300), count: 1 } as {
             seed: number; mutator: string; source: string; message: string; count: number; regression?: string;
           };
@@ -331,9 +349,12 @@ async function parentMain(argv: string[]): Promise<void> {
       progress();
     }
   };
-  await Promise.all(Array.from({ length: args.workers }, worker));
-  await Promise.all(pendingSaves);
-  pool.close();
+  try {
+    await Promise.all(Array.from({ length: args.workers }, worker));
+    await Promise.all(pendingSaves);
+  } finally {
+    pool.close();
+  }
   progress(true);
   const seconds = (Date.now() - started) / 1000;
   const report = {

@@ -417,6 +417,7 @@ export const MUTATORS: Record<string, Mutator> = {
   /** Cut the file at a record boundary (or in the file header). */
   'truncate-boundary': ({ input, layout, rng }) => {
     const cuts = [0, 1, 4, 12, 23, layout.headerEnd, ...layout.records.map((r) => r.end)].filter((c) => c < input.length);
+    if (cuts.length === 0) return undefined;
     const cut = rng.pick(cuts);
     return { data: Buffer.from(input.subarray(0, cut)), detail: `cut at ${cut}` };
   },
