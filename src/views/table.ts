@@ -91,7 +91,11 @@ export class TableView {
       wrapOnWordBoundary: false,
       style: { head: this.options.style.enabled ? ['bold'] : [], border: this.options.style.enabled ? ['gray'] : [], compact: true },
     });
-    for (const row of this.rows) table.push(row);
+    // MQTT packets held behind a TCP hole are emitted when it is settled, with their own earlier frame numbers:
+    // within a batch, rows are put back in frame order (stable, so a frame's TCP row stays before its MQTT rows).
+    const rows = this.rows.map((row, i) => ({ row, i, frame: Number(row[0]) }))
+      .sort((a, b) => a.frame - b.frame || a.i - b.i);
+    for (const { row } of rows) table.push(row);
     this.rows = [];
     let text = table.toString();
     if (this.headerPrinted) {
