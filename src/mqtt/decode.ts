@@ -28,6 +28,7 @@ export class MqttPacketDecoder {
   private readonly parser = mqttPacket.parser({});
   private result: Packet | undefined;
   private failure: Error | undefined;
+  private dirty = false;
 
   constructor() {
     this.parser.on('packet', (packet: Packet) => {
@@ -43,9 +44,9 @@ export class MqttPacketDecoder {
     this.result = undefined;
     this.failure = undefined;
     const parser = this.parser as unknown as { settings: { protocolVersion: number }; _resetState(): void; _pos: number; parse(b: Buffer): number };
-    parser._resetState();
-    // _resetState leaves the read position of a failed parse behind, and the next Remaining Length would be read
-    // from there: start every packet at 0.
+    // After a packet that failed or did not complete, mqtt-packet keeps its half-read state (and _resetState makes a
+    // new BufferList stream, which is costly): reset only then. Its read position always starts at 0 for a new packet.
+    if (this.dirty) parser._resetState();
     parser._pos = 0;
     parser.settings = { protocolVersion: version };
     try {
@@ -53,6 +54,7 @@ export class MqttPacketDecoder {
     } catch (error) {
       this.failure ??= error instanceof Error ? error : new Error(String(error));
     }
+    this.dirty = this.failure !== undefined || this.result === undefined;
     if (this.failure !== undefined) {
       const message = this.failure.message;
       return { error: { code: classify(message), message } };
