@@ -189,6 +189,8 @@ export class CaptureParser {
 export interface ReadCaptureOptions {
   /** Aborting stops reading; the promise rejects with signal.reason. */
   signal?: AbortSignal;
+  /** Called after each chunk is parsed; reading waits for the promise it returns (back-pressure from the output). */
+  afterChunk?: () => Promise<void> | undefined;
 }
 
 type ErrnoError = Error & { code?: unknown };
@@ -307,6 +309,8 @@ export async function readCapture(
     if (!isGzip) {
       for await (const chunk of rawChunks()) {
         parser.push(chunk);
+        const wait = options.afterChunk?.();
+        if (wait !== undefined) await wait;
       }
     } else {
       const gz = createGunzip({ chunkSize: 256 * 1024 });
@@ -321,6 +325,8 @@ export async function readCapture(
             pushError = err;
             throw err;
           }
+          const wait = options.afterChunk?.();
+          if (wait !== undefined) await wait;
         }
       } catch (err) {
         signal?.throwIfAborted();

@@ -86,7 +86,7 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       break;
     }
     case 'ndjson': {
-      const view = new NdjsonView(out, live);
+      const view = new NdjsonView(out);
       onEvent = (e) => view.event(e);
       break;
     }
@@ -107,6 +107,14 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     const analysis = await analyzeCapture(args.file, {
       ...analysisOptionsOf(args),
       summaryOnly: args.format === 'summary',
+      afterChunk: () => {
+        // A live capture shows what is known after each chunk of input; then reading waits if the output is full.
+        if (live) {
+          table?.flushLive();
+          out.flush();
+        }
+        return out.whenWritable();
+      },
       ...(progress !== undefined ? { onProgress: (p: ProgressSample) => progress.update(p) } : {}),
       ...(onEvent !== undefined ? { onEvent } : {}), collect,
     });

@@ -42,6 +42,8 @@ export interface AnalyzeOptions {
   onEvent?: (event: TimelineEvent) => void;
   collect?: boolean;
   signal?: AbortSignal;
+  /** Called after each chunk of input; reading pauses until the promise it returns settles (output back-pressure). */
+  afterChunk?: () => Promise<void> | undefined;
   /** Called every 4096 frames with the frames and bytes read so far (records plus their headers) and MQTT messages. */
   onProgress?: (progress: { frames: number; bytes: number; mqttMessages: number }) => void;
 }
@@ -107,7 +109,10 @@ class CrossInterfaceDuplicates {
 
 export async function analyzeCapture(input: string | NodeJS.ReadableStream, options: AnalyzeOptions = {}): Promise<Analysis> {
   const analyzer = new CaptureAnalyzer(options);
-  const capture = await readCapture(input, analyzer, options.signal !== undefined ? { signal: options.signal } : {});
+  const capture = await readCapture(input, analyzer, {
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.afterChunk !== undefined ? { afterChunk: options.afterChunk } : {}),
+  });
   return analyzer.finish(capture);
 }
 

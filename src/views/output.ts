@@ -1,35 +1,59 @@
 /**
- * Buffered text output: collects writes into large chunks (fewer syscalls) and respects back-pressure of the
- * destination stream. Knows nothing about what it writes.
+ * Buffered text output: encodes writes straight into a large Buffer (one syscall per chunk, no joined strings) and
+ * respects back-pressure of the destination stream. Knows nothing about what it writes.
  */
 import { once } from 'node:events';
 
 export class ChunkedWriter {
-  private parts: string[] = [];
-  private size = 0;
+  private buffer: Buffer;
+  private used = 0;
   private pending: Promise<void> = Promise.resolve();
+  private blocked = false;
 
-  constructor(private readonly stream: NodeJS.WritableStream, private readonly chunkSize = 256 * 1024) {}
+  constructor(private readonly stream: NodeJS.WritableStream, private readonly chunkSize = 256 * 1024) {
+    this.buffer = Buffer.allocUnsafe(chunkSize);
+  }
 
   write(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= this.chunkSize) this.flush();
+    // Worst case 3 bytes per UTF-16 unit; most writes fit without measuring.
+    if (this.used + text.length * 3 > this.buffer.length) {
+      const bytes = Buffer.byteLength(text);
+      if (this.used + bytes > this.buffer.length) {
+        this.flush();
+        if (bytes > this.buffer.length) {
+          this.send(Buffer.from(text));
+          return;
+        }
+      }
+    }
+    this.used += this.buffer.write(text, this.used);
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
-    const chunk = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    if (!this.stream.write(chunk)) {
-      this.pending = this.pending.then(() => once(this.stream, 'drain').then(() => undefined));
-    }
+    if (this.used === 0) return;
+    const chunk = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(this.chunkSize);
+    this.used = 0;
+    this.send(chunk);
   }
 
   /** Flushes and waits until the stream accepted everything. */
   async close(): Promise<void> {
     this.flush();
     await this.pending;
+  }
+
+  /** While the destination has more queued than it wants: a promise that settles when it drains. */
+  whenWritable(): Promise<void> | undefined {
+    return this.blocked ? this.pending : undefined;
+  }
+
+  private send(chunk: Buffer): void {
+    if (!this.stream.write(chunk) && !this.blocked) {
+      this.blocked = true;
+      this.pending = once(this.stream, 'drain').then(() => {
+        this.blocked = false;
+      });
+    }
   }
 }

@@ -51,6 +51,10 @@ export class TableView {
       return;
     }
     this.addRow(event);
+  }
+
+  /** Prints the rows known so far (the CLI calls it after each chunk of a live capture). */
+  flushLive(): void {
     if (this.options.live) this.flushRows();
   }
 

@@ -225,7 +225,7 @@ export async function runCase(input: Buffer, options: RunOptions = {}, budgets: 
   const jsonOut = new ChunkedWriter(jsonSink, options.writerChunk ?? 256 * 1024);
   const textOut = new ChunkedWriter(nullWritable());
   const table = options.table === false ? undefined : new TableView(tableOut, { width: rngWidth(options), live, style });
-  const ndjson = new NdjsonView(ndjsonOut, live);
+  const ndjson = new NdjsonView(ndjsonOut);
   const json = new JsonView(jsonOut, 'fuzz.pcap', '0.0.0-fuzz');
   const keyEvents = new KeyEventCollector();
   const onEvent = (e: TimelineEvent): void => {
