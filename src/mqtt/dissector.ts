@@ -7,7 +7,7 @@
 import type { Packet } from 'mqtt-packet';
 import type { StreamHandler } from '../reassembly/stream.js';
 import type { TcpConnection } from '../reassembly/connections.js';
-import type { FindingEvent, MqttEvent, MqttPacketType, MqttSubscription } from '../timeline/events.js';
+import type { FindingEvent, MqttEvent, MqttPacketType, MqttSubscription, TlsEvent } from '../timeline/events.js';
 import { makeFinding, type FindingCode } from '../timeline/findings.js';
 import { MqttPacketDecoder, type DecodeResult } from './decode.js';
 import { fastDecode } from './fast-decode.js';
@@ -20,6 +20,7 @@ import { scanProperties } from './properties.js';
 import { MqttSession, type Direction } from './session.js';
 import { summarizeMqtt } from './summary.js';
 import { WebSocketUnframer } from './websocket.js';
+import { TLS_CONTENT_TYPES, TLS_HANDSHAKE_TYPES, TlsRecordScanner, type TlsRecord } from './tls.js';
 
 export interface MqttDissectorOptions {
   /** Ports on which every connection is MQTT. */
@@ -35,7 +36,7 @@ export interface MqttDissectorOptions {
 export interface MqttContext {
   options: MqttDissectorOptions;
   fanout: FanoutTracer;
-  emit(event: MqttEvent | FindingEvent): void;
+  emit(event: MqttEvent | FindingEvent | TlsEvent): void;
   /** Called once a connection is known to carry MQTT (or TLS on an MQTT port). */
   recognised(connection: TcpConnection, how: ConnectionProtocol, session: MqttSession): void;
 }
@@ -66,6 +67,7 @@ export class MqttConnectionDissector {
   /** Created on the first packet of each direction (most connections of a big capture never carry MQTT). */
   private readonly decoders: Partial<Record<Direction, MqttPacketDecoder>> = {};
   private websockets: Record<Direction, WebSocketUnframer> | undefined;
+  private tls: Record<Direction, TlsRecordScanner> | undefined;
   private tlsReported = false;
   private snaplenReported = false;
 
@@ -101,6 +103,12 @@ export class MqttConnectionDissector {
       });
       this.websockets = { client: new WebSocketUnframer(sink('client')), server: new WebSocketUnframer(sink('server')) };
     }
+    if (protocol === 'mqtt-tls') {
+      const scanner = (direction: Direction) => new TlsRecordScanner(
+        (record) => this.onTlsRecord(direction, record),
+        (frame, time) => this.finding('mqtt.tls-malformed', direction, frame, time, 'bytes that are not TLS records on the MQTT-over-TLS port'));
+      this.tls = { client: scanner('client'), server: scanner('server') };
+    }
     if (protocol !== 'other') this.context.recognised(this.connection, protocol, this.session);
   }
 
@@ -111,6 +119,7 @@ export class MqttConnectionDissector {
         switch (this.protocol) {
           case 'mqtt': this.framers[direction].push(data, frame, time); break;
           case 'mqtt-ws': this.websockets![direction].push(data, frame, time); break;
+          case 'mqtt-tls': this.tls![direction].push(data, frame, time); break;
           default: break;
         }
       },
@@ -147,6 +156,20 @@ export class MqttConnectionDissector {
         this.finding('mqtt.tls', direction, frame, time, `TLS on port ${this.connection.server.port}: encrypted MQTT, not dissected`);
       }
     } else this.recognise('other');
+  }
+
+  private onTlsRecord(direction: Direction, record: TlsRecord): void {
+    const { client, server, index } = this.connection;
+    const [src, dst] = direction === 'client' ? [client.label, server.label] : [server.label, client.label];
+    const handshake = record.handshakeType !== undefined ? TLS_HANDSHAKE_TYPES[record.handshakeType] : undefined;
+    const type = handshake ?? (record.contentType === 22 ? 'Handshake' : TLS_CONTENT_TYPES[record.contentType] ?? 'Record');
+    const event: TlsEvent = {
+      frame: record.frame, time: record.time, layer: 'tls', type, src, dst, stream: index, contentType: record.contentType,
+      version: `0x${record.version.toString(16).padStart(4, '0')}`, length: record.length,
+      summary: `TLS ${type}${record.serverName !== undefined ? ` (SNI ${record.serverName})` : ''}, ${record.length} bytes${record.contentType === 23 ? ' — encrypted (MQTT over TLS)' : ''}`,
+    };
+    if (record.serverName !== undefined) event.serverName = record.serverName;
+    this.context.emit(event);
   }
 
   private newFramer(direction: Direction): MqttFramer {

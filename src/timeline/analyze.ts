@@ -14,7 +14,7 @@ import {
   TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, TcpConnectionTable, endpointLabel,
   type SegmentAnalysis, type TcpConnection,
 } from '../reassembly/connections.js';
-import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TcpEventType, TimelineEvent } from './events.js';
+import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TcpEventType, TimelineEvent, TlsEvent } from './events.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from './findings.js';
 import { SummaryBuilder, type AnalysisSummary, type ConnectionSummary, type HostSummary, type SessionSummary } from './summary.js';
 
@@ -142,7 +142,7 @@ export class CaptureAnalyzer {
   private lastTime = 0;
   private lastFrame = 0;
   /** MQTT events produced while a segment is processed, emitted after its TCP event. */
-  private deferred: Array<MqttEvent | FindingEvent> = [];
+  private deferred: Array<MqttEvent | FindingEvent | TlsEvent> = [];
   private inSegment = false;
   private readonly openDissectors = new Map<number, MqttConnectionDissector>();
   private readonly lean: boolean;
@@ -161,7 +161,7 @@ export class CaptureAnalyzer {
     const context = {
       options: dissectorOptions,
       fanout: this.fanout,
-      emit: (event: MqttEvent | FindingEvent) => {
+      emit: (event: MqttEvent | FindingEvent | TlsEvent) => {
         if (this.inSegment) this.deferred.push(event);
         else this.emit(event);
       },

@@ -11,7 +11,7 @@ export interface BaseEvent {
   frame: number;
   /** Seconds since the first frame of the capture. */
   time: number;
-  layer: 'frame' | 'arp' | 'ip' | 'tcp' | 'mqtt' | 'capture';
+  layer: 'frame' | 'arp' | 'ip' | 'tcp' | 'tls' | 'mqtt' | 'capture';
   type: string;
   /** "ip:port" ("[v6]:port" for IPv6); MAC or IP for ARP; "" when unknown. */
   src: string;
@@ -154,7 +154,20 @@ export interface FindingEvent extends BaseEvent {
   detail?: Record<string, unknown>;
 }
 
-export type TimelineEvent = ArpEvent | TcpEvent | MqttEvent | FindingEvent | OtherEvent;
+/** One TLS record of MQTT over TLS (port 8883): the handshake is named, the MQTT inside stays encrypted. */
+export interface TlsEvent extends BaseEvent {
+  layer: 'tls';
+  /** "Client Hello", "Server Hello", "Handshake", "Change Cipher Spec", "Application Data", "Alert"... */
+  type: string;
+  stream: number;
+  contentType: number;
+  /** Record-layer version, e.g. "0x0303". */
+  version: string;
+  length: number;
+  serverName?: string;
+}
+
+export type TimelineEvent = ArpEvent | TcpEvent | TlsEvent | MqttEvent | FindingEvent | OtherEvent;
 
 /** A frame that is neither ARP nor TCP (UDP, ICMP, IPv6 ND...) or could not be decoded: counted, shown only in verbose output. */
 export interface OtherEvent extends BaseEvent {

@@ -48,6 +48,7 @@ export const FINDING_CODES = {
   'mqtt.keepalive-exceeded': { severity: 'warning', text: 'The client was silent longer than 1.5 times its keep-alive.' },
   'mqtt.pending-cap': { severity: 'warning', text: 'Too many requests awaiting a response on one connection; the newest is not tracked.' },
   'mqtt.websocket-malformed': { severity: 'error', text: 'A WebSocket connection carried bytes that are not WebSocket frames.' },
+  'mqtt.tls-malformed': { severity: 'warning', text: 'A connection on the MQTT-over-TLS port carried bytes that are not TLS records; the rest is not scanned.' },
   'mqtt.tls': { severity: 'note', text: 'MQTT over TLS: the contents are encrypted and not dissected.' },
 } as const satisfies Record<string, { severity: Severity; text: string }>;
 

@@ -24,6 +24,7 @@ function protocolOf(event: TimelineEvent): string {
     case 'arp': return 'ARP';
     case 'tcp': return 'TCP';
     case 'mqtt': return 'MQTT';
+    case 'tls': return 'TLS';
     default: return event.type.toUpperCase().slice(0, 8);
   }
 }

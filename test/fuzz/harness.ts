@@ -19,6 +19,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { gzipSync } from 'node:zlib';
 import { CaptureAnalyzer, CaptureError, CaptureParser, analyzeCapture } from '../../src/index.js';
 import type { AnalyzeOptions, AnalysisSummary, TimelineEvent } from '../../src/index.js';
@@ -94,6 +95,7 @@ export function nullWritable(highWaterMark = 16 * 1024): Writable {
 
 /** A Writable that checks that its text is NDJSON: every complete line parses; remembers the unfinished tail. */
 class NdjsonChecker extends Writable {
+  private readonly decoder = new StringDecoder('utf8');
   private tail = '';
   lines = 0;
   error: string | undefined;
@@ -103,7 +105,7 @@ class NdjsonChecker extends Writable {
   }
 
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    const text = this.tail + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    const text = this.tail + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
     const parts = text.split('\n');
     this.tail = parts.pop()!;
     for (const line of parts) {
@@ -127,6 +129,7 @@ class NdjsonChecker extends Writable {
 
 /** Collects text up to a cap (the JSON document is parsed at the end when it fits). */
 class TextCollector extends Writable {
+  private readonly decoder = new StringDecoder('utf8');
   private parts: string[] = [];
   size = 0;
   overflow = false;
@@ -136,7 +139,7 @@ class TextCollector extends Writable {
   }
 
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    const s = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const s = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     this.size += s.length;
     if (this.size > this.cap) {
       this.overflow = true;
@@ -237,14 +240,28 @@ export async function runCase(input: Buffer, options: RunOptions = {}, budgets: 
     keyEvents.add(e);
     if ((events & 0xfff) === 0) peak = Math.max(peak, rssMB());
   };
-  const analyzeOptions: AnalyzeOptions = { ports: options.ports ?? [], ...(options.limits ?? {}), onEvent, collect: false };
+  // As the CLI: after each input chunk, live views flush, and reading waits while the output is backed up.
+  const afterChunk = (): Promise<void> | undefined => {
+    if (live) {
+      table?.flushLive();
+      tableOut.flush();
+      ndjsonOut.flush();
+      jsonOut.flush();
+    }
+    return ndjsonOut.whenWritable() ?? jsonOut.whenWritable() ?? tableOut.whenWritable();
+  };
+  const analyzeOptions: AnalyzeOptions = { ports: options.ports ?? [], ...(options.limits ?? {}), onEvent, collect: false, afterChunk };
 
   try {
     let summary: AnalysisSummary;
     if ((options.via ?? 'parser') === 'parser') {
       const analyzer = new CaptureAnalyzer(analyzeOptions);
       const parser = new CaptureParser(analyzer);
-      for (const chunk of chunksOf(input, options.chunkSeed ?? 0)) parser.push(chunk);
+      for (const chunk of chunksOf(input, options.chunkSeed ?? 0)) {
+        parser.push(chunk);
+        const wait = afterChunk();
+        if (wait !== undefined) await wait;
+      }
       const capture = parser.end();
       summary = analyzer.finish(capture).summary;
     } else {
