@@ -40,7 +40,13 @@ export class LatencySample {
   stats(): LatencyStats | undefined {
     if (this.count === 0) return undefined;
     const sorted = [...this.values].sort((a, b) => a - b);
-    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+    // Linear interpolation between closest ranks (the median of two values is their mean).
+    const at = (q: number): number => {
+      const rank = q * (sorted.length - 1);
+      const low = Math.floor(rank);
+      const high = Math.min(sorted.length - 1, low + 1);
+      return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
+    };
     return {
       count: this.count, minMs: this.min, medianMs: at(0.5), p95Ms: at(0.95), maxMs: this.max, meanMs: this.sum / this.count,
     };

@@ -92,9 +92,11 @@ export interface AnalysisSummary {
     byType: Record<string, number>;
     sessions: SessionSummary[];
     topics: TopicSummary[];
-    /** Keyed "CONNECT→CONNACK", "PUBLISH→PUBACK"... */
+    /** Keyed "CONNECT→CONNACK", "PUBLISH→PUBACK"... Median and p95 interpolate between closest ranks. */
     latency: Record<string, LatencyStats>;
+    /** The broker's forwarding delay (retained copies sent on subscription excluded). */
     forwarding?: LatencyStats;
+    /** Broker PUBLISHes linked to their publisher's PUBLISH (retained copies included). */
     forwarded: number;
   };
   findings: { total: number; byCode: Record<string, number>; bySeverity: Record<string, number> };
@@ -172,7 +174,8 @@ export class SummaryBuilder {
     }
     if (e.forwardDelayMs !== undefined) {
       this.forwarded++;
-      this.forwarding.add(e.forwardDelayMs);
+      // A retained copy sent on subscription measures how old the message was, not how fast the broker forwards.
+      if (e.retain !== true) this.forwarding.add(e.forwardDelayMs);
     }
     if (e.type === 'PUBLISH' && e.topic !== undefined) {
       let topic = this.topics.get(e.topic);
