@@ -231,7 +231,10 @@ export class MqttConnectionDissector {
       frame, time, layer: 'mqtt', type: typeName, src, dst, summary: '', stream: index, frames: framed.frames,
       direction, msgtype: type, length: framed.remainingLength,
     };
-    if (type !== 1 || decoded.packet !== undefined) event.protocolVersion = version;
+    // A CONNECT gives its own version when decoded, or when its head (protocol level byte) was captured.
+    if (type !== 1 || decoded.packet !== undefined || (framed.truncatedTo !== undefined && connectLevelCaptured(framed))) {
+      event.protocolVersion = version;
+    }
     if (this.protocol === 'mqtt-ws') event.websocket = true;
     if (session.versionInferred) event.versionInferred = true;
     const packet = decoded.packet;
@@ -385,7 +388,8 @@ export class MqttConnectionDissector {
     const other: Direction = direction === 'client' ? 'server' : 'client';
     switch (event.type) {
       case 'CONNECT':
-        if (event.protocolName !== undefined && event.malformed === undefined) {
+        if ((event.protocolName !== undefined && event.malformed === undefined)
+          || (event.malformed === 'mqtt.incomplete' && event.protocolVersion !== undefined)) {
           session.version = event.protocolVersion;
           session.versionInferred = false;
           delete event.versionInferred;
@@ -474,6 +478,13 @@ export class MqttConnectionDissector {
       else this.finding('mqtt.unknown-topic-alias', direction, event.frame, event.time, `topic alias ${alias} was never set`, { alias });
     }
   }
+}
+
+/** True when a CONNECT's head holds its protocol level byte. */
+function connectLevelCaptured(framed: FramedPacket): boolean {
+  const at = framed.headerLength;
+  if (framed.bytes.length < at + 2) return false;
+  return framed.bytes.length > at + 2 + framed.bytes.readUInt16BE(at);
 }
 
 function pairingId(event: MqttEvent): number | undefined {

@@ -79,6 +79,10 @@ export class MqttFramer {
   private skipPacket: FramedPacket | null = null;
   /** After a gap: look for a plausible header instead of trusting the next byte. */
   private resync = false;
+  /** Bytes skipped by the resynchronisation in progress, and where it was when it last skipped. */
+  private resyncSkipped = 0;
+  private resyncFrame = 0;
+  private resyncTime = 0;
   /** Packets still to check strictly after a resynchronisation. */
   private probation = 0;
   /** Bytes currently held. */
@@ -179,10 +183,22 @@ export class MqttFramer {
     this.startResync(frame, time);
   }
 
+  /** Counts bytes skipped while resynchronising: one finding per episode, not one per segment. */
+  private skipResync(bytes: number, frame: number, time: number): void {
+    this.resyncSkipped += bytes;
+    this.resyncFrame = frame;
+    this.resyncTime = time;
+  }
+
+  /** Reports the bytes skipped by the resynchronisation that just ended (or was interrupted). */
+  private reportResync(): void {
+    if (this.resyncSkipped > 0) this.events.garbage('mqtt.resync', this.resyncSkipped, this.resyncFrame, this.resyncTime);
+    this.resyncSkipped = 0;
+  }
+
   private startResync(frame: number, time: number): void {
-    if (this.carry !== null && this.carry.length > 0) {
-      this.events.garbage('mqtt.resync', this.carry.length, frame, time);
-    }
+    this.reportResync();
+    if (this.carry !== null && this.carry.length > 0) this.skipResync(this.carry.length, frame, time);
     this.carry = null;
     this.carryFrames = [];
     this.resync = true;
@@ -199,6 +215,12 @@ export class MqttFramer {
   /** End of stream: an incomplete packet left over is reported. */
   end(frame: number, time: number): void {
     this.settleCarry();
+    if (this.resync && this.carry !== null) {
+      // Bytes kept while looking for a header are not an unfinished packet: they were skipped.
+      this.skipResync(this.carry.length, frame, time);
+      this.carry = null;
+    }
+    this.reportResync();
     if (this.skipPacket !== null) {
       const pending = this.skipPacket;
       this.skipPacket = null;
@@ -224,12 +246,12 @@ export class MqttFramer {
           // Keep a short tail in case a header straddles the next segment.
           const keep = Math.min(buf.length - offset, 5);
           const dropped = buf.length - offset - keep;
-          if (dropped > 0) this.events.garbage('mqtt.resync', dropped, frame, time);
+          if (dropped > 0) this.skipResync(dropped, frame, time);
           this.carry = Buffer.from(buf.subarray(buf.length - keep));
           this.carryFrames = [frame];
           return;
         }
-        if (found.at > offset) this.events.garbage('mqtt.resync', found.at - offset, frame, time);
+        if (found.at > offset) this.skipResync(found.at - offset, frame, time);
         offset = found.at;
         if (!found.verified && buf.length - offset < RESYNC_WINDOW) {
           // Not sure yet: wait for the bytes that show whether the next header follows where this one says.
@@ -239,6 +261,7 @@ export class MqttFramer {
         }
         this.resync = false;
         this.probation = RESYNC_CHAIN;
+        this.reportResync();
       }
       const firstByte = buf[offset]!;
       if (this.probation > 0 && !plausibleFirstByte(firstByte)) {
