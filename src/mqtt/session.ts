@@ -21,6 +21,16 @@ export interface Pairing {
 }
 
 const MAX_PENDING = 4096;
+
+/** Response types a request can wait for, numbered for the pending-request key. */
+const RESPONSE_CODES: Readonly<Record<string, number>> = {
+  CONNACK: 1, PUBACK: 2, PUBREC: 3, PUBREL: 4, PUBCOMP: 5, SUBACK: 6, UNSUBACK: 7, AUTH: 8,
+};
+
+/** The key of a request from `from` awaiting `response` with `packetId`, as one number (no string per message). */
+function pendingKey(from: Direction, response: string, packetId: number | undefined): number {
+  return ((from === 'client' ? 0 : 1) * 16 + (RESPONSE_CODES[response] ?? 15)) * 0x20000 + (packetId ?? 0x10000);
+}
 const MAX_SUBSCRIPTIONS = 1024;
 const MAX_CACHED_TOPICS = 1024;
 
@@ -40,7 +50,7 @@ export class MqttSession {
   /** Subscribed filters and when they were requested (capture seconds). */
   readonly subscriptions = new Map<string, number>();
   firstSubscribeTime: number | undefined;
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly pending = new Map<number, PendingRequest>();
   private readonly pings: PendingRequest[] = [];
   lastClientPacketTime: number | undefined;
   packets = 0;
@@ -53,7 +63,7 @@ export class MqttSession {
       return true;
     }
     if (this.pending.size >= MAX_PENDING) return false;
-    this.pending.set(`${from}:${response}:${packetId ?? ''}`, request);
+    this.pending.set(pendingKey(from, response, packetId), request);
     return true;
   }
 
@@ -63,7 +73,7 @@ export class MqttSession {
     if (response === 'PINGRESP') {
       request = this.pings.shift();
     } else {
-      const key = `${from === 'client' ? 'server' : 'client'}:${response}:${packetId ?? ''}`;
+      const key = pendingKey(from === 'client' ? 'server' : 'client', response, packetId);
       request = this.pending.get(key);
       if (request !== undefined) this.pending.delete(key);
     }
