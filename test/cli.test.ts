@@ -354,3 +354,25 @@ test('frame accounting adds up on every fixture', (t) => {
   for (const c of captures) checkAccounting(c);
   t.diagnostic(`${captures.length} fixtures`);
 });
+
+test('a capture whose only link type we cannot decode: one line naming it, exit code 2', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mqtt-pcap-unsupported-'));
+  const file = path.join(dir, 'linktype-147.pcap');
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(65535, 16);
+  header.writeUInt32LE(147, 20); // LINKTYPE_USER0
+  const record = Buffer.alloc(20);
+  record.writeUInt32LE(1, 0);
+  record.writeUInt32LE(4, 8);
+  record.writeUInt32LE(4, 12);
+  writeFileSync(file, Buffer.concat([header, record, record]));
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'analyze', file, '--format', 'summary'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /linktype-147\.pcap: unsupported link type 147/);
+});

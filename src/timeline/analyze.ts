@@ -5,7 +5,7 @@
  * It formats nothing (views do) and decides no exit codes (the CLI does).
  */
 import { readCapture } from '../capture/reader.js';
-import type { CaptureFrame, CaptureNotice, CaptureSummary } from '../capture/types.js';
+import { CaptureError, type CaptureFrame, type CaptureNotice, type CaptureSummary } from '../capture/types.js';
 import { decodeFrame } from '../decode/frame.js';
 import type { DecodedFrame, TcpSegment } from '../decode/types.js';
 import { MqttConnectionDissector, type ConnectionProtocol } from '../mqtt/dissector.js';
@@ -113,7 +113,13 @@ export async function analyzeCapture(input: string | NodeJS.ReadableStream, opti
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.afterChunk !== undefined ? { afterChunk: options.afterChunk } : {}),
   });
-  return analyzer.finish(capture);
+  try {
+    return analyzer.finish(capture);
+  } catch (error) {
+    if (!(error instanceof CaptureError)) throw error;
+    const label = typeof input !== 'string' ? '<stream>' : input === '-' ? '<stdin>' : input;
+    throw new CaptureError(error.code, `${label}: ${error.message}`);
+  }
 }
 
 /** The streaming core of analyzeCapture, usable as a CaptureSink on its own. */
@@ -134,6 +140,9 @@ export class CaptureAnalyzer {
   private readonly skipped: Record<string, number> = {};
   private readonly linkTypes = new Set<number>();
   private decodedFrames = 0;
+  /** Frames of link types we do not decode: a capture made only of them is unreadable input. */
+  private unsupportedLinkFrames = 0;
+  private readonly unsupportedLinkTypes = new Set<number>();
   /** Bytes of records read so far (data plus a 16-byte record header), for progress reports. */
   private recordBytes = 24;
   private undecodable = 0;
@@ -216,6 +225,10 @@ export class CaptureAnalyzer {
     const decoded = decodeFrame(frame);
     if (decoded.error !== undefined && decoded.link === undefined) {
       this.undecodable++;
+      if (decoded.error.code === 'decode.unsupported-link') {
+        this.unsupportedLinkFrames++;
+        this.unsupportedLinkTypes.add(frame.linkType);
+      }
       this.emitFinding(makeFinding(findingCodeOf(decoded.error.code), 'frame', frame.frame, time,
         `${decoded.error.layer}: ${decoded.error.message}`, { detail: { layer: decoded.error.layer, linkType: frame.linkType } }));
       return;
@@ -263,6 +276,10 @@ export class CaptureAnalyzer {
   }
 
   finish(capture: CaptureSummary): Analysis {
+    if (this.unsupportedLinkFrames > 0 && this.unsupportedLinkFrames === this.decodedFrames + this.undecodable) {
+      throw new CaptureError('capture.unsupported-link',
+        `unsupported link type ${[...this.unsupportedLinkTypes].join(', ')}: no frame can be decoded (supported: Ethernet 1, Linux cooked 113/276, NULL/LOOP 0/108, raw IP 12/14/101/228/229)`);
+    }
     this.inSegment = false;
     this.table.finishAll(this.lastFrame, this.lastTime);
     for (const dissector of this.openDissectors.values()) dissector.finish(this.lastFrame, this.lastTime);
