@@ -70,10 +70,7 @@ export function tsharkFields(file: string, fields: string[], extra: string[] = [
  */
 export function tsharkRecords(file: string, fields: readonly string[], extra: string[] = []): Array<Record<string, string>> {
   const args = ['-r', file, '-n', ...extra, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
-  const run = spawnSync('tshark', args, { maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (run.error !== undefined) throw run.error;
-  if (run.status !== 0 && run.stdout.length === 0) throw new Error(`tshark failed on ${file}: ${run.stderr}`);
-  return run.stdout.split('\n').filter((l) => l.length > 0).map((line) => {
+  return runTshark(args).split('\n').filter((l) => l.length > 0).map((line) => {
     const cols = line.split('\t');
     const record: Record<string, string> = {};
     fields.forEach((f, i) => { record[f] = cols[i] ?? ''; });
