@@ -6,18 +6,10 @@
  * evicted.
  * It does not interpret payload bytes (the StreamHandlers given by `openStreams` do).
  */
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/tcp.js';
 import type { TcpSegment } from '../decode/types.js';
 import { seqAdd, seqDiff } from './sequence.js';
 import { BufferBudget, TcpStreamReassembler, type StreamHandler, type StreamEndReason } from './stream.js';
-
-export const TCP_FIN = 0x01;
-export const TCP_SYN = 0x02;
-export const TCP_RST = 0x04;
-export const TCP_PSH = 0x08;
-export const TCP_ACK = 0x10;
-export const TCP_URG = 0x20;
-export const TCP_ECE = 0x40;
-export const TCP_CWR = 0x80;
 
 export interface Endpoint {
   ip: string;

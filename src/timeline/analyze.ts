@@ -10,10 +10,8 @@ import { decodeFrame } from '../decode/frame.js';
 import type { DecodedFrame, TcpSegment } from '../decode/types.js';
 import { MqttConnectionDissector, type ConnectionProtocol } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
-import {
-  TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, TcpConnectionTable, endpointLabel,
-  type SegmentAnalysis, type TcpConnection,
-} from '../reassembly/connections.js';
+import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../decode/tcp.js';
+import { TcpConnectionTable, endpointLabel, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
 import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TcpEventType, TimelineEvent, TlsEvent } from './events.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from './findings.js';
 import { SummaryBuilder, type AnalysisSummary, type ConnectionSummary, type HostSummary, type SessionSummary } from './summary.js';

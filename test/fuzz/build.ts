@@ -4,11 +4,9 @@
  * capture of hundreds of megabytes never sits in memory).
  */
 
-export const TCP_FIN = 0x01;
-export const TCP_SYN = 0x02;
-export const TCP_RST = 0x04;
-export const TCP_PSH = 0x08;
-export const TCP_ACK = 0x10;
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../../src/decode/tcp.js';
+
+export { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN };
 
 export interface TcpSpec {
   srcIp: string;
