@@ -1,0 +1,84 @@
+/**
+ * Session semantics on hand-built MQTT 5 byte streams (the wire format written out, as gopacket's tests do): topic
+ * aliases resolved per direction, an unknown alias reported, requests paired with their responses and latency,
+ * keep-alive silence and unanswered requests reported.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FanoutTracer } from '../src/mqtt/fanout.js';
+import { MqttConnectionDissector } from '../src/mqtt/dissector.js';
+import type { TcpConnection } from '../src/reassembly/connections.js';
+import type { FindingEvent, MqttEvent } from '../src/timeline/events.js';
+
+function connection(): TcpConnection {
+  const endpoint = (ip: string, port: number) => ({ ip, port, label: `${ip}:${port}` });
+  return { index: 3, client: endpoint('10.0.0.1', 50000), server: endpoint('10.0.0.2', 1883), clientFromSyn: true } as unknown as TcpConnection;
+}
+
+function session() {
+  const mqtt: MqttEvent[] = [];
+  const findings: FindingEvent[] = [];
+  const dissector = new MqttConnectionDissector(connection(), {
+    options: { mqttPorts: new Set([1883]), tlsPorts: new Set([8883]), maxPacketBytes: 1 << 20, showSecrets: false },
+    fanout: new FanoutTracer({ maxRemembered: 100, windowSeconds: 60 }),
+    emit: (e) => { if (e.type === 'finding') findings.push(e as FindingEvent); else mqtt.push(e as MqttEvent); },
+    recognised: () => undefined,
+  });
+  const { toServer, toClient } = dissector.handlers();
+  let frame = 0;
+  return {
+    mqtt, findings, dissector,
+    client: (hex: string, time: number) => toServer.data(Buffer.from(hex.replace(/\s/g, ''), 'hex'), ++frame, time),
+    server: (hex: string, time: number) => toClient.data(Buffer.from(hex.replace(/\s/g, ''), 'hex'), ++frame, time),
+  };
+}
+
+const utf8 = (s: string): string => Buffer.from(s).toString('hex');
+const u16 = (n: number): string => n.toString(16).padStart(4, '0');
+const str = (s: string): string => u16(Buffer.byteLength(s)) + utf8(s);
+/** A whole packet: first byte, then the body with its Remaining Length (bodies < 128 bytes here). */
+const packet = (first: number, body: string): string => first.toString(16).padStart(2, '0') + (body.length / 2).toString(16).padStart(2, '0') + body;
+
+// MQTT 5 CONNECT, client id "c1", keep-alive 10 s, clean start, no properties.
+const CONNECT = packet(0x10, `${str('MQTT')}05 02 ${u16(10)} 00 ${str('c1')}`.replace(/\s/g, ''));
+const CONNACK = packet(0x20, '000000');
+/** PUBLISH QoS 1 with a topic alias property (0x23). */
+const publishWithAlias = (topic: string, alias: number, id: number, payload: string): string =>
+  packet(0x32, `${str(topic)}${u16(id)}03 23${u16(alias)}${utf8(payload)}`.replace(/\s/g, ''));
+const PUBACK = (id: number): string => packet(0x40, `${u16(id)}`);
+
+test('topic aliases are resolved per direction; an alias never set is a finding', () => {
+  const s = session();
+  s.client(CONNECT, 0);
+  s.server(CONNACK, 0.001);
+  s.client(publishWithAlias('sister/temp', 1, 1, 'a'), 0.01);
+  s.client(publishWithAlias('', 1, 2, 'b'), 0.02);
+  // The broker's alias 1 is its own: never set in that direction.
+  s.server(publishWithAlias('', 1, 7, 'c'), 0.03);
+  const publishes = s.mqtt.filter((e) => e.type === 'PUBLISH');
+  assert.deepEqual(publishes.map((e) => [e.direction, e.topic, e.topicAlias]), [
+    ['client', 'sister/temp', 1], ['client', 'sister/temp', 1], ['server', '', 1],
+  ]);
+  assert.deepEqual(s.findings.filter((f) => f.code === 'mqtt.unknown-topic-alias').map((f) => f.frame), [5]);
+});
+
+test('responses name their request and latency; unanswered requests and keep-alive silence are findings', () => {
+  const s = session();
+  s.client(CONNECT, 0);
+  s.server(CONNACK, 0.004);
+  s.client(publishWithAlias('t', 1, 1, 'x'), 1);
+  s.client(publishWithAlias('t', 1, 2, 'y'), 1.5);
+  s.server(PUBACK(2), 1.502);
+  s.client('c000', 40); // PINGREQ after 38.5 s of silence with keep-alive 10 s
+  s.dissector.finish(7, 41);
+  const connack = s.mqtt.find((e) => e.type === 'CONNACK')!;
+  assert.equal(connack.requestFrame, 1);
+  assert.ok(Math.abs(connack.latencyMs! - 4) < 1e-9);
+  const puback = s.mqtt.find((e) => e.type === 'PUBACK')!;
+  assert.equal(puback.requestFrame, 4);
+  assert.ok(Math.abs(puback.latencyMs! - 2) < 1e-9);
+  const unanswered = s.findings.filter((f) => f.code === 'mqtt.unanswered').map((f) => f.detail?.['request']).sort();
+  assert.deepEqual(unanswered, ['PINGREQ', 'PUBLISH']);
+  const silence = s.findings.find((f) => f.code === 'mqtt.keepalive-exceeded');
+  assert.ok(silence !== undefined && silence.frame === 6);
+});
