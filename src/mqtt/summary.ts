@@ -26,9 +26,25 @@ export function previewPayload(payload: MqttPayload, max = PAYLOAD_PREVIEW): str
     const hex = payload.hex ?? '';
     return hex.length > max ? `0x${hex.slice(0, max)}… (${payload.length} bytes)` : `0x${hex}`;
   }
+  if (payload.format === 'json') return `JSON ${jsonPreview(payload, max)}`;
   const text = collapsedPrefix(payload.text ?? '', max);
   const cut = text.length > max || payload.incomplete === true;
   return cut ? `"${text.slice(0, max)}…" (${payload.length} bytes)` : `"${text}"`;
+}
+
+/** A JSON payload on one line, spaced for reading ({ "t": 28, "unit": "C" }); long ones cut with their length. */
+function jsonPreview(payload: MqttPayload, max: number): string {
+  const text = payload.text ?? '';
+  let pretty = text;
+  if (text.length <= 4096) {
+    try {
+      pretty = JSON.stringify(JSON.parse(text), null, 1).replace(/\n\s*/g, ' ');
+    } catch {
+      pretty = text;
+    }
+  }
+  const line = collapsedPrefix(pretty, max);
+  return line.length > max ? `${line.slice(0, max)}… (${payload.length} bytes)` : line;
 }
 
 function ms(value: number): string {
