@@ -32,19 +32,34 @@ export function previewPayload(payload: MqttPayload, max = PAYLOAD_PREVIEW): str
   return cut ? `"${text.slice(0, max)}…" (${payload.length} bytes)` : `"${text}"`;
 }
 
-/** A JSON payload on one line, spaced for reading ({ "t": 28, "unit": "C" }); long ones cut with their length. */
+/**
+ * A JSON payload on one line, spaced for reading ({ "t": 28, "unit": "C" }), from its first characters only (no
+ * parse: the payload was already recognised as JSON); long ones are cut with their real length.
+ */
 function jsonPreview(payload: MqttPayload, max: number): string {
   const text = payload.text ?? '';
-  let pretty = text;
-  if (text.length <= 4096) {
-    try {
-      pretty = JSON.stringify(JSON.parse(text), null, 1).replace(/\n\s*/g, ' ');
-    } catch {
-      pretty = text;
+  let out = '';
+  let inString = false;
+  let escaped = false;
+  let i = 0;
+  for (; i < text.length && out.length <= max; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c === '\n' || c === '\r' || c === '\t' ? ' ' : c;
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+      continue;
     }
+    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
+    if (c === '"') inString = true;
+    if ((c === '}' || c === ']') && out.length > 0 && !out.endsWith(' ')) out += ' ';
+    out += c;
+    if (c === ',' || c === ':' || c === '{' || c === '[') out += ' ';
   }
-  const line = collapsedPrefix(pretty, max);
-  return line.length > max ? `${line.slice(0, max)}… (${payload.length} bytes)` : line;
+  out = out.replace(/\{ \}/g, '{}').replace(/\[ \]/g, '[]').trimEnd();
+  const cut = out.length > max || i < text.length;
+  return cut ? `${out.slice(0, max)}… (${payload.length} bytes)` : out;
 }
 
 function ms(value: number): string {
