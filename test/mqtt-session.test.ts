@@ -5,25 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FanoutTracer } from '../src/mqtt/fanout.js';
-import { MqttConnectionDissector } from '../src/mqtt/dissector.js';
-import type { TcpConnection } from '../src/reassembly/connections.js';
-import type { FindingEvent, MqttEvent } from '../src/timeline/events.js';
-
-function connection(): TcpConnection {
-  const endpoint = (ip: string, port: number) => ({ ip, port, label: `${ip}:${port}` });
-  return { index: 3, client: endpoint('10.0.0.1', 50000), server: endpoint('10.0.0.2', 1883), clientFromSyn: true } as unknown as TcpConnection;
-}
+import { newTestDissector } from './helpers/dissector.js';
 
 function session() {
-  const mqtt: MqttEvent[] = [];
-  const findings: FindingEvent[] = [];
-  const dissector = new MqttConnectionDissector(connection(), {
-    options: { mqttPorts: new Set([1883]), tlsPorts: new Set([8883]), maxPacketBytes: 1 << 20, showSecrets: false },
-    fanout: new FanoutTracer({ maxRemembered: 100, windowSeconds: 60 }),
-    emit: (e) => { if (e.type === 'finding') findings.push(e as FindingEvent); else mqtt.push(e as MqttEvent); },
-    recognised: () => undefined,
-  });
+  const { dissector, mqtt, findings } = newTestDissector(3);
   const { toServer, toClient } = dissector.handlers();
   let frame = 0;
   return {

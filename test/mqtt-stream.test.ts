@@ -8,11 +8,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { FanoutTracer } from '../src/mqtt/fanout.js';
-import { MqttConnectionDissector } from '../src/mqtt/dissector.js';
-import type { TcpConnection } from '../src/reassembly/connections.js';
 import { BufferBudget, TcpStreamReassembler, type StreamHandler } from '../src/reassembly/stream.js';
-import type { FindingEvent, MqttEvent } from '../src/timeline/events.js';
+import type { MqttEvent } from '../src/timeline/events.js';
+import { newTestDissector } from './helpers/dissector.js';
 import { corpusDir, corpusMissing, fixturesDir } from './helpers/corpus.js';
 import { tsharkMissing } from './helpers/tshark.js';
 
@@ -33,24 +31,7 @@ function follow(file: string, index: number): Streams {
   return { client: Buffer.from(client.join(''), 'hex'), server: Buffer.from(server.join(''), 'hex') };
 }
 
-function fakeConnection(): TcpConnection {
-  const endpoint = (ip: string, port: number) => ({ ip, port, label: `${ip}:${port}` });
-  return {
-    index: 0, client: endpoint('10.0.0.1', 50000), server: endpoint('10.0.0.2', 1883), clientFromSyn: true,
-  } as unknown as TcpConnection;
-}
-
-function newDissector(): { dissector: MqttConnectionDissector; mqtt: MqttEvent[]; findings: FindingEvent[] } {
-  const mqtt: MqttEvent[] = [];
-  const findings: FindingEvent[] = [];
-  const dissector = new MqttConnectionDissector(fakeConnection(), {
-    options: { mqttPorts: new Set([1883]), tlsPorts: new Set([8883]), maxPacketBytes: 1 << 20, showSecrets: false },
-    fanout: new FanoutTracer({ maxRemembered: 100, windowSeconds: 60 }),
-    emit: (e) => { if (e.type === 'finding') findings.push(e as FindingEvent); else mqtt.push(e as MqttEvent); },
-    recognised: () => undefined,
-  });
-  return { dissector, mqtt, findings };
-}
+const newDissector = newTestDissector;
 
 const key = (e: MqttEvent): string => `${e.direction} ${e.type} ${e.packetId ?? ''} ${e.topic ?? ''} ${e.payload?.text ?? e.payload?.hex ?? ''}`;
 

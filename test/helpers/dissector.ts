@@ -1,0 +1,32 @@
+/**
+ * Test helper: one MQTT connection dissector wired to arrays of the events it emits, for tests that feed it byte
+ * streams directly (no capture file): a connection 10.0.0.1:50000 → 10.0.0.2:1883 whose client sent the SYN.
+ */
+import { FanoutTracer } from '../../src/mqtt/fanout.js';
+import { MqttConnectionDissector } from '../../src/mqtt/dissector.js';
+import type { TcpConnection } from '../../src/reassembly/connections.js';
+import type { FindingEvent, MqttEvent } from '../../src/timeline/events.js';
+
+export interface TestDissector {
+  dissector: MqttConnectionDissector;
+  mqtt: MqttEvent[];
+  findings: FindingEvent[];
+}
+
+/** Only the fields the dissector reads of a connection. */
+export function testConnection(index = 0): TcpConnection {
+  const endpoint = (ip: string, port: number) => ({ ip, port, label: `${ip}:${port}` });
+  return { index, client: endpoint('10.0.0.1', 50000), server: endpoint('10.0.0.2', 1883), clientFromSyn: true } as unknown as TcpConnection;
+}
+
+export function newTestDissector(index = 0): TestDissector {
+  const mqtt: MqttEvent[] = [];
+  const findings: FindingEvent[] = [];
+  const dissector = new MqttConnectionDissector(testConnection(index), {
+    options: { mqttPorts: new Set([1883]), tlsPorts: new Set([8883]), maxPacketBytes: 1 << 20, showSecrets: false },
+    fanout: new FanoutTracer({ maxRemembered: 100, windowSeconds: 60 }),
+    emit: (e) => { if (e.type === 'finding') findings.push(e as FindingEvent); else if (e.layer === 'mqtt') mqtt.push(e as MqttEvent); },
+    recognised: () => undefined,
+  });
+  return { dissector, mqtt, findings };
+}
