@@ -37,8 +37,6 @@ export interface MqttContext {
   options: MqttDissectorOptions;
   fanout: FanoutTracer;
   emit(event: MqttEvent | FindingEvent | TlsEvent): void;
-  /** Called once a connection is known to carry MQTT (or TLS on an MQTT port). */
-  recognised(connection: TcpConnection, how: ConnectionProtocol, session: MqttSession): void;
 }
 
 export type ConnectionProtocol = 'undecided' | 'mqtt' | 'mqtt-ws' | 'mqtt-tls' | 'other';
@@ -109,7 +107,6 @@ export class MqttConnectionDissector {
         (frame, time) => this.finding('mqtt.tls-malformed', direction, frame, time, 'bytes that are not TLS records on the MQTT-over-TLS port'));
       this.tls = { client: scanner('client'), server: scanner('server') };
     }
-    if (protocol !== 'other') this.context.recognised(this.connection, protocol, this.session);
   }
 
   private handler(direction: Direction): StreamHandler {
@@ -247,7 +244,7 @@ export class MqttConnectionDissector {
       if (fast.reasonCode !== undefined) event.reasonCode = fast.reasonCode;
       payload = fast.payload;
     } else if (packet !== undefined) {
-      this.fill(event, packet, direction, framed);
+      this.fill(event, packet, framed);
       if (packet.cmd === 'publish') payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     } else if (type === 3) peekPublish(event, framed);
     else if (type >= 4 && type <= 11 && framed.bytes.length >= framed.headerLength + 2) {
@@ -275,7 +272,7 @@ export class MqttConnectionDissector {
   }
 
   /** Copies mqtt-packet's fields into the event, normalised (no fields that do not belong to the type). */
-  private fill(event: MqttEvent, packet: Packet, direction: Direction, framed: FramedPacket): void {
+  private fill(event: MqttEvent, packet: Packet, framed: FramedPacket): void {
     const p = packet as unknown as Record<string, unknown> & { properties?: Record<string, unknown> };
     const properties = p.properties;
     if (properties !== undefined && Object.keys(properties).length > 0) {
@@ -368,7 +365,6 @@ export class MqttConnectionDissector {
       default:
         break;
     }
-    void direction;
   }
 
   /** Session bookkeeping: version, identity, aliases, pairing, keep-alive, subscriptions, fan-out. */
@@ -385,7 +381,6 @@ export class MqttConnectionDissector {
       }
       session.lastClientPacketTime = time;
     }
-    const other: Direction = direction === 'client' ? 'server' : 'client';
     switch (event.type) {
       case 'CONNECT':
         if ((event.protocolName !== undefined && event.malformed === undefined)
@@ -424,7 +419,7 @@ export class MqttConnectionDissector {
             const subscribedAt = session.subscribedAt(event.topic);
             if (subscribedAt !== null) {
               const match = this.context.fanout.forwarded(broker, event.topic, payload, event.retain === true,
-                this.connection.index, subscribedAt, frame, time);
+                this.connection.index, subscribedAt, time);
               if (match !== undefined) {
                 event.sourceFrame = match.sourceFrame;
                 event.forwardDelayMs = match.forwardDelayMs;
@@ -455,7 +450,6 @@ export class MqttConnectionDissector {
     }
     const response = RESPONSE_OF[event.type];
     if (response !== undefined && event.malformed === undefined) this.expect(direction, response, event);
-    void other;
   }
 
   private expect(direction: Direction, response: MqttPacketType, event: MqttEvent): void {

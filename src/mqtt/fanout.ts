@@ -70,7 +70,7 @@ export class FanoutTracer {
    * (capture seconds; undefined when its SUBSCRIBE was not seen). Returns the source it copies, if any.
    */
   forwarded(brokerIp: string, topic: string, payload: Buffer, retain: boolean, stream: number,
-    subscribedAt: number | undefined, frame: number, time: number): ForwardMatch | undefined {
+    subscribedAt: number | undefined, time: number): ForwardMatch | undefined {
     const key = `${brokerIp}\u0000${topic}\u0000${payloadKey(payload)}`;
     const list = this.sources.get(key);
     if (list === undefined) return undefined;

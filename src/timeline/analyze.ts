@@ -8,7 +8,7 @@ import { readCapture } from '../capture/reader.js';
 import { CaptureError, type CaptureFrame, type CaptureNotice, type CaptureSummary } from '../capture/types.js';
 import { decodeFrame } from '../decode/frame.js';
 import type { DecodedFrame, TcpSegment } from '../decode/types.js';
-import { MqttConnectionDissector, type ConnectionProtocol } from '../mqtt/dissector.js';
+import { MqttConnectionDissector } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
 import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../decode/tcp.js';
 import { TcpConnectionTable, endpointLabel, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
@@ -128,7 +128,6 @@ export class CaptureAnalyzer {
   private readonly summary = new SummaryBuilder();
   private readonly table: TcpConnectionTable;
   private readonly fanout = new FanoutTracer({ maxRemembered: 20_000, windowSeconds: 30 });
-  private readonly dissectors: MqttConnectionDissector[] = [];
   /** Summaries of ended connections and their MQTT sessions (taken when both directions end; bounded). */
   private readonly connectionSummaries: ConnectionSummary[] = [];
   private readonly sessionSummaries: SessionSummary[] = [];
@@ -172,7 +171,6 @@ export class CaptureAnalyzer {
         if (this.inSegment) this.deferred.push(event);
         else this.emit(event);
       },
-      recognised: (_connection: TcpConnection, _how: ConnectionProtocol) => undefined,
     };
     this.table = new TcpConnectionTable({
       maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,

@@ -363,10 +363,6 @@ function copy(b: Buffer): Buffer {
   return Buffer.from(b);
 }
 
-function packets(layout: Layout): CaptureRecord[] {
-  return layout.records.filter((r) => r.dataOffset !== undefined);
-}
-
 function withLayer(layout: Layout, want: (l: PacketLayers) => boolean): CaptureRecord[] {
   return layout.records.filter((r) => r.layers !== undefined && want(r.layers));
 }

@@ -26,7 +26,6 @@ export function newTestDissector(index = 0): TestDissector {
     options: { mqttPorts: new Set([1883]), tlsPorts: new Set([8883]), maxPacketBytes: 1 << 20, showSecrets: false },
     fanout: new FanoutTracer({ maxRemembered: 100, windowSeconds: 60 }),
     emit: (e) => { if (e.type === 'finding') findings.push(e as FindingEvent); else if (e.layer === 'mqtt') mqtt.push(e as MqttEvent); },
-    recognised: () => undefined,
   });
   return { dissector, mqtt, findings };
 }
