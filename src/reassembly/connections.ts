@@ -93,7 +93,7 @@ export interface ConnectionTableOptions {
 }
 
 /** Seconds of capture time a closed connection is kept for late segments, and how many such connections at most. */
-const RETIRE_AFTER = 10;
+const RETIRE_AFTER = 60;
 const MAX_CLOSING = 10_000;
 /** How many of the oldest connections are looked at to choose one to evict. */
 const EVICTION_SAMPLE = 64;
