@@ -5,7 +5,7 @@
  * byte order) or pcapng (SHB 0x0A0D0D0A) from the first 4 bytes, and calls sink.frame()/sink.notice()
  * synchronously as soon as each record is complete. A record inside one chunk is handed out as a zero-copy
  * subarray; only a record straddling chunks is copied into a small carry-over buffer (memory does not grow
- * with the file). readCapture() opens a file path, "-" (stdin) or any readable stream, reads it in 1 MiB
+ * with the file). readCapture() opens a file path, "-" (stdin) or any readable stream, reads it in 256 KiB
  * chunks, gunzips it when it starts with 1f 8b, and resolves with the CaptureSummary.
  * Fatal problems reject with CaptureError (capture.not-found, is-directory, permission, empty, not-a-capture,
  * truncated-header, gzip, read). A cut-off last record is not fatal: notice "capture.truncated-record" (and a
@@ -20,7 +20,7 @@ import { PCAPNG_SHB, PcapngParser } from './pcapng.js';
 import { CaptureError, type CaptureSink, type CaptureSummary } from './types.js';
 
 const MAGIC_BYTES = 4;
-const READ_CHUNK = 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
 /** Carry-over buffers above this size are released once emptied. */
 const KEEP_CARRY = 1024 * 1024;
 

@@ -9,6 +9,8 @@ export class ChunkedWriter {
   private used = 0;
   private pending: Promise<void> = Promise.resolve();
   private blocked = false;
+  /** Chunk buffers the stream has finished with, reused instead of allocating (a few at most). */
+  private readonly spare: Buffer[] = [];
 
   constructor(private readonly stream: NodeJS.WritableStream, private readonly chunkSize = 256 * 1024) {
     this.buffer = Buffer.allocUnsafe(chunkSize);
@@ -31,10 +33,11 @@ export class ChunkedWriter {
 
   flush(): void {
     if (this.used === 0) return;
-    const chunk = this.buffer.subarray(0, this.used);
-    this.buffer = Buffer.allocUnsafe(this.chunkSize);
+    const full = this.buffer;
+    const chunk = full.subarray(0, this.used);
+    this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.chunkSize);
     this.used = 0;
-    this.send(chunk);
+    this.send(chunk, full);
   }
 
   /** Flushes and waits until the stream accepted everything. */
@@ -48,8 +51,12 @@ export class ChunkedWriter {
     return this.blocked ? this.pending : undefined;
   }
 
-  private send(chunk: Buffer): void {
-    if (!this.stream.write(chunk) && !this.blocked) {
+  /** Writes `chunk`; `owner`, the chunk buffer it views, is reused once the stream has written it. */
+  private send(chunk: Buffer, owner?: Buffer): void {
+    const done = owner === undefined ? undefined : (): void => {
+      if (this.spare.length < 4) this.spare.push(owner);
+    };
+    if (!this.stream.write(chunk, done) && !this.blocked) {
       this.blocked = true;
       this.pending = once(this.stream, 'drain').then(() => {
         this.blocked = false;
