@@ -376,3 +376,15 @@ test('a capture whose only link type we cannot decode: one line naming it, exit 
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, /linktype-147\.pcap: unsupported link type 147/);
 });
+
+test('usage errors (unknown option, bad port, bad bound, no file): one message, exit code 1, nothing analysed', () => {
+  const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+  const lab = path.join(repoRoot, 'fixtures', 'reqresp.pcap');
+  for (const args of [['analyze', lab, '--bogus'], ['analyze', lab, '--port', 'abc'], ['analyze', lab, '-p', '70000'],
+    ['analyze', lab, '--max-connections', '0'], ['check', lab], []]) {
+    const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 1, `${args.join(' ')}: exit code`);
+    assert.equal(r.stdout, '', `${args.join(' ')}: nothing on stdout`);
+    assert.match(r.stderr, /^mqtt-pcap: .+\nRun "mqtt-pcap --help" for usage\.\n$/, `${args.join(' ')}: stderr`);
+  }
+});

@@ -183,7 +183,28 @@ function withAnalysisOptions<T>(y: Argv<T>) {
     .option('max-packet-bytes', { type: 'number', default: DEFAULT_LIMITS.maxPacketBytes, describe: 'largest MQTT packet buffered whole' })
     .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'TCP connections tracked at once' })
     .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
-    .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' });
+    .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' })
+    .check((args) => {
+      const problems = validateAnalysisOptions(args as unknown as AnalyzeArgs);
+      if (problems.length > 0) throw new UsageError(problems.join('; '));
+      return true;
+    });
+}
+
+/** A command line that cannot be run as given (exit code 1). */
+class UsageError extends Error {}
+
+/** Option values that make no sense: ports outside 1..65535, bounds that are not positive integers. */
+export function validateAnalysisOptions(args: AnalyzeArgs): string[] {
+  const problems: string[] = [];
+  for (const [name, ports] of [['--port', args.port], ['--tls-port', args['tls-port']]] as const) {
+    for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`${name} ${p}: a TCP port is 1..65535`);
+  }
+  for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total'] as const) {
+    const value = args[name];
+    if (!Number.isInteger(value) || value < 1) problems.push(`--${name} ${value}: must be a positive integer`);
+  }
+  return problems;
 }
 
 function analysisOptionsOf(args: AnalyzeArgs): AnalyzeOptions {
@@ -228,11 +249,17 @@ export async function main(argv: string[]): Promise<number> {
     .alias('V', 'version')
     .strict()
     .fail((message, error) => {
-      if (error !== undefined && error !== null) throw error;
-      process.stderr.write(`mqtt-pcap: ${message}\nRun "mqtt-pcap --help" for usage.\n`);
-      exitCode = 1;
+      if (error !== undefined && error !== null && !(error instanceof UsageError)) throw error;
+      // Throwing stops yargs here: the command must not run after a usage error.
+      throw new UsageError(message ?? error?.message ?? 'bad usage');
     });
-  await parser.parseAsync();
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\nRun "mqtt-pcap --help" for usage.\n`);
+    return 1;
+  }
   return exitCode;
 }
 
