@@ -10,10 +10,11 @@ import { decodeFrame } from '../decode/frame.js';
 import type { DecodedFrame, TcpSegment } from '../decode/types.js';
 import { MqttConnectionDissector } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
-import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../decode/tcp.js';
 import { TcpConnectionTable, endpointLabel, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
-import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TcpEventType, TimelineEvent, TlsEvent } from './events.js';
+import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TimelineEvent, TlsEvent } from './events.js';
+import { CrossInterfaceDuplicates } from './duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from './findings.js';
+import { describeTcp, flagNames, tcpType } from './tcp-events.js';
 import { SummaryBuilder, type AnalysisSummary, type ConnectionSummary, type HostSummary, type SessionSummary } from './summary.js';
 
 export interface AnalyzeOptions {
@@ -62,48 +63,6 @@ export const DEFAULT_LIMITS = {
 
 const MAX_HOSTS = 10_000;
 const MAX_LISTED_CONNECTIONS = 10_000;
-
-const FLAG_NAMES: Array<[number, string]> = [
-  [TCP_SYN, 'SYN'], [TCP_FIN, 'FIN'], [TCP_RST, 'RST'], [TCP_PSH, 'PSH'], [TCP_ACK, 'ACK'], [TCP_URG, 'URG'],
-  [TCP_ECE, 'ECE'], [TCP_CWR, 'CWR'],
-];
-
-function flagNames(flags: number): string[] {
-  const names: string[] = [];
-  for (const [bit, name] of FLAG_NAMES) if ((flags & bit) !== 0) names.push(name);
-  return names;
-}
-
-function tcpType(flags: number, len: number): TcpEventType {
-  if ((flags & TCP_RST) !== 0) return 'RST';
-  if ((flags & TCP_SYN) !== 0) return (flags & TCP_ACK) !== 0 ? 'SYN-ACK' : 'SYN';
-  if ((flags & TCP_FIN) !== 0) return 'FIN';
-  if (len > 0) return 'DATA';
-  if ((flags & TCP_ACK) !== 0) return 'ACK';
-  return 'SEGMENT';
-}
-
-/** Recognises the same packet seen twice on two interfaces of an `-i any` capture. */
-class CrossInterfaceDuplicates {
-  private readonly recent: Array<{ key: string; frame: number; time: number; iface: string }> = [];
-
-  check(decoded: DecodedFrame, tcp: TcpSegment, time: number): number | undefined {
-    const link = decoded.link;
-    if (link === undefined || (link.kind !== 'sll' && link.kind !== 'sll2')) return undefined;
-    const ip = decoded.ip!;
-    const key = `${ip.src}|${ip.dst}|${ip.id ?? ''}|${tcp.srcPort}|${tcp.dstPort}|${tcp.seq}|${tcp.ack}|${tcp.flags}|${tcp.payloadLength}|${tcp.window}|${tcp.options.tsval ?? ''}`;
-    const iface = `${decoded.interfaceId}/${link.ifIndex ?? ''}/${link.packetType ?? ''}`;
-    let original: number | undefined;
-    for (const r of this.recent) {
-      if (r.key === key && r.iface !== iface && time - r.time < 0.05) { original = r.frame; break; }
-    }
-    if (original === undefined) {
-      this.recent.push({ key, frame: decoded.frame, time, iface });
-      if (this.recent.length > 16) this.recent.shift();
-    }
-    return original;
-  }
-}
 
 export async function analyzeCapture(input: string | NodeJS.ReadableStream, options: AnalyzeOptions = {}): Promise<Analysis> {
   const analyzer = new CaptureAnalyzer(options);
@@ -457,34 +416,6 @@ export class CaptureAnalyzer {
     this.emit(event);
     this.flushDeferred();
   }
-}
-
-function describeTcp(e: TcpEvent, tcp: TcpSegment, a: SegmentAnalysis): string {
-  const notes: string[] = [];
-  if (e.retransmission === true) notes.push('[TCP Retransmission]');
-  if (e.outOfOrder === true) notes.push('[TCP Out-Of-Order]');
-  if (e.duplicateAck === true) notes.push('[TCP Dup ACK]');
-  if (a.keepAlive) notes.push('[TCP Keep-Alive]');
-  if (a.lostSegment) notes.push('[TCP Previous segment not captured]');
-  const head = `${notes.length > 0 ? `${notes.join(' ')} ` : ''}${tcp.srcPort} → ${tcp.dstPort} [${e.flags.join(', ')}] Seq=${e.relSeq}`;
-  const ack = (tcp.flags & TCP_ACK) !== 0 ? ` Ack=${e.relAck}` : '';
-  const tail: string[] = [];
-  if (e.len > 0) tail.push(`Len=${e.len}`);
-  if (tcp.options.mss !== undefined) tail.push(`MSS=${tcp.options.mss}`);
-  if (tcp.options.windowScale !== undefined) tail.push(`WS=${2 ** tcp.options.windowScale}`);
-  let what = '';
-  switch (e.type) {
-    case 'SYN': what = ' — handshake 1/3: client opens'; break;
-    case 'SYN-ACK': what = ' — handshake 2/3: server accepts'; break;
-    case 'ACK':
-      if (e.handshakeRttMs !== undefined) what = ` — handshake 3/3 complete, RTT ${e.handshakeRttMs.toFixed(3)} ms`;
-      else if (e.duplicateAck !== true) what = ` — acknowledges bytes up to ${e.relAck}`;
-      break;
-    case 'FIN': what = ' — closes its side'; break;
-    case 'RST': what = ' — connection reset'; break;
-    default: break;
-  }
-  return `${head}${ack} Win=${e.window}${tail.length > 0 ? ` ${tail.join(' ')}` : ''}${what}`;
 }
 
 function findingCodeOf(code: string): FindingCode {
