@@ -4,13 +4,13 @@
  * every control packet, and turns each into an MqttEvent with pairing, latency and fan-out links, or a finding.
  * It does not reassemble TCP, and it does not aggregate (timeline/summary.ts does).
  */
-import type { Packet } from 'mqtt-packet';
 import type { StreamHandler } from '../reassembly/stream.js';
 import type { TcpConnection } from '../reassembly/connections.js';
-import type { FindingEvent, MqttEvent, MqttPacketType, MqttSubscription, TlsEvent } from '../timeline/events.js';
+import type { FindingEvent, MqttEvent, MqttPacketType, TlsEvent } from '../timeline/events.js';
 import { makeFinding, type FindingCode } from '../timeline/findings.js';
 import { MqttPacketDecoder, type DecodeResult } from './decode.js';
 import { fastDecode } from './fast-decode.js';
+import { fillFromPacket } from './event-fields.js';
 import { looksLikeConnect, looksLikeTls, looksLikeWebSocketUpgrade } from './detect.js';
 import type { FanoutTracer } from './fanout.js';
 import { MqttFramer, type FramedPacket } from './framing.js';
@@ -244,7 +244,7 @@ export class MqttConnectionDissector {
       if (fast.reasonCode !== undefined) event.reasonCode = fast.reasonCode;
       payload = fast.payload;
     } else if (packet !== undefined) {
-      this.fill(event, packet, framed);
+      fillFromPacket(event, packet, framed.remainingLength, session.version, this.context.options.showSecrets);
       if (packet.cmd === 'publish') payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     } else if (type === 3) peekPublish(event, framed);
     else if (type >= 4 && type <= 11 && framed.bytes.length >= framed.headerLength + 2) {
@@ -269,102 +269,6 @@ export class MqttConnectionDissector {
     this.track(event, direction, payload);
     if (!lean) event.summary = summarizeMqtt(event);
     this.context.emit(event);
-  }
-
-  /** Copies mqtt-packet's fields into the event, normalised (no fields that do not belong to the type). */
-  private fill(event: MqttEvent, packet: Packet, framed: FramedPacket): void {
-    const p = packet as unknown as Record<string, unknown> & { properties?: Record<string, unknown> };
-    const properties = p.properties;
-    if (properties !== undefined && Object.keys(properties).length > 0) {
-      const { userProperties: _ignored, ...rest } = properties;
-      for (const [name, value] of Object.entries(rest)) {
-        // Authentication data is a secret like the password; binary values are shown as hex.
-        if (name === 'authenticationData' && !this.context.options.showSecrets) rest[name] = '***';
-        else if (Buffer.isBuffer(value)) rest[name] = value.toString('hex');
-      }
-      if (Object.keys(rest).length > 0) event.properties = rest;
-    }
-    switch (packet.cmd) {
-      case 'connect': {
-        event.protocolName = packet.protocolId;
-        event.protocolVersion = packet.protocolVersion;
-        event.clientId = packet.clientId;
-        event.keepAlive = packet.keepalive;
-        event.cleanSession = packet.clean;
-        if (packet.username !== undefined) event.username = packet.username;
-        if (packet.password !== undefined) {
-          event.password = this.context.options.showSecrets ? Buffer.from(packet.password).toString('utf8') : '***';
-        }
-        if (packet.will != null) {
-          const payload = Buffer.from(packet.will.payload ?? Buffer.alloc(0));
-          event.will = { topic: packet.will.topic, qos: packet.will.qos ?? 0, retain: packet.will.retain ?? false, payload: describePayload(payload) };
-        }
-        break;
-      }
-      case 'connack': {
-        event.sessionPresent = packet.sessionPresent;
-        if (packet.reasonCode !== undefined && this.session.version === 5) {
-          event.reasonCode = packet.reasonCode;
-          event.accepted = packet.reasonCode < 0x80;
-        } else {
-          event.returnCode = packet.returnCode ?? 0;
-          event.accepted = event.returnCode === 0;
-        }
-        break;
-      }
-      case 'publish': {
-        event.topic = packet.topic;
-        event.qos = packet.qos;
-        event.dup = packet.dup;
-        event.retain = packet.retain;
-        if (packet.qos > 0 && packet.messageId !== undefined) event.packetId = packet.messageId;
-        const alias = packet.properties?.topicAlias;
-        if (alias !== undefined) event.topicAlias = alias;
-        break;
-      }
-      case 'puback': case 'pubrec': case 'pubrel': case 'pubcomp': {
-        if (packet.messageId !== undefined) event.packetId = packet.messageId;
-        if (this.session.version === 5 && framed.remainingLength > 2) event.reasonCode = packet.reasonCode ?? 0;
-        break;
-      }
-      case 'subscribe': {
-        event.packetId = packet.messageId;
-        event.subscriptions = packet.subscriptions.map((s) => {
-          const sub: MqttSubscription = { topic: s.topic, qos: s.qos };
-          if (this.session.version === 5) {
-            if (s.nl !== undefined) sub.noLocal = s.nl;
-            if (s.rap !== undefined) sub.retainAsPublished = s.rap;
-            if (s.rh !== undefined) sub.retainHandling = s.rh;
-          }
-          return sub;
-        });
-        break;
-      }
-      case 'suback': {
-        event.packetId = packet.messageId;
-        const granted = (packet.granted as Array<number | { qos: number }>).map((g) => (typeof g === 'number' ? g : g.qos));
-        if (this.session.version === 5) event.reasonCodes = granted;
-        else event.grantedQos = granted;
-        break;
-      }
-      case 'unsubscribe': {
-        event.packetId = packet.messageId;
-        event.unsubscriptions = packet.unsubscriptions;
-        break;
-      }
-      case 'unsuback': {
-        event.packetId = packet.messageId;
-        const granted = (packet as unknown as { granted?: number[] }).granted;
-        if (granted !== undefined && this.session.version === 5) event.reasonCodes = granted;
-        break;
-      }
-      case 'disconnect': case 'auth': {
-        if (packet.reasonCode !== undefined && this.session.version === 5) event.reasonCode = packet.reasonCode;
-        break;
-      }
-      default:
-        break;
-    }
   }
 
   /** Session bookkeeping: version, identity, aliases, pairing, keep-alive, subscriptions, fan-out. */
