@@ -388,3 +388,19 @@ test('usage errors (unknown option, bad port, bad bound, no file): one message, 
     assert.match(r.stderr, /^mqtt-pcap: .+\nRun "mqtt-pcap --help" for usage\.\n$/, `${args.join(' ')}: stderr`);
   }
 });
+
+test('--only keeps the timeline to the layers asked for; the summary still covers everything', () => {
+  const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+  const lab = path.join(repoRoot, 'fixtures', 'reqresp.pcap');
+  const all = spawnSync(process.execPath, [cli, 'analyze', lab, '-f', 'ndjson'], { encoding: 'utf8' });
+  const only = spawnSync(process.execPath, [cli, 'analyze', lab, '-f', 'ndjson', '--only', 'mqtt', 'arp'], { encoding: 'utf8' });
+  assert.equal(only.status, 0);
+  const parse = (text: string): Array<{ layer: string }> => text.trim().split('\n').map((l) => JSON.parse(l) as { layer: string });
+  const expected = parse(all.stdout).filter((e) => e.layer === 'mqtt' || e.layer === 'arp');
+  assert.ok(expected.length > 10);
+  assert.deepEqual(parse(only.stdout), expected);
+  const json = spawnSync(process.execPath, [cli, 'analyze', lab, '-f', 'json', '--only', 'arp'], { encoding: 'utf8' });
+  const doc = JSON.parse(json.stdout) as { events: Array<{ layer: string }>; summary: { mqtt: { messages: number } } };
+  assert.ok(doc.events.every((e) => e.layer === 'arp'));
+  assert.equal(doc.summary.mqtt.messages, 18);
+});

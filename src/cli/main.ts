@@ -43,6 +43,7 @@ interface AnalyzeArgs {
   output: string | undefined;
   color: boolean | undefined;
   stats: boolean;
+  only: string[];
   progress: boolean | undefined;
   debug: boolean;
   lang: 'en' | 'id';
@@ -116,7 +117,7 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
         return out.whenWritable();
       },
       ...(progress !== undefined ? { onProgress: (p: ProgressSample) => progress.update(p) } : {}),
-      ...(onEvent !== undefined ? { onEvent } : {}), collect,
+      ...(onEvent !== undefined ? { onEvent: onlyLayers(args.only, onEvent) } : {}), collect,
     });
     progress?.end();
     const { summary } = analysis;
@@ -158,6 +159,18 @@ async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     if (args.debug && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
     return 3;
   }
+}
+
+const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'capture', 'finding'];
+
+/** The event consumer, seeing only the layers asked for with --only (everything when none). */
+function onlyLayers(only: string[], consumer: (event: TimelineEvent) => void): (event: TimelineEvent) => void {
+  if (only.length === 0) return consumer;
+  const wanted = new Set(only);
+  const findings = wanted.has('finding');
+  return (event) => {
+    if (event.type === 'finding' ? findings : wanted.has(event.layer)) consumer(event);
+  };
 }
 
 /** The progress line, when wanted: --progress, or by default when stderr is a terminal outside CI. */
@@ -228,6 +241,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
       .option('output', { alias: 'o', type: 'string', describe: 'write to this file (atomically) instead of standard output' })
       .option('lang', { choices: ['en', 'id'] as const, default: 'en' as const, describe: 'language of the Markdown report (id: Bahasa Indonesia)' })
+      .option('only', { type: 'string', array: true, choices: ONLY_CHOICES, default: [] as string[], describe: 'show only these layers in the timeline (the summary always covers everything); "finding" for findings' })
       .option('stats', { type: 'boolean', default: false, describe: 'print the run\'s own figures (time, frames/s, peak memory) on stderr' })
       .option('progress', { type: 'boolean', describe: 'progress line on stderr (default: when stderr is a terminal and CI is not set)' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })),
