@@ -404,3 +404,29 @@ test('--only keeps the timeline to the layers asked for; the summary still cover
   assert.ok(doc.events.every((e) => e.layer === 'arp'));
   assert.equal(doc.summary.mqtt.messages, 18);
 });
+
+test('live capture on stdin: events come out while the capture is still being written', async () => {
+  const { spawn } = await import('node:child_process');
+  const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+  const capture = readFileSync(path.join(repoRoot, 'fixtures', 'reqresp.pcap'));
+  const child = spawn(process.execPath, [cli, 'analyze', '-', '--format', 'ndjson'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const firstLine = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('\n')) resolve();
+    });
+  });
+  // The pcap header and the first 1000 bytes of records, then nothing until output has been seen.
+  child.stdin.write(capture.subarray(0, 1024));
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
+  const first = await Promise.race([firstLine.then(() => 'line' as const), timeout]);
+  assert.equal(first, 'line', 'no event printed before the capture ended');
+  assert.equal(child.exitCode, null, 'still running: stdin is open');
+  child.stdin.end(capture.subarray(1024));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  const events = out.trim().split('\n').map((l) => JSON.parse(l) as { frame: number });
+  assert.equal(events[0]?.frame, 1);
+  assert.ok(events.some((e) => e.frame === 50), 'the last frame is there too');
+});
