@@ -197,3 +197,25 @@ test('a dropped segment becomes a gap of its exact size, and MQTT framing resync
     for (const k of after) assert.ok(found.has(k), `drop ${drop}: message "${k}" not recovered after the gap`);
   }
 });
+
+test('MQTT on another port, and over WebSocket, is recognised whatever byte the client\'s first segment ends at', { skip }, () => {
+  for (const [file, index, port] of [['nonstandard-port.pcap', 1, 1884], ['websocket.pcap', 0, 9001]] as const) {
+    const streams = follow(path.join(fixturesDir, file), index);
+    const reference = newTestDissector(0, port);
+    const feedSplit = (d: ReturnType<typeof newTestDissector>, cut: number): void => {
+      const { toServer, toClient } = d.dissector.handlers();
+      if (cut > 0) toServer.data(streams.client.subarray(0, cut), 1, 0.001);
+      toServer.data(streams.client.subarray(cut), 2, 0.002);
+      toClient.data(streams.server, 3, 0.003);
+    };
+    feedSplit(reference, 0);
+    assert.ok(reference.mqtt.length >= 3, `${file}: MQTT expected on port ${port}`);
+    const expected = reference.mqtt.map(key);
+    const limit = Math.min(streams.client.length - 1, 400);
+    for (let cut = 1; cut <= limit; cut++) {
+      const d = newTestDissector(0, port);
+      feedSplit(d, cut);
+      assert.deepEqual(d.mqtt.map(key), expected, `${file}: first client segment of ${cut} bytes`);
+    }
+  }
+});

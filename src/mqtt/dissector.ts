@@ -67,6 +67,8 @@ export class MqttConnectionDissector {
   private websockets: Record<Direction, WebSocketUnframer> | undefined;
   private tls: Record<Direction, TlsRecordScanner> | undefined;
   private tlsReported = false;
+  /** Client bytes too few to decide the protocol yet. */
+  private early: Buffer | null = null;
   private snaplenReported = false;
 
   constructor(private readonly connection: TcpConnection, private readonly context: MqttContext) {
@@ -111,8 +113,21 @@ export class MqttConnectionDissector {
 
   private handler(direction: Direction): StreamHandler {
     return {
-      data: (data, frame, time) => {
-        if (this.protocol === 'undecided') this.decide(direction, data, frame, time);
+      data: (chunk, frame, time) => {
+        let data = chunk;
+        if (this.protocol === 'undecided') {
+          // The client's first bytes decide; too few of them (a CONNECT or an HTTP upgrade split at its very start)
+          // are kept until the next segment.
+          if (direction === 'client') {
+            data = this.early === null ? chunk : Buffer.concat([this.early, chunk]);
+            this.early = null;
+            if (undecidable(data)) {
+              this.early = Buffer.from(data);
+              return;
+            }
+          }
+          this.decide(direction, data, frame, time);
+        }
         switch (this.protocol) {
           case 'mqtt': this.framers[direction].push(data, frame, time); break;
           case 'mqtt-ws': this.websockets![direction].push(data, frame, time); break;
@@ -383,6 +398,13 @@ function connectLevelCaptured(framed: FramedPacket): boolean {
   const at = framed.headerLength;
   if (framed.bytes.length < at + 2) return false;
   return framed.bytes.length > at + 2 + framed.bytes.readUInt16BE(at);
+}
+
+/** True when a client's first bytes are too few to tell MQTT, an HTTP upgrade or TLS apart (bounded look-ahead). */
+function undecidable(data: Buffer): boolean {
+  if (data.length < 2) return true;
+  if (data.length < 4096 && data.toString('latin1', 0, 4) === 'GET ' && !data.includes('\r\n\r\n')) return true;
+  return false;
 }
 
 function pairingId(event: MqttEvent): number | undefined {

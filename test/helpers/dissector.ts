@@ -14,15 +14,16 @@ export interface TestDissector {
 }
 
 /** Only the fields the dissector reads of a connection. */
-export function testConnection(index = 0): TcpConnection {
+export function testConnection(index = 0, serverPort = 1883): TcpConnection {
   const endpoint = (ip: string, port: number) => ({ ip, port, label: `${ip}:${port}` });
-  return { index, client: endpoint('10.0.0.1', 50000), server: endpoint('10.0.0.2', 1883), clientFromSyn: true } as unknown as TcpConnection;
+  return { index, client: endpoint('10.0.0.1', 50000), server: endpoint('10.0.0.2', serverPort), clientFromSyn: true } as unknown as TcpConnection;
 }
 
-export function newTestDissector(index = 0): TestDissector {
+/** A dissector for a connection to `serverPort` (1883: MQTT by port; any other: decided from the client's bytes). */
+export function newTestDissector(index = 0, serverPort = 1883): TestDissector {
   const mqtt: MqttEvent[] = [];
   const findings: FindingEvent[] = [];
-  const dissector = new MqttConnectionDissector(testConnection(index), {
+  const dissector = new MqttConnectionDissector(testConnection(index, serverPort), {
     options: { mqttPorts: new Set([1883]), tlsPorts: new Set([8883]), maxPacketBytes: 1 << 20, showSecrets: false },
     fanout: new FanoutTracer({ maxRemembered: 100, windowSeconds: 60 }),
     emit: (e) => { if (e.type === 'finding') findings.push(e as FindingEvent); else if (e.layer === 'mqtt') mqtt.push(e as MqttEvent); },
