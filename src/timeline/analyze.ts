@@ -93,7 +93,6 @@ export class CaptureAnalyzer {
   private readonly hosts = new Map<string, HostSummary>();
   private readonly duplicates = new CrossInterfaceDuplicates();
   private readonly byProtocol: Record<string, number> = {};
-  private readonly skipped: Record<string, number> = {};
   private readonly linkTypes = new Set<number>();
   private decodedFrames = 0;
   /** Frames of link types we do not decode: a capture made only of them is unreadable input. */
@@ -109,7 +108,6 @@ export class CaptureAnalyzer {
   /** MQTT events produced while a segment is processed, emitted after its TCP event. */
   private deferred: Array<MqttEvent | FindingEvent | TlsEvent> = [];
   private inSegment = false;
-  private readonly openDissectors = new Map<number, MqttConnectionDissector>();
   private readonly lean: boolean;
 
   constructor(private readonly options: AnalyzeOptions = {}) {
@@ -138,14 +136,12 @@ export class CaptureAnalyzer {
       serverPorts: new Set([...mqttPorts, ...tlsPorts]),
       openStreams: (connection) => {
         const dissector = new MqttConnectionDissector(connection, context);
-        this.openDissectors.set(connection.index, dissector);
         const handlers = dissector.handlers();
         // When the connection's last direction ends, its session is settled.
         let open = 2;
         const settle = (frame: number, time: number): void => {
           if (--open === 0) {
             dissector.finish(frame, time);
-            this.openDissectors.delete(connection.index);
             this.remember(connection, dissector);
           }
         };
@@ -224,7 +220,6 @@ export class CaptureAnalyzer {
 
   /** CaptureSink: a remark about the file. */
   notice(notice: CaptureNotice): void {
-    if (notice.code === 'capture.truncated-record') this.skipped['truncated-record'] = (this.skipped['truncated-record'] ?? 0) + 1;
     const code = (notice.code in FINDING_CODES ? notice.code : 'capture.notice') as FindingCode;
     this.emitFinding(makeFinding(code, 'capture', notice.frame ?? this.lastFrame + 1, this.lastTime, notice.message,
       { detail: { notice: notice.code } }));
@@ -237,13 +232,9 @@ export class CaptureAnalyzer {
     }
     this.inSegment = false;
     this.table.finishAll(this.lastFrame, this.lastTime);
-    for (const dissector of this.openDissectors.values()) dissector.finish(this.lastFrame, this.lastTime);
-    this.openDissectors.clear();
-    for (const [reason, n] of Object.entries(capture.skipped)) {
-      if (reason !== 'truncated-record' || this.skipped[reason] === undefined) this.skipped[reason] = Math.max(this.skipped[reason] ?? 0, n);
-    }
     // Every record the reader did not deliver as a frame (cut off, bad, unknown interface, other blocks) was still read.
-    const recordsSkipped = Object.values(this.skipped).reduce((a, b) => a + b, 0);
+    const skipped = { ...capture.skipped };
+    const recordsSkipped = Object.values(skipped).reduce((a, b) => a + b, 0);
     const connections = this.connectionSummaries.sort((a, b) => a.stream - b.stream);
     const sessions = this.sessionSummaries.sort((a, b) => a.stream - b.stream);
     const summary: AnalysisSummary = {
@@ -254,7 +245,7 @@ export class CaptureAnalyzer {
       },
       frames: {
         read: this.decodedFrames + this.undecodable + recordsSkipped,
-        decoded: this.decodedFrames, undecodable: this.undecodable, skipped: this.skipped, byProtocol: this.byProtocol,
+        decoded: this.decodedFrames, undecodable: this.undecodable, skipped, byProtocol: this.byProtocol,
       },
       hosts: [...this.hosts.values()].sort((a, b) => b.frames - a.frames),
       tcp: {
@@ -267,26 +258,6 @@ export class CaptureAnalyzer {
       findings: this.summary.findingsPart(),
     };
     return { summary, events: this.events, capture };
-  }
-
-  /** onTcp for summaryOnly: the same analysis and counts, no event object. */
-  private onTcpLean(decoded: DecodedFrame, tcp: TcpSegment, time: number, duplicateOf: number | undefined): void {
-    if (duplicateOf !== undefined) {
-      this.summary.duplicatesAcrossInterfaces++;
-      return;
-    }
-    this.inSegment = true;
-    let analysis: SegmentAnalysis;
-    try {
-      analysis = this.table.process(decoded.ip!.src, decoded.ip!.dst, tcp, decoded.frame, time);
-    } finally {
-      this.inSegment = false;
-    }
-    if (analysis.retransmission) this.summary.retransmissions++;
-    if (analysis.outOfOrder) this.summary.outOfOrder++;
-    if (analysis.duplicateAck) this.summary.duplicateAcks++;
-    if (analysis.lostSegment) this.summary.lostSegments++;
-    this.flushDeferred();
   }
 
   private flushDeferred(): void {
@@ -374,21 +345,9 @@ export class CaptureAnalyzer {
   private onTcp(decoded: DecodedFrame, tcp: TcpSegment, time: number): void {
     const ip = decoded.ip!;
     const duplicateOf = this.duplicates.check(decoded, tcp, time);
-    if (this.lean) {
-      this.onTcpLean(decoded, tcp, time, duplicateOf);
-      return;
-    }
-    const src = endpointLabel(ip.src, tcp.srcPort);
-    const dst = endpointLabel(ip.dst, tcp.dstPort);
-    const flags = flagNames(tcp.flags);
-    const type = tcpType(tcp.flags, tcp.payloadLength);
     if (duplicateOf !== undefined) {
-      const event: TcpEvent = {
-        frame: decoded.frame, time, layer: 'tcp', type, src, dst, stream: -1, flags,
-        seq: tcp.seq, ack: tcp.ack, relSeq: 0, relAck: 0, len: tcp.payloadLength, window: tcp.window, duplicateOf,
-        summary: `[same packet as #${duplicateOf}, seen on another interface] ${tcp.srcPort} → ${tcp.dstPort} [${flags.join(', ')}]`,
-      };
-      this.emit(event);
+      this.summary.duplicatesAcrossInterfaces++;
+      if (!this.lean) this.emit(this.duplicateEvent(decoded, tcp, time, duplicateOf));
       return;
     }
     this.inSegment = true;
@@ -398,24 +357,41 @@ export class CaptureAnalyzer {
     } finally {
       this.inSegment = false;
     }
-    const event: TcpEvent = {
-      frame: decoded.frame, time, layer: 'tcp', type, src, dst, stream: analysis.connection.index, flags,
-      seq: tcp.seq, ack: tcp.ack, relSeq: analysis.relSeq, relAck: analysis.relAck, len: tcp.payloadLength,
-      window: tcp.window, summary: '',
-    };
-    if (analysis.retransmission) event.retransmission = true;
-    if (analysis.outOfOrder) event.outOfOrder = true;
-    if (analysis.duplicateAck) event.duplicateAck = true;
-    if (analysis.lostSegment) this.summary.lostSegments++;
-    const c = analysis.connection;
-    if (analysis.handshakeCompleted && c.handshakeRttMs !== undefined) {
-      event.handshakeRttMs = c.handshakeRttMs;
-      event.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
+    this.summary.countSegment(analysis);
+    if (!this.lean) {
+      const event: TcpEvent = {
+        frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
+        src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort),
+        stream: analysis.connection.index, flags: flagNames(tcp.flags),
+        seq: tcp.seq, ack: tcp.ack, relSeq: analysis.relSeq, relAck: analysis.relAck, len: tcp.payloadLength,
+        window: tcp.window, summary: '',
+      };
+      if (analysis.retransmission) event.retransmission = true;
+      if (analysis.outOfOrder) event.outOfOrder = true;
+      if (analysis.duplicateAck) event.duplicateAck = true;
+      const c = analysis.connection;
+      if (analysis.handshakeCompleted && c.handshakeRttMs !== undefined) {
+        event.handshakeRttMs = c.handshakeRttMs;
+        event.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
+      }
+      event.summary = describeTcp(event, tcp, analysis);
+      this.emit(event);
     }
-    event.summary = describeTcp(event, tcp, analysis);
-    this.emit(event);
     this.flushDeferred();
   }
+
+  /** The second copy of a packet in an `-i any` capture: shown, not analysed again. */
+  private duplicateEvent(decoded: DecodedFrame, tcp: TcpSegment, time: number, duplicateOf: number): TcpEvent {
+    const ip = decoded.ip!;
+    const flags = flagNames(tcp.flags);
+    return {
+      frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
+      src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort), stream: -1, flags,
+      seq: tcp.seq, ack: tcp.ack, relSeq: 0, relAck: 0, len: tcp.payloadLength, window: tcp.window, duplicateOf,
+      summary: `[same packet as #${duplicateOf}, seen on another interface] ${tcp.srcPort} → ${tcp.dstPort} [${flags.join(', ')}]`,
+    };
+  }
+
 }
 
 function findingCodeOf(code: string): FindingCode {

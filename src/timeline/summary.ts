@@ -1,10 +1,11 @@
 /**
  * Aggregates the event stream into the run's summary: frames by protocol, hosts, TCP connections, MQTT sessions,
  * topics, latency per request kind, broker forwarding delay, findings by code. Every table is bounded
- * (past the limit, entries are counted but not listed). It reads events only; it never sees bytes.
+ * (past the limit, entries are counted but not listed). It reads events, and the analysis flags of each TCP segment
+ * (countSegment), so that the summary-only path counts them without building events; it never sees bytes.
  */
 import type { CaptureSummary } from '../capture/types.js';
-import type { FindingEvent, MqttEvent, TcpEvent, TimelineEvent } from './events.js';
+import type { FindingEvent, MqttEvent, TimelineEvent } from './events.js';
 import { LatencySample, type LatencyStats } from './stats.js';
 
 export interface HostSummary {
@@ -141,20 +142,20 @@ export class SummaryBuilder {
   lostSegments = 0;
   duplicatesAcrossInterfaces = 0;
 
+  /** Wireshark-style analysis flags of one segment (counted whether or not a TCP event is built). */
+  countSegment(flags: { retransmission: boolean; outOfOrder: boolean; duplicateAck: boolean; lostSegment: boolean }): void {
+    if (flags.retransmission) this.retransmissions++;
+    if (flags.outOfOrder) this.outOfOrder++;
+    if (flags.duplicateAck) this.duplicateAcks++;
+    if (flags.lostSegment) this.lostSegments++;
+  }
+
   add(event: TimelineEvent): void {
     if (event.type === 'finding') {
       const f = event as FindingEvent;
       this.findings++;
       this.findingsByCode[f.code] = (this.findingsByCode[f.code] ?? 0) + 1;
       this.findingsBySeverity[f.severity] = (this.findingsBySeverity[f.severity] ?? 0) + 1;
-      return;
-    }
-    if (event.layer === 'tcp') {
-      const t = event as TcpEvent;
-      if (t.retransmission === true) this.retransmissions++;
-      if (t.outOfOrder === true) this.outOfOrder++;
-      if (t.duplicateAck === true) this.duplicateAcks++;
-      if (t.duplicateOf !== undefined) this.duplicatesAcrossInterfaces++;
       return;
     }
     if (event.layer === 'mqtt') this.addMqtt(event as MqttEvent);
