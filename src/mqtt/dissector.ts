@@ -170,9 +170,15 @@ export class MqttConnectionDissector {
     } else this.recognise('other');
   }
 
+  /** [sender, receiver] labels of a packet sent by `direction`. */
+  private endpoints(direction: Direction): [string, string] {
+    const { client, server } = this.connection;
+    return direction === 'client' ? [client.label, server.label] : [server.label, client.label];
+  }
+
   private onTlsRecord(direction: Direction, record: TlsRecord): void {
-    const { client, server, index } = this.connection;
-    const [src, dst] = direction === 'client' ? [client.label, server.label] : [server.label, client.label];
+    const index = this.connection.index;
+    const [src, dst] = this.endpoints(direction);
     const handshake = record.handshakeType !== undefined ? TLS_HANDSHAKE_TYPES[record.handshakeType] : undefined;
     const type = handshake ?? (record.contentType === 22 ? 'Handshake' : TLS_CONTENT_TYPES[record.contentType] ?? 'Record');
     const event: TlsEvent = {
@@ -198,8 +204,8 @@ export class MqttConnectionDissector {
 
   private finding(code: FindingCode, direction: Direction, frame: number, time: number, summary: string,
     detail?: Record<string, unknown>): void {
-    const { client, server, index } = this.connection;
-    const [src, dst] = direction === 'client' ? [client.label, server.label] : [server.label, client.label];
+    const index = this.connection.index;
+    const [src, dst] = this.endpoints(direction);
     this.context.emit(makeFinding(code, 'mqtt', frame, time, summary, { src, dst, stream: index, ...(detail ? { detail } : {}) }));
   }
 
@@ -216,11 +222,9 @@ export class MqttConnectionDissector {
     }
     // Protocol version: CONNECT says it; otherwise what the session knows, or an inference.
     let version: number;
+    const connectLevel = type === 1 ? connectLevelOf(framed) : undefined;
     if (type === 1) {
-      const at = framed.headerLength;
-      const nameLength = framed.bytes.length >= at + 2 ? framed.bytes.readUInt16BE(at) : 4;
-      const level = framed.bytes[at + 2 + nameLength];
-      version = level !== undefined ? (level & 0x7f) : 4;
+      version = connectLevel ?? 4;
     } else if (session.version !== undefined) {
       if (session.versionInferred && session.version !== 5 && impliesVersion5(type, framed.remainingLength)) session.version = 5;
       version = session.version;
@@ -237,14 +241,14 @@ export class MqttConnectionDissector {
     const decoded: DecodeResult = fast !== undefined ? {} : framed.truncatedTo === undefined
       ? (this.decoders[direction] ??= new MqttPacketDecoder()).decode(framed.bytes, version, framed.headerLength)
       : { error: { code: framed.remainingLength + framed.headerLength > this.context.options.maxPacketBytes ? 'mqtt.packet-too-large' : 'mqtt.incomplete', message: 'only the head of the packet was captured' } };
-    const { client, server, index } = this.connection;
-    const [src, dst] = direction === 'client' ? [client.label, server.label] : [server.label, client.label];
+    const index = this.connection.index;
+    const [src, dst] = this.endpoints(direction);
     const event: MqttEvent = {
       frame, time, layer: 'mqtt', type: typeName, src, dst, summary: '', stream: index, frames: framed.frames,
       direction, msgtype: type, length: framed.remainingLength,
     };
     // A CONNECT gives its own version when decoded, or when its head (protocol level byte) was captured.
-    if (type !== 1 || decoded.packet !== undefined || (framed.truncatedTo !== undefined && connectLevelCaptured(framed))) {
+    if (type !== 1 || decoded.packet !== undefined || (framed.truncatedTo !== undefined && connectLevel !== undefined)) {
       event.protocolVersion = version;
     }
     if (this.protocol === 'mqtt-ws') event.websocket = true;
@@ -393,11 +397,12 @@ export class MqttConnectionDissector {
   }
 }
 
-/** True when a CONNECT's head holds its protocol level byte. */
-function connectLevelCaptured(framed: FramedPacket): boolean {
+/** A CONNECT's protocol level (bridge bit removed), when its head holds that byte. */
+function connectLevelOf(framed: FramedPacket): number | undefined {
   const at = framed.headerLength;
-  if (framed.bytes.length < at + 2) return false;
-  return framed.bytes.length > at + 2 + framed.bytes.readUInt16BE(at);
+  if (framed.bytes.length < at + 2) return undefined;
+  const level = framed.bytes[at + 2 + framed.bytes.readUInt16BE(at)];
+  return level === undefined ? undefined : level & 0x7f;
 }
 
 /** True when a client's first bytes are too few to tell MQTT, an HTTP upgrade or TLS apart (bounded look-ahead). */
