@@ -31,12 +31,10 @@ export interface DirectionState {
   /** Time of the last ACK from this direction, and how many duplicate ACKs in a row it sent (Wireshark's dupacknum). */
   lastAckTime: number;
   dupAcks: number;
-  lastSegmentTime: number;
   /** Time of the segment that last advanced nextSeq (Wireshark's nextseqtime). */
   nextSeqTime: number;
   finSeen: boolean;
   bytes: number;
-  segments: number;
   reassembler: TcpStreamReassembler;
 }
 
@@ -195,9 +193,8 @@ export class TcpConnectionTable {
         const threshold = rtt !== undefined && rtt > 0 ? rtt / 1000 : 0.003;
         if (!fast && time - sender.nextSeqTime < threshold && seqAdd(seq, len) !== expected) outOfOrder = true;
         else retransmission = true;
-      } else if (offset > 0 && seqLen > 0) {
-        lostSegment = true;
-      } else if (offset > 0 && seqLen === 0 && !syn) {
+      } else if (offset > 0) {
+        // Starts beyond what this side sent before: the capture missed a segment.
         lostSegment = true;
       }
     }
@@ -212,8 +209,6 @@ export class TcpConnectionTable {
       sender.nextSeq = segmentEnd;
       sender.nextSeqTime = time;
     }
-    sender.lastSegmentTime = time;
-    sender.segments++;
     sender.bytes += len;
     if (ack) {
       if (duplicateAck) sender.dupAcks++;
@@ -231,7 +226,8 @@ export class TcpConnectionTable {
         connection.synFrame = frame;
         connection.synTime = time;
       }
-      if (connection.state === 'established' && !opened) { /* SYN retransmitted late: keep state */ } else connection.state = 'syn-sent';
+      // A SYN retransmitted after the connection was established keeps its state.
+      if (connection.state !== 'established' || opened) connection.state = 'syn-sent';
     } else if (syn && ack) {
       connection.synAckFrame ??= frame;
       if (connection.state === 'syn-sent') connection.state = 'syn-received';
@@ -248,15 +244,13 @@ export class TcpConnectionTable {
     // What the receiver acknowledged first: it settles holes in the other direction before this segment's data.
     if (ack) receiver.reassembler.acknowledged(tcp.ack, frame, time);
     // Feed the reassembler (payload bytes captured; a snaplen cut counts as a hole).
-    if (!syn || len > 0) {
+    if (len > 0) {
       const payload = tcp.payload;
-      if (len > 0) {
-        const dataSeq = syn ? seqAdd(seq, 1) : seq;
-        const verdict = payload.length > 0 ? sender.reassembler.segment(dataSeq, payload, frame, time) : 'new';
-        if (payload.length < len && verdict !== 'future' && verdict !== 'old') {
-          // The snaplen cut the rest of this segment: those bytes are a hole in the stream.
-          sender.reassembler.forceSkip(seqAdd(dataSeq, len), frame, time);
-        }
+      const dataSeq = syn ? seqAdd(seq, 1) : seq;
+      const verdict = payload.length > 0 ? sender.reassembler.segment(dataSeq, payload, frame, time) : 'new';
+      if (payload.length < len && verdict !== 'future' && verdict !== 'old') {
+        // The snaplen cut the rest of this segment: those bytes are a hole in the stream.
+        sender.reassembler.forceSkip(seqAdd(dataSeq, len), frame, time);
       }
     }
 
@@ -390,6 +384,6 @@ export class TcpConnectionTable {
 function newDirection(reassembler: TcpStreamReassembler): DirectionState {
   return {
     isn: undefined, sawSyn: false, nextSeq: undefined, lastAck: undefined, lastWindow: undefined,
-    lastAckTime: 0, dupAcks: 0, lastSegmentTime: 0, nextSeqTime: 0, finSeen: false, bytes: 0, segments: 0, reassembler,
+    lastAckTime: 0, dupAcks: 0, nextSeqTime: 0, finSeen: false, bytes: 0, reassembler,
   };
 }
