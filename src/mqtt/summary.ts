@@ -62,7 +62,8 @@ function jsonPreview(payload: MqttPayload, max: number): string {
   return cut ? `${out.slice(0, max)}… (${payload.length} bytes)` : out;
 }
 
-function ms(value: number): string {
+/** Milliseconds as shown everywhere: three decimals below 10 ms, one above. */
+export function formatMs(value: number): string {
   return value < 10 ? value.toFixed(3) : value.toFixed(1);
 }
 
@@ -104,8 +105,8 @@ export function summarizeMqtt(e: MqttEvent): string {
       if (e.reasonCode !== undefined && e.reasonCode !== 0) parts.push(reasonName(e.reasonCode));
       break;
   }
-  if (e.requestFrame !== undefined && e.latencyMs !== undefined) parts.push(`— ${ms(e.latencyMs)} ms after #${e.requestFrame}`);
-  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) parts.push(`— forwarded from #${e.sourceFrame} after ${ms(e.forwardDelayMs)} ms`);
+  if (e.requestFrame !== undefined && e.latencyMs !== undefined) parts.push(`— ${formatMs(e.latencyMs)} ms after #${e.requestFrame}`);
+  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) parts.push(`— forwarded from #${e.sourceFrame} after ${formatMs(e.forwardDelayMs)} ms`);
   if (e.malformed !== undefined) parts.push(`[malformed: ${e.malformed}]`);
   return parts.join(' ');
 }

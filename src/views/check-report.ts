@@ -4,12 +4,12 @@
  */
 import Table from 'cli-table3';
 import type { CheckResult } from '../check/evaluate.js';
-import type { Style } from './style.js';
+import { tableStyle, type Style } from './style.js';
 
 export function renderCheckReport(results: CheckResult[], style: Style): string {
   const table = new Table({
     head: ['Result', 'Check', 'Found', 'Required', 'Frames'],
-    style: { head: style.enabled ? ['bold'] : [], border: style.enabled ? ['gray'] : [], compact: true },
+    style: tableStyle(style),
     wordWrap: true, colWidths: [8, 52, 28, 28, 20],
   });
   for (const r of results) {

@@ -45,3 +45,8 @@ export function tableCell(text: string, asciiMax = 512, otherMax = 160): string 
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…`;
 }
+
+/** cli-table3's style for our tables: bold headings and grey borders when colours are on, compact rows. */
+export function tableStyle(style: Style): { head: string[]; border: string[]; compact: boolean } {
+  return { head: style.enabled ? ['bold'] : [], border: style.enabled ? ['gray'] : [], compact: true };
+}

@@ -5,17 +5,18 @@
  */
 import Table from 'cli-table3';
 import { PROTOCOL_VERSIONS } from '../mqtt/names.js';
+import { formatMs } from '../mqtt/summary.js';
 import type { AnalysisSummary } from '../timeline/summary.js';
-import { tableCell, type Style } from './style.js';
+import { tableCell, tableStyle, type Style } from './style.js';
 
 const MAX_ROWS = 50;
 
 function ms(value: number | undefined): string {
-  return value === undefined ? '' : value < 10 ? value.toFixed(3) : value.toFixed(1);
+  return value === undefined ? '' : formatMs(value);
 }
 
 function table(head: string[], rows: string[][], style: Style): string {
-  const t = new Table({ head, style: { head: style.enabled ? ['bold'] : [], border: style.enabled ? ['gray'] : [], compact: true } });
+  const t = new Table({ head, style: tableStyle(style) });
   for (const row of rows.slice(0, MAX_ROWS)) t.push(row.map((cell) => tableCell(cell, 256, 80)));
   const more = rows.length > MAX_ROWS ? `\n… ${rows.length - MAX_ROWS} more (see --format json)` : '';
   return `${t.toString()}${more}\n`;

@@ -6,7 +6,7 @@
 import Table from 'cli-table3';
 import type { MqttEvent, TimelineEvent } from '../timeline/events.js';
 import type { ChunkedWriter } from './output.js';
-import { tableCell, type Style } from './style.js';
+import { tableCell, tableStyle, type Style } from './style.js';
 
 const BATCH = 200;
 
@@ -94,7 +94,7 @@ export class TableView {
       colWidths: this.widths,
       wordWrap: true,
       wrapOnWordBoundary: false,
-      style: { head: this.options.style.enabled ? ['bold'] : [], border: this.options.style.enabled ? ['gray'] : [], compact: true },
+      style: tableStyle(this.options.style),
     });
     // MQTT packets held behind a TCP hole are emitted when it is settled, with their own earlier frame numbers:
     // within a batch, rows are put back in frame order (stable, so a frame's TCP row stays before its MQTT rows).
