@@ -19,11 +19,11 @@ export function looksLikeConnect(data: Buffer): boolean {
   return 'MQTT'.startsWith(name) || 'MQIsdp'.startsWith(name);
 }
 
-/** True when `data` is the start of an HTTP request asking to upgrade to WebSocket. */
-export function looksLikeWebSocketUpgrade(data: Buffer): boolean {
+/** True when `data` starts an HTTP request upgrading to WebSocket with an MQTT subprotocol (mqtt, mqttv3.1...). */
+export function looksLikeMqttOverWebSocket(data: Buffer): boolean {
   if (data.length < 4 || data.toString('latin1', 0, 4) !== 'GET ') return false;
   const head = data.toString('latin1', 0, Math.min(data.length, 4096)).toLowerCase();
-  return head.includes('upgrade: websocket') || head.includes('upgrade:websocket');
+  return (head.includes('upgrade: websocket') || head.includes('upgrade:websocket')) && /sec-websocket-protocol:\s*mqtt/.test(head);
 }
 
 /** True when `data` starts with a TLS handshake record. */

@@ -11,7 +11,7 @@ import { makeFinding, type FindingCode } from '../timeline/findings.js';
 import { MqttPacketDecoder, type DecodeResult } from './decode.js';
 import { fastDecode } from './fast-decode.js';
 import { fillFromPacket } from './event-fields.js';
-import { looksLikeConnect, looksLikeTls, looksLikeWebSocketUpgrade } from './detect.js';
+import { looksLikeConnect, looksLikeMqttOverWebSocket, looksLikeTls } from './detect.js';
 import type { FanoutTracer } from './fanout.js';
 import { MqttFramer, type FramedPacket } from './framing.js';
 import { PACKET_TYPES } from './names.js';
@@ -160,7 +160,7 @@ export class MqttConnectionDissector {
   private decide(direction: Direction, data: Buffer, frame: number, time: number): void {
     const { tlsPorts } = this.context.options;
     if (direction === 'client' && looksLikeConnect(data)) this.recognise('mqtt');
-    else if (direction === 'client' && looksLikeWebSocketUpgrade(data) && /sec-websocket-protocol:\s*mqtt/i.test(data.toString('latin1', 0, 4096))) this.recognise('mqtt-ws');
+    else if (direction === 'client' && looksLikeMqttOverWebSocket(data)) this.recognise('mqtt-ws');
     else if (looksLikeTls(data) && tlsPorts.has(this.connection.server.port)) {
       this.recognise('mqtt-tls');
       if (!this.tlsReported) {
