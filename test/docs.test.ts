@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { FINDING_CODES } from '../src/timeline/findings.js';
+import { FINDING_CODES } from '../src/model/findings.js';
 import { repoRoot } from './helpers/corpus.js';
 
 const read = (file: string): string => readFileSync(path.join(repoRoot, file), 'utf8');

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { BufferBudget, TcpStreamReassembler, type StreamHandler } from '../src/reassembly/stream.js';
-import type { MqttEvent } from '../src/timeline/events.js';
+import type { MqttEvent } from '../src/model/events.js';
 import { newTestDissector } from './helpers/dissector.js';
 import { corpusDir, corpusMissing, fixturesDir } from './helpers/corpus.js';
 import { tsharkMissing } from './helpers/tshark.js';

@@ -5,8 +5,8 @@
  * was linked to its source/request, and the value "*" asks only that the field be present. It prints nothing (views/check-report.ts does).
  */
 import { topicMatches } from '../mqtt/topic.js';
-import type { TimelineEvent } from '../timeline/events.js';
-import type { AnalysisSummary } from '../timeline/summary.js';
+import type { TimelineEvent } from '../model/events.js';
+import type { AnalysisSummary } from '../analysis/summary.js';
 import type { CheckSpec, EventPattern, ExpectRule } from './spec.js';
 
 export interface CheckResult {

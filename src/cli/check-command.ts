@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { CheckEvaluator } from '../check/evaluate.js';
 import { parseCheckSpec } from '../check/spec.js';
 import { CaptureError } from '../capture/types.js';
-import { analyzeCapture, type AnalyzeOptions } from '../timeline/analyze.js';
+import { analyzeCapture, type AnalyzeOptions } from '../pipeline/analyze.js';
 import { renderCheckReport } from '../views/check-report.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
 

@@ -2,19 +2,19 @@
  * The MQTT dissector of one TCP connection: receives each direction's reassembled bytes (data, gap, end), decides
  * whether the connection carries MQTT (port, a CONNECT, a WebSocket upgrade, TLS on 8883), frames and decodes
  * every control packet, and turns each into an MqttEvent with pairing, latency and fan-out links, or a finding.
- * It does not reassemble TCP, and it does not aggregate (timeline/summary.ts does).
+ * It does not reassemble TCP, and it does not aggregate (analysis/summary.ts does).
  */
 import type { StreamHandler } from '../reassembly/stream.js';
 import type { TcpConnection } from '../reassembly/connections.js';
-import type { FindingEvent, MqttEvent, MqttPacketType, TlsEvent } from '../timeline/events.js';
-import { makeFinding, type FindingCode } from '../timeline/findings.js';
+import type { FindingEvent, MqttEvent, MqttPacketType, TlsEvent } from '../model/events.js';
+import { makeFinding, type FindingCode } from '../model/findings.js';
 import { MqttPacketDecoder, type DecodeResult } from './decode.js';
 import { fastDecode } from './fast-decode.js';
 import { fillFromPacket } from './event-fields.js';
 import { looksLikeConnect, looksLikeMqttOverWebSocket, looksLikeTls } from './detect.js';
 import type { FanoutTracer } from './fanout.js';
 import { MqttFramer, type FramedPacket } from './framing.js';
-import { PACKET_TYPES } from './names.js';
+import { PACKET_TYPES } from '../model/names.js';
 import { describePayload } from './payload.js';
 import { scanProperties } from './properties.js';
 import { MqttSession, type Direction } from './session.js';
@@ -182,7 +182,7 @@ export class MqttConnectionDissector {
     const handshake = record.handshakeType !== undefined ? TLS_HANDSHAKE_TYPES[record.handshakeType] : undefined;
     const type = handshake ?? (record.contentType === 22 ? 'Handshake' : TLS_CONTENT_TYPES[record.contentType] ?? 'Record');
     const event: TlsEvent = {
-      frame: record.frame, time: record.time, layer: 'tls', type, src, dst, stream: index, contentType: record.contentType,
+      kind: 'packet', frame: record.frame, time: record.time, layer: 'tls', type, src, dst, stream: index, contentType: record.contentType,
       version: `0x${record.version.toString(16).padStart(4, '0')}`, length: record.length,
       summary: `TLS ${type}${record.serverName !== undefined ? ` (SNI ${record.serverName})` : ''}, ${record.length} bytes${record.contentType === 23 ? ' — encrypted (MQTT over TLS)' : ''}`,
     };
@@ -244,7 +244,7 @@ export class MqttConnectionDissector {
     const index = this.connection.index;
     const [src, dst] = this.endpoints(direction);
     const event: MqttEvent = {
-      frame, time, layer: 'mqtt', type: typeName, src, dst, summary: '', stream: index, frames: framed.frames,
+      kind: 'packet', frame, time, layer: 'mqtt', type: typeName, src, dst, summary: '', stream: index, frames: framed.frames,
       direction, msgtype: type, length: framed.remainingLength,
     };
     // A CONNECT gives its own version when decoded, or when its head (protocol level byte) was captured.

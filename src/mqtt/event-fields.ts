@@ -4,7 +4,7 @@
  * hex, and the password and authentication data as "***" unless secrets are shown. No session state is touched.
  */
 import type { Packet } from 'mqtt-packet';
-import type { MqttEvent, MqttSubscription } from '../timeline/events.js';
+import type { MqttEvent, MqttSubscription } from '../model/events.js';
 import { describePayload } from './payload.js';
 
 export function fillFromPacket(event: MqttEvent, packet: Packet, remainingLength: number, version: number | undefined,

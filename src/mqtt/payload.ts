@@ -3,7 +3,7 @@
  * as JSON, hex otherwise. The real length is always kept. No decisions about truncation for display (views do that).
  */
 import { isUtf8 } from 'node:buffer';
-import type { MqttPayload } from '../timeline/events.js';
+import type { MqttPayload } from '../model/events.js';
 
 /** Longest payload copied into an event as text or hex; longer ones are cut and flagged `incomplete`. */
 export const MAX_PAYLOAD_KEPT = 64 * 1024;

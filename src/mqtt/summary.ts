@@ -2,8 +2,8 @@
  * One-line description of an MQTT event, in Wireshark's words plus what we add (payload, latency, forwarding).
  * Pure function of the event.
  */
-import type { MqttEvent, MqttPayload } from '../timeline/events.js';
-import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, reasonName } from './names.js';
+import type { MqttEvent, MqttPayload } from '../model/events.js';
+import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, reasonName } from '../model/names.js';
 
 const PAYLOAD_PREVIEW = 60;
 

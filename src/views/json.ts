@@ -2,8 +2,8 @@
  * JSON view: one document holding the tool's name and version, the summary and every event.
  * Events are written as they come (the document is streamed, not built in memory).
  */
-import type { AnalysisSummary } from '../timeline/summary.js';
-import type { TimelineEvent } from '../timeline/events.js';
+import type { AnalysisSummary } from '../analysis/summary.js';
+import type { TimelineEvent } from '../model/events.js';
 import type { ChunkedWriter } from './output.js';
 
 export class JsonView {

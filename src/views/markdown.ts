@@ -3,9 +3,9 @@
  * CONNECT/CONNACK, SUBSCRIBE, PUBLISH and the broker's forwarding, TCP ACKs, closing), then the tables.
  * English or Bahasa Indonesia. It keeps only the first KEY_EVENTS notable events, so memory stays bounded.
  */
-import { PROTOCOL_VERSIONS } from '../mqtt/names.js';
-import type { MqttEvent, TcpEvent, TimelineEvent } from '../timeline/events.js';
-import type { AnalysisSummary } from '../timeline/summary.js';
+import { PROTOCOL_VERSIONS } from '../model/names.js';
+import type { MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
+import type { AnalysisSummary } from '../analysis/summary.js';
 
 export const KEY_EVENTS = 400;
 

@@ -4,9 +4,9 @@
  * Formatting only.
  */
 import Table from 'cli-table3';
-import { PROTOCOL_VERSIONS } from '../mqtt/names.js';
+import { PROTOCOL_VERSIONS } from '../model/names.js';
 import { formatMs } from '../mqtt/summary.js';
-import type { AnalysisSummary } from '../timeline/summary.js';
+import type { AnalysisSummary } from '../analysis/summary.js';
 import { tableCell, tableStyle, type Style } from './style.js';
 
 const MAX_ROWS = 50;

@@ -4,7 +4,7 @@
  * segment whose bytes completed MQTT packets is shown as those MQTT rows (as Wireshark shows the top protocol).
  */
 import Table from 'cli-table3';
-import type { MqttEvent, TimelineEvent } from '../timeline/events.js';
+import type { MqttEvent, TimelineEvent } from '../model/events.js';
 import type { ChunkedWriter } from './output.js';
 import { tableCell, tableStyle, type Style } from './style.js';
 

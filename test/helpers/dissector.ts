@@ -5,7 +5,7 @@
 import { FanoutTracer } from '../../src/mqtt/fanout.js';
 import { MqttConnectionDissector } from '../../src/mqtt/dissector.js';
 import type { TcpConnection } from '../../src/reassembly/connections.js';
-import type { FindingEvent, MqttEvent } from '../../src/timeline/events.js';
+import type { FindingEvent, MqttEvent } from '../../src/model/events.js';
 
 export interface TestDissector {
   dissector: MqttConnectionDissector;

@@ -3,14 +3,9 @@
  * to `capacity` values. Memory stays constant however long the capture.
  */
 
-export interface LatencyStats {
-  count: number;
-  minMs: number;
-  medianMs: number;
-  p95Ms: number;
-  maxMs: number;
-  meanMs: number;
-}
+import type { LatencyStats } from '../model/summary.js';
+
+export type { LatencyStats };
 
 export class LatencySample {
   private readonly values: number[] = [];

@@ -55,11 +55,12 @@ export const FINDING_CODES = {
 export type FindingCode = keyof typeof FINDING_CODES;
 
 export function makeFinding(code: FindingCode, layer: FindingEvent['layer'], frame: number, time: number,
-  summary: string, extra: Partial<Pick<FindingEvent, 'src' | 'dst' | 'stream' | 'detail'>> = {}): FindingEvent {
+  summary: string, extra: Partial<Pick<FindingEvent, 'src' | 'dst' | 'stream' | 'detail' | 'evidence'>> = {}): FindingEvent {
   return {
-    frame, time, layer, type: 'finding', code, severity: FINDING_CODES[code].severity,
+    kind: 'finding', frame, time, layer, type: 'finding', code, severity: FINDING_CODES[code].severity,
     src: extra.src ?? '', dst: extra.dst ?? '', summary,
     ...(extra.stream !== undefined ? { stream: extra.stream } : {}),
     ...(extra.detail !== undefined ? { detail: extra.detail } : {}),
+    ...(extra.evidence !== undefined ? { evidence: extra.evidence } : {}),
   };
 }

@@ -2,7 +2,7 @@
  * Names for MQTT numbers, in Wireshark's words: control packet types, CONNACK return codes (3.x) and reason codes (5.0).
  * Lookup tables only.
  */
-import type { MqttPacketType } from '../timeline/events.js';
+import type { MqttPacketType } from './events.js';
 
 export const PACKET_TYPES: ReadonlyArray<MqttPacketType | undefined> = [
   undefined, 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK',

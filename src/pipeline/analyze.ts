@@ -11,11 +11,11 @@ import type { DecodedFrame, TcpSegment } from '../decode/types.js';
 import { MqttConnectionDissector } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
 import { TcpConnectionTable, endpointLabel, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
-import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TimelineEvent, TlsEvent } from './events.js';
-import { CrossInterfaceDuplicates } from './duplicates.js';
-import { makeFinding, FINDING_CODES, type FindingCode } from './findings.js';
-import { describeTcp, flagNames, tcpType } from './tcp-events.js';
-import { SummaryBuilder, type AnalysisSummary, type ConnectionSummary, type HostSummary, type SessionSummary } from './summary.js';
+import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TimelineEvent, TlsEvent } from '../model/events.js';
+import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
+import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
+import { describeTcp, flagNames, tcpType } from '../analysis/tcp-events.js';
+import { SummaryBuilder, type AnalysisSummary, type ConnectionSummary, type HostSummary, type SessionSummary } from '../analysis/summary.js';
 
 export interface AnalyzeOptions {
   /** Extra TCP ports carrying MQTT (1883 always does). */
@@ -209,7 +209,7 @@ export class CaptureAnalyzer {
       }
       if (this.lean) return;
       const other: OtherEvent = {
-        frame: frame.frame, time, layer: decoded.ip !== undefined ? 'ip' : 'frame', type: name,
+        kind: 'packet', frame: frame.frame, time, layer: decoded.ip !== undefined ? 'ip' : 'frame', type: name,
         src: decoded.udp !== undefined ? endpointLabel(decoded.ip!.src, decoded.udp.srcPort) : decoded.ip?.src ?? decoded.link?.srcMac ?? '',
         dst: decoded.udp !== undefined ? endpointLabel(decoded.ip!.dst, decoded.udp.dstPort) : decoded.ip?.dst ?? decoded.link?.dstMac ?? '',
         summary: decoded.udp !== undefined ? `UDP ${decoded.udp.srcPort} → ${decoded.udp.dstPort} len=${Math.max(0, decoded.udp.length - 8)}` : name.toUpperCase(),
@@ -332,7 +332,7 @@ export class CaptureAnalyzer {
     const request = arp.opcode === 1;
     const reply = arp.opcode === 2;
     const event: ArpEvent = {
-      frame: decoded.frame, time, layer: 'arp', type: request ? 'who-has' : reply ? 'is-at' : 'arp',
+      kind: 'packet', frame: decoded.frame, time, layer: 'arp', type: request ? 'who-has' : reply ? 'is-at' : 'arp',
       src: arp.senderMac, dst: request ? (decoded.link?.dstMac ?? 'ff:ff:ff:ff:ff:ff') : arp.targetMac,
       summary: request
         ? (arp.senderIp === arp.targetIp ? `ARP Announcement for ${arp.senderIp}` : `Who has ${arp.targetIp}? Tell ${arp.senderIp}`)
@@ -360,7 +360,7 @@ export class CaptureAnalyzer {
     this.summary.countSegment(analysis);
     if (!this.lean) {
       const event: TcpEvent = {
-        frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
+        kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
         src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort),
         stream: analysis.connection.index, flags: flagNames(tcp.flags),
         seq: tcp.seq, ack: tcp.ack, relSeq: analysis.relSeq, relAck: analysis.relAck, len: tcp.payloadLength,
@@ -385,7 +385,7 @@ export class CaptureAnalyzer {
     const ip = decoded.ip!;
     const flags = flagNames(tcp.flags);
     return {
-      frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
+      kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
       src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort), stream: -1, flags,
       seq: tcp.seq, ack: tcp.ack, relSeq: 0, relAck: 0, len: tcp.payloadLength, window: tcp.window, duplicateOf,
       summary: `[same packet as #${duplicateOf}, seen on another interface] ${tcp.srcPort} → ${tcp.dstPort} [${flags.join(', ')}]`,

@@ -4,104 +4,11 @@
  * (past the limit, entries are counted but not listed). It reads events, and the analysis flags of each TCP segment
  * (countSegment), so that the summary-only path counts them without building events; it never sees bytes.
  */
-import type { CaptureSummary } from '../capture/types.js';
-import type { FindingEvent, MqttEvent, TimelineEvent } from './events.js';
-import { LatencySample, type LatencyStats } from './stats.js';
+import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { AnalysisSummary, LatencyStats, SessionSummary, TopicSummary } from '../model/summary.js';
+import { LatencySample } from './stats.js';
 
-export interface HostSummary {
-  ip: string;
-  mac?: string;
-  frames: number;
-}
-
-export interface ConnectionSummary {
-  stream: number;
-  client: string;
-  server: string;
-  state: string;
-  /** SYN to handshake ACK, when the handshake was captured. */
-  handshakeRttMs?: number;
-  firstFrame: number;
-  lastFrame: number;
-  bytesToServer: number;
-  bytesToClient: number;
-  /** "mqtt", "mqtt-ws", "mqtt-tls" or "other". */
-  protocol: string;
-}
-
-export interface SessionSummary {
-  stream: number;
-  client: string;
-  server: string;
-  clientId?: string;
-  protocolVersion?: number;
-  versionInferred?: boolean;
-  keepAlive?: number;
-  cleanSession?: boolean;
-  username?: string;
-  willTopic?: string;
-  accepted?: boolean;
-  connackCode?: number;
-  packets: number;
-}
-
-export interface TopicSummary {
-  topic: string;
-  messages: number;
-  bytes: number;
-  qos: [number, number, number];
-  publishers: string[];
-  subscribers: string[];
-  firstTime: number;
-  lastTime: number;
-  /** Messages per second between the first and the last. */
-  ratePerSecond: number;
-}
-
-export interface AnalysisSummary {
-  capture: {
-    format: CaptureSummary['format'];
-    gzip: boolean;
-    bytes: number;
-    linkTypes: number[];
-    /** Epoch seconds of the first frame. */
-    startEpoch?: number;
-    durationSeconds: number;
-  };
-  frames: {
-    /** Records read: decoded + undecodable + skipped. */
-    read: number;
-    decoded: number;
-    undecodable: number;
-    /** Records not delivered as frames, by reason (e.g. "truncated-record"). */
-    skipped: Record<string, number>;
-    /** Decoded frames by their highest layer ("arp", "tcp", "udp", "icmpv6"...). */
-    byProtocol: Record<string, number>;
-  };
-  hosts: HostSummary[];
-  tcp: {
-    connections: number;
-    listed: ConnectionSummary[];
-    retransmissions: number;
-    outOfOrder: number;
-    duplicateAcks: number;
-    lostSegments: number;
-    duplicatesAcrossInterfaces: number;
-  };
-  mqtt: {
-    messages: number;
-    byType: Record<string, number>;
-    sessions: SessionSummary[];
-    topics: TopicSummary[];
-    /** Keyed "CONNECT→CONNACK", "PUBLISH→PUBACK"... Median and p95 interpolate between closest ranks. */
-    latency: Record<string, LatencyStats>;
-    /** The broker's forwarding delay (retained copies sent on subscription excluded). */
-    forwarding?: LatencyStats;
-    /** Broker PUBLISHes linked to their publisher's PUBLISH (retained copies included). */
-    forwarded: number;
-  };
-  findings: { total: number; byCode: Record<string, number>; bySeverity: Record<string, number> };
-}
+export type * from '../model/summary.js';
 
 const REQUEST_OF: Record<string, string> = {
   CONNACK: 'CONNECT', PUBACK: 'PUBLISH', PUBREC: 'PUBLISH', PUBREL: 'PUBREC', PUBCOMP: 'PUBREL',

@@ -1,0 +1,151 @@
+/**
+ * `mqtt-pcap analyze <file>`: runs the analysis and writes the chosen view (table, summary, JSON, NDJSON, Markdown)
+ * to standard output or atomically to a file; maps failures to exit codes (0 ok, 2 unreadable, 3 internal).
+ */
+import { statSync, createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
+import { CaptureError } from '../capture/types.js';
+import { analyzeCapture } from '../pipeline/analyze.js';
+import type { TimelineEvent } from '../model/events.js';
+import { JsonView } from '../views/json.js';
+import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
+import { NdjsonView } from '../views/ndjson.js';
+import { ChunkedWriter } from '../views/output.js';
+import { colourEnabled, makeStyle } from '../views/style.js';
+import { renderSummary } from '../views/summary-text.js';
+import { TableView } from '../views/table.js';
+import { ProgressLine, type ProgressSample } from '../views/progress.js';
+import { analysisOptionsOf, packageVersion, type AnalyzeArgs } from './options.js';
+
+export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
+  const started = process.hrtime.bigint();
+  const version = packageVersion();
+  const target = args.output;
+  const temporary = target !== undefined ? `${target}.${process.pid}.tmp` : undefined;
+  let fd: number | undefined;
+  if (temporary !== undefined) {
+    // Opened now, so that an unwritable -o is one line on stderr rather than an unhandled stream error.
+    try {
+      fd = openSync(temporary, 'w');
+    } catch (error) {
+      process.stderr.write(`mqtt-pcap: cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return 2;
+    }
+  }
+  const stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = temporary !== undefined
+    ? createWriteStream(temporary, { fd })
+    : process.stdout;
+  const out = new ChunkedWriter(stream);
+  const style = makeStyle(temporary === undefined && colourEnabled(stream, args.color));
+  const live = args.file === '-';
+  let onEvent: ((event: TimelineEvent) => void) | undefined;
+  let table: TableView | undefined;
+  let json: JsonView | undefined;
+  const collect = false;
+  let keyEvents: KeyEventCollector | undefined;
+  switch (args.format) {
+    case 'table': {
+      const width = stream.isTTY === true && stream.columns !== undefined ? stream.columns : 160;
+      table = new TableView(out, { width, live, style });
+      onEvent = (e) => table!.event(e);
+      break;
+    }
+    case 'ndjson': {
+      const view = new NdjsonView(out);
+      onEvent = (e) => view.event(e);
+      break;
+    }
+    case 'json':
+      json = new JsonView(out, args.file, version);
+      onEvent = (e) => json!.event(e);
+      break;
+    case 'markdown':
+      keyEvents = new KeyEventCollector();
+      onEvent = (e) => keyEvents!.add(e);
+      break;
+    case 'summary':
+      onEvent = () => undefined;
+      break;
+  }
+  const progress = progressLine(args);
+  try {
+    const analysis = await analyzeCapture(args.file, {
+      ...analysisOptionsOf(args),
+      summaryOnly: args.format === 'summary',
+      afterChunk: () => {
+        // A live capture shows what is known after each chunk of input; then reading waits if the output is full.
+        if (live) {
+          table?.flushLive();
+          out.flush();
+        }
+        return out.whenWritable();
+      },
+      ...(progress !== undefined ? { onProgress: (p: ProgressSample) => progress.update(p) } : {}),
+      ...(onEvent !== undefined ? { onEvent: onlyLayers(args.only, onEvent) } : {}), collect,
+    });
+    progress?.end();
+    const { summary } = analysis;
+    if (table !== undefined) {
+      table.end();
+      out.write(renderSummary(summary, style));
+    } else if (json !== undefined) {
+      json.end(summary);
+    } else if (args.format === 'summary') {
+      out.write(renderSummary(summary, style));
+    } else if (args.format === 'markdown') {
+      out.write(renderMarkdown(args.file, summary, keyEvents!, args.lang));
+    }
+    await out.close();
+    if (temporary !== undefined && target !== undefined) {
+      await new Promise<void>((resolve, reject) => stream.end(() => resolve()).on?.('error', reject));
+      renameSync(temporary, target);
+    }
+    if (args.stats) {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const rss = process.resourceUsage().maxRSS / 1024;
+      process.stderr.write(`mqtt-pcap: ${summary.frames.read} frames, ${summary.mqtt.messages} MQTT messages, ${(summary.capture.bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(3)} s `
+        + `(${Math.round(summary.frames.read / seconds)} frames/s, ${(summary.capture.bytes / 1e6 / seconds).toFixed(1)} MB/s), peak RSS ${rss.toFixed(0)} MB\n`);
+    }
+    return 0;
+  } catch (error) {
+    progress?.end();
+    // What is still buffered is dropped: a failed run adds nothing more to its output (e.g. no half JSON document).
+    if (temporary !== undefined) {
+      stream.end();
+      rmSync(temporary, { force: true });
+    }
+    if (error instanceof CaptureError) {
+      process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+      if (args.debug) process.stderr.write(`${error.stack ?? ''}\n`);
+      return 2;
+    }
+    process.stderr.write(`mqtt-pcap: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (args.debug && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    return 3;
+  }
+}
+
+export const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'capture', 'finding'];
+
+/** The event consumer, seeing only the layers asked for with --only (everything when none). */
+function onlyLayers(only: string[], consumer: (event: TimelineEvent) => void): (event: TimelineEvent) => void {
+  if (only.length === 0) return consumer;
+  const wanted = new Set(only);
+  const findings = wanted.has('finding');
+  return (event) => {
+    if (event.type === 'finding' ? findings : wanted.has(event.layer)) consumer(event);
+  };
+}
+
+/** The progress line, when wanted: --progress, or by default when stderr is a terminal outside CI. */
+function progressLine(args: AnalyzeArgs): ProgressLine | undefined {
+  const wanted = args.progress ?? (process.stderr.isTTY === true && (process.env['CI'] ?? '') === '');
+  if (!wanted) return undefined;
+  let size: number | undefined;
+  try {
+    if (args.file !== '-') size = statSync(args.file).size;
+  } catch {
+    size = undefined;
+  }
+  return new ProgressLine(process.stderr, size);
+}
+

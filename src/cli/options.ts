@@ -1,0 +1,87 @@
+/**
+ * Command-line options shared by every command that analyses a capture (what to dissect, the memory bounds), their
+ * validation, and the mapping to the library's AnalyzeOptions. No analysis or output here.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Argv } from 'yargs';
+import { DEFAULT_LIMITS, type AnalyzeOptions } from '../pipeline/analyze.js';
+
+export const FORMATS = ['table', 'summary', 'json', 'ndjson', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function packageVersion(): string {
+  try {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const pkg = JSON.parse(readFileSync(path.resolve(here, '../../../package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export interface AnalyzeArgs {
+  file: string;
+  format: Format;
+  port: number[];
+  'tls-port': number[];
+  'show-secrets': boolean;
+  output: string | undefined;
+  color: boolean | undefined;
+  stats: boolean;
+  only: string[];
+  progress: boolean | undefined;
+  debug: boolean;
+  lang: 'en' | 'id';
+  'max-packet-bytes': number;
+  'max-connections': number;
+  'max-buffered-bytes': number;
+  'max-buffered-bytes-total': number;
+}
+
+/** Options shared by analyze and check: what to dissect and the memory bounds. */
+export function withAnalysisOptions<T>(y: Argv<T>) {
+  return y
+    .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'extra TCP port carrying MQTT (1883 always does)' })
+    .option('tls-port', { type: 'number', array: true, default: [] as number[], describe: 'TCP port of MQTT over TLS (default 8883)' })
+    .option('show-secrets', { type: 'boolean', default: false, describe: 'show MQTT passwords and authentication data instead of ***' })
+    .option('color', { type: 'boolean', describe: 'force colours on or off (default: on a terminal, unless NO_COLOR)' })
+    .option('max-packet-bytes', { type: 'number', default: DEFAULT_LIMITS.maxPacketBytes, describe: 'largest MQTT packet buffered whole' })
+    .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'TCP connections tracked at once' })
+    .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
+    .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' })
+    .check((args) => {
+      const problems = validateAnalysisOptions(args as unknown as AnalyzeArgs);
+      if (problems.length > 0) throw new UsageError(problems.join('; '));
+      return true;
+    });
+}
+
+/** A command line that cannot be run as given (exit code 1). */
+export class UsageError extends Error {}
+
+/** Option values that make no sense: ports outside 1..65535, bounds that are not positive integers. */
+export function validateAnalysisOptions(args: AnalyzeArgs): string[] {
+  const problems: string[] = [];
+  for (const [name, ports] of [['--port', args.port], ['--tls-port', args['tls-port']]] as const) {
+    for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`${name} ${p}: a TCP port is 1..65535`);
+  }
+  for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total'] as const) {
+    const value = args[name];
+    if (!Number.isInteger(value) || value < 1) problems.push(`--${name} ${value}: must be a positive integer`);
+  }
+  return problems;
+}
+
+export function analysisOptionsOf(args: AnalyzeArgs): AnalyzeOptions {
+  return {
+    ports: args.port, tlsPorts: args['tls-port'].length > 0 ? args['tls-port'] : [8883], showSecrets: args['show-secrets'],
+    maxPacketBytes: args['max-packet-bytes'], maxConnections: args['max-connections'],
+    maxBufferedBytesPerStream: args['max-buffered-bytes'], maxBufferedBytesTotal: args['max-buffered-bytes-total'],
+  };
+}
+
+/** yargs reads a lone "-" as an empty option ("analyze -" would get file ""): it goes through as this (no argument can hold NUL). */
+export const DASH = '\0-';
+

@@ -1,0 +1,315 @@
+/**
+ * The event contract: every fact mqtt-pcap reports is a TimelineEvent, told apart by `kind`:
+ * - `packet`: one per ARP packet, TCP segment, TLS record, MQTT control packet or other frame (then by `layer`);
+ * - `lifecycle`: a TCP connection opened or ended, an MQTT session started or ended (then by `type`);
+ * - `finding`: something unusual or wrong, with a `code` from the catalogue (./findings.ts), diagnoses included.
+ * Views, checks, the diagnosis and the live view read only these types. Types only, no behaviour; this folder
+ * imports nothing else of the project.
+ */
+import type { FindingCode } from './findings.js';
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/** Fields every event has. */
+export interface BaseEvent {
+  /** What sort of fact this is: the discriminator of TimelineEvent. */
+  kind: 'packet' | 'lifecycle' | 'finding';
+  /** 1-based frame number (for MQTT: the frame that completed the packet, Wireshark's convention). */
+  frame: number;
+  /** Seconds since the first frame of the capture. */
+  time: number;
+  layer: 'frame' | 'arp' | 'ip' | 'tcp' | 'tls' | 'mqtt' | 'capture';
+  type: string;
+  /** "ip:port" ("[v6]:port" for IPv6); MAC or IP for ARP; "" when unknown. */
+  src: string;
+  dst: string;
+  /** One human line, in Wireshark's words. */
+  summary: string;
+}
+
+export interface ArpEvent extends BaseEvent {
+  kind: 'packet';
+  layer: 'arp';
+  type: 'who-has' | 'is-at' | 'arp';
+  opcode: number;
+  senderMac: string;
+  senderIp: string;
+  targetMac: string;
+  targetIp: string;
+}
+
+export type TcpEventType = 'SYN' | 'SYN-ACK' | 'ACK' | 'DATA' | 'FIN' | 'RST' | 'SEGMENT';
+
+export interface TcpEvent extends BaseEvent {
+  kind: 'packet';
+  layer: 'tcp';
+  type: TcpEventType;
+  /** Connection index (Wireshark's tcp.stream). */
+  stream: number;
+  /** Flag names present, e.g. ["SYN","ACK"]. */
+  flags: string[];
+  /** Raw sequence/ack numbers and their values relative to each side's initial sequence number. */
+  seq: number;
+  ack: number;
+  relSeq: number;
+  relAck: number;
+  /** TCP payload length. */
+  len: number;
+  window: number;
+  /** Analysis flags, as Wireshark's tcp.analysis.*. */
+  retransmission?: boolean;
+  outOfOrder?: boolean;
+  duplicateAck?: boolean;
+  /** Set on the third packet of a three-way handshake: the handshake's round-trip time (SYN to ACK). */
+  handshakeRttMs?: number;
+  /** Set on the ACK of a handshake: frames of SYN and SYN-ACK. */
+  handshakeFrames?: number[];
+  /** The same packet already seen on another interface of an `-i any` capture. */
+  duplicateOf?: number;
+}
+
+/** A decoded MQTT payload, ready to show. */
+export interface MqttPayload {
+  /** Real length in bytes (kept even when the bytes were cut by the snaplen or a cap). */
+  length: number;
+  /** "text" when valid UTF-8, "json" when it parses as JSON, "binary" otherwise. */
+  format: 'text' | 'json' | 'binary';
+  /** The payload as UTF-8 text (text and json). */
+  text?: string;
+  /** The payload as hex (binary). */
+  hex?: string;
+  /** True when fewer bytes than `length` were available. */
+  incomplete?: boolean;
+}
+
+export type MqttPacketType =
+  | 'CONNECT' | 'CONNACK' | 'PUBLISH' | 'PUBACK' | 'PUBREC' | 'PUBREL' | 'PUBCOMP' | 'SUBSCRIBE' | 'SUBACK'
+  | 'UNSUBSCRIBE' | 'UNSUBACK' | 'PINGREQ' | 'PINGRESP' | 'DISCONNECT' | 'AUTH';
+
+export interface MqttSubscription {
+  topic: string;
+  qos: number;
+  noLocal?: boolean;
+  retainAsPublished?: boolean;
+  retainHandling?: number;
+}
+
+export interface MqttEvent extends BaseEvent {
+  kind: 'packet';
+  layer: 'mqtt';
+  type: MqttPacketType;
+  stream: number;
+  /** All frames that carried bytes of this packet, in order (the last is `frame`). */
+  frames: number[];
+  /** "client" when sent by the client (the side that sent the SYN, or that sent CONNECT), else "server". */
+  direction: 'client' | 'server';
+  /** Wireshark's mqtt.msgtype value. */
+  msgtype: number;
+  /** Remaining length from the fixed header. */
+  length: number;
+  /** Protocol version in force on the connection (3 = 3.1, 4 = 3.1.1, 5 = 5.0), if known. */
+  protocolVersion?: number;
+  /** True when no CONNECT was seen and the version was inferred from the packets. */
+  versionInferred?: boolean;
+  topic?: string;
+  /** MQTT 5 topic alias carried by this PUBLISH. */
+  topicAlias?: number;
+  packetId?: number;
+  qos?: number;
+  dup?: boolean;
+  retain?: boolean;
+  payload?: MqttPayload;
+  // CONNECT
+  clientId?: string;
+  protocolName?: string;
+  keepAlive?: number;
+  cleanSession?: boolean;
+  username?: string;
+  /** "***" unless secrets are shown. */
+  password?: string;
+  will?: { topic: string; qos: number; retain: boolean; payload: MqttPayload };
+  // CONNACK
+  sessionPresent?: boolean;
+  returnCode?: number;
+  reasonCode?: number;
+  accepted?: boolean;
+  // SUBSCRIBE / SUBACK / UNSUBSCRIBE / UNSUBACK
+  subscriptions?: MqttSubscription[];
+  unsubscriptions?: string[];
+  grantedQos?: number[];
+  reasonCodes?: number[];
+  /** MQTT 5 properties, as decoded (user properties as an ordered list of [name, value]). */
+  properties?: Record<string, unknown>;
+  userProperties?: Array<[string, string]>;
+  // Pairing
+  requestFrame?: number;
+  latencyMs?: number;
+  // Fan-out tracing
+  sourceFrame?: number;
+  forwardDelayMs?: number;
+  /** True when the packet was carried in WebSocket frames (MQTT over WebSocket). */
+  websocket?: boolean;
+  /** Set when the packet is malformed: the finding code. */
+  malformed?: string;
+}
+
+export interface FindingEvent extends BaseEvent {
+  kind: 'finding';
+  layer: 'capture' | 'frame' | 'ip' | 'tcp' | 'tls' | 'mqtt';
+  type: 'finding';
+  /** Stable code from the catalogue, documented in docs/findings.md (diagnoses: docs/diagnoses.md). */
+  code: FindingCode;
+  severity: Severity;
+  stream?: number;
+  /** Extra facts, code-specific. */
+  detail?: Record<string, unknown>;
+  /**
+   * The frames that prove it, when there are several (a diagnosis, or repeated findings of one kind folded into
+   * one): first and last frame and how many; `frame` is then the first.
+   */
+  evidence?: FindingEvidence;
+}
+
+export interface FindingEvidence {
+  firstFrame: number;
+  lastFrame: number;
+  count: number;
+  /** A few of the frames (at most 20), in order. */
+  frames?: number[];
+}
+
+/** One TLS record of MQTT over TLS (port 8883): the handshake is named, the MQTT inside stays encrypted. */
+export interface TlsEvent extends BaseEvent {
+  kind: 'packet';
+  layer: 'tls';
+  /** "Client Hello", "Server Hello", "Handshake", "Change Cipher Spec", "Application Data", "Alert"... */
+  type: string;
+  stream: number;
+  contentType: number;
+  /** Record-layer version, e.g. "0x0303". */
+  version: string;
+  length: number;
+  serverName?: string;
+}
+
+/** One packet of the capture, by layer. */
+export type PacketEvent = ArpEvent | TcpEvent | TlsEvent | MqttEvent | OtherEvent;
+
+/** Everything the analysis reports, discriminated by `kind` (then `layer` for packets, `type` for lifecycle). */
+export type TimelineEvent = PacketEvent | LifecycleEvent | FindingEvent;
+
+/** A frame that is neither ARP nor TCP (UDP, ICMP, IPv6 ND...) or could not be decoded: counted, shown only in verbose output. */
+export interface OtherEvent extends BaseEvent {
+  kind: 'packet';
+  layer: 'frame' | 'ip';
+  type: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lifecycle: when a TCP connection or an MQTT session begins and ends, and why. Produced by the analysis; the
+// summary's connections and sessions are built from them, and the diagnosis reads them.
+
+/** Why a TCP connection ended. */
+export type ConnectionEndReason =
+  /** Closed with FIN (see `closedBy` for who sent the first FIN). */
+  | 'fin'
+  /** Reset (see `closedBy` for who sent the RST). */
+  | 'rst'
+  /** Still open (or half-closed) when the capture ended. */
+  | 'capture-end'
+  /** Dropped from the connection table when it was full (--max-connections). */
+  | 'evicted'
+  /** A new SYN reused its address and ports after it had closed. */
+  | 'port-reused';
+
+/** Who did something on a connection: the side that sent the SYN (or CONNECT) is the client. */
+export type Side = 'client' | 'server';
+
+export interface TcpConnectionOpenedEvent extends BaseEvent {
+  kind: 'lifecycle';
+  layer: 'tcp';
+  type: 'connection-opened';
+  stream: number;
+  /** True when the SYN was captured (false: the capture started after the connection). */
+  synSeen: boolean;
+}
+
+export interface TcpConnectionEndedEvent extends BaseEvent {
+  kind: 'lifecycle';
+  layer: 'tcp';
+  type: 'connection-ended';
+  stream: number;
+  reason: ConnectionEndReason;
+  /** Who sent the first FIN, or the RST. */
+  closedBy?: Side;
+  /** How the three-way handshake went: completed, refused (SYN answered by RST), unanswered SYN(s), or not captured. */
+  handshake: 'complete' | 'refused' | 'unanswered' | 'not-seen';
+  /** SYNs sent by the client (1 + retransmissions). */
+  synAttempts: number;
+  handshakeRttMs?: number;
+  firstFrame: number;
+  lastFrame: number;
+  /** Payload bytes each way. */
+  bytesToServer: number;
+  bytesToClient: number;
+  /** What the connection carried, as detected. */
+  protocol: 'mqtt' | 'mqtt-ws' | 'mqtt-tls' | 'other';
+}
+
+/** How an MQTT session ended. */
+export type SessionEndReason =
+  /** The client sent DISCONNECT (MQTT 5: see `reasonCode`). */
+  | 'disconnect'
+  /** The broker sent DISCONNECT (MQTT 5 only; see `reasonCode`, e.g. 0x8E session taken over). */
+  | 'broker-disconnect'
+  /** The broker closed or reset the connection without a DISCONNECT. */
+  | 'broker-closed'
+  /** The client closed the connection without a DISCONNECT. */
+  | 'client-closed'
+  /** Reset by either side (see `closedBy`). */
+  | 'reset'
+  /** Still open when the capture ended. */
+  | 'capture-end'
+  /** Another connection CONNECTed with the same client id and the broker closed this one. */
+  | 'taken-over'
+  /** The connection was evicted from the table. */
+  | 'evicted';
+
+export interface MqttSessionStartedEvent extends BaseEvent {
+  kind: 'lifecycle';
+  layer: 'mqtt';
+  type: 'session-started';
+  stream: number;
+  /** Absent when no CONNECT was captured (version then inferred). */
+  clientId?: string;
+  protocolVersion?: number;
+  versionInferred?: boolean;
+  keepAlive?: number;
+  cleanSession?: boolean;
+  username?: string;
+  /** Carried over WebSocket / TLS. */
+  transport: 'tcp' | 'websocket' | 'tls';
+}
+
+export interface MqttSessionEndedEvent extends BaseEvent {
+  kind: 'lifecycle';
+  layer: 'mqtt';
+  type: 'session-ended';
+  stream: number;
+  reason: SessionEndReason;
+  closedBy?: Side;
+  /** DISCONNECT reason code (MQTT 5). */
+  reasonCode?: number;
+  clientId?: string;
+  protocolVersion?: number;
+  /** CONNACK result, when one was seen. */
+  accepted?: boolean;
+  connackCode?: number;
+  /** MQTT packets in the session, both directions. */
+  packets: number;
+  /** Frame of the session's first packet, and seconds it lasted. */
+  firstFrame: number;
+  durationSeconds: number;
+}
+
+export type LifecycleEvent = TcpConnectionOpenedEvent | TcpConnectionEndedEvent | MqttSessionStartedEvent | MqttSessionEndedEvent;

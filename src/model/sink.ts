@@ -1,0 +1,24 @@
+/**
+ * How the analysis hands its results on: to several sinks at once (views, the CI check, the live view), each
+ * getting every event in emission order and, at the end, the summary; and to stages that read events and add
+ * findings of their own (the diagnosis). Types only.
+ */
+import type { FindingEvent, TimelineEvent } from './events.js';
+import type { AnalysisSummary } from './summary.js';
+
+/** A consumer of the analysis: sees each event as soon as it is known, then the final summary once. */
+export interface AnalysisSink {
+  event(event: TimelineEvent): void;
+  /** After the last event. May return a promise (e.g. a view flushing its output). */
+  end?(summary: AnalysisSummary): void | Promise<void>;
+}
+
+/**
+ * A stage between the analysis and the sinks: reads every event (lifecycle and other stages' findings included)
+ * and may emit findings, which every sink then sees like any other event.
+ */
+export interface AnalysisStage {
+  event(event: TimelineEvent, emit: (finding: FindingEvent) => void): void;
+  /** At the end of the capture, after the last lifecycle event: what only the whole capture shows. */
+  finish(emit: (finding: FindingEvent) => void, summary: AnalysisSummary): void;
+}

@@ -1,0 +1,113 @@
+/**
+ * The summary's shape: what a run reports about a capture as a whole (frames, hosts, TCP connections, MQTT sessions,
+ * topics, latency, findings). Types only; the analysis builds it (src/analysis/summary.ts), views read it.
+ */
+
+/** Latency statistics of one kind of request/response pair (or of broker forwarding). */
+export interface LatencyStats {
+  count: number;
+  minMs: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+/** The capture file formats the reader knows. */
+export type CaptureFormat = 'pcap' | 'pcapng';
+
+export interface HostSummary {
+  ip: string;
+  mac?: string;
+  frames: number;
+}
+
+export interface ConnectionSummary {
+  stream: number;
+  client: string;
+  server: string;
+  state: string;
+  /** SYN to handshake ACK, when the handshake was captured. */
+  handshakeRttMs?: number;
+  firstFrame: number;
+  lastFrame: number;
+  bytesToServer: number;
+  bytesToClient: number;
+  /** "mqtt", "mqtt-ws", "mqtt-tls" or "other". */
+  protocol: string;
+}
+
+export interface SessionSummary {
+  stream: number;
+  client: string;
+  server: string;
+  clientId?: string;
+  protocolVersion?: number;
+  versionInferred?: boolean;
+  keepAlive?: number;
+  cleanSession?: boolean;
+  username?: string;
+  willTopic?: string;
+  accepted?: boolean;
+  connackCode?: number;
+  packets: number;
+}
+
+export interface TopicSummary {
+  topic: string;
+  messages: number;
+  bytes: number;
+  qos: [number, number, number];
+  publishers: string[];
+  subscribers: string[];
+  firstTime: number;
+  lastTime: number;
+  /** Messages per second between the first and the last. */
+  ratePerSecond: number;
+}
+
+export interface AnalysisSummary {
+  capture: {
+    format: CaptureFormat;
+    gzip: boolean;
+    bytes: number;
+    linkTypes: number[];
+    /** Epoch seconds of the first frame. */
+    startEpoch?: number;
+    durationSeconds: number;
+  };
+  frames: {
+    /** Records read: decoded + undecodable + skipped. */
+    read: number;
+    decoded: number;
+    undecodable: number;
+    /** Records not delivered as frames, by reason (e.g. "truncated-record"). */
+    skipped: Record<string, number>;
+    /** Decoded frames by their highest layer ("arp", "tcp", "udp", "icmpv6"...). */
+    byProtocol: Record<string, number>;
+  };
+  hosts: HostSummary[];
+  tcp: {
+    connections: number;
+    listed: ConnectionSummary[];
+    retransmissions: number;
+    outOfOrder: number;
+    duplicateAcks: number;
+    lostSegments: number;
+    duplicatesAcrossInterfaces: number;
+  };
+  mqtt: {
+    messages: number;
+    byType: Record<string, number>;
+    sessions: SessionSummary[];
+    topics: TopicSummary[];
+    /** Keyed "CONNECT→CONNACK", "PUBLISH→PUBACK"... Median and p95 interpolate between closest ranks. */
+    latency: Record<string, LatencyStats>;
+    /** The broker's forwarding delay (retained copies sent on subscription excluded). */
+    forwarding?: LatencyStats;
+    /** Broker PUBLISHes linked to their publisher's PUBLISH (retained copies included). */
+    forwarded: number;
+  };
+  findings: { total: number; byCode: Record<string, number>; bySeverity: Record<string, number> };
+}
+
