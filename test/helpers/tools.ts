@@ -23,7 +23,7 @@ export type Tool =
   | 'tshark' | 'dumpcap' | 'editcap' | 'capinfos' | 'tcpdump'
   | 'mosquitto' | 'mosquitto_pub' | 'mosquitto_sub' | 'mosquitto_passwd'
   | 'ip' | 'ss' | 'sysctl' | 'ethtool' | 'openssl' | 'gzip' | 'unshare'
-  | 'chromium' | 'xmllint' | 'tmux' | 'python3'
+  | 'chromium' | 'xmllint' | 'tmux' | 'python3' | 'git'
   /** python3 with paho-mqtt importable (the lab's publisher). */
   | 'paho-mqtt'
   /** running as root (the namespace lab). */
@@ -59,6 +59,7 @@ const HOW: Record<Tool, string> = {
   xmllint: 'apt-get install libxml2-utils',
   tmux: 'apt-get install tmux',
   python3: 'apt-get install python3',
+  git: 'apt-get install git',
   'paho-mqtt': 'apt-get install python3-paho-mqtt',
   root: 'run the tests as root (sudo npm test)',
   netns: 'needs root, iproute2 and a kernel that allows network namespaces (not an unprivileged container)',
