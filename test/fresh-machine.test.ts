@@ -44,7 +44,7 @@ test('npm test in a clean clone without tshark: one visible skip line, passes; w
   assert.equal(git.status, 0, git.stderr);
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(clone, 'node_modules'));
   const bin = bareBin(dir);
-  assert.equal(spawnSync('sh', ['-c', 'command -v tshark'], { env: { PATH: bin } }).status, 1, 'control: no tshark on the bare PATH');
+  assert.notEqual(spawnSync('sh', ['-c', 'command -v tshark'], { env: { PATH: bin } }).status, 0, 'control: no tshark on the bare PATH');
 
   const npmTest = (ci: boolean) => spawnSync('npm', ['test', '--', 'dist/test/tools.test.js'],
     { cwd: clone, env: env(bin, ci), encoding: 'utf8', timeout: 240_000 });
