@@ -5,7 +5,7 @@
  * each TCP segment (countSegment), so that the summary-only path counts them without building events; it never
  * sees bytes.
  */
-import type { LifecycleEvent, MqttEvent, MqttSessionStartedEvent, TimelineEvent } from '../model/events.js';
+import type { LifecycleEvent, MqttEvent, MqttSessionEndedEvent, MqttSessionStartedEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary, ConnectionSummary, LatencyStats, SessionSummary, TopicSummary } from '../model/summary.js';
 import { LatencySample } from './stats.js';
 
@@ -102,21 +102,7 @@ export class SummaryBuilder {
         const started = this.openSessions.get(e.stream);
         this.openSessions.delete(e.stream);
         if (this.sessions.length >= MAX_LISTED_CONNECTIONS) return;
-        const clientId = e.clientId ?? started?.clientId;
-        const keepAlive = e.keepAlive ?? started?.keepAlive;
-        this.sessions.push({
-          stream: e.stream, client: e.src, server: e.dst, packets: e.packets,
-          ...(clientId !== undefined ? { clientId } : {}),
-          ...(e.protocolVersion !== undefined ? { protocolVersion: e.protocolVersion } : {}),
-          ...(e.versionInferred === true ? { versionInferred: true } : {}),
-          ...(keepAlive !== undefined ? { keepAlive } : {}),
-          ...(started?.cleanSession !== undefined ? { cleanSession: started.cleanSession } : {}),
-          ...(started?.username !== undefined ? { username: started.username } : {}),
-          ...(started?.willTopic !== undefined ? { willTopic: started.willTopic } : {}),
-          ...(e.accepted !== undefined ? { accepted: e.accepted } : {}),
-          ...(e.connackCode !== undefined ? { connackCode: e.connackCode } : {}),
-          end: e.reason, ...(e.reasonCode !== undefined ? { endReasonCode: e.reasonCode } : {}),
-        });
+        this.sessions.push(sessionOf(started, e));
         return;
       }
     }
@@ -165,8 +151,16 @@ export class SummaryBuilder {
     }
   }
 
-  mqttPart(): AnalysisSummary['mqtt'] {
-    const sessions = [...this.sessions].sort((a, b) => a.stream - b.stream);
+  /** The MQTT part; `live` (a snapshot) also lists the sessions not yet ended, without `end`. */
+  mqttPart(live = false): AnalysisSummary['mqtt'] {
+    const listed = [...this.sessions];
+    if (live) {
+      for (const started of this.openSessions.values()) {
+        if (listed.length >= MAX_LISTED_CONNECTIONS) break;
+        listed.push(sessionOf(started, undefined));
+      }
+    }
+    const sessions = listed.sort((a, b) => a.stream - b.stream);
     const latency: Record<string, LatencyStats> = {};
     for (const [key, sample] of this.latency) {
       const stats = sample.stats();
@@ -187,4 +181,27 @@ export class SummaryBuilder {
   findingsPart(): AnalysisSummary['findings'] {
     return { total: this.findings, byCode: this.findingsByCode, bySeverity: this.findingsBySeverity };
   }
+}
+
+/** A session's summary row from its started and ended events (either may be missing: picked up late, still open). */
+function sessionOf(started: MqttSessionStartedEvent | undefined, e: MqttSessionEndedEvent | undefined): SessionSummary {
+  const from = e ?? started!;
+  const clientId = e?.clientId ?? started?.clientId;
+  const keepAlive = e?.keepAlive ?? started?.keepAlive;
+  const version = e !== undefined ? e.protocolVersion : started?.protocolVersion;
+  const inferred = e !== undefined ? e.versionInferred : started?.versionInferred;
+  return {
+    stream: from.stream, client: from.src, server: from.dst, packets: e?.packets ?? 0,
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(version !== undefined ? { protocolVersion: version } : {}),
+    ...(inferred === true ? { versionInferred: true } : {}),
+    ...(keepAlive !== undefined ? { keepAlive } : {}),
+    ...(started?.cleanSession !== undefined ? { cleanSession: started.cleanSession } : {}),
+    ...(started?.username !== undefined ? { username: started.username } : {}),
+    ...(started?.willTopic !== undefined ? { willTopic: started.willTopic } : {}),
+    ...(e?.accepted !== undefined ? { accepted: e.accepted } : {}),
+    ...(e?.connackCode !== undefined ? { connackCode: e.connackCode } : {}),
+    ...(e !== undefined ? { end: e.reason } : {}),
+    ...(e?.reasonCode !== undefined ? { endReasonCode: e.reasonCode } : {}),
+  };
 }

@@ -6,11 +6,12 @@ import { statSync, createWriteStream, openSync, renameSync, rmSync } from 'node:
 import { CaptureError } from '../capture/types.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
 import type { TimelineEvent } from '../model/events.js';
+import type { AnalysisSink } from '../model/sink.js';
 import { JsonView } from '../views/json.js';
 import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
 import { NdjsonView } from '../views/ndjson.js';
 import { ChunkedWriter } from '../views/output.js';
-import { colourEnabled, makeStyle } from '../views/style.js';
+import { colourEnabled, makeStyle, type Style } from '../views/style.js';
 import { renderSummary } from '../views/summary-text.js';
 import { TableView } from '../views/table.js';
 import { escapeTerminal } from '../views/escape.js';
@@ -38,35 +39,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const out = new ChunkedWriter(stream);
   const style = makeStyle(temporary === undefined && colourEnabled(stream, args.color));
   const live = args.file === '-';
-  let onEvent: ((event: TimelineEvent) => void) | undefined;
-  let table: TableView | undefined;
-  let json: JsonView | undefined;
-  const collect = false;
-  let keyEvents: KeyEventCollector | undefined;
-  switch (args.format) {
-    case 'table': {
-      const width = stream.isTTY === true && stream.columns !== undefined ? stream.columns : 160;
-      table = new TableView(out, { width, live, style });
-      onEvent = (e) => table!.event(e);
-      break;
-    }
-    case 'ndjson': {
-      const view = new NdjsonView(out);
-      onEvent = (e) => view.event(e);
-      break;
-    }
-    case 'json':
-      json = new JsonView(out, args.file, version);
-      onEvent = (e) => json!.event(e);
-      break;
-    case 'markdown':
-      keyEvents = new KeyEventCollector();
-      onEvent = (e) => keyEvents!.add(e);
-      break;
-    case 'summary':
-      onEvent = () => undefined;
-      break;
-  }
+  const width = stream.isTTY === true && stream.columns !== undefined ? stream.columns : 160;
+  const { sinks, flushLive } = sinksFor(args, out, { width, live, style, version });
   const progress = progressLine(args);
   try {
     const analysis = await analyzeCapture(args.file, {
@@ -75,26 +49,16 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       afterChunk: () => {
         // A live capture shows what is known after each chunk of input; then reading waits if the output is full.
         if (live) {
-          table?.flushLive();
+          flushLive();
           out.flush();
         }
         return out.whenWritable();
       },
       ...(progress !== undefined ? { onProgress: (p: ProgressSample) => progress.update(p) } : {}),
-      ...(onEvent !== undefined ? { onEvent: onlyLayers(args.only, onEvent) } : {}), collect,
+      sinks,
     });
     progress?.end();
     const { summary } = analysis;
-    if (table !== undefined) {
-      table.end();
-      out.write(renderSummary(summary, style));
-    } else if (json !== undefined) {
-      json.end(summary);
-    } else if (args.format === 'summary') {
-      out.write(renderSummary(summary, style));
-    } else if (args.format === 'markdown') {
-      out.write(renderMarkdown(args.file, summary, keyEvents!, args.lang));
-    }
     await out.close();
     if (temporary !== undefined && target !== undefined) {
       await new Promise<void>((resolve, reject) => stream.end(() => resolve()).on?.('error', reject));
@@ -127,13 +91,43 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
 
 export const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'capture', 'finding'];
 
-/** The event consumer, seeing only the layers asked for with --only (everything when none). */
-function onlyLayers(only: string[], consumer: (event: TimelineEvent) => void): (event: TimelineEvent) => void {
-  if (only.length === 0) return consumer;
+/**
+ * The one place that chooses what consumes the analysis for the requested output: each format is a sink that sees
+ * the events (only the layers asked for with --only) and, at the end, the summary.
+ */
+function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: { width: number; live: boolean; style: Style; version: string }):
+  { sinks: AnalysisSink[]; flushLive: () => void } {
+  const { style } = o;
+  switch (args.format) {
+    case 'table': {
+      const table = new TableView(out, { width: o.width, live: o.live, style });
+      const sink: AnalysisSink = { event: (e) => table.event(e), end: (summary) => { table.end(); out.write(renderSummary(summary, style)); } };
+      return { sinks: [onlyLayers(args.only, sink)], flushLive: () => table.flushLive() };
+    }
+    case 'ndjson':
+      return { sinks: [onlyLayers(args.only, new NdjsonView(out))], flushLive: () => undefined };
+    case 'json':
+      return { sinks: [onlyLayers(args.only, new JsonView(out, args.file, o.version))], flushLive: () => undefined };
+    case 'markdown': {
+      const keyEvents = new KeyEventCollector();
+      const sink: AnalysisSink = { event: (e) => keyEvents.add(e), end: (summary) => { out.write(renderMarkdown(args.file, summary, keyEvents, args.lang)); } };
+      return { sinks: [onlyLayers(args.only, sink)], flushLive: () => undefined };
+    }
+    case 'summary':
+      return { sinks: [{ event: () => undefined, end: (summary) => { out.write(renderSummary(summary, style)); } }], flushLive: () => undefined };
+  }
+}
+
+/** The sink, seeing only the layers asked for with --only (everything when none); its end is kept. */
+function onlyLayers(only: string[], sink: AnalysisSink): AnalysisSink {
+  if (only.length === 0) return sink;
   const wanted = new Set(only);
   const findings = wanted.has('finding');
-  return (event) => {
-    if (event.type === 'finding' ? findings : wanted.has(event.layer)) consumer(event);
+  return {
+    event: (event: TimelineEvent) => {
+      if (event.kind === 'finding' ? findings : wanted.has(event.layer)) sink.event(event);
+    },
+    ...(sink.end !== undefined ? { end: (summary) => sink.end!(summary) } : {}),
   };
 }
 

@@ -33,10 +33,16 @@ export async function runCheck(args: CheckArgs, analyzeOptions: AnalyzeOptions):
   }
   const evaluator = new CheckEvaluator(spec);
   try {
-    const { summary } = await analyzeCapture(args.file, { ...analyzeOptions, onEvent: (e) => evaluator.event(e) });
-    const results = evaluator.results(summary);
-    if (args.json) process.stdout.write(`${jsonStringify({ file: args.file, passed: results.every((r) => r.ok), results }, 1)}\n`);
-    else process.stdout.write(renderCheckReport(results, makeStyle(colourEnabled(process.stdout, args.color))));
+    // The check is a sink of the analysis like any view: it counts events as they stream by and judges at the end.
+    let results: ReturnType<CheckEvaluator['results']> = [];
+    await analyzeCapture(args.file, { ...analyzeOptions, sinks: [{
+      event: (e) => evaluator.event(e),
+      end: (summary) => {
+        results = evaluator.results(summary);
+        if (args.json) process.stdout.write(`${jsonStringify({ file: args.file, passed: results.every((r) => r.ok), results }, 1)}\n`);
+        else process.stdout.write(renderCheckReport(results, makeStyle(colourEnabled(process.stdout, args.color))));
+      },
+    }] });
     return results.every((r) => r.ok) ? 0 : 1;
   } catch (error) {
     if (error instanceof CaptureError) {

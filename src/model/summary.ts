@@ -58,8 +58,8 @@ export interface SessionSummary {
   accepted?: boolean;
   connackCode?: number;
   packets: number;
-  /** How the session ended, and the DISCONNECT reason code (MQTT 5) when it ended by one. */
-  end: SessionEndReason;
+  /** How the session ended, and the DISCONNECT reason code (MQTT 5) when it ended by one. Absent while open (a snapshot). */
+  end?: SessionEndReason;
   endReasonCode?: number;
 }
 

@@ -13,6 +13,7 @@ import { FanoutTracer } from '../mqtt/fanout.js';
 import { ClientIdRegistry } from '../mqtt/takeover.js';
 import { TcpConnectionTable, endpointLabel, type SegmentAnalysis } from '../reassembly/connections.js';
 import type { ArpEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from '../model/events.js';
+import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
 import { describeTcp, flagNames, tcpType } from '../analysis/tcp-events.js';
@@ -45,6 +46,17 @@ export interface AnalyzeOptions {
   /** Receives every event as soon as it is known. When given, events are not collected unless `collect` is true. */
   onEvent?: (event: TimelineEvent) => void;
   collect?: boolean;
+  /**
+   * Consumers of the analysis (views, the CI check, a live view): each gets every event in emission order, then
+   * `end(summary)` once (awaited). When given, events are not collected unless `collect` is true.
+   */
+  sinks?: AnalysisSink[];
+  /**
+   * Stages between the analysis and the sinks (the diagnosis): each reads every event (other stages' findings
+   * included) and may emit findings, which the summary, `onEvent`, the sinks and the other stages then see like any
+   * other; `finish` is called after the last lifecycle event, before the sinks end.
+   */
+  stages?: AnalysisStage[];
   signal?: AbortSignal;
   /** Called after each chunk of input; reading pauses until the promise it returns settles (output back-pressure). */
   afterChunk?: () => Promise<void> | undefined;
@@ -74,20 +86,35 @@ export async function analyzeCapture(input: string | NodeJS.ReadableStream, opti
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.afterChunk !== undefined ? { afterChunk: options.afterChunk } : {}),
   });
+  let analysis: Analysis;
   try {
-    return analyzer.finish(capture);
+    analysis = analyzer.finish(capture);
   } catch (error) {
     if (!(error instanceof CaptureError)) throw error;
     const label = typeof input !== 'string' ? '<stream>' : input === '-' ? '<stdin>' : input;
     throw new CaptureError(error.code, `${label}: ${error.message}`);
   }
+  for (const sink of options.sinks ?? []) await sink.end?.(analysis.summary);
+  return analysis;
 }
+
+/** Leading frames of undecodable link types whose findings are held (a capture made only of them is unreadable). */
+const MAX_HELD_UNSUPPORTED = 10_000;
 
 /** The streaming core of analyzeCapture, usable as a CaptureSink on its own. */
 export class CaptureAnalyzer {
   private readonly events: TimelineEvent[] = [];
   private readonly collect: boolean;
   private readonly onEvent: ((event: TimelineEvent) => void) | undefined;
+  private readonly sinks: AnalysisSink[];
+  private readonly stages: AnalysisStage[];
+  /**
+   * Findings of leading frames whose link type we cannot decode, held until a frame is decoded (then emitted), so
+   * that a capture made only of them stops (exit 2) before anything is written. Past MAX_HELD_UNSUPPORTED they are
+   * counted, and emitted as one finding with its evidence.
+   */
+  private heldUnsupported: FindingEvent[] | undefined = [];
+  private heldUnsupportedOverflow: { first: number; last: number; count: number; time: number } | undefined;
   private readonly summary = new SummaryBuilder();
   private readonly table: TcpConnectionTable;
   private readonly fanout = new FanoutTracer({ maxRemembered: 20_000, windowSeconds: 30 });
@@ -118,7 +145,9 @@ export class CaptureAnalyzer {
   constructor(private readonly options: AnalyzeOptions = {}) {
     this.onEvent = options.onEvent;
     this.lean = options.summaryOnly === true;
-    this.collect = options.collect ?? options.onEvent === undefined;
+    this.collect = options.collect ?? (options.onEvent === undefined && options.sinks === undefined);
+    this.sinks = options.sinks ?? [];
+    this.stages = options.stages ?? [];
     const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
     const tlsPorts = new Set(options.tlsPorts ?? [8883]);
     const dissectorOptions = {
@@ -178,14 +207,23 @@ export class CaptureAnalyzer {
     const decoded = decodeFrame(frame);
     if (decoded.error !== undefined && decoded.link === undefined) {
       this.undecodable++;
+      const finding = makeFinding(findingCodeOf(decoded.error.code), 'frame', frame.frame, time,
+        `${decoded.error.layer}: ${decoded.error.message}`, { detail: { layer: decoded.error.layer, linkType: frame.linkType } });
       if (decoded.error.code === 'decode.unsupported-link') {
         this.unsupportedLinkFrames++;
         this.unsupportedLinkTypes.add(frame.linkType);
-      }
-      this.emitFinding(makeFinding(findingCodeOf(decoded.error.code), 'frame', frame.frame, time,
-        `${decoded.error.layer}: ${decoded.error.message}`, { detail: { layer: decoded.error.layer, linkType: frame.linkType } }));
+        if (this.heldUnsupported !== undefined) {
+          // Only undecodable link types so far: held (see heldUnsupported).
+          if (this.heldUnsupported.length < MAX_HELD_UNSUPPORTED) this.heldUnsupported.push(finding);
+          else if (this.heldUnsupportedOverflow === undefined) this.heldUnsupportedOverflow = { first: frame.frame, last: frame.frame, count: 1, time };
+          else { this.heldUnsupportedOverflow.last = frame.frame; this.heldUnsupportedOverflow.count++; }
+          return;
+        }
+      } else this.releaseUnsupported();
+      this.emitFinding(finding);
       return;
     }
+    if (this.heldUnsupported !== undefined) this.releaseUnsupported();
     this.decodedFrames++;
     this.countHost(decoded);
     if (decoded.error !== undefined) {
@@ -232,12 +270,28 @@ export class CaptureAnalyzer {
       throw new CaptureError('capture.unsupported-link',
         `unsupported link type ${[...this.unsupportedLinkTypes].join(', ')}: no frame can be decoded (supported: Ethernet 1, Linux cooked 113/276, NULL/LOOP 0/108, raw IP 12/14/101/228/229)`);
     }
+    this.releaseUnsupported();
     this.inSegment = false;
     this.table.finishAll(this.lastFrame, this.lastTime);
+    if (this.stages.length > 0) {
+      const sofar = this.buildSummary(capture);
+      this.stages.forEach((stage, i) => stage.finish((finding) => this.emitFrom(finding, i), sofar));
+    }
     return { summary: this.buildSummary(capture), events: this.events, capture };
   }
 
-  private buildSummary(capture: CaptureSummary): AnalysisSummary {
+  /**
+   * The summary so far, at any moment (a live view refreshing while a capture streams in). Cheap: nothing is
+   * walked but the bounded tables. Connections are listed once ended; sessions still open are listed without `end`.
+   * The reader's facts are not known yet: `capture.format` says "pcap", `gzip` false, `bytes` the records read.
+   */
+  snapshot(): AnalysisSummary {
+    return this.buildSummary({
+      format: 'pcap', gzip: false, frames: this.lastFrame, bytes: this.recordBytes, interfaces: [], skipped: {},
+    }, true);
+  }
+
+  private buildSummary(capture: CaptureSummary, live = false): AnalysisSummary {
     // Every record the reader did not deliver as a frame (cut off, bad, unknown interface, other blocks) was still read.
     const skipped = { ...capture.skipped };
     const recordsSkipped = Object.values(skipped).reduce((a, b) => a + b, 0);
@@ -258,7 +312,7 @@ export class CaptureAnalyzer {
         duplicateAcks: this.summary.duplicateAcks, lostSegments: this.summary.lostSegments,
         duplicatesAcrossInterfaces: this.summary.duplicatesAcrossInterfaces,
       },
-      mqtt: this.summary.mqttPart(),
+      mqtt: this.summary.mqttPart(live),
       findings: this.summary.findingsPart(),
     };
   }
@@ -275,9 +329,31 @@ export class CaptureAnalyzer {
   }
 
   private emit(event: TimelineEvent): void {
+    this.emitFrom(event, -1);
+  }
+
+  /** Hands an event to the summary, the collection, `onEvent`, the sinks, then the stages (but `from`, its maker). */
+  private emitFrom(event: TimelineEvent, from: number): void {
     this.summary.add(event);
     if (this.collect) this.events.push(event);
     this.onEvent?.(event);
+    for (const sink of this.sinks) sink.event(event);
+    for (let i = 0; i < this.stages.length; i++) {
+      if (i !== from) this.stages[i]!.event(event, (finding) => this.emitFrom(finding, i));
+    }
+  }
+
+  /** A frame was decoded: the held findings of undecodable leading frames are emitted, and no more are held. */
+  private releaseUnsupported(): void {
+    const held = this.heldUnsupported;
+    if (held === undefined) return;
+    this.heldUnsupported = undefined;
+    for (const finding of held) this.emit(finding);
+    const o = this.heldUnsupportedOverflow;
+    if (o !== undefined) {
+      this.emit(makeFinding('decode.unsupported-link', 'frame', o.first, o.time,
+        `${o.count} more frames of a link type we do not decode`, { evidence: { firstFrame: o.first, lastFrame: o.last, count: o.count } }));
+    }
   }
 
   /** Emits now, or after the TCP event of the segment being processed. */

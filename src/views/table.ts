@@ -4,7 +4,7 @@
  * segment whose bytes completed MQTT packets is shown as those MQTT rows (as Wireshark shows the top protocol).
  */
 import Table from 'cli-table3';
-import type { MqttEvent, TimelineEvent } from '../model/events.js';
+import type { TimelineEvent } from '../model/events.js';
 import type { ChunkedWriter } from './output.js';
 import { tableCell, tableStyle, type Style } from './style.js';
 
@@ -69,14 +69,16 @@ export class TableView {
     const { style } = this.options;
     let protocol = protocolOf(event);
     let summary = event.summary;
-    if (event.type === 'finding') {
-      const f = event as { severity: string; code: string };
+    if (event.kind === 'finding') {
+      const f = event;
       protocol = f.severity === 'error' ? style.paint('ERROR', 'red') : f.severity === 'warning' ? style.paint('WARN', 'yellow') : style.paint('NOTE', 'cyan');
       summary = `${f.code}: ${summary}`;
+    } else if (event.kind === 'lifecycle') {
+      // A connection or session beginning or ending: its layer's name, plainly.
+      protocol = style.paint(protocol, 'gray');
     } else if (event.layer === 'mqtt') {
       protocol = style.paint(protocol, 'green');
-      const m = event as MqttEvent;
-      if (m.frames.length > 1) summary += ` [frames ${m.frames.join(', ')}]`;
+      if (event.frames.length > 1) summary += ` [frames ${event.frames.join(', ')}]`;
     } else if (event.layer === 'arp') {
       protocol = style.paint(protocol, 'yellow');
     } else if (event.layer === 'tcp') {
