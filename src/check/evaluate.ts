@@ -6,7 +6,7 @@
  */
 import { topicMatches } from '../mqtt/topic.js';
 import type { TimelineEvent } from '../model/events.js';
-import type { AnalysisSummary } from '../analysis/summary.js';
+import type { AnalysisSummary } from '../model/summary.js';
 import type { CheckSpec, EventPattern, ExpectRule } from './spec.js';
 
 export interface CheckResult {

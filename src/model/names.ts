@@ -1,6 +1,6 @@
 /**
  * Names for MQTT numbers, in Wireshark's words: control packet types, CONNACK return codes (3.x) and reason codes (5.0).
- * Lookup tables only.
+ * Lookup tables only, and the one millisecond format every view and summary line uses.
  */
 import type { MqttPacketType } from './events.js';
 
@@ -59,4 +59,9 @@ export const REASON_CODES: Readonly<Record<number, string>> = {
 
 export function reasonName(code: number): string {
   return REASON_CODES[code] ?? `Reason 0x${code.toString(16).padStart(2, '0')}`;
+}
+
+/** Milliseconds as the timeline and the summary show them: 3 decimals below 10 ms, 1 above. */
+export function formatMs(value: number): string {
+  return value < 10 ? value.toFixed(3) : value.toFixed(1);
 }

@@ -3,7 +3,7 @@
  * Pure function of the event.
  */
 import type { MqttEvent, MqttPayload } from '../model/events.js';
-import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, reasonName } from '../model/names.js';
+import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, formatMs, reasonName } from '../model/names.js';
 
 const PAYLOAD_PREVIEW = 60;
 
@@ -63,10 +63,6 @@ function jsonPreview(payload: MqttPayload, max: number): string {
 }
 
 /** Milliseconds as shown everywhere: three decimals below 10 ms, one above. */
-export function formatMs(value: number): string {
-  return value < 10 ? value.toFixed(3) : value.toFixed(1);
-}
-
 export function summarizeMqtt(e: MqttEvent): string {
   const parts: string[] = [PACKET_LABELS[e.type]];
   if (e.packetId !== undefined) parts.push(`(id=${e.packetId})`);

@@ -2,7 +2,7 @@
  * JSON view: one document holding the tool's name and version, the summary and every event.
  * Events are written as they come (the document is streamed, not built in memory).
  */
-import type { AnalysisSummary } from '../analysis/summary.js';
+import type { AnalysisSummary } from '../model/summary.js';
 import type { TimelineEvent } from '../model/events.js';
 import { jsonStringify } from './escape.js';
 import type { ChunkedWriter } from './output.js';

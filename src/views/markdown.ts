@@ -5,7 +5,7 @@
  */
 import { PROTOCOL_VERSIONS } from '../model/names.js';
 import type { MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
-import type { AnalysisSummary } from '../analysis/summary.js';
+import type { AnalysisSummary } from '../model/summary.js';
 import { escapeMarkdown } from './escape.js';
 
 export const KEY_EVENTS = 400;

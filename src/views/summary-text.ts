@@ -5,8 +5,8 @@
  */
 import Table from 'cli-table3';
 import { PROTOCOL_VERSIONS } from '../model/names.js';
-import { formatMs } from '../mqtt/summary.js';
-import type { AnalysisSummary } from '../analysis/summary.js';
+import { formatMs } from '../model/names.js';
+import type { AnalysisSummary } from '../model/summary.js';
 import { tableCell, tableStyle, type Style } from './style.js';
 
 const MAX_ROWS = 50;
