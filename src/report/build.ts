@@ -236,7 +236,9 @@ function findProblems(facts: ReportFacts): Problem[] {
       problems.push({ kind: 'undelivered', topic: t.topic, published: t.published, delivered: t.delivered });
     }
   }
+  const refusedTold = problems.some((p) => p.kind === 'refused');
   for (const g of facts.findings) {
+    if (g.code === 'mqtt.connect-refused' && refusedTold) continue;
     if (g.severity !== 'note') problems.push({ kind: 'finding', group: g });
   }
   return problems;

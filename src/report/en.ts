@@ -135,9 +135,9 @@ export const EN: Words = {
     const out: Inline[] = [];
     if (c.connect !== undefined) {
       const k = c.connect;
-      out.push('CONNECT (frame ', `${k.frame}): client id `, code(k.clientId), `, ${version(k.protocolVersion)}, keep-alive ${k.keepAlive ?? '?'} s, clean session ${EN.yesNo(k.cleanSession)}`);
-      if (k.username !== undefined) out.push(', user name ', code(k.username));
-      if (k.willTopic !== undefined) out.push(', will message on ', code(k.willTopic));
+      out.push('CONNECT (frame ', `${k.frame}): client id `, k.clientId === '' ? 'empty (the broker assigns one)' : code(k.clientId), `, ${version(k.protocolVersion)}, keep-alive ${k.keepAlive ?? '?'} s, clean session ${EN.yesNo(k.cleanSession)}`);
+      if (k.username !== undefined) out.push(', user name ', k.username === '' ? 'empty' : code(k.username));
+      if (k.willTopic !== undefined) out.push(', a will message on ', k.willTopic === '' ? 'an empty topic' : code(k.willTopic));
       out.push('. ');
     } else {
       out.push('No CONNECT of ', ...who(w), ` was captured${c.inferredVersion !== undefined ? ` (${version(c.inferredVersion)} inferred from the packets)` : ''}. `);
@@ -179,8 +179,10 @@ export const EN: Words = {
       out.push(Math.abs(i.max - i.min) < 0.005 ? `, one every ${seconds(i.mean)}` : `, one every ${seconds(i.min)} to ${seconds(i.max)} (${seconds(i.mean)} on average)`);
     }
     if (run.qos > 0) {
-      out.push(`; the broker acknowledged ${run.acknowledged} of them with ${run.qos === 1 ? 'PUBACK' : 'PUBREC'}`);
-      if (run.ackLatencyMs !== undefined) out.push(` after ${ms(run.ackLatencyMs.mean)} on average`);
+      const ack = run.qos === 1 ? 'PUBACK' : 'PUBREC';
+      if (run.count === 1) out.push(run.acknowledged === 1 ? `; the broker acknowledged it with ${ack}` : `; the broker's ${ack} is not in the capture`);
+      else out.push(`; the broker acknowledged ${run.acknowledged} of them with ${ack}`);
+      if (run.ackLatencyMs !== undefined) out.push(` after ${ms(run.ackLatencyMs.mean)}${run.ackLatencyMs.count > 1 ? ' on average' : ''}`);
     }
     out.push('.');
     return out;
@@ -200,7 +202,7 @@ export const EN: Words = {
   otherMqtt: (run, w) => [run.direction === 'client' ? '' : 'The broker sends ', ...(run.direction === 'client' ? who(w) : []),
     run.direction === 'client' ? ` sends ${run.type}` : `${run.type} to `, ...(run.direction === 'client' ? [] : who(w)),
     `${run.count > 1 ? ` ${run.count} times` : ''} ${MQTT_PURPOSE[run.type] ?? ''} (${frames(run.frames, run.count)})`,
-    run.latencyMs !== undefined ? `, answered after ${ms(run.latencyMs.mean)}${run.latencyMs.count > 1 ? ' on average' : ''}.` : '.'],
+    run.latencyMs !== undefined ? `, ${ms(run.latencyMs.mean)}${run.latencyMs.count > 1 ? ' on average' : ''} after the packet it answers.` : '.'],
   retransmissions: (r) => {
     const out: Inline[] = [`TCP retransmissions: ${plural(r.total, 'segment')} sent again (${frames(r.frames, r.total)}).`];
     if (r.syn > 0) out.push(` ${r.syn} ${r.syn === 1 ? 'is a SYN' : 'are SYNs'}: the first attempt got no answer in time, which delays the connection by the retry timer (harmful when it repeats: the broker may be unreachable or overloaded).`);

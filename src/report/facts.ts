@@ -344,6 +344,8 @@ export class ReportFactCollector {
   private readonly deliveryRuns = new Map<string, DeliveryRun & { delays: SpreadBuilder }>();
   private readonly otherRuns = new Map<string, OtherMqttRun & { latencies: SpreadBuilder }>();
   private runsNotTold = 0;
+  /** PUBLISH frame → the connection that published it, for linking the broker's copies (the most recent 20 000). */
+  private readonly publishStreamByFrame = new Map<number, number>();
   /** PUBLISH frame → its run key, for linking acknowledgements (QoS > 0 only; bounded). */
   private readonly publishByFrame = new Map<number, string>();
   private readonly topicCounts = new Map<string, { published: number; delivered: number }>();
@@ -615,13 +617,16 @@ export class ReportFactCollector {
     pushCapped(run.frames, e.frame);
     run.lastFrame = e.frame;
     run.lastTime = e.time;
+    this.publishStreamByFrame.set(e.frame, e.stream);
+    if (this.publishStreamByFrame.size > 20_000) this.publishStreamByFrame.delete(this.publishStreamByFrame.keys().next().value!);
     if ((e.qos ?? 0) > 0 && this.publishByFrame.size < 20_000) this.publishByFrame.set(e.frame, key);
   }
 
   private delivered(s: StreamState, e: MqttEvent): void {
     const topic = e.topic ?? '';
     this.countTopic(topic, 'delivered');
-    const key = `${e.stream}\u0000${topic}\u0000${e.qos ?? 0}`;
+    const source = e.sourceFrame !== undefined ? this.publishStreamByFrame.get(e.sourceFrame) : undefined;
+    const key = `${e.stream}\u0000${topic}\u0000${e.qos ?? 0}\u0000${source ?? ''}`;
     let run = this.deliveryRuns.get(key);
     if (run === undefined) {
       if (this.publishRuns.size + this.deliveryRuns.size + this.otherRuns.size >= REPORT_LIMITS.runs) {
@@ -642,17 +647,8 @@ export class ReportFactCollector {
     if (e.sourceFrame !== undefined) {
       run.linked++;
       if (e.forwardDelayMs !== undefined) run.delays.add(e.forwardDelayMs);
-      const sourceKey = this.sourceStreamOf(e.sourceFrame);
-      if (sourceKey !== undefined && !run.sourceStreams.includes(sourceKey) && run.sourceStreams.length < 10) run.sourceStreams.push(sourceKey);
+      if (source !== undefined && !run.sourceStreams.includes(source)) run.sourceStreams.push(source);
     }
-  }
-
-  /** The connection of a publisher's PUBLISH frame, from the runs' remembered frames (exact for runs of ≤20). */
-  private sourceStreamOf(frame: number): number | undefined {
-    for (const run of this.publishRuns.values()) {
-      if (frame >= run.firstFrame && frame <= run.lastFrame) return run.stream;
-    }
-    return undefined;
   }
 
   private other(e: MqttEvent): void {

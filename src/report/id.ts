@@ -201,9 +201,9 @@ export const ID: Words = {
     const out: Inline[] = [];
     if (c.connect !== undefined) {
       const k = c.connect;
-      out.push(`CONNECT (frame ${k.frame}): client id `, code(k.clientId), `, ${version(k.protocolVersion)}, keep-alive ${k.keepAlive ?? '?'} detik, clean session ${ID.yesNo(k.cleanSession)}`);
-      if (k.username !== undefined) out.push(', nama pengguna ', code(k.username));
-      if (k.willTopic !== undefined) out.push(', will message di topik ', code(k.willTopic));
+      out.push(`CONNECT (frame ${k.frame}): client id `, k.clientId === '' ? 'kosong (broker yang menentukan)' : code(k.clientId), `, ${version(k.protocolVersion)}, keep-alive ${k.keepAlive ?? '?'} detik, clean session ${ID.yesNo(k.cleanSession)}`);
+      if (k.username !== undefined) out.push(', nama pengguna ', k.username === '' ? 'kosong' : code(k.username));
+      if (k.willTopic !== undefined) out.push(', pesan will di topik ', k.willTopic === '' ? 'kosong' : code(k.willTopic));
       out.push('. ');
     } else {
       out.push('CONNECT dari ', ...who(w), ` tidak tertangkap${c.inferredVersion !== undefined ? ` (${version(c.inferredVersion)} disimpulkan dari paket-paketnya)` : ''}. `);
@@ -245,8 +245,10 @@ export const ID: Words = {
       out.push(Math.abs(i.max - i.min) < 0.005 ? `, satu pesan setiap ${seconds(i.mean)}` : `, dengan jeda ${seconds(i.min)} sampai ${seconds(i.max)} (rata-rata ${seconds(i.mean)})`);
     }
     if (run.qos > 0) {
-      out.push(`; broker mengonfirmasi ${run.acknowledged} di antaranya dengan ${run.qos === 1 ? 'PUBACK' : 'PUBREC'}`);
-      if (run.ackLatencyMs !== undefined) out.push(` rata-rata setelah ${ms(run.ackLatencyMs.mean)}`);
+      const ack = run.qos === 1 ? 'PUBACK' : 'PUBREC';
+      if (run.count === 1) out.push(run.acknowledged === 1 ? `; broker mengonfirmasinya dengan ${ack}` : `; ${ack} dari broker tidak ada di dalam capture`);
+      else out.push(`; broker mengonfirmasi ${run.acknowledged} di antaranya dengan ${ack}`);
+      if (run.ackLatencyMs !== undefined) out.push(` ${run.ackLatencyMs.count > 1 ? 'rata-rata ' : ''}setelah ${ms(run.ackLatencyMs.mean)}`);
     }
     out.push('.');
     return out;
@@ -266,7 +268,7 @@ export const ID: Words = {
   otherMqtt: (run, w) => [run.direction === 'client' ? '' : 'Broker mengirim ', ...(run.direction === 'client' ? who(w) : []),
     run.direction === 'client' ? ` mengirim ${run.type}` : `${run.type} kepada `, ...(run.direction === 'client' ? [] : who(w)),
     `${run.count > 1 ? ` sebanyak ${run.count} kali` : ''} ${MQTT_PURPOSE[run.type] ?? ''} (${frames(run.frames, run.count)})`,
-    run.latencyMs !== undefined ? `, dijawab ${run.latencyMs.count > 1 ? 'rata-rata ' : ''}setelah ${ms(run.latencyMs.mean)}.` : '.'],
+    run.latencyMs !== undefined ? `, ${run.latencyMs.count > 1 ? 'rata-rata ' : ''}${ms(run.latencyMs.mean)} setelah paket yang dijawabnya.` : '.'],
   retransmissions: (r) => {
     const out: Inline[] = [`Retransmisi TCP: ${r.total} segmen dikirim ulang (${frames(r.frames, r.total)}).`];
     if (r.syn > 0) out.push(` ${r.syn} di antaranya SYN: percobaan pertama tidak dijawab tepat waktu sehingga koneksi tertunda oleh timer pengiriman ulang (merugikan bila berulang: broker mungkin tidak terjangkau atau kelebihan beban).`);
