@@ -166,7 +166,7 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
     // A TCP segment that carried an MQTT packet is told by the MQTT row that follows it.
     if (e.kind === 'packet' && e.layer === 'tcp' && e.type === 'DATA' && next !== undefined && next.layer === 'mqtt' && next.frame === e.frame) continue;
     const proto = e.kind === 'finding' ? w.lang === 'id' ? 'TEMUAN' : 'FINDING' : e.layer.toUpperCase();
-    rows.push([[`${e.frame}`], [w.number(e.time, 6)], [e.src], [e.dst], [proto], [w.describe(e)]]);
+    rows.push([[`${e.frame}`], [w.number(e.time, 6)], [e.src], [e.dst], [proto], w.describe(e)]);
   }
   blocks.push({ type: 'table', header: w.timelineTable.header, align: ['right', 'right', 'left', 'left', 'left', 'left'], rows });
   if (facts.timelineNotShown > 0) blocks.push({ type: 'paragraph', content: [w.timelineTable.note(timeline.length, facts.timelineNotShown, facts.file)] });

@@ -291,20 +291,20 @@ function portOfClient(endpoint: string): string {
 }
 
 /** A timeline row's description, from the event's fields. */
-function describeEvent(e: TimelineEvent): string {
-  if (e.kind === 'finding') return `${e.code}: ${EN.finding({ code: e.code, severity: e.severity, count: 1, frames: [e.frame], summary: e.summary, first: e }).join('')}`;
+function describeEvent(e: TimelineEvent): Inline[] {
+  if (e.kind === 'finding') return [code(e.code), ': ', ...EN.finding({ code: e.code, severity: e.severity, count: 1, frames: [e.frame], summary: e.summary, first: e })];
   if (e.kind === 'lifecycle') {
     switch (e.type) {
-      case 'connection-opened': return `TCP connection ${e.stream} opened`;
-      case 'connection-ended': return `TCP connection ${e.stream} ended (${e.reason}${e.closedBy !== undefined ? `, closed by the ${e.closedBy === 'server' ? 'server' : 'client'}` : ''})`;
-      case 'session-started': return `MQTT session started${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`;
-      case 'session-ended': return `MQTT session ended (${e.reason})`;
+      case 'connection-opened': return [`TCP connection ${e.stream} opened`];
+      case 'connection-ended': return [`TCP connection ${e.stream} ended (${e.reason}${e.closedBy !== undefined ? `, closed by the ${e.closedBy === 'server' ? 'server' : 'client'}` : ''})`];
+      case 'session-started': return [`MQTT session started${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`];
+      case 'session-ended': return [`MQTT session ended (${e.reason})`];
     }
   }
   switch (e.layer) {
     case 'arp': {
       const a = e as Extract<TimelineEvent, { layer: 'arp' }>;
-      return a.type === 'who-has' ? `Who has ${a.targetIp}? Tell ${a.senderIp}` : a.type === 'is-at' ? `${a.senderIp} is at ${a.senderMac}` : 'ARP';
+      return a.type === 'who-has' ? [`Who has ${a.targetIp}? Tell ${a.senderIp}`] : a.type === 'is-at' ? [`${a.senderIp} is at ${a.senderMac}`] : ['ARP'];
     }
     case 'tcp': {
       const t = e as TcpEvent;
@@ -318,32 +318,32 @@ function describeEvent(e: TimelineEvent): string {
       if (t.retransmission === true) text += ' (retransmission)';
       if (t.duplicateAck === true) text += ' (duplicate ACK)';
       if (t.outOfOrder === true) text += ' (out of order)';
-      return text;
+      return [text];
     }
     case 'mqtt': return describeMqtt(e as MqttEvent);
-    case 'tls': return `TLS ${e.type}`;
-    default: return `${e.type} (not MQTT)`;
+    case 'tls': return [`TLS ${e.type}`];
+    default: return [`${e.type} (not MQTT)`];
   }
 }
 
-function describeMqtt(m: MqttEvent): string {
-  const parts: string[] = [m.type];
+function describeMqtt(m: MqttEvent): Inline[] {
+  const parts: Inline[] = [m.type];
   switch (m.type) {
-    case 'CONNECT': parts.push(`client id "${m.clientId ?? ''}", ${version(m.protocolVersion)}, keep-alive ${m.keepAlive ?? '?'} s`); break;
+    case 'CONNECT': parts.push('client id', code(m.clientId ?? ''), `(${version(m.protocolVersion)}, keep-alive ${m.keepAlive ?? '?'} s)`); break;
     case 'CONNACK': parts.push(connackText(m.returnCode ?? m.reasonCode ?? 0, m.protocolVersion)); break;
     case 'PUBLISH': {
-      parts.push(`"${m.topic ?? ''}" QoS ${m.qos ?? 0}`);
-      if (m.payload !== undefined) parts.push(m.payload.format === 'binary' ? `(${m.payload.length} bytes, binary)` : `"${[...(m.payload.text ?? '')].slice(0, 40).join('')}"`);
+      parts.push(code(m.topic ?? ''), `QoS ${m.qos ?? 0}`);
+      if (m.payload !== undefined) parts.push(m.payload.format === 'binary' ? `(${m.payload.length} bytes, binary)` : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
       if (m.sourceFrame !== undefined) parts.push(`forwarded from frame ${m.sourceFrame}${m.forwardDelayMs !== undefined ? ` after ${ms(m.forwardDelayMs)}` : ''}`);
       break;
     }
-    case 'SUBSCRIBE': parts.push((m.subscriptions ?? []).map((s) => `"${s.topic}" QoS ${s.qos}`).join(', ')); break;
+    case 'SUBSCRIBE': (m.subscriptions ?? []).forEach((s, i, all) => parts.push(code(s.topic), `QoS ${s.qos}${i < all.length - 1 ? ',' : ''}`)); break;
     case 'SUBACK': parts.push(`grants ${qosList(m.grantedQos ?? m.reasonCodes ?? [])}`); break;
     default: break;
   }
   if (m.packetId !== undefined) parts.push(`(id ${m.packetId})`);
   if (m.latencyMs !== undefined && m.requestFrame !== undefined) parts.push(`${ms(m.latencyMs)} after frame ${m.requestFrame}`);
   if (m.malformed !== undefined) parts.push(`malformed: ${m.malformed}`);
-  return parts.join(' ');
+  return parts.flatMap((p, i) => (i === 0 ? [p] : [' ', p]));
 }
 

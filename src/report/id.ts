@@ -358,20 +358,20 @@ const REASON_WORDS: Record<string, string> = {
 };
 
 /** Keterangan satu baris linimasa, dari kolom-kolom peristiwanya. */
-function describeEvent(e: TimelineEvent): string {
-  if (e.kind === 'finding') return `${e.code}: ${FINDING_TEXT[e.code] ?? 'temuan dari analisis'}`;
+function describeEvent(e: TimelineEvent): Inline[] {
+  if (e.kind === 'finding') return [code(e.code), `: ${FINDING_TEXT[e.code] ?? 'temuan dari analisis'}`];
   if (e.kind === 'lifecycle') {
     switch (e.type) {
-      case 'connection-opened': return `koneksi TCP ${e.stream} dibuka`;
-      case 'connection-ended': return `koneksi TCP ${e.stream} berakhir (${REASON_WORDS[e.reason] ?? e.reason}${e.closedBy !== undefined ? `, oleh ${e.closedBy === 'server' ? 'server' : 'klien'}` : ''})`;
-      case 'session-started': return `sesi MQTT dimulai${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`;
-      case 'session-ended': return `sesi MQTT berakhir (${REASON_WORDS[e.reason] ?? e.reason})`;
+      case 'connection-opened': return [`koneksi TCP ${e.stream} dibuka`];
+      case 'connection-ended': return [`koneksi TCP ${e.stream} berakhir (${REASON_WORDS[e.reason] ?? e.reason}${e.closedBy !== undefined ? `, oleh ${e.closedBy === 'server' ? 'server' : 'klien'}` : ''})`];
+      case 'session-started': return [`sesi MQTT dimulai${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`];
+      case 'session-ended': return [`sesi MQTT berakhir (${REASON_WORDS[e.reason] ?? e.reason})`];
     }
   }
   switch (e.layer) {
     case 'arp': {
       const a = e as Extract<TimelineEvent, { layer: 'arp' }>;
-      return a.type === 'who-has' ? `Siapa yang memiliki ${a.targetIp}? Beri tahu ${a.senderIp}` : a.type === 'is-at' ? `${a.senderIp} memiliki MAC ${a.senderMac}` : 'ARP';
+      return a.type === 'who-has' ? [`Siapa yang memiliki ${a.targetIp}? Beri tahu ${a.senderIp}`] : a.type === 'is-at' ? [`${a.senderIp} memiliki MAC ${a.senderMac}`] : ['ARP'];
     }
     case 'tcp': {
       const t = e as TcpEvent;
@@ -385,31 +385,31 @@ function describeEvent(e: TimelineEvent): string {
       if (t.retransmission === true) text += ' (retransmisi)';
       if (t.duplicateAck === true) text += ' (ACK ganda)';
       if (t.outOfOrder === true) text += ' (tidak berurutan)';
-      return text;
+      return [text];
     }
     case 'mqtt': return describeMqtt(e as MqttEvent);
-    case 'tls': return `TLS ${e.type}`;
-    default: return `${e.type} (bukan MQTT)`;
+    case 'tls': return [`TLS ${e.type}`];
+    default: return [`${e.type} (bukan MQTT)`];
   }
 }
 
-function describeMqtt(m: MqttEvent): string {
-  const parts: string[] = [m.type];
+function describeMqtt(m: MqttEvent): Inline[] {
+  const parts: Inline[] = [m.type];
   switch (m.type) {
-    case 'CONNECT': parts.push(`client id "${m.clientId ?? ''}", ${version(m.protocolVersion)}, keep-alive ${m.keepAlive ?? '?'} detik`); break;
+    case 'CONNECT': parts.push('client id', code(m.clientId ?? ''), `(${version(m.protocolVersion)}, keep-alive ${m.keepAlive ?? '?'} detik)`); break;
     case 'CONNACK': parts.push(connackText(m.returnCode ?? m.reasonCode ?? 0, m.protocolVersion)); break;
     case 'PUBLISH': {
-      parts.push(`"${m.topic ?? ''}" QoS ${m.qos ?? 0}`);
-      if (m.payload !== undefined) parts.push(m.payload.format === 'binary' ? `(${m.payload.length} byte, biner)` : `"${[...(m.payload.text ?? '')].slice(0, 40).join('')}"`);
+      parts.push(code(m.topic ?? ''), `QoS ${m.qos ?? 0}`);
+      if (m.payload !== undefined) parts.push(m.payload.format === 'binary' ? `(${m.payload.length} byte, biner)` : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
       if (m.sourceFrame !== undefined) parts.push(`diteruskan dari frame ${m.sourceFrame}${m.forwardDelayMs !== undefined ? ` setelah ${ms(m.forwardDelayMs)}` : ''}`);
       break;
     }
-    case 'SUBSCRIBE': parts.push((m.subscriptions ?? []).map((s) => `"${s.topic}" QoS ${s.qos}`).join(', ')); break;
+    case 'SUBSCRIBE': (m.subscriptions ?? []).forEach((s, i, all) => parts.push(code(s.topic), `QoS ${s.qos}${i < all.length - 1 ? ',' : ''}`)); break;
     case 'SUBACK': parts.push(`memberikan ${qosList(m.grantedQos ?? m.reasonCodes ?? [])}`); break;
     default: break;
   }
   if (m.packetId !== undefined) parts.push(`(id ${m.packetId})`);
   if (m.latencyMs !== undefined && m.requestFrame !== undefined) parts.push(`${ms(m.latencyMs)} setelah frame ${m.requestFrame}`);
   if (m.malformed !== undefined) parts.push(`rusak: ${m.malformed}`);
-  return parts.join(' ');
+  return parts.flatMap((p, i) => (i === 0 ? [p] : [' ', p]));
 }

@@ -88,7 +88,7 @@ export interface Words {
   findingsNone: string;
   finding(group: FindingGroup): Inline[];
   timelineTable: { header: string[]; note(shown: number, notShown: number, file: string): string };
-  describe(event: TimelineEvent): string;
+  describe(event: TimelineEvent): Inline[];
   // pictures
   mermaidIntro: Inline[];
   flowCaption: string;
