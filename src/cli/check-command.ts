@@ -15,8 +15,10 @@ import { analyzeCapture, type AnalyzeOptions } from '../pipeline/analyze.js';
 import { renderAnnotations } from '../views/check-annotations.js';
 import { renderJunit } from '../views/check-junit.js';
 import { renderCheckJson, renderCheckReport } from '../views/check-report.js';
+import { escapeTerminal } from '../views/escape.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
 import { expandCaptureArgs } from './capture-globs.js';
+import { UsageError } from './options.js';
 
 export interface CheckArgs {
   captures: string[];
@@ -69,12 +71,12 @@ async function judge(file: string, rules: Rule[], analyzeOptions: AnalyzeOptions
 export async function runCheck(args: CheckArgs, analyzeOptions: AnalyzeOptions): Promise<number> {
   const { rules, problems } = readRules(args);
   if (problems.length > 0) {
-    process.stderr.write(`mqtt-pcap: invalid rules:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}\n`);
+    process.stderr.write(`mqtt-pcap: invalid rules:\n${problems.map((p) => `  ${escapeTerminal(formatProblem(p))}`).join('\n')}\n`);
     return 2;
   }
   const verdicts: CaptureVerdict[] = [];
   for (const file of expandCaptureArgs(args.captures)) verdicts.push(await judge(file, rules, analyzeOptions));
-  for (const v of verdicts) if (v.error !== undefined) process.stderr.write(`mqtt-pcap: ${v.error}\n`);
+  for (const v of verdicts) if (v.error !== undefined) process.stderr.write(`mqtt-pcap: ${escapeTerminal(v.error)}\n`);
 
   const toFile = args.output !== undefined && args.output !== '-';
   const report = args.format === 'json' ? renderCheckJson(verdicts)
@@ -102,7 +104,14 @@ export function withCheckOptions<T>(y: Argv<T>) {
     .option('format', { alias: 'f', choices: ['human', 'json'] as const, default: 'human' as const, describe: 'report format' })
     .option('json', { type: 'boolean', default: false, describe: 'same as --format json' })
     .option('junit', { type: 'string', describe: 'also write JUnit XML here (one testsuite per capture, one testcase per rule)' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file (atomically) instead of standard output' });
+    .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file (atomically) instead of standard output' })
+    .check((a) => {
+      const given = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
+      if (!given(a['rules']) && !given(a['expect']) && !given(a['forbid']) && !given(a['latency'])) {
+        throw new UsageError('check needs rules: --rules FILE, --expect, --forbid or --latency');
+      }
+      return true;
+    });
 }
 
 /** CheckArgs from the parsed command line ("\0-" is how main.ts passes a lone "-"). */

@@ -4,11 +4,8 @@
  * Also the JSON document (--format json). Formatting only.
  */
 import { totalsOf, type CaptureVerdict, type RuleResult } from '../check/evaluate.js';
+import { escapeTerminal as clean, jsonStringify } from './escape.js';
 import type { Style } from './style.js';
-
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-const clean = (text: string): string => text.replace(CONTROLS, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : '?'));
 
 function ruleLines(r: RuleResult, style: Style): string[] {
   const verdict = r.ok ? style.paint('PASS', 'green') : style.paint('FAIL', 'red');
@@ -42,9 +39,9 @@ export function renderCheckReport(verdicts: CaptureVerdict[], style: Style): str
 
 export function renderCheckJson(verdicts: CaptureVerdict[]): string {
   const totals = totalsOf(verdicts);
-  return `${JSON.stringify({
+  return `${jsonStringify({
     passed: totals.failed === 0 && totals.unreadable === 0,
     totals,
     captures: verdicts.map((v) => ({ file: v.file, passed: v.error === undefined && v.results.every((r) => r.ok), ...(v.error !== undefined ? { error: v.error } : {}), seconds: v.seconds, results: v.results })),
-  }, null, 1)}\n`;
+  }, 1)}\n`;
 }
