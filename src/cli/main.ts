@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runAnalyze, ONLY_CHOICES } from './analyze-command.js';
-import { runCheck, type CheckArgs } from './check-command.js';
+import { checkArgsOf, runCheck, withCheckOptions } from './check-command.js';
 import { escapeTerminal } from '../views/escape.js';
 import { REPORT_FORMATS, runReport, type ReportArgs } from './report-command.js';
 import { analysisOptionsOf, DASH, FORMATS, packageVersion, UsageError, withAnalysisOptions, type AnalyzeArgs, type Format } from './options.js';
@@ -17,7 +17,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('mqtt-pcap')
-    .usage('$0 [analyze] <file> [options]\n$0 check <file> --spec spec.json\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
+    .usage('$0 [analyze] <file> [options]\n$0 check <capture...> --rules rules.yaml\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
     .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => withAnalysisOptions(y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
@@ -31,14 +31,11 @@ export async function main(argv: string[]): Promise<number> {
       const a = args as unknown as AnalyzeArgs;
       exitCode = await runAnalyze({ ...a, file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output });
     })
-    .command('check <file>', 'judge a capture against a declarative spec (for CI): exit 0 pass, 1 fail, 2 unreadable', (y) => withAnalysisOptions(y
-      .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
-      .option('spec', { alias: 's', type: 'string', demandOption: true, describe: 'JSON check spec (docs/checks.md)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON' })),
-    async (args) => {
-      const a = args as unknown as AnalyzeArgs & CheckArgs;
-      exitCode = await runCheck({ file: a.file === DASH ? '-' : a.file, spec: a.spec, json: a.json, color: a.color }, analysisOptionsOf(a));
-    })
+    .command('check <captures..>', 'judge captures against rules (for CI): exit 0 all hold, 1 a rule failed, 2 unreadable capture or invalid rules',
+      (y) => withAnalysisOptions(withCheckOptions(y)),
+      async (args) => {
+        exitCode = await runCheck(checkArgsOf(args as unknown as Record<string, unknown>, DASH), analysisOptionsOf(args as unknown as AnalyzeArgs));
+      })
     .command('report <file>', 'write the lab report: the story of the capture with pictures (Markdown or HTML, English or Bahasa Indonesia)', (y) => withAnalysisOptions(y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
       .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically); a .md report gets NAME.flow.svg and NAME.rate.svg next to it' })
