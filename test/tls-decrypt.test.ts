@@ -71,6 +71,10 @@ for (const [name, ports, suites] of [
     assert.ok(mqttEvents(analysis.events).some((e) => e.type === 'PUBLISH' && e.direction === 'server' && e.sourceFrame !== undefined));
     assert.ok(mqttEvents(analysis.events).some((e) => e.type === 'CONNACK' && e.latencyMs !== undefined));
     assert.equal(findings(analysis.events, 'tls.decrypt-failed').length, 0);
+    // The summary lists the decrypted sessions, by client id.
+    assert.deepEqual(analysis.summary.mqtt.sessions.map((x) => x.clientId).sort(),
+      [...new Set(mqttEvents(analysis.events).filter((e) => e.type === 'CONNECT').map((e) => e.clientId))].sort());
+    assert.ok(analysis.summary.tcp.listed.some((c) => c.protocol === 'mqtt-tls'));
     // Handshake facts per connection equal tshark's (Server Hello cipher suite, negotiated version, certificate).
     const hellos = tsharkFields(file, ['tcp.stream', 'tls.handshake.ciphersuite', 'tls.handshake.extensions.supported_version'],
       ['-Y', 'tls.handshake.type == 2', ...[...ports].flatMap((p) => ['-d', `tcp.port==${p},tls`])]);

@@ -284,7 +284,7 @@ export class CaptureAnalyzer {
       });
     }
     const s = dissector.session;
-    if ((dissector.protocol === 'mqtt' || dissector.protocol === 'mqtt-ws') && s.packets > 0
+    if ((dissector.protocol === 'mqtt' || dissector.protocol === 'mqtt-ws' || dissector.protocol === 'mqtt-tls') && s.packets > 0
       && this.sessionSummaries.length < MAX_LISTED_CONNECTIONS) {
       this.sessionSummaries.push({
         stream: c.index, client: c.client.label, server: c.server.label, packets: s.packets,
