@@ -126,6 +126,19 @@ test('tls-ws: MQTT over WebSocket over TLS (1.3 and 1.2) equals the MQTT in tsha
   assert.deepEqual(findings(analysis.events, 'tls.handshake').map((f) => f.detail?.['version']), ['TLS 1.3', 'TLS 1.2']);
 });
 
+test('TLS 1.3 KeyUpdate (openssl s_client): the records after it are decrypted with the next traffic secret', { skip }, async () => {
+  const file = fixture('tls-keyupdate.pcap');
+  const keys = fixture('tls-keyupdate.keys');
+  const analysis = await analyzeCapture(file, { keyLog: keys });
+  assert.deepEqual(ours(analysis.events), tsharkMqttTls(file, keys, []));
+  const [update] = tsharkFields(file, ['frame.number'], ['-o', `tls.keylog_file:${keys}`, '-Y', 'tls.handshake.type == 24']);
+  const ourUpdate = analysis.events.find((e): e is TlsEvent => e.kind === 'packet' && e.layer === 'tls' && e.type === 'Key Update');
+  assert.equal(ourUpdate?.frame, Number(update![0]));
+  const publishes = mqttEvents(analysis.events).filter((e) => e.type === 'PUBLISH');
+  assert.deepEqual(publishes.map((e) => e.payload?.text), ['before', 'after!']);
+  assert.ok(publishes[1]!.frame > ourUpdate!.frame);
+});
+
 test('diagnoses from real handshakes: a version mismatch refused with an alert, a certificate about to expire', async () => {
   const analysis = await analyzeCapture(fixture('tls-12.pcap'), { tlsPorts: [8883, 8886, 8887] });
   const refused = findings(analysis.events, 'tls.handshake-failed');

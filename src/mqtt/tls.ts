@@ -27,7 +27,7 @@ export const TLS_CONTENT_TYPES: Readonly<Record<number, string>> = {
 export const TLS_HANDSHAKE_TYPES: Readonly<Record<number, string>> = {
   1: 'Client Hello', 2: 'Server Hello', 4: 'New Session Ticket', 8: 'Encrypted Extensions', 11: 'Certificate',
   12: 'Server Key Exchange', 13: 'Certificate Request', 14: 'Server Hello Done', 15: 'Certificate Verify',
-  16: 'Client Key Exchange', 20: 'Finished',
+  16: 'Client Key Exchange', 20: 'Finished', 24: 'Key Update',
 };
 
 /** SNI (extension 0) of a Client Hello body starting at `at` (the handshake header), when present. */
