@@ -263,3 +263,30 @@ test('KeyLog reads the NSS format: comments, labels, malformed lines counted', (
   assert.equal(log.secret('CLIENT_RANDOM', Buffer.from(random, 'hex'))?.length, 48);
   assert.equal(log.secret('CLIENT_TRAFFIC_SECRET_0', Buffer.from(random, 'hex')), undefined);
 });
+
+test('CLI: --keylog and $SSLKEYLOGFILE decrypt; an unreadable --keylog is a usage error; secrets never printed', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const cli = path.join(fixturesDir, '..', 'dist', 'src', 'cli', 'main.js');
+  const keys = fixture('tls-12.keys');
+  const secrets = [...readFileSync(keys, 'latin1').matchAll(/^CLIENT_RANDOM [0-9a-f]{64} ([0-9a-f]+)$/gm)].map((m) => m[1]!);
+  const runCli = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [cli, 'analyze', fixture('tls-12.pcap'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const mqttLines = (stdout: string) => stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as TimelineEvent)
+    .filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
+  const withFlag = runCli(['--keylog', keys, '--format', 'ndjson', '--show-secrets']);
+  assert.equal(withFlag.status, 0, withFlag.stderr);
+  const fromFlag = mqttLines(withFlag.stdout);
+  assert.ok(fromFlag.length >= 30 && fromFlag.every((e) => e.tls === true));
+  const withEnv = runCli(['--format', 'ndjson'], { SSLKEYLOGFILE: keys });
+  assert.equal(withEnv.status, 0, withEnv.stderr);
+  assert.deepEqual(mqttLines(withEnv.stdout).map((e) => e.frame), fromFlag.map((e) => e.frame));
+  for (const format of ['table', 'json', 'markdown', 'summary']) {
+    const out = runCli(['--keylog', keys, '--format', format, '--show-secrets', '--no-color']);
+    assert.equal(out.status, 0, out.stderr);
+    for (const secret of secrets) assert.ok(!out.stdout.includes(secret.slice(0, 24)) && !out.stderr.includes(secret.slice(0, 24)), `${format} shows a secret`);
+  }
+  const missing = runCli(['--keylog', path.join(tmp, 'no-such.keys')]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /--keylog .*cannot read/);
+  assert.equal(missing.stdout, '');
+});
