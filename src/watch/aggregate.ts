@@ -12,6 +12,7 @@ import type { FindingEvent, LifecycleEvent, MqttEvent, TcpEvent, TimelineEvent }
 import type {
   ClientActivity, ClientSort, IntervalRow, LatencyNow, RecentFinding, TopicRate, TopicSort, WatchSnapshot,
 } from './snapshot.js';
+import { sortClients, sortTopics } from './sort.js';
 import { WindowCounter, WindowSamples } from './window.js';
 
 export interface WatchAggregatorOptions {
@@ -389,21 +390,5 @@ export class WatchAggregator {
     t = { topic: name, published: new WindowCounter(w), delivered: new WindowCounter(w), bytes: new WindowCounter(w), lastSeen: e.time };
     this.topics.set(name, t);
     return t;
-  }
-}
-
-function sortTopics(topics: TopicRate[], sort: TopicSort): void {
-  if (sort === 'topic') topics.sort((a, b) => a.topic.localeCompare(b.topic));
-  else if (sort === 'bytes') topics.sort((a, b) => b.bytesPerSecond - a.bytesPerSecond || a.topic.localeCompare(b.topic));
-  else topics.sort((a, b) => b.messagesPerSecond - a.messagesPerSecond || a.topic.localeCompare(b.topic));
-}
-
-function sortClients(clients: ClientActivity[], sort: ClientSort): void {
-  const name = (c: ClientActivity): string => c.clientId ?? c.address;
-  if (sort === 'client') clients.sort((a, b) => name(a).localeCompare(name(b)) || a.stream - b.stream);
-  else if (sort === 'since') clients.sort((a, b) => a.since - b.since || a.stream - b.stream);
-  else {
-    clients.sort((a, b) => (b.sentPerSecond + b.receivedPerSecond) - (a.sentPerSecond + a.receivedPerSecond)
-      || (a.state === b.state ? 0 : a.state === 'connected' ? -1 : 1) || a.stream - b.stream);
   }
 }
