@@ -10,7 +10,7 @@
  */
 import type { FindingEvent, LifecycleEvent, MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type {
-  ClientActivity, ClientSort, IntervalRow, LatencyNow, RecentFinding, TopicRate, TopicSort, WatchSnapshot,
+  ClientActivity, ClientSort, IntervalClient, IntervalRow, IntervalTopic, LatencyNow, RecentFinding, TopicRate, TopicSort, WatchSnapshot,
 } from './snapshot.js';
 import { sortClients, sortTopics } from './sort.js';
 import { WindowCounter, WindowSamples } from './window.js';
@@ -229,18 +229,30 @@ export class WatchAggregator {
       if (stats !== undefined) latency.push({ kind, ...stats });
     }
     latency.sort((x, y) => (x.kind === FORWARDING ? 1 : y.kind === FORWARDING ? -1 : x.kind.localeCompare(y.kind)));
-    let top: { topic: string; messages: number } | undefined;
+    const topics: IntervalTopic[] = [];
     for (const t of this.topics.values()) {
-      const n = t.published.at(b) + t.delivered.at(b);
-      if (n > 0 && (top === undefined || n > top.messages)) top = { topic: t.topic, messages: n };
+      const published = t.published.at(b);
+      const delivered = t.delivered.at(b);
+      if (published + delivered > 0) topics.push({ topic: t.topic, published, delivered, bytes: t.bytes.at(b) });
     }
+    topics.sort((x, y) => (y.published + y.delivered) - (x.published + x.delivered) || x.topic.localeCompare(y.topic));
+    const clients: IntervalClient[] = [];
     let connectedClients = 0;
-    for (const c of this.clients.values()) if (c.state === 'connected') connectedClients++;
+    const start = b * this.intervalSeconds;
+    for (const c of this.clients.values()) {
+      if (c.state === 'connected') connectedClients++;
+      if (c.state !== 'connected' && c.lastSeen < start) continue;
+      clients.push({
+        ...(c.clientId !== undefined ? { clientId: c.clientId } : {}), address: c.address,
+        sent: c.sent.at(b), received: c.received.at(b), state: c.state,
+      });
+    }
+    clients.sort((x, y) => (y.sent + y.received) - (x.sent + x.received) || (x.clientId ?? x.address).localeCompare(y.clientId ?? y.address));
     return {
       start: b * this.intervalSeconds, end: Math.max(end, b * this.intervalSeconds),
       mqttMessages: this.messages.at(b), published: this.published.at(b), delivered: this.delivered.at(b),
       bytes: this.bytes.at(b), openConnections: this.open.size, connectedClients, latency,
-      findings: this.findingsWindow.at(b), ...(top !== undefined ? { topTopic: top } : {}),
+      findings: this.findingsWindow.at(b), topics: topics.slice(0, 5), clients: clients.slice(0, 10),
     };
   }
 

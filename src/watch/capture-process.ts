@@ -32,7 +32,7 @@ export class CaptureProcess {
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private stopping = false;
 
-  private constructor(readonly tool: CaptureTool, readonly iface: string, child: ChildProcess) {
+  private constructor(readonly tool: CaptureTool, readonly iface: string, readonly filter: string, child: ChildProcess) {
     this.child = child;
     this.stdout = child.stdout!;
     child.stderr!.setEncoding('utf8');
@@ -60,7 +60,7 @@ export class CaptureProcess {
         });
       });
       if (started === 'missing') continue;
-      const capture = new CaptureProcess(name, iface, child);
+      const capture = new CaptureProcess(name, iface, filter, child);
       await capture.ready();
       return capture;
     }
@@ -98,7 +98,7 @@ export class CaptureProcess {
   }
 
   private failure(code: number | null, signal: NodeJS.Signals | null): string {
-    const said = this.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^listening on/i.test(l)).pop() ?? '';
+    const said = this.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^listening on/i.test(l) && !/^\(.*\)$/.test(l)).pop() ?? '';
     const how = code !== null ? `exit status ${code}` : `signal ${signal ?? '?'}`;
     let fix = '';
     if (/permission|not permitted|privilege/i.test(said)) {

@@ -44,7 +44,8 @@ export function formatLine(row: IntervalRow): string {
     ...LINE_KINDS.map(([kind]) => latencyCell(byKind.get(kind))), String(row.findings),
   ];
   const line = cells.map((cell, i) => (i === 0 ? padEnd(cell, COLUMNS[i]![1]) : padStart(cell, COLUMNS[i]![1]))).join('');
-  return row.topTopic !== undefined ? `${line} ${padEnd(row.topTopic.topic, 60).trimEnd()}` : line;
+  const top = row.topics[0];
+  return top !== undefined ? `${line} ${padEnd(top.topic, 60).trimEnd()}` : line;
 }
 
 /** One interval as one JSON object (a line of NDJSON, without the newline). */

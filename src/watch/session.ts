@@ -159,6 +159,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
   if (input.kind === 'interface') {
     capture = await CaptureProcess.start(input.name, options.analysis?.ports ?? [], input.tool);
     source$ = capture.stdout;
+    if (format !== 'screen') process.stderr.write(`mqtt-pcap: capturing on ${input.name} with ${capture.tool} (${capture.filter})\n`);
   } else {
     source$ = input.kind === 'stdin' ? '-' : input.path;
   }
