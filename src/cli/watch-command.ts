@@ -9,7 +9,7 @@ import { CaptureProcessError } from '../watch/capture-process.js';
 import { runWatch, WATCH_FORMATS, type WatchFormat, type WatchInput } from '../watch/session.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
 import { renderSummary } from '../views/summary-text.js';
-import { analysisOptionsOf, UsageError, withAnalysisOptions, type AnalyzeArgs } from './options.js';
+import { analysisOptionsOf, DASH, UsageError, withAnalysisOptions, type AnalyzeArgs } from './options.js';
 
 export interface WatchArgs extends Omit<AnalyzeArgs, 'format' | 'file'> {
   file: string | undefined;
@@ -37,7 +37,7 @@ export function watchOptions<T>(y: Argv<T>) {
       if (a.interface === undefined && a.file === undefined) throw new UsageError('watch needs -i IFACE, a capture file, or - for standard input');
       if (parseInterval(a.interval) === undefined) throw new UsageError(`--interval ${a.interval}: use e.g. 500ms, 1s, 2.5s or 1m (at least 100ms)`);
       if (!(a.speed > 0)) throw new UsageError(`--speed ${a.speed}: must be positive`);
-      if (a.replay && a.file === undefined) throw new UsageError('--replay needs a capture file');
+      if (a.replay && (a.file === undefined || a.file === DASH || a.file === '-')) throw new UsageError('--replay needs a capture file (standard input and -i arrive at their own pace)');
       return true;
     });
 }

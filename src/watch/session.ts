@@ -43,7 +43,7 @@ export interface WatchOptions {
   speed?: number;
   color?: boolean;
   /** Where the screen or the lines go (default process.stdout). */
-  output?: NodeJS.WriteStream;
+  output?: NodeJS.WritableStream;
 }
 
 export interface WatchResult {
