@@ -9,6 +9,7 @@ import { CaptureProcessError } from '../watch/capture-process.js';
 import { runWatch, WATCH_FORMATS, type WatchFormat, type WatchInput } from '../watch/session.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
 import { renderSummary } from '../views/summary-text.js';
+import { jsonStringify } from '../views/escape.js';
 import { analysisOptionsOf, DASH, UsageError, withAnalysisOptions, type AnalyzeArgs } from './options.js';
 
 export interface WatchArgs extends Omit<AnalyzeArgs, 'format' | 'file'> {
@@ -66,7 +67,7 @@ export async function runWatchCommand(args: WatchArgs): Promise<number> {
       input, format, analysis: analysisOptionsOf({ ...args, format: 'table', file: args.file ?? '' }),
       intervalSeconds: parseInterval(args.interval)!, replay: args.replay, speed: args.speed, color: colour,
     });
-    if (format === 'ndjson') stdout.write(`${JSON.stringify({ type: 'summary', summary: result.summary })}\n`);
+    if (format === 'ndjson') stdout.write(`${jsonStringify({ type: 'summary', summary: result.summary })}\n`);
     else stdout.write(renderSummary(result.summary, makeStyle(colour)));
     if (result.captureFailure !== undefined) {
       process.stderr.write(`mqtt-pcap: ${result.captureFailure}\n`);
