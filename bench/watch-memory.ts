@@ -7,7 +7,8 @@
  * For each N in --copies, bench/scale.js lays N copies of the recording end to end (N minutes of traffic; new
  * addresses and ports in every copy, so clients come and go), then `mqtt-pcap watch FILE --format ndjson` runs on
  * it as fast as it reads (the session's own code, in a child process) while the resident set size and the V8 heap
- * are sampled every 5 minutes of capture time. Prints a Markdown table (also written to
+ * are sampled every 5 minutes of capture time (the live heap after a full collection, too: the child runs with
+ * --expose-gc). Prints a Markdown table (also written to
  * bench/data/watch-memory.md): peak RSS per file, and RSS/heap at each 5-minute mark of the longest.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,7 +22,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const dataDir = path.join(root, 'bench', 'data');
 
-interface Sample { minute: number; rssMb: number; heapMb: number }
+interface Sample { minute: number; rssMb: number; heapMb: number; liveHeapMb: number }
 interface ChildResult { file: string; frames: number; messages: number; captureSeconds: number; wallSeconds: number; peakRssMb: number; samples: Sample[] }
 
 async function child(file: string): Promise<void> {
@@ -38,7 +39,10 @@ async function child(file: string): Promise<void> {
         const end = /"end":([\d.]+)/.exec(line);
         if (end !== null && Number(end[1]) >= nextMark) {
           const m = process.memoryUsage();
-          samples.push({ minute: Math.round(nextMark / 60), rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 });
+          // After a full collection: what is really kept (the heap used above includes garbage not yet collected).
+          (globalThis as { gc?: () => void }).gc?.();
+          const live = process.memoryUsage().heapUsed;
+          samples.push({ minute: Math.round(nextMark / 60), rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20, liveHeapMb: live / 2 ** 20 });
           nextMark += 300;
         }
       }
@@ -76,7 +80,7 @@ function main(): void {
   for (const n of copies) {
     const file = path.join(dataDir, `watch-${n}min.pcap`);
     if (!existsSync(file)) execFileSync(process.execPath, [path.join(here, 'scale.js'), base, file, '--copies', String(n)], { stdio: 'inherit' });
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', file], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const r = JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
     results.push(r);
     console.error(`${path.basename(file)}: ${(statSync(file).size / 1e6).toFixed(1)} MB, ${r.frames} frames, ${r.messages} MQTT messages, `
@@ -89,8 +93,8 @@ function main(): void {
   }
   const longest = results.reduce((a, b) => (b.captureSeconds > a.captureSeconds ? b : a));
   lines.push('', `RSS and V8 heap while ${path.basename(longest.file)} is read (at each 5 minutes of capture time):`, '',
-    '| minute | RSS MB | heap used MB |', '|---:|---:|---:|');
-  for (const s of longest.samples) lines.push(`| ${s.minute} | ${s.rssMb.toFixed(0)} | ${s.heapMb.toFixed(1)} |`);
+    '| minute | RSS MB | heap used MB | live heap MB (after a full GC) |', '|---:|---:|---:|---:|');
+  for (const s of longest.samples) lines.push(`| ${s.minute} | ${s.rssMb.toFixed(0)} | ${s.heapMb.toFixed(1)} | ${s.liveHeapMb.toFixed(1)} |`);
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
   writeFileSync(path.join(dataDir, 'watch-memory.md'), text);

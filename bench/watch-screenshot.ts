@@ -76,8 +76,8 @@ function main(): void {
   const keys = opt('keys', '').split(',').filter((k) => k !== '');
   const socket = `mqtt-pcap-shot-${process.pid}`;
   const tmux = (...a: string[]): string => spawnSync('tmux', ['-L', socket, ...a], { encoding: 'utf8' }).stdout;
-  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliMain)} watch ${JSON.stringify(path.resolve(capture))} --replay --speed ${opt('speed', '2')} --color; sleep 60`;
-  tmux('new-session', '-d', '-s', 'shot', '-x', String(cols), '-y', String(rows), 'bash', '-c', command);
+  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliMain)} watch ${JSON.stringify(capture)} --replay --speed ${opt('speed', '2')} --color; sleep 60`;
+  tmux('new-session', '-d', '-s', 'shot', '-c', process.cwd(), '-x', String(cols), '-y', String(rows), 'bash', '-c', command);
   const sleep = (s: number): void => { spawnSync('sleep', [String(s)]); };
   let ansi = '';
   try {
