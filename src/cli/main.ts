@@ -9,6 +9,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runAnalyze, ONLY_CHOICES } from './analyze-command.js';
 import { checkArgsOf, runCheck, withCheckOptions } from './check-command.js';
+import { runWatchCommand, watchOptions, type WatchArgs } from './watch-command.js';
 import { escapeTerminal } from '../views/escape.js';
 import { REPORT_FORMATS, runReport, type ReportArgs } from './report-command.js';
 import { analysisOptionsOf, DASH, FORMATS, packageVersion, UsageError, withAnalysisOptions, type AnalyzeArgs, type Format } from './options.js';
@@ -17,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('mqtt-pcap')
-    .usage('$0 [analyze] <file> [options]\n$0 check <capture...> --rules rules.yaml\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
+    .usage('$0 [analyze] <file> [options]\n$0 check <capture...> --rules rules.yaml\n$0 report <file> [-o report.md|report.html] [--lang en|id]\n$0 watch [-i IFACE | <file> | -]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
     .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => withAnalysisOptions(y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
@@ -46,6 +47,11 @@ export async function main(argv: string[]): Promise<number> {
       const a = args as unknown as Omit<AnalyzeArgs, 'format'> & ReportArgs;
       exitCode = await runReport({ file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output, lang: a.lang, format: a.format, debug: a.debug }, analysisOptionsOf(args as unknown as AnalyzeArgs));
     })
+    .command('watch [file]', 'live view of MQTT traffic: rates per topic and client, latency, findings (-i IFACE, a file, or -)',
+      (y) => watchOptions(y), async (args) => {
+        const a = args as unknown as WatchArgs;
+        exitCode = await runWatchCommand({ ...a, file: a.file === DASH ? '-' : a.file });
+      })
     .version(packageVersion())
     .help()
     .alias('h', 'help')
