@@ -51,12 +51,8 @@ export interface ConnectionRecord {
   connack?: { frame: number; time: number; accepted: boolean };
   /** Last MQTT packet the client sent (keep-alive), and the broker's last one. */
   lastClientPacket?: { frame: number; time: number };
-  /** Any TCP segment seen from each side. */
-  segmentsFromClient: number;
-  segmentsFromServer: number;
-  /** MQTT packets from each side. */
-  mqttFromClient: number;
-  mqttFromServer: number;
+  /** What each endpoint ("ip:port") sent: TCP segments, MQTT packets, and when it last sent anything. */
+  sent: Map<string, SideTally>;
   mqttPackets: number;
   /** From the TCP packets (when they are analysed): SYN frames (a few), SYN-ACK seen, first RST and first FIN. */
   synFrames: number[];
@@ -64,10 +60,35 @@ export interface ConnectionRecord {
   /** Time of the last SYN seen. */
   lastSynTime?: number;
   synAckSeen: boolean;
-  rst?: { frame: number; time: number; by: Side };
-  fin?: { frame: number; time: number; by: Side };
+  /** First RST and first FIN, and the endpoint that sent them. */
+  rst?: { frame: number; time: number; from: string };
+  fin?: { frame: number; time: number; from: string };
   disconnectBy?: Side;
   websocket: boolean;
+}
+
+export interface SideTally { segments: number; mqtt: number; lastTime: number }
+
+const NOTHING: SideTally = { segments: 0, mqtt: 0, lastTime: Number.NEGATIVE_INFINITY };
+
+/** What the client (or the server) of a connection sent. */
+export function sentBy(r: ConnectionRecord, side: Side): SideTally {
+  return r.sent.get(side === 'client' ? r.client : r.server) ?? NOTHING;
+}
+
+/** Which side an endpoint is. */
+export function sideOf(r: ConnectionRecord, label: string): Side {
+  return label === r.server ? 'server' : 'client';
+}
+
+function tally(r: ConnectionRecord, label: string, time: number): SideTally {
+  let t = r.sent.get(label);
+  if (t === undefined) {
+    t = { segments: 0, mqtt: 0, lastTime: time };
+    r.sent.set(label, t);
+  }
+  if (time > t.lastTime) t.lastTime = time;
+  return t;
 }
 
 export class ConnectionBook {
@@ -86,8 +107,8 @@ export class ConnectionBook {
         if (oldest.done !== true) this.records.delete(oldest.value);
       }
       r = {
-        stream, client: src, server: dst, firstFrame: frame, firstTime: time, segmentsFromClient: 0, segmentsFromServer: 0,
-        mqttFromClient: 0, mqttFromServer: 0, mqttPackets: 0, synFrames: [], syns: 0, synAckSeen: false, websocket: false,
+        stream, client: src, server: dst, firstFrame: frame, firstTime: time, sent: new Map(), mqttPackets: 0,
+        synFrames: [], syns: 0, synAckSeen: false, websocket: false,
       };
       this.records.set(stream, r);
     }
@@ -141,27 +162,28 @@ export class ConnectionBook {
   private tcp(e: TcpEvent): void {
     if (e.duplicateOf !== undefined) return;
     const r = this.record(e.stream, e.src, e.dst, e.frame, e.time);
-    const by: Side = e.src === r.client ? 'client' : 'server';
-    if (by === 'client') r.segmentsFromClient++;
-    else r.segmentsFromServer++;
+    tally(r, e.src, e.time).segments++;
     if (e.type === 'SYN') {
+      // The SYN's sender is the client, whatever was guessed before.
+      r.client = e.src; r.server = e.dst;
       r.syns++;
       r.lastSynTime = e.time;
       if (r.synFrames.length < 8) r.synFrames.push(e.frame);
     } else if (e.type === 'SYN-ACK') r.synAckSeen = true;
-    if (r.rst === undefined && e.flags.includes('RST')) r.rst = { frame: e.frame, time: e.time, by };
-    if (r.fin === undefined && e.flags.includes('FIN')) r.fin = { frame: e.frame, time: e.time, by };
+    if (r.rst === undefined && e.flags.includes('RST')) r.rst = { frame: e.frame, time: e.time, from: e.src };
+    if (r.fin === undefined && e.flags.includes('FIN')) r.fin = { frame: e.frame, time: e.time, from: e.src };
   }
 
   private mqtt(e: MqttEvent): void {
     const client = e.direction === 'client' ? e.src : e.dst;
     const server = e.direction === 'client' ? e.dst : e.src;
     const r = this.record(e.stream, client, server, e.frames[0] ?? e.frame, e.time);
+    // The dissector knows the sides (CONNECT, or inferred from the packets) better than the first segment does.
+    if (r.synFrames.length === 0 && r.end === undefined) { r.client = client; r.server = server; }
     r.mqttPackets++;
+    tally(r, e.src, e.time).mqtt++;
     if (e.websocket === true) r.websocket = true;
     if (e.type === 'DISCONNECT' && r.disconnectBy === undefined) r.disconnectBy = e.direction;
-    if (e.direction === 'client') r.mqttFromClient++;
-    else r.mqttFromServer++;
     if (e.direction === 'client') {
       r.lastClientPacket = { frame: e.frame, time: e.time };
       if (e.type === 'CONNECT') {
@@ -199,7 +221,7 @@ export function portOf(label: string): number {
 export function handshakeOf(r: ConnectionRecord): string {
   if (r.end !== undefined) return r.end.handshake;
   if (r.synAckSeen) return 'complete';
-  if (r.syns > 0) return r.rst?.by === 'server' ? 'refused' : r.segmentsFromServer === 0 ? 'unanswered' : 'incomplete';
+  if (r.syns > 0) return r.rst !== undefined && sideOf(r, r.rst.from) === 'server' ? 'refused' : sentBy(r, 'server').segments === 0 ? 'unanswered' : 'incomplete';
   return 'not-seen';
 }
 
@@ -226,7 +248,8 @@ export function sessionEndOf(r: ConnectionRecord): { reason: SessionEndReason; c
     const at = r.fin ?? r.rst;
     return { reason: 'broker-disconnect', closedBy: 'server', time: at?.time ?? r.firstTime, frame: at?.frame ?? r.firstFrame };
   }
-  const first = r.rst !== undefined && (r.fin === undefined || r.rst.frame < r.fin.frame) ? { ...r.rst, reset: true } : r.fin !== undefined ? { ...r.fin, reset: false } : undefined;
+  const first = r.rst !== undefined && (r.fin === undefined || r.rst.frame < r.fin.frame) ? { ...r.rst, reset: true, by: sideOf(r, r.rst.from) }
+    : r.fin !== undefined ? { ...r.fin, reset: false, by: sideOf(r, r.fin.from) } : undefined;
   if (first === undefined) {
     if (r.end !== undefined && r.end.reason !== 'capture-end') {
       const reason: SessionEndReason = r.end.reason === 'rst' ? 'reset' : r.end.closedBy === 'server' ? 'broker-closed' : 'client-closed';

@@ -5,7 +5,7 @@
  * summary; judges no session.
  */
 import type { FindingEvent, TimelineEvent } from '../model/events.js';
-import { clientName, hostOf, isMqtt, portOf, type ConnectionRecord } from './book.js';
+import { clientName, hostOf, isMqtt, portOf, sentBy, type ConnectionRecord } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -38,21 +38,26 @@ export class CaptureChecks implements Detector {
       if (s.frames.undecodable > 0) protocols.push(`undecodable ${s.frames.undecodable}`);
       const frames = new FrameSet();
       for (let f = 1; f <= Math.min(s.frames.read, 20); f++) frames.add(f);
+      const tcpPorts = [...new Set([...ctx.book.all()].map((r) => portOf(r.server)).filter((p) => p > 0))].sort((a, b) => a - b).slice(0, 5);
       emit({ ...makeDiagnosis({
         code: 'diag.no-mqtt', layer: 'capture', frames, time: 0,
-        facts: { frames: s.frames.read, protocols },
-        causes: ['wrong-interface', 'capture-filter', 'no-traffic-yet'], checks: ['bridge-interface', 'capture-filter', 'clients-ran'],
+        facts: { frames: s.frames.read, protocols, tcpPorts },
+        causes: ['wrong-interface', 'capture-filter', 'no-traffic-yet'],
+        checks: tcpPorts.length > 0 ? ['try-port', 'bridge-interface', 'capture-filter'] : ['bridge-interface', 'capture-filter', 'clients-ran'],
       }), evidence: { firstFrame: 1, lastFrame: s.frames.read, count: s.frames.read, frames: frames.evidence().frames ?? [] } });
     }
-    const oneWay = records.filter((r) => r.segmentsFromClient + r.segmentsFromServer > 0
-      && ((r.segmentsFromServer === 0 && r.mqttFromClient > 0) || (r.segmentsFromClient === 0 && r.mqttFromServer > 0)));
+    const oneWay = records.filter((r) => {
+      const c = sentBy(r, 'client');
+      const sv = sentBy(r, 'server');
+      return c.segments + sv.segments > 0 && ((sv.segments === 0 && c.mqtt > 0) || (c.segments === 0 && sv.mqtt > 0));
+    });
     if (oneWay.length > 0) {
       const first = oneWay[0]!;
       const frames = new FrameSet();
       for (const r of oneWay) frames.add(r.firstFrame);
       emit(makeDiagnosis({
         code: 'diag.one-direction', layer: 'tcp', frames, time: first.firstTime,
-        facts: { count: oneWay.length, seen: first.segmentsFromServer === 0 ? 'client' : 'server', example: `${first.client} → ${first.server}` },
+        facts: { count: oneWay.length, seen: sentBy(first, 'server').segments === 0 ? 'client' : 'server', example: `${first.client} → ${first.server}` },
         causes: ['asymmetric-capture'], checks: ['capture-point'],
       }));
     }

@@ -4,13 +4,15 @@
  * connection book (CONNECT keep-alive, the client's last packet, how the session ended).
  */
 import type { FindingEvent } from '../model/events.js';
-import { clientName, sessionEndOf } from './book.js';
+import { clientName, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
 
 /** MQTT: the broker may drop a client silent for one and a half times its keep-alive. */
 export const KEEPALIVE_FACTOR = 1.5;
+/** A client silent more than this many times its limit while the broker never closed: the capture has a gap. */
+export const PLAUSIBLE_FACTOR = 10;
 
 export class KeepAliveDetector implements Detector {
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
@@ -27,7 +29,10 @@ export class KeepAliveDetector implements Detector {
       if (end === undefined) {
         silent = ctx.captureEnd - last.time;
         brokerClosed = false;
-        if (silent <= limit) continue;
+        // Only when the broker's side is in the capture, and the silence is not so long that the capture must have
+        // a hole in time (merged files) rather than a broker that never checked.
+        const server = sentBy(r, 'server');
+        if (silent <= limit || server.mqtt === 0 || silent > limit * PLAUSIBLE_FACTOR) continue;
       } else {
         const byBroker = end.reason === 'broker-closed' || (end.reason === 'reset' && end.closedBy === 'server')
           || (end.reason === 'broker-disconnect' && (end.reasonCode === undefined || end.reasonCode === 0x8d));

@@ -6,7 +6,7 @@
  */
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
-import { clientName, hostOf, sessionEndOf, type ConnectionBook } from './book.js';
+import { clientName, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -33,7 +33,7 @@ export class QosDetector implements Detector {
   event(e: TimelineEvent): void {
     if (e.kind !== 'packet' || e.layer !== 'mqtt' || e.packetId === undefined) return;
     switch (e.type) {
-      case 'PUBLISH': if ((e.qos ?? 0) > 0) this.publish(e); break;
+      case 'PUBLISH': if ((e.qos ?? 0) === 1 || e.qos === 2) this.publish(e); break;
       case 'PUBACK': case 'PUBREC': this.inFlight.get(`${e.stream}|${e.direction === 'client' ? 'server' : 'client'}`)?.delete(e.packetId); break;
       case 'SUBSCRIBE':
         if (this.subscribes.size < 10_000) {
@@ -141,8 +141,14 @@ export class QosDetector implements Detector {
       const stream = Number(streamText);
       const r = ctx.book.get(stream);
       const ended = r !== undefined && sessionEndOf(r) !== undefined;
+      // The receiver must be seen after the PUBLISH (alive, yet not acknowledging) or the connection must end: a
+      // capture that simply stops showing the connection proves nothing.
+      const receiver = r !== undefined ? sentBy(r, direction === 'server' ? 'client' : 'server') : undefined;
+      // A receiver never seen sending MQTT: its direction (or its MQTT side) is not in the capture.
+      if (receiver === undefined || receiver.mqtt === 0) continue;
+      const receiverLast = receiver.lastTime;
       for (const [id, p] of map) {
-        if (!ended && ctx.captureEnd - p.time < UNACKED_AFTER_SECONDS) continue;
+        if (!ended && (ctx.captureEnd - p.time < UNACKED_AFTER_SECONDS || receiverLast <= p.time)) continue;
         const receiver = direction === 'server' ? (r !== undefined ? clientName(r) : `stream ${stream}`) : `the broker${r !== undefined ? ` (${r.server})` : ''}`;
         const gk = `${receiver.replace(/:\d+\)?$/, '')}|${direction}|${p.qos}`;
         let g = groups.get(gk);

@@ -5,7 +5,7 @@
  * the connection book at the end of the capture; the CONNACK codes themselves are connack.ts's.
  */
 import type { FindingEvent } from '../model/events.js';
-import { clientName, handshakeOf, hostOf, isMqtt, portOf, sessionEndOf, type ConnectionRecord } from './book.js';
+import { clientName, handshakeOf, hostOf, isMqtt, portOf, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
 import { KNOWN_MQTT_PORTS, type Detector, type FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -117,7 +117,7 @@ export class ReachabilityDetector implements Detector {
   private unansweredConnects(ctx: FinishContext, records: ConnectionRecord[], emit: (finding: FindingEvent) => void): void {
     const groups = new Map<string, { records: ConnectionRecord[]; closedBy: string }>();
     for (const r of records) {
-      if (r.connect === undefined || r.connack !== undefined || r.mqttFromServer > 0) continue;
+      if (r.connect === undefined || r.connack !== undefined || sentBy(r, 'server').mqtt > 0) continue;
       const end = sessionEndOf(r);
       if (end === undefined || end.reason === 'disconnect') continue;
       const closedBy = end.closedBy ?? 'server';

@@ -13,12 +13,15 @@ import { makeDiagnosis } from './make.js';
 /** Data segments remembered per direction, to time their retransmissions. */
 const SENT_KEPT = 64;
 const MAX_STREAMS = 100_000;
+/** A zero window shorter than this (a reader catching up at once) does not matter. */
+export const ZERO_WINDOW_SECONDS = 0.2;
 
 interface StreamTally {
   retransmissions: number;
   maxDelayMs: number;
   retransmitted: FrameSet;
-  zeroWindow: Map<string, FrameSet>;
+  /** Per receiver: frames advertising a zero window, the longest zero window so far, and the one still open. */
+  zeroWindow: Map<string, { frames: FrameSet; longest: number; since?: number }>;
   finRetransmissions: FrameSet;
   firstTime: number;
   sent: Map<string, Array<{ seq: number; time: number }>>;
@@ -46,10 +49,16 @@ export class TcpTroubleDetector implements Detector {
     } else if (e.retransmission === true && e.flags.includes('FIN')) {
       t.finRetransmissions.add(e.frame);
     }
-    if (e.window === 0 && !e.flags.includes('RST') && !e.flags.includes('SYN')) {
-      const set = t.zeroWindow.get(e.src) ?? new FrameSet();
-      set.add(e.frame);
-      t.zeroWindow.set(e.src, set);
+    if (e.flags.includes('RST') || e.flags.includes('SYN')) return;
+    const z = t.zeroWindow.get(e.src);
+    if (e.window === 0) {
+      const entry = z ?? { frames: new FrameSet(), longest: 0 };
+      entry.frames.add(e.frame);
+      entry.since ??= e.time;
+      t.zeroWindow.set(e.src, entry);
+    } else if (z?.since !== undefined) {
+      z.longest = Math.max(z.longest, e.time - z.since);
+      delete z.since;
     }
   }
 
@@ -78,10 +87,13 @@ export class TcpTroubleDetector implements Detector {
           causes: ['packet-loss', 'slow-reader'], checks: ['network-quality', 'receiver-load'],
         }));
       }
-      for (const [side, frames] of t.zeroWindow) {
+      for (const [side, z] of t.zeroWindow) {
+        const longest = Math.max(z.longest, z.since !== undefined ? ctx.captureEnd - z.since : 0);
+        if (longest < ZERO_WINDOW_SECONDS) continue;
+        const frames = z.frames;
         emit(makeDiagnosis({
           code: 'diag.tcp-zero-window', layer: 'tcp', frames, time: t.firstTime, src: side, dst: side === r.client ? r.server : r.client, stream,
-          facts: { receiver: side === r.client ? clientName(r) : `the broker (${r.server})`, connection, count: frames.count },
+          facts: { receiver: side === r.client ? clientName(r) : `the broker (${r.server})`, connection, count: frames.count, longestMs: Number((longest * 1000).toFixed(1)) },
           causes: ['slow-reader'], checks: ['receiver-load'],
         }));
       }

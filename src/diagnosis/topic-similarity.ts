@@ -102,6 +102,12 @@ function wildcardCandidates(filter: string): Array<{ filter: string; rule: Wildc
   return out;
 }
 
+/** 'bulb2' for 'bulb1', 'room-3' for 'room-4': numbered siblings are different things, not typing mistakes. */
+function numberedSibling(a: string, b: string): boolean {
+  const e = describeEdit(a, b);
+  return e.op === 'replaced' && /\d/.test(e.typed) && /\d/.test(e.meant);
+}
+
 function typoLimit(length: number): number {
   return length <= 4 ? 1 : length <= 12 ? 2 : 3;
 }
@@ -125,7 +131,7 @@ export function compareFilterToTopic(filter: string, topic: string): TopicDiffer
   if (!/[#+]/.test(filter)) {
     const limit = typoLimit(topic.length);
     const d = editDistance(filter, topic, limit);
-    if (d <= limit) return { kind: 'typo', edit: d === 1 ? describeEdit(filter, topic) : { op: 'several', typed: filter, meant: topic, distance: d }, score: 1 + d };
+    if (d <= limit && !numberedSibling(filter, topic)) return { kind: 'typo', edit: d === 1 ? describeEdit(filter, topic) : { op: 'several', typed: filter, meant: topic, distance: d }, score: 1 + d };
     return undefined;
   }
   const fl = filter.split('/');
@@ -144,7 +150,7 @@ export function compareFilterToTopic(filter: string, topic: string): TopicDiffer
     if (d > 0) { total += d; only = total === d ? { typed: f, meant: t } : undefined; }
   }
   const limit = typoLimit(literal);
-  if (total === 0 || total > limit) return undefined;
+  if (total === 0 || total > limit || (only !== undefined && numberedSibling(only.typed, only.meant))) return undefined;
   const edit: Edit = total === 1 && only !== undefined ? describeEdit(only.typed, only.meant) : { op: 'several', typed: filter, meant: topic, distance: total };
   return { kind: 'typo', edit, score: 1 + total };
 }

@@ -6,7 +6,7 @@
  */
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
-import { clientName, hostOf, isMqtt } from './book.js';
+import { clientName, isMqtt, sentBy } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -52,12 +52,18 @@ export class TopicDetector implements Detector {
   private readonly byStream = new Map<number, SubscriptionRecord[]>();
   /** Client publish frame → topic, until a forwarded copy is seen. */
   private readonly pending = new Map<number, string>();
+  /** Brokers whose delivery side the capture shows: a SUBSCRIBE to them, or a PUBLISH from them, was seen. */
+  private readonly covered = new Set<string>();
+  /** MQTT 5: QoS 1/2 publishes in flight ("stream|id" → topic), and topics the broker said had no subscribers (0x10). */
+  private readonly inFlight = new Map<string, string>();
+  private readonly noMatching = new Map<string, FrameSet>();
 
   event(e: TimelineEvent): void {
     if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
     switch (e.type) {
       case 'PUBLISH': this.publish(e); break;
       case 'SUBSCRIBE':
+        this.covered.add(e.dst);
         (e.subscriptions ?? []).forEach((s, index) => {
           if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
           const record: SubscriptionRecord = { stream: e.stream, filter: s.topic, frame: e.frame, time: e.time, index, refused: false, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
@@ -67,6 +73,17 @@ export class TopicDetector implements Detector {
           this.byStream.set(e.stream, list);
         });
         break;
+      case 'PUBACK': case 'PUBREC': {
+        const key = `${e.stream}|${e.packetId}`;
+        const topic = this.inFlight.get(key);
+        this.inFlight.delete(key);
+        if (topic !== undefined && e.direction === 'server' && e.reasonCode === 0x10) {
+          const frames = this.noMatching.get(topic) ?? new FrameSet();
+          frames.add(e.frame);
+          this.noMatching.set(topic, frames);
+        }
+        break;
+      }
       case 'SUBACK': {
         const codes = e.reasonCodes ?? e.grantedQos ?? [];
         for (const s of this.byStream.get(e.stream) ?? []) {
@@ -92,6 +109,7 @@ export class TopicDetector implements Detector {
     const name = e.topic;
     if (name === undefined || name === '') return;
     if (e.direction === 'client') {
+      if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(`${e.stream}|${e.packetId}`, name);
       const t = this.topic(name, e.time);
       if (t === undefined) return;
       t.published++;
@@ -109,6 +127,7 @@ export class TopicDetector implements Detector {
         this.pending.set(e.frame, name);
       }
     } else {
+      this.covered.add(e.src);
       // A copy the broker delivers: its source (when traced) was forwarded; the subscriber received it.
       if (e.sourceFrame !== undefined) this.pending.delete(e.sourceFrame);
       const t = this.topic(name, e.time);
@@ -178,24 +197,42 @@ export class TopicDetector implements Detector {
 
   private nobody(ctx: FinishContext, mismatched: Map<string, string>, emit: (finding: FindingEvent) => void): void {
     const records = [...ctx.book.all()].filter(isMqtt);
+    // Brokers that sent MQTT in the capture: their delivery side is in it.
+    const speaking = new Set(records.filter((r) => sentBy(r, 'server').mqtt > 0).map((r) => r.server));
+    const groups = new Map<string, { topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[] }>();
     for (const [name, t] of this.topics) {
       if (t.unforwardedCount <= t.untraced) continue;
-      // How sure: every session of these brokers seen from its CONNECT, and some other client of them captured.
-      const sessions = records.filter((r) => t.brokers.has(r.server));
+      // The broker said so (MQTT 5 reason 0x10), or the capture shows its delivery side (someone subscribed to
+      // it, or it delivered something, and it speaks in the capture); else the subscribers may be elsewhere.
+      const said = this.noMatching.get(name) !== undefined;
+      const broker = [...t.brokers].find((b) => this.covered.has(b) && speaking.has(b));
+      if (!said && broker === undefined) continue;
+      const key = broker ?? [...t.brokers][0] ?? '';
+      const g = groups.get(key) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: t.firstTime, said: false, similar: [] };
+      g.topics.push(name);
+      g.count += t.unforwardedCount - t.untraced;
+      g.frames.addAll(t.unforwarded.evidence().frames ?? []);
+      for (const p of t.publishers) g.publishers.add(p);
+      g.time = Math.min(g.time, t.firstTime);
+      g.said ||= said;
+      const similar = mismatched.get(name);
+      if (similar !== undefined) g.similar.push(similar);
+      groups.set(key, g);
+    }
+    for (const [broker, g] of groups) {
+      const sessions = records.filter((r) => r.server === broker);
       const late = sessions.some((r) => r.connect === undefined);
-      const publishers = new Set([...t.publishers].map(hostOf));
-      const others = sessions.some((r) => !publishers.has(hostOf(r.client)));
-      const confidence: Confidence = late ? 'low' : others ? 'high' : 'medium';
-      const publisherNames = [...t.publishers].map((label) => {
+      const confidence: Confidence = g.said || !late ? 'high' : 'low';
+      const publishers = [...g.publishers].map((label) => {
         const r = sessions.find((x) => x.client === label);
         return r !== undefined ? clientName(r) : label;
       });
-      const similarFilter = mismatched.get(name);
+      const typo = g.similar.length > 0;
       emit(makeDiagnosis({
-        code: 'diag.published-to-nobody', layer: 'mqtt', frames: t.unforwarded, time: t.firstTime, dst: [...t.brokers][0] ?? '',
-        facts: { topic: name, count: t.unforwardedCount - t.untraced, publishers: publisherNames, ...(similarFilter !== undefined ? { similarFilter } : {}) },
-        causes: similarFilter !== undefined ? ['topic-typo', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
-        checks: similarFilter !== undefined ? ['topic-spelling', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
+        code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.time, dst: broker,
+        facts: { topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}) },
+        causes: typo ? ['topic-typo', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
+        checks: typo ? ['topic-spelling', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
         confidence,
       }));
     }

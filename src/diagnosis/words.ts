@@ -54,7 +54,11 @@ function list(value: FactValue | undefined, lang: Lang, max = 5): string {
   return `${shown.slice(0, -1).join(', ')} ${and} ${shown[shown.length - 1]}`;
 }
 
-const q = (value: FactValue | undefined): string => `'${String(value ?? '')}'`;
+/** A topic or filter in quotes, shortened past 60 characters. */
+const q = (value: FactValue | undefined): string => {
+  const text = String(value ?? '');
+  return `'${text.length > 60 ? `${text.slice(0, 57)}…` : text}'`;
+};
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -144,8 +148,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}.`,
   },
   'diag.published-to-nobody': {
-    en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${q(f['topic'])} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture.`,
-    id: (f) => `${f['count']} pesan yang di-publish ke ${q(f['topic'])} oleh ${list(f['publishers'], 'id')} tidak sampai ke subscriber mana pun: broker tidak meneruskannya ke siapa pun dalam capture.`,
+    en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture.`,
+    id: (f) => `${f['count']} pesan yang di-publish ke ${topics(f, 'id')} oleh ${list(f['publishers'], 'id')} tidak sampai ke subscriber mana pun: broker tidak meneruskannya ke siapa pun dalam capture.`,
   },
   'diag.subscribed-too-late': {
     en: (f) => `${f['subscriber']} subscribed to ${q(f['filter'])} at t=${seconds(f['subscribedAt'], 'en')}, after the ${plural(Number(f['missed']), 'message', 'messages')} published to it (the last at t=${seconds(f['lastPublishedAt'], 'en')}); none was retained, so it received nothing.`,
@@ -200,8 +204,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['count']} FIN dikirim ulang saat koneksi sedang ditutup: tidak berbahaya, semua data sudah terkirim dan diakui (ACK).`,
   },
   'diag.no-mqtt': {
-    en: (f) => `The capture holds no MQTT at all: its ${plural(Number(f['frames']), 'frame is', 'frames are')} ${list(f['protocols'], 'en')}.`,
-    id: (f) => `Capture ini sama sekali tidak berisi MQTT: ${f['frames']} frame-nya adalah ${list(f['protocols'], 'id')}.`,
+    en: (f) => `The capture holds no MQTT at all: its ${plural(Number(f['frames']), 'frame is', 'frames are')} ${list(f['protocols'], 'en')}${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, with TCP to port ${list(f['tcpPorts'], 'en')}` : ''}.`,
+    id: (f) => `Capture ini sama sekali tidak berisi MQTT: ${f['frames']} frame-nya adalah ${list(f['protocols'], 'id')}${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, dengan TCP ke port ${list(f['tcpPorts'], 'id')}` : ''}.`,
   },
   'diag.one-direction': {
     en: (f) => `Only the ${f['seen'] === 'client' ? 'client-to-broker' : 'broker-to-client'} direction of ${plural(Number(f['count']), 'MQTT connection was', 'MQTT connections were')} captured (e.g. ${f['example']}).`,
@@ -232,6 +236,11 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `MQTT dibawa melalui TLS di ${f['server']} (${f['count']} koneksi): pesannya terenkripsi dan tidak bisa dibaca dari capture.`,
   },
 };
+
+function topics(f: Facts, lang: Lang): string {
+  const all = Array.isArray(f['topics']) ? f['topics'] : [f['topic'] ?? ''];
+  return list(all.map((t) => q(t)), lang);
+}
 
 function otherPorts(f: Facts, lang: Lang): string {
   const ports = f['otherPorts'];
@@ -330,6 +339,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'capture-one-interface': { en: 'capture on the bridge (`-i br-…`) instead of `-i any`', id: 'capture di bridge (`-i br-…`), bukan `-i any`' },
   'decode-as': { en: 'in Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)', id: 'di Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)' },
   'decode-as-websocket': { en: 'in Wireshark: Decode As… TCP port {port} → HTTP shows the WebSocket frames; mqtt-pcap shows the MQTT inside them', id: 'di Wireshark: Decode As… TCP port {port} → HTTP menampilkan frame WebSocket; mqtt-pcap menampilkan MQTT di dalamnya' },
+  'try-port': { en: 'if MQTT runs on one of those TCP ports and the capture starts mid-connection, name it: `mqtt-pcap analyze --port {tcpPorts}`', id: 'jika MQTT berjalan di salah satu port TCP itu dan capture dimulai di tengah koneksi, sebutkan port-nya: `mqtt-pcap analyze --port {tcpPorts}`' },
   'tls-keys': { en: 'for the lab, use the plain listener (1883) to see the messages; TLS can only be read with the session keys (SSLKEYLOGFILE)', id: 'untuk praktikum, pakai listener biasa (1883) agar pesannya terlihat; TLS hanya bisa dibaca dengan session key (SSLKEYLOGFILE)' },
 };
 
