@@ -149,6 +149,8 @@ export interface MqttEvent extends BaseEvent {
   forwardDelayMs?: number;
   /** True when the packet was carried in WebSocket frames (MQTT over WebSocket). */
   websocket?: boolean;
+  /** True when the packet was carried in TLS records and decrypted with the key log (`frames` are the records' frames). */
+  tls?: boolean;
   /** Set when the packet is malformed: the finding code. */
   malformed?: string;
 }
@@ -178,18 +180,26 @@ export interface FindingEvidence {
   frames?: number[];
 }
 
-/** One TLS record of MQTT over TLS (port 8883): the handshake is named, the MQTT inside stays encrypted. */
+/**
+ * One TLS record of MQTT over TLS (8883, --tls-port, or any port whose session is in the key log): the handshake is
+ * named; with a key log the records are decrypted and the MQTT inside is reported as MqttEvents with `tls: true`.
+ */
 export interface TlsEvent extends BaseEvent {
   kind: 'packet';
   layer: 'tls';
   /** "Client Hello", "Server Hello", "Handshake", "Change Cipher Spec", "Application Data", "Alert"... */
   type: string;
   stream: number;
+  /** Content type of the record header (TLS 1.3: 23 for every encrypted record). */
   contentType: number;
   /** Record-layer version, e.g. "0x0303". */
   version: string;
   length: number;
   serverName?: string;
+  /** Set when the record was decrypted: its real content type (TLS 1.3 hides it). */
+  decryptedContentType?: number;
+  /** Every frame that carried bytes of the record (when more than one). */
+  frames?: number[];
 }
 
 /** One packet of the capture, by layer. */

@@ -20,13 +20,17 @@ import { scanProperties } from './properties.js';
 import { MqttSession, type Direction } from './session.js';
 import { summarizeMqtt } from './summary.js';
 import { WebSocketUnframer } from './websocket.js';
-import { TLS_CONTENT_TYPES, TLS_HANDSHAKE_TYPES, TlsRecordScanner, type TlsRecord } from './tls.js';
+import { TlsTransport } from './tls-transport.js';
+import type { KeyLog } from '../tls/keylog.js';
+import { looksLikeTlsRecord } from '../tls/records.js';
 
 export interface MqttDissectorOptions {
   /** Ports on which every connection is MQTT. */
   mqttPorts: ReadonlySet<number>;
-  /** Ports on which TLS is reported as encrypted MQTT. */
+  /** Ports on which TLS is MQTT over TLS (any other port too when the key log has the session). */
   tlsPorts: ReadonlySet<number>;
+  /** Session secrets for decrypting MQTT over TLS (NSS key log). */
+  keyLog?: KeyLog;
   maxPacketBytes: number;
   showSecrets: boolean;
   /** Only the summary is wanted: common packets are read by the fast decoder, no summary line or payload text. */
@@ -37,6 +41,8 @@ export interface MqttContext {
   options: MqttDissectorOptions;
   fanout: FanoutTracer;
   emit(event: MqttEvent | FindingEvent | TlsEvent): void;
+  /** Epoch seconds of the capture's first frame. */
+  captureStart?: () => number | undefined;
 }
 
 export type ConnectionProtocol = 'undecided' | 'mqtt' | 'mqtt-ws' | 'mqtt-tls' | 'other';
@@ -65,7 +71,10 @@ export class MqttConnectionDissector {
   /** Created on the first packet of each direction (most connections of a big capture never carry MQTT). */
   private readonly decoders: Partial<Record<Direction, MqttPacketDecoder>> = {};
   private websockets: Record<Direction, WebSocketUnframer> | undefined;
-  private tls: Record<Direction, TlsRecordScanner> | undefined;
+  private tls: TlsTransport | undefined;
+  /** What the decrypted bytes of a TLS connection carry, decided from the client's first plaintext. */
+  private tlsInner: 'undecided' | 'mqtt' | 'mqtt-ws' | 'other' = 'undecided';
+  private tlsEarly: Buffer | null = null;
   private tlsReported = false;
   /** Client bytes too few to decide the protocol yet. */
   private early: Buffer | null = null;
@@ -85,7 +94,7 @@ export class MqttConnectionDissector {
 
   /** End of capture: requests left unanswered become findings. */
   finish(frame: number, time: number): void {
-    if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws') return;
+    if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws' && !(this.protocol === 'mqtt-tls' && this.tlsInner !== 'other' && this.tlsInner !== 'undecided')) return;
     for (const request of this.session.takeUnanswered()) {
       this.context.emit(makeFinding('mqtt.unanswered', 'mqtt', request.frame, request.time,
         `${request.type}${request.packetId !== undefined ? ` (id=${request.packetId})` : ''} in frame ${request.frame} was never answered`,
@@ -96,19 +105,48 @@ export class MqttConnectionDissector {
 
   private recognise(protocol: ConnectionProtocol): void {
     this.protocol = protocol;
-    if (protocol === 'mqtt-ws') {
+    if (protocol === 'mqtt-ws') this.unframeWebSocket();
+    if (protocol === 'mqtt-tls') {
+      this.tls = new TlsTransport(this.context.options.keyLog, {
+        stream: this.connection.index,
+        endpoints: (direction) => this.endpoints(direction),
+        emit: (event) => this.context.emit(event),
+        plaintext: (direction, data, frame, time) => this.onTlsPlaintext(direction, data, frame, time),
+        ...(this.context.captureStart !== undefined ? { captureStart: this.context.captureStart } : {}),
+      });
+    }
+  }
+
+  private unframeWebSocket(): void {
+    {
       const sink = (direction: Direction) => ({
         payload: (data: Buffer, frame: number, time: number) => this.framers[direction].push(data, frame, time),
         malformed: (message: string, frame: number, time: number) => this.finding('mqtt.websocket-malformed', direction, frame, time, message),
       });
       this.websockets = { client: new WebSocketUnframer(sink('client')), server: new WebSocketUnframer(sink('server')) };
     }
-    if (protocol === 'mqtt-tls') {
-      const scanner = (direction: Direction) => new TlsRecordScanner(
-        (record) => this.onTlsRecord(direction, record),
-        (frame, time) => this.finding('mqtt.tls-malformed', direction, frame, time, 'bytes that are not TLS records on the MQTT-over-TLS port'));
-      this.tls = { client: scanner('client'), server: scanner('server') };
+  }
+
+  /** Decrypted bytes: the client's first ones decide between MQTT and MQTT over WebSocket, as on plain TCP. */
+  private onTlsPlaintext(direction: Direction, chunk: Buffer, frame: number, time: number): void {
+    let data = chunk;
+    if (this.tlsInner === 'undecided') {
+      if (direction === 'server') return;
+      data = this.tlsEarly === null ? chunk : Buffer.concat([this.tlsEarly, chunk]);
+      this.tlsEarly = null;
+      if (undecidable(data)) {
+        this.tlsEarly = Buffer.from(data);
+        return;
+      }
+      if (looksLikeMqttOverWebSocket(data)) {
+        this.tlsInner = 'mqtt-ws';
+        this.unframeWebSocket();
+      } else {
+        this.tlsInner = looksLikeConnect(data) || this.context.options.tlsPorts.has(this.connection.server.port) ? 'mqtt' : 'other';
+      }
     }
+    if (this.tlsInner === 'mqtt') this.framers[direction].push(data, frame, time);
+    else if (this.tlsInner === 'mqtt-ws') this.websockets![direction].push(data, frame, time);
   }
 
   private handler(direction: Direction): StreamHandler {
@@ -131,11 +169,15 @@ export class MqttConnectionDissector {
         switch (this.protocol) {
           case 'mqtt': this.framers[direction].push(data, frame, time); break;
           case 'mqtt-ws': this.websockets![direction].push(data, frame, time); break;
-          case 'mqtt-tls': this.tls![direction].push(data, frame, time); break;
+          case 'mqtt-tls': this.tls!.data(direction, data, frame, time); break;
           default: break;
         }
       },
       gap: (length, afterFrame, beforeFrame, time, cause) => {
+        if (this.protocol === 'mqtt-tls') {
+          this.tls!.gap(direction, length, beforeFrame, time);
+          return;
+        }
         if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws') return;
         if (cause === 'snaplen') {
           if (!this.snaplenReported) {
@@ -152,6 +194,10 @@ export class MqttConnectionDissector {
         else this.framers[direction].gap(Number.MAX_SAFE_INTEGER, beforeFrame, time);
       },
       end: (_reason, frame, time) => {
+        if (this.protocol === 'mqtt-tls') {
+          this.tls!.end(direction, frame, time);
+          if (this.tlsInner === 'mqtt' || this.tlsInner === 'mqtt-ws') this.framers[direction].end(frame, time);
+        }
         if (this.protocol === 'mqtt' || this.protocol === 'mqtt-ws') this.framers[direction].end(frame, time);
       },
     };
@@ -161,33 +207,26 @@ export class MqttConnectionDissector {
     const { tlsPorts } = this.context.options;
     if (direction === 'client' && looksLikeConnect(data)) this.recognise('mqtt');
     else if (direction === 'client' && looksLikeMqttOverWebSocket(data)) this.recognise('mqtt-ws');
-    else if (looksLikeTls(data) && tlsPorts.has(this.connection.server.port)) {
+    else if ((looksLikeTls(data) && (tlsPorts.has(this.connection.server.port) || this.keyLogKnows(data)))
+      || (tlsPorts.has(this.connection.server.port) && looksLikeTlsRecord(data))) {
       this.recognise('mqtt-tls');
-      if (!this.tlsReported) {
+      if (!this.tlsReported && this.context.options.keyLog === undefined) {
         this.tlsReported = true;
-        this.finding('mqtt.tls', direction, frame, time, `TLS on port ${this.connection.server.port}: encrypted MQTT, not dissected`);
+        this.finding('mqtt.tls', direction, frame, time, `TLS on port ${this.connection.server.port}: encrypted MQTT, not dissected (no --keylog)`);
       }
     } else this.recognise('other');
+  }
+
+  /** True when `data` starts with a Client Hello whose client random has secrets in the key log. */
+  private keyLogKnows(data: Buffer): boolean {
+    const keyLog = this.context.options.keyLog;
+    return keyLog !== undefined && data.length >= 43 && data[5] === 1 && keyLog.has(data.subarray(11, 43));
   }
 
   /** [sender, receiver] labels of a packet sent by `direction`. */
   private endpoints(direction: Direction): [string, string] {
     const { client, server } = this.connection;
     return direction === 'client' ? [client.label, server.label] : [server.label, client.label];
-  }
-
-  private onTlsRecord(direction: Direction, record: TlsRecord): void {
-    const index = this.connection.index;
-    const [src, dst] = this.endpoints(direction);
-    const handshake = record.handshakeType !== undefined ? TLS_HANDSHAKE_TYPES[record.handshakeType] : undefined;
-    const type = handshake ?? (record.contentType === 22 ? 'Handshake' : TLS_CONTENT_TYPES[record.contentType] ?? 'Record');
-    const event: TlsEvent = {
-      kind: 'packet', frame: record.frame, time: record.time, layer: 'tls', type, src, dst, stream: index, contentType: record.contentType,
-      version: `0x${record.version.toString(16).padStart(4, '0')}`, length: record.length,
-      summary: `TLS ${type}${record.serverName !== undefined ? ` (SNI ${record.serverName})` : ''}, ${record.length} bytes${record.contentType === 23 ? ' — encrypted (MQTT over TLS)' : ''}`,
-    };
-    if (record.serverName !== undefined) event.serverName = record.serverName;
-    this.context.emit(event);
   }
 
   private newFramer(direction: Direction): MqttFramer {
@@ -251,7 +290,8 @@ export class MqttConnectionDissector {
     if (type !== 1 || decoded.packet !== undefined || (framed.truncatedTo !== undefined && connectLevel !== undefined)) {
       event.protocolVersion = version;
     }
-    if (this.protocol === 'mqtt-ws') event.websocket = true;
+    if (this.protocol === 'mqtt-ws' || this.tlsInner === 'mqtt-ws') event.websocket = true;
+    if (this.protocol === 'mqtt-tls') event.tls = true;
     if (session.versionInferred) event.versionInferred = true;
     const packet = decoded.packet;
     let payload: Buffer | undefined;

@@ -15,13 +15,16 @@ import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TimelineE
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
 import { describeTcp, flagNames, tcpType } from '../analysis/tcp-events.js';
+import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
 import { SummaryBuilder, type AnalysisSummary, type ConnectionSummary, type HostSummary, type SessionSummary } from '../analysis/summary.js';
 
 export interface AnalyzeOptions {
   /** Extra TCP ports carrying MQTT (1883 always does). */
   ports?: number[];
-  /** Ports where TLS is reported as encrypted MQTT (default 8883). */
+  /** Ports where TLS is MQTT over TLS (default 8883); with a key log, any port whose session it holds. */
   tlsPorts?: number[];
+  /** TLS session secrets (NSS key log, docs/tls.md): a parsed KeyLog or a file path. MQTT over TLS is then decrypted. */
+  keyLog?: KeyLog | string;
   /** Show MQTT passwords instead of "***". */
   showSecrets?: boolean;
   /** Largest MQTT packet buffered whole (default 1 MiB); larger ones keep their head. */
@@ -120,10 +123,12 @@ export class CaptureAnalyzer {
       mqttPorts, tlsPorts, showSecrets: options.showSecrets ?? false,
       maxPacketBytes: options.maxPacketBytes ?? DEFAULT_LIMITS.maxPacketBytes,
       lean: options.summaryOnly === true,
+      ...(options.keyLog !== undefined ? { keyLog: typeof options.keyLog === 'string' ? loadKeyLog(options.keyLog) : options.keyLog } : {}),
     };
     const context = {
       options: dissectorOptions,
       fanout: this.fanout,
+      captureStart: () => this.firstSec === undefined ? undefined : this.firstSec + this.firstNsec / 1e9,
       emit: (event: MqttEvent | FindingEvent | TlsEvent) => {
         if (this.inSegment) this.deferred.push(event);
         else this.emit(event);

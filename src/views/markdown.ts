@@ -6,6 +6,7 @@
 import { PROTOCOL_VERSIONS } from '../model/names.js';
 import type { MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary } from '../analysis/summary.js';
+import { escapeMarkdown } from './escape.js';
 
 export const KEY_EVENTS = 400;
 
@@ -40,8 +41,9 @@ const T = {
   },
 } as const;
 
+/** Text from the capture in a table cell or a sentence: inert Markdown (./escape.ts). */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return escapeMarkdown(text);
 }
 
 /** Keeps the notable events for the report: everything except plain TCP data and ACK segments, up to KEY_EVENTS. */
@@ -64,7 +66,7 @@ export class KeyEventCollector {
 export function renderMarkdown(file: string, summary: AnalysisSummary, key: KeyEventCollector, lang: Lang): string {
   const t = T[lang];
   const s = summary;
-  const lines: string[] = [`# ${t.title}`, '', `${t.file}: \`${file}\``, '', `## ${t.story}`, ''];
+  const lines: string[] = [`# ${t.title}`, '', `${t.file}: ${cell(file)}`, '', `## ${t.story}`, ''];
   lines.push(`- ${t.frames(s.frames.read, s.capture.durationSeconds.toFixed(3))}`);
   const arp = s.frames.byProtocol['arp'] ?? 0;
   if (arp > 0) lines.push(`- ${t.arp(arp)}`);
@@ -85,20 +87,20 @@ export function renderMarkdown(file: string, summary: AnalysisSummary, key: KeyE
   if (s.mqtt.sessions.length > 0) {
     lines.push('', `## ${t.sessions}`, '', '| Stream | Client | Client ID | MQTT | Keep-alive | Clean | Accepted |', '|---:|---|---|---|---:|---|---|');
     for (const x of s.mqtt.sessions) {
-      lines.push(`| ${x.stream} | ${x.client} | ${cell(x.clientId ?? '')} | ${x.protocolVersion !== undefined ? PROTOCOL_VERSIONS[x.protocolVersion] ?? x.protocolVersion : ''}${x.versionInferred ? ' (inferred)' : ''} | ${x.keepAlive ?? ''} | ${x.cleanSession ?? ''} | ${x.accepted ?? ''} |`);
+      lines.push(`| ${x.stream} | ${cell(x.client)} | ${cell(x.clientId ?? '')} | ${x.protocolVersion !== undefined ? PROTOCOL_VERSIONS[x.protocolVersion] ?? x.protocolVersion : ''}${x.versionInferred ? ' (inferred)' : ''} | ${x.keepAlive ?? ''} | ${x.cleanSession ?? ''} | ${x.accepted ?? ''} |`);
     }
   }
   if (s.mqtt.topics.length > 0) {
     lines.push('', `## ${t.topics}`, '', '| Topic | Messages | Bytes | QoS 0/1/2 | Publishers | Subscribers |', '|---|---:|---:|---|---|---|');
     for (const x of s.mqtt.topics.slice(0, 100)) {
-      lines.push(`| ${cell(x.topic)} | ${x.messages} | ${x.bytes} | ${x.qos.join('/')} | ${x.publishers.join(' ')} | ${x.subscribers.join(' ')} |`);
+      lines.push(`| ${cell(x.topic)} | ${x.messages} | ${x.bytes} | ${x.qos.join('/')} | ${cell(x.publishers.join(' '))} | ${cell(x.subscribers.join(' '))} |`);
     }
   }
   const latency = Object.entries(s.mqtt.latency);
   if (s.mqtt.forwarding !== undefined) latency.push(['broker forwarding', s.mqtt.forwarding]);
   if (latency.length > 0) {
     lines.push('', `## ${t.latency}`, '', '| Kind | Count | Min ms | Median ms | p95 ms | Max ms |', '|---|---:|---:|---:|---:|---:|');
-    for (const [k, v] of latency) lines.push(`| ${k} | ${v.count} | ${v.minMs.toFixed(3)} | ${v.medianMs.toFixed(3)} | ${v.p95Ms.toFixed(3)} | ${v.maxMs.toFixed(3)} |`);
+    for (const [k, v] of latency) lines.push(`| ${cell(k)} | ${v.count} | ${v.minMs.toFixed(3)} | ${v.medianMs.toFixed(3)} | ${v.p95Ms.toFixed(3)} | ${v.maxMs.toFixed(3)} |`);
   }
   lines.push('', `## ${t.findings}`, '');
   if (s.findings.total === 0) lines.push(t.none);
