@@ -27,7 +27,8 @@ export class DiagnosisStage implements AnalysisStage {
   ];
   private lastTime = 0;
 
-  event(event: TimelineEvent): void {
+  /** Diagnoses need the whole capture: they are all emitted by finish(), none while events pass. */
+  event(event: TimelineEvent, _emit?: (finding: FindingEvent) => void): void {
     if (event.kind === 'finding' && event.code.startsWith('diag.')) return;
     if (event.time > this.lastTime) this.lastTime = event.time;
     this.book.event(event);
