@@ -6,6 +6,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
+import { DEFAULT_MAX_GZIP_RATIO } from '../capture/gunzip.js';
 import { DEFAULT_LIMITS, type AnalyzeOptions } from '../pipeline/analyze.js';
 
 export const FORMATS = ['table', 'summary', 'json', 'ndjson', 'markdown'] as const;
@@ -39,6 +40,7 @@ export interface AnalyzeArgs {
   'max-connections': number;
   'max-buffered-bytes': number;
   'max-buffered-bytes-total': number;
+  'max-gzip-ratio': number;
 }
 
 /** Options shared by analyze and check: what to dissect and the memory bounds. */
@@ -53,6 +55,7 @@ export function withAnalysisOptions<T>(y: Argv<T>) {
     .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'TCP connections tracked at once' })
     .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
     .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' })
+    .option('max-gzip-ratio', { type: 'number', default: DEFAULT_MAX_GZIP_RATIO, describe: 'gzip input: stop reading when it expands more than this many times (past 16 MiB)' })
     .check((args) => {
       const problems = validateAnalysisOptions(args as unknown as AnalyzeArgs);
       if (problems.length > 0) throw new UsageError(problems.join('; '));
@@ -70,7 +73,7 @@ export function validateAnalysisOptions(args: AnalyzeArgs): string[] {
     for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`${name} ${p}: a TCP port is 1..65535`);
   }
   if (args.keylog !== undefined && !readable(args.keylog)) problems.push(`--keylog ${args.keylog}: cannot read this file`);
-  for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total'] as const) {
+  for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total', 'max-gzip-ratio'] as const) {
     const value = args[name];
     if (!Number.isInteger(value) || value < 1) problems.push(`--${name} ${value}: must be a positive integer`);
   }
@@ -100,6 +103,7 @@ export function analysisOptionsOf(args: AnalyzeArgs): AnalyzeOptions {
     ports: args.port, tlsPorts: args['tls-port'].length > 0 ? args['tls-port'] : [8883], showSecrets: args['show-secrets'],
     maxPacketBytes: args['max-packet-bytes'], maxConnections: args['max-connections'],
     maxBufferedBytesPerStream: args['max-buffered-bytes'], maxBufferedBytesTotal: args['max-buffered-bytes-total'],
+    maxGzipRatio: args['max-gzip-ratio'],
   };
 }
 
