@@ -118,3 +118,15 @@ test('shell completion: bash and zsh scripts, and the completions they ask for',
   const formats = run(['--get-yargs-completions', 'mqtt-pcap', 'analyze', LAB, '--format', '']).stdout.split('\n');
   for (const f of ['table', 'summary', 'ndjson']) assert.ok(formats.includes(f), `${f} in ${formats.join(',')}`);
 });
+
+test('the bundled command (the package\'s bin) prints what dist/src/cli/main.js prints', () => {
+  const bundle = path.join(repoRoot, 'dist/src/cli/mqtt-pcap.mjs');
+  const viaBundle = (args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', input: '' });
+  for (const args of [['--version'], ['analyze', LAB], ['analyze', IPV6, '-f', 'ndjson'], ['analyze', LAB, '-f', 'markdown', '--lang', 'id'], ['analyse', 'x.pcap'], ['completion', 'bash']]) {
+    const a = viaBundle(args);
+    const b = run(args);
+    assert.equal(a.status, b.status, args.join(' '));
+    assert.equal(a.stdout, b.stdout, args.join(' '));
+    assert.equal(a.stderr, b.stderr, args.join(' '));
+  }
+});
