@@ -15,11 +15,29 @@ function codePointWidth(c: string): number {
   return WIDE.test(c) ? 2 : 1;
 }
 
+/** Widths of BMP characters already looked up, plus one (0: not yet known): one regular-expression test per character ever. */
+const BMP_WIDTH = new Uint8Array(0x10000);
+
 /** Columns `text` takes on a terminal (plain ASCII: its length). */
 export function displayWidth(text: string): number {
   if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
-  for (const c of text) width += codePointWidth(c);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x300) {
+      width += 1;
+    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      width += codePointWidth(text.slice(i, i + 2));
+      i += 1;
+    } else {
+      let known = BMP_WIDTH[code]!;
+      if (known === 0) {
+        known = codePointWidth(text[i]!) + 1;
+        BMP_WIDTH[code] = known;
+      }
+      width += known - 1;
+    }
+  }
   return width;
 }
 
