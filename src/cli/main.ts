@@ -10,7 +10,7 @@ import { unknownCommandMessage } from './command-guess.js';
 import { packageVersion } from './version.js';
 import { escapeTerminal } from '../views/escape.js';
 
-const COMMANDS = ['analyze', 'check', 'completion'];
+const COMMANDS = ['analyze', 'check', 'report', 'completion'];
 
 function usageError(message: string): number {
   process.stderr.write(`mqtt-pcap: ${escapeTerminal(message)}\nRun "mqtt-pcap --help" for usage.\n`);
@@ -34,14 +34,21 @@ export async function main(argv: string[]): Promise<number> {
     argv = ['completion'];
   }
 
-  const [{ default: yargs }, options] = await Promise.all([import('yargs'), import('./options.js')]);
+  // check and report declare their options in their own modules: loaded only when the command line may need them.
+  const all = argv[0] === 'check' || argv[0] === 'report' || argv[0] === 'completion'
+    || argv.some((a) => a === '--help' || a === '-h' || a === '--get-yargs-completions');
+  const [{ default: yargs }, options, check, report] = await Promise.all([
+    import('yargs'), import('./options.js'),
+    all ? import('./check-command.js') : undefined, all ? import('./report-command.js') : undefined,
+  ]);
   const { DASH, FORMATS, ONLY_CHOICES, UsageError, analysisOptionsOf, formatProblems, withAnalysisOptions } = options;
   type AnalyzeArgs = import('./options.js').AnalyzeArgs;
   type Format = import('./options.js').Format;
+  type ReportArgs = import('./report-command.js').ReportArgs;
   let exitCode = 0;
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('mqtt-pcap')
-    .usage('$0 [analyze] <file> [options]\n$0 check <file> --spec spec.json\n$0 completion [bash|zsh]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
+    .usage('$0 [analyze] <file> [options]\n$0 check <capture...> --rules rules.yaml\n$0 report <file> -o report.md\n$0 completion [bash|zsh]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
     .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => withAnalysisOptions(y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
@@ -61,14 +68,20 @@ export async function main(argv: string[]): Promise<number> {
       const { runAnalyze } = await import('./analyze-command.js');
       exitCode = await runAnalyze({ ...a, file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output });
     })
-    .command('check <file>', 'judge a capture against a declarative spec (for CI): exit 0 pass, 1 fail, 2 unreadable', (y) => withAnalysisOptions(y
+    .command('check <captures..>', 'judge captures against rules (for CI): exit 0 all hold, 1 a rule failed, 2 unreadable capture or invalid rules',
+      (y) => (check !== undefined ? withAnalysisOptions(check.withCheckOptions(y)) : y),
+      async (args) => {
+        exitCode = await check!.runCheck(check!.checkArgsOf(args as unknown as Record<string, unknown>, DASH), analysisOptionsOf(args as unknown as AnalyzeArgs));
+      })
+    .command('report <file>', 'write the lab report: the story of the capture with pictures (Markdown or HTML, English or Bahasa Indonesia)', (y) => (report === undefined ? y : withAnalysisOptions(y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
-      .option('spec', { alias: 's', type: 'string', demandOption: true, describe: 'JSON check spec (docs/checks.md)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON' })),
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically); a .md report gets NAME.flow.svg and NAME.rate.svg next to it' })
+      .option('format', { alias: 'f', choices: report.REPORT_FORMATS, describe: 'md or html (default: from the -o extension, else md)' })
+      .option('lang', { choices: ['en', 'id'] as const, default: 'en' as const, describe: 'language (id: Bahasa Indonesia)' })
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' }))),
     async (args) => {
-      const a = args as unknown as AnalyzeArgs & import('./check-command.js').CheckArgs;
-      const { runCheck } = await import('./check-command.js');
-      exitCode = await runCheck({ file: a.file === DASH ? '-' : a.file, spec: a.spec, json: a.json, color: a.color }, analysisOptionsOf(a));
+      const a = args as unknown as Omit<AnalyzeArgs, 'format'> & ReportArgs;
+      exitCode = await report!.runReport({ file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output, lang: a.lang, format: a.format, debug: a.debug }, analysisOptionsOf(args as unknown as AnalyzeArgs));
     })
     .completion('completion', 'print a shell completion script: mqtt-pcap completion bash >> ~/.bashrc (or zsh >> ~/.zshrc)')
     .version(packageVersion())
