@@ -5,8 +5,10 @@
 import { statSync, createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import { CaptureError } from '../capture/types.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
-import type { TimelineEvent } from '../model/events.js';
-import type { AnalysisSink } from '../model/sink.js';
+import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
+import { DiagnosisStage } from '../diagnosis/stage.js';
+import { renderDiagnosis } from '../views/diagnosis-text.js';
 import { JsonView } from '../views/json.js';
 import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
 import { NdjsonView } from '../views/ndjson.js';
@@ -16,7 +18,8 @@ import { renderSummary } from '../views/summary-text.js';
 import { TableView } from '../views/table.js';
 import { escapeTerminal } from '../views/escape.js';
 import { ProgressLine, type ProgressSample } from '../views/progress.js';
-import { analysisOptionsOf, packageVersion, type AnalyzeArgs } from './options.js';
+import { analysisOptionsOf, type AnalyzeArgs } from './options.js';
+import { packageVersion } from './version.js';
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const started = process.hrtime.bigint();
@@ -39,8 +42,10 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const out = new ChunkedWriter(stream);
   const style = makeStyle(temporary === undefined && colourEnabled(stream, args.color));
   const live = args.file === '-';
-  const width = stream.isTTY === true && stream.columns !== undefined ? stream.columns : 160;
-  const { sinks, flushLive } = sinksFor(args, out, { width, live, style, version });
+  // The diagnosis stage sees every event; its findings go to the sinks and the summary like any other (src/diagnosis).
+  const diagnoses: FindingEvent[] = [];
+  const diagnosis = collecting(new DiagnosisStage(), diagnoses);
+  const { sinks, flushLive } = sinksFor(args, out, { width: tableWidth(stream), live, style, version, diagnoses });
   const progress = progressLine(args);
   try {
     const analysis = await analyzeCapture(args.file, {
@@ -55,7 +60,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
         return out.whenWritable();
       },
       ...(progress !== undefined ? { onProgress: (p: ProgressSample) => progress.update(p) } : {}),
-      sinks,
+      sinks, stages: [diagnosis],
     });
     progress?.end();
     const { summary } = analysis;
@@ -89,19 +94,33 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   }
 }
 
-export const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'capture', 'finding'];
+interface SinkOptions {
+  width: number | undefined;
+  live: boolean;
+  style: Style;
+  version: string;
+  /** The diagnosis stage's findings, complete when the sinks end. */
+  diagnoses: readonly FindingEvent[];
+}
 
 /**
  * The one place that chooses what consumes the analysis for the requested output: each format is a sink that sees
  * the events (only the layers asked for with --only) and, at the end, the summary.
  */
-function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: { width: number; live: boolean; style: Style; version: string }):
-  { sinks: AnalysisSink[]; flushLive: () => void } {
+function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): { sinks: AnalysisSink[]; flushLive: () => void } {
   const { style } = o;
+  const lang = args.lang ?? 'en';
   switch (args.format) {
     case 'table': {
       const table = new TableView(out, { width: o.width, live: o.live, style });
-      const sink: AnalysisSink = { event: (e) => table.event(e), end: (summary) => { table.end(); out.write(renderSummary(summary, style)); } };
+      const sink: AnalysisSink = {
+        event: (e) => table.event(e),
+        end: (summary) => {
+          table.end();
+          out.write(`\n${renderSummary(summary, style)}`);
+          out.write(renderDiagnosis(o.diagnoses, style, lang));
+        },
+      };
       return { sinks: [onlyLayers(args.only, sink)], flushLive: () => table.flushLive() };
     }
     case 'ndjson':
@@ -110,12 +129,21 @@ function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: { width: number; liv
       return { sinks: [onlyLayers(args.only, new JsonView(out, args.file, o.version))], flushLive: () => undefined };
     case 'markdown': {
       const keyEvents = new KeyEventCollector();
-      const sink: AnalysisSink = { event: (e) => keyEvents.add(e), end: (summary) => { out.write(renderMarkdown(args.file, summary, keyEvents, args.lang)); } };
+      const sink: AnalysisSink = { event: (e) => keyEvents.add(e), end: (summary) => { out.write(renderMarkdown(args.file, summary, keyEvents, lang)); } };
       return { sinks: [onlyLayers(args.only, sink)], flushLive: () => undefined };
     }
     case 'summary':
-      return { sinks: [{ event: () => undefined, end: (summary) => { out.write(renderSummary(summary, style)); } }], flushLive: () => undefined };
+      return {
+        sinks: [{ event: () => undefined, end: (summary) => { out.write(renderSummary(summary, style)); out.write(renderDiagnosis(o.diagnoses, style, lang)); } }],
+        flushLive: () => undefined,
+      };
   }
+}
+
+/** The stage, its findings also kept in `into`. */
+function collecting(stage: AnalysisStage, into: FindingEvent[]): AnalysisStage {
+  const keep = (emit: (f: FindingEvent) => void) => (f: FindingEvent): void => { into.push(f); emit(f); };
+  return { event: (e, emit) => stage.event(e, keep(emit)), finish: (emit, summary) => stage.finish(keep(emit), summary) };
 }
 
 /** The sink, seeing only the layers asked for with --only (everything when none); its end is kept. */
@@ -129,6 +157,16 @@ function onlyLayers(only: string[], sink: AnalysisSink): AnalysisSink {
     },
     ...(sink.end !== undefined ? { end: (summary) => sink.end!(summary) } : {}),
   };
+}
+
+/**
+ * The width the table must fit: COLUMNS when set, else the terminal's width; undefined (no wrapping) when the output
+ * is a pipe or a file.
+ */
+function tableWidth(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  const columns = Number(process.env['COLUMNS']);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return stream.isTTY === true && stream.columns !== undefined && stream.columns > 0 ? stream.columns : undefined;
 }
 
 /** The progress line, when wanted: --progress, or by default when stderr is a terminal outside CI. */
