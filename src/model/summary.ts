@@ -91,8 +91,10 @@ export interface AnalysisSummary {
     read: number;
     decoded: number;
     undecodable: number;
-    /** Records not delivered as frames, by reason (e.g. "truncated-record"). */
+    /** Packet records not delivered as frames, by reason ("truncated-record", "bad-record", "unknown-interface"). */
     skipped: Record<string, number>;
+    /** pcapng blocks that are not packets and were skipped, by reason ("other-block": statistics, name resolution...; "unknown-block"; "interface-cap"): not frames. */
+    otherBlocks?: Record<string, number>;
     /** Decoded frames by their highest layer ("arp", "tcp", "udp", "icmpv6"...). */
     byProtocol: Record<string, number>;
   };

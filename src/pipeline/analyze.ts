@@ -101,6 +101,9 @@ export async function analyzeCapture(input: string | NodeJS.ReadableStream, opti
   return analysis;
 }
 
+/** Reasons the reader gives for packet records it did not deliver (the rest are blocks that are not packets). */
+const PACKET_RECORD_SKIPS = new Set(['truncated-record', 'bad-record', 'unknown-interface']);
+
 /** Leading frames of undecodable link types whose findings are held (a capture made only of them is unreadable). */
 const MAX_HELD_UNSUPPORTED = 10_000;
 
@@ -199,7 +202,9 @@ export class CaptureAnalyzer {
       this.firstSec = frame.tsSec;
       this.firstNsec = frame.tsNsec;
     }
-    const time = (frame.tsSec - this.firstSec) + (frame.tsNsec - this.firstNsec) / 1e9;
+    // Whole nanoseconds divided once: the double nearest the exact decimal, so a µs capture's times print with at most
+    // 6 decimals and a ns capture's with 9, never float noise (exact up to 2^53 ns, 104 days).
+    const time = ((frame.tsSec - this.firstSec) * 1e9 + (frame.tsNsec - this.firstNsec)) / 1e9;
     this.lastTime = time;
     this.lastFrame = frame.frame;
     this.recordBytes += frame.data.length + 16;
@@ -295,8 +300,14 @@ export class CaptureAnalyzer {
   }
 
   private buildSummary(capture: CaptureSummary, live = false): AnalysisSummary {
-    // Every record the reader did not deliver as a frame (cut off, bad, unknown interface, other blocks) was still read.
-    const skipped = { ...capture.skipped };
+    // Every packet record the reader did not deliver as a frame (cut off, bad, unknown interface) was still read; pcapng
+    // blocks that are not packets (statistics, name resolution, unknown types...) are not frames, as tshark counts.
+    const skipped: Record<string, number> = {};
+    const blocks: Record<string, number> = {};
+    for (const [reason, count] of Object.entries(capture.skipped)) {
+      if (PACKET_RECORD_SKIPS.has(reason)) skipped[reason] = count;
+      else blocks[reason] = count;
+    }
     const recordsSkipped = Object.values(skipped).reduce((a, b) => a + b, 0);
     return {
       capture: {
@@ -307,6 +318,7 @@ export class CaptureAnalyzer {
       frames: {
         read: this.decodedFrames + this.undecodable + recordsSkipped,
         decoded: this.decodedFrames, undecodable: this.undecodable, skipped, byProtocol: this.byProtocol,
+        ...(Object.keys(blocks).length > 0 ? { otherBlocks: blocks } : {}),
       },
       hosts: [...this.hosts.values()].sort((a, b) => b.frames - a.frames),
       tcp: {
