@@ -40,14 +40,14 @@ test('lifecycle.pcap: takeovers (MQTT 5 and 3.1.1), reset, close without DISCONN
     // Mosquitto 2.0.11 closes the first connection (FIN, frame 15) without a DISCONNECT 0x8E.
     '19 session-ended 0 taken-over server by 1@13',
     '19 ended 0 fin server complete syn=1',
-    '23 session-ended 1 disconnect client',
-    '23 ended 1 fin client complete syn=1',
-    '25 opened 2 syn=true',
-    '28 session 2 lab-dup311 v4',
-    '32 opened 3 syn=true',
-    '35 session 3 lab-dup311 v4',
-    '41 session-ended 2 taken-over server by 3@35',
-    '41 ended 2 fin server complete syn=1',
+    '25 session-ended 1 disconnect client',
+    '25 ended 1 fin client complete syn=1',
+    '27 opened 2 syn=true',
+    '30 session 2 lab-dup311 v4',
+    '34 opened 3 syn=true',
+    '37 session 3 lab-dup311 v4',
+    '43 session-ended 2 taken-over server by 3@37',
+    '43 ended 2 fin server complete syn=1',
     '47 session-ended 3 disconnect client',
     '47 ended 3 fin client complete syn=1',
     '49 opened 4 syn=true',
@@ -55,7 +55,7 @@ test('lifecycle.pcap: takeovers (MQTT 5 and 3.1.1), reset, close without DISCONN
     '56 session-ended 4 reset client',
     '56 ended 4 rst client complete syn=1',
     '57 opened 5 syn=true',
-    '60 session 5 lab-close v4',
+    '60 session 5 lab-fin v4',
     '65 session-ended 5 client-closed client',
     '65 ended 5 fin client complete syn=1',
     '67 opened 6 syn=true',
@@ -70,7 +70,7 @@ test('lifecycle.pcap: takeovers (MQTT 5 and 3.1.1), reset, close without DISCONN
   assert.equal(summary.tcp.connections, 7);
   assert.deepEqual(summary.mqtt.sessions.map((s) => `${s.stream} ${s.clientId} ${s.end}`), [
     '0 lab-dup5 taken-over', '1 lab-dup5 disconnect', '2 lab-dup311 taken-over', '3 lab-dup311 disconnect',
-    '4 lab-reset reset', '5 lab-close client-closed',
+    '4 lab-reset reset', '5 lab-fin client-closed',
   ]);
 });
 
