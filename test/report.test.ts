@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import type { MqttEvent, TcpEvent, TimelineEvent, ArpEvent } from '../src/index.js';
-import { markdownCode, markdownText, html, xml, mermaidText, mermaidLabel } from '../src/report/escape.js';
+import { markdownCode, markdownData, markdownText, html, xml, mermaidText, mermaidLabel } from '../src/report/escape.js';
 import { hostOf } from '../src/report/facts.js';
 import { ReportSink, renderReport, type ReportLanguage } from '../src/report/index.js';
 import { corpusCaptures, fixtureCaptures, repoRoot } from './helpers/corpus.js';
@@ -218,15 +218,16 @@ describe('golden files and determinism', () => {
 describe('escaping', () => {
   test('Markdown text and code spans', () => {
     assert.equal(markdownText('a*b_c[d](e)|f<g>`h`\n#i & j'), 'a\\*b\\_c\\[d\\](e)\\|f\\<g\\>\\`h\\` \\#i &amp; j');
+    assert.equal(markdownData('1. *a* <b>'), '1\\. \\*a\\* \\<b\\>');
     assert.equal(markdownCode('x`y'), '``x`y``');
     assert.equal(markdownCode('`a'), '`` `a ``');
     assert.equal(markdownCode('a|b', true), '`a\\|b`');
-    assert.equal(markdownCode(''), '` `');
+    assert.equal(markdownCode(''), '`  `');
     assert.equal(markdownCode('a\nb'), '`a b`');
   });
   test('HTML, SVG/XML and Mermaid', () => {
     assert.equal(html('<script>"x" & \'y\'</script>'), '&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;');
-    assert.equal(xml('a\u0000b\u001bc\nd\ud800'), 'a\ufffdb\ufffdc d\ufffd');
+    assert.equal(xml('a\u0000b\u001bc\u202ed\ud800\uffff'), 'a\\x00b\\x1bc\\u202ed\ufffd\ufffd');
     assert.equal(mermaidText('a;b#c%%d<e>'), 'a#59;b#35;c#37;#37;d#60;e#62;');
     assert.equal(mermaidLabel('x:y,z-w'), 'x#58;y#44;z#45;w');
   });

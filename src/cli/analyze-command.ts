@@ -7,12 +7,13 @@ import { CaptureError } from '../capture/types.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
 import type { TimelineEvent } from '../model/events.js';
 import { JsonView } from '../views/json.js';
-import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
+import { KeyEventCollector, renderMarkdown } from '../report/index.js';
 import { NdjsonView } from '../views/ndjson.js';
 import { ChunkedWriter } from '../views/output.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
 import { renderSummary } from '../views/summary-text.js';
 import { TableView } from '../views/table.js';
+import { escapeTerminal } from '../views/escape.js';
 import { ProgressLine, type ProgressSample } from '../views/progress.js';
 import { analysisOptionsOf, packageVersion, type AnalyzeArgs } from './options.js';
 
@@ -27,7 +28,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     try {
       fd = openSync(temporary, 'w');
     } catch (error) {
-      process.stderr.write(`mqtt-pcap: cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      process.stderr.write(`mqtt-pcap: cannot write ${escapeTerminal(target ?? '')}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
       return 2;
     }
   }
@@ -114,11 +115,11 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       rmSync(temporary, { force: true });
     }
     if (error instanceof CaptureError) {
-      process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+      process.stderr.write(`mqtt-pcap: ${escapeTerminal(error.message)}\n`);
       if (args.debug) process.stderr.write(`${error.stack ?? ''}\n`);
       return 2;
     }
-    process.stderr.write(`mqtt-pcap: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`mqtt-pcap: internal error: ${escapeTerminal(error instanceof Error ? error.message : String(error))}\n`);
     if (args.debug && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
     return 3;
   }

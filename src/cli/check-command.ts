@@ -9,6 +9,7 @@ import { CaptureError } from '../capture/types.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline/analyze.js';
 import { renderCheckReport } from '../views/check-report.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
+import { escapeTerminal, jsonStringify } from '../views/escape.js';
 
 export interface CheckArgs {
   file: string;
@@ -22,24 +23,24 @@ export async function runCheck(args: CheckArgs, analyzeOptions: AnalyzeOptions):
   try {
     doc = JSON.parse(readFileSync(args.spec, 'utf8'));
   } catch (error) {
-    process.stderr.write(`mqtt-pcap: cannot read check spec ${args.spec}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    process.stderr.write(`mqtt-pcap: cannot read check spec ${escapeTerminal(`${args.spec}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)}\n`);
     return 2;
   }
   const { spec, problems } = parseCheckSpec(doc);
   if (spec === undefined) {
-    process.stderr.write(`mqtt-pcap: invalid check spec ${args.spec}:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.stderr.write(`mqtt-pcap: invalid check spec ${escapeTerminal(args.spec)}:\n${problems.map((p) => `  - ${escapeTerminal(p)}`).join('\n')}\n`);
     return 2;
   }
   const evaluator = new CheckEvaluator(spec);
   try {
     const { summary } = await analyzeCapture(args.file, { ...analyzeOptions, onEvent: (e) => evaluator.event(e) });
     const results = evaluator.results(summary);
-    if (args.json) process.stdout.write(`${JSON.stringify({ file: args.file, passed: results.every((r) => r.ok), results }, null, 1)}\n`);
+    if (args.json) process.stdout.write(`${jsonStringify({ file: args.file, passed: results.every((r) => r.ok), results }, 1)}\n`);
     else process.stdout.write(renderCheckReport(results, makeStyle(colourEnabled(process.stdout, args.color))));
     return results.every((r) => r.ok) ? 0 : 1;
   } catch (error) {
     if (error instanceof CaptureError) {
-      process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+      process.stderr.write(`mqtt-pcap: ${escapeTerminal(error.message)}\n`);
       return 2;
     }
     throw error;

@@ -9,6 +9,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runAnalyze, ONLY_CHOICES } from './analyze-command.js';
 import { runCheck, type CheckArgs } from './check-command.js';
+import { escapeTerminal } from '../views/escape.js';
 import { REPORT_FORMATS, runReport, type ReportArgs } from './report-command.js';
 import { analysisOptionsOf, DASH, FORMATS, packageVersion, UsageError, withAnalysisOptions, type AnalyzeArgs, type Format } from './options.js';
 
@@ -62,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`mqtt-pcap: ${error.message}\nRun "mqtt-pcap --help" for usage.\n`);
+    process.stderr.write(`mqtt-pcap: ${escapeTerminal(error.message)}\nRun "mqtt-pcap --help" for usage.\n`);
     return 1;
   }
   return exitCode;
@@ -76,7 +77,7 @@ if (invokedDirectly || process.argv[1]?.endsWith('mqtt-pcap')) {
   main(hideBin(process.argv)).then((code) => {
     process.exitCode = code;
   }, (error: unknown) => {
-    process.stderr.write(`mqtt-pcap: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`mqtt-pcap: ${escapeTerminal(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 3;
   });
 }

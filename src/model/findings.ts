@@ -48,8 +48,20 @@ export const FINDING_CODES = {
   'mqtt.keepalive-exceeded': { severity: 'warning', text: 'The client was silent longer than 1.5 times its keep-alive.' },
   'mqtt.pending-cap': { severity: 'warning', text: 'Too many requests awaiting a response on one connection; the newest is not tracked.' },
   'mqtt.websocket-malformed': { severity: 'error', text: 'A WebSocket connection carried bytes that are not WebSocket frames.' },
-  'mqtt.tls-malformed': { severity: 'warning', text: 'A connection on the MQTT-over-TLS port carried bytes that are not TLS records; the rest is not scanned.' },
-  'mqtt.tls': { severity: 'note', text: 'MQTT over TLS: the contents are encrypted and not dissected.' },
+  'mqtt.tls-malformed': { severity: 'warning', text: 'A TLS connection carried bytes that are not TLS records; they are skipped up to the next record boundary.' },
+  'mqtt.tls': { severity: 'note', text: 'MQTT over TLS without a key log (--keylog): the contents are encrypted and not dissected.' },
+  // TLS decryption (src/tls, docs/tls.md)
+  'tls.handshake': { severity: 'note', text: 'A TLS handshake completed: version, cipher suite, SNI, ALPN, certificate, handshake time, whether it was decrypted.' },
+  'tls.no-secret': { severity: 'warning', text: 'The key log has no secret (or not all secrets) for this TLS session\'s client random: its records stay encrypted.' },
+  'tls.handshake-not-seen': { severity: 'note', text: 'The TLS connection was captured after its handshake: without its Client Hello it cannot be decrypted.' },
+  'tls.decrypt-failed': { severity: 'error', text: 'A TLS record failed authentication (wrong secret in the key log, or a damaged record); that direction stays encrypted from there.' },
+  'tls.record-truncated': { severity: 'warning', text: 'TLS records were not captured whole (snaplen or lost segments) and could not be decrypted.' },
+  'tls.unsupported-cipher': { severity: 'note', text: 'The negotiated cipher suite is not one mqtt-pcap decrypts (AES-GCM and ChaCha20-Poly1305 only).' },
+  'tls.handshake-failed': { severity: 'error', text: 'A fatal TLS alert ended the handshake (version or cipher suite mismatch, certificate refused...).' },
+  'tls.legacy-version': { severity: 'warning', text: 'The TLS session negotiated a version older than TLS 1.2.' },
+  'tls.certificate-expiring': { severity: 'warning', text: 'The server certificate expires within 30 days of the capture.' },
+  'tls.certificate-expired': { severity: 'error', text: 'The server certificate was expired (or not yet valid) at the time of the capture.' },
+  'tls.early-data': { severity: 'note', text: 'TLS 1.3 0-RTT early data was sent; it is not decrypted.' },
 } as const satisfies Record<string, { severity: Severity; text: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

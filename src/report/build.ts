@@ -118,7 +118,7 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
     blocks.push({
       type: 'table', header: w.topicTable.header, align: ['left', 'right', 'right', 'left', 'left'],
       rows: facts.topics.slice(0, 100).map((t) => [[code(t.topic)], [`${t.published}`], [`${t.delivered}`],
-        t.publishers.flatMap((p, i) => (i > 0 ? [', ', p] : [p])), t.subscribers.flatMap((p, i) => (i > 0 ? [', ', p] : [p]))]),
+        t.publishers.flatMap((p, i) => (i > 0 ? [', ', code(p)] : [code(p)])), t.subscribers.flatMap((p, i) => (i > 0 ? [', ', code(p)] : [code(p)]))]),
     });
   }
   const latencyRows: Inline[][][] = [];

@@ -5,7 +5,7 @@
 import type { MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import { FINDING_CODES } from '../model/findings.js';
 import { CONNACK_RETURN_CODES, PROTOCOL_VERSIONS, reasonName } from '../model/names.js';
-import { code, strong, type Inline } from './document.js';
+import { code, data, strong, type Inline } from './document.js';
 import type { Role, Transport } from './facts.js';
 import { frameList, type Who, type Words } from './words.js';
 
@@ -259,7 +259,7 @@ export const EN: Words = {
   findingsNone: 'No findings: nothing unusual or wrong was seen.',
   finding: (g) => {
     const known = (FINDING_CODES as Record<string, { text: string }>)[g.code]?.text;
-    return [known ?? g.summary];
+    return known !== undefined ? [known] : [data(g.summary)];
   },
   timelineTable: {
     header: ['Frame', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Description'],
@@ -297,7 +297,7 @@ function describeEvent(e: TimelineEvent): Inline[] {
     switch (e.type) {
       case 'connection-opened': return [`TCP connection ${e.stream} opened`];
       case 'connection-ended': return [`TCP connection ${e.stream} ended (${e.reason}${e.closedBy !== undefined ? `, closed by the ${e.closedBy === 'server' ? 'server' : 'client'}` : ''})`];
-      case 'session-started': return [`MQTT session started${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`];
+      case 'session-started': return e.clientId !== undefined ? ['MQTT session started, client id ', code(e.clientId)] : ['MQTT session started'];
       case 'session-ended': return [`MQTT session ended (${e.reason})`];
     }
   }

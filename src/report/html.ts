@@ -36,6 +36,7 @@ ol li, ul li { margin-bottom: 3pt; }
 function inline(content: Inline[]): string {
   return content.map((part) => {
     if (typeof part === 'string') return html(part);
+    if ('data' in part) return html(part.data);
     if ('code' in part) return `<code>${html(part.code)}</code>`;
     if ('strong' in part) return `<strong>${html(part.strong)}</strong>`;
     return html(part.link);

@@ -364,7 +364,7 @@ function describeEvent(e: TimelineEvent): Inline[] {
     switch (e.type) {
       case 'connection-opened': return [`koneksi TCP ${e.stream} dibuka`];
       case 'connection-ended': return [`koneksi TCP ${e.stream} berakhir (${REASON_WORDS[e.reason] ?? e.reason}${e.closedBy !== undefined ? `, oleh ${e.closedBy === 'server' ? 'server' : 'klien'}` : ''})`];
-      case 'session-started': return [`sesi MQTT dimulai${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`];
+      case 'session-started': return e.clientId !== undefined ? ['sesi MQTT dimulai, client id ', code(e.clientId)] : ['sesi MQTT dimulai'];
       case 'session-ended': return [`sesi MQTT berakhir (${REASON_WORDS[e.reason] ?? e.reason})`];
     }
   }

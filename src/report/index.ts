@@ -77,3 +77,17 @@ export function renderReport(facts: ReportFacts, options: ReportOptions): Render
 
 export { ReportFactCollector };
 export type { ReportFacts };
+
+/** `analyze --format markdown`'s collector: the report's facts, gathered from the events (bounded). */
+export class KeyEventCollector {
+  readonly collector = new ReportFactCollector();
+
+  add(event: TimelineEvent): void {
+    this.collector.event(event);
+  }
+}
+
+/** `analyze --format markdown`: the report in Markdown (no SVG files are written from here). */
+export function renderMarkdown(file: string, summary: AnalysisSummary, key: KeyEventCollector, lang: ReportLanguage): string {
+  return renderReport(key.collector.facts(summary, file), { lang, format: 'md' }).text;
+}

@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { CheckResult } from '../check/evaluate.js';
-import { tableStyle, type Style } from './style.js';
+import { tableCell, tableStyle, type Style } from './style.js';
 
 export function renderCheckReport(results: CheckResult[], style: Style): string {
   const table = new Table({
@@ -13,7 +13,7 @@ export function renderCheckReport(results: CheckResult[], style: Style): string 
     wordWrap: true, colWidths: [8, 52, 28, 28, 20],
   });
   for (const r of results) {
-    table.push([r.ok ? style.paint('PASS', 'green') : style.paint('FAIL', 'red'), r.name, r.found, r.required, r.frames.join(' ')]);
+    table.push([r.ok ? style.paint('PASS', 'green') : style.paint('FAIL', 'red'), tableCell(r.name), tableCell(r.found), tableCell(r.required), r.frames.join(' ')]);
   }
   const failed = results.filter((r) => !r.ok).length;
   return `${table.toString()}\ncheck result for ${results.length} rule(s): ${results.length - failed} passed, ${failed} failed\n`;

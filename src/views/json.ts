@@ -4,21 +4,22 @@
  */
 import type { AnalysisSummary } from '../analysis/summary.js';
 import type { TimelineEvent } from '../model/events.js';
+import { jsonStringify } from './escape.js';
 import type { ChunkedWriter } from './output.js';
 
 export class JsonView {
   private first = true;
 
   constructor(private readonly out: ChunkedWriter, file: string, version: string) {
-    this.out.write(`{"tool":"mqtt-pcap","version":${JSON.stringify(version)},"file":${JSON.stringify(file)},"events":[`);
+    this.out.write(`{"tool":"mqtt-pcap","version":${jsonStringify(version)},"file":${jsonStringify(file)},"events":[`);
   }
 
   event(event: TimelineEvent): void {
-    this.out.write(`${this.first ? '\n' : ',\n'}${JSON.stringify(event)}`);
+    this.out.write(`${this.first ? '\n' : ',\n'}${jsonStringify(event)}`);
     this.first = false;
   }
 
   end(summary: AnalysisSummary): void {
-    this.out.write(`\n],\n"summary":${JSON.stringify(summary, null, 1)}\n}\n`);
+    this.out.write(`\n],\n"summary":${jsonStringify(summary, 1)}\n}\n`);
   }
 }

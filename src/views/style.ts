@@ -2,6 +2,7 @@
  * Terminal colours: on only when the destination is a terminal and NO_COLOR is not set (https://no-color.org).
  * Pure string helpers.
  */
+import { escapeTerminal } from './escape.js';
 
 export interface Style {
   enabled: boolean;
@@ -24,20 +25,20 @@ export function makeStyle(enabled: boolean): Style {
   };
 }
 
-// C0 controls, DEL and C1 controls: never sent to the terminal as they are (they break the layout or inject escapes).
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+// Tab, line feed and carriage return in a cell: spaces (other controls are shown as escapes by escapeTerminal).
+const LAYOUT_CONTROLS = /[\t\n\r]/g;
 // eslint-disable-next-line no-control-regex
 const NOT_PRINTABLE_ASCII = /[^\u0020-\u007e]/;
 
 /**
- * Text from the capture made safe for a cli-table3 cell: whitespace controls become spaces, other controls "?", and
+ * Text from the capture made safe for a cli-table3 cell: tab and line breaks become spaces, other controls and
+ * bidi/invisible characters are shown as escapes (./escape.ts), and
  * the length is capped ("…"). cli-table3 re-measures a cell's whole text for every line it draws, which is
  * quadratic and far worse for text that is not plain ASCII (wide, combining or zero-width characters): a 6000-char
  * topic with one CJK character takes minutes. Plain ASCII is kept up to `asciiMax`, other text up to `otherMax`.
  */
 export function tableCell(text: string, asciiMax = 512, otherMax = 160): string {
-  const clean = text.replace(CONTROLS, (c) => (c === '\t' || c === '\n' || c === '\r' ? ' ' : '?'));
+  const clean = escapeTerminal(text.replace(LAYOUT_CONTROLS, ' '));
   const max = NOT_PRINTABLE_ASCII.test(clean) ? otherMax : asciiMax;
   if (clean.length <= max) return clean;
   let cut = clean.slice(0, max - 1);
