@@ -19,8 +19,16 @@ export interface BuildOptions {
   rateFile?: string;
 }
 
-/** Optional wording of diagnosis findings (src/diagnosis/words.ts), when the diagnosis provides it. */
-export type DiagnosisWording = (finding: FindingEvent, lang: 'en' | 'id') => string | undefined;
+/** A diagnosis told in one language (the shape of src/diagnosis/words.ts's describeDiagnosis result). */
+export interface DiagnosisText {
+  sentence: string;
+  causes?: string[];
+  checks?: string[];
+  confidence?: string;
+}
+
+/** Optional wording of diagnosis findings (src/diagnosis/words.ts's describeDiagnosis), when the diagnosis provides it. */
+export type DiagnosisWording = (finding: FindingEvent, lang: 'en' | 'id') => DiagnosisText | undefined;
 
 export function buildReport(facts: ReportFacts, words: Words, options: BuildOptions = {}, describeDiagnosis?: DiagnosisWording): ReportDocument {
   const w = withDiagnosisWords(words, describeDiagnosis);
@@ -47,7 +55,7 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
     blocks.push({ type: 'list', ordered: false, items: hostParts(facts).map((h) => w.host(h)) });
   }
   blocks.push({ type: 'heading', level: 3, text: w.headings.conclusion });
-  const problems = findProblems(facts);
+  const problems = findProblems(facts, w);
   if (problems.length === 0) blocks.push({ type: 'paragraph', content: mqttSeen ? w.healthy() : w.noMqtt() });
   else blocks.push({ type: 'list', ordered: false, items: w.problems(problems) });
 
@@ -144,7 +152,7 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
   }
   blocks.push({ type: 'heading', level: 2, text: w.headings.findings });
   if (facts.findings.length === 0) blocks.push({ type: 'paragraph', content: [w.findingsNone] });
-  else blocks.push({ type: 'list', ordered: false, items: w.problems(facts.findings.map((group) => ({ kind: 'finding', group }))) });
+  else blocks.push({ type: 'list', ordered: false, items: w.problems(facts.findings.map((group) => ({ kind: 'finding', group, text: w.finding(group) }))) });
 
   // 4. Pictures.
   blocks.push({ type: 'heading', level: 2, text: w.headings.pictures });
@@ -179,8 +187,13 @@ function withDiagnosisWords(words: Words, describe: DiagnosisWording | undefined
   return {
     ...words,
     finding: (g) => {
-      const text = g.code.startsWith('diag.') ? describe(g.first, words.lang) : undefined;
-      return text !== undefined ? [text] : words.finding(g);
+      const d = describe(g.first, words.lang);
+      if (d === undefined) return words.finding(g);
+      const out: Inline[] = [d.sentence];
+      if (d.causes !== undefined && d.causes.length > 0) out.push(` ${words.causes} ${d.causes.join('; ')}.`);
+      if (d.checks !== undefined && d.checks.length > 0) out.push(` ${words.checks} ${d.checks.join('; ')}.`);
+      if (d.confidence !== undefined) out.push(` ${d.confidence}`);
+      return out;
     },
   };
 }
@@ -221,7 +234,7 @@ function hostParts(facts: ReportFacts): HostPart[] {
 }
 
 /** What keeps the exchange from being healthy, in the order a reader should hear it. */
-function findProblems(facts: ReportFacts): Problem[] {
+function findProblems(facts: ReportFacts, w: Words): Problem[] {
   const problems: Problem[] = [];
   for (const c of facts.connections) {
     const who: Who = { ip: c.clientIp, ...(c.connect?.clientId !== undefined ? { clientId: c.connect.clientId } : {}) };
@@ -239,7 +252,7 @@ function findProblems(facts: ReportFacts): Problem[] {
   const refusedTold = problems.some((p) => p.kind === 'refused');
   for (const g of facts.findings) {
     if (g.code === 'mqtt.connect-refused' && refusedTold) continue;
-    if (g.severity !== 'note') problems.push({ kind: 'finding', group: g });
+    if (g.severity !== 'note') problems.push({ kind: 'finding', group: g, text: w.finding(g) });
   }
   return problems;
 }

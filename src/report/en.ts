@@ -110,7 +110,7 @@ export const EN: Words = {
       case 'no-connack': return ['The CONNECT of ', ...who(p.who), ` (frame ${p.frame}) got no CONNACK in the capture.`];
       case 'retransmissions': return [`TCP retransmitted ${plural(p.count, 'segment')} (${frames(p.frames, p.count)}): something was lost or late on the way.`];
       case 'undelivered': return [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the broker delivered ${p.delivered} to subscribers in the capture.`];
-      case 'finding': return [code(p.group.code), ` (${p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...EN.finding(p.group)];
+      case 'finding': return [code(p.group.code), ` (${p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
   noMqtt: () => ['No MQTT traffic was found in this capture.'],
@@ -225,6 +225,7 @@ export const EN: Words = {
       if (c.disconnect !== undefined) out.push('the TCP connection is still open when the capture ends.');
       else out.push('The connection of ', ...who(w), ' is still open when the capture ends.');
     }
+    if (c.sessionEnd === 'taken-over') out.push(' The broker closed it because another connection logged in with the same client id (session taken over).');
     return out;
   },
   acks: (a) => {
@@ -257,6 +258,8 @@ export const EN: Words = {
   topicTable: { header: ['Topic', 'Published', 'Delivered', 'Publishers', 'Subscribers'] },
   latencyTable: { header: ['Kind', 'Count', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Max (ms)'], forwarding: 'broker forwarding (PUBLISH → PUBLISH)', handshake: 'TCP handshake (SYN → ACK)' },
   findingsNone: 'No findings: nothing unusual or wrong was seen.',
+  causes: 'Likely causes:',
+  checks: 'What to check:',
   finding: (g) => {
     const known = (FINDING_CODES as Record<string, { text: string }>)[g.code]?.text;
     return known !== undefined ? [known] : [data(g.summary)];

@@ -7,7 +7,7 @@
  * bounded however long the capture is.
  */
 import type {
-  ArpEvent, FindingEvent, MqttEvent, Side, TcpEvent, TimelineEvent, TlsEvent,
+  ArpEvent, FindingEvent, MqttEvent, SessionEndReason, Side, TcpEvent, TimelineEvent, TlsEvent,
 } from '../model/events.js';
 import type { FindingCode } from '../model/findings.js';
 import type { AnalysisSummary } from '../model/summary.js';
@@ -118,6 +118,8 @@ export interface ConnectionFact {
   lastFrame: number;
   /** Pure ACK segments (no payload, not part of the handshake). */
   pureAcks: number;
+  /** Why the MQTT session ended, from the analysis's lifecycle event. */
+  sessionEnd?: SessionEndReason;
 }
 
 /** PUBLISHes a client sent on one connection to one topic with one QoS, folded. */
@@ -362,6 +364,7 @@ export class ReportFactCollector {
   private readonly timeline: TimelineEvent[] = [];
   private timelineNotShown = 0;
   private readonly endedByLifecycle = new Map<number, Side>();
+  private readonly sessionEnds = new Map<number, SessionEndReason>();
 
   event(e: TimelineEvent): void {
     if (this.timeline.length < REPORT_LIMITS.timelineRows) this.timeline.push(e);
@@ -372,6 +375,7 @@ export class ReportFactCollector {
     }
     if (e.kind === 'lifecycle') {
       if (e.type === 'connection-ended' && e.closedBy !== undefined) this.endedByLifecycle.set(e.stream, e.closedBy);
+      if (e.type === 'session-ended' && this.streams.has(e.stream)) this.sessionEnds.set(e.stream, e.reason);
       return;
     }
     switch (e.layer) {
@@ -762,6 +766,8 @@ export class ReportFactCollector {
     for (const c of connections) {
       const closedBy = this.endedByLifecycle.get(c.stream);
       if (closedBy !== undefined && c.fins.length === 0 && c.reset === undefined) c.fins.push({ frame: c.lastFrame, by: closedBy });
+      const reason = this.sessionEnds.get(c.stream);
+      if (reason !== undefined) c.sessionEnd = reason;
     }
     const mqttConnections = connections.filter((c) => c.mqtt);
     const told = mqttConnections.slice(0, REPORT_LIMITS.connections);

@@ -176,7 +176,7 @@ export const ID: Words = {
       case 'no-connack': return ['CONNECT dari ', ...who(p.who), ` (frame ${p.frame}) tidak mendapat CONNACK di dalam capture.`];
       case 'retransmissions': return [`TCP mengirim ulang ${p.count} segmen (${frames(p.frames, p.count)}): ada paket yang hilang atau terlambat di jalan.`];
       case 'undelivered': return [`Dari ${p.published} pesan yang di-publish ke `, code(p.topic), `, hanya ${p.delivered} yang diteruskan broker ke subscriber di dalam capture.`];
-      case 'finding': return [code(p.group.code), ` (${SEVERITY[p.group.severity] ?? p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, findingText(p.group)];
+      case 'finding': return [code(p.group.code), ` (${SEVERITY[p.group.severity] ?? p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
   noMqtt: () => ['Tidak ada lalu lintas MQTT di dalam capture ini.'],
@@ -292,6 +292,7 @@ export const ID: Words = {
     } else {
       out.push('Koneksi ', ...who(w), ' masih terbuka saat capture berakhir.');
     }
+    if (c.sessionEnd === 'taken-over') out.push(' Broker menutupnya karena koneksi lain masuk dengan client id yang sama (sesi diambil alih).');
     return out;
   },
   acks: (a) => {
@@ -324,6 +325,8 @@ export const ID: Words = {
   topicTable: { header: ['Topik', 'Di-publish', 'Diteruskan', 'Publisher', 'Subscriber'] },
   latencyTable: { header: ['Jenis', 'Jumlah', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Maks (ms)'], forwarding: 'penerusan oleh broker (PUBLISH → PUBLISH)', handshake: 'handshake TCP (SYN → ACK)' },
   findingsNone: 'Tidak ada temuan: tidak terlihat hal yang janggal atau salah.',
+  causes: 'Kemungkinan penyebab:',
+  checks: 'Yang perlu diperiksa:',
   finding: (g) => [findingText(g)],
   timelineTable: {
     header: ['Frame', 'Waktu (detik)', 'Sumber', 'Tujuan', 'Protokol', 'Keterangan'],

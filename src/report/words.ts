@@ -33,7 +33,8 @@ export type Problem =
   | { kind: 'no-connack'; who: Who; frame: number }
   | { kind: 'retransmissions'; count: number; frames: number[] }
   | { kind: 'undelivered'; topic: string; published: number; delivered: number }
-  | { kind: 'finding'; group: FindingGroup };
+  /** `text`: the finding explained (the diagnosis's own words for diagnoses). */
+  | { kind: 'finding'; group: FindingGroup; text: Inline[] };
 
 export interface Overview {
   frames: number;
@@ -86,6 +87,9 @@ export interface Words {
   topicTable: { header: string[] };
   latencyTable: { header: string[]; forwarding: string; handshake: string };
   findingsNone: string;
+  /** Lead words of a diagnosis's likely causes and of what to check. */
+  causes: string;
+  checks: string;
   finding(group: FindingGroup): Inline[];
   timelineTable: { header: string[]; note(shown: number, notShown: number, file: string): string };
   describe(event: TimelineEvent): Inline[];
