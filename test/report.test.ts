@@ -280,6 +280,28 @@ describe('the Mermaid block', () => {
   });
 });
 
+describe('a long capture', () => {
+  test('300 copies of the lab (bench/scale.ts): the report stays bounded, each list says what it left out', () => {
+    const long = path.join(work, 'long.pcap');
+    const scale = spawnSync(process.execPath, [path.join(repoRoot, 'dist/bench/scale.js'), path.join(repoRoot, 'fixtures/reqresp.pcap'), long, '--copies', '300'], { encoding: 'utf8' });
+    assert.equal(scale.status, 0, scale.stderr);
+    const target = path.join(work, 'long.md');
+    const r = cli(['report', long, '-o', target]);
+    assert.equal(r.status, 0, r.stderr);
+    const md = readFileSync(target, 'utf8');
+    const flow = readFileSync(path.join(work, 'long.flow.svg'), 'utf8');
+    const rate = readFileSync(path.join(work, 'long.rate.svg'), 'utf8');
+    assert.ok(md.length < 100_000 && flow.length < 50_000 && rate.length < 150_000, `${md.length} ${flow.length} ${rate.length}`);
+    assert.match(md, /\n81\. … and \d+ more steps, not told one by one/);
+    assert.match(md, /… and 560 more, not listed\./, 'sessions: 600 connections, 40 told');
+    assert.match(md, /The first 150 events are shown; \d+ more are left out/);
+    assert.equal((flow.match(/<g class="arrow /g) ?? []).length, 80);
+    assert.match(flow, /14920 more frames not drawn/);
+    const buckets = new Set([...rate.matchAll(/data-bucket="(\d+)"/g)].map((m) => m[1]));
+    assert.ok(buckets.size > 50 && buckets.size <= 120, `${buckets.size} bars`);
+  });
+});
+
 describe('the report command', () => {
   test('-o report.md writes the report and its two SVGs atomically; the links point at them; no temporary file is left', () => {
     const dir = mkdtempSync(path.join(work, 'md-'));

@@ -13,6 +13,10 @@ import { renderRateSvg } from './rate-svg.js';
 import { storySteps } from './story.js';
 import type { HostPart, Overview, Problem, Who, Words } from './words.js';
 
+/** Lines of the "who is who" list and rows of the hosts and topics tables, at most. */
+const MAX_LISTED = 20;
+const MAX_ROWS = 50;
+
 export interface BuildOptions {
   /** Names of the SVG files written next to a Markdown report (linked from it); absent: not linked. */
   flowFile?: string;
@@ -52,7 +56,9 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
   else {
     blocks.push({ type: 'paragraph', content: w.overview(overview) });
     blocks.push({ type: 'heading', level: 3, text: w.headings.whoIsWho });
-    blocks.push({ type: 'list', ordered: false, items: hostParts(facts).map((h) => w.host(h)) });
+    const parts = hostParts(facts);
+    blocks.push({ type: 'list', ordered: false, items: parts.slice(0, MAX_LISTED).map((h) => w.host(h)) });
+    if (parts.length > MAX_LISTED) blocks.push({ type: 'paragraph', content: [w.notListed(parts.length - MAX_LISTED)] });
   }
   blocks.push({ type: 'heading', level: 3, text: w.headings.conclusion });
   const problems = findProblems(facts, w);
@@ -101,8 +107,9 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
   blocks.push({ type: 'heading', level: 2, text: w.headings.hosts });
   blocks.push({
     type: 'table', header: w.hostTable.header, align: ['left', 'left', 'left', 'left', 'right'],
-    rows: facts.hosts.map((h) => [[h.ip], [h.mac ?? w.hostTable.noMac], [h.roles.map((r) => w.role(r)).join(', ')], h.clientIds.flatMap((id, i) => (i > 0 ? [', ', code(id)] : [code(id)])), [`${h.frames}`]]),
+    rows: facts.hosts.slice(0, MAX_ROWS).map((h) => [[h.ip], [h.mac ?? w.hostTable.noMac], [h.roles.map((r) => w.role(r)).join(', ')], h.clientIds.flatMap((id, i) => (i > 0 ? [', ', code(id)] : [code(id)])), [`${h.frames}`]]),
   });
+  if (facts.hosts.length > MAX_ROWS) blocks.push({ type: 'paragraph', content: [w.notListed(facts.hosts.length - MAX_ROWS)] });
   const sessions = facts.connections.filter((c) => c.mqtt);
   if (sessions.length > 0) {
     blocks.push({ type: 'heading', level: 2, text: w.headings.sessions });
@@ -125,10 +132,12 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
     blocks.push({ type: 'heading', level: 2, text: w.headings.topics });
     blocks.push({
       type: 'table', header: w.topicTable.header, align: ['left', 'right', 'right', 'left', 'left'],
-      rows: facts.topics.slice(0, 100).map((t) => [[code(t.topic)], [`${t.published}`], [`${t.delivered}`],
+      rows: facts.topics.slice(0, MAX_ROWS).map((t) => [[code(t.topic)], [`${t.published}`], [`${t.delivered}`],
         t.publishers.flatMap((p, i) => (i > 0 ? [', ', code(p)] : [code(p)])), t.subscribers.flatMap((p, i) => (i > 0 ? [', ', code(p)] : [code(p)]))]),
     });
   }
+  if (facts.topics.length > MAX_ROWS) blocks.push({ type: 'paragraph', content: [w.notListed(facts.topics.length - MAX_ROWS)] });
+  if (sessions.length > 0 && facts.connectionsNotTold > 0) blocks.push({ type: 'paragraph', content: [w.notListed(facts.connectionsNotTold)] });
   const latencyRows: Inline[][][] = [];
   const handshakes = facts.connections.map((c) => c.handshakeRttMs).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
   const stat = (v: number): Inline[] => [w.number(v, 3)];

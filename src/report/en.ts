@@ -250,6 +250,7 @@ export const EN: Words = {
     return [`Unrelated traffic: ${parts.join(', ')}; it plays no part in the MQTT exchange.`];
   },
   stepsNotTold: (n) => [`… and ${plural(n, 'more step')}, not told one by one; the tables below cover the whole capture.`],
+  notListed: (n) => `… and ${n} more, not listed.`,
   hostTable: { header: ['IP', 'MAC', 'Role', 'Client ids', 'Frames sent'], noMac: '' },
   sessionTable: {
     header: ['Stream', 'Client', 'Client id', 'MQTT', 'Keep-alive (s)', 'Clean session', 'CONNACK', 'CONNACK latency (ms)'],

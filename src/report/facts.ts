@@ -339,6 +339,7 @@ function samePayload(a: PayloadFact | undefined, e: MqttEvent): boolean {
 export class ReportFactCollector {
   private readonly streams = new Map<number, StreamState>();
   private connectionsNotTold = 0;
+  private lastStreamNotTold = -1;
   private readonly arp: ArpFact[] = [];
   private arpPackets = 0;
   private arpNotTold = 0;
@@ -391,7 +392,11 @@ export class ReportFactCollector {
     let s = this.streams.get(stream);
     if (s === undefined) {
       if (this.streams.size >= REPORT_LIMITS.connections * 4) {
-        this.connectionsNotTold++;
+        // Stream indexes only grow (Wireshark's tcp.stream), so each connection not told is counted once.
+        if (stream > this.lastStreamNotTold) {
+          this.lastStreamNotTold = stream;
+          this.connectionsNotTold++;
+        }
         return undefined;
       }
       s = {
@@ -441,14 +446,13 @@ export class ReportFactCollector {
     const isSyn = e.type === 'SYN';
     const s = this.state(e.stream, isSyn ? e.src : e.type === 'SYN-ACK' ? e.dst : e.src, isSyn ? e.dst : e.type === 'SYN-ACK' ? e.src : e.dst);
     if (e.retransmission === true || e.outOfOrder === true || e.duplicateAck === true) this.tcpTrouble(e);
+    this.drawArrow({ frame: e.frame, time: e.time, from: hostOf(e.src), to: hostOf(e.dst), layer: 'tcp',
+      label: `[${e.flags.join(', ')}]`, detail: e.len > 0 ? `Len=${e.len}` : `Ack=${e.relAck}` });
     if (s === undefined) return;
     const f = s.fact;
-    // A connection first seen mid-way (no SYN): the side on port 1883-like well-known port is the server; keep as built.
     f.firstFrame = Math.min(f.firstFrame, e.frame);
     f.lastFrame = Math.max(f.lastFrame, e.frame);
     const side = this.sideOf(s, e.src);
-    this.drawArrow({ frame: e.frame, time: e.time, from: hostOf(e.src), to: hostOf(e.dst), layer: 'tcp',
-      label: `[${e.flags.join(', ')}]`, detail: e.len > 0 ? `Len=${e.len}` : `Ack=${e.relAck}` });
     if (isSyn) {
       if (e.retransmission === true || f.synFrame !== undefined) f.synRetransmissions++;
       else f.synFrame = e.frame;

@@ -317,6 +317,7 @@ export const ID: Words = {
     return [`Lalu lintas lain: ${parts.join(', ')}; semuanya tidak berkaitan dengan komunikasi MQTT.`];
   },
   stepsNotTold: (n) => [`… dan ${n} langkah lain yang tidak diceritakan satu per satu; tabel di bawah mencakup seluruh capture.`],
+  notListed: (n) => `… dan ${n} lainnya, tidak dicantumkan.`,
   hostTable: { header: ['IP', 'MAC', 'Peran', 'Client id', 'Frame terkirim'], noMac: '' },
   sessionTable: {
     header: ['Stream', 'Klien', 'Client id', 'MQTT', 'Keep-alive (detik)', 'Clean session', 'CONNACK', 'Latensi CONNACK (ms)'],

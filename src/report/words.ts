@@ -81,6 +81,8 @@ export interface Words {
   acks(a: AckFacts): Inline[];
   otherTraffic(byProtocol: Record<string, number>, otherTcp: number): Inline[];
   stepsNotTold(n: number): Inline[];
+  /** A list or table cut for length: how many were left out. */
+  notListed(n: number): string;
   // tables
   hostTable: { header: string[]; noMac: string };
   sessionTable: { header: string[]; inferred: string; accepted: string; refused(code: number): string; none: string; transport(t: Transport): string };
