@@ -14,8 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { MqttEvent, TcpEvent, TimelineEvent, ArpEvent } from '../src/index.js';
+import type { ArpEvent, FindingEvent, MqttEvent, TcpEvent, TimelineEvent } from '../src/index.js';
+import { DiagnosisStage } from '../src/diagnosis/stage.js';
 import { markdownCode, markdownData, markdownText, html, xml, mermaidText, mermaidLabel } from '../src/report/escape.js';
+import { CONNACK_RETURN_CODES, REASON_CODES } from '../src/model/names.js';
 import { hostOf } from '../src/report/facts.js';
 import { ReportSink, renderReport, type ReportLanguage } from '../src/report/index.js';
 import { corpusCaptures, fixtureCaptures, repoRoot } from './helpers/corpus.js';
@@ -34,7 +36,11 @@ interface Analysed {
 async function analyse(file: string, ports: number[] = []): Promise<Analysed> {
   const sink = new ReportSink(path.relative(repoRoot, file));
   const events: TimelineEvent[] = [];
-  const { summary } = await analyzeCapture(file, { ports, onEvent: (e) => { sink.event(e); events.push(e); } });
+  // As the report command does: the diagnosis stage reads every event and its findings join them.
+  const diagnosis = new DiagnosisStage();
+  const emit = (finding: FindingEvent): void => { sink.event(finding); events.push(finding); };
+  const { summary } = await analyzeCapture(file, { ports, onEvent: (e) => { sink.event(e); events.push(e); diagnosis.event(e, emit); } });
+  diagnosis.finish(emit, summary);
   const facts = sink.facts(summary);
   return { events, en: renderReport(facts, { lang: 'en', format: 'md' }).text, id: renderReport(facts, { lang: 'id', format: 'md' }).text };
 }
@@ -133,7 +139,8 @@ function checkFacts(a: Analysed, lang: ReportLanguage): number {
   return checked;
 }
 
-const LAB = ['reqresp.pcap', 'qos-mqtt5.pcap', 'websocket.pcap', 'tls.pcap', 'nonstandard-port.pcap', 'ipv6.pcap', 'reqresp-cut.pcap', 'loopback.pcap'];
+const LAB = ['reqresp.pcap', 'qos-mqtt5.pcap', 'websocket.pcap', 'tls.pcap', 'nonstandard-port.pcap', 'ipv6.pcap', 'reqresp-cut.pcap', 'loopback.pcap',
+  'lifecycle.pcap', 'faults/fault-keepalive.pcap', 'faults/fault-topic-typo.pcap', 'faults/fault-client-id-takeover.pcap', 'faults/fault-bad-password.pcap'];
 
 describe('the prose states the analysis\'s facts', () => {
   for (const name of LAB) {
@@ -163,11 +170,18 @@ describe('the prose states the analysis\'s facts', () => {
   });
 });
 
-/** Lines of a report that read as English: code, quoted capture text, finding codes and Wireshark flag notation left out. */
+/**
+ * Lines of a report that read as English: code, quoted capture text, finding codes, MQTT reason-code names and
+ * Wireshark flag notation left out.
+ */
+const REASON_NAMES = new RegExp([...Object.values(CONNACK_RETURN_CODES), ...Object.values(REASON_CODES)]
+  .flatMap((name) => [name, name.replace(/^Connection Refused: /, '')]).map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+
 export function englishLines(text: string): string[] {
-  const ENGLISH = /\b(the|and|of|to|is|are|was|were|with|from|after|before|by|for|on|in|it|its|this|that|each|every|not|yes|no|true|false|which|when|then|has|have|frames|messages?|connection|accepted|refused|acknowledges?|sends?|closes?|answers?|unknown|more|none|role|time|source|destination|description|count|kind|published|delivered)\b/i;
+  const ENGLISH = /\b(the|and|of|to|is|are|was|were|with|from|after|before|by|for|on|in|it|its|this|that|each|every|not|yes|no|which|when|then|has|have|frames|messages?|connection|accepted|refused|acknowledges?|sends?|closes?|answers?|unknown|more|none|role|time|source|destination|description|count|kind|published|delivered)\b/i;
   return text.replace(/```[\s\S]*?```/g, '').split('\n').filter((line) => {
-    const prose = line.replace(/`+[^`]*`+/g, ' ').replace(/"[^"\n]*"/g, ' ').replace(/\b[a-z]+\.[a-z][a-z0-9-]*\b/g, ' ').replace(/\[[A-Z, ]+\]/g, ' ');
+    // MQTT's reason-code names are technical terms, quoted as they are.
+    const prose = line.replace(REASON_NAMES, ' ').replace(/`+[^`]*`+/g, ' ').replace(/"[^"\n]*"/g, ' ').replace(/\b[a-z]+\.[a-z][a-z0-9-]*\b/g, ' ').replace(/\[[A-Z, ]+\]/g, ' ');
     return ENGLISH.test(prose);
   });
 }

@@ -198,13 +198,18 @@ function withDiagnosisWords(words: Words, describe: DiagnosisWording | undefined
     finding: (g) => {
       const d = describe(g.first, words.lang);
       if (d === undefined) return words.finding(g);
-      const out: Inline[] = [d.sentence];
-      if (d.causes !== undefined && d.causes.length > 0) out.push(` ${words.causes} ${d.causes.join('; ')}.`);
-      if (d.checks !== undefined && d.checks.length > 0) out.push(` ${words.checks} ${d.checks.join('; ')}.`);
+      const out: Inline[] = [...withCode(d.sentence)];
+      if (d.causes !== undefined && d.causes.length > 0) out.push(` ${words.causes} `, ...withCode(`${d.causes.join('; ')}.`));
+      if (d.checks !== undefined && d.checks.length > 0) out.push(` ${words.checks} `, ...withCode(`${d.checks.join('; ')}.`));
       if (d.confidence !== undefined) out.push(` ${d.confidence}`);
       return out;
     },
   };
+}
+
+/** The diagnosis's words, whose `commands` are code spans. */
+function withCode(text: string): Inline[] {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? code(part) : part)).filter((part) => part !== '');
 }
 
 /** Each host's part: broker, publisher, subscriber, or plain client, with the frames that show it. */
@@ -248,7 +253,8 @@ function findProblems(facts: ReportFacts, w: Words): Problem[] {
   for (const c of facts.connections) {
     const who: Who = { ip: c.clientIp, ...(c.connect?.clientId !== undefined ? { clientId: c.connect.clientId } : {}) };
     const v = c.connect?.protocolVersion ?? c.inferredVersion;
-    if (c.connack !== undefined && !c.connack.accepted) problems.push({ kind: 'refused', who, frame: c.connack.frame, code: c.connack.code, ...(v !== undefined ? { version: v } : {}) });
+    // The diagnosis tells refusals with their causes: then it alone does.
+    if (c.connack !== undefined && !c.connack.accepted && !facts.findings.some((g) => g.code === 'diag.connack-refused')) problems.push({ kind: 'refused', who, frame: c.connack.frame, code: c.connack.code, ...(v !== undefined ? { version: v } : {}) });
     else if (c.connect !== undefined && c.connack === undefined) problems.push({ kind: 'no-connack', who, frame: c.connect.frame });
   }
   if (facts.retransmissions.total > 0) problems.push({ kind: 'retransmissions', count: facts.retransmissions.total, frames: facts.retransmissions.frames });
