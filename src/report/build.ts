@@ -62,7 +62,8 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
   }
   blocks.push({ type: 'heading', level: 3, text: w.headings.conclusion });
   const problems = findProblems(facts, w);
-  if (problems.length === 0) blocks.push({ type: 'paragraph', content: mqttSeen ? w.healthy() : w.noMqtt() });
+  const encrypted = facts.connections.length > 0 && facts.connections.every((c) => c.transport === 'tls' && c.connect === undefined);
+  if (problems.length === 0) blocks.push({ type: 'paragraph', content: !mqttSeen ? w.noMqtt() : encrypted ? w.healthyEncrypted() : w.healthy() });
   else blocks.push({ type: 'list', ordered: false, items: w.problems(problems) });
 
   // 2. The story.
@@ -240,7 +241,9 @@ function hostParts(facts: ReportFacts): HostPart[] {
     }
     if (part.broker === undefined && part.publishes === undefined && part.subscribes === undefined && part.receives === undefined) {
       const mine = facts.connections.filter((c) => c.clientIp === h.ip);
-      part.connects = { frames: mine.map((c) => c.connect?.frame ?? c.firstFrame) };
+      const frames = mine.map((c) => c.connect?.frame ?? c.firstFrame);
+      if (mine.length > 0 && mine.every((c) => c.transport === 'tls' && c.connect === undefined)) part.encrypted = { frames };
+      else part.connects = { frames };
     }
     parts.push(part);
   }

@@ -99,11 +99,13 @@ export const EN: Words = {
       parts.push([`receives ${plural(h.receives.count, 'message')} from the broker (${frames(h.receives.frames, h.receives.count)})`]);
     }
     if (h.connects !== undefined) parts.push([`is an MQTT client that neither publishes nor subscribes (${frames(h.connects.frames)})`]);
+    if (h.encrypted !== undefined) parts.push([`is an MQTT client over TLS: what it publishes or subscribes to is encrypted (${frames(h.encrypted.frames)})`]);
     parts.forEach((p, i) => out.push(i === 0 ? ' ' : i === parts.length - 1 ? ' and ' : ', ', ...p));
     out.push('.');
     return out;
   },
   healthy: () => ['The exchange is healthy: every client was accepted by the broker, every published message reached its subscribers, and TCP needed no retransmission.'],
+  healthyEncrypted: () => ['Nothing wrong is visible: every TLS connection was accepted and TCP needed no retransmission. The MQTT exchange itself is encrypted, so whether messages were delivered cannot be judged from this capture.'],
   problems: (list) => list.map((p): Inline[] => {
     switch (p.kind) {
       case 'refused': return ['The broker refused ', ...who(p.who), `: CONNACK in frame ${p.frame} says ${connackText(p.code, p.version)}.`];
@@ -213,14 +215,17 @@ export const EN: Words = {
   teardown: (c, w) => {
     const out: Inline[] = [];
     if (c.disconnect !== undefined) out.push(...who(w), ` sends DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (sent by the broker)' : ''}; `);
-    else if (c.mqtt && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' sends no DISCONNECT; ');
+    else if (c.mqtt && c.transport !== 'tls' && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' sends no DISCONNECT; ');
+    else if (c.transport === 'tls') out.push('The TLS connection of ', ...who(w), ' ends: ');
     if (c.reset !== undefined && (c.fins.length === 0 || c.reset.frame < c.fins[0]!.frame)) {
       out.push(`the connection is reset with RST by ${c.reset.by === 'server' ? 'the broker' : 'the client'} (frame ${c.reset.frame}).`);
     } else if (c.fins.length > 0) {
       const first = c.fins[0]!;
       out.push(`${first.by === 'server' ? 'the broker' : 'the client'} closes first with FIN (frame ${first.frame})`);
       const second = c.fins[1];
-      out.push(second !== undefined ? `, and ${second.by === 'server' ? 'the broker' : 'the client'} answers with its own FIN (frame ${second.frame}).` : '; the other side\'s FIN is not in the capture.');
+      if (second !== undefined) out.push(`, and ${second.by === 'server' ? 'the broker' : 'the client'} answers with its own FIN (frame ${second.frame}).`);
+      else if (c.reset !== undefined) out.push(`, and ${c.reset.by === 'server' ? 'the broker' : 'the client'} then resets the connection with RST (frame ${c.reset.frame}).`);
+      else out.push('; the other side\'s FIN is not in the capture.');
     } else {
       if (c.disconnect !== undefined) out.push('the TCP connection is still open when the capture ends.');
       else out.push('The connection of ', ...who(w), ' is still open when the capture ends.');

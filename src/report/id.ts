@@ -165,11 +165,13 @@ export const ID: Words = {
       parts.push([`menerima ${h.receives.count} pesan dari broker (${frames(h.receives.frames, h.receives.count)})`]);
     }
     if (h.connects !== undefined) parts.push([`adalah klien MQTT yang tidak melakukan publish maupun subscribe (${frames(h.connects.frames)})`]);
+    if (h.encrypted !== undefined) parts.push([`adalah klien MQTT melalui TLS: apa yang di-publish atau di-subscribe-nya terenkripsi (${frames(h.encrypted.frames)})`]);
     parts.forEach((p, i) => out.push(i === 0 ? ' ' : i === parts.length - 1 ? (parts.length > 2 ? ', dan ' : ' dan ') : ', ', ...p));
     out.push('.');
     return out;
   },
   healthy: () => ['Komunikasi berjalan normal: setiap klien diterima oleh broker, setiap pesan yang di-publish sampai ke subscriber-nya, dan TCP tidak perlu melakukan retransmisi.'],
+  healthyEncrypted: () => ['Tidak terlihat masalah: setiap koneksi TLS diterima dan TCP tidak perlu melakukan retransmisi. Namun komunikasi MQTT-nya terenkripsi, sehingga dari capture ini tidak dapat dinilai apakah pesan sampai ke tujuan.'],
   problems: (list) => list.map((p): Inline[] => {
     switch (p.kind) {
       case 'refused': return ['Broker menolak ', ...who(p.who), `: CONNACK pada frame ${p.frame} menyatakan ${connackText(p.code, p.version)}.`];
@@ -279,14 +281,17 @@ export const ID: Words = {
   teardown: (c, w) => {
     const out: Inline[] = [];
     if (c.disconnect !== undefined) out.push(...who(w), ` mengirim DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (dikirim oleh broker)' : ''}; `);
-    else if (c.mqtt && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' tidak mengirim DISCONNECT; ');
+    else if (c.mqtt && c.transport !== 'tls' && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' tidak mengirim DISCONNECT; ');
+    else if (c.transport === 'tls') out.push('Koneksi TLS ', ...who(w), ' berakhir: ');
     if (c.reset !== undefined && (c.fins.length === 0 || c.reset.frame < c.fins[0]!.frame)) {
       out.push(`koneksi diputus dengan RST oleh ${c.reset.by === 'server' ? 'broker' : 'klien'} (frame ${c.reset.frame}).`);
     } else if (c.fins.length > 0) {
       const first = c.fins[0]!;
       out.push(`${first.by === 'server' ? 'broker' : 'klien'} menutup koneksi lebih dulu dengan FIN (frame ${first.frame})`);
       const second = c.fins[1];
-      out.push(second !== undefined ? `, lalu ${second.by === 'server' ? 'broker' : 'klien'} membalas dengan FIN miliknya (frame ${second.frame}).` : '; FIN dari pihak lain tidak ada di dalam capture.');
+      if (second !== undefined) out.push(`, lalu ${second.by === 'server' ? 'broker' : 'klien'} membalas dengan FIN miliknya (frame ${second.frame}).`);
+      else if (c.reset !== undefined) out.push(`, lalu ${c.reset.by === 'server' ? 'broker' : 'klien'} memutus koneksi dengan RST (frame ${c.reset.frame}).`);
+      else out.push('; FIN dari pihak lain tidak ada di dalam capture.');
     } else if (c.disconnect !== undefined) {
       out.push('koneksi TCP masih terbuka saat capture berakhir.');
     } else {

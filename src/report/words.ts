@@ -26,6 +26,8 @@ export interface HostPart {
   receives?: { count: number; frames: number[] };
   /** A client that neither published nor subscribed. */
   connects?: { frames: number[] };
+  /** A client whose MQTT is encrypted (TLS): what it did cannot be seen. */
+  encrypted?: { frames: number[] };
 }
 
 export type Problem =
@@ -66,6 +68,8 @@ export interface Words {
   overview(o: Overview): Inline[];
   host(part: HostPart): Inline[];
   healthy(): Inline[];
+  /** Nothing wrong is visible, but the MQTT exchange is encrypted (TLS without keys). */
+  healthyEncrypted(): Inline[];
   problems(problems: Problem[]): Inline[][];
   noMqtt(): Inline[];
   // the story
