@@ -128,6 +128,7 @@ export const EN: Words = {
     if (c.synAckFrame !== undefined) out.push(`, SYN-ACK (frame ${c.synAckFrame})`);
     if (c.handshakeAckFrame !== undefined) out.push(`, ACK (frame ${c.handshakeAckFrame})`);
     if (c.handshakeRttMs !== undefined) out.push(`; round-trip time ${ms(c.handshakeRttMs)}`);
+    if (c.transport === 'websocket' && c.preludeFrames.length > 0) out.push(`; then the HTTP upgrade to WebSocket (${frames(c.preludeFrames)}), which carries the MQTT packets from then on`);
     if (c.synRetransmissions > 0) out.push(`; the SYN was sent ${c.synRetransmissions + 1} times, so the connection waited for the retry timer`);
     if (c.synAckFrame === undefined) out.push(c.reset !== undefined ? `; the broker refused it with RST (frame ${c.reset.frame})` : '; the SYN got no answer');
     out.push('.');

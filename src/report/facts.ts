@@ -118,6 +118,8 @@ export interface ConnectionFact {
   lastFrame: number;
   /** Pure ACK segments (no payload, not part of the handshake). */
   pureAcks: number;
+  /** The first data segment each way before any MQTT packet: for MQTT over WebSocket, the HTTP upgrade. */
+  preludeFrames: number[];
   /** Why the MQTT session ended, from the analysis's lifecycle event. */
   sessionEnd?: SessionEndReason;
 }
@@ -404,7 +406,7 @@ export class ReportFactCollector {
         fact: {
           stream, client, server, clientIp: hostOf(client), serverIp: hostOf(server), serverPort: portOf(server),
           transport: 'tcp', mqtt: false, synRetransmissions: 0, subscribes: [], subscribesNotTold: 0, fins: [],
-          firstFrame: Number.MAX_SAFE_INTEGER, lastFrame: 0, pureAcks: 0,
+          firstFrame: Number.MAX_SAFE_INTEGER, lastFrame: 0, pureAcks: 0, preludeFrames: [],
         },
         pending: { client: [], server: [] },
       };
@@ -491,6 +493,7 @@ export class ReportFactCollector {
       }
     }
     if (e.type === 'ACK' && e.len === 0 && e.handshakeRttMs === undefined && e.retransmission !== true) s.fact.pureAcks++;
+    if (e.len > 0 && !s.fact.mqtt && s.fact.preludeFrames.length < 2) s.fact.preludeFrames.push(e.frame);
     if (e.len > 0 && e.retransmission !== true) {
       this.ack.dataSegments++;
       const mine = side === 'client' ? s.pending.client : s.pending.server;

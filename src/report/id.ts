@@ -194,6 +194,7 @@ export const ID: Words = {
     if (c.synAckFrame !== undefined) out.push(`, SYN-ACK (frame ${c.synAckFrame})`);
     if (c.handshakeAckFrame !== undefined) out.push(`, ACK (frame ${c.handshakeAckFrame})`);
     if (c.handshakeRttMs !== undefined) out.push(`, dengan RTT ${ms(c.handshakeRttMs)}`);
+    if (c.transport === 'websocket' && c.preludeFrames.length > 0) out.push(`; lalu HTTP upgrade ke WebSocket (${frames(c.preludeFrames)}), yang sejak itu membawa paket-paket MQTT`);
     if (c.synRetransmissions > 0) out.push(`; SYN dikirim ${c.synRetransmissions + 1} kali sehingga koneksi tertunda menunggu timer pengiriman ulang`);
     if (c.synAckFrame === undefined) out.push(c.reset !== undefined ? `; broker menolaknya dengan RST (frame ${c.reset.frame})` : '; SYN tidak mendapat jawaban');
     out.push('.');
