@@ -111,7 +111,8 @@ test('schema mistakes: wrong types, negative counts, unknown codes, bad regular 
   assert.deepEqual(problems('diagnosis:\n  forbid: [tcp.gapp]\n'), ['r.yaml:2:12: unknown finding code "tcp.gapp"; did you mean "tcp.gap"?']);
   assert.deepEqual(problems('expect:\n  - match: { payload: { regex: "(" } }\n'), ['r.yaml:2:32: invalid regular expression: Invalid regular expression: /(/u: Unterminated group']);
   assert.deepEqual(problems('rate:\n  - match: { type: PUBLISH }\n'), ['r.yaml:2:5: rate[0] needs one of: maxPerSecond, minPerSecond']);
-  assert.deepEqual(problems('expect: [\n'), ['r.yaml:2:1: Expected a flow sequence to end with ]']);
+  assert.deepEqual(problems('expect: [\n'), ['r.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a ]']);
+  assert.deepEqual(problems('health:\n  gaps: true\nhealth:\n  resets: true\n'), ['r.yaml:3:1: Map keys must be unique']);
   assert.deepEqual(problems('description: nothing\n'), ['r.yaml: the rules check nothing: give expect, forbid, order, delivery, latency, rate, health or diagnosis']);
 });
 
