@@ -10,6 +10,7 @@ import { hideBin } from 'yargs/helpers';
 import { runAnalyze, ONLY_CHOICES } from './analyze-command.js';
 import { runCheck, type CheckArgs } from './check-command.js';
 import { escapeTerminal } from '../views/escape.js';
+import { REPORT_FORMATS, runReport, type ReportArgs } from './report-command.js';
 import { analysisOptionsOf, DASH, FORMATS, packageVersion, UsageError, withAnalysisOptions, type AnalyzeArgs, type Format } from './options.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -37,6 +38,16 @@ export async function main(argv: string[]): Promise<number> {
     async (args) => {
       const a = args as unknown as AnalyzeArgs & CheckArgs;
       exitCode = await runCheck({ file: a.file === DASH ? '-' : a.file, spec: a.spec, json: a.json, color: a.color }, analysisOptionsOf(a));
+    })
+    .command('report <file>', 'write the lab report: the story of the capture with pictures (Markdown or HTML, English or Bahasa Indonesia)', (y) => withAnalysisOptions(y
+      .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically); a .md report gets NAME.flow.svg and NAME.rate.svg next to it' })
+      .option('format', { alias: 'f', choices: REPORT_FORMATS, describe: 'md or html (default: from the -o extension, else md)' })
+      .option('lang', { choices: ['en', 'id'] as const, default: 'en' as const, describe: 'language (id: Bahasa Indonesia)' })
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })),
+    async (args) => {
+      const a = args as unknown as Omit<AnalyzeArgs, 'format'> & ReportArgs;
+      exitCode = await runReport({ file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output, lang: a.lang, format: a.format, debug: a.debug }, analysisOptionsOf(args as unknown as AnalyzeArgs));
     })
     .version(packageVersion())
     .help()

@@ -45,7 +45,7 @@ export class TableView {
     if (this.heldTcp !== null) {
       const held = this.heldTcp;
       this.heldTcp = null;
-      if (!(event.layer === 'mqtt' && event.frame === held.frame)) this.addRow(held);
+      if (!(event.kind === 'packet' && event.layer === 'mqtt' && event.frame === held.frame)) this.addRow(held);
     }
     if (event.layer === 'tcp' && event.type === 'DATA') {
       this.heldTcp = event;
@@ -73,7 +73,7 @@ export class TableView {
       const f = event as { severity: string; code: string };
       protocol = f.severity === 'error' ? style.paint('ERROR', 'red') : f.severity === 'warning' ? style.paint('WARN', 'yellow') : style.paint('NOTE', 'cyan');
       summary = `${f.code}: ${summary}`;
-    } else if (event.layer === 'mqtt') {
+    } else if (event.kind === 'packet' && event.layer === 'mqtt') {
       protocol = style.paint(protocol, 'green');
       const m = event as MqttEvent;
       if (m.frames.length > 1) summary += ` [frames ${m.frames.join(', ')}]`;
