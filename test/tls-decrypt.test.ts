@@ -222,6 +222,33 @@ test('records cut by the snaplen: not decrypted and reported; every other record
   assert.ok(tshark.every((r) => cutRows.includes(r)), 'tshark decrypted a message we did not');
 });
 
+test('a lost segment inside a record: that record is reported, every later one of the connection still decrypted', { skip }, async () => {
+  // tls-13.pcap without one of the three frames of a 3000-byte PUBLISH's record (client → 8885): a real hole of known
+  // length (the broker acknowledges past it), made with editcap.
+  const { execFileSync } = await import('node:child_process');
+  const file = fixture('tls-13.pcap');
+  const keys = fixture('tls-13.keys');
+  const big = tsharkFields(file, ['frame.number'], ['-d', 'tcp.port==8885,tls', '-Y', 'tcp.dstport == 8885 && tcp.len > 1000']);
+  const lost = Number(big[1]![0]); // the middle frame of the first big record
+  const holed = path.join(tmp, 'lost-segment.pcap');
+  execFileSync('editcap', [file, holed, String(lost)]);
+  const whole = await analyzeCapture(file, { keyLog: keys });
+  const analysis = await analyzeCapture(holed, { keyLog: keys });
+  const cutPublish = mqttEvents(whole.events).find((e) => e.type === 'PUBLISH' && e.frames.includes(lost + 1));
+  assert.ok(cutPublish, 'no PUBLISH completed right after the removed frame');
+  const renumbered = mqttEvents(whole.events).filter((e) => e !== cutPublish)
+    .map((e) => row(e.frame > lost ? e.frame - 1 : e.frame, e.msgtype, e.topic ?? e.subscriptions?.map((x) => x.topic).join(','), e.packetId));
+  assert.deepEqual(ours(analysis.events), renumbered);
+  const truncated = findings(analysis.events, 'tls.record-truncated');
+  assert.equal(truncated.length, 1);
+  assert.equal(truncated[0]!.detail?.['count'], 1);
+  assert.equal(findings(analysis.events, 'tls.decrypt-failed').length, 0);
+  // tshark loses the record boundaries of that direction after the hole: it decrypts no more than we do.
+  const tshark = tsharkMqttTls(holed, keys, [8884, 8885]);
+  const rows = ours(analysis.events);
+  assert.ok(tshark.every((r) => rows.includes(r)), 'tshark decrypted a message we did not');
+});
+
 test('a connection captured after its handshake: said once, its records stay encrypted; the others are decrypted', { skip }, async () => {
   const file = fixture('tls-13-midstream.pcap');
   const keys = fixture('tls-13.keys');
