@@ -249,6 +249,29 @@ test('a lost segment inside a record: that record is reported, every later one o
   assert.ok(tshark.every((r) => rows.includes(r)), 'tshark decrypted a message we did not');
 });
 
+test('a connection whose capture starts inside a record: the record layer resynchronises on tshark\'s record boundaries', { skip }, async () => {
+  const { execFileSync } = await import('node:child_process');
+  const file = fixture('tls-13.pcap');
+  const [stream, middle] = tsharkFields(file, ['tcp.stream', 'frame.number'], ['-d', 'tcp.port==8885,tls', '-Y', 'tcp.dstport == 8885 && tcp.len > 1000'])[1]!;
+  // Remove the connection's frames before the middle of its first big record (the other connections stay whole).
+  const before = tsharkFields(file, ['frame.number'], ['-Y', `tcp.stream == ${stream} && frame.number < ${middle}`]).map(([f]) => f!);
+  const cut = path.join(tmp, 'mid-record.pcap');
+  execFileSync('editcap', [file, cut, ...before]);
+  const analysis = await analyzeCapture(cut, { keyLog: fixture('tls-13.keys'), tlsPorts: [8883, 8884, 8885] });
+  const onPort = (e: TimelineEvent): boolean => e.src.endsWith(':8885') || e.dst.endsWith(':8885');
+  const records = analysis.events.filter((e): e is TlsEvent => e.kind === 'packet' && e.layer === 'tls' && onPort(e));
+  const expected = tsharkFields(cut, ['frame.number', 'tls.record.content_type'], ['-d', 'tcp.port==8885,tls', '-Y', 'tcp.port == 8885 && tls.record'])
+    .flatMap(([frame, types]) => (types ?? '').split(',').filter((t) => t !== '').map(() => Number(frame)));
+  assert.ok(expected.length >= 5);
+  assert.deepEqual(records.map((e) => e.frame), expected);
+  const skipped = findings(analysis.events, 'mqtt.tls-malformed').filter(onPort);
+  assert.equal(skipped.length, 1);
+  assert.ok((skipped[0]!.detail?.['bytes'] as number) > 1000);
+  assert.equal(findings(analysis.events, 'tls.handshake-not-seen').filter(onPort).length, 1);
+  assert.equal(mqttEvents(analysis.events).filter(onPort).length, 0);
+  assert.ok(mqttEvents(analysis.events).length > 10, 'the other connections are still decrypted');
+});
+
 test('a connection captured after its handshake: said once, its records stay encrypted; the others are decrypted', { skip }, async () => {
   const file = fixture('tls-13-midstream.pcap');
   const keys = fixture('tls-13.keys');
