@@ -340,3 +340,20 @@ test('CLI: --keylog and $SSLKEYLOGFILE decrypt; an unreadable --keylog is a usag
   assert.match(missing.stderr, /--keylog .*cannot read/);
   assert.equal(missing.stdout, '');
 });
+
+test('damaged TLS captures are data: 60 byte-flipped copies of the lab captures analyse without an exception', async () => {
+  const { Readable } = await import('node:stream');
+  let seed = 8883;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const names = ['tls-12', 'tls-13', 'tls-ws', 'tls-keyupdate'];
+  let findingsSeen = 0;
+  for (let i = 0; i < 60; i++) {
+    const name = names[i % names.length]!;
+    const bytes = Buffer.from(readFileSync(fixture(`${name}.pcap`)));
+    for (let k = 0; k < 30; k++) bytes[40 + Math.floor(random() * (bytes.length - 40))] = Math.floor(random() * 256);
+    const analysis = await analyzeCapture(Readable.from([bytes]), { keyLog: fixture(`${name}.keys`), tlsPorts: [8883, 8081, 8884, 8885] })
+      .catch((error: Error) => { if (error.name === 'CaptureError') return undefined; throw error; });
+    findingsSeen += analysis?.events.filter((e) => e.kind === 'finding' && (e.layer === 'tls' || e.code.startsWith('tls.'))).length ?? 0;
+  }
+  assert.ok(findingsSeen > 0);
+});
