@@ -6,28 +6,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { analyzeCapture } from '../src/index.js';
-import type { FindingEvent } from '../src/index.js';
-import { DiagnosisStage } from '../src/diagnosis/stage.js';
-import { asDiagnosis, DIAGNOSIS_CODES, type Diagnosis } from '../src/diagnosis/types.js';
+import { DIAGNOSIS_CODES, type Diagnosis } from '../src/diagnosis/types.js';
+import { diagnose } from './helpers/diagnose.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
 
 const fault = (name: string): string => path.join(fixturesDir, 'faults', `${name}.pcap`);
-
-/** The diagnoses of a capture, as `analyze` makes them (full path, or the summary-only path). */
-export async function diagnose(file: string, options: { ports?: number[]; summaryOnly?: boolean } = {}): Promise<Diagnosis[]> {
-  const stage = new DiagnosisStage();
-  const found: FindingEvent[] = [];
-  const { summary } = await analyzeCapture(file, { ...options, onEvent: (e) => stage.event(e, (f) => found.push(f)) });
-  stage.finish((f) => found.push(f), summary);
-  return found.map((f) => {
-    const d = asDiagnosis(f);
-    assert.ok(d !== undefined, `${f.code} is not a well-formed diagnosis`);
-    return d;
-  });
-}
 
 function only(list: Diagnosis[], code: string): Diagnosis {
   const matching = list.filter((d) => d.code === code);
