@@ -16,7 +16,7 @@ export interface LoadedRules {
   problems: RuleProblem[];
 }
 
-type Path = Array<string | number>;
+export type Path = Array<string | number>;
 
 const HEALTH_CHECKS: HealthCheck[] = ['retransmissions', 'gaps', 'malformed', 'resets', 'unanswered'];
 const HEALTH_NAMES: Record<HealthCheck, string> = {
@@ -92,7 +92,7 @@ function allowance(value: unknown): number | undefined {
 }
 
 /** The Rules of a valid document, in the order the report lists them. */
-function buildRules(doc: Record<string, unknown>, place: (path: Path) => RulePlace): Rule[] {
+export function buildRules(doc: Record<string, unknown>, place: (path: Path) => RulePlace | undefined): Rule[] {
   const rules: Rule[] = [];
   const named = (r: Record<string, unknown>, fallback: string): string => (typeof r['name'] === 'string' ? r['name'] : fallback);
   ((doc['expect'] ?? []) as Array<Record<string, unknown>>).forEach((r, i) => {
@@ -152,23 +152,10 @@ function buildRules(doc: Record<string, unknown>, place: (path: Path) => RulePla
   return rules;
 }
 
-/** Parses and validates rules text; `file` names it in problems and places. */
-export function parseRules(text: string, file: string): LoadedRules {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const locator = new Locator(doc, lines, file);
-  const problems: RuleProblem[] = [];
-  const report = (path: Path, message: string, atKey = false): void => {
-    const { line, column } = locator.place(path, atKey);
-    problems.push({ source: file, line, column, message });
-  };
-  for (const error of doc.errors) {
-    const pos = error.linePos?.[0];
-    problems.push({ source: file, ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}), message: error.message.split('\n')[0]! });
-  }
-  if (problems.length > 0) return { rules: [], problems };
-  const data: unknown = doc.toJS();
-  for (const p of validateRulesDocument(data)) report(p.path, p.message, p.atKey);
+/** Every problem in a parsed rules document: the schema's, then the words it cannot fix. Paths, not places. */
+export function checkDocument(data: unknown): Array<{ path: Path; message: string; atKey: boolean }> {
+  const problems: Array<{ path: Path; message: string; atKey: boolean }> = validateRulesDocument(data);
+  const report = (path: Path, message: string): void => { problems.push({ path, message, atKey: false }); };
   if (isObject(data)) {
     for (const [pattern, path] of patternsOf(data)) checkPattern(pattern, path, report);
     const diagnosis = data['diagnosis'];
@@ -181,6 +168,25 @@ export function parseRules(text: string, file: string): LoadedRules {
         });
       }
     }
+  }
+  return problems;
+}
+
+/** Parses and validates rules text; `file` names it in problems and places. */
+export function parseRules(text: string, file: string): LoadedRules {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const locator = new Locator(doc, lines, file);
+  const problems: RuleProblem[] = [];
+  for (const error of doc.errors) {
+    const pos = error.linePos?.[0];
+    problems.push({ source: file, ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}), message: error.message.split('\n')[0]! });
+  }
+  if (problems.length > 0) return { rules: [], problems };
+  const data: unknown = doc.toJS();
+  for (const p of checkDocument(data)) {
+    const { line, column } = locator.place(p.path, p.atKey);
+    problems.push({ source: file, line, column, message: p.message });
   }
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   if (problems.length > 0 || !isObject(data)) return { rules: [], problems: problems.length > 0 ? problems : [{ source: file, message: 'the rules must be a mapping (expect:, forbid:, ...)' }] };

@@ -2,10 +2,11 @@
  * Command-line options shared by every command that analyses a capture (what to dissect, the memory bounds), their
  * validation, and the mapping to the library's AnalyzeOptions. No analysis or output here.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
+import { DEFAULT_MAX_GZIP_RATIO } from '../capture/gunzip.js';
 import { DEFAULT_LIMITS, type AnalyzeOptions } from '../pipeline/analyze.js';
 
 export const FORMATS = ['table', 'summary', 'json', 'ndjson', 'markdown'] as const;
@@ -26,6 +27,7 @@ export interface AnalyzeArgs {
   format: Format;
   port: number[];
   'tls-port': number[];
+  keylog: string | undefined;
   'show-secrets': boolean;
   output: string | undefined;
   color: boolean | undefined;
@@ -38,6 +40,7 @@ export interface AnalyzeArgs {
   'max-connections': number;
   'max-buffered-bytes': number;
   'max-buffered-bytes-total': number;
+  'max-gzip-ratio': number;
 }
 
 /** Options shared by analyze and check: what to dissect and the memory bounds. */
@@ -45,12 +48,14 @@ export function withAnalysisOptions<T>(y: Argv<T>) {
   return y
     .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'extra TCP port carrying MQTT (1883 always does)' })
     .option('tls-port', { type: 'number', array: true, default: [] as number[], describe: 'TCP port of MQTT over TLS (default 8883)' })
+    .option('keylog', { type: 'string', describe: 'NSS key log (SSLKEYLOGFILE format) to decrypt MQTT over TLS (default: $SSLKEYLOGFILE); docs/tls.md' })
     .option('show-secrets', { type: 'boolean', default: false, describe: 'show MQTT passwords and authentication data instead of ***' })
     .option('color', { type: 'boolean', describe: 'force colours on or off (default: on a terminal, unless NO_COLOR)' })
     .option('max-packet-bytes', { type: 'number', default: DEFAULT_LIMITS.maxPacketBytes, describe: 'largest MQTT packet buffered whole' })
     .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'TCP connections tracked at once' })
     .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
     .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' })
+    .option('max-gzip-ratio', { type: 'number', default: DEFAULT_MAX_GZIP_RATIO, describe: 'gzip input: stop reading when it expands more than this many times (past 16 MiB)' })
     .check((args) => {
       const problems = validateAnalysisOptions(args as unknown as AnalyzeArgs);
       if (problems.length > 0) throw new UsageError(problems.join('; '));
@@ -67,18 +72,38 @@ export function validateAnalysisOptions(args: AnalyzeArgs): string[] {
   for (const [name, ports] of [['--port', args.port], ['--tls-port', args['tls-port']]] as const) {
     for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`${name} ${p}: a TCP port is 1..65535`);
   }
-  for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total'] as const) {
+  if (args.keylog !== undefined && !readable(args.keylog)) problems.push(`--keylog ${args.keylog}: cannot read this file`);
+  for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total', 'max-gzip-ratio'] as const) {
     const value = args[name];
     if (!Number.isInteger(value) || value < 1) problems.push(`--${name} ${value}: must be a positive integer`);
   }
   return problems;
 }
 
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** --keylog, else $SSLKEYLOGFILE when it names a readable file (as other tools read it). */
+function keyLogOf(args: AnalyzeArgs): string | undefined {
+  if (args.keylog !== undefined) return args.keylog;
+  const fromEnv = process.env['SSLKEYLOGFILE'];
+  return fromEnv !== undefined && fromEnv !== '' && readable(fromEnv) ? fromEnv : undefined;
+}
+
 export function analysisOptionsOf(args: AnalyzeArgs): AnalyzeOptions {
+  const keyLog = keyLogOf(args);
   return {
+    ...(keyLog !== undefined ? { keyLog } : {}),
     ports: args.port, tlsPorts: args['tls-port'].length > 0 ? args['tls-port'] : [8883], showSecrets: args['show-secrets'],
     maxPacketBytes: args['max-packet-bytes'], maxConnections: args['max-connections'],
     maxBufferedBytesPerStream: args['max-buffered-bytes'], maxBufferedBytesTotal: args['max-buffered-bytes-total'],
+    maxGzipRatio: args['max-gzip-ratio'],
   };
 }
 

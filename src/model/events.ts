@@ -229,8 +229,18 @@ export type ConnectionEndReason =
   | 'capture-end'
   /** Dropped from the connection table when it was full (--max-connections). */
   | 'evicted'
-  /** A new SYN reused its address and ports after it had closed. */
+  /** A new SYN (another initial sequence number) reused its addresses and ports before it had closed. */
   | 'port-reused';
+
+/** TCP connection states, as the connection table tracks them. */
+export type TcpConnectionState = 'syn-sent' | 'syn-received' | 'established' | 'closing' | 'closed' | 'reset';
+
+/**
+ * How the three-way handshake went: `complete` (SYN, SYN-ACK, then ACK or data), `refused` (the SYN answered by a
+ * RST), `unanswered` (SYNs without a SYN-ACK), `incomplete` (SYN-ACK seen, never acknowledged), `not-seen` (the
+ * client's SYN was not captured: the capture started later).
+ */
+export type HandshakeOutcome = 'complete' | 'refused' | 'unanswered' | 'incomplete' | 'not-seen';
 
 /** Who did something on a connection: the side that sent the SYN (or CONNECT) is the client. */
 export type Side = 'client' | 'server';
@@ -242,6 +252,8 @@ export interface TcpConnectionOpenedEvent extends BaseEvent {
   stream: number;
   /** True when the SYN was captured (false: the capture started after the connection). */
   synSeen: boolean;
+  /** True when the client was told by the SYN (false: by the ports, the SYN not being captured). */
+  clientFromSyn: boolean;
 }
 
 export interface TcpConnectionEndedEvent extends BaseEvent {
@@ -252,9 +264,10 @@ export interface TcpConnectionEndedEvent extends BaseEvent {
   reason: ConnectionEndReason;
   /** Who sent the first FIN, or the RST. */
   closedBy?: Side;
-  /** How the three-way handshake went: completed, refused (SYN answered by RST), unanswered SYN(s), or not captured. */
-  handshake: 'complete' | 'refused' | 'unanswered' | 'not-seen';
-  /** SYNs sent by the client (1 + retransmissions). */
+  /** The TCP state when it ended (`closing`: one FIN seen). */
+  state: TcpConnectionState;
+  handshake: HandshakeOutcome;
+  /** SYNs sent by the client (1 + retransmissions; 0 when not captured). */
   synAttempts: number;
   handshakeRttMs?: number;
   firstFrame: number;
@@ -283,7 +296,9 @@ export type SessionEndReason =
   /** Another connection CONNECTed with the same client id and the broker closed this one. */
   | 'taken-over'
   /** The connection was evicted from the table. */
-  | 'evicted';
+  | 'evicted'
+  /** A new connection reused the addresses and ports before this one was seen to close. */
+  | 'port-reused';
 
 export interface MqttSessionStartedEvent extends BaseEvent {
   kind: 'lifecycle';
@@ -297,6 +312,7 @@ export interface MqttSessionStartedEvent extends BaseEvent {
   keepAlive?: number;
   cleanSession?: boolean;
   username?: string;
+  willTopic?: string;
   /** Carried over WebSocket / TLS. */
   transport: 'tcp' | 'websocket' | 'tls';
 }
@@ -311,7 +327,13 @@ export interface MqttSessionEndedEvent extends BaseEvent {
   /** DISCONNECT reason code (MQTT 5). */
   reasonCode?: number;
   clientId?: string;
+  /** The version in force at the end (an inferred one may have been revised by later packets). */
   protocolVersion?: number;
+  versionInferred?: boolean;
+  /** Keep-alive in force at the end: the CONNACK's Server Keep Alive when given, else the CONNECT's. */
+  keepAlive?: number;
+  /** For `taken-over`: the stream and frame of the CONNECT that took the client id over. */
+  takenOverBy?: { stream: number; frame: number };
   /** CONNACK result, when one was seen. */
   accepted?: boolean;
   connackCode?: number;

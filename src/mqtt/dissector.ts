@@ -5,8 +5,11 @@
  * It does not reassemble TCP, and it does not aggregate (analysis/summary.ts does).
  */
 import type { StreamHandler } from '../reassembly/stream.js';
-import type { TcpConnection } from '../reassembly/connections.js';
-import type { FindingEvent, MqttEvent, MqttPacketType, TlsEvent } from '../model/events.js';
+import type { ConnectionEnd, TcpConnection } from '../reassembly/connections.js';
+import type {
+  FindingEvent, MqttEvent, MqttPacketType, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason, Side, TlsEvent,
+} from '../model/events.js';
+import type { ClientIdRegistry } from './takeover.js';
 import { makeFinding, type FindingCode } from '../model/findings.js';
 import { MqttPacketDecoder, type DecodeResult } from './decode.js';
 import { fastDecode } from './fast-decode.js';
@@ -40,7 +43,8 @@ export interface MqttDissectorOptions {
 export interface MqttContext {
   options: MqttDissectorOptions;
   fanout: FanoutTracer;
-  emit(event: MqttEvent | FindingEvent | TlsEvent): void;
+  clientIds: ClientIdRegistry;
+  emit(event: MqttEvent | FindingEvent | TlsEvent | MqttSessionStartedEvent | MqttSessionEndedEvent): void;
   /** Epoch seconds of the capture's first frame. */
   captureStart?: () => number | undefined;
 }
@@ -66,7 +70,8 @@ function impliesVersion5(type: number, remaining: number): boolean {
 
 export class MqttConnectionDissector {
   protocol: ConnectionProtocol = 'undecided';
-  readonly session = new MqttSession();
+  readonly session: MqttSession;
+  private sessionStarted = false;
   private readonly framers: Record<Direction, MqttFramer>;
   /** Created on the first packet of each direction (most connections of a big capture never carry MQTT). */
   private readonly decoders: Partial<Record<Direction, MqttPacketDecoder>> = {};
@@ -82,6 +87,7 @@ export class MqttConnectionDissector {
 
   constructor(private readonly connection: TcpConnection, private readonly context: MqttContext) {
     const { mqttPorts } = context.options;
+    this.session = new MqttSession(connection.index);
     this.framers = { client: this.newFramer('client'), server: this.newFramer('server') };
     if (mqttPorts.has(connection.server.port) || (!connection.clientFromSyn && mqttPorts.has(connection.client.port))) {
       this.recognise('mqtt');
@@ -92,8 +98,9 @@ export class MqttConnectionDissector {
     return { toServer: this.handler('client'), toClient: this.handler('server') };
   }
 
-  /** End of capture: requests left unanswered become findings. */
-  finish(frame: number, time: number): void {
+  /** The connection ended: requests left unanswered become findings, and the session (if any) ends. */
+  finish(end: ConnectionEnd): void {
+    const { frame, time } = end;
     if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws' && !(this.protocol === 'mqtt-tls' && this.tlsInner !== 'other' && this.tlsInner !== 'undecided')) return;
     for (const request of this.session.takeUnanswered()) {
       this.context.emit(makeFinding('mqtt.unanswered', 'mqtt', request.frame, request.time,
@@ -101,6 +108,58 @@ export class MqttConnectionDissector {
         { src: this.connection.client.label, dst: this.connection.server.label, stream: this.connection.index,
           detail: { request: request.type, requestFrame: request.frame, packetId: request.packetId, endFrame: frame, endTime: time } }));
     }
+    if (this.sessionStarted) this.endSession(end);
+  }
+
+  private startSession(frame: number, time: number): void {
+    this.sessionStarted = true;
+    const s = this.session;
+    s.firstFrame = frame;
+    s.firstTime = time;
+    const { client, server } = this.connection;
+    const event: MqttSessionStartedEvent = {
+      kind: 'lifecycle', frame, time, layer: 'mqtt', type: 'session-started', src: client.label, dst: server.label, summary: '',
+      stream: this.connection.index, transport: this.protocol === 'mqtt-ws' ? 'websocket' : 'tcp',
+    };
+    if (s.clientId !== undefined) event.clientId = s.clientId;
+    if (s.version !== undefined) event.protocolVersion = s.version;
+    if (s.versionInferred) event.versionInferred = true;
+    if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+    if (s.cleanSession !== undefined) event.cleanSession = s.cleanSession;
+    if (s.username !== undefined) event.username = s.username;
+    if (s.willTopic !== undefined) event.willTopic = s.willTopic;
+    event.summary = s.clientId !== undefined
+      ? `MQTT session of client "${s.clientId}" started (${versionWords(s.version)}${s.keepAlive !== undefined ? `, keep-alive ${s.keepAlive} s` : ''})`
+      : `MQTT session picked up without its CONNECT (${versionWords(s.version)} inferred)`;
+    this.context.emit(event);
+  }
+
+  private endSession(end: ConnectionEnd): void {
+    const s = this.session;
+    const { client, server } = this.connection;
+    const { reason, closedBy } = sessionEndReason(s.disconnect, s.takenOverBy, end);
+    if (s.clientId !== undefined) this.context.clientIds.ended(server.label, s.clientId, s);
+    const event: MqttSessionEndedEvent = {
+      kind: 'lifecycle', frame: end.frame, time: end.time, layer: 'mqtt', type: 'session-ended', src: client.label, dst: server.label,
+      summary: '', stream: this.connection.index, reason, packets: s.packets, firstFrame: s.firstFrame,
+      durationSeconds: Math.max(0, end.time - s.firstTime),
+    };
+    if (closedBy !== undefined) event.closedBy = closedBy;
+    if (s.disconnect?.reasonCode !== undefined && (reason === 'disconnect' || reason === 'broker-disconnect' || reason === 'taken-over')) {
+      event.reasonCode = s.disconnect.reasonCode;
+    }
+    if (reason === 'taken-over' && s.takenOverBy !== undefined) event.takenOverBy = s.takenOverBy;
+    if (s.clientId !== undefined) event.clientId = s.clientId;
+    if (s.version !== undefined) event.protocolVersion = s.version;
+    if (s.versionInferred) event.versionInferred = true;
+    if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+    if (s.accepted !== undefined) event.accepted = s.accepted;
+    if (s.connackCode !== undefined) event.connackCode = s.connackCode;
+    event.summary = `MQTT session${s.clientId !== undefined ? ` of client "${s.clientId}"` : ''} ended: ${SESSION_END_WORDS[reason]}`
+      + `${event.reasonCode !== undefined ? ` (reason 0x${event.reasonCode.toString(16).padStart(2, '0')})` : ''}`
+      + `${event.takenOverBy !== undefined ? ` by stream ${event.takenOverBy.stream} (frame ${event.takenOverBy.frame})` : ''}`
+      + `, ${s.packets} packets in ${event.durationSeconds.toFixed(3)} s`;
+    this.context.emit(event);
   }
 
   private recognise(protocol: ConnectionProtocol): void {
@@ -328,6 +387,7 @@ export class MqttConnectionDissector {
     this.track(event, direction, payload);
     if (!lean) event.summary = summarizeMqtt(event);
     this.context.emit(event);
+    if (!this.sessionStarted) this.startSession(frame, time);
   }
 
   /** Session bookkeeping: version, identity, aliases, pairing, keep-alive, subscriptions, fan-out. */
@@ -357,7 +417,11 @@ export class MqttConnectionDissector {
           session.cleanSession = event.cleanSession;
           session.willTopic = event.will?.topic;
           session.connectFrame = frame;
+          if (event.clientId !== undefined) this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
         }
+        break;
+      case 'DISCONNECT':
+        session.disconnect ??= { by: direction, frame, ...(event.reasonCode !== undefined ? { reasonCode: event.reasonCode } : {}) };
         break;
       case 'CONNACK': {
         const code = event.reasonCode ?? event.returnCode;
@@ -473,5 +537,47 @@ function peekPublish(event: MqttEvent, framed: FramedPacket): void {
   if (bytes.length > payloadStart && event.protocolVersion !== 5) {
     const realLength = framed.headerLength + framed.remainingLength - payloadStart;
     event.payload = describePayload(bytes.subarray(payloadStart), realLength);
+  }
+}
+
+const SESSION_END_WORDS: Record<SessionEndReason, string> = {
+  'disconnect': 'the client sent DISCONNECT',
+  'broker-disconnect': 'the broker sent DISCONNECT',
+  'broker-closed': 'the broker closed the connection',
+  'client-closed': 'the client closed the connection without DISCONNECT',
+  'reset': 'the connection was reset',
+  'capture-end': 'still open when the capture ended',
+  'taken-over': 'taken over by another connection with the same client id',
+  'evicted': 'connection evicted from the table',
+  'port-reused': 'its ports were reused by a new connection',
+};
+
+function versionWords(version: number | undefined): string {
+  return version === 5 ? 'MQTT 5.0' : version === 3 ? 'MQTT 3.1' : version === 4 ? 'MQTT 3.1.1' : 'MQTT';
+}
+
+/**
+ * Why a session ended, from its first DISCONNECT, a takeover by another connection, and how the TCP connection
+ * ended: a client DISCONNECT wins; then a takeover the broker acted on (its DISCONNECT, FIN or RST); then the
+ * broker's DISCONNECT; then the TCP end (who sent the first FIN, a RST, the capture's end, eviction, port reuse).
+ */
+export function sessionEndReason(
+  disconnect: { by: Side } | undefined, takenOverBy: { stream: number } | undefined, end: ConnectionEnd,
+): { reason: SessionEndReason; closedBy?: Side } {
+  if (disconnect?.by === 'client') return { reason: 'disconnect', closedBy: 'client' };
+  const brokerActed = disconnect?.by === 'server' || end.closedBy === 'server';
+  if (takenOverBy !== undefined && brokerActed) return { reason: 'taken-over', closedBy: 'server' };
+  if (disconnect?.by === 'server') return { reason: 'broker-disconnect', closedBy: 'server' };
+  const by = end.closedBy;
+  const closed = (side: Side | undefined): SessionEndReason => (side === 'server' ? 'broker-closed' : 'client-closed');
+  switch (end.reason) {
+    case 'rst': return { reason: 'reset', ...(by !== undefined ? { closedBy: by } : {}) };
+    case 'fin': return { reason: closed(by), ...(by !== undefined ? { closedBy: by } : {}) };
+    case 'evicted': return { reason: 'evicted' };
+    case 'capture-end':
+    case 'port-reused':
+      // Half-closed (one FIN seen) before the capture ended or the ports were reused: that side closed it.
+      if (by !== undefined) return { reason: closed(by), closedBy: by };
+      return { reason: end.reason };
   }
 }

@@ -81,12 +81,12 @@ export class TlsTransport {
   }
 
   private onHandshake(facts: TlsHandshakeFacts, frame: number, time: number): void {
-    const words = [facts.version, facts.cipherSuite, facts.serverName !== undefined ? `SNI ${facts.serverName}` : undefined,
+    const words = [facts.cipherSuite, facts.serverName !== undefined ? `SNI ${facts.serverName}` : undefined,
       facts.alpn !== undefined ? `ALPN ${facts.alpn}` : undefined,
       facts.certificate !== undefined ? `certificate ${facts.certificate.subject} until ${facts.certificate.notAfter.slice(0, 10)}` : undefined,
       facts.handshakeMs !== undefined ? `handshake ${facts.handshakeMs} ms` : undefined,
       facts.decrypted ? 'decrypted' : 'not decrypted'].filter((w) => w !== undefined);
-    this.finding('tls.handshake', 'client', frame, time, `TLS handshake: ${words.join(', ')}`, { ...facts });
+    this.finding('tls.handshake', 'client', frame, time, `${facts.version ?? 'TLS'} handshake: ${words.join(', ')}`, { ...facts });
     if (facts.version !== undefined && /^(SSL 3\.0|TLS 1\.[01])$/.test(facts.version)) {
       this.finding('tls.legacy-version', 'server', frame, time, `the session uses ${facts.version}, older than TLS 1.2`, { version: facts.version });
     }

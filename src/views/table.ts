@@ -45,7 +45,7 @@ export class TableView {
     if (this.heldTcp !== null) {
       const held = this.heldTcp;
       this.heldTcp = null;
-      if (!(event.layer === 'mqtt' && event.frame === held.frame)) this.addRow(held);
+      if (!(event.kind === 'packet' && event.layer === 'mqtt' && event.frame === held.frame)) this.addRow(held);
     }
     if (event.layer === 'tcp' && event.type === 'DATA') {
       this.heldTcp = event;
