@@ -2,9 +2,7 @@
  * Command-line options shared by every command that analyses a capture (what to dissect, the memory bounds), their
  * validation, and the mapping to the library's AnalyzeOptions. No analysis or output here.
  */
-import { accessSync, constants, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { accessSync, constants } from 'node:fs';
 import type { Argv } from 'yargs';
 import { DEFAULT_MAX_GZIP_RATIO } from '../capture/gunzip.js';
 import { DEFAULT_LIMITS, type AnalyzeOptions } from '../pipeline/analyze.js';
@@ -12,14 +10,25 @@ import { DEFAULT_LIMITS, type AnalyzeOptions } from '../pipeline/analyze.js';
 export const FORMATS = ['table', 'summary', 'json', 'ndjson', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function packageVersion(): string {
-  try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const pkg = JSON.parse(readFileSync(path.resolve(here, '../../../package.json'), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+/** Layers --only can select ("finding" for findings). */
+export const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'capture', 'finding'];
+
+/**
+ * Options that only some formats use: given with another format, the command line is refused rather than the
+ * option silently ignored.
+ */
+export function formatProblems(args: Pick<AnalyzeArgs, 'format' | 'lang' | 'only' | 'color'>): string[] {
+  const problems: string[] = [];
+  if (args.lang !== undefined && (args.format === 'json' || args.format === 'ndjson')) {
+    problems.push(`--lang applies to the text outputs (table and summary: the Diagnosis section; markdown: the report); --format ${args.format} is data, not sentences`);
   }
+  if (args.only.length > 0 && args.format === 'summary') {
+    problems.push('--only selects timeline rows, and --format summary has no timeline (the summary always covers everything)');
+  }
+  if (args.color !== undefined && (args.format === 'json' || args.format === 'ndjson' || args.format === 'markdown')) {
+    problems.push(`--color/--no-color apply to the table and summary only; --format ${args.format} is never coloured`);
+  }
+  return problems;
 }
 
 export interface AnalyzeArgs {
@@ -35,7 +44,8 @@ export interface AnalyzeArgs {
   only: string[];
   progress: boolean | undefined;
   debug: boolean;
-  lang: 'en' | 'id';
+  /** Undefined when not given (English). */
+  lang: 'en' | 'id' | undefined;
   'max-packet-bytes': number;
   'max-connections': number;
   'max-buffered-bytes': number;
