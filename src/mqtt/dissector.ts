@@ -119,7 +119,8 @@ export class MqttConnectionDissector {
     const { client, server } = this.connection;
     const event: MqttSessionStartedEvent = {
       kind: 'lifecycle', frame, time, layer: 'mqtt', type: 'session-started', src: client.label, dst: server.label, summary: '',
-      stream: this.connection.index, transport: this.protocol === 'mqtt-ws' ? 'websocket' : this.protocol === 'mqtt-tls' ? 'tls' : 'tcp',
+      stream: this.connection.index,
+      transport: this.protocol === 'mqtt-tls' ? 'tls' : this.protocol === 'mqtt-ws' || this.tlsInner === 'mqtt-ws' ? 'websocket' : 'tcp',
     };
     if (s.clientId !== undefined) event.clientId = s.clientId;
     if (s.version !== undefined) event.protocolVersion = s.version;
