@@ -5,7 +5,9 @@
 import { statSync, createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
 import { CaptureError } from '../capture/types.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
-import type { TimelineEvent } from '../model/events.js';
+import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import { DiagnosisStage } from '../diagnosis/stage.js';
+import { renderDiagnosis } from '../views/diagnosis-text.js';
 import { JsonView } from '../views/json.js';
 import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
 import { NdjsonView } from '../views/ndjson.js';
@@ -67,6 +69,11 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       onEvent = () => undefined;
       break;
   }
+  // The diagnosis stage sees every event; its findings go to the view like any other (src/diagnosis).
+  const diagnosis = new DiagnosisStage();
+  const diagnoses: FindingEvent[] = [];
+  const consumer = onEvent !== undefined ? onlyLayers(args.only, onEvent) : undefined;
+  const emitDiagnosis = (finding: FindingEvent): void => { diagnoses.push(finding); consumer?.(finding); };
   const progress = progressLine(args);
   try {
     const analysis = await analyzeCapture(args.file, {
@@ -81,17 +88,20 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
         return out.whenWritable();
       },
       ...(progress !== undefined ? { onProgress: (p: ProgressSample) => progress.update(p) } : {}),
-      ...(onEvent !== undefined ? { onEvent: onlyLayers(args.only, onEvent) } : {}), collect,
+      onEvent: (e) => { consumer?.(e); diagnosis.event(e, emitDiagnosis); }, collect,
     });
     progress?.end();
     const { summary } = analysis;
+    diagnosis.finish(emitDiagnosis, summary);
     if (table !== undefined) {
       table.end();
       out.write(`\n${renderSummary(summary, style)}`);
+      out.write(renderDiagnosis(diagnoses, style, args.lang ?? 'en'));
     } else if (json !== undefined) {
       json.end(summary);
     } else if (args.format === 'summary') {
       out.write(renderSummary(summary, style));
+      out.write(renderDiagnosis(diagnoses, style, args.lang ?? 'en'));
     } else if (args.format === 'markdown') {
       out.write(renderMarkdown(args.file, summary, keyEvents!, args.lang ?? 'en'));
     }

@@ -10,7 +10,7 @@ import { unknownCommandMessage } from './command-guess.js';
 import { packageVersion } from './version.js';
 import { escapeTerminal } from '../views/escape.js';
 
-const COMMANDS = ['analyze', 'check', 'report', 'completion'];
+const COMMANDS = ['analyze', 'check', 'report', 'watch', 'completion'];
 
 function usageError(message: string): number {
   process.stderr.write(`mqtt-pcap: ${escapeTerminal(message)}\nRun "mqtt-pcap --help" for usage.\n`);
@@ -35,11 +35,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   // check and report declare their options in their own modules: loaded only when the command line may need them.
-  const all = argv[0] === 'check' || argv[0] === 'report' || argv[0] === 'completion'
+  const all = argv[0] === 'completion'
     || argv.some((a) => a === '--help' || a === '-h' || a === '--get-yargs-completions');
-  const [{ default: yargs }, options, check, report] = await Promise.all([
+  const [{ default: yargs }, options, check, report, watch] = await Promise.all([
     import('yargs'), import('./options.js'),
-    all ? import('./check-command.js') : undefined, all ? import('./report-command.js') : undefined,
+    all || argv[0] === 'check' ? import('./check-command.js') : undefined,
+    all || argv[0] === 'report' ? import('./report-command.js') : undefined,
+    all || argv[0] === 'watch' ? import('./watch-command.js') : undefined,
   ]);
   const { DASH, FORMATS, ONLY_CHOICES, UsageError, analysisOptionsOf, formatProblems, withAnalysisOptions } = options;
   type AnalyzeArgs = import('./options.js').AnalyzeArgs;
@@ -48,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('mqtt-pcap')
-    .usage('$0 [analyze] <file> [options]\n$0 check <capture...> --rules rules.yaml\n$0 report <file> -o report.md\n$0 completion [bash|zsh]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
+    .usage('$0 [analyze] <file> [options]\n$0 check <capture...> --rules rules.yaml\n$0 report <file> [-o report.md|report.html] [--lang en|id]\n$0 watch [-i IFACE | <file> | -]\n$0 completion [bash|zsh]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
     .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => withAnalysisOptions(y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
@@ -83,6 +85,11 @@ export async function main(argv: string[]): Promise<number> {
       const a = args as unknown as Omit<AnalyzeArgs, 'format'> & ReportArgs;
       exitCode = await report!.runReport({ file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output, lang: a.lang, format: a.format, debug: a.debug }, analysisOptionsOf(args as unknown as AnalyzeArgs));
     })
+    .command('watch [file]', 'live view of MQTT traffic: rates per topic and client, latency, findings (-i IFACE, a file, or -)',
+      (y) => (watch !== undefined ? watch.watchOptions(y) : y), async (args) => {
+        const a = args as unknown as import('./watch-command.js').WatchArgs;
+        exitCode = await watch!.runWatchCommand({ ...a, file: a.file === DASH ? '-' : a.file });
+      })
     .completion('completion', 'print a shell completion script: mqtt-pcap completion bash >> ~/.bashrc (or zsh >> ~/.zshrc)')
     .version(packageVersion())
     .help()

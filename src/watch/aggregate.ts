@@ -10,8 +10,9 @@
  */
 import type { FindingEvent, LifecycleEvent, MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type {
-  ClientActivity, ClientSort, IntervalRow, LatencyNow, RecentFinding, TopicRate, TopicSort, WatchSnapshot,
+  ClientActivity, ClientSort, IntervalClient, IntervalRow, IntervalTopic, LatencyNow, RecentFinding, TopicRate, TopicSort, WatchSnapshot,
 } from './snapshot.js';
+import { sortClients, sortTopics } from './sort.js';
 import { WindowCounter, WindowSamples } from './window.js';
 
 export interface WatchAggregatorOptions {
@@ -228,18 +229,30 @@ export class WatchAggregator {
       if (stats !== undefined) latency.push({ kind, ...stats });
     }
     latency.sort((x, y) => (x.kind === FORWARDING ? 1 : y.kind === FORWARDING ? -1 : x.kind.localeCompare(y.kind)));
-    let top: { topic: string; messages: number } | undefined;
+    const topics: IntervalTopic[] = [];
     for (const t of this.topics.values()) {
-      const n = t.published.at(b) + t.delivered.at(b);
-      if (n > 0 && (top === undefined || n > top.messages)) top = { topic: t.topic, messages: n };
+      const published = t.published.at(b);
+      const delivered = t.delivered.at(b);
+      if (published + delivered > 0) topics.push({ topic: t.topic, published, delivered, bytes: t.bytes.at(b) });
     }
+    topics.sort((x, y) => (y.published + y.delivered) - (x.published + x.delivered) || x.topic.localeCompare(y.topic));
+    const clients: IntervalClient[] = [];
     let connectedClients = 0;
-    for (const c of this.clients.values()) if (c.state === 'connected') connectedClients++;
+    const start = b * this.intervalSeconds;
+    for (const c of this.clients.values()) {
+      if (c.state === 'connected') connectedClients++;
+      if (c.state !== 'connected' && c.lastSeen < start) continue;
+      clients.push({
+        ...(c.clientId !== undefined ? { clientId: c.clientId } : {}), address: c.address,
+        sent: c.sent.at(b), received: c.received.at(b), state: c.state,
+      });
+    }
+    clients.sort((x, y) => (y.sent + y.received) - (x.sent + x.received) || (x.clientId ?? x.address).localeCompare(y.clientId ?? y.address));
     return {
       start: b * this.intervalSeconds, end: Math.max(end, b * this.intervalSeconds),
       mqttMessages: this.messages.at(b), published: this.published.at(b), delivered: this.delivered.at(b),
       bytes: this.bytes.at(b), openConnections: this.open.size, connectedClients, latency,
-      findings: this.findingsWindow.at(b), ...(top !== undefined ? { topTopic: top } : {}),
+      findings: this.findingsWindow.at(b), topics: topics.slice(0, 5), clients: clients.slice(0, 10),
     };
   }
 
@@ -389,21 +402,5 @@ export class WatchAggregator {
     t = { topic: name, published: new WindowCounter(w), delivered: new WindowCounter(w), bytes: new WindowCounter(w), lastSeen: e.time };
     this.topics.set(name, t);
     return t;
-  }
-}
-
-function sortTopics(topics: TopicRate[], sort: TopicSort): void {
-  if (sort === 'topic') topics.sort((a, b) => a.topic.localeCompare(b.topic));
-  else if (sort === 'bytes') topics.sort((a, b) => b.bytesPerSecond - a.bytesPerSecond || a.topic.localeCompare(b.topic));
-  else topics.sort((a, b) => b.messagesPerSecond - a.messagesPerSecond || a.topic.localeCompare(b.topic));
-}
-
-function sortClients(clients: ClientActivity[], sort: ClientSort): void {
-  const name = (c: ClientActivity): string => c.clientId ?? c.address;
-  if (sort === 'client') clients.sort((a, b) => name(a).localeCompare(name(b)) || a.stream - b.stream);
-  else if (sort === 'since') clients.sort((a, b) => a.since - b.since || a.stream - b.stream);
-  else {
-    clients.sort((a, b) => (b.sentPerSecond + b.receivedPerSecond) - (a.sentPerSecond + a.receivedPerSecond)
-      || (a.state === b.state ? 0 : a.state === 'connected' ? -1 : 1) || a.stream - b.stream);
   }
 }

@@ -2,6 +2,12 @@
  * Small text helpers of the live view: rates, byte rates, milliseconds, durations, a sparkline, and text from the
  * capture made safe and cut to a width. Pure functions, no terminal state.
  */
+import { escapeTerminal } from '../views/escape.js';
+
+/** Text from the capture (topics, client ids, finding summaries) as the terminal may show it: controls, bidi and invisible characters escaped. */
+export function safe(text: string): string {
+  return escapeTerminal(text);
+}
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
 
@@ -40,13 +46,12 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-// C0 and C1 controls and DEL never reach the terminal (they would move the cursor or inject escapes).
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/** Text from the capture, controls replaced by "?", cut to `width` characters with "…". */
+/**
+ * Text cut to `width` characters with "…". Text from the capture must have been through `safe` first (the screen's
+ * own colour escapes are added after cutting).
+ */
 export function clip(text: string, width: number): string {
-  const clean = text.replace(CONTROLS, '?');
+  const clean = text;
   const chars = [...clean];
   if (width <= 0) return '';
   if (chars.length <= width) return clean;

@@ -3,7 +3,8 @@
  * object per interval (`--format ndjson`). Formatting of IntervalRow only.
  */
 import type { IntervalRow, LatencyNow } from './snapshot.js';
-import { padEnd, padStart } from './format.js';
+import { jsonStringify } from '../views/escape.js';
+import { padEnd, padStart, safe } from './format.js';
 
 /** The latency kinds the line format has a column for (p50/p95 in ms); the NDJSON object carries them all. */
 const LINE_KINDS: ReadonlyArray<[string, string]> = [
@@ -44,10 +45,11 @@ export function formatLine(row: IntervalRow): string {
     ...LINE_KINDS.map(([kind]) => latencyCell(byKind.get(kind))), String(row.findings),
   ];
   const line = cells.map((cell, i) => (i === 0 ? padEnd(cell, COLUMNS[i]![1]) : padStart(cell, COLUMNS[i]![1]))).join('');
-  return row.topTopic !== undefined ? `${line} ${padEnd(row.topTopic.topic, 60).trimEnd()}` : line;
+  const top = row.topics[0];
+  return top !== undefined ? `${line} ${padEnd(safe(top.topic), 60).trimEnd()}` : line;
 }
 
 /** One interval as one JSON object (a line of NDJSON, without the newline). */
 export function formatNdjson(row: IntervalRow): string {
-  return JSON.stringify({ type: 'interval', ...row });
+  return jsonStringify({ type: 'interval', ...row });
 }

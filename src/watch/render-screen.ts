@@ -4,7 +4,7 @@
  * the latest findings. Colours (ANSI SGR) only when asked. Pure: the terminal handling is in ./terminal.ts.
  */
 import type { ClientSort, TopicSort, WatchSnapshot } from './snapshot.js';
-import { byteRate, clip, duration, millis, padEnd, padStart, rate, sparkline } from './format.js';
+import { byteRate, clip, duration, millis, padEnd, padStart, rate, safe, sparkline } from './format.js';
 
 export const PANELS = ['topics', 'clients', 'latency'] as const;
 export type Panel = (typeof PANELS)[number];
@@ -45,7 +45,7 @@ export function renderScreen(s: WatchSnapshot, st: ScreenState): string[] {
   const out: string[] = [];
   const status = st.paused ? '  [PAUSED]' : st.ended ? '  [input ended]' : '';
   const keys = 'q quit  p pause  s sort  tab panel';
-  const title = `mqtt-pcap watch  ${st.source}  t=${s.time.toFixed(1)}s  window ${duration(s.windowSeconds)}${status}`;
+  const title = `mqtt-pcap watch  ${safe(st.source)}  t=${s.time.toFixed(1)}s  window ${duration(s.windowSeconds)}${status}`;
   out.push(line(title.length + keys.length + 2 <= width ? padEnd(title, width - keys.length) + keys : title, 'bold'));
   out.push(line(`MQTT ${rate(s.messagesPerSecond)} msg/s  payload ${byteRate(s.bytesPerSecond)}  connections ${s.openConnections}`
     + `  clients ${s.connectedClients}  topics ${s.activeTopics}  messages ${s.totals.mqttMessages}  findings ${s.totals.findings}`));
@@ -73,7 +73,7 @@ export function renderScreen(s: WatchSnapshot, st: ScreenState): string[] {
   if (s.findings.length === 0) out.push('none');
   for (const f of s.findings.slice(0, FINDING_LINES)) {
     const colour: Paint = f.severity === 'error' ? 'red' : f.severity === 'warning' ? 'yellow' : 'cyan';
-    out.push(line(`#${f.frame}  t=${f.time.toFixed(3)}s  ${f.severity}  ${f.code}  ${f.summary}`, colour));
+    out.push(line(`#${f.frame}  t=${f.time.toFixed(3)}s  ${f.severity}  ${f.code}  ${safe(f.summary)}`, colour));
   }
   while (out.length < st.height) out.push('');
   return out.slice(0, Math.max(1, st.height));
@@ -85,7 +85,7 @@ function topicsPanel(s: WatchSnapshot, width: number, rows: number): Body {
   const nameWidth = Math.max(12, width - 50);
   const head = `${padEnd('Topic', nameWidth)}${padStart('msg/s', 9)}${padStart('pub/s', 9)}${padStart('dlv/s', 9)}${padStart('bytes/s', 12)}${padStart('last', 9)}`;
   const list: Body['rows'] = s.topics.slice(0, rows).map((t) => ({
-    text: `${padEnd(t.topic, nameWidth)}${padStart(rate(t.messagesPerSecond), 9)}${padStart(rate(t.publishedPerSecond), 9)}`
+    text: `${padEnd(safe(t.topic), nameWidth)}${padStart(rate(t.messagesPerSecond), 9)}${padStart(rate(t.publishedPerSecond), 9)}`
       + `${padStart(rate(t.deliveredPerSecond), 9)}${padStart(byteRate(t.bytesPerSecond), 12)}${padStart(`${duration(s.time - t.lastSeen)} ago`, 9)}`,
   }));
   if (list.length === 0) list.push({ text: '(no PUBLISH in the window)' });
@@ -97,7 +97,7 @@ function clientsPanel(s: WatchSnapshot, width: number, rows: number): Body {
   const idWidth = Math.max(12, width - 70);
   const head = `${padEnd('Client ID', idWidth)} ${padEnd('Address', 22)}${padStart('since', 8)}${padStart('sent/s', 9)}${padStart('recv/s', 9)}${padStart('last', 9)} ${padEnd('state', 10)}`;
   const list: Body['rows'] = s.clients.slice(0, rows).map((c) => ({
-    text: `${padEnd(c.clientId ?? '(no CONNECT seen)', idWidth)} ${padEnd(c.address, 22)}${padStart(duration(s.time - c.since), 8)}`
+    text: `${padEnd(c.clientId !== undefined ? safe(c.clientId) : '(no CONNECT seen)', idWidth)} ${padEnd(c.address, 22)}${padStart(duration(s.time - c.since), 8)}`
       + `${padStart(rate(c.sentPerSecond), 9)}${padStart(rate(c.receivedPerSecond), 9)}${padStart(`${duration(s.time - c.lastSeen)} ago`, 9)} ${padEnd(c.state, 10)}`,
     gray: c.state !== 'connected',
   }));

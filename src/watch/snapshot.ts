@@ -97,6 +97,24 @@ export interface IntervalRow {
   /** p50/p95 of each request kind answered in the interval (and the broker's forwarding delay). */
   latency: LatencyNow[];
   findings: number;
-  /** The busiest topic of the interval. */
-  topTopic?: { topic: string; messages: number };
+  /** The busiest topics of the interval (at most 5), busiest first. */
+  topics: IntervalTopic[];
+  /** Clients connected or active in the interval (at most 10), busiest first. */
+  clients: IntervalClient[];
+}
+
+export interface IntervalTopic {
+  topic: string;
+  published: number;
+  delivered: number;
+  bytes: number;
+}
+
+export interface IntervalClient {
+  clientId?: string;
+  address: string;
+  /** PUBLISH packets the client sent and received in the interval. */
+  sent: number;
+  received: number;
+  state: 'connected' | 'refused' | 'closed';
 }

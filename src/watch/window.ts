@@ -92,7 +92,7 @@ export class WindowSamples {
     }
     if (n === 0 || values.length === 0) return undefined;
     values.sort((a, b) => a - b);
-    return { count: n, p50Ms: percentile(values, 0.5), p95Ms: percentile(values, 0.95), maxMs: values[values.length - 1]! };
+    return { count: n, p50Ms: micro(percentile(values, 0.5)), p95Ms: micro(percentile(values, 0.95)), maxMs: micro(values[values.length - 1]!) };
   }
 
   get lastBucket(): number {
@@ -115,4 +115,9 @@ export function percentile(sorted: readonly number[], q: number): number {
   const a = sorted[lo]!;
   const b = sorted[hi]!;
   return a + (b - a) * (rank - lo);
+}
+
+/** Milliseconds rounded to the microsecond (what a capture's timestamps can tell). */
+function micro(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
