@@ -37,7 +37,7 @@ test('a mistyped command is named, with the command meant', () => {
 });
 
 test('an option that does not apply to the format is refused (exit 1), and applied where it does', () => {
-  for (const args of [['--lang', 'id'], ['--lang', 'id', '-f', 'summary'], ['-f', 'summary', '--only', 'mqtt'], ['-f', 'ndjson', '--color']]) {
+  for (const args of [['--lang', 'id', '-f', 'ndjson'], ['--lang', 'id', '-f', 'json'], ['-f', 'summary', '--only', 'mqtt'], ['-f', 'ndjson', '--color']]) {
     const r = run(['analyze', LAB, ...args]);
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /^mqtt-pcap: --(lang|only|color)/, args.join(' '));
