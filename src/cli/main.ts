@@ -10,9 +10,25 @@ import { hideBin } from 'yargs/helpers';
 import { runAnalyze, ONLY_CHOICES } from './analyze-command.js';
 import { runCheck, type CheckArgs } from './check-command.js';
 import { escapeTerminal } from '../views/escape.js';
+import { EXIT_WRITE_ERROR, OutputError, stdoutOutput } from './output-file.js';
 import { analysisOptionsOf, DASH, FORMATS, packageVersion, UsageError, withAnalysisOptions, type AnalyzeArgs, type Format } from './options.js';
 
 export async function main(argv: string[]): Promise<number> {
+  // Standard output's write errors are kept from the start: help, version and reports alike must reach it.
+  const stdout = stdoutOutput();
+  const code = await run(argv);
+  if (code === EXIT_WRITE_ERROR) return code;
+  try {
+    await stdout.commit();
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+    return EXIT_WRITE_ERROR;
+  }
+  return code;
+}
+
+async function run(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('mqtt-pcap')
@@ -43,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     .alias('h', 'help')
     .alias('V', 'version')
     .strict()
+    .exitProcess(false)
     .fail((message, error) => {
       if (error !== undefined && error !== null && !(error instanceof UsageError)) throw error;
       // Throwing stops yargs here: the command must not run after a usage error.

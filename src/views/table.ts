@@ -33,6 +33,8 @@ export class TableView {
   private rows: string[][] = [];
   private heldTcp: TimelineEvent | null = null;
   private headerPrinted = false;
+  /** The table's bottom border, printed once at the end (not after every batch: a live table grows row by row). */
+  private bottomBorder = '';
   private readonly widths: number[];
 
   constructor(private readonly out: ChunkedWriter, private readonly options: TableViewOptions) {
@@ -63,6 +65,8 @@ export class TableView {
     if (this.heldTcp !== null) this.addRow(this.heldTcp);
     this.heldTcp = null;
     this.flushRows();
+    if (this.bottomBorder !== '') this.out.write(`${this.bottomBorder}\n`);
+    this.bottomBorder = '';
   }
 
   private addRow(event: TimelineEvent): void {
@@ -103,6 +107,9 @@ export class TableView {
     for (const { row } of rows) table.push(row);
     this.rows = [];
     let text = table.toString();
+    const lastNewline = text.lastIndexOf('\n');
+    this.bottomBorder = text.slice(lastNewline + 1);
+    text = text.slice(0, lastNewline);
     if (this.headerPrinted) {
       // Continuation batch: drop the top border so batches read as one table.
       const firstNewline = text.indexOf('\n');
