@@ -18,9 +18,9 @@
 set -euo pipefail
 
 PACKAGES=(tshark wireshark-common tcpdump mosquitto mosquitto-clients python3 python3-paho-mqtt
-  iproute2 procps ethtool openssl coreutils gzip ca-certificates)
+  iproute2 procps ethtool openssl coreutils gzip ca-certificates libxml2-utils)
 TOOLS=(tshark dumpcap editcap capinfos tcpdump mosquitto mosquitto_passwd mosquitto_pub mosquitto_sub
-  ip ss sysctl ethtool openssl timeout stdbuf gzip)
+  ip ss sysctl ethtool openssl timeout stdbuf gzip xmllint)
 
 # Debian puts some of these in /usr/sbin and /sbin, which a non-login PATH may lack.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"

@@ -14,6 +14,7 @@
  * EPB's interface id.
  *
  * Skipped, never decoded (counted in summary.skipped):
+ *   "interface-cap"      IDBs past MAX_INTERFACES in the file (one notice "capture.interface-cap")
  *   "other-block"        NRB, ISB, DSB, systemd journal, custom, process-information blocks
  *   "unknown-block"      any other block type (one "capture.unknown-block" notice per type)
  *   "unknown-interface"  packet block naming an interface the section has not described (notice)
@@ -35,6 +36,11 @@ const BT_SPB = 0x00000003;
 const BT_IDB = 0x00000001;
 const BT_EPB = 0x00000006;
 const OTHER_BLOCKS = new Set([0x4, 0x5, 0x7, 0x8, 0x9, 0xa, 0xbad, 0x40000bad, 0x80000001]);
+/**
+ * Interfaces kept per file (every section's IDBs count). A file is free to hold millions of IDBs in a few KB of
+ * gzip; past this count IDBs are skipped ("interface-cap", one notice) and packets naming them are "unknown-interface".
+ */
+export const MAX_INTERFACES = 65_536;
 /** Larger blocks are treated as corruption (Wireshark's own limit is 16 MiB). */
 export const MAX_BLOCK = 64 * 1024 * 1024;
 const TWO32 = 4294967296;
@@ -86,7 +92,7 @@ export class PcapngParser implements FormatParser {
   private tsSec = 0;
   private tsNsec = 0;
 
-  constructor(sink: CaptureSink) {
+  constructor(sink: CaptureSink, private readonly maxInterfaces = MAX_INTERFACES) {
     this.sink = sink;
   }
 
@@ -261,6 +267,17 @@ export class PcapngParser implements FormatParser {
   }
 
   private idb(buf: Buffer, off: number, total: number): void {
+    if (this.interfaces.length >= this.maxInterfaces) {
+      bump(this.skipped, 'interface-cap');
+      if (this.skipped['interface-cap'] === 1) {
+        this.sink.notice({
+          code: 'capture.interface-cap',
+          frame: this.frames + 1,
+          message: `more than ${this.maxInterfaces} interface description blocks: later ones are skipped, and the packets on them`,
+        });
+      }
+      return;
+    }
     if (total < 20) {
       this.badRecord(`interface description block of ${total} bytes is too short`);
       // It still occupies an interface slot, so that later interface ids keep their meaning.

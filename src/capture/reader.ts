@@ -6,17 +6,19 @@
  * synchronously as soon as each record is complete. A record inside one chunk is handed out as a zero-copy
  * subarray; only a record straddling chunks is copied into a small carry-over buffer (memory does not grow
  * with the file). readCapture() opens a file path, "-" (stdin) or any readable stream, reads it in 256 KiB
- * chunks, gunzips it when it starts with 1f 8b, and resolves with the CaptureSummary.
+ * chunks, gunzips it when it starts with 1f 8b (./gunzip.ts), and resolves with the CaptureSummary. Frames
+ * older than the frame before them are noticed by ./time-order.ts.
  * Fatal problems reject with CaptureError (capture.not-found, is-directory, permission, empty, not-a-capture,
  * truncated-header, gzip, read). A cut-off last record is not fatal: notice "capture.truncated-record" (and a
- * cut-off gzip stream: notice "capture.gzip-truncated"), every earlier frame is delivered.
+ * cut-off or corrupt gzip stream after some data: "capture.gzip-truncated", "capture.gzip-corrupt"), every earlier
+ * frame is delivered.
  * Does not: decode link layers or protocols, reorder frames, or keep frame data after the callback returns.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { gunzipInto } from './gunzip.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US, PcapParser, type FormatParser } from './pcap.js';
 import { PCAPNG_SHB, PcapngParser } from './pcapng.js';
+import { TimeOrderCheck } from './time-order.js';
 import { CaptureError, type CaptureSink, type CaptureSummary } from './types.js';
 
 const MAGIC_BYTES = 4;
@@ -44,6 +46,8 @@ function describeStart(b: Buffer): string {
 export interface CaptureParserOptions {
   /** Reported as summary.gzip (the caller decompressed the input). */
   gzip?: boolean;
+  /** pcapng interfaces kept (default MAX_INTERFACES, 65 536); later IDBs are skipped with a notice. */
+  maxInterfaces?: number;
 }
 
 /**
@@ -52,7 +56,9 @@ export interface CaptureParserOptions {
  */
 export class CaptureParser {
   private readonly sink: CaptureSink;
+  private readonly timeOrder: TimeOrderCheck;
   private readonly gzip: boolean;
+  private readonly maxInterfaces: number | undefined;
   private parser: FormatParser | undefined;
   private carry: Buffer = Buffer.alloc(0);
   private carryLen = 0;
@@ -61,8 +67,10 @@ export class CaptureParser {
   private ended = false;
 
   constructor(sink: CaptureSink, options: CaptureParserOptions = {}) {
-    this.sink = sink;
+    this.timeOrder = new TimeOrderCheck(sink);
+    this.sink = this.timeOrder;
     this.gzip = options.gzip ?? false;
+    this.maxInterfaces = options.maxInterfaces;
   }
 
   /** Frames delivered so far. */
@@ -152,7 +160,7 @@ export class CaptureParser {
   private detect(head: Buffer): FormatParser {
     const le = head.readUInt32LE(0);
     const be = head.readUInt32BE(0);
-    if (le === PCAPNG_SHB) return new PcapngParser(this.sink);
+    if (le === PCAPNG_SHB) return new PcapngParser(this.sink, this.maxInterfaces);
     if (le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS || be === PCAP_MAGIC_US || be === PCAP_MAGIC_NS) {
       return new PcapParser(this.sink);
     }
@@ -173,6 +181,7 @@ export class CaptureParser {
       throw new CaptureError('capture.not-a-capture', `not a pcap or pcapng capture (${describeStart(head)}, ${head.length} bytes)`);
     }
     p.finish(this.stopped ? 0 : this.carryLen);
+    this.timeOrder.finish();
     this.carryLen = 0;
     this.carry = Buffer.alloc(0);
     return {
@@ -191,6 +200,10 @@ export interface ReadCaptureOptions {
   signal?: AbortSignal;
   /** Called after each chunk is parsed; reading waits for the promise it returns (back-pressure from the output). */
   afterChunk?: () => Promise<void> | undefined;
+  /** gzip input: largest decompressed/compressed ratio accepted past 16 MiB of output (default 250). */
+  maxGzipRatio?: number;
+  /** pcapng interfaces kept (default 65 536). */
+  maxInterfaces?: number;
 }
 
 type ErrnoError = Error & { code?: unknown };
@@ -213,10 +226,6 @@ function ioError(err: unknown, label: string): Error {
   }
 }
 
-function isZlibError(err: unknown): boolean {
-  const code = (err as ErrnoError | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('Z_');
-}
 
 function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
@@ -254,11 +263,9 @@ export async function readCapture(
   }
 
   const raw = source[Symbol.asyncIterator]();
-  let gunzip: ReturnType<typeof createGunzip> | undefined;
   const destroy = (reason?: unknown): void => {
     const s = source as NodeJS.ReadableStream & { destroy?: (e?: Error) => void };
     if (typeof s.destroy === 'function' && source !== process.stdin) s.destroy(reason as Error | undefined);
-    gunzip?.destroy(reason as Error | undefined);
     void raw.return?.();
   };
   const onAbort = (): void => destroy(signal?.reason);
@@ -305,7 +312,7 @@ export async function readCapture(
       }
     }
 
-    const parser = new CaptureParser(sink, { gzip: isGzip });
+    const parser = new CaptureParser(sink, { gzip: isGzip, ...(options.maxInterfaces !== undefined ? { maxInterfaces: options.maxInterfaces } : {}) });
     if (!isGzip) {
       for await (const chunk of rawChunks()) {
         parser.push(chunk);
@@ -313,35 +320,7 @@ export async function readCapture(
         if (wait !== undefined) await wait;
       }
     } else {
-      const gz = createGunzip({ chunkSize: 256 * 1024 });
-      gunzip = gz;
-      pipeline(Readable.from(rawChunks(), { objectMode: false }), gz, () => undefined);
-      let pushError: unknown = undefined;
-      try {
-        for await (const chunk of gz) {
-          try {
-            parser.push(chunk as Buffer);
-          } catch (err) {
-            pushError = err;
-            throw err;
-          }
-          const wait = options.afterChunk?.();
-          if (wait !== undefined) await wait;
-        }
-      } catch (err) {
-        signal?.throwIfAborted();
-        if (err === pushError || err instanceof CaptureError) throw err;
-        if (!isZlibError(err)) throw ioError(err, label);
-        const msg = (err as Error).message;
-        if (/unexpected end of file/i.test(msg) && parser.bytesRead > 0) {
-          sink.notice({
-            code: 'capture.gzip-truncated',
-            message: `${label}: the gzip stream is cut off; read what it held (${parser.bytesRead} bytes)`,
-          });
-        } else {
-          throw new CaptureError('capture.gzip', `${label}: corrupt gzip data: ${msg}`);
-        }
-      }
+      await gunzipInto(parser, rawChunks(), label, sink, options);
     }
     signal?.throwIfAborted();
     try {

@@ -17,7 +17,8 @@ import { renderSummary } from '../views/summary-text.js';
 import { TableView } from '../views/table.js';
 import { escapeTerminal } from '../views/escape.js';
 import { ProgressLine, type ProgressSample } from '../views/progress.js';
-import { analysisOptionsOf, packageVersion, type AnalyzeArgs } from './options.js';
+import { analysisOptionsOf, type AnalyzeArgs } from './options.js';
+import { packageVersion } from './version.js';
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const started = process.hrtime.bigint();
@@ -47,8 +48,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   let keyEvents: KeyEventCollector | undefined;
   switch (args.format) {
     case 'table': {
-      const width = stream.isTTY === true && stream.columns !== undefined ? stream.columns : 160;
-      table = new TableView(out, { width, live, style });
+      table = new TableView(out, { width: tableWidth(stream), live, style });
       onEvent = (e) => table!.event(e);
       break;
     }
@@ -95,15 +95,15 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     diagnosis.finish(emitDiagnosis, summary);
     if (table !== undefined) {
       table.end();
-      out.write(renderSummary(summary, style));
-      out.write(renderDiagnosis(diagnoses, style, args.lang));
+      out.write(`\n${renderSummary(summary, style)}`);
+      out.write(renderDiagnosis(diagnoses, style, args.lang ?? 'en'));
     } else if (json !== undefined) {
       json.end(summary);
     } else if (args.format === 'summary') {
       out.write(renderSummary(summary, style));
-      out.write(renderDiagnosis(diagnoses, style, args.lang));
+      out.write(renderDiagnosis(diagnoses, style, args.lang ?? 'en'));
     } else if (args.format === 'markdown') {
-      out.write(renderMarkdown(args.file, summary, keyEvents!, args.lang));
+      out.write(renderMarkdown(args.file, summary, keyEvents!, args.lang ?? 'en'));
     }
     await out.close();
     if (temporary !== undefined && target !== undefined) {
@@ -135,8 +135,6 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   }
 }
 
-export const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'capture', 'finding'];
-
 /** The event consumer, seeing only the layers asked for with --only (everything when none). */
 function onlyLayers(only: string[], consumer: (event: TimelineEvent) => void): (event: TimelineEvent) => void {
   if (only.length === 0) return consumer;
@@ -145,6 +143,16 @@ function onlyLayers(only: string[], consumer: (event: TimelineEvent) => void): (
   return (event) => {
     if (event.type === 'finding' ? findings : wanted.has(event.layer)) consumer(event);
   };
+}
+
+/**
+ * The width the table must fit: COLUMNS when set, else the terminal's width; undefined (no wrapping) when the output
+ * is a pipe or a file.
+ */
+function tableWidth(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  const columns = Number(process.env['COLUMNS']);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return stream.isTTY === true && stream.columns !== undefined && stream.columns > 0 ? stream.columns : undefined;
 }
 
 /** The progress line, when wanted: --progress, or by default when stderr is a terminal outside CI. */

@@ -2,23 +2,33 @@
  * Command-line options shared by every command that analyses a capture (what to dissect, the memory bounds), their
  * validation, and the mapping to the library's AnalyzeOptions. No analysis or output here.
  */
-import { accessSync, constants, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { accessSync, constants } from 'node:fs';
 import type { Argv } from 'yargs';
+import { DEFAULT_MAX_GZIP_RATIO } from '../capture/gunzip.js';
 import { DEFAULT_LIMITS, type AnalyzeOptions } from '../pipeline/analyze.js';
 
 export const FORMATS = ['table', 'summary', 'json', 'ndjson', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function packageVersion(): string {
-  try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const pkg = JSON.parse(readFileSync(path.resolve(here, '../../../package.json'), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+/** Layers --only can select ("finding" for findings). */
+export const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'capture', 'finding'];
+
+/**
+ * Options that only some formats use: given with another format, the command line is refused rather than the
+ * option silently ignored.
+ */
+export function formatProblems(args: Pick<AnalyzeArgs, 'format' | 'lang' | 'only' | 'color'>): string[] {
+  const problems: string[] = [];
+  if (args.lang !== undefined && (args.format === 'json' || args.format === 'ndjson')) {
+    problems.push(`--lang applies to the text outputs (table and summary: the Diagnosis section; markdown: the report); --format ${args.format} is data, not sentences`);
   }
+  if (args.only.length > 0 && args.format === 'summary') {
+    problems.push('--only selects timeline rows, and --format summary has no timeline (the summary always covers everything)');
+  }
+  if (args.color !== undefined && (args.format === 'json' || args.format === 'ndjson' || args.format === 'markdown')) {
+    problems.push(`--color/--no-color apply to the table and summary only; --format ${args.format} is never coloured`);
+  }
+  return problems;
 }
 
 export interface AnalyzeArgs {
@@ -34,11 +44,13 @@ export interface AnalyzeArgs {
   only: string[];
   progress: boolean | undefined;
   debug: boolean;
-  lang: 'en' | 'id';
+  /** Undefined when not given (English). */
+  lang: 'en' | 'id' | undefined;
   'max-packet-bytes': number;
   'max-connections': number;
   'max-buffered-bytes': number;
   'max-buffered-bytes-total': number;
+  'max-gzip-ratio': number;
 }
 
 /** Options shared by analyze and check: what to dissect and the memory bounds. */
@@ -53,6 +65,7 @@ export function withAnalysisOptions<T>(y: Argv<T>) {
     .option('max-connections', { type: 'number', default: DEFAULT_LIMITS.maxConnections, describe: 'TCP connections tracked at once' })
     .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
     .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' })
+    .option('max-gzip-ratio', { type: 'number', default: DEFAULT_MAX_GZIP_RATIO, describe: 'gzip input: stop reading when it expands more than this many times (past 16 MiB)' })
     .check((args) => {
       const problems = validateAnalysisOptions(args as unknown as AnalyzeArgs);
       if (problems.length > 0) throw new UsageError(problems.join('; '));
@@ -70,7 +83,7 @@ export function validateAnalysisOptions(args: AnalyzeArgs): string[] {
     for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`${name} ${p}: a TCP port is 1..65535`);
   }
   if (args.keylog !== undefined && !readable(args.keylog)) problems.push(`--keylog ${args.keylog}: cannot read this file`);
-  for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total'] as const) {
+  for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total', 'max-gzip-ratio'] as const) {
     const value = args[name];
     if (!Number.isInteger(value) || value < 1) problems.push(`--${name} ${value}: must be a positive integer`);
   }
@@ -100,6 +113,7 @@ export function analysisOptionsOf(args: AnalyzeArgs): AnalyzeOptions {
     ports: args.port, tlsPorts: args['tls-port'].length > 0 ? args['tls-port'] : [8883], showSecrets: args['show-secrets'],
     maxPacketBytes: args['max-packet-bytes'], maxConnections: args['max-connections'],
     maxBufferedBytesPerStream: args['max-buffered-bytes'], maxBufferedBytesTotal: args['max-buffered-bytes-total'],
+    maxGzipRatio: args['max-gzip-ratio'],
   };
 }
 

@@ -12,6 +12,11 @@ export const FINDING_CODES = {
   'capture.unknown-interface': { severity: 'warning', text: 'A pcapng packet block names an interface its section never described; it is skipped.' },
   'capture.gzip-truncated': { severity: 'warning', text: 'The gzip stream ends early; the frames before the cut are kept.' },
   'capture.unknown-block': { severity: 'note', text: 'pcapng blocks of a type we do not read were skipped.' },
+  // hostile input (issue #15)
+  'capture.gzip-corrupt': { severity: 'error', text: 'The gzip data is corrupt after some frames (bad checksum or length, trailing bytes that are not gzip); the frames before are kept.' },
+  'capture.decompression-ratio': { severity: 'error', text: 'The gzip input expands more than --max-gzip-ratio times (a decompression bomb?); reading stopped, the frames before are kept.' },
+  'capture.interface-cap': { severity: 'warning', text: 'More pcapng interface description blocks than the file may keep (65 536); later ones and their packets are skipped.' },
+  'capture.time-backwards': { severity: 'warning', text: 'A frame is older than the frame before it: no negative duration, latency or RTT is reported across it.' },
   'capture.notice': { severity: 'note', text: 'Another remark of the capture reader.' },
   // frame decoders
   'decode.truncated': { severity: 'warning', text: 'A frame is too short for a header it announces; the layers before it are kept.' },

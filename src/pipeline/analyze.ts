@@ -16,8 +16,8 @@ import type { ArpEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
 import { describeTcp, flagNames, tcpType } from '../analysis/tcp-events.js';
-import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
 import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
+import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
 import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analysis/summary.js';
 
 export interface AnalyzeOptions {
@@ -36,6 +36,8 @@ export interface AnalyzeOptions {
   /** Out-of-order bytes held per direction (default 1 MiB) and in total (default 64 MiB). */
   maxBufferedBytesPerStream?: number;
   maxBufferedBytesTotal?: number;
+  /** gzip input: largest decompressed/compressed ratio past 16 MiB of output (default 250); reading stops past it. */
+  maxGzipRatio?: number;
   /**
    * Only the summary is wanted (the summary output format): TCP and other-frame events are counted, not built, and
    * MQTT events carry no summary line or payload text. Much faster on large captures; `onEvent` then sees only
@@ -73,6 +75,7 @@ export async function analyzeCapture(input: string | NodeJS.ReadableStream, opti
   const capture = await readCapture(input, analyzer, {
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.afterChunk !== undefined ? { afterChunk: options.afterChunk } : {}),
+    ...(options.maxGzipRatio !== undefined ? { maxGzipRatio: options.maxGzipRatio } : {}),
   });
   try {
     return analyzer.finish(capture);
@@ -130,8 +133,8 @@ export class CaptureAnalyzer {
     const context = {
       options: dissectorOptions,
       fanout: this.fanout,
-      captureStart: () => this.firstSec === undefined ? undefined : this.firstSec + this.firstNsec / 1e9,
       clientIds: new ClientIdRegistry(),
+      captureStart: () => this.firstSec === undefined ? undefined : this.firstSec + this.firstNsec / 1e9,
       emit: (event: TimelineEvent) => this.emitFinding(event),
     };
     this.table = new TcpConnectionTable({
