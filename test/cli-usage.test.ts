@@ -125,7 +125,7 @@ test('shell completion: bash and zsh scripts, and the completions they ask for',
 });
 
 test('the bundled command (the package\'s bin) prints what dist/src/cli/main.js prints', () => {
-  const bundle = path.join(repoRoot, 'dist/src/cli/mqtt-pcap.mjs');
+  const bundle = path.join(repoRoot, 'dist/src/mqtt-pcap/mqtt-pcap.mjs');
   const viaBundle = (args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', input: '' });
   for (const args of [['--version'], ['analyze', LAB], ['analyze', IPV6, '-f', 'ndjson'], ['analyze', LAB, '-f', 'markdown', '--lang', 'id'], ['analyse', 'x.pcap'], ['completion', 'bash']]) {
     const a = viaBundle(args);

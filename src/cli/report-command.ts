@@ -2,12 +2,17 @@
  * `mqtt-pcap report <file>`: runs the analysis with the report's sink and writes the report (Markdown or HTML,
  * English or Bahasa Indonesia) to standard output or atomically to `-o FILE`; next to a Markdown file it also writes
  * `NAME.flow.svg` and `NAME.rate.svg`, which the report links. The format follows --format, else the -o extension.
- * Exit codes as analyze: 0 written, 2 input unreadable or output unwritable, 3 internal error.
+ * Files are written through src/cli/output-file.ts (refused before the analysis when they cannot be written; a
+ * temporary file renamed over the target). Exit codes as analyze: 0 written, 2 input unreadable, 3 internal error,
+ * 4 output cannot be written.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CaptureError } from '../capture/types.js';
+import { DiagnosisStage } from '../diagnosis/stage.js';
+import type { FindingEvent } from '../model/events.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline/analyze.js';
+import { escapeTerminal } from '../views/escape.js';
+import { EXIT_WRITE_ERROR, OutputError, prepareOutput, type Output } from './output-file.js';
 import { renderReport, ReportSink, type ReportFormat, type ReportLanguage } from '../report/index.js';
 
 export interface ReportArgs {
@@ -26,50 +31,65 @@ export function reportFormatOf(args: Pick<ReportArgs, 'format' | 'output'>): Rep
   return args.output !== undefined && /\.html?$/i.test(args.output) ? 'html' : 'md';
 }
 
-/** Writes through a temporary file in the same directory and renames it: readers never see half a file. */
-function writeAtomically(target: string, text: string): void {
-  const temporary = `${target}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, target);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+/** Writes all of `text` to a prepared output and commits it (renamed over its target). */
+async function writeAll(output: Output, text: string): Promise<void> {
+  output.stream.write(text);
+  await output.commit();
 }
 
 export async function runReport(args: ReportArgs, analyzeOptions: AnalyzeOptions): Promise<number> {
   const format = reportFormatOf(args);
+  const target = args.output !== undefined && args.output !== '-' ? args.output : undefined;
+  const base = target !== undefined ? path.basename(target).replace(/\.(md|markdown|html?)$/i, '') : undefined;
+  const files = target !== undefined && format === 'md' ? { flowFile: `${base}.flow.svg`, rateFile: `${base}.rate.svg` } : {};
+  // Bad targets are refused before the capture is analysed (src/cli/output-file.ts: temporary file, then rename).
+  const outputs: Output[] = [];
+  try {
+    if (target !== undefined) {
+      const secrets = analyzeOptions.showSecrets === true;
+      if (files.flowFile !== undefined && files.rateFile !== undefined) {
+        outputs.push(prepareOutput(path.join(path.dirname(target), files.flowFile), { input: args.file, secrets }));
+        outputs.push(prepareOutput(path.join(path.dirname(target), files.rateFile), { input: args.file, secrets }));
+      }
+      outputs.push(prepareOutput(target, { input: args.file, secrets }));
+    }
+  } catch (error) {
+    for (const o of outputs) o.abort();
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+    return EXIT_WRITE_ERROR;
+  }
   const sink = new ReportSink(args.file === '-' ? '<stdin>' : args.file);
   try {
-    const { summary } = await analyzeCapture(args.file, { ...analyzeOptions, onEvent: (e) => sink.event(e) });
+    // The diagnosis stage reads every event; its findings reach the report like any other (src/diagnosis).
+    const diagnosis = new DiagnosisStage();
+    const emit = (finding: FindingEvent): void => sink.event(finding);
+    const { summary } = await analyzeCapture(args.file, { ...analyzeOptions, onEvent: (e) => { sink.event(e); diagnosis.event(e, emit); } });
+    diagnosis.finish(emit, summary);
     sink.end(summary);
   } catch (error) {
+    for (const o of outputs) o.abort();
     if (error instanceof CaptureError) {
-      process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+      process.stderr.write(`mqtt-pcap: ${escapeTerminal(error.message)}\n`);
       if (args.debug) process.stderr.write(`${error.stack ?? ''}\n`);
       return 2;
     }
     throw error;
   }
-  const target = args.output !== undefined && args.output !== '-' ? args.output : undefined;
-  const base = target !== undefined ? path.basename(target).replace(/\.(md|markdown|html?)$/i, '') : undefined;
-  const files = target !== undefined && format === 'md' ? { flowFile: `${base}.flow.svg`, rateFile: `${base}.rate.svg` } : {};
   const report = renderReport(sink.facts(), { lang: args.lang, format, ...files });
   if (target === undefined) {
     process.stdout.write(report.text);
     return 0;
   }
   try {
-    if (files.flowFile !== undefined && files.rateFile !== undefined) {
-      const dir = path.dirname(target);
-      writeAtomically(path.join(dir, files.flowFile), report.flowSvg);
-      writeAtomically(path.join(dir, files.rateFile), report.rateSvg);
-    }
-    writeAtomically(target, report.text);
+    // The pictures first, then the report that links them.
+    const texts = outputs.length === 3 ? [report.flowSvg, report.rateSvg, report.text] : [report.text];
+    for (const [i, o] of outputs.entries()) await writeAll(o, texts[i]!);
   } catch (error) {
-    process.stderr.write(`mqtt-pcap: cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
-    return 2;
+    for (const o of outputs) o.abort();
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+    return EXIT_WRITE_ERROR;
   }
   return 0;
 }

@@ -5,7 +5,7 @@
 import type { MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import { FINDING_CODES } from '../model/findings.js';
 import { CONNACK_RETURN_CODES, PROTOCOL_VERSIONS, reasonName } from '../model/names.js';
-import { code, strong, type Inline } from './document.js';
+import { code, data, strong, type Inline } from './document.js';
 import type { Role, Transport } from './facts.js';
 import { frameList, type Who, type Words } from './words.js';
 
@@ -99,18 +99,20 @@ export const EN: Words = {
       parts.push([`receives ${plural(h.receives.count, 'message')} from the broker (${frames(h.receives.frames, h.receives.count)})`]);
     }
     if (h.connects !== undefined) parts.push([`is an MQTT client that neither publishes nor subscribes (${frames(h.connects.frames)})`]);
+    if (h.encrypted !== undefined) parts.push([`is an MQTT client over TLS: what it publishes or subscribes to is encrypted (${frames(h.encrypted.frames)})`]);
     parts.forEach((p, i) => out.push(i === 0 ? ' ' : i === parts.length - 1 ? ' and ' : ', ', ...p));
     out.push('.');
     return out;
   },
   healthy: () => ['The exchange is healthy: every client was accepted by the broker, every published message reached its subscribers, and TCP needed no retransmission.'],
+  healthyEncrypted: () => ['Nothing wrong is visible: every TLS connection was accepted and TCP needed no retransmission. The MQTT exchange itself is encrypted, so whether messages were delivered cannot be judged from this capture.'],
   problems: (list) => list.map((p): Inline[] => {
     switch (p.kind) {
       case 'refused': return ['The broker refused ', ...who(p.who), `: CONNACK in frame ${p.frame} says ${connackText(p.code, p.version)}.`];
       case 'no-connack': return ['The CONNECT of ', ...who(p.who), ` (frame ${p.frame}) got no CONNACK in the capture.`];
       case 'retransmissions': return [`TCP retransmitted ${plural(p.count, 'segment')} (${frames(p.frames, p.count)}): something was lost or late on the way.`];
       case 'undelivered': return [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the broker delivered ${p.delivered} to subscribers in the capture.`];
-      case 'finding': return [code(p.group.code), ` (${p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...EN.finding(p.group)];
+      case 'finding': return [code(p.group.code), ` (${p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
   noMqtt: () => ['No MQTT traffic was found in this capture.'],
@@ -126,6 +128,7 @@ export const EN: Words = {
     if (c.synAckFrame !== undefined) out.push(`, SYN-ACK (frame ${c.synAckFrame})`);
     if (c.handshakeAckFrame !== undefined) out.push(`, ACK (frame ${c.handshakeAckFrame})`);
     if (c.handshakeRttMs !== undefined) out.push(`; round-trip time ${ms(c.handshakeRttMs)}`);
+    if (c.transport === 'websocket' && c.preludeFrames.length > 0) out.push(`; then the HTTP upgrade to WebSocket (${frames(c.preludeFrames)}), which carries the MQTT packets from then on`);
     if (c.synRetransmissions > 0) out.push(`; the SYN was sent ${c.synRetransmissions + 1} times, so the connection waited for the retry timer`);
     if (c.synAckFrame === undefined) out.push(c.reset !== undefined ? `; the broker refused it with RST (frame ${c.reset.frame})` : '; the SYN got no answer');
     out.push('.');
@@ -213,18 +216,22 @@ export const EN: Words = {
   teardown: (c, w) => {
     const out: Inline[] = [];
     if (c.disconnect !== undefined) out.push(...who(w), ` sends DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (sent by the broker)' : ''}; `);
-    else if (c.mqtt && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' sends no DISCONNECT; ');
+    else if (c.mqtt && c.transport !== 'tls' && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' sends no DISCONNECT; ');
+    else if (c.transport === 'tls') out.push('The TLS connection of ', ...who(w), ' ends: ');
     if (c.reset !== undefined && (c.fins.length === 0 || c.reset.frame < c.fins[0]!.frame)) {
       out.push(`the connection is reset with RST by ${c.reset.by === 'server' ? 'the broker' : 'the client'} (frame ${c.reset.frame}).`);
     } else if (c.fins.length > 0) {
       const first = c.fins[0]!;
       out.push(`${first.by === 'server' ? 'the broker' : 'the client'} closes first with FIN (frame ${first.frame})`);
       const second = c.fins[1];
-      out.push(second !== undefined ? `, and ${second.by === 'server' ? 'the broker' : 'the client'} answers with its own FIN (frame ${second.frame}).` : '; the other side\'s FIN is not in the capture.');
+      if (second !== undefined) out.push(`, and ${second.by === 'server' ? 'the broker' : 'the client'} answers with its own FIN (frame ${second.frame}).`);
+      else if (c.reset !== undefined) out.push(`, and ${c.reset.by === 'server' ? 'the broker' : 'the client'} then resets the connection with RST (frame ${c.reset.frame}).`);
+      else out.push('; the other side\'s FIN is not in the capture.');
     } else {
       if (c.disconnect !== undefined) out.push('the TCP connection is still open when the capture ends.');
       else out.push('The connection of ', ...who(w), ' is still open when the capture ends.');
     }
+    if (c.sessionEnd === 'taken-over') out.push(' The broker closed it because another connection logged in with the same client id (session taken over).');
     return out;
   },
   acks: (a) => {
@@ -249,6 +256,7 @@ export const EN: Words = {
     return [`Unrelated traffic: ${parts.join(', ')}; it plays no part in the MQTT exchange.`];
   },
   stepsNotTold: (n) => [`… and ${plural(n, 'more step')}, not told one by one; the tables below cover the whole capture.`],
+  notListed: (n) => `… and ${n} more, not listed.`,
   hostTable: { header: ['IP', 'MAC', 'Role', 'Client ids', 'Frames sent'], noMac: '' },
   sessionTable: {
     header: ['Stream', 'Client', 'Client id', 'MQTT', 'Keep-alive (s)', 'Clean session', 'CONNACK', 'CONNACK latency (ms)'],
@@ -257,9 +265,11 @@ export const EN: Words = {
   topicTable: { header: ['Topic', 'Published', 'Delivered', 'Publishers', 'Subscribers'] },
   latencyTable: { header: ['Kind', 'Count', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Max (ms)'], forwarding: 'broker forwarding (PUBLISH → PUBLISH)', handshake: 'TCP handshake (SYN → ACK)' },
   findingsNone: 'No findings: nothing unusual or wrong was seen.',
+  causes: 'Likely causes:',
+  checks: 'What to check:',
   finding: (g) => {
     const known = (FINDING_CODES as Record<string, { text: string }>)[g.code]?.text;
-    return [known ?? g.summary];
+    return known !== undefined ? [known] : [data(g.summary)];
   },
   timelineTable: {
     header: ['Frame', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Description'],
@@ -297,7 +307,7 @@ function describeEvent(e: TimelineEvent): Inline[] {
     switch (e.type) {
       case 'connection-opened': return [`TCP connection ${e.stream} opened`];
       case 'connection-ended': return [`TCP connection ${e.stream} ended (${e.reason}${e.closedBy !== undefined ? `, closed by the ${e.closedBy === 'server' ? 'server' : 'client'}` : ''})`];
-      case 'session-started': return [`MQTT session started${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`];
+      case 'session-started': return e.clientId !== undefined ? ['MQTT session started, client id ', code(e.clientId)] : ['MQTT session started'];
       case 'session-ended': return [`MQTT session ended (${e.reason})`];
     }
   }

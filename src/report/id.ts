@@ -165,18 +165,20 @@ export const ID: Words = {
       parts.push([`menerima ${h.receives.count} pesan dari broker (${frames(h.receives.frames, h.receives.count)})`]);
     }
     if (h.connects !== undefined) parts.push([`adalah klien MQTT yang tidak melakukan publish maupun subscribe (${frames(h.connects.frames)})`]);
+    if (h.encrypted !== undefined) parts.push([`adalah klien MQTT melalui TLS: apa yang di-publish atau di-subscribe-nya terenkripsi (${frames(h.encrypted.frames)})`]);
     parts.forEach((p, i) => out.push(i === 0 ? ' ' : i === parts.length - 1 ? (parts.length > 2 ? ', dan ' : ' dan ') : ', ', ...p));
     out.push('.');
     return out;
   },
   healthy: () => ['Komunikasi berjalan normal: setiap klien diterima oleh broker, setiap pesan yang di-publish sampai ke subscriber-nya, dan TCP tidak perlu melakukan retransmisi.'],
+  healthyEncrypted: () => ['Tidak terlihat masalah: setiap koneksi TLS diterima dan TCP tidak perlu melakukan retransmisi. Namun komunikasi MQTT-nya terenkripsi, sehingga dari capture ini tidak dapat dinilai apakah pesan sampai ke tujuan.'],
   problems: (list) => list.map((p): Inline[] => {
     switch (p.kind) {
       case 'refused': return ['Broker menolak ', ...who(p.who), `: CONNACK pada frame ${p.frame} menyatakan ${connackText(p.code, p.version)}.`];
       case 'no-connack': return ['CONNECT dari ', ...who(p.who), ` (frame ${p.frame}) tidak mendapat CONNACK di dalam capture.`];
       case 'retransmissions': return [`TCP mengirim ulang ${p.count} segmen (${frames(p.frames, p.count)}): ada paket yang hilang atau terlambat di jalan.`];
       case 'undelivered': return [`Dari ${p.published} pesan yang di-publish ke `, code(p.topic), `, hanya ${p.delivered} yang diteruskan broker ke subscriber di dalam capture.`];
-      case 'finding': return [code(p.group.code), ` (${SEVERITY[p.group.severity] ?? p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, findingText(p.group)];
+      case 'finding': return [code(p.group.code), ` (${SEVERITY[p.group.severity] ?? p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
   noMqtt: () => ['Tidak ada lalu lintas MQTT di dalam capture ini.'],
@@ -192,6 +194,7 @@ export const ID: Words = {
     if (c.synAckFrame !== undefined) out.push(`, SYN-ACK (frame ${c.synAckFrame})`);
     if (c.handshakeAckFrame !== undefined) out.push(`, ACK (frame ${c.handshakeAckFrame})`);
     if (c.handshakeRttMs !== undefined) out.push(`, dengan RTT ${ms(c.handshakeRttMs)}`);
+    if (c.transport === 'websocket' && c.preludeFrames.length > 0) out.push(`; lalu HTTP upgrade ke WebSocket (${frames(c.preludeFrames)}), yang sejak itu membawa paket-paket MQTT`);
     if (c.synRetransmissions > 0) out.push(`; SYN dikirim ${c.synRetransmissions + 1} kali sehingga koneksi tertunda menunggu timer pengiriman ulang`);
     if (c.synAckFrame === undefined) out.push(c.reset !== undefined ? `; broker menolaknya dengan RST (frame ${c.reset.frame})` : '; SYN tidak mendapat jawaban');
     out.push('.');
@@ -279,19 +282,23 @@ export const ID: Words = {
   teardown: (c, w) => {
     const out: Inline[] = [];
     if (c.disconnect !== undefined) out.push(...who(w), ` mengirim DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (dikirim oleh broker)' : ''}; `);
-    else if (c.mqtt && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' tidak mengirim DISCONNECT; ');
+    else if (c.mqtt && c.transport !== 'tls' && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' tidak mengirim DISCONNECT; ');
+    else if (c.transport === 'tls') out.push('Koneksi TLS ', ...who(w), ' berakhir: ');
     if (c.reset !== undefined && (c.fins.length === 0 || c.reset.frame < c.fins[0]!.frame)) {
       out.push(`koneksi diputus dengan RST oleh ${c.reset.by === 'server' ? 'broker' : 'klien'} (frame ${c.reset.frame}).`);
     } else if (c.fins.length > 0) {
       const first = c.fins[0]!;
       out.push(`${first.by === 'server' ? 'broker' : 'klien'} menutup koneksi lebih dulu dengan FIN (frame ${first.frame})`);
       const second = c.fins[1];
-      out.push(second !== undefined ? `, lalu ${second.by === 'server' ? 'broker' : 'klien'} membalas dengan FIN miliknya (frame ${second.frame}).` : '; FIN dari pihak lain tidak ada di dalam capture.');
+      if (second !== undefined) out.push(`, lalu ${second.by === 'server' ? 'broker' : 'klien'} membalas dengan FIN miliknya (frame ${second.frame}).`);
+      else if (c.reset !== undefined) out.push(`, lalu ${c.reset.by === 'server' ? 'broker' : 'klien'} memutus koneksi dengan RST (frame ${c.reset.frame}).`);
+      else out.push('; FIN dari pihak lain tidak ada di dalam capture.');
     } else if (c.disconnect !== undefined) {
       out.push('koneksi TCP masih terbuka saat capture berakhir.');
     } else {
       out.push('Koneksi ', ...who(w), ' masih terbuka saat capture berakhir.');
     }
+    if (c.sessionEnd === 'taken-over') out.push(' Broker menutupnya karena koneksi lain masuk dengan client id yang sama (sesi diambil alih).');
     return out;
   },
   acks: (a) => {
@@ -316,6 +323,7 @@ export const ID: Words = {
     return [`Lalu lintas lain: ${parts.join(', ')}; semuanya tidak berkaitan dengan komunikasi MQTT.`];
   },
   stepsNotTold: (n) => [`… dan ${n} langkah lain yang tidak diceritakan satu per satu; tabel di bawah mencakup seluruh capture.`],
+  notListed: (n) => `… dan ${n} lainnya, tidak dicantumkan.`,
   hostTable: { header: ['IP', 'MAC', 'Peran', 'Client id', 'Frame terkirim'], noMac: '' },
   sessionTable: {
     header: ['Stream', 'Klien', 'Client id', 'MQTT', 'Keep-alive (detik)', 'Clean session', 'CONNACK', 'Latensi CONNACK (ms)'],
@@ -324,6 +332,8 @@ export const ID: Words = {
   topicTable: { header: ['Topik', 'Di-publish', 'Diteruskan', 'Publisher', 'Subscriber'] },
   latencyTable: { header: ['Jenis', 'Jumlah', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Maks (ms)'], forwarding: 'penerusan oleh broker (PUBLISH → PUBLISH)', handshake: 'handshake TCP (SYN → ACK)' },
   findingsNone: 'Tidak ada temuan: tidak terlihat hal yang janggal atau salah.',
+  causes: 'Kemungkinan penyebab:',
+  checks: 'Yang perlu diperiksa:',
   finding: (g) => [findingText(g)],
   timelineTable: {
     header: ['Frame', 'Waktu (detik)', 'Sumber', 'Tujuan', 'Protokol', 'Keterangan'],
@@ -364,7 +374,7 @@ function describeEvent(e: TimelineEvent): Inline[] {
     switch (e.type) {
       case 'connection-opened': return [`koneksi TCP ${e.stream} dibuka`];
       case 'connection-ended': return [`koneksi TCP ${e.stream} berakhir (${REASON_WORDS[e.reason] ?? e.reason}${e.closedBy !== undefined ? `, oleh ${e.closedBy === 'server' ? 'server' : 'klien'}` : ''})`];
-      case 'session-started': return [`sesi MQTT dimulai${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`];
+      case 'session-started': return e.clientId !== undefined ? ['sesi MQTT dimulai, client id ', code(e.clientId)] : ['sesi MQTT dimulai'];
       case 'session-ended': return [`sesi MQTT berakhir (${REASON_WORDS[e.reason] ?? e.reason})`];
     }
   }
