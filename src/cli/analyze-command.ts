@@ -151,8 +151,8 @@ function collecting(stage: AnalysisStage, into: FindingEvent[]): AnalysisStage {
 }
 
 /** The sink, seeing only the layers asked for with --only (everything when none); its end is kept. */
-function onlyLayers(only: string[], sink: AnalysisSink): AnalysisSink {
-  if (only.length === 0) return sink;
+function onlyLayers(only: string[] | undefined, sink: AnalysisSink): AnalysisSink {
+  if (only === undefined || only.length === 0) return sink;
   const wanted = new Set(only);
   const findings = wanted.has('finding');
   return {
