@@ -35,7 +35,7 @@ test('several captures and a glob: each judged, one summary line, exit 0 when al
   const r = check(['fixtures/reqresp.pcap', 'fixtures/reqresp-ns.pcap*', '--rules', labRules]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const headers = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith(' '));
-  assert.deepEqual(headers, ['fixtures/reqresp.pcap', 'fixtures/reqresp-ns.pcap', 'fixtures/reqresp-ns.pcapng', 'PASS: 3 captures, 42 rule results: 42 passed, 0 failed']);
+  assert.deepEqual(headers, ['fixtures/reqresp.pcap', 'fixtures/reqresp-ns.pcap', 'fixtures/reqresp-ns.pcapng', 'PASS: 3 captures, 45 rule results: 45 passed, 0 failed']);
 });
 
 test('a failing rule: exit 1, FAIL with its evidence frame by frame', () => {
@@ -54,7 +54,7 @@ test('an unreadable capture among readable ones: the others are judged, exit 2, 
   assert.equal(r.status, 2);
   assert.equal(r.stderr, 'mqtt-pcap: fixtures/no-such.pcap: no such file\n');
   assert.match(r.stdout, /^fixtures\/no-such\.pcap\n {2}ERROR fixtures\/no-such\.pcap: no such file$/m);
-  assert.match(r.stdout, /ERROR: 2 captures, 14 rule results: 14 passed, 0 failed; 1 unreadable\n$/);
+  assert.match(r.stdout, /ERROR: 2 captures, 15 rule results: 15 passed, 0 failed; 1 unreadable\n$/);
   const none = check(['fixtures/nothing-*.pcap', '--rules', labRules]);
   assert.equal(none.status, 2, 'a glob matching nothing is an unreadable capture');
 });
@@ -88,8 +88,8 @@ test('--junit: valid against the common JUnit XSD, one testsuite per capture, on
   assert.deepEqual(xmllint(junit), { status: 0, stderr: `${junit} validates\n` });
   const xml = readFileSync(junit, 'utf8');
   assert.equal(xml.match(/<testsuite /g)?.length, 3);
-  assert.equal(xml.match(/<testcase /g)?.length, 14 + 14 + 1);
-  assert.match(xml, /<testsuite name="fixtures\/faults\/fault-topic-typo\.pcap" package="mqtt-pcap\.check" id="1" [^>]*tests="14" failures="3" errors="0"/);
+  assert.equal(xml.match(/<testcase /g)?.length, 15 + 15 + 1);
+  assert.match(xml, /<testsuite name="fixtures\/faults\/fault-topic-typo\.pcap" package="mqtt-pcap\.check" id="1" [^>]*tests="15" failures="3" errors="0"/);
   assert.match(xml, /<failure message="no SUBSCRIBE topic=sister\/temp, first PUBLISH topic=sister\/temp in frame 22 \(required: [^"]*\)" type="order">found: [^<]*\nframe 22: then: PUBLISH /);
   assert.match(xml, /<error message="fixtures\/no-such\.pcap: no such file" type="unreadable">/);
   // The schema does reject what is not JUnit: without its hostname, a testsuite is invalid.
