@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { expandCaptureArgs } from '../src/cli/capture-globs.js';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
 
 const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
@@ -111,4 +112,18 @@ test('GITHUB_ACTIONS=true: one ::error annotation per failed rule, on the rule\'
   assert.doesNotThrow(() => JSON.parse(json.stdout), 'annotations stay off a JSON report on standard output');
   assert.equal(json.stderr.split('\n').filter((l) => l.startsWith('::error ')).length, 3);
   assert.equal(check([lab, '--rules', labRules]).stdout.includes('::error'), false);
+});
+
+test('globs: *, ?, [..] and ** are expanded and sorted; an argument without wildcards is kept as given', () => {
+  const cwd = process.cwd();
+  process.chdir(repoRoot);
+  try {
+    assert.deepEqual(expandCaptureArgs(['fixtures/**/fault-[bk]*.pcap', 'fixtures/reqresp-n?.pcap', '-', 'missing.pcap']), [
+      'fixtures/faults/fault-bad-password.pcap', 'fixtures/faults/fault-broker-stopped.pcap', 'fixtures/faults/fault-keepalive.pcap',
+      'fixtures/reqresp-ns.pcap', '-', 'missing.pcap',
+    ]);
+    assert.deepEqual(expandCaptureArgs(['fixtures/*.nothing']), ['fixtures/*.nothing']);
+  } finally {
+    process.chdir(cwd);
+  }
 });
