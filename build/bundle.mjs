@@ -1,19 +1,25 @@
 /**
- * Bundles the built CLI (dist/src/cli/main.js, from tsc) and its dependencies into one file,
- * dist/src/cli/mqtt-pcap.mjs, the package's `mqtt-pcap` command: one file to load instead of about two hundred,
- * and string-width replaced by build/string-width.cjs (see there). Modules the CLI imports dynamically stay lazy
- * (esbuild initialises them on first import), so `--version` runs almost nothing. Run by `npm run build` (and so by
- * `npm ci`, through `prepare`); the tests run dist/src/cli/main.js, and test/cli-usage.test.ts checks that the
+ * Bundles the built CLI (dist/src/cli/main.js, from tsc) and its dependencies into dist/src/mqtt-pcap/: the entry
+ * mqtt-pcap.mjs (the package's `mqtt-pcap` command) and one chunk per module the CLI imports dynamically, so
+ * `--version` loads a few kilobytes and `analyze` never loads the rule engine or the report. A handful of files to
+ * load instead of about two hundred; string-width replaced by build/string-width.cjs (see there). The folder sits as
+ * deep as dist/src/cli, so paths relative to import.meta.url (package.json) stay right. Run by `npm run build` (and
+ * so by `npm ci`, through `prepare`); the tests run dist/src/cli/main.js, and test/cli-usage.test.ts checks that the
  * bundle prints the same.
  */
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = 'dist/src/mqtt-pcap';
+rmSync(new URL(`../${outdir}`, import.meta.url), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['dist/src/cli/main.js'],
-  outfile: 'dist/src/cli/mqtt-pcap.mjs',
+  entryPoints: { 'mqtt-pcap': 'dist/src/cli/main.js' },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

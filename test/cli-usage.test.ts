@@ -37,7 +37,7 @@ test('a mistyped command is named, with the command meant', () => {
 });
 
 test('an option that does not apply to the format is refused (exit 1), and applied where it does', () => {
-  for (const args of [['--lang', 'id'], ['--lang', 'id', '-f', 'summary'], ['-f', 'summary', '--only', 'mqtt'], ['-f', 'ndjson', '--color']]) {
+  for (const args of [['--lang', 'id', '-f', 'json'], ['--lang', 'id', '-f', 'ndjson'], ['-f', 'summary', '--only', 'mqtt'], ['-f', 'ndjson', '--color']]) {
     const r = run(['analyze', LAB, ...args]);
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /^mqtt-pcap: --(lang|only|color)/, args.join(' '));
@@ -47,6 +47,11 @@ test('an option that does not apply to the format is refused (exit 1), and appli
   const en = run(['analyze', LAB, '-f', 'markdown']);
   assert.equal(id.status, 0, id.stderr);
   assert.notEqual(id.stdout, en.stdout, '--lang id changes the Markdown report');
+  // With the table and the summary, --lang words the Diagnosis section.
+  const summaryId = run(['analyze', LAB, '-f', 'summary', '--lang', 'id']);
+  assert.equal(summaryId.status, 0, summaryId.stderr);
+  assert.match(summaryId.stdout, /\nDiagnosis\n✓ Semua baik/);
+  assert.doesNotMatch(run(['analyze', LAB, '-f', 'summary']).stdout, /Semua baik/);
 });
 
 test('--format summary starts with its first heading, not a blank line', () => {
@@ -120,7 +125,7 @@ test('shell completion: bash and zsh scripts, and the completions they ask for',
 });
 
 test('the bundled command (the package\'s bin) prints what dist/src/cli/main.js prints', () => {
-  const bundle = path.join(repoRoot, 'dist/src/cli/mqtt-pcap.mjs');
+  const bundle = path.join(repoRoot, 'dist/src/mqtt-pcap/mqtt-pcap.mjs');
   const viaBundle = (args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', input: '' });
   for (const args of [['--version'], ['analyze', LAB], ['analyze', IPV6, '-f', 'ndjson'], ['analyze', LAB, '-f', 'markdown', '--lang', 'id'], ['analyse', 'x.pcap'], ['completion', 'bash']]) {
     const a = viaBundle(args);

@@ -27,7 +27,7 @@ function cli(args: string[], options: { input?: Buffer; env?: NodeJS.ProcessEnv 
 }
 
 type Row = IntervalRow & { type: 'interval' };
-interface SummaryLine { type: 'summary'; summary: { mqtt: { byType: Record<string, number>; latency: Record<string, { count: number }> } } }
+interface SummaryLine { type: 'summary'; diagnoses?: unknown[]; summary: { mqtt: { byType: Record<string, number>; latency: Record<string, { count: number }> } } }
 
 function parse(stdout: string): { rows: Row[]; summary: SummaryLine['summary'] } {
   const objects = stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Row | SummaryLine);
@@ -66,6 +66,17 @@ test('watch --format ndjson on the lab capture: intervals add up to the summary,
   assert.ok(rows.some((x) => x.clients.some((c) => c.clientId === 'lab-bad5' && c.state === 'refused')), 'a refused CONNECT');
   assert.ok(rows.some((x) => x.findings > 0), 'the refused connections are findings');
   assert.ok(rows.every((x) => x.at === undefined), 'a file read as fast as possible has no wall-clock times');
+});
+
+test('watch ends with the diagnoses of what it saw (fault capture: a client id taken over)', () => {
+  const r = cli(['watch', path.join(fixturesDir, 'faults', 'fault-client-id-takeover.pcap'), '--format', 'ndjson']);
+  assert.equal(r.status, 0, r.stderr);
+  const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { type: string; diagnoses: Array<{ code: string }> };
+  assert.equal(last.type, 'summary');
+  assert.ok(last.diagnoses.some((d) => d.code === 'diag.client-id-takeover'), JSON.stringify(last.diagnoses.map((d) => d.code)));
+  const text = cli(['watch', path.join(fixturesDir, 'faults', 'fault-client-id-takeover.pcap'), '--format', 'lines']);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /diag\.client-id-takeover|taken over|takeover/i, 'the text summary words the diagnosis');
 });
 
 test('watch --format lines: a heading, then one line per interval (like vmstat)', () => {

@@ -9,7 +9,7 @@ import type { FindingEvent, TimelineEvent } from '../model/events.js';
 import { DiagnosisStage } from '../diagnosis/stage.js';
 import { renderDiagnosis } from '../views/diagnosis-text.js';
 import { JsonView } from '../views/json.js';
-import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
+import { KeyEventCollector, renderMarkdown } from '../report/index.js';
 import { NdjsonView } from '../views/ndjson.js';
 import { ChunkedWriter } from '../views/output.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
