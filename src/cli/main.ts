@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { unknownCommandMessage } from './command-guess.js';
 import { packageVersion } from './version.js';
 import { escapeTerminal } from '../views/escape.js';
+import { EXIT_WRITE_ERROR, OutputError, stdoutOutput } from './output-file.js';
 
 const COMMANDS = ['analyze', 'check', 'report', 'watch', 'completion'];
 
@@ -18,6 +19,21 @@ function usageError(message: string): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Standard output's write errors are kept from the start: help, version and reports alike must reach it.
+  const stdout = stdoutOutput();
+  const code = await run(argv);
+  if (code === EXIT_WRITE_ERROR) return code;
+  try {
+    await stdout.commit();
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+    return EXIT_WRITE_ERROR;
+  }
+  return code;
+}
+
+async function run(argv: string[]): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
@@ -96,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     .alias('h', 'help')
     .alias('V', 'version')
     .strict()
+    .exitProcess(false)
     .fail((message, error) => {
       if (error !== undefined && error !== null && !(error instanceof UsageError)) throw error;
       // Throwing stops yargs here: the command must not run after a usage error.

@@ -72,7 +72,8 @@ export async function runWatchCommand(args: WatchArgs): Promise<number> {
       stdout.write(`${jsonStringify({ type: 'summary', summary: result.summary, diagnoses: result.diagnoses })}\n`);
     } else {
       const style = makeStyle(colour);
-      stdout.write(renderSummary(result.summary, style));
+      // A blank line between the last interval and the summary.
+      stdout.write(`\n${renderSummary(result.summary, style)}`);
       stdout.write(renderDiagnosis(result.diagnoses, style));
     }
     if (result.captureFailure !== undefined) {
