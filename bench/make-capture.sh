@@ -12,14 +12,14 @@
 # (10 shifted copies) unless --no-big.
 #
 # Usage: sudo bash bench/make-capture.sh [--count N] [--pubs N] [--copies N] [--no-big] [OUTDIR]
-#   --count N   messages per publisher (default 10000)
+#   --count N   messages per publisher (default 6000: base.pcap ≈ 27 MB)
 #   --pubs N    publishers (default 4)
 #   --copies N  copies in big.pcap (default 10)
 set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
-COUNT=10000; PUBS=4; COPIES=10; BIG=1; OUT_DIR=""
+COUNT=6000; PUBS=4; COPIES=10; BIG=1; OUT_DIR=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --count) COUNT="$2"; shift 2 ;;

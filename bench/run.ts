@@ -1,19 +1,27 @@
 /**
  * run.ts - the mqtt-pcap benchmark (npm run bench, or node dist/bench/run.js [options]).
  *
- * On bench/data/base.pcap and bench/data/big.pcap (made by `sudo bash bench/make-capture.sh`), runs side by side,
- * alternating, --reps times each (default 3), and reports medians of wall time and peak RSS:
- *   summary   node dist/src/cli/main.js analyze F --format summary        (full analysis)
- *   ndjson    node dist/src/cli/main.js analyze F --format ndjson > /dev/null
- *   pipe      cat F | node dist/src/cli/main.js analyze - --format summary
+ * On bench/data/base.pcap and bench/data/big.pcap (made by `sudo bash bench/make-capture.sh` when missing: the
+ * lab), runs side by side, alternating, --reps times each on base (default 3) and --big-reps on big (default 1),
+ * and reports medians of wall time, CPU time and peak RSS. mqtt-pcap runs as installed: the bundled bin
+ * (dist/src/cli/mqtt-pcap.mjs).
+ *   summary   mqtt-pcap analyze F --format summary        (full analysis)
+ *   ndjson    mqtt-pcap analyze F --format ndjson > /dev/null
+ *   table     mqtt-pcap analyze F > /dev/null             (the default timeline table, piped)
+ *   pipe      cat F | mqtt-pcap analyze - --format summary
  *   tshark    tshark -r F -Y mqtt -T fields -e frame.number -e mqtt.msgtype -e mqtt.topic -e mqtt.msgid
- *             (base file only unless --tshark-big)
+ *   tshark-list   tshark -r F > /dev/null              (tshark's packet list)
+ *   tshark-ek     tshark -r F -T ek > /dev/null        (per-packet JSON)
+ *   tshark-stats  tshark -q -r F -z io,stat,0 -z conv,tcp   (statistics only)
+ *             (tshark on the base file only unless --tshark-big)
  *   walk      node dist/bench/walk.js F   (readCapture() with an empty sink: the Node floor)
  *   cat       cat F > /dev/null            (the I/O floor)
- * then checks the performance targets. Peak RSS comes from /usr/bin/time (GNU time, %M) when present, else from
+ * then start-up: `node -e 0`, `mqtt-pcap --version` and `mqtt-pcap analyze` of a 4-frame capture, --startup-reps
+ * times each (default 15), alternating; then checks every target of issue #12 and prints met / not met. Peak RSS comes from /usr/bin/time (GNU time, %M) when present, else from
  * polling VmHWM in /proc. Results also go to bench/data/results.{json,md}.
  *
- * Options: --reps N, --tshark-big, --no-big, --only v1,v2 (variants), --data DIR, --timeout S (per command).
+ * Options: --reps N, --big-reps N, --startup-reps N, --tshark-big, --no-big, --only v1,v2 (variants; "startup"
+ * for the start-up runs), --data DIR, --timeout S (per command).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,11 +31,14 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const ROOT = resolve(HERE, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'mqtt-pcap.mjs');
+const TINY = join(ROOT, 'fixtures', 'faults', 'fault-no-broker.pcap');
 const WALK = join(HERE, 'walk.js');
 
 interface Options {
   reps: number;
+  bigReps: number;
+  startupReps: number;
   tsharkBig: boolean;
   big: boolean;
   only: Set<string> | null;
@@ -36,7 +47,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 3, tsharkBig: false, big: true, only: null, data: join(ROOT, 'bench', 'data'), timeout: 3600 };
+  const o: Options = { reps: 3, bigReps: 1, startupReps: 15, tsharkBig: false, big: true, only: null, data: join(ROOT, 'bench', 'data'), timeout: 3600 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [k, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -48,6 +59,12 @@ function parseArgs(argv: string[]): Options {
     switch (k) {
       case '--reps':
         o.reps = Math.max(1, Number.parseInt(val(), 10) || 1);
+        break;
+      case '--big-reps':
+        o.bigReps = Math.max(1, Number.parseInt(val(), 10) || 1);
+        break;
+      case '--startup-reps':
+        o.startupReps = Math.max(1, Number.parseInt(val(), 10) || 1);
         break;
       case '--tshark-big':
         o.tsharkBig = true;
@@ -89,6 +106,7 @@ interface Variant {
 const VARIANTS: Variant[] = [
   { name: 'summary', label: 'mqtt-pcap --format summary', ours: true, cmd: (f) => `node ${q(CLI)} analyze ${q(f)} --format summary --stats > /dev/null` },
   { name: 'ndjson', label: 'mqtt-pcap --format ndjson', ours: true, cmd: (f) => `node ${q(CLI)} analyze ${q(f)} --format ndjson > /dev/null` },
+  { name: 'table', label: 'mqtt-pcap (default table)', ours: true, cmd: (f) => `node ${q(CLI)} analyze ${q(f)} > /dev/null` },
   { name: 'pipe', label: 'cat F | mqtt-pcap - (summary)', ours: true, cmd: (f) => `cat ${q(f)} | node ${q(CLI)} analyze - --format summary > /dev/null` },
   {
     name: 'tshark',
@@ -96,6 +114,9 @@ const VARIANTS: Variant[] = [
     ours: false,
     cmd: (f) => `tshark -r ${q(f)} -Y mqtt -T fields -e frame.number -e mqtt.msgtype -e mqtt.topic -e mqtt.msgid > /dev/null`,
   },
+  { name: 'tshark-list', label: 'tshark -r F (packet list)', ours: false, cmd: (f) => `tshark -r ${q(f)} > /dev/null` },
+  { name: 'tshark-ek', label: 'tshark -T ek', ours: false, cmd: (f) => `tshark -r ${q(f)} -T ek > /dev/null` },
+  { name: 'tshark-stats', label: 'tshark -q -z io,stat,0 -z conv,tcp', ours: false, cmd: (f) => `tshark -q -r ${q(f)} -z io,stat,0 -z conv,tcp > /dev/null` },
   { name: 'walk', label: 'node readCapture, empty sink', ours: false, cmd: (f) => `node ${q(WALK)} ${q(f)}` },
   { name: 'cat', label: 'cat F > /dev/null', ours: false, cmd: (f) => `cat ${q(f)} > /dev/null` },
 ];
@@ -241,7 +262,7 @@ async function main(): Promise<void> {
   for (const f of files)
     for (const v of VARIANTS) {
       if (o.only && !o.only.has(v.name)) continue;
-      if (v.name === 'tshark' && (!haveTshark || (f.key === 'big' && !o.tsharkBig))) continue;
+      if (v.name.startsWith('tshark') && (!haveTshark || (f.key === 'big' && !o.tsharkBig))) continue;
       plan.push({ v, f });
     }
 
@@ -250,8 +271,10 @@ async function main(): Promise<void> {
   );
   const samples = new Map<string, Sample[]>();
   for (const f of files) spawnSync('bash', ['-c', `cat ${q(f.path)} > /dev/null`]); // warm the page cache
-  for (let rep = 1; rep <= o.reps; rep++) {
+  const maxReps = Math.max(o.reps, o.big ? o.bigReps : 0);
+  for (let rep = 1; rep <= maxReps; rep++) {
     for (const { v, f } of plan) {
+      if (rep > (f.key === 'big' ? o.bigReps : o.reps)) continue;
       const s = await runOnce(v.cmd(f.path), o.timeout, tmp);
       const key = `${v.name}/${f.key}`;
       samples.set(key, [...(samples.get(key) ?? []), s]);
@@ -268,9 +291,27 @@ async function main(): Promise<void> {
         if (m) f.frames = Number(m[1]);
       }
       console.error(
-        `  rep ${rep}/${o.reps}  ${key.padEnd(14)} ${fmt(s.wall, 2).padStart(8)} s  ${fmt(s.rssKB / 1024, 0).padStart(5)} MB${s.ok ? '' : '  FAILED'}`,
+        `  rep ${rep}/${f.key === 'big' ? o.bigReps : o.reps}  ${key.padEnd(18)} ${fmt(s.wall, 2).padStart(8)} s  ${fmt(s.rssKB / 1024, 0).padStart(5)} MB${s.ok ? '' : '  FAILED'}`,
       );
     }
+  }
+  // Start-up: node -e 0, --version, analyze of a 4-frame capture; alternating, medians.
+  const startup: Array<{ label: string; wall: number; cpu: number }> = [];
+  if (!o.only || o.only.has('startup')) {
+    const cmds = [
+      { label: 'node -e 0', cmd: 'node -e 0' },
+      { label: 'mqtt-pcap --version', cmd: `node ${q(CLI)} --version > /dev/null` },
+      { label: 'mqtt-pcap analyze (4-frame capture)', cmd: `node ${q(CLI)} analyze ${q(TINY)} > /dev/null` },
+    ];
+    const got = cmds.map(() => [] as Sample[]);
+    for (let rep = 0; rep < o.startupReps; rep++) {
+      for (const [i, c] of cmds.entries()) got[i]!.push(await runOnce(c.cmd, 60, tmp));
+    }
+    cmds.forEach((c, i) => {
+      const ok = got[i]!.filter((x) => x.ok);
+      startup.push({ label: c.label, wall: median(ok.map((x) => x.wall)), cpu: median(ok.map((x) => x.cpu)) });
+      console.error(`  start-up ${c.label.padEnd(36)} ${fmt(startup[i]!.wall * 1000, 0).padStart(5)} ms wall ${fmt(startup[i]!.cpu * 1000, 0).padStart(5)} ms CPU`);
+    });
   }
   rmSync(tmp, { recursive: true, force: true });
 
@@ -310,28 +351,40 @@ async function main(): Promise<void> {
     });
   }
 
-  // Targets.
+  // Targets (issue #12), each with the measured ratio.
   type Check = { target: string; result: string; ok: boolean | null };
   const checks: Check[] = [];
   const row = (v: string, f: string): Row | undefined => rows.find((r) => r.variant === v && r.file === f && r.reps > 0);
-  for (const [v, want] of [
-    ['summary', 20],
-    ['ndjson', 10],
-  ] as const) {
-    for (const f of files) {
-      const r = row(v, f.key);
-      if (!r || !Number.isFinite(r.vsTshark)) continue;
-      if (f.key === 'big' && r.vsTsharkEstimated) continue; // the base file's ratio is the measured one
-      checks.push({
-        target: `${v} throughput >= ${want}x tshark (${f.key})`,
-        result: `${fmt(r.vsTshark, 2)}x`,
-        ok: r.vsTshark >= want,
-      });
-    }
+  /** How many times faster `ours` is than `theirs` on file f (theirs' wall / ours' wall); estimated from base MB/s when theirs did not run on f. */
+  const speedup = (ours: string, theirs: string, f: 'base' | 'big'): { x: number; est: boolean } => {
+    const a = row(ours, f);
+    if (a === undefined) return { x: NaN, est: false };
+    const b = row(theirs, f);
+    if (b !== undefined) return { x: b.wall / a.wall, est: false };
+    const bb = row(theirs, 'base');
+    if (bb === undefined) return { x: NaN, est: false };
+    return { x: a.mbps / bb.mbps, est: true };
+  };
+  const ratioCheck = (target: string, ours: string, theirs: string, f: 'base' | 'big', want: number): void => {
+    const { x, est } = speedup(ours, theirs, f);
+    if (!Number.isFinite(x)) return;
+    checks.push({ target: `${target} (${f})`, result: `${est ? '~' : ''}${fmt(x, 2)}x`, ok: x >= want });
+  };
+  ratioCheck('summary >= 10x tshark fields', 'summary', 'tshark', 'base', 10);
+  if (o.big) ratioCheck('summary >= 20x tshark fields', 'summary', 'tshark', 'big', 20);
+  ratioCheck('summary >= 3x tshark statistics-only', 'summary', 'tshark-stats', 'base', 3);
+  ratioCheck('ndjson >= 5x tshark -T ek', 'ndjson', 'tshark-ek', 'base', 5);
+  ratioCheck('ndjson >= 1.5x tshark fields', 'ndjson', 'tshark', 'base', 1.5);
+  ratioCheck('table >= 1x tshark packet list', 'table', 'tshark-list', 'base', 1);
+  for (const s of startup.slice(1)) {
+    const node0 = startup[0]!;
+    const extraWall = (s.wall - node0.wall) * 1000;
+    const extraCpu = (s.cpu - node0.cpu) * 1000;
+    checks.push({ target: `start-up: ${s.label} within 30 ms of node -e 0`, result: `+${fmt(extraWall, 0)} ms wall, +${fmt(extraCpu, 0)} ms CPU`, ok: extraWall <= 30 });
   }
   if (o.big) {
     const ratio = files[1]!.bytes / files[0]!.bytes;
-    for (const v of ['summary', 'ndjson', 'pipe']) {
+    for (const v of ['summary', 'ndjson', 'table', 'pipe']) {
       const b = row(v, 'base');
       const g = row(v, 'big');
       if (!b || !g) continue;
@@ -373,6 +426,11 @@ async function main(): Promise<void> {
   out.push(line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), '');
   out.push(`medians of ${o.reps} rep(s); MB = 10^6 bytes; "vs tshark" = tshark wall time / this wall time on the same file`);
   out.push(`("~": tshark not run on that file, ratio against tshark's MB/s on base; use --tshark-big)`, '');
+  if (startup.length > 0) {
+    out.push(`start-up (medians of ${o.startupReps}):`);
+    for (const x of startup) out.push(`  ${x.label.padEnd(36)} ${fmt(x.wall * 1000, 0).padStart(5)} ms wall  ${fmt(x.cpu * 1000, 0).padStart(5)} ms CPU`);
+    out.push('');
+  }
   out.push('targets:');
   for (const c of checks) out.push(`  ${c.ok ? 'MET    ' : 'NOT MET'}  ${c.target}: ${c.result}`);
   console.log(out.join('\n'));
@@ -382,9 +440,14 @@ async function main(): Promise<void> {
   md.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`);
   for (const b of body) md.push(`| ${b.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
   md.push('', `Medians of ${o.reps} repetitions. "vs tshark": tshark's wall time / this command's wall time on the same file ("~": estimated from tshark's MB/s on base).`, '');
+  if (startup.length > 0) {
+    md.push(`| start-up (medians of ${o.startupReps}) | wall ms | CPU ms |`, '|---|---:|---:|');
+    for (const x of startup) md.push(`| ${x.label} | ${fmt(x.wall * 1000, 0)} | ${fmt(x.cpu * 1000, 0)} |`);
+    md.push('');
+  }
   md.push('| target | result | met |', '|---|---|---|');
   for (const c of checks) md.push(`| ${c.target} | ${c.result} | ${c.ok ? 'yes' : '**no**'} |`);
-  const results = { date: new Date().toISOString(), node: process.version, reps: o.reps, files, rows, checks };
+  const results = { date: new Date().toISOString(), node: process.version, reps: o.reps, bigReps: o.bigReps, files, rows, startup, checks };
   if (existsSync(o.data)) {
     writeFileSync(join(o.data, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     writeFileSync(join(o.data, 'results.md'), md.join('\n') + '\n');

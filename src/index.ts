@@ -12,3 +12,4 @@ export type { CaptureFrame, CaptureSummary, CaptureNotice } from './capture/type
 export { decodeFrame } from './decode/frame.js';
 export type { DecodedFrame } from './decode/types.js';
 export { topicMatches } from './mqtt/topic.js';
+export { KeyLog, loadKeyLog } from './tls/keylog.js';

@@ -3,7 +3,8 @@
  * 172.18.0.2:1883, mosquitto_sub subscriber, paho publisher sending "Suhu: 28°C" to sister/temp), captures it fresh
  * with tcpdump, checks the capture with tshark, then checks what our CLI makes of it against tshark.
  *
- * Needs root and `ip netns` (CI has both); skips with a message otherwise. The CLI part skips until
+ * Needs root, `ip netns` and the lab's tools (CI has them); skips with one line naming what is missing otherwise
+ * (test/helpers/tools.ts), and fails in CI. The CLI part skips until
  * dist/src/cli/main.js is built.
  */
 import { test } from 'node:test';
@@ -13,6 +14,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAB_TOOLS, requireTools } from './helpers/tools.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const captureScript = path.join(repoRoot, 'fixtures', 'lab', 'capture.sh');
@@ -27,18 +29,6 @@ const MSGTYPE: Record<string, number> = {
   CONNECT: 1, CONNACK: 2, PUBLISH: 3, PUBACK: 4, PUBREC: 5, PUBREL: 6, PUBCOMP: 7, SUBSCRIBE: 8, SUBACK: 9,
   UNSUBSCRIBE: 10, UNSUBACK: 11, PINGREQ: 12, PINGRESP: 13, DISCONNECT: 14, AUTH: 15,
 };
-
-function skipReason(): string | undefined {
-  if (process.platform !== 'linux') return 'the namespace lab needs Linux';
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    return 'the namespace lab needs root (run: sudo node --test dist/test/lab-e2e.test.js)';
-  }
-  const netns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  if (netns.error !== undefined || netns.status !== 0) {
-    return `"ip netns" is unavailable (${netns.error?.message ?? netns.stderr.trim()}); install iproute2`;
-  }
-  return undefined;
-}
 
 function spawn(cmd: string, args: string[], timeoutMs: number): { stdout: string; pid: number } {
   const r = spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
@@ -69,9 +59,10 @@ interface Event {
   sourceFrame?: number; forwardDelayMs?: number;
 }
 
-const reason = skipReason();
-
-test('lab e2e: fresh namespace capture, tshark, CLI', { skip: reason ?? false, timeout: 300_000 }, async (t) => {
+test('lab e2e: fresh namespace capture, tshark, CLI', { timeout: 300_000 }, async (t) => {
+  // Every lab tool, root and `ip netns`: skipped with one line naming what is missing (a failure in CI), before any
+  // step is registered, so no later step fails for the same reason.
+  if (!requireTools(t, LAB_TOOLS)) return;
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-pcap-lab-e2e-'));
   t.after(() => rmSync(outDir, { recursive: true, force: true }));
   const file = path.join(outDir, 'reqresp.pcap');

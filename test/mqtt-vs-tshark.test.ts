@@ -27,7 +27,7 @@ const RESERVED_TYPE: Exception = { tsharkOnly: { msgtype: 0, finding: 'mqtt.unkn
 async function compare(c: CaptureCase): Promise<void> {
   const expected = tsharkMqtt(c.file, c.ports);
   const analysis = await analyzeCapture(c.file, { ports: c.ports });
-  const mqtt = analysis.events.filter((e): e is MqttEvent => e.layer === 'mqtt' && e.type !== 'finding');
+  const mqtt = analysis.events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
   const findings = analysis.events.filter((e): e is FindingEvent => e.type === 'finding');
   const ours = mqtt.map((e) => ({ frame: e.frame, msgtype: e.msgtype, msgid: e.packetId, topic: e.topicAlias !== undefined && e.topic !== undefined ? `${e.topic}` : topicOf(e) }));
   const theirs: typeof ours = [];

@@ -267,7 +267,7 @@ function compare(name: string, analysis: Analysis, rows: Row[]): Compared {
   const tcpByFrame = new Map<number, TcpEvent[]>();
   const arpByFrame = new Map<number, ArpEvent[]>();
   for (const e of analysis.events) {
-    if (e.layer === 'tcp' && e.type !== 'finding') {
+    if (e.kind === 'packet' && e.layer === 'tcp') {
       const list = tcpByFrame.get(e.frame) ?? [];
       list.push(e as TcpEvent);
       tcpByFrame.set(e.frame, list);
@@ -408,7 +408,7 @@ test('TCP and ARP facts equal tshark on every fixture', { skip: tsharkMissing },
 // ---------------------------------------------------------------------------------------------------------------
 
 function shown(events: TimelineEvent[]): TimelineEvent[] {
-  return events.filter((e) => e.type !== 'finding' && (e.layer === 'arp' || e.layer === 'tcp' || e.layer === 'mqtt'));
+  return events.filter((e) => e.kind === 'packet' && (e.layer === 'arp' || e.layer === 'tcp' || e.layer === 'mqtt'));
 }
 
 /** "1700000000.123456789" -> nanoseconds. */
@@ -474,7 +474,7 @@ test('-i any captures (SLL2, and SLL): second copies are marked duplicateOf, not
       const linkTypes = analysis.summary.capture.linkTypes;
       assert.ok(linkTypes.every((l) => l === 276 || l === 113), `link types ${linkTypes.join(',')}: LINUX_SLL2 (276) or LINUX_SLL (113)`);
       if (linkTypes.includes(276)) sll2++;
-      const tcp = analysis.events.filter((e): e is TcpEvent => e.layer === 'tcp' && e.type !== 'finding');
+      const tcp = analysis.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp');
       const rows = tshark(c.file).filter(isTcpFrame);
       // Independently of our detector: a later frame with every header field equal (IP id and TCP timestamp too) to
       // an earlier one is the same packet seen again.
@@ -649,7 +649,7 @@ test('hand-built capture: TCP analysis flags, streams and RTTs equal tshark', { 
     const res = compare(SYNTHETIC, analysis, rows);
     report(t, SYNTHETIC, res);
     assert.deepEqual(res.mismatches, []);
-    const streams = [...new Set(analysis.events.filter((e): e is TcpEvent => e.layer === 'tcp' && e.type !== 'finding').map((e) => e.stream))];
+    const streams = [...new Set(analysis.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp').map((e) => e.stream))];
     assert.deepEqual(streams, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 /**
- * Aggregates the event stream into the run's summary: frames by protocol, hosts, TCP connections, MQTT sessions,
- * topics, latency per request kind, broker forwarding delay, findings by code. Every table is bounded
- * (past the limit, entries are counted but not listed). It reads events, and the analysis flags of each TCP segment
- * (countSegment), so that the summary-only path counts them without building events; it never sees bytes.
+ * Aggregates the event stream into the run's summary: TCP connections and MQTT sessions (from their lifecycle
+ * events), MQTT packets by type, topics, latency per request kind, broker forwarding delay, findings by code. Every
+ * table is bounded (past the limit, entries are counted but not listed). It reads events, and the analysis flags of
+ * each TCP segment (countSegment), so that the summary-only path counts them without building events; it never
+ * sees bytes.
  */
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
-import type { AnalysisSummary, LatencyStats, SessionSummary, TopicSummary } from '../model/summary.js';
+import type { LifecycleEvent, MqttEvent, MqttSessionStartedEvent, TimelineEvent } from '../model/events.js';
+import type { AnalysisSummary, ConnectionSummary, LatencyStats, SessionSummary, TopicSummary } from '../model/summary.js';
 import { LatencySample } from './stats.js';
 
 export type * from '../model/summary.js';
@@ -16,6 +17,7 @@ const REQUEST_OF: Record<string, string> = {
 };
 
 const MAX_TOPICS = 10_000;
+const MAX_LISTED_CONNECTIONS = 10_000;
 const MAX_PEERS_PER_TOPIC = 100;
 
 interface TopicAccumulator {
@@ -48,6 +50,11 @@ export class SummaryBuilder {
   duplicateAcks = 0;
   lostSegments = 0;
   duplicatesAcrossInterfaces = 0;
+  /** TCP connections opened; ended connections and sessions listed (bounded); sessions started and not yet ended. */
+  connectionsOpened = 0;
+  private readonly connections: ConnectionSummary[] = [];
+  private readonly sessions: SessionSummary[] = [];
+  private readonly openSessions = new Map<number, MqttSessionStartedEvent>();
 
   /** Wireshark-style analysis flags of one segment (counted whether or not a TCP event is built). */
   countSegment(flags: { retransmission: boolean; outOfOrder: boolean; duplicateAck: boolean; lostSegment: boolean }): void {
@@ -58,14 +65,66 @@ export class SummaryBuilder {
   }
 
   add(event: TimelineEvent): void {
-    if (event.type === 'finding') {
-      const f = event as FindingEvent;
-      this.findings++;
-      this.findingsByCode[f.code] = (this.findingsByCode[f.code] ?? 0) + 1;
-      this.findingsBySeverity[f.severity] = (this.findingsBySeverity[f.severity] ?? 0) + 1;
-      return;
+    switch (event.kind) {
+      case 'finding':
+        this.findings++;
+        this.findingsByCode[event.code] = (this.findingsByCode[event.code] ?? 0) + 1;
+        this.findingsBySeverity[event.severity] = (this.findingsBySeverity[event.severity] ?? 0) + 1;
+        return;
+      case 'lifecycle':
+        this.addLifecycle(event);
+        return;
+      case 'packet':
+        if (event.layer === 'mqtt') this.addMqtt(event);
+        return;
     }
-    if (event.layer === 'mqtt') this.addMqtt(event as MqttEvent);
+  }
+
+  private addLifecycle(e: LifecycleEvent): void {
+    switch (e.type) {
+      case 'connection-opened':
+        this.connectionsOpened++;
+        return;
+      case 'connection-ended':
+        if (this.connections.length >= MAX_LISTED_CONNECTIONS) return;
+        this.connections.push({
+          stream: e.stream, client: e.src, server: e.dst, state: e.state, end: e.reason,
+          ...(e.closedBy !== undefined ? { closedBy: e.closedBy } : {}), handshake: e.handshake, synAttempts: e.synAttempts,
+          ...(e.handshakeRttMs !== undefined ? { handshakeRttMs: e.handshakeRttMs } : {}),
+          firstFrame: e.firstFrame, lastFrame: e.lastFrame, bytesToServer: e.bytesToServer, bytesToClient: e.bytesToClient,
+          protocol: e.protocol,
+        });
+        return;
+      case 'session-started':
+        this.openSessions.set(e.stream, e);
+        return;
+      case 'session-ended': {
+        const started = this.openSessions.get(e.stream);
+        this.openSessions.delete(e.stream);
+        if (this.sessions.length >= MAX_LISTED_CONNECTIONS) return;
+        const clientId = e.clientId ?? started?.clientId;
+        const keepAlive = e.keepAlive ?? started?.keepAlive;
+        this.sessions.push({
+          stream: e.stream, client: e.src, server: e.dst, packets: e.packets,
+          ...(clientId !== undefined ? { clientId } : {}),
+          ...(e.protocolVersion !== undefined ? { protocolVersion: e.protocolVersion } : {}),
+          ...(e.versionInferred === true ? { versionInferred: true } : {}),
+          ...(keepAlive !== undefined ? { keepAlive } : {}),
+          ...(started?.cleanSession !== undefined ? { cleanSession: started.cleanSession } : {}),
+          ...(started?.username !== undefined ? { username: started.username } : {}),
+          ...(started?.willTopic !== undefined ? { willTopic: started.willTopic } : {}),
+          ...(e.accepted !== undefined ? { accepted: e.accepted } : {}),
+          ...(e.connackCode !== undefined ? { connackCode: e.connackCode } : {}),
+          end: e.reason, ...(e.reasonCode !== undefined ? { endReasonCode: e.reasonCode } : {}),
+        });
+        return;
+      }
+    }
+  }
+
+  /** Ended connections, by stream. */
+  tcpListed(): ConnectionSummary[] {
+    return [...this.connections].sort((a, b) => a.stream - b.stream);
   }
 
   private addMqtt(e: MqttEvent): void {
@@ -106,7 +165,8 @@ export class SummaryBuilder {
     }
   }
 
-  mqttPart(sessions: SessionSummary[]): AnalysisSummary['mqtt'] {
+  mqttPart(): AnalysisSummary['mqtt'] {
+    const sessions = [...this.sessions].sort((a, b) => a.stream - b.stream);
     const latency: Record<string, LatencyStats> = {};
     for (const [key, sample] of this.latency) {
       const stats = sample.stats();

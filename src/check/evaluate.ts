@@ -1,119 +1,97 @@
 /**
- * Evaluates a CheckSpec against a capture's events and summary: counts the events each rule matches (streaming,
- * constant memory), then judges counts and latency bounds. Pattern keys compare with the event's field of that name;
- * "topic" accepts MQTT wildcards, "payload" compares the payload's text, "forwarded"/"answered" test whether the event
- * was linked to its source/request, and the value "*" asks only that the field be present. It prints nothing (views/check-report.ts does).
+ * Judges a capture against Rules as an analysis sink: hands every event to one judge per rule (src/check/judges),
+ * then, with the summary, collects one RuleResult per rule, in the rules' order. Streaming, bounded memory; it
+ * prints nothing (views/check-report.ts and friends do).
  */
-import { topicMatches } from '../mqtt/topic.js';
 import type { TimelineEvent } from '../model/events.js';
-import type { AnalysisSummary } from '../analysis/summary.js';
-import type { CheckSpec, EventPattern, ExpectRule } from './spec.js';
+import type { AnalysisSink } from '../model/sink.js';
+import type { AnalysisSummary } from '../model/summary.js';
+import type { Judge, Verdict } from './evidence.js';
+import { AcknowledgedJudge, ForwardedJudge } from './judges/delivery.js';
+import { DiagnosisJudge } from './judges/diagnosis.js';
+import { HealthJudge } from './judges/health.js';
+import { OrderJudge } from './judges/order.js';
+import { CountJudge } from './judges/presence.js';
+import { LatencyJudge, RateJudge } from './judges/timing.js';
+import { categoryOf, type Rule, type RuleCategory, type RulePlace } from './rules.js';
 
-export interface CheckResult {
+export type { Evidence } from './evidence.js';
+
+/** The verdict on one rule for one capture. */
+export interface RuleResult extends Verdict {
   name: string;
-  ok: boolean;
-  /** What was found, in words ("3 events", "max 12.1 ms"). */
-  found: string;
-  /** What was required. */
-  required: string;
-  /** First frames that matched (forbid rules: the offending frames). */
-  frames: number[];
+  kind: Rule['kind'];
+  category: RuleCategory;
+  place?: RulePlace;
 }
 
-const MAX_FRAMES = 10;
-
-function matches(event: TimelineEvent, pattern: EventPattern): boolean {
-  const e = event as unknown as Record<string, unknown>;
-  for (const [key, want] of Object.entries(pattern)) {
-    switch (key) {
-      case 'topic': {
-        const topic = e['topic'];
-        if (typeof topic !== 'string' || typeof want !== 'string') return false;
-        if (!(want === topic || ((want.includes('+') || want.includes('#')) && topicMatches(want, topic)))) return false;
-        break;
-      }
-      case 'payload': {
-        const payload = e['payload'] as { text?: string; hex?: string } | undefined;
-        if (payload === undefined || (payload.text ?? payload.hex) !== want) return false;
-        break;
-      }
-      case 'forwarded':
-        if ((e['sourceFrame'] !== undefined) !== want) return false;
-        break;
-      case 'answered':
-        if ((e['requestFrame'] !== undefined) !== want) return false;
-        break;
-      default:
-        // "*" asks only that the field be present.
-        if (want === '*' ? e[key] === undefined : e[key] !== want) return false;
-    }
+function judgeOf(rule: Rule): Judge {
+  switch (rule.kind) {
+    case 'expect': case 'forbid': return new CountJudge(rule);
+    case 'order': return new OrderJudge(rule);
+    case 'acknowledged': return new AcknowledgedJudge(rule);
+    case 'forwarded': return new ForwardedJudge(rule);
+    case 'latency': return new LatencyJudge(rule);
+    case 'rate': return new RateJudge(rule);
+    case 'health': return new HealthJudge(rule);
+    case 'diagnosis': return new DiagnosisJudge(rule);
   }
-  return true;
 }
 
-function ruleName(rule: ExpectRule): string {
-  return rule.name ?? JSON.stringify(rule.match);
-}
+export class CheckEvaluator implements AnalysisSink {
+  private readonly judges: Judge[];
+  private summary: AnalysisSummary | undefined;
 
-export class CheckEvaluator {
-  private readonly expectCounts: number[];
-  private readonly expectFrames: number[][];
-  private readonly forbidCounts: number[];
-  private readonly forbidFrames: number[][];
-
-  constructor(private readonly spec: CheckSpec) {
-    this.expectCounts = spec.expect.map(() => 0);
-    this.expectFrames = spec.expect.map(() => []);
-    this.forbidCounts = spec.forbid.map(() => 0);
-    this.forbidFrames = spec.forbid.map(() => []);
+  constructor(private readonly rules: Rule[]) {
+    this.judges = rules.map(judgeOf);
   }
 
   event(event: TimelineEvent): void {
-    this.spec.expect.forEach((rule, i) => {
-      if (!matches(event, rule.match)) return;
-      this.expectCounts[i]!++;
-      const frames = this.expectFrames[i]!;
-      if (frames.length < MAX_FRAMES) frames.push(event.frame);
-    });
-    this.spec.forbid.forEach((rule, i) => {
-      if (!matches(event, rule.match)) return;
-      this.forbidCounts[i]!++;
-      const frames = this.forbidFrames[i]!;
-      if (frames.length < MAX_FRAMES) frames.push(event.frame);
-    });
+    for (const judge of this.judges) judge.event(event);
   }
 
-  results(summary: AnalysisSummary): CheckResult[] {
-    const out: CheckResult[] = [];
-    this.spec.expect.forEach((rule, i) => {
-      const n = this.expectCounts[i]!;
-      const min = rule.min ?? 1;
-      const ok = n >= min && (rule.max === undefined || n <= rule.max);
-      out.push({ name: `expect ${ruleName(rule)}`, ok, found: `${n} event(s)`,
-        required: rule.max === undefined ? `>= ${min}` : `${min}..${rule.max}`, frames: this.expectFrames[i]! });
-    });
-    this.spec.forbid.forEach((rule, i) => {
-      const n = this.forbidCounts[i]!;
-      const allowed = rule.max ?? 0;
-      out.push({ name: `forbid ${ruleName(rule)}`, ok: n <= allowed, found: `${n} event(s)`, required: `<= ${allowed}`, frames: this.forbidFrames[i]! });
-    });
-    for (const [kind, bound] of Object.entries(this.spec.latency)) {
-      const stats = kind === 'forwarding' ? summary.mqtt.forwarding : summary.mqtt.latency[kind];
-      const parts: Array<[string, number | undefined, number | undefined]> = [
-        ['max', bound.maxMs, stats?.maxMs], ['median', bound.medianMs, stats?.medianMs], ['p95', bound.p95Ms, stats?.p95Ms],
-      ];
-      const count = stats?.count ?? 0;
-      let ok = count >= (bound.min ?? 1);
-      const required: string[] = [`count >= ${bound.min ?? 1}`];
-      const found: string[] = [`count ${count}`];
-      for (const [label, limit, value] of parts) {
-        if (limit === undefined) continue;
-        required.push(`${label} <= ${limit} ms`);
-        found.push(`${label} ${value === undefined ? '-' : value.toFixed(3)} ms`);
-        if (value === undefined || value > limit) ok = false;
-      }
-      out.push({ name: `latency ${kind}`, ok, found: found.join(', '), required: required.join(', '), frames: [] });
-    }
-    return out;
+  end(summary: AnalysisSummary): void {
+    this.summary = summary;
   }
+
+  /** One result per rule; `summary` defaults to the one given to end(). */
+  results(summary: AnalysisSummary | undefined = this.summary): RuleResult[] {
+    if (summary === undefined) throw new Error('CheckEvaluator.results before the end of the analysis');
+    return this.rules.map((rule, i) => ({
+      name: rule.name, kind: rule.kind, category: categoryOf(rule),
+      ...(rule.place !== undefined ? { place: rule.place } : {}),
+      ...this.judges[i]!.verdict(summary),
+    }));
+  }
+}
+
+/** The verdict on one capture: its rules' results, or why it could not be read. */
+export interface CaptureVerdict {
+  file: string;
+  /** One per rule, in the rules' order (empty when unreadable). */
+  results: RuleResult[];
+  /** Set when the capture could not be read (exit 2). */
+  error?: string;
+  /** Seconds the analysis took. */
+  seconds: number;
+}
+
+export interface CheckTotals {
+  captures: number;
+  unreadable: number;
+  rules: number;
+  passed: number;
+  failed: number;
+}
+
+export function totalsOf(verdicts: CaptureVerdict[]): CheckTotals {
+  const results = verdicts.flatMap((v) => v.results);
+  const failed = results.filter((r) => !r.ok).length;
+  return { captures: verdicts.length, unreadable: verdicts.filter((v) => v.error !== undefined).length, rules: results.length, passed: results.length - failed, failed };
+}
+
+/** 0 every rule holds on every capture, 1 a rule failed, 2 a capture could not be read. */
+export function exitCodeOf(verdicts: CaptureVerdict[]): 0 | 1 | 2 {
+  const totals = totalsOf(verdicts);
+  return totals.unreadable > 0 ? 2 : totals.failed > 0 ? 1 : 0;
 }

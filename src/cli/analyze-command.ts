@@ -6,7 +6,9 @@
 import { statSync } from 'node:fs';
 import { CaptureError } from '../capture/types.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
-import type { TimelineEvent } from '../model/events.js';
+import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import { DiagnosisStage } from '../diagnosis/stage.js';
+import { renderDiagnosis } from '../views/diagnosis-text.js';
 import { JsonView } from '../views/json.js';
 import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
 import { NdjsonView } from '../views/ndjson.js';
@@ -16,7 +18,8 @@ import { renderSummary } from '../views/summary-text.js';
 import { TableView } from '../views/table.js';
 import { escapeTerminal } from '../views/escape.js';
 import { ProgressLine, type ProgressSample } from '../views/progress.js';
-import { analysisOptionsOf, packageVersion, type AnalyzeArgs } from './options.js';
+import { analysisOptionsOf, type AnalyzeArgs } from './options.js';
+import { packageVersion } from './version.js';
 import { EXIT_WRITE_ERROR, OutputError, prepareOutput, type Output } from './output-file.js';
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
@@ -25,7 +28,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   let output: Output;
   try {
     // Checked and opened before the analysis: a bad -o is one line on stderr, and no work is wasted.
-    output = prepareOutput(args.output, { input: args.file, secrets: args['show-secrets'] });
+    output = prepareOutput(args.output, { inputs: [args.file], secrets: args['show-secrets'] });
   } catch (error) {
     if (!(error instanceof OutputError)) throw error;
     process.stderr.write(`mqtt-pcap: ${error.message}\n`);
@@ -49,8 +52,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   let keyEvents: KeyEventCollector | undefined;
   switch (args.format) {
     case 'table': {
-      const width = stream.isTTY === true && stream.columns !== undefined ? stream.columns : 160;
-      table = new TableView(out, { width, live, style });
+      table = new TableView(out, { width: tableWidth(stream), live, style });
       onEvent = (e) => table!.event(e);
       break;
     }
@@ -71,6 +73,11 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       onEvent = () => undefined;
       break;
   }
+  // The diagnosis stage sees every event; its findings go to the view like any other (src/diagnosis).
+  const diagnosis = new DiagnosisStage();
+  const diagnoses: FindingEvent[] = [];
+  const consumer = onEvent !== undefined ? onlyLayers(args.only, onEvent) : undefined;
+  const emitDiagnosis = (finding: FindingEvent): void => { diagnoses.push(finding); consumer?.(finding); };
   const progress = progressLine(args);
   try {
     const analysis = await analyzeCapture(args.file, {
@@ -87,19 +94,22 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       },
       signal: aborter.signal,
       ...(progress !== undefined ? { onProgress: (p: ProgressSample) => progress.update(p) } : {}),
-      ...(onEvent !== undefined ? { onEvent: onlyLayers(args.only, onEvent) } : {}), collect,
+      onEvent: (e) => { consumer?.(e); diagnosis.event(e, emitDiagnosis); }, collect,
     });
     progress?.end();
     const { summary } = analysis;
+    diagnosis.finish(emitDiagnosis, summary);
     if (table !== undefined) {
       table.end();
-      out.write(renderSummary(summary, style));
+      out.write(`\n${renderSummary(summary, style)}`);
+      out.write(renderDiagnosis(diagnoses, style, args.lang ?? 'en'));
     } else if (json !== undefined) {
       json.end(summary);
     } else if (args.format === 'summary') {
       out.write(renderSummary(summary, style));
+      out.write(renderDiagnosis(diagnoses, style, args.lang ?? 'en'));
     } else if (args.format === 'markdown') {
-      out.write(renderMarkdown(args.file, summary, keyEvents!, args.lang));
+      out.write(renderMarkdown(args.file, summary, keyEvents!, args.lang ?? 'en'));
     }
     await Promise.race([out.close(), failed]);
     await output.commit();
@@ -129,8 +139,6 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   }
 }
 
-export const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'capture', 'finding'];
-
 /** The event consumer, seeing only the layers asked for with --only (everything when none). */
 function onlyLayers(only: string[], consumer: (event: TimelineEvent) => void): (event: TimelineEvent) => void {
   if (only.length === 0) return consumer;
@@ -139,6 +147,16 @@ function onlyLayers(only: string[], consumer: (event: TimelineEvent) => void): (
   return (event) => {
     if (event.type === 'finding' ? findings : wanted.has(event.layer)) consumer(event);
   };
+}
+
+/**
+ * The width the table must fit: COLUMNS when set, else the terminal's width; undefined (no wrapping) when the output
+ * is a pipe or a file.
+ */
+function tableWidth(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  const columns = Number(process.env['COLUMNS']);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return stream.isTTY === true && stream.columns !== undefined && stream.columns > 0 ? stream.columns : undefined;
 }
 
 /** The progress line, when wanted: --progress, or by default when stderr is a terminal outside CI. */

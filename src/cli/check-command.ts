@@ -1,57 +1,136 @@
 /**
- * `mqtt-pcap check <file> --spec spec.json`: runs the analysis and judges it against a declarative spec (src/check).
- * Exit codes: 0 every check passed, 1 a check failed, 2 the capture or the spec cannot be read or is invalid, 4 the
- * report could not be written.
+ * `mqtt-pcap check CAPTURE... --rules rules.yaml` (and/or one-line `--expect`, `--forbid`, `--latency`): reads the
+ * rules (src/check), analyses each capture with the check as a sink, and writes the report (human or JSON, to
+ * standard output or -o FILE), JUnit XML (--junit FILE) and GitHub annotations (when GITHUB_ACTIONS=true).
+ * Exit codes: 0 every rule holds on every capture, 1 a rule failed, 2 a capture is unreadable or the rules are invalid,
+ * 4 the report cannot be written (./output-file.ts).
  */
-import { readFileSync } from 'node:fs';
-import { CheckEvaluator } from '../check/evaluate.js';
-import { parseCheckSpec } from '../check/spec.js';
+import type { Argv } from 'yargs';
+import { CheckEvaluator, exitCodeOf, type CaptureVerdict } from '../check/evaluate.js';
+import { loadRulesFile } from '../check/load.js';
+import { parseOneLineRules } from '../check/one-line.js';
+import { formatProblem, type Rule, type RuleProblem } from '../check/rules.js';
 import { CaptureError } from '../capture/types.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline/analyze.js';
-import { renderCheckReport } from '../views/check-report.js';
+import { renderAnnotations } from '../views/check-annotations.js';
+import { renderJunit } from '../views/check-junit.js';
+import { renderCheckJson, renderCheckReport } from '../views/check-report.js';
+import { escapeTerminal } from '../views/escape.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
-import { escapeTerminal, jsonStringify } from '../views/escape.js';
-import { EXIT_WRITE_ERROR, OutputError, stdoutOutput } from './output-file.js';
+import { expandCaptureArgs } from './capture-globs.js';
+import { UsageError } from './options.js';
+import { EXIT_WRITE_ERROR, OutputError, prepareOutput, writeWholeFile } from './output-file.js';
 
 export interface CheckArgs {
-  file: string;
-  spec: string;
-  json: boolean;
+  captures: string[];
+  /** Rules files (YAML or JSON); --spec is a synonym. */
+  rules: string[];
+  expect: string[];
+  forbid: string[];
+  latency: string[];
+  format: 'human' | 'json';
+  junit: string | undefined;
+  output: string | undefined;
   color: boolean | undefined;
 }
 
+function readRules(args: CheckArgs): { rules: Rule[]; problems: RuleProblem[] } {
+  const rules: Rule[] = [];
+  const problems: RuleProblem[] = [];
+  for (const file of args.rules) {
+    const loaded = loadRulesFile(file);
+    rules.push(...loaded.rules);
+    problems.push(...loaded.problems);
+  }
+  const flags = parseOneLineRules({ expect: args.expect, forbid: args.forbid, latency: args.latency });
+  rules.push(...flags.rules);
+  problems.push(...flags.problems);
+  if (problems.length === 0 && rules.length === 0) problems.push({ source: 'mqtt-pcap check', message: 'no rules: give --rules FILE, --expect, --forbid or --latency' });
+  return { rules, problems };
+}
+
+async function judge(file: string, rules: Rule[], analyzeOptions: AnalyzeOptions): Promise<CaptureVerdict> {
+  const started = process.hrtime.bigint();
+  const evaluator = new CheckEvaluator(rules);
+  try {
+    const { summary } = await analyzeCapture(file, { ...analyzeOptions, onEvent: (e) => evaluator.event(e) });
+    evaluator.end(summary);
+    return { file, results: evaluator.results(), seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  } catch (error) {
+    if (!(error instanceof CaptureError)) throw error;
+    return { file, results: [], error: error.message, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  }
+}
+
 export async function runCheck(args: CheckArgs, analyzeOptions: AnalyzeOptions): Promise<number> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(args.spec, 'utf8'));
-  } catch (error) {
-    process.stderr.write(`mqtt-pcap: cannot read check spec ${escapeTerminal(`${args.spec}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)}\n`);
+  const { rules, problems } = readRules(args);
+  if (problems.length > 0) {
+    process.stderr.write(`mqtt-pcap: invalid rules:\n${problems.map((p) => `  ${escapeTerminal(formatProblem(p))}`).join('\n')}\n`);
     return 2;
   }
-  const { spec, problems } = parseCheckSpec(doc);
-  if (spec === undefined) {
-    process.stderr.write(`mqtt-pcap: invalid check spec ${escapeTerminal(args.spec)}:\n${problems.map((p) => `  - ${escapeTerminal(p)}`).join('\n')}\n`);
-    return 2;
-  }
-  const evaluator = new CheckEvaluator(spec);
+  const captures = expandCaptureArgs(args.captures);
+  // The targets are checked before the analysis: a bad -o or --junit is refused at once (exit 4).
   try {
-    const { summary } = await analyzeCapture(args.file, { ...analyzeOptions, onEvent: (e) => evaluator.event(e) });
-    const results = evaluator.results(summary);
-    const output = stdoutOutput();
-    if (args.json) process.stdout.write(`${jsonStringify({ file: args.file, passed: results.every((r) => r.ok), results }, 1)}\n`);
-    else process.stdout.write(renderCheckReport(results, makeStyle(colourEnabled(process.stdout, args.color))));
-    // The report is the point of a check: one that could not be written is exit code 4, not a pass or a fail.
-    await output.commit();
-    return results.every((r) => r.ok) ? 0 : 1;
+    for (const target of [args.output, args.junit]) if (target !== undefined) prepareOutput(target, { inputs: captures }).abort();
   } catch (error) {
-    if (error instanceof OutputError) {
-      process.stderr.write(`mqtt-pcap: ${error.message}\n`);
-      return EXIT_WRITE_ERROR;
-    }
-    if (error instanceof CaptureError) {
-      process.stderr.write(`mqtt-pcap: ${escapeTerminal(error.message)}\n`);
-      return 2;
-    }
-    throw error;
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+    return EXIT_WRITE_ERROR;
   }
+  const verdicts: CaptureVerdict[] = [];
+  for (const file of captures) verdicts.push(await judge(file, rules, analyzeOptions));
+  for (const v of verdicts) if (v.error !== undefined) process.stderr.write(`mqtt-pcap: ${escapeTerminal(v.error)}\n`);
+
+  const toFile = args.output !== undefined && args.output !== '-';
+  const report = args.format === 'json' ? renderCheckJson(verdicts)
+    : renderCheckReport(verdicts, makeStyle(toFile ? false : colourEnabled(process.stdout, args.color)));
+  try {
+    // The report is the point of a check: one that cannot be written is exit code 4, not a pass or a fail.
+    await writeWholeFile(toFile ? args.output : undefined, report, { inputs: captures });
+    if (args.junit !== undefined) await writeWholeFile(args.junit, renderJunit(verdicts), { inputs: captures });
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+    return EXIT_WRITE_ERROR;
+  }
+  if (process.env['GITHUB_ACTIONS'] === 'true') {
+    // Workflow commands are read from either stream: keep a JSON report on standard output parseable.
+    const annotations = renderAnnotations(verdicts);
+    if (args.format === 'json' && !toFile) process.stderr.write(annotations);
+    else process.stdout.write(annotations);
+  }
+  return exitCodeOf(verdicts);
+}
+
+/** The check command's own options (the analysis options are added by main.ts). */
+export function withCheckOptions<T>(y: Argv<T>) {
+  return y
+    .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'capture files or glob patterns ("-": standard input)' })
+    .option('rules', { alias: ['spec', 's'], type: 'string', array: true, default: [] as string[], describe: 'rules file, YAML or JSON (docs/checks.md); --spec is a synonym' })
+    .option('expect', { type: 'string', array: true, default: [] as string[], describe: "one-line rule: events that must appear, e.g. 'PUBLISH topic=sister/temp count>=3'" })
+    .option('forbid', { type: 'string', array: true, default: [] as string[], describe: "one-line rule: events that must not appear, e.g. 'tcp.retransmission'" })
+    .option('latency', { type: 'string', array: true, default: [] as string[], describe: "one-line latency bound, e.g. 'CONNECT->CONNACK<100ms'" })
+    .option('format', { alias: 'f', choices: ['human', 'json'] as const, default: 'human' as const, describe: 'report format' })
+    .option('json', { type: 'boolean', default: false, describe: 'same as --format json' })
+    .option('junit', { type: 'string', describe: 'also write JUnit XML here (one testsuite per capture, one testcase per rule)' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file (atomically) instead of standard output' })
+    .check((a) => {
+      const given = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
+      if (!given(a['rules']) && !given(a['expect']) && !given(a['forbid']) && !given(a['latency'])) {
+        throw new UsageError('check needs rules: --rules FILE, --expect, --forbid or --latency');
+      }
+      return true;
+    });
+}
+
+/** CheckArgs from the parsed command line ("\0-" is how main.ts passes a lone "-"). */
+export function checkArgsOf(a: Record<string, unknown>, dash: string): CheckArgs {
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+  return {
+    captures: list(a['captures']).map((c) => (c === dash ? '-' : c)),
+    rules: list(a['rules']), expect: list(a['expect']), forbid: list(a['forbid']), latency: list(a['latency']),
+    format: a['json'] === true ? 'json' : a['format'] === 'json' ? 'json' : 'human',
+    junit: a['junit'] as string | undefined, output: a['output'] === dash ? '-' : a['output'] as string | undefined,
+    color: a['color'] as boolean | undefined,
+  };
 }

@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 /**
  * The mqtt-pcap command line: a thin yargs layer that declares the commands and their options and hands each to
- * its module (analyze-command.ts, check-command.ts). No analysis or output logic lives here.
+ * its module (analyze-command.ts, check-command.ts). No analysis or output logic lives here. Modules are loaded when
+ * a command needs them: `--version` reads package.json and nothing else; yargs and the analysis load after it.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { runAnalyze, ONLY_CHOICES } from './analyze-command.js';
-import { runCheck, type CheckArgs } from './check-command.js';
+import { unknownCommandMessage } from './command-guess.js';
+import { packageVersion } from './version.js';
 import { escapeTerminal } from '../views/escape.js';
 import { EXIT_WRITE_ERROR, OutputError, stdoutOutput } from './output-file.js';
-import { analysisOptionsOf, DASH, FORMATS, packageVersion, UsageError, withAnalysisOptions, type AnalyzeArgs, type Format } from './options.js';
+
+const COMMANDS = ['analyze', 'check', 'report', 'watch', 'completion'];
+
+function usageError(message: string): number {
+  process.stderr.write(`mqtt-pcap: ${escapeTerminal(message)}\nRun "mqtt-pcap --help" for usage.\n`);
+  return 1;
+}
 
 export async function main(argv: string[]): Promise<number> {
-  // Standard output's write errors are kept from the start: help, version and reports alike must reach it.
+  // Standard output's write errors are kept from the start: help, version and reports alike must reach it (exit 4).
   const stdout = stdoutOutput();
   const code = await run(argv);
   if (code === EXIT_WRITE_ERROR) return code;
@@ -29,37 +34,89 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function run(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const unknown = unknownCommandMessage(argv, COMMANDS);
+  if (unknown !== undefined) return usageError(unknown);
+  // `mqtt-pcap completion bash|zsh`: yargs picks the script by $SHELL; the argument decides instead.
+  if (argv[0] === 'completion' && (argv[1] === 'bash' || argv[1] === 'zsh')) {
+    if (argv[1] === 'zsh') process.env.SHELL = '/bin/zsh';
+    else {
+      process.env.SHELL = '/bin/bash';
+      delete process.env.ZSH_NAME;
+    }
+    argv = ['completion'];
+  }
+
+  // check and report declare their options in their own modules: loaded only when the command line may need them.
+  const all = argv[0] === 'completion'
+    || argv.some((a) => a === '--help' || a === '-h' || a === '--get-yargs-completions');
+  const [{ default: yargs }, options, check, report, watch] = await Promise.all([
+    import('yargs'), import('./options.js'),
+    all || argv[0] === 'check' ? import('./check-command.js') : undefined,
+    all || argv[0] === 'report' ? import('./report-command.js') : undefined,
+    all || argv[0] === 'watch' ? import('./watch-command.js') : undefined,
+  ]);
+  const { DASH, FORMATS, ONLY_CHOICES, UsageError, analysisOptionsOf, formatProblems, withAnalysisOptions } = options;
+  type AnalyzeArgs = import('./options.js').AnalyzeArgs;
+  type Format = import('./options.js').Format;
+  type ReportArgs = import('./report-command.js').ReportArgs;
   let exitCode = 0;
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
     .scriptName('mqtt-pcap')
-    .usage('$0 [analyze] <file> [options]\n$0 check <file> --spec spec.json\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
+    .usage('$0 [analyze] <file> [options]\n$0 check <capture...> --rules rules.yaml\n$0 report <file> [-o report.md|report.html] [--lang en|id]\n$0 watch [-i IFACE | <file> | -]\n$0 completion [bash|zsh]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
     .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => withAnalysisOptions(y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
       .option('output', { alias: 'o', type: 'string', describe: 'write to this file (atomically) instead of standard output' })
-      .option('lang', { choices: ['en', 'id'] as const, default: 'en' as const, describe: 'language of the Markdown report (id: Bahasa Indonesia)' })
+      .option('lang', { choices: ['en', 'id'] as const, describe: 'language of the Markdown report (id: Bahasa Indonesia; default en)' })
       .option('only', { type: 'string', array: true, choices: ONLY_CHOICES, default: [] as string[], describe: 'show only these layers in the timeline (the summary always covers everything); "finding" for findings' })
       .option('stats', { type: 'boolean', default: false, describe: 'print the run\'s own figures (time, frames/s, peak memory) on stderr' })
       .option('progress', { type: 'boolean', describe: 'progress line on stderr (default: when stderr is a terminal and CI is not set)' })
-      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })),
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
+      .check((args) => {
+        // --help/--version: nothing runs (yargs does not exit the process, so that its output's errors are seen).
+        if (args['help'] === true || args['version'] === true) return true;
+        const problems = formatProblems(args as unknown as AnalyzeArgs);
+        if (problems.length > 0) throw new UsageError(problems.join('; '));
+        return true;
+      })),
     async (args) => {
       const a = args as unknown as AnalyzeArgs;
+      const { runAnalyze } = await import('./analyze-command.js');
       exitCode = await runAnalyze({ ...a, file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output });
     })
-    .command('check <file>', 'judge a capture against a declarative spec (for CI): exit 0 pass, 1 fail, 2 unreadable', (y) => withAnalysisOptions(y
+    .command('check <captures..>', 'judge captures against rules (for CI): exit 0 all hold, 1 a rule failed, 2 unreadable capture or invalid rules',
+      (y) => (check !== undefined ? withAnalysisOptions(check.withCheckOptions(y)) : y),
+      async (args) => {
+        exitCode = await check!.runCheck(check!.checkArgsOf(args as unknown as Record<string, unknown>, DASH), analysisOptionsOf(args as unknown as AnalyzeArgs));
+      })
+    .command('report <file>', 'write the lab report: the story of the capture with pictures (Markdown or HTML, English or Bahasa Indonesia)', (y) => (report === undefined ? y : withAnalysisOptions(y
       .positional('file', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
-      .option('spec', { alias: 's', type: 'string', demandOption: true, describe: 'JSON check spec (docs/checks.md)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON' })),
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically); a .md report gets NAME.flow.svg and NAME.rate.svg next to it' })
+      .option('format', { alias: 'f', choices: report.REPORT_FORMATS, describe: 'md or html (default: from the -o extension, else md)' })
+      .option('lang', { choices: ['en', 'id'] as const, default: 'en' as const, describe: 'language (id: Bahasa Indonesia)' })
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' }))),
     async (args) => {
-      const a = args as unknown as AnalyzeArgs & CheckArgs;
-      exitCode = await runCheck({ file: a.file === DASH ? '-' : a.file, spec: a.spec, json: a.json, color: a.color }, analysisOptionsOf(a));
+      const a = args as unknown as Omit<AnalyzeArgs, 'format'> & ReportArgs;
+      exitCode = await report!.runReport({ file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output, lang: a.lang, format: a.format, debug: a.debug }, analysisOptionsOf(args as unknown as AnalyzeArgs));
     })
+    .command('watch [file]', 'live view of MQTT traffic: rates per topic and client, latency, findings (-i IFACE, a file, or -)',
+      (y) => (watch !== undefined ? watch.watchOptions(y) : y), async (args) => {
+        const a = args as unknown as import('./watch-command.js').WatchArgs;
+        exitCode = await watch!.runWatchCommand({ ...a, file: a.file === DASH ? '-' : a.file });
+      })
+    .completion('completion', 'print a shell completion script: mqtt-pcap completion bash >> ~/.bashrc (or zsh >> ~/.zshrc)')
     .version(packageVersion())
     .help()
     .alias('h', 'help')
     .alias('V', 'version')
     .strict()
-    .exitProcess(false)
+    // yargs must not end the process after --help/--version: their output's write errors are checked (exit 4).
+    // Completion still ends it (the default command would otherwise run after the script).
+    .exitProcess(argv[0] === 'completion' || argv.includes('--get-yargs-completions'))
     .fail((message, error) => {
       if (error !== undefined && error !== null && !(error instanceof UsageError)) throw error;
       // Throwing stops yargs here: the command must not run after a usage error.
@@ -69,8 +126,7 @@ async function run(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`mqtt-pcap: ${escapeTerminal(error.message)}\nRun "mqtt-pcap --help" for usage.\n`);
-    return 1;
+    return usageError(error.message);
   }
   return exitCode;
 }
@@ -80,7 +136,7 @@ if (invokedDirectly || process.argv[1]?.endsWith('mqtt-pcap')) {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
   });
-  main(hideBin(process.argv)).then((code) => {
+  main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   }, (error: unknown) => {
     process.stderr.write(`mqtt-pcap: ${escapeTerminal(error instanceof Error ? error.message : String(error))}\n`);

@@ -2,9 +2,7 @@
  * Command-line options shared by every command that analyses a capture (what to dissect, the memory bounds), their
  * validation, and the mapping to the library's AnalyzeOptions. No analysis or output here.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { accessSync, constants } from 'node:fs';
 import type { Argv } from 'yargs';
 import { DEFAULT_MAX_GZIP_RATIO } from '../capture/gunzip.js';
 import { DEFAULT_LIMITS, type AnalyzeOptions } from '../pipeline/analyze.js';
@@ -12,14 +10,25 @@ import { DEFAULT_LIMITS, type AnalyzeOptions } from '../pipeline/analyze.js';
 export const FORMATS = ['table', 'summary', 'json', 'ndjson', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function packageVersion(): string {
-  try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const pkg = JSON.parse(readFileSync(path.resolve(here, '../../../package.json'), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+/** Layers --only can select ("finding" for findings). */
+export const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'capture', 'finding'];
+
+/**
+ * Options that only some formats use: given with another format, the command line is refused rather than the
+ * option silently ignored.
+ */
+export function formatProblems(args: Pick<AnalyzeArgs, 'format' | 'lang' | 'only' | 'color'>): string[] {
+  const problems: string[] = [];
+  if (args.lang !== undefined && (args.format === 'json' || args.format === 'ndjson')) {
+    problems.push(`--lang applies to the text outputs (table and summary: the Diagnosis section; markdown: the report); --format ${args.format} is data, not sentences`);
   }
+  if (args.only.length > 0 && args.format === 'summary') {
+    problems.push('--only selects timeline rows, and --format summary has no timeline (the summary always covers everything)');
+  }
+  if (args.color !== undefined && (args.format === 'json' || args.format === 'ndjson' || args.format === 'markdown')) {
+    problems.push(`--color/--no-color apply to the table and summary only; --format ${args.format} is never coloured`);
+  }
+  return problems;
 }
 
 export interface AnalyzeArgs {
@@ -27,6 +36,7 @@ export interface AnalyzeArgs {
   format: Format;
   port: number[];
   'tls-port': number[];
+  keylog: string | undefined;
   'show-secrets': boolean;
   output: string | undefined;
   color: boolean | undefined;
@@ -34,7 +44,8 @@ export interface AnalyzeArgs {
   only: string[];
   progress: boolean | undefined;
   debug: boolean;
-  lang: 'en' | 'id';
+  /** Undefined when not given (English). */
+  lang: 'en' | 'id' | undefined;
   'max-packet-bytes': number;
   'max-connections': number;
   'max-buffered-bytes': number;
@@ -47,6 +58,7 @@ export function withAnalysisOptions<T>(y: Argv<T>) {
   return y
     .option('port', { alias: 'p', type: 'number', array: true, default: [] as number[], describe: 'extra TCP port carrying MQTT (1883 always does)' })
     .option('tls-port', { type: 'number', array: true, default: [] as number[], describe: 'TCP port of MQTT over TLS (default 8883)' })
+    .option('keylog', { type: 'string', describe: 'NSS key log (SSLKEYLOGFILE format) to decrypt MQTT over TLS (default: $SSLKEYLOGFILE); docs/tls.md' })
     .option('show-secrets', { type: 'boolean', default: false, describe: 'show MQTT passwords and authentication data instead of ***' })
     .option('color', { type: 'boolean', describe: 'force colours on or off (default: on a terminal, unless NO_COLOR)' })
     .option('max-packet-bytes', { type: 'number', default: DEFAULT_LIMITS.maxPacketBytes, describe: 'largest MQTT packet buffered whole' })
@@ -72,6 +84,7 @@ export function validateAnalysisOptions(args: AnalyzeArgs): string[] {
   for (const [name, ports] of [['--port', args.port], ['--tls-port', args['tls-port']]] as const) {
     for (const p of ports ?? []) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`${name} ${p}: a TCP port is 1..65535`);
   }
+  if (args.keylog !== undefined && !readable(args.keylog)) problems.push(`--keylog ${args.keylog}: cannot read this file`);
   for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total', 'max-gzip-ratio'] as const) {
     const value = args[name];
     if (!Number.isInteger(value) || value < 1) problems.push(`--${name} ${value}: must be a positive integer`);
@@ -79,8 +92,26 @@ export function validateAnalysisOptions(args: AnalyzeArgs): string[] {
   return problems;
 }
 
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** --keylog, else $SSLKEYLOGFILE when it names a readable file (as other tools read it). */
+function keyLogOf(args: AnalyzeArgs): string | undefined {
+  if (args.keylog !== undefined) return args.keylog;
+  const fromEnv = process.env['SSLKEYLOGFILE'];
+  return fromEnv !== undefined && fromEnv !== '' && readable(fromEnv) ? fromEnv : undefined;
+}
+
 export function analysisOptionsOf(args: AnalyzeArgs): AnalyzeOptions {
+  const keyLog = keyLogOf(args);
   return {
+    ...(keyLog !== undefined ? { keyLog } : {}),
     ports: args.port, tlsPorts: args['tls-port'].length > 0 ? args['tls-port'] : [8883], showSecrets: args['show-secrets'],
     maxPacketBytes: args['max-packet-bytes'], maxConnections: args['max-connections'],
     maxBufferedBytesPerStream: args['max-buffered-bytes'], maxBufferedBytesTotal: args['max-buffered-bytes-total'],

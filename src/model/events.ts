@@ -149,6 +149,8 @@ export interface MqttEvent extends BaseEvent {
   forwardDelayMs?: number;
   /** True when the packet was carried in WebSocket frames (MQTT over WebSocket). */
   websocket?: boolean;
+  /** True when the packet was carried in TLS records and decrypted with the key log (`frames` are the records' frames). */
+  tls?: boolean;
   /** Set when the packet is malformed: the finding code. */
   malformed?: string;
 }
@@ -178,18 +180,26 @@ export interface FindingEvidence {
   frames?: number[];
 }
 
-/** One TLS record of MQTT over TLS (port 8883): the handshake is named, the MQTT inside stays encrypted. */
+/**
+ * One TLS record of MQTT over TLS (8883, --tls-port, or any port whose session is in the key log): the handshake is
+ * named; with a key log the records are decrypted and the MQTT inside is reported as MqttEvents with `tls: true`.
+ */
 export interface TlsEvent extends BaseEvent {
   kind: 'packet';
   layer: 'tls';
   /** "Client Hello", "Server Hello", "Handshake", "Change Cipher Spec", "Application Data", "Alert"... */
   type: string;
   stream: number;
+  /** Content type of the record header (TLS 1.3: 23 for every encrypted record). */
   contentType: number;
   /** Record-layer version, e.g. "0x0303". */
   version: string;
   length: number;
   serverName?: string;
+  /** Set when the record was decrypted: its real content type (TLS 1.3 hides it). */
+  decryptedContentType?: number;
+  /** Every frame that carried bytes of the record (when more than one). */
+  frames?: number[];
 }
 
 /** One packet of the capture, by layer. */
@@ -219,8 +229,18 @@ export type ConnectionEndReason =
   | 'capture-end'
   /** Dropped from the connection table when it was full (--max-connections). */
   | 'evicted'
-  /** A new SYN reused its address and ports after it had closed. */
+  /** A new SYN (another initial sequence number) reused its addresses and ports before it had closed. */
   | 'port-reused';
+
+/** TCP connection states, as the connection table tracks them. */
+export type TcpConnectionState = 'syn-sent' | 'syn-received' | 'established' | 'closing' | 'closed' | 'reset';
+
+/**
+ * How the three-way handshake went: `complete` (SYN, SYN-ACK, then ACK or data), `refused` (the SYN answered by a
+ * RST), `unanswered` (SYNs without a SYN-ACK), `incomplete` (SYN-ACK seen, never acknowledged), `not-seen` (the
+ * client's SYN was not captured: the capture started later).
+ */
+export type HandshakeOutcome = 'complete' | 'refused' | 'unanswered' | 'incomplete' | 'not-seen';
 
 /** Who did something on a connection: the side that sent the SYN (or CONNECT) is the client. */
 export type Side = 'client' | 'server';
@@ -232,6 +252,8 @@ export interface TcpConnectionOpenedEvent extends BaseEvent {
   stream: number;
   /** True when the SYN was captured (false: the capture started after the connection). */
   synSeen: boolean;
+  /** True when the client was told by the SYN (false: by the ports, the SYN not being captured). */
+  clientFromSyn: boolean;
 }
 
 export interface TcpConnectionEndedEvent extends BaseEvent {
@@ -242,9 +264,10 @@ export interface TcpConnectionEndedEvent extends BaseEvent {
   reason: ConnectionEndReason;
   /** Who sent the first FIN, or the RST. */
   closedBy?: Side;
-  /** How the three-way handshake went: completed, refused (SYN answered by RST), unanswered SYN(s), or not captured. */
-  handshake: 'complete' | 'refused' | 'unanswered' | 'not-seen';
-  /** SYNs sent by the client (1 + retransmissions). */
+  /** The TCP state when it ended (`closing`: one FIN seen). */
+  state: TcpConnectionState;
+  handshake: HandshakeOutcome;
+  /** SYNs sent by the client (1 + retransmissions; 0 when not captured). */
   synAttempts: number;
   handshakeRttMs?: number;
   firstFrame: number;
@@ -273,7 +296,9 @@ export type SessionEndReason =
   /** Another connection CONNECTed with the same client id and the broker closed this one. */
   | 'taken-over'
   /** The connection was evicted from the table. */
-  | 'evicted';
+  | 'evicted'
+  /** A new connection reused the addresses and ports before this one was seen to close. */
+  | 'port-reused';
 
 export interface MqttSessionStartedEvent extends BaseEvent {
   kind: 'lifecycle';
@@ -287,6 +312,7 @@ export interface MqttSessionStartedEvent extends BaseEvent {
   keepAlive?: number;
   cleanSession?: boolean;
   username?: string;
+  willTopic?: string;
   /** Carried over WebSocket / TLS. */
   transport: 'tcp' | 'websocket' | 'tls';
 }
@@ -301,7 +327,13 @@ export interface MqttSessionEndedEvent extends BaseEvent {
   /** DISCONNECT reason code (MQTT 5). */
   reasonCode?: number;
   clientId?: string;
+  /** The version in force at the end (an inferred one may have been revised by later packets). */
   protocolVersion?: number;
+  versionInferred?: boolean;
+  /** Keep-alive in force at the end: the CONNACK's Server Keep Alive when given, else the CONNECT's. */
+  keepAlive?: number;
+  /** For `taken-over`: the stream and frame of the CONNECT that took the client id over. */
+  takenOverBy?: { stream: number; frame: number };
   /** CONNACK result, when one was seen. */
   accepted?: boolean;
   connackCode?: number;

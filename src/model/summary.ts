@@ -2,6 +2,7 @@
  * The summary's shape: what a run reports about a capture as a whole (frames, hosts, TCP connections, MQTT sessions,
  * topics, latency, findings). Types only; the analysis builds it (src/analysis/summary.ts), views read it.
  */
+import type { ConnectionEndReason, HandshakeOutcome, SessionEndReason, Side } from './events.js';
 
 /** Latency statistics of one kind of request/response pair (or of broker forwarding). */
 export interface LatencyStats {
@@ -26,7 +27,13 @@ export interface ConnectionSummary {
   stream: number;
   client: string;
   server: string;
+  /** TCP state when it ended. */
   state: string;
+  /** Why it ended, who closed it (first FIN or the RST), how its handshake went. */
+  end: ConnectionEndReason;
+  closedBy?: Side;
+  handshake: HandshakeOutcome;
+  synAttempts: number;
   /** SYN to handshake ACK, when the handshake was captured. */
   handshakeRttMs?: number;
   firstFrame: number;
@@ -51,6 +58,9 @@ export interface SessionSummary {
   accepted?: boolean;
   connackCode?: number;
   packets: number;
+  /** How the session ended, and the DISCONNECT reason code (MQTT 5) when it ended by one. */
+  end: SessionEndReason;
+  endReasonCode?: number;
 }
 
 export interface TopicSummary {

@@ -5,8 +5,11 @@
  * It does not reassemble TCP, and it does not aggregate (analysis/summary.ts does).
  */
 import type { StreamHandler } from '../reassembly/stream.js';
-import type { TcpConnection } from '../reassembly/connections.js';
-import type { FindingEvent, MqttEvent, MqttPacketType, TlsEvent } from '../model/events.js';
+import type { ConnectionEnd, TcpConnection } from '../reassembly/connections.js';
+import type {
+  FindingEvent, MqttEvent, MqttPacketType, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason, Side, TlsEvent,
+} from '../model/events.js';
+import type { ClientIdRegistry } from './takeover.js';
 import { makeFinding, type FindingCode } from '../model/findings.js';
 import { MqttPacketDecoder, type DecodeResult } from './decode.js';
 import { fastDecode } from './fast-decode.js';
@@ -20,13 +23,17 @@ import { scanProperties } from './properties.js';
 import { MqttSession, type Direction } from './session.js';
 import { summarizeMqtt } from './summary.js';
 import { WebSocketUnframer } from './websocket.js';
-import { TLS_CONTENT_TYPES, TLS_HANDSHAKE_TYPES, TlsRecordScanner, type TlsRecord } from './tls.js';
+import { TlsTransport } from './tls-transport.js';
+import type { KeyLog } from '../tls/keylog.js';
+import { looksLikeTlsRecord } from '../tls/records.js';
 
 export interface MqttDissectorOptions {
   /** Ports on which every connection is MQTT. */
   mqttPorts: ReadonlySet<number>;
-  /** Ports on which TLS is reported as encrypted MQTT. */
+  /** Ports on which TLS is MQTT over TLS (any other port too when the key log has the session). */
   tlsPorts: ReadonlySet<number>;
+  /** Session secrets for decrypting MQTT over TLS (NSS key log). */
+  keyLog?: KeyLog;
   maxPacketBytes: number;
   showSecrets: boolean;
   /** Only the summary is wanted: common packets are read by the fast decoder, no summary line or payload text. */
@@ -36,7 +43,10 @@ export interface MqttDissectorOptions {
 export interface MqttContext {
   options: MqttDissectorOptions;
   fanout: FanoutTracer;
-  emit(event: MqttEvent | FindingEvent | TlsEvent): void;
+  clientIds: ClientIdRegistry;
+  emit(event: MqttEvent | FindingEvent | TlsEvent | MqttSessionStartedEvent | MqttSessionEndedEvent): void;
+  /** Epoch seconds of the capture's first frame. */
+  captureStart?: () => number | undefined;
 }
 
 export type ConnectionProtocol = 'undecided' | 'mqtt' | 'mqtt-ws' | 'mqtt-tls' | 'other';
@@ -60,12 +70,16 @@ function impliesVersion5(type: number, remaining: number): boolean {
 
 export class MqttConnectionDissector {
   protocol: ConnectionProtocol = 'undecided';
-  readonly session = new MqttSession();
+  readonly session: MqttSession;
+  private sessionStarted = false;
   private readonly framers: Record<Direction, MqttFramer>;
   /** Created on the first packet of each direction (most connections of a big capture never carry MQTT). */
   private readonly decoders: Partial<Record<Direction, MqttPacketDecoder>> = {};
   private websockets: Record<Direction, WebSocketUnframer> | undefined;
-  private tls: Record<Direction, TlsRecordScanner> | undefined;
+  private tls: TlsTransport | undefined;
+  /** What the decrypted bytes of a TLS connection carry, decided from the client's first plaintext. */
+  private tlsInner: 'undecided' | 'mqtt' | 'mqtt-ws' | 'other' = 'undecided';
+  private tlsEarly: Buffer | null = null;
   private tlsReported = false;
   /** Client bytes too few to decide the protocol yet. */
   private early: Buffer | null = null;
@@ -73,6 +87,7 @@ export class MqttConnectionDissector {
 
   constructor(private readonly connection: TcpConnection, private readonly context: MqttContext) {
     const { mqttPorts } = context.options;
+    this.session = new MqttSession(connection.index);
     this.framers = { client: this.newFramer('client'), server: this.newFramer('server') };
     if (mqttPorts.has(connection.server.port) || (!connection.clientFromSyn && mqttPorts.has(connection.client.port))) {
       this.recognise('mqtt');
@@ -83,32 +98,114 @@ export class MqttConnectionDissector {
     return { toServer: this.handler('client'), toClient: this.handler('server') };
   }
 
-  /** End of capture: requests left unanswered become findings. */
-  finish(frame: number, time: number): void {
-    if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws') return;
+  /** The connection ended: requests left unanswered become findings, and the session (if any) ends. */
+  finish(end: ConnectionEnd): void {
+    const { frame, time } = end;
+    if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws' && !(this.protocol === 'mqtt-tls' && this.tlsInner !== 'other' && this.tlsInner !== 'undecided')) return;
     for (const request of this.session.takeUnanswered()) {
       this.context.emit(makeFinding('mqtt.unanswered', 'mqtt', request.frame, request.time,
         `${request.type}${request.packetId !== undefined ? ` (id=${request.packetId})` : ''} in frame ${request.frame} was never answered`,
         { src: this.connection.client.label, dst: this.connection.server.label, stream: this.connection.index,
           detail: { request: request.type, requestFrame: request.frame, packetId: request.packetId, endFrame: frame, endTime: time } }));
     }
+    if (this.sessionStarted) this.endSession(end);
+  }
+
+  private startSession(frame: number, time: number): void {
+    this.sessionStarted = true;
+    const s = this.session;
+    s.firstFrame = frame;
+    s.firstTime = time;
+    const { client, server } = this.connection;
+    const event: MqttSessionStartedEvent = {
+      kind: 'lifecycle', frame, time, layer: 'mqtt', type: 'session-started', src: client.label, dst: server.label, summary: '',
+      stream: this.connection.index, transport: this.protocol === 'mqtt-ws' ? 'websocket' : 'tcp',
+    };
+    if (s.clientId !== undefined) event.clientId = s.clientId;
+    if (s.version !== undefined) event.protocolVersion = s.version;
+    if (s.versionInferred) event.versionInferred = true;
+    if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+    if (s.cleanSession !== undefined) event.cleanSession = s.cleanSession;
+    if (s.username !== undefined) event.username = s.username;
+    if (s.willTopic !== undefined) event.willTopic = s.willTopic;
+    event.summary = s.clientId !== undefined
+      ? `MQTT session of client "${s.clientId}" started (${versionWords(s.version)}${s.keepAlive !== undefined ? `, keep-alive ${s.keepAlive} s` : ''})`
+      : `MQTT session picked up without its CONNECT (${versionWords(s.version)} inferred)`;
+    this.context.emit(event);
+  }
+
+  private endSession(end: ConnectionEnd): void {
+    const s = this.session;
+    const { client, server } = this.connection;
+    const { reason, closedBy } = sessionEndReason(s.disconnect, s.takenOverBy, end);
+    if (s.clientId !== undefined) this.context.clientIds.ended(server.label, s.clientId, s);
+    const event: MqttSessionEndedEvent = {
+      kind: 'lifecycle', frame: end.frame, time: end.time, layer: 'mqtt', type: 'session-ended', src: client.label, dst: server.label,
+      summary: '', stream: this.connection.index, reason, packets: s.packets, firstFrame: s.firstFrame,
+      durationSeconds: Math.max(0, end.time - s.firstTime),
+    };
+    if (closedBy !== undefined) event.closedBy = closedBy;
+    if (s.disconnect?.reasonCode !== undefined && (reason === 'disconnect' || reason === 'broker-disconnect' || reason === 'taken-over')) {
+      event.reasonCode = s.disconnect.reasonCode;
+    }
+    if (reason === 'taken-over' && s.takenOverBy !== undefined) event.takenOverBy = s.takenOverBy;
+    if (s.clientId !== undefined) event.clientId = s.clientId;
+    if (s.version !== undefined) event.protocolVersion = s.version;
+    if (s.versionInferred) event.versionInferred = true;
+    if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+    if (s.accepted !== undefined) event.accepted = s.accepted;
+    if (s.connackCode !== undefined) event.connackCode = s.connackCode;
+    event.summary = `MQTT session${s.clientId !== undefined ? ` of client "${s.clientId}"` : ''} ended: ${SESSION_END_WORDS[reason]}`
+      + `${event.reasonCode !== undefined ? ` (reason 0x${event.reasonCode.toString(16).padStart(2, '0')})` : ''}`
+      + `${event.takenOverBy !== undefined ? ` by stream ${event.takenOverBy.stream} (frame ${event.takenOverBy.frame})` : ''}`
+      + `, ${s.packets} packets in ${event.durationSeconds.toFixed(3)} s`;
+    this.context.emit(event);
   }
 
   private recognise(protocol: ConnectionProtocol): void {
     this.protocol = protocol;
-    if (protocol === 'mqtt-ws') {
+    if (protocol === 'mqtt-ws') this.unframeWebSocket();
+    if (protocol === 'mqtt-tls') {
+      this.tls = new TlsTransport(this.context.options.keyLog, {
+        stream: this.connection.index,
+        endpoints: (direction) => this.endpoints(direction),
+        emit: (event) => this.context.emit(event),
+        plaintext: (direction, data, frame, time) => this.onTlsPlaintext(direction, data, frame, time),
+        ...(this.context.captureStart !== undefined ? { captureStart: this.context.captureStart } : {}),
+      });
+    }
+  }
+
+  private unframeWebSocket(): void {
+    {
       const sink = (direction: Direction) => ({
         payload: (data: Buffer, frame: number, time: number) => this.framers[direction].push(data, frame, time),
         malformed: (message: string, frame: number, time: number) => this.finding('mqtt.websocket-malformed', direction, frame, time, message),
       });
       this.websockets = { client: new WebSocketUnframer(sink('client')), server: new WebSocketUnframer(sink('server')) };
     }
-    if (protocol === 'mqtt-tls') {
-      const scanner = (direction: Direction) => new TlsRecordScanner(
-        (record) => this.onTlsRecord(direction, record),
-        (frame, time) => this.finding('mqtt.tls-malformed', direction, frame, time, 'bytes that are not TLS records on the MQTT-over-TLS port'));
-      this.tls = { client: scanner('client'), server: scanner('server') };
+  }
+
+  /** Decrypted bytes: the client's first ones decide between MQTT and MQTT over WebSocket, as on plain TCP. */
+  private onTlsPlaintext(direction: Direction, chunk: Buffer, frame: number, time: number): void {
+    let data = chunk;
+    if (this.tlsInner === 'undecided') {
+      if (direction === 'server') return;
+      data = this.tlsEarly === null ? chunk : Buffer.concat([this.tlsEarly, chunk]);
+      this.tlsEarly = null;
+      if (undecidable(data)) {
+        this.tlsEarly = Buffer.from(data);
+        return;
+      }
+      if (looksLikeMqttOverWebSocket(data)) {
+        this.tlsInner = 'mqtt-ws';
+        this.unframeWebSocket();
+      } else {
+        this.tlsInner = looksLikeConnect(data) || this.context.options.tlsPorts.has(this.connection.server.port) ? 'mqtt' : 'other';
+      }
     }
+    if (this.tlsInner === 'mqtt') this.framers[direction].push(data, frame, time);
+    else if (this.tlsInner === 'mqtt-ws') this.websockets![direction].push(data, frame, time);
   }
 
   private handler(direction: Direction): StreamHandler {
@@ -131,11 +228,15 @@ export class MqttConnectionDissector {
         switch (this.protocol) {
           case 'mqtt': this.framers[direction].push(data, frame, time); break;
           case 'mqtt-ws': this.websockets![direction].push(data, frame, time); break;
-          case 'mqtt-tls': this.tls![direction].push(data, frame, time); break;
+          case 'mqtt-tls': this.tls!.data(direction, data, frame, time); break;
           default: break;
         }
       },
       gap: (length, afterFrame, beforeFrame, time, cause) => {
+        if (this.protocol === 'mqtt-tls') {
+          this.tls!.gap(direction, length, beforeFrame, time);
+          return;
+        }
         if (this.protocol !== 'mqtt' && this.protocol !== 'mqtt-ws') return;
         if (cause === 'snaplen') {
           if (!this.snaplenReported) {
@@ -152,6 +253,10 @@ export class MqttConnectionDissector {
         else this.framers[direction].gap(Number.MAX_SAFE_INTEGER, beforeFrame, time);
       },
       end: (_reason, frame, time) => {
+        if (this.protocol === 'mqtt-tls') {
+          this.tls!.end(direction, frame, time);
+          if (this.tlsInner === 'mqtt' || this.tlsInner === 'mqtt-ws') this.framers[direction].end(frame, time);
+        }
         if (this.protocol === 'mqtt' || this.protocol === 'mqtt-ws') this.framers[direction].end(frame, time);
       },
     };
@@ -161,33 +266,26 @@ export class MqttConnectionDissector {
     const { tlsPorts } = this.context.options;
     if (direction === 'client' && looksLikeConnect(data)) this.recognise('mqtt');
     else if (direction === 'client' && looksLikeMqttOverWebSocket(data)) this.recognise('mqtt-ws');
-    else if (looksLikeTls(data) && tlsPorts.has(this.connection.server.port)) {
+    else if ((looksLikeTls(data) && (tlsPorts.has(this.connection.server.port) || this.keyLogKnows(data)))
+      || (tlsPorts.has(this.connection.server.port) && looksLikeTlsRecord(data))) {
       this.recognise('mqtt-tls');
-      if (!this.tlsReported) {
+      if (!this.tlsReported && this.context.options.keyLog === undefined) {
         this.tlsReported = true;
-        this.finding('mqtt.tls', direction, frame, time, `TLS on port ${this.connection.server.port}: encrypted MQTT, not dissected`);
+        this.finding('mqtt.tls', direction, frame, time, `TLS on port ${this.connection.server.port}: encrypted MQTT, not dissected (no --keylog)`);
       }
     } else this.recognise('other');
+  }
+
+  /** True when `data` starts with a Client Hello whose client random has secrets in the key log. */
+  private keyLogKnows(data: Buffer): boolean {
+    const keyLog = this.context.options.keyLog;
+    return keyLog !== undefined && data.length >= 43 && data[5] === 1 && keyLog.has(data.subarray(11, 43));
   }
 
   /** [sender, receiver] labels of a packet sent by `direction`. */
   private endpoints(direction: Direction): [string, string] {
     const { client, server } = this.connection;
     return direction === 'client' ? [client.label, server.label] : [server.label, client.label];
-  }
-
-  private onTlsRecord(direction: Direction, record: TlsRecord): void {
-    const index = this.connection.index;
-    const [src, dst] = this.endpoints(direction);
-    const handshake = record.handshakeType !== undefined ? TLS_HANDSHAKE_TYPES[record.handshakeType] : undefined;
-    const type = handshake ?? (record.contentType === 22 ? 'Handshake' : TLS_CONTENT_TYPES[record.contentType] ?? 'Record');
-    const event: TlsEvent = {
-      kind: 'packet', frame: record.frame, time: record.time, layer: 'tls', type, src, dst, stream: index, contentType: record.contentType,
-      version: `0x${record.version.toString(16).padStart(4, '0')}`, length: record.length,
-      summary: `TLS ${type}${record.serverName !== undefined ? ` (SNI ${record.serverName})` : ''}, ${record.length} bytes${record.contentType === 23 ? ' — encrypted (MQTT over TLS)' : ''}`,
-    };
-    if (record.serverName !== undefined) event.serverName = record.serverName;
-    this.context.emit(event);
   }
 
   private newFramer(direction: Direction): MqttFramer {
@@ -251,7 +349,8 @@ export class MqttConnectionDissector {
     if (type !== 1 || decoded.packet !== undefined || (framed.truncatedTo !== undefined && connectLevel !== undefined)) {
       event.protocolVersion = version;
     }
-    if (this.protocol === 'mqtt-ws') event.websocket = true;
+    if (this.protocol === 'mqtt-ws' || this.tlsInner === 'mqtt-ws') event.websocket = true;
+    if (this.protocol === 'mqtt-tls') event.tls = true;
     if (session.versionInferred) event.versionInferred = true;
     const packet = decoded.packet;
     let payload: Buffer | undefined;
@@ -288,6 +387,7 @@ export class MqttConnectionDissector {
     this.track(event, direction, payload);
     if (!lean) event.summary = summarizeMqtt(event);
     this.context.emit(event);
+    if (!this.sessionStarted) this.startSession(frame, time);
   }
 
   /** Session bookkeeping: version, identity, aliases, pairing, keep-alive, subscriptions, fan-out. */
@@ -317,7 +417,11 @@ export class MqttConnectionDissector {
           session.cleanSession = event.cleanSession;
           session.willTopic = event.will?.topic;
           session.connectFrame = frame;
+          if (event.clientId !== undefined) this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
         }
+        break;
+      case 'DISCONNECT':
+        session.disconnect ??= { by: direction, frame, ...(event.reasonCode !== undefined ? { reasonCode: event.reasonCode } : {}) };
         break;
       case 'CONNACK': {
         const code = event.reasonCode ?? event.returnCode;
@@ -433,5 +537,47 @@ function peekPublish(event: MqttEvent, framed: FramedPacket): void {
   if (bytes.length > payloadStart && event.protocolVersion !== 5) {
     const realLength = framed.headerLength + framed.remainingLength - payloadStart;
     event.payload = describePayload(bytes.subarray(payloadStart), realLength);
+  }
+}
+
+const SESSION_END_WORDS: Record<SessionEndReason, string> = {
+  'disconnect': 'the client sent DISCONNECT',
+  'broker-disconnect': 'the broker sent DISCONNECT',
+  'broker-closed': 'the broker closed the connection',
+  'client-closed': 'the client closed the connection without DISCONNECT',
+  'reset': 'the connection was reset',
+  'capture-end': 'still open when the capture ended',
+  'taken-over': 'taken over by another connection with the same client id',
+  'evicted': 'connection evicted from the table',
+  'port-reused': 'its ports were reused by a new connection',
+};
+
+function versionWords(version: number | undefined): string {
+  return version === 5 ? 'MQTT 5.0' : version === 3 ? 'MQTT 3.1' : version === 4 ? 'MQTT 3.1.1' : 'MQTT';
+}
+
+/**
+ * Why a session ended, from its first DISCONNECT, a takeover by another connection, and how the TCP connection
+ * ended: a client DISCONNECT wins; then a takeover the broker acted on (its DISCONNECT, FIN or RST); then the
+ * broker's DISCONNECT; then the TCP end (who sent the first FIN, a RST, the capture's end, eviction, port reuse).
+ */
+export function sessionEndReason(
+  disconnect: { by: Side } | undefined, takenOverBy: { stream: number } | undefined, end: ConnectionEnd,
+): { reason: SessionEndReason; closedBy?: Side } {
+  if (disconnect?.by === 'client') return { reason: 'disconnect', closedBy: 'client' };
+  const brokerActed = disconnect?.by === 'server' || end.closedBy === 'server';
+  if (takenOverBy !== undefined && brokerActed) return { reason: 'taken-over', closedBy: 'server' };
+  if (disconnect?.by === 'server') return { reason: 'broker-disconnect', closedBy: 'server' };
+  const by = end.closedBy;
+  const closed = (side: Side | undefined): SessionEndReason => (side === 'server' ? 'broker-closed' : 'client-closed');
+  switch (end.reason) {
+    case 'rst': return { reason: 'reset', ...(by !== undefined ? { closedBy: by } : {}) };
+    case 'fin': return { reason: closed(by), ...(by !== undefined ? { closedBy: by } : {}) };
+    case 'evicted': return { reason: 'evicted' };
+    case 'capture-end':
+    case 'port-reused':
+      // Half-closed (one FIN seen) before the capture ended or the ports were reused: that side closed it.
+      if (by !== undefined) return { reason: closed(by), closedBy: by };
+      return { reason: end.reason };
   }
 }

@@ -35,6 +35,8 @@ const MAX_SUBSCRIPTIONS = 1024;
 const MAX_CACHED_TOPICS = 1024;
 
 export class MqttSession {
+  constructor(readonly stream: number) {}
+
   /** 3, 4 or 5; undefined until known or inferred. */
   version: number | undefined;
   versionInferred = false;
@@ -54,6 +56,13 @@ export class MqttSession {
   private readonly pings: PendingRequest[] = [];
   lastClientPacketTime: number | undefined;
   packets = 0;
+  /** Frame and time of the session's first packet. */
+  firstFrame = 0;
+  firstTime = 0;
+  /** The first DISCONNECT seen, by whom, with its reason code (MQTT 5). */
+  disconnect: { by: Direction; reasonCode?: number; frame: number } | undefined;
+  /** Another connection CONNECTed with this client id to the same broker (see takeover.ts). */
+  takenOverBy: { stream: number; frame: number } | undefined;
 
   /** Remembers a request from `from` that the other side should answer with `response`. */
   expect(from: Direction, response: string, packetId: number | undefined, request: PendingRequest): boolean {

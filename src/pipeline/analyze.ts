@@ -10,18 +10,23 @@ import { decodeFrame } from '../decode/frame.js';
 import type { DecodedFrame, TcpSegment } from '../decode/types.js';
 import { MqttConnectionDissector } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
-import { TcpConnectionTable, endpointLabel, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
-import type { ArpEvent, FindingEvent, MqttEvent, OtherEvent, TcpEvent, TimelineEvent, TlsEvent } from '../model/events.js';
+import { ClientIdRegistry } from '../mqtt/takeover.js';
+import { TcpConnectionTable, endpointLabel, type SegmentAnalysis } from '../reassembly/connections.js';
+import type { ArpEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
 import { describeTcp, flagNames, tcpType } from '../analysis/tcp-events.js';
-import { SummaryBuilder, type AnalysisSummary, type ConnectionSummary, type HostSummary, type SessionSummary } from '../analysis/summary.js';
+import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
+import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
+import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analysis/summary.js';
 
 export interface AnalyzeOptions {
   /** Extra TCP ports carrying MQTT (1883 always does). */
   ports?: number[];
-  /** Ports where TLS is reported as encrypted MQTT (default 8883). */
+  /** Ports where TLS is MQTT over TLS (default 8883); with a key log, any port whose session it holds. */
   tlsPorts?: number[];
+  /** TLS session secrets (NSS key log, docs/tls.md): a parsed KeyLog or a file path. MQTT over TLS is then decrypted. */
+  keyLog?: KeyLog | string;
   /** Show MQTT passwords instead of "***". */
   showSecrets?: boolean;
   /** Largest MQTT packet buffered whole (default 1 MiB); larger ones keep their head. */
@@ -64,7 +69,6 @@ export const DEFAULT_LIMITS = {
 } as const;
 
 const MAX_HOSTS = 10_000;
-const MAX_LISTED_CONNECTIONS = 10_000;
 
 export async function analyzeCapture(input: string | NodeJS.ReadableStream, options: AnalyzeOptions = {}): Promise<Analysis> {
   const analyzer = new CaptureAnalyzer(options);
@@ -90,9 +94,6 @@ export class CaptureAnalyzer {
   private readonly summary = new SummaryBuilder();
   private readonly table: TcpConnectionTable;
   private readonly fanout = new FanoutTracer({ maxRemembered: 20_000, windowSeconds: 30 });
-  /** Summaries of ended connections and their MQTT sessions (taken when both directions end; bounded). */
-  private readonly connectionSummaries: ConnectionSummary[] = [];
-  private readonly sessionSummaries: SessionSummary[] = [];
   private readonly hosts = new Map<string, HostSummary>();
   private readonly duplicates = new CrossInterfaceDuplicates();
   private readonly byProtocol: Record<string, number> = {};
@@ -108,8 +109,12 @@ export class CaptureAnalyzer {
   private firstNsec = 0;
   private lastTime = 0;
   private lastFrame = 0;
-  /** MQTT events produced while a segment is processed, emitted after its TCP event. */
-  private deferred: Array<MqttEvent | FindingEvent | TlsEvent> = [];
+  /**
+   * Events produced while a segment is processed, emitted after its TCP event, except the first `beforePacket`
+   * (a connection's end forced by this segment, then the connection it opens), emitted before it.
+   */
+  private deferred: TimelineEvent[] = [];
+  private beforePacket = 0;
   private inSegment = false;
   private readonly lean: boolean;
 
@@ -123,14 +128,14 @@ export class CaptureAnalyzer {
       mqttPorts, tlsPorts, showSecrets: options.showSecrets ?? false,
       maxPacketBytes: options.maxPacketBytes ?? DEFAULT_LIMITS.maxPacketBytes,
       lean: options.summaryOnly === true,
+      ...(options.keyLog !== undefined ? { keyLog: typeof options.keyLog === 'string' ? loadKeyLog(options.keyLog) : options.keyLog } : {}),
     };
     const context = {
       options: dissectorOptions,
       fanout: this.fanout,
-      emit: (event: MqttEvent | FindingEvent | TlsEvent) => {
-        if (this.inSegment) this.deferred.push(event);
-        else this.emit(event);
-      },
+      captureStart: () => this.firstSec === undefined ? undefined : this.firstSec + this.firstNsec / 1e9,
+      clientIds: new ClientIdRegistry(),
+      emit: (event: TimelineEvent) => this.emitFinding(event),
     };
     this.table = new TcpConnectionTable({
       maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
@@ -139,18 +144,15 @@ export class CaptureAnalyzer {
       serverPorts: new Set([...mqttPorts, ...tlsPorts]),
       openStreams: (connection) => {
         const dissector = new MqttConnectionDissector(connection, context);
-        const handlers = dissector.handlers();
-        // When the connection's last direction ends, its session is settled.
-        let open = 2;
-        const settle = (frame: number, time: number): void => {
-          if (--open === 0) {
-            dissector.finish(frame, time);
-            this.remember(connection, dissector);
-          }
-        };
+        this.emitFinding(connectionOpened(connection));
+        if (this.inSegment) this.beforePacket = this.deferred.length;
         return {
-          toServer: { ...handlers.toServer, end: (r, f, t) => { handlers.toServer.end(r, f, t); settle(f, t); } },
-          toClient: { ...handlers.toClient, end: (r, f, t) => { handlers.toClient.end(r, f, t); settle(f, t); } },
+          ...dissector.handlers(),
+          // Both streams have ended: the MQTT session ends, then the connection.
+          ended: (c, end) => {
+            dissector.finish(end);
+            this.emitFinding(connectionEnded(c, end, dissector.protocol === 'undecided' ? 'other' : dissector.protocol));
+          },
         };
       },
       onLimit: (kind, connection, frame, time) => {
@@ -235,12 +237,14 @@ export class CaptureAnalyzer {
     }
     this.inSegment = false;
     this.table.finishAll(this.lastFrame, this.lastTime);
+    return { summary: this.buildSummary(capture), events: this.events, capture };
+  }
+
+  private buildSummary(capture: CaptureSummary): AnalysisSummary {
     // Every record the reader did not deliver as a frame (cut off, bad, unknown interface, other blocks) was still read.
     const skipped = { ...capture.skipped };
     const recordsSkipped = Object.values(skipped).reduce((a, b) => a + b, 0);
-    const connections = this.connectionSummaries.sort((a, b) => a.stream - b.stream);
-    const sessions = this.sessionSummaries.sort((a, b) => a.stream - b.stream);
-    const summary: AnalysisSummary = {
+    return {
       capture: {
         format: capture.format, gzip: capture.gzip, bytes: capture.bytes, linkTypes: [...this.linkTypes],
         ...(this.firstSec !== undefined ? { startEpoch: this.firstSec + this.firstNsec / 1e9 } : {}),
@@ -252,51 +256,25 @@ export class CaptureAnalyzer {
       },
       hosts: [...this.hosts.values()].sort((a, b) => b.frames - a.frames),
       tcp: {
-        connections: this.table.totalConnections, listed: connections,
+        connections: this.summary.connectionsOpened, listed: this.summary.tcpListed(),
         retransmissions: this.summary.retransmissions, outOfOrder: this.summary.outOfOrder,
         duplicateAcks: this.summary.duplicateAcks, lostSegments: this.summary.lostSegments,
         duplicatesAcrossInterfaces: this.summary.duplicatesAcrossInterfaces,
       },
-      mqtt: this.summary.mqttPart(sessions),
+      mqtt: this.summary.mqttPart(),
       findings: this.summary.findingsPart(),
     };
-    return { summary, events: this.events, capture };
   }
 
-  private flushDeferred(): void {
+  /** Emits the events held while a segment was processed: those before its TCP event, the event, the rest. */
+  private flushDeferred(packet: TcpEvent | undefined): void {
     const deferred = this.deferred;
-    if (deferred.length > 0) {
-      this.deferred = [];
-      for (const e of deferred) this.emit(e);
-    }
-  }
-
-  /** Keeps what the summary lists of a connection that has ended, so that the connection itself can be dropped. */
-  private remember(c: TcpConnection, dissector: MqttConnectionDissector): void {
-    if (this.connectionSummaries.length < MAX_LISTED_CONNECTIONS) {
-      this.connectionSummaries.push({
-        stream: c.index, client: c.client.label, server: c.server.label, state: c.state,
-        ...(c.handshakeRttMs !== undefined ? { handshakeRttMs: c.handshakeRttMs } : {}),
-        firstFrame: c.firstFrame, lastFrame: c.lastFrame, bytesToServer: c.toServer.bytes, bytesToClient: c.toClient.bytes,
-        protocol: dissector.protocol === 'undecided' ? 'other' : dissector.protocol,
-      });
-    }
-    const s = dissector.session;
-    if ((dissector.protocol === 'mqtt' || dissector.protocol === 'mqtt-ws') && s.packets > 0
-      && this.sessionSummaries.length < MAX_LISTED_CONNECTIONS) {
-      this.sessionSummaries.push({
-        stream: c.index, client: c.client.label, server: c.server.label, packets: s.packets,
-        ...(s.clientId !== undefined ? { clientId: s.clientId } : {}),
-        ...(s.version !== undefined ? { protocolVersion: s.version } : {}),
-        ...(s.versionInferred ? { versionInferred: true } : {}),
-        ...(s.keepAlive !== undefined ? { keepAlive: s.keepAlive } : {}),
-        ...(s.cleanSession !== undefined ? { cleanSession: s.cleanSession } : {}),
-        ...(s.username !== undefined ? { username: s.username } : {}),
-        ...(s.willTopic !== undefined ? { willTopic: s.willTopic } : {}),
-        ...(s.accepted !== undefined ? { accepted: s.accepted } : {}),
-        ...(s.connackCode !== undefined ? { connackCode: s.connackCode } : {}),
-      });
-    }
+    const before = this.beforePacket;
+    this.beforePacket = 0;
+    if (deferred.length > 0) this.deferred = [];
+    for (let i = 0; i < before; i++) this.emit(deferred[i]!);
+    if (packet !== undefined) this.emit(packet);
+    for (let i = before; i < deferred.length; i++) this.emit(deferred[i]!);
   }
 
   private emit(event: TimelineEvent): void {
@@ -305,7 +283,8 @@ export class CaptureAnalyzer {
     this.onEvent?.(event);
   }
 
-  private emitFinding(event: FindingEvent): void {
+  /** Emits now, or after the TCP event of the segment being processed. */
+  private emitFinding(event: TimelineEvent): void {
     if (this.inSegment) this.deferred.push(event);
     else this.emit(event);
   }
@@ -361,8 +340,9 @@ export class CaptureAnalyzer {
       this.inSegment = false;
     }
     this.summary.countSegment(analysis);
+    let event: TcpEvent | undefined;
     if (!this.lean) {
-      const event: TcpEvent = {
+      event = {
         kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
         src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort),
         stream: analysis.connection.index, flags: flagNames(tcp.flags),
@@ -378,9 +358,8 @@ export class CaptureAnalyzer {
         event.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
       }
       event.summary = describeTcp(event, tcp, analysis);
-      this.emit(event);
     }
-    this.flushDeferred();
+    this.flushDeferred(event);
   }
 
   /** The second copy of a packet in an `-i any` capture: shown, not analysed again. */

@@ -8,6 +8,8 @@
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/tcp.js';
 import type { TcpSegment } from '../decode/types.js';
+import type { ConnectionEndReason, HandshakeOutcome, Side, TcpConnectionState } from '../model/events.js';
+import { handshakeOutcome, handshakeStep, initialHandshake, type HandshakeState } from './handshake.js';
 import { seqAdd, seqDiff } from './sequence.js';
 import { BufferBudget, TcpStreamReassembler, type StreamHandler, type StreamEndReason } from './stream.js';
 
@@ -18,7 +20,18 @@ export interface Endpoint {
   label: string;
 }
 
-export type ConnectionState = 'syn-sent' | 'syn-received' | 'established' | 'closing' | 'closed' | 'reset';
+export type ConnectionState = TcpConnectionState;
+
+/** How and when a connection ended (reported once per connection, after both directions' streams ended). */
+export interface ConnectionEnd {
+  reason: ConnectionEndReason;
+  /** Who sent the first FIN (reason fin, or a half-close before another reason), or the RST. */
+  closedBy?: Side;
+  state: TcpConnectionState;
+  handshake: HandshakeOutcome;
+  frame: number;
+  time: number;
+}
 
 export interface DirectionState {
   /** Initial sequence number (the SYN's, or the first seen minus one when the SYN was not captured). */
@@ -38,21 +51,21 @@ export interface DirectionState {
   reassembler: TcpStreamReassembler;
 }
 
-export interface TcpConnection {
+export interface TcpConnection extends HandshakeState {
   index: number;
   client: Endpoint;
   server: Endpoint;
   /** True when the client was chosen from the SYN (false: chosen by ports). */
   clientFromSyn: boolean;
-  state: ConnectionState;
   firstFrame: number;
   lastFrame: number;
   firstTime: number;
   lastTime: number;
-  synFrame?: number;
-  synTime?: number;
-  synAckFrame?: number;
-  handshakeRttMs?: number;
+  /** Who sent the first FIN, and the RST. */
+  firstFinBy?: Side;
+  rstBy?: Side;
+  /** Set once the connection has ended (the end is reported once). */
+  end?: ConnectionEnd;
   toServer: DirectionState;
   toClient: DirectionState;
   /** Whatever the application layer attaches. */
@@ -78,14 +91,23 @@ export interface SegmentAnalysis {
   opened: boolean;
 }
 
+export interface ConnectionStreams {
+  toServer: StreamHandler;
+  toClient: StreamHandler;
+  ended?(connection: TcpConnection, end: ConnectionEnd): void;
+}
+
 export interface ConnectionTableOptions {
   maxConnections: number;
   maxPendingBytesPerStream: number;
   maxPendingBytesTotal: number;
   /** Ports that identify the server when the handshake was not captured. */
   serverPorts: ReadonlySet<number>;
-  /** Called for each new connection: the handlers for client-to-server and server-to-client bytes. */
-  openStreams(connection: TcpConnection): { toServer: StreamHandler; toClient: StreamHandler };
+  /**
+   * Called for each new connection: the handlers for client-to-server and server-to-client bytes, and what to call
+   * once the connection has ended (after both streams' `end`).
+   */
+  openStreams(connection: TcpConnection): ConnectionStreams;
   /** A cap was hit or a connection was evicted. */
   onLimit(kind: 'reassembly-cap' | 'connection-evicted', connection: TcpConnection, frame: number, time: number): void;
 }
@@ -106,6 +128,7 @@ export class TcpConnectionTable {
   private readonly closing: Array<{ key: string; connection: TcpConnection; time: number }> = [];
   private closingHead = 0;
   private readonly budget: BufferBudget;
+  private readonly endHandlers = new Map<TcpConnection, (connection: TcpConnection, end: ConnectionEnd) => void>();
   private nextIndex = 0;
   evicted = 0;
 
@@ -142,7 +165,7 @@ export class TcpConnectionTable {
     let opened = false;
     if (connection !== undefined && syn && !ack && this.isNewSyn(connection, srcIp, tcp)) {
       // Same ports, new SYN after a close (or a different ISN): a new connection.
-      this.close(connection, 'capture-end', frame, time);
+      this.close(connection, 'port-reused', frame, time);
       this.connections.delete(key);
       connection = undefined;
     }
@@ -218,28 +241,7 @@ export class TcpConnectionTable {
       sender.lastAckTime = time;
     }
 
-    // Handshake bookkeeping.
-    let handshakeCompleted = false;
-    if (syn && !ack) {
-      // The RTT runs from the most recent SYN (a retransmitted SYN restarts it), as Wireshark's initial_rtt.
-      if (connection.handshakeRttMs === undefined) {
-        connection.synFrame = frame;
-        connection.synTime = time;
-      }
-      // A SYN retransmitted after the connection was established keeps its state.
-      if (connection.state !== 'established' || opened) connection.state = 'syn-sent';
-    } else if (syn && ack) {
-      connection.synAckFrame ??= frame;
-      if (connection.state === 'syn-sent') connection.state = 'syn-received';
-    } else if (ack && connection.state === 'syn-received' && fromClient && connection.synTime !== undefined
-      && connection.handshakeRttMs === undefined) {
-      connection.state = 'established';
-      connection.handshakeRttMs = (time - connection.synTime) * 1000;
-      handshakeCompleted = true;
-    }
-    if (connection.state === 'syn-sent' || connection.state === 'syn-received') {
-      if (!syn && len > 0) connection.state = 'established';
-    }
+    const handshakeCompleted = handshakeStep(connection, { syn, ack, rst, fromClient, len, opened }, frame, time);
 
     // What the receiver acknowledged first: it settles holes in the other direction before this segment's data.
     if (ack) receiver.reassembler.acknowledged(tcp.ack, frame, time);
@@ -254,14 +256,19 @@ export class TcpConnectionTable {
       }
     }
 
+    const side: Side = fromClient ? 'client' : 'server';
     if (rst) {
       connection.state = 'reset';
+      connection.rstBy ??= side;
       connection.toServer.reassembler.finish('rst', frame, time);
       connection.toClient.reassembler.finish('rst', frame, time);
+      this.ended(connection, 'rst', frame, time);
     } else if (fin) {
       sender.finSeen = true;
+      connection.firstFinBy ??= side;
       if (connection.state !== 'reset') connection.state = receiver.finSeen ? 'closed' : 'closing';
       sender.reassembler.finish('fin', frame, time);
+      if (connection.state === 'closed') this.ended(connection, 'fin', frame, time);
     }
 
     if ((connection.state === 'closed' || connection.state === 'reset') && !connection.retiring) {
@@ -284,7 +291,7 @@ export class TcpConnectionTable {
       if (now - oldest.time < RETIRE_AFTER && this.closing.length - this.closingHead <= MAX_CLOSING) break;
       this.closingHead++;
       const { key, connection } = oldest;
-      // Still closed and still the connection under that key: done with it.
+      // Still closed and still the connection under that key: done with it (it has ended already).
       if (this.connections.get(key) === connection && (connection.state === 'closed' || connection.state === 'reset')) {
         this.connections.delete(key);
         this.close(connection, 'capture-end', connection.lastFrame, now);
@@ -329,11 +336,11 @@ export class TcpConnectionTable {
     const b: Endpoint = { ip: dstIp, port: tcp.dstPort, label: endpointLabel(dstIp, tcp.dstPort) };
     const limits = { maxPendingBytesPerStream: this.options.maxPendingBytesPerStream, budget: this.budget };
     const connection: TcpConnection = {
+      ...initialHandshake(syn, ack),
       index: this.nextIndex++,
       client: srcIsClient ? a : b,
       server: srcIsClient ? b : a,
       clientFromSyn,
-      state: syn ? (ack ? 'syn-received' : 'syn-sent') : 'established',
       firstFrame: frame,
       lastFrame: frame,
       firstTime: time,
@@ -342,19 +349,38 @@ export class TcpConnectionTable {
       toClient: undefined as unknown as DirectionState,
     };
     const handlers = this.options.openStreams(connection);
+    if (handlers.ended !== undefined) this.endHandlers.set(connection, handlers.ended);
     connection.toServer = newDirection(new TcpStreamReassembler(handlers.toServer, limits));
     connection.toClient = newDirection(new TcpStreamReassembler(handlers.toClient, limits));
     for (const direction of [connection.toServer, connection.toClient]) {
-      direction.reassembler.onCapHit = (capFrame) => this.options.onLimit('reassembly-cap', connection, capFrame, time);
+      direction.reassembler.onCapHit = (capFrame, _held, capTime) => this.options.onLimit('reassembly-cap', connection, capFrame, capTime);
     }
     return connection;
   }
 
-  private close(connection: TcpConnection, reason: StreamEndReason, frame: number, time: number): void {
+  /** Ends both streams (a no-op for those already ended), reports the end if not yet reported, frees held data. */
+  private close(connection: TcpConnection, reason: StreamEndReason & ConnectionEndReason, frame: number, time: number): void {
     connection.toServer.reassembler.finish(reason, frame, time);
     connection.toClient.reassembler.finish(reason, frame, time);
     connection.toServer.reassembler.release();
     connection.toClient.reassembler.release();
+    this.ended(connection, reason, frame, time);
+  }
+
+  /** Reports the connection's end once: why, who closed it, how its handshake went. */
+  private ended(connection: TcpConnection, reason: ConnectionEndReason, frame: number, time: number): void {
+    if (connection.end !== undefined) return;
+    const closedBy = reason === 'rst' ? connection.rstBy : connection.firstFinBy;
+    const end: ConnectionEnd = {
+      reason, ...(closedBy !== undefined ? { closedBy } : {}), state: connection.state,
+      handshake: handshakeOutcome(connection), frame, time,
+    };
+    connection.end = end;
+    const handler = this.endHandlers.get(connection);
+    if (handler !== undefined) {
+      this.endHandlers.delete(connection);
+      handler(connection, end);
+    }
   }
 
   /**

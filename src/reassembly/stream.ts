@@ -19,7 +19,7 @@ export interface StreamHandler {
 /** 'lost': the capture never saw the bytes; 'snaplen': the segment was seen but cut by the snapshot length. */
 export type GapCause = 'lost' | 'snaplen';
 
-export type StreamEndReason = 'fin' | 'rst' | 'capture-end' | 'evicted';
+export type StreamEndReason = 'fin' | 'rst' | 'capture-end' | 'evicted' | 'port-reused';
 
 interface PendingSegment {
   seq: number;
@@ -66,7 +66,7 @@ export class TcpStreamReassembler {
   delivered = 0;
   lost = 0;
   /** Called when a cap forces a hole to be declared (the caller records a finding). */
-  onCapHit: ((frame: number, heldBytes: number) => void) | undefined;
+  onCapHit: ((frame: number, heldBytes: number, time: number) => void) | undefined;
 
   constructor(
     private readonly handler: StreamHandler,
@@ -170,7 +170,7 @@ export class TcpStreamReassembler {
     const cost = payload.length + HELD_SEGMENT_OVERHEAD;
     if (this.pendingBytes + cost > maxPendingBytesPerStream || budget.used + cost > budget.limit) {
       // Cap hit: give up waiting for the hole before the earliest held data.
-      this.onCapHit?.(frame, this.pendingBytes);
+      this.onCapHit?.(frame, this.pendingBytes, time);
       if (this.head < this.pending.length) {
         this.flush(frame, time);
       }

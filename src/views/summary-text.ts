@@ -24,7 +24,8 @@ function table(head: string[], rows: string[][], style: Style): string {
 
 export function renderSummary(s: AnalysisSummary, style: Style): string {
   const out: string[] = [];
-  const h = (title: string): void => { out.push(`\n${style.paint(title, 'bold')}\n`); };
+  // Sections are separated by a blank line; the first starts the output (no blank line before it).
+  const h = (title: string): void => { out.push(`${out.length === 0 ? '' : '\n'}${style.paint(title, 'bold')}\n`); };
   const f = s.frames;
   const skipped = Object.entries(f.skipped).map(([k, v]) => `${k} ${v}`).join(', ');
   h('Frames');

@@ -8,8 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const fixturesDir = path.join(repoRoot, 'fixtures');
-export const corpusDir = path.resolve(repoRoot, '../shared/corpus');
-export const corpusMissing = existsSync(corpusDir) ? undefined : `../shared/corpus not present (looked in ${corpusDir})`;
+/** The public corpus: MQTT_PCAP_CORPUS, or ../shared/corpus beside the repository. */
+export const corpusDir = path.resolve(repoRoot, process.env.MQTT_PCAP_CORPUS ?? '../shared/corpus');
+/** Where the corpus comes from, for the line that says its tests were skipped. */
+export const corpusOrigin = `the public corpus is not at ${corpusDir}: it is the project's shared folder of public MQTT `
+  + 'captures (../shared/corpus beside the repository; MANIFEST.md names the repository, path and commit of each, from '
+  + 'suricata-verify, Zeek, nDPI, Arkime and others); set MQTT_PCAP_CORPUS=DIR to use a copy elsewhere';
+export const corpusMissing = existsSync(corpusDir) ? undefined : `corpus not present (looked in ${corpusDir})`;
 
 const CAPTURE = /\.(pcap|pcapng|cap)(\.gz)?$/;
 

@@ -5,12 +5,14 @@
 import { FanoutTracer } from '../../src/mqtt/fanout.js';
 import { MqttConnectionDissector } from '../../src/mqtt/dissector.js';
 import type { TcpConnection } from '../../src/reassembly/connections.js';
-import type { FindingEvent, MqttEvent } from '../../src/model/events.js';
+import { ClientIdRegistry } from '../../src/mqtt/takeover.js';
+import type { FindingEvent, LifecycleEvent, MqttEvent } from '../../src/model/events.js';
 
 export interface TestDissector {
   dissector: MqttConnectionDissector;
   mqtt: MqttEvent[];
   findings: FindingEvent[];
+  lifecycle: LifecycleEvent[];
 }
 
 /** Only the fields the dissector reads of a connection. */
@@ -20,13 +22,19 @@ export function testConnection(index = 0, serverPort = 1883): TcpConnection {
 }
 
 /** A dissector for a connection to `serverPort` (1883: MQTT by port; any other: decided from the client's bytes). */
-export function newTestDissector(index = 0, serverPort = 1883): TestDissector {
+export function newTestDissector(index = 0, serverPort = 1883, clientIds = new ClientIdRegistry()): TestDissector {
   const mqtt: MqttEvent[] = [];
   const findings: FindingEvent[] = [];
+  const lifecycle: LifecycleEvent[] = [];
   const dissector = new MqttConnectionDissector(testConnection(index, serverPort), {
     options: { mqttPorts: new Set([1883]), tlsPorts: new Set([8883]), maxPacketBytes: 1 << 20, showSecrets: false },
     fanout: new FanoutTracer({ maxRemembered: 100, windowSeconds: 60 }),
-    emit: (e) => { if (e.type === 'finding') findings.push(e as FindingEvent); else if (e.layer === 'mqtt') mqtt.push(e as MqttEvent); },
+    clientIds,
+    emit: (e) => {
+      if (e.kind === 'finding') findings.push(e);
+      else if (e.kind === 'lifecycle') lifecycle.push(e);
+      else if (e.layer === 'mqtt') mqtt.push(e);
+    },
   });
-  return { dissector, mqtt, findings };
+  return { dissector, mqtt, findings, lifecycle };
 }

@@ -1,0 +1,268 @@
+/**
+ * ConnectionBook: what the diagnosis remembers of each TCP connection and its MQTT session, from the lifecycle
+ * events (opened/ended, session started/ended) and a few facts of the packets (who sent the last MQTT packet and
+ * when, the CONNECT and CONNACK). Bounded: the oldest records are forgotten past MAX_RECORDS. It diagnoses nothing.
+ */
+import type {
+  ConnectionEndReason, LifecycleEvent, MqttEvent, SessionEndReason, Side, TcpEvent, TimelineEvent,
+} from '../model/events.js';
+
+export const MAX_RECORDS = 100_000;
+
+export interface ConnectionRecord {
+  stream: number;
+  /** "ip:port" of the client and the server. */
+  client: string;
+  server: string;
+  firstFrame: number;
+  firstTime: number;
+  synSeen?: boolean;
+  /** Set when the connection ended (or the capture did). */
+  end?: {
+    reason: ConnectionEndReason;
+    closedBy?: Side;
+    handshake: string;
+    synAttempts: number;
+    frame: number;
+    time: number;
+    lastFrame: number;
+    bytesToServer: number;
+    bytesToClient: number;
+    protocol: string;
+  };
+  /** Set when an MQTT session was seen on it. */
+  session?: {
+    clientId?: string;
+    keepAlive?: number;
+    versionInferred?: boolean;
+    transport?: string;
+  };
+  sessionEnd?: {
+    reason: SessionEndReason;
+    closedBy?: Side;
+    reasonCode?: number;
+    accepted?: boolean;
+    connackCode?: number;
+    frame: number;
+    time: number;
+    takenOverBy?: { stream: number; frame: number };
+  };
+  connect?: { frame: number; time: number; clientId?: string; keepAlive?: number };
+  connack?: { frame: number; time: number; accepted: boolean };
+  /** Last MQTT packet the client sent (keep-alive), and the broker's last one. */
+  lastClientPacket?: { frame: number; time: number };
+  /** What each endpoint ("ip:port") sent: TCP segments, MQTT packets, and when it last sent anything. */
+  sent: Map<string, SideTally>;
+  mqttPackets: number;
+  /** From the TCP packets (when they are analysed): SYN frames (a few), SYN-ACK seen, first RST and first FIN. */
+  synFrames: number[];
+  syns: number;
+  /** Time of the last SYN seen. */
+  lastSynTime?: number;
+  synAckSeen: boolean;
+  /** First RST and first FIN, and the endpoint that sent them. */
+  rst?: { frame: number; time: number; from: string };
+  fin?: { frame: number; time: number; from: string };
+  disconnectBy?: Side;
+  websocket: boolean;
+}
+
+export interface SideTally { segments: number; mqtt: number; lastTime: number }
+
+const NOTHING: SideTally = { segments: 0, mqtt: 0, lastTime: Number.NEGATIVE_INFINITY };
+
+/** What the client (or the server) of a connection sent. */
+export function sentBy(r: ConnectionRecord, side: Side): SideTally {
+  return r.sent.get(side === 'client' ? r.client : r.server) ?? NOTHING;
+}
+
+/** Which side an endpoint is. */
+export function sideOf(r: ConnectionRecord, label: string): Side {
+  return label === r.server ? 'server' : 'client';
+}
+
+function tally(r: ConnectionRecord, label: string, time: number): SideTally {
+  let t = r.sent.get(label);
+  if (t === undefined) {
+    t = { segments: 0, mqtt: 0, lastTime: time };
+    r.sent.set(label, t);
+  }
+  if (time > t.lastTime) t.lastTime = time;
+  return t;
+}
+
+export class ConnectionBook {
+  private readonly records = new Map<number, ConnectionRecord>();
+  /** True once any lifecycle event was seen (older pipelines emit none). */
+  lifecycleSeen = false;
+
+  get(stream: number): ConnectionRecord | undefined { return this.records.get(stream); }
+  all(): IterableIterator<ConnectionRecord> { return this.records.values(); }
+
+  private record(stream: number, src: string, dst: string, frame: number, time: number): ConnectionRecord {
+    let r = this.records.get(stream);
+    if (r === undefined) {
+      if (this.records.size >= MAX_RECORDS) {
+        const oldest = this.records.keys().next();
+        if (oldest.done !== true) this.records.delete(oldest.value);
+      }
+      r = {
+        stream, client: src, server: dst, firstFrame: frame, firstTime: time, sent: new Map(), mqttPackets: 0,
+        synFrames: [], syns: 0, synAckSeen: false, websocket: false,
+      };
+      this.records.set(stream, r);
+    }
+    return r;
+  }
+
+  event(e: TimelineEvent): void {
+    if (e.kind === 'lifecycle') this.lifecycle(e);
+    else if (e.kind === 'packet' && e.layer === 'tcp') this.tcp(e);
+    else if (e.kind === 'packet' && e.layer === 'mqtt') this.mqtt(e);
+  }
+
+  private lifecycle(e: LifecycleEvent): void {
+    this.lifecycleSeen = true;
+    const r = this.record(e.stream, e.src, e.dst, e.frame, e.time);
+    switch (e.type) {
+      case 'connection-opened':
+        r.client = e.src; r.server = e.dst; r.synSeen = e.synSeen;
+        break;
+      case 'connection-ended':
+        r.client = e.src; r.server = e.dst;
+        r.end = {
+          reason: e.reason, handshake: e.handshake, synAttempts: e.synAttempts, frame: e.frame, time: e.time,
+          lastFrame: e.lastFrame, bytesToServer: e.bytesToServer, bytesToClient: e.bytesToClient, protocol: e.protocol,
+          ...(e.closedBy !== undefined ? { closedBy: e.closedBy } : {}),
+        };
+        break;
+      case 'session-started':
+        r.session = {
+          ...(e.clientId !== undefined ? { clientId: e.clientId } : {}),
+          ...(e.keepAlive !== undefined ? { keepAlive: e.keepAlive } : {}),
+          ...(e.versionInferred !== undefined ? { versionInferred: e.versionInferred } : {}),
+          transport: e.transport,
+        };
+        break;
+      case 'session-ended': {
+        const extra = e as typeof e & { takenOverBy?: { stream: number; frame: number } };
+        r.sessionEnd = {
+          reason: e.reason, frame: e.frame, time: e.time,
+          ...(e.closedBy !== undefined ? { closedBy: e.closedBy } : {}),
+          ...(e.reasonCode !== undefined ? { reasonCode: e.reasonCode } : {}),
+          ...(e.accepted !== undefined ? { accepted: e.accepted } : {}),
+          ...(e.connackCode !== undefined ? { connackCode: e.connackCode } : {}),
+          ...(extra.takenOverBy !== undefined ? { takenOverBy: extra.takenOverBy } : {}),
+        };
+        break;
+      }
+    }
+  }
+
+  private tcp(e: TcpEvent): void {
+    if (e.duplicateOf !== undefined) return;
+    const r = this.record(e.stream, e.src, e.dst, e.frame, e.time);
+    tally(r, e.src, e.time).segments++;
+    if (e.type === 'SYN') {
+      // The SYN's sender is the client, whatever was guessed before.
+      r.client = e.src; r.server = e.dst;
+      r.syns++;
+      r.lastSynTime = e.time;
+      if (r.synFrames.length < 8) r.synFrames.push(e.frame);
+    } else if (e.type === 'SYN-ACK') r.synAckSeen = true;
+    if (r.rst === undefined && e.flags.includes('RST')) r.rst = { frame: e.frame, time: e.time, from: e.src };
+    if (r.fin === undefined && e.flags.includes('FIN')) r.fin = { frame: e.frame, time: e.time, from: e.src };
+  }
+
+  private mqtt(e: MqttEvent): void {
+    const client = e.direction === 'client' ? e.src : e.dst;
+    const server = e.direction === 'client' ? e.dst : e.src;
+    const r = this.record(e.stream, client, server, e.frames[0] ?? e.frame, e.time);
+    // The dissector knows the sides (CONNECT, or inferred from the packets) better than the first segment does.
+    if (r.synFrames.length === 0 && r.end === undefined) { r.client = client; r.server = server; }
+    r.mqttPackets++;
+    tally(r, e.src, e.time).mqtt++;
+    if (e.websocket === true) r.websocket = true;
+    if (e.type === 'DISCONNECT' && r.disconnectBy === undefined) r.disconnectBy = e.direction;
+    if (e.direction === 'client') {
+      r.lastClientPacket = { frame: e.frame, time: e.time };
+      if (e.type === 'CONNECT') {
+        r.connect = {
+          frame: e.frame, time: e.time,
+          ...(e.clientId !== undefined ? { clientId: e.clientId } : {}),
+          ...(e.keepAlive !== undefined ? { keepAlive: e.keepAlive } : {}),
+        };
+      }
+    } else if (e.type === 'CONNACK') {
+      r.connack = { frame: e.frame, time: e.time, accepted: e.accepted ?? (e.returnCode ?? e.reasonCode ?? 0) === 0 };
+    }
+  }
+}
+
+/** "ip" of an "ip:port" or "[v6]:port" label. */
+export function hostOf(label: string): string {
+  if (label.startsWith('[')) return label.slice(1, label.indexOf(']'));
+  const colon = label.lastIndexOf(':');
+  return colon < 0 ? label : label.slice(0, colon);
+}
+
+/** Port of an "ip:port" label (0 when none). */
+export function portOf(label: string): number {
+  const colon = label.lastIndexOf(':');
+  const port = colon < 0 ? NaN : Number(label.slice(colon + 1));
+  return Number.isInteger(port) ? port : 0;
+}
+
+// ------------------------------------------------------------------------------------------------ derived facts ---
+// The lifecycle events say these when the pipeline emits them; otherwise they are derived from the TCP and MQTT
+// packets seen (the summary-only path emits no TCP packets: then only the lifecycle events tell).
+
+/** How the three-way handshake went. */
+export function handshakeOf(r: ConnectionRecord): string {
+  if (r.end !== undefined) return r.end.handshake;
+  if (r.synAckSeen) return 'complete';
+  if (r.syns > 0) return r.rst !== undefined && sideOf(r, r.rst.from) === 'server' ? 'refused' : sentBy(r, 'server').segments === 0 ? 'unanswered' : 'incomplete';
+  return 'not-seen';
+}
+
+/** True when the client's CONNECT (or any MQTT) was seen on the connection. */
+export function isMqtt(r: ConnectionRecord): boolean {
+  return r.mqttPackets > 0 || r.session !== undefined || (r.end?.protocol ?? 'other').startsWith('mqtt');
+}
+
+/** When and why the MQTT session ended, and who ended it; undefined while it is open at the capture's end. */
+export function sessionEndOf(r: ConnectionRecord): { reason: SessionEndReason; closedBy?: Side; time: number; frame: number; reasonCode?: number } | undefined {
+  if (r.sessionEnd !== undefined) {
+    if (r.sessionEnd.reason === 'capture-end') return undefined;
+    return {
+      reason: r.sessionEnd.reason, time: r.sessionEnd.time, frame: r.sessionEnd.frame,
+      ...(r.sessionEnd.closedBy !== undefined ? { closedBy: r.sessionEnd.closedBy } : {}),
+      ...(r.sessionEnd.reasonCode !== undefined ? { reasonCode: r.sessionEnd.reasonCode } : {}),
+    };
+  }
+  if (r.disconnectBy === 'client') {
+    const at = r.fin ?? r.rst;
+    return { reason: 'disconnect', closedBy: 'client', time: at?.time ?? r.lastClientPacket?.time ?? r.firstTime, frame: at?.frame ?? r.lastClientPacket?.frame ?? r.firstFrame };
+  }
+  if (r.disconnectBy === 'server') {
+    const at = r.fin ?? r.rst;
+    return { reason: 'broker-disconnect', closedBy: 'server', time: at?.time ?? r.firstTime, frame: at?.frame ?? r.firstFrame };
+  }
+  const first = r.rst !== undefined && (r.fin === undefined || r.rst.frame < r.fin.frame) ? { ...r.rst, reset: true, by: sideOf(r, r.rst.from) }
+    : r.fin !== undefined ? { ...r.fin, reset: false, by: sideOf(r, r.fin.from) } : undefined;
+  if (first === undefined) {
+    if (r.end !== undefined && r.end.reason !== 'capture-end') {
+      const reason: SessionEndReason = r.end.reason === 'rst' ? 'reset' : r.end.closedBy === 'server' ? 'broker-closed' : 'client-closed';
+      return { reason, time: r.end.time, frame: r.end.frame, ...(r.end.closedBy !== undefined ? { closedBy: r.end.closedBy } : {}) };
+    }
+    return undefined;
+  }
+  const reason: SessionEndReason = first.reset ? 'reset' : first.by === 'server' ? 'broker-closed' : 'client-closed';
+  return { reason, closedBy: first.by, time: first.time, frame: first.frame };
+}
+
+/** A client's name for sentences: "lab-sub (172.18.0.3)", or its address when no client id is known. */
+export function clientName(r: ConnectionRecord): string {
+  const id = r.connect?.clientId ?? r.session?.clientId;
+  return id !== undefined && id !== '' ? `${id} (${hostOf(r.client)})` : r.client;
+}

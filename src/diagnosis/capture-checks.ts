@@ -1,0 +1,119 @@
+/**
+ * What the capture itself says: diag.no-mqtt (nothing MQTT in it: which protocols it holds instead),
+ * diag.one-direction, diag.capture-started-late, diag.snaplen-cut, diag.duplicate-frames (-i any),
+ * diag.nonstandard-port (Wireshark's Decode As), diag.mqtt-over-websocket, diag.mqtt-over-tls. Reads packets and the
+ * summary; judges no session.
+ */
+import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import { clientName, hostOf, isMqtt, portOf, sentBy, type ConnectionRecord } from './book.js';
+import type { Detector, FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+
+/** Wireshark decodes MQTT on these TCP ports by default (1883, and 8883 as MQTT over TLS). */
+export const WIRESHARK_MQTT_PORTS: ReadonlySet<number> = new Set([1883, 8883]);
+
+export class CaptureChecks implements Detector {
+  private readonly snaplen = new FrameSet();
+  private readonly duplicates = new FrameSet();
+  private readonly tls = new Map<string, { frames: FrameSet; streams: Set<number>; time: number }>();
+
+  event(e: TimelineEvent): void {
+    if (e.kind === 'packet' && e.layer === 'mqtt' && (e.malformed === 'mqtt.incomplete' || e.payload?.incomplete === true)) this.snaplen.add(e.frame);
+    else if (e.kind === 'packet' && e.layer === 'tcp' && e.duplicateOf !== undefined) this.duplicates.add(e.frame);
+    else if (e.kind === 'finding' && e.code === 'mqtt.tls' && e.stream !== undefined) {
+      const server = e.dst !== '' && WIRESHARK_MQTT_PORTS.has(portOf(e.dst)) ? e.dst : e.src;
+      const t = this.tls.get(server) ?? { frames: new FrameSet(), streams: new Set<number>(), time: e.time };
+      t.frames.add(e.frame);
+      t.streams.add(e.stream);
+      this.tls.set(server, t);
+    }
+  }
+
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const records = [...ctx.book.all()].filter(isMqtt);
+    const s = ctx.summary;
+    if (s.mqtt.messages === 0 && this.tls.size === 0 && ctx.attempted.size === 0 && s.frames.read > 0) {
+      const protocols = Object.entries(s.frames.byProtocol).sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`);
+      if (s.frames.undecodable > 0) protocols.push(`undecodable ${s.frames.undecodable}`);
+      const frames = new FrameSet();
+      for (let f = 1; f <= Math.min(s.frames.read, 20); f++) frames.add(f);
+      const tcpPorts = [...new Set([...ctx.book.all()].map((r) => portOf(r.server)).filter((p) => p > 0))].sort((a, b) => a - b).slice(0, 5);
+      emit({ ...makeDiagnosis({
+        code: 'diag.no-mqtt', layer: 'capture', frames, time: 0,
+        facts: { frames: s.frames.read, protocols, tcpPorts },
+        causes: ['wrong-interface', 'capture-filter', 'no-traffic-yet'],
+        checks: tcpPorts.length > 0 ? ['try-port', 'bridge-interface', 'capture-filter'] : ['bridge-interface', 'capture-filter', 'clients-ran'],
+      }), evidence: { firstFrame: 1, lastFrame: s.frames.read, count: s.frames.read, frames: frames.evidence().frames ?? [] } });
+    }
+    const oneWay = records.filter((r) => {
+      const c = sentBy(r, 'client');
+      const sv = sentBy(r, 'server');
+      return c.segments + sv.segments > 0 && ((sv.segments === 0 && c.mqtt > 0) || (c.segments === 0 && sv.mqtt > 0));
+    });
+    if (oneWay.length > 0) {
+      const first = oneWay[0]!;
+      const frames = new FrameSet();
+      for (const r of oneWay) frames.add(r.firstFrame);
+      emit(makeDiagnosis({
+        code: 'diag.one-direction', layer: 'tcp', frames, time: first.firstTime,
+        facts: { count: oneWay.length, seen: sentBy(first, 'server').segments === 0 ? 'client' : 'server', example: `${first.client} → ${first.server}` },
+        causes: ['asymmetric-capture'], checks: ['capture-point'],
+      }));
+    }
+    const late = records.filter((r) => r.connect === undefined && r.mqttPackets > 0 && r.synFrames.length === 0 && r.synSeen !== true);
+    if (late.length > 0) {
+      const frames = new FrameSet();
+      for (const r of late) frames.add(r.firstFrame);
+      emit(makeDiagnosis({
+        code: 'diag.capture-started-late', layer: 'mqtt', frames, time: late[0]!.firstTime,
+        facts: { count: late.length, clients: late.map((r) => `${r.client} → ${r.server}`) },
+        causes: ['capture-started-late'], checks: ['start-capture-first'],
+      }));
+    }
+    if (this.snaplen.count > 0) {
+      emit(makeDiagnosis({
+        code: 'diag.snaplen-cut', layer: 'capture', frames: this.snaplen, time: 0, facts: { count: this.snaplen.count },
+        causes: ['small-snaplen'], checks: ['snaplen'],
+      }));
+    }
+    if (this.duplicates.count > 0) {
+      emit(makeDiagnosis({
+        code: 'diag.duplicate-frames', layer: 'capture', frames: this.duplicates, time: 0,
+        facts: { count: Math.max(this.duplicates.count, s.tcp.duplicatesAcrossInterfaces) },
+        causes: ['capture-any'], checks: ['capture-one-interface'],
+      }));
+    }
+    this.ports(records, emit);
+  }
+
+  private ports(records: ConnectionRecord[], emit: (finding: FindingEvent) => void): void {
+    const byServer = new Map<string, { ws: boolean; frames: FrameSet; count: number; time: number; example: string }>();
+    for (const r of records) {
+      if (r.mqttPackets === 0) continue;
+      const ws = r.websocket || r.session?.transport === 'websocket' || r.end?.protocol === 'mqtt-ws';
+      if (!ws && WIRESHARK_MQTT_PORTS.has(portOf(r.server))) continue;
+      const key = `${ws ? 'ws' : 'tcp'}|${r.server}`;
+      const g = byServer.get(key) ?? { ws, frames: new FrameSet(), count: 0, time: r.firstTime, example: clientName(r) };
+      g.count++;
+      g.frames.add(r.connect?.frame ?? r.firstFrame);
+      byServer.set(key, g);
+    }
+    for (const [key, g] of byServer) {
+      const server = key.slice(key.indexOf('|') + 1);
+      const port = portOf(server);
+      emit(makeDiagnosis({
+        code: g.ws ? 'diag.mqtt-over-websocket' : 'diag.nonstandard-port', layer: 'mqtt', frames: g.frames, time: g.time, dst: server,
+        facts: { server, host: hostOf(server), port, count: g.count },
+        causes: g.ws ? ['websocket-listener'] : ['custom-port'], checks: g.ws ? ['decode-as-websocket'] : ['decode-as'],
+      }));
+    }
+    for (const [server, t] of this.tls) {
+      emit(makeDiagnosis({
+        code: 'diag.mqtt-over-tls', layer: 'tls', frames: t.frames, time: t.time, dst: server,
+        facts: { server, port: portOf(server), count: t.streams.size },
+        causes: ['tls-listener'], checks: ['tls-keys'],
+      }));
+    }
+  }
+}

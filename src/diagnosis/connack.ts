@@ -1,0 +1,98 @@
+/**
+ * diag.connack-refused: CONNACKs that refuse the connection, grouped by broker and code, with the code in words
+ * (MQTT 3.1/3.1.1 return codes, MQTT 5 reason codes) and what usually causes it. Reads CONNECT and CONNACK packets;
+ * a CONNECT that never gets a CONNACK is reachability.ts's.
+ */
+import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import { CONNACK_RETURN_CODES, reasonName } from '../model/names.js';
+import { hostOf } from './book.js';
+import type { Detector } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+
+interface Group {
+  server: string;
+  version5: boolean;
+  code: number;
+  clients: Set<string>;
+  withoutCredentials: number;
+  count: number;
+  frames: FrameSet;
+  time: number;
+  firstClient: string;
+}
+
+/** Causes and checks of a refusal code. */
+export function refusalAdvice(code: number, version5: boolean, anonymous: boolean): { causes: string[]; checks: string[] } {
+  const credentials = { causes: anonymous ? ['anonymous-not-allowed', 'bad-credentials', 'acl-denies'] : ['bad-credentials', 'anonymous-not-allowed', 'acl-denies'], checks: ['credentials', 'allow-anonymous', 'acl-file'] };
+  const v3: Record<number, { causes: string[]; checks: string[] }> = {
+    1: { causes: ['protocol-version'], checks: ['protocol-version'] },
+    2: { causes: ['client-id-rejected'], checks: ['client-id'] },
+    3: { causes: ['server-unavailable'], checks: ['broker-log'] },
+    4: credentials,
+    5: credentials,
+  };
+  if (!version5) return v3[code] ?? { causes: ['server-unavailable'], checks: ['broker-log'] };
+  if (code === 0x84) return v3[1]!;
+  if (code === 0x85) return v3[2]!;
+  if (code === 0x86 || code === 0x87 || code === 0x8c) return credentials;
+  if (code === 0x88 || code === 0x89 || code === 0x9c || code === 0x9d) return v3[3]!;
+  if (code >= 0x80 && code <= 0x83) return { causes: ['malformed-connect', 'protocol-version'], checks: ['connect-packet', 'broker-log'] };
+  return { causes: ['broker-limit'], checks: ['broker-log'] };
+}
+
+export function refusalName(code: number, version5: boolean): string {
+  if (version5) return reasonName(code).toLowerCase();
+  const name = CONNACK_RETURN_CODES[code];
+  return name === undefined ? `return code ${code}` : name.replace(/^Connection Refused: /, '');
+}
+
+export class ConnackDetector implements Detector {
+  private readonly connects = new Map<number, { clientId?: string; username?: string; frame: number }>();
+  private readonly groups = new Map<string, Group>();
+
+  event(e: TimelineEvent): void {
+    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+    if (e.type === 'CONNECT') {
+      this.connects.set(e.stream, { frame: e.frame, ...(e.clientId !== undefined ? { clientId: e.clientId } : {}), ...(e.username !== undefined ? { username: e.username } : {}) });
+    } else if (e.type === 'CONNACK') {
+      this.connack(e);
+      this.connects.delete(e.stream);
+    }
+  }
+
+  private connack(e: MqttEvent): void {
+    const version5 = e.protocolVersion === 5 || e.reasonCode !== undefined;
+    const code = version5 ? e.reasonCode ?? e.returnCode ?? 0 : e.returnCode ?? 0;
+    if (e.accepted === true || code === 0) return;
+    const connect = this.connects.get(e.stream);
+    const key = `${e.src}|${version5 ? 5 : 3}|${code}`;
+    let g = this.groups.get(key);
+    if (g === undefined) {
+      if (this.groups.size >= 1000) return;
+      g = { server: e.src, version5, code, clients: new Set(), withoutCredentials: 0, count: 0, frames: new FrameSet(), time: connect !== undefined ? e.time : e.time, firstClient: e.dst };
+      this.groups.set(key, g);
+    }
+    g.count++;
+    const name = connect?.clientId !== undefined && connect.clientId !== '' ? `${connect.clientId} (${hostOf(e.dst)})` : e.dst;
+    if (g.clients.size < 20) g.clients.add(name);
+    if (connect !== undefined && connect.username === undefined) g.withoutCredentials++;
+    if (connect !== undefined) g.frames.add(connect.frame);
+    g.frames.add(e.frame);
+  }
+
+  finish(_ctx: unknown, emit: (finding: FindingEvent) => void): void {
+    for (const g of this.groups.values()) {
+      const advice = refusalAdvice(g.code, g.version5, g.withoutCredentials > g.count / 2);
+      emit(makeDiagnosis({
+        code: 'diag.connack-refused', layer: 'mqtt', frames: g.frames, time: g.time, src: g.server, dst: g.firstClient,
+        facts: {
+          server: g.server, code: g.version5 ? `0x${g.code.toString(16).padStart(2, '0')}` : String(g.code),
+          codeLabel: g.version5 ? 'reason code' : 'return code', codeName: refusalName(g.code, g.version5),
+          version: g.version5 ? '5.0' : '3.1.1', count: g.count, clients: [...g.clients], withoutCredentials: g.withoutCredentials,
+        },
+        causes: advice.causes, checks: advice.checks,
+      }));
+    }
+  }
+}

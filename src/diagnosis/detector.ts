@@ -1,0 +1,26 @@
+/**
+ * The contract between the diagnosis stage and its detectors: each reads the events it cares about as they pass
+ * and, at the end, emits its diagnoses with the shared connection book and summary at hand. Types only.
+ */
+import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { AnalysisSummary } from '../model/summary.js';
+import type { ConnectionBook } from './book.js';
+
+export interface FinishContext {
+  book: ConnectionBook;
+  summary: AnalysisSummary;
+  /** Seconds from the first to the last frame. */
+  captureEnd: number;
+  /** Streams whose ending a diagnosis already explains (e.g. dropped when the broker stopped). */
+  explained: Set<number>;
+  /** Servers ("ip:port") that someone tried to reach on an MQTT port, refused or not. */
+  attempted: Set<string>;
+}
+
+export interface Detector {
+  event?(event: TimelineEvent): void;
+  finish(context: FinishContext, emit: (finding: FindingEvent) => void): void;
+}
+
+/** Ports MQTT brokers commonly listen on (plain, TLS, WebSocket), besides those where MQTT was seen. */
+export const KNOWN_MQTT_PORTS: ReadonlySet<number> = new Set([1883, 8883, 1884, 8884, 8083, 8084, 9001]);

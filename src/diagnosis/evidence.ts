@@ -1,0 +1,37 @@
+/**
+ * FrameSet: the frames that prove a diagnosis, kept bounded (first and last frame, how many, and up to 20 of them in
+ * order). Frames may arrive out of order (MQTT packets released after a TCP hole); the kept ones are sorted. It
+ * decides nothing about what the frames mean.
+ */
+import type { FindingEvidence } from '../model/events.js';
+
+const KEPT = 20;
+
+export class FrameSet {
+  private first = Number.POSITIVE_INFINITY;
+  private last = 0;
+  private n = 0;
+  private readonly kept: number[] = [];
+
+  add(frame: number): this {
+    if (frame <= 0) return this;
+    this.n++;
+    if (frame < this.first) this.first = frame;
+    if (frame > this.last) this.last = frame;
+    if (this.kept.length < KEPT) this.kept.push(frame);
+    return this;
+  }
+
+  addAll(frames: Iterable<number>): this {
+    for (const f of frames) this.add(f);
+    return this;
+  }
+
+  get count(): number { return this.n; }
+  get firstFrame(): number { return this.n === 0 ? 0 : this.first; }
+
+  evidence(): FindingEvidence {
+    const frames = [...new Set(this.kept)].sort((a, b) => a - b);
+    return { firstFrame: this.firstFrame, lastFrame: this.last, count: this.n, frames };
+  }
+}

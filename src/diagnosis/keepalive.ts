@@ -1,0 +1,58 @@
+/**
+ * diag.keepalive-dropped: a client that sent no MQTT packet (not even PINGREQ) for 1.5 × its keep-alive, found when
+ * the broker closes the connection and, for a session still open, at the end of the capture. Works from the
+ * connection book (CONNECT keep-alive, the client's last packet, how the session ended).
+ */
+import type { FindingEvent } from '../model/events.js';
+import { clientName, sentBy, sessionEndOf } from './book.js';
+import type { Detector, FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+
+/** MQTT: the broker may drop a client silent for one and a half times its keep-alive. */
+export const KEEPALIVE_FACTOR = 1.5;
+/** A client silent more than this many times its limit while the broker never closed: the capture has a gap. */
+export const PLAUSIBLE_FACTOR = 10;
+
+export class KeepAliveDetector implements Detector {
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    for (const r of ctx.book.all()) {
+      const keepAlive = r.session?.keepAlive ?? r.connect?.keepAlive;
+      if (keepAlive === undefined || keepAlive <= 0 || r.connect === undefined || ctx.explained.has(r.stream)) continue;
+      if (r.connack !== undefined && !r.connack.accepted) continue;
+      const last = r.lastClientPacket ?? { frame: r.connect.frame, time: r.connect.time };
+      const limit = keepAlive * KEEPALIVE_FACTOR;
+      const end = sessionEndOf(r);
+      let brokerClosed: boolean;
+      let silent: number;
+      let closeFrame: number | undefined;
+      if (end === undefined) {
+        silent = ctx.captureEnd - last.time;
+        brokerClosed = false;
+        // Only when the broker's side is in the capture, and the silence is not so long that the capture must have
+        // a hole in time (merged files) rather than a broker that never checked.
+        const server = sentBy(r, 'server');
+        if (silent <= limit || server.mqtt === 0 || silent > limit * PLAUSIBLE_FACTOR) continue;
+      } else {
+        const byBroker = end.reason === 'broker-closed' || (end.reason === 'reset' && end.closedBy === 'server')
+          || (end.reason === 'broker-disconnect' && (end.reasonCode === undefined || end.reasonCode === 0x8d));
+        silent = end.time - last.time;
+        // The broker checks now and then: it closes at 1.5 × keep-alive or somewhat later, never earlier.
+        if (!byBroker || silent < limit * 0.98) continue;
+        brokerClosed = true;
+        closeFrame = end.frame;
+      }
+      const frames = new FrameSet().add(last.frame);
+      if (closeFrame !== undefined) frames.add(closeFrame);
+      ctx.explained.add(r.stream);
+      emit(makeDiagnosis({
+        code: 'diag.keepalive-dropped', layer: 'mqtt', frames, time: last.time, src: r.client, dst: r.server, stream: r.stream,
+        facts: {
+          client: clientName(r), keepAlive, limitSeconds: limit, silentSeconds: Number(silent.toFixed(3)), brokerClosed,
+          lastPacketAt: Number(last.time.toFixed(6)),
+        },
+        causes: ['client-loop-stopped', 'keepalive-too-short'], checks: ['client-loop', 'keepalive-value'],
+      }));
+    }
+  }
+}

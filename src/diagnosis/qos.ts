@@ -1,0 +1,173 @@
+/**
+ * QoS trouble: diag.qos-unacknowledged (QoS 1/2 PUBLISHes never acknowledged before the connection ended or within
+ * UNACKED_AFTER_SECONDS of the capture's end), diag.qos-redelivered (DUP copies), diag.packet-id-reused (an id reused
+ * while its message was in flight), diag.subscription-refused and diag.subscription-downgraded (SUBACK codes).
+ * Reads PUBLISH, PUBACK, PUBREC, SUBSCRIBE and SUBACK packets; in-flight state is bounded by MAX_IN_FLIGHT.
+ */
+import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import { reasonName } from '../model/names.js';
+import { clientName, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
+import type { Detector, FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+
+export const MAX_IN_FLIGHT = 100_000;
+/** A PUBLISH this close to the end of an open connection's capture may just have had its ACK cut off. */
+export const UNACKED_AFTER_SECONDS = 2;
+
+interface InFlight { frame: number; time: number; qos: number }
+
+interface Tally { frames: FrameSet; count: number; time: number; stream: number; sender: 'broker' | 'client'; qos: number; packetIds: Set<number> }
+
+export class QosDetector implements Detector {
+  /** stream → "client"/"server" sender → packet id → in flight. */
+  private readonly inFlight = new Map<string, Map<number, InFlight>>();
+  private total = 0;
+  private readonly subscribes = new Map<string, Array<{ topic: string; qos: number }>>();
+  private readonly subscribeFrames = new Map<string, number>();
+  private readonly redelivered = new Map<string, Tally>();
+  private readonly reused = new Map<string, Tally>();
+  private readonly refused: Array<{ stream: number; filters: string[]; code: number; frames: FrameSet; time: number }> = [];
+  private readonly downgraded: Array<{ stream: number; filter: string; asked: number; granted: number; frames: FrameSet; time: number }> = [];
+
+  event(e: TimelineEvent): void {
+    if (e.kind !== 'packet' || e.layer !== 'mqtt' || e.packetId === undefined) return;
+    switch (e.type) {
+      case 'PUBLISH': if ((e.qos ?? 0) === 1 || e.qos === 2) this.publish(e); break;
+      case 'PUBACK': case 'PUBREC': this.inFlight.get(`${e.stream}|${e.direction === 'client' ? 'server' : 'client'}`)?.delete(e.packetId); break;
+      case 'SUBSCRIBE':
+        if (this.subscribes.size < 10_000) {
+          this.subscribes.set(`${e.stream}|${e.packetId}`, (e.subscriptions ?? []).map((s) => ({ topic: s.topic, qos: s.qos })));
+          this.subscribeFrames.set(`${e.stream}|${e.packetId}`, e.frame);
+        }
+        break;
+      case 'SUBACK': this.suback(e); break;
+      default: break;
+    }
+  }
+
+  private tally(map: Map<string, Tally>, key: string, e: MqttEvent): Tally {
+    let t = map.get(key);
+    if (t === undefined) {
+      t = { frames: new FrameSet(), count: 0, time: e.time, stream: e.stream, sender: e.direction === 'server' ? 'broker' : 'client', qos: e.qos ?? 1, packetIds: new Set() };
+      map.set(key, t);
+    }
+    t.count++;
+    t.frames.add(e.frame);
+    if (t.packetIds.size < 5 && e.packetId !== undefined) t.packetIds.add(e.packetId);
+    return t;
+  }
+
+  private publish(e: MqttEvent): void {
+    const key = `${e.stream}|${e.direction}`;
+    let map = this.inFlight.get(key);
+    if (map === undefined) { map = new Map(); this.inFlight.set(key, map); }
+    const id = e.packetId!;
+    const receiver = e.direction === 'server' ? hostOf(e.dst) : hostOf(e.dst);
+    if (e.dup === true) this.tally(this.redelivered, `${receiver}|${e.direction}`, e);
+    else if (map.has(id)) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
+    if (!map.has(id)) {
+      if (this.total >= MAX_IN_FLIGHT) return;
+      this.total++;
+    }
+    map.set(id, { frame: e.frame, time: e.time, qos: e.qos ?? 1 });
+  }
+
+  private suback(e: MqttEvent): void {
+    const key = `${e.stream}|${e.packetId}`;
+    const asked = this.subscribes.get(key);
+    const subscribeFrame = this.subscribeFrames.get(key);
+    this.subscribes.delete(key);
+    this.subscribeFrames.delete(key);
+    if (asked === undefined) return;
+    const codes = e.reasonCodes ?? e.grantedQos ?? [];
+    const refusedFilters: string[] = [];
+    let refusedCode = 0x80;
+    codes.forEach((code, i) => {
+      const s = asked[i];
+      if (s === undefined) return;
+      if (code >= 0x80) { refusedFilters.push(s.topic); refusedCode = code; }
+      else if (code < s.qos) this.downgraded.push({ stream: e.stream, filter: s.topic, asked: s.qos, granted: code, frames: new FrameSet().add(subscribeFrame ?? e.frame).add(e.frame), time: e.time });
+    });
+    if (refusedFilters.length > 0) this.refused.push({ stream: e.stream, filters: refusedFilters, code: refusedCode, frames: new FrameSet().add(subscribeFrame ?? e.frame).add(e.frame), time: e.time });
+  }
+
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    this.unacknowledged(ctx, emit);
+    const name = (book: ConnectionBook, stream: number, fallback: string): string => {
+      const r = book.get(stream);
+      return r !== undefined ? clientName(r) : fallback;
+    };
+    for (const [key, t] of this.redelivered) {
+      const r = ctx.book.get(t.stream);
+      const receiver = r !== undefined ? (t.sender === 'broker' ? clientName(r) : 'the broker') : key.split('|')[0]!;
+      const senderName = r !== undefined && t.sender === 'client' ? clientName(r) : 'the broker';
+      emit(makeDiagnosis({
+        code: 'diag.qos-redelivered', layer: 'mqtt', frames: t.frames, time: t.time, stream: t.stream,
+        facts: { receiver, sender: t.sender, senderName, count: t.count },
+        causes: ['receiver-not-acking', 'connection-dropped'], checks: ['receiver-acks'],
+      }));
+    }
+    for (const t of this.reused.values()) {
+      const r = ctx.book.get(t.stream);
+      const sender = t.sender === 'broker' ? 'The broker' : r !== undefined ? clientName(r) : 'A client';
+      emit(makeDiagnosis({
+        code: 'diag.packet-id-reused', layer: 'mqtt', frames: t.frames, time: t.time, stream: t.stream,
+        facts: { sender, packetIds: [...t.packetIds], count: t.count },
+        causes: ['client-bug'], checks: ['client-library'],
+      }));
+    }
+    for (const x of this.refused) {
+      const code = `0x${x.code.toString(16).padStart(2, '0')}`;
+      emit(makeDiagnosis({
+        code: 'diag.subscription-refused', layer: 'mqtt', frames: x.frames, time: x.time, stream: x.stream,
+        facts: { subscriber: name(ctx.book, x.stream, String(x.stream)), filters: x.filters, code, codeName: x.code === 0x80 ? 'failure' : reasonName(x.code).toLowerCase() },
+        causes: ['acl-or-invalid-filter'], checks: ['topic-acl', 'broker-log'],
+      }));
+    }
+    for (const x of this.downgraded) {
+      emit(makeDiagnosis({
+        code: 'diag.subscription-downgraded', layer: 'mqtt', frames: x.frames, time: x.time, stream: x.stream,
+        facts: { subscriber: name(ctx.book, x.stream, String(x.stream)), filter: x.filter, asked: x.asked, granted: x.granted },
+        causes: ['broker-max-qos'], checks: ['broker-max-qos'],
+      }));
+    }
+  }
+
+  private unacknowledged(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const groups = new Map<string, Tally & { receiver: string }>();
+    for (const [key, map] of this.inFlight) {
+      const [streamText, direction] = key.split('|') as [string, 'client' | 'server'];
+      const stream = Number(streamText);
+      const r = ctx.book.get(stream);
+      const ended = r !== undefined && sessionEndOf(r) !== undefined;
+      // The receiver must be seen after the PUBLISH (alive, yet not acknowledging) or the connection must end: a
+      // capture that simply stops showing the connection proves nothing.
+      const receiver = r !== undefined ? sentBy(r, direction === 'server' ? 'client' : 'server') : undefined;
+      // A receiver never seen sending MQTT: its direction (or its MQTT side) is not in the capture.
+      if (receiver === undefined || receiver.mqtt === 0) continue;
+      const receiverLast = receiver.lastTime;
+      for (const [id, p] of map) {
+        if (!ended && (ctx.captureEnd - p.time < UNACKED_AFTER_SECONDS || receiverLast <= p.time)) continue;
+        const receiver = direction === 'server' ? (r !== undefined ? clientName(r) : `stream ${stream}`) : `the broker${r !== undefined ? ` (${r.server})` : ''}`;
+        const gk = `${receiver.replace(/:\d+\)?$/, '')}|${direction}|${p.qos}`;
+        let g = groups.get(gk);
+        if (g === undefined) {
+          g = { frames: new FrameSet(), count: 0, time: p.time, stream, sender: direction === 'server' ? 'broker' : 'client', qos: p.qos, packetIds: new Set(), receiver };
+          groups.set(gk, g);
+        }
+        g.count++;
+        g.frames.add(p.frame);
+        if (g.packetIds.size < 5) g.packetIds.add(id);
+        g.time = Math.min(g.time, p.time);
+      }
+    }
+    for (const g of groups.values()) {
+      emit(makeDiagnosis({
+        code: 'diag.qos-unacknowledged', layer: 'mqtt', frames: g.frames, time: g.time, stream: g.stream,
+        facts: { receiver: g.receiver, sender: g.sender, qos: g.qos, ack: g.qos === 1 ? 'PUBACK' : 'PUBREC', count: g.count },
+        causes: ['receiver-not-acking', 'connection-dropped'], checks: ['receiver-acks', 'qos-needed'],
+      }));
+    }
+  }
+}

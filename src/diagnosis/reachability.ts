@@ -1,0 +1,146 @@
+/**
+ * Can the clients reach the broker, and did it stay up? diag.broker-stopped (every open connection to a broker
+ * dropped by it within a short window, then new ones refused), diag.broker-unreachable (SYNs to an MQTT port
+ * refused by RST or never answered) and diag.connect-unanswered (a CONNECT closed without CONNACK). Works from
+ * the connection book at the end of the capture; the CONNACK codes themselves are connack.ts's.
+ */
+import type { FindingEvent } from '../model/events.js';
+import { clientName, handshakeOf, hostOf, isMqtt, portOf, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
+import { KNOWN_MQTT_PORTS, type Detector, type FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+
+/** Connections the broker drops within this many seconds of each other count as one stop. */
+export const STOP_WINDOW_SECONDS = 2;
+
+function droppedByBroker(r: ConnectionRecord): { time: number; frame: number } | undefined {
+  const end = sessionEndOf(r);
+  if (end === undefined) return undefined;
+  if (end.reason === 'broker-closed' || (end.reason === 'reset' && end.closedBy === 'server')
+    || (end.reason === 'broker-disconnect' && end.reasonCode === 0x8b)) return { time: end.time, frame: end.frame };
+  return undefined;
+}
+
+function endTime(r: ConnectionRecord): number {
+  return sessionEndOf(r)?.time ?? r.end?.time ?? Number.POSITIVE_INFINITY;
+}
+
+export class ReachabilityDetector implements Detector {
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const records = [...ctx.book.all()];
+    const mqttServers = new Set(records.filter((r) => isMqtt(r) && r.connack?.accepted !== false).map((r) => r.server));
+    const mqttPorts = new Set([...KNOWN_MQTT_PORTS, ...[...mqttServers].map(portOf)]);
+    const failed = records.filter((r) => {
+      const h = handshakeOf(r);
+      return (h === 'refused' || h === 'unanswered') && mqttPorts.has(portOf(r.server));
+    });
+    for (const r of failed) ctx.attempted.add(r.server);
+    for (const r of records) if (isMqtt(r)) ctx.attempted.add(r.server);
+
+    const explainedFailures = new Set<number>();
+    for (const server of mqttServers) this.stopped(ctx, server, records, failed, explainedFailures, emit);
+
+    const byServer = new Map<string, ConnectionRecord[]>();
+    for (const r of failed) {
+      if (explainedFailures.has(r.stream)) continue;
+      const list = byServer.get(r.server) ?? [];
+      list.push(r);
+      byServer.set(r.server, list);
+    }
+    for (const [server, list] of byServer) this.unreachable(server, list, mqttServers, emit);
+    this.unansweredConnects(ctx, records, emit);
+  }
+
+  private stopped(ctx: FinishContext, server: string, records: ConnectionRecord[], failed: ConnectionRecord[],
+    explainedFailures: Set<number>, emit: (finding: FindingEvent) => void): void {
+    const sessions = records.filter((r) => r.server === server && isMqtt(r) && !ctx.explained.has(r.stream));
+    const drops = sessions.map((r) => ({ r, drop: droppedByBroker(r) })).filter((x): x is { r: ConnectionRecord; drop: { time: number; frame: number } } => x.drop !== undefined)
+      .sort((a, b) => a.drop.time - b.drop.time);
+    for (let i = 0; i < drops.length; i++) {
+      const t = drops[i]!.drop.time;
+      const cluster = drops.filter((x) => x.drop.time >= t && x.drop.time <= t + STOP_WINDOW_SECONDS);
+      // Every session open at t must be among the dropped ones.
+      const open = sessions.filter((r) => r.firstTime <= t && endTime(r) >= t);
+      if (!open.every((r) => cluster.some((x) => x.r === r))) continue;
+      const last = Math.max(...cluster.map((x) => x.drop.time));
+      // A stopped broker accepts no new session meanwhile.
+      if (sessions.some((r) => r.connack?.accepted === true && r.connack.time >= t && r.connack.time <= last)) continue;
+      const after = failed.filter((r) => r.server === server && r.firstTime >= t);
+      // A later accepted session to the same broker means it came back; refusals before that still count.
+      if (cluster.length < 2 && after.length === 0) continue;
+      const frames = new FrameSet();
+      for (const x of cluster) { frames.add(x.drop.frame); ctx.explained.add(x.r.stream); }
+      for (const r of after) { explainedFailures.add(r.stream); frames.addAll(r.synFrames.length > 0 ? r.synFrames : [r.firstFrame]); if (r.rst !== undefined) frames.add(r.rst.frame); }
+      emit(makeDiagnosis({
+        code: 'diag.broker-stopped', layer: 'tcp', frames, time: t, dst: server,
+        facts: {
+          server, stoppedAt: Number(t.toFixed(6)), windowSeconds: Number((last - t).toFixed(6)), dropped: cluster.length,
+          clients: cluster.map((x) => clientName(x.r)), refusedAfter: after.length,
+        },
+        causes: ['broker-stopped'], checks: ['broker-log', 'broker-running', 'restart-policy'],
+      }));
+      return;
+    }
+  }
+
+  private unreachable(server: string, list: ConnectionRecord[], mqttServers: Set<string>, emit: (finding: FindingEvent) => void): void {
+    const refused = list.filter((r) => handshakeOf(r) === 'refused');
+    const unanswered = list.filter((r) => handshakeOf(r) === 'unanswered');
+    const frames = new FrameSet();
+    let synAttempts = 0;
+    for (const r of list) {
+      frames.addAll(r.synFrames.length > 0 ? r.synFrames : [r.firstFrame]);
+      if (r.rst !== undefined) frames.add(r.rst.frame);
+      else if (r.end !== undefined && r.synFrames.length === 0) frames.add(r.end.frame);
+      synAttempts += Math.max(r.end?.synAttempts ?? 0, r.syns, 1);
+    }
+    const host = hostOf(server);
+    const otherPorts = [...mqttServers].filter((s) => hostOf(s) === host && s !== server).map(portOf);
+    const outcome = unanswered.length === 0 ? 'refused' : refused.length === 0 ? 'unanswered' : 'mixed';
+    const first = Math.min(...list.map((r) => r.firstTime));
+    const last = Math.max(...list.map((r) => Math.max(r.lastSynTime ?? r.firstTime, r.rst?.time ?? 0, r.end?.time ?? 0)));
+    const causes = outcome === 'refused'
+      ? (otherPorts.length > 0 ? ['wrong-port', 'broker-not-running', 'broker-local-only'] : ['broker-not-running', 'wrong-port', 'broker-local-only'])
+      : ['wrong-address', 'firewall-drops', 'host-down'];
+    const checks = outcome === 'refused' ? ['broker-running', 'listener-port'] : ['broker-address', 'route-ping', 'firewall'];
+    emit(makeDiagnosis({
+      code: 'diag.broker-unreachable', layer: 'tcp', frames, time: first, src: list[0]!.client, dst: server,
+      facts: {
+        server, outcome, attempts: list.length, refused: refused.length, unanswered: unanswered.length, synAttempts,
+        durationSeconds: Number((last - first).toFixed(6)), clients: [...new Set(list.map((r) => hostOf(r.client)))],
+        ...(otherPorts.length > 0 ? { otherPorts } : {}),
+      },
+      causes, checks,
+    }));
+  }
+
+  private unansweredConnects(ctx: FinishContext, records: ConnectionRecord[], emit: (finding: FindingEvent) => void): void {
+    const groups = new Map<string, { records: ConnectionRecord[]; closedBy: string }>();
+    for (const r of records) {
+      if (r.connect === undefined || r.connack !== undefined || sentBy(r, 'server').mqtt > 0) continue;
+      const end = sessionEndOf(r);
+      if (end === undefined || end.reason === 'disconnect') continue;
+      const closedBy = end.closedBy ?? 'server';
+      const key = `${r.server}|${r.connect.clientId ?? ''}|${closedBy}`;
+      const g = groups.get(key) ?? { records: [], closedBy };
+      g.records.push(r);
+      groups.set(key, g);
+    }
+    for (const g of groups.values()) {
+      const frames = new FrameSet();
+      for (const r of g.records) {
+        frames.add(r.connect!.frame);
+        const end = sessionEndOf(r);
+        if (end !== undefined) frames.add(end.frame);
+        ctx.explained.add(r.stream);
+      }
+      const r = g.records[0]!;
+      emit(makeDiagnosis({
+        code: 'diag.connect-unanswered', layer: 'mqtt', frames, time: r.connect!.time, src: r.client, dst: r.server, stream: r.stream,
+        facts: { client: clientName(r), server: r.server, closedBy: g.closedBy, count: g.records.length },
+        causes: g.closedBy === 'server' ? ['malformed-connect', 'protocol-version', 'not-mqtt-server'] : ['server-unavailable', 'not-mqtt-server'],
+        checks: ['connect-packet', 'broker-log', 'protocol-version'],
+      }));
+    }
+  }
+}

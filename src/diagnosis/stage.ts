@@ -1,0 +1,45 @@
+/**
+ * DiagnosisStage: the diagnosis as an AnalysisStage. It reads every event (packets, lifecycle events, other
+ * findings) into its detectors and the connection book, and at the end of the capture emits the diagnoses (findings
+ * with `diag.*` codes) in a fixed order: client-id takeovers and then reachability first, because a takeover or a
+ * stopped broker explains the connections they ended, then keep-alive, refusals, topics, QoS, TCP, and what the capture itself shows. It prints
+ * nothing; views word the findings (words.ts).
+ */
+import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { AnalysisStage } from '../model/sink.js';
+import type { AnalysisSummary } from '../model/summary.js';
+import { ConnectionBook } from './book.js';
+import { CaptureChecks } from './capture-checks.js';
+import { ConnackDetector } from './connack.js';
+import type { Detector, FinishContext } from './detector.js';
+import { KeepAliveDetector } from './keepalive.js';
+import { QosDetector } from './qos.js';
+import { ReachabilityDetector } from './reachability.js';
+import { TakeoverDetector } from './takeover.js';
+import { TcpTroubleDetector } from './tcp-trouble.js';
+import { TopicDetector } from './topics.js';
+
+export class DiagnosisStage implements AnalysisStage {
+  private readonly book = new ConnectionBook();
+  private readonly detectors: Detector[] = [
+    new TakeoverDetector(), new ReachabilityDetector(), new KeepAliveDetector(), new ConnackDetector(),
+    new TopicDetector(), new QosDetector(), new TcpTroubleDetector(), new CaptureChecks(),
+  ];
+  private lastTime = 0;
+
+  /** Diagnoses need the whole capture: they are all emitted by finish(), none while events pass. */
+  event(event: TimelineEvent, _emit?: (finding: FindingEvent) => void): void {
+    if (event.kind === 'finding' && event.code.startsWith('diag.')) return;
+    if (event.time > this.lastTime) this.lastTime = event.time;
+    this.book.event(event);
+    for (const d of this.detectors) d.event?.(event);
+  }
+
+  finish(emit: (finding: FindingEvent) => void, summary: AnalysisSummary): void {
+    const context: FinishContext = {
+      book: this.book, summary, captureEnd: Math.max(summary.capture.durationSeconds, this.lastTime),
+      explained: new Set(), attempted: new Set(),
+    };
+    for (const d of this.detectors) d.finish(context, emit);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * TCP trouble that matters for MQTT, and that does not: diag.tcp-retransmitted-data (MQTT bytes sent again, with the
+ * delay it caused), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, unless
+ * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing). Reads TCP
+ * packets (absent on the summary-only path) and the connection book; remembers a few data segments per direction.
+ */
+import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
+import { clientName, isMqtt, sessionEndOf } from './book.js';
+import type { Detector, FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+
+/** Data segments remembered per direction, to time their retransmissions. */
+const SENT_KEPT = 64;
+const MAX_STREAMS = 100_000;
+/** A zero window shorter than this (a reader catching up at once) does not matter. */
+export const ZERO_WINDOW_SECONDS = 0.2;
+
+interface StreamTally {
+  retransmissions: number;
+  maxDelayMs: number;
+  retransmitted: FrameSet;
+  /** Per receiver: frames advertising a zero window, the longest zero window so far, and the one still open. */
+  zeroWindow: Map<string, { frames: FrameSet; longest: number; since?: number }>;
+  finRetransmissions: FrameSet;
+  firstTime: number;
+  sent: Map<string, Array<{ seq: number; time: number }>>;
+}
+
+export class TcpTroubleDetector implements Detector {
+  private readonly streams = new Map<number, StreamTally>();
+
+  event(e: TimelineEvent): void {
+    if (e.kind !== 'packet' || e.layer !== 'tcp' || e.duplicateOf !== undefined) return;
+    const t = this.tally(e);
+    if (t === undefined) return;
+    if (e.len > 0) {
+      if (e.retransmission === true) {
+        t.retransmissions++;
+        t.retransmitted.add(e.frame);
+        const original = t.sent.get(e.src)?.find((s) => s.seq === e.relSeq);
+        if (original !== undefined) t.maxDelayMs = Math.max(t.maxDelayMs, (e.time - original.time) * 1000);
+      } else {
+        const list = t.sent.get(e.src) ?? [];
+        list.push({ seq: e.relSeq, time: e.time });
+        if (list.length > SENT_KEPT) list.shift();
+        t.sent.set(e.src, list);
+      }
+    } else if (e.retransmission === true && e.flags.includes('FIN')) {
+      t.finRetransmissions.add(e.frame);
+    }
+    if (e.flags.includes('RST') || e.flags.includes('SYN')) return;
+    const z = t.zeroWindow.get(e.src);
+    if (e.window === 0) {
+      const entry = z ?? { frames: new FrameSet(), longest: 0 };
+      entry.frames.add(e.frame);
+      entry.since ??= e.time;
+      t.zeroWindow.set(e.src, entry);
+    } else if (z?.since !== undefined) {
+      z.longest = Math.max(z.longest, e.time - z.since);
+      delete z.since;
+    }
+  }
+
+  private tally(e: TcpEvent): StreamTally | undefined {
+    let t = this.streams.get(e.stream);
+    if (t === undefined) {
+      if (this.streams.size >= MAX_STREAMS) return undefined;
+      t = { retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(), firstTime: e.time, sent: new Map() };
+      this.streams.set(e.stream, t);
+    }
+    return t;
+  }
+
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const harmless = new FrameSet();
+    let harmlessConnections = 0;
+    let harmlessTime = Number.POSITIVE_INFINITY;
+    for (const [stream, t] of this.streams) {
+      const r = ctx.book.get(stream);
+      if (r === undefined || !isMqtt(r)) continue;
+      const connection = `${r.client} → ${r.server}`;
+      if (t.retransmissions > 0) {
+        emit(makeDiagnosis({
+          code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames: t.retransmitted, time: t.firstTime, src: r.client, dst: r.server, stream,
+          facts: { connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)) },
+          causes: ['packet-loss', 'slow-reader'], checks: ['network-quality', 'receiver-load'],
+        }));
+      }
+      for (const [side, z] of t.zeroWindow) {
+        const longest = Math.max(z.longest, z.since !== undefined ? ctx.captureEnd - z.since : 0);
+        if (longest < ZERO_WINDOW_SECONDS) continue;
+        const frames = z.frames;
+        emit(makeDiagnosis({
+          code: 'diag.tcp-zero-window', layer: 'tcp', frames, time: t.firstTime, src: side, dst: side === r.client ? r.server : r.client, stream,
+          facts: { receiver: side === r.client ? clientName(r) : `the broker (${r.server})`, connection, count: frames.count, longestMs: Number((longest * 1000).toFixed(1)) },
+          causes: ['slow-reader'], checks: ['receiver-load'],
+        }));
+      }
+      if (t.finRetransmissions.count > 0) {
+        harmless.addAll(t.finRetransmissions.evidence().frames ?? []);
+        harmlessConnections++;
+        harmlessTime = Math.min(harmlessTime, t.firstTime);
+      }
+    }
+    if (harmless.count > 0) {
+      emit(makeDiagnosis({
+        code: 'diag.harmless-teardown-retransmission', layer: 'tcp', frames: harmless, time: harmlessTime,
+        facts: { count: harmless.count, connections: harmlessConnections },
+        causes: ['fin-ack-crossed'], checks: ['nothing-to-do'],
+      }));
+    }
+    this.resets(ctx, emit);
+  }
+
+  private resets(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    for (const r of ctx.book.all()) {
+      if (!isMqtt(r) || ctx.explained.has(r.stream) || r.connack?.accepted === false) continue;
+      const end = sessionEndOf(r);
+      if (end === undefined || end.reason !== 'reset') continue;
+      const frames = new FrameSet().add(end.frame);
+      emit(makeDiagnosis({
+        code: 'diag.tcp-reset', layer: 'tcp', frames, time: end.time, src: r.client, dst: r.server, stream: r.stream,
+        facts: { client: clientName(r), server: r.server, closedBy: end.closedBy ?? 'client', count: 1 },
+        causes: ['peer-aborted'], checks: ['who-aborted', 'broker-log'],
+      }));
+    }
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Do the messages reach their subscribers? diag.topic-mismatch (a subscription that matched nothing while a similar
+ * topic was published), diag.published-to-nobody (client PUBLISHes the broker forwarded to no one) and
+ * diag.subscribed-too-late (a subscription made after the messages it wanted, none retained). Reads PUBLISH,
+ * SUBSCRIBE and SUBACK packets; bounded by MAX_TOPICS, MAX_SUBSCRIPTIONS and MAX_PENDING publishes.
+ */
+import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import { topicMatches } from '../mqtt/topic.js';
+import { clientName, isMqtt, sentBy } from './book.js';
+import type { Detector, FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+import { closestTopic } from './topic-similarity.js';
+import type { Confidence } from './types.js';
+
+export const MAX_TOPICS = 10_000;
+export const MAX_SUBSCRIPTIONS = 10_000;
+export const MAX_PENDING = 20_000;
+
+interface TopicRecord {
+  /** Publishes by clients (to the broker) and copies the broker sent (which count when the publisher is not captured). */
+  published: number;
+  forwarded: number;
+  retained: boolean;
+  firstTime: number;
+  lastTime: number;
+  publishers: Set<string>;
+  /** Frames of client publishes not (yet) seen forwarded, and of all publishes. */
+  unforwarded: FrameSet;
+  unforwardedCount: number;
+  /** Broker copies on this topic not linked to a publish (the tracer could not link them: cut payloads, evicted). */
+  untraced: number;
+  frames: FrameSet;
+  brokers: Set<string>;
+}
+
+interface SubscriptionRecord {
+  stream: number;
+  filter: string;
+  frame: number;
+  time: number;
+  packetId?: number;
+  index: number;
+  refused: boolean;
+  /** Broker PUBLISHes this subscriber received that the filter matches. */
+  received: number;
+}
+
+export class TopicDetector implements Detector {
+  private readonly topics = new Map<string, TopicRecord>();
+  private readonly subscriptions: SubscriptionRecord[] = [];
+  private readonly byStream = new Map<number, SubscriptionRecord[]>();
+  /** Client publish frame → topic, until a forwarded copy is seen. */
+  private readonly pending = new Map<number, string>();
+  /** Brokers whose delivery side the capture shows: a SUBSCRIBE to them, or a PUBLISH from them, was seen. */
+  private readonly covered = new Set<string>();
+  /** MQTT 5: QoS 1/2 publishes in flight ("stream|id" → topic), and topics the broker said had no subscribers (0x10). */
+  private readonly inFlight = new Map<string, string>();
+  private readonly noMatching = new Map<string, FrameSet>();
+
+  event(e: TimelineEvent): void {
+    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+    switch (e.type) {
+      case 'PUBLISH': this.publish(e); break;
+      case 'SUBSCRIBE':
+        this.covered.add(e.dst);
+        (e.subscriptions ?? []).forEach((s, index) => {
+          if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
+          const record: SubscriptionRecord = { stream: e.stream, filter: s.topic, frame: e.frame, time: e.time, index, refused: false, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
+          this.subscriptions.push(record);
+          const list = this.byStream.get(e.stream) ?? [];
+          list.push(record);
+          this.byStream.set(e.stream, list);
+        });
+        break;
+      case 'PUBACK': case 'PUBREC': {
+        const key = `${e.stream}|${e.packetId}`;
+        const topic = this.inFlight.get(key);
+        this.inFlight.delete(key);
+        if (topic !== undefined && e.direction === 'server' && e.reasonCode === 0x10) {
+          const frames = this.noMatching.get(topic) ?? new FrameSet();
+          frames.add(e.frame);
+          this.noMatching.set(topic, frames);
+        }
+        break;
+      }
+      case 'SUBACK': {
+        const codes = e.reasonCodes ?? e.grantedQos ?? [];
+        for (const s of this.byStream.get(e.stream) ?? []) {
+          if (s.packetId === e.packetId && (codes[s.index] ?? 0) >= 0x80) s.refused = true;
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+
+  private topic(name: string, time: number): TopicRecord | undefined {
+    let t = this.topics.get(name);
+    if (t === undefined) {
+      if (this.topics.size >= MAX_TOPICS) return undefined;
+      t = { published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, untraced: 0, frames: new FrameSet(), brokers: new Set() };
+      this.topics.set(name, t);
+    }
+    return t;
+  }
+
+  private publish(e: MqttEvent): void {
+    const name = e.topic;
+    if (name === undefined || name === '') return;
+    if (e.direction === 'client') {
+      if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(`${e.stream}|${e.packetId}`, name);
+      const t = this.topic(name, e.time);
+      if (t === undefined) return;
+      t.published++;
+      t.lastTime = e.time;
+      t.frames.add(e.frame);
+      t.brokers.add(e.dst);
+      if (e.retain === true) t.retained = true;
+      if (t.publishers.size < 10) t.publishers.add(e.src);
+      // A cut payload cannot be traced to its forwarded copies: not counted either way.
+      if (e.retain !== true && e.payload?.incomplete !== true && e.malformed === undefined) {
+        if (this.pending.size >= MAX_PENDING) {
+          const oldest = this.pending.keys().next();
+          if (oldest.done !== true) this.pending.delete(oldest.value);
+        }
+        this.pending.set(e.frame, name);
+      }
+    } else {
+      this.covered.add(e.src);
+      // A copy the broker delivers: its source (when traced) was forwarded; the subscriber received it.
+      if (e.sourceFrame !== undefined) this.pending.delete(e.sourceFrame);
+      const t = this.topic(name, e.time);
+      if (t !== undefined) {
+        t.forwarded++;
+        if (e.retain === true) t.retained = true;
+        if (e.sourceFrame === undefined && e.retain !== true) t.untraced++;
+        if (e.sourceFrame === undefined && t.published === 0) { t.lastTime = e.time; t.frames.add(e.frame); }
+      }
+      for (const s of this.byStream.get(e.stream) ?? []) if (topicMatches(s.filter, name)) s.received++;
+    }
+  }
+
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    for (const [frame, name] of this.pending) {
+      const t = this.topics.get(name);
+      if (t === undefined) continue;
+      t.unforwardedCount++;
+      t.unforwarded.add(frame);
+    }
+    const counts: Array<[string, number]> = [...this.topics].map(([name, t]) => [name, Math.max(t.published, t.forwarded)]);
+    const mismatched = new Map<string, string>();
+    const seen = new Set<string>();
+    for (const s of this.subscriptions) {
+      if (s.refused) continue;
+      const r = ctx.book.get(s.stream);
+      const subscriber = r !== undefined ? clientName(r) : String(s.stream);
+      const key = `${subscriber}|${s.filter}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const matching = counts.filter(([name]) => topicMatches(s.filter, name));
+      if (matching.length === 0) {
+        const closest = closestTopic(s.filter, counts);
+        if (closest === undefined) continue;
+        mismatched.set(closest.topic, s.filter);
+        const t = this.topics.get(closest.topic)!;
+        const frames = new FrameSet().add(s.frame).addAll(t.frames.evidence().frames ?? []);
+        const d = closest.difference;
+        emit(makeDiagnosis({
+          code: 'diag.topic-mismatch', layer: 'mqtt', frames, time: s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
+          facts: {
+            filter: s.filter, topic: closest.topic, difference: d.kind, subscriber, published: Math.max(t.published, t.forwarded),
+            ...(d.edit !== undefined ? { op: d.edit.op, typed: d.edit.typed, meant: d.edit.meant, distance: d.edit.distance } : {}),
+            ...(d.wildcard !== undefined ? { wildcardRule: d.wildcard.rule, suggestion: d.wildcard.suggestion } : {}),
+            ...(d.slashes !== undefined ? { slashes: d.slashes } : {}),
+          },
+          causes: ['topic-typo'], checks: ['topic-spelling'],
+        }));
+        continue;
+      }
+      if (s.received > 0) continue;
+      const records = matching.map(([name]) => this.topics.get(name)!);
+      if (records.some((t) => t.retained || t.lastTime >= s.time)) continue;
+      const missed = records.reduce((n, t) => n + Math.max(t.published, t.forwarded), 0);
+      const lastPublishedAt = Math.max(...records.map((t) => t.lastTime));
+      const frames = new FrameSet();
+      for (const t of records) frames.addAll(t.frames.evidence().frames ?? []);
+      frames.add(s.frame);
+      emit(makeDiagnosis({
+        code: 'diag.subscribed-too-late', layer: 'mqtt', frames, time: s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
+        facts: { subscriber, filter: s.filter, subscribedAt: Number(s.time.toFixed(6)), missed, lastPublishedAt: Number(lastPublishedAt.toFixed(6)) },
+        causes: ['subscriber-started-late'], checks: ['start-order', 'subscriber-running'],
+      }));
+    }
+    this.nobody(ctx, mismatched, emit);
+  }
+
+  private nobody(ctx: FinishContext, mismatched: Map<string, string>, emit: (finding: FindingEvent) => void): void {
+    const records = [...ctx.book.all()].filter(isMqtt);
+    // Brokers that sent MQTT in the capture: their delivery side is in it.
+    const speaking = new Set(records.filter((r) => sentBy(r, 'server').mqtt > 0).map((r) => r.server));
+    const groups = new Map<string, { topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[] }>();
+    for (const [name, t] of this.topics) {
+      if (t.unforwardedCount <= t.untraced) continue;
+      // The broker said so (MQTT 5 reason 0x10), or the capture shows its delivery side (someone subscribed to
+      // it, or it delivered something, and it speaks in the capture); else the subscribers may be elsewhere.
+      const said = this.noMatching.get(name) !== undefined;
+      const broker = [...t.brokers].find((b) => this.covered.has(b) && speaking.has(b));
+      if (!said && broker === undefined) continue;
+      const key = broker ?? [...t.brokers][0] ?? '';
+      const g = groups.get(key) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: t.firstTime, said: false, similar: [] };
+      g.topics.push(name);
+      g.count += t.unforwardedCount - t.untraced;
+      g.frames.addAll(t.unforwarded.evidence().frames ?? []);
+      for (const p of t.publishers) g.publishers.add(p);
+      g.time = Math.min(g.time, t.firstTime);
+      g.said ||= said;
+      const similar = mismatched.get(name);
+      if (similar !== undefined) g.similar.push(similar);
+      groups.set(key, g);
+    }
+    for (const [broker, g] of groups) {
+      const sessions = records.filter((r) => r.server === broker);
+      const late = sessions.some((r) => r.connect === undefined);
+      const confidence: Confidence = g.said || !late ? 'high' : 'low';
+      const publishers = [...g.publishers].map((label) => {
+        const r = sessions.find((x) => x.client === label);
+        return r !== undefined ? clientName(r) : label;
+      });
+      const typo = g.similar.length > 0;
+      emit(makeDiagnosis({
+        code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.time, dst: broker,
+        facts: { topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}) },
+        causes: typo ? ['topic-typo', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
+        checks: typo ? ['topic-spelling', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
+        confidence,
+      }));
+    }
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * Words for diagnoses, in English and Bahasa Indonesia, from one set of facts: the sentence saying what happened,
+ * the usual causes and what to check. describeDiagnosis() is what views and the report call; the detectors call
+ * sentence() for the finding's English `summary`. Technical terms (broker, publish, subscribe, handshake, ACK, SYN,
+ * RST, keep-alive, client id) stay as they are in the Indonesian text, as lab reports write them. Pure functions; it
+ * detects nothing.
+ */
+import type { FindingEvent } from '../model/events.js';
+import { asDiagnosis, type DiagnosisCode, type FactValue } from './types.js';
+
+export type Lang = 'en' | 'id';
+
+type Facts = Record<string, FactValue>;
+
+export interface DiagnosisWords {
+  /** One plain sentence of what happened. */
+  sentence: string;
+  /** Where the proof is: "frames 3–6 (4)" / "frame 3–6 (4 frame)". */
+  frames: string;
+  /** Usual causes, most likely first. */
+  causes: string[];
+  /** What to check, in order. */
+  checks: string[];
+  /** A remark on how sure this is, when not sure. */
+  confidence?: string;
+}
+
+// ------------------------------------------------------------------------------------------------ formatting ---
+
+function num(value: number, lang: Lang, digits = 3): string {
+  const text = Number.isInteger(value) ? String(value) : value.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '');
+  return lang === 'id' ? text.replace('.', ',') : text;
+}
+
+function seconds(value: FactValue | undefined, lang: Lang): string {
+  return `${num(Number(value ?? 0), lang, value !== undefined && Number(value) >= 10 ? 1 : 3)} s`;
+}
+
+/** A duration: milliseconds under a second ("0.08 ms"), else seconds. */
+function duration(value: FactValue | undefined, lang: Lang): string {
+  const s = Number(value ?? 0);
+  if (s >= 1) return seconds(s, lang);
+  const ms = s * 1000;
+  return `${num(ms, lang, ms < 1 ? 2 : 1)} ms`;
+}
+
+function list(value: FactValue | undefined, lang: Lang, max = 5): string {
+  const items = Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
+  const shown = items.slice(0, max);
+  const more = items.length - shown.length;
+  const and = lang === 'en' ? 'and' : 'dan';
+  if (more > 0) return `${shown.join(', ')} ${and} ${more} ${lang === 'en' ? 'more' : 'lainnya'}`;
+  if (shown.length <= 1) return shown.join('');
+  return `${shown.slice(0, -1).join(', ')} ${and} ${shown[shown.length - 1]}`;
+}
+
+/** A topic or filter in quotes, shortened past 60 characters. */
+const q = (value: FactValue | undefined): string => {
+  const text = String(value ?? '');
+  return `'${text.length > 60 ? `${text.slice(0, 57)}…` : text}'`;
+};
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Fill {name} placeholders from the facts. */
+function fill(template: string, facts: Facts, lang: Lang): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const v = facts[key];
+    if (v === undefined) return '';
+    if (Array.isArray(v)) return list(v, lang);
+    return typeof v === 'number' ? num(v, lang) : String(v);
+  });
+}
+
+// ----------------------------------------------------------------------------------------------- sentences ---
+
+/** How the filter differs from the topic meant, from the topic-mismatch facts. */
+function differenceText(f: Facts, lang: Lang): string {
+  const en = lang === 'en';
+  switch (f['difference']) {
+    case 'case': return en ? 'they differ only in upper/lower case, and topics are case-sensitive'
+      : 'keduanya hanya berbeda huruf besar/kecil, padahal topik membedakan huruf besar dan kecil';
+    case 'whitespace': return en ? 'they differ only in spaces around the topic' : 'keduanya hanya berbeda spasi di sekitar topik';
+    case 'slash': {
+      const words: Record<string, { en: string; id: string }> = {
+        'leading-extra': { en: 'an extra leading slash', id: 'garis miring (/) berlebih di awal' },
+        'leading-missing': { en: 'a missing leading slash', id: 'garis miring (/) di awal hilang' },
+        'trailing-extra': { en: 'an extra trailing slash', id: 'garis miring (/) berlebih di akhir' },
+        'trailing-missing': { en: 'a missing trailing slash', id: 'garis miring (/) di akhir hilang' },
+        'doubled': { en: 'a doubled slash', id: 'garis miring ganda (//)' },
+      };
+      const parts = (Array.isArray(f['slashes']) ? f['slashes'] : []).map((k) => words[String(k)]?.[lang] ?? String(k));
+      return en ? `the filter has ${list(parts, lang)} (a slash makes a different level)` : `filter memiliki ${list(parts, lang)} (garis miring membuat level yang berbeda)`;
+    }
+    case 'wildcard': {
+      const s = q(f['suggestion']);
+      switch (f['wildcardRule']) {
+        case 'hash-not-last': return en ? `'#' may only be the last level; ${s} would match` : `'#' hanya boleh menjadi level terakhir; ${s} akan cocok`;
+        case 'plus-one-level': return en ? `'+' stands for exactly one level; ${s} would match` : `'+' hanya mewakili tepat satu level; ${s} akan cocok`;
+        case 'plus-extra-level': return en ? `the '+' adds a level the topic does not have; ${s} would match` : `'+' menambah level yang tidak ada di topik; ${s} akan cocok`;
+        case 'partial-level': return en ? `a wildcard must fill a whole level; ${s} would match` : `wildcard harus mengisi satu level penuh; ${s} akan cocok`;
+        default: return en ? `a filter without wildcards matches only that exact topic; ${s} would match` : `filter tanpa wildcard hanya cocok dengan topik yang persis sama; ${s} akan cocok`;
+      }
+    }
+    default: {
+      const typed = q(f['typed']);
+      const meant = q(f['meant']);
+      switch (f['op']) {
+        case 'missing': return en ? `a typing mistake, the filter is missing ${meant}` : `salah ketik, pada filter kurang ${meant}`;
+        case 'extra': return en ? `a typing mistake, the filter has an extra ${typed}` : `salah ketik, pada filter ada kelebihan ${typed}`;
+        case 'swapped': return en ? `a typing mistake, ${meant} is swapped as ${typed}` : `salah ketik, ${meant} tertukar menjadi ${typed}`;
+        case 'replaced': return en ? `a typing mistake, ${typed} instead of ${meant}` : `salah ketik, ${typed} seharusnya ${meant}`;
+        default: return en ? `${f['distance']} characters differ` : `${f['distance']} karakter berbeda`;
+      }
+    }
+  }
+}
+
+const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts) => string }> = {
+  'diag.broker-unreachable': {
+    en: (f) => f['outcome'] === 'refused'
+      ? `Connections to ${f['server']} were refused: ${plural(Number(f['refused']), 'attempt was', 'attempts were')} answered with a TCP reset (RST), so nothing listens on that port${otherPorts(f, 'en')}.`
+      : f['outcome'] === 'unanswered'
+        ? `Nobody answered at ${f['server']}: ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply.`
+        : `Connections to ${f['server']} failed: ${f['refused']} refused with a TCP reset and ${f['unanswered']} never answered (${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in all)${otherPorts(f, 'en')}.`,
+    id: (f) => f['outcome'] === 'refused'
+      ? `Koneksi ke ${f['server']} ditolak: ${f['refused']} percobaan dijawab dengan TCP reset (RST), artinya tidak ada yang mendengarkan di port itu${otherPorts(f, 'id')}.`
+      : f['outcome'] === 'unanswered'
+        ? `Tidak ada yang menjawab di ${f['server']}: ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas.`
+        : `Koneksi ke ${f['server']} gagal: ${f['refused']} ditolak dengan TCP reset dan ${f['unanswered']} tidak pernah dijawab (total ${f['synAttempts']} SYN)${otherPorts(f, 'id')}.`,
+  },
+  'diag.broker-stopped': {
+    en: (f) => `The broker at ${f['server']} stopped at t=${seconds(f['stoppedAt'], 'en')}: it closed all ${plural(Number(f['dropped']), 'open connection', 'open connections')} (${list(f['clients'], 'en')}) within ${duration(f['windowSeconds'], 'en')}${Number(f['refusedAfter']) > 0 ? ` and refused ${plural(Number(f['refusedAfter']), 'new connection', 'new connections')} afterwards` : ''}.`,
+    id: (f) => `Broker di ${f['server']} berhenti pada t=${seconds(f['stoppedAt'], 'id')}: semua ${f['dropped']} koneksi yang terbuka (${list(f['clients'], 'id')}) ditutup olehnya dalam ${duration(f['windowSeconds'], 'id')}${Number(f['refusedAfter']) > 0 ? ` dan ${f['refusedAfter']} koneksi baru ditolak sesudahnya` : ''}.`,
+  },
+  'diag.connack-refused': {
+    en: (f) => `The broker at ${f['server']} refused ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')} with CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
+    id: (f) => `Broker di ${f['server']} menolak ${f['count']} koneksi dari ${list(f['clients'], 'id')} dengan CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
+  },
+  'diag.connect-unanswered': {
+    en: (f) => `${f['client']} sent CONNECT to ${f['server']} but got no CONNACK before the connection was closed by the ${f['closedBy']}${Number(f['count']) > 1 ? ` (${f['count']} times)` : ''}.`,
+    id: (f) => `${f['client']} mengirim CONNECT ke ${f['server']} tetapi tidak menerima CONNACK sebelum koneksi ditutup oleh ${f['closedBy'] === 'server' ? 'broker' : 'client'}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}.`,
+  },
+  'diag.topic-mismatch': {
+    en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}.`,
+    id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}.`,
+  },
+  'diag.published-to-nobody': {
+    en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture.`,
+    id: (f) => `${f['count']} pesan yang di-publish ke ${topics(f, 'id')} oleh ${list(f['publishers'], 'id')} tidak sampai ke subscriber mana pun: broker tidak meneruskannya ke siapa pun dalam capture.`,
+  },
+  'diag.subscribed-too-late': {
+    en: (f) => `${f['subscriber']} subscribed to ${q(f['filter'])} at t=${seconds(f['subscribedAt'], 'en')}, after the ${plural(Number(f['missed']), 'message', 'messages')} published to it (the last at t=${seconds(f['lastPublishedAt'], 'en')}); none was retained, so it received nothing.`,
+    id: (f) => `${f['subscriber']} melakukan subscribe ke ${q(f['filter'])} pada t=${seconds(f['subscribedAt'], 'id')}, setelah ${f['missed']} pesan di-publish ke topik itu (terakhir pada t=${seconds(f['lastPublishedAt'], 'id')}); tidak ada yang retained, jadi ia tidak menerima apa pun.`,
+  },
+  'diag.keepalive-dropped': {
+    en: (f) => f['brokerClosed'] === true
+      ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection.`
+      : `${f['client']} has sent nothing for ${seconds(f['silentSeconds'], 'en')} at the end of the capture, past 1.5 × its keep-alive of ${f['keepAlive']} s (no PINGREQ): the broker will drop it.`,
+    id: (f) => f['brokerClosed'] === true
+      ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya.`
+      : `${f['client']} sudah ${seconds(f['silentSeconds'], 'id')} tidak mengirim apa pun saat capture berakhir, melewati 1,5 × keep-alive ${f['keepAlive']} s (tanpa PINGREQ): broker akan memutusnya.`,
+  },
+  'diag.client-id-takeover': {
+    en: (f) => `Client id ${q(f['clientId'])} was taken over ${plural(Number(f['rounds']), 'time', 'times')}: each CONNECT with this id (from ${list(f['clients'], 'en')}) made the broker close the connection that had it${Number(f['rounds']) > 1 ? ', back and forth' : ''}.`,
+    id: (f) => `Client id ${q(f['clientId'])} diambil alih ${f['rounds']} kali: setiap CONNECT dengan id ini (dari ${list(f['clients'], 'id')}) membuat broker menutup koneksi yang sedang memakainya${Number(f['rounds']) > 1 ? ', bergantian' : ''}.`,
+  },
+  'diag.qos-unacknowledged': {
+    en: (f) => `${f['receiver']} never acknowledged ${plural(Number(f['count']), `QoS ${f['qos']} message`, `QoS ${f['qos']} messages`)} ${f['sender'] === 'broker' ? 'the broker sent it' : 'it published'} (no ${f['ack']}).`,
+    id: (f) => `${f['receiver']} tidak pernah mengakui ${f['count']} pesan QoS ${f['qos']} ${f['sender'] === 'broker' ? 'yang dikirim broker kepadanya' : 'yang di-publish-nya'} (tidak ada ${f['ack']}).`,
+  },
+  'diag.qos-redelivered': {
+    en: (f) => `${f['sender'] === 'broker' ? 'The broker' : f['senderName']} sent ${plural(Number(f['count']), 'message', 'messages')} again with DUP set to ${f['receiver']}: the first ${Number(f['count']) === 1 ? 'delivery was' : 'deliveries were'} not acknowledged in time.`,
+    id: (f) => `${f['sender'] === 'broker' ? 'Broker' : f['senderName']} mengirim ulang ${f['count']} pesan dengan flag DUP ke ${f['receiver']}: pengiriman pertama belum diakui tepat waktu.`,
+  },
+  'diag.packet-id-reused': {
+    en: (f) => `${f['sender']} reused packet id ${list(f['packetIds'], 'en')} while a QoS message with it was still unacknowledged (${plural(Number(f['count']), 'time', 'times')}).`,
+    id: (f) => `${f['sender']} memakai ulang packet id ${list(f['packetIds'], 'id')} padahal pesan QoS dengan id itu belum diakui (${f['count']} kali).`,
+  },
+  'diag.subscription-refused': {
+    en: (f) => `The broker refused the subscription of ${f['subscriber']} to ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')} (SUBACK ${f['code']}: ${f['codeName']}).`,
+    id: (f) => `Broker menolak subscription ${f['subscriber']} ke ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'id')} (SUBACK ${f['code']}: ${f['codeName']}).`,
+  },
+  'diag.subscription-downgraded': {
+    en: (f) => `${f['subscriber']} asked for QoS ${f['asked']} on ${q(f['filter'])} and the broker granted QoS ${f['granted']}.`,
+    id: (f) => `${f['subscriber']} meminta QoS ${f['asked']} untuk ${q(f['filter'])} dan broker hanya memberikan QoS ${f['granted']}.`,
+  },
+  'diag.tcp-retransmitted-data': {
+    en: (f) => `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}, delaying it by up to ${num(Number(f['maxDelayMs']), 'en', 1)} ms.`,
+    id: (f) => `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']}, sehingga tertunda hingga ${num(Number(f['maxDelayMs']), 'id', 1)} ms.`,
+  },
+  'diag.tcp-zero-window': {
+    en: (f) => `${f['receiver']} advertised a zero TCP window ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}: it was not reading its data fast enough.`,
+    id: (f) => `${f['receiver']} mengumumkan TCP window nol ${f['count']} kali pada ${f['connection']}: ia tidak membaca datanya cukup cepat.`,
+  },
+  'diag.tcp-reset': {
+    en: (f) => `The ${f['closedBy'] === 'server' ? 'broker' : 'client'} reset the connection of ${f['client']} (RST) in the middle of its MQTT session${Number(f['count']) > 1 ? ` (${f['count']} connections)` : ''}.`,
+    id: (f) => `${f['closedBy'] === 'server' ? 'Broker' : 'Client'} mereset koneksi ${f['client']} (RST) di tengah sesi MQTT-nya${Number(f['count']) > 1 ? ` (${f['count']} koneksi)` : ''}.`,
+  },
+  'diag.harmless-teardown-retransmission': {
+    en: (f) => `${plural(Number(f['count']), 'FIN was', 'FINs were')} retransmitted while ${Number(f['connections']) === 1 ? 'a connection was' : 'connections were'} closing: harmless, the data had all been delivered and acknowledged.`,
+    id: (f) => `${f['count']} FIN dikirim ulang saat koneksi sedang ditutup: tidak berbahaya, semua data sudah terkirim dan diakui (ACK).`,
+  },
+  'diag.no-mqtt': {
+    en: (f) => `The capture holds no MQTT at all: its ${plural(Number(f['frames']), 'frame is', 'frames are')} ${list(f['protocols'], 'en')}${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, with TCP to port ${list(f['tcpPorts'], 'en')}` : ''}.`,
+    id: (f) => `Capture ini sama sekali tidak berisi MQTT: ${f['frames']} frame-nya adalah ${list(f['protocols'], 'id')}${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, dengan TCP ke port ${list(f['tcpPorts'], 'id')}` : ''}.`,
+  },
+  'diag.one-direction': {
+    en: (f) => `Only the ${f['seen'] === 'client' ? 'client-to-broker' : 'broker-to-client'} direction of ${plural(Number(f['count']), 'MQTT connection was', 'MQTT connections were')} captured (e.g. ${f['example']}).`,
+    id: (f) => `Hanya arah ${f['seen'] === 'client' ? 'client ke broker' : 'broker ke client'} dari ${f['count']} koneksi MQTT yang terekam (misalnya ${f['example']}).`,
+  },
+  'diag.capture-started-late': {
+    en: (f) => `The capture started after ${plural(Number(f['count']), 'MQTT connection was', 'MQTT connections were')} opened (${list(f['clients'], 'en')}): no handshake or CONNECT, so client id, keep-alive and version are unknown or inferred.`,
+    id: (f) => `Capture dimulai setelah ${f['count']} koneksi MQTT terbuka (${list(f['clients'], 'id')}): tidak ada handshake atau CONNECT, jadi client id, keep-alive, dan versinya tidak diketahui atau hanya diperkirakan.`,
+  },
+  'diag.snaplen-cut': {
+    en: (f) => `${plural(Number(f['count']), 'frame was', 'frames were')} cut by the capture's snapshot length: MQTT payloads are incomplete.`,
+    id: (f) => `${f['count']} frame terpotong oleh snapshot length capture: payload MQTT tidak lengkap.`,
+  },
+  'diag.duplicate-frames': {
+    en: (f) => `${plural(Number(f['count']), 'packet was', 'packets were')} captured twice, once on each interface they crossed (tcpdump -i any): the copies are not retransmissions.`,
+    id: (f) => `${f['count']} paket terekam dua kali, sekali di setiap interface yang dilewatinya (tcpdump -i any): salinan itu bukan retransmisi.`,
+  },
+  'diag.nonstandard-port': {
+    en: (f) => `MQTT runs on port ${f['port']} of ${f['host']}, which Wireshark does not decode as MQTT by default.`,
+    id: (f) => `MQTT berjalan di port ${f['port']} pada ${f['host']}, yang secara default tidak didekode Wireshark sebagai MQTT.`,
+  },
+  'diag.mqtt-over-websocket': {
+    en: (f) => `MQTT is carried over WebSocket on ${f['server']} (${plural(Number(f['count']), 'connection', 'connections')}).`,
+    id: (f) => `MQTT dibawa melalui WebSocket di ${f['server']} (${f['count']} koneksi).`,
+  },
+  'diag.mqtt-over-tls': {
+    en: (f) => `MQTT is carried over TLS on ${f['server']} (${plural(Number(f['count']), 'connection', 'connections')}): the messages are encrypted and cannot be read from the capture.`,
+    id: (f) => `MQTT dibawa melalui TLS di ${f['server']} (${f['count']} koneksi): pesannya terenkripsi dan tidak bisa dibaca dari capture.`,
+  },
+};
+
+function topics(f: Facts, lang: Lang): string {
+  const all = Array.isArray(f['topics']) ? f['topics'] : [f['topic'] ?? ''];
+  return list(all.map((t) => q(t)), lang);
+}
+
+function otherPorts(f: Facts, lang: Lang): string {
+  const ports = f['otherPorts'];
+  if (!Array.isArray(ports) || ports.length === 0) return '';
+  return lang === 'en'
+    ? `; an MQTT broker on the same host answered on port ${list(ports, 'en')}`
+    : `; broker MQTT di host yang sama menjawab di port ${list(ports, 'id')}`;
+}
+
+// ---------------------------------------------------------------------------------------- causes and checks ---
+
+/** Usual causes, by key. */
+export const CAUSES: Record<string, { en: string; id: string }> = {
+  'broker-not-running': { en: 'the broker is not running (container stopped, service not started, crashed at start-up)', id: 'broker tidak berjalan (container berhenti, service belum dijalankan, atau crash saat start)' },
+  'wrong-port': { en: 'the client uses the wrong port, or the broker listens on another one', id: 'client memakai port yang salah, atau broker mendengarkan di port lain' },
+  'broker-local-only': { en: 'Mosquitto 2.x without a `listener` line accepts connections from its own host only', id: 'Mosquitto 2.x tanpa baris `listener` hanya menerima koneksi dari host-nya sendiri' },
+  'wrong-address': { en: 'the client uses a wrong broker address (an old container IP, a typo)', id: 'client memakai alamat broker yang salah (IP container lama, salah ketik)' },
+  'firewall-drops': { en: 'a firewall drops the packets on the way or on the broker host', id: 'firewall membuang paket di jalan atau di host broker' },
+  'host-down': { en: 'the broker host is down or not on this network', id: 'host broker mati atau tidak berada di jaringan ini' },
+  'broker-stopped': { en: 'the broker was stopped or crashed (docker compose stop/restart, systemctl stop, out of memory)', id: 'broker dihentikan atau crash (docker compose stop/restart, systemctl stop, kehabisan memori)' },
+  'bad-credentials': { en: 'a wrong user name or password (Mosquitto 2.x answers "not authorized" for both)', id: 'user name atau password salah (Mosquitto 2.x menjawab "not authorized" untuk keduanya)' },
+  'anonymous-not-allowed': { en: 'the broker does not allow anonymous clients (Mosquitto 2.x: allow_anonymous defaults to false)', id: 'broker tidak mengizinkan client anonim (Mosquitto 2.x: allow_anonymous bawaannya false)' },
+  'acl-denies': { en: 'an ACL or auth plugin denies this client', id: 'ACL atau plugin autentikasi menolak client ini' },
+  'protocol-version': { en: 'the broker does not support the MQTT version the client asked for', id: 'broker tidak mendukung versi MQTT yang diminta client' },
+  'client-id-rejected': { en: 'the client id is empty with clean session off, too long, or has characters the broker rejects', id: 'client id kosong dengan clean session mati, terlalu panjang, atau berisi karakter yang ditolak broker' },
+  'server-unavailable': { en: 'the broker is overloaded, shutting down, or redirects clients elsewhere', id: 'broker kelebihan beban, sedang dimatikan, atau mengarahkan client ke server lain' },
+  'broker-limit': { en: 'a broker limit (packet size, quota, rate, banned client)', id: 'batas broker (ukuran paket, kuota, laju, client diblokir)' },
+  'malformed-connect': { en: 'a malformed CONNECT or an unsupported protocol level: the broker closes without answering', id: 'CONNECT yang rusak atau level protokol yang tidak didukung: broker menutup koneksi tanpa menjawab' },
+  'not-mqtt-server': { en: 'the server on that port is not an MQTT broker', id: 'server di port itu bukan broker MQTT' },
+  'topic-typo': { en: 'the topic was typed differently in the subscriber and the publisher', id: 'topik ditulis berbeda di subscriber dan publisher' },
+  'no-subscriber': { en: 'no subscriber was connected and subscribed when the messages were published', id: 'tidak ada subscriber yang terhubung dan ber-subscribe saat pesan di-publish' },
+  'subscriber-started-late': { en: 'the subscriber was started after the publisher; MQTT does not keep non-retained messages for new subscribers', id: 'subscriber dijalankan setelah publisher; MQTT tidak menyimpan pesan non-retained untuk subscriber baru' },
+  'client-loop-stopped': { en: "the client's network loop stopped (e.g. paho loop_start() never called, or the program blocked)", id: 'loop jaringan client berhenti (misalnya paho loop_start() tidak dipanggil, atau program macet)' },
+  'keepalive-too-short': { en: 'a keep-alive shorter than the gaps between the client\'s messages', id: 'keep-alive lebih pendek dari jeda antar pesan client' },
+  'duplicate-client-id': { en: 'two clients (or two copies of one script) use the same client id', id: 'dua client (atau dua salinan satu skrip) memakai client id yang sama' },
+  'auto-reconnect-fight': { en: 'both reconnect automatically, so they keep taking the id from each other', id: 'keduanya otomatis reconnect, sehingga terus saling mengambil id' },
+  'receiver-not-acking': { en: 'the receiving program does not send PUBACK/PUBREC (a hand-written client, or one that stopped)', id: 'program penerima tidak mengirim PUBACK/PUBREC (client buatan sendiri, atau client yang berhenti)' },
+  'connection-dropped': { en: 'the connection dropped before the acknowledgement', id: 'koneksi terputus sebelum acknowledgement' },
+  'client-bug': { en: 'a client that reuses packet ids too early (a bug)', id: 'client yang memakai ulang packet id terlalu cepat (bug)' },
+  'acl-or-invalid-filter': { en: 'an ACL forbids the topic, or the filter is invalid (a # not at the end, + inside a level)', id: 'ACL melarang topik itu, atau filter tidak valid (# tidak di akhir, + di tengah level)' },
+  'broker-max-qos': { en: 'the broker (or its configuration) supports a lower maximum QoS', id: 'broker (atau konfigurasinya) hanya mendukung QoS maksimum yang lebih rendah' },
+  'packet-loss': { en: 'packets were lost on the network (congested or lossy link, Wi-Fi)', id: 'paket hilang di jaringan (link padat atau tidak stabil, Wi-Fi)' },
+  'slow-reader': { en: 'the receiving program is busy or blocked and does not read its socket', id: 'program penerima sibuk atau macet dan tidak membaca socket-nya' },
+  'peer-aborted': { en: 'a program was killed or a connection aborted (RST instead of a clean DISCONNECT)', id: 'program dihentikan paksa atau koneksi dibatalkan (RST, bukan DISCONNECT yang rapi)' },
+  'fin-ack-crossed': { en: 'the FIN and its ACK crossed at teardown, so the FIN was sent again', id: 'FIN dan ACK-nya bersilangan saat penutupan, sehingga FIN dikirim lagi' },
+  'wrong-interface': { en: 'the capture ran on the wrong interface (with Docker: the host interface instead of the bridge br-…)', id: 'capture dijalankan di interface yang salah (dengan Docker: interface host, bukan bridge br-…)' },
+  'capture-filter': { en: 'a capture filter excluded the MQTT traffic', id: 'capture filter membuang lalu lintas MQTT' },
+  'no-traffic-yet': { en: 'the clients did not run while capturing', id: 'client tidak berjalan selama capture' },
+  'asymmetric-capture': { en: 'the capture point sees one direction only (a filter on src/dst, asymmetric routing, a mirror port of one direction)', id: 'titik capture hanya melihat satu arah (filter src/dst, routing asimetris, port mirror satu arah)' },
+  'capture-started-late': { en: 'tcpdump was started after the clients connected', id: 'tcpdump dijalankan setelah client terhubung' },
+  'small-snaplen': { en: 'tcpdump ran with a small -s (snapshot length)', id: 'tcpdump dijalankan dengan -s (snapshot length) kecil' },
+  'capture-any': { en: 'tcpdump -i any sees each bridged packet on two interfaces', id: 'tcpdump -i any melihat setiap paket bridge di dua interface' },
+  'custom-port': { en: 'the broker is configured with a listener on a non-standard port', id: 'broker dikonfigurasi dengan listener di port non-standar' },
+  'websocket-listener': { en: 'the broker has a WebSocket listener (browsers, paho transport="websockets")', id: 'broker memiliki listener WebSocket (browser, paho transport="websockets")' },
+  'tls-listener': { en: 'the client connects to a TLS listener (8883)', id: 'client terhubung ke listener TLS (8883)' },
+};
+
+/** What to check, by key. */
+export const CHECKS: Record<string, { en: string; id: string }> = {
+  'broker-running': { en: 'is the broker running? (`docker compose ps`, `docker logs <broker>`, `systemctl status mosquitto`)', id: 'apakah broker berjalan? (`docker compose ps`, `docker logs <broker>`, `systemctl status mosquitto`)' },
+  'listener-port': { en: 'the `listener` line in mosquitto.conf and the port the client uses (`ss -ltn` on the broker host)', id: 'baris `listener` di mosquitto.conf dan port yang dipakai client (`ss -ltn` di host broker)' },
+  'broker-address': { en: 'the broker address the client uses (`docker inspect <broker>` for the container IP, or use the service name)', id: 'alamat broker yang dipakai client (`docker inspect <broker>` untuk IP container, atau pakai nama service)' },
+  'firewall': { en: 'firewall rules on the broker host and in between (iptables/nftables, cloud security groups)', id: 'aturan firewall di host broker dan di antaranya (iptables/nftables, security group cloud)' },
+  'route-ping': { en: 'that the broker host answers at all (ARP in the capture, `ping`)', id: 'apakah host broker menjawab sama sekali (ARP di capture, `ping`)' },
+  'broker-log': { en: "the broker's log around that time (`docker logs <broker>`, journalctl -u mosquitto)", id: 'log broker di sekitar waktu itu (`docker logs <broker>`, journalctl -u mosquitto)' },
+  'restart-policy': { en: 'whether someone restarted the stack, and the container restart policy', id: 'apakah ada yang me-restart stack, dan restart policy container' },
+  'credentials': { en: 'user name and password in the client against the broker\'s password_file (`mosquitto_passwd`)', id: 'user name dan password di client dibandingkan dengan password_file broker (`mosquitto_passwd`)' },
+  'allow-anonymous': { en: '`allow_anonymous` and `password_file` in mosquitto.conf', id: '`allow_anonymous` dan `password_file` di mosquitto.conf' },
+  'acl-file': { en: 'the broker\'s `acl_file` or auth plugin', id: '`acl_file` atau plugin autentikasi broker' },
+  'protocol-version': { en: 'the MQTT version set in the client (paho: protocol=MQTTv311 or MQTTv5) and what the broker supports', id: 'versi MQTT yang diatur di client (paho: protocol=MQTTv311 atau MQTTv5) dan yang didukung broker' },
+  'client-id': { en: 'the client id set in the client', id: 'client id yang diatur di client' },
+  'connect-packet': { en: 'the CONNECT in the timeline (protocol name and level, flags) and the broker log', id: 'CONNECT di linimasa (nama dan level protokol, flag) dan log broker' },
+  'topic-spelling': { en: 'the topic string in sub.py and pub.py, character by character', id: 'string topik di sub.py dan pub.py, karakter demi karakter' },
+  'subscriber-running': { en: 'that the subscriber was running and had subscribed before the publisher started', id: 'bahwa subscriber sudah berjalan dan sudah subscribe sebelum publisher mulai' },
+  'capture-covers-subscribers': { en: 'whether subscribers connected before the capture started (their SUBSCRIBE is then not in it)', id: 'apakah ada subscriber yang terhubung sebelum capture dimulai (SUBSCRIBE-nya tidak ada di capture)' },
+  'start-order': { en: 'start the subscriber first, or publish with retain=True so late subscribers get the last value', id: 'jalankan subscriber lebih dulu, atau publish dengan retain=True agar subscriber yang terlambat menerima nilai terakhir' },
+  'client-loop': { en: "the client's network loop (paho: loop_start()/loop_forever()) and whether the program hangs", id: 'loop jaringan client (paho: loop_start()/loop_forever()) dan apakah programnya macet' },
+  'keepalive-value': { en: 'the keep-alive value set in the client', id: 'nilai keep-alive yang diatur di client' },
+  'unique-client-id': { en: 'give every client its own client id (or leave it empty for a random one)', id: 'berikan setiap client id-nya sendiri (atau kosongkan agar dibuat acak)' },
+  'running-copies': { en: 'whether the same script runs twice (two terminals, two containers)', id: 'apakah skrip yang sama berjalan dua kali (dua terminal, dua container)' },
+  'receiver-acks': { en: 'that the receiving client acknowledges QoS 1/2 messages (its library does this unless it is stuck)', id: 'bahwa client penerima mengakui pesan QoS 1/2 (library-nya melakukannya kecuali macet)' },
+  'qos-needed': { en: 'whether QoS 1/2 is needed, and the receiving client\'s health', id: 'apakah QoS 1/2 memang perlu, dan kondisi client penerima' },
+  'client-library': { en: 'the client library version (packet id handling)', id: 'versi library client (penanganan packet id)' },
+  'topic-acl': { en: 'the topic filter\'s syntax and the broker\'s ACL for this client', id: 'sintaks topic filter dan ACL broker untuk client ini' },
+  'broker-max-qos': { en: 'the broker\'s `max_qos` setting', id: 'pengaturan `max_qos` broker' },
+  'network-quality': { en: 'the network path: interface errors (`ip -s link`), Wi-Fi signal, congestion', id: 'jalur jaringan: error interface (`ip -s link`), sinyal Wi-Fi, kepadatan' },
+  'receiver-load': { en: 'the receiving program\'s CPU load and whether it blocks in its message handler', id: 'beban CPU program penerima dan apakah ia macet di handler pesannya' },
+  'who-aborted': { en: 'which program ended at that time (killed, crashed) and the broker log', id: 'program mana yang berhenti saat itu (dihentikan paksa, crash) dan log broker' },
+  'nothing-to-do': { en: 'nothing: this is normal TCP behaviour', id: 'tidak ada: ini perilaku TCP yang normal' },
+  'bridge-interface': { en: 'capture on the Docker bridge: find it with `ip a` / `docker network inspect` (br-…), then `tcpdump -i br-… -w file.pcap`', id: 'capture di bridge Docker: cari dengan `ip a` / `docker network inspect` (br-…), lalu `tcpdump -i br-… -w file.pcap`' },
+  'capture-filter': { en: 'the capture filter (e.g. `port 1883`) and the port the broker uses', id: 'capture filter (misalnya `port 1883`) dan port yang dipakai broker' },
+  'clients-ran': { en: 'that the publisher and subscriber ran while tcpdump was capturing', id: 'bahwa publisher dan subscriber berjalan selama tcpdump merekam' },
+  'capture-point': { en: 'capture where both directions pass (the bridge, or the broker host), without a src/dst-only filter', id: 'capture di tempat kedua arah lewat (bridge, atau host broker), tanpa filter src/dst saja' },
+  'start-capture-first': { en: 'start tcpdump before the broker\'s clients', id: 'jalankan tcpdump sebelum client broker' },
+  'snaplen': { en: 'capture with `tcpdump -s 0` (whole packets)', id: 'capture dengan `tcpdump -s 0` (paket utuh)' },
+  'capture-one-interface': { en: 'capture on the bridge (`-i br-…`) instead of `-i any`', id: 'capture di bridge (`-i br-…`), bukan `-i any`' },
+  'decode-as': { en: 'in Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)', id: 'di Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)' },
+  'decode-as-websocket': { en: 'in Wireshark: Decode As… TCP port {port} → HTTP shows the WebSocket frames; mqtt-pcap shows the MQTT inside them', id: 'di Wireshark: Decode As… TCP port {port} → HTTP menampilkan frame WebSocket; mqtt-pcap menampilkan MQTT di dalamnya' },
+  'try-port': { en: 'if MQTT runs on one of those TCP ports and the capture starts mid-connection, name it: `mqtt-pcap analyze --port {tcpPorts}`', id: 'jika MQTT berjalan di salah satu port TCP itu dan capture dimulai di tengah koneksi, sebutkan port-nya: `mqtt-pcap analyze --port {tcpPorts}`' },
+  'tls-keys': { en: 'for the lab, use the plain listener (1883) to see the messages; TLS can only be read with the session keys (SSLKEYLOGFILE)', id: 'untuk praktikum, pakai listener biasa (1883) agar pesannya terlihat; TLS hanya bisa dibaca dengan session key (SSLKEYLOGFILE)' },
+};
+
+const CONFIDENCE: Record<string, { en: string; id: string }> = {
+  medium: { en: 'Fairly sure: the capture may not show everything.', id: 'Cukup yakin: capture mungkin tidak menampilkan semuanya.' },
+  low: { en: 'Not sure: connections opened before the capture started (or not captured here) may hold subscriptions that are not visible.', id: 'Belum pasti: koneksi yang dibuka sebelum capture dimulai (atau tidak terekam di sini) mungkin memiliki subscription yang tidak terlihat.' },
+};
+
+/** The diagnosis sentence alone, from a code and its facts. */
+export function sentence(code: DiagnosisCode, facts: Facts, lang: Lang): string {
+  return SENTENCES[code][lang](facts);
+}
+
+/** "frames 3–6 (4)" in either language; a single frame as "frame 3". */
+export function framesText(evidence: { firstFrame: number; lastFrame: number; count: number }, lang: Lang): string {
+  const word = lang === 'en' ? 'frame' : 'frame';
+  if (evidence.count <= 1 || evidence.firstFrame === evidence.lastFrame) return `${word} ${evidence.firstFrame}`;
+  const s = lang === 'en' ? 'frames' : 'frame';
+  return `${s} ${evidence.firstFrame}–${evidence.lastFrame} (${evidence.count})`;
+}
+
+/** Everything a view or report needs to tell a diagnosis, in one language; undefined for another kind of finding. */
+export function describeDiagnosis(finding: FindingEvent, lang: Lang): DiagnosisWords | undefined {
+  const d = asDiagnosis(finding);
+  if (d === undefined) return undefined;
+  const facts = d.detail.facts;
+  const words: DiagnosisWords = {
+    sentence: sentence(d.code, facts, lang),
+    frames: framesText(d.evidence, lang),
+    causes: d.detail.causes.map((key) => fill(CAUSES[key]?.[lang] ?? key, facts, lang)),
+    checks: d.detail.checks.map((key) => fill(CHECKS[key]?.[lang] ?? key, facts, lang)),
+  };
+  const confidence = CONFIDENCE[d.detail.confidence];
+  if (confidence !== undefined) words.confidence = confidence[lang];
+  return words;
+}

@@ -1,0 +1,349 @@
+/**
+ * The report's English: every sentence, heading, table header and value of the phrasebook (words.ts), in
+ * Wireshark's vocabulary. Words only: no facts are computed here beyond choosing a phrasing.
+ */
+import type { MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
+import { FINDING_CODES } from '../model/findings.js';
+import { CONNACK_RETURN_CODES, PROTOCOL_VERSIONS, reasonName } from '../model/names.js';
+import { code, strong, type Inline } from './document.js';
+import type { Role, Transport } from './facts.js';
+import { frameList, type Who, type Words } from './words.js';
+
+const num = (value: number, digits: number): string => value.toFixed(digits);
+const ms = (value: number): string => `${num(value, 3)} ms`;
+const seconds = (value: number): string => `${num(value, value >= 10 ? 1 : 2)} s`;
+const frames = (list: number[], total?: number): string =>
+  `${(total ?? list.length) === 1 ? 'frame' : 'frames'} ${frameList(list, 'and', (n) => `and ${n} more`, total)}`;
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+function who(w: Who): Inline[] {
+  return w.clientId !== undefined && w.clientId !== '' ? [code(w.clientId), ` (${w.ip})`] : [w.ip];
+}
+
+function version(v: number | undefined): string {
+  return v === undefined ? 'MQTT (version unknown)' : `MQTT ${PROTOCOL_VERSIONS[v] ?? v}`;
+}
+
+function connackText(codeValue: number, v: number | undefined): string {
+  return v === 5 ? reasonName(codeValue) : CONNACK_RETURN_CODES[codeValue] ?? `return code ${codeValue}`;
+}
+
+function portPhrase(port: number, transport: Transport): string {
+  if (transport === 'tls') return `port ${port} (MQTT over TLS: the MQTT packets are encrypted)`;
+  if (transport === 'websocket') return `port ${port} (MQTT over WebSocket)`;
+  if (port === 1883) return 'port 1883, MQTT\'s registered port';
+  return `port ${port} (not MQTT's registered port 1883)`;
+}
+
+function qosList(list: number[]): string {
+  return list.map((q) => (q >= 0x80 ? `failure (0x${q.toString(16)})` : `QoS ${q}`)).join(', ');
+}
+
+const ROLE: Record<Role, string> = { broker: 'broker', publisher: 'publisher', subscriber: 'subscriber', client: 'client' };
+
+const MQTT_PURPOSE: Record<string, string> = {
+  PINGREQ: 'to show the session is alive (keep-alive)',
+  PINGRESP: 'answering the keep-alive pings',
+  UNSUBSCRIBE: 'to cancel a subscription',
+  UNSUBACK: 'confirming the unsubscription',
+  PUBACK: 'acknowledging QoS 1 messages',
+  PUBREC: 'the first acknowledgement of QoS 2 messages',
+  PUBREL: 'releasing QoS 2 messages',
+  PUBCOMP: 'completing QoS 2 deliveries',
+  AUTH: 'for extended authentication',
+};
+
+export const EN: Words = {
+  lang: 'en',
+  number: num,
+  ms,
+  seconds,
+  frames,
+  yesNo: (value) => (value === undefined ? '' : value ? 'yes' : 'no'),
+  role: (r) => ROLE[r],
+  title: 'MQTT capture report',
+  headings: {
+    analysis: 'Analysis', whoIsWho: 'Who is who', conclusion: 'Conclusion', story: 'What happened, in order',
+    hosts: 'Hosts', sessions: 'MQTT sessions', topics: 'Topics', latency: 'Latency', findings: 'Findings',
+    pictures: 'Pictures', timeline: 'Appendix: timeline',
+  },
+  fileLine: (file, o) => [strong('File:'), ' ', code(file), `, ${plural(o.frames, 'frame')} over ${seconds(o.durationSeconds)}`,
+    ...(o.start !== undefined ? [`, from ${o.start}`] : []), '.'],
+  overview: (o) => [
+    `The capture holds ${plural(o.connections, 'TCP connection')} and ${plural(o.sessions, 'MQTT session')}; `,
+    `${plural(o.published, 'message')} ${o.published === 1 ? 'was' : 'were'} published to the broker and `,
+    `${plural(o.delivered, 'message')} delivered by the broker to subscribers.`,
+  ],
+  host: (h) => {
+    const out: Inline[] = [h.ip];
+    if (h.clientIds.length > 0) {
+      out.push(h.clientIds.length === 1 ? ' (client id ' : ' (client ids ');
+      h.clientIds.forEach((id, i) => out.push(...(i > 0 ? [', '] : []), code(id)));
+      out.push(')');
+    }
+    const parts: Inline[][] = [];
+    if (h.broker !== undefined) {
+      parts.push([`is the broker: it accepts MQTT connections on ${h.broker.ports.map((p) => portPhrase(p.port, p.transport)).join(' and ')} (SYN-ACK in ${frames(h.broker.frames)})`]);
+    }
+    if (h.publishes !== undefined) {
+      const topics: Inline[] = [];
+      h.publishes.topics.forEach((t, i) => topics.push(...(i > 0 ? [', '] : []), code(t)));
+      parts.push([`is a publisher: it sends ${plural(h.publishes.count, 'PUBLISH', 'PUBLISH messages')} to `, ...topics, ` (${frames(h.publishes.frames, h.publishes.count)})`]);
+    }
+    if (h.subscribes !== undefined) {
+      const topics: Inline[] = [];
+      h.subscribes.topics.forEach((t, i) => topics.push(...(i > 0 ? [', '] : []), code(t)));
+      parts.push([`is a subscriber: it subscribes to `, ...topics, ` (${frames(h.subscribes.frames)})`]);
+    }
+    if (h.receives !== undefined) {
+      parts.push([`receives ${plural(h.receives.count, 'message')} from the broker (${frames(h.receives.frames, h.receives.count)})`]);
+    }
+    if (h.connects !== undefined) parts.push([`is an MQTT client that neither publishes nor subscribes (${frames(h.connects.frames)})`]);
+    parts.forEach((p, i) => out.push(i === 0 ? ' ' : i === parts.length - 1 ? ' and ' : ', ', ...p));
+    out.push('.');
+    return out;
+  },
+  healthy: () => ['The exchange is healthy: every client was accepted by the broker, every published message reached its subscribers, and TCP needed no retransmission.'],
+  problems: (list) => list.map((p): Inline[] => {
+    switch (p.kind) {
+      case 'refused': return ['The broker refused ', ...who(p.who), `: CONNACK in frame ${p.frame} says ${connackText(p.code, p.version)}.`];
+      case 'no-connack': return ['The CONNECT of ', ...who(p.who), ` (frame ${p.frame}) got no CONNACK in the capture.`];
+      case 'retransmissions': return [`TCP retransmitted ${plural(p.count, 'segment')} (${frames(p.frames, p.count)}): something was lost or late on the way.`];
+      case 'undelivered': return [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the broker delivered ${p.delivered} to subscribers in the capture.`];
+      case 'finding': return [code(p.group.code), ` (${p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...EN.finding(p.group)];
+    }
+  }),
+  noMqtt: () => ['No MQTT traffic was found in this capture.'],
+  arp: (a, targetIsBroker) => [
+    `${a.askerIp} asks the whole segment (broadcast) who has ${a.targetIp} (frame ${a.requestFrame}${a.repeats > 0 ? `, asked ${a.repeats + 1} times` : ''})`,
+    ...(a.replyFrame !== undefined
+      ? [`; ${a.targetIp} answers that it is at ${a.targetMac ?? ''} (frame ${a.replyFrame}). Now ${a.askerIp} knows the MAC address of ${targetIsBroker ? 'the broker' : a.targetIp} and can send it Ethernet frames.`]
+      : ['; no answer was captured.']),
+  ],
+  handshake: (c, w) => {
+    if (c.synFrame === undefined) return ['The connection of ', ...who(w), ` to ${c.serverIp} on ${portPhrase(c.serverPort, c.transport)} was already open when the capture started (no handshake captured; first frame ${c.firstFrame}).`];
+    const out: Inline[] = ['TCP three-way handshake: ', ...who(w), ` connects from port ${portOfClient(c.client)} to the broker ${c.serverIp} on ${portPhrase(c.serverPort, c.transport)}: SYN (frame ${c.synFrame})`];
+    if (c.synAckFrame !== undefined) out.push(`, SYN-ACK (frame ${c.synAckFrame})`);
+    if (c.handshakeAckFrame !== undefined) out.push(`, ACK (frame ${c.handshakeAckFrame})`);
+    if (c.handshakeRttMs !== undefined) out.push(`; round-trip time ${ms(c.handshakeRttMs)}`);
+    if (c.synRetransmissions > 0) out.push(`; the SYN was sent ${c.synRetransmissions + 1} times, so the connection waited for the retry timer`);
+    if (c.synAckFrame === undefined) out.push(c.reset !== undefined ? `; the broker refused it with RST (frame ${c.reset.frame})` : '; the SYN got no answer');
+    out.push('.');
+    return out;
+  },
+  connect: (c, w) => {
+    const out: Inline[] = [];
+    if (c.connect !== undefined) {
+      const k = c.connect;
+      out.push('CONNECT (frame ', `${k.frame}): client id `, k.clientId === '' ? 'empty (the broker assigns one)' : code(k.clientId), `, ${version(k.protocolVersion)}, keep-alive ${k.keepAlive ?? '?'} s, clean session ${EN.yesNo(k.cleanSession)}`);
+      if (k.username !== undefined) out.push(', user name ', k.username === '' ? 'empty' : code(k.username));
+      if (k.willTopic !== undefined) out.push(', a will message on ', k.willTopic === '' ? 'an empty topic' : code(k.willTopic));
+      out.push('. ');
+    } else {
+      out.push('No CONNECT of ', ...who(w), ` was captured${c.inferredVersion !== undefined ? ` (${version(c.inferredVersion)} inferred from the packets)` : ''}. `);
+    }
+    if (c.connack !== undefined) {
+      const a = c.connack;
+      out.push(`CONNACK (frame ${a.frame}): ${connackText(a.code, c.connect?.protocolVersion ?? c.inferredVersion)}`);
+      if (a.latencyMs !== undefined) out.push(`, ${ms(a.latencyMs)} after the CONNECT`);
+      if (a.sessionPresent === true) out.push(', and the broker still had a session for this client');
+      out.push('.');
+    } else {
+      out.push('The broker\'s CONNACK is not in the capture.');
+    }
+    return out;
+  },
+  subscribe: (_c, w, frame, subs, ackFrame, granted, latencyMs) => {
+    const topics: Inline[] = [];
+    subs.forEach((s, i) => topics.push(...(i > 0 ? [', '] : []), code(s.topic), ` (QoS ${s.qos})`));
+    const out: Inline[] = [...who(w), ` sends SUBSCRIBE (frame ${frame}) for `, ...topics];
+    if (ackFrame !== undefined) {
+      out.push(`; SUBACK (frame ${ackFrame}) grants ${qosList(granted ?? [])}`);
+      if (latencyMs !== undefined) out.push(` after ${ms(latencyMs)}`);
+      out.push('. From then on the broker sends this client every message published to ', subs.length === 1 ? 'that topic.' : 'those topics.');
+    } else {
+      out.push('; no SUBACK was captured.');
+    }
+    return out;
+  },
+  publish: (run, w) => {
+    const out: Inline[] = [...who(w), ` publishes ${run.count === 1 ? 'one message' : `${run.count} messages`} to `, code(run.topic), ` with QoS ${run.qos}${run.retain ? ' (retained)' : ''}`];
+    if (run.payload !== undefined) {
+      out.push(run.count === 1 ? ', payload ' : run.samePayload ? ', each with the payload ' : ', the first with the payload ', code(run.payload.preview),
+        ` (${plural(run.payload.length, 'byte')}${run.payload.format === 'binary' ? ', binary, shown as hex' : ''}${run.payload.cut ? ', cut' : ''})`);
+      if (run.count > 1 && !run.samePayload) out.push(', the others with different payloads');
+    }
+    out.push(`, in ${frames(run.frames, run.count)}`);
+    if (run.interval !== undefined) {
+      const i = run.interval;
+      out.push(Math.abs(i.max - i.min) < 0.005 ? `, one every ${seconds(i.mean)}` : `, one every ${seconds(i.min)} to ${seconds(i.max)} (${seconds(i.mean)} on average)`);
+    }
+    if (run.qos > 0) {
+      const ack = run.qos === 1 ? 'PUBACK' : 'PUBREC';
+      if (run.count === 1) out.push(run.acknowledged === 1 ? `; the broker acknowledged it with ${ack}` : `; the broker's ${ack} is not in the capture`);
+      else out.push(`; the broker acknowledged ${run.acknowledged} of them with ${ack}`);
+      if (run.ackLatencyMs !== undefined) out.push(` after ${ms(run.ackLatencyMs.mean)}${run.ackLatencyMs.count > 1 ? ' on average' : ''}`);
+    }
+    out.push('.');
+    return out;
+  },
+  delivery: (d, w, attached) => {
+    const out: Inline[] = [attached ? 'The broker forwards ' : 'The broker delivers ', `${d.count === 1 ? 'one PUBLISH' : `${d.count} PUBLISH messages`} on `, code(d.topic), ' to ', ...who(w),
+      `, in ${frames(d.frames, d.count)}`];
+    if (d.delayMs !== undefined) {
+      const x = d.delayMs;
+      out.push(x.count === 1 ? `, ${ms(x.min)} after the publisher's message` : `, each ${ms(x.min)} to ${ms(x.max)} after the publisher's message (${ms(x.mean)} on average)`);
+    }
+    if (d.linked < d.count - d.retained) out.push(`; ${d.count - d.retained - d.linked} of them copy messages whose publisher is not in the capture`);
+    if (d.retained > 0) out.push(`; ${d.retained} ${d.retained === 1 ? 'is a retained message' : 'are retained messages'} sent when the subscription was made`);
+    out.push('.');
+    return out;
+  },
+  otherMqtt: (run, w) => [run.direction === 'client' ? '' : 'The broker sends ', ...(run.direction === 'client' ? who(w) : []),
+    run.direction === 'client' ? ` sends ${run.type}` : `${run.type} to `, ...(run.direction === 'client' ? [] : who(w)),
+    `${run.count > 1 ? ` ${run.count} times` : ''} ${MQTT_PURPOSE[run.type] ?? ''} (${frames(run.frames, run.count)})`,
+    run.latencyMs !== undefined ? `, ${ms(run.latencyMs.mean)}${run.latencyMs.count > 1 ? ' on average' : ''} after the packet it answers.` : '.'],
+  retransmissions: (r) => {
+    const out: Inline[] = [`TCP retransmissions: ${plural(r.total, 'segment')} sent again (${frames(r.frames, r.total)}).`];
+    if (r.syn > 0) out.push(` ${r.syn} ${r.syn === 1 ? 'is a SYN' : 'are SYNs'}: the first attempt got no answer in time, which delays the connection by the retry timer (harmful when it repeats: the broker may be unreachable or overloaded).`);
+    if (r.data > 0) out.push(` ${r.data} carried data: the first copy or its ACK was lost or late; TCP repaired it and MQTT received each packet once, but later than it would have (harmful when frequent: messages are delayed).`);
+    if (r.other > 0) out.push(` ${r.other} carried no data (FIN or ACK again): harmless.`);
+    return out;
+  },
+  teardown: (c, w) => {
+    const out: Inline[] = [];
+    if (c.disconnect !== undefined) out.push(...who(w), ` sends DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (sent by the broker)' : ''}; `);
+    else if (c.mqtt && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' sends no DISCONNECT; ');
+    if (c.reset !== undefined && (c.fins.length === 0 || c.reset.frame < c.fins[0]!.frame)) {
+      out.push(`the connection is reset with RST by ${c.reset.by === 'server' ? 'the broker' : 'the client'} (frame ${c.reset.frame}).`);
+    } else if (c.fins.length > 0) {
+      const first = c.fins[0]!;
+      out.push(`${first.by === 'server' ? 'the broker' : 'the client'} closes first with FIN (frame ${first.frame})`);
+      const second = c.fins[1];
+      out.push(second !== undefined ? `, and ${second.by === 'server' ? 'the broker' : 'the client'} answers with its own FIN (frame ${second.frame}).` : '; the other side\'s FIN is not in the capture.');
+    } else {
+      if (c.disconnect !== undefined) out.push('the TCP connection is still open when the capture ends.');
+      else out.push('The connection of ', ...who(w), ' is still open when the capture ends.');
+    }
+    return out;
+  },
+  acks: (a) => {
+    if (a.dataSegments === 0) return [];
+    const out: Inline[] = [`TCP ACKs: ${a.acknowledged} of ${plural(a.dataSegments, 'data segment')} ${a.acknowledged === 1 ? 'was' : 'were'} acknowledged, ${a.byPureAck} by a pure ACK and ${a.piggybacked} by the ACK number of a segment going the other way`];
+    if (a.delayMs !== undefined) out.push(`, within ${ms(a.delayMs.max)}`);
+    out.push('.');
+    if (a.example !== undefined) {
+      const e = a.example;
+      out.push(` For example, in frame ${e.frame} ${e.by === 'server' ? 'the broker' : 'the client'} acknowledges the ${e.ackedType} of frame ${e.ackedFrame} (Ack=${e.relAck}: every byte before ${e.relAck} has arrived).`);
+    }
+    if (a.delayedCount > 0) {
+      out.push(` ${plural(a.delayedCount, 'ACK')} came 30 ms or more after the data (${frames(a.delayed.map((d) => d.frame), a.delayedCount)}): TCP's delayed ACK, where the receiver waits for data to send back; harmless.`);
+    }
+    if (a.acknowledged < a.dataSegments) out.push(` The ACK of ${a.dataSegments - a.acknowledged} segment(s) is not in the capture (the capture ended, or the connection closed first).`);
+    return out;
+  },
+  otherTraffic: (byProtocol, otherTcp) => {
+    const parts = Object.entries(byProtocol).map(([p, n]) => `${plural(n, `${p.toUpperCase()} frame`)}`);
+    if (otherTcp > 0) parts.push(plural(otherTcp, 'TCP connection') + ' that carried no MQTT');
+    if (parts.length === 0) return [];
+    return [`Unrelated traffic: ${parts.join(', ')}; it plays no part in the MQTT exchange.`];
+  },
+  stepsNotTold: (n) => [`… and ${plural(n, 'more step')}, not told one by one; the tables below cover the whole capture.`],
+  hostTable: { header: ['IP', 'MAC', 'Role', 'Client ids', 'Frames sent'], noMac: '' },
+  sessionTable: {
+    header: ['Stream', 'Client', 'Client id', 'MQTT', 'Keep-alive (s)', 'Clean session', 'CONNACK', 'CONNACK latency (ms)'],
+    inferred: 'inferred', accepted: 'accepted', refused: (c) => `refused (${c})`, none: 'none', transport: (t) => (t === 'tcp' ? '' : t === 'tls' ? 'TLS' : 'WebSocket'),
+  },
+  topicTable: { header: ['Topic', 'Published', 'Delivered', 'Publishers', 'Subscribers'] },
+  latencyTable: { header: ['Kind', 'Count', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Max (ms)'], forwarding: 'broker forwarding (PUBLISH → PUBLISH)', handshake: 'TCP handshake (SYN → ACK)' },
+  findingsNone: 'No findings: nothing unusual or wrong was seen.',
+  finding: (g) => {
+    const known = (FINDING_CODES as Record<string, { text: string }>)[g.code]?.text;
+    return [known ?? g.summary];
+  },
+  timelineTable: {
+    header: ['Frame', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Description'],
+    note: (shown, notShown, file) => `The first ${shown} events are shown; ${notShown} more are left out. The whole timeline: mqtt-pcap analyze ${file}`,
+  },
+  describe: (e) => describeEvent(e),
+  mermaidIntro: ['The exchange as a sequence diagram (Mermaid: GitHub, GitLab and VS Code draw it); repeated messages are drawn once in a loop.'],
+  flowCaption: 'Flow graph: hosts as columns, one arrow per frame, frame numbers and times on the left; dashed arrows are PUBLISH messages the broker forwards.',
+  rateCaption: 'MQTT messages per second, by packet type (Wireshark\'s I/O graph for MQTT).',
+  figureLinks: (flow, rate) => ['Pictures next to this report: ', { link: 'flow graph', href: flow }, ' and ', { link: 'messages per second', href: rate }, '.'],
+  diagram: {
+    forwarded: (d) => `forwarded${d !== undefined ? `, ${ms(d)}` : ''}`,
+    repeated: (n, i) => `× ${n}${i !== undefined ? `, every ${seconds(i)}` : ''}`,
+    acksNote: 'TCP ACK after each segment',
+    arpAsk: (ip) => `ARP: who has ${ip}?`,
+    arpAnswer: (mac) => `ARP: is at ${mac}`,
+    handshake: (rtt) => `TCP handshake SYN, SYN-ACK, ACK${rtt !== undefined ? ` (RTT ${ms(rtt)})` : ''}`,
+    flowTitle: 'Flow graph',
+    flowMore: (n) => `${plural(n, 'more frame')} not drawn`,
+    rateTitle: 'MQTT messages per second by type',
+    rateAxis: 'messages',
+    rateUnit: (s) => (s === 1 ? 'per second' : `per ${s} s`),
+    timeAxis: 'time (s)',
+  },
+};
+
+function portOfClient(endpoint: string): string {
+  return endpoint.slice(endpoint.lastIndexOf(':') + 1);
+}
+
+/** A timeline row's description, from the event's fields. */
+function describeEvent(e: TimelineEvent): Inline[] {
+  if (e.kind === 'finding') return [code(e.code), ': ', ...EN.finding({ code: e.code, severity: e.severity, count: 1, frames: [e.frame], summary: e.summary, first: e })];
+  if (e.kind === 'lifecycle') {
+    switch (e.type) {
+      case 'connection-opened': return [`TCP connection ${e.stream} opened`];
+      case 'connection-ended': return [`TCP connection ${e.stream} ended (${e.reason}${e.closedBy !== undefined ? `, closed by the ${e.closedBy === 'server' ? 'server' : 'client'}` : ''})`];
+      case 'session-started': return [`MQTT session started${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`];
+      case 'session-ended': return [`MQTT session ended (${e.reason})`];
+    }
+  }
+  switch (e.layer) {
+    case 'arp': {
+      const a = e as Extract<TimelineEvent, { layer: 'arp' }>;
+      return a.type === 'who-has' ? [`Who has ${a.targetIp}? Tell ${a.senderIp}`] : a.type === 'is-at' ? [`${a.senderIp} is at ${a.senderMac}`] : ['ARP'];
+    }
+    case 'tcp': {
+      const t = e as TcpEvent;
+      let text = `[${t.flags.join(', ')}] Seq=${t.relSeq}${t.flags.includes('ACK') ? ` Ack=${t.relAck}` : ''} Len=${t.len}`;
+      if (t.type === 'SYN') text += ': handshake 1/3';
+      else if (t.type === 'SYN-ACK') text += ': handshake 2/3';
+      else if (t.handshakeRttMs !== undefined) text += `: handshake 3/3, RTT ${ms(t.handshakeRttMs)}`;
+      else if (t.type === 'ACK') text += `: acknowledges bytes before ${t.relAck}`;
+      else if (t.type === 'FIN') text += ': closes its side';
+      else if (t.type === 'RST') text += ': reset';
+      if (t.retransmission === true) text += ' (retransmission)';
+      if (t.duplicateAck === true) text += ' (duplicate ACK)';
+      if (t.outOfOrder === true) text += ' (out of order)';
+      return [text];
+    }
+    case 'mqtt': return describeMqtt(e as MqttEvent);
+    case 'tls': return [`TLS ${e.type}`];
+    default: return [`${e.type} (not MQTT)`];
+  }
+}
+
+function describeMqtt(m: MqttEvent): Inline[] {
+  const parts: Inline[] = [m.type];
+  switch (m.type) {
+    case 'CONNECT': parts.push('client id', code(m.clientId ?? ''), `(${version(m.protocolVersion)}, keep-alive ${m.keepAlive ?? '?'} s)`); break;
+    case 'CONNACK': parts.push(connackText(m.returnCode ?? m.reasonCode ?? 0, m.protocolVersion)); break;
+    case 'PUBLISH': {
+      parts.push(code(m.topic ?? ''), `QoS ${m.qos ?? 0}`);
+      if (m.payload !== undefined) parts.push(m.payload.format === 'binary' ? `(${m.payload.length} bytes, binary)` : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
+      if (m.sourceFrame !== undefined) parts.push(`forwarded from frame ${m.sourceFrame}${m.forwardDelayMs !== undefined ? ` after ${ms(m.forwardDelayMs)}` : ''}`);
+      break;
+    }
+    case 'SUBSCRIBE': (m.subscriptions ?? []).forEach((s, i, all) => parts.push(code(s.topic), `QoS ${s.qos}${i < all.length - 1 ? ',' : ''}`)); break;
+    case 'SUBACK': parts.push(`grants ${qosList(m.grantedQos ?? m.reasonCodes ?? [])}`); break;
+    default: break;
+  }
+  if (m.packetId !== undefined) parts.push(`(id ${m.packetId})`);
+  if (m.latencyMs !== undefined && m.requestFrame !== undefined) parts.push(`${ms(m.latencyMs)} after frame ${m.requestFrame}`);
+  if (m.malformed !== undefined) parts.push(`malformed: ${m.malformed}`);
+  return parts.flatMap((p, i) => (i === 0 ? [p] : [' ', p]));
+}
+

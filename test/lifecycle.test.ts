@@ -1,0 +1,130 @@
+/**
+ * Lifecycle events on real captures: TCP connections opened and ended (FIN/RST and by whom, refused SYN, evicted,
+ * capture end) and MQTT sessions started and ended (DISCONNECT, taken over in MQTT 5 and 3.1.1, reset, closed
+ * without DISCONNECT), in both the full and the summary-only path, and the summary's tables built from them.
+ * fixtures/lifecycle.pcap is made by `fixtures/lab/capture.sh --only lifecycle` (fixtures/lab/lifecycle.py).
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import type { LifecycleEvent, TimelineEvent } from '../src/model/events.js';
+import { sessionEndReason } from '../src/mqtt/dissector.js';
+import { handshakeOutcome, handshakeStep, initialHandshake } from '../src/reassembly/handshake.js';
+import { fixturesDir } from './helpers/corpus.js';
+
+const LIFECYCLE = path.join(fixturesDir, 'lifecycle.pcap');
+const REQRESP = path.join(fixturesDir, 'reqresp.pcap');
+
+function lifecycle(events: TimelineEvent[]): LifecycleEvent[] {
+  return events.filter((e): e is LifecycleEvent => e.kind === 'lifecycle');
+}
+
+/** "frame type stream reason closedBy ..." per lifecycle event: compact and readable in a failure. */
+function line(e: LifecycleEvent): string {
+  switch (e.type) {
+    case 'connection-opened': return `${e.frame} opened ${e.stream} syn=${e.synSeen}`;
+    case 'connection-ended': return `${e.frame} ended ${e.stream} ${e.reason} ${e.closedBy ?? '-'} ${e.handshake} syn=${e.synAttempts}`;
+    case 'session-started': return `${e.frame} session ${e.stream} ${e.clientId ?? '?'} v${e.protocolVersion}`;
+    case 'session-ended': return `${e.frame} session-ended ${e.stream} ${e.reason} ${e.closedBy ?? '-'}${e.takenOverBy !== undefined ? ` by ${e.takenOverBy.stream}@${e.takenOverBy.frame}` : ''}`;
+  }
+}
+
+test('lifecycle.pcap: takeovers (MQTT 5 and 3.1.1), reset, close without DISCONNECT, refused SYN', async () => {
+  const { events, summary } = await analyzeCapture(LIFECYCLE);
+  assert.deepEqual(lifecycle(events).map(line), [
+    '3 opened 0 syn=true',
+    '6 session 0 lab-dup5 v5',
+    '10 opened 1 syn=true',
+    '13 session 1 lab-dup5 v5',
+    // Mosquitto 2.0.11 closes the first connection (FIN, frame 15) without a DISCONNECT 0x8E.
+    '19 session-ended 0 taken-over server by 1@13',
+    '19 ended 0 fin server complete syn=1',
+    '23 session-ended 1 disconnect client',
+    '23 ended 1 fin client complete syn=1',
+    '25 opened 2 syn=true',
+    '28 session 2 lab-dup311 v4',
+    '32 opened 3 syn=true',
+    '35 session 3 lab-dup311 v4',
+    '41 session-ended 2 taken-over server by 3@35',
+    '41 ended 2 fin server complete syn=1',
+    '47 session-ended 3 disconnect client',
+    '47 ended 3 fin client complete syn=1',
+    '49 opened 4 syn=true',
+    '52 session 4 lab-reset v4',
+    '56 session-ended 4 reset client',
+    '56 ended 4 rst client complete syn=1',
+    '57 opened 5 syn=true',
+    '60 session 5 lab-close v4',
+    '65 session-ended 5 client-closed client',
+    '65 ended 5 fin client complete syn=1',
+    '67 opened 6 syn=true',
+    '68 ended 6 rst server refused syn=1',
+  ]);
+  // The summary's tables are the ended events.
+  assert.deepEqual(summary.tcp.listed.map((c) => `${c.stream} ${c.end} ${c.closedBy ?? '-'} ${c.handshake} ${c.state} ${c.protocol}`), [
+    '0 fin server complete closed mqtt', '1 fin client complete closed mqtt', '2 fin server complete closed mqtt',
+    '3 fin client complete closed mqtt', '4 rst client complete reset mqtt', '5 fin client complete closed mqtt',
+    '6 rst server refused reset other',
+  ]);
+  assert.equal(summary.tcp.connections, 7);
+  assert.deepEqual(summary.mqtt.sessions.map((s) => `${s.stream} ${s.clientId} ${s.end}`), [
+    '0 lab-dup5 taken-over', '1 lab-dup5 disconnect', '2 lab-dup311 taken-over', '3 lab-dup311 disconnect',
+    '4 lab-reset reset', '5 lab-close client-closed',
+  ]);
+});
+
+test('the summary-only path emits the same lifecycle events as the full path', async () => {
+  for (const file of [LIFECYCLE, REQRESP]) {
+    const full = await analyzeCapture(file);
+    const lean: TimelineEvent[] = [];
+    await analyzeCapture(file, { summaryOnly: true, onEvent: (e) => lean.push(e) });
+    assert.deepEqual(lifecycle(lean), lifecycle(full.events), file);
+  }
+});
+
+test('reqresp.pcap: the lab client DISCONNECTs, then each connection ends with FIN; ends follow the MQTT packets', async () => {
+  const { events } = await analyzeCapture(REQRESP);
+  assert.deepEqual(lifecycle(events).map(line), [
+    '3 opened 0 syn=true', '6 session 0 lab-sub v4', '15 opened 1 syn=true', '18 session 1 lab-pub v4',
+    '44 session-ended 0 disconnect client', '44 ended 0 fin server complete syn=1',
+    '49 session-ended 1 disconnect client', '49 ended 1 fin client complete syn=1',
+  ]);
+  // Opened comes before the SYN's own event; a session starts after its CONNECT; an end after the closing segment.
+  const at = (pred: (e: TimelineEvent) => boolean): number => events.findIndex(pred);
+  assert.ok(at((e) => e.type === 'connection-opened') < at((e) => e.kind === 'packet' && e.layer === 'tcp' && e.type === 'SYN'));
+  assert.ok(at((e) => e.type === 'session-started') > at((e) => e.kind === 'packet' && e.type === 'CONNECT'));
+  const ended = events.find((e) => e.type === 'connection-ended' && e.frame === 44)!;
+  assert.ok(events.indexOf(ended) > at((e) => e.kind === 'packet' && e.layer === 'tcp' && e.frame === 44));
+});
+
+test('a full connection table evicts: the connection and its session end with reason evicted', async () => {
+  const { events } = await analyzeCapture(LIFECYCLE, { maxConnections: 1 });
+  const ends = lifecycle(events).filter((e) => e.type === 'connection-ended' || e.type === 'session-ended').map(line);
+  assert.ok(ends.includes('10 session-ended 0 evicted -'), ends.join('\n'));
+  assert.ok(ends.some((l) => l.startsWith('10 ended 0 evicted')), ends.join('\n'));
+});
+
+test('an MQTT 5 broker DISCONNECT is named, and is a takeover once another connection took the client id', () => {
+  const end = { reason: 'fin', closedBy: 'server', state: 'closed', handshake: 'complete', frame: 9, time: 1 } as const;
+  assert.deepEqual(sessionEndReason({ by: 'server' }, undefined, end), { reason: 'broker-disconnect', closedBy: 'server' });
+  assert.deepEqual(sessionEndReason({ by: 'server' }, { stream: 2 }, end), { reason: 'taken-over', closedBy: 'server' });
+  // The client left first: not a takeover.
+  assert.deepEqual(sessionEndReason({ by: 'client' }, { stream: 2 }, end), { reason: 'disconnect', closedBy: 'client' });
+  assert.deepEqual(sessionEndReason(undefined, { stream: 2 }, { ...end, closedBy: 'client' }), { reason: 'client-closed', closedBy: 'client' });
+  assert.deepEqual(sessionEndReason(undefined, undefined, { ...end, reason: 'capture-end', closedBy: undefined } as never), { reason: 'capture-end' });
+});
+
+test('handshake outcome: SYNs without an answer are unanswered, retransmitted SYNs are counted', () => {
+  const h = initialHandshake(true, false);
+  const syn = { syn: true, ack: false, rst: false, fromClient: true, len: 0, opened: true };
+  handshakeStep(h, syn, 1, 0);
+  handshakeStep(h, { ...syn, opened: false }, 2, 1);
+  handshakeStep(h, { ...syn, opened: false }, 3, 3);
+  assert.equal(h.synAttempts, 3);
+  assert.equal(handshakeOutcome(h), 'unanswered');
+  handshakeStep(h, { syn: true, ack: true, rst: false, fromClient: false, len: 0, opened: false }, 4, 3.1);
+  assert.equal(handshakeOutcome(h), 'incomplete');
+  assert.equal(handshakeStep(h, { syn: false, ack: true, rst: false, fromClient: true, len: 0, opened: false }, 5, 3.2), true);
+  assert.equal(handshakeOutcome(h), 'complete');
+});
