@@ -115,8 +115,8 @@ async function run(argv: string[]): Promise<number> {
     .alias('V', 'version')
     .strict()
     // yargs must not end the process after --help/--version: their output's write errors are checked (exit 4).
-    // Completion still ends it (the default command would otherwise run after the script).
-    .exitProcess(argv[0] === 'completion' || argv.includes('--get-yargs-completions'))
+    // Otherwise it keeps its usual behaviour (usage errors, completion).
+    .exitProcess(!argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-V'))
     .fail((message, error) => {
       if (error !== undefined && error !== null && !(error instanceof UsageError)) throw error;
       // Throwing stops yargs here: the command must not run after a usage error.
