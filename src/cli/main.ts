@@ -19,7 +19,7 @@ function usageError(message: string): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // Standard output's write errors are kept from the start: help, version and reports alike must reach it.
+  // Standard output's write errors are kept from the start: help, version and reports alike must reach it (exit 4).
   const stdout = stdoutOutput();
   const code = await run(argv);
   if (code === EXIT_WRITE_ERROR) return code;
@@ -77,6 +77,8 @@ async function run(argv: string[]): Promise<number> {
       .option('progress', { type: 'boolean', describe: 'progress line on stderr (default: when stderr is a terminal and CI is not set)' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
       .check((args) => {
+        // --help/--version: nothing runs (yargs does not exit the process, so that its output's errors are seen).
+        if (args['help'] === true || args['version'] === true) return true;
         const problems = formatProblems(args as unknown as AnalyzeArgs);
         if (problems.length > 0) throw new UsageError(problems.join('; '));
         return true;
@@ -112,7 +114,9 @@ async function run(argv: string[]): Promise<number> {
     .alias('h', 'help')
     .alias('V', 'version')
     .strict()
-    .exitProcess(false)
+    // yargs must not end the process after --help/--version: their output's write errors are checked (exit 4).
+    // Otherwise it keeps its usual behaviour (usage errors, completion).
+    .exitProcess(!argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-V'))
     .fail((message, error) => {
       if (error !== undefined && error !== null && !(error instanceof UsageError)) throw error;
       // Throwing stops yargs here: the command must not run after a usage error.

@@ -108,6 +108,7 @@ export class CaptureAnalyzer {
   private firstSec: number | undefined;
   private firstNsec = 0;
   private lastTime = 0;
+  private latestTime = 0;
   private lastFrame = 0;
   /**
    * Events produced while a segment is processed, emitted after its TCP event, except the first `beforePacket`
@@ -172,6 +173,8 @@ export class CaptureAnalyzer {
     }
     const time = (frame.tsSec - this.firstSec) + (frame.tsNsec - this.firstNsec) / 1e9;
     this.lastTime = time;
+    // Timestamps may go backwards (capture.time-backwards): the duration is the latest time seen, never negative.
+    if (time > this.latestTime) this.latestTime = time;
     this.lastFrame = frame.frame;
     this.recordBytes += frame.data.length + 16;
     if ((frame.frame & 4095) === 0 && this.options.onProgress !== undefined) {
@@ -248,7 +251,7 @@ export class CaptureAnalyzer {
       capture: {
         format: capture.format, gzip: capture.gzip, bytes: capture.bytes, linkTypes: [...this.linkTypes],
         ...(this.firstSec !== undefined ? { startEpoch: this.firstSec + this.firstNsec / 1e9 } : {}),
-        durationSeconds: this.lastTime,
+        durationSeconds: this.latestTime,
       },
       frames: {
         read: this.decodedFrames + this.undecodable + recordsSkipped,
