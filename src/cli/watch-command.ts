@@ -68,7 +68,7 @@ export async function runWatchCommand(args: WatchArgs): Promise<number> {
       intervalSeconds: parseInterval(args.interval)!, replay: args.replay, speed: args.speed, color: colour,
     });
     if (format === 'ndjson') stdout.write(`${jsonStringify({ type: 'summary', summary: result.summary })}\n`);
-    else stdout.write(renderSummary(result.summary, makeStyle(colour)));
+    else stdout.write(`\n${renderSummary(result.summary, makeStyle(colour))}`); // a blank line after the interval lines
     if (result.captureFailure !== undefined) {
       process.stderr.write(`mqtt-pcap: ${result.captureFailure}\n`);
       return 2;
