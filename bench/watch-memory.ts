@@ -10,6 +10,11 @@
  * are sampled every 5 minutes of capture time (the live heap after a full collection, too: the child runs with
  * --expose-gc). Prints a Markdown table (also written to
  * bench/data/watch-memory.md): peak RSS per file, and RSS/heap at each 5-minute mark of the longest.
+ *
+ *   node dist/bench/watch-memory.js --own FILE
+ *
+ * tells the live view's own share apart from the analysis underneath: the same file through the analysis alone and
+ * through the analysis plus the WatchAggregator, the live heap (after a full GC) at 25/50/75/100 % of the frames.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +22,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runWatch } from '../src/watch/session.js';
+import { WatchAggregator } from '../src/watch/aggregate.js';
+import { analyzeCapture } from '../src/pipeline/analyze.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -60,10 +67,54 @@ async function child(file: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
+/** Live heap at quarters of the frames, with or without the aggregator (`--own-child FILE FRAMES with|without`). */
+async function ownChild(file: string, frames: number, withAggregator: boolean): Promise<void> {
+  const aggregator = new WatchAggregator();
+  const marks = [0.25, 0.5, 0.75, 0.98].map((q) => Math.floor(frames * q));
+  const live: number[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  await analyzeCapture(file, {
+    onEvent: withAggregator ? (e) => aggregator.add(e) : () => undefined,
+    onProgress: (p) => {
+      if (marks.length > 0 && p.frames >= marks[0]!) {
+        marks.shift();
+        gc();
+        live.push(process.memoryUsage().heapUsed / 2 ** 20);
+      }
+    },
+  });
+  process.stdout.write(`${JSON.stringify({ live, tables: aggregator.tableSizes })}\n`);
+}
+
+function own(file: string): void {
+  const frames = Number(/Number of packets:\s+(\d+)/.exec(execFileSync('capinfos', ['-c', '-M', file], { encoding: 'utf8' }))?.[1] ?? '0')
+    || Math.floor(statSync(file).size / 190);
+  const run = (mode: string): { live: number[]; tables: Record<string, number> } => JSON.parse(execFileSync(process.execPath,
+    ['--expose-gc', fileURLToPath(import.meta.url), '--own-child', file, String(frames), mode], { encoding: 'utf8' }).trim()) as { live: number[]; tables: Record<string, number> };
+  const without = run('without');
+  const withAgg = run('with');
+  const lines = ['| frames read | live heap MB, analysis alone | live heap MB, analysis + watch aggregator | the aggregator\'s share MB |', '|---:|---:|---:|---:|'];
+  ['25 %', '50 %', '75 %', '98 %'].forEach((q, i) => {
+    const a = without.live[i] ?? NaN;
+    const b = withAgg.live[i] ?? NaN;
+    lines.push(`| ${q} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(b - a).toFixed(1)} |`);
+  });
+  lines.push('', `aggregator tables at the end: ${JSON.stringify(withAgg.tables)}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
     void child(args[1]!);
+    return;
+  }
+  if (args[0] === '--own-child') {
+    void ownChild(args[1]!, Number(args[2]), args[3] === 'with');
+    return;
+  }
+  if (args[0] === '--own') {
+    own(args[1]!);
     return;
   }
   let copies = [6, 30, 60];

@@ -37,7 +37,7 @@ test('a mistyped command is named, with the command meant', () => {
 });
 
 test('an option that does not apply to the format is refused (exit 1), and applied where it does', () => {
-  for (const args of [['--lang', 'id', '-f', 'ndjson'], ['--lang', 'id', '-f', 'json'], ['-f', 'summary', '--only', 'mqtt'], ['-f', 'ndjson', '--color']]) {
+  for (const args of [['--lang', 'id', '-f', 'json'], ['--lang', 'id', '-f', 'ndjson'], ['-f', 'summary', '--only', 'mqtt'], ['-f', 'ndjson', '--color']]) {
     const r = run(['analyze', LAB, ...args]);
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /^mqtt-pcap: --(lang|only|color)/, args.join(' '));
@@ -47,6 +47,11 @@ test('an option that does not apply to the format is refused (exit 1), and appli
   const en = run(['analyze', LAB, '-f', 'markdown']);
   assert.equal(id.status, 0, id.stderr);
   assert.notEqual(id.stdout, en.stdout, '--lang id changes the Markdown report');
+  // With the table and the summary, --lang words the Diagnosis section.
+  const summaryId = run(['analyze', LAB, '-f', 'summary', '--lang', 'id']);
+  assert.equal(summaryId.status, 0, summaryId.stderr);
+  assert.match(summaryId.stdout, /\nDiagnosis\n✓ Semua baik/);
+  assert.doesNotMatch(run(['analyze', LAB, '-f', 'summary']).stdout, /Semua baik/);
 });
 
 test('--format summary starts with its first heading, not a blank line', () => {
@@ -128,5 +133,14 @@ test('the bundled command (the package\'s bin) prints what dist/src/cli/main.js 
     assert.equal(a.status, b.status, args.join(' '));
     assert.equal(a.stdout, b.stdout, args.join(' '));
     assert.equal(a.stderr, b.stderr, args.join(' '));
+  }
+});
+
+test('--help, a command\'s --help and completion print and stop: exit 0, nothing on stderr, no command run', () => {
+  for (const args of [['--help'], ['-h'], ['analyze', '--help'], ['check', '--help'], ['completion', 'bash'], ['completion']]) {
+    const r = run(args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr, '', args.join(' '));
+    assert.ok(r.stdout.length > 0, args.join(' '));
   }
 });

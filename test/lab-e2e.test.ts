@@ -154,12 +154,14 @@ test('lab e2e: fresh namespace capture, tshark, CLI', { timeout: 300_000 }, asyn
     assert.deepEqual(ours, theirs);
   });
 
-  await t.test('CLI check passes the lab spec fixtures/checks/lab.json on the fresh capture', (tt) => {
+  await t.test('CLI check passes the lab rules docs/examples/lab-rules.yaml on the fresh capture', (tt) => {
     if (!existsSync(cliMain)) { tt.skip('CLI not built yet'); return; }
-    const r = spawnSync(process.execPath, [cliMain, 'check', file, '--spec', path.join(repoRoot, 'fixtures', 'checks', 'lab.json'), '--json'],
+    const r = spawnSync(process.execPath, [cliMain, 'check', file, '--rules', path.join(repoRoot, 'docs', 'examples', 'lab-rules.yaml'), '--format', 'json'],
       { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
-    const report = JSON.parse(r.stdout) as { passed: boolean; results: Array<{ name: string; ok: boolean; found: string }> };
-    const failed = report.results.filter((x) => !x.ok).map((x) => `${x.name}: ${x.found}`);
+    const report = JSON.parse(r.stdout) as { passed: boolean; captures: Array<{ results: Array<{ name: string; ok: boolean; found: string }> }> };
+    const results = report.captures[0]!.results;
+    assert.ok(results.length >= 14, 'every rule of the lab is judged');
+    const failed = results.filter((x) => !x.ok).map((x) => `${x.name}: ${x.found}`);
     assert.deepEqual(failed, []);
     assert.equal(r.status, 0);
   });

@@ -14,8 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { MqttEvent, TcpEvent, TimelineEvent, ArpEvent } from '../src/index.js';
-import { markdownCode, markdownText, html, xml, mermaidText, mermaidLabel } from '../src/report/escape.js';
+import type { ArpEvent, FindingEvent, MqttEvent, TcpEvent, TimelineEvent } from '../src/index.js';
+import { DiagnosisStage } from '../src/diagnosis/stage.js';
+import { markdownCode, markdownData, markdownText, html, xml, mermaidText, mermaidLabel } from '../src/report/escape.js';
+import { CONNACK_RETURN_CODES, REASON_CODES } from '../src/model/names.js';
 import { hostOf } from '../src/report/facts.js';
 import { ReportSink, renderReport, type ReportLanguage } from '../src/report/index.js';
 import { corpusCaptures, fixtureCaptures, repoRoot } from './helpers/corpus.js';
@@ -35,7 +37,11 @@ interface Analysed {
 async function analyse(file: string, ports: number[] = []): Promise<Analysed> {
   const sink = new ReportSink(path.relative(repoRoot, file));
   const events: TimelineEvent[] = [];
-  const { summary } = await analyzeCapture(file, { ports, onEvent: (e) => { sink.event(e); events.push(e); } });
+  // As the report command does: the diagnosis stage reads every event and its findings join them.
+  const diagnosis = new DiagnosisStage();
+  const emit = (finding: FindingEvent): void => { sink.event(finding); events.push(finding); };
+  const { summary } = await analyzeCapture(file, { ports, onEvent: (e) => { sink.event(e); events.push(e); diagnosis.event(e, emit); } });
+  diagnosis.finish(emit, summary);
   const facts = sink.facts(summary);
   return { events, en: renderReport(facts, { lang: 'en', format: 'md' }).text, id: renderReport(facts, { lang: 'id', format: 'md' }).text };
 }
@@ -134,7 +140,8 @@ function checkFacts(a: Analysed, lang: ReportLanguage): number {
   return checked;
 }
 
-const LAB = ['reqresp.pcap', 'qos-mqtt5.pcap', 'websocket.pcap', 'tls.pcap', 'nonstandard-port.pcap', 'ipv6.pcap', 'reqresp-cut.pcap', 'loopback.pcap'];
+const LAB = ['reqresp.pcap', 'qos-mqtt5.pcap', 'websocket.pcap', 'tls.pcap', 'nonstandard-port.pcap', 'ipv6.pcap', 'reqresp-cut.pcap', 'loopback.pcap',
+  'lifecycle.pcap', 'faults/fault-keepalive.pcap', 'faults/fault-topic-typo.pcap', 'faults/fault-client-id-takeover.pcap', 'faults/fault-bad-password.pcap'];
 
 describe('the prose states the analysis\'s facts', () => {
   for (const name of LAB) {
@@ -164,11 +171,18 @@ describe('the prose states the analysis\'s facts', () => {
   });
 });
 
-/** Lines of a report that read as English: code, quoted capture text, finding codes and Wireshark flag notation left out. */
+/**
+ * Lines of a report that read as English: code, quoted capture text, finding codes, MQTT reason-code names and
+ * Wireshark flag notation left out.
+ */
+const REASON_NAMES = new RegExp([...Object.values(CONNACK_RETURN_CODES), ...Object.values(REASON_CODES)]
+  .flatMap((name) => [name, name.replace(/^Connection Refused: /, '')]).map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+
 export function englishLines(text: string): string[] {
-  const ENGLISH = /\b(the|and|of|to|is|are|was|were|with|from|after|before|by|for|on|in|it|its|this|that|each|every|not|yes|no|true|false|which|when|then|has|have|frames|messages?|connection|accepted|refused|acknowledges?|sends?|closes?|answers?|unknown|more|none|role|time|source|destination|description|count|kind|published|delivered)\b/i;
+  const ENGLISH = /\b(the|and|of|to|is|are|was|were|with|from|after|before|by|for|on|in|it|its|this|that|each|every|not|yes|no|which|when|then|has|have|frames|messages?|connection|accepted|refused|acknowledges?|sends?|closes?|answers?|unknown|more|none|role|time|source|destination|description|count|kind|published|delivered)\b/i;
   return text.replace(/```[\s\S]*?```/g, '').split('\n').filter((line) => {
-    const prose = line.replace(/`+[^`]*`+/g, ' ').replace(/"[^"\n]*"/g, ' ').replace(/\b[a-z]+\.[a-z][a-z0-9-]*\b/g, ' ').replace(/\[[A-Z, ]+\]/g, ' ');
+    // MQTT's reason-code names are technical terms, quoted as they are.
+    const prose = line.replace(REASON_NAMES, ' ').replace(/`+[^`]*`+/g, ' ').replace(/"[^"\n]*"/g, ' ').replace(/\b[a-z]+\.[a-z][a-z0-9-]*\b/g, ' ').replace(/\[[A-Z, ]+\]/g, ' ');
     return ENGLISH.test(prose);
   });
 }
@@ -219,15 +233,16 @@ describe('golden files and determinism', () => {
 describe('escaping', () => {
   test('Markdown text and code spans', () => {
     assert.equal(markdownText('a*b_c[d](e)|f<g>`h`\n#i & j'), 'a\\*b\\_c\\[d\\](e)\\|f\\<g\\>\\`h\\` \\#i &amp; j');
+    assert.equal(markdownData('1. *a* <b>'), '1\\. \\*a\\* \\<b\\>');
     assert.equal(markdownCode('x`y'), '``x`y``');
     assert.equal(markdownCode('`a'), '`` `a ``');
     assert.equal(markdownCode('a|b', true), '`a\\|b`');
-    assert.equal(markdownCode(''), '` `');
+    assert.equal(markdownCode(''), '`  `');
     assert.equal(markdownCode('a\nb'), '`a b`');
   });
   test('HTML, SVG/XML and Mermaid', () => {
     assert.equal(html('<script>"x" & \'y\'</script>'), '&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;');
-    assert.equal(xml('a\u0000b\u001bc\nd\ud800'), 'a\ufffdb\ufffdc d\ufffd');
+    assert.equal(xml('a\u0000b\u001bc\u202ed\ud800\uffff'), 'a\\x00b\\x1bc\\u202ed\ufffd\ufffd');
     assert.equal(mermaidText('a;b#c%%d<e>'), 'a#59;b#35;c#37;#37;d#60;e#62;');
     assert.equal(mermaidLabel('x:y,z-w'), 'x#58;y#44;z#45;w');
   });
@@ -277,6 +292,28 @@ describe('the Mermaid block', () => {
     }
     assert.ok(checked >= 20, `${checked} diagrams`);
     assert.ok(parse !== undefined, 'the mermaid package is a devDependency');
+  });
+});
+
+describe('a long capture', () => {
+  test('300 copies of the lab (bench/scale.ts): the report stays bounded, each list says what it left out', () => {
+    const long = path.join(work, 'long.pcap');
+    const scale = spawnSync(process.execPath, [path.join(repoRoot, 'dist/bench/scale.js'), path.join(repoRoot, 'fixtures/reqresp.pcap'), long, '--copies', '300'], { encoding: 'utf8' });
+    assert.equal(scale.status, 0, scale.stderr);
+    const target = path.join(work, 'long.md');
+    const r = cli(['report', long, '-o', target]);
+    assert.equal(r.status, 0, r.stderr);
+    const md = readFileSync(target, 'utf8');
+    const flow = readFileSync(path.join(work, 'long.flow.svg'), 'utf8');
+    const rate = readFileSync(path.join(work, 'long.rate.svg'), 'utf8');
+    assert.ok(md.length < 100_000 && flow.length < 50_000 && rate.length < 150_000, `${md.length} ${flow.length} ${rate.length}`);
+    assert.match(md, /\n81\. … and \d+ more steps, not told one by one/);
+    assert.match(md, /… and 560 more, not listed\./, 'sessions: 600 connections, 40 told');
+    assert.match(md, /The first 150 events are shown; \d+ more are left out/);
+    assert.equal((flow.match(/<g class="arrow /g) ?? []).length, 80);
+    assert.match(flow, /14920 more frames not drawn/);
+    const buckets = new Set([...rate.matchAll(/data-bucket="(\d+)"/g)].map((m) => m[1]));
+    assert.ok(buckets.size > 50 && buckets.size <= 120, `${buckets.size} bars`);
   });
 });
 

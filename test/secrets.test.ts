@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import type { MqttEvent } from '../src/index.js';
 import { JsonView } from '../src/views/json.js';
-import { KeyEventCollector, renderMarkdown } from '../src/views/markdown.js';
+import { KeyEventCollector, renderMarkdown } from '../src/report/index.js';
 import { NdjsonView } from '../src/views/ndjson.js';
 import { ChunkedWriter } from '../src/views/output.js';
 import { makeStyle } from '../src/views/style.js';

@@ -222,6 +222,56 @@ test('records cut by the snaplen: not decrypted and reported; every other record
   assert.ok(tshark.every((r) => cutRows.includes(r)), 'tshark decrypted a message we did not');
 });
 
+test('a lost segment inside a record: that record is reported, every later one of the connection still decrypted', { skip }, async () => {
+  // tls-13.pcap without one of the three frames of a 3000-byte PUBLISH's record (client → 8885): a real hole of known
+  // length (the broker acknowledges past it), made with editcap.
+  const { execFileSync } = await import('node:child_process');
+  const file = fixture('tls-13.pcap');
+  const keys = fixture('tls-13.keys');
+  const big = tsharkFields(file, ['frame.number'], ['-d', 'tcp.port==8885,tls', '-Y', 'tcp.dstport == 8885 && tcp.len > 1000']);
+  const lost = Number(big[1]![0]); // the middle frame of the first big record
+  const holed = path.join(tmp, 'lost-segment.pcap');
+  execFileSync('editcap', [file, holed, String(lost)]);
+  const whole = await analyzeCapture(file, { keyLog: keys });
+  const analysis = await analyzeCapture(holed, { keyLog: keys });
+  const cutPublish = mqttEvents(whole.events).find((e) => e.type === 'PUBLISH' && e.frames.includes(lost + 1));
+  assert.ok(cutPublish, 'no PUBLISH completed right after the removed frame');
+  const renumbered = mqttEvents(whole.events).filter((e) => e !== cutPublish)
+    .map((e) => row(e.frame > lost ? e.frame - 1 : e.frame, e.msgtype, e.topic ?? e.subscriptions?.map((x) => x.topic).join(','), e.packetId));
+  assert.deepEqual(ours(analysis.events), renumbered);
+  const truncated = findings(analysis.events, 'tls.record-truncated');
+  assert.equal(truncated.length, 1);
+  assert.equal(truncated[0]!.detail?.['count'], 1);
+  assert.equal(findings(analysis.events, 'tls.decrypt-failed').length, 0);
+  // tshark loses the record boundaries of that direction after the hole: it decrypts no more than we do.
+  const tshark = tsharkMqttTls(holed, keys, [8884, 8885]);
+  const rows = ours(analysis.events);
+  assert.ok(tshark.every((r) => rows.includes(r)), 'tshark decrypted a message we did not');
+});
+
+test('a connection whose capture starts inside a record: the record layer resynchronises on tshark\'s record boundaries', { skip }, async () => {
+  const { execFileSync } = await import('node:child_process');
+  const file = fixture('tls-13.pcap');
+  const [stream, middle] = tsharkFields(file, ['tcp.stream', 'frame.number'], ['-d', 'tcp.port==8885,tls', '-Y', 'tcp.dstport == 8885 && tcp.len > 1000'])[1]!;
+  // Remove the connection's frames before the middle of its first big record (the other connections stay whole).
+  const before = tsharkFields(file, ['frame.number'], ['-Y', `tcp.stream == ${stream} && frame.number < ${middle}`]).map(([f]) => f!);
+  const cut = path.join(tmp, 'mid-record.pcap');
+  execFileSync('editcap', [file, cut, ...before]);
+  const analysis = await analyzeCapture(cut, { keyLog: fixture('tls-13.keys'), tlsPorts: [8883, 8884, 8885] });
+  const onPort = (e: TimelineEvent): boolean => e.src.endsWith(':8885') || e.dst.endsWith(':8885');
+  const records = analysis.events.filter((e): e is TlsEvent => e.kind === 'packet' && e.layer === 'tls' && onPort(e));
+  const expected = tsharkFields(cut, ['frame.number', 'tls.record.content_type'], ['-d', 'tcp.port==8885,tls', '-Y', 'tcp.port == 8885 && tls.record'])
+    .flatMap(([frame, types]) => (types ?? '').split(',').filter((t) => t !== '').map(() => Number(frame)));
+  assert.ok(expected.length >= 5);
+  assert.deepEqual(records.map((e) => e.frame), expected);
+  const skipped = findings(analysis.events, 'mqtt.tls-malformed').filter(onPort);
+  assert.equal(skipped.length, 1);
+  assert.ok((skipped[0]!.detail?.['bytes'] as number) > 1000);
+  assert.equal(findings(analysis.events, 'tls.handshake-not-seen').filter(onPort).length, 1);
+  assert.equal(mqttEvents(analysis.events).filter(onPort).length, 0);
+  assert.ok(mqttEvents(analysis.events).length > 10, 'the other connections are still decrypted');
+});
+
 test('a connection captured after its handshake: said once, its records stay encrypted; the others are decrypted', { skip }, async () => {
   const file = fixture('tls-13-midstream.pcap');
   const keys = fixture('tls-13.keys');
@@ -289,4 +339,21 @@ test('CLI: --keylog and $SSLKEYLOGFILE decrypt; an unreadable --keylog is a usag
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /--keylog .*cannot read/);
   assert.equal(missing.stdout, '');
+});
+
+test('damaged TLS captures are data: 60 byte-flipped copies of the lab captures analyse without an exception', async () => {
+  const { Readable } = await import('node:stream');
+  let seed = 8883;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const names = ['tls-12', 'tls-13', 'tls-ws', 'tls-keyupdate'];
+  let findingsSeen = 0;
+  for (let i = 0; i < 60; i++) {
+    const name = names[i % names.length]!;
+    const bytes = Buffer.from(readFileSync(fixture(`${name}.pcap`)));
+    for (let k = 0; k < 30; k++) bytes[40 + Math.floor(random() * (bytes.length - 40))] = Math.floor(random() * 256);
+    const analysis = await analyzeCapture(Readable.from([bytes]), { keyLog: fixture(`${name}.keys`), tlsPorts: [8883, 8081, 8884, 8885] })
+      .catch((error: Error) => { if (error.name === 'CaptureError') return undefined; throw error; });
+    findingsSeen += analysis?.events.filter((e) => e.kind === 'finding' && (e.layer === 'tls' || e.code.startsWith('tls.'))).length ?? 0;
+  }
+  assert.ok(findingsSeen > 0);
 });

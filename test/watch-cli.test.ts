@@ -27,7 +27,7 @@ function cli(args: string[], options: { input?: Buffer; env?: NodeJS.ProcessEnv 
 }
 
 type Row = IntervalRow & { type: 'interval' };
-interface SummaryLine { type: 'summary'; summary: { mqtt: { byType: Record<string, number>; latency: Record<string, { count: number }> } } }
+interface SummaryLine { type: 'summary'; diagnoses?: unknown[]; summary: { mqtt: { byType: Record<string, number>; latency: Record<string, { count: number }> } } }
 
 function parse(stdout: string): { rows: Row[]; summary: SummaryLine['summary'] } {
   const objects = stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Row | SummaryLine);
@@ -68,6 +68,17 @@ test('watch --format ndjson on the lab capture: intervals add up to the summary,
   assert.ok(rows.every((x) => x.at === undefined), 'a file read as fast as possible has no wall-clock times');
 });
 
+test('watch ends with the diagnoses of what it saw (fault capture: a client id taken over)', () => {
+  const r = cli(['watch', path.join(fixturesDir, 'faults', 'fault-client-id-takeover.pcap'), '--format', 'ndjson']);
+  assert.equal(r.status, 0, r.stderr);
+  const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { type: string; diagnoses: Array<{ code: string }> };
+  assert.equal(last.type, 'summary');
+  assert.ok(last.diagnoses.some((d) => d.code === 'diag.client-id-takeover'), JSON.stringify(last.diagnoses.map((d) => d.code)));
+  const text = cli(['watch', path.join(fixturesDir, 'faults', 'fault-client-id-takeover.pcap'), '--format', 'lines']);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /diag\.client-id-takeover|taken over|takeover/i, 'the text summary words the diagnosis');
+});
+
 test('watch --format lines: a heading, then one line per interval (like vmstat)', () => {
   const r = cli(['watch', path.join(fixturesDir, 'reqresp.pcap'), '--format', 'lines', '--interval', '500ms']);
   assert.equal(r.status, 0, r.stderr);
@@ -88,6 +99,20 @@ test('watch - reads a capture on standard input; live rows carry wall-clock time
   assert.ok(rows.every((x) => typeof x.at === 'string' && !Number.isNaN(Date.parse(x.at))));
   // Live input is counted as it arrives: all of it lands in the interval in progress.
   assert.equal(rows.reduce((n, x) => n + x.published + x.delivered, 0), summary.mqtt.byType['PUBLISH']);
+});
+
+test('watch --replay reads a file at the pace of its timestamps (--speed times faster), with the same intervals', () => {
+  const capture = path.join(fixturesDir, 'reqresp.pcap');
+  const fast = parse(cli(['watch', capture, '--format', 'ndjson']).stdout);
+  const started = Date.now();
+  const r = cli(['watch', capture, '--format', 'ndjson', '--replay', '--speed', '3']);
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(r.status, 0, r.stderr);
+  const replayed = parse(r.stdout);
+  // 3.64 s of capture at 3x: at least 1.2 s (node's start-up comes on top).
+  assert.ok(seconds >= 1.2, `replayed in ${seconds} s`);
+  assert.deepEqual(replayed.rows.map((x) => [x.start, x.published, x.delivered, x.mqttMessages]), fast.rows.map((x) => [x.start, x.published, x.delivered, x.mqttMessages]));
+  assert.ok(replayed.rows.every((x) => typeof x.at === 'string'), 'a replay stamps its rows with the wall clock');
 });
 
 test('watch on every corpus capture: no failure, intervals add up, idle years collapsed', { skip: corpusMissing ?? false, timeout: 300_000 }, async (t) => {

@@ -175,12 +175,12 @@ export function checkDocument(data: unknown): Array<{ path: Path; message: strin
 /** Parses and validates rules text; `file` names it in problems and places. */
 export function parseRules(text: string, file: string): LoadedRules {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const locator = new Locator(doc, lines, file);
   const problems: RuleProblem[] = [];
   for (const error of doc.errors) {
     const pos = error.linePos?.[0];
-    problems.push({ source: file, ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}), message: error.message.split('\n')[0]! });
+    problems.push({ source: file, ...(pos !== undefined ? { line: pos.line, column: pos.col } : {}), message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') });
   }
   if (problems.length > 0) return { rules: [], problems };
   const data: unknown = doc.toJS();

@@ -4,7 +4,8 @@
  *   finding field (`code`, `severity`, `type: finding`) or a lifecycle type or field, which make it match those;
  * - every other key must hold for the event's field of that name: equal to a scalar, present for "*", compared for
  *   `{">": n}`..., contained for a list field (`flags: FIN`);
- * - `topic` takes MQTT wildcards; `payload` compares text, or takes `{text|contains|regex|json}`; `forwarded` and
+ * - `topic` takes MQTT wildcards, and on a SUBSCRIBE or UNSUBSCRIBE matches when one of its filters covers the topic
+ *   (`sister/#` covers `sister/temp`); `payload` compares text, or takes `{text|contains|regex|json}`; `forwarded` and
  *   `answered` test whether a PUBLISH was linked to its source, a response to its request.
  * Pure: it judges one event at a time and keeps nothing.
  */
@@ -90,7 +91,15 @@ export function compilePattern(pattern: EventPattern): EventPredicate {
       case 'topic': {
         const filter = String(want);
         const wild = filter.includes('+') || filter.includes('#');
-        tests.push((e) => typeof e['topic'] === 'string' && (wild ? topicMatches(filter, e['topic']) : e['topic'] === filter));
+        const covers = (f: string): boolean => f === filter || topicMatches(f, filter) || (wild && topicMatches(filter, f));
+        tests.push((e) => {
+          if (typeof e['topic'] === 'string') return wild ? topicMatches(filter, e['topic']) : e['topic'] === filter;
+          // SUBSCRIBE / UNSUBSCRIBE: one of its filters covers the topic (or is covered by the pattern's filter).
+          const subscriptions = e['subscriptions'] as Array<{ topic: string }> | undefined;
+          if (subscriptions !== undefined) return subscriptions.some((s) => covers(s.topic));
+          const unsubscriptions = e['unsubscriptions'] as string[] | undefined;
+          return unsubscriptions !== undefined && unsubscriptions.some(covers);
+        });
         break;
       }
       case 'payload': {

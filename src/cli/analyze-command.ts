@@ -1,15 +1,16 @@
 /**
  * `mqtt-pcap analyze <file>`: runs the analysis and writes the chosen view (table, summary, JSON, NDJSON, Markdown)
- * to standard output or atomically to a file; maps failures to exit codes (0 ok, 2 unreadable, 3 internal).
+ * to standard output or a file (./output-file.ts); maps failures to exit codes (0 ok, 2 unreadable, 3 internal,
+ * 4 the output cannot be written).
  */
-import { statSync, createWriteStream, openSync, renameSync, rmSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { CaptureError } from '../capture/types.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
 import type { FindingEvent, TimelineEvent } from '../model/events.js';
 import { DiagnosisStage } from '../diagnosis/stage.js';
 import { renderDiagnosis } from '../views/diagnosis-text.js';
 import { JsonView } from '../views/json.js';
-import { KeyEventCollector, renderMarkdown } from '../views/markdown.js';
+import { KeyEventCollector, renderMarkdown } from '../report/index.js';
 import { NdjsonView } from '../views/ndjson.js';
 import { ChunkedWriter } from '../views/output.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
@@ -19,27 +20,30 @@ import { escapeTerminal } from '../views/escape.js';
 import { ProgressLine, type ProgressSample } from '../views/progress.js';
 import { analysisOptionsOf, type AnalyzeArgs } from './options.js';
 import { packageVersion } from './version.js';
+import { EXIT_WRITE_ERROR, OutputError, prepareOutput, type Output } from './output-file.js';
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const started = process.hrtime.bigint();
   const version = packageVersion();
-  const target = args.output;
-  const temporary = target !== undefined ? `${target}.${process.pid}.tmp` : undefined;
-  let fd: number | undefined;
-  if (temporary !== undefined) {
-    // Opened now, so that an unwritable -o is one line on stderr rather than an unhandled stream error.
-    try {
-      fd = openSync(temporary, 'w');
-    } catch (error) {
-      process.stderr.write(`mqtt-pcap: cannot write ${escapeTerminal(target ?? '')}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
-      return 2;
-    }
+  let output: Output;
+  try {
+    // Checked and opened before the analysis: a bad -o is one line on stderr, and no work is wasted.
+    output = prepareOutput(args.output, { input: args.file, secrets: args['show-secrets'] });
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+    return EXIT_WRITE_ERROR;
   }
-  const stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = temporary !== undefined
-    ? createWriteStream(temporary, { fd })
-    : process.stdout;
+  // A write error stops the analysis (nothing more can be written) and is exit code 4.
+  const aborter = new AbortController();
+  const failed = new Promise<never>((_resolve, reject) => output.onError((error) => {
+    aborter.abort(error);
+    reject(error);
+  }));
+  failed.catch(() => undefined);
+  const stream = output.stream;
   const out = new ChunkedWriter(stream);
-  const style = makeStyle(temporary === undefined && colourEnabled(stream, args.color));
+  const style = makeStyle(output.toStdout && colourEnabled(stream, args.color));
   const live = args.file === '-';
   let onEvent: ((event: TimelineEvent) => void) | undefined;
   let table: TableView | undefined;
@@ -85,8 +89,10 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
           table?.flushLive();
           out.flush();
         }
-        return out.whenWritable();
+        const wait = out.whenWritable();
+        return wait === undefined ? undefined : Promise.race([wait, failed]);
       },
+      signal: aborter.signal,
       ...(progress !== undefined ? { onProgress: (p: ProgressSample) => progress.update(p) } : {}),
       onEvent: (e) => { consumer?.(e); diagnosis.event(e, emitDiagnosis); }, collect,
     });
@@ -105,11 +111,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     } else if (args.format === 'markdown') {
       out.write(renderMarkdown(args.file, summary, keyEvents!, args.lang ?? 'en'));
     }
-    await out.close();
-    if (temporary !== undefined && target !== undefined) {
-      await new Promise<void>((resolve, reject) => stream.end(() => resolve()).on?.('error', reject));
-      renameSync(temporary, target);
-    }
+    await Promise.race([out.close(), failed]);
+    await output.commit();
     if (args.stats) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const rss = process.resourceUsage().maxRSS / 1024;
@@ -120,9 +123,10 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   } catch (error) {
     progress?.end();
     // What is still buffered is dropped: a failed run adds nothing more to its output (e.g. no half JSON document).
-    if (temporary !== undefined) {
-      stream.end();
-      rmSync(temporary, { force: true });
+    output.abort();
+    if (error instanceof OutputError) {
+      process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+      return EXIT_WRITE_ERROR;
     }
     if (error instanceof CaptureError) {
       process.stderr.write(`mqtt-pcap: ${escapeTerminal(error.message)}\n`);

@@ -2,15 +2,17 @@
  * `mqtt-pcap check CAPTURE... --rules rules.yaml` (and/or one-line `--expect`, `--forbid`, `--latency`): reads the
  * rules (src/check), analyses each capture with the check as a sink, and writes the report (human or JSON, to
  * standard output or -o FILE), JUnit XML (--junit FILE) and GitHub annotations (when GITHUB_ACTIONS=true).
- * Exit codes: 0 every rule holds on every capture, 1 a rule failed, 2 a capture is unreadable or the rules are invalid.
+ * Exit codes: 0 every rule holds on every capture, 1 a rule failed, 2 a capture is unreadable or the rules are invalid,
+ * 4 the report (or the JUnit file) could not be written.
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { CheckEvaluator, exitCodeOf, type CaptureVerdict } from '../check/evaluate.js';
 import { loadRulesFile } from '../check/load.js';
 import { parseOneLineRules } from '../check/one-line.js';
 import { formatProblem, type Rule, type RuleProblem } from '../check/rules.js';
 import { CaptureError } from '../capture/types.js';
+import { DiagnosisStage } from '../diagnosis/stage.js';
+import type { FindingEvent } from '../model/events.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline/analyze.js';
 import { renderAnnotations } from '../views/check-annotations.js';
 import { renderJunit } from '../views/check-junit.js';
@@ -19,6 +21,7 @@ import { escapeTerminal } from '../views/escape.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
 import { expandCaptureArgs } from './capture-globs.js';
 import { UsageError } from './options.js';
+import { EXIT_WRITE_ERROR, OutputError, prepareOutput, type Output } from './output-file.js';
 
 export interface CheckArgs {
   captures: string[];
@@ -33,11 +36,10 @@ export interface CheckArgs {
   color: boolean | undefined;
 }
 
-/** Writes a whole file at once: to a temporary name, then renamed over the target. */
-function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+/** Writes a whole text to an output prepared before the analysis (./output-file.ts: exclusive temporary file, renamed). */
+async function writeAll(output: Output, text: string): Promise<void> {
+  output.stream.write(text);
+  await output.commit();
 }
 
 function readRules(args: CheckArgs): { rules: Rule[]; problems: RuleProblem[] } {
@@ -58,8 +60,12 @@ function readRules(args: CheckArgs): { rules: Rule[]; problems: RuleProblem[] } 
 async function judge(file: string, rules: Rule[], analyzeOptions: AnalyzeOptions): Promise<CaptureVerdict> {
   const started = process.hrtime.bigint();
   const evaluator = new CheckEvaluator(rules);
+  // The diagnosis stage sees every event; its findings (diag.*) are judged like any other event.
+  const diagnosis = new DiagnosisStage();
+  const emit = (finding: FindingEvent): void => evaluator.event(finding);
   try {
-    const { summary } = await analyzeCapture(file, { ...analyzeOptions, onEvent: (e) => evaluator.event(e) });
+    const { summary } = await analyzeCapture(file, { ...analyzeOptions, onEvent: (e) => { evaluator.event(e); diagnosis.event(e, emit); } });
+    diagnosis.finish(emit, summary);
     evaluator.end(summary);
     return { file, results: evaluator.results(), seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   } catch (error) {
@@ -74,16 +80,41 @@ export async function runCheck(args: CheckArgs, analyzeOptions: AnalyzeOptions):
     process.stderr.write(`mqtt-pcap: invalid rules:\n${problems.map((p) => `  ${escapeTerminal(formatProblem(p))}`).join('\n')}\n`);
     return 2;
   }
+  // Bad targets are refused before any capture is analysed.
+  const captures = expandCaptureArgs(args.captures);
+  let reportFile: Output | undefined;
+  let junitFile: Output | undefined;
+  try {
+    if (args.output !== undefined && args.output !== '-') reportFile = prepareOutput(args.output, { input: captures[0] });
+    if (args.junit !== undefined) junitFile = prepareOutput(args.junit, { input: captures[0] });
+  } catch (error) {
+    reportFile?.abort();
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+    return EXIT_WRITE_ERROR;
+  }
   const verdicts: CaptureVerdict[] = [];
-  for (const file of expandCaptureArgs(args.captures)) verdicts.push(await judge(file, rules, analyzeOptions));
+  try {
+    for (const file of captures) verdicts.push(await judge(file, rules, analyzeOptions));
+  } catch (error) {
+    reportFile?.abort();
+    junitFile?.abort();
+    throw error;
+  }
   for (const v of verdicts) if (v.error !== undefined) process.stderr.write(`mqtt-pcap: ${escapeTerminal(v.error)}\n`);
 
-  const toFile = args.output !== undefined && args.output !== '-';
+  const toFile = reportFile !== undefined;
   const report = args.format === 'json' ? renderCheckJson(verdicts)
     : renderCheckReport(verdicts, makeStyle(toFile ? false : colourEnabled(process.stdout, args.color)));
-  if (toFile) writeAtomically(args.output!, report);
-  else process.stdout.write(report);
-  if (args.junit !== undefined) writeAtomically(args.junit, renderJunit(verdicts));
+  try {
+    if (reportFile !== undefined) await writeAll(reportFile, report);
+    else process.stdout.write(report);
+    if (junitFile !== undefined) await writeAll(junitFile, renderJunit(verdicts));
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    process.stderr.write(`mqtt-pcap: ${error.message}\n`);
+    return EXIT_WRITE_ERROR;
+  }
   if (process.env['GITHUB_ACTIONS'] === 'true') {
     // Workflow commands are read from either stream: keep a JSON report on standard output parseable.
     const annotations = renderAnnotations(verdicts);

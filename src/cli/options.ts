@@ -67,6 +67,8 @@ export function withAnalysisOptions<T>(y: Argv<T>) {
     .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' })
     .option('max-gzip-ratio', { type: 'number', default: DEFAULT_MAX_GZIP_RATIO, describe: 'gzip input: stop reading when it expands more than this many times (past 16 MiB)' })
     .check((args) => {
+      // With --help or --version nothing runs (yargs does not exit the process: its output's errors are checked).
+      if (args['help'] === true || args['version'] === true) return true;
       const problems = validateAnalysisOptions(args as unknown as AnalyzeArgs);
       if (problems.length > 0) throw new UsageError(problems.join('; '));
       return true;
@@ -80,7 +82,7 @@ export class UsageError extends Error {}
 export function validateAnalysisOptions(args: AnalyzeArgs): string[] {
   const problems: string[] = [];
   for (const [name, ports] of [['--port', args.port], ['--tls-port', args['tls-port']]] as const) {
-    for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`${name} ${p}: a TCP port is 1..65535`);
+    for (const p of ports ?? []) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`${name} ${p}: a TCP port is 1..65535`);
   }
   if (args.keylog !== undefined && !readable(args.keylog)) problems.push(`--keylog ${args.keylog}: cannot read this file`);
   for (const name of ['max-packet-bytes', 'max-connections', 'max-buffered-bytes', 'max-buffered-bytes-total', 'max-gzip-ratio'] as const) {

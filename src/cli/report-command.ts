@@ -7,6 +7,8 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CaptureError } from '../capture/types.js';
+import { DiagnosisStage } from '../diagnosis/stage.js';
+import type { FindingEvent } from '../model/events.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline/analyze.js';
 import { renderReport, ReportSink, type ReportFormat, type ReportLanguage } from '../report/index.js';
 
@@ -42,7 +44,11 @@ export async function runReport(args: ReportArgs, analyzeOptions: AnalyzeOptions
   const format = reportFormatOf(args);
   const sink = new ReportSink(args.file === '-' ? '<stdin>' : args.file);
   try {
-    const { summary } = await analyzeCapture(args.file, { ...analyzeOptions, onEvent: (e) => sink.event(e) });
+    // The diagnosis stage reads every event; its findings reach the report like any other (src/diagnosis).
+    const diagnosis = new DiagnosisStage();
+    const emit = (finding: FindingEvent): void => sink.event(finding);
+    const { summary } = await analyzeCapture(args.file, { ...analyzeOptions, onEvent: (e) => { sink.event(e); diagnosis.event(e, emit); } });
+    diagnosis.finish(emit, summary);
     sink.end(summary);
   } catch (error) {
     if (error instanceof CaptureError) {

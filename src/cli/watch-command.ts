@@ -9,6 +9,7 @@ import { CaptureProcessError } from '../watch/capture-process.js';
 import { runWatch, WATCH_FORMATS, type WatchFormat, type WatchInput } from '../watch/session.js';
 import { colourEnabled, makeStyle } from '../views/style.js';
 import { renderSummary } from '../views/summary-text.js';
+import { renderDiagnosis } from '../views/diagnosis-text.js';
 import { jsonStringify } from '../views/escape.js';
 import { analysisOptionsOf, DASH, UsageError, withAnalysisOptions, type AnalyzeArgs } from './options.js';
 
@@ -67,8 +68,14 @@ export async function runWatchCommand(args: WatchArgs): Promise<number> {
       input, format, analysis: analysisOptionsOf({ ...args, format: 'table', file: args.file ?? '' }),
       intervalSeconds: parseInterval(args.interval)!, replay: args.replay, speed: args.speed, color: colour,
     });
-    if (format === 'ndjson') stdout.write(`${jsonStringify({ type: 'summary', summary: result.summary })}\n`);
-    else stdout.write(`\n${renderSummary(result.summary, makeStyle(colour))}`); // a blank line after the interval lines
+    if (format === 'ndjson') {
+      stdout.write(`${jsonStringify({ type: 'summary', summary: result.summary, diagnoses: result.diagnoses })}\n`);
+    } else {
+      const style = makeStyle(colour);
+      // A blank line between the last interval and the summary.
+      stdout.write(`\n${renderSummary(result.summary, style)}`);
+      stdout.write(renderDiagnosis(result.diagnoses, style));
+    }
     if (result.captureFailure !== undefined) {
       process.stderr.write(`mqtt-pcap: ${result.captureFailure}\n`);
       return 2;

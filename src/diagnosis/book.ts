@@ -145,14 +145,13 @@ export class ConnectionBook {
         };
         break;
       case 'session-ended': {
-        const extra = e as typeof e & { takenOverBy?: { stream: number; frame: number } };
         r.sessionEnd = {
           reason: e.reason, frame: e.frame, time: e.time,
           ...(e.closedBy !== undefined ? { closedBy: e.closedBy } : {}),
           ...(e.reasonCode !== undefined ? { reasonCode: e.reasonCode } : {}),
           ...(e.accepted !== undefined ? { accepted: e.accepted } : {}),
           ...(e.connackCode !== undefined ? { connackCode: e.connackCode } : {}),
-          ...(extra.takenOverBy !== undefined ? { takenOverBy: extra.takenOverBy } : {}),
+          ...(e.takenOverBy !== undefined ? { takenOverBy: e.takenOverBy } : {}),
         };
         break;
       }
@@ -225,17 +224,25 @@ export function handshakeOf(r: ConnectionRecord): string {
   return 'not-seen';
 }
 
-/** True when the client's CONNECT (or any MQTT) was seen on the connection. */
+/**
+ * True when MQTT was seen on the connection: a packet, or bytes of MQTT over TLS/WebSocket. (A connection to port
+ * 1883 that never carried a byte is not: its lifecycle may still call it "mqtt" by its port.)
+ */
 export function isMqtt(r: ConnectionRecord): boolean {
-  return r.mqttPackets > 0 || r.session !== undefined || (r.end?.protocol ?? 'other').startsWith('mqtt');
+  if (r.mqttPackets > 0) return true;
+  const p = r.end?.protocol;
+  return (p === 'mqtt-tls' || p === 'mqtt-ws') && (r.end?.bytesToServer ?? 0) > 0;
 }
 
 /** When and why the MQTT session ended, and who ended it; undefined while it is open at the capture's end. */
 export function sessionEndOf(r: ConnectionRecord): { reason: SessionEndReason; closedBy?: Side; time: number; frame: number; reasonCode?: number } | undefined {
   if (r.sessionEnd !== undefined) {
     if (r.sessionEnd.reason === 'capture-end') return undefined;
+    // The first FIN or RST, when the TCP packets were seen, is the moment the closer acted.
+    const first = r.rst !== undefined && (r.fin === undefined || r.rst.frame < r.fin.frame) ? r.rst : r.fin;
+    const at = first !== undefined && first.frame <= r.sessionEnd.frame ? first : r.sessionEnd;
     return {
-      reason: r.sessionEnd.reason, time: r.sessionEnd.time, frame: r.sessionEnd.frame,
+      reason: r.sessionEnd.reason, time: at.time, frame: at.frame,
       ...(r.sessionEnd.closedBy !== undefined ? { closedBy: r.sessionEnd.closedBy } : {}),
       ...(r.sessionEnd.reasonCode !== undefined ? { reasonCode: r.sessionEnd.reasonCode } : {}),
     };

@@ -16,17 +16,16 @@ export const WIRESHARK_MQTT_PORTS: ReadonlySet<number> = new Set([1883, 8883]);
 export class CaptureChecks implements Detector {
   private readonly snaplen = new FrameSet();
   private readonly duplicates = new FrameSet();
-  private readonly tls = new Map<string, { frames: FrameSet; streams: Set<number>; time: number }>();
+  /** `mqtt.tls` findings per stream: their frames and time (the server is taken from the book at the end). */
+  private readonly tls = new Map<number, { frames: FrameSet; time: number; dst: string }>();
 
   event(e: TimelineEvent): void {
     if (e.kind === 'packet' && e.layer === 'mqtt' && (e.malformed === 'mqtt.incomplete' || e.payload?.incomplete === true)) this.snaplen.add(e.frame);
     else if (e.kind === 'packet' && e.layer === 'tcp' && e.duplicateOf !== undefined) this.duplicates.add(e.frame);
     else if (e.kind === 'finding' && e.code === 'mqtt.tls' && e.stream !== undefined) {
-      const server = e.dst !== '' && WIRESHARK_MQTT_PORTS.has(portOf(e.dst)) ? e.dst : e.src;
-      const t = this.tls.get(server) ?? { frames: new FrameSet(), streams: new Set<number>(), time: e.time };
+      const t = this.tls.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };
       t.frames.add(e.frame);
-      t.streams.add(e.stream);
-      this.tls.set(server, t);
+      this.tls.set(e.stream, t);
     }
   }
 
@@ -85,6 +84,7 @@ export class CaptureChecks implements Detector {
       }));
     }
     this.ports(records, emit);
+    this.encrypted(ctx, emit);
   }
 
   private ports(records: ConnectionRecord[], emit: (finding: FindingEvent) => void): void {
@@ -108,10 +108,22 @@ export class CaptureChecks implements Detector {
         causes: g.ws ? ['websocket-listener'] : ['custom-port'], checks: g.ws ? ['decode-as-websocket'] : ['decode-as'],
       }));
     }
-    for (const [server, t] of this.tls) {
+  }
+
+  private encrypted(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const byServer = new Map<string, { frames: FrameSet; count: number; time: number }>();
+    for (const [stream, t] of this.tls) {
+      const server = ctx.book.get(stream)?.server ?? t.dst;
+      const g = byServer.get(server) ?? { frames: new FrameSet(), count: 0, time: t.time };
+      g.frames.addAll(t.frames.evidence().frames ?? []);
+      g.count++;
+      g.time = Math.min(g.time, t.time);
+      byServer.set(server, g);
+    }
+    for (const [server, g] of byServer) {
       emit(makeDiagnosis({
-        code: 'diag.mqtt-over-tls', layer: 'tls', frames: t.frames, time: t.time, dst: server,
-        facts: { server, port: portOf(server), count: t.streams.size },
+        code: 'diag.mqtt-over-tls', layer: 'tls', frames: g.frames, time: g.time, dst: server,
+        facts: { server, port: portOf(server), count: g.count },
         causes: ['tls-listener'], checks: ['tls-keys'],
       }));
     }

@@ -5,7 +5,7 @@
  * packets (absent on the summary-only path) and the connection book; remembers a few data segments per direction.
  */
 import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
-import { clientName, isMqtt, sessionEndOf } from './book.js';
+import { clientName, handshakeOf, isMqtt, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -115,7 +115,10 @@ export class TcpTroubleDetector implements Detector {
 
   private resets(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     for (const r of ctx.book.all()) {
-      if (!isMqtt(r) || ctx.explained.has(r.stream) || r.connack?.accepted === false) continue;
+      // Only where the MQTT is readable: over encrypted TLS a DISCONNECT before the RST cannot be seen.
+      if (r.mqttPackets === 0 || ctx.explained.has(r.stream) || r.connack?.accepted === false) continue;
+      const handshake = handshakeOf(r);
+      if (handshake !== 'complete' && handshake !== 'not-seen') continue;
       const end = sessionEndOf(r);
       if (end === undefined || end.reason !== 'reset') continue;
       const frames = new FrameSet().add(end.frame);

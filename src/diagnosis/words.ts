@@ -295,7 +295,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'capture-any': { en: 'tcpdump -i any sees each bridged packet on two interfaces', id: 'tcpdump -i any melihat setiap paket bridge di dua interface' },
   'custom-port': { en: 'the broker is configured with a listener on a non-standard port', id: 'broker dikonfigurasi dengan listener di port non-standar' },
   'websocket-listener': { en: 'the broker has a WebSocket listener (browsers, paho transport="websockets")', id: 'broker memiliki listener WebSocket (browser, paho transport="websockets")' },
-  'tls-listener': { en: 'the client connects to a TLS listener (8883)', id: 'client terhubung ke listener TLS (8883)' },
+  'tls-listener': { en: 'the client connects to a TLS listener (8883 by convention)', id: 'client terhubung ke listener TLS (lazimnya 8883)' },
 };
 
 /** What to check, by key. */
@@ -339,8 +339,8 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'capture-one-interface': { en: 'capture on the bridge (`-i br-…`) instead of `-i any`', id: 'capture di bridge (`-i br-…`), bukan `-i any`' },
   'decode-as': { en: 'in Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)', id: 'di Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)' },
   'decode-as-websocket': { en: 'in Wireshark: Decode As… TCP port {port} → HTTP shows the WebSocket frames; mqtt-pcap shows the MQTT inside them', id: 'di Wireshark: Decode As… TCP port {port} → HTTP menampilkan frame WebSocket; mqtt-pcap menampilkan MQTT di dalamnya' },
-  'try-port': { en: 'if MQTT runs on one of those TCP ports and the capture starts mid-connection, name it: `mqtt-pcap analyze --port {tcpPorts}`', id: 'jika MQTT berjalan di salah satu port TCP itu dan capture dimulai di tengah koneksi, sebutkan port-nya: `mqtt-pcap analyze --port {tcpPorts}`' },
-  'tls-keys': { en: 'for the lab, use the plain listener (1883) to see the messages; TLS can only be read with the session keys (SSLKEYLOGFILE)', id: 'untuk praktikum, pakai listener biasa (1883) agar pesannya terlihat; TLS hanya bisa dibaca dengan session key (SSLKEYLOGFILE)' },
+  'try-port': { en: 'if MQTT runs on one of those TCP ports (started before the capture, or over TLS), name it: `mqtt-pcap analyze --port {tcpPorts}` (`--tls-port` for TLS)', id: 'jika MQTT berjalan di salah satu port TCP itu (dimulai sebelum capture, atau lewat TLS), sebutkan port-nya: `mqtt-pcap analyze --port {tcpPorts}` (`--tls-port` untuk TLS)' },
+  'tls-keys': { en: 'to read the messages, give mqtt-pcap the TLS key log the client wrote (SSLKEYLOGFILE), or use the plain listener (1883) in the lab', id: 'untuk membaca pesannya, berikan ke mqtt-pcap key log TLS yang ditulis client (SSLKEYLOGFILE), atau pakai listener biasa (1883) di praktikum' },
 };
 
 const CONFIDENCE: Record<string, { en: string; id: string }> = {

@@ -119,7 +119,8 @@ export class MqttConnectionDissector {
     const { client, server } = this.connection;
     const event: MqttSessionStartedEvent = {
       kind: 'lifecycle', frame, time, layer: 'mqtt', type: 'session-started', src: client.label, dst: server.label, summary: '',
-      stream: this.connection.index, transport: this.protocol === 'mqtt-ws' ? 'websocket' : 'tcp',
+      stream: this.connection.index,
+      transport: this.protocol === 'mqtt-tls' ? 'tls' : this.protocol === 'mqtt-ws' || this.tlsInner === 'mqtt-ws' ? 'websocket' : 'tcp',
     };
     if (s.clientId !== undefined) event.clientId = s.clientId;
     if (s.version !== undefined) event.protocolVersion = s.version;
@@ -267,7 +268,8 @@ export class MqttConnectionDissector {
     if (direction === 'client' && looksLikeConnect(data)) this.recognise('mqtt');
     else if (direction === 'client' && looksLikeMqttOverWebSocket(data)) this.recognise('mqtt-ws');
     else if ((looksLikeTls(data) && (tlsPorts.has(this.connection.server.port) || this.keyLogKnows(data)))
-      || (tlsPorts.has(this.connection.server.port) && looksLikeTlsRecord(data))) {
+      || (tlsPorts.has(this.connection.server.port) && (looksLikeTlsRecord(data) || !this.connection.clientFromSyn))) {
+      // On a TLS port, a connection whose start was not captured may begin inside a record: the record layer resynchronises.
       this.recognise('mqtt-tls');
       if (!this.tlsReported && this.context.options.keyLog === undefined) {
         this.tlsReported = true;

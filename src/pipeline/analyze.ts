@@ -16,8 +16,8 @@ import type { ArpEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
 import { describeTcp, flagNames, tcpType } from '../analysis/tcp-events.js';
-import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
 import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
+import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
 import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analysis/summary.js';
 
 export interface AnalyzeOptions {
@@ -133,8 +133,8 @@ export class CaptureAnalyzer {
     const context = {
       options: dissectorOptions,
       fanout: this.fanout,
-      captureStart: () => this.firstSec === undefined ? undefined : this.firstSec + this.firstNsec / 1e9,
       clientIds: new ClientIdRegistry(),
+      captureStart: () => this.firstSec === undefined ? undefined : this.firstSec + this.firstNsec / 1e9,
       emit: (event: TimelineEvent) => this.emitFinding(event),
     };
     this.table = new TcpConnectionTable({

@@ -297,7 +297,8 @@ export class TcpConnectionTable {
         this.close(connection, 'capture-end', connection.lastFrame, now);
       }
     }
-    if (this.closingHead > 1024 && this.closingHead * 2 > this.closing.length) {
+    // Compacted often: a retired entry still references its connection (and through it the connection's dissector).
+    if (this.closingHead > 64 && this.closingHead * 2 > this.closing.length) {
       this.closing.splice(0, this.closingHead);
       this.closingHead = 0;
     }

@@ -13,14 +13,26 @@ import { renderRateSvg } from './rate-svg.js';
 import { storySteps } from './story.js';
 import type { HostPart, Overview, Problem, Who, Words } from './words.js';
 
+/** Lines of the "who is who" list and rows of the hosts and topics tables, at most. */
+const MAX_LISTED = 20;
+const MAX_ROWS = 50;
+
 export interface BuildOptions {
   /** Names of the SVG files written next to a Markdown report (linked from it); absent: not linked. */
   flowFile?: string;
   rateFile?: string;
 }
 
-/** Optional wording of diagnosis findings (src/diagnosis/words.ts), when the diagnosis provides it. */
-export type DiagnosisWording = (finding: FindingEvent, lang: 'en' | 'id') => string | undefined;
+/** A diagnosis told in one language (the shape of src/diagnosis/words.ts's describeDiagnosis result). */
+export interface DiagnosisText {
+  sentence: string;
+  causes?: string[];
+  checks?: string[];
+  confidence?: string;
+}
+
+/** Optional wording of diagnosis findings (src/diagnosis/words.ts's describeDiagnosis), when the diagnosis provides it. */
+export type DiagnosisWording = (finding: FindingEvent, lang: 'en' | 'id') => DiagnosisText | undefined;
 
 export function buildReport(facts: ReportFacts, words: Words, options: BuildOptions = {}, describeDiagnosis?: DiagnosisWording): ReportDocument {
   const w = withDiagnosisWords(words, describeDiagnosis);
@@ -44,10 +56,12 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
   else {
     blocks.push({ type: 'paragraph', content: w.overview(overview) });
     blocks.push({ type: 'heading', level: 3, text: w.headings.whoIsWho });
-    blocks.push({ type: 'list', ordered: false, items: hostParts(facts).map((h) => w.host(h)) });
+    const parts = hostParts(facts);
+    blocks.push({ type: 'list', ordered: false, items: parts.slice(0, MAX_LISTED).map((h) => w.host(h)) });
+    if (parts.length > MAX_LISTED) blocks.push({ type: 'paragraph', content: [w.notListed(parts.length - MAX_LISTED)] });
   }
   blocks.push({ type: 'heading', level: 3, text: w.headings.conclusion });
-  const problems = findProblems(facts);
+  const problems = findProblems(facts, w);
   if (problems.length === 0) blocks.push({ type: 'paragraph', content: mqttSeen ? w.healthy() : w.noMqtt() });
   else blocks.push({ type: 'list', ordered: false, items: w.problems(problems) });
 
@@ -93,8 +107,9 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
   blocks.push({ type: 'heading', level: 2, text: w.headings.hosts });
   blocks.push({
     type: 'table', header: w.hostTable.header, align: ['left', 'left', 'left', 'left', 'right'],
-    rows: facts.hosts.map((h) => [[h.ip], [h.mac ?? w.hostTable.noMac], [h.roles.map((r) => w.role(r)).join(', ')], h.clientIds.flatMap((id, i) => (i > 0 ? [', ', code(id)] : [code(id)])), [`${h.frames}`]]),
+    rows: facts.hosts.slice(0, MAX_ROWS).map((h) => [[h.ip], [h.mac ?? w.hostTable.noMac], [h.roles.map((r) => w.role(r)).join(', ')], h.clientIds.flatMap((id, i) => (i > 0 ? [', ', code(id)] : [code(id)])), [`${h.frames}`]]),
   });
+  if (facts.hosts.length > MAX_ROWS) blocks.push({ type: 'paragraph', content: [w.notListed(facts.hosts.length - MAX_ROWS)] });
   const sessions = facts.connections.filter((c) => c.mqtt);
   if (sessions.length > 0) {
     blocks.push({ type: 'heading', level: 2, text: w.headings.sessions });
@@ -117,10 +132,12 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
     blocks.push({ type: 'heading', level: 2, text: w.headings.topics });
     blocks.push({
       type: 'table', header: w.topicTable.header, align: ['left', 'right', 'right', 'left', 'left'],
-      rows: facts.topics.slice(0, 100).map((t) => [[code(t.topic)], [`${t.published}`], [`${t.delivered}`],
-        t.publishers.flatMap((p, i) => (i > 0 ? [', ', p] : [p])), t.subscribers.flatMap((p, i) => (i > 0 ? [', ', p] : [p]))]),
+      rows: facts.topics.slice(0, MAX_ROWS).map((t) => [[code(t.topic)], [`${t.published}`], [`${t.delivered}`],
+        t.publishers.flatMap((p, i) => (i > 0 ? [', ', code(p)] : [code(p)])), t.subscribers.flatMap((p, i) => (i > 0 ? [', ', code(p)] : [code(p)]))]),
     });
   }
+  if (facts.topics.length > MAX_ROWS) blocks.push({ type: 'paragraph', content: [w.notListed(facts.topics.length - MAX_ROWS)] });
+  if (sessions.length > 0 && facts.connectionsNotTold > 0) blocks.push({ type: 'paragraph', content: [w.notListed(facts.connectionsNotTold)] });
   const latencyRows: Inline[][][] = [];
   const handshakes = facts.connections.map((c) => c.handshakeRttMs).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
   const stat = (v: number): Inline[] => [w.number(v, 3)];
@@ -144,7 +161,7 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
   }
   blocks.push({ type: 'heading', level: 2, text: w.headings.findings });
   if (facts.findings.length === 0) blocks.push({ type: 'paragraph', content: [w.findingsNone] });
-  else blocks.push({ type: 'list', ordered: false, items: w.problems(facts.findings.map((group) => ({ kind: 'finding', group }))) });
+  else blocks.push({ type: 'list', ordered: false, items: w.problems(facts.findings.map((group) => ({ kind: 'finding', group, text: w.finding(group) }))) });
 
   // 4. Pictures.
   blocks.push({ type: 'heading', level: 2, text: w.headings.pictures });
@@ -179,10 +196,20 @@ function withDiagnosisWords(words: Words, describe: DiagnosisWording | undefined
   return {
     ...words,
     finding: (g) => {
-      const text = g.code.startsWith('diag.') ? describe(g.first, words.lang) : undefined;
-      return text !== undefined ? [text] : words.finding(g);
+      const d = describe(g.first, words.lang);
+      if (d === undefined) return words.finding(g);
+      const out: Inline[] = [...withCode(d.sentence)];
+      if (d.causes !== undefined && d.causes.length > 0) out.push(` ${words.causes} `, ...withCode(`${d.causes.join('; ')}.`));
+      if (d.checks !== undefined && d.checks.length > 0) out.push(` ${words.checks} `, ...withCode(`${d.checks.join('; ')}.`));
+      if (d.confidence !== undefined) out.push(` ${d.confidence}`);
+      return out;
     },
   };
+}
+
+/** The diagnosis's words, whose `commands` are code spans. */
+function withCode(text: string): Inline[] {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? code(part) : part)).filter((part) => part !== '');
 }
 
 /** Each host's part: broker, publisher, subscriber, or plain client, with the frames that show it. */
@@ -221,12 +248,13 @@ function hostParts(facts: ReportFacts): HostPart[] {
 }
 
 /** What keeps the exchange from being healthy, in the order a reader should hear it. */
-function findProblems(facts: ReportFacts): Problem[] {
+function findProblems(facts: ReportFacts, w: Words): Problem[] {
   const problems: Problem[] = [];
   for (const c of facts.connections) {
     const who: Who = { ip: c.clientIp, ...(c.connect?.clientId !== undefined ? { clientId: c.connect.clientId } : {}) };
     const v = c.connect?.protocolVersion ?? c.inferredVersion;
-    if (c.connack !== undefined && !c.connack.accepted) problems.push({ kind: 'refused', who, frame: c.connack.frame, code: c.connack.code, ...(v !== undefined ? { version: v } : {}) });
+    // The diagnosis tells refusals with their causes: then it alone does.
+    if (c.connack !== undefined && !c.connack.accepted && !facts.findings.some((g) => g.code === 'diag.connack-refused')) problems.push({ kind: 'refused', who, frame: c.connack.frame, code: c.connack.code, ...(v !== undefined ? { version: v } : {}) });
     else if (c.connect !== undefined && c.connack === undefined) problems.push({ kind: 'no-connack', who, frame: c.connect.frame });
   }
   if (facts.retransmissions.total > 0) problems.push({ kind: 'retransmissions', count: facts.retransmissions.total, frames: facts.retransmissions.frames });
@@ -239,7 +267,7 @@ function findProblems(facts: ReportFacts): Problem[] {
   const refusedTold = problems.some((p) => p.kind === 'refused');
   for (const g of facts.findings) {
     if (g.code === 'mqtt.connect-refused' && refusedTold) continue;
-    if (g.severity !== 'note') problems.push({ kind: 'finding', group: g });
+    if (g.severity !== 'note') problems.push({ kind: 'finding', group: g, text: w.finding(g) });
   }
   return problems;
 }

@@ -4,7 +4,8 @@
  */
 
 /** Inline content: plain text, code (client ids, topics, payloads), emphasis, or a link. */
-export type Inline = string | { code: string } | { strong: string } | { link: string; href: string };
+/** Plain strings are the report's own words; `data` is capture text shown as plain text (escaped as data). */
+export type Inline = string | { data: string } | { code: string } | { strong: string } | { link: string; href: string };
 
 export type Block =
   | { type: 'heading'; level: 1 | 2 | 3; text: string; id?: string }
@@ -23,3 +24,4 @@ export interface ReportDocument {
 
 export const code = (text: string): Inline => ({ code: text });
 export const strong = (text: string): Inline => ({ strong: text });
+export const data = (text: string): Inline => ({ data: text });

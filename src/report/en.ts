@@ -5,7 +5,7 @@
 import type { MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import { FINDING_CODES } from '../model/findings.js';
 import { CONNACK_RETURN_CODES, PROTOCOL_VERSIONS, reasonName } from '../model/names.js';
-import { code, strong, type Inline } from './document.js';
+import { code, data, strong, type Inline } from './document.js';
 import type { Role, Transport } from './facts.js';
 import { frameList, type Who, type Words } from './words.js';
 
@@ -110,7 +110,7 @@ export const EN: Words = {
       case 'no-connack': return ['The CONNECT of ', ...who(p.who), ` (frame ${p.frame}) got no CONNACK in the capture.`];
       case 'retransmissions': return [`TCP retransmitted ${plural(p.count, 'segment')} (${frames(p.frames, p.count)}): something was lost or late on the way.`];
       case 'undelivered': return [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the broker delivered ${p.delivered} to subscribers in the capture.`];
-      case 'finding': return [code(p.group.code), ` (${p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...EN.finding(p.group)];
+      case 'finding': return [code(p.group.code), ` (${p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
   noMqtt: () => ['No MQTT traffic was found in this capture.'],
@@ -225,6 +225,7 @@ export const EN: Words = {
       if (c.disconnect !== undefined) out.push('the TCP connection is still open when the capture ends.');
       else out.push('The connection of ', ...who(w), ' is still open when the capture ends.');
     }
+    if (c.sessionEnd === 'taken-over') out.push(' The broker closed it because another connection logged in with the same client id (session taken over).');
     return out;
   },
   acks: (a) => {
@@ -249,6 +250,7 @@ export const EN: Words = {
     return [`Unrelated traffic: ${parts.join(', ')}; it plays no part in the MQTT exchange.`];
   },
   stepsNotTold: (n) => [`… and ${plural(n, 'more step')}, not told one by one; the tables below cover the whole capture.`],
+  notListed: (n) => `… and ${n} more, not listed.`,
   hostTable: { header: ['IP', 'MAC', 'Role', 'Client ids', 'Frames sent'], noMac: '' },
   sessionTable: {
     header: ['Stream', 'Client', 'Client id', 'MQTT', 'Keep-alive (s)', 'Clean session', 'CONNACK', 'CONNACK latency (ms)'],
@@ -257,9 +259,11 @@ export const EN: Words = {
   topicTable: { header: ['Topic', 'Published', 'Delivered', 'Publishers', 'Subscribers'] },
   latencyTable: { header: ['Kind', 'Count', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Max (ms)'], forwarding: 'broker forwarding (PUBLISH → PUBLISH)', handshake: 'TCP handshake (SYN → ACK)' },
   findingsNone: 'No findings: nothing unusual or wrong was seen.',
+  causes: 'Likely causes:',
+  checks: 'What to check:',
   finding: (g) => {
     const known = (FINDING_CODES as Record<string, { text: string }>)[g.code]?.text;
-    return [known ?? g.summary];
+    return known !== undefined ? [known] : [data(g.summary)];
   },
   timelineTable: {
     header: ['Frame', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Description'],
@@ -297,7 +301,7 @@ function describeEvent(e: TimelineEvent): Inline[] {
     switch (e.type) {
       case 'connection-opened': return [`TCP connection ${e.stream} opened`];
       case 'connection-ended': return [`TCP connection ${e.stream} ended (${e.reason}${e.closedBy !== undefined ? `, closed by the ${e.closedBy === 'server' ? 'server' : 'client'}` : ''})`];
-      case 'session-started': return [`MQTT session started${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`];
+      case 'session-started': return e.clientId !== undefined ? ['MQTT session started, client id ', code(e.clientId)] : ['MQTT session started'];
       case 'session-ended': return [`MQTT session ended (${e.reason})`];
     }
   }

@@ -7,7 +7,7 @@
  * bounded however long the capture is.
  */
 import type {
-  ArpEvent, FindingEvent, MqttEvent, Side, TcpEvent, TimelineEvent, TlsEvent,
+  ArpEvent, FindingEvent, MqttEvent, SessionEndReason, Side, TcpEvent, TimelineEvent, TlsEvent,
 } from '../model/events.js';
 import type { FindingCode } from '../model/findings.js';
 import type { AnalysisSummary } from '../model/summary.js';
@@ -118,6 +118,8 @@ export interface ConnectionFact {
   lastFrame: number;
   /** Pure ACK segments (no payload, not part of the handshake). */
   pureAcks: number;
+  /** Why the MQTT session ended, from the analysis's lifecycle event. */
+  sessionEnd?: SessionEndReason;
 }
 
 /** PUBLISHes a client sent on one connection to one topic with one QoS, folded. */
@@ -337,6 +339,7 @@ function samePayload(a: PayloadFact | undefined, e: MqttEvent): boolean {
 export class ReportFactCollector {
   private readonly streams = new Map<number, StreamState>();
   private connectionsNotTold = 0;
+  private lastStreamNotTold = -1;
   private readonly arp: ArpFact[] = [];
   private arpPackets = 0;
   private arpNotTold = 0;
@@ -362,6 +365,7 @@ export class ReportFactCollector {
   private readonly timeline: TimelineEvent[] = [];
   private timelineNotShown = 0;
   private readonly endedByLifecycle = new Map<number, Side>();
+  private readonly sessionEnds = new Map<number, SessionEndReason>();
 
   event(e: TimelineEvent): void {
     if (this.timeline.length < REPORT_LIMITS.timelineRows) this.timeline.push(e);
@@ -372,6 +376,7 @@ export class ReportFactCollector {
     }
     if (e.kind === 'lifecycle') {
       if (e.type === 'connection-ended' && e.closedBy !== undefined) this.endedByLifecycle.set(e.stream, e.closedBy);
+      if (e.type === 'session-ended' && this.streams.has(e.stream)) this.sessionEnds.set(e.stream, e.reason);
       return;
     }
     switch (e.layer) {
@@ -387,7 +392,11 @@ export class ReportFactCollector {
     let s = this.streams.get(stream);
     if (s === undefined) {
       if (this.streams.size >= REPORT_LIMITS.connections * 4) {
-        this.connectionsNotTold++;
+        // Stream indexes only grow (Wireshark's tcp.stream), so each connection not told is counted once.
+        if (stream > this.lastStreamNotTold) {
+          this.lastStreamNotTold = stream;
+          this.connectionsNotTold++;
+        }
         return undefined;
       }
       s = {
@@ -437,14 +446,13 @@ export class ReportFactCollector {
     const isSyn = e.type === 'SYN';
     const s = this.state(e.stream, isSyn ? e.src : e.type === 'SYN-ACK' ? e.dst : e.src, isSyn ? e.dst : e.type === 'SYN-ACK' ? e.src : e.dst);
     if (e.retransmission === true || e.outOfOrder === true || e.duplicateAck === true) this.tcpTrouble(e);
+    this.drawArrow({ frame: e.frame, time: e.time, from: hostOf(e.src), to: hostOf(e.dst), layer: 'tcp',
+      label: `[${e.flags.join(', ')}]`, detail: e.len > 0 ? `Len=${e.len}` : `Ack=${e.relAck}` });
     if (s === undefined) return;
     const f = s.fact;
-    // A connection first seen mid-way (no SYN): the side on port 1883-like well-known port is the server; keep as built.
     f.firstFrame = Math.min(f.firstFrame, e.frame);
     f.lastFrame = Math.max(f.lastFrame, e.frame);
     const side = this.sideOf(s, e.src);
-    this.drawArrow({ frame: e.frame, time: e.time, from: hostOf(e.src), to: hostOf(e.dst), layer: 'tcp',
-      label: `[${e.flags.join(', ')}]`, detail: e.len > 0 ? `Len=${e.len}` : `Ack=${e.relAck}` });
     if (isSyn) {
       if (e.retransmission === true || f.synFrame !== undefined) f.synRetransmissions++;
       else f.synFrame = e.frame;
@@ -762,6 +770,8 @@ export class ReportFactCollector {
     for (const c of connections) {
       const closedBy = this.endedByLifecycle.get(c.stream);
       if (closedBy !== undefined && c.fins.length === 0 && c.reset === undefined) c.fins.push({ frame: c.lastFrame, by: closedBy });
+      const reason = this.sessionEnds.get(c.stream);
+      if (reason !== undefined) c.sessionEnd = reason;
     }
     const mqttConnections = connections.filter((c) => c.mqtt);
     const told = mqttConnections.slice(0, REPORT_LIMITS.connections);

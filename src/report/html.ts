@@ -13,6 +13,7 @@ main { max-width: 190mm; margin: 0 auto; padding: 12mm 10mm; }
 h1 { font-size: 20pt; margin: 0 0 6pt; }
 h2 { font-size: 14pt; margin: 18pt 0 6pt; border-bottom: 1px solid #cccccc; padding-bottom: 2pt; }
 h3 { font-size: 12pt; margin: 12pt 0 4pt; }
+td code { white-space: nowrap; }
 code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 9.5pt; background: #f2f2f2; padding: 0 2pt; border-radius: 2pt; }
 table { border-collapse: collapse; margin: 6pt 0; font-size: 9.5pt; width: 100%; }
 th, td { border: 1px solid #cccccc; padding: 2pt 5pt; text-align: left; vertical-align: top; }
@@ -35,6 +36,7 @@ ol li, ul li { margin-bottom: 3pt; }
 function inline(content: Inline[]): string {
   return content.map((part) => {
     if (typeof part === 'string') return html(part);
+    if ('data' in part) return html(part.data);
     if ('code' in part) return `<code>${html(part.code)}</code>`;
     if ('strong' in part) return `<strong>${html(part.strong)}</strong>`;
     return html(part.link);

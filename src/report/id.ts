@@ -176,7 +176,7 @@ export const ID: Words = {
       case 'no-connack': return ['CONNECT dari ', ...who(p.who), ` (frame ${p.frame}) tidak mendapat CONNACK di dalam capture.`];
       case 'retransmissions': return [`TCP mengirim ulang ${p.count} segmen (${frames(p.frames, p.count)}): ada paket yang hilang atau terlambat di jalan.`];
       case 'undelivered': return [`Dari ${p.published} pesan yang di-publish ke `, code(p.topic), `, hanya ${p.delivered} yang diteruskan broker ke subscriber di dalam capture.`];
-      case 'finding': return [code(p.group.code), ` (${SEVERITY[p.group.severity] ?? p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, findingText(p.group)];
+      case 'finding': return [code(p.group.code), ` (${SEVERITY[p.group.severity] ?? p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
   noMqtt: () => ['Tidak ada lalu lintas MQTT di dalam capture ini.'],
@@ -292,6 +292,7 @@ export const ID: Words = {
     } else {
       out.push('Koneksi ', ...who(w), ' masih terbuka saat capture berakhir.');
     }
+    if (c.sessionEnd === 'taken-over') out.push(' Broker menutupnya karena koneksi lain masuk dengan client id yang sama (sesi diambil alih).');
     return out;
   },
   acks: (a) => {
@@ -316,6 +317,7 @@ export const ID: Words = {
     return [`Lalu lintas lain: ${parts.join(', ')}; semuanya tidak berkaitan dengan komunikasi MQTT.`];
   },
   stepsNotTold: (n) => [`… dan ${n} langkah lain yang tidak diceritakan satu per satu; tabel di bawah mencakup seluruh capture.`],
+  notListed: (n) => `… dan ${n} lainnya, tidak dicantumkan.`,
   hostTable: { header: ['IP', 'MAC', 'Peran', 'Client id', 'Frame terkirim'], noMac: '' },
   sessionTable: {
     header: ['Stream', 'Klien', 'Client id', 'MQTT', 'Keep-alive (detik)', 'Clean session', 'CONNACK', 'Latensi CONNACK (ms)'],
@@ -324,6 +326,8 @@ export const ID: Words = {
   topicTable: { header: ['Topik', 'Di-publish', 'Diteruskan', 'Publisher', 'Subscriber'] },
   latencyTable: { header: ['Jenis', 'Jumlah', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Maks (ms)'], forwarding: 'penerusan oleh broker (PUBLISH → PUBLISH)', handshake: 'handshake TCP (SYN → ACK)' },
   findingsNone: 'Tidak ada temuan: tidak terlihat hal yang janggal atau salah.',
+  causes: 'Kemungkinan penyebab:',
+  checks: 'Yang perlu diperiksa:',
   finding: (g) => [findingText(g)],
   timelineTable: {
     header: ['Frame', 'Waktu (detik)', 'Sumber', 'Tujuan', 'Protokol', 'Keterangan'],
@@ -364,7 +368,7 @@ function describeEvent(e: TimelineEvent): Inline[] {
     switch (e.type) {
       case 'connection-opened': return [`koneksi TCP ${e.stream} dibuka`];
       case 'connection-ended': return [`koneksi TCP ${e.stream} berakhir (${REASON_WORDS[e.reason] ?? e.reason}${e.closedBy !== undefined ? `, oleh ${e.closedBy === 'server' ? 'server' : 'klien'}` : ''})`];
-      case 'session-started': return [`sesi MQTT dimulai${e.clientId !== undefined ? ` (client id ${e.clientId})` : ''}`];
+      case 'session-started': return e.clientId !== undefined ? ['sesi MQTT dimulai, client id ', code(e.clientId)] : ['sesi MQTT dimulai'];
       case 'session-ended': return [`sesi MQTT berakhir (${REASON_WORDS[e.reason] ?? e.reason})`];
     }
   }

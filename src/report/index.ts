@@ -1,12 +1,14 @@
 /**
  * The report a student hands in, as a library: a sink that gathers the facts while the analysis runs
  * (ReportFactCollector), and `renderReport`, which turns them into Markdown or a self-contained HTML page in English
- * or Bahasa Indonesia, plus the two SVG pictures (flow graph, messages per second). Reads only src/model types;
- * running the analysis and writing files is the caller's job (src/cli/report-command.ts).
+ * or Bahasa Indonesia, plus the two SVG pictures (flow graph, messages per second). Reads src/model types and the
+ * diagnosis's wording; running the analysis (and the diagnosis stage) and writing files is the caller's job
+ * (src/cli/report-command.ts).
  */
 import type { TimelineEvent } from '../model/events.js';
 import type { AnalysisSink } from '../model/sink.js';
 import type { AnalysisSummary } from '../model/summary.js';
+import { describeDiagnosis } from '../diagnosis/words.js';
 import { buildReport, type DiagnosisWording } from './build.js';
 import { EN } from './en.js';
 import { ReportFactCollector, type ReportFacts } from './facts.js';
@@ -24,7 +26,7 @@ export interface ReportOptions {
   /** Markdown only: file names of the SVGs written next to the report, linked from it. */
   flowFile?: string;
   rateFile?: string;
-  /** Wording of diagnosis findings (src/diagnosis/words.ts), when available. */
+  /** Wording of diagnosis findings (default: src/diagnosis/words.ts's describeDiagnosis). */
   describeDiagnosis?: DiagnosisWording;
 }
 
@@ -63,7 +65,7 @@ export function renderReport(facts: ReportFacts, options: ReportOptions): Render
   const doc = buildReport(facts, words, {
     ...(options.format === 'md' && options.flowFile !== undefined ? { flowFile: options.flowFile } : {}),
     ...(options.format === 'md' && options.rateFile !== undefined ? { rateFile: options.rateFile } : {}),
-  }, options.describeDiagnosis);
+  }, options.describeDiagnosis ?? describeDiagnosis);
   const figure = (name: 'flow' | 'rate'): string => {
     const b = doc.blocks.find((x) => x.type === 'figure' && x.name === name);
     return b !== undefined && b.type === 'figure' ? b.svg : '';
@@ -77,3 +79,17 @@ export function renderReport(facts: ReportFacts, options: ReportOptions): Render
 
 export { ReportFactCollector };
 export type { ReportFacts };
+
+/** `analyze --format markdown`'s collector: the report's facts, gathered from the events (bounded). */
+export class KeyEventCollector {
+  readonly collector = new ReportFactCollector();
+
+  add(event: TimelineEvent): void {
+    this.collector.event(event);
+  }
+}
+
+/** `analyze --format markdown`: the report in Markdown (no SVG files are written from here). */
+export function renderMarkdown(file: string, summary: AnalysisSummary, key: KeyEventCollector, lang: ReportLanguage): string {
+  return renderReport(key.collector.facts(summary, file), { lang, format: 'md' }).text;
+}

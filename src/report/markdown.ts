@@ -4,11 +4,12 @@
  * through escape.ts only. It lays nothing out itself (build.ts does).
  */
 import type { Block, Inline, ReportDocument } from './document.js';
-import { markdownCode, markdownText } from './escape.js';
+import { markdownCode, markdownData, markdownText } from './escape.js';
 
 function inline(content: Inline[], inTable = false): string {
   return content.map((part) => {
     if (typeof part === 'string') return markdownText(part);
+    if ('data' in part) return markdownData(part.data);
     if ('code' in part) return markdownCode(part.code, inTable);
     if ('strong' in part) return `**${markdownText(part.strong)}**`;
     return `[${markdownText(part.link)}](${encodeURI(part.href).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})`;

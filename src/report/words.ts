@@ -33,7 +33,8 @@ export type Problem =
   | { kind: 'no-connack'; who: Who; frame: number }
   | { kind: 'retransmissions'; count: number; frames: number[] }
   | { kind: 'undelivered'; topic: string; published: number; delivered: number }
-  | { kind: 'finding'; group: FindingGroup };
+  /** `text`: the finding explained (the diagnosis's own words for diagnoses). */
+  | { kind: 'finding'; group: FindingGroup; text: Inline[] };
 
 export interface Overview {
   frames: number;
@@ -80,12 +81,17 @@ export interface Words {
   acks(a: AckFacts): Inline[];
   otherTraffic(byProtocol: Record<string, number>, otherTcp: number): Inline[];
   stepsNotTold(n: number): Inline[];
+  /** A list or table cut for length: how many were left out. */
+  notListed(n: number): string;
   // tables
   hostTable: { header: string[]; noMac: string };
   sessionTable: { header: string[]; inferred: string; accepted: string; refused(code: number): string; none: string; transport(t: Transport): string };
   topicTable: { header: string[] };
   latencyTable: { header: string[]; forwarding: string; handshake: string };
   findingsNone: string;
+  /** Lead words of a diagnosis's likely causes and of what to check. */
+  causes: string;
+  checks: string;
   finding(group: FindingGroup): Inline[];
   timelineTable: { header: string[]; note(shown: number, notShown: number, file: string): string };
   describe(event: TimelineEvent): Inline[];

@@ -89,7 +89,6 @@ interface DirectionState {
   /** TLS 1.3: still under the handshake traffic secret. */
   handshakePhase: boolean;
   truncated: { first: number; last: number; count: number; firstTime: number } | undefined;
-  encryptedBeforeKeys: number;
 }
 
 export class TlsSession {
@@ -104,7 +103,6 @@ export class TlsSession {
   private firstRecordSeen = false;
   /** Application data of the record being processed, handed on after its record event. */
   private pendingPlaintext: Buffer | undefined;
-  private keysMissing = false;
   private earlyDataReported = false;
 
   constructor(private readonly keyLog: KeyLog | undefined, private readonly sink: TlsSessionSink) {
@@ -116,7 +114,7 @@ export class TlsSession {
       }),
       clearHandshake: new HandshakeAssembler(), protectedHandshake: new HandshakeAssembler(),
       decryptor: undefined, secret: undefined, nextSecret: undefined, switchAfterRecord: false, failed: false,
-      changeCipherSpec: false, handshakePhase: true, truncated: undefined, encryptedBeforeKeys: 0,
+      changeCipherSpec: false, handshakePhase: true, truncated: undefined,
     });
     this.sides = { client: side('client'), server: side('server') };
   }
@@ -157,13 +155,13 @@ export class TlsSession {
         }
       } else if (record.contentType === 20) {
         side.changeCipherSpec = true;
-        this.ccsOrder.push(direction);
+        this.lastChangeCipherSpec = direction;
         if (!this.tls13) this.startTls12Protection(direction, side);
       } else if (record.contentType === 21 && record.body.length >= 2) {
         info.alert = { level: record.body[0]!, description: record.body[1]! };
         this.onAlert(direction, info.alert, record);
       } else if (record.contentType === 23) {
-        this.encryptedWithoutKeys(direction, side, record);
+        this.encryptedWithoutKeys(direction, record);
       }
     }
     this.sink.record(info);
@@ -305,7 +303,6 @@ export class TlsSession {
       : ['CLIENT_RANDOM'];
     const missing = needed.filter((label) => this.secretOf(label) === undefined);
     if (missing.length > 0) {
-      this.keysMissing = true;
       this.sink.finding('no-secret', 'server', record.frame, record.time,
         `the key log has no ${missing.length === needed.length ? 'secret' : missing.join(', ')} for client random ${this.clientHello.random.toString('hex')}`,
         { ...this.randomDetail(), missing });
@@ -330,8 +327,7 @@ export class TlsSession {
     side.decryptor = new RecordDecryptor(this.suite, keys[direction]);
   }
 
-  private encryptedWithoutKeys(direction: TlsDirection, side: DirectionState, record: TlsRecord): void {
-    side.encryptedBeforeKeys++;
+  private encryptedWithoutKeys(direction: TlsDirection, record: TlsRecord): void {
     if (direction === 'client' && this.tls13 === false && this.serverHello === undefined && this.clientHello?.earlyData === true
       && !this.earlyDataReported) {
       this.earlyDataReported = true;
@@ -372,16 +368,13 @@ export class TlsSession {
     const done = this.tls13
       ? direction === 'client' && record.contentType === 23
       : this.sides.client.changeCipherSpec && this.sides.server.changeCipherSpec && this.sides[direction].changeCipherSpec
-        && record.contentType === 22 && this.lastCcsDirection() === direction;
+        && record.contentType === 22 && this.lastChangeCipherSpec === direction;
     if (!done) return;
     this.handshakeReported = true;
     this.facts.handshakeMs = Math.round((record.time - this.clientHelloTime) * 1e6) / 1e3;
-    if (this.keysMissing && !this.facts.decrypted) this.facts.decrypted = false;
     this.sink.handshake({ ...this.facts }, record.frame, record.time);
   }
 
-  private ccsOrder: TlsDirection[] = [];
-  private lastCcsDirection(): TlsDirection | undefined {
-    return this.ccsOrder[this.ccsOrder.length - 1];
-  }
+  /** The side that sent the latest Change Cipher Spec (TLS 1.2: its Finished ends the handshake). */
+  private lastChangeCipherSpec: TlsDirection | undefined;
 }

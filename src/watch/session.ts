@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import type tty from 'node:tty';
 import { readCapture } from '../capture/index.js';
 import { CaptureError, type CaptureSummary } from '../capture/types.js';
-import type { TimelineEvent } from '../model/events.js';
+import { DiagnosisStage } from '../diagnosis/stage.js';
+import type { FindingEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary } from '../model/summary.js';
 import { CaptureAnalyzer, type AnalyzeOptions } from '../pipeline/analyze.js';
 import { WatchAggregator } from './aggregate.js';
@@ -48,6 +49,8 @@ export interface WatchOptions {
 
 export interface WatchResult {
   summary: AnalysisSummary;
+  /** The diagnoses (`diag.*` findings) of everything seen, made when the input ended (src/diagnosis). */
+  diagnoses: FindingEvent[];
   /** Why the run stopped. */
   stoppedBy: 'end-of-input' | 'quit' | 'signal';
   /** A capture process that failed after it had started (its one-line reason). */
@@ -122,7 +125,15 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
     queue.length = 0;
   };
 
+  // The diagnosis reads every event; it judges the whole capture, so its findings come when the input ends.
+  const diagnosis = new DiagnosisStage();
+  const diagnoses: FindingEvent[] = [];
+  const emitDiagnosis = (finding: FindingEvent): void => {
+    diagnoses.push(finding);
+    aggregator.add(finding);
+  };
   const onEvent = (e: TimelineEvent): void => {
+    diagnosis.event(e, emitDiagnosis);
     if (replay) {
       queue.push(e);
       return;
@@ -239,8 +250,9 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
       }
     }
     summary = analyzer.finish(captured).summary;
-    // The events of the end (connections and sessions settled) are shown too.
+    // The events of the end (connections and sessions settled) are shown too, then the diagnoses.
     if (replay) for (const e of queue.splice(0)) aggregator.add(e);
+    diagnosis.finish(emitDiagnosis, summary);
     aggregator.flush();
     if (!state.paused) draw();
   } finally {
@@ -254,7 +266,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
     if (input.kind === 'stdin') process.stdin.destroy();
   }
   const failure = await capture?.result();
-  return { summary, stoppedBy, ...(failure !== undefined ? { captureFailure: failure } : {}) };
+  return { summary, diagnoses, stoppedBy, ...(failure !== undefined ? { captureFailure: failure } : {}) };
 }
 
 /** The reason given to the reader when the user stops the run (not an error). */

@@ -24,7 +24,7 @@ import { gzipSync } from 'node:zlib';
 import { CaptureAnalyzer, CaptureError, CaptureParser, analyzeCapture } from '../../src/index.js';
 import type { AnalyzeOptions, AnalysisSummary, TimelineEvent } from '../../src/index.js';
 import { JsonView } from '../../src/views/json.js';
-import { KeyEventCollector, renderMarkdown } from '../../src/views/markdown.js';
+import { KeyEventCollector, renderMarkdown } from '../../src/report/index.js';
 import { NdjsonView } from '../../src/views/ndjson.js';
 import { ChunkedWriter } from '../../src/views/output.js';
 import { makeStyle } from '../../src/views/style.js';

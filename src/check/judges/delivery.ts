@@ -56,7 +56,7 @@ export class AcknowledgedJudge implements Judge {
       missed.add(p.frame, `${publishWords(p)} never got its ${p.qos === 1 ? 'PUBACK' : 'PUBREC'}`);
     }
     const acknowledged = this.total - this.pending.size - this.untracked;
-    return { ok: missed.count <= this.rule.allow, found: `${acknowledged} of ${plural(this.total, 'QoS ≥ 1 PUBLISH')} acknowledged`,
+    return { ok: missed.count <= this.rule.allow, found: `${acknowledged} of ${this.total} QoS ≥ 1 PUBLISH packets acknowledged`,
       required: this.rule.allow === 0 ? 'all' : `all but ${this.rule.allow}`, evidence: missed.items, moreEvidence: missed.more };
   }
 }

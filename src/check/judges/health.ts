@@ -17,7 +17,7 @@ const MALFORMED_FINDINGS = new Set(['mqtt.bad-remaining-length', 'mqtt.websocket
 const NOT_MALFORMED = new Set(['mqtt.incomplete', 'mqtt.packet-too-large']);
 
 const WHAT: Record<HealthRule['check'], string> = {
-  retransmissions: 'retransmitted MQTT data segment', gaps: 'gap', malformed: 'malformed packet', resets: 'reset mid-session',
+  retransmissions: 'retransmitted MQTT data segment', gaps: 'gap', malformed: 'malformed packet', resets: 'mid-session reset',
   unanswered: 'unanswered request',
 };
 

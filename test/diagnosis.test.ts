@@ -1,0 +1,246 @@
+/**
+ * The diagnosis on real captures: each fault capture made by the lab script (fixtures/faults/, real programs) gets
+ * exactly its diagnoses, with the frames that prove them (cross-checked with tshark where tshark can say which frames
+ * they are); the healthy lab captures get none but the notes that explain them; both languages word every diagnosis.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { DIAGNOSIS_CODES, type Diagnosis } from '../src/diagnosis/types.js';
+import { diagnose } from './helpers/diagnose.js';
+import { describeDiagnosis } from '../src/diagnosis/words.js';
+import { fixturesDir } from './helpers/corpus.js';
+import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
+
+const fault = (name: string): string => path.join(fixturesDir, 'faults', `${name}.pcap`);
+
+function only(list: Diagnosis[], code: string): Diagnosis {
+  const matching = list.filter((d) => d.code === code);
+  assert.equal(matching.length, 1, `expected one ${code}, got ${list.map((d) => d.code).join(', ')}`);
+  return matching[0]!;
+}
+
+function codes(list: Diagnosis[]): string[] {
+  return list.map((d) => d.code).sort();
+}
+
+/** Frames tshark selects with a display filter. */
+function tsharkFrames(file: string, filter: string, extra: string[] = []): number[] {
+  return tsharkFields(file, ['frame.number'], [...extra, '-Y', filter]).map((r) => Number(r[0]));
+}
+
+test('fault-topic-typo: the mistyped subscription, the messages it missed, the harmless FIN', async () => {
+  const file = fault('fault-topic-typo');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.harmless-teardown-retransmission', 'diag.published-to-nobody', 'diag.topic-mismatch']);
+  const mismatch = only(list, 'diag.topic-mismatch');
+  assert.equal(mismatch.detail.facts['filter'], 'sister/tmp');
+  assert.equal(mismatch.detail.facts['topic'], 'sister/temp');
+  assert.equal(mismatch.detail.facts['difference'], 'typo');
+  assert.equal(mismatch.detail.facts['op'], 'missing');
+  assert.equal(mismatch.detail.facts['meant'], 'e');
+  assert.equal(mismatch.evidence.firstFrame, 10); // the SUBSCRIBE
+  const nobody = only(list, 'diag.published-to-nobody');
+  assert.equal(nobody.detail.facts['count'], 3);
+  assert.equal(nobody.detail.confidence, 'high');
+  if (tsharkMissing === undefined) {
+    assert.deepEqual(nobody.evidence.frames, tsharkFrames(file, 'mqtt.msgtype == 3'));
+    assert.deepEqual(mismatch.evidence.frames!.slice(0, 1), tsharkFrames(file, 'mqtt.msgtype == 8'));
+    assert.deepEqual(only(list, 'diag.harmless-teardown-retransmission').evidence.frames, tsharkFrames(file, 'tcp.analysis.retransmission && tcp.flags.fin == 1'));
+  }
+});
+
+test('fault-late-subscriber: the subscription came after the three messages', async () => {
+  const list = await diagnose(fault('fault-late-subscriber'));
+  assert.deepEqual(codes(list), ['diag.published-to-nobody', 'diag.subscribed-too-late']);
+  const late = only(list, 'diag.subscribed-too-late');
+  assert.equal(late.detail.facts['filter'], 'sister/temp');
+  assert.equal(late.detail.facts['missed'], 3);
+  assert.ok(Number(late.detail.facts['lastPublishedAt']) < Number(late.detail.facts['subscribedAt']));
+  assert.equal(late.evidence.count, 4); // 3 PUBLISH + the SUBSCRIBE
+});
+
+test('fault-broker-stopped: both sessions dropped at once, then every reconnect refused', async () => {
+  const file = fault('fault-broker-stopped');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.broker-stopped']);
+  const d = only(list, 'diag.broker-stopped');
+  assert.equal(d.detail.facts['dropped'], 2);
+  assert.equal(d.detail.facts['refusedAfter'], 5);
+  assert.ok(Number(d.detail.facts['windowSeconds']) < 0.1);
+  if (tsharkMissing === undefined) {
+    const brokerFins = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883 && frame.time_relative > 1.5');
+    const syns = tsharkFrames(file, 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && frame.time_relative > 1.5');
+    const rsts = tsharkFrames(file, 'tcp.flags.reset == 1');
+    assert.equal(d.evidence.firstFrame, brokerFins[0]);
+    assert.deepEqual(d.evidence.frames, [...brokerFins, ...syns, ...rsts].sort((a, b) => a - b));
+  }
+});
+
+test('fault-no-broker: the SYN answered by RST', async () => {
+  const file = fault('fault-no-broker');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.broker-unreachable']);
+  const d = only(list, 'diag.broker-unreachable');
+  assert.equal(d.detail.facts['server'], '172.18.0.2:1883');
+  assert.equal(d.detail.facts['outcome'], 'refused');
+  assert.deepEqual(d.detail.causes.slice(0, 1), ['broker-not-running']);
+  if (tsharkMissing === undefined) assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'tcp.flags.syn == 1 || tcp.flags.reset == 1'));
+});
+
+test('fault-unreachable: four unanswered SYNs over three seconds', async () => {
+  const file = fault('fault-unreachable');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.broker-unreachable']);
+  const d = only(list, 'diag.broker-unreachable');
+  assert.equal(d.detail.facts['outcome'], 'unanswered');
+  assert.equal(d.detail.facts['server'], '10.18.0.2:1883');
+  assert.equal(d.detail.facts['synAttempts'], 4);
+  assert.ok(Number(d.detail.facts['durationSeconds']) > 2.5);
+  if (tsharkMissing === undefined) assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'tcp.flags.syn == 1'));
+});
+
+test('fault-wrong-port-1884: 1883 refused while the broker answers on 1884, which Wireshark needs Decode As for', async () => {
+  const list = await diagnose(fault('fault-wrong-port-1884'));
+  assert.deepEqual(codes(list), ['diag.broker-unreachable', 'diag.nonstandard-port']);
+  const d = only(list, 'diag.broker-unreachable');
+  assert.deepEqual(d.detail.facts['otherPorts'], [1884]);
+  assert.equal(d.detail.causes[0], 'wrong-port');
+  assert.equal(only(list, 'diag.nonstandard-port').detail.facts['port'], 1884);
+  assert.match(describeDiagnosis(only(list, 'diag.nonstandard-port'), 'en')!.checks[0]!, /tcp\.port==1884,mqtt/);
+});
+
+test('fault-bad-password: CONNACK refusals in words, MQTT 3.1.1 and 5', async () => {
+  const file = fault('fault-bad-password');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.connack-refused', 'diag.connack-refused']);
+  const v3 = list.find((d) => d.detail.facts['code'] === '5')!;
+  const v5 = list.find((d) => d.detail.facts['code'] === '0x87')!;
+  assert.equal(v3.detail.facts['count'], 2);
+  assert.equal(v3.detail.facts['codeName'], 'not authorized');
+  assert.equal(v5.detail.facts['count'], 1);
+  assert.ok(v3.detail.causes.includes('bad-credentials') && v3.detail.causes.includes('anonymous-not-allowed'));
+  if (tsharkMissing === undefined) {
+    const connacks = tsharkFrames(file, 'mqtt.msgtype == 2');
+    const connects = tsharkFrames(file, 'mqtt.msgtype == 1');
+    assert.deepEqual([...v3.evidence.frames!, ...v5.evidence.frames!].sort((a, b) => a - b), [...connects, ...connacks].sort((a, b) => a - b));
+  }
+});
+
+test('fault-client-id-takeover: two subscribers taking lab-sub from each other, one diagnosis with its rounds', async () => {
+  const file = fault('fault-client-id-takeover');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.client-id-takeover']);
+  const d = only(list, 'diag.client-id-takeover');
+  assert.equal(d.detail.facts['clientId'], 'lab-sub');
+  assert.deepEqual([...(d.detail.facts['clients'] as string[])].sort(), ['172.18.0.3', '172.18.0.4']);
+  if (tsharkMissing === undefined) {
+    // Every CONNECT after the first takes the id over, and each is followed by the broker's FIN on the other connection.
+    const connects = tsharkFrames(file, 'mqtt.msgtype == 1');
+    assert.equal(d.detail.facts['rounds'], connects.length - 1);
+    const fins = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883');
+    for (const f of connects.slice(1)) assert.ok(d.evidence.frames!.includes(f), `CONNECT ${f} in the evidence`);
+    assert.ok(d.evidence.frames!.filter((f) => fins.includes(f)).length >= Number(d.detail.facts['rounds']));
+  }
+});
+
+test('fault-keepalive: silent past 1.5 × keep-alive, dropped by the broker (full path); still found on the summary path', async () => {
+  const file = fault('fault-keepalive');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.keepalive-dropped']);
+  const d = only(list, 'diag.keepalive-dropped');
+  assert.equal(d.detail.facts['keepAlive'], 2);
+  assert.equal(d.detail.facts['brokerClosed'], true);
+  assert.ok(Number(d.detail.facts['silentSeconds']) >= 3);
+  if (tsharkMissing === undefined) {
+    const connect = tsharkFrames(file, 'mqtt.msgtype == 1');
+    const brokerFin = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883');
+    assert.deepEqual(d.evidence.frames, [connect[0]!, brokerFin[0]!]);
+  }
+  const summaryPath = await diagnose(file, { summaryOnly: true });
+  assert.deepEqual(codes(summaryPath), ['diag.keepalive-dropped']);
+});
+
+test('fault-qos-unacked: six QoS 1 deliveries never acknowledged, three of them DUP redeliveries', async () => {
+  const file = fault('fault-qos-unacked');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.qos-redelivered', 'diag.qos-unacknowledged']);
+  const unacked = only(list, 'diag.qos-unacknowledged');
+  assert.equal(unacked.detail.facts['count'], 6);
+  assert.equal(unacked.detail.facts['sender'], 'broker');
+  assert.match(String(unacked.detail.facts['receiver']), /^lab-noack /);
+  const dup = only(list, 'diag.qos-redelivered');
+  assert.equal(dup.detail.facts['count'], 3);
+  if (tsharkMissing === undefined) {
+    assert.deepEqual(dup.evidence.frames, tsharkFrames(file, 'mqtt.msgtype == 3 && mqtt.dupflag == 1'));
+    assert.deepEqual(unacked.evidence.frames, tsharkFrames(file, 'mqtt.msgtype == 3 && tcp.srcport == 1883'));
+  }
+});
+
+test('fault-no-mqtt: says what the capture holds instead', async () => {
+  const list = await diagnose(fault('fault-no-mqtt'));
+  assert.deepEqual(codes(list), ['diag.no-mqtt']);
+  const d = only(list, 'diag.no-mqtt');
+  assert.deepEqual(d.detail.facts['protocols'], ['arp 2', 'udp 2', 'icmp 2']);
+  assert.deepEqual(d.evidence, { firstFrame: 1, lastFrame: 6, count: 6, frames: [1, 2, 3, 4, 5, 6] });
+  assert.equal(d.detail.checks[0], 'bridge-interface');
+});
+
+/** The healthy lab captures: no diagnosis, except notes that explain how the capture was made. */
+const HEALTHY: Record<string, { file: string; ports?: number[]; expected: string[] }> = {
+  reqresp: { file: 'reqresp.pcap', expected: [] },
+  'reqresp-gz': { file: 'reqresp.pcap.gz', expected: [] },
+  'reqresp-pcapng': { file: 'reqresp.pcapng', expected: [] },
+  'reqresp-ns': { file: 'reqresp-ns.pcap', expected: [] },
+  'reqresp-ns-pcapng': { file: 'reqresp-ns.pcapng', expected: [] },
+  'reqresp-cut': { file: 'reqresp-cut.pcap', expected: [] },
+  'reqresp-snaplen': { file: 'reqresp-snaplen.pcap', expected: ['diag.snaplen-cut'] },
+  'reqresp-any': { file: 'reqresp-any.pcap', expected: ['diag.duplicate-frames'] },
+  'reqresp-any-sll': { file: 'reqresp-any-sll.pcap', expected: ['diag.duplicate-frames'] },
+  loopback: { file: 'loopback.pcap', expected: [] },
+  ipv6: { file: 'ipv6.pcap', expected: [] },
+  'nonstandard-port': { file: 'nonstandard-port.pcap', ports: [1884], expected: ['diag.nonstandard-port'] },
+  websocket: { file: 'websocket.pcap', expected: ['diag.mqtt-over-websocket'] },
+  tls: { file: 'tls.pcap', expected: ['diag.mqtt-over-tls'] },
+  // The MQTT 5 capture's step 6 is two deliberately wrong passwords: they are diagnosed, nothing else is.
+  'qos-mqtt5': { file: 'qos-mqtt5.pcap', expected: ['diag.connack-refused', 'diag.connack-refused'] },
+};
+
+for (const [name, h] of Object.entries(HEALTHY)) {
+  test(`healthy lab capture ${name}: ${h.expected.length === 0 ? 'no diagnosis' : h.expected.join(', ')}`, async () => {
+    const list = await diagnose(path.join(fixturesDir, h.file), h.ports !== undefined ? { ports: h.ports } : {});
+    assert.deepEqual(codes(list), [...h.expected].sort());
+    // What explains how a healthy capture was made is a note, never a warning or an error.
+    for (const d of list) if (d.code !== 'diag.connack-refused') assert.equal(d.severity, 'note', `${name}: ${d.summary}`);
+  });
+}
+
+test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', async () => {
+  const list = await diagnose(path.join(fixturesDir, 'qos-mqtt5.pcap'));
+  const names = list.map((d) => (d.detail.facts['clients'] as string[]).join()).sort();
+  assert.deepEqual(names, ['lab-bad311 (172.18.0.4)', 'lab-bad5 (172.18.0.4)']);
+});
+
+test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
+  const seen = new Set<string>();
+  const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-no-broker', 'fault-unreachable',
+    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt'].map(fault);
+  for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap'].map((f) => path.join(fixturesDir, f))]) {
+    for (const d of await diagnose(file)) {
+      seen.add(d.code);
+      const en = describeDiagnosis(d, 'en')!;
+      const id = describeDiagnosis(d, 'id')!;
+      assert.equal(d.summary, en.sentence);
+      for (const text of [en.sentence, id.sentence, ...en.causes, ...id.causes, ...en.checks, ...id.checks]) {
+        assert.doesNotMatch(text, /undefined|NaN|\{\w+\}|\[object/, `${d.code}: ${text}`);
+      }
+      assert.notEqual(en.sentence, id.sentence);
+      assert.ok(en.causes.length > 0 && en.checks.length > 0, d.code);
+      assert.equal(en.causes.length, id.causes.length);
+      assert.ok(d.evidence.count >= 1 && d.evidence.firstFrame >= 1 && d.evidence.lastFrame >= d.evidence.firstFrame);
+    }
+  }
+  // The fault captures and lab captures exercise most codes; the rest are covered by the corpus (docs/diagnoses.md).
+  assert.ok(seen.size >= 17, `only ${[...seen].join(', ')}`);
+  for (const code of seen) assert.ok(DIAGNOSIS_CODES.includes(code as never));
+});
