@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { expandCaptureArgs } from '../src/cli/capture-globs.js';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
 
 const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
@@ -35,7 +36,7 @@ test('several captures and a glob: each judged, one summary line, exit 0 when al
   const r = check(['fixtures/reqresp.pcap', 'fixtures/reqresp-ns.pcap*', '--rules', labRules]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const headers = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith(' '));
-  assert.deepEqual(headers, ['fixtures/reqresp.pcap', 'fixtures/reqresp-ns.pcap', 'fixtures/reqresp-ns.pcapng', 'PASS: 3 captures, 42 rule results: 42 passed, 0 failed']);
+  assert.deepEqual(headers, ['fixtures/reqresp.pcap', 'fixtures/reqresp-ns.pcap', 'fixtures/reqresp-ns.pcapng', 'PASS: 3 captures, 45 rule results: 45 passed, 0 failed']);
 });
 
 test('a failing rule: exit 1, FAIL with its evidence frame by frame', () => {
@@ -54,7 +55,7 @@ test('an unreadable capture among readable ones: the others are judged, exit 2, 
   assert.equal(r.status, 2);
   assert.equal(r.stderr, 'mqtt-pcap: fixtures/no-such.pcap: no such file\n');
   assert.match(r.stdout, /^fixtures\/no-such\.pcap\n {2}ERROR fixtures\/no-such\.pcap: no such file$/m);
-  assert.match(r.stdout, /ERROR: 2 captures, 14 rule results: 14 passed, 0 failed; 1 unreadable\n$/);
+  assert.match(r.stdout, /ERROR: 2 captures, 15 rule results: 15 passed, 0 failed; 1 unreadable\n$/);
   const none = check(['fixtures/nothing-*.pcap', '--rules', labRules]);
   assert.equal(none.status, 2, 'a glob matching nothing is an unreadable capture');
 });
@@ -88,8 +89,8 @@ test('--junit: valid against the common JUnit XSD, one testsuite per capture, on
   assert.deepEqual(xmllint(junit), { status: 0, stderr: `${junit} validates\n` });
   const xml = readFileSync(junit, 'utf8');
   assert.equal(xml.match(/<testsuite /g)?.length, 3);
-  assert.equal(xml.match(/<testcase /g)?.length, 14 + 14 + 1);
-  assert.match(xml, /<testsuite name="fixtures\/faults\/fault-topic-typo\.pcap" package="mqtt-pcap\.check" id="1" [^>]*tests="14" failures="3" errors="0"/);
+  assert.equal(xml.match(/<testcase /g)?.length, 15 + 15 + 1);
+  assert.match(xml, /<testsuite name="fixtures\/faults\/fault-topic-typo\.pcap" package="mqtt-pcap\.check" id="1" [^>]*tests="15" failures="3" errors="0"/);
   assert.match(xml, /<failure message="no SUBSCRIBE topic=sister\/temp, first PUBLISH topic=sister\/temp in frame 22 \(required: [^"]*\)" type="order">found: [^<]*\nframe 22: then: PUBLISH /);
   assert.match(xml, /<error message="fixtures\/no-such\.pcap: no such file" type="unreadable">/);
   // The schema does reject what is not JUnit: without its hostname, a testsuite is invalid.
@@ -111,4 +112,18 @@ test('GITHUB_ACTIONS=true: one ::error annotation per failed rule, on the rule\'
   assert.doesNotThrow(() => JSON.parse(json.stdout), 'annotations stay off a JSON report on standard output');
   assert.equal(json.stderr.split('\n').filter((l) => l.startsWith('::error ')).length, 3);
   assert.equal(check([lab, '--rules', labRules]).stdout.includes('::error'), false);
+});
+
+test('globs: *, ?, [..] and ** are expanded and sorted; an argument without wildcards is kept as given', () => {
+  const cwd = process.cwd();
+  process.chdir(repoRoot);
+  try {
+    assert.deepEqual(expandCaptureArgs(['fixtures/**/fault-[bk]*.pcap', 'fixtures/reqresp-n?.pcap', '-', 'missing.pcap']), [
+      'fixtures/faults/fault-bad-password.pcap', 'fixtures/faults/fault-broker-stopped.pcap', 'fixtures/faults/fault-keepalive.pcap',
+      'fixtures/reqresp-ns.pcap', '-', 'missing.pcap',
+    ]);
+    assert.deepEqual(expandCaptureArgs(['fixtures/*.nothing']), ['fixtures/*.nothing']);
+  } finally {
+    process.chdir(cwd);
+  }
 });

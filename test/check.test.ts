@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -267,4 +267,38 @@ test('a pattern without kind matches packets: {layer: mqtt} counts MQTT packets,
   const [packets, findings] = await judge(fault('qos-unacked'), 'expect:\n  - match: { layer: mqtt, type: PUBLISH, direction: client }\n  - match: { layer: mqtt, code: mqtt.unanswered }\n');
   assert.ok(packets!.evidence.every((e) => e.what.startsWith('PUBLISH')));
   assert.equal(findings!.found, '6 matching events');
+});
+
+// --- the lab's rules on the lab's fault captures ------------------------------------------------------------------
+
+test('each fault capture of the lab script fails docs/examples/lab-rules.yaml, on the rules that name its fault', () => {
+  const faults = ['bad-password', 'broker-stopped', 'keepalive', 'late-subscriber', 'no-broker', 'qos-unacked', 'topic-typo', 'unreachable'];
+  const r = run([...faults.map(fault), '--rules', path.join(repoRoot, 'docs', 'examples', 'lab-rules.yaml'), '--format', 'json']);
+  assert.equal(r.status, 1);
+  const report = JSON.parse(r.stdout) as { captures: Array<{ file: string; results: RuleResult[] }> };
+  const failed = (name: string): Map<string, RuleResult> => new Map(report.captures.find((c) => c.file === fault(name))!.results.filter((x) => !x.ok).map((x) => [x.name, x]));
+  for (const name of faults) assert.ok(failed(name).size > 0, `${name} passes the lab rules`);
+  const refused = failed('bad-password').get('no refused connection')!;
+  assert.match(refused.evidence[0]!.what, /^CONNACK .*Connection Refused: not authorized/);
+  assert.ok(failed('late-subscriber').has('SUBSCRIBE to sister/temp before the first PUBLISH on it'));
+  assert.ok(failed('topic-typo').has('SUBSCRIBE to sister/temp before the first PUBLISH on it'));
+  assert.equal(failed('topic-typo').has('no retransmitted MQTT data'), false, 'its teardown FIN retransmission is not MQTT data');
+  assert.match(failed('qos-unacked').get('every QoS ≥ 1 PUBLISH acknowledged')!.evidence[0]!.what, /never got its PUBACK$/);
+  for (const name of ['no-broker', 'unreachable', 'keepalive']) {
+    assert.match(failed(name).get('three-way handshakes completed')!.found, /^[01] matching events?$/, name);
+  }
+  assert.equal(failed('no-broker').get('CONNECT→CONNACK max < 100 ms')!.found, '0 samples, max -');
+  assert.ok(failed('broker-stopped').has('readings published to sister/temp'));
+});
+
+test('the schema knows every field of the event contract (src/model/events.ts) a pattern can compare', () => {
+  const schema = JSON.parse(readFileSync(path.join(repoRoot, 'docs', 'check-rules.schema.json'), 'utf8')) as { $defs: { pattern: { properties: Record<string, unknown> } } };
+  const source = readFileSync(path.join(repoRoot, 'src', 'model', 'events.ts'), 'utf8');
+  const fields = new Set([...source.matchAll(/^ {2}([a-zA-Z]+)\??: /gm)].map((m) => m[1]!));
+  // Structured fields are matched through their own keys (payload) or not at all.
+  const structured = new Set(['frames', 'handshakeFrames', 'subscriptions', 'will', 'properties', 'userProperties', 'password', 'detail', 'evidence',
+    /* FindingEvidence: */ 'count', 'takenOverBy',
+    /* MqttPayload, matched by payload: */ 'format', 'text', 'hex', 'incomplete', /* MqttSubscription: */ 'noLocal', 'retainAsPublished', 'retainHandling']);
+  const missing = [...fields].filter((f) => !structured.has(f) && !(f in schema.$defs.pattern.properties));
+  assert.deepEqual(missing, []);
 });

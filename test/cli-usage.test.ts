@@ -135,3 +135,12 @@ test('the bundled command (the package\'s bin) prints what dist/src/cli/main.js 
     assert.equal(a.stderr, b.stderr, args.join(' '));
   }
 });
+
+test('--help, a command\'s --help and completion print and stop: exit 0, nothing on stderr, no command run', () => {
+  for (const args of [['--help'], ['-h'], ['analyze', '--help'], ['check', '--help'], ['completion', 'bash'], ['completion']]) {
+    const r = run(args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr, '', args.join(' '));
+    assert.ok(r.stdout.length > 0, args.join(' '));
+  }
+});

@@ -133,3 +133,15 @@ describe('timestamps going backwards', () => {
     assert.match(back[1]!.message, /went backwards \d+ times/);
   });
 });
+
+describe('timestamps going backwards downstream', () => {
+  test('no negative duration, latency or handshake RTT in the summary and events', () => {
+    const out = cli(['analyze', write('backwards.pcap', timeBackwards()), '--format', 'json']);
+    assert.equal(out.status, 0, out.stderr);
+    const doc = JSON.parse(out.stdout) as { events: Array<{ handshakeRttMs?: number; latencyMs?: number; code?: string }>; summary: { capture: { durationSeconds: number }; mqtt: { latency: Record<string, { minMs: number; count: number }> } } };
+    assert.ok(doc.summary.capture.durationSeconds > 0, `duration ${doc.summary.capture.durationSeconds}`);
+    for (const [kind, stats] of Object.entries(doc.summary.mqtt.latency)) assert.ok(stats.minMs >= 0, `${kind}: ${stats.minMs}`);
+    assert.deepEqual(doc.events.filter((e) => e.handshakeRttMs !== undefined && e.handshakeRttMs < 0), []);
+    assert.ok(doc.events.some((e) => e.code === 'capture.time-backwards'));
+  });
+});

@@ -26,3 +26,21 @@ test('the skip line names each missing tool and the Debian package that has it',
   assert.equal(missingLine(['ethtool', 'xmllint']),
     'needs ethtool, xmllint: apt-get install ethtool; apt-get install libxml2-utils (or all lab tools at once: sudo bash .ci/install-deps.sh)');
 });
+
+test('the end-of-run lines: one per missing tool with its count, one for the absent corpus saying where it comes from', async () => {
+  const { default: skipSummary } = await import('./helpers/skip-summary.js');
+  const events = [
+    { type: 'test:pass', data: { skip: missingLine(['tshark']) } },
+    { type: 'test:pass', data: { skip: missingLine(['tshark']) } },
+    { type: 'test:pass', data: { skip: 'corpus not present (looked in /nowhere)' } },
+    { type: 'test:diagnostic', data: { message: 'corpus skipped: corpus not present' } },
+    { type: 'test:pass', data: { skip: 'running as root: chmod 000 does not stop root' } },
+    { type: 'test:pass', data: {} },
+  ];
+  async function* source() { yield* events; }
+  const lines: string[] = [];
+  for await (const line of skipSummary(source())) lines.push(line);
+  assert.equal(lines.length, 2, lines.join(''));
+  assert.equal(lines[0], `skipped 2 tests: ${missingLine(['tshark'])}\n`);
+  assert.match(lines[1]!, /^skipped 2 corpus tests: the public corpus is not at .*MANIFEST\.md.*MQTT_PCAP_CORPUS=DIR/);
+});

@@ -12,10 +12,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
+import { toolsSkip } from './helpers/tools.js';
 
 const cliMain = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 const capture = path.join(fixturesDir, 'qos-mqtt5.pcap');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 /**
  * Writes a classic pcap to stdout record by record at the pace of its timestamps (times SLOW), then keeps the pipe
@@ -82,7 +82,7 @@ function numberAfter(screen: string, label: RegExp): number {
   return Number(m[1]);
 }
 
-test('watch under tmux: live screen from a pipe, keys, resize, exit', { skip: hasTmux ? false : 'tmux not installed', timeout: 120_000 }, async (t) => {
+test('watch under tmux: live screen from a pipe, keys, resize, exit', { skip: toolsSkip(['tmux']) ?? false, timeout: 120_000 }, async (t) => {
   assert.ok(existsSync(cliMain), 'build first (npx tsc -p tsconfig.json)');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-pcap-watch-tmux-'));
   const socket = `mqtt-pcap-watch-${process.pid}`;

@@ -19,6 +19,8 @@ export class LatencySample {
   constructor(private readonly capacity = 10_000) {}
 
   add(value: number): void {
+    // A negative latency comes from timestamps going backwards (capture.time-backwards): not a sample.
+    if (!(value >= 0)) return;
     this.count++;
     this.sum += value;
     if (value < this.min) this.min = value;

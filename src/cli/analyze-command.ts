@@ -29,7 +29,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   let output: Output;
   try {
     // Checked and opened before the analysis: a bad -o is one line on stderr, and no work is wasted.
-    output = prepareOutput(args.output, { input: args.file, secrets: args['show-secrets'] });
+    output = prepareOutput(args.output, { inputs: [args.file], secrets: args['show-secrets'] });
   } catch (error) {
     if (!(error instanceof OutputError)) throw error;
     process.stderr.write(`mqtt-pcap: ${error.message}\n`);

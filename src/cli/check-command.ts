@@ -85,8 +85,8 @@ export async function runCheck(args: CheckArgs, analyzeOptions: AnalyzeOptions):
   let reportFile: Output | undefined;
   let junitFile: Output | undefined;
   try {
-    if (args.output !== undefined && args.output !== '-') reportFile = prepareOutput(args.output, { input: captures[0] });
-    if (args.junit !== undefined) junitFile = prepareOutput(args.junit, { input: captures[0] });
+    if (args.output !== undefined && args.output !== '-') reportFile = prepareOutput(args.output, { inputs: captures });
+    if (args.junit !== undefined) junitFile = prepareOutput(args.junit, { inputs: captures });
   } catch (error) {
     reportFile?.abort();
     if (!(error instanceof OutputError)) throw error;

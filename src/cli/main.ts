@@ -13,13 +13,18 @@ import { EXIT_WRITE_ERROR, OutputError, stdoutOutput } from './output-file.js';
 
 const COMMANDS = ['analyze', 'check', 'report', 'watch', 'completion'];
 
+/** True when yargs printed help or the version for this command line instead of running a command. */
+function helpShown(args: Record<string, unknown>): boolean {
+  return args['help'] === true || args['version'] === true;
+}
+
 function usageError(message: string): number {
   process.stderr.write(`mqtt-pcap: ${escapeTerminal(message)}\nRun "mqtt-pcap --help" for usage.\n`);
   return 1;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // Standard output's write errors are kept from the start: help, version and reports alike must reach it.
+  // Standard output's write errors are kept from the start: help, version and reports alike must reach it (exit 4).
   const stdout = stdoutOutput();
   const code = await run(argv);
   if (code === EXIT_WRITE_ERROR) return code;
@@ -77,11 +82,13 @@ async function run(argv: string[]): Promise<number> {
       .option('progress', { type: 'boolean', describe: 'progress line on stderr (default: when stderr is a terminal and CI is not set)' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
       .check((args) => {
+        if (helpShown(args)) return true;
         const problems = formatProblems(args as unknown as AnalyzeArgs);
         if (problems.length > 0) throw new UsageError(problems.join('; '));
         return true;
       })),
     async (args) => {
+      if (helpShown(args)) return;
       const a = args as unknown as AnalyzeArgs;
       const { runAnalyze } = await import('./analyze-command.js');
       exitCode = await runAnalyze({ ...a, file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output });
@@ -89,6 +96,7 @@ async function run(argv: string[]): Promise<number> {
     .command('check <captures..>', 'judge captures against rules (for CI): exit 0 all hold, 1 a rule failed, 2 unreadable capture or invalid rules',
       (y) => (check !== undefined ? withAnalysisOptions(check.withCheckOptions(y)) : y),
       async (args) => {
+      if (helpShown(args)) return;
         exitCode = await check!.runCheck(check!.checkArgsOf(args as unknown as Record<string, unknown>, DASH), analysisOptionsOf(args as unknown as AnalyzeArgs));
       })
     .command('report <file>', 'write the lab report: the story of the capture with pictures (Markdown or HTML, English or Bahasa Indonesia)', (y) => (report === undefined ? y : withAnalysisOptions(y
@@ -98,11 +106,13 @@ async function run(argv: string[]): Promise<number> {
       .option('lang', { choices: ['en', 'id'] as const, default: 'en' as const, describe: 'language (id: Bahasa Indonesia)' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' }))),
     async (args) => {
+      if (helpShown(args)) return;
       const a = args as unknown as Omit<AnalyzeArgs, 'format'> & ReportArgs;
       exitCode = await report!.runReport({ file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output, lang: a.lang, format: a.format, debug: a.debug }, analysisOptionsOf(args as unknown as AnalyzeArgs));
     })
     .command('watch [file]', 'live view of MQTT traffic: rates per topic and client, latency, findings (-i IFACE, a file, or -)',
       (y) => (watch !== undefined ? watch.watchOptions(y) : y), async (args) => {
+      if (helpShown(args)) return;
         const a = args as unknown as import('./watch-command.js').WatchArgs;
         exitCode = await watch!.runWatchCommand({ ...a, file: a.file === DASH ? '-' : a.file });
       })
@@ -112,12 +122,20 @@ async function run(argv: string[]): Promise<number> {
     .alias('h', 'help')
     .alias('V', 'version')
     .strict()
-    .exitProcess(false)
+    // yargs must not end the process after --help/--version: their output's write errors are checked (exit 4).
+    // Otherwise it keeps its usual behaviour (usage errors, completion).
+    .exitProcess(!argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-V'))
     .fail((message, error) => {
       if (error !== undefined && error !== null && !(error instanceof UsageError)) throw error;
       // Throwing stops yargs here: the command must not run after a usage error.
       throw new UsageError(message ?? error?.message ?? 'bad usage');
     });
+  // yargs does not exit after printing help, a version or the completion script (exitProcess(false), so that
+  // standard output is committed first): the commands must not run then (see helpShown).
+  if (argv[0] === 'completion' && argv.length === 1) {
+    parser.showCompletionScript();
+    return 0;
+  }
   try {
     await parser.parseAsync();
   } catch (error) {

@@ -17,12 +17,12 @@ export const ONLY_CHOICES = ['arp', 'tcp', 'tls', 'mqtt', 'ip', 'frame', 'captur
  * Options that only some formats use: given with another format, the command line is refused rather than the
  * option silently ignored.
  */
-export function formatProblems(args: Pick<AnalyzeArgs, 'format' | 'lang' | 'only' | 'color'>): string[] {
+export function formatProblems(args: Pick<AnalyzeArgs, 'format' | 'lang' | 'color'> & { only?: string[] }): string[] {
   const problems: string[] = [];
   if (args.lang !== undefined && (args.format === 'json' || args.format === 'ndjson')) {
     problems.push(`--lang applies to the text outputs (table and summary: the Diagnosis section; markdown: the report); --format ${args.format} is data, not sentences`);
   }
-  if (args.only.length > 0 && args.format === 'summary') {
+  if ((args.only?.length ?? 0) > 0 && args.format === 'summary') {
     problems.push('--only selects timeline rows, and --format summary has no timeline (the summary always covers everything)');
   }
   if (args.color !== undefined && (args.format === 'json' || args.format === 'ndjson' || args.format === 'markdown')) {

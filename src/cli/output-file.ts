@@ -28,8 +28,8 @@ export class OutputError extends Error {
 export const EXIT_WRITE_ERROR = 4;
 
 export interface OutputOptions {
-  /** The input capture ("-" for stdin): never overwritten. */
-  input?: string;
+  /** The input captures ("-" for stdin): never overwritten. */
+  inputs?: string[];
   /** Passwords are shown: the file is made 0600. */
   secrets?: boolean;
 }
@@ -154,9 +154,9 @@ export function prepareOutput(target: string | undefined, options: OutputOptions
   }
   if (existing?.isDirectory() === true) throw fail(target, 'is a directory');
   if (existing?.isBlockDevice() === true || existing?.isSocket() === true) throw fail(target, 'a block device or socket; refused');
-  if (options.input !== undefined && options.input !== '-' && existing !== undefined) {
-    const input = statOrUndefined(options.input, true);
-    if (input !== undefined && input.dev === existing.dev && input.ino === existing.ino) {
+  for (const name of existing !== undefined ? options.inputs ?? [] : []) {
+    const input = name === '-' ? undefined : statOrUndefined(name, true);
+    if (input !== undefined && input.dev === existing!.dev && input.ino === existing!.ino) {
       throw fail(target, 'it is the input capture; refused (it would be overwritten)');
     }
   }
@@ -285,4 +285,15 @@ function viaTemporaryFile(target: string, real: string, existing: Stats | undefi
       cleanups.delete(remove);
     },
   };
+}
+
+/** Writes `text` as a whole file (or to standard output for "-"/undefined) the careful way; OutputError on failure. */
+export async function writeWholeFile(target: string | undefined, text: string, options: OutputOptions = {}): Promise<void> {
+  const output = prepareOutput(target, options);
+  try {
+    output.stream.write(text);
+    await output.commit();
+  } finally {
+    output.abort();
+  }
 }

@@ -48,10 +48,10 @@ export async function runReport(args: ReportArgs, analyzeOptions: AnalyzeOptions
     if (target !== undefined) {
       const secrets = analyzeOptions.showSecrets === true;
       if (files.flowFile !== undefined && files.rateFile !== undefined) {
-        outputs.push(prepareOutput(path.join(path.dirname(target), files.flowFile), { input: args.file, secrets }));
-        outputs.push(prepareOutput(path.join(path.dirname(target), files.rateFile), { input: args.file, secrets }));
+        outputs.push(prepareOutput(path.join(path.dirname(target), files.flowFile), { inputs: [args.file], secrets }));
+        outputs.push(prepareOutput(path.join(path.dirname(target), files.rateFile), { inputs: [args.file], secrets }));
       }
-      outputs.push(prepareOutput(target, { input: args.file, secrets }));
+      outputs.push(prepareOutput(target, { inputs: [args.file], secrets }));
     }
   } catch (error) {
     for (const o of outputs) o.abort();
@@ -77,10 +77,6 @@ export async function runReport(args: ReportArgs, analyzeOptions: AnalyzeOptions
     throw error;
   }
   const report = renderReport(sink.facts(), { lang: args.lang, format, ...files });
-  if (target === undefined) {
-    process.stdout.write(report.text);
-    return 0;
-  }
   try {
     // The pictures first, then the report that links them.
     const texts = outputs.length === 3 ? [report.flowSvg, report.rateSvg, report.text] : [report.text];

@@ -138,6 +138,7 @@ export class CaptureAnalyzer {
   private firstSec: number | undefined;
   private firstNsec = 0;
   private lastTime = 0;
+  private latestTime = 0;
   private lastFrame = 0;
   /**
    * Events produced while a segment is processed, emitted after its TCP event, except the first `beforePacket`
@@ -206,6 +207,8 @@ export class CaptureAnalyzer {
     // 6 decimals and a ns capture's with 9, never float noise (exact up to 2^53 ns, 104 days).
     const time = ((frame.tsSec - this.firstSec) * 1e9 + (frame.tsNsec - this.firstNsec)) / 1e9;
     this.lastTime = time;
+    // Timestamps may go backwards (capture.time-backwards): the duration is the latest time seen, never negative.
+    if (time > this.latestTime) this.latestTime = time;
     this.lastFrame = frame.frame;
     this.recordBytes += frame.data.length + 16;
     if ((frame.frame & 4095) === 0 && this.options.onProgress !== undefined) {
@@ -313,7 +316,7 @@ export class CaptureAnalyzer {
       capture: {
         format: capture.format, gzip: capture.gzip, bytes: capture.bytes, linkTypes: [...this.linkTypes],
         ...(this.firstSec !== undefined ? { startEpoch: this.firstSec + this.firstNsec / 1e9 } : {}),
-        durationSeconds: this.lastTime,
+        durationSeconds: this.latestTime,
       },
       frames: {
         read: this.decodedFrames + this.undecodable + recordsSkipped,

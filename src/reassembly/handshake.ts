@@ -55,7 +55,8 @@ export function handshakeStep(h: HandshakeState, s: HandshakeSegment, frame: num
   } else if (s.ack && h.state === 'syn-received' && s.fromClient && h.synTime !== undefined && h.handshakeRttMs === undefined) {
     h.state = 'established';
     h.established = true;
-    h.handshakeRttMs = (time - h.synTime) * 1000;
+    // Timestamps going backwards (capture.time-backwards) give no RTT rather than a negative one.
+    if (time >= h.synTime) h.handshakeRttMs = (time - h.synTime) * 1000;
     completed = true;
   }
   if (h.state === 'syn-sent' || h.state === 'syn-received') {

@@ -31,7 +31,8 @@ export function renderRateSvg(facts: ReportFacts, w: Words): string {
   const bars = Math.max(1, Math.ceil(source / merge));
   const counts: Array<Map<string, number>> = Array.from({ length: bars }, () => new Map());
   for (const [index, byType] of rate.buckets) {
-    const bar = counts[Math.min(bars - 1, Math.floor(index / merge))]!;
+    // A bucket before the first frame (timestamps going backwards) is drawn in the first bar.
+    const bar = counts[Math.max(0, Math.min(bars - 1, Math.floor(index / merge)))]!;
     for (const [type, n] of byType) bar.set(type, (bar.get(type) ?? 0) + n);
   }
   const totals = counts.map((m) => [...m.values()].reduce((a, b) => a + b, 0));

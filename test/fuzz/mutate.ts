@@ -774,6 +774,25 @@ export const MUTATORS: Record<string, Mutator> = {
     return { data, detail: `${n} timestamps changed` };
   },
 
+  /**
+   * pcapng: copies of one of the file's IDBs inserted after its leading SHB/IDBs (issue #15: interface blocks are
+   * bounded), from a few to past the 65 536-interface cap. Interface ids of the packets keep their meaning.
+   */
+  'idb-flood': ({ input, layout, rng }) => {
+    if (layout.format !== 'pcapng') return undefined;
+    let i = 0;
+    while (i < layout.records.length && (layout.records[i]!.kind === 'shb' || layout.records[i]!.kind === 'idb')) i++;
+    const idbs = layout.records.slice(0, i).filter((r) => r.kind === 'idb');
+    if (idbs.length === 0) return undefined;
+    const idb = rng.pick(idbs);
+    const block = input.subarray(idb.offset, idb.end);
+    const n = rng.pick([1, 16, 1000, 70_000]);
+    const flood = Buffer.alloc(block.length * n);
+    for (let k = 0; k < n; k++) block.copy(flood, k * block.length);
+    const at = layout.records[i - 1]!.end;
+    return { data: Buffer.concat([input.subarray(0, at), flood, input.subarray(at)]), detail: `${n} IDB copies at ${at}` };
+  },
+
   /** A region overwritten with zeros, 0xff or random bytes. */
   'overwrite-range': ({ input, rng }) => {
     if (input.length === 0) return undefined;
@@ -803,7 +822,7 @@ export const WEIGHTS: Record<string, number> = {
   'pcapng-fields': 3, 'pcapng-tsresol': 2, 'ipv4-ihl': 4, 'ipv4-total-length': 5, 'ipv4-fields': 3, 'tcp-data-offset': 4,
   'tcp-seq-ack': 5, 'tcp-flags': 4, 'tcp-options': 2, 'mqtt-remaining-length': 7, 'mqtt-first-byte': 5, 'mqtt-body': 7,
   'huge-lengths': 4, splice: 4, reorder: 5, duplicate: 4, 'garbage-insert': 3, timestamp: 3, 'overwrite-range': 3,
-  havoc: 10,
+  'idb-flood': 1, havoc: 10,
 };
 
 export const MUTATOR_NAMES: readonly string[] = Object.keys(WEIGHTS);
