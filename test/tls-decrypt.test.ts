@@ -14,7 +14,7 @@ import { analyzeCapture, KeyLog } from '../src/index.js';
 import type { FindingEvent, MqttEvent, TimelineEvent, TlsEvent } from '../src/index.js';
 import { cipherSuiteName } from '../src/tls/cipher-suites.js';
 import { fixturesDir } from './helpers/corpus.js';
-import { runTshark, tsharkFields, tsharkMissing } from './helpers/tshark.js';
+import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
 
 const fixture = (name: string): string => path.join(fixturesDir, name);
 const skip = tsharkMissing ?? false;
@@ -28,20 +28,7 @@ const row = (frame: number, msgtype: number, topic: string | undefined, id: numb
 /** tshark's MQTT messages of a capture decrypted with `keys`; `ports`: MQTT-over-TLS ports besides 8883. */
 function tsharkMqttTls(file: string, keys: string, ports: number[]): Row[] {
   const decodeAs = ports.flatMap((p) => ['-d', `tcp.port==${p},tls`, '-d', `tls.port==${p},mqtt`]);
-  const xml = runTshark(['-r', file, '-o', `tls.keylog_file:${keys}`, ...decodeAs, '-Y', 'mqtt', '-T', 'pdml']);
-  const rows: Row[] = [];
-  for (const packet of xml.split('<packet>').slice(1)) {
-    const frame = Number(/<field name="frame.number"[^>]*show="(\d+)"/.exec(packet)?.[1]);
-    for (const proto of packet.split('<proto name="mqtt"').slice(1)) {
-      const body = proto.split('<proto name=')[0]!;
-      const msgtype = /<field name="mqtt.msgtype"[^>]*show="(\d+)"/.exec(body)?.[1];
-      if (msgtype === undefined) continue;
-      const id = /<field name="mqtt.msgid"[^>]*show="(\d+)"/.exec(body)?.[1];
-      const topics = [...body.matchAll(/<field name="mqtt.topic"[^>]*show="([^"]*)"/g)].map((m) => m[1]!);
-      rows.push(row(frame, Number(msgtype), topics.length > 0 ? topics.join(',') : undefined, id === undefined ? undefined : Number(id)));
-    }
-  }
-  return rows;
+  return tsharkMqtt(file, [], ['-o', `tls.keylog_file:${keys}`, ...decodeAs]).map((m) => row(m.frame, m.msgtype, m.topic, m.msgid));
 }
 
 function ours(events: TimelineEvent[]): Row[] {

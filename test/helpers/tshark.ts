@@ -27,8 +27,9 @@ function unescapeXml(s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-export function tsharkMqtt(file: string, ports: number[] = []): TsharkMqtt[] {
-  const xml = runTshark(['-r', file, ...decodeAs(ports), '-Y', 'mqtt', '-T', 'pdml']);
+/** tshark's MQTT messages; `ports`: more ports decoded as MQTT; `extra`: more tshark options (a key log, decode-as). */
+export function tsharkMqtt(file: string, ports: number[] = [], extra: string[] = []): TsharkMqtt[] {
+  const xml = runTshark(['-r', file, ...decodeAs(ports), ...extra, '-Y', 'mqtt', '-T', 'pdml']);
   const out: TsharkMqtt[] = [];
   for (const packet of xml.split('<packet>').slice(1)) {
     const frame = Number(/<field name="frame.number"[^>]*show="(\d+)"/.exec(packet)?.[1]);
