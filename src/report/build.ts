@@ -40,7 +40,7 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
   const s = facts.summary;
   const overview: Overview = {
     frames: s.frames.read, durationSeconds: s.capture.durationSeconds,
-    ...(s.capture.startEpoch !== undefined ? { start: `${new Date(Math.floor(s.capture.startEpoch * 1000)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}` } : {}),
+    ...(startText(s.capture.startEpoch) !== undefined ? { start: startText(s.capture.startEpoch)! } : {}),
     sessions: facts.connections.filter((c) => c.connect !== undefined || c.connack !== undefined).length + facts.connectionsNotTold,
     published: facts.topics.reduce((n, t) => n + t.published, 0),
     delivered: facts.topics.reduce((n, t) => n + t.delivered, 0),
@@ -275,3 +275,11 @@ function findProblems(facts: ReportFacts, w: Words): Problem[] {
   return problems;
 }
 
+
+/** The capture's start as "YYYY-MM-DD hh:mm:ss UTC"; undefined when unknown or outside what a date can hold (a crafted timestamp). */
+function startText(epoch: number | undefined): string | undefined {
+  if (epoch === undefined) return undefined;
+  const date = new Date(Math.floor(epoch * 1000));
+  if (Number.isNaN(date.getTime())) return undefined;
+  return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
