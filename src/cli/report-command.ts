@@ -80,6 +80,8 @@ export async function runReport(args: ReportArgs, analyzeOptions: AnalyzeOptions
   try {
     // The pictures first, then the report that links them.
     const texts = outputs.length === 3 ? [report.flowSvg, report.rateSvg, report.text] : [report.text];
+    // No -o (or "-"): standard output, whose write errors main.ts turns into exit code 4.
+    if (outputs.length === 0) process.stdout.write(report.text);
     for (const [i, o] of outputs.entries()) await writeAll(o, texts[i]!);
   } catch (error) {
     for (const o of outputs) o.abort();
