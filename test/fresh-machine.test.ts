@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -68,6 +68,8 @@ test('npm pack makes a package that installs into an empty folder and runs mqtt-
     assert.ok(tarball !== undefined, `no tarball in ${dir}: ${pack.stdout}`);
     const app = path.join(dir, 'app');
     mkdirSync(app);
+    // A project of its own, so that npm never walks up to a package.json or node_modules above the temporary folder.
+    writeFileSync(path.join(app, 'package.json'), '{ "name": "app", "private": true }\n');
     const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', path.join(dir, tarball)],
       { cwd: app, encoding: 'utf8', timeout: 240_000 });
     assert.equal(install.status, 0, install.stderr);
