@@ -25,6 +25,8 @@ export interface ForwardMatch {
 /** Per-stream cursors kept at most; past it a stream's cursors are forgotten (older publishes may match again). */
 const MAX_CURSORS_PER_STREAM = 4096;
 const MAX_STREAMS = 10_000;
+/** Stale cursors are swept after this many publishes have been forgotten (or a whole ring, if smaller). */
+const SWEEP_EVERY = 1024;
 
 function fnv(hash: number, text: string): number {
   let h = hash;
@@ -75,6 +77,8 @@ export class FanoutTracer {
   private readonly lastOf = new Map<number, number>();
   /** Stream to (identity to sequence number of the last publish matched to that stream). */
   private readonly cursors = new Map<number, Map<number, number>>();
+  /** `head` at the last sweep of the cursors (see sweepCursors). */
+  private sweptAt = 0;
 
   constructor(private readonly options: FanoutOptions) {
     this.capacity = Math.max(1, options.maxRemembered);
@@ -104,6 +108,26 @@ export class FanoutTracer {
     if (last !== undefined) this.nextSame[last % this.capacity] = seq;
     else this.firstOf.set(key, seq);
     this.lastOf.set(key, seq);
+    if (this.head - this.sweptAt >= Math.min(this.capacity, SWEEP_EVERY)) this.sweepCursors();
+  }
+
+  /** Cursor entries held (for the memory tests): stale ones are swept as the ring turns. */
+  get cursorEntries(): number {
+    let n = 0;
+    for (const c of this.cursors.values()) n += c.size;
+    return n;
+  }
+
+  /**
+   * Drops the cursors that point before the oldest remembered publish (they match like no cursor at all), and the
+   * streams left without any: a subscriber that went quiet, or whose connection ended, costs nothing after a turn.
+   */
+  private sweepCursors(): void {
+    this.sweptAt = this.head;
+    for (const [stream, cursors] of this.cursors) {
+      for (const [key, seq] of cursors) if (seq < this.head) cursors.delete(key);
+      if (cursors.size === 0) this.cursors.delete(stream);
+    }
   }
 
   /**
