@@ -31,6 +31,10 @@ export class TcpTroubleDetector implements Detector {
   private readonly streams = new Map<number, StreamTally>();
 
   event(e: TimelineEvent): void {
+    if (e.kind === 'lifecycle' && e.type === 'connection-ended') {
+      this.ended(e.stream);
+      return;
+    }
     if (e.kind !== 'packet' || e.layer !== 'tcp' || e.duplicateOf !== undefined) return;
     const t = this.tally(e);
     if (t === undefined) return;
@@ -60,6 +64,14 @@ export class TcpTroubleDetector implements Detector {
       z.longest = Math.max(z.longest, e.time - z.since);
       delete z.since;
     }
+  }
+
+  /** A connection ended: its sent segments are no longer needed, and a tally with nothing to say is dropped. */
+  private ended(stream: number): void {
+    const t = this.streams.get(stream);
+    if (t === undefined) return;
+    if (t.retransmissions === 0 && t.zeroWindow.size === 0 && t.finRetransmissions.count === 0) this.streams.delete(stream);
+    else t.sent.clear();
   }
 
   private tally(e: TcpEvent): StreamTally | undefined {

@@ -59,12 +59,16 @@ export class MqttPacketDecoder {
       const message = this.failure.message;
       return { error: { code: classify(message), message } };
     }
-    if (this.result === undefined) return { error: { code: 'mqtt.malformed', message: 'packet shorter than its header says' } };
+    // Handed over, not kept: the packet's payload is a view into the read chunk, which an idle connection would
+    // otherwise hold (256 KiB) until its next packet.
+    const packet = this.result;
+    this.result = undefined;
+    if (packet === undefined) return { error: { code: 'mqtt.malformed', message: 'packet shorter than its header says' } };
     const type = bytes[0]! >> 4;
     if (type === 3 && !topicIsUtf8(bytes, headerLength)) {
-      return { packet: this.result, error: { code: 'mqtt.bad-utf8', message: 'topic name is not valid UTF-8' } };
+      return { packet, error: { code: 'mqtt.bad-utf8', message: 'topic name is not valid UTF-8' } };
     }
-    return { packet: this.result };
+    return { packet };
   }
 }
 

@@ -25,6 +25,8 @@ export interface ForwardMatch {
 /** Per-stream cursors kept at most; past it a stream's cursors are forgotten (older publishes may match again). */
 const MAX_CURSORS_PER_STREAM = 4096;
 const MAX_STREAMS = 10_000;
+/** Stale cursors are swept after this many publishes have been forgotten (or a whole ring, if smaller). */
+const SWEEP_EVERY = 1024;
 
 function fnv(hash: number, text: string): number {
   let h = hash;
@@ -113,6 +115,8 @@ export class FanoutTracer {
   private cursorB = new Int32Array(0);
   private cursorSeq = new Float64Array(0);
   private cursorsUsed = 0;
+  /** `head` at the last sweep of the cursors (see sweepCursors). */
+  private sweptAt = 0;
 
   constructor(private readonly options: FanoutOptions) {
     this.capacity = Math.max(1, options.maxRemembered);
@@ -156,6 +160,24 @@ export class FanoutTracer {
       this.idFirst[slot] = seq;
     }
     this.idLast[slot] = seq;
+    if (this.head - this.sweptAt >= Math.min(this.capacity, SWEEP_EVERY)) this.sweepCursors();
+  }
+
+  /** Cursor entries held (for the memory tests): stale ones are swept as the ring turns. */
+  get cursorEntries(): number {
+    let n = 0;
+    for (let i = 0; i < this.cursorStream.length; i++) if (this.isLiveCursor(i)) n++;
+    return n;
+  }
+
+  /**
+   * Drops the cursors that point before the oldest remembered publish (they match like no cursor at all), and the
+   * streams left without any: a subscriber that went quiet, or whose connection ended, costs nothing after a turn.
+   */
+  private sweepCursors(): void {
+    this.sweptAt = this.head;
+    this.rebuildCursors();
+    for (const [stream, cursors] of this.streams) if (cursors.count === 0) this.streams.delete(stream);
   }
 
   /**
@@ -293,17 +315,24 @@ export class FanoutTracer {
     this.cursorsUsed = 0;
   }
 
-  /** A table sized for the live cursors (those of a stream's current generation); forgotten ones are dropped. */
+  /** A cursor of a stream's current generation pointing at a publish still remembered. */
+  private isLiveCursor(i: number): boolean {
+    const s = this.cursorStream[i]!;
+    return s !== EMPTY && this.streams.get(s - 1)?.generation === this.cursorGeneration[i] && this.cursorSeq[i]! >= this.head;
+  }
+
+  /**
+   * A table sized for the live cursors (those of a stream's current generation that point at a remembered publish);
+   * forgotten ones are dropped and each stream's count is recounted.
+   */
   private rebuildCursors(): void {
     const [stream, generation, as, bs, seqs] = [this.cursorStream, this.cursorGeneration, this.cursorA, this.cursorB, this.cursorSeq];
-    let live = 0;
-    for (let i = 0; i < stream.length; i++) {
-      if (stream[i] !== EMPTY && this.streams.get(stream[i]! - 1)?.generation === generation[i]) live++;
-    }
-    this.resetCursors(tableSize(Math.max(8, live * 2)));
-    for (let i = 0; i < stream.length; i++) {
+    const live: number[] = [];
+    for (let i = 0; i < stream.length; i++) if (this.isLiveCursor(i)) live.push(i);
+    for (const cursors of this.streams.values()) cursors.count = 0;
+    this.resetCursors(tableSize(Math.max(8, live.length * 2)));
+    for (const i of live) {
       const s = stream[i]!;
-      if (s === EMPTY || this.streams.get(s - 1)?.generation !== generation[i]) continue;
       const slot = this.findCursor(s - 1, generation[i]!, as[i]!, bs[i]!);
       this.cursorStream[slot] = s;
       this.cursorGeneration[slot] = generation[i]!;
@@ -311,6 +340,7 @@ export class FanoutTracer {
       this.cursorB[slot] = bs[i]!;
       this.cursorSeq[slot] = seqs[i]!;
       this.cursorsUsed++;
+      this.streams.get(s - 1)!.count++;
     }
   }
 

@@ -1,0 +1,67 @@
+/**
+ * What keeps the live view's memory flat for hours (bench/watch-memory.ts measures the process; these check the
+ * mechanisms): nothing keeps a read chunk alive after its packets are decoded, the fan-out tracer forgets the cursors
+ * of quiet subscribers once the publishes they point to are forgotten, and the summary's lists stop at their cap
+ * with a count of the rest.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { MqttPacketDecoder } from '../src/mqtt/decode.js';
+import { FanoutTracer } from '../src/mqtt/fanout.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** A PUBLISH (QoS 0) of `payload` to `topic`, as it arrives on the wire. */
+function publishBytes(topic: string, payload: string): Buffer {
+  const t = Buffer.from(topic);
+  const p = Buffer.from(payload);
+  const body = Buffer.concat([Buffer.from([t.length >> 8, t.length & 0xff]), t, p]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+}
+
+test('the MQTT decoder does not keep the last packet (whose payload is a view into a 256 KiB read chunk)', async () => {
+  const decoder = new MqttPacketDecoder();
+  let chunkRef: WeakRef<ArrayBuffer> | undefined;
+  (() => {
+    const chunk = Buffer.alloc(256 * 1024);
+    const packet = publishBytes('bench/watch1/temp', '21.5');
+    packet.copy(chunk, 1000);
+    const result = decoder.decode(chunk.subarray(1000, 1000 + packet.length), 4, 2);
+    assert.equal(result.packet?.cmd, 'publish');
+    chunkRef = new WeakRef(chunk.buffer as ArrayBuffer);
+  })();
+  // WeakRefs hold their target until the current job ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  assert.equal(chunkRef.deref(), undefined, 'the read chunk is still reachable from the decoder');
+  // The decoder still works after handing its packet over.
+  assert.equal(decoder.decode(publishBytes('a', 'b'), 4, 2).packet?.cmd, 'publish');
+});
+
+test('the fan-out tracer forgets the cursors of subscribers once the publishes they matched are forgotten', () => {
+  const tracer = new FanoutTracer({ maxRemembered: 20_000, windowSeconds: 30 });
+  const broker = '10.0.0.2';
+  let frame = 0;
+  // 200 subscribers (streams 1..200), each delivered a copy of every one of 50 distinct messages in the first minute.
+  for (let i = 0; i < 50; i++) {
+    const payload = Buffer.from(`reading ${i}`);
+    tracer.published(broker, 'sensors/temp', payload, ++frame, i);
+    for (let s = 1; s <= 200; s++) {
+      assert.ok(tracer.forwarded(broker, 'sensors/temp', payload, false, s, 0, i + 0.001) !== undefined);
+    }
+  }
+  assert.equal(tracer.cursorEntries, 50 * 200);
+  // The subscribers go quiet; an hour of other publishes goes by (a publish a second, none forwarded to them).
+  for (let t = 60; t < 3600 + 60; t++) tracer.published(broker, 'other/topic', Buffer.from(`x${t}`), ++frame, t);
+  assert.equal(tracer.cursorEntries, 0, 'cursors pointing at forgotten publishes are kept');
+  // A cursor still in the window is kept, and matching goes on as before.
+  const payload = Buffer.from('late');
+  tracer.published(broker, 'sensors/temp', payload, ++frame, 3700);
+  tracer.published(broker, 'sensors/temp', payload, ++frame, 3700.5);
+  assert.equal(tracer.forwarded(broker, 'sensors/temp', payload, false, 7, 0, 3701)?.sourceFrame, frame - 1);
+  assert.equal(tracer.forwarded(broker, 'sensors/temp', payload, false, 7, 0, 3701)?.sourceFrame, frame);
+  assert.equal(tracer.forwarded(broker, 'sensors/temp', payload, false, 7, 0, 3701), undefined);
+});
