@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { CaptureError } from '../capture/types.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
-import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
 import { DiagnosisStage } from '../diagnosis/stage.js';
 import { renderDiagnosis } from '../views/diagnosis-text.js';
@@ -151,7 +151,10 @@ function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): { sink
 /** The stage, its findings also kept in `into`. */
 function collecting(stage: AnalysisStage, into: FindingEvent[]): AnalysisStage {
   const keep = (emit: (f: FindingEvent) => void) => (f: FindingEvent): void => { into.push(f); emit(f); };
-  return { event: (e, emit) => stage.event(e, keep(emit)), finish: (emit, summary) => stage.finish(keep(emit), summary) };
+  return {
+    event: (e, emit) => stage.event(e, keep(emit)), finish: (emit, summary) => stage.finish(keep(emit), summary),
+    ...(stage.packet !== undefined ? { packet: (p: TcpEvent) => stage.packet!(p) } : {}),
+  };
 }
 
 /** The sink, seeing only the layers asked for with --only (everything when none); its end is kept. */
