@@ -244,3 +244,32 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   assert.ok(seen.size >= 17, `only ${[...seen].join(', ')}`);
   for (const code of seen) assert.ok(DIAGNOSIS_CODES.includes(code as never));
 });
+
+test('MQTT over TLS without its key log: the MQTT inside cannot be read, and how to get a key log (paho, mosquitto), in both languages', async () => {
+  const list = await diagnose(path.join(fixturesDir, 'tls-13.pcap'));
+  const d = only(list, 'diag.mqtt-over-tls');
+  assert.deepEqual(d.detail.checks, ['tls-keys', 'keylog-paho', 'keylog-mosquitto']);
+  const en = describeDiagnosis(d, 'en')!;
+  const id = describeDiagnosis(d, 'id')!;
+  assert.match(en.sentence, /encrypted and cannot be read/);
+  assert.match(en.checks.join('\n'), /SSLKEYLOGFILE[\s\S]*paho-mqtt[\s\S]*client\.tls_set_context\(ctx\)[\s\S]*mosquitto_pub\/mosquitto_sub/);
+  assert.match(id.checks.join('\n'), /SSLKEYLOGFILE[\s\S]*paho-mqtt[\s\S]*client\.tls_set_context\(ctx\)[\s\S]*mosquitto_pub\/mosquitto_sub/);
+  assert.match(id.sentence, /terenkripsi dan tidak bisa dibaca/);
+});
+
+test('MQTT over TLS with a key log that lacks its secrets (tls.no-secret): diag.tls-not-decrypted, not silence', async () => {
+  // tls-13.pcap with the key log of the TLS 1.2 capture: a key log, but of another run.
+  const list = await diagnose(path.join(fixturesDir, 'tls-13.pcap'), { keyLog: path.join(fixturesDir, 'tls-12.keys') });
+  assert.deepEqual(codes(list), ['diag.tls-not-decrypted']);
+  const d = only(list, 'diag.tls-not-decrypted');
+  assert.equal(d.severity, 'warning');
+  assert.deepEqual(d.detail.facts, { server: '172.18.0.2:8883', port: 8883, count: 1 });
+  assert.deepEqual(d.detail.causes, ['keylog-other-run', 'keylog-not-written']);
+  assert.equal(d.evidence.count, 1);
+  const id = describeDiagnosis(d, 'id')!;
+  assert.equal(id.sentence, 'Key log tidak memuat rahasia untuk 1 sesi TLS dengan 172.18.0.2:8883: MQTT di dalamnya tetap terenkripsi dan tidak bisa dibaca.');
+  assert.match(describeDiagnosis(d, 'en')!.checks[0]!, /written by the client during this very capture/);
+  // With its own key log the capture is read: no TLS diagnosis at all.
+  const own = await diagnose(path.join(fixturesDir, 'tls-13.pcap'), { keyLog: path.join(fixturesDir, 'tls-13.keys') });
+  assert.deepEqual(codes(own).filter((c) => c.includes('tls')), []);
+});

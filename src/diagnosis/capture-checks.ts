@@ -1,8 +1,9 @@
 /**
  * What the capture itself says: diag.no-mqtt (nothing MQTT in it: which protocols it holds instead),
  * diag.one-direction, diag.capture-started-late, diag.snaplen-cut, diag.duplicate-frames (-i any),
- * diag.nonstandard-port (Wireshark's Decode As), diag.mqtt-over-websocket, diag.mqtt-over-tls. Reads packets and the
- * summary; judges no session.
+ * diag.nonstandard-port (Wireshark's Decode As), diag.mqtt-over-websocket, diag.mqtt-over-tls (no key log given),
+ * diag.tls-not-decrypted (the key log given lacks a session's secrets). Reads packets, findings and the summary;
+ * judges no session.
  */
 import type { FindingEvent, TimelineEvent } from '../model/events.js';
 import { clientName, hostOf, isMqtt, portOf, sentBy, type ConnectionRecord } from './book.js';
@@ -18,22 +19,25 @@ export class CaptureChecks implements Detector {
   private readonly duplicates = new FrameSet();
   /** `mqtt.tls` findings per stream: their frames and time (the server is taken from the book at the end). */
   private readonly tls = new Map<number, { frames: FrameSet; time: number; dst: string }>();
+  /** `tls.no-secret` findings per stream (a key log was given, without this session's secrets). */
+  private readonly noSecret = new Map<number, { frames: FrameSet; time: number; dst: string }>();
 
   event(e: TimelineEvent): void {
     // Only the head of the packet was captured. (A payload cut to the 64 KiB an event keeps is not a snaplen cut.)
     if (e.kind === 'packet' && e.layer === 'mqtt' && e.malformed === 'mqtt.incomplete') this.snaplen.add(e.frame);
     else if (e.kind === 'packet' && e.layer === 'tcp' && e.duplicateOf !== undefined) this.duplicates.add(e.frame);
-    else if (e.kind === 'finding' && e.code === 'mqtt.tls' && e.stream !== undefined) {
-      const t = this.tls.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };
+    else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
+      const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
+      const t = streams.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };
       t.frames.add(e.frame);
-      this.tls.set(e.stream, t);
+      streams.set(e.stream, t);
     }
   }
 
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     const records = [...ctx.book.all()].filter(isMqtt);
     const s = ctx.summary;
-    if (s.mqtt.messages === 0 && this.tls.size === 0 && ctx.attempted.size === 0 && s.frames.read > 0) {
+    if (s.mqtt.messages === 0 && this.tls.size === 0 && this.noSecret.size === 0 && ctx.attempted.size === 0 && s.frames.read > 0) {
       const protocols = Object.entries(s.frames.byProtocol).sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`);
       if (s.frames.undecodable > 0) protocols.push(`undecodable ${s.frames.undecodable}`);
       const frames = new FrameSet();
@@ -112,8 +116,26 @@ export class CaptureChecks implements Detector {
   }
 
   private encrypted(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    for (const [server, g] of this.byServer(ctx, this.tls)) {
+      emit(makeDiagnosis({
+        code: 'diag.mqtt-over-tls', layer: 'tls', frames: g.frames, time: g.time, dst: server,
+        facts: { server, port: portOf(server), count: g.count },
+        causes: ['tls-listener'], checks: ['tls-keys', 'keylog-paho', 'keylog-mosquitto'],
+      }));
+    }
+    for (const [server, g] of this.byServer(ctx, this.noSecret)) {
+      emit(makeDiagnosis({
+        code: 'diag.tls-not-decrypted', layer: 'tls', frames: g.frames, time: g.time, dst: server,
+        facts: { server, port: portOf(server), count: g.count },
+        causes: ['keylog-other-run', 'keylog-not-written'], checks: ['keylog-same-run', 'keylog-paho', 'keylog-mosquitto'],
+      }));
+    }
+  }
+
+  /** TLS findings per server ("ip:port" of the connection's server): their frames, connections and first time. */
+  private byServer(ctx: FinishContext, streams: Map<number, { frames: FrameSet; time: number; dst: string }>): Map<string, { frames: FrameSet; count: number; time: number }> {
     const byServer = new Map<string, { frames: FrameSet; count: number; time: number }>();
-    for (const [stream, t] of this.tls) {
+    for (const [stream, t] of streams) {
       const server = ctx.book.get(stream)?.server ?? t.dst;
       const g = byServer.get(server) ?? { frames: new FrameSet(), count: 0, time: t.time };
       g.frames.addAll(t.frames.evidence().frames ?? []);
@@ -121,12 +143,6 @@ export class CaptureChecks implements Detector {
       g.time = Math.min(g.time, t.time);
       byServer.set(server, g);
     }
-    for (const [server, g] of byServer) {
-      emit(makeDiagnosis({
-        code: 'diag.mqtt-over-tls', layer: 'tls', frames: g.frames, time: g.time, dst: server,
-        facts: { server, port: portOf(server), count: g.count },
-        causes: ['tls-listener'], checks: ['tls-keys'],
-      }));
-    }
+    return byServer;
   }
 }

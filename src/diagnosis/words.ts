@@ -235,6 +235,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => `MQTT is carried over TLS on ${f['server']} (${plural(Number(f['count']), 'connection', 'connections')}): the messages are encrypted and cannot be read from the capture.`,
     id: (f) => `MQTT dibawa melalui TLS di ${f['server']} (${f['count']} koneksi): pesannya terenkripsi dan tidak bisa dibaca dari capture.`,
   },
+  'diag.tls-not-decrypted': {
+    en: (f) => `The key log has no secret for ${plural(Number(f['count']), 'TLS session', 'TLS sessions')} with ${f['server']}: the MQTT inside stays encrypted and cannot be read.`,
+    id: (f) => `Key log tidak memuat rahasia untuk ${f['count']} sesi TLS dengan ${f['server']}: MQTT di dalamnya tetap terenkripsi dan tidak bisa dibaca.`,
+  },
 };
 
 function topics(f: Facts, lang: Lang): string {
@@ -296,6 +300,8 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'custom-port': { en: 'the broker is configured with a listener on a non-standard port', id: 'broker dikonfigurasi dengan listener di port non-standar' },
   'websocket-listener': { en: 'the broker has a WebSocket listener (browsers, paho transport="websockets")', id: 'broker memiliki listener WebSocket (browser, paho transport="websockets")' },
   'tls-listener': { en: 'the client connects to a TLS listener (8883 by convention)', id: 'client terhubung ke listener TLS (lazimnya 8883)' },
+  'keylog-other-run': { en: 'the key log comes from another run, or from another client, than the connections captured (every TLS session has secrets of its own)', id: 'key log berasal dari percobaan lain, atau dari client lain, bukan dari koneksi yang tertangkap (setiap sesi TLS punya rahasianya sendiri)' },
+  'keylog-not-written': { en: 'the client did not write its secrets: `SSLKEYLOGFILE` was not set for it, or its TLS library ignores it', id: 'client tidak menulis rahasianya: `SSLKEYLOGFILE` tidak diset untuknya, atau library TLS-nya mengabaikannya' },
 };
 
 /** What to check, by key. */
@@ -340,6 +346,9 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'decode-as': { en: 'in Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)', id: 'di Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)' },
   'decode-as-websocket': { en: 'in Wireshark: Decode As… TCP port {port} → HTTP shows the WebSocket frames; mqtt-pcap shows the MQTT inside them', id: 'di Wireshark: Decode As… TCP port {port} → HTTP menampilkan frame WebSocket; mqtt-pcap menampilkan MQTT di dalamnya' },
   'try-port': { en: 'if MQTT runs on one of those TCP ports (started before the capture, or over TLS), name it: `mqtt-pcap analyze --port {tcpPorts}` (`--tls-port` for TLS)', id: 'jika MQTT berjalan di salah satu port TCP itu (dimulai sebelum capture, atau lewat TLS), sebutkan port-nya: `mqtt-pcap analyze --port {tcpPorts}` (`--tls-port` untuk TLS)' },
+  'keylog-same-run': { en: 'that the key log was written by the client during this very capture, and that the capture started before the client connected (the handshake is needed)', id: 'bahwa key log ditulis oleh client selama capture ini juga, dan capture dimulai sebelum client terhubung (handshake-nya diperlukan)' },
+  'keylog-paho': { en: 'paho-mqtt (Python 3.8 or later): make the context with `ssl.create_default_context()` (it writes the key log `$SSLKEYLOGFILE` names) or set `ctx.keylog_filename = "keys.log"`, pass it with `client.tls_set_context(ctx)`, then `mqtt-pcap analyze --keylog keys.log`', id: 'paho-mqtt (Python 3.8 ke atas): buat konteks dengan `ssl.create_default_context()` (ia menulis key log ke berkas yang disebut `$SSLKEYLOGFILE`) atau isi `ctx.keylog_filename = "keys.log"`, pasang dengan `client.tls_set_context(ctx)`, lalu `mqtt-pcap analyze --keylog keys.log`' },
+  'keylog-mosquitto': { en: 'mosquitto_pub/mosquitto_sub: OpenSSL writes `$SSLKEYLOGFILE` itself only from version 3.5 built with `enable-sslkeylog`, otherwise preload a key log shim with `LD_PRELOAD` (docs/tls.md)', id: 'mosquitto_pub/mosquitto_sub: OpenSSL menulis `$SSLKEYLOGFILE` sendiri hanya mulai versi 3.5 yang di-build dengan `enable-sslkeylog`, selain itu pasang shim key log dengan `LD_PRELOAD` (docs/tls.md)' },
   'tls-keys': { en: 'to read the messages, give mqtt-pcap the TLS key log the client wrote (SSLKEYLOGFILE), or use the plain listener (1883) in the lab', id: 'untuk membaca pesannya, berikan ke mqtt-pcap key log TLS yang ditulis client (SSLKEYLOGFILE), atau pakai listener biasa (1883) di praktikum' },
 };
 

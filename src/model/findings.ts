@@ -94,6 +94,7 @@ export const FINDING_CODES = {
   'diag.nonstandard-port': { severity: 'note', text: 'MQTT on a port Wireshark does not decode as MQTT by default (needs Decode As).' },
   'diag.mqtt-over-websocket': { severity: 'note', text: 'MQTT carried over WebSocket.' },
   'diag.mqtt-over-tls': { severity: 'note', text: 'MQTT carried over TLS: the messages are encrypted.' },
+  'diag.tls-not-decrypted': { severity: 'warning', text: 'The key log given has no secret for TLS sessions of MQTT: their messages stay encrypted.' },
 } as const satisfies Record<string, { severity: Severity; text: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

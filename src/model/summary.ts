@@ -2,7 +2,9 @@
  * The summary's shape: what a run reports about a capture as a whole (frames, hosts, TCP connections, MQTT sessions,
  * topics, latency, findings). Types only; the analysis builds it (src/analysis/summary.ts), views read it.
  */
-import type { ConnectionEndReason, HandshakeOutcome, SessionEndReason, Side } from './events.js';
+import type {
+  ConnectionEndReason, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason, TcpConnectionEndedEvent,
+} from './events.js';
 
 /** Latency statistics of one kind of request/response pair (or of broker forwarding). */
 export interface LatencyStats {
@@ -23,41 +25,27 @@ export interface HostSummary {
   frames: number;
 }
 
-export interface ConnectionSummary {
-  stream: number;
+/**
+ * One TCP connection, once ended: the fields of its `connection-ended` event (src/model/events.ts), its endpoints, and
+ * why it ended as `end` (the event's `reason`).
+ */
+export interface ConnectionSummary extends Pick<TcpConnectionEndedEvent,
+  'stream' | 'state' | 'closedBy' | 'handshake' | 'synAttempts' | 'handshakeRttMs' | 'firstFrame' | 'lastFrame'
+  | 'bytesToServer' | 'bytesToClient' | 'protocol'> {
   client: string;
   server: string;
-  /** TCP state when it ended. */
-  state: string;
-  /** Why it ended, who closed it (first FIN or the RST), how its handshake went. */
+  /** Why it ended; who closed it (first FIN or the RST) is `closedBy`. */
   end: ConnectionEndReason;
-  closedBy?: Side;
-  handshake: HandshakeOutcome;
-  synAttempts: number;
-  /** SYN to handshake ACK, when the handshake was captured. */
-  handshakeRttMs?: number;
-  firstFrame: number;
-  lastFrame: number;
-  bytesToServer: number;
-  bytesToClient: number;
-  /** "mqtt", "mqtt-ws", "mqtt-tls" or "other". */
-  protocol: string;
 }
 
-export interface SessionSummary {
-  stream: number;
+/**
+ * One MQTT session: the fields of its `session-started` and `session-ended` events (src/model/events.ts), its
+ * endpoints, and how it ended as `end`/`endReasonCode` (the end event's `reason`/`reasonCode`).
+ */
+export interface SessionSummary extends Pick<MqttSessionStartedEvent, 'cleanSession' | 'username' | 'willTopic'>,
+  Pick<MqttSessionEndedEvent, 'stream' | 'clientId' | 'protocolVersion' | 'versionInferred' | 'keepAlive' | 'accepted' | 'connackCode' | 'packets'> {
   client: string;
   server: string;
-  clientId?: string;
-  protocolVersion?: number;
-  versionInferred?: boolean;
-  keepAlive?: number;
-  cleanSession?: boolean;
-  username?: string;
-  willTopic?: string;
-  accepted?: boolean;
-  connackCode?: number;
-  packets: number;
   /** How the session ended, and the DISCONNECT reason code (MQTT 5) when it ended by one. Absent while open (a snapshot). */
   end?: SessionEndReason;
   endReasonCode?: number;

@@ -2,9 +2,9 @@
  * The report's English: every sentence, heading, table header and value of the phrasebook (words.ts), in
  * Wireshark's vocabulary. Words only: no facts are computed here beyond choosing a phrasing.
  */
-import type { MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import { FINDING_CODES } from '../model/findings.js';
 import { CONNACK_RETURN_CODES, PROTOCOL_VERSIONS, reasonName } from '../model/names.js';
+import { describeEvent, type EventWords } from './describe.js';
 import { code, data, strong, type Inline } from './document.js';
 import type { Role, Transport } from './facts.js';
 import { frameList, type Who, type Words } from './words.js';
@@ -275,7 +275,7 @@ export const EN: Words = {
     header: ['Frame', 'Time (s)', 'Source', 'Destination', 'Protocol', 'Description'],
     note: (shown, notShown, file) => `The first ${shown} events are shown; ${notShown} more are left out. The whole timeline: mqtt-pcap analyze ${file}`,
   },
-  describe: (e) => describeEvent(e),
+  describe: (e) => describeEvent(e, EVENT_WORDS),
   mermaidIntro: ['The exchange as a sequence diagram (Mermaid: GitHub, GitLab and VS Code draw it); repeated messages are drawn once in a loop.'],
   flowCaption: 'Flow graph: hosts as columns, one arrow per frame, frame numbers and times on the left; dashed arrows are PUBLISH messages the broker forwards.',
   rateCaption: 'MQTT messages per second, by packet type (Wireshark\'s I/O graph for MQTT).',
@@ -300,60 +300,29 @@ function portOfClient(endpoint: string): string {
   return endpoint.slice(endpoint.lastIndexOf(':') + 1);
 }
 
-/** A timeline row's description, from the event's fields. */
-function describeEvent(e: TimelineEvent): Inline[] {
-  if (e.kind === 'finding') return [code(e.code), ': ', ...EN.finding({ code: e.code, severity: e.severity, count: 1, frames: [e.frame], summary: e.summary, first: e })];
-  if (e.kind === 'lifecycle') {
-    switch (e.type) {
-      case 'connection-opened': return [`TCP connection ${e.stream} opened`];
-      case 'connection-ended': return [`TCP connection ${e.stream} ended (${e.reason}${e.closedBy !== undefined ? `, closed by the ${e.closedBy === 'server' ? 'server' : 'client'}` : ''})`];
-      case 'session-started': return e.clientId !== undefined ? ['MQTT session started, client id ', code(e.clientId)] : ['MQTT session started'];
-      case 'session-ended': return [`MQTT session ended (${e.reason})`];
-    }
-  }
-  switch (e.layer) {
-    case 'arp': {
-      const a = e as Extract<TimelineEvent, { layer: 'arp' }>;
-      return a.type === 'who-has' ? [`Who has ${a.targetIp}? Tell ${a.senderIp}`] : a.type === 'is-at' ? [`${a.senderIp} is at ${a.senderMac}`] : ['ARP'];
-    }
-    case 'tcp': {
-      const t = e as TcpEvent;
-      let text = `[${t.flags.join(', ')}] Seq=${t.relSeq}${t.flags.includes('ACK') ? ` Ack=${t.relAck}` : ''} Len=${t.len}`;
-      if (t.type === 'SYN') text += ': handshake 1/3';
-      else if (t.type === 'SYN-ACK') text += ': handshake 2/3';
-      else if (t.handshakeRttMs !== undefined) text += `: handshake 3/3, RTT ${ms(t.handshakeRttMs)}`;
-      else if (t.type === 'ACK') text += `: acknowledges bytes before ${t.relAck}`;
-      else if (t.type === 'FIN') text += ': closes its side';
-      else if (t.type === 'RST') text += ': reset';
-      if (t.retransmission === true) text += ' (retransmission)';
-      if (t.duplicateAck === true) text += ' (duplicate ACK)';
-      if (t.outOfOrder === true) text += ' (out of order)';
-      return [text];
-    }
-    case 'mqtt': return describeMqtt(e as MqttEvent);
-    case 'tls': return [`TLS ${e.type}`];
-    default: return [`${e.type} (not MQTT)`];
-  }
-}
-
-function describeMqtt(m: MqttEvent): Inline[] {
-  const parts: Inline[] = [m.type];
-  switch (m.type) {
-    case 'CONNECT': parts.push('client id', code(m.clientId ?? ''), `(${version(m.protocolVersion)}, keep-alive ${m.keepAlive ?? '?'} s)`); break;
-    case 'CONNACK': parts.push(connackText(m.returnCode ?? m.reasonCode ?? 0, m.protocolVersion)); break;
-    case 'PUBLISH': {
-      parts.push(code(m.topic ?? ''), `QoS ${m.qos ?? 0}`);
-      if (m.payload !== undefined) parts.push(m.payload.format === 'binary' ? `(${m.payload.length} bytes, binary)` : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
-      if (m.sourceFrame !== undefined) parts.push(`forwarded from frame ${m.sourceFrame}${m.forwardDelayMs !== undefined ? ` after ${ms(m.forwardDelayMs)}` : ''}`);
-      break;
-    }
-    case 'SUBSCRIBE': (m.subscriptions ?? []).forEach((s, i, all) => parts.push(code(s.topic), `QoS ${s.qos}${i < all.length - 1 ? ',' : ''}`)); break;
-    case 'SUBACK': parts.push(`grants ${qosList(m.grantedQos ?? m.reasonCodes ?? [])}`); break;
-    default: break;
-  }
-  if (m.packetId !== undefined) parts.push(`(id ${m.packetId})`);
-  if (m.latencyMs !== undefined && m.requestFrame !== undefined) parts.push(`${ms(m.latencyMs)} after frame ${m.requestFrame}`);
-  if (m.malformed !== undefined) parts.push(`malformed: ${m.malformed}`);
-  return parts.flatMap((p, i) => (i === 0 ? [p] : [' ', p]));
-}
-
+/** The words of a timeline row (describe.ts builds it). */
+const EVENT_WORDS: EventWords = {
+  ms,
+  finding: (e) => EN.finding({ code: e.code, severity: e.severity, count: 1, frames: [e.frame], summary: e.summary, first: e }),
+  connectionOpened: (stream) => `TCP connection ${stream} opened`,
+  connectionEnded: (stream) => `TCP connection ${stream} ended`,
+  endReason: (reason) => reason,
+  closedBy: (side) => `, closed by the ${side === 'server' ? 'server' : 'client'}`,
+  sessionStarted: 'MQTT session started',
+  sessionEnded: 'MQTT session ended',
+  whoHas: (target, sender) => `Who has ${target}? Tell ${sender}`,
+  isAt: (sender, mac) => `${sender} is at ${mac}`,
+  tcp: { acknowledges: (relAck) => `acknowledges bytes before ${relAck}`, closes: 'closes its side', reset: 'reset' },
+  retransmission: 'retransmission',
+  duplicateAck: 'duplicate ACK',
+  outOfOrder: 'out of order',
+  notMqtt: 'not MQTT',
+  version,
+  secondsUnit: 's',
+  connack: connackText,
+  binaryPayload: (length) => `(${length} bytes, binary)`,
+  forwardedFrom: (frame, delayMs) => `forwarded from frame ${frame}${delayMs !== undefined ? ` after ${ms(delayMs)}` : ''}`,
+  grants: (qos) => `grants ${qosList(qos)}`,
+  afterFrame: (latencyMs, frame) => `${ms(latencyMs)} after frame ${frame}`,
+  malformed: 'malformed',
+};

@@ -3,8 +3,8 @@
  * teknis yang lazim dipertahankan dalam laporan praktikum (broker, publish, subscribe, handshake, ACK, frame).
  * Angka desimal memakai koma. Hanya kata-kata: tidak ada fakta yang dihitung di sini.
  */
-import type { MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import { PROTOCOL_VERSIONS } from '../model/names.js';
+import { describeEvent, type EventWords } from './describe.js';
 import { code, strong, type Inline } from './document.js';
 import type { FindingGroup, Role, Transport } from './facts.js';
 import { frameList, type Who, type Words } from './words.js';
@@ -339,7 +339,7 @@ export const ID: Words = {
     header: ['Frame', 'Waktu (detik)', 'Sumber', 'Tujuan', 'Protokol', 'Keterangan'],
     note: (shown, notShown, file) => `Hanya ${shown} peristiwa pertama yang ditampilkan; ${notShown} peristiwa lainnya tidak dimuat. Linimasa lengkap: mqtt-pcap analyze ${file}`,
   },
-  describe: (e) => describeEvent(e),
+  describe: (e) => describeEvent(e, EVENT_WORDS),
   mermaidIntro: ['Komunikasi dalam bentuk diagram urutan (Mermaid: ditampilkan oleh GitHub, GitLab dan VS Code); pesan yang berulang digambar sekali di dalam loop.'],
   flowCaption: 'Flow graph: setiap host satu kolom, setiap frame satu panah, nomor frame dan waktunya di sebelah kiri; panah putus-putus adalah PUBLISH yang diteruskan broker.',
   rateCaption: 'Jumlah pesan MQTT per detik menurut jenis paket (seperti I/O graph Wireshark untuk MQTT).',
@@ -367,59 +367,29 @@ const REASON_WORDS: Record<string, string> = {
   'client-closed': 'klien menutup koneksi', reset: 'diputus dengan RST', 'taken-over': 'diambil alih koneksi lain',
 };
 
-/** Keterangan satu baris linimasa, dari kolom-kolom peristiwanya. */
-function describeEvent(e: TimelineEvent): Inline[] {
-  if (e.kind === 'finding') return [code(e.code), `: ${FINDING_TEXT[e.code] ?? 'temuan dari analisis'}`];
-  if (e.kind === 'lifecycle') {
-    switch (e.type) {
-      case 'connection-opened': return [`koneksi TCP ${e.stream} dibuka`];
-      case 'connection-ended': return [`koneksi TCP ${e.stream} berakhir (${REASON_WORDS[e.reason] ?? e.reason}${e.closedBy !== undefined ? `, oleh ${e.closedBy === 'server' ? 'server' : 'klien'}` : ''})`];
-      case 'session-started': return e.clientId !== undefined ? ['sesi MQTT dimulai, client id ', code(e.clientId)] : ['sesi MQTT dimulai'];
-      case 'session-ended': return [`sesi MQTT berakhir (${REASON_WORDS[e.reason] ?? e.reason})`];
-    }
-  }
-  switch (e.layer) {
-    case 'arp': {
-      const a = e as Extract<TimelineEvent, { layer: 'arp' }>;
-      return a.type === 'who-has' ? [`Siapa yang memiliki ${a.targetIp}? Beri tahu ${a.senderIp}`] : a.type === 'is-at' ? [`${a.senderIp} memiliki MAC ${a.senderMac}`] : ['ARP'];
-    }
-    case 'tcp': {
-      const t = e as TcpEvent;
-      let text = `[${t.flags.join(', ')}] Seq=${t.relSeq}${t.flags.includes('ACK') ? ` Ack=${t.relAck}` : ''} Len=${t.len}`;
-      if (t.type === 'SYN') text += ': handshake 1/3';
-      else if (t.type === 'SYN-ACK') text += ': handshake 2/3';
-      else if (t.handshakeRttMs !== undefined) text += `: handshake 3/3, RTT ${ms(t.handshakeRttMs)}`;
-      else if (t.type === 'ACK') text += `: mengonfirmasi byte sebelum ${t.relAck}`;
-      else if (t.type === 'FIN') text += ': menutup sisi pengirim';
-      else if (t.type === 'RST') text += ': koneksi diputus';
-      if (t.retransmission === true) text += ' (retransmisi)';
-      if (t.duplicateAck === true) text += ' (ACK ganda)';
-      if (t.outOfOrder === true) text += ' (tidak berurutan)';
-      return [text];
-    }
-    case 'mqtt': return describeMqtt(e as MqttEvent);
-    case 'tls': return [`TLS ${e.type}`];
-    default: return [`${e.type} (bukan MQTT)`];
-  }
-}
-
-function describeMqtt(m: MqttEvent): Inline[] {
-  const parts: Inline[] = [m.type];
-  switch (m.type) {
-    case 'CONNECT': parts.push('client id', code(m.clientId ?? ''), `(${version(m.protocolVersion)}, keep-alive ${m.keepAlive ?? '?'} detik)`); break;
-    case 'CONNACK': parts.push(connackText(m.returnCode ?? m.reasonCode ?? 0, m.protocolVersion)); break;
-    case 'PUBLISH': {
-      parts.push(code(m.topic ?? ''), `QoS ${m.qos ?? 0}`);
-      if (m.payload !== undefined) parts.push(m.payload.format === 'binary' ? `(${m.payload.length} byte, biner)` : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
-      if (m.sourceFrame !== undefined) parts.push(`diteruskan dari frame ${m.sourceFrame}${m.forwardDelayMs !== undefined ? ` setelah ${ms(m.forwardDelayMs)}` : ''}`);
-      break;
-    }
-    case 'SUBSCRIBE': (m.subscriptions ?? []).forEach((s, i, all) => parts.push(code(s.topic), `QoS ${s.qos}${i < all.length - 1 ? ',' : ''}`)); break;
-    case 'SUBACK': parts.push(`memberikan ${qosList(m.grantedQos ?? m.reasonCodes ?? [])}`); break;
-    default: break;
-  }
-  if (m.packetId !== undefined) parts.push(`(id ${m.packetId})`);
-  if (m.latencyMs !== undefined && m.requestFrame !== undefined) parts.push(`${ms(m.latencyMs)} setelah frame ${m.requestFrame}`);
-  if (m.malformed !== undefined) parts.push(`rusak: ${m.malformed}`);
-  return parts.flatMap((p, i) => (i === 0 ? [p] : [' ', p]));
-}
+/** Kata-kata satu baris linimasa (describe.ts yang menyusunnya). */
+const EVENT_WORDS: EventWords = {
+  ms,
+  finding: (e) => [FINDING_TEXT[e.code] ?? 'temuan dari analisis'],
+  connectionOpened: (stream) => `koneksi TCP ${stream} dibuka`,
+  connectionEnded: (stream) => `koneksi TCP ${stream} berakhir`,
+  endReason: (reason) => REASON_WORDS[reason] ?? reason,
+  closedBy: (side) => `, oleh ${side === 'server' ? 'server' : 'klien'}`,
+  sessionStarted: 'sesi MQTT dimulai',
+  sessionEnded: 'sesi MQTT berakhir',
+  whoHas: (target, sender) => `Siapa yang memiliki ${target}? Beri tahu ${sender}`,
+  isAt: (sender, mac) => `${sender} memiliki MAC ${mac}`,
+  tcp: { acknowledges: (relAck) => `mengonfirmasi byte sebelum ${relAck}`, closes: 'menutup sisi pengirim', reset: 'koneksi diputus' },
+  retransmission: 'retransmisi',
+  duplicateAck: 'ACK ganda',
+  outOfOrder: 'tidak berurutan',
+  notMqtt: 'bukan MQTT',
+  version,
+  secondsUnit: 'detik',
+  connack: connackText,
+  binaryPayload: (length) => `(${length} byte, biner)`,
+  forwardedFrom: (frame, delayMs) => `diteruskan dari frame ${frame}${delayMs !== undefined ? ` setelah ${ms(delayMs)}` : ''}`,
+  grants: (qos) => `memberikan ${qosList(qos)}`,
+  afterFrame: (latencyMs, frame) => `${ms(latencyMs)} setelah frame ${frame}`,
+  malformed: 'rusak',
+};

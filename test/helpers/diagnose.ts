@@ -9,7 +9,7 @@ import type { FindingEvent } from '../../src/index.js';
 import { DiagnosisStage } from '../../src/diagnosis/stage.js';
 import { asDiagnosis, type Diagnosis } from '../../src/diagnosis/types.js';
 
-export async function diagnose(file: string, options: { ports?: number[]; summaryOnly?: boolean } = {}): Promise<Diagnosis[]> {
+export async function diagnose(file: string, options: { ports?: number[]; summaryOnly?: boolean; keyLog?: string } = {}): Promise<Diagnosis[]> {
   const stage = new DiagnosisStage();
   const found: FindingEvent[] = [];
   // As a stage, as the CLI runs it: on the summary-only path it then gets the TCP packets that path does not emit.
