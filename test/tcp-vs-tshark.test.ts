@@ -29,7 +29,7 @@ const FIELDS = [
   'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4',
   'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'ip.id',
   'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'tcp.len', 'tcp.window_size_value',
-  'tcp.options.timestamp.tsval', 'tcp.stream',
+  'tcp.window_size', 'tcp.options.timestamp.tsval', 'tcp.stream',
   'tcp.analysis.retransmission', 'tcp.analysis.fast_retransmission', 'tcp.analysis.spurious_retransmission',
   'tcp.analysis.out_of_order', 'tcp.analysis.duplicate_ack', 'tcp.analysis.lost_segment', 'tcp.analysis.keep_alive',
   'tcp.analysis.initial_rtt',
@@ -93,7 +93,7 @@ function outstandingData(rows: Row[]): Map<number, boolean> {
 // ---------------------------------------------------------------------------------------------------------------
 
 const TCP_FIELDS = [
-  'src', 'dst', 'seq', 'ack', 'flags', 'len', 'stream',
+  'src', 'dst', 'seq', 'ack', 'flags', 'len', 'window', 'stream',
   'retransmission', 'outOfOrder', 'duplicateAck', 'lostSegment', 'keepAlive', 'initialRtt',
 ] as const;
 type TcpField = (typeof TCP_FIELDS)[number];
@@ -101,7 +101,8 @@ type TcpField = (typeof TCP_FIELDS)[number];
 function oursTcp(e: TcpEvent): Record<TcpField, string> {
   return {
     src: e.src, dst: e.dst, seq: String(e.seq), ack: String(e.ack), flags: [...e.flags].sort().join(','), len: String(e.len),
-    stream: String(e.stream),
+    // The window as the timeline shows it ("Win="): tshark's calculated tcp.window_size.
+    window: String(e.window), stream: String(e.stream),
     retransmission: String(e.retransmission === true),
     outOfOrder: String(e.outOfOrder === true),
     duplicateAck: String(e.duplicateAck === true),
@@ -118,7 +119,7 @@ function theirsTcp(r: Row, firstRtt: boolean): Record<TcpField, string> {
     src: label(r['ip.src'] || r['ipv6.src'], r['tcp.srcport']),
     dst: label(r['ip.dst'] || r['ipv6.dst'], r['tcp.dstport']),
     seq: r['tcp.seq_raw'], ack: r['tcp.ack_raw'], flags: flagNames(parseInt(r['tcp.flags'], 16)), len: r['tcp.len'],
-    stream: r['tcp.stream'],
+    window: r['tcp.window_size'], stream: r['tcp.stream'],
     // tshark 4.0 also sets tcp.analysis.retransmission on fast and spurious retransmissions; either counts.
     retransmission: String(r['tcp.analysis.retransmission'] !== '' || r['tcp.analysis.fast_retransmission'] !== ''
       || r['tcp.analysis.spurious_retransmission'] !== ''),
@@ -180,10 +181,10 @@ function samePacket(a: Row, b: Row): boolean {
 const RULES: ExceptionRule[] = [
   {
     id: 'any-second-copy',
-    fields: ['stream', 'retransmission', 'outOfOrder', 'duplicateAck', 'lostSegment', 'keepAlive'],
+    fields: ['stream', 'window', 'retransmission', 'outOfOrder', 'duplicateAck', 'lostSegment', 'keepAlive'],
     reason: 'an `-i any` capture holds each packet once per interface it crossed: we mark the second copy '
-      + '`duplicateOf` and keep it out of the connection (stream -1, no analysis flags); tshark analyses it as a '
-      + 'second segment (retransmission / duplicate ACK) of its stream',
+      + '`duplicateOf` and keep it out of the connection (stream -1, no analysis flags, its raw window); tshark analyses '
+      + 'it as a second segment (retransmission / duplicate ACK, window scaled) of its stream',
     applies: (f) => {
       const original = f.event.duplicateOf === undefined ? undefined : f.rows.get(f.event.duplicateOf);
       return original !== undefined && samePacket(original, f.row)
@@ -506,7 +507,11 @@ test('-i any captures (SLL2, and SLL): second copies are marked duplicateOf, not
 
 const FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
 
-interface Seg { t: number; from: 'c' | 's'; port: number; seq: number; ack?: number; flags: number; len?: number; win?: number }
+interface Seg {
+  t: number; from: 'c' | 's'; port: number; seq: number; ack?: number; flags: number; len?: number; win?: number;
+  /** A Window Scale option with this shift (NOP, then kind 3). */
+  ws?: number;
+}
 
 function ipv4Tcp(s: Seg, id: number): Buffer {
   const client = [10, 0, 0, 1];
@@ -514,17 +519,18 @@ function ipv4Tcp(s: Seg, id: number): Buffer {
   const [src, dst] = s.from === 'c' ? [client, server] : [server, client];
   const [sport, dport] = s.from === 'c' ? [s.port, 1883] : [1883, s.port];
   const payload = Buffer.alloc(s.len ?? 0, 0x41);
-  const tcp = Buffer.alloc(20);
+  const tcp = Buffer.alloc(s.ws !== undefined ? 24 : 20);
   tcp.writeUInt16BE(sport, 0);
   tcp.writeUInt16BE(dport, 2);
   tcp.writeUInt32BE(s.seq >>> 0, 4);
   tcp.writeUInt32BE((s.ack ?? 0) >>> 0, 8);
-  tcp[12] = 0x50;
+  tcp[12] = (tcp.length / 4) << 4;
   tcp[13] = s.flags;
   tcp.writeUInt16BE(s.win ?? 500, 14);
+  if (s.ws !== undefined) tcp.set([1, 3, 3, s.ws], 20);
   const ip = Buffer.alloc(20);
   ip[0] = 0x45;
-  ip.writeUInt16BE(40 + payload.length, 2);
+  ip.writeUInt16BE(20 + tcp.length + payload.length, 2);
   ip.writeUInt16BE(id, 4);
   ip.writeUInt16BE(0x4000, 6);
   ip[8] = 64;
@@ -623,6 +629,28 @@ const SEGMENTS: Seg[] = [
   { t: 51.400, from: 'c', port: 40004, seq: 1031, ack: 5001, flags: FIN | ACK }, // 63
   { t: 51.500, from: 'c', port: 40004, seq: 1031, ack: 5001, flags: FIN | ACK }, // 64 [retransmission]
   { t: 51.600, from: 's', port: 40004, seq: 5001, ack: 1032, flags: RST }, // 65
+  // Window scaling (tcp.window_size): both SYNs carry the option, so every later window is scaled by its sender's.
+  { t: 60.000, from: 'c', port: 40005, seq: 100, flags: SYN, win: 64240, ws: 7 }, // 66 [stream 10, never scaled]
+  { t: 60.001, from: 's', port: 40005, seq: 200, ack: 101, flags: SYN | ACK, win: 65160, ws: 8 }, // 67
+  { t: 60.002, from: 'c', port: 40005, seq: 101, ack: 201, flags: ACK, win: 502 }, // 68 [Win=64256]
+  { t: 60.003, from: 's', port: 40005, seq: 201, ack: 101, flags: PSH | ACK, len: 4, win: 255 }, // 69 [Win=65280]
+  { t: 60.004, from: 'c', port: 40005, seq: 101, ack: 205, flags: ACK, win: 501, ws: 2 }, // 70 [option outside a SYN: later ones x4]
+  { t: 60.005, from: 'c', port: 40005, seq: 101, ack: 205, flags: ACK, win: 500 }, // 71 [Win=2000]
+  // The SYN has the option, the SYN-ACK not: no scaling either way.
+  { t: 61.000, from: 'c', port: 40006, seq: 100, flags: SYN, win: 64240, ws: 7 }, // 72 [stream 11]
+  { t: 61.001, from: 's', port: 40006, seq: 200, ack: 101, flags: SYN | ACK, win: 65160 }, // 73
+  { t: 61.002, from: 'c', port: 40006, seq: 101, ack: 201, flags: ACK, win: 502 }, // 74 [Win=502]
+  // The SYN without, the SYN-ACK with: no scaling.
+  { t: 62.000, from: 'c', port: 40007, seq: 100, flags: SYN, win: 64240 }, // 75 [stream 12]
+  { t: 62.001, from: 's', port: 40007, seq: 200, ack: 101, flags: SYN | ACK, win: 65160, ws: 7 }, // 76
+  { t: 62.002, from: 'c', port: 40007, seq: 101, ack: 201, flags: ACK, win: 509 }, // 77 [Win=509]
+  { t: 62.003, from: 's', port: 40007, seq: 201, ack: 101, flags: PSH | ACK, len: 2, win: 509 }, // 78 [Win=509]
+  // The SYN not captured: the client's scale is unknown (raw), the SYN-ACK's (15, taken as 14) scales the server's.
+  { t: 63.001, from: 's', port: 40008, seq: 200, ack: 101, flags: SYN | ACK, win: 65160, ws: 15 }, // 79 [stream 13, WS=16384]
+  { t: 63.002, from: 'c', port: 40008, seq: 101, ack: 201, flags: ACK, win: 502 }, // 80 [Win=502]
+  { t: 63.003, from: 's', port: 40008, seq: 201, ack: 101, flags: ACK, win: 3 }, // 81 [Win=49152]
+  // Picked up mid-stream: raw windows.
+  { t: 64.000, from: 'c', port: 40009, seq: 100, ack: 200, flags: PSH | ACK, len: 2, win: 63 }, // 82 [stream 14, Win=63]
 ];
 
 /** What the hand-built capture must show in tshark (so the comparison below exercises each flag). */
@@ -650,7 +678,14 @@ test('hand-built capture: TCP analysis flags, streams and RTTs equal tshark', { 
     report(t, SYNTHETIC, res);
     assert.deepEqual(res.mismatches, []);
     const streams = [...new Set(analysis.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp').map((e) => e.stream))];
-    assert.deepEqual(streams, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(streams, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    // The scaled windows are there (so the comparison above covered them), in tshark's and in the timeline's words.
+    const windows = new Map(rows.map((r) => [Number(r['frame.number']), r['tcp.window_size']]));
+    assert.deepEqual([68, 69, 71, 74, 77, 78, 80, 81, 82].map((f) => windows.get(f)),
+      ['64256', '65280', '2000', '502', '509', '509', '502', '49152', '63']);
+    const tcp = analysis.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp');
+    assert.match(tcp.find((e) => e.frame === 68)!.summary, / Win=64256 /);
+    assert.match(tcp.find((e) => e.frame === 79)!.summary, / Win=65160 WS=16384/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -39,7 +39,7 @@ export function describeTcp(e: TcpEvent, tcp: TcpSegment, a: SegmentAnalysis): s
   const tail: string[] = [];
   if (e.len > 0) tail.push(`Len=${e.len}`);
   if (tcp.options.mss !== undefined) tail.push(`MSS=${tcp.options.mss}`);
-  if (tcp.options.windowScale !== undefined) tail.push(`WS=${2 ** tcp.options.windowScale}`);
+  if (tcp.options.windowScale !== undefined) tail.push(`WS=${2 ** Math.min(tcp.options.windowScale, 14)}`);
   let what = '';
   switch (e.type) {
     case 'SYN': what = ' — handshake 1/3: client opens'; break;

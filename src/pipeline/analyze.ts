@@ -11,7 +11,7 @@ import type { DecodedFrame, TcpSegment } from '../decode/types.js';
 import { MqttConnectionDissector } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
 import { ClientIdRegistry } from '../mqtt/takeover.js';
-import { TcpConnectionTable, endpointLabel, type SegmentAnalysis } from '../reassembly/connections.js';
+import { TcpConnectionTable, endpointLabel, type ConnectionEnd, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
 import type { ArpEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
@@ -178,19 +178,16 @@ export class CaptureAnalyzer {
       maxPendingBytesPerStream: options.maxBufferedBytesPerStream ?? DEFAULT_LIMITS.maxBufferedBytesPerStream,
       maxPendingBytesTotal: options.maxBufferedBytesTotal ?? DEFAULT_LIMITS.maxBufferedBytesTotal,
       serverPorts: new Set([...mqttPorts, ...tlsPorts]),
-      openStreams: (connection) => {
-        const dissector = new MqttConnectionDissector(connection, context);
+      opened: (connection) => {
         this.emitFinding(connectionOpened(connection));
         if (this.inSegment) this.beforePacket = this.deferred.length;
-        return {
-          ...dissector.handlers(),
-          // Both streams have ended: the MQTT session ends, then the connection.
-          ended: (c, end) => {
-            dissector.finish(end);
-            this.emitFinding(connectionEnded(c, end, dissector.protocol === 'undecided' ? 'other' : dissector.protocol));
-          },
-        };
       },
+      // The dissector is made on the connection's first payload byte (a flood of SYNs costs no dissectors).
+      openStreams: (connection) => {
+        const dissector = new MqttConnectionDissector(connection, context);
+        return { ...dissector.handlers(), ended: (c, end) => this.endConnection(c, end, dissector) };
+      },
+      endedWithoutStreams: (c, end) => this.endConnection(c, end, new MqttConnectionDissector(c, context)),
       onLimit: (kind, connection, frame, time) => {
         const code: FindingCode = kind === 'reassembly-cap' ? 'tcp.reassembly-cap' : 'tcp.connection-evicted';
         this.emitFinding(makeFinding(code, 'tcp', frame, time,
@@ -198,6 +195,12 @@ export class CaptureAnalyzer {
           { src: connection.client.label, dst: connection.server.label, stream: connection.index }));
       },
     });
+  }
+
+  /** Both streams have ended: the MQTT session ends, then the connection. */
+  private endConnection(c: TcpConnection, end: ConnectionEnd, dissector: MqttConnectionDissector): void {
+    dissector.finish(end);
+    this.emitFinding(connectionEnded(c, end, dissector.protocol === 'undecided' ? 'other' : dissector.protocol));
   }
 
   /** CaptureSink: one record. */
@@ -450,7 +453,7 @@ export class CaptureAnalyzer {
         src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort),
         stream: analysis.connection.index, flags: flagNames(tcp.flags),
         seq: tcp.seq, ack: tcp.ack, relSeq: analysis.relSeq, relAck: analysis.relAck, len: tcp.payloadLength,
-        window: tcp.window, summary: '',
+        window: analysis.window, summary: '',
       };
       if (analysis.retransmission) event.retransmission = true;
       if (analysis.outOfOrder) event.outOfOrder = true;

@@ -1,78 +1,24 @@
 /**
- * The TCP connection table: finds the connection of each segment (Wireshark's tcp.stream index), decides which side
- * is the client, recognises the three-way handshake and its round-trip time, flags what Wireshark's TCP analysis
- * flags (retransmission, out-of-order, lost segment, duplicate ACK, keep-alive), and feeds each direction's
- * reassembler. The table is bounded: past `maxConnections` the least recently active of the oldest connections is
- * evicted.
+ * The TCP connection table: finds the connection of each segment (Wireshark's tcp.stream index), opens one (deciding
+ * which side is the client), opens a new one when a SYN reuses the ports, keeps closed ones a while for late segments,
+ * evicts the least recently active of the oldest past `maxConnections`, and reports each connection's end once. Per
+ * segment it runs the state machine (handshake.ts) and the analysis flags (tcp-analysis.ts), and feeds the
+ * direction's reassembler, created with the application's stream handlers on the connection's first payload byte.
  * It does not interpret payload bytes (the StreamHandlers given by `openStreams` do).
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/tcp.js';
 import type { TcpSegment } from '../decode/types.js';
-import type { ConnectionEndReason, HandshakeOutcome, Side, TcpConnectionState } from '../model/events.js';
-import { handshakeOutcome, handshakeStep, initialHandshake, type HandshakeState } from './handshake.js';
-import { seqAdd, seqDiff } from './sequence.js';
-import { BufferBudget, TcpStreamReassembler, type StreamHandler, type StreamEndReason } from './stream.js';
+import type { ConnectionEndReason, Side } from '../model/events.js';
+import {
+  ConnectionRecord, TcpEndpoint, type ConnectionEnd, type ConnectionStreams, type DirectionState, type TcpConnection,
+} from './connection.js';
+import { closingStep, handshakeOutcome, handshakeStep, initialState } from './handshake.js';
+import { seqAdd } from './sequence.js';
+import { BufferBudget, TcpStreamReassembler, type ReassemblyLimits, type StreamEndReason } from './stream.js';
+import { analyseSegment, observeWindowScale, scaledWindow } from './tcp-analysis.js';
 
-export interface Endpoint {
-  ip: string;
-  port: number;
-  /** "ip:port", or "[ip]:port" for IPv6. */
-  label: string;
-}
-
-export type ConnectionState = TcpConnectionState;
-
-/** How and when a connection ended (reported once per connection, after both directions' streams ended). */
-export interface ConnectionEnd {
-  reason: ConnectionEndReason;
-  /** Who sent the first FIN (reason fin, or a half-close before another reason), or the RST. */
-  closedBy?: Side;
-  state: TcpConnectionState;
-  handshake: HandshakeOutcome;
-  frame: number;
-  time: number;
-}
-
-export interface DirectionState {
-  /** Initial sequence number (the SYN's, or the first seen minus one when the SYN was not captured). */
-  isn: number | undefined;
-  sawSyn: boolean;
-  /** Highest sequence number sent plus one (the next expected), Wireshark's nextseq. */
-  nextSeq: number | undefined;
-  lastAck: number | undefined;
-  lastWindow: number | undefined;
-  /** Time of the last ACK from this direction, and how many duplicate ACKs in a row it sent (Wireshark's dupacknum). */
-  lastAckTime: number;
-  dupAcks: number;
-  /** Time of the segment that last advanced nextSeq (Wireshark's nextseqtime). */
-  nextSeqTime: number;
-  finSeen: boolean;
-  bytes: number;
-  reassembler: TcpStreamReassembler;
-}
-
-export interface TcpConnection extends HandshakeState {
-  index: number;
-  client: Endpoint;
-  server: Endpoint;
-  /** True when the client was chosen from the SYN (false: chosen by ports). */
-  clientFromSyn: boolean;
-  firstFrame: number;
-  lastFrame: number;
-  firstTime: number;
-  lastTime: number;
-  /** Who sent the first FIN, and the RST. */
-  firstFinBy?: Side;
-  rstBy?: Side;
-  /** Set once the connection has ended (the end is reported once). */
-  end?: ConnectionEnd;
-  toServer: DirectionState;
-  toClient: DirectionState;
-  /** Whatever the application layer attaches. */
-  app?: unknown;
-  /** Queued for removal from the table after its close. */
-  retiring?: boolean;
-}
+export { endpointLabel } from './connection.js';
+export type { ConnectionEnd, ConnectionState, ConnectionStreams, DirectionState, Endpoint, TcpConnection } from './connection.js';
 
 export interface SegmentAnalysis {
   connection: TcpConnection;
@@ -80,6 +26,8 @@ export interface SegmentAnalysis {
   fromClient: boolean;
   relSeq: number;
   relAck: number;
+  /** The window as Wireshark calculates it (tcp.window_size): scaled once the handshake's window scale is known. */
+  window: number;
   retransmission: boolean;
   outOfOrder: boolean;
   lostSegment: boolean;
@@ -91,23 +39,22 @@ export interface SegmentAnalysis {
   opened: boolean;
 }
 
-export interface ConnectionStreams {
-  toServer: StreamHandler;
-  toClient: StreamHandler;
-  ended?(connection: TcpConnection, end: ConnectionEnd): void;
-}
-
 export interface ConnectionTableOptions {
   maxConnections: number;
   maxPendingBytesPerStream: number;
   maxPendingBytesTotal: number;
   /** Ports that identify the server when the handshake was not captured. */
   serverPorts: ReadonlySet<number>;
+  /** Called for each new connection, before anything of the segment that opened it. */
+  opened?(connection: TcpConnection): void;
   /**
-   * Called for each new connection: the handlers for client-to-server and server-to-client bytes, and what to call
-   * once the connection has ended (after both streams' `end`).
+   * Called on the connection's first payload byte (or hole), never for a connection that carries none: the handlers
+   * for client-to-server and server-to-client bytes, and what to call once the connection has ended (after both
+   * streams' `end`). A direction whose stream ended before this call (a FIN before any byte either way) gets no `end`.
    */
   openStreams(connection: TcpConnection): ConnectionStreams;
+  /** Called once for a connection that ended without carrying any payload (its streams were never opened). */
+  endedWithoutStreams?(connection: TcpConnection, end: ConnectionEnd): void;
   /** A cap was hit or a connection was evicted. */
   onLimit(kind: 'reassembly-cap' | 'connection-evicted', connection: TcpConnection, frame: number, time: number): void;
 }
@@ -118,22 +65,20 @@ const MAX_CLOSING = 10_000;
 /** How many of the oldest connections are looked at to choose one to evict. */
 const EVICTION_SAMPLE = 64;
 
-export function endpointLabel(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
 export class TcpConnectionTable {
-  private readonly connections = new Map<string, TcpConnection>();
+  private readonly connections = new Map<string, ConnectionRecord>();
   /** Closed or reset connections, oldest first: kept a while for late segments (final ACK, retransmitted FIN), then dropped. */
-  private readonly closing: Array<{ key: string; connection: TcpConnection; time: number }> = [];
+  private readonly closing: Array<{ connection: ConnectionRecord; time: number }> = [];
   private closingHead = 0;
   private readonly budget: BufferBudget;
-  private readonly endHandlers = new Map<TcpConnection, (connection: TcpConnection, end: ConnectionEnd) => void>();
+  /** One limits object shared by every reassembler. */
+  private readonly limits: ReassemblyLimits;
   private nextIndex = 0;
   evicted = 0;
 
   constructor(private readonly options: ConnectionTableOptions) {
     this.budget = new BufferBudget(options.maxPendingBytesTotal);
+    this.limits = { maxPendingBytesPerStream: options.maxPendingBytesPerStream, budget: this.budget };
   }
 
   get size(): number {
@@ -162,6 +107,8 @@ export class TcpConnectionTable {
     const flags = tcp.flags;
     const syn = (flags & TCP_SYN) !== 0;
     const ack = (flags & TCP_ACK) !== 0;
+    const fin = (flags & TCP_FIN) !== 0;
+    const rst = (flags & TCP_RST) !== 0;
     let opened = false;
     if (connection !== undefined && syn && !ack && this.isNewSyn(connection, srcIp, tcp)) {
       // Same ports, new SYN after a close (or a different ISN): a new connection.
@@ -170,7 +117,7 @@ export class TcpConnectionTable {
       connection = undefined;
     }
     if (connection === undefined) {
-      connection = this.open(srcIp, dstIp, tcp, frame, time);
+      connection = this.open(key, srcIp, dstIp, tcp, frame, time);
       this.connections.set(key, connection);
       opened = true;
       if (this.connections.size > this.options.maxConnections) this.evictIdlest(connection, frame, time);
@@ -182,106 +129,64 @@ export class TcpConnectionTable {
     connection.lastFrame = frame;
     connection.lastTime = time;
 
-    const fin = (flags & TCP_FIN) !== 0;
-    const rst = (flags & TCP_RST) !== 0;
     const len = tcp.payloadLength;
     const seq = tcp.seq;
-    // Sequence space consumed: data, plus one for SYN and FIN.
-    const seqLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
-
     if (syn && !sender.sawSyn) {
       sender.sawSyn = true;
       sender.isn = seq;
-      sender.reassembler.synchronize(seq);
+      sender.reassembler?.synchronize(seq);
     }
     if (sender.isn === undefined) sender.isn = (seq - 1) >>> 0;
 
-    // Wireshark-style analysis against what this direction sent before.
-    let retransmission = false;
-    let outOfOrder = false;
-    let lostSegment = false;
-    let keepAlive = false;
-    let duplicateAck = false;
-    const expected = sender.nextSeq;
-    if (expected !== undefined && !rst) {
-      const offset = seqDiff(seq, expected);
-      if (seqLen <= 1 && offset === -1 && !syn && !fin) {
-        keepAlive = true;
-      } else if (seqLen > 0 && offset < 0) {
-        // Sent before (Wireshark's order): a fast retransmission (the peer sent >= 2 duplicate ACKs for this seq, the
-        // last within 20 ms) is a retransmission; otherwise a segment that comes within the handshake RTT (3 ms when
-        // unknown or 0) of the one that last advanced nextSeq, and does not end there, is out of order.
-        const fast = receiver.dupAcks >= 2 && receiver.lastAck === seq && time - receiver.lastAckTime < 0.02;
-        const rtt = connection.handshakeRttMs;
-        const threshold = rtt !== undefined && rtt > 0 ? rtt / 1000 : 0.003;
-        if (!fast && time - sender.nextSeqTime < threshold && seqAdd(seq, len) !== expected) outOfOrder = true;
-        else retransmission = true;
-      } else if (offset > 0) {
-        // Starts beyond what this side sent before: the capture missed a segment.
-        lostSegment = true;
-      }
-    }
-    if (ack && len === 0 && !syn && !fin && !rst && sender.lastAck !== undefined
-      && tcp.ack === sender.lastAck && tcp.window === sender.lastWindow && receiver.nextSeq !== undefined
-      && seqDiff(receiver.nextSeq, tcp.ack) > 0) {
-      duplicateAck = true;
-    }
-
-    const segmentEnd = seqAdd(seq, seqLen);
-    if (!rst && (sender.nextSeq === undefined || seqDiff(segmentEnd, sender.nextSeq) > 0)) {
-      sender.nextSeq = segmentEnd;
-      sender.nextSeqTime = time;
-    }
-    sender.bytes += len;
-    if (ack) {
-      if (duplicateAck) sender.dupAcks++;
-      else if (tcp.ack !== sender.lastAck) sender.dupAcks = 0;
-      sender.lastAck = tcp.ack;
-      sender.lastWindow = tcp.window;
-      sender.lastAckTime = time;
-    }
-
+    const window = scaledWindow(sender, tcp.window, syn);
+    observeWindowScale(sender, receiver, tcp.options.windowScale, syn, ack);
+    const analysis = analyseSegment(sender, receiver, {
+      seq, ack: tcp.ack, len, seqLen: len + (syn ? 1 : 0) + (fin ? 1 : 0), window: tcp.window, syn, ackFlag: ack, fin, rst,
+    }, time, connection.handshakeRttMs);
     const handshakeCompleted = handshakeStep(connection, { syn, ack, rst, fromClient, len, opened }, frame, time);
 
     // What the receiver acknowledged first: it settles holes in the other direction before this segment's data.
-    if (ack) receiver.reassembler.acknowledged(tcp.ack, frame, time);
+    if (ack) receiver.reassembler?.acknowledged(tcp.ack, frame, time);
     // Feed the reassembler (payload bytes captured; a snaplen cut counts as a hole).
     if (len > 0) {
-      const payload = tcp.payload;
-      const dataSeq = syn ? seqAdd(seq, 1) : seq;
-      const verdict = payload.length > 0 ? sender.reassembler.segment(dataSeq, payload, frame, time) : 'new';
-      if (payload.length < len && verdict !== 'future' && verdict !== 'old') {
-        // The snaplen cut the rest of this segment: those bytes are a hole in the stream.
-        sender.reassembler.forceSkip(seqAdd(dataSeq, len), frame, time);
+      const reassembler = this.reassemblerOf(connection, sender, fromClient);
+      if (reassembler !== undefined) {
+        const payload = tcp.payload;
+        const dataSeq = syn ? seqAdd(seq, 1) : seq;
+        const verdict = payload.length > 0 ? reassembler.segment(dataSeq, payload, frame, time) : 'new';
+        if (payload.length < len && verdict !== 'future' && verdict !== 'old') {
+          // The snaplen cut the rest of this segment: those bytes are a hole in the stream.
+          reassembler.forceSkip(seqAdd(dataSeq, len), frame, time);
+        }
       }
     }
 
     const side: Side = fromClient ? 'client' : 'server';
-    if (rst) {
-      connection.state = 'reset';
-      connection.rstBy ??= side;
-      connection.toServer.reassembler.finish('rst', frame, time);
-      connection.toClient.reassembler.finish('rst', frame, time);
+    if (fin && !rst) sender.finSeen = true;
+    const closing = closingStep(connection, rst, fin, side, receiver.finSeen);
+    if (closing === 'reset') {
+      this.finishStream(connection, connection.toServer, true, 'rst', frame, time);
+      this.finishStream(connection, connection.toClient, false, 'rst', frame, time);
       this.ended(connection, 'rst', frame, time);
-    } else if (fin) {
-      sender.finSeen = true;
-      connection.firstFinBy ??= side;
-      if (connection.state !== 'reset') connection.state = receiver.finSeen ? 'closed' : 'closing';
-      sender.reassembler.finish('fin', frame, time);
-      if (connection.state === 'closed') this.ended(connection, 'fin', frame, time);
+    } else if (closing !== undefined) {
+      this.finishStream(connection, sender, fromClient, 'fin', frame, time);
+      if (closing === 'closed') this.ended(connection, 'fin', frame, time);
     }
 
     if ((connection.state === 'closed' || connection.state === 'reset') && !connection.retiring) {
       connection.retiring = true;
-      this.closing.push({ key, connection, time });
+      this.closing.push({ connection, time });
     }
 
     const relSeq = (seq - (sender.isn ?? seq)) >>> 0;
     const relAck = ack && receiver.isn !== undefined ? (tcp.ack - receiver.isn) >>> 0 : 0;
-    return {
-      connection, fromClient, relSeq, relAck, retransmission, outOfOrder, lostSegment, duplicateAck, keepAlive,
-      handshakeCompleted, opened,
-    };
+    return { connection, fromClient, relSeq, relAck, window, ...analysis, handshakeCompleted, opened };
+  }
+
+  /** End of capture: every stream flushes what it holds and ends. */
+  finishAll(frame: number, time: number): void {
+    for (const connection of this.connections.values()) this.close(connection, 'capture-end', frame, time);
+    this.connections.clear();
   }
 
   /** Drops connections closed more than RETIRE_AFTER seconds ago (or past MAX_CLOSING of them). */
@@ -290,10 +195,10 @@ export class TcpConnectionTable {
       const oldest = this.closing[this.closingHead]!;
       if (now - oldest.time < RETIRE_AFTER && this.closing.length - this.closingHead <= MAX_CLOSING) break;
       this.closingHead++;
-      const { key, connection } = oldest;
+      const { connection } = oldest;
       // Still closed and still the connection under that key: done with it (it has ended already).
-      if (this.connections.get(key) === connection && (connection.state === 'closed' || connection.state === 'reset')) {
-        this.connections.delete(key);
+      if (this.connections.get(connection.key) === connection && (connection.state === 'closed' || connection.state === 'reset')) {
+        this.connections.delete(connection.key);
         this.close(connection, 'capture-end', connection.lastFrame, now);
       }
     }
@@ -304,13 +209,7 @@ export class TcpConnectionTable {
     }
   }
 
-  /** End of capture: every stream flushes what it holds and ends. */
-  finishAll(frame: number, time: number): void {
-    for (const connection of this.connections.values()) this.close(connection, 'capture-end', frame, time);
-    this.connections.clear();
-  }
-
-  private isNewSyn(connection: TcpConnection, srcIp: string, tcp: TcpSegment): boolean {
+  private isNewSyn(connection: ConnectionRecord, srcIp: string, tcp: TcpSegment): boolean {
     if (connection.state === 'closed' || connection.state === 'reset' || connection.state === 'closing') return true;
     const fromClient = connection.client.ip === srcIp && connection.client.port === tcp.srcPort;
     const sender = fromClient ? connection.toServer : connection.toClient;
@@ -319,7 +218,7 @@ export class TcpConnectionTable {
     return sender.isn !== undefined && sender.isn !== tcp.seq;
   }
 
-  private open(srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): TcpConnection {
+  private open(key: string, srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): ConnectionRecord {
     const syn = (tcp.flags & TCP_SYN) !== 0;
     const ack = (tcp.flags & TCP_ACK) !== 0;
     let srcIsClient: boolean;
@@ -333,43 +232,46 @@ export class TcpConnectionTable {
       if (srcServer !== dstServer) srcIsClient = dstServer;
       else srcIsClient = tcp.srcPort > tcp.dstPort;
     }
-    const a: Endpoint = { ip: srcIp, port: tcp.srcPort, label: endpointLabel(srcIp, tcp.srcPort) };
-    const b: Endpoint = { ip: dstIp, port: tcp.dstPort, label: endpointLabel(dstIp, tcp.dstPort) };
-    const limits = { maxPendingBytesPerStream: this.options.maxPendingBytesPerStream, budget: this.budget };
-    const connection: TcpConnection = {
-      ...initialHandshake(syn, ack),
-      index: this.nextIndex++,
-      client: srcIsClient ? a : b,
-      server: srcIsClient ? b : a,
-      clientFromSyn,
-      firstFrame: frame,
-      lastFrame: frame,
-      firstTime: time,
-      lastTime: time,
-      toServer: undefined as unknown as DirectionState,
-      toClient: undefined as unknown as DirectionState,
-    };
-    const handlers = this.options.openStreams(connection);
-    if (handlers.ended !== undefined) this.endHandlers.set(connection, handlers.ended);
-    connection.toServer = newDirection(new TcpStreamReassembler(handlers.toServer, limits));
-    connection.toClient = newDirection(new TcpStreamReassembler(handlers.toClient, limits));
-    for (const direction of [connection.toServer, connection.toClient]) {
-      direction.reassembler.onCapHit = (capFrame, _held, capTime) => this.options.onLimit('reassembly-cap', connection, capFrame, capTime);
-    }
+    const a = new TcpEndpoint(srcIp, tcp.srcPort);
+    const b = new TcpEndpoint(dstIp, tcp.dstPort);
+    const connection = new ConnectionRecord(this.nextIndex++, srcIsClient ? a : b, srcIsClient ? b : a, clientFromSyn,
+      initialState(syn, ack), frame, time, key);
+    this.options.opened?.(connection);
     return connection;
   }
 
+  /** The direction's reassembler, created (with the connection's stream handlers) on its first payload byte. */
+  private reassemblerOf(connection: ConnectionRecord, direction: DirectionState, toServer: boolean): TcpStreamReassembler | undefined {
+    if (direction.reassembler !== undefined) return direction.reassembler;
+    if (direction.streamEnded) return undefined;
+    const streams = connection.streams ??= this.options.openStreams(connection);
+    const reassembler = new TcpStreamReassembler(toServer ? streams.toServer : streams.toClient, this.limits);
+    reassembler.onCapHit = (capFrame, _held, capTime) => this.options.onLimit('reassembly-cap', connection, capFrame, capTime);
+    if (direction.sawSyn && direction.isn !== undefined) reassembler.synchronize(direction.isn);
+    direction.reassembler = reassembler;
+    return reassembler;
+  }
+
+  /** Ends one direction's stream (once): what its reassembler holds is flushed; without one, the handler is told. */
+  private finishStream(connection: ConnectionRecord, direction: DirectionState, toServer: boolean, reason: StreamEndReason, frame: number, time: number): void {
+    if (direction.reassembler !== undefined) direction.reassembler.finish(reason, frame, time);
+    else if (!direction.streamEnded && connection.streams !== undefined) {
+      (toServer ? connection.streams.toServer : connection.streams.toClient).end(reason, frame, time);
+    }
+    direction.streamEnded = true;
+  }
+
   /** Ends both streams (a no-op for those already ended), reports the end if not yet reported, frees held data. */
-  private close(connection: TcpConnection, reason: StreamEndReason & ConnectionEndReason, frame: number, time: number): void {
-    connection.toServer.reassembler.finish(reason, frame, time);
-    connection.toClient.reassembler.finish(reason, frame, time);
-    connection.toServer.reassembler.release();
-    connection.toClient.reassembler.release();
+  private close(connection: ConnectionRecord, reason: StreamEndReason & ConnectionEndReason, frame: number, time: number): void {
+    this.finishStream(connection, connection.toServer, true, reason, frame, time);
+    this.finishStream(connection, connection.toClient, false, reason, frame, time);
+    connection.toServer.reassembler?.release();
+    connection.toClient.reassembler?.release();
     this.ended(connection, reason, frame, time);
   }
 
   /** Reports the connection's end once: why, who closed it, how its handshake went. */
-  private ended(connection: TcpConnection, reason: ConnectionEndReason, frame: number, time: number): void {
+  private ended(connection: ConnectionRecord, reason: ConnectionEndReason, frame: number, time: number): void {
     if (connection.end !== undefined) return;
     const closedBy = reason === 'rst' ? connection.rstBy : connection.firstFinBy;
     const end: ConnectionEnd = {
@@ -377,40 +279,25 @@ export class TcpConnectionTable {
       handshake: handshakeOutcome(connection), frame, time,
     };
     connection.end = end;
-    const handler = this.endHandlers.get(connection);
-    if (handler !== undefined) {
-      this.endHandlers.delete(connection);
-      handler(connection, end);
-    }
+    if (connection.streams !== undefined) connection.streams.ended?.(connection, end);
+    else this.options.endedWithoutStreams?.(connection, end);
   }
 
   /**
    * Evicts the least recently active of the oldest EVICTION_SAMPLE connections (Map order is creation order), never
    * `keep`, the connection just opened. Approximate LRU without reordering the table on every segment.
    */
-  private evictIdlest(keep: TcpConnection, frame: number, time: number): void {
-    let victimKey: string | undefined;
-    let victim: TcpConnection | undefined;
+  private evictIdlest(keep: ConnectionRecord, frame: number, time: number): void {
+    let victim: ConnectionRecord | undefined;
     let seen = 0;
-    for (const [key, candidate] of this.connections) {
-      if (candidate !== keep && (victim === undefined || candidate.lastTime < victim.lastTime)) {
-        victim = candidate;
-        victimKey = key;
-      }
+    for (const candidate of this.connections.values()) {
+      if (candidate !== keep && (victim === undefined || candidate.lastTime < victim.lastTime)) victim = candidate;
       if (++seen >= EVICTION_SAMPLE) break;
     }
-    if (victim === undefined || victimKey === undefined) return;
-    const connection = victim;
-    this.connections.delete(victimKey);
+    if (victim === undefined) return;
+    this.connections.delete(victim.key);
     this.evicted++;
-    this.options.onLimit('connection-evicted', connection, frame, time);
-    this.close(connection, 'evicted', frame, time);
+    this.options.onLimit('connection-evicted', victim, frame, time);
+    this.close(victim, 'evicted', frame, time);
   }
-}
-
-function newDirection(reassembler: TcpStreamReassembler): DirectionState {
-  return {
-    isn: undefined, sawSyn: false, nextSeq: undefined, lastAck: undefined, lastWindow: undefined,
-    lastAckTime: 0, dupAcks: 0, nextSeqTime: 0, finSeen: false, bytes: 0, reassembler,
-  };
 }

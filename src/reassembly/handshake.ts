@@ -1,18 +1,19 @@
 /**
- * The three-way handshake of one TCP connection, as a small state machine over flags and time: the client's SYN
- * attempts, the SYN-ACK, the ACK (or first data) that completes it and its round-trip time (Wireshark's initial RTT,
- * from the most recent SYN), and how it turned out (complete, refused by a RST, unanswered, incomplete, not seen).
- * It does not track sequence numbers, closing or reassembly (connections.ts does).
+ * The TCP connection's state machine, over flags and time: the three-way handshake (the client's SYN attempts, the
+ * SYN-ACK, the ACK or first data that completes it and its round-trip time — Wireshark's initial RTT, from the most
+ * recent SYN —, and how it turned out: complete, refused by a RST, unanswered, incomplete, not seen), then closing
+ * (FIN from each side, RST).
+ * It does not track sequence numbers, flag anomalies (tcp-analysis.ts) or keep the table (connections.ts).
  */
-import type { HandshakeOutcome, TcpConnectionState } from '../model/events.js';
+import type { HandshakeOutcome, Side, TcpConnectionState } from '../model/events.js';
 
 /** The handshake facts a connection keeps. */
 export interface HandshakeState {
   state: TcpConnectionState;
-  synFrame?: number;
-  synTime?: number;
-  synAckFrame?: number;
-  handshakeRttMs?: number;
+  synFrame?: number | undefined;
+  synTime?: number | undefined;
+  synAckFrame?: number | undefined;
+  handshakeRttMs?: number | undefined;
   /** SYNs sent by the client (1 + retransmissions). */
   synAttempts: number;
   /** The server answered a SYN with a RST before any SYN-ACK. */
@@ -31,10 +32,14 @@ export interface HandshakeSegment {
   opened: boolean;
 }
 
+/** The state of a connection opened by a SYN, a SYN-ACK, or neither (picked up mid-stream). */
+export function initialState(syn: boolean, ack: boolean): TcpConnectionState {
+  return syn ? (ack ? 'syn-received' : 'syn-sent') : 'established';
+}
+
 /** The handshake state of a connection opened by `firstSyn`/`firstSynAck` (neither: picked up mid-stream). */
 export function initialHandshake(syn: boolean, ack: boolean): HandshakeState {
-  const state: TcpConnectionState = syn ? (ack ? 'syn-received' : 'syn-sent') : 'established';
-  return { state, synAttempts: 0, refused: false, established: false };
+  return { state: initialState(syn, ack), synAttempts: 0, refused: false, established: false };
 }
 
 /** Advances the handshake by one segment; true when this segment completes it (its RTT is then known). */
@@ -74,4 +79,27 @@ export function handshakeOutcome(h: HandshakeState): HandshakeOutcome {
   if (h.established) return 'complete';
   if (h.synAckFrame !== undefined) return 'incomplete';
   return h.refused ? 'refused' : 'unanswered';
+}
+
+/** The closing facts a connection keeps. */
+export interface ClosingState {
+  state: TcpConnectionState;
+  firstFinBy?: Side | undefined;
+  rstBy?: Side | undefined;
+}
+
+/**
+ * Advances closing by one segment from `side` (`peerFinSeen`: the other side sent a FIN before): 'reset' on a RST,
+ * 'closed' on the FIN that closes the second side, 'half-closed' on a first FIN, undefined otherwise.
+ */
+export function closingStep(c: ClosingState, rst: boolean, fin: boolean, side: Side, peerFinSeen: boolean): 'reset' | 'closed' | 'half-closed' | undefined {
+  if (rst) {
+    c.state = 'reset';
+    c.rstBy ??= side;
+    return 'reset';
+  }
+  if (!fin) return undefined;
+  c.firstFinBy ??= side;
+  if (c.state !== 'reset') c.state = peerFinSeen ? 'closed' : 'closing';
+  return c.state === 'closed' ? 'closed' : 'half-closed';
 }
