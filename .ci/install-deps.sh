@@ -17,12 +17,13 @@
 #   coreutils, gzip   timeout, stdbuf, gzip (essential; listed for completeness)
 #   chromium          headless browser: the HTML report and its SVGs are rendered in a test
 #   libxml2-utils     xmllint (the report's SVGs are checked as XML)
+#   tmux              the watch screen test runs `mqtt-pcap watch` in a real terminal and reads it back
 set -euo pipefail
 
 PACKAGES=(tshark wireshark-common tcpdump mosquitto mosquitto-clients python3 python3-paho-mqtt
-  iproute2 procps ethtool openssl coreutils gzip ca-certificates chromium libxml2-utils)
+  iproute2 procps ethtool openssl coreutils gzip ca-certificates chromium libxml2-utils tmux)
 TOOLS=(tshark dumpcap editcap capinfos tcpdump mosquitto mosquitto_passwd mosquitto_pub mosquitto_sub
-  ip ss sysctl ethtool openssl timeout stdbuf gzip chromium xmllint)
+  ip ss sysctl ethtool openssl timeout stdbuf gzip chromium xmllint tmux)
 
 # Debian puts some of these in /usr/sbin and /sbin, which a non-login PATH may lack.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"

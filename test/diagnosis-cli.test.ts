@@ -49,3 +49,11 @@ test('NDJSON carries the diagnoses as findings with facts, causes, checks and ev
   assert.equal(detail.facts['outcome'], 'unanswered');
   assert.deepEqual(detail.causes, ['wrong-address', 'firewall-drops', 'host-down']);
 });
+
+test('analyze --format summary prints the same Diagnosis section as the table, TCP frames included', () => {
+  for (const name of ['faults/fault-broker-stopped.pcap', 'faults/fault-topic-typo.pcap', 'reqresp-any.pcap']) {
+    const file = path.join(fixturesDir, name);
+    const section = (out: string): string => out.slice(out.indexOf('\nDiagnosis\n'));
+    assert.equal(section(analyze([file, '--format', 'summary'])), section(analyze([file])), name);
+  }
+});

@@ -53,7 +53,8 @@ test('the fan-out tracer forgets the cursors of subscribers once the publishes t
       assert.ok(tracer.forwarded(broker, 'sensors/temp', payload, false, s, 0, i + 0.001) !== undefined);
     }
   }
-  assert.equal(tracer.cursorEntries, 50 * 200);
+  // The 30 s window remembers the publishes of t = 19..49: their 31 × 200 cursors are live, older ones already swept.
+  assert.equal(tracer.cursorEntries, 31 * 200);
   // The subscribers go quiet; an hour of other publishes goes by (a publish a second, none forwarded to them).
   for (let t = 60; t < 3600 + 60; t++) tracer.published(broker, 'other/topic', Buffer.from(`x${t}`), ++frame, t);
   assert.equal(tracer.cursorEntries, 0, 'cursors pointing at forgotten publishes are kept');

@@ -6,12 +6,11 @@
 import { statSync } from 'node:fs';
 import { CaptureError } from '../capture/types.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
-import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
 import { DiagnosisStage } from '../diagnosis/stage.js';
 import { renderDiagnosis } from '../views/diagnosis-text.js';
 import { JsonView } from '../views/json.js';
-import { KeyEventCollector, renderMarkdown } from '../report/index.js';
 import { NdjsonView } from '../views/ndjson.js';
 import { ChunkedWriter } from '../views/output.js';
 import { colourEnabled, makeStyle, type Style } from '../views/style.js';
@@ -49,7 +48,9 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   // The diagnosis stage sees every event; its findings go to the sinks and the summary like any other (src/diagnosis).
   const diagnoses: FindingEvent[] = [];
   const diagnosis = collecting(new DiagnosisStage(), diagnoses);
-  const { sinks, flushLive } = sinksFor(args, out, { width: tableWidth(stream), live, style, version, diagnoses });
+  // The report's modules are loaded only for the Markdown report.
+  const report = args.format === 'markdown' ? await import('../report/index.js') : undefined;
+  const { sinks, flushLive } = sinksFor(args, out, { width: tableWidth(stream), live, style, version, diagnoses, report });
   const progress = progressLine(args);
   try {
     const analysis = await analyzeCapture(args.file, {
@@ -105,6 +106,8 @@ interface SinkOptions {
   version: string;
   /** The diagnosis stage's findings, complete when the sinks end. */
   diagnoses: readonly FindingEvent[];
+  /** The report's modules, loaded for --format markdown. */
+  report: typeof import('../report/index.js') | undefined;
 }
 
 /**
@@ -132,8 +135,9 @@ function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): { sink
     case 'json':
       return { sinks: [onlyLayers(args.only, new JsonView(out, args.file, o.version))], flushLive: () => undefined };
     case 'markdown': {
-      const keyEvents = new KeyEventCollector();
-      const sink: AnalysisSink = { event: (e) => keyEvents.add(e), end: (summary) => { out.write(renderMarkdown(args.file, summary, keyEvents, lang)); } };
+      const report = o.report ?? (() => { throw new Error('the report modules were not loaded'); })();
+      const keyEvents = new report.KeyEventCollector();
+      const sink: AnalysisSink = { event: (e) => keyEvents.add(e), end: (summary) => { out.write(report.renderMarkdown(args.file, summary, keyEvents, lang)); } };
       return { sinks: [onlyLayers(args.only, sink)], flushLive: () => undefined };
     }
     case 'summary':
@@ -147,7 +151,10 @@ function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): { sink
 /** The stage, its findings also kept in `into`. */
 function collecting(stage: AnalysisStage, into: FindingEvent[]): AnalysisStage {
   const keep = (emit: (f: FindingEvent) => void) => (f: FindingEvent): void => { into.push(f); emit(f); };
-  return { event: (e, emit) => stage.event(e, keep(emit)), finish: (emit, summary) => stage.finish(keep(emit), summary) };
+  return {
+    event: (e, emit) => stage.event(e, keep(emit)), finish: (emit, summary) => stage.finish(keep(emit), summary),
+    ...(stage.packet !== undefined ? { packet: (p: TcpEvent) => stage.packet!(p) } : {}),
+  };
 }
 
 /** The sink, seeing only the layers asked for with --only (everything when none); its end is kept. */

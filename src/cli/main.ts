@@ -2,14 +2,19 @@
 /**
  * The mqtt-pcap command line: a thin yargs layer that declares the commands and their options and hands each to
  * its module (analyze-command.ts, check-command.ts). No analysis or output logic lives here. Modules are loaded when
- * a command needs them: `--version` reads package.json and nothing else; yargs and the analysis load after it.
+ * a command needs them: `--version` reads package.json and nothing else; yargs and the analysis load after it, and
+ * the common `analyze` command lines (./fast-args.ts) do not load yargs at all.
  */
+import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unknownCommandMessage } from './command-guess.js';
 import { packageVersion } from './version.js';
 import { escapeTerminal } from '../views/escape.js';
 import { EXIT_WRITE_ERROR, OutputError, stdoutOutput } from './output-file.js';
+
+// Node >= 22.1 keeps V8's compiled code of the modules loaded after this line on disk (nothing on older Nodes).
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const COMMANDS = ['analyze', 'check', 'report', 'watch', 'completion'];
 
@@ -23,10 +28,17 @@ function usageError(message: string): number {
   return 1;
 }
 
+type RunAnalyze = (args: import('./options.js').AnalyzeArgs) => Promise<number>;
+
+async function runAnalyzeCommand(args: import('./options.js').AnalyzeArgs): Promise<number> {
+  const { runAnalyze } = await import('./analyze-command.js');
+  return runAnalyze(args);
+}
+
 export async function main(argv: string[]): Promise<number> {
   // Standard output's write errors are kept from the start: help, version and reports alike must reach it (exit 4).
   const stdout = stdoutOutput();
-  const code = await run(argv);
+  const code = await run(argv, runAnalyzeCommand, true);
   if (code === EXIT_WRITE_ERROR) return code;
   try {
     await stdout.commit();
@@ -38,13 +50,32 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-async function run(argv: string[]): Promise<number> {
+/**
+ * The arguments yargs hands the analyze command for this command line, without running it (undefined when yargs
+ * runs no analyze: another command, help, a usage error). For test/cli-fast-args.test.ts: the fast reader must
+ * agree with it.
+ */
+export async function yargsAnalyzeArgs(argv: string[]): Promise<import('./options.js').AnalyzeArgs | undefined> {
+  let seen: import('./options.js').AnalyzeArgs | undefined;
+  await run(argv, async (args) => {
+    seen = args;
+    return 0;
+  }, false);
+  return seen;
+}
+
+async function run(argv: string[], analyze: RunAnalyze, fast: boolean): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const unknown = unknownCommandMessage(argv, COMMANDS);
   if (unknown !== undefined) return usageError(unknown);
+  if (fast) {
+    const { fastAnalyzeArgs } = await import('./fast-args.js');
+    const args = fastAnalyzeArgs(argv);
+    if (args !== undefined) return analyze(args);
+  }
   // `mqtt-pcap completion bash|zsh`: yargs picks the script by $SHELL; the argument decides instead.
   if (argv[0] === 'completion' && (argv[1] === 'bash' || argv[1] === 'zsh')) {
     if (argv[1] === 'zsh') process.env.SHELL = '/bin/zsh';
@@ -90,8 +121,7 @@ async function run(argv: string[]): Promise<number> {
     async (args) => {
       if (helpShown(args)) return;
       const a = args as unknown as AnalyzeArgs;
-      const { runAnalyze } = await import('./analyze-command.js');
-      exitCode = await runAnalyze({ ...a, file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output });
+      exitCode = await analyze({ ...a, file: a.file === DASH ? '-' : a.file, output: a.output === DASH ? '-' : a.output });
     })
     .command('check <captures..>', 'judge captures against rules (for CI): exit 0 all hold, 1 a rule failed, 2 unreadable capture or invalid rules',
       (y) => (check !== undefined ? withAnalysisOptions(check.withCheckOptions(y)) : y),

@@ -234,8 +234,13 @@ export function isMqtt(r: ConnectionRecord): boolean {
   return (p === 'mqtt-tls' || p === 'mqtt-ws') && (r.end?.bytesToServer ?? 0) > 0;
 }
 
-/** When and why the MQTT session ended, and who ended it; undefined while it is open at the capture's end. */
+/**
+ * When and why the MQTT session ended, and who ended it; undefined while it is open at the capture's end, and for a
+ * connection that never opened (its SYN refused or unanswered: the RST answering a SYN ends no session).
+ */
 export function sessionEndOf(r: ConnectionRecord): { reason: SessionEndReason; closedBy?: Side; time: number; frame: number; reasonCode?: number } | undefined {
+  const handshake = handshakeOf(r);
+  if (handshake === 'refused' || handshake === 'unanswered') return undefined;
   if (r.sessionEnd !== undefined) {
     if (r.sessionEnd.reason === 'capture-end') return undefined;
     // The first FIN or RST, when the TCP packets were seen, is the moment the closer acted.

@@ -20,7 +20,8 @@ export class CaptureChecks implements Detector {
   private readonly tls = new Map<number, { frames: FrameSet; time: number; dst: string }>();
 
   event(e: TimelineEvent): void {
-    if (e.kind === 'packet' && e.layer === 'mqtt' && (e.malformed === 'mqtt.incomplete' || e.payload?.incomplete === true)) this.snaplen.add(e.frame);
+    // Only the head of the packet was captured. (A payload cut to the 64 KiB an event keeps is not a snaplen cut.)
+    if (e.kind === 'packet' && e.layer === 'mqtt' && e.malformed === 'mqtt.incomplete') this.snaplen.add(e.frame);
     else if (e.kind === 'packet' && e.layer === 'tcp' && e.duplicateOf !== undefined) this.duplicates.add(e.frame);
     else if (e.kind === 'finding' && e.code === 'mqtt.tls' && e.stream !== undefined) {
       const t = this.tls.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };

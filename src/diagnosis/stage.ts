@@ -5,7 +5,7 @@
  * stopped broker explains the connections they ended, then keep-alive, refusals, topics, QoS, TCP, and what the capture itself shows. It prints
  * nothing; views word the findings (words.ts).
  */
-import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisStage } from '../model/sink.js';
 import type { AnalysisSummary } from '../model/summary.js';
 import { ConnectionBook } from './book.js';
@@ -44,6 +44,11 @@ export class DiagnosisStage implements AnalysisStage {
     const found: FindingEvent[] = [];
     this.finish((finding) => found.push(finding), summary);
     return found;
+  }
+
+  /** The summary-only path's TCP packets (it emits no TCP events): judged as on the full path. */
+  packet(packet: TcpEvent): void {
+    this.event(packet);
   }
 
   finish(emit: (finding: FindingEvent) => void, summary: AnalysisSummary): void {

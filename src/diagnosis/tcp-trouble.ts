@@ -2,7 +2,8 @@
  * TCP trouble that matters for MQTT, and that does not: diag.tcp-retransmitted-data (MQTT bytes sent again, with the
  * delay it caused), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, unless
  * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing). Reads TCP
- * packets (absent on the summary-only path) and the connection book; remembers a few data segments per direction.
+ * packets (on the summary-only path handed to the stage, AnalysisStage.packet) and the connection book; remembers a
+ * few data segments per direction.
  */
 import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import { clientName, handshakeOf, isMqtt, sessionEndOf } from './book.js';

@@ -5,9 +5,9 @@
  * subscriber beyond the connection's client/server roles.
  *
  * Memory is bounded and allocation-free per message: the recent publishes live in a ring of typed arrays (by count
- * and by capture time), found through a 52-bit hash of (broker, topic, payload) and chained per hash; each
- * subscriber stream keeps, per hash, the sequence number of the last publish it was matched to (a broker forwards
- * one copy per subscription, in publish order).
+ * and by capture time), found through a 64-bit hash of (broker, topic, payload) in an open-addressed table of typed
+ * arrays and chained per hash; each subscriber stream keeps, per hash, the sequence number of the last publish it was
+ * matched to (a broker forwards one copy per subscription, in publish order), in one more such table.
  */
 
 export interface FanoutOptions {
@@ -47,36 +47,74 @@ function fnvBytes(hash: number, bytes: Buffer, start: number, end: number): numb
 }
 
 /**
- * Identity of (broker, topic, payload) as an exact integer below 2^53: two FNV-1a hashes (different seeds) of the
- * broker and topic and of up to 4 KiB of the payload (head and tail), mixed with the payload length.
+ * The bytes [start, end) mixed into `hash`, four at a time (about twice as fast as byte by byte), the last few one
+ * by one. The same bytes give the same hash wherever they lie in memory.
  */
-function identity(brokerIp: string, topic: string, payload: Buffer): number {
-  const n = payload.length;
-  let a = fnv(0x811c9dc5, brokerIp);
-  a = fnv(Math.imul(a ^ 0xff, 0x01000193), topic);
-  let b = fnv(0x01234567, topic) ^ n;
-  const headEnd = Math.min(n, 2048);
-  a = fnvBytes(a, payload, 0, headEnd);
-  b = fnvBytes(b, payload, Math.max(headEnd, n - 2048), n);
-  b = Math.imul(b ^ n, 0x01000193);
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+function mixBytes(hash: number, bytes: Buffer, start: number, end: number): number {
+  let h = hash;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    h = Math.imul(h ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)), 0x01000193);
+    h ^= h >>> 15;
+  }
+  return fnvBytes(h, bytes, i, end);
+}
+
+/** Murmur3's finaliser: every input bit reaches every output bit. */
+function finish(hash: number): number {
+  let h = hash;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/** An empty slot of the tables below (a key's first half is never this: see `identity`). */
+const EMPTY = 0;
+
+/**
+ * The slots of a linear-probing hash table of power-of-two size: `slotOf` gives where a key's probe sequence starts.
+ */
+function slotOf(a: number, b: number, mask: number): number {
+  return (a ^ Math.imul(b, 0x9e3779b1)) & mask;
+}
+
+function tableSize(entries: number): number {
+  let size = 16;
+  while (size < entries * 2) size *= 2;
+  return size;
 }
 
 export class FanoutTracer {
   private readonly capacity: number;
   private readonly frames: Float64Array;
   private readonly times: Float64Array;
-  private readonly keys: Float64Array;
+  /** The identity of each remembered publish: two 32-bit halves. */
+  private readonly keysA: Int32Array;
+  private readonly keysB: Int32Array;
   /** Sequence number of the next remembered publish with the same identity, or -1. */
   private readonly nextSame: Float64Array;
   /** Sequence numbers: the oldest remembered publish, and the next one to be written. */
   private head = 0;
   private tail = 0;
-  /** Identity to the oldest and newest remembered publish with it. */
-  private readonly firstOf = new Map<number, number>();
-  private readonly lastOf = new Map<number, number>();
-  /** Stream to (identity to sequence number of the last publish matched to that stream). */
-  private readonly cursors = new Map<number, Map<number, number>>();
+  /** Identity to the oldest and newest remembered publish with it (open addressing, backward-shift deletion). */
+  private readonly idMask: number;
+  private readonly idA: Int32Array;
+  private readonly idB: Int32Array;
+  private readonly idFirst: Float64Array;
+  private readonly idLast: Float64Array;
+  /** Identity half of the last `identity` call (the first half is its return value). */
+  private b = 0;
+  /** Stream to its cursors' generation (a new one forgets them all) and count. */
+  private readonly streams = new Map<number, { generation: number; count: number }>();
+  private generation = 0;
+  /** (stream, generation, identity) to the sequence number of the last publish matched to that stream. */
+  private cursorMask = 0;
+  private cursorStream = new Int32Array(0);
+  private cursorGeneration = new Int32Array(0);
+  private cursorA = new Int32Array(0);
+  private cursorB = new Int32Array(0);
+  private cursorSeq = new Float64Array(0);
+  private cursorsUsed = 0;
   /** `head` at the last sweep of the cursors (see sweepCursors). */
   private sweptAt = 0;
 
@@ -84,8 +122,16 @@ export class FanoutTracer {
     this.capacity = Math.max(1, options.maxRemembered);
     this.frames = new Float64Array(this.capacity);
     this.times = new Float64Array(this.capacity);
-    this.keys = new Float64Array(this.capacity);
+    this.keysA = new Int32Array(this.capacity);
+    this.keysB = new Int32Array(this.capacity);
     this.nextSame = new Float64Array(this.capacity);
+    const size = tableSize(this.capacity);
+    this.idMask = size - 1;
+    this.idA = new Int32Array(size);
+    this.idB = new Int32Array(size);
+    this.idFirst = new Float64Array(size);
+    this.idLast = new Float64Array(size);
+    this.resetCursors(16);
   }
 
   /** Publishes remembered now. */
@@ -97,24 +143,30 @@ export class FanoutTracer {
   published(brokerIp: string, topic: string, payload: Buffer, frame: number, time: number): void {
     this.expire(time);
     if (this.tail - this.head >= this.capacity) this.dropOldest();
-    const key = identity(brokerIp, topic, payload);
+    const a = this.identity(brokerIp, topic, payload);
+    const b = this.b;
     const seq = this.tail++;
     const at = seq % this.capacity;
     this.frames[at] = frame;
     this.times[at] = time;
-    this.keys[at] = key;
+    this.keysA[at] = a;
+    this.keysB[at] = b;
     this.nextSame[at] = -1;
-    const last = this.lastOf.get(key);
-    if (last !== undefined) this.nextSame[last % this.capacity] = seq;
-    else this.firstOf.set(key, seq);
-    this.lastOf.set(key, seq);
+    const slot = this.findId(a, b);
+    if (this.idA[slot] !== EMPTY) this.nextSame[this.idLast[slot]! % this.capacity] = seq;
+    else {
+      this.idA[slot] = a;
+      this.idB[slot] = b;
+      this.idFirst[slot] = seq;
+    }
+    this.idLast[slot] = seq;
     if (this.head - this.sweptAt >= Math.min(this.capacity, SWEEP_EVERY)) this.sweepCursors();
   }
 
   /** Cursor entries held (for the memory tests): stale ones are swept as the ring turns. */
   get cursorEntries(): number {
     let n = 0;
-    for (const c of this.cursors.values()) n += c.size;
+    for (let i = 0; i < this.cursorStream.length; i++) if (this.isLiveCursor(i)) n++;
     return n;
   }
 
@@ -124,10 +176,8 @@ export class FanoutTracer {
    */
   private sweepCursors(): void {
     this.sweptAt = this.head;
-    for (const [stream, cursors] of this.cursors) {
-      for (const [key, seq] of cursors) if (seq < this.head) cursors.delete(key);
-      if (cursors.size === 0) this.cursors.delete(stream);
-    }
+    this.rebuildCursors();
+    for (const [stream, cursors] of this.streams) if (cursors.count === 0) this.streams.delete(stream);
   }
 
   /**
@@ -136,15 +186,18 @@ export class FanoutTracer {
    */
   forwarded(brokerIp: string, topic: string, payload: Buffer, retain: boolean, stream: number,
     subscribedAt: number | undefined, time: number): ForwardMatch | undefined {
-    const key = identity(brokerIp, topic, payload);
-    const first = this.firstOf.get(key);
-    if (first === undefined) return undefined;
-    let cursors = this.cursors.get(stream);
-    const cursor = cursors?.get(key) ?? -1;
+    const a = this.identity(brokerIp, topic, payload);
+    const b = this.b;
+    const idSlot = this.findId(a, b);
+    if (this.idA[idSlot] === EMPTY) return undefined;
+    const first = this.idFirst[idSlot]!;
+    let cursors = this.streams.get(stream);
+    const cursorSlot = cursors === undefined ? -1 : this.findCursor(stream, cursors.generation, a, b);
+    const cursor = cursorSlot === -1 || this.cursorStream[cursorSlot] === EMPTY ? -1 : this.cursorSeq[cursorSlot]!;
     let chosen = -1;
     if (retain) {
       // A retained copy sent on subscription: the latest message with that content not yet matched here.
-      const last = this.lastOf.get(key)!;
+      const last = this.idLast[idSlot]!;
       for (let seq = first; seq !== -1; seq = this.nextSame[seq % this.capacity]!) {
         if (this.times[seq % this.capacity]! > time) break;
         if (seq > cursor) chosen = seq;
@@ -164,14 +217,131 @@ export class FanoutTracer {
     }
     if (chosen === -1) return undefined;
     if (cursors === undefined) {
-      if (this.cursors.size >= MAX_STREAMS) this.cursors.clear();
-      cursors = new Map();
-      this.cursors.set(stream, cursors);
+      if (this.streams.size >= MAX_STREAMS) {
+        this.streams.clear();
+        this.resetCursors(16);
+      }
+      cursors = { generation: ++this.generation, count: 0 };
+      this.streams.set(stream, cursors);
     }
-    if (cursors.size >= MAX_CURSORS_PER_STREAM && !cursors.has(key)) cursors.clear();
-    cursors.set(key, chosen);
+    this.setCursor(stream, cursors, a, b, chosen);
     const at = chosen % this.capacity;
     return { sourceFrame: this.frames[at]!, forwardDelayMs: (time - this.times[at]!) * 1000 };
+  }
+
+  /**
+   * Identity of (broker, topic, payload): two 32-bit hashes (different seeds) of the broker and topic and of up to
+   * 4 KiB of the payload (head and tail), mixed with the payload length. Returns the first half (never EMPTY) and
+   * leaves the second in `this.b`.
+   */
+  private identity(brokerIp: string, topic: string, payload: Buffer): number {
+    const n = payload.length;
+    let a = fnv(0x811c9dc5, brokerIp);
+    a = fnv(Math.imul(a ^ 0xff, 0x01000193), topic);
+    let b = fnv(0x01234567, topic) ^ n;
+    const headEnd = Math.min(n, 2048);
+    a = finish(mixBytes(a, payload, 0, headEnd) ^ n);
+    b = finish(mixBytes(b, payload, Math.max(headEnd, n - 2048), n) ^ a);
+    this.b = b;
+    return a === EMPTY ? 1 : a;
+  }
+
+  /** The identity's slot: where it is, or the empty slot where it would go. */
+  private findId(a: number, b: number): number {
+    const mask = this.idMask;
+    let slot = slotOf(a, b, mask);
+    while (this.idA[slot] !== EMPTY && (this.idA[slot] !== a || this.idB[slot] !== b)) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  /** Removes the identity in `slot`, moving later entries of its probe run back (no tombstones). */
+  private deleteId(slot: number): void {
+    const mask = this.idMask;
+    let hole = slot;
+    let next = (hole + 1) & mask;
+    while (this.idA[next] !== EMPTY) {
+      const home = slotOf(this.idA[next]!, this.idB[next]!, mask);
+      // The entry at `next` may fill the hole when its home is not cyclically within (hole, next].
+      if (((next - home) & mask) >= ((next - hole) & mask)) {
+        this.idA[hole] = this.idA[next]!;
+        this.idB[hole] = this.idB[next]!;
+        this.idFirst[hole] = this.idFirst[next]!;
+        this.idLast[hole] = this.idLast[next]!;
+        hole = next;
+      }
+      next = (next + 1) & mask;
+    }
+    this.idA[hole] = EMPTY;
+  }
+
+  /** The cursor's slot (live or to be filled), -1 when there is no table yet. */
+  private findCursor(stream: number, generation: number, a: number, b: number): number {
+    const mask = this.cursorMask;
+    let slot = slotOf(a ^ Math.imul(stream + 1, 0x27d4eb2d), b ^ generation, mask);
+    while (this.cursorStream[slot] !== EMPTY && (this.cursorStream[slot] !== stream + 1
+      || this.cursorGeneration[slot] !== generation || this.cursorA[slot] !== a || this.cursorB[slot] !== b)) {
+      slot = (slot + 1) & mask;
+    }
+    return slot;
+  }
+
+  private setCursor(stream: number, cursors: { generation: number; count: number }, a: number, b: number, seq: number): void {
+    let slot = this.findCursor(stream, cursors.generation, a, b);
+    if (this.cursorStream[slot] === EMPTY) {
+      if (cursors.count >= MAX_CURSORS_PER_STREAM) {
+        // This stream's cursors are forgotten: a new generation, whose entries are all that count.
+        cursors.generation = ++this.generation;
+        cursors.count = 0;
+      }
+      if ((this.cursorsUsed + 1) * 2 > this.cursorMask + 1) this.rebuildCursors();
+      slot = this.findCursor(stream, cursors.generation, a, b);
+      this.cursorStream[slot] = stream + 1;
+      this.cursorGeneration[slot] = cursors.generation;
+      this.cursorA[slot] = a;
+      this.cursorB[slot] = b;
+      this.cursorsUsed++;
+      cursors.count++;
+    }
+    this.cursorSeq[slot] = seq;
+  }
+
+  private resetCursors(size: number): void {
+    this.cursorMask = size - 1;
+    this.cursorStream = new Int32Array(size);
+    this.cursorGeneration = new Int32Array(size);
+    this.cursorA = new Int32Array(size);
+    this.cursorB = new Int32Array(size);
+    this.cursorSeq = new Float64Array(size);
+    this.cursorsUsed = 0;
+  }
+
+  /** A cursor of a stream's current generation pointing at a publish still remembered. */
+  private isLiveCursor(i: number): boolean {
+    const s = this.cursorStream[i]!;
+    return s !== EMPTY && this.streams.get(s - 1)?.generation === this.cursorGeneration[i] && this.cursorSeq[i]! >= this.head;
+  }
+
+  /**
+   * A table sized for the live cursors (those of a stream's current generation that point at a remembered publish);
+   * forgotten ones are dropped and each stream's count is recounted.
+   */
+  private rebuildCursors(): void {
+    const [stream, generation, as, bs, seqs] = [this.cursorStream, this.cursorGeneration, this.cursorA, this.cursorB, this.cursorSeq];
+    const live: number[] = [];
+    for (let i = 0; i < stream.length; i++) if (this.isLiveCursor(i)) live.push(i);
+    for (const cursors of this.streams.values()) cursors.count = 0;
+    this.resetCursors(tableSize(Math.max(8, live.length * 2)));
+    for (const i of live) {
+      const s = stream[i]!;
+      const slot = this.findCursor(s - 1, generation[i]!, as[i]!, bs[i]!);
+      this.cursorStream[slot] = s;
+      this.cursorGeneration[slot] = generation[i]!;
+      this.cursorA[slot] = as[i]!;
+      this.cursorB[slot] = bs[i]!;
+      this.cursorSeq[slot] = seqs[i]!;
+      this.cursorsUsed++;
+      this.streams.get(s - 1)!.count++;
+    }
   }
 
   private expire(now: number): void {
@@ -181,14 +351,10 @@ export class FanoutTracer {
 
   private dropOldest(): void {
     const at = this.head % this.capacity;
-    const key = this.keys[at]!;
+    const slot = this.findId(this.keysA[at]!, this.keysB[at]!);
     const next = this.nextSame[at]!;
-    if (next === -1) {
-      this.firstOf.delete(key);
-      this.lastOf.delete(key);
-    } else {
-      this.firstOf.set(key, next);
-    }
+    if (next === -1) this.deleteId(slot);
+    else this.idFirst[slot] = next;
     this.head++;
   }
 }

@@ -3,8 +3,11 @@
  * (fixed header + Remaining Length), across segment boundaries and several packets per segment, and hands each
  * complete packet on with the frames that carried it. After a gap or a broken header it resynchronises on the next
  * plausible fixed header. Packets larger than the cap are not buffered: their head is kept, the rest is skipped.
+ * The carry (an incomplete packet) is one buffer whose capacity doubles up to the announced length, charged to the
+ * memory budget with its frame list; when the budget refuses, the packet keeps its head and the rest is skipped.
  * It does not decode packet contents (decode.ts does).
  */
+import type { MemoryBudget } from '../model/budget.js';
 
 /** Header flags a valid packet of each type must carry (MQTT 3.1.1/5.0 table 2.2); undefined = PUBLISH (any). */
 const REQUIRED_FLAGS: ReadonlyArray<number | undefined> = [
@@ -37,7 +40,15 @@ export interface FramerEvents {
 export interface FramerOptions {
   /** Largest packet (header included) buffered whole. */
   maxPacketBytes: number;
+  /** The analysis' memory budget ('framer-carry'): the carry's capacity and frame numbers are charged to it. */
+  budget?: MemoryBudget;
 }
+
+/** Bytes charged per frame number remembered for a packet in progress. */
+const FRAME_ENTRY_BYTES = 8;
+
+/** Head kept of a packet the budget refused to buffer further. */
+const REFUSED_HEAD_BYTES = 4096;
 
 /** Reads a Remaining Length at `offset`: [value, byteCount], [-1, n] when incomplete, [-2, n] when invalid. */
 export function readRemainingLength(buf: Buffer, offset: number): [number, number] {
@@ -63,17 +74,18 @@ export function plausibleFirstByte(firstByte: number): boolean {
 }
 
 export class MqttFramer {
-  /** Bytes of an incomplete packet (or header) waiting for more. */
+  /** Bytes of an incomplete packet (or header) waiting for more: a view of the start of `carryStore`. */
   private carry: Buffer | null = null;
-  private carryFrames: number[] = [];
   /**
-   * Later segments of that packet, copied and kept apart until it is complete (concatenated once then: appending
-   * each segment to `carry` would copy a large packet once per segment, quadratic in its size).
+   * The carry's storage: once the packet's length is known, later segments are copied in place, its capacity
+   * doubling up to that length (one copy per byte amortised; no Buffer object per segment).
    */
-  private carryParts: Buffer[] = [];
-  private carryPartsLength = 0;
+  private carryStore: Buffer | null = null;
+  private carryFrames: number[] = [];
   /** Total length of the packet held in `carry`, when its header has been read (0: not known yet). */
   private carryNeed = 0;
+  /** Bytes charged to the budget for the carry (capacity + frame numbers) and for the skipped packet's frames. */
+  private charged = 0;
   /** Oversized packet in progress: bytes still to skip. */
   private skipping = 0;
   private skipPacket: FramedPacket | null = null;
@@ -87,7 +99,7 @@ export class MqttFramer {
   private probation = 0;
   /** Bytes currently held. */
   get buffered(): number {
-    return (this.carry?.length ?? 0) + this.carryPartsLength;
+    return this.carry?.length ?? 0;
   }
 
   constructor(
@@ -102,10 +114,11 @@ export class MqttFramer {
       this.skipping -= n;
       offset = n;
       const pending = this.skipPacket!;
-      if (pending.frames[pending.frames.length - 1] !== frame) pending.frames.push(frame);
+      this.addFrame(pending.frames, frame);
       if (this.skipping === 0) {
         this.skipPacket = null;
         pending.time = time;
+        this.recharge();
         this.events.packet(pending);
       }
       if (offset >= data.length) return;
@@ -113,19 +126,30 @@ export class MqttFramer {
     let buf = data;
     if (this.carry !== null) {
       const rest = offset === 0 ? data : data.subarray(offset);
-      if (this.carryNeed > 0 && this.carry.length + this.carryPartsLength + rest.length < this.carryNeed) {
-        // Still short of the end of the packet: keep a copy of these bytes and wait.
-        this.carryParts.push(Buffer.from(rest));
-        this.carryPartsLength += rest.length;
-        if (this.carryFrames[this.carryFrames.length - 1] !== frame) this.carryFrames.push(frame);
+      const need = this.carryNeed;
+      if (need > 0) {
+        const held = this.carry.length;
+        const take = Math.min(rest.length, need - held);
+        if (!this.appendCarry(rest.subarray(0, take), frame)) {
+          // The budget refused: the packet keeps its head and the rest of it is skipped.
+          this.refuseCarry(frame, time);
+          this.push(rest, frame, time);
+          return;
+        }
+        if (held + take < need) return;
+        // The packet is complete: framed from the carry, then the rest of the segment from its own bytes.
+        const whole = this.carry;
+        const frames = this.carryFrames;
+        this.clearCarry();
+        this.consume(whole, 0, frames, frame, time);
+        if (take < rest.length) this.push(rest.subarray(take), frame, time);
         return;
       }
-      buf = Buffer.concat([this.carry, ...this.carryParts, rest]);
+      buf = Buffer.concat([this.carry, rest]);
       offset = 0;
-      this.carry = null;
-      this.carryParts = [];
-      this.carryPartsLength = 0;
-      this.carryNeed = 0;
+      const held = this.carryFrames;
+      this.clearCarry();
+      this.carryFrames = held;
     }
     const frames = this.carryFrames;
     if (frames.length === 0 || frames[frames.length - 1] !== frame) frames.push(frame);
@@ -139,10 +163,9 @@ export class MqttFramer {
    * progress is abandoned and framing resynchronises on the next plausible header.
    */
   gap(length: number, frame: number, time: number): void {
-    this.settleCarry();
     if (this.skipPacket !== null) {
       const pending = this.skipPacket;
-      if (pending.frames[pending.frames.length - 1] !== frame) pending.frames.push(frame);
+      this.addFrame(pending.frames, frame);
       if (length < this.skipping) {
         this.skipping -= length;
         return;
@@ -151,6 +174,7 @@ export class MqttFramer {
       this.skipPacket = null;
       this.skipping = 0;
       pending.time = time;
+      this.recharge();
       this.events.packet(pending);
       if (beyond > 0) this.startResync(frame, time);
       return;
@@ -163,18 +187,18 @@ export class MqttFramer {
         const missing = total - carry.length;
         if (length <= missing) {
           const frames = this.carryFrames;
-          if (frames[frames.length - 1] !== frame) frames.push(frame);
+          this.addFrame(frames, frame);
           const packet: FramedPacket = {
             bytes: carry, firstByte: carry[0]!, remainingLength: remaining, headerLength: 1 + lengthBytes, frames, time,
             truncatedTo: carry.length,
           };
-          this.carry = null;
-          this.carryFrames = [];
+          this.clearCarry();
           if (length === missing) {
             this.events.packet(packet);
           } else {
             this.skipPacket = packet;
             this.skipping = missing - length;
+            this.recharge();
           }
           return;
         }
@@ -199,39 +223,122 @@ export class MqttFramer {
   private startResync(frame: number, time: number): void {
     this.reportResync();
     if (this.carry !== null && this.carry.length > 0) this.skipResync(this.carry.length, frame, time);
-    this.carry = null;
-    this.carryFrames = [];
+    this.clearCarry();
     this.resync = true;
   }
 
-  /** Joins the kept segments to `carry` (before anything looks at the carried bytes). */
-  private settleCarry(): void {
-    if (this.carryParts.length > 0 && this.carry !== null) this.carry = Buffer.concat([this.carry, ...this.carryParts]);
-    this.carryParts = [];
-    this.carryPartsLength = 0;
+  /** Holds `bytes` (a copy the framer owns) as the carry of a packet of `need` bytes (0: length not known yet). */
+  private holdCarry(bytes: Buffer, frames: number[], need: number): void {
+    this.carry = bytes;
+    this.carryStore = bytes;
+    this.carryFrames = frames;
+    this.carryNeed = need;
+    this.recharge();
+  }
+
+  /** Drops the carry (its bytes stay valid for whoever took them) and gives its charge back. */
+  private clearCarry(): void {
+    this.carry = null;
+    this.carryStore = null;
+    this.carryFrames = [];
     this.carryNeed = 0;
+    this.recharge();
+  }
+
+  /**
+   * Appends in-order bytes of the packet in progress to the carry, growing its storage by doubling (never past the
+   * packet's length). False when the budget refuses the growth (nothing appended).
+   */
+  private appendCarry(bytes: Buffer, frame: number): boolean {
+    const carry = this.carry!;
+    const length = carry.length + bytes.length;
+    let store = this.carryStore!;
+    if (length > store.length) {
+      const capacity = Math.min(this.carryNeed, Math.max(length, store.length * 2, 256));
+      if (!this.charge(capacity - store.length)) return false;
+      const grown = Buffer.allocUnsafe(capacity);
+      carry.copy(grown, 0);
+      store = grown;
+      this.carryStore = grown;
+    }
+    bytes.copy(store, carry.length);
+    this.carry = store.subarray(0, length);
+    this.addFrame(this.carryFrames, frame);
+    return true;
+  }
+
+  /**
+   * The budget refused to hold more of the packet in progress: it becomes a skipped packet with a short head (like
+   * one past --max-packet-bytes), reported when its last byte has gone by.
+   */
+  private refuseCarry(frame: number, time: number): void {
+    const carry = this.carry!;
+    const [remaining, lengthBytes] = readRemainingLength(carry, 1);
+    const keep = Math.min(carry.length, REFUSED_HEAD_BYTES);
+    const frames = this.carryFrames;
+    this.addFrame(frames, frame);
+    const packet: FramedPacket = {
+      bytes: Buffer.from(carry.subarray(0, keep)), firstByte: carry[0]!, remainingLength: remaining,
+      headerLength: 1 + lengthBytes, frames, time, truncatedTo: keep,
+    };
+    this.skipping = this.carryNeed - carry.length;
+    this.clearCarry();
+    this.skipPacket = packet;
+    this.recharge();
+  }
+
+  /** Records that `frame` carried bytes of a packet; past the budget only the last frame is kept up to date. */
+  private addFrame(frames: number[], frame: number): boolean {
+    if (frames[frames.length - 1] === frame) return true;
+    if (frames.length > 1 && !this.charge(FRAME_ENTRY_BYTES)) {
+      frames[frames.length - 1] = frame;
+      return false;
+    }
+    frames.push(frame);
+    return true;
+  }
+
+  /** Charges the budget (when there is one); false when refused. */
+  private charge(bytes: number): boolean {
+    const budget = this.options.budget;
+    if (budget === undefined) return true;
+    if (!budget.tryCharge(bytes, 'framer-carry')) return false;
+    this.charged += bytes;
+    return true;
+  }
+
+  /** Sets the charge to what is held now: the carry's storage and frames, the skipped packet's head and frames. */
+  private recharge(): void {
+    const budget = this.options.budget;
+    if (budget === undefined) return;
+    const held = (this.carryStore?.length ?? 0) + this.carryFrames.length * FRAME_ENTRY_BYTES
+      + (this.skipPacket !== null ? this.skipPacket.bytes.length + this.skipPacket.frames.length * FRAME_ENTRY_BYTES : 0);
+    if (held > this.charged) {
+      // What is already held is charged even past the limit (it is there); growth is what the budget refuses.
+      if (!budget.tryCharge(held - this.charged, 'framer-carry')) return;
+    } else budget.release(this.charged - held, 'framer-carry');
+    this.charged = held;
   }
 
   /** End of stream: an incomplete packet left over is reported. */
   end(frame: number, time: number): void {
-    this.settleCarry();
     if (this.resync && this.carry !== null) {
       // Bytes kept while looking for a header are not an unfinished packet: they were skipped.
       this.skipResync(this.carry.length, frame, time);
-      this.carry = null;
+      this.clearCarry();
     }
     this.reportResync();
     if (this.skipPacket !== null) {
       const pending = this.skipPacket;
       this.skipPacket = null;
       this.skipping = 0;
+      this.recharge();
       this.events.packet(pending);
     }
     if (this.carry !== null && this.carry.length > 0) {
       this.events.garbage('mqtt.incomplete-at-end', this.carry.length, frame, time);
     }
-    this.carry = null;
-    this.carryFrames = [];
+    this.clearCarry();
   }
 
   private consume(buf: Buffer, start: number, frames: number[], frame: number, time: number): void {
@@ -247,16 +354,14 @@ export class MqttFramer {
           const keep = Math.min(buf.length - offset, 5);
           const dropped = buf.length - offset - keep;
           if (dropped > 0) this.skipResync(dropped, frame, time);
-          this.carry = Buffer.from(buf.subarray(buf.length - keep));
-          this.carryFrames = [frame];
+          this.holdCarry(Buffer.from(buf.subarray(buf.length - keep)), [frame], 0);
           return;
         }
         if (found.at > offset) this.skipResync(found.at - offset, frame, time);
         offset = found.at;
         if (!found.verified && buf.length - offset < RESYNC_WINDOW) {
           // Not sure yet: wait for the bytes that show whether the next header follows where this one says.
-          this.carry = Buffer.from(buf.subarray(offset));
-          this.carryFrames = [frame];
+          this.holdCarry(Buffer.from(buf.subarray(offset)), [frame], 0);
           return;
         }
         this.resync = false;
@@ -298,6 +403,7 @@ export class MqttFramer {
         }
         this.skipping = total - available;
         this.skipPacket = packet;
+        this.recharge();
         return;
       }
       if (buf.length - offset < total) {
@@ -312,11 +418,7 @@ export class MqttFramer {
       packetFrames = [frame];
       if (this.probation > 0) this.probation--;
     }
-    if (offset < buf.length) {
-      this.carry = Buffer.from(buf.subarray(offset));
-      this.carryFrames = packetFrames;
-      this.carryNeed = need;
-    }
+    if (offset < buf.length) this.holdCarry(Buffer.from(buf.subarray(offset)), packetFrames, need);
   }
 
   /**

@@ -202,6 +202,8 @@ export class CaptureAnalyzer {
   private beforePacket = 0;
   private inSegment = false;
   private readonly lean: boolean;
+  /** Summary-only path: the stages that take the TCP packets it does not emit. */
+  private readonly packetStages: AnalysisStage[];
 
   constructor(private readonly options: AnalyzeOptions = {}) {
     this.onEvent = options.onEvent;
@@ -211,6 +213,7 @@ export class CaptureAnalyzer {
     this.stages = options.stages ?? [];
     this.summary = new SummaryBuilder({ ...(options.maxListed !== undefined ? { maxListed: options.maxListed } : {}) });
     this.maxHosts = options.maxListed ?? MAX_HOSTS;
+    this.packetStages = this.lean ? this.stages.filter((stage) => stage.packet !== undefined) : [];
     const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
     const tlsPorts = new Set(options.tlsPorts ?? [8883]);
     const dissectorOptions = {
@@ -421,8 +424,16 @@ export class CaptureAnalyzer {
     this.beforePacket = 0;
     if (deferred.length > 0) this.deferred = [];
     for (let i = 0; i < before; i++) this.emit(deferred[i]!);
-    if (packet !== undefined) this.emit(packet);
+    if (packet !== undefined) {
+      if (this.lean) this.toPacketStages(packet);
+      else this.emit(packet);
+    }
     for (let i = before; i < deferred.length; i++) this.emit(deferred[i]!);
+  }
+
+  /** Summary-only path: the TCP packet it does not emit, to the stages that judge TCP (AnalysisStage.packet). */
+  private toPacketStages(packet: TcpEvent): void {
+    for (const stage of this.packetStages) stage.packet!(packet);
   }
 
   private emit(event: TimelineEvent): void {
@@ -500,6 +511,7 @@ export class CaptureAnalyzer {
     if (duplicateOf !== undefined) {
       this.summary.duplicatesAcrossInterfaces++;
       if (!this.lean) this.emit(this.duplicateEvent(decoded, tcp, time, duplicateOf));
+      else if (this.packetStages.length > 0) this.toPacketStages(this.duplicateEvent(decoded, tcp, time, duplicateOf));
       return;
     }
     this.inSegment = true;
@@ -511,7 +523,7 @@ export class CaptureAnalyzer {
     }
     this.summary.countSegment(analysis);
     let event: TcpEvent | undefined;
-    if (!this.lean) {
+    if (!this.lean || this.packetStages.length > 0) {
       event = {
         kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
         src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort),
@@ -527,7 +539,7 @@ export class CaptureAnalyzer {
         event.handshakeRttMs = c.handshakeRttMs;
         event.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
       }
-      event.summary = describeTcp(event, tcp, analysis);
+      if (!this.lean) event.summary = describeTcp(event, tcp, analysis);
     }
     this.flushDeferred(event);
   }

@@ -7,7 +7,7 @@
  */
 import { gzipSync, createGzip } from 'node:zlib';
 import { Conversation, pcapFile, pcapHeader, pcapngEpb, pcapngIdb, pcapngShb, type PcapRecord } from './build.js';
-import { mqttConnect } from './build.js';
+import { mqttConnect, mqttPublishHead } from './build.js';
 
 /** pcapng: one SHB, `idbs` IDBs, then one EPB on interface 0 and one on the last interface described. */
 export function idbFlood(idbs: number): Buffer {
@@ -81,4 +81,22 @@ export function timeBackwards(): Buffer {
   records[4]!.time = t0 + 150 - 49_000; // CONNACK
   for (let i = 5; i < records.length; i++) records[i]!.time = t0 + 1000 - i; // pings in reverse
   return pcapFile(records);
+}
+
+/**
+ * The framer-carry flood (issue #15 item 2): `connections` connections each open a PUBLISH announcing `announced`
+ * bytes, then its body arrives in in-order segments of `segmentBytes` bytes, round robin over the connections, for
+ * `segments` segments in all (1 M one-byte segments ≈ 71 MB of pcap). Streamed: never whole in memory.
+ */
+export function* carryFlood(connections: number, segments: number, announced = 1_000_000, segmentBytes = 1): Generator<PcapRecord> {
+  const cs: Conversation[] = [];
+  for (let i = 0; i < connections; i++) {
+    const c = new Conversation({ ip: `10.${(i >> 8) & 255}.${i & 255}.1`, port: 40000 + (i % 20000) }, { ip: '10.255.0.2', port: 1883 });
+    cs.push(c);
+    yield* c.handshake();
+    yield c.clientData(mqttConnect(`carry-${i}`));
+    yield c.clientData(mqttPublishHead('carry/flood', announced - 13));
+  }
+  const piece = Buffer.alloc(segmentBytes, 0x61);
+  for (let k = 0; k < segments; k++) yield cs[k % connections]!.clientData(piece);
 }
