@@ -46,6 +46,12 @@ export interface AnalyzeOptions {
    */
   maxListed?: number;
   /**
+   * Seconds of capture time after which a silent TCP connection is ended (`tcp.connection-evicted`; if it speaks
+   * again it is picked up as a new connection). Off by default; `watch` uses 600, so that clients that vanished
+   * without a FIN do not hold their state for days.
+   */
+  idleConnectionSeconds?: number;
+  /**
    * Only the summary is wanted (the summary output format): TCP and other-frame events are counted, not built, and
    * MQTT events carry no summary line or payload text. Much faster on large captures; `onEvent` then sees only
    * ARP, MQTT and finding events.
@@ -247,10 +253,12 @@ export class CaptureAnalyzer {
           },
         };
       },
+      ...(options.idleConnectionSeconds !== undefined ? { idleTimeoutSeconds: options.idleConnectionSeconds } : {}),
       onLimit: (kind, connection, frame, time) => {
         const code: FindingCode = kind === 'reassembly-cap' ? 'tcp.reassembly-cap' : 'tcp.connection-evicted';
         this.emitFinding(makeFinding(code, 'tcp', frame, time,
-          kind === 'reassembly-cap' ? 'out-of-order data over the cap: hole declared lost' : 'connection table full: connection evicted',
+          kind === 'reassembly-cap' ? 'out-of-order data over the cap: hole declared lost'
+            : kind === 'connection-idle' ? `connection silent for over ${options.idleConnectionSeconds ?? 0} s: ended` : 'connection table full: connection evicted',
           { src: connection.client.label, dst: connection.server.label, stream: connection.index }));
       },
     });

@@ -224,7 +224,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
 
   run = startAnalysis(source$, {
     // Hours of traffic: the final summary lists the first 200 ended connections and sessions, and counts the rest.
-    maxListed: WATCH_MAX_LISTED, ...options.analysis, onEvent, collect: false, stages: [diagnosis],
+    maxListed: WATCH_MAX_LISTED, idleConnectionSeconds: WATCH_IDLE_CONNECTION_SECONDS, ...options.analysis, onEvent, collect: false, stages: [diagnosis],
     ...(replay ? { afterChunk: () => drain() } : {}),
   });
   let summary: AnalysisSummary;
@@ -258,6 +258,8 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
 
 /** Ended connections and sessions the final summary of a live view lists (the rest are counted). */
 export const WATCH_MAX_LISTED = 200;
+/** A connection silent this long (capture seconds) is ended: peers that vanish without a FIN hold nothing for days. */
+export const WATCH_IDLE_CONNECTION_SECONDS = 600;
 
 function next<T>(values: readonly T[], current: T): T {
   return values[(values.indexOf(current) + 1) % values.length]!;
