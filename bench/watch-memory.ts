@@ -7,9 +7,10 @@
  * For each N in --copies, bench/scale.js lays N copies of the recording end to end (N minutes of traffic; new
  * addresses and ports in every copy, so clients come and go), then `mqtt-pcap watch FILE --format ndjson` runs on
  * it as fast as it reads (the session's own code, in a child process) while the resident set size and the V8 heap
- * are sampled every 5 minutes of capture time (the live heap after a full collection, too: the child runs with
- * --expose-gc). Prints a Markdown table (also written to
- * bench/data/watch-memory.md): peak RSS per file, and RSS/heap at each 5-minute mark of the longest.
+ * are sampled every minute of capture time (the live heap after a full collection, too: the child runs with
+ * --expose-gc). Prints a Markdown table (also written to bench/data/watch-memory.md): peak RSS per file, the peak
+ * RSS and live heap of each quarter of the longest (flat: the last quarter within a few % of the first), and
+ * RSS/heap at each 5-minute mark.
  *
  *   node dist/bench/watch-memory.js --own FILE
  *
@@ -50,7 +51,7 @@ async function child(file: string): Promise<void> {
           (globalThis as { gc?: () => void }).gc?.();
           const live = process.memoryUsage().heapUsed;
           samples.push({ minute: Math.round(nextMark / 60), rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20, liveHeapMb: live / 2 ** 20 });
-          nextMark += 300;
+          nextMark += 60;
         }
       }
       done();
@@ -143,9 +144,17 @@ function main(): void {
     lines.push(`| ${path.basename(r.file)} | ${(statSync(r.file).size / 1e6).toFixed(1)} | ${r.frames} | ${r.messages} | ${(r.captureSeconds / 60).toFixed(1)} | ${r.wallSeconds.toFixed(1)} | ${r.peakRssMb.toFixed(0)} |`);
   }
   const longest = results.reduce((a, b) => (b.captureSeconds > a.captureSeconds ? b : a));
+  const span = longest.captureSeconds / 60;
+  lines.push('', `Each quarter of ${path.basename(longest.file)} (samples every minute of capture time):`, '',
+    '| quarter | minutes | peak RSS MB | peak live heap MB (after a full GC) |', '|---:|---|---:|---:|');
+  for (let q = 0; q < 4; q++) {
+    const inQuarter = longest.samples.filter((s) => s.minute >= (q * span) / 4 && s.minute < ((q + 1) * span) / 4);
+    if (inQuarter.length === 0) continue;
+    lines.push(`| ${q + 1} | ${Math.round((q * span) / 4)}–${Math.round(((q + 1) * span) / 4)} | ${Math.max(...inQuarter.map((s) => s.rssMb)).toFixed(0)} | ${Math.max(...inQuarter.map((s) => s.liveHeapMb)).toFixed(1)} |`);
+  }
   lines.push('', `RSS and V8 heap while ${path.basename(longest.file)} is read (at each 5 minutes of capture time):`, '',
     '| minute | RSS MB | heap used MB | live heap MB (after a full GC) |', '|---:|---:|---:|---:|');
-  for (const s of longest.samples) lines.push(`| ${s.minute} | ${s.rssMb.toFixed(0)} | ${s.heapMb.toFixed(1)} | ${s.liveHeapMb.toFixed(1)} |`);
+  for (const s of longest.samples.filter((x) => x.minute % 5 === 0)) lines.push(`| ${s.minute} | ${s.rssMb.toFixed(0)} | ${s.heapMb.toFixed(1)} | ${s.liveHeapMb.toFixed(1)} |`);
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
   writeFileSync(path.join(dataDir, 'watch-memory.md'), text);

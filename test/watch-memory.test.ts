@@ -1,13 +1,16 @@
 /**
  * What keeps the live view's memory flat for hours (bench/watch-memory.ts measures the process; these check the
  * mechanisms): nothing keeps a read chunk alive after its packets are decoded, the fan-out tracer forgets the cursors
- * of quiet subscribers once the publishes they point to are forgotten, and the summary's lists stop at their cap
- * with a count of the rest.
+ * of quiet subscribers once the publishes they point to are forgotten, and a connection silent past the live view's
+ * idle limit is ended.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import path from 'node:path';
+import { fixturesDir } from './helpers/corpus.js';
+import { analyzeCapture } from '../src/pipeline/analyze.js';
 import { MqttPacketDecoder } from '../src/mqtt/decode.js';
 import { FanoutTracer } from '../src/mqtt/fanout.js';
 
@@ -65,4 +68,19 @@ test('the fan-out tracer forgets the cursors of subscribers once the publishes t
   assert.equal(tracer.forwarded(broker, 'sensors/temp', payload, false, 7, 0, 3701)?.sourceFrame, frame - 1);
   assert.equal(tracer.forwarded(broker, 'sensors/temp', payload, false, 7, 0, 3701)?.sourceFrame, frame);
   assert.equal(tracer.forwarded(broker, 'sensors/temp', payload, false, 7, 0, 3701), undefined);
+});
+
+test('with idleConnectionSeconds, a silent connection is ended (tcp.connection-evicted) and nothing else changes', async () => {
+  // The keep-alive fault: a client goes silent for longer than its keep-alive before the broker drops it.
+  const file = path.join(fixturesDir, 'faults', 'fault-keepalive.pcap');
+  const plain = await analyzeCapture(file, { collect: true });
+  const idle = await analyzeCapture(file, { collect: true, idleConnectionSeconds: 2 });
+  const evictions = (a: typeof plain): number => a.events.filter((e) => e.kind === 'finding' && e.code === 'tcp.connection-evicted').length;
+  assert.equal(evictions(plain), 0);
+  assert.ok(evictions(idle) > 0, 'no silent connection ended');
+  const ended = idle.events.filter((e) => e.kind === 'lifecycle' && e.type === 'connection-ended' && e.reason === 'evicted');
+  assert.equal(ended.length, evictions(idle));
+  // Every frame is still read and every MQTT packet decoded.
+  assert.equal(idle.summary.frames.read, plain.summary.frames.read);
+  assert.equal(idle.summary.mqtt.messages, plain.summary.mqtt.messages);
 });

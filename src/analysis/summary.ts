@@ -7,14 +7,11 @@
  */
 import type { LifecycleEvent, MqttEvent, MqttSessionEndedEvent, MqttSessionStartedEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary, ConnectionSummary, LatencyStats, SessionSummary, TopicSummary } from '../model/summary.js';
+import { latencyKind } from '../mqtt/latency-kind.js';
 import { LatencySample } from './stats.js';
 
 export type * from '../model/summary.js';
 
-const REQUEST_OF: Record<string, string> = {
-  CONNACK: 'CONNECT', PUBACK: 'PUBLISH', PUBREC: 'PUBLISH', PUBREL: 'PUBREC', PUBCOMP: 'PUBREL',
-  SUBACK: 'SUBSCRIBE', UNSUBACK: 'UNSUBSCRIBE', PINGRESP: 'PINGREQ',
-};
 
 const MAX_TOPICS = 10_000;
 const MAX_LISTED_CONNECTIONS = 10_000;
@@ -30,7 +27,21 @@ interface TopicAccumulator {
   lastTime: number;
 }
 
+export interface SummaryBounds {
+  /** Ended connections and sessions listed (default 10 000 each); past it they are counted, not listed. */
+  maxListed?: number;
+}
+
 export class SummaryBuilder {
+  private readonly maxListed: number;
+  /** Ended connections and sessions past `maxListed`: counted, not listed. */
+  private connectionsNotListed = 0;
+  private sessionsNotListed = 0;
+
+  constructor(bounds: SummaryBounds = {}) {
+    this.maxListed = bounds.maxListed ?? MAX_LISTED_CONNECTIONS;
+  }
+
   private readonly mqttByType: Record<string, number> = {};
   private mqttMessages = 0;
 
@@ -86,7 +97,10 @@ export class SummaryBuilder {
         this.connectionsOpened++;
         return;
       case 'connection-ended':
-        if (this.connections.length >= MAX_LISTED_CONNECTIONS) return;
+        if (this.connections.length >= this.maxListed) {
+          this.connectionsNotListed++;
+          return;
+        }
         this.connections.push({
           stream: e.stream, client: e.src, server: e.dst, state: e.state, end: e.reason,
           ...(e.closedBy !== undefined ? { closedBy: e.closedBy } : {}), handshake: e.handshake, synAttempts: e.synAttempts,
@@ -101,7 +115,10 @@ export class SummaryBuilder {
       case 'session-ended': {
         const started = this.openSessions.get(e.stream);
         this.openSessions.delete(e.stream);
-        if (this.sessions.length >= MAX_LISTED_CONNECTIONS) return;
+        if (this.sessions.length >= this.maxListed) {
+          this.sessionsNotListed++;
+          return;
+        }
         this.sessions.push(sessionOf(started, e));
         return;
       }
@@ -113,11 +130,21 @@ export class SummaryBuilder {
     return [...this.connections].sort((a, b) => a.stream - b.stream);
   }
 
+  /** Ended connections past the cap (counted, not listed). */
+  get tcpNotListed(): number {
+    return this.connectionsNotListed;
+  }
+
+  /** Sessions ended (listed or not) and still open: connected MQTT clients are the open ones. */
+  get sessionCounts(): { ended: number; open: number } {
+    return { ended: this.sessions.length + this.sessionsNotListed, open: this.openSessions.size };
+  }
+
   private addMqtt(e: MqttEvent): void {
     this.mqttMessages++;
     this.mqttByType[e.type] = (this.mqttByType[e.type] ?? 0) + 1;
     if (e.latencyMs !== undefined) {
-      const key = `${REQUEST_OF[e.type] ?? '?'}→${e.type}`;
+      const key = latencyKind(e.type);
       let sample = this.latency.get(key);
       if (sample === undefined) {
         sample = new LatencySample();
@@ -155,8 +182,10 @@ export class SummaryBuilder {
   mqttPart(live = false): AnalysisSummary['mqtt'] {
     const listed = [...this.sessions];
     if (live) {
+      // Open sessions are listed apart from the ended ones' cap (a live view counts its connected clients from them).
+      let open = 0;
       for (const started of this.openSessions.values()) {
-        if (listed.length >= MAX_LISTED_CONNECTIONS) break;
+        if (open++ >= this.maxListed) break;
         listed.push(sessionOf(started, undefined));
       }
     }
@@ -173,7 +202,8 @@ export class SummaryBuilder {
     })).sort((a, b) => b.messages - a.messages || a.topic.localeCompare(b.topic));
     const forwarding = this.forwarding.stats();
     return {
-      messages: this.mqttMessages, byType: this.mqttByType, sessions, topics, latency,
+      messages: this.mqttMessages, byType: this.mqttByType, sessions,
+      ...(this.sessionsNotListed > 0 ? { sessionsNotListed: this.sessionsNotListed } : {}), topics, latency,
       ...(forwarding !== undefined ? { forwarding } : {}), forwarded: this.forwarded,
     };
   }

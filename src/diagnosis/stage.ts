@@ -35,6 +35,17 @@ export class DiagnosisStage implements AnalysisStage {
     for (const d of this.detectors) d.event?.(event);
   }
 
+  /**
+   * The diagnoses of what was read so far, for a live view (`summary`: the analysis' snapshot): the detectors judge
+   * as at the end, into a list, and keep their state, so the final finish() is not disturbed. A diagnosis that
+   * needs the end (a session that never got its CONNACK) may come and go until then.
+   */
+  judgeSoFar(summary: AnalysisSummary): FindingEvent[] {
+    const found: FindingEvent[] = [];
+    this.finish((finding) => found.push(finding), summary);
+    return found;
+  }
+
   /** The summary-only path's TCP packets (it emits no TCP events): judged as on the full path. */
   packet(packet: TcpEvent): void {
     this.event(packet);

@@ -142,6 +142,11 @@ export class TopicDetector implements Detector {
   }
 
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    // Counted afresh on every call: a live view asks for the diagnoses so far before the end asks again.
+    for (const t of this.topics.values()) {
+      t.unforwardedCount = 0;
+      t.unforwarded = new FrameSet();
+    }
     for (const [frame, name] of this.pending) {
       const t = this.topics.get(name);
       if (t === undefined) continue;

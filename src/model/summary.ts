@@ -90,6 +90,8 @@ export interface AnalysisSummary {
   tcp: {
     connections: number;
     listed: ConnectionSummary[];
+    /** Ended connections past the summary's cap (10 000, or the caller's): counted, not listed. Absent when 0. */
+    notListed?: number;
     retransmissions: number;
     outOfOrder: number;
     duplicateAcks: number;
@@ -100,6 +102,8 @@ export interface AnalysisSummary {
     messages: number;
     byType: Record<string, number>;
     sessions: SessionSummary[];
+    /** Ended sessions past the summary's cap: counted, not listed. Absent when 0. */
+    sessionsNotListed?: number;
     topics: TopicSummary[];
     /** Keyed "CONNECT→CONNACK", "PUBLISH→PUBACK"... Median and p95 interpolate between closest ranks. */
     latency: Record<string, LatencyStats>;

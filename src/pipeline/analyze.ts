@@ -4,6 +4,7 @@
  * decoded (by protocol), undecodable, or skipped by the reader. Only an unreadable input rejects (CaptureError).
  * It formats nothing (views do) and decides no exit codes (the CLI does).
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readCapture } from '../capture/reader.js';
 import { CaptureError, type CaptureFrame, type CaptureNotice, type CaptureSummary } from '../capture/types.js';
 import { decodeFrame } from '../decode/frame.js';
@@ -39,6 +40,17 @@ export interface AnalyzeOptions {
   maxBufferedBytesTotal?: number;
   /** gzip input: largest decompressed/compressed ratio past 16 MiB of output (default 250); reading stops past it. */
   maxGzipRatio?: number;
+  /**
+   * Rows the summary lists (ended connections, sessions, hosts; default 10 000 each); past it they are counted
+   * (`tcp.notListed`, `mqtt.sessionsNotListed`), not listed. A live view running for days lowers it.
+   */
+  maxListed?: number;
+  /**
+   * Seconds of capture time after which a silent TCP connection is ended (`tcp.connection-evicted`; if it speaks
+   * again it is picked up as a new connection). Off by default; `watch` uses 600, so that clients that vanished
+   * without a FIN do not hold their state for days.
+   */
+  idleConnectionSeconds?: number;
   /**
    * Only the summary is wanted (the summary output format): TCP and other-frame events are counted, not built, and
    * MQTT events carry no summary line or payload text. Much faster on large captures; `onEvent` then sees only
@@ -83,22 +95,69 @@ export const DEFAULT_LIMITS = {
 const MAX_HOSTS = 10_000;
 
 export async function analyzeCapture(input: string | NodeJS.ReadableStream, options: AnalyzeOptions = {}): Promise<Analysis> {
-  const analyzer = new CaptureAnalyzer(options);
-  const capture = await readCapture(input, analyzer, {
-    ...(options.signal !== undefined ? { signal: options.signal } : {}),
-    ...(options.afterChunk !== undefined ? { afterChunk: options.afterChunk } : {}),
-    ...(options.maxGzipRatio !== undefined ? { maxGzipRatio: options.maxGzipRatio } : {}),
-  });
-  let analysis: Analysis;
-  try {
-    analysis = analyzer.finish(capture);
-  } catch (error) {
-    if (!(error instanceof CaptureError)) throw error;
-    const label = typeof input !== 'string' ? '<stream>' : input === '-' ? '<stdin>' : input;
-    throw new CaptureError(error.code, `${label}: ${error.message}`);
-  }
-  for (const sink of options.sinks ?? []) await sink.end?.(analysis.summary);
+  const { stoppedEarly: _, ...analysis } = await startAnalysis(input, options).result;
   return analysis;
+}
+
+/**
+ * A running analysis (a file, standard input, a live capture's output) that can be looked at and stopped. Stopping
+ * is not failing: reading ends where it is, every open connection is ended, the stages judge what was read and the
+ * sinks get the final summary, as at the end of the input. (`options.signal` instead abandons the run: it rejects.)
+ */
+export interface AnalysisRun {
+  /** The summary so far (CaptureAnalyzer.snapshot()). */
+  snapshot(): AnalysisSummary;
+  /** Stops reading; `result` then resolves with the analysis of what was read. Idempotent. */
+  stop(): void;
+  /** The analysis of the whole input, or of what was read before stop(); rejects only on unreadable input. */
+  readonly result: Promise<Analysis & { stoppedEarly: boolean }>;
+}
+
+/** Starts analysing `input` (see analyzeCapture) and returns at once with a handle to look at and stop the run. */
+export function startAnalysis(input: string | NodeJS.ReadableStream, options: AnalyzeOptions = {}): AnalysisRun {
+  const analyzer = new CaptureAnalyzer(options);
+  const stopper = new AbortController();
+  const signal = options.signal !== undefined ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
+  let stopped = false;
+  const run = async (): Promise<Analysis & { stoppedEarly: boolean }> => {
+    let capture: CaptureSummary;
+    let stoppedEarly = false;
+    try {
+      capture = await readCapture(input, analyzer, {
+        signal,
+        ...(options.afterChunk !== undefined ? { afterChunk: options.afterChunk } : {}),
+        ...(options.maxGzipRatio !== undefined ? { maxGzipRatio: options.maxGzipRatio } : {}),
+      });
+    } catch (error) {
+      // Stopped (not aborted by the caller's signal): what was read is analysed to the end.
+      if (!stopped || options.signal?.aborted === true || (error instanceof CaptureError && error.code !== 'capture.empty')) throw error;
+      capture = analyzer.readSoFar(input);
+      stoppedEarly = true;
+    }
+    let analysis: Analysis;
+    try {
+      analysis = analyzer.finish(capture);
+    } catch (error) {
+      if (!(error instanceof CaptureError)) throw error;
+      const label = typeof input !== 'string' ? '<stream>' : input === '-' ? '<stdin>' : input;
+      throw new CaptureError(error.code, `${label}: ${error.message}`);
+    }
+    for (const sink of options.sinks ?? []) await sink.end?.(analysis.summary);
+    return { ...analysis, stoppedEarly };
+  };
+  const result = run();
+  return {
+    snapshot: () => analyzer.snapshot(),
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      stopper.abort(new Error('analysis stopped'));
+      // A read pending on a stream would wait for its next bytes: end it now.
+      const stream = input === '-' ? process.stdin : typeof input === 'string' ? undefined : input;
+      (stream as Partial<NodeJS.ReadStream> | undefined)?.destroy?.();
+    },
+    result,
+  };
 }
 
 /** Reasons the reader gives for packet records it did not deliver (the rest are blocks that are not packets). */
@@ -121,7 +180,8 @@ export class CaptureAnalyzer {
    */
   private heldUnsupported: FindingEvent[] | undefined = [];
   private heldUnsupportedOverflow: { first: number; last: number; count: number; time: number } | undefined;
-  private readonly summary = new SummaryBuilder();
+  private readonly summary: SummaryBuilder;
+  private readonly maxHosts: number;
   private readonly table: TcpConnectionTable;
   private readonly fanout = new FanoutTracer({ maxRemembered: 20_000, windowSeconds: 30 });
   private readonly hosts = new Map<string, HostSummary>();
@@ -157,6 +217,8 @@ export class CaptureAnalyzer {
     this.collect = options.collect ?? (options.onEvent === undefined && options.sinks === undefined);
     this.sinks = options.sinks ?? [];
     this.stages = options.stages ?? [];
+    this.summary = new SummaryBuilder({ ...(options.maxListed !== undefined ? { maxListed: options.maxListed } : {}) });
+    this.maxHosts = options.maxListed ?? MAX_HOSTS;
     this.packetStages = this.lean ? this.stages.filter((stage) => stage.packet !== undefined) : [];
     const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
     const tlsPorts = new Set(options.tlsPorts ?? [8883]);
@@ -188,10 +250,12 @@ export class CaptureAnalyzer {
         return { ...dissector.handlers(), ended: (c, end) => this.endConnection(c, end, dissector) };
       },
       endedWithoutStreams: (c, end) => this.endConnection(c, end, new MqttConnectionDissector(c, context)),
+      ...(options.idleConnectionSeconds !== undefined ? { idleTimeoutSeconds: options.idleConnectionSeconds } : {}),
       onLimit: (kind, connection, frame, time) => {
         const code: FindingCode = kind === 'reassembly-cap' ? 'tcp.reassembly-cap' : 'tcp.connection-evicted';
         this.emitFinding(makeFinding(code, 'tcp', frame, time,
-          kind === 'reassembly-cap' ? 'out-of-order data over the cap: hole declared lost' : 'connection table full: connection evicted',
+          kind === 'reassembly-cap' ? 'out-of-order data over the cap: hole declared lost'
+            : kind === 'connection-idle' ? `connection silent for over ${options.idleConnectionSeconds ?? 0} s: ended` : 'connection table full: connection evicted',
           { src: connection.client.label, dst: connection.server.label, stream: connection.index }));
       },
     });
@@ -308,6 +372,28 @@ export class CaptureAnalyzer {
     }, true);
   }
 
+  /**
+   * What is known of an input abandoned before its end (a stopped run): the frames and bytes read, and its format
+   * from its first bytes when it is a file.
+   */
+  readSoFar(input: string | NodeJS.ReadableStream): CaptureSummary {
+    let format: CaptureSummary['format'] = 'pcap';
+    let gzip = false;
+    if (typeof input === 'string' && input !== '-') {
+      try {
+        const fd = openSync(input, 'r');
+        const head = Buffer.alloc(4);
+        readSync(fd, head, 0, 4, 0);
+        closeSync(fd);
+        gzip = head[0] === 0x1f && head[1] === 0x8b;
+        if (head.readUInt32LE(0) === 0x0a0d0d0a) format = 'pcapng';
+      } catch {
+        // keep the defaults
+      }
+    }
+    return { format, gzip, frames: this.lastFrame, bytes: this.recordBytes, interfaces: [], skipped: {} };
+  }
+
   private buildSummary(capture: CaptureSummary, live = false): AnalysisSummary {
     // Every packet record the reader did not deliver as a frame (cut off, bad, unknown interface) was still read; pcapng
     // blocks that are not packets (statistics, name resolution, unknown types...) are not frames, as tshark counts.
@@ -332,6 +418,7 @@ export class CaptureAnalyzer {
       hosts: [...this.hosts.values()].sort((a, b) => b.frames - a.frames),
       tcp: {
         connections: this.summary.connectionsOpened, listed: this.summary.tcpListed(),
+        ...(this.summary.tcpNotListed > 0 ? { notListed: this.summary.tcpNotListed } : {}),
         retransmissions: this.summary.retransmissions, outOfOrder: this.summary.outOfOrder,
         duplicateAcks: this.summary.duplicateAcks, lostSegments: this.summary.lostSegments,
         duplicatesAcrossInterfaces: this.summary.duplicatesAcrossInterfaces,
@@ -405,7 +492,7 @@ export class CaptureAnalyzer {
     if (src === undefined) return;
     let host = this.hosts.get(src);
     if (host === undefined) {
-      if (this.hosts.size >= MAX_HOSTS) return;
+      if (this.hosts.size >= this.maxHosts) return;
       host = { ip: src, frames: 0 };
       this.hosts.set(src, host);
     }

@@ -55,8 +55,14 @@ export interface ConnectionTableOptions {
   openStreams(connection: TcpConnection): ConnectionStreams;
   /** Called once for a connection that ended without carrying any payload (its streams were never opened). */
   endedWithoutStreams?(connection: TcpConnection, end: ConnectionEnd): void;
-  /** A cap was hit or a connection was evicted. */
-  onLimit(kind: 'reassembly-cap' | 'connection-evicted', connection: TcpConnection, frame: number, time: number): void;
+  /** A cap was hit, a connection was evicted (table full), or one silent past `idleTimeoutSeconds` was ended. */
+  onLimit(kind: 'reassembly-cap' | 'connection-evicted' | 'connection-idle', connection: TcpConnection, frame: number, time: number): void;
+  /**
+   * Seconds of capture time after which a silent connection is ended (reason "evicted"; a later segment picks it up
+   * again as a new connection). Off by default: a live view running for days sets it, so that peers that vanished
+   * without a FIN or RST do not hold their state forever.
+   */
+  idleTimeoutSeconds?: number;
 }
 
 /** Seconds of capture time a closed connection is kept for late segments, and how many such connections at most. */
@@ -74,6 +80,8 @@ export class TcpConnectionTable {
   /** One limits object shared by every reassembler. */
   private readonly limits: ReassemblyLimits;
   private nextIndex = 0;
+  /** Capture time of the last look for idle connections (idleTimeoutSeconds). */
+  private idleCheckedAt = 0;
   evicted = 0;
 
   constructor(private readonly options: ConnectionTableOptions) {
@@ -100,6 +108,8 @@ export class TcpConnectionTable {
 
   process(srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): SegmentAnalysis {
     if (this.closingHead < this.closing.length) this.retireClosed(time);
+    const idle = this.options.idleTimeoutSeconds;
+    if (idle !== undefined && time - this.idleCheckedAt >= Math.max(1, idle / 4)) this.endIdle(idle, frame, time);
     // One key for both directions: the endpoints in a fixed order.
     const forward = srcIp < dstIp || (srcIp === dstIp && tcp.srcPort <= tcp.dstPort);
     const key = forward ? `${srcIp}|${tcp.srcPort}|${dstIp}|${tcp.dstPort}` : `${dstIp}|${tcp.dstPort}|${srcIp}|${tcp.srcPort}`;
@@ -206,6 +216,18 @@ export class TcpConnectionTable {
     if (this.closingHead > 64 && this.closingHead * 2 > this.closing.length) {
       this.closing.splice(0, this.closingHead);
       this.closingHead = 0;
+    }
+  }
+
+  /** Ends the connections silent for more than `idle` seconds (looked for every quarter of it). */
+  private endIdle(idle: number, frame: number, time: number): void {
+    this.idleCheckedAt = time;
+    for (const [key, connection] of this.connections) {
+      if (time - connection.lastTime <= idle) continue;
+      this.connections.delete(key);
+      if (connection.end !== undefined) continue; // closed already, kept for late segments
+      this.options.onLimit('connection-idle', connection, frame, time);
+      this.close(connection, 'evicted', frame, time);
     }
   }
 

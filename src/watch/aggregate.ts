@@ -1,16 +1,19 @@
 /**
- * WatchAggregator: the live view's state. Reads timeline events (packet, lifecycle and finding events: the model's
- * contract only) and keeps sliding windows of fixed-width intervals: PUBLISH rates and payload bytes per topic,
- * per-client PUBLISH rates, request→response latency per kind and the broker's forwarding delay, open TCP
- * connections, MQTT messages per interval (the sparkline's history), the latest findings. Memory is bounded by the
- * window and by what is active now: idle topics and closed clients leave the tables once out of the window, and every
- * table has a cap. Its clock is capture time, moved by the events and by `advance()` (a live source's timer);
- * each interval it closes is handed to `onInterval` as an IntervalRow.
- * Does not: read captures, keep history beyond the window, or format anything.
+ * WatchAggregator: the live view's windowed figures. Reads timeline events (packet, lifecycle and finding events:
+ * the model's contract only) and keeps sliding windows of fixed-width intervals: PUBLISH rates and payload bytes per
+ * topic, per-client PUBLISH rates, request→response latency per kind and the broker's forwarding delay, MQTT messages
+ * per interval (the sparkline's history), the latest findings and diagnoses. What the analysis' summary already
+ * knows (totals since the start, open connections, connected clients) it reads from the analysis (`facts`, made
+ * from CaptureAnalyzer.snapshot()). Memory is bounded by the window and by what is active now: idle topics and closed
+ * clients leave the tables once out of the window, and every table has a cap. Its clock is capture time, moved by the
+ * events and by `advance()` (a live source's timer); each interval it closes is handed to `onInterval`.
+ * Does not: read captures, count what the summary counts, keep history beyond the window, or format anything.
  */
-import type { FindingEvent, LifecycleEvent, MqttEvent, TcpEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, LifecycleEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { AnalysisSummary } from '../model/summary.js';
+import { latencyKind } from '../mqtt/latency-kind.js';
 import type {
-  ClientActivity, ClientSort, IntervalClient, IntervalRow, IntervalTopic, LatencyNow, RecentFinding, TopicRate, TopicSort, WatchSnapshot,
+  AnalysisFacts, ClientActivity, ClientSort, IntervalClient, IntervalRow, IntervalTopic, LatencyNow, RecentFinding, TopicRate, TopicSort, WatchSnapshot,
 } from './snapshot.js';
 import { sortClients, sortTopics } from './sort.js';
 import { WindowCounter, WindowSamples } from './window.js';
@@ -30,7 +33,24 @@ export interface WatchAggregatorOptions {
   /** Idle intervals reported one by one when the clock jumps (default 60); the rest of a long gap is skipped. */
   maxIdleRows?: number;
   onInterval?: (row: IntervalRow) => void;
+  /** What the analysis knows now (totals, open connections, connected clients); zeros when not given. */
+  facts?: () => AnalysisFacts;
 }
+
+/** The analysis' own figures, from its summary (or snapshot). */
+export function factsOf(summary: AnalysisSummary): AnalysisFacts {
+  let connectedClients = 0;
+  for (const s of summary.mqtt.sessions) if (s.end === undefined) connectedClients++;
+  return {
+    mqttMessages: summary.mqtt.messages, publishes: summary.mqtt.byType.PUBLISH ?? 0, findings: summary.findings.total,
+    openConnections: Math.max(0, summary.tcp.connections - summary.tcp.listed.length - (summary.tcp.notListed ?? 0)),
+    connectedClients,
+  };
+}
+
+const NO_FACTS: AnalysisFacts = { mqttMessages: 0, publishes: 0, findings: 0, openConnections: 0, connectedClients: 0 };
+/** Diagnoses remembered as shown (so the final ones are not shown twice). */
+const MAX_SHOWN_DIAGNOSES = 1024;
 
 export interface SnapshotOptions {
   topicSort?: TopicSort;
@@ -40,14 +60,7 @@ export interface SnapshotOptions {
   clients?: number;
 }
 
-/** The request each response answers (as the summary names latency kinds). */
-const REQUEST_OF: Readonly<Record<string, string>> = {
-  CONNACK: 'CONNECT', PUBACK: 'PUBLISH', PUBREC: 'PUBLISH', PUBREL: 'PUBREC', PUBCOMP: 'PUBREL',
-  SUBACK: 'SUBSCRIBE', UNSUBACK: 'UNSUBSCRIBE', PINGRESP: 'PINGREQ',
-};
 const FORWARDING = 'broker forwarding';
-/** Closed connections remembered (seconds of capture time) so that their last ACKs do not reopen them. */
-const CLOSED_MEMORY_SECONDS = 120;
 const MAX_LATENCY_KINDS = 32;
 
 interface TopicState {
@@ -79,6 +92,7 @@ export class WatchAggregator {
   private readonly recentLimit: number;
   private readonly maxIdleRows: number;
   private readonly onInterval: ((row: IntervalRow) => void) | undefined;
+  private readonly facts: () => AnalysisFacts;
 
   private now = 0;
   private bucket = 0;
@@ -90,12 +104,8 @@ export class WatchAggregator {
   private readonly topics = new Map<string, TopicState>();
   private readonly clients = new Map<number, ClientState>();
   private readonly latency = new Map<string, WindowSamples>();
-  private readonly open = new Set<number>();
-  private readonly closed = new Map<number, number>();
   private readonly recent: RecentFinding[] = [];
-  private mqttMessages = 0;
-  private publishes = 0;
-  private findings = 0;
+  private readonly shownDiagnoses = new Set<string>();
 
   constructor(options: WatchAggregatorOptions = {}) {
     this.intervalSeconds = options.intervalSeconds ?? 1;
@@ -107,6 +117,7 @@ export class WatchAggregator {
     this.recentLimit = options.recentFindings ?? 8;
     this.maxIdleRows = options.maxIdleRows ?? 60;
     this.onInterval = options.onInterval;
+    this.facts = options.facts ?? (() => NO_FACTS);
     const keep = Math.max(this.windowIntervals, this.historyIntervals);
     this.messages = new WindowCounter(keep);
     this.published = new WindowCounter(keep);
@@ -120,9 +131,9 @@ export class WatchAggregator {
     return this.now;
   }
 
-  /** Entries held in the tables: topics, clients, open and recently closed connections (for the memory benchmark). */
-  get tableSizes(): { topics: number; clients: number; connections: number } {
-    return { topics: this.topics.size, clients: this.clients.size, connections: this.open.size + this.closed.size };
+  /** Entries held in the tables: topics and clients (for the memory benchmark). */
+  get tableSizes(): { topics: number; clients: number } {
+    return { topics: this.topics.size, clients: this.clients.size };
   }
 
   /**
@@ -159,7 +170,22 @@ export class WatchAggregator {
         return;
       case 'packet':
         if (event.layer === 'mqtt') this.addMqtt(event);
-        else if (event.layer === 'tcp') this.addTcp(event);
+    }
+  }
+
+  /**
+   * The diagnoses so far (DiagnosisStage.judgeSoFar): those not shown yet join the latest findings, once their time
+   * has come on this view's clock (a replay shows them when it gets there). Not counted: the final ones are, when
+   * the analysis emits them at the end (and are not shown again).
+   */
+  showDiagnoses(diagnoses: readonly FindingEvent[]): void {
+    for (const d of diagnoses) {
+      if (d.time > this.now) continue;
+      const key = diagnosisKey(d);
+      if (this.shownDiagnoses.has(key)) continue;
+      if (this.shownDiagnoses.size >= MAX_SHOWN_DIAGNOSES) this.shownDiagnoses.clear();
+      this.shownDiagnoses.add(key);
+      this.remember(d);
     }
   }
 
@@ -185,9 +211,7 @@ export class WatchAggregator {
     }
     sortTopics(topics, options.topicSort ?? 'messages');
     const clients: ClientActivity[] = [];
-    let connectedClients = 0;
     for (const c of this.clients.values()) {
-      if (c.state === 'connected') connectedClients++;
       clients.push({
         stream: c.stream, ...(c.clientId !== undefined ? { clientId: c.clientId } : {}), address: c.address, since: c.since,
         sentPerSecond: rate(c.sent), receivedPerSecond: rate(c.received), lastSeen: c.lastSeen, state: c.state,
@@ -205,11 +229,12 @@ export class WatchAggregator {
     latency.sort((x, y) => x.kind.localeCompare(y.kind));
     const history: number[] = [];
     for (let k = Math.max(0, b - this.historyIntervals + 1); k <= b; k++) history.push(this.messages.at(k));
+    const facts = this.facts();
     return {
       time: this.now, intervalSeconds: this.intervalSeconds, windowSeconds: w * this.intervalSeconds,
-      totals: { mqttMessages: this.mqttMessages, publishes: this.publishes, findings: this.findings },
+      totals: { mqttMessages: facts.mqttMessages, publishes: facts.publishes, findings: facts.findings },
       messagesPerSecond: rate(this.messages), bytesPerSecond: rate(this.bytes),
-      openConnections: this.open.size, connectedClients,
+      openConnections: facts.openConnections, connectedClients: facts.connectedClients,
       topics: topics.slice(0, options.topics ?? topics.length), activeTopics: topics.length,
       clients: clients.slice(0, options.clients ?? clients.length), trackedClients: clients.length,
       latency, ...(forwarding !== undefined ? { forwarding } : {}), history, findings: [...this.recent],
@@ -237,10 +262,8 @@ export class WatchAggregator {
     }
     topics.sort((x, y) => (y.published + y.delivered) - (x.published + x.delivered) || x.topic.localeCompare(y.topic));
     const clients: IntervalClient[] = [];
-    let connectedClients = 0;
     const start = b * this.intervalSeconds;
     for (const c of this.clients.values()) {
-      if (c.state === 'connected') connectedClients++;
       if (c.state !== 'connected' && c.lastSeen < start) continue;
       clients.push({
         ...(c.clientId !== undefined ? { clientId: c.clientId } : {}), address: c.address,
@@ -248,15 +271,16 @@ export class WatchAggregator {
       });
     }
     clients.sort((x, y) => (y.sent + y.received) - (x.sent + x.received) || (x.clientId ?? x.address).localeCompare(y.clientId ?? y.address));
+    const { openConnections, connectedClients } = this.facts();
     return {
       start: b * this.intervalSeconds, end: Math.max(end, b * this.intervalSeconds),
       mqttMessages: this.messages.at(b), published: this.published.at(b), delivered: this.delivered.at(b),
-      bytes: this.bytes.at(b), openConnections: this.open.size, connectedClients, latency,
+      bytes: this.bytes.at(b), openConnections, connectedClients, latency,
       findings: this.findingsWindow.at(b), topics: topics.slice(0, 5), clients: clients.slice(0, 10),
     };
   }
 
-  /** Drops what has left the window: idle topics, clients closed for longer than the window, old closed connections. */
+  /** Drops what has left the window: idle topics, clients closed for longer than the window. */
   private expire(): void {
     const oldest = this.bucket - this.windowIntervals;
     for (const [name, t] of this.topics) {
@@ -266,17 +290,11 @@ export class WatchAggregator {
     for (const [stream, c] of this.clients) {
       if (c.state !== 'connected' && (c.closedAt ?? c.lastSeen) < windowStart) this.clients.delete(stream);
     }
-    for (const [stream, at] of this.closed) {
-      if (at < this.now - CLOSED_MEMORY_SECONDS) this.closed.delete(stream);
-      else break; // insertion order is closing order
-    }
   }
 
   private addMqtt(e: MqttEvent): void {
     const b = this.bucket;
-    this.mqttMessages++;
     this.messages.add(b, 1);
-    this.opened(e.stream);
     const client = this.client(e);
     if (client !== undefined) client.lastSeen = e.time;
     switch (e.type) {
@@ -295,7 +313,6 @@ export class WatchAggregator {
         if (client !== undefined) this.close(client, 'closed');
         break;
       case 'PUBLISH': {
-        this.publishes++;
         const size = e.payload?.length ?? 0;
         this.bytes.add(b, size);
         const toBroker = e.direction === 'client';
@@ -311,27 +328,18 @@ export class WatchAggregator {
         break;
       }
     }
-    if (e.latencyMs !== undefined) this.sample(`${REQUEST_OF[e.type] ?? '?'}→${e.type}`, e.latencyMs);
-  }
-
-  private addTcp(e: TcpEvent): void {
-    if (e.stream < 0) return;
-    if (e.type === 'FIN' || e.type === 'RST') {
-      this.ended(e.stream);
-      return;
-    }
-    if (e.type === 'SYN' && this.closed.has(e.stream)) return;
-    this.opened(e.stream);
+    if (e.latencyMs !== undefined) this.sample(latencyKind(e.type), e.latencyMs);
   }
 
   private addLifecycle(e: LifecycleEvent): void {
     switch (e.type) {
       case 'connection-opened':
-        this.opened(e.stream);
         break;
-      case 'connection-ended':
-        this.ended(e.stream);
+      case 'connection-ended': {
+        const c = this.clients.get(e.stream);
+        if (c !== undefined && c.state === 'connected') this.close(c, 'closed');
         break;
+      }
       case 'session-started': {
         const c = this.clients.get(e.stream);
         if (c !== undefined && e.clientId !== undefined) c.clientId = e.clientId;
@@ -346,8 +354,12 @@ export class WatchAggregator {
   }
 
   private addFinding(e: FindingEvent): void {
-    this.findings++;
     this.findingsWindow.add(this.bucket, 1);
+    if (e.code.startsWith('diag.') && this.shownDiagnoses.has(diagnosisKey(e))) return;
+    this.remember(e);
+  }
+
+  private remember(e: FindingEvent): void {
     this.recent.unshift({ frame: e.frame, time: e.time, code: e.code, severity: e.severity, summary: e.summary });
     if (this.recent.length > this.recentLimit) this.recent.length = this.recentLimit;
   }
@@ -362,17 +374,6 @@ export class WatchAggregator {
     s.add(this.bucket, ms);
   }
 
-  private opened(stream: number): void {
-    if (stream < 0 || this.open.has(stream) || this.closed.has(stream)) return;
-    this.open.add(stream);
-  }
-
-  private ended(stream: number): void {
-    if (this.open.delete(stream) || !this.closed.has(stream)) this.closed.set(stream, this.now);
-    const c = this.clients.get(stream);
-    if (c !== undefined && c.state === 'connected') this.close(c, 'closed');
-  }
-
   private close(c: ClientState, state: 'closed' | 'refused'): void {
     c.state = state;
     c.closedAt = this.now;
@@ -382,7 +383,7 @@ export class WatchAggregator {
   private client(e: MqttEvent): ClientState | undefined {
     let c = this.clients.get(e.stream);
     if (c !== undefined) return c;
-    if (this.clients.size >= this.maxClients || this.closed.has(e.stream)) return undefined;
+    if (this.clients.size >= this.maxClients) return undefined;
     c = {
       stream: e.stream, address: e.direction === 'client' ? e.src : e.dst, since: e.time,
       sent: new WindowCounter(this.windowIntervals), received: new WindowCounter(this.windowIntervals),
@@ -403,4 +404,9 @@ export class WatchAggregator {
     this.topics.set(name, t);
     return t;
   }
+}
+
+/** One diagnosis, as judged so far and at the end: its code, first frame and connection. */
+function diagnosisKey(d: FindingEvent): string {
+  return `${d.code}|${d.frame}|${d.stream ?? ''}`;
 }

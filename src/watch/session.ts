@@ -5,16 +5,14 @@
  * SIGINT/SIGTERM/SIGHUP, and resolves with the analysis' final summary (the caller prints it).
  * Does not: parse command lines, print the summary, or choose exit codes (src/cli/watch-command.ts does).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type tty from 'node:tty';
-import { readCapture } from '../capture/index.js';
-import { CaptureError, type CaptureSummary } from '../capture/types.js';
+import { CaptureError } from '../capture/types.js';
 import { DiagnosisStage } from '../diagnosis/stage.js';
 import type { FindingEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary } from '../model/summary.js';
-import { CaptureAnalyzer, type AnalyzeOptions } from '../pipeline/analyze.js';
-import { WatchAggregator } from './aggregate.js';
+import { startAnalysis, type AnalysisRun, type AnalyzeOptions } from '../pipeline/analyze.js';
+import { WatchAggregator, factsOf } from './aggregate.js';
 import { CaptureProcess, type CaptureTool } from './capture-process.js';
 import { formatLine, formatNdjson, linesHeader } from './render-lines.js';
 import { CLIENT_SORTS, PANELS, TOPIC_SORTS, panelRows, renderScreen, type ScreenState } from './render-screen.js';
@@ -33,7 +31,7 @@ export type WatchFormat = (typeof WATCH_FORMATS)[number];
 export interface WatchOptions {
   input: WatchInput;
   /** What to dissect and the memory bounds (onEvent, collect and summaryOnly are the live view's own). */
-  analysis?: Omit<AnalyzeOptions, 'onEvent' | 'collect' | 'summaryOnly' | 'afterChunk' | 'signal'>;
+  analysis?: Omit<AnalyzeOptions, 'onEvent' | 'collect' | 'summaryOnly' | 'afterChunk' | 'signal' | 'stages'>;
   intervalSeconds?: number;
   /** Intervals the rates cover (default 10). */
   windowIntervals?: number;
@@ -82,9 +80,12 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
       write(`${formatLine(stamped)}\n`);
     }
   };
+  // The analysis' own figures (totals, open connections, connected clients) come from its snapshot.
+  let run: AnalysisRun | undefined;
   const aggregator = new WatchAggregator({
     intervalSeconds, ...(options.windowIntervals !== undefined ? { windowIntervals: options.windowIntervals } : {}),
     ...(onInterval !== undefined ? { onInterval } : {}),
+    facts: () => factsOf(run !== undefined ? run.snapshot() : emptySummary),
   });
 
   // ---- the clock: capture time of "now", for live input and replays (a fast file moves it by its events alone).
@@ -125,15 +126,12 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
     queue.length = 0;
   };
 
-  // The diagnosis reads every event; it judges the whole capture, so its findings come when the input ends.
+  // The diagnosis is a stage of the analysis: asked for its diagnoses so far at every tick (shown as they appear);
+  // its final ones come through the analysis at the end like any finding.
   const diagnosis = new DiagnosisStage();
   const diagnoses: FindingEvent[] = [];
-  const emitDiagnosis = (finding: FindingEvent): void => {
-    diagnoses.push(finding);
-    aggregator.add(finding);
-  };
   const onEvent = (e: TimelineEvent): void => {
-    diagnosis.event(e, emitDiagnosis);
+    if (e.kind === 'finding' && e.code.startsWith('diag.')) diagnoses.push(e);
     if (replay) {
       queue.push(e);
       return;
@@ -174,7 +172,6 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
   } else {
     source$ = input.kind === 'stdin' ? '-' : input.path;
   }
-  const abort = new AbortController();
   let stoppedBy: WatchResult['stoppedBy'] = 'end-of-input';
   const stop = (why: 'quit' | 'signal'): void => {
     if (stopped) return;
@@ -183,11 +180,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
     wake?.();
     // A capture process is stopped and its output read to the end; other input is abandoned where it is.
     if (capture !== undefined) void capture.stop();
-    else {
-      abort.abort(new StopReading());
-      // A read pending on standard input would wait for the next bytes: end it now.
-      if (input.kind === 'stdin') process.stdin.destroy();
-    }
+    else run?.stop();
   };
   const onKey = (key: Key): void => {
     switch (key) {
@@ -225,34 +218,28 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
   const timer = setInterval(() => {
     const now = captureNow();
     if (now !== undefined) aggregator.advance(now);
+    if (run !== undefined) aggregator.showDiagnoses(diagnosis.judgeSoFar(run.snapshot()));
     if (!state.paused) draw();
   }, intervalMs);
 
-  const analyzer = new CaptureAnalyzer({ ...options.analysis, onEvent, collect: false });
+  run = startAnalysis(source$, {
+    // Hours of traffic: the final summary lists the first 200 ended connections and sessions, and counts the rest.
+    maxListed: WATCH_MAX_LISTED, idleConnectionSeconds: WATCH_IDLE_CONNECTION_SECONDS, ...options.analysis, onEvent, collect: false, stages: [diagnosis],
+    ...(replay ? { afterChunk: () => drain() } : {}),
+  });
   let summary: AnalysisSummary;
   try {
-    let captured: CaptureSummary;
     try {
-      captured = await readCapture(source$, analyzer, {
-        signal: abort.signal,
-        ...(replay ? { afterChunk: () => drain() } : {}),
-      });
+      summary = (await run.result).summary;
     } catch (error) {
-      if (error instanceof StopReading || (abort.signal.aborted && !(error instanceof CaptureError))) {
-        captured = abandonedCapture(input);
-      } else if (error instanceof CaptureError && error.code === 'capture.empty' && capture !== undefined) {
-        // Stopped before the capture process wrote anything.
-        const failure = await capture.result();
-        if (failure !== undefined) throw new CaptureError('capture.process', failure);
-        captured = abandonedCapture(input);
-      } else {
-        throw error;
-      }
+      if (!(error instanceof CaptureError && error.code === 'capture.empty' && capture !== undefined)) throw error;
+      // Stopped before the capture process wrote anything.
+      const failure = await capture.result();
+      if (failure !== undefined) throw new CaptureError('capture.process', failure);
+      summary = run.snapshot();
     }
-    summary = analyzer.finish(captured).summary;
-    // The events of the end (connections and sessions settled) are shown too, then the diagnoses.
+    // The events of the end (connections and sessions settled, the diagnoses) are shown too.
     if (replay) for (const e of queue.splice(0)) aggregator.add(e);
-    diagnosis.finish(emitDiagnosis, summary);
     aggregator.flush();
     if (!state.paused) draw();
   } finally {
@@ -269,32 +256,21 @@ export async function runWatch(options: WatchOptions): Promise<WatchResult> {
   return { summary, diagnoses, stoppedBy, ...(failure !== undefined ? { captureFailure: failure } : {}) };
 }
 
-/** The reason given to the reader when the user stops the run (not an error). */
-class StopReading extends Error {
-  constructor() {
-    super('stopped by the user');
-  }
-}
+/** Ended connections and sessions the final summary of a live view lists (the rest are counted). */
+export const WATCH_MAX_LISTED = 200;
+/** A connection silent this long (capture seconds) is ended: peers that vanish without a FIN hold nothing for days. */
+export const WATCH_IDLE_CONNECTION_SECONDS = 600;
 
 function next<T>(values: readonly T[], current: T): T {
   return values[(values.indexOf(current) + 1) % values.length]!;
 }
 
-/** What is known of an input abandoned before its end: its format, from its first bytes when it is a file. */
-function abandonedCapture(input: WatchInput): CaptureSummary {
-  let format: CaptureSummary['format'] = 'pcap';
-  let gzip = false;
-  if (input.kind === 'file') {
-    try {
-      const fd = openSync(input.path, 'r');
-      const head = Buffer.alloc(4);
-      readSync(fd, head, 0, 4, 0);
-      closeSync(fd);
-      gzip = head[0] === 0x1f && head[1] === 0x8b;
-      if (head.readUInt32LE(0) === 0x0a0d0d0a) format = 'pcapng';
-    } catch {
-      // keep the defaults
-    }
-  }
-  return { format, gzip, frames: 0, bytes: 0, interfaces: [], skipped: {} };
-}
+/** The figures before the analysis has started. */
+const emptySummary: AnalysisSummary = {
+  capture: { format: 'pcap', gzip: false, bytes: 0, linkTypes: [], durationSeconds: 0 },
+  frames: { read: 0, decoded: 0, undecodable: 0, skipped: {}, byProtocol: {} },
+  hosts: [],
+  tcp: { connections: 0, listed: [], retransmissions: 0, outOfOrder: 0, duplicateAcks: 0, lostSegments: 0, duplicatesAcrossInterfaces: 0 },
+  mqtt: { messages: 0, byType: {}, sessions: [], topics: [], latency: {}, forwarded: 0 },
+  findings: { total: 0, byCode: {}, bySeverity: {} },
+};

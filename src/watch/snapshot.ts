@@ -6,6 +6,17 @@
 import type { FindingCode } from '../model/findings.js';
 import type { Severity } from '../model/events.js';
 
+/** What the analysis itself knows now (from CaptureAnalyzer.snapshot()): totals since the start, what is open. */
+export interface AnalysisFacts {
+  mqttMessages: number;
+  publishes: number;
+  findings: number;
+  /** TCP connections opened and not yet ended. */
+  openConnections: number;
+  /** MQTT sessions started and not yet ended. */
+  connectedClients: number;
+}
+
 export type TopicSort = 'messages' | 'bytes' | 'topic';
 export type ClientSort = 'messages' | 'client' | 'since';
 
