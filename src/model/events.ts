@@ -55,7 +55,10 @@ export interface TcpEvent extends BaseEvent {
   relAck: number;
   /** TCP payload length. */
   len: number;
+  /** Window size as Wireshark's tcp.window_size: scaled by the handshake's window scale once it is known. */
   window: number;
+  /** The window field as sent (Wireshark's tcp.window_size_value). */
+  windowValue: number;
   /** Analysis flags, as Wireshark's tcp.analysis.*. */
   retransmission?: boolean;
   outOfOrder?: boolean;

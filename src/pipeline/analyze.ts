@@ -540,7 +540,7 @@ export class CaptureAnalyzer {
         src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort),
         stream: analysis.connection.index, flags: flagNames(tcp.flags),
         seq: tcp.seq, ack: tcp.ack, relSeq: analysis.relSeq, relAck: analysis.relAck, len: tcp.payloadLength,
-        window: analysis.window, summary: '',
+        window: analysis.window, windowValue: tcp.window, summary: '',
       };
       if (analysis.retransmission) event.retransmission = true;
       if (analysis.outOfOrder) event.outOfOrder = true;
@@ -562,7 +562,7 @@ export class CaptureAnalyzer {
     return {
       kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
       src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort), stream: -1, flags,
-      seq: tcp.seq, ack: tcp.ack, relSeq: 0, relAck: 0, len: tcp.payloadLength, window: tcp.window, duplicateOf,
+      seq: tcp.seq, ack: tcp.ack, relSeq: 0, relAck: 0, len: tcp.payloadLength, window: tcp.window, windowValue: tcp.window, duplicateOf,
       summary: `[same packet as #${duplicateOf}, seen on another interface] ${tcp.srcPort} → ${tcp.dstPort} [${flags.join(', ')}]`,
     };
   }
