@@ -31,6 +31,8 @@ function usageError(message: string): number {
 type RunAnalyze = (args: import('./options.js').AnalyzeArgs) => Promise<number>;
 
 async function runAnalyzeCommand(args: import('./options.js').AnalyzeArgs): Promise<number> {
+  const heap = await import('./heap-flags.js');
+  if (heap.wantsHeapFlags(args.file)) return heap.runWithHeapFlags();
   const { runAnalyze } = await import('./analyze-command.js');
   return runAnalyze(args);
 }
