@@ -293,14 +293,17 @@ export class FanoutTracer {
     this.cursorsUsed = 0;
   }
 
-  /** A table sized for the live cursors (those of a stream's current generation); forgotten ones are dropped. */
+  /**
+   * A table sized for the live cursors (those of a stream's current generation) with room for three times as many
+   * more before the next rebuild; forgotten ones are dropped.
+   */
   private rebuildCursors(): void {
     const [stream, generation, as, bs, seqs] = [this.cursorStream, this.cursorGeneration, this.cursorA, this.cursorB, this.cursorSeq];
     let live = 0;
     for (let i = 0; i < stream.length; i++) {
       if (stream[i] !== EMPTY && this.streams.get(stream[i]! - 1)?.generation === generation[i]) live++;
     }
-    this.resetCursors(tableSize(Math.max(8, live * 2)));
+    this.resetCursors(tableSize(Math.max(8, live * 4)));
     for (let i = 0; i < stream.length; i++) {
       const s = stream[i]!;
       if (s === EMPTY || this.streams.get(s - 1)?.generation !== generation[i]) continue;
