@@ -386,6 +386,8 @@ async function main(): Promise<void> {
     const extraCpu = (s.cpu - node0.cpu) * 1000;
     checks.push({ target: `start-up: ${s.label} within 30 ms of node -e 0`, result: `+${fmt(extraWall, 0)} ms wall, +${fmt(extraCpu, 0)} ms CPU`, ok: extraWall <= 30 });
   }
+  // Not measured: no output is formatted in a worker thread yet (docs/performance.md says what it would need).
+  checks.push({ target: 'the second core used where it pays, output identical', result: 'not implemented (one thread)', ok: false });
   if (o.big) {
     const ratio = files[1]!.bytes / files[0]!.bytes;
     for (const v of ['summary', 'ndjson', 'table', 'pipe']) {

@@ -27,24 +27,16 @@ while [ $# -gt 0 ]; do
   esac
 done
 OUT_DIR="${OUT_DIR:-$BENCH_DIR/data}"
-[ "$(id -u)" -eq 0 ] || { echo "tls-make-capture.sh must run as root (network namespace, capture)" >&2; exit 1; }
-PY=/usr/bin/python3
-"$PY" -c 'import paho.mqtt.client' 2>/dev/null || PY=python3
+LAB_NAME=tls-make-capture
+# shellcheck source=bench/lab-lib.sh
+source "$BENCH_DIR/lab-lib.sh"
+lab_require_root
+lab_require_tools ip tcpdump mosquitto openssl
+lab_python
 mkdir -p "$OUT_DIR"
-WORK="$(mktemp -d /tmp/mqtt-pcap-tlsbench.XXXXXX)"
-chmod 755 "$WORK"
-NS="mp-tlsbench-$$"
-PIDS=()
-cleanup() {
-  set +e
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  for p in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
-  ip netns del "$NS" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+lab_start tlsbench
+NS="mp-tlsbench-$TAG"
+new_ns "$NS"
 openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=mqtt-pcap bench CA" -keyout "$WORK/ca.key" -out "$WORK/ca.crt" >/dev/null 2>&1
 openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$WORK/server.key" -out "$WORK/server.csr" >/dev/null 2>&1
 printf 'subjectAltName=IP:127.0.0.1\n' >"$WORK/ext.cnf"
@@ -53,21 +45,15 @@ openssl x509 -req -in "$WORK/server.csr" -CA "$WORK/ca.crt" -CAkey "$WORK/ca.key
 chmod 644 "$WORK"/*
 printf '%s\n' "allow_anonymous true" "persistence false" "log_dest stderr" "listener 8883" \
   "cafile $WORK/ca.crt" "certfile $WORK/server.crt" "keyfile $WORK/server.key" >"$WORK/mosquitto.conf"
-ip netns exec "$NS" mosquitto -c "$WORK/mosquitto.conf" >"$WORK/broker.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do [ -n "$(ip netns exec "$NS" ss -Hltn 'sport = :8883')" ] && break; sleep 0.1; done
-ip netns exec "$NS" tcpdump -Z root -U -n --immediate-mode -B 262144 -i lo -w "$WORK/tls.pcap" 2>"$WORK/tcpdump.err" &
-TCPDUMP=$!
-PIDS+=("$TCPDUMP")
-for _ in $(seq 100); do grep -q "listening on" "$WORK/tcpdump.err" && break; sleep 0.1; done
+lab_broker "$WORK/mosquitto.conf" 8883 "$NS"
+lab_tcpdump "$NS" lo "$WORK/tls.pcap" 262144
 : >"$WORK/tls.keys"
 common=(--host 127.0.0.1 --port 8883 --cafile "$WORK/ca.crt" --keylog "$WORK/tls.keys" --count "$COUNT" --size "$SIZE" --interval 0.001)
 ip netns exec "$NS" "$PY" "$ROOT_DIR/fixtures/lab/tls-client.py" pub "${common[@]}" --tls-version 1.3 --client-id bench-tls13
 ip netns exec "$NS" "$PY" "$ROOT_DIR/fixtures/lab/tls-client.py" pub "${common[@]}" --tls-version 1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256 --client-id bench-tls12-aes
 ip netns exec "$NS" "$PY" "$ROOT_DIR/fixtures/lab/tls-client.py" pub "${common[@]}" --tls-version 1.2 --ciphers ECDHE-RSA-CHACHA20-POLY1305 --client-id bench-tls12-chacha
 sleep 1
-kill -INT "$TCPDUMP"; wait "$TCPDUMP" || true
-if grep -Eq '^[1-9][0-9]* packets dropped by kernel' "$WORK/tcpdump.err"; then cat "$WORK/tcpdump.err" >&2; exit 1; fi
+lab_tcpdump_stop || exit 1
 mv "$WORK/tls.pcap" "$OUT_DIR/tls.pcap"; mv "$WORK/tls.keys" "$OUT_DIR/tls.keys"
 chmod 644 "$OUT_DIR/tls.pcap" "$OUT_DIR/tls.keys"
 echo "wrote $OUT_DIR/tls.pcap ($(stat -c %s "$OUT_DIR/tls.pcap") bytes) and $OUT_DIR/tls.keys" >&2

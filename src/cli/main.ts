@@ -30,7 +30,12 @@ function usageError(message: string): number {
 
 type RunAnalyze = (args: import('./options.js').AnalyzeArgs) => Promise<number>;
 
+/** True when this module is the process's command (not imported): only then may it run itself again (heap-flags.ts). */
+let processEntry = false;
+
 async function runAnalyzeCommand(args: import('./options.js').AnalyzeArgs): Promise<number> {
+  const heap = await import('./heap-flags.js');
+  if (processEntry && heap.wantsHeapFlags(args.file)) return heap.runWithHeapFlags();
   const { runAnalyze } = await import('./analyze-command.js');
   return runAnalyze(args);
 }
@@ -177,6 +182,7 @@ async function run(argv: string[], analyze: RunAnalyze, fast: boolean): Promise<
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly || process.argv[1]?.endsWith('mqtt-pcap')) {
+  processEntry = true;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
   });

@@ -13,7 +13,7 @@
  * Does not: format anything, or decide what is written.
  */
 import { constants, createWriteStream, fchmodSync, fchownSync, fstatSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { escapeTerminal } from '../views/escape.js';
 
@@ -206,7 +206,11 @@ function installSignalHandlers(): void {
   }
 }
 
+/** node:crypto, loaded only for `-o FILE` (about 5 ms at start-up: every command imports this module). */
+const loadCrypto = (): typeof import('node:crypto') => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+
 function viaTemporaryFile(target: string, real: string, existing: Stats | undefined, secrets: boolean): Output {
+  const { randomBytes } = loadCrypto();
   const dir = path.dirname(real);
   const base = path.basename(real);
   let temporary = '';

@@ -322,15 +322,16 @@ export class FanoutTracer {
   }
 
   /**
-   * A table sized for the live cursors (those of a stream's current generation that point at a remembered publish);
-   * forgotten ones are dropped and each stream's count is recounted.
+   * A table sized for the live cursors (those of a stream's current generation that point at a remembered publish)
+   * with room for three times as many more before the next rebuild; forgotten ones are dropped and each stream's count
+   * is recounted.
    */
   private rebuildCursors(): void {
     const [stream, generation, as, bs, seqs] = [this.cursorStream, this.cursorGeneration, this.cursorA, this.cursorB, this.cursorSeq];
     const live: number[] = [];
     for (let i = 0; i < stream.length; i++) if (this.isLiveCursor(i)) live.push(i);
     for (const cursors of this.streams.values()) cursors.count = 0;
-    this.resetCursors(tableSize(Math.max(8, live.length * 2)));
+    this.resetCursors(tableSize(Math.max(8, live.length * 4)));
     for (const i of live) {
       const s = stream[i]!;
       const slot = this.findCursor(s - 1, generation[i]!, as[i]!, bs[i]!);
