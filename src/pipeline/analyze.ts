@@ -20,6 +20,8 @@ import { describeTcp, flagNames, tcpType } from '../analysis/tcp-events.js';
 import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
 import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
 import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analysis/summary.js';
+import { FindingFolder } from '../analysis/finding-fold.js';
+import { BUDGET_DROPS, BUDGET_STATES, DEFAULT_MEMORY_BUDGET, MemoryBudget, formatBytes } from '../model/budget.js';
 
 export interface AnalyzeOptions {
   /** Extra TCP ports carrying MQTT (1883 always does). */
@@ -39,6 +41,18 @@ export interface AnalyzeOptions {
   maxBufferedBytesTotal?: number;
   /** gzip input: largest decompressed/compressed ratio past 16 MiB of output (default 250); reading stops past it. */
   maxGzipRatio?: number;
+  /**
+   * Memory budget in bytes (default 1 GiB) that every growing state charges (connections, the MQTT framer's carry,
+   * out-of-order segments, pending requests, fan-out): past it the state drops what it would keep and one
+   * `budget.exceeded` finding names it.
+   */
+  memoryBudget?: number;
+  /**
+   * Repeated findings of one code on one connection (or in the capture) past the third are folded into one finding
+   * with a count (src/analysis/finding-fold.ts) for `onEvent`, the sinks and the collected events (default true);
+   * the summary and the stages see every finding.
+   */
+  foldFindings?: boolean;
   /**
    * Only the summary is wanted (the summary output format): TCP and other-frame events are counted, not built, and
    * MQTT events carry no summary line or payload text. Much faster on large captures; `onEvent` then sees only
@@ -81,6 +95,12 @@ export const DEFAULT_LIMITS = {
 } as const;
 
 const MAX_HOSTS = 10_000;
+
+/** Bytes charged to the memory budget for each connection (TCP state, reassembly, MQTT dissector and session). */
+const CONNECTION_BYTES = 8 * 1024;
+
+/** The stream handler of a connection opened past the memory budget: its bytes are not dissected. */
+const IGNORED_STREAM = { data(): void {}, gap(): void {}, end(): void {} };
 
 export async function analyzeCapture(input: string | NodeJS.ReadableStream, options: AnalyzeOptions = {}): Promise<Analysis> {
   const analyzer = new CaptureAnalyzer(options);
@@ -148,8 +168,15 @@ export class CaptureAnalyzer {
   private beforePacket = 0;
   private inSegment = false;
   private readonly lean: boolean;
+  private readonly budget: MemoryBudget;
+  private readonly folder: FindingFolder | undefined;
 
   constructor(private readonly options: AnalyzeOptions = {}) {
+    this.budget = new MemoryBudget(options.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
+    this.budget.onExceeded = (what) => this.emitFinding(makeFinding('budget.exceeded', 'capture', Math.max(1, this.lastFrame),
+      this.lastTime, `memory budget of ${formatBytes(this.budget.limit)} reached by ${what}: ${BUDGET_DROPS[what]}`,
+      { detail: { state: what, limit: this.budget.limit, used: this.budget.used } }));
+    this.folder = options.foldFindings === false ? undefined : new FindingFolder();
     this.onEvent = options.onEvent;
     this.lean = options.summaryOnly === true;
     this.collect = options.collect ?? (options.onEvent === undefined && options.sinks === undefined);
@@ -161,6 +188,7 @@ export class CaptureAnalyzer {
       mqttPorts, tlsPorts, showSecrets: options.showSecrets ?? false,
       maxPacketBytes: options.maxPacketBytes ?? DEFAULT_LIMITS.maxPacketBytes,
       lean: options.summaryOnly === true,
+      budget: this.budget,
       ...(options.keyLog !== undefined ? { keyLog: typeof options.keyLog === 'string' ? loadKeyLog(options.keyLog) : options.keyLog } : {}),
     };
     const context = {
@@ -172,19 +200,23 @@ export class CaptureAnalyzer {
     };
     this.table = new TcpConnectionTable({
       maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+      memoryBudget: this.budget,
       maxPendingBytesPerStream: options.maxBufferedBytesPerStream ?? DEFAULT_LIMITS.maxBufferedBytesPerStream,
       maxPendingBytesTotal: options.maxBufferedBytesTotal ?? DEFAULT_LIMITS.maxBufferedBytesTotal,
       serverPorts: new Set([...mqttPorts, ...tlsPorts]),
       openStreams: (connection) => {
-        const dissector = new MqttConnectionDissector(connection, context);
+        // Past the memory budget a connection is still tracked by TCP, but its payload is not dissected.
+        const charged = this.budget.tryCharge(CONNECTION_BYTES, 'connections');
+        const dissector = charged ? new MqttConnectionDissector(connection, context) : undefined;
         this.emitFinding(connectionOpened(connection));
         if (this.inSegment) this.beforePacket = this.deferred.length;
         return {
-          ...dissector.handlers(),
+          ...(dissector !== undefined ? dissector.handlers() : { toServer: IGNORED_STREAM, toClient: IGNORED_STREAM }),
           // Both streams have ended: the MQTT session ends, then the connection.
           ended: (c, end) => {
-            dissector.finish(end);
-            this.emitFinding(connectionEnded(c, end, dissector.protocol === 'undecided' ? 'other' : dissector.protocol));
+            dissector?.finish(end);
+            if (charged) this.budget.release(CONNECTION_BYTES, 'connections');
+            this.emitFinding(connectionEnded(c, end, dissector === undefined || dissector.protocol === 'undecided' ? 'other' : dissector.protocol));
           },
         };
       },
@@ -284,6 +316,15 @@ export class CaptureAnalyzer {
     this.releaseUnsupported();
     this.inSegment = false;
     this.table.finishAll(this.lastFrame, this.lastTime);
+    for (const what of BUDGET_STATES) {
+      const refused = this.budget.refusals(what);
+      if (refused > 1) {
+        this.emit(makeFinding('budget.exceeded', 'capture', Math.max(1, this.lastFrame), this.lastTime,
+          `memory budget of ${formatBytes(this.budget.limit)}: ${refused} charges of ${what} refused in all`,
+          { detail: { state: what, limit: this.budget.limit, refused } }));
+      }
+    }
+    this.folder?.finish((event) => this.deliver(event));
     if (this.stages.length > 0) {
       const sofar = this.buildSummary(capture);
       this.stages.forEach((stage, i) => stage.finish((finding) => this.emitFrom(finding, i), sofar));
@@ -350,16 +391,25 @@ export class CaptureAnalyzer {
     this.emitFrom(event, -1);
   }
 
-  /** Hands an event to the summary, the collection, `onEvent`, the sinks, then the stages (but `from`, its maker). */
+  /**
+   * Hands an event to the summary, then (repeated findings folded, see FindingFolder) the collection, `onEvent` and
+   * the sinks, then the stages (but `from`, its maker), which see every finding.
+   */
   private emitFrom(event: TimelineEvent, from: number): void {
     this.summary.add(event);
-    if (this.collect) this.events.push(event);
-    this.onEvent?.(event);
-    for (const sink of this.sinks) sink.event(event);
+    if (this.folder !== undefined) this.folder.admit(event, this.deliver);
+    else this.deliver(event);
     for (let i = 0; i < this.stages.length; i++) {
       if (i !== from) this.stages[i]!.event(event, (finding) => this.emitFrom(finding, i));
     }
   }
+
+  /** The collection, `onEvent` and the sinks. */
+  private readonly deliver = (event: TimelineEvent): void => {
+    if (this.collect) this.events.push(event);
+    this.onEvent?.(event);
+    for (const sink of this.sinks) sink.event(event);
+  };
 
   /** A frame was decoded: the held findings of undecodable leading frames are emitted, and no more are held. */
   private releaseUnsupported(): void {

@@ -11,6 +11,7 @@ import type { TcpSegment } from '../decode/types.js';
 import type { ConnectionEndReason, HandshakeOutcome, Side, TcpConnectionState } from '../model/events.js';
 import { handshakeOutcome, handshakeStep, initialHandshake, type HandshakeState } from './handshake.js';
 import { seqAdd, seqDiff } from './sequence.js';
+import type { MemoryBudget } from '../model/budget.js';
 import { BufferBudget, TcpStreamReassembler, type StreamHandler, type StreamEndReason } from './stream.js';
 
 export interface Endpoint {
@@ -99,6 +100,8 @@ export interface ConnectionStreams {
 
 export interface ConnectionTableOptions {
   maxConnections: number;
+  /** The analysis' memory budget, charged for out-of-order segments held (besides the caps above). */
+  memoryBudget?: MemoryBudget;
   maxPendingBytesPerStream: number;
   maxPendingBytesTotal: number;
   /** Ports that identify the server when the handshake was not captured. */
@@ -133,7 +136,7 @@ export class TcpConnectionTable {
   evicted = 0;
 
   constructor(private readonly options: ConnectionTableOptions) {
-    this.budget = new BufferBudget(options.maxPendingBytesTotal);
+    this.budget = new BufferBudget(options.maxPendingBytesTotal, options.memoryBudget);
   }
 
   get size(): number {
