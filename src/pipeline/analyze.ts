@@ -99,6 +99,9 @@ const MAX_HOSTS = 10_000;
 /** Bytes charged to the memory budget for each connection (TCP state, reassembly, MQTT dissector and session). */
 const CONNECTION_BYTES = 8 * 1024;
 
+/** Bytes charged to the memory budget for the fan-out tracer (20 000 publishes × 4 × 8 bytes, and its maps). */
+const FANOUT_BYTES = 20_000 * (4 * 8 + 2 * 64);
+
 /** The stream handler of a connection opened past the memory budget: its bytes are not dissected. */
 const IGNORED_STREAM = { data(): void {}, gap(): void {}, end(): void {} };
 
@@ -108,6 +111,7 @@ export async function analyzeCapture(input: string | NodeJS.ReadableStream, opti
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.afterChunk !== undefined ? { afterChunk: options.afterChunk } : {}),
     ...(options.maxGzipRatio !== undefined ? { maxGzipRatio: options.maxGzipRatio } : {}),
+    budget: analyzer.memoryBudget,
   });
   let analysis: Analysis;
   try {
@@ -169,6 +173,10 @@ export class CaptureAnalyzer {
   private inSegment = false;
   private readonly lean: boolean;
   private readonly budget: MemoryBudget;
+  /** The memory budget every growing state charges (the capture reader's too: hand it to readCapture). */
+  get memoryBudget(): MemoryBudget {
+    return this.budget;
+  }
   private readonly folder: FindingFolder | undefined;
 
   constructor(private readonly options: AnalyzeOptions = {}) {
@@ -177,6 +185,8 @@ export class CaptureAnalyzer {
       this.lastTime, `memory budget of ${formatBytes(this.budget.limit)} reached by ${what}: ${BUDGET_DROPS[what]}`,
       { detail: { state: what, limit: this.budget.limit, used: this.budget.used } }));
     this.folder = options.foldFindings === false ? undefined : new FindingFolder();
+    // The fan-out tracer's tables are fixed (20 000 publishes: four Float64Arrays and two maps): charged up front.
+    this.budget.tryCharge(FANOUT_BYTES, 'fanout');
     this.onEvent = options.onEvent;
     this.lean = options.summaryOnly === true;
     this.collect = options.collect ?? (options.onEvent === undefined && options.sinks === undefined);
