@@ -42,8 +42,8 @@ export interface AnalyzeOptions {
   /** gzip input: largest decompressed/compressed ratio past 16 MiB of output (default 250); reading stops past it. */
   maxGzipRatio?: number;
   /**
-   * Memory budget in bytes (default 1 GiB) that every growing state charges (connections, the MQTT framer's carry,
-   * out-of-order segments, pending requests, fan-out): past it the state drops what it would keep and one
+   * Memory budget in bytes (default 1 GiB) that every growing state charges (pcapng interfaces, connections, the MQTT
+   * framer's carry, out-of-order segments, pending requests): past it the state drops what it would keep and one
    * `budget.exceeded` finding names it.
    */
   memoryBudget?: number;
@@ -98,9 +98,6 @@ const MAX_HOSTS = 10_000;
 
 /** Bytes charged to the memory budget for each connection (TCP state, reassembly, MQTT dissector and session). */
 const CONNECTION_BYTES = 8 * 1024;
-
-/** Bytes charged to the memory budget for the fan-out tracer (20 000 publishes × 4 × 8 bytes, and its maps). */
-const FANOUT_BYTES = 20_000 * (4 * 8 + 2 * 64);
 
 /** The stream handler of a connection opened past the memory budget: its bytes are not dissected. */
 const IGNORED_STREAM = { data(): void {}, gap(): void {}, end(): void {} };
@@ -185,8 +182,6 @@ export class CaptureAnalyzer {
       this.lastTime, `memory budget of ${formatBytes(this.budget.limit)} reached by ${what}: ${BUDGET_DROPS[what]}`,
       { detail: { state: what, limit: this.budget.limit, used: this.budget.used } }));
     this.folder = options.foldFindings === false ? undefined : new FindingFolder();
-    // The fan-out tracer's tables are fixed (20 000 publishes: four Float64Arrays and two maps): charged up front.
-    this.budget.tryCharge(FANOUT_BYTES, 'fanout');
     this.onEvent = options.onEvent;
     this.lean = options.summaryOnly === true;
     this.collect = options.collect ?? (options.onEvent === undefined && options.sinks === undefined);
