@@ -9,16 +9,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from './helpers/corpus.js';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Conversation, mqttConnect, mqttPacket, pcapFile } from './fuzz/build.js';
 import {
-  DEFAULT_BUDGETS, SCENARIOS, loadRegressions, loadSources, makeCase, type Failure, type FuzzCase, type RunOptions,
+  DEFAULT_BUDGETS, SCENARIOS, loadRegressions, loadSources, makeCase, runCase, type Failure, type FuzzCase, type RunOptions,
   type ScenarioResult,
 } from './fuzz/harness.js';
 import { CasePool, failureSignature, minimizeAndSave } from './fuzz/long-run.js';
-import { Rng, caseSeed, parseLayout, truncationPoints } from './fuzz/mutate.js';
+import { Rng, caseSeed, mutate, parseLayout, truncationPoints } from './fuzz/mutate.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const LONG_RUN = path.join(here, 'fuzz', 'long-run.js');
@@ -253,4 +255,25 @@ test('fuzz: mutators are deterministic and keep to their formats', () => {
   const x = [rng.float(), rng.float()];
   const again = new Rng(1);
   assert.deepEqual(x, [again.float(), again.float()]);
+});
+
+test('fuzz: the structure-aware mutators of round two apply where their structure is, and the pipeline holds', { timeout: 300_000 }, async () => {
+  const fixture = (name: string) => readFileSync(path.join(repoRoot, 'fixtures', name));
+  const cases: Array<[string, string, RegExp, (layout: ReturnType<typeof parseLayout>, before: ReturnType<typeof parseLayout>) => void]> = [
+    ['mqtt-strings', 'qos-mqtt5.pcap', /^(topic|client id) at \d+ \(\d+ bytes\) = /, (l, b) => assert.equal(l.records.length, b.records.length)],
+    ['tcp-segmentation', 'reqresp.pcap', /payload bytes in \d+ segments/, (l, b) => assert.ok(l.records.length > b.records.length)],
+    ['tcp-segmentation', 'reqresp.pcapng', /payload bytes in \d+ segments/, (l, b) => assert.ok(l.records.length > b.records.length)],
+    ['pcapng-blocks', 'reqresp.pcapng', /blocks before loose record/, (l, b) => assert.ok(l.records.length > b.records.length && l.tail === 0)],
+  ];
+  for (const [mutator, name, detail, shape] of cases) {
+    const input = fixture(name);
+    const before = parseLayout(input, []);
+    for (let seed = 1; seed <= 12; seed++) {
+      const m = mutate(input, new Rng(seed), { mutator });
+      assert.match(m.detail, detail, `${mutator} on ${name}, seed ${seed}`);
+      shape(parseLayout(m.data, []), before);
+      const r = await runCase(m.data, {}, { timeMs: 8000, memoryMB: 300 });
+      assert.equal(r.failure, undefined, `${mutator} on ${name}, seed ${seed}: ${JSON.stringify(r.failure)}`);
+    }
+  }
 });

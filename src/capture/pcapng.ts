@@ -25,6 +25,10 @@
  * "capture.not-a-capture".
  * Does not: buffer input, read files, decompress, or look at packet contents.
  */
+import type { MemoryBudget } from '../model/budget.js';
+
+/** Bytes charged to the memory budget per interface kept (its description, options and time conversion). */
+const INTERFACE_BYTES = 256;
 import { bump, readBE32, readLE32, type FormatParser } from './pcap.js';
 import { CaptureError, type CaptureInterface, type CaptureSink } from './types.js';
 
@@ -92,7 +96,7 @@ export class PcapngParser implements FormatParser {
   private tsSec = 0;
   private tsNsec = 0;
 
-  constructor(sink: CaptureSink, private readonly maxInterfaces = MAX_INTERFACES) {
+  constructor(sink: CaptureSink, private readonly maxInterfaces = MAX_INTERFACES, private readonly budget?: MemoryBudget) {
     this.sink = sink;
   }
 
@@ -267,7 +271,8 @@ export class PcapngParser implements FormatParser {
   }
 
   private idb(buf: Buffer, off: number, total: number): void {
-    if (this.interfaces.length >= this.maxInterfaces) {
+    // Each interface kept is charged to the memory budget (never released: interfaces are kept for the whole file).
+    if (this.interfaces.length >= this.maxInterfaces || this.budget?.tryCharge(INTERFACE_BYTES, 'interfaces') === false) {
       bump(this.skipped, 'interface-cap');
       if (this.skipped['interface-cap'] === 1) {
         this.sink.notice({

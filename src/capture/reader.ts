@@ -14,6 +14,7 @@
  * frame is delivered.
  * Does not: decode link layers or protocols, reorder frames, or keep frame data after the callback returns.
  */
+import type { MemoryBudget } from '../model/budget.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { gunzipInto } from './gunzip.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US, PcapParser, type FormatParser } from './pcap.js';
@@ -48,6 +49,8 @@ export interface CaptureParserOptions {
   gzip?: boolean;
   /** pcapng interfaces kept (default MAX_INTERFACES, 65 536); later IDBs are skipped with a notice. */
   maxInterfaces?: number;
+  /** The analysis' memory budget ('interfaces'). */
+  budget?: MemoryBudget;
 }
 
 /**
@@ -59,6 +62,7 @@ export class CaptureParser {
   private readonly timeOrder: TimeOrderCheck;
   private readonly gzip: boolean;
   private readonly maxInterfaces: number | undefined;
+  private readonly budget: MemoryBudget | undefined;
   private parser: FormatParser | undefined;
   private carry: Buffer = Buffer.alloc(0);
   private carryLen = 0;
@@ -71,6 +75,7 @@ export class CaptureParser {
     this.sink = this.timeOrder;
     this.gzip = options.gzip ?? false;
     this.maxInterfaces = options.maxInterfaces;
+    this.budget = options.budget;
   }
 
   /** Frames delivered so far. */
@@ -160,7 +165,7 @@ export class CaptureParser {
   private detect(head: Buffer): FormatParser {
     const le = head.readUInt32LE(0);
     const be = head.readUInt32BE(0);
-    if (le === PCAPNG_SHB) return new PcapngParser(this.sink, this.maxInterfaces);
+    if (le === PCAPNG_SHB) return new PcapngParser(this.sink, this.maxInterfaces, this.budget);
     if (le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS || be === PCAP_MAGIC_US || be === PCAP_MAGIC_NS) {
       return new PcapParser(this.sink);
     }
@@ -204,6 +209,8 @@ export interface ReadCaptureOptions {
   maxGzipRatio?: number;
   /** pcapng interfaces kept (default 65 536). */
   maxInterfaces?: number;
+  /** The analysis' memory budget ('interfaces'). */
+  budget?: MemoryBudget;
 }
 
 type ErrnoError = Error & { code?: unknown };
@@ -312,7 +319,10 @@ export async function readCapture(
       }
     }
 
-    const parser = new CaptureParser(sink, { gzip: isGzip, ...(options.maxInterfaces !== undefined ? { maxInterfaces: options.maxInterfaces } : {}) });
+    const parser = new CaptureParser(sink, {
+      gzip: isGzip, ...(options.maxInterfaces !== undefined ? { maxInterfaces: options.maxInterfaces } : {}),
+      ...(options.budget !== undefined ? { budget: options.budget } : {}),
+    });
     if (!isGzip) {
       for await (const chunk of rawChunks()) {
         parser.push(chunk);

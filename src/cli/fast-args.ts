@@ -8,7 +8,7 @@
  */
 import { DEFAULT_MAX_GZIP_RATIO } from '../capture/gunzip.js';
 import { DEFAULT_LIMITS } from '../pipeline/analyze.js';
-import { FORMATS, formatProblems, type AnalyzeArgs } from './options.js';
+import { DEFAULT_MEMORY_BUDGET_OPTION, FORMATS, formatProblems, type AnalyzeArgs } from './options.js';
 
 const COMMAND_NAMES = new Set(['analyze', 'check', 'report', 'watch', 'completion']);
 const FLAGS: Record<string, readonly [name: 'stats' | 'debug' | 'show-secrets' | 'color' | 'progress', value: boolean]> = {
@@ -79,6 +79,7 @@ export function fastAnalyzeArgs(argv: readonly string[]): AnalyzeArgs | undefine
     'max-buffered-bytes': DEFAULT_LIMITS.maxBufferedBytesPerStream,
     'max-buffered-bytes-total': DEFAULT_LIMITS.maxBufferedBytesTotal,
     'max-gzip-ratio': DEFAULT_MAX_GZIP_RATIO,
+    'memory-budget': DEFAULT_MEMORY_BUDGET_OPTION,
   };
   return formatProblems(args).length === 0 ? args : undefined;
 }

@@ -2,10 +2,14 @@
  * Command-line options shared by every command that analyses a capture (what to dissect, the memory bounds), their
  * validation, and the mapping to the library's AnalyzeOptions. No analysis or output here.
  */
+import { DEFAULT_MEMORY_BUDGET } from '../model/budget.js';
 import { accessSync, constants } from 'node:fs';
 import type { Argv } from 'yargs';
 import { DEFAULT_MAX_GZIP_RATIO } from '../capture/gunzip.js';
 import { DEFAULT_LIMITS, type AnalyzeOptions } from '../pipeline/analyze.js';
+
+/** --memory-budget's default, as written on the command line (DEFAULT_MEMORY_BUDGET in bytes). */
+export const DEFAULT_MEMORY_BUDGET_OPTION = '1G';
 
 export const FORMATS = ['table', 'summary', 'json', 'ndjson', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -51,6 +55,7 @@ export interface AnalyzeArgs {
   'max-buffered-bytes': number;
   'max-buffered-bytes-total': number;
   'max-gzip-ratio': number;
+  'memory-budget': string;
 }
 
 /** Options shared by analyze and check: what to dissect and the memory bounds. */
@@ -66,6 +71,7 @@ export function withAnalysisOptions<T>(y: Argv<T>) {
     .option('max-buffered-bytes', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesPerStream, describe: 'out-of-order bytes held per TCP direction' })
     .option('max-buffered-bytes-total', { type: 'number', default: DEFAULT_LIMITS.maxBufferedBytesTotal, describe: 'out-of-order bytes held in all' })
     .option('max-gzip-ratio', { type: 'number', default: DEFAULT_MAX_GZIP_RATIO, describe: 'gzip input: stop reading when it expands more than this many times (past 16 MiB)' })
+    .option('memory-budget', { type: 'string', default: DEFAULT_MEMORY_BUDGET_OPTION, describe: 'memory the analysis state may hold (connections, buffers, pending requests), e.g. 512M, 2G' })
     .check((args) => {
       // With --help or --version nothing runs (yargs does not exit the process: its output's errors are checked).
       if (args['help'] === true || args['version'] === true) return true;
@@ -89,7 +95,19 @@ export function validateAnalysisOptions(args: AnalyzeArgs): string[] {
     const value = args[name];
     if (!Number.isInteger(value) || value < 1) problems.push(`--${name} ${value}: must be a positive integer`);
   }
+  if (parseSize(String(args['memory-budget'])) === undefined) {
+    problems.push(`--memory-budget ${args['memory-budget']}: a size of at least 1M, like 512M or 2G (K, M, G: 1024-based)`);
+  }
   return problems;
+}
+
+/** "512M", "2G", "1.5G", "65536K", "1073741824" → bytes (1024-based); undefined when not a size of at least 1 MiB. */
+export function parseSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(text);
+  if (m === null) return undefined;
+  const unit = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const bytes = Math.floor(Number(m[1]) * unit);
+  return Number.isFinite(bytes) && bytes >= 2 ** 20 && bytes <= Number.MAX_SAFE_INTEGER ? bytes : undefined;
 }
 
 function readable(file: string): boolean {
@@ -116,6 +134,7 @@ export function analysisOptionsOf(args: AnalyzeArgs): AnalyzeOptions {
     maxPacketBytes: args['max-packet-bytes'], maxConnections: args['max-connections'],
     maxBufferedBytesPerStream: args['max-buffered-bytes'], maxBufferedBytesTotal: args['max-buffered-bytes-total'],
     maxGzipRatio: args['max-gzip-ratio'],
+    ...(args['memory-budget'] !== undefined ? { memoryBudget: parseSize(String(args['memory-budget'])) ?? DEFAULT_MEMORY_BUDGET } : {}),
   };
 }
 

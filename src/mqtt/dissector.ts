@@ -4,6 +4,7 @@
  * every control packet, and turns each into an MqttEvent with pairing, latency and fan-out links, or a finding.
  * It does not reassemble TCP, and it does not aggregate (analysis/summary.ts does).
  */
+import type { MemoryBudget } from '../model/budget.js';
 import type { StreamHandler } from '../reassembly/stream.js';
 import type { ConnectionEnd, TcpConnection } from '../reassembly/connections.js';
 import type {
@@ -38,6 +39,8 @@ export interface MqttDissectorOptions {
   showSecrets: boolean;
   /** Only the summary is wanted: common packets are read by the fast decoder, no summary line or payload text. */
   lean?: boolean;
+  /** The analysis' memory budget: the framer's carry and pending requests charge it. */
+  budget?: MemoryBudget;
 }
 
 export interface MqttContext {
@@ -88,6 +91,7 @@ export class MqttConnectionDissector {
   constructor(private readonly connection: TcpConnection, private readonly context: MqttContext) {
     const { mqttPorts } = context.options;
     this.session = new MqttSession(connection.index);
+    this.session.budget = context.options.budget;
     this.framers = { client: this.newFramer('client'), server: this.newFramer('server') };
     if (mqttPorts.has(connection.server.port) || (!connection.clientFromSyn && mqttPorts.has(connection.client.port))) {
       this.recognise('mqtt');
@@ -299,7 +303,7 @@ export class MqttConnectionDissector {
         { bytes }),
       oversize: (remaining, frame, time) => this.finding('mqtt.packet-too-large', direction, frame, time,
         `MQTT packet of ${remaining} bytes exceeds the ${this.context.options.maxPacketBytes}-byte cap`, { remainingLength: remaining }),
-    }, { maxPacketBytes: this.context.options.maxPacketBytes });
+    }, this.context.options);
   }
 
   private finding(code: FindingCode, direction: Direction, frame: number, time: number, summary: string,

@@ -4,6 +4,7 @@
  * It pairs requests with responses and measures latency. Bounded: at most `maxPending` open requests.
  * It does not parse bytes or emit events (dissector.ts does).
  */
+import type { MemoryBudget } from '../model/budget.js';
 import { topicMatches } from './topic.js';
 
 export type Direction = 'client' | 'server';
@@ -32,6 +33,8 @@ function pendingKey(from: Direction, response: string, packetId: number | undefi
   return ((from === 'client' ? 0 : 1) * 16 + (RESPONSE_CODES[response] ?? 15)) * 0x20000 + (packetId ?? 0x10000);
 }
 const MAX_SUBSCRIPTIONS = 1024;
+/** Bytes charged to the memory budget per request awaiting its response (map entry, key and request object). */
+const PENDING_BYTES = 128;
 const MAX_CACHED_TOPICS = 1024;
 
 export class MqttSession {
@@ -64,16 +67,25 @@ export class MqttSession {
   /** Another connection CONNECTed with this client id to the same broker (see takeover.ts). */
   takenOverBy: { stream: number; frame: number } | undefined;
 
-  /** Remembers a request from `from` that the other side should answer with `response`. */
+  /** The analysis' memory budget ('pending-requests'): each request awaiting its response charges PENDING_BYTES. */
+  budget: MemoryBudget | undefined;
+
+  /** Remembers a request from `from` that the other side should answer with `response` (false: not tracked). */
   expect(from: Direction, response: string, packetId: number | undefined, request: PendingRequest): boolean {
     if (response === 'PINGRESP') {
-      if (this.pings.length >= MAX_PENDING) return false;
+      if (this.pings.length >= MAX_PENDING || !this.charge()) return false;
       this.pings.push(request);
       return true;
     }
     if (this.pending.size >= MAX_PENDING) return false;
-    this.pending.set(pendingKey(from, response, packetId), request);
+    const key = pendingKey(from, response, packetId);
+    if (!this.pending.has(key) && !this.charge()) return false;
+    this.pending.set(key, request);
     return true;
+  }
+
+  private charge(): boolean {
+    return this.budget === undefined || this.budget.tryCharge(PENDING_BYTES, 'pending-requests');
   }
 
   /** A `response` arrived from `from`: the request it answers, with latency. */
@@ -87,12 +99,14 @@ export class MqttSession {
       if (request !== undefined) this.pending.delete(key);
     }
     if (request === undefined) return undefined;
+    this.budget?.release(PENDING_BYTES, 'pending-requests');
     return { requestFrame: request.frame, latencyMs: (time - request.time) * 1000 };
   }
 
   /** Requests never answered. Empties the session's list. */
   takeUnanswered(): PendingRequest[] {
     const list = [...this.pending.values(), ...this.pings];
+    this.budget?.release(list.length * PENDING_BYTES, 'pending-requests');
     this.pending.clear();
     this.pings.length = 0;
     return list.sort((a, b) => a.frame - b.frame);

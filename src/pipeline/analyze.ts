@@ -21,6 +21,8 @@ import { describeTcp, flagNames, tcpType } from '../analysis/tcp-events.js';
 import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
 import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
 import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analysis/summary.js';
+import { FindingFolder } from '../analysis/finding-fold.js';
+import { BUDGET_DROPS, BUDGET_STATES, DEFAULT_MEMORY_BUDGET, MemoryBudget, formatBytes } from '../model/budget.js';
 
 export interface AnalyzeOptions {
   /** Extra TCP ports carrying MQTT (1883 always does). */
@@ -51,6 +53,18 @@ export interface AnalyzeOptions {
    * without a FIN do not hold their state for days.
    */
   idleConnectionSeconds?: number;
+  /**
+   * Memory budget in bytes (default 1 GiB) that every growing state charges (pcapng interfaces, connections, the MQTT
+   * framer's carry, out-of-order segments, pending requests): past it the state drops what it would keep and one
+   * `budget.exceeded` finding names it.
+   */
+  memoryBudget?: number;
+  /**
+   * Repeated findings of one code on one connection (or in the capture) past the third are folded into one finding
+   * with a count (src/analysis/finding-fold.ts) for `onEvent`, the sinks and the collected events (default true);
+   * the summary and the stages see every finding.
+   */
+  foldFindings?: boolean;
   /**
    * Only the summary is wanted (the summary output format): TCP and other-frame events are counted, not built, and
    * MQTT events carry no summary line or payload text. Much faster on large captures; `onEvent` then sees only
@@ -94,6 +108,12 @@ export const DEFAULT_LIMITS = {
 
 const MAX_HOSTS = 10_000;
 
+/** Bytes charged to the memory budget for each connection (TCP state, reassembly, MQTT dissector and session). */
+const CONNECTION_BYTES = 8 * 1024;
+
+/** The stream handler of a connection opened past the memory budget: its bytes are not dissected. */
+const IGNORED_STREAM = { data(): void {}, gap(): void {}, end(): void {} };
+
 export async function analyzeCapture(input: string | NodeJS.ReadableStream, options: AnalyzeOptions = {}): Promise<Analysis> {
   const { stoppedEarly: _, ...analysis } = await startAnalysis(input, options).result;
   return analysis;
@@ -127,6 +147,7 @@ export function startAnalysis(input: string | NodeJS.ReadableStream, options: An
         signal,
         ...(options.afterChunk !== undefined ? { afterChunk: options.afterChunk } : {}),
         ...(options.maxGzipRatio !== undefined ? { maxGzipRatio: options.maxGzipRatio } : {}),
+        budget: analyzer.memoryBudget,
       });
     } catch (error) {
       // Stopped (not aborted by the caller's signal): what was read is analysed to the end.
@@ -210,8 +231,19 @@ export class CaptureAnalyzer {
   private readonly lean: boolean;
   /** Summary-only path: the stages that take the TCP packets it does not emit. */
   private readonly packetStages: AnalysisStage[];
+  private readonly budget: MemoryBudget;
+  /** The memory budget every growing state charges (the capture reader's too: hand it to readCapture). */
+  get memoryBudget(): MemoryBudget {
+    return this.budget;
+  }
+  private readonly folder: FindingFolder | undefined;
 
   constructor(private readonly options: AnalyzeOptions = {}) {
+    this.budget = new MemoryBudget(options.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
+    this.budget.onExceeded = (what) => this.emitFinding(makeFinding('budget.exceeded', 'capture', Math.max(1, this.lastFrame),
+      this.lastTime, `memory budget of ${formatBytes(this.budget.limit)} reached by ${what}: ${BUDGET_DROPS[what]}`,
+      { detail: { state: what, limit: this.budget.limit, used: this.budget.used } }));
+    this.folder = options.foldFindings === false ? undefined : new FindingFolder();
     this.onEvent = options.onEvent;
     this.lean = options.summaryOnly === true;
     this.collect = options.collect ?? (options.onEvent === undefined && options.sinks === undefined);
@@ -226,6 +258,7 @@ export class CaptureAnalyzer {
       mqttPorts, tlsPorts, showSecrets: options.showSecrets ?? false,
       maxPacketBytes: options.maxPacketBytes ?? DEFAULT_LIMITS.maxPacketBytes,
       lean: options.summaryOnly === true,
+      budget: this.budget,
       ...(options.keyLog !== undefined ? { keyLog: typeof options.keyLog === 'string' ? loadKeyLog(options.keyLog) : options.keyLog } : {}),
     };
     const context = {
@@ -237,6 +270,7 @@ export class CaptureAnalyzer {
     };
     this.table = new TcpConnectionTable({
       maxConnections: options.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+      memoryBudget: this.budget,
       maxPendingBytesPerStream: options.maxBufferedBytesPerStream ?? DEFAULT_LIMITS.maxBufferedBytesPerStream,
       maxPendingBytesTotal: options.maxBufferedBytesTotal ?? DEFAULT_LIMITS.maxBufferedBytesTotal,
       serverPorts: new Set([...mqttPorts, ...tlsPorts]),
@@ -245,9 +279,18 @@ export class CaptureAnalyzer {
         if (this.inSegment) this.beforePacket = this.deferred.length;
       },
       // The dissector is made on the connection's first payload byte (a flood of SYNs costs no dissectors).
+      // Past the memory budget a connection is still tracked by TCP, but its payload is not dissected.
       openStreams: (connection) => {
+        const charged = this.budget.tryCharge(CONNECTION_BYTES, 'connections');
+        if (!charged) return { toServer: IGNORED_STREAM, toClient: IGNORED_STREAM, ended: (c, end) => this.endConnection(c, end, undefined) };
         const dissector = new MqttConnectionDissector(connection, context);
-        return { ...dissector.handlers(), ended: (c, end) => this.endConnection(c, end, dissector) };
+        return {
+          ...dissector.handlers(),
+          ended: (c, end) => {
+            this.budget.release(CONNECTION_BYTES, 'connections');
+            this.endConnection(c, end, dissector);
+          },
+        };
       },
       endedWithoutStreams: (c, end) => this.endConnection(c, end, new MqttConnectionDissector(c, context)),
       ...(options.idleConnectionSeconds !== undefined ? { idleTimeoutSeconds: options.idleConnectionSeconds } : {}),
@@ -262,9 +305,9 @@ export class CaptureAnalyzer {
   }
 
   /** Both streams have ended: the MQTT session ends, then the connection. */
-  private endConnection(c: TcpConnection, end: ConnectionEnd, dissector: MqttConnectionDissector): void {
-    dissector.finish(end);
-    this.emitFinding(connectionEnded(c, end, dissector.protocol === 'undecided' ? 'other' : dissector.protocol));
+  private endConnection(c: TcpConnection, end: ConnectionEnd, dissector: MqttConnectionDissector | undefined): void {
+    dissector?.finish(end);
+    this.emitFinding(connectionEnded(c, end, dissector === undefined || dissector.protocol === 'undecided' ? 'other' : dissector.protocol));
   }
 
   /** CaptureSink: one record. */
@@ -354,6 +397,15 @@ export class CaptureAnalyzer {
     this.releaseUnsupported();
     this.inSegment = false;
     this.table.finishAll(this.lastFrame, this.lastTime);
+    for (const what of BUDGET_STATES) {
+      const refused = this.budget.refusals(what);
+      if (refused > 1) {
+        this.emit(makeFinding('budget.exceeded', 'capture', Math.max(1, this.lastFrame), this.lastTime,
+          `memory budget of ${formatBytes(this.budget.limit)}: ${refused} charges of ${what} refused in all`,
+          { detail: { state: what, limit: this.budget.limit, refused } }));
+      }
+    }
+    this.folder?.finish((event) => this.deliver(event));
     if (this.stages.length > 0) {
       const sofar = this.buildSummary(capture);
       this.stages.forEach((stage, i) => stage.finish((finding) => this.emitFrom(finding, i), sofar));
@@ -451,16 +503,25 @@ export class CaptureAnalyzer {
     this.emitFrom(event, -1);
   }
 
-  /** Hands an event to the summary, the collection, `onEvent`, the sinks, then the stages (but `from`, its maker). */
+  /**
+   * Hands an event to the summary, then (repeated findings folded, see FindingFolder) the collection, `onEvent` and
+   * the sinks, then the stages (but `from`, its maker), which see every finding.
+   */
   private emitFrom(event: TimelineEvent, from: number): void {
     this.summary.add(event);
-    if (this.collect) this.events.push(event);
-    this.onEvent?.(event);
-    for (const sink of this.sinks) sink.event(event);
+    if (this.folder !== undefined) this.folder.admit(event, this.deliver);
+    else this.deliver(event);
     for (let i = 0; i < this.stages.length; i++) {
       if (i !== from) this.stages[i]!.event(event, (finding) => this.emitFrom(finding, i));
     }
   }
+
+  /** The collection, `onEvent` and the sinks. */
+  private readonly deliver = (event: TimelineEvent): void => {
+    if (this.collect) this.events.push(event);
+    this.onEvent?.(event);
+    for (const sink of this.sinks) sink.event(event);
+  };
 
   /** A frame was decoded: the held findings of undecodable leading frames are emitted, and no more are held. */
   private releaseUnsupported(): void {

@@ -14,6 +14,7 @@ import {
 } from './connection.js';
 import { closingStep, handshakeOutcome, handshakeStep, initialState } from './handshake.js';
 import { seqAdd } from './sequence.js';
+import type { MemoryBudget } from '../model/budget.js';
 import { BufferBudget, TcpStreamReassembler, type ReassemblyLimits, type StreamEndReason } from './stream.js';
 import { analyseSegment, observeWindowScale, scaledWindow } from './tcp-analysis.js';
 
@@ -41,6 +42,8 @@ export interface SegmentAnalysis {
 
 export interface ConnectionTableOptions {
   maxConnections: number;
+  /** The analysis' memory budget, charged for out-of-order segments held (besides the caps above). */
+  memoryBudget?: MemoryBudget;
   maxPendingBytesPerStream: number;
   maxPendingBytesTotal: number;
   /** Ports that identify the server when the handshake was not captured. */
@@ -85,7 +88,7 @@ export class TcpConnectionTable {
   evicted = 0;
 
   constructor(private readonly options: ConnectionTableOptions) {
-    this.budget = new BufferBudget(options.maxPendingBytesTotal);
+    this.budget = new BufferBudget(options.maxPendingBytesTotal, options.memoryBudget);
     this.limits = { maxPendingBytesPerStream: options.maxPendingBytesPerStream, budget: this.budget };
   }
 

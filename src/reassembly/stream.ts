@@ -6,6 +6,7 @@
  * It does not interpret the bytes, detect protocols or flag TCP anomalies (see connection.ts).
  */
 import { seqAdd, seqDiff } from './sequence.js';
+import type { MemoryBudget } from '../model/budget.js';
 
 export interface StreamHandler {
   /** In-order bytes. `data` is only valid during the call. */
@@ -31,7 +32,8 @@ interface PendingSegment {
 /** Shared byte budget for out-of-order data across all streams. */
 export class BufferBudget {
   used = 0;
-  constructor(readonly limit: number) {}
+  /** The analysis' memory budget ('reassembly'), charged with the same costs. */
+  constructor(readonly limit: number, readonly memory?: MemoryBudget) {}
 }
 
 export interface ReassemblyLimits {
@@ -145,6 +147,7 @@ export class TcpStreamReassembler {
 
   release(): void {
     this.limits.budget.used -= this.pendingBytes;
+    this.limits.budget.memory?.release(this.pendingBytes, 'reassembly');
     this.pendingBytes = 0;
     this.pending = [];
     this.head = 0;
@@ -168,7 +171,8 @@ export class TcpStreamReassembler {
   private hold(seq: number, payload: Buffer, frame: number, time: number): void {
     const { budget, maxPendingBytesPerStream } = this.limits;
     const cost = payload.length + HELD_SEGMENT_OVERHEAD;
-    if (this.pendingBytes + cost > maxPendingBytesPerStream || budget.used + cost > budget.limit) {
+    if (this.pendingBytes + cost > maxPendingBytesPerStream || budget.used + cost > budget.limit
+      || budget.memory?.tryCharge(cost, 'reassembly') === false) {
       // Cap hit: give up waiting for the hole before the earliest held data.
       this.onCapHit?.(frame, this.pendingBytes, time);
       if (this.head < this.pending.length) {
@@ -209,6 +213,7 @@ export class TcpStreamReassembler {
       const cost = first.data.length + HELD_SEGMENT_OVERHEAD;
       this.pendingBytes -= cost;
       this.limits.budget.used -= cost;
+      this.limits.budget.memory?.release(cost, 'reassembly');
       if (offset + first.data.length > 0) {
         this.deliver(offset === 0 ? first.data : first.data.subarray(-offset), first.frame, first.time);
       }

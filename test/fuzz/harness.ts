@@ -665,6 +665,8 @@ export async function runScenario(name: string): Promise<ScenarioResult> {
       },
     });
     result.frames = analysis.summary.frames.read;
+    // Repeated findings reach onEvent folded (src/analysis/finding-fold.ts): the summary counts every one.
+    Object.assign(findings, analysis.summary.findings.byCode);
     const broken = checkAccounting(analysis.summary);
     if (broken !== undefined) result.invariant = broken;
   } catch (e) {

@@ -100,3 +100,27 @@ export function* carryFlood(connections: number, segments: number, announced = 1
   const piece = Buffer.alloc(segmentBytes, 0x61);
   for (let k = 0; k < segments; k++) yield cs[k % connections]!.clientData(piece);
 }
+
+/**
+ * The pending-request flood (issue #15 item 5): one connection whose client sends `pings` PINGREQs (`perSegment` to a
+ * segment) that the broker never answers: past the 4096 requests a connection tracks, each is an mqtt.pending-cap.
+ */
+export function pendingFlood(pings: number, perSegment = 500): Buffer {
+  const c = new Conversation({ ip: '10.0.0.1', port: 40000 }, { ip: '10.0.0.2', port: 1883 });
+  const records = [...c.handshake(), c.clientData(mqttConnect('pending')), c.serverData(Buffer.from([0x20, 2, 0, 0]))];
+  const pingreq = Buffer.from([0xc0, 0]);
+  for (let sent = 0; sent < pings; sent += perSegment) {
+    records.push(c.clientData(Buffer.concat(Array.from({ length: Math.min(perSegment, pings - sent) }, () => pingreq))));
+  }
+  return pcapFile(records);
+}
+
+/** `connections` handshakes (SYN, SYN-ACK, ACK) to port 1883 from distinct ports, all left open. */
+export function manyConnections(connections: number): Buffer {
+  const records: PcapRecord[] = [];
+  for (let i = 0; i < connections; i++) {
+    const c = new Conversation({ ip: '10.0.0.1', port: 10000 + i }, { ip: '10.0.0.2', port: 1883 });
+    records.push(...c.handshake(), c.clientData(mqttConnect(`many-${i}`)));
+  }
+  return pcapFile(records);
+}

@@ -793,6 +793,82 @@ export const MUTATORS: Record<string, Mutator> = {
     return { data: Buffer.concat([input.subarray(0, at), flood, input.subarray(at)]), detail: `${n} IDB copies at ${at}` };
   },
 
+  /**
+   * MQTT strings rewritten with hostile text, in place (same byte length, so TCP stays in step): a PUBLISH topic or
+   * a CONNECT client id becomes invalid UTF-8 (0xff, overlong, lone continuation, a surrogate), U+0000, bidi
+   * overrides, C0/C1 controls, zero-width or line-separator characters, or one of them repeated to the full length.
+   */
+  'mqtt-strings': ({ input, layout, rng }) => {
+    const fields: Array<{ at: number; length: number; what: string }> = [];
+    for (const r of withLayer(layout, (l) => l.mqtt.length > 0)) {
+      const end = r.layers!.payloadEnd ?? r.end;
+      for (const p of r.layers!.mqtt) {
+        const field = mqttStringField(input, p, end);
+        if (field !== undefined && field.length > 0) fields.push(field);
+      }
+    }
+    if (fields.length === 0) return undefined;
+    const data = copy(input);
+    const f = rng.pick(fields);
+    const text = hostileBytes(rng, f.length);
+    text.copy(data, f.at);
+    return { data, detail: `${f.what} at ${f.at} (${f.length} bytes) = ${text.subarray(0, 24).toString('hex')}` };
+  },
+
+  /**
+   * A TCP segment re-segmented: its payload split into 2-64 pieces (often 1 byte each), each a packet of its own
+   * with the same headers (IPv4 total length and sequence number fixed), in order, reversed, shuffled or overlapping.
+   */
+  'tcp-segmentation': ({ input, layout, rng }) => {
+    const candidates = withLayer(layout, (l) => l.ip !== undefined && l.payload !== undefined && (l.payloadEnd ?? 0) - l.payload >= 2)
+      .filter((r) => r.kind === 'record' || (r.kind === 'epb' && layout.le));
+    if (candidates.length === 0) return undefined;
+    const rec = rng.pick(candidates);
+    const l = rec.layers!;
+    const start = rec.dataOffset!;
+    const payload = input.subarray(l.payload!, l.payloadEnd!);
+    const head = input.subarray(start, l.payload!);
+    const ipAt = l.ip! - start;
+    const seqAt = l.tcp! - start + 4;
+    const seq = input.readUInt32BE(l.tcp! + 4);
+    const pieces = Math.min(payload.length, rng.pick([2, 3, 8, 64, payload.length]));
+    const cuts = new Set<number>([0, payload.length]);
+    while (cuts.size < pieces + 1) cuts.add(1 + rng.int(payload.length - 1));
+    const bounds = [...cuts].sort((a, b) => a - b);
+    const overlap = rng.chance(0.2) ? rng.range(1, 4) : 0;
+    let segments = bounds.slice(0, -1).map((from, i) => [Math.max(0, from - (i > 0 ? overlap : 0)), bounds[i + 1]!] as const);
+    const order = rng.int(3);
+    if (order === 1) segments = segments.reverse();
+    else if (order === 2) segments = rng.shuffle([...segments]);
+    const packets = segments.map(([from, to]) => {
+      const packet = Buffer.concat([head, payload.subarray(from, to)]);
+      packet.writeUInt16BE(packet.length - ipAt, ipAt + 2);
+      packet.writeUInt32BE((seq + from) >>> 0, seqAt);
+      return repacket(input, rec, packet, layout.le);
+    });
+    const at = layout.records.indexOf(rec);
+    const parts: Array<Buffer | CaptureRecord> = [...layout.records.slice(0, at), ...packets, ...layout.records.slice(at + 1)];
+    return {
+      data: rebuild(input, layout, parts, true),
+      detail: `record ${at}: ${payload.length} payload bytes in ${segments.length} segments (${['in order', 'reversed', 'shuffled'][order]}${overlap > 0 ? `, overlap ${overlap}` : ''})`,
+    };
+  },
+
+  /**
+   * pcapng: well-formed blocks that are not packets (statistics, name resolution, decryption secrets, custom,
+   * unknown types, a Simple Packet Block, an IDB with odd options) inserted between records, 1 to 200 of them.
+   */
+  'pcapng-blocks': ({ input, layout, rng }) => {
+    if (layout.format !== 'pcapng' || !layout.le) return undefined;
+    const { fixed, loose } = movable(layout, rng);
+    const n = rng.pick([1, 3, 20, 200]);
+    const blocks: Buffer[] = [];
+    for (let k = 0; k < n; k++) blocks.push(oddBlock(rng));
+    const at = rng.int(loose.length + 1);
+    const parts: Array<Buffer | CaptureRecord> = [...fixed, ...loose.slice(0, at), ...blocks, ...loose.slice(at)];
+    return { data: rebuild(input, layout, parts, true), detail: `${n} blocks before loose record ${at}` };
+  },
+
   /** A region overwritten with zeros, 0xff or random bytes. */
   'overwrite-range': ({ input, rng }) => {
     if (input.length === 0) return undefined;
@@ -804,6 +880,128 @@ export const MUTATORS: Record<string, Mutator> = {
     return { data, detail: `${len} bytes at ${at} overwritten (${['zeros', '0xff', 'random'][how]})` };
   },
 };
+
+/** The UTF-8 string an MQTT packet at `p` carries first that is worth attacking: PUBLISH topic, CONNECT client id. */
+function mqttStringField(buf: Buffer, p: number, end: number): { at: number; length: number; what: string } | undefined {
+  const type = buf[p]! >> 4;
+  let body = p + 1;
+  while (body < end && (buf[body]! & 0x80) !== 0) body++;
+  body++;
+  const str = (at: number, what: string) => (at + 2 <= end && at + 2 + buf.readUInt16BE(at) <= end
+    ? { at: at + 2, length: buf.readUInt16BE(at), what } : undefined);
+  if (type === 3) return str(body, 'topic');
+  if (type !== 1 || body + 10 > end) return undefined;
+  const nameLength = buf.readUInt16BE(body);
+  const level = buf[body + 2 + nameLength];
+  let at = body + 2 + nameLength + 4;
+  if (level === 5) {
+    let props = 0;
+    let mult = 1;
+    while (at < end) {
+      const b = buf[at++]!;
+      props += (b & 0x7f) * mult;
+      mult *= 128;
+      if ((b & 0x80) === 0) break;
+    }
+    at += props;
+  }
+  return str(at, 'client id');
+}
+
+/** `length` bytes of hostile text: invalid UTF-8, NUL, bidi, C0/C1, zero-width, separators, mixed and repeated. */
+function hostileBytes(rng: Rng, length: number): Buffer {
+  const atoms = [
+    Buffer.from([0xff]), Buffer.from([0xc0, 0x80]), Buffer.from([0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf4, 0x90, 0x80, 0x80]),
+    Buffer.from('\u0000'), Buffer.from('\u202e'), Buffer.from('\u2066'), Buffer.from('\u001b[2J'), Buffer.from('\u001b]0;x\u0007'),
+    Buffer.from('\u0085'), Buffer.from('\u009b31m'), Buffer.from('\u200b'), Buffer.from('\ufeff'), Buffer.from('\u2028'), Buffer.from('\r\n## x\n'),
+    Buffer.from('<img src=x onerror=alert(1)>'), Buffer.from('[a](javascript:x)'), Buffer.from('|'), Buffer.from('é'), Buffer.from('漢'),
+  ];
+  const out = Buffer.alloc(length, 0x41);
+  const one = rng.chance(0.3) ? rng.pick(atoms) : undefined;
+  let o = 0;
+  while (o < length) {
+    const atom = one ?? rng.pick(atoms);
+    o += atom.copy(out, o);
+  }
+  return out;
+}
+
+/** The record bytes for `packet` in place of `rec`'s: a pcap record or a pcapng EPB with the same header fields. */
+function repacket(input: Buffer, rec: CaptureRecord, packet: Buffer, le: boolean): Buffer {
+  if (rec.kind === 'record') {
+    const h = Buffer.from(input.subarray(rec.offset, rec.offset + 16));
+    if (le) { h.writeUInt32LE(packet.length, 8); h.writeUInt32LE(packet.length, 12); } else { h.writeUInt32BE(packet.length, 8); h.writeUInt32BE(packet.length, 12); }
+    return Buffer.concat([h, packet]);
+  }
+  const total = 32 + ((packet.length + 3) & ~3);
+  const b = Buffer.alloc(total);
+  input.copy(b, 0, rec.offset, rec.offset + 20);
+  b.writeUInt32LE(total, 4);
+  b.writeUInt32LE(packet.length, 20);
+  b.writeUInt32LE(packet.length, 24);
+  packet.copy(b, 28);
+  b.writeUInt32LE(total, total - 4);
+  return b;
+}
+
+/** One well-formed pcapng block that is not an Enhanced Packet Block (little-endian). */
+function oddBlock(rng: Rng): Buffer {
+  const block = (type: number, body: Buffer): Buffer => {
+    const total = 12 + ((body.length + 3) & ~3);
+    const b = Buffer.alloc(total);
+    b.writeUInt32LE(type >>> 0, 0);
+    b.writeUInt32LE(total, 4);
+    body.copy(b, 8);
+    b.writeUInt32LE(total, total - 4);
+    return b;
+  };
+  const option = (code: number, value: Buffer): Buffer => {
+    const o = Buffer.alloc(4 + ((value.length + 3) & ~3));
+    o.writeUInt16LE(code, 0);
+    o.writeUInt16LE(value.length, 2);
+    value.copy(o, 4);
+    return o;
+  };
+  const end = Buffer.alloc(4);
+  switch (rng.int(7)) {
+    case 0: { // Interface Statistics Block for interface 0 (or a missing one)
+      const body = Buffer.alloc(12);
+      body.writeUInt32LE(rng.pick([0, 1, 0xffffffff]), 0);
+      return block(5, Buffer.concat([body, option(4, Buffer.alloc(8, 0xff)), end]));
+    }
+    case 1: { // Name Resolution Block: an IPv4 record with a hostile name, then the end record
+      const name = hostileBytes(rng, rng.pick([1, 16, 300]));
+      const rec = Buffer.alloc(4 + 4 + name.length + 1);
+      rec.writeUInt16LE(1, 0);
+      rec.writeUInt16LE(4 + name.length + 1, 2);
+      Buffer.from([10, 0, 0, 1]).copy(rec, 4);
+      name.copy(rec, 8);
+      return block(4, Buffer.concat([rec, Buffer.alloc((4 - (rec.length % 4)) % 4), end]));
+    }
+    case 2: { // Decryption Secrets Block (TLS key log) with junk
+      const secret = Buffer.from('CLIENT_RANDOM 00 00\n');
+      const head = Buffer.alloc(8);
+      head.writeUInt32LE(0x544c534b, 0);
+      head.writeUInt32LE(secret.length, 4);
+      return block(10, Buffer.concat([head, secret]));
+    }
+    case 3: // custom block (copyable) with a private enterprise number
+      return block(0x00000bad, Buffer.concat([Buffer.from([0x11, 0x22, 0, 0]), Buffer.alloc(rng.pick([0, 7, 64]), 0x5a)]));
+    case 4: // unknown block type
+      return block(rng.pick([0x0000000b, 0x00000100, 0x40000000, 0x7fffffff]), Buffer.alloc(rng.pick([0, 4, 100])));
+    case 5: { // Simple Packet Block (interface 0): a short frame
+      const data = Buffer.alloc(rng.pick([0, 14, 60]), 0x33);
+      const body = Buffer.alloc(4);
+      body.writeUInt32LE(data.length, 0);
+      return block(3, Buffer.concat([body, data]));
+    }
+    default: { // IDB with odd options: if_tsresol 0, a hostile if_name, if_tsoffset
+      const body = Buffer.alloc(8);
+      body.writeUInt16LE(1, 0);
+      return block(1, Buffer.concat([body, option(9, Buffer.from([rng.pick([0, 6, 9, 0x8a, 0xff])])), option(2, hostileBytes(rng, 40)), end]));
+    }
+  }
+}
 
 function recordField(input: Buffer, layout: Layout, rng: Rng, name: string): Mutation | undefined {
   const fields = layout.records.flatMap((r) => r.fields.filter((f) => f.name === name));
@@ -822,7 +1020,7 @@ export const WEIGHTS: Record<string, number> = {
   'pcapng-fields': 3, 'pcapng-tsresol': 2, 'ipv4-ihl': 4, 'ipv4-total-length': 5, 'ipv4-fields': 3, 'tcp-data-offset': 4,
   'tcp-seq-ack': 5, 'tcp-flags': 4, 'tcp-options': 2, 'mqtt-remaining-length': 7, 'mqtt-first-byte': 5, 'mqtt-body': 7,
   'huge-lengths': 4, splice: 4, reorder: 5, duplicate: 4, 'garbage-insert': 3, timestamp: 3, 'overwrite-range': 3,
-  'idb-flood': 1, havoc: 10,
+  'idb-flood': 1, 'mqtt-strings': 5, 'tcp-segmentation': 4, 'pcapng-blocks': 2, havoc: 10,
 };
 
 export const MUTATOR_NAMES: readonly string[] = Object.keys(WEIGHTS);
