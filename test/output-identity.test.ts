@@ -2,7 +2,8 @@
  * Every output of `mqtt-pcap analyze` (table, summary, json, ndjson) on every fixture and corpus capture is
  * byte-identical to the recorded one (sha256 + exit status in test/golden/outputs.json). It guards refactors and speed
  * work: an output may change only deliberately, by re-recording with `MQTT_PCAP_UPDATE_GOLDEN=1` and saying why in the
- * commit. Captures with a key log next to them (x.keys beside x.pcap) are analysed with it. The corpus part is skipped,
+ * commit. Corpus captures are analysed from the corpus folder, so that the file name in the JSON output does not depend
+ * on where the checkout is. Captures with a key log next to them (x.keys beside x.pcap) are analysed with it. The corpus part is skipped,
  * with the skip line, when the public corpus is absent.
  */
 import { test } from 'node:test';
@@ -11,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { corpusCaptures, corpusMissing, fixtureCaptures, repoRoot, type CaptureCase } from './helpers/corpus.js';
+import { corpusCaptures, corpusDir, corpusMissing, fixtureCaptures, repoRoot, type CaptureCase } from './helpers/corpus.js';
 
 const GOLDEN = path.join(repoRoot, 'test', 'golden', 'outputs.json');
 const CLI = path.join(repoRoot, 'dist', 'src', 'mqtt-pcap', 'mqtt-pcap.mjs');
@@ -20,12 +21,12 @@ const update = process.env.MQTT_PCAP_UPDATE_GOLDEN === '1';
 
 type Golden = Record<string, string>;
 
-function run(args: string[]): Promise<string> {
+function run(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
     delete env.COLUMNS;
     delete env.SSLKEYLOGFILE;
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'ignore'] });
     const hash = createHash('sha256');
     child.stdout.on('data', (chunk: Buffer) => hash.update(chunk));
     child.on('error', reject);
@@ -33,11 +34,16 @@ function run(args: string[]): Promise<string> {
   });
 }
 
+/** The folder a capture is analysed from: the JSON output names the file as given, relative to it. */
+function folderOf(c: CaptureCase): string {
+  return c.name.startsWith('corpus/') ? corpusDir : repoRoot;
+}
+
 function argsOf(c: CaptureCase, format: string): string[] {
-  const args = ['analyze', path.relative(repoRoot, c.file), '--format', format];
+  const args = ['analyze', path.relative(folderOf(c), c.file), '--format', format];
   for (const port of c.ports) args.push('--port', String(port));
   const keys = c.file.replace(/\.(pcapng|pcap)(\.gz)?$/, '.keys');
-  if (keys !== c.file && existsSync(keys)) args.push('--keylog', path.relative(repoRoot, keys));
+  if (keys !== c.file && existsSync(keys)) args.push('--keylog', path.relative(folderOf(c), keys));
   return args;
 }
 
@@ -45,7 +51,7 @@ async function outputsOf(cases: CaptureCase[]): Promise<Golden> {
   const out: Golden = {};
   const jobs: Array<() => Promise<void>> = [];
   for (const c of cases) {
-    for (const format of FORMATS) jobs.push(async () => { out[`${c.name} ${format}`] = await run(argsOf(c, format)); });
+    for (const format of FORMATS) jobs.push(async () => { out[`${c.name} ${format}`] = await run(argsOf(c, format), folderOf(c)); });
   }
   const workers = Array.from({ length: 2 }, async () => {
     for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) await job();
