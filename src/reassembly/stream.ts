@@ -3,13 +3,18 @@
  * Delivers to a StreamHandler exactly three things (Zeek's analyzer contract): data in order, a gap (bytes never seen),
  * end of stream. Retransmitted and overlapping bytes are delivered once; out-of-order segments are copied and held
  * until the hole is filled, the peer acknowledges past the hole (the capture missed it), a cap is hit, or the stream ends.
- * It does not interpret the bytes, detect protocols or flag TCP anomalies (see connection.ts).
+ * Held bytes released by the segment that fills the hole are delivered with that segment's frame and time (the frame
+ * that completed them, as tshark with tcp.reassemble_out_of_order); released by a declared hole, with their own.
+ * It does not interpret the bytes, detect protocols or flag TCP anomalies (see tcp-analysis.ts).
  */
 import { seqAdd, seqDiff } from './sequence.js';
 import type { MemoryBudget } from '../model/budget.js';
 
 export interface StreamHandler {
-  /** In-order bytes. `data` is only valid during the call. */
+  /**
+   * In-order bytes, with the frame that made them available in order: the frame that carried them, or, for bytes held
+   * out of order, the frame that filled the hole before them. `data` is only valid during the call.
+   */
   data(data: Buffer, frame: number, time: number): void;
   /** `length` bytes were never seen; `afterFrame` is the last frame before the hole, `beforeFrame` the first after it. */
   gap(length: number, afterFrame: number | undefined, beforeFrame: number, time: number, cause: GapCause): void;
@@ -99,7 +104,8 @@ export class TcpStreamReassembler {
     if (offset + payload.length <= 0) return 'old';
     if (offset <= 0) {
       this.deliver(offset === 0 ? payload : payload.subarray(-offset), frame, time);
-      this.drain();
+      // Held bytes this segment now joins to the stream: completed by this frame.
+      this.drain(frame, time);
       return offset === 0 ? 'new' : 'partial-old';
     }
     this.hold(seq, payload, frame, time);
@@ -202,7 +208,8 @@ export class TcpStreamReassembler {
     budget.used += cost;
   }
 
-  private drain(): void {
+  /** Delivers the held segments that now follow in order: with `frame`/`time` when given, else their own. */
+  private drain(frame?: number, time?: number): void {
     const list = this.pending;
     while (this.head < list.length) {
       const first = list[this.head]!;
@@ -215,7 +222,7 @@ export class TcpStreamReassembler {
       this.limits.budget.used -= cost;
       this.limits.budget.memory?.release(cost, 'reassembly');
       if (offset + first.data.length > 0) {
-        this.deliver(offset === 0 ? first.data : first.data.subarray(-offset), first.frame, first.time);
+        this.deliver(offset === 0 ? first.data : first.data.subarray(-offset), frame ?? first.frame, time ?? first.time);
       }
     }
     if (this.head === list.length) {
