@@ -11,15 +11,15 @@ import type {
 } from '../model/events.js';
 import type { ClientIdRegistry } from './takeover.js';
 import { makeFinding, type FindingCode } from '../model/findings.js';
-import { MqttPacketDecoder, type DecodeResult } from './decode.js';
-import { fastDecode } from './fast-decode.js';
+import type { Packet } from 'mqtt-packet';
+import { MqttPacketDecoder } from './decode.js';
+import { connectLevel as readConnectLevel, readHead, readPacket, type PacketReading } from './reader/packet.js';
 import { fillFromPacket } from './event-fields.js';
 import { looksLikeConnect, looksLikeMqttOverWebSocket, looksLikeTls } from './detect.js';
 import type { FanoutTracer } from './fanout.js';
 import { MqttFramer, type FramedPacket } from './framing.js';
 import { PACKET_TYPES } from '../model/names.js';
 import { describePayload } from './payload.js';
-import { scanProperties } from './properties.js';
 import { MqttSession, type Direction } from './session.js';
 import { summarizeMqtt } from './summary.js';
 import { WebSocketUnframer } from './websocket.js';
@@ -55,6 +55,9 @@ const RESPONSE_OF: Partial<Record<MqttPacketType, MqttPacketType>> = {
   CONNECT: 'CONNACK', SUBSCRIBE: 'SUBACK', UNSUBSCRIBE: 'UNSUBACK', PINGREQ: 'PINGRESP',
   PUBREC: 'PUBREL', PUBREL: 'PUBCOMP',
 };
+
+/** Packet types whose summary fields the reader gives alone (PUBLISH, the publish acknowledgements, pings). */
+const READER_ONLY: Readonly<Record<number, boolean>> = { 3: true, 4: true, 5: true, 6: true, 7: true, 12: true, 13: true };
 
 /** Packet types whose length only MQTT 5 explains (evidence for inferring the version). */
 function impliesVersion5(type: number, remaining: number): boolean {
@@ -322,7 +325,7 @@ export class MqttConnectionDissector {
     }
     // Protocol version: CONNECT says it; otherwise what the session knows, or an inference.
     let version: number;
-    const connectLevel = type === 1 ? connectLevelOf(framed) : undefined;
+    const connectLevel = type === 1 ? readConnectLevel(framed.bytes, framed.headerLength) : undefined;
     if (type === 1) {
       version = connectLevel ?? 4;
     } else if (session.version !== undefined) {
@@ -337,55 +340,74 @@ export class MqttConnectionDissector {
     }
 
     const lean = this.context.options.lean === true;
-    const fast = lean && framed.truncatedTo === undefined ? fastDecode(framed.bytes, framed.headerLength, version) : undefined;
-    const decoded: DecodeResult = fast !== undefined ? {} : framed.truncatedTo === undefined
-      ? (this.decoders[direction] ??= new MqttPacketDecoder()).decode(framed.bytes, version, framed.headerLength)
-      : { error: { code: framed.remainingLength + framed.headerLength > this.context.options.maxPacketBytes ? 'mqtt.packet-too-large' : 'mqtt.incomplete', message: 'only the head of the packet was captured' } };
+    const bytes = framed.bytes;
+    let reading: PacketReading;
+    let error: { code: FindingCode; message: string } | undefined;
+    let packet: Packet | undefined;
+    if (framed.truncatedTo !== undefined) {
+      reading = readHead(bytes, framed.headerLength, version);
+      error = { code: framed.remainingLength + framed.headerLength > this.context.options.maxPacketBytes ? 'mqtt.packet-too-large' : 'mqtt.incomplete', message: 'only the head of the packet was captured' };
+    } else {
+      reading = readPacket(bytes, framed.headerLength, version, !lean);
+      error = reading.error;
+      // The reader decided; mqtt-packet adds the full event's fields (the summary needs none of a PUBLISH's, an ack's or a ping's).
+      if (error === undefined && (!lean || !READER_ONLY[type])) {
+        const decoded = (this.decoders[direction] ??= new MqttPacketDecoder()).decode(bytes, version);
+        if ('packet' in decoded) packet = decoded.packet;
+      }
+    }
     const index = this.connection.index;
     const [src, dst] = this.endpoints(direction);
     const event: MqttEvent = {
       kind: 'packet', frame, time, layer: 'mqtt', type: typeName, src, dst, summary: '', stream: index, frames: framed.frames,
       direction, msgtype: type, length: framed.remainingLength,
     };
-    // A CONNECT gives its own version when decoded, or when its head (protocol level byte) was captured.
-    if (type !== 1 || decoded.packet !== undefined || (framed.truncatedTo !== undefined && connectLevel !== undefined)) {
+    const connect = reading.fields.connect;
+    // A CONNECT gives its own version when read, or when its head (protocol level byte) was captured.
+    if (type !== 1 || packet !== undefined || (error === undefined && connect !== undefined)
+      || (framed.truncatedTo !== undefined && connectLevel !== undefined)) {
       event.protocolVersion = version;
     }
     if (this.protocol === 'mqtt-ws' || this.tlsInner === 'mqtt-ws') event.websocket = true;
     if (this.protocol === 'mqtt-tls') event.tls = true;
     if (session.versionInferred) event.versionInferred = true;
-    const packet = decoded.packet;
     let payload: Buffer | undefined;
-    if (fast !== undefined) {
-      if (fast.topic !== undefined) event.topic = fast.topic;
-      if (fast.qos !== undefined) { event.qos = fast.qos; event.dup = fast.dup === true; event.retain = fast.retain === true; }
-      if (fast.packetId !== undefined) event.packetId = fast.packetId;
-      if (fast.topicAlias !== undefined) event.topicAlias = fast.topicAlias;
-      if (fast.reasonCode !== undefined) event.reasonCode = fast.reasonCode;
-      payload = fast.payload;
-    } else if (packet !== undefined) {
+    if (packet !== undefined) {
       fillFromPacket(event, packet, framed.remainingLength, session.version, this.context.options.showSecrets);
       if (packet.cmd === 'publish') payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    } else if (type === 3) peekPublish(event, framed);
-    else if (type >= 4 && type <= 11 && framed.bytes.length >= framed.headerLength + 2) {
-      event.packetId = framed.bytes.readUInt16BE(framed.headerLength);
+    } else {
+      const fields = reading.fields;
+      if (fields.qos !== undefined) { event.qos = fields.qos; event.dup = fields.dup === true; event.retain = fields.retain === true; }
+      if (fields.topic !== undefined) event.topic = fields.topic;
+      if (fields.packetId !== undefined) event.packetId = fields.packetId;
+      if (fields.topicAlias !== undefined) event.topicAlias = fields.topicAlias;
+      if (fields.reasonCode !== undefined && error === undefined) event.reasonCode = fields.reasonCode;
+      if (connect !== undefined && error?.code === 'mqtt.bad-protocol' && connect.level !== undefined) {
+        // A level we do not know: what could be read is shown, with the level asked for.
+        event.protocolVersion = connect.level;
+        if (connect.protocolName !== undefined) event.protocolName = connect.protocolName;
+        if (connect.clientId !== undefined) event.clientId = connect.clientId;
+        if (connect.keepAlive !== undefined) event.keepAlive = connect.keepAlive;
+        if (connect.cleanSession !== undefined) event.cleanSession = connect.cleanSession;
+      }
+      payload = fields.payload;
     }
-    if (payload !== undefined) event.payload = lean ? { length: payload.length, format: 'binary' } : describePayload(payload);
-    if (decoded.error !== undefined) {
-      event.malformed = decoded.error.code;
-      if (decoded.error.code !== 'mqtt.packet-too-large' && decoded.error.code !== 'mqtt.incomplete') {
-        this.finding(decoded.error.code as FindingCode, direction, frame, time,
-          `malformed ${typeName}: ${decoded.error.message}`, { frames: framed.frames });
+    if (payload !== undefined) {
+      event.payload = error !== undefined && type === 3
+        ? describePayload(payload, framed.headerLength + framed.remainingLength - (bytes.length - payload.length))
+        : lean ? { length: payload.length, format: 'binary' } : describePayload(payload);
+    }
+    if (error !== undefined) {
+      event.malformed = error.code;
+      if (error.code !== 'mqtt.packet-too-large' && error.code !== 'mqtt.incomplete') {
+        this.finding(error.code, direction, frame, time, `malformed ${typeName}: ${error.message}`, { frames: framed.frames });
       }
     }
-    if (version === 5 && packet !== undefined && !lean) {
-      const scan = scanProperties(framed.bytes, type, framed.headerLength);
-      if (scan.userProperties.length > 0) event.userProperties = scan.userProperties;
-      if (scan.notAllowed.length > 0) {
-        this.finding('mqtt.property-not-allowed', direction, frame, time,
-          `${typeName} carries properties it may not: ${scan.notAllowed.map((id) => `0x${id.toString(16)}`).join(', ')}`);
-      }
+    if (version === 5 && reading.notAllowed.length > 0) {
+      this.finding('mqtt.property-not-allowed', direction, frame, time,
+        `${typeName} carries properties it may not: ${reading.notAllowed.map((id) => `0x${id.toString(16)}`).join(', ')}`);
     }
+    if (!lean && reading.userProperties !== undefined) event.userProperties = reading.userProperties;
     this.track(event, direction, payload);
     if (!lean) event.summary = summarizeMqtt(event);
     this.context.emit(event);
@@ -503,14 +525,6 @@ export class MqttConnectionDissector {
   }
 }
 
-/** A CONNECT's protocol level (bridge bit removed), when its head holds that byte. */
-function connectLevelOf(framed: FramedPacket): number | undefined {
-  const at = framed.headerLength;
-  if (framed.bytes.length < at + 2) return undefined;
-  const level = framed.bytes[at + 2 + framed.bytes.readUInt16BE(at)];
-  return level === undefined ? undefined : level & 0x7f;
-}
-
 /** True when a client's first bytes are too few to tell MQTT, an HTTP upgrade or TLS apart (bounded look-ahead). */
 function undecidable(data: Buffer): boolean {
   if (data.length < 2) return true;
@@ -520,26 +534,6 @@ function undecidable(data: Buffer): boolean {
 
 function pairingId(event: MqttEvent): number | undefined {
   return event.type === 'CONNECT' || event.type === 'CONNACK' ? undefined : event.packetId;
-}
-
-/** For a PUBLISH that could not be decoded whole: topic and packet id from its head, when they are there. */
-function peekPublish(event: MqttEvent, framed: FramedPacket): void {
-  const bytes = framed.bytes;
-  const at = framed.headerLength;
-  const qos = (framed.firstByte >> 1) & 3;
-  event.qos = qos;
-  event.dup = (framed.firstByte & 8) !== 0;
-  event.retain = (framed.firstByte & 1) !== 0;
-  if (bytes.length < at + 2) return;
-  const topicLength = bytes.readUInt16BE(at);
-  if (bytes.length < at + 2 + topicLength) return;
-  event.topic = bytes.toString('utf8', at + 2, at + 2 + topicLength);
-  if (qos > 0 && bytes.length >= at + 4 + topicLength) event.packetId = bytes.readUInt16BE(at + 2 + topicLength);
-  const payloadStart = at + 2 + topicLength + (qos > 0 ? 2 : 0);
-  if (bytes.length > payloadStart && event.protocolVersion !== 5) {
-    const realLength = framed.headerLength + framed.remainingLength - payloadStart;
-    event.payload = describePayload(bytes.subarray(payloadStart), realLength);
-  }
 }
 
 const SESSION_END_WORDS: Record<SessionEndReason, string> = {

@@ -6,10 +6,8 @@
  * It does not decode packet contents (decode.ts does).
  */
 
-/** Header flags a valid packet of each type must carry (MQTT 3.1.1/5.0 table 2.2); undefined = PUBLISH (any). */
-const REQUIRED_FLAGS: ReadonlyArray<number | undefined> = [
-  -1, 0, 0, undefined, 0, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, 0,
-];
+import { plausibleFirstByte } from './reader/fixed-header.js';
+import { readRemainingLength } from './reader/variable-integer.js';
 
 export interface FramedPacket {
   /** The whole control packet (fixed header included), or its head when `truncatedTo` is set. */
@@ -37,29 +35,6 @@ export interface FramerEvents {
 export interface FramerOptions {
   /** Largest packet (header included) buffered whole. */
   maxPacketBytes: number;
-}
-
-/** Reads a Remaining Length at `offset`: [value, byteCount], [-1, n] when incomplete, [-2, n] when invalid. */
-export function readRemainingLength(buf: Buffer, offset: number): [number, number] {
-  let value = 0;
-  let multiplier = 1;
-  for (let i = 0; i < 4; i++) {
-    if (offset + i >= buf.length) return [-1, i];
-    const byte = buf[offset + i]!;
-    value += (byte & 0x7f) * multiplier;
-    if ((byte & 0x80) === 0) return [value, i + 1];
-    multiplier *= 128;
-  }
-  return [-2, 4];
-}
-
-/** True when `firstByte` is a control packet type with the flags the spec requires (PUBLISH: QoS not 3). */
-export function plausibleFirstByte(firstByte: number): boolean {
-  const type = firstByte >> 4;
-  if (type === 0) return false;
-  const required = REQUIRED_FLAGS[type];
-  if (required === undefined) return ((firstByte >> 1) & 3) !== 3;
-  return (firstByte & 0x0f) === required;
 }
 
 export class MqttFramer {
