@@ -430,8 +430,10 @@ export class MqttConnectionDissector {
     }
     switch (event.type) {
       case 'CONNECT':
+        // Read whole, or its head captured, or a level refused (what could be read is still the session's).
         if ((event.protocolName !== undefined && event.malformed === undefined)
-          || (event.malformed === 'mqtt.incomplete' && event.protocolVersion !== undefined)) {
+          || (event.malformed === 'mqtt.incomplete' && event.protocolVersion !== undefined)
+          || (event.malformed === 'mqtt.bad-protocol' && event.protocolVersion !== undefined)) {
           session.version = event.protocolVersion;
           session.versionInferred = false;
           delete event.versionInferred;
@@ -549,7 +551,8 @@ const SESSION_END_WORDS: Record<SessionEndReason, string> = {
 };
 
 function versionWords(version: number | undefined): string {
-  return version === 5 ? 'MQTT 5.0' : version === 3 ? 'MQTT 3.1' : version === 4 ? 'MQTT 3.1.1' : 'MQTT';
+  return version === 5 ? 'MQTT 5.0' : version === 3 ? 'MQTT 3.1' : version === 4 ? 'MQTT 3.1.1'
+    : version !== undefined ? `MQTT protocol level ${version}` : 'MQTT';
 }
 
 /**
