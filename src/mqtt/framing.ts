@@ -58,6 +58,9 @@ export class MqttFramer {
   private resyncSkipped = 0;
   private resyncFrame = 0;
   private resyncTime = 0;
+  /** Frame and time of the last bytes pushed: the frame that carried the bytes held while resynchronising. */
+  private lastFrame = 0;
+  private lastTime = 0;
   /** Packets still to check strictly after a resynchronisation. */
   private probation = 0;
   /** Bytes currently held. */
@@ -71,6 +74,8 @@ export class MqttFramer {
   ) {}
 
   push(data: Buffer, frame: number, time: number): void {
+    this.lastFrame = frame;
+    this.lastTime = time;
     let offset = 0;
     if (this.skipping > 0) {
       const n = Math.min(this.skipping, data.length);
@@ -127,7 +132,7 @@ export class MqttFramer {
       this.skipping = 0;
       pending.time = time;
       this.events.packet(pending);
-      if (beyond > 0) this.startResync(frame, time);
+      if (beyond > 0) this.startResync();
       return;
     }
     const carry = this.carry;
@@ -155,7 +160,7 @@ export class MqttFramer {
         }
       }
     }
-    this.startResync(frame, time);
+    this.startResync();
   }
 
   /** Counts bytes skipped while resynchronising: one finding per episode, not one per segment. */
@@ -171,9 +176,9 @@ export class MqttFramer {
     this.resyncSkipped = 0;
   }
 
-  private startResync(frame: number, time: number): void {
+  private startResync(): void {
     this.reportResync();
-    if (this.carry !== null && this.carry.length > 0) this.skipResync(this.carry.length, frame, time);
+    if (this.carry !== null && this.carry.length > 0) this.skipResync(this.carry.length, this.lastFrame, this.lastTime);
     this.carry = null;
     this.carryFrames = [];
     this.resync = true;
@@ -191,8 +196,8 @@ export class MqttFramer {
   end(frame: number, time: number): void {
     this.settleCarry();
     if (this.resync && this.carry !== null) {
-      // Bytes kept while looking for a header are not an unfinished packet: they were skipped.
-      this.skipResync(this.carry.length, frame, time);
+      // Bytes kept while looking for a header are not an unfinished packet: they were skipped (in the frame that carried them).
+      this.skipResync(this.carry.length, this.lastFrame, this.lastTime);
       this.carry = null;
     }
     this.reportResync();

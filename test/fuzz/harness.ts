@@ -280,7 +280,7 @@ export async function runCase(input: Buffer, options: RunOptions = {}, budgets: 
     await Promise.all([tableOut.close(), ndjsonOut.close(), jsonOut.close(), textOut.close()]);
     const accounting = checkAccounting(summary);
     const ndjsonProblem = ndjsonSink.finishCheck();
-    const summaryOnly = summaryOnlyDifference(input, options, summary);
+    const summaryOnly = await summaryOnlyDifference(input, options, summary);
     if (accounting !== undefined) failure = { kind: 'invariant', message: accounting };
     else if (summaryOnly !== undefined) failure = { kind: 'summary-only', message: summaryOnly };
     else if (ndjsonProblem !== undefined) failure = { kind: 'ndjson', message: ndjsonProblem };
@@ -320,13 +320,20 @@ export async function runCase(input: Buffer, options: RunOptions = {}, budgets: 
 
 /**
  * Runs the summary-only path (summaryOnly, as `--format summary`) over the same input and limits,
- * cut into the same chunks, and says where its summary differs from the full path's, or undefined when they are equal.
+ * fed the same way (parser or stream, gzip, chunks), and says where its summary differs from the full path's, or undefined when they are equal.
  */
-function summaryOnlyDifference(input: Buffer, options: RunOptions, full: AnalysisSummary): string | undefined {
-  const analyzer = new CaptureAnalyzer({ ports: options.ports ?? [], ...(options.limits ?? {}), summaryOnly: true, collect: false });
-  const parser = new CaptureParser(analyzer);
-  for (const chunk of chunksOf(input, options.chunkSeed ?? 0)) parser.push(chunk);
-  const lean = analyzer.finish(parser.end()).summary;
+async function summaryOnlyDifference(input: Buffer, options: RunOptions, full: AnalysisSummary): Promise<string | undefined> {
+  const leanOptions: AnalyzeOptions = { ports: options.ports ?? [], ...(options.limits ?? {}), summaryOnly: true, collect: false };
+  let lean: AnalysisSummary;
+  if ((options.via ?? 'parser') === 'parser') {
+    const analyzer = new CaptureAnalyzer(leanOptions);
+    const parser = new CaptureParser(analyzer);
+    for (const chunk of chunksOf(input, options.chunkSeed ?? 0)) parser.push(chunk);
+    lean = analyzer.finish(parser.end()).summary;
+  } else {
+    const bytes = options.gzip === true ? gzipSync(input) : input;
+    lean = (await analyzeCapture(Readable.from([...chunksOf(bytes, options.chunkSeed ?? 0)], { objectMode: false }), leanOptions)).summary;
+  }
   if (isDeepStrictEqual(lean, full)) return undefined;
   const a = JSON.stringify(full);
   const b = JSON.stringify(lean);
