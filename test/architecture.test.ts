@@ -77,6 +77,6 @@ test('the import reader sees type imports and re-exports (the rule cannot pass b
   const found = imports();
   // src/analysis/summary.ts re-exports the model's summary types with `export type * from`.
   assert.ok(found.some((i) => i.file === path.join('src', 'analysis', 'summary.ts') && i.target === 'model'));
-  // src/mqtt/dissector.ts imports reassembly types only (`import type`).
-  assert.ok(found.some((i) => i.file === path.join('src', 'mqtt', 'dissector.ts') && i.target === 'reassembly'));
+  // src/mqtt/connection.ts imports model types only (`import type`).
+  assert.ok(found.some((i) => i.file === path.join('src', 'mqtt', 'connection.ts') && i.target === 'model'));
 });

@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { analyzeCapture } from '../src/index.js';
+import { fixturesDir } from './helpers/corpus.js';
 import { newTestDissector } from './helpers/dissector.js';
+import { requireTools } from './helpers/tools.js';
+import { tsharkFields } from './helpers/tshark.js';
 
 function session() {
   const { dissector, mqtt, findings } = newTestDissector(3);
@@ -55,7 +62,7 @@ test('responses name their request and latency; unanswered requests and keep-ali
   s.client(publishWithAlias('t', 1, 2, 'y'), 1.5);
   s.server(PUBACK(2), 1.502);
   s.client('c000', 40); // PINGREQ after 38.5 s of silence with keep-alive 10 s
-  s.dissector.finish({ reason: 'capture-end', state: 'established', handshake: 'complete', frame: 7, time: 41 });
+  s.dissector.finish({ reason: 'capture-end', frame: 7, time: 41 });
   const connack = s.mqtt.find((e) => e.type === 'CONNACK')!;
   assert.equal(connack.requestFrame, 1);
   assert.ok(Math.abs(connack.latencyMs! - 4) < 1e-9);
@@ -66,4 +73,30 @@ test('responses name their request and latency; unanswered requests and keep-ali
   assert.deepEqual(unanswered, ['PINGREQ', 'PUBLISH']);
   const silence = s.findings.find((f) => f.code === 'mqtt.keepalive-exceeded');
   assert.ok(silence !== undefined && silence.frame === 6);
+});
+
+test('a CONNECT with a protocol level we do not know: its client id, keep-alive and level are shown, the level refused', async (t) => {
+  // fixtures/reqresp.pcap with the lab-pub CONNECT's level byte (frame 18) changed from 4 to 9.
+  const connect = '00044d5154540402003c00076c61622d707562';
+  const data = readFileSync(path.join(fixturesDir, 'reqresp.pcap'));
+  const at = data.indexOf(Buffer.from(connect, 'hex'));
+  assert.ok(at > 0);
+  const patched = Buffer.from(data);
+  patched[at + 6] = 9;
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'mqtt-pcap-')), 'level9.pcap');
+  writeFileSync(file, patched);
+  const { events, summary } = await analyzeCapture(file);
+  const packet = events.find((e) => e.kind === 'packet' && e.layer === 'mqtt' && e.frame === 18);
+  assert.ok(packet?.kind === 'packet' && packet.layer === 'mqtt');
+  assert.deepEqual([packet.clientId, packet.protocolVersion, packet.keepAlive, packet.malformed], ['lab-pub', 9, 60, 'mqtt.bad-protocol']);
+  const refused = events.find((e) => e.kind === 'finding' && e.code === 'mqtt.bad-protocol');
+  assert.match(refused?.summary ?? '', /protocol version 9/);
+  assert.equal(events.filter((e) => e.kind === 'finding' && e.code === 'mqtt.version-inferred').length, 0, 'the CONNECT was captured');
+  const session = summary.mqtt.sessions.find((s) => s.clientId === 'lab-pub');
+  assert.equal(session?.protocolVersion, 9);
+  assert.equal(session?.versionInferred, undefined);
+  if (!requireTools(t, ['tshark'])) return;
+  // tshark reads the same client id, level and keep-alive from that CONNECT.
+  const [row] = tsharkFields(file, ['mqtt.clientid', 'mqtt.ver', 'mqtt.kalive'], ['-Y', 'frame.number == 18']);
+  assert.deepEqual(row, [packet.clientId, String(packet.protocolVersion), String(packet.keepAlive)]);
 });

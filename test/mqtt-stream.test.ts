@@ -219,3 +219,17 @@ test('MQTT on another port, and over WebSocket, is recognised whatever byte the 
     }
   }
 });
+
+test('the bytes skipped while resynchronising are reported on the frame that carried them, not on the peer\'s RST', () => {
+  // Bytes of fixtures/reqresp.pcap's client stream: the CONNECT (frame 18), then a hole, then frame 22's last three
+  // bytes ("°C", the end of a PUBLISH payload): no header can start there. The broker's RST (frame 24) ends both directions.
+  const d = newDissector();
+  const { toServer, toClient } = d.dissector.handlers();
+  toServer.data(Buffer.from('101300044d5154540402003c00076c61622d707562', 'hex'), 18, 0.375859);
+  toServer.gap(15, 18, 22, 0.376903, 'lost');
+  toServer.data(Buffer.from('c2b043', 'hex'), 22, 0.376903);
+  toServer.end('rst', 24, 0.5);
+  toClient.end('rst', 24, 0.5);
+  const resync = d.findings.filter((f) => f.code === 'mqtt.resync');
+  assert.deepEqual(resync.map((f) => [f.frame, f.time, f.detail?.['bytes']]), [[22, 0.376903, 3]]);
+});

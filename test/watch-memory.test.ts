@@ -32,8 +32,8 @@ test('the MQTT decoder does not keep the last packet (whose payload is a view in
     const chunk = Buffer.alloc(256 * 1024);
     const packet = publishBytes('bench/watch1/temp', '21.5');
     packet.copy(chunk, 1000);
-    const result = decoder.decode(chunk.subarray(1000, 1000 + packet.length), 4, 2);
-    assert.equal(result.packet?.cmd, 'publish');
+    const result = decoder.decode(chunk.subarray(1000, 1000 + packet.length), 4);
+    assert.ok('packet' in result && result.packet.cmd === 'publish');
     chunkRef = new WeakRef(chunk.buffer as ArrayBuffer);
   })();
   // WeakRefs hold their target until the current job ends.
@@ -41,7 +41,8 @@ test('the MQTT decoder does not keep the last packet (whose payload is a view in
   gc();
   assert.equal(chunkRef.deref(), undefined, 'the read chunk is still reachable from the decoder');
   // The decoder still works after handing its packet over.
-  assert.equal(decoder.decode(publishBytes('a', 'b'), 4, 2).packet?.cmd, 'publish');
+  const next = decoder.decode(publishBytes('a', 'b'), 4);
+  assert.ok('packet' in next && next.packet.cmd === 'publish');
 });
 
 test('the fan-out tracer forgets the cursors of subscribers once the publishes they matched are forgotten', () => {

@@ -2,7 +2,7 @@
  * Recognises what a TCP connection carries from its first client bytes: MQTT (a valid CONNECT), MQTT over
  * WebSocket (an HTTP Upgrade to websocket), or TLS (a handshake record). Pure functions over a byte prefix.
  */
-import { readRemainingLength } from './framing.js';
+import { readRemainingLength } from './reader/variable-integer.js';
 
 /** True when `data` starts with an MQTT CONNECT (protocol name "MQTT" or "MQIsdp"), as far as the bytes go. */
 export function looksLikeConnect(data: Buffer): boolean {

@@ -9,10 +9,8 @@
  */
 import type { MemoryBudget } from '../model/budget.js';
 
-/** Header flags a valid packet of each type must carry (MQTT 3.1.1/5.0 table 2.2); undefined = PUBLISH (any). */
-const REQUIRED_FLAGS: ReadonlyArray<number | undefined> = [
-  -1, 0, 0, undefined, 0, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, 0,
-];
+import { plausibleFirstByte } from './reader/fixed-header.js';
+import { readRemainingLength } from './reader/variable-integer.js';
 
 export interface FramedPacket {
   /** The whole control packet (fixed header included), or its head when `truncatedTo` is set. */
@@ -50,29 +48,6 @@ const FRAME_ENTRY_BYTES = 8;
 /** Head kept of a packet the budget refused to buffer further. */
 const REFUSED_HEAD_BYTES = 4096;
 
-/** Reads a Remaining Length at `offset`: [value, byteCount], [-1, n] when incomplete, [-2, n] when invalid. */
-export function readRemainingLength(buf: Buffer, offset: number): [number, number] {
-  let value = 0;
-  let multiplier = 1;
-  for (let i = 0; i < 4; i++) {
-    if (offset + i >= buf.length) return [-1, i];
-    const byte = buf[offset + i]!;
-    value += (byte & 0x7f) * multiplier;
-    if ((byte & 0x80) === 0) return [value, i + 1];
-    multiplier *= 128;
-  }
-  return [-2, 4];
-}
-
-/** True when `firstByte` is a control packet type with the flags the spec requires (PUBLISH: QoS not 3). */
-export function plausibleFirstByte(firstByte: number): boolean {
-  const type = firstByte >> 4;
-  if (type === 0) return false;
-  const required = REQUIRED_FLAGS[type];
-  if (required === undefined) return ((firstByte >> 1) & 3) !== 3;
-  return (firstByte & 0x0f) === required;
-}
-
 export class MqttFramer {
   /** Bytes of an incomplete packet (or header) waiting for more: a view of the start of `carryStore`. */
   private carry: Buffer | null = null;
@@ -95,6 +70,9 @@ export class MqttFramer {
   private resyncSkipped = 0;
   private resyncFrame = 0;
   private resyncTime = 0;
+  /** Frame and time of the last bytes pushed: the frame that carried the bytes held while resynchronising. */
+  private lastFrame = 0;
+  private lastTime = 0;
   /** Packets still to check strictly after a resynchronisation. */
   private probation = 0;
   /** Bytes currently held. */
@@ -108,6 +86,8 @@ export class MqttFramer {
   ) {}
 
   push(data: Buffer, frame: number, time: number): void {
+    this.lastFrame = frame;
+    this.lastTime = time;
     let offset = 0;
     if (this.skipping > 0) {
       const n = Math.min(this.skipping, data.length);
@@ -176,7 +156,7 @@ export class MqttFramer {
       pending.time = time;
       this.recharge();
       this.events.packet(pending);
-      if (beyond > 0) this.startResync(frame, time);
+      if (beyond > 0) this.startResync();
       return;
     }
     const carry = this.carry;
@@ -204,7 +184,7 @@ export class MqttFramer {
         }
       }
     }
-    this.startResync(frame, time);
+    this.startResync();
   }
 
   /** Counts bytes skipped while resynchronising: one finding per episode, not one per segment. */
@@ -220,9 +200,9 @@ export class MqttFramer {
     this.resyncSkipped = 0;
   }
 
-  private startResync(frame: number, time: number): void {
+  private startResync(): void {
     this.reportResync();
-    if (this.carry !== null && this.carry.length > 0) this.skipResync(this.carry.length, frame, time);
+    if (this.carry !== null && this.carry.length > 0) this.skipResync(this.carry.length, this.lastFrame, this.lastTime);
     this.clearCarry();
     this.resync = true;
   }
@@ -323,8 +303,8 @@ export class MqttFramer {
   /** End of stream: an incomplete packet left over is reported. */
   end(frame: number, time: number): void {
     if (this.resync && this.carry !== null) {
-      // Bytes kept while looking for a header are not an unfinished packet: they were skipped.
-      this.skipResync(this.carry.length, frame, time);
+      // Bytes kept while looking for a header are not an unfinished packet: they were skipped (in the frame that carried them).
+      this.skipResync(this.carry.length, this.lastFrame, this.lastTime);
       this.clearCarry();
     }
     this.reportResync();

@@ -2,7 +2,7 @@
  * MqttSession: what one MQTT connection has established so far: protocol version (from CONNECT, or inferred),
  * client identity, topic aliases per direction, subscriptions, requests waiting for their response, keep-alive.
  * It pairs requests with responses and measures latency. Bounded: at most `maxPending` open requests.
- * It does not parse bytes or emit events (dissector.ts does).
+ * It does not parse bytes or emit events (session-tracker.ts does).
  */
 import type { MemoryBudget } from '../model/budget.js';
 import { topicMatches } from './topic.js';

@@ -11,13 +11,15 @@
  *   invariant  frames.read !== decoded + undecodable + sum(skipped), or decoded !== sum(byProtocol);
  *   ndjson     an NDJSON line that does not parse (a cut line), or output not ending in a newline;
  *   json       the JSON document does not parse;
- *   internal   a decoder reported an internal error ("decoder bug"), or an event has a non-finite time / bad frame.
+ *   internal   a decoder reported an internal error ("decoder bug"), or an event has a non-finite time / bad frame;
+ *   summary-only  the summary-only path (`--format summary`, summaryOnly) gives another summary than the full path.
  *
  * Also here: case generation from a seed (source capture, mutator, chunking, limits), a bounded minimiser, and saving
  * a failing case into test/fuzz/regressions/.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { gzipSync } from 'node:zlib';
@@ -39,7 +41,7 @@ import { Rng, mutate, parseLayout } from './mutate.js';
 
 export const REGRESSIONS_DIR = path.join(repoRoot, 'test', 'fuzz', 'regressions');
 
-export type FailureKind = 'exception' | 'hang' | 'memory' | 'invariant' | 'ndjson' | 'json' | 'internal' | 'crash';
+export type FailureKind = 'exception' | 'hang' | 'memory' | 'invariant' | 'ndjson' | 'json' | 'internal' | 'crash' | 'summary-only';
 
 export interface Failure {
   kind: FailureKind;
@@ -278,7 +280,9 @@ export async function runCase(input: Buffer, options: RunOptions = {}, budgets: 
     await Promise.all([tableOut.close(), ndjsonOut.close(), jsonOut.close(), textOut.close()]);
     const accounting = checkAccounting(summary);
     const ndjsonProblem = ndjsonSink.finishCheck();
+    const summaryOnly = await summaryOnlyDifference(input, options, summary);
     if (accounting !== undefined) failure = { kind: 'invariant', message: accounting };
+    else if (summaryOnly !== undefined) failure = { kind: 'summary-only', message: summaryOnly };
     else if (ndjsonProblem !== undefined) failure = { kind: 'ndjson', message: ndjsonProblem };
     else if (problem !== undefined) failure = { kind: 'internal', message: problem };
     else if (!jsonSink.overflow) {
@@ -312,6 +316,30 @@ export async function runCase(input: Buffer, options: RunOptions = {}, budgets: 
     ok: failure === undefined, ...(failure !== undefined ? { failure } : {}), outcome, ...(fatalCode !== undefined ? { fatalCode } : {}),
     ms, rssGrowthMB, frames, events,
   };
+}
+
+/**
+ * Runs the summary-only path (summaryOnly, as `--format summary`) over the same input and limits,
+ * fed the same way (parser or stream, gzip, chunks), and says where its summary differs from the full path's, or undefined when they are equal.
+ */
+async function summaryOnlyDifference(input: Buffer, options: RunOptions, full: AnalysisSummary): Promise<string | undefined> {
+  const leanOptions: AnalyzeOptions = { ports: options.ports ?? [], ...(options.limits ?? {}), summaryOnly: true, collect: false };
+  let lean: AnalysisSummary;
+  if ((options.via ?? 'parser') === 'parser') {
+    const analyzer = new CaptureAnalyzer(leanOptions);
+    const parser = new CaptureParser(analyzer);
+    for (const chunk of chunksOf(input, options.chunkSeed ?? 0)) parser.push(chunk);
+    lean = analyzer.finish(parser.end()).summary;
+  } else {
+    const bytes = options.gzip === true ? gzipSync(input) : input;
+    lean = (await analyzeCapture(Readable.from([...chunksOf(bytes, options.chunkSeed ?? 0)], { objectMode: false }), leanOptions)).summary;
+  }
+  if (isDeepStrictEqual(lean, full)) return undefined;
+  const a = JSON.stringify(full);
+  const b = JSON.stringify(lean);
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `summary-only summary differs from the full one at …${a.slice(Math.max(0, i - 120), i + 120)}… vs …${b.slice(Math.max(0, i - 120), i + 120)}…`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  */
 import { FanoutTracer } from '../../src/mqtt/fanout.js';
 import { MqttConnectionDissector } from '../../src/mqtt/dissector.js';
-import type { TcpConnection } from '../../src/reassembly/connections.js';
+import type { MqttConnectionInfo } from '../../src/mqtt/connection.js';
 import { ClientIdRegistry } from '../../src/mqtt/takeover.js';
 import type { FindingEvent, LifecycleEvent, MqttEvent } from '../../src/model/events.js';
 
@@ -16,9 +16,9 @@ export interface TestDissector {
 }
 
 /** Only the fields the dissector reads of a connection. */
-export function testConnection(index = 0, serverPort = 1883): TcpConnection {
+export function testConnection(index = 0, serverPort = 1883): MqttConnectionInfo {
   const endpoint = (ip: string, port: number) => ({ ip, port, label: `${ip}:${port}` });
-  return { index, client: endpoint('10.0.0.1', 50000), server: endpoint('10.0.0.2', serverPort), clientFromSyn: true } as unknown as TcpConnection;
+  return { index, client: endpoint('10.0.0.1', 50000), server: endpoint('10.0.0.2', serverPort), clientFromSyn: true };
 }
 
 /** A dissector for a connection to `serverPort` (1883: MQTT by port; any other: decided from the client's bytes). */

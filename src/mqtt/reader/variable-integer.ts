@@ -1,0 +1,30 @@
+/**
+ * The one reader of MQTT's Variable Byte Integer (MQTT 5.0 §1.5.5): the fixed header's Remaining Length, and the
+ * property length and Subscription Identifier of MQTT 5. At most four bytes, seven bits each, least significant first.
+ * It reads; it does not judge what the value may be.
+ */
+
+/** Value of an incomplete integer (the bytes ran out first). */
+export const VARINT_INCOMPLETE = -1;
+/** Value of an invalid integer (a fifth byte would be needed). */
+export const VARINT_INVALID = -2;
+
+/**
+ * Reads a Variable Byte Integer at `offset`: [value, byteCount], [VARINT_INCOMPLETE, n] when the bytes end first,
+ * [VARINT_INVALID, 4] when the fourth byte still has its continuation bit.
+ */
+export function readVariableByteInteger(buf: Buffer, offset: number): [number, number] {
+  let value = 0;
+  let multiplier = 1;
+  for (let i = 0; i < 4; i++) {
+    if (offset + i >= buf.length) return [VARINT_INCOMPLETE, i];
+    const byte = buf[offset + i]!;
+    value += (byte & 0x7f) * multiplier;
+    if ((byte & 0x80) === 0) return [value, i + 1];
+    multiplier *= 128;
+  }
+  return [VARINT_INVALID, 4];
+}
+
+/** The fixed header's Remaining Length at `offset` (just past the first byte): same contract. */
+export const readRemainingLength = readVariableByteInteger;

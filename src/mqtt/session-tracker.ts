@@ -1,0 +1,315 @@
+/**
+ * Session tracking of one MQTT connection: the protocol version (from CONNECT, or inferred from the packets), the
+ * client's identity and keep-alive, topic aliases per direction, requests paired with their responses (latency),
+ * subscriptions and the fan-out hand-off (publisher → broker → subscriber), client ids taken over, and the session's
+ * started/ended lifecycle events with why it ended. It reads no bytes (the packet reader gives it events) and does
+ * not decide what a connection carries (classify.ts).
+ */
+import type {
+  FindingEvent, MqttEvent, MqttPacketType, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason, Side, TlsEvent,
+} from '../model/events.js';
+import { makeFinding, type FindingCode } from '../model/findings.js';
+import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
+import type { FanoutTracer } from './fanout.js';
+import { MqttSession, type Direction } from './session.js';
+import type { ClientIdRegistry } from './takeover.js';
+
+/** What session tracking needs of the analysis around it. */
+export interface SessionContext {
+  fanout: FanoutTracer;
+  clientIds: ClientIdRegistry;
+  emit(event: MqttEvent | FindingEvent | TlsEvent | MqttSessionStartedEvent | MqttSessionEndedEvent): void;
+}
+
+/** A finding about the connection, sent by `direction`. */
+export type DirectionFinding = (code: FindingCode, direction: Direction, frame: number, time: number, summary: string,
+  detail?: Record<string, unknown>) => void;
+
+const RESPONSE_OF: Partial<Record<MqttPacketType, MqttPacketType>> = {
+  CONNECT: 'CONNACK', SUBSCRIBE: 'SUBACK', UNSUBSCRIBE: 'UNSUBACK', PINGREQ: 'PINGRESP',
+  PUBREC: 'PUBREL', PUBREL: 'PUBCOMP',
+};
+
+/** Packet types whose length only MQTT 5 explains (evidence for inferring the version). */
+function impliesVersion5(type: number, remaining: number): boolean {
+  switch (type) {
+    case 2: return remaining > 2;
+    case 4: case 5: case 6: case 7: return remaining > 2;
+    case 11: return remaining > 2;
+    case 14: return remaining > 0;
+    case 15: return true;
+    default: return false;
+  }
+}
+
+export class SessionTracker {
+  readonly session: MqttSession;
+  private sessionStarted = false;
+
+  constructor(private readonly connection: MqttConnectionInfo, private readonly context: SessionContext,
+    private readonly finding: DirectionFinding) {
+    this.session = new MqttSession(connection.index);
+  }
+
+  get started(): boolean {
+    return this.sessionStarted;
+  }
+
+  /**
+   * The protocol version to read a packet of `type` with: a CONNECT's own level (`connectLevel`), else what the
+   * session knows, else an inference from the packet (reported once).
+   */
+  versionFor(type: number, remainingLength: number, connectLevel: number | undefined, direction: Direction, frame: number,
+    time: number): number {
+    const session = this.session;
+    let version: number;
+    if (type === 1) {
+      version = connectLevel ?? 4;
+    } else if (session.version !== undefined) {
+      if (session.versionInferred && session.version !== 5 && impliesVersion5(type, remainingLength)) session.version = 5;
+      version = session.version;
+    } else {
+      session.version = impliesVersion5(type, remainingLength) ? 5 : 4;
+      session.versionInferred = true;
+      version = session.version;
+      this.finding('mqtt.version-inferred', direction, frame, time,
+        `no CONNECT captured: MQTT ${version === 5 ? '5.0' : '3.1.1'} assumed from the packets`);
+    }
+    return version;
+  }
+
+  /**
+   * A packet event is read: the session's bookkeeping (pairing, aliases... fill the event), `tracked` (the summary line),
+   * the event is emitted, then the session starts with its first packet.
+   */
+  packet(event: MqttEvent, direction: Direction, payload: Buffer | undefined, transport: 'tcp' | 'tls' | 'websocket',
+    tracked: () => void): void {
+    this.track(event, direction, payload);
+    tracked();
+    this.context.emit(event);
+    if (!this.sessionStarted) this.startSession(event.frame, event.time, transport);
+  }
+
+  /** The connection ended: requests left unanswered become findings, and the session (if any) ends. */
+  finish(end: MqttConnectionEnd): void {
+    const { frame, time } = end;
+    for (const request of this.session.takeUnanswered()) {
+      this.context.emit(makeFinding('mqtt.unanswered', 'mqtt', request.frame, request.time,
+        `${request.type}${request.packetId !== undefined ? ` (id=${request.packetId})` : ''} in frame ${request.frame} was never answered`,
+        { src: this.connection.client.label, dst: this.connection.server.label, stream: this.connection.index,
+          detail: { request: request.type, requestFrame: request.frame, packetId: request.packetId, endFrame: frame, endTime: time } }));
+    }
+    if (this.sessionStarted) this.endSession(end);
+  }
+
+  private startSession(frame: number, time: number, transport: 'tcp' | 'tls' | 'websocket'): void {
+    this.sessionStarted = true;
+    const s = this.session;
+    s.firstFrame = frame;
+    s.firstTime = time;
+    const { client, server } = this.connection;
+    const event: MqttSessionStartedEvent = {
+      kind: 'lifecycle', frame, time, layer: 'mqtt', type: 'session-started', src: client.label, dst: server.label, summary: '',
+      stream: this.connection.index,
+      transport,
+    };
+    if (s.clientId !== undefined) event.clientId = s.clientId;
+    if (s.version !== undefined) event.protocolVersion = s.version;
+    if (s.versionInferred) event.versionInferred = true;
+    if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+    if (s.cleanSession !== undefined) event.cleanSession = s.cleanSession;
+    if (s.username !== undefined) event.username = s.username;
+    if (s.willTopic !== undefined) event.willTopic = s.willTopic;
+    event.summary = s.clientId !== undefined
+      ? `MQTT session of client "${s.clientId}" started (${versionWords(s.version)}${s.keepAlive !== undefined ? `, keep-alive ${s.keepAlive} s` : ''})`
+      : `MQTT session picked up without its CONNECT (${versionWords(s.version)} inferred)`;
+    this.context.emit(event);
+  }
+
+  private endSession(end: MqttConnectionEnd): void {
+    const s = this.session;
+    const { client, server } = this.connection;
+    const { reason, closedBy } = sessionEndReason(s.disconnect, s.takenOverBy, end);
+    if (s.clientId !== undefined) this.context.clientIds.ended(server.label, s.clientId, s);
+    const event: MqttSessionEndedEvent = {
+      kind: 'lifecycle', frame: end.frame, time: end.time, layer: 'mqtt', type: 'session-ended', src: client.label, dst: server.label,
+      summary: '', stream: this.connection.index, reason, packets: s.packets, firstFrame: s.firstFrame,
+      durationSeconds: Math.max(0, end.time - s.firstTime),
+    };
+    if (closedBy !== undefined) event.closedBy = closedBy;
+    if (s.disconnect?.reasonCode !== undefined && (reason === 'disconnect' || reason === 'broker-disconnect' || reason === 'taken-over')) {
+      event.reasonCode = s.disconnect.reasonCode;
+    }
+    if (reason === 'taken-over' && s.takenOverBy !== undefined) event.takenOverBy = s.takenOverBy;
+    if (s.clientId !== undefined) event.clientId = s.clientId;
+    if (s.version !== undefined) event.protocolVersion = s.version;
+    if (s.versionInferred) event.versionInferred = true;
+    if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+    if (s.accepted !== undefined) event.accepted = s.accepted;
+    if (s.connackCode !== undefined) event.connackCode = s.connackCode;
+    event.summary = `MQTT session${s.clientId !== undefined ? ` of client "${s.clientId}"` : ''} ended: ${SESSION_END_WORDS[reason]}`
+      + `${event.reasonCode !== undefined ? ` (reason 0x${event.reasonCode.toString(16).padStart(2, '0')})` : ''}`
+      + `${event.takenOverBy !== undefined ? ` by stream ${event.takenOverBy.stream} (frame ${event.takenOverBy.frame})` : ''}`
+      + `, ${s.packets} packets in ${event.durationSeconds.toFixed(3)} s`;
+    this.context.emit(event);
+  }
+
+  /** Session bookkeeping: version, identity, aliases, pairing, keep-alive, subscriptions, fan-out. */
+  private track(event: MqttEvent, direction: Direction, payload: Buffer | undefined): void {
+    const session = this.session;
+    const { time, frame } = event;
+    session.packets++;
+    if (direction === 'client') {
+      const keepAlive = session.keepAlive;
+      const last = session.lastClientPacketTime;
+      if (keepAlive !== undefined && keepAlive > 0 && last !== undefined && time - last > keepAlive * 1.5) {
+        this.finding('mqtt.keepalive-exceeded', direction, frame, time,
+          `client silent for ${(time - last).toFixed(1)} s, keep-alive is ${keepAlive} s`, { silentSeconds: time - last, keepAlive });
+      }
+      session.lastClientPacketTime = time;
+    }
+    switch (event.type) {
+      case 'CONNECT':
+        // Read whole, or its head captured, or a level refused (what could be read is still the session's).
+        if ((event.protocolName !== undefined && event.malformed === undefined)
+          || (event.malformed === 'mqtt.incomplete' && event.protocolVersion !== undefined)
+          || (event.malformed === 'mqtt.bad-protocol' && event.protocolVersion !== undefined)) {
+          session.version = event.protocolVersion;
+          session.versionInferred = false;
+          delete event.versionInferred;
+          session.clientId = event.clientId;
+          session.username = event.username;
+          session.keepAlive = event.keepAlive;
+          session.cleanSession = event.cleanSession;
+          session.willTopic = event.will?.topic;
+          session.connectFrame = frame;
+          if (event.clientId !== undefined) this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
+        }
+        break;
+      case 'DISCONNECT':
+        session.disconnect ??= { by: direction, frame, ...(event.reasonCode !== undefined ? { reasonCode: event.reasonCode } : {}) };
+        break;
+      case 'CONNACK': {
+        const code = event.reasonCode ?? event.returnCode;
+        session.connackCode = code;
+        session.accepted = event.accepted;
+        const serverKeepAlive = event.properties?.['serverKeepAlive'];
+        if (typeof serverKeepAlive === 'number') session.keepAlive = serverKeepAlive;
+        if (event.accepted === false) {
+          this.finding('mqtt.connect-refused', direction, frame, time, `connection refused (code ${code})`, { code });
+        }
+        break;
+      }
+      case 'PUBLISH': {
+        this.resolveAlias(event, direction);
+        if (event.qos === 1) this.expect(direction, 'PUBACK', event);
+        else if (event.qos === 2) this.expect(direction, 'PUBREC', event);
+        if (event.topic !== undefined && payload !== undefined && event.malformed === undefined) {
+          const broker = this.connection.server.ip;
+          if (direction === 'client') {
+            this.context.fanout.published(broker, event.topic, payload, frame, time);
+          } else {
+            const subscribedAt = session.subscribedAt(event.topic);
+            if (subscribedAt !== null) {
+              const match = this.context.fanout.forwarded(broker, event.topic, payload, event.retain === true,
+                this.connection.index, subscribedAt, time);
+              if (match !== undefined) {
+                event.sourceFrame = match.sourceFrame;
+                event.forwardDelayMs = match.forwardDelayMs;
+              }
+            }
+          }
+        }
+        break;
+      }
+      case 'SUBSCRIBE':
+        for (const s of event.subscriptions ?? []) session.subscribe(s.topic, time);
+        break;
+      case 'UNSUBSCRIBE':
+        for (const t of event.unsubscriptions ?? []) session.unsubscribe(t);
+        break;
+      default:
+        break;
+    }
+    // Pairing: this packet may answer an earlier request, and may itself await a response.
+    const answers = event.type === 'PUBACK' || event.type === 'PUBREC' || event.type === 'PUBREL' || event.type === 'PUBCOMP'
+      || event.type === 'CONNACK' || event.type === 'SUBACK' || event.type === 'UNSUBACK' || event.type === 'PINGRESP';
+    if (answers) {
+      const pairing = session.answer(direction, event.type, pairingId(event), time);
+      if (pairing !== undefined) {
+        event.requestFrame = pairing.requestFrame;
+        event.latencyMs = pairing.latencyMs;
+      }
+    }
+    const response = RESPONSE_OF[event.type];
+    if (response !== undefined && event.malformed === undefined) this.expect(direction, response, event);
+  }
+
+  private expect(direction: Direction, response: MqttPacketType, event: MqttEvent): void {
+    const ok = this.session.expect(direction, response, pairingId(event), {
+      type: event.type, frame: event.frame, time: event.time,
+      ...(event.packetId !== undefined ? { packetId: event.packetId } : {}),
+    });
+    if (!ok) this.finding('mqtt.pending-cap', direction, event.frame, event.time, 'too many requests awaiting responses; not tracked');
+  }
+
+  private resolveAlias(event: MqttEvent, direction: Direction): void {
+    const alias = event.topicAlias;
+    if (alias === undefined) return;
+    const aliases = this.session.aliases[direction];
+    if (event.topic !== undefined && event.topic !== '') {
+      if (aliases.size < 65536) aliases.set(alias, event.topic);
+    } else {
+      const topic = aliases.get(alias);
+      if (topic !== undefined) event.topic = topic;
+      else this.finding('mqtt.unknown-topic-alias', direction, event.frame, event.time, `topic alias ${alias} was never set`, { alias });
+    }
+  }
+}
+
+function pairingId(event: MqttEvent): number | undefined {
+  return event.type === 'CONNECT' || event.type === 'CONNACK' ? undefined : event.packetId;
+}
+
+const SESSION_END_WORDS: Record<SessionEndReason, string> = {
+  'disconnect': 'the client sent DISCONNECT',
+  'broker-disconnect': 'the broker sent DISCONNECT',
+  'broker-closed': 'the broker closed the connection',
+  'client-closed': 'the client closed the connection without DISCONNECT',
+  'reset': 'the connection was reset',
+  'capture-end': 'still open when the capture ended',
+  'taken-over': 'taken over by another connection with the same client id',
+  'evicted': 'connection evicted from the table',
+  'port-reused': 'its ports were reused by a new connection',
+};
+
+function versionWords(version: number | undefined): string {
+  return version === 5 ? 'MQTT 5.0' : version === 3 ? 'MQTT 3.1' : version === 4 ? 'MQTT 3.1.1'
+    : version !== undefined ? `MQTT protocol level ${version}` : 'MQTT';
+}
+
+/**
+ * Why a session ended, from its first DISCONNECT, a takeover by another connection, and how the TCP connection
+ * ended: a client DISCONNECT wins; then a takeover the broker acted on (its DISCONNECT, FIN or RST); then the
+ * broker's DISCONNECT; then the TCP end (who sent the first FIN, a RST, the capture's end, eviction, port reuse).
+ */
+export function sessionEndReason(
+  disconnect: { by: Side } | undefined, takenOverBy: { stream: number } | undefined, end: MqttConnectionEnd,
+): { reason: SessionEndReason; closedBy?: Side } {
+  if (disconnect?.by === 'client') return { reason: 'disconnect', closedBy: 'client' };
+  const brokerActed = disconnect?.by === 'server' || end.closedBy === 'server';
+  if (takenOverBy !== undefined && brokerActed) return { reason: 'taken-over', closedBy: 'server' };
+  if (disconnect?.by === 'server') return { reason: 'broker-disconnect', closedBy: 'server' };
+  const by = end.closedBy;
+  const closed = (side: Side | undefined): SessionEndReason => (side === 'server' ? 'broker-closed' : 'client-closed');
+  switch (end.reason) {
+    case 'rst': return { reason: 'reset', ...(by !== undefined ? { closedBy: by } : {}) };
+    case 'fin': return { reason: closed(by), ...(by !== undefined ? { closedBy: by } : {}) };
+    case 'evicted': return { reason: 'evicted' };
+    case 'capture-end':
+    case 'port-reused':
+      // Half-closed (one FIN seen) before the capture ended or the ports were reused: that side closed it.
+      if (by !== undefined) return { reason: closed(by), closedBy: by };
+      return { reason: end.reason };
+  }
+}
