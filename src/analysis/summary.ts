@@ -6,7 +6,7 @@
  * sees bytes.
  */
 import type { LifecycleEvent, MqttEvent, MqttSessionEndedEvent, MqttSessionStartedEvent, TimelineEvent } from '../model/events.js';
-import type { AnalysisSummary, ConnectionSummary, LatencyStats, SessionSummary, TopicSummary } from '../model/summary.js';
+import type { AnalysisSummary, ConnectionSummary, LatencyStats, SessionSummary, TopicRate, TopicSummary } from '../model/summary.js';
 import { latencyKind } from '../mqtt/latency-kind.js';
 import { LatencySample } from './stats.js';
 
@@ -16,6 +16,16 @@ export type * from '../model/summary.js';
 const MAX_TOPICS = 10_000;
 const MAX_LISTED_CONNECTIONS = 10_000;
 const MAX_PEERS_PER_TOPIC = 100;
+/** A topic's rate is given only over at least this many messages and seconds (two messages 40 µs apart are no rate). */
+const RATE_MIN_MESSAGES = 2;
+const RATE_MIN_SECONDS = 1;
+
+/** How many PUBLISH packets went one way on a topic, and when the first and the last did. */
+interface DirectionCount {
+  count: number;
+  firstTime: number;
+  lastTime: number;
+}
 
 interface TopicAccumulator {
   messages: number;
@@ -25,6 +35,9 @@ interface TopicAccumulator {
   subscribers: Set<string>;
   firstTime: number;
   lastTime: number;
+  /** To the broker (published) and from it (delivered copies). */
+  published: DirectionCount;
+  delivered: DirectionCount;
 }
 
 export interface SummaryBounds {
@@ -164,7 +177,10 @@ export class SummaryBuilder {
           this.topicsOverflow++;
           return;
         }
-        topic = { messages: 0, bytes: 0, qos: [0, 0, 0], publishers: new Set(), subscribers: new Set(), firstTime: e.time, lastTime: e.time };
+        topic = {
+          messages: 0, bytes: 0, qos: [0, 0, 0], publishers: new Set(), subscribers: new Set(), firstTime: e.time, lastTime: e.time,
+          published: { count: 0, firstTime: 0, lastTime: 0 }, delivered: { count: 0, firstTime: 0, lastTime: 0 },
+        };
         this.topics.set(e.topic, topic);
       }
       topic.messages++;
@@ -172,6 +188,10 @@ export class SummaryBuilder {
       const qos = e.qos ?? 0;
       if (qos >= 0 && qos <= 2) topic.qos[qos as 0 | 1 | 2]++;
       topic.lastTime = e.time;
+      const way = e.direction === 'client' ? topic.published : topic.delivered;
+      if (way.count === 0) way.firstTime = e.time;
+      way.count++;
+      way.lastTime = e.time;
       const peers = e.direction === 'client' ? topic.publishers : topic.subscribers;
       const peer = e.direction === 'client' ? e.src : e.dst;
       if (peers.size < MAX_PEERS_PER_TOPIC) peers.add(peer);
@@ -196,9 +216,10 @@ export class SummaryBuilder {
       if (stats !== undefined) latency[key] = stats;
     }
     const topics: TopicSummary[] = [...this.topics.entries()].map(([topic, t]) => ({
-      topic, messages: t.messages, bytes: t.bytes, qos: t.qos,
+      topic, messages: t.messages, published: t.published.count, delivered: t.delivered.count, bytes: t.bytes, qos: t.qos,
       publishers: [...t.publishers], subscribers: [...t.subscribers], firstTime: t.firstTime, lastTime: t.lastTime,
       ratePerSecond: t.lastTime > t.firstTime ? (t.messages - 1) / (t.lastTime - t.firstTime) : 0,
+      ...optionalRate(t),
     })).sort((a, b) => b.messages - a.messages || a.topic.localeCompare(b.topic));
     const forwarding = this.forwarding.stats();
     return {
@@ -211,6 +232,15 @@ export class SummaryBuilder {
   findingsPart(): AnalysisSummary['findings'] {
     return { total: this.findings, byCode: this.findingsByCode, bySeverity: this.findingsBySeverity };
   }
+}
+
+/** The topic's rate of published messages (of delivered copies when none was published), when the span means one. */
+function optionalRate(t: TopicAccumulator): { rate?: TopicRate } {
+  const of = t.published.count > 0 ? 'published' : 'delivered';
+  const way = t.published.count > 0 ? t.published : t.delivered;
+  const seconds = way.lastTime - way.firstTime;
+  if (way.count < RATE_MIN_MESSAGES || !(seconds >= RATE_MIN_SECONDS)) return {};
+  return { rate: { perSecond: (way.count - 1) / seconds, of, messages: way.count, seconds } };
 }
 
 /** A session's summary row from its started and ended events (either may be missing: picked up late, still open). */

@@ -124,8 +124,8 @@ function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): { sink
         event: (e) => table.event(e),
         end: (summary) => {
           table.end();
-          out.write(`\n${renderSummary(summary, style)}`);
-          out.write(renderDiagnosis(o.diagnoses, style, lang));
+          out.write(`\n${renderSummary(summary, style, o.width)}`);
+          out.write(renderDiagnosis(o.diagnoses, style, lang, o.width));
         },
       };
       return { sinks: [onlyLayers(args.only, sink)], flushLive: () => table.flushLive() };
@@ -142,7 +142,7 @@ function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): { sink
     }
     case 'summary':
       return {
-        sinks: [{ event: () => undefined, end: (summary) => { out.write(renderSummary(summary, style)); out.write(renderDiagnosis(o.diagnoses, style, lang)); } }],
+        sinks: [{ event: () => undefined, end: (summary) => { out.write(renderSummary(summary, style, o.width)); out.write(renderDiagnosis(o.diagnoses, style, lang, o.width)); } }],
         flushLive: () => undefined,
       };
   }

@@ -1,7 +1,8 @@
 /**
  * Dispatch on the IPv4 protocol / IPv6 next-header number: TCP and UDP are decoded, anything else is named in
- * `other` ("icmp", "igmp", "icmpv6", or "ip-proto-N"). Not done: tunnels (IP-in-IP, GRE), ICMP error contents.
+ * `other` ("icmp", "igmp", "icmpv6", or "ip-proto-N"); ICMPv6 messages are read by ./icmpv6.ts. Not done: tunnels (IP-in-IP, GRE), ICMP error contents.
  */
+import { decodeIcmpv6 } from './icmpv6.js';
 import { decodeTcp } from './tcp.js';
 import type { DecodedFrame } from './types.js';
 import { decodeUdp } from './udp.js';
@@ -31,5 +32,6 @@ export function ipProtocolName(proto: number): string {
 export function decodeIpPayload(out: DecodedFrame, d: Buffer, off: number, end: number, wireEnd: number, proto: number): void {
   if (proto === IPPROTO_TCP) decodeTcp(out, d, off, end, wireEnd);
   else if (proto === IPPROTO_UDP) decodeUdp(out, d, off, end);
+  else if (proto === IPPROTO_ICMPV6) decodeIcmpv6(out, d, off, end);
   else out.other = NAMES[proto]!;
 }

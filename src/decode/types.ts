@@ -96,6 +96,21 @@ export interface DecodeError {
   message: string;
 }
 
+/** An ICMPv6 message: type and code, and the fields Wireshark's Info column shows (./icmpv6.ts). */
+export interface Icmpv6Message {
+  type: number;
+  code: number;
+  /** Echo request/reply. */
+  identifier?: number;
+  sequence?: number;
+  /** Neighbor Solicitation/Advertisement: the target address. */
+  target?: string;
+  /** Neighbor Advertisement: the R, S and O flags (4, 2, 1). */
+  flags?: number;
+  /** The source (solicitations, router advertisements) or target (neighbor advertisements) link-layer address option. */
+  linkAddress?: string;
+}
+
 export interface DecodedFrame {
   frame: number;
   /** Seconds since the epoch as a double (microsecond precision is kept). */
@@ -108,6 +123,8 @@ export interface DecodedFrame {
   ip?: IpPacket;
   tcp?: TcpSegment;
   udp?: UdpDatagram;
+  /** An ICMPv6 message (other = "icmpv6"), when its type and code were captured. */
+  icmpv6?: Icmpv6Message;
   /** Name of the highest layer we know but do not decode further ("udp", "icmp", "icmpv6", "ipx", "lldp", "ethertype-0x88cc"...). */
   other?: string;
   /**

@@ -65,3 +65,34 @@ export function reasonName(code: number): string {
 export function formatMs(value: number): string {
   return value < 10 ? value.toFixed(3) : value.toFixed(1);
 }
+
+/** Wireshark's icmpv6.type labels (`tshark -G values`); other types are "Unknown (N)". */
+export const ICMPV6_TYPES: Readonly<Record<number, string>> = {
+  1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',
+  100: 'Private experimentation', 101: 'Private experimentation', 127: 'Reserved for expansion of ICMPv6 error messages',
+  128: 'Echo (ping) request', 129: 'Echo (ping) reply', 130: 'Multicast Listener Query', 131: 'Multicast Listener Report',
+  132: 'Multicast Listener Done', 133: 'Router Solicitation', 134: 'Router Advertisement', 135: 'Neighbor Solicitation',
+  136: 'Neighbor Advertisement', 137: 'Redirect', 138: 'Router Renumbering', 139: 'Node Information Query',
+  140: 'Node Information Reply', 141: 'Inverse Neighbor Discovery Solicitation', 142: 'Inverse Neighbor Discovery Advertisement',
+  143: 'Multicast Listener Report Message v2', 144: 'Home Agent Address Discovery Request', 145: 'Home Agent Address Discovery Reply',
+  146: 'Mobile Prefix Solicitation', 147: 'Mobile Prefix Advertisement', 148: 'Certification Path Solicitation',
+  149: 'Certification Path Advertisement', 150: 'Experimental Mobility', 151: 'Multicast Router Advertisement',
+  152: 'Multicast Router Solicitation', 153: 'Multicast Router Termination', 154: 'FMIPv6', 155: 'RPL Control',
+  156: 'Locator Update', 157: 'Duplicate Address Request', 158: 'Duplicate Address Confirmation', 159: 'MPL Control Message',
+  160: 'Extended Echo request', 161: 'Extended Echo reply', 200: 'Private experimentation', 201: 'Private experimentation',
+  255: 'Reserved for expansion of ICMPv6 informational messages',
+};
+
+/** Wireshark's words for the codes of ICMPv6 error messages, by type (shown after the type name in parentheses). */
+export const ICMPV6_CODES: Readonly<Record<number, Readonly<Record<number, string>>>> = {
+  1: {
+    0: 'no route to destination', 1: 'Administratively prohibited', 2: 'Beyond scope of source address', 3: 'Address unreachable',
+    4: 'Port unreachable', 5: 'Source address failed ingress/egress policy', 6: 'Reject route to destination',
+    7: 'Error in Source Routing Header',
+  },
+  3: { 0: 'hop limit exceeded in transit', 1: 'fragment reassembly time exceeded' },
+  4: {
+    0: 'erroneous header field encountered', 1: 'unrecognized Next Header type encountered', 2: 'unrecognized IPv6 option encountered',
+    3: 'IPv6 First Fragment has incomplete IPv6 Header Chain',
+  },
+};

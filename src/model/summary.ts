@@ -53,15 +53,35 @@ export interface SessionSummary extends Pick<MqttSessionStartedEvent, 'cleanSess
 
 export interface TopicSummary {
   topic: string;
+  /** PUBLISH packets on the topic, both directions (published + delivered). */
   messages: number;
+  /** PUBLISH packets a client sent to the broker. */
+  published: number;
+  /** PUBLISH packets the broker sent to a client (the copies it forwarded, one per subscriber). */
+  delivered: number;
+  /** Payload bytes and QoS mix of every PUBLISH packet on the topic, both directions. */
   bytes: number;
   qos: [number, number, number];
   publishers: string[];
   subscribers: string[];
   firstTime: number;
   lastTime: number;
-  /** Messages per second between the first and the last. */
+  /** All PUBLISH packets per second between the first and the last, copies included (0 when they share one time). */
   ratePerSecond: number;
+  /** Messages per second, only over a meaningful span (see TopicRate); absent otherwise. */
+  rate?: TopicRate;
+}
+
+/**
+ * A topic's message rate: (messages − 1) / seconds between the first and the last, of the messages published to the
+ * broker, or of the copies delivered when the capture holds no publish on the topic (a capture on a subscriber's
+ * side). Given only over at least 2 messages and at least 1 s.
+ */
+export interface TopicRate {
+  perSecond: number;
+  of: 'published' | 'delivered';
+  messages: number;
+  seconds: number;
 }
 
 export interface AnalysisSummary {

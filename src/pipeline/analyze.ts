@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { readCapture } from '../capture/reader.js';
 import { CaptureError, type CaptureFrame, type CaptureNotice, type CaptureSummary } from '../capture/types.js';
 import { decodeFrame } from '../decode/frame.js';
+import { icmpv6Info } from '../decode/icmpv6.js';
 import type { DecodedFrame, TcpSegment } from '../decode/types.js';
 import { MqttConnectionDissector } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
@@ -376,7 +377,8 @@ export class CaptureAnalyzer {
         kind: 'packet', frame: frame.frame, time, layer: decoded.ip !== undefined ? 'ip' : 'frame', type: name,
         src: decoded.udp !== undefined ? endpointLabel(decoded.ip!.src, decoded.udp.srcPort) : decoded.ip?.src ?? decoded.link?.srcMac ?? '',
         dst: decoded.udp !== undefined ? endpointLabel(decoded.ip!.dst, decoded.udp.dstPort) : decoded.ip?.dst ?? decoded.link?.dstMac ?? '',
-        summary: decoded.udp !== undefined ? `UDP ${decoded.udp.srcPort} → ${decoded.udp.dstPort} len=${Math.max(0, decoded.udp.length - 8)}` : name.toUpperCase(),
+        summary: decoded.udp !== undefined ? `UDP ${decoded.udp.srcPort} → ${decoded.udp.dstPort} len=${Math.max(0, decoded.udp.length - 8)}`
+          : decoded.icmpv6 !== undefined ? icmpv6Info(decoded.icmpv6, decoded.ip?.ttl ?? 0) : name.toUpperCase(),
       };
       this.emit(other);
     }

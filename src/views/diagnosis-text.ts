@@ -7,6 +7,23 @@ import type { FindingEvent } from '../model/events.js';
 import { describeDiagnosis, type Lang } from '../diagnosis/words.js';
 import { escapeTerminal } from './escape.js';
 import type { Style } from './style.js';
+import { displayWidth, wrapWords } from './text-layout.js';
+
+const INDENT = 8;
+
+/**
+ * `text` as lines of at most `width` columns, wrapped at spaces, lines after the first indented by INDENT (unchanged
+ * without a width); `paint` colours the first `head` characters and the last word once laid out.
+ */
+function hanging(text: string, width: number | undefined, paint: (line: string, first: boolean, last: boolean) => string, indentFirst = false): string {
+  const lead = indentFirst ? ' '.repeat(INDENT) : '';
+  if (width === undefined || displayWidth(text) + lead.length <= width) return `${lead}${paint(text, true, true)}\n`;
+  const [first, ...rest] = wrapWords(text, displayWidth(text), Math.max(1, width - lead.length));
+  const tail = rest.map((l) => l.text).join(' ');
+  const more = tail === '' ? [] : wrapWords(tail, displayWidth(tail), Math.max(1, width - INDENT)).map((l) => `${' '.repeat(INDENT)}${l.text}`);
+  const lines = [first!.text, ...more];
+  return lines.map((line, i) => `${i === 0 ? lead : ''}${paint(line, i === 0, i === lines.length - 1)}\n`).join('');
+}
 
 const CHECKED: Record<Lang, string> = {
   en: 'All is well: checked that the broker was reachable and stayed up, CONNACK and SUBACK results, topics against subscriptions, keep-alive, client ids, QoS acknowledgements, TCP retransmissions and resets, and the capture itself.',
@@ -25,7 +42,7 @@ const MARK: Record<string, { text: string; colour: 'red' | 'yellow' | 'cyan' }> 
 };
 
 /** The Diagnosis section for these findings (other findings are ignored). */
-export function renderDiagnosis(findings: readonly FindingEvent[], style: Style, lang: Lang = 'en'): string {
+export function renderDiagnosis(findings: readonly FindingEvent[], style: Style, lang: Lang = 'en', width?: number): string {
   const l = LABELS[lang];
   const out = [`\n${style.paint(l.title, 'bold')}\n`];
   const order = { error: 0, warning: 1, note: 2 } as const;
@@ -34,15 +51,20 @@ export function renderDiagnosis(findings: readonly FindingEvent[], style: Style,
     .filter((x): x is { f: FindingEvent; w: NonNullable<typeof x.w> } => x.w !== undefined)
     .sort((a, b) => order[a.f.severity] - order[b.f.severity] || a.f.frame - b.f.frame);
   if (described.length === 0) {
-    out.push(`${style.paint('✓', 'green')} ${CHECKED[lang]}\n`);
+    out.push(hanging(`✓ ${CHECKED[lang]}`, width, (line, first) => (first ? `${style.paint('✓', 'green')}${line.slice(1)}` : line)));
     return out.join('');
   }
   for (const { f, w } of described) {
     const mark = MARK[f.severity] ?? MARK['note']!;
-    out.push(`${style.paint(mark.text.padEnd(7), mark.colour)} ${escapeTerminal(w.sentence)} (${l.frames} ${w.frames}) ${style.paint(`[${f.code}]`, 'gray')}\n`);
-    if (w.confidence !== undefined) out.push(`        ${escapeTerminal(w.confidence)}\n`);
-    if (w.causes.length > 0) out.push(`        ${l.cause}: ${escapeTerminal(w.causes.join('; '))}\n`);
-    if (w.checks.length > 0) out.push(`        ${l.check}: ${escapeTerminal(w.checks.join('; '))}\n`);
+    const code = `[${f.code}]`;
+    out.push(hanging(`${mark.text.padEnd(7)} ${escapeTerminal(w.sentence)} (${l.frames} ${w.frames}) ${code}`, width, (line, first, last) => {
+      const head = first ? `${style.paint(line.slice(0, 7), mark.colour)}${line.slice(7)}` : line;
+      return last && head.endsWith(code) ? `${head.slice(0, -code.length)}${style.paint(code, 'gray')}` : head;
+    }));
+    const indented = (text: string): string => hanging(text, width, (line) => line, true);
+    if (w.confidence !== undefined) out.push(indented(escapeTerminal(w.confidence)));
+    if (w.causes.length > 0) out.push(indented(`${l.cause}: ${escapeTerminal(w.causes.join('; '))}`));
+    if (w.checks.length > 0) out.push(indented(`${l.check}: ${escapeTerminal(w.checks.join('; '))}`));
   }
   return out.join('');
 }

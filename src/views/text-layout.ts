@@ -110,3 +110,46 @@ export function wrapWords(text: string, textWidth: number, width: number): LaidL
   if (lineWidth > 0 || lines.length === 0) lines.push({ text: line, width: lineWidth });
   return lines;
 }
+
+/** Display width of the widest space-separated word of `text` (what a column must hold to wrap it without a cut). */
+export function longestWord(text: string): number {
+  let widest = 0;
+  for (const word of text.split(' ')) {
+    const w = displayWidth(word);
+    if (w > widest) widest = w;
+  }
+  return widest;
+}
+
+/**
+ * Column widths for a boxed table that must fit `available` columns of cell content (the terminal's width less the
+ * borders and padding): the content's own widths when they fit; else the widest columns narrowed first, one column at
+ * a time, never below the widest word they hold (so wrapping at spaces cuts no word); undefined when even that does
+ * not fit (the caller lays the table out another way).
+ */
+export function fitColumns(natural: readonly number[], words: readonly number[], available: number): number[] | undefined {
+  const widths = natural.slice();
+  let excess = widths.reduce((a, b) => a + b, 0) - available;
+  if (excess <= 0) return widths;
+  const floor = natural.map((w, i) => Math.min(w, words[i]!));
+  if (floor.reduce((a, b) => a + b, 0) > available) return undefined;
+  while (excess > 0) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) {
+      if (widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    }
+    // The widest column gives up what puts it level with the next widest (at least one column, at most the excess).
+    // Columns level with it share the narrowing one column at a time.
+    let next = floor[widest]!;
+    let tied = false;
+    for (let i = 0; i < widths.length; i++) {
+      if (i === widest) continue;
+      if (widths[i] === widths[widest] && widths[i]! > floor[i]!) tied = true;
+      else if (widths[i]! < widths[widest]! && widths[i]! > next) next = widths[i]!;
+    }
+    const step = tied ? 1 : Math.max(1, Math.min(excess, widths[widest]! - next));
+    widths[widest]! -= step;
+    excess -= step;
+  }
+  return widths;
+}

@@ -1,0 +1,121 @@
+/**
+ * What the views show, against tshark on real captures: ICMPv6 rows named as tshark's packet list names them
+ * (fixtures/icmpv6.pcap, recorded by fixtures/lab/icmpv6.sh: duplicate address detection, MLDv2 reports, router
+ * solicitations, neighbour discovery, echo, port unreachable); topics with messages published and copies delivered
+ * apart and a rate only over a meaningful span; the summary fitting COLUMNS without cutting a word.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import { fitColumns, displayWidth, longestWord } from '../src/views/text-layout.js';
+import { corpusDir, fixturesDir, repoRoot } from './helpers/corpus.js';
+import { tsharkMissing, tsharkRecords } from './helpers/tshark.js';
+
+const ICMPV6 = path.join(fixturesDir, 'icmpv6.pcap');
+
+/** tshark's single-pass Info without what only request/reply pairing adds ("(request in 17)"). */
+function tsharkInfo(info: string): string {
+  return info.replace(/ \((?:request|reply) in \d+\)$/, '').replace(/ \(no response found!\)$/, '');
+}
+
+test('ICMPv6 rows say what tshark\'s Info column says (type names, targets, flags, link-layer addresses, echo, codes)', { skip: tsharkMissing }, async () => {
+  const files = [ICMPV6, path.join(fixturesDir, 'ipv6.pcap'), path.join(corpusDir, 'arkime', 'arkime_synthetic.pcap')].filter((f) => existsSync(f));
+  const typesSeen = new Set<string>();
+  for (const file of files) {
+    const theirs = tsharkRecords(file, ['frame.number', 'icmpv6.type', '_ws.col.Info'], ['-Y', 'icmpv6']);
+    assert.ok(theirs.length > 0, `${file}: tshark sees ICMPv6`);
+    const { events } = await analyzeCapture(file);
+    const ours = new Map(events.filter((e) => e.kind === 'packet' && e.type === 'icmpv6').map((e) => [e.frame, e.summary]));
+    assert.equal(ours.size, theirs.length, `${file}: one ICMPv6 row per ICMPv6 frame`);
+    for (const r of theirs) {
+      assert.equal(ours.get(Number(r['frame.number'])), tsharkInfo(r['_ws.col.Info']!), `${path.basename(file)} frame ${r['frame.number']}`);
+      typesSeen.add(r['icmpv6.type']!);
+    }
+  }
+  // The fixture covers the messages a Linux host sends: DAD/ND (135, 136), MLDv2 (143), RS (133), echo (128, 129),
+  // Destination Unreachable (1).
+  for (const type of ['1', '128', '129', '133', '135', '136', '143']) assert.ok(typesSeen.has(type), `ICMPv6 type ${type} compared`);
+});
+
+/** tshark's PUBLISH packets of a capture: time, destination address, topic. */
+function tsharkPublishes(file: string): Array<{ time: number; dst: string; topic: string }> {
+  return tsharkRecords(file, ['frame.time_relative', 'ip.dst', 'mqtt.topic'], ['-Y', 'mqtt.msgtype==3'])
+    .map((r) => ({ time: Number(r['frame.time_relative']), dst: r['ip.dst']!, topic: r['mqtt.topic']! }));
+}
+
+test('topics: messages published to the broker and copies delivered counted apart, as tshark counts them by destination', { skip: tsharkMissing }, async () => {
+  // reqresp: 5 readings, each forwarded to the one subscriber; fault-broker-stopped and fault-qos-unacked: fan-out to
+  // two subscriptions; qos-mqtt5: several topics.
+  for (const name of ['reqresp.pcap', 'faults/fault-broker-stopped.pcap', 'faults/fault-qos-unacked.pcap', 'qos-mqtt5.pcap']) {
+    const file = path.join(fixturesDir, name);
+    const { summary } = await analyzeCapture(file);
+    const brokers = new Set(summary.mqtt.sessions.map((s) => s.server.replace(/:\d+$/, '')));
+    const theirs = tsharkPublishes(file);
+    assert.ok(summary.mqtt.topics.length > 0, name);
+    for (const t of summary.mqtt.topics) {
+      const mine = theirs.filter((p) => p.topic === t.topic);
+      const published = mine.filter((p) => brokers.has(p.dst));
+      assert.equal(t.published, published.length, `${name} ${t.topic}: published`);
+      assert.equal(t.delivered, mine.length - published.length, `${name} ${t.topic}: delivered`);
+      assert.equal(t.messages, t.published + t.delivered, `${name} ${t.topic}: messages`);
+      const span = published.length > 0 ? published.at(-1)!.time - published[0]!.time : 0;
+      if (published.length >= 2 && span >= 1) {
+        assert.equal(t.rate?.of, 'published', `${name} ${t.topic}`);
+        assert.ok(Math.abs(t.rate.perSecond - (published.length - 1) / span) < 1e-6, `${name} ${t.topic}: ${t.rate.perSecond}`);
+      } else if (published.length > 0) {
+        assert.equal(t.rate, undefined, `${name} ${t.topic}: no rate over ${published.length} message(s) in ${span} s`);
+      }
+    }
+  }
+  const { summary } = await analyzeCapture(path.join(fixturesDir, 'reqresp.pcap'));
+  const temp = summary.mqtt.topics.find((t) => t.topic === 'sister/temp')!;
+  assert.deepEqual([temp.published, temp.delivered, temp.rate?.messages], [5, 5, 5]);
+});
+
+const CLI = path.join(repoRoot, 'dist/src/cli/main.js');
+
+function summaryText(file: string, columns: number | undefined): string {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NO_COLOR;
+  delete env.FORCE_COLOR;
+  if (columns === undefined) delete env.COLUMNS;
+  else env.COLUMNS = String(columns);
+  const r = spawnSync(process.execPath, [CLI, 'analyze', file, '-f', 'summary'], { encoding: 'utf8', env, input: '' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+/** The words of a text output (box-drawing characters are not words). */
+function words(text: string): string[] {
+  return text.split(/[\s│┌┐└┘├┤┬┴┼─]+/).filter((w) => w !== '');
+}
+
+test('the summary fits COLUMNS (60, 80, 120): every line within it, no word cut; piped, nothing wraps', () => {
+  for (const name of ['reqresp.pcap', 'qos-mqtt5.pcap', 'lifecycle.pcap', 'faults/fault-topic-typo.pcap', 'faults/fault-qos-unacked.pcap']) {
+    const file = path.join(fixturesDir, name);
+    const piped = summaryText(file, undefined);
+    assert.equal(summaryText(file, 1000), piped, `${name}: a terminal wide enough shows what a pipe gets`);
+    const pipedWords = new Set(words(piped));
+    for (const columns of [60, 80, 120]) {
+      const text = summaryText(file, columns);
+      for (const line of text.split('\n')) assert.ok(displayWidth(line) <= columns, `${name} COLUMNS=${columns}: ${displayWidth(line)}: ${line}`);
+      const wrapped = new Set(words(text));
+      for (const word of pipedWords) {
+        if (word.length <= 30) assert.ok(wrapped.has(word), `${name} COLUMNS=${columns}: "${word}" cut`);
+      }
+    }
+  }
+  // Piped, the tables are cli-table3's plain rows: the sessions table of reqresp on one line per session.
+  assert.match(summaryText(path.join(fixturesDir, 'reqresp.pcap'), undefined), /│ 0 +│ 172\.18\.0\.3:\d+ +│ lab-sub +│ 3\.1\.1 +│ 60s +│ yes +│/);
+});
+
+test('column fitting: narrowest at the widest word, widest columns narrowed first, undefined when words cannot fit', () => {
+  assert.deepEqual(fitColumns([10, 30, 5], [4, 8, 5], 45), [10, 30, 5]);
+  assert.deepEqual(fitColumns([10, 30, 5], [4, 8, 5], 35), [10, 20, 5]);
+  assert.deepEqual(fitColumns([10, 30, 5], [4, 8, 5], 20), [7, 8, 5]);
+  assert.equal(fitColumns([10, 30, 5], [4, 8, 5], 16), undefined);
+  assert.equal(longestWord('Handshake RTT ms'), 9);
+});
