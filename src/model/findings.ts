@@ -46,7 +46,7 @@ export const FINDING_CODES = {
   'mqtt.bad-property': { severity: 'error', text: 'An MQTT 5 property section cannot be parsed.' },
   'mqtt.property-not-allowed': { severity: 'warning', text: 'An MQTT 5 property appears in a packet type that may not carry it.' },
   'mqtt.bad-utf8': { severity: 'error', text: 'A topic name is not valid UTF-8 or contains U+0000.' },
-  'mqtt.malformed': { severity: 'error', text: 'mqtt-packet could not decode the packet.' },
+  'mqtt.malformed': { severity: 'error', text: 'The packet does not follow the MQTT grammar of its type (a field runs past the packet, or bytes are left over).' },
   'mqtt.unknown-topic-alias': { severity: 'warning', text: 'A PUBLISH uses a topic alias never set in that direction.' },
   'mqtt.version-inferred': { severity: 'note', text: 'No CONNECT was captured: the protocol version was inferred from the packets.' },
   'mqtt.connect-refused': { severity: 'warning', text: 'The broker refused the connection (CONNACK return/reason code).' },

@@ -113,10 +113,7 @@ export class SessionTracker {
       stream: this.connection.index,
       transport,
     };
-    if (s.clientId !== undefined) event.clientId = s.clientId;
-    if (s.version !== undefined) event.protocolVersion = s.version;
-    if (s.versionInferred) event.versionInferred = true;
-    if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+    setSessionIdentity(event, s);
     if (s.cleanSession !== undefined) event.cleanSession = s.cleanSession;
     if (s.username !== undefined) event.username = s.username;
     if (s.willTopic !== undefined) event.willTopic = s.willTopic;
@@ -141,10 +138,7 @@ export class SessionTracker {
       event.reasonCode = s.disconnect.reasonCode;
     }
     if (reason === 'taken-over' && s.takenOverBy !== undefined) event.takenOverBy = s.takenOverBy;
-    if (s.clientId !== undefined) event.clientId = s.clientId;
-    if (s.version !== undefined) event.protocolVersion = s.version;
-    if (s.versionInferred) event.versionInferred = true;
-    if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+    setSessionIdentity(event, s);
     if (s.accepted !== undefined) event.accepted = s.accepted;
     if (s.connackCode !== undefined) event.connackCode = s.connackCode;
     event.summary = `MQTT session${s.clientId !== undefined ? ` of client "${s.clientId}"` : ''} ended: ${SESSION_END_WORDS[reason]}`
@@ -312,4 +306,12 @@ export function sessionEndReason(
       if (by !== undefined) return { reason: closed(by), closedBy: by };
       return { reason: end.reason };
   }
+}
+
+/** The session's identity fields (client id, protocol version, keep-alive) on its started or ended event, in this order. */
+function setSessionIdentity(event: MqttSessionStartedEvent | MqttSessionEndedEvent, s: MqttSession): void {
+  if (s.clientId !== undefined) event.clientId = s.clientId;
+  if (s.version !== undefined) event.protocolVersion = s.version;
+  if (s.versionInferred) event.versionInferred = true;
+  if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
 }
