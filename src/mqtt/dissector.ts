@@ -17,7 +17,7 @@ import type { ByteStreamHandler, MqttConnectionEnd, MqttConnectionInfo } from '.
 import { MqttPacketDecoder } from './decode.js';
 import type { FanoutTracer } from './fanout.js';
 import { MqttFramer, type FramedPacket } from './framing.js';
-import { readPacketEvent, type PacketEventOptions } from './packet-event.js';
+import { readPacketEvent, type PacketEventOptions, type PacketPlace } from './packet-event.js';
 import { connectLevel as readConnectLevel } from './reader/packet.js';
 import type { Direction, MqttSession } from './session.js';
 import { SessionTracker } from './session-tracker.js';
@@ -60,6 +60,8 @@ export class MqttConnectionDissector {
   /** Created on the first packet of each direction (most connections of a big capture never carry MQTT). */
   private readonly decoders: Partial<Record<Direction, MqttPacketDecoder>> = {};
   private readonly packetOptions: PacketEventOptions;
+  /** Where each direction's packets are seen (updated per packet: no object per packet). */
+  private readonly places: Record<Direction, PacketPlace>;
   private websockets: Record<Direction, WebSocketUnframer> | undefined;
   private tls: TlsTransport | undefined;
   /** What the decrypted bytes of a TLS connection carry, decided from the client's first plaintext. */
@@ -76,6 +78,7 @@ export class MqttConnectionDissector {
     this.tracker.session.budget = context.options.budget;
     this.packetOptions = { lean: options.lean === true, maxPacketBytes: options.maxPacketBytes, showSecrets: options.showSecrets };
     this.framers = { client: this.newFramer('client'), server: this.newFramer('server') };
+    this.places = { client: this.newPlace('client'), server: this.newPlace('server') };
     if (protocolByPort(connection, options) === 'mqtt') this.recognise('mqtt');
   }
 
@@ -208,6 +211,13 @@ export class MqttConnectionDissector {
     return direction === 'client' ? [client.label, server.label] : [server.label, client.label];
   }
 
+  private newPlace(direction: Direction): PacketPlace {
+    return {
+      stream: this.connection.index, endpoints: this.endpoints(direction), websocket: false, tls: false, versionInferred: false,
+      sessionVersion: undefined, decoder: () => (this.decoders[direction] ??= new MqttPacketDecoder()),
+    };
+  }
+
   private newFramer(direction: Direction): MqttFramer {
     return new MqttFramer({
       packet: (packet) => this.onPacket(direction, packet),
@@ -241,11 +251,12 @@ export class MqttConnectionDissector {
     const version = this.tracker.versionFor(type, framed.remainingLength, connectLevel, direction, frame, time);
     const session = this.tracker.session;
     const websocket = this.protocol === 'mqtt-ws' || this.tlsInner === 'mqtt-ws';
-    const { event, payload, error, notAllowed } = readPacketEvent(framed, direction, typeName, version, connectLevel, {
-      stream: this.connection.index, endpoints: this.endpoints(direction), websocket, tls: this.protocol === 'mqtt-tls',
-      versionInferred: session.versionInferred, sessionVersion: session.version,
-      decoder: () => (this.decoders[direction] ??= new MqttPacketDecoder()),
-    }, this.packetOptions);
+    const place = this.places[direction];
+    place.websocket = websocket;
+    place.tls = this.protocol === 'mqtt-tls';
+    place.versionInferred = session.versionInferred;
+    place.sessionVersion = session.version;
+    const { event, payload, error, notAllowed } = readPacketEvent(framed, direction, typeName, version, connectLevel, place, this.packetOptions);
     if (error !== undefined && error.code !== 'mqtt.packet-too-large' && error.code !== 'mqtt.incomplete') {
       this.finding(error.code, direction, frame, time, `malformed ${typeName}: ${error.message}`, { frames: framed.frames });
     }
@@ -253,8 +264,9 @@ export class MqttConnectionDissector {
       this.finding('mqtt.property-not-allowed', direction, frame, time,
         `${typeName} carries properties it may not: ${notAllowed.map((id) => `0x${id.toString(16)}`).join(', ')}`);
     }
-    this.tracker.packet(event, direction, payload, this.protocol === 'mqtt-tls' ? 'tls' : websocket ? 'websocket' : 'tcp', () => {
-      if (!this.packetOptions.lean) event.summary = summarizeMqtt(event);
-    });
+    this.tracker.packet(event, direction, payload);
+    if (!this.packetOptions.lean) event.summary = summarizeMqtt(event);
+    this.context.emit(event);
+    this.tracker.packetEmitted(event, this.protocol === 'mqtt-tls' ? 'tls' : websocket ? 'websocket' : 'tcp');
   }
 }

@@ -78,15 +78,13 @@ export class SessionTracker {
     return version;
   }
 
-  /**
-   * A packet event is read: the session's bookkeeping (pairing, aliases... fill the event), `tracked` (the summary line),
-   * the event is emitted, then the session starts with its first packet.
-   */
-  packet(event: MqttEvent, direction: Direction, payload: Buffer | undefined, transport: 'tcp' | 'tls' | 'websocket',
-    tracked: () => void): void {
+  /** A packet event is read: the session's bookkeeping (version, identity, pairing, aliases... fill the event). */
+  packet(event: MqttEvent, direction: Direction, payload: Buffer | undefined): void {
     this.track(event, direction, payload);
-    tracked();
-    this.context.emit(event);
+  }
+
+  /** The packet's event was emitted: the session starts with its first packet. */
+  packetEmitted(event: MqttEvent, transport: 'tcp' | 'tls' | 'websocket'): void {
     if (!this.sessionStarted) this.startSession(event.frame, event.time, transport);
   }
 

@@ -27,6 +27,18 @@ const DISCONNECT_CODES = new Set([
 ]);
 const AUTH_CODES = new Set([0x00, 0x18, 0x19]);
 
+/** Reads the property section at `at` into `reading`; returns where it ends, or -1 after an error. */
+function readSectionInto(reading: PacketReading, bytes: Buffer, at: number, type: number, users: boolean): number {
+  const section: PropertySection = readProperties(bytes, at, type, users);
+  if (section.notAllowed.length > 0) reading.notAllowed.push(...section.notAllowed);
+  if (section.userProperties !== undefined && section.userProperties.length > 0) reading.userProperties = section.userProperties;
+  if (section.error !== undefined) {
+    reading.error = section.error;
+    return -1;
+  }
+  return section.end;
+}
+
 const NO_MESSAGE_ID: ReaderError = { code: 'mqtt.malformed', message: 'Cannot parse messageId' };
 
 /**
@@ -45,18 +57,10 @@ export function readPacket(bytes: Buffer, headerLength: number, version: number,
   const headerError = fixedHeaderError(firstByte);
   if (headerError !== undefined) return { ...reading, error: headerError };
   const v5 = version === 5;
+  if (type >= 12 && type <= 13) return reading;
+  if (type >= 4 && type <= 7 && remaining === 2) return reading;
   const end = bytes.length;
-  /** Reads the property section at `at` into `reading`; returns where it ends, or -1 after an error. */
-  const properties = (at: number): number => {
-    const section: PropertySection = readProperties(bytes, at, type, users);
-    reading.notAllowed.push(...section.notAllowed);
-    if (section.userProperties !== undefined && section.userProperties.length > 0) reading.userProperties = section.userProperties;
-    if (section.error !== undefined) {
-      reading.error = section.error;
-      return -1;
-    }
-    return section.end;
-  };
+  const properties = (at: number): number => readSectionInto(reading, bytes, at, type, users);
   const body = headerLength;
   switch (type) {
     case 1:
