@@ -82,6 +82,14 @@ export class MqttConnectionDissector {
     if (protocolByPort(connection, options) === 'mqtt') this.recognise('mqtt');
   }
 
+  /**
+   * What a connection that ended without carrying a byte was (the port rules alone: no packet was read, so no session
+   * started and no request is pending), without building a dissector for it: a flood of SYNs costs none.
+   */
+  static protocolWithoutPayload(connection: MqttConnectionInfo, options: MqttDissectorOptions): ConnectionProtocol {
+    return protocolByPort(connection, options);
+  }
+
   /** The session's state (version, identity, pairing...). */
   get session(): MqttSession {
     return this.tracker.session;

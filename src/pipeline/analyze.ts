@@ -10,7 +10,7 @@ import { CaptureError, type CaptureFrame, type CaptureNotice, type CaptureSummar
 import { decodeFrame } from '../decode/frame.js';
 import { icmpv6Info } from '../decode/icmpv6.js';
 import type { DecodedFrame, TcpSegment } from '../decode/types.js';
-import { MqttConnectionDissector } from '../mqtt/dissector.js';
+import { MqttConnectionDissector, type ConnectionProtocol } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
 import { ClientIdRegistry } from '../mqtt/takeover.js';
 import { TcpConnectionTable, endpointLabel, type ConnectionEnd, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
@@ -293,7 +293,7 @@ export class CaptureAnalyzer {
           },
         };
       },
-      endedWithoutStreams: (c, end) => this.endConnection(c, end, new MqttConnectionDissector(c, context)),
+      endedWithoutStreams: (c, end) => this.emitFinding(connectionEnded(c, end, protocolOrOther(MqttConnectionDissector.protocolWithoutPayload(c, context.options)))),
       ...(options.idleConnectionSeconds !== undefined ? { idleTimeoutSeconds: options.idleConnectionSeconds } : {}),
       onLimit: (kind, connection, frame, time) => {
         const code: FindingCode = kind === 'reassembly-cap' ? 'tcp.reassembly-cap' : 'tcp.connection-evicted';
@@ -308,7 +308,7 @@ export class CaptureAnalyzer {
   /** Both streams have ended: the MQTT session ends, then the connection. */
   private endConnection(c: TcpConnection, end: ConnectionEnd, dissector: MqttConnectionDissector | undefined): void {
     dissector?.finish(end);
-    this.emitFinding(connectionEnded(c, end, dissector === undefined || dissector.protocol === 'undecided' ? 'other' : dissector.protocol));
+    this.emitFinding(connectionEnded(c, end, protocolOrOther(dissector?.protocol)));
   }
 
   /** CaptureSink: one record. */
@@ -640,4 +640,9 @@ function layerOf(layer: string): FindingEvent['layer'] {
   if (layer === 'tcp' || layer === 'udp') return 'tcp';
   if (layer === 'ipv4' || layer === 'ipv6' || layer === 'arp') return 'ip';
   return 'frame';
+}
+
+/** A connection's protocol for its ended event: 'other' when it was never decided (or never dissected). */
+function protocolOrOther(protocol: ConnectionProtocol | undefined): Exclude<ConnectionProtocol, 'undecided'> {
+  return protocol === undefined || protocol === 'undecided' ? 'other' : protocol;
 }
