@@ -35,6 +35,8 @@ export class QosDetector implements Detector {
   private readonly refused: Array<{ stream: number; filters: string[]; code: number; frames: FrameSet; time: number }> = [];
   private readonly downgraded: Array<{ stream: number; filter: string; asked: number; granted: number; frames: FrameSet; time: number }> = [];
 
+  readonly reads = ['mqtt'] as const;
+
   event(e: TimelineEvent): void {
     if (e.kind !== 'packet' || e.layer !== 'mqtt' || e.packetId === undefined) return;
     switch (e.type) {

@@ -58,6 +58,8 @@ export class TopicDetector implements Detector {
   private readonly inFlight = new Map<number, string>();
   private readonly noMatching = new Map<string, FrameSet>();
 
+  readonly reads = ['mqtt'] as const;
+
   event(e: TimelineEvent): void {
     if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
     switch (e.type) {

@@ -232,6 +232,8 @@ export class CaptureAnalyzer {
   private readonly lean: boolean;
   /** Summary-only path: the stages that take the TCP packets it does not emit. */
   private readonly packetStages: AnalysisStage[];
+  /** What each stage emits its findings through (made once, not per event). */
+  private readonly stageEmits: Array<(finding: FindingEvent) => void>;
   /** Summary-only path: each connection's endpoint labels for its TCP packets (labelsOf). */
   private readonly connectionLabels = new WeakMap<TcpConnection, { fromClient: readonly [string, string]; fromServer: readonly [string, string] }>();
   private readonly budget: MemoryBudget;
@@ -255,6 +257,7 @@ export class CaptureAnalyzer {
     this.summary = new SummaryBuilder({ ...(options.maxListed !== undefined ? { maxListed: options.maxListed } : {}) });
     this.maxHosts = options.maxListed ?? MAX_HOSTS;
     this.packetStages = this.lean ? this.stages.filter((stage) => stage.packet !== undefined) : [];
+    this.stageEmits = this.stages.map((_, i) => (finding: FindingEvent) => this.emitFrom(finding, i));
     const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
     const tlsPorts = new Set(options.tlsPorts ?? [8883]);
     const dissectorOptions = {
@@ -516,7 +519,7 @@ export class CaptureAnalyzer {
     if (this.folder !== undefined) this.folder.admit(event, this.deliver);
     else this.deliver(event);
     for (let i = 0; i < this.stages.length; i++) {
-      if (i !== from) this.stages[i]!.event(event, (finding) => this.emitFrom(finding, i));
+      if (i !== from) this.stages[i]!.event(event, this.stageEmits[i]!);
     }
   }
 
