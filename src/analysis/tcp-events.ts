@@ -18,6 +18,17 @@ export function flagNames(flags: number): string[] {
   return names;
 }
 
+const SHARED_FLAG_NAMES: string[][] = Array.from({ length: 256 }, (_, flags) => Object.freeze(flagNames(flags)) as string[]);
+
+/**
+ * flagNames, one frozen array per combination of the eight flags, shared by every caller: for events that stay
+ * inside the analysis (the summary path's TCP packets for the stages), never for events handed to consumers. Frozen:
+ * changing one throws.
+ */
+export function sharedFlagNames(flags: number): string[] {
+  return SHARED_FLAG_NAMES[flags & 0xff]!;
+}
+
 export function tcpType(flags: number, len: number): TcpEventType {
   if ((flags & TCP_RST) !== 0) return 'RST';
   if ((flags & TCP_SYN) !== 0) return (flags & TCP_ACK) !== 0 ? 'SYN-ACK' : 'SYN';

@@ -184,7 +184,9 @@ export class ConnectionBook {
     if (e.websocket === true) r.websocket = true;
     if (e.type === 'DISCONNECT' && r.disconnectBy === undefined) r.disconnectBy = e.direction;
     if (e.direction === 'client') {
-      r.lastClientPacket = { frame: e.frame, time: e.time };
+      const last = r.lastClientPacket;
+      if (last === undefined) r.lastClientPacket = { frame: e.frame, time: e.time };
+      else { last.frame = e.frame; last.time = e.time; }
       if (e.type === 'CONNECT') {
         r.connect = {
           frame: e.frame, time: e.time,

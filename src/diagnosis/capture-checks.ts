@@ -22,6 +22,8 @@ export class CaptureChecks implements Detector {
   /** `tls.no-secret` findings per stream (a key log was given, without this session's secrets). */
   private readonly noSecret = new Map<number, { frames: FrameSet; time: number; dst: string }>();
 
+  readonly reads = ['tcp', 'mqtt', 'other'] as const;
+
   event(e: TimelineEvent): void {
     // Only the head of the packet was captured. (A payload cut to the 64 KiB an event keeps is not a snaplen cut.)
     if (e.kind === 'packet' && e.layer === 'mqtt' && e.malformed === 'mqtt.incomplete') this.snaplen.add(e.frame);

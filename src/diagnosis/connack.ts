@@ -51,6 +51,8 @@ export class ConnackDetector implements Detector {
   private readonly connects = new Map<number, { clientId?: string; username?: string; frame: number }>();
   private readonly groups = new Map<string, Group>();
 
+  readonly reads = ['mqtt'] as const;
+
   event(e: TimelineEvent): void {
     if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
     if (e.type === 'CONNECT') {

@@ -17,7 +17,12 @@ export interface FinishContext {
   attempted: Set<string>;
 }
 
+/** Which events a detector's `event` reads: TCP packets, MQTT packets, the rest (lifecycle events, findings, other packets). */
+export type DetectorReads = 'tcp' | 'mqtt' | 'other';
+
 export interface Detector {
+  /** What `event` is given (every event when absent): the stage hands each event only to the detectors that read it. */
+  readonly reads?: readonly DetectorReads[];
   event?(event: TimelineEvent): void;
   finish(context: FinishContext, emit: (finding: FindingEvent) => void): void;
 }

@@ -17,11 +17,16 @@ export const UNACKED_AFTER_SECONDS = 2;
 
 interface InFlight { frame: number; time: number; qos: number }
 
+/** The in-flight map's key of a stream's sender: one number, no string per message. */
+function inFlightKey(stream: number, sender: 'client' | 'server'): number {
+  return stream * 2 + (sender === 'server' ? 1 : 0);
+}
+
 interface Tally { frames: FrameSet; count: number; time: number; stream: number; sender: 'broker' | 'client'; qos: number; packetIds: Set<number> }
 
 export class QosDetector implements Detector {
-  /** stream → "client"/"server" sender → packet id → in flight. */
-  private readonly inFlight = new Map<string, Map<number, InFlight>>();
+  /** stream and sender (inFlightKey) → packet id → in flight. */
+  private readonly inFlight = new Map<number, Map<number, InFlight>>();
   private total = 0;
   private readonly subscribes = new Map<string, Array<{ topic: string; qos: number }>>();
   private readonly subscribeFrames = new Map<string, number>();
@@ -30,11 +35,13 @@ export class QosDetector implements Detector {
   private readonly refused: Array<{ stream: number; filters: string[]; code: number; frames: FrameSet; time: number }> = [];
   private readonly downgraded: Array<{ stream: number; filter: string; asked: number; granted: number; frames: FrameSet; time: number }> = [];
 
+  readonly reads = ['mqtt'] as const;
+
   event(e: TimelineEvent): void {
     if (e.kind !== 'packet' || e.layer !== 'mqtt' || e.packetId === undefined) return;
     switch (e.type) {
       case 'PUBLISH': if ((e.qos ?? 0) === 1 || e.qos === 2) this.publish(e); break;
-      case 'PUBACK': case 'PUBREC': this.inFlight.get(`${e.stream}|${e.direction === 'client' ? 'server' : 'client'}`)?.delete(e.packetId); break;
+      case 'PUBACK': case 'PUBREC': this.inFlight.get(inFlightKey(e.stream, e.direction === 'client' ? 'server' : 'client'))?.delete(e.packetId); break;
       case 'SUBSCRIBE':
         if (this.subscribes.size < 10_000) {
           this.subscribes.set(`${e.stream}|${e.packetId}`, (e.subscriptions ?? []).map((s) => ({ topic: s.topic, qos: s.qos })));
@@ -59,12 +66,11 @@ export class QosDetector implements Detector {
   }
 
   private publish(e: MqttEvent): void {
-    const key = `${e.stream}|${e.direction}`;
+    const key = inFlightKey(e.stream, e.direction);
     let map = this.inFlight.get(key);
     if (map === undefined) { map = new Map(); this.inFlight.set(key, map); }
     const id = e.packetId!;
-    const receiver = e.direction === 'server' ? hostOf(e.dst) : hostOf(e.dst);
-    if (e.dup === true) this.tally(this.redelivered, `${receiver}|${e.direction}`, e);
+    if (e.dup === true) this.tally(this.redelivered, `${hostOf(e.dst)}|${e.direction}`, e);
     else if (map.has(id)) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
     if (!map.has(id)) {
       if (this.total >= MAX_IN_FLIGHT) return;
@@ -137,8 +143,8 @@ export class QosDetector implements Detector {
   private unacknowledged(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     const groups = new Map<string, Tally & { receiver: string }>();
     for (const [key, map] of this.inFlight) {
-      const [streamText, direction] = key.split('|') as [string, 'client' | 'server'];
-      const stream = Number(streamText);
+      const direction: 'client' | 'server' = key % 2 === 1 ? 'server' : 'client';
+      const stream = (key - (key % 2)) / 2;
       const r = ctx.book.get(stream);
       const ended = r !== undefined && sessionEndOf(r) !== undefined;
       // The receiver must be seen after the PUBLISH (alive, yet not acknowledging) or the connection must end: a

@@ -11,7 +11,7 @@ import type { AnalysisSummary } from '../model/summary.js';
 import { ConnectionBook } from './book.js';
 import { CaptureChecks } from './capture-checks.js';
 import { ConnackDetector } from './connack.js';
-import type { Detector, FinishContext } from './detector.js';
+import type { Detector, DetectorReads, FinishContext } from './detector.js';
 import { KeepAliveDetector } from './keepalive.js';
 import { QosDetector } from './qos.js';
 import { ReachabilityDetector } from './reachability.js';
@@ -25,6 +25,10 @@ export class DiagnosisStage implements AnalysisStage {
     new TakeoverDetector(), new ReachabilityDetector(), new KeepAliveDetector(), new ConnackDetector(),
     new TopicDetector(), new QosDetector(), new TcpTroubleDetector(), new CaptureChecks(),
   ];
+  /** The detectors that read TCP packets, MQTT packets, and the other events (Detector.reads), in their order. */
+  private readonly tcpReaders = readersOf(this.detectors, 'tcp');
+  private readonly mqttReaders = readersOf(this.detectors, 'mqtt');
+  private readonly otherReaders = readersOf(this.detectors, 'other');
   private lastTime = 0;
 
   /** Diagnoses need the whole capture: they are all emitted by finish(), none while events pass. */
@@ -32,7 +36,9 @@ export class DiagnosisStage implements AnalysisStage {
     if (event.kind === 'finding' && event.code.startsWith('diag.')) return;
     if (event.time > this.lastTime) this.lastTime = event.time;
     this.book.event(event);
-    for (const d of this.detectors) d.event?.(event);
+    const readers = event.kind !== 'packet' ? this.otherReaders
+      : event.layer === 'tcp' ? this.tcpReaders : event.layer === 'mqtt' ? this.mqttReaders : this.otherReaders;
+    for (let i = 0; i < readers.length; i++) readers[i]!.event!(event);
   }
 
   /**
@@ -58,4 +64,9 @@ export class DiagnosisStage implements AnalysisStage {
     };
     for (const d of this.detectors) d.finish(context, emit);
   }
+}
+
+/** The detectors whose `event` reads events of `kind`. */
+function readersOf(detectors: readonly Detector[], kind: DetectorReads): Detector[] {
+  return detectors.filter((d) => d.event !== undefined && (d.reads === undefined || d.reads.includes(kind)));
 }

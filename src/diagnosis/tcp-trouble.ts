@@ -25,11 +25,38 @@ interface StreamTally {
   zeroWindow: Map<string, { frames: FrameSet; longest: number; since?: number }>;
   finRetransmissions: FrameSet;
   firstTime: number;
-  sent: Map<string, Array<{ seq: number; time: number }>>;
+  sent: Map<string, SentSegments>;
+}
+
+/** The last SENT_KEPT data segments of one sender (relative seq and time), oldest first, in a ring: nothing per segment. */
+class SentSegments {
+  private readonly seqs = new Float64Array(SENT_KEPT);
+  private readonly times = new Float64Array(SENT_KEPT);
+  private start = 0;
+  private n = 0;
+
+  add(seq: number, time: number): void {
+    const at = (this.start + this.n) % SENT_KEPT;
+    this.seqs[at] = seq;
+    this.times[at] = time;
+    if (this.n < SENT_KEPT) this.n++;
+    else this.start = (this.start + 1) % SENT_KEPT;
+  }
+
+  /** Time of the oldest remembered segment with this relative seq. */
+  timeOf(seq: number): number | undefined {
+    for (let i = 0; i < this.n; i++) {
+      const at = (this.start + i) % SENT_KEPT;
+      if (this.seqs[at] === seq) return this.times[at];
+    }
+    return undefined;
+  }
 }
 
 export class TcpTroubleDetector implements Detector {
   private readonly streams = new Map<number, StreamTally>();
+
+  readonly reads = ['tcp', 'other'] as const;
 
   event(e: TimelineEvent): void {
     if (e.kind === 'lifecycle' && e.type === 'connection-ended') {
@@ -43,13 +70,15 @@ export class TcpTroubleDetector implements Detector {
       if (e.retransmission === true) {
         t.retransmissions++;
         t.retransmitted.add(e.frame);
-        const original = t.sent.get(e.src)?.find((s) => s.seq === e.relSeq);
-        if (original !== undefined) t.maxDelayMs = Math.max(t.maxDelayMs, (e.time - original.time) * 1000);
+        const originalTime = t.sent.get(e.src)?.timeOf(e.relSeq);
+        if (originalTime !== undefined) t.maxDelayMs = Math.max(t.maxDelayMs, (e.time - originalTime) * 1000);
       } else {
-        const list = t.sent.get(e.src) ?? [];
-        list.push({ seq: e.relSeq, time: e.time });
-        if (list.length > SENT_KEPT) list.shift();
-        t.sent.set(e.src, list);
+        let sent = t.sent.get(e.src);
+        if (sent === undefined) {
+          sent = new SentSegments();
+          t.sent.set(e.src, sent);
+        }
+        sent.add(e.relSeq, e.time);
       }
     } else if (e.retransmission === true && e.flags.includes('FIN')) {
       t.finRetransmissions.add(e.frame);

@@ -54,9 +54,11 @@ export class TopicDetector implements Detector {
   private readonly pending = new Map<number, string>();
   /** Brokers whose delivery side the capture shows: a SUBSCRIBE to them, or a PUBLISH from them, was seen. */
   private readonly covered = new Set<string>();
-  /** MQTT 5: QoS 1/2 publishes in flight ("stream|id" → topic), and topics the broker said had no subscribers (0x10). */
-  private readonly inFlight = new Map<string, string>();
+  /** MQTT 5: QoS 1/2 publishes in flight (stream × 65536 + packet id → topic), and topics the broker said had no subscribers (0x10). */
+  private readonly inFlight = new Map<number, string>();
   private readonly noMatching = new Map<string, FrameSet>();
+
+  readonly reads = ['mqtt'] as const;
 
   event(e: TimelineEvent): void {
     if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
@@ -74,7 +76,8 @@ export class TopicDetector implements Detector {
         });
         break;
       case 'PUBACK': case 'PUBREC': {
-        const key = `${e.stream}|${e.packetId}`;
+        if (e.packetId === undefined) break;
+        const key = e.stream * 0x10000 + e.packetId;
         const topic = this.inFlight.get(key);
         this.inFlight.delete(key);
         if (topic !== undefined && e.direction === 'server' && e.reasonCode === 0x10) {
@@ -109,7 +112,7 @@ export class TopicDetector implements Detector {
     const name = e.topic;
     if (name === undefined || name === '') return;
     if (e.direction === 'client') {
-      if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(`${e.stream}|${e.packetId}`, name);
+      if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, name);
       const t = this.topic(name, e.time);
       if (t === undefined) return;
       t.published++;

@@ -25,7 +25,10 @@ export interface ForwardMatch {
 /** Per-stream cursors kept at most; past it a stream's cursors are forgotten (older publishes may match again). */
 const MAX_CURSORS_PER_STREAM = 4096;
 const MAX_STREAMS = 10_000;
-/** Stale cursors are swept after this many publishes have been forgotten (or a whole ring, if smaller). */
+/**
+ * Stale cursors are swept after this many publishes have been forgotten, or an eighth of the cursor table's slots if
+ * more (a sweep reads the whole table: a few slots per publish), or a whole ring, if smaller.
+ */
 const SWEEP_EVERY = 1024;
 
 function fnv(hash: number, text: string): number {
@@ -160,7 +163,7 @@ export class FanoutTracer {
       this.idFirst[slot] = seq;
     }
     this.idLast[slot] = seq;
-    if (this.head - this.sweptAt >= Math.min(this.capacity, SWEEP_EVERY)) this.sweepCursors();
+    if (this.head - this.sweptAt >= Math.min(this.capacity, Math.max(SWEEP_EVERY, (this.cursorMask + 1) >> 3))) this.sweepCursors();
   }
 
   /** Cursor entries held (for the memory tests): stale ones are swept as the ring turns. */
@@ -318,7 +321,8 @@ export class FanoutTracer {
   /** A cursor of a stream's current generation pointing at a publish still remembered. */
   private isLiveCursor(i: number): boolean {
     const s = this.cursorStream[i]!;
-    return s !== EMPTY && this.streams.get(s - 1)?.generation === this.cursorGeneration[i] && this.cursorSeq[i]! >= this.head;
+    // The cheap tests first: most stale cursors point before the ring's head.
+    return s !== EMPTY && this.cursorSeq[i]! >= this.head && this.streams.get(s - 1)?.generation === this.cursorGeneration[i];
   }
 
   /**

@@ -11,7 +11,7 @@ import type {
 import { makeFinding, type FindingCode } from '../model/findings.js';
 import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import type { FanoutTracer } from './fanout.js';
-import { MqttSession, type Direction } from './session.js';
+import { MqttSession, type Direction, type PendingRequest } from './session.js';
 import type { ClientIdRegistry } from './takeover.js';
 
 /** What session tracking needs of the analysis around it. */
@@ -238,10 +238,9 @@ export class SessionTracker {
   }
 
   private expect(direction: Direction, response: MqttPacketType, event: MqttEvent): void {
-    const ok = this.session.expect(direction, response, pairingId(event), {
-      type: event.type, frame: event.frame, time: event.time,
-      ...(event.packetId !== undefined ? { packetId: event.packetId } : {}),
-    });
+    const request: PendingRequest = { type: event.type, frame: event.frame, time: event.time };
+    if (event.packetId !== undefined) request.packetId = event.packetId;
+    const ok = this.session.expect(direction, response, pairingId(event), request);
     if (!ok) this.finding('mqtt.pending-cap', direction, event.frame, event.time, 'too many requests awaiting responses; not tracked');
   }
 

@@ -1,26 +1,47 @@
 /**
  * Topic filter matching (MQTT 3.1.1 section 4.7 / 5.0 section 4.7), including `$share/{group}/` shared subscriptions.
- * Pure functions.
+ * Pure functions; levels are compared in place (no split, no string made per call).
  */
 
 /** True when `filter` (which may hold + and # wildcards) matches the topic name `topic`. */
 export function topicMatches(filter: string, topic: string): boolean {
-  let f = filter;
-  if (f.startsWith('$share/')) {
-    const slash = f.indexOf('/', 7);
+  let f = 0;
+  const fEnd = filter.length;
+  if (filter.startsWith('$share/')) {
+    const slash = filter.indexOf('/', 7);
     if (slash < 0) return false;
-    f = f.slice(slash + 1);
+    f = slash + 1;
   }
-  if (f === topic) return true;
+  if (f === 0 ? filter === topic : filter.length - f === topic.length && filter.endsWith(topic)) return true;
   // Wildcards do not match topics starting with $ at the first level.
-  if (topic.startsWith('$') && (f.startsWith('+') || f.startsWith('#'))) return false;
-  const fl = f.split('/');
-  const tl = topic.split('/');
-  for (let i = 0; i < fl.length; i++) {
-    const level = fl[i]!;
-    if (level === '#') return i === fl.length - 1;
-    if (i >= tl.length) return false;
-    if (level !== '+' && level !== tl[i]) return false;
+  if (topic.charCodeAt(0) === 0x24 /* $ */) {
+    const c = filter.charCodeAt(f);
+    if (c === 0x2b /* + */ || c === 0x23 /* # */) return false;
   }
-  return fl.length === tl.length;
+  // One level of each per turn: [f, fl) of the filter and [t, tl) of the topic.
+  const tEnd = topic.length;
+  let t = 0;
+  let topicLevels = true; // the topic still has a level at t (a topic of n slashes has n + 1 levels)
+  for (;;) {
+    let fl = filter.indexOf('/', f);
+    if (fl < 0) fl = fEnd;
+    const lastFilterLevel = fl === fEnd;
+    if (fl - f === 1 && filter.charCodeAt(f) === 0x23 /* # */) return lastFilterLevel;
+    if (!topicLevels) return false;
+    let tl = topic.indexOf('/', t);
+    if (tl < 0) tl = tEnd;
+    const plus = fl - f === 1 && filter.charCodeAt(f) === 0x2b; /* + */
+    if (!plus && !sameLevel(filter, f, fl, topic, t, tl)) return false;
+    topicLevels = tl < tEnd;
+    if (lastFilterLevel) return !topicLevels;
+    f = fl + 1;
+    t = tl + 1;
+  }
+}
+
+/** True when filter[f, fl) and topic[t, tl) are the same characters. */
+function sameLevel(filter: string, f: number, fl: number, topic: string, t: number, tl: number): boolean {
+  if (fl - f !== tl - t) return false;
+  for (; f < fl; f++, t++) if (filter.charCodeAt(f) !== topic.charCodeAt(t)) return false;
+  return true;
 }

@@ -18,7 +18,7 @@ import type { ArpEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from
 import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
-import { describeTcp, flagNames, tcpType } from '../analysis/tcp-events.js';
+import { describeTcp, flagNames, sharedFlagNames, tcpType } from '../analysis/tcp-events.js';
 import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
 import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
 import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analysis/summary.js';
@@ -232,6 +232,10 @@ export class CaptureAnalyzer {
   private readonly lean: boolean;
   /** Summary-only path: the stages that take the TCP packets it does not emit. */
   private readonly packetStages: AnalysisStage[];
+  /** What each stage emits its findings through (made once, not per event). */
+  private readonly stageEmits: Array<(finding: FindingEvent) => void>;
+  /** Summary-only path: each connection's endpoint labels for its TCP packets (labelsOf). */
+  private readonly connectionLabels = new WeakMap<TcpConnection, { fromClient: readonly [string, string]; fromServer: readonly [string, string] }>();
   private readonly budget: MemoryBudget;
   /** The memory budget every growing state charges (the capture reader's too: hand it to readCapture). */
   get memoryBudget(): MemoryBudget {
@@ -253,6 +257,7 @@ export class CaptureAnalyzer {
     this.summary = new SummaryBuilder({ ...(options.maxListed !== undefined ? { maxListed: options.maxListed } : {}) });
     this.maxHosts = options.maxListed ?? MAX_HOSTS;
     this.packetStages = this.lean ? this.stages.filter((stage) => stage.packet !== undefined) : [];
+    this.stageEmits = this.stages.map((_, i) => (finding: FindingEvent) => this.emitFrom(finding, i));
     const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
     const tlsPorts = new Set(options.tlsPorts ?? [8883]);
     const dissectorOptions = {
@@ -514,7 +519,7 @@ export class CaptureAnalyzer {
     if (this.folder !== undefined) this.folder.admit(event, this.deliver);
     else this.deliver(event);
     for (let i = 0; i < this.stages.length; i++) {
-      if (i !== from) this.stages[i]!.event(event, (finding) => this.emitFrom(finding, i));
+      if (i !== from) this.stages[i]!.event(event, this.stageEmits[i]!);
     }
   }
 
@@ -598,10 +603,10 @@ export class CaptureAnalyzer {
     this.summary.countSegment(analysis);
     let event: TcpEvent | undefined;
     if (!this.lean || this.packetStages.length > 0) {
+      const labels = this.lean ? this.labelsOf(analysis) : undefined;
       event = {
         kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
-        src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort),
-        stream: analysis.connection.index, flags: flagNames(tcp.flags),
+        src: labels?.[0] ?? endpointLabel(ip.src, tcp.srcPort), dst: labels?.[1] ?? endpointLabel(ip.dst, tcp.dstPort), stream: analysis.connection.index, flags: this.lean ? sharedFlagNames(tcp.flags) : flagNames(tcp.flags),
         seq: tcp.seq, ack: tcp.ack, relSeq: analysis.relSeq, relAck: analysis.relAck, len: tcp.payloadLength,
         window: analysis.window, windowValue: tcp.window, summary: '',
       };
@@ -616,6 +621,17 @@ export class CaptureAnalyzer {
       if (!this.lean) event.summary = describeTcp(event, tcp, analysis);
     }
     this.flushDeferred(event);
+  }
+
+  /** Summary-only path: [sender, receiver] labels of a segment, made once per connection. */
+  private labelsOf(analysis: SegmentAnalysis): readonly [string, string] {
+    const c = analysis.connection;
+    let labels = this.connectionLabels.get(c);
+    if (labels === undefined) {
+      labels = { fromClient: [c.client.label, c.server.label], fromServer: [c.server.label, c.client.label] };
+      this.connectionLabels.set(c, labels);
+    }
+    return analysis.fromClient ? labels.fromClient : labels.fromServer;
   }
 
   /** The second copy of a packet in an `-i any` capture: shown, not analysed again. */

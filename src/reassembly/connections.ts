@@ -71,6 +71,8 @@ export interface ConnectionTableOptions {
 /** Seconds of capture time a closed connection is kept for late segments, and how many such connections at most. */
 const RETIRE_AFTER = 60;
 const MAX_CLOSING = 10_000;
+/** Slots of the key cache, minus one. */
+const KEY_CACHE_MASK = 255;
 /** How many of the oldest connections are looked at to choose one to evict. */
 const EVICTION_SAMPLE = 64;
 
@@ -83,6 +85,9 @@ export class TcpConnectionTable {
   /** One limits object shared by every reassembler. */
   private readonly limits: ReassemblyLimits;
   private nextIndex = 0;
+  /** Recent endpoint pairs and their key (keyOf). */
+  private readonly keyCache: Array<{ srcIp: string; dstIp: string; srcPort: number; dstPort: number; key: string } | undefined> =
+    new Array<undefined>(KEY_CACHE_MASK + 1).fill(undefined);
   /** Capture time of the last look for idle connections (idleTimeoutSeconds). */
   private idleCheckedAt = 0;
   evicted = 0;
@@ -113,9 +118,7 @@ export class TcpConnectionTable {
     if (this.closingHead < this.closing.length) this.retireClosed(time);
     const idle = this.options.idleTimeoutSeconds;
     if (idle !== undefined && time - this.idleCheckedAt >= Math.max(1, idle / 4)) this.endIdle(idle, frame, time);
-    // One key for both directions: the endpoints in a fixed order.
-    const forward = srcIp < dstIp || (srcIp === dstIp && tcp.srcPort <= tcp.dstPort);
-    const key = forward ? `${srcIp}|${tcp.srcPort}|${dstIp}|${tcp.dstPort}` : `${dstIp}|${tcp.dstPort}|${srcIp}|${tcp.srcPort}`;
+    const key = this.keyOf(srcIp, dstIp, tcp.srcPort, tcp.dstPort);
     let connection = this.connections.get(key);
     const flags = tcp.flags;
     const syn = (flags & TCP_SYN) !== 0;
@@ -193,7 +196,26 @@ export class TcpConnectionTable {
 
     const relSeq = (seq - (sender.isn ?? seq)) >>> 0;
     const relAck = ack && receiver.isn !== undefined ? (tcp.ack - receiver.isn) >>> 0 : 0;
-    return { connection, fromClient, relSeq, relAck, window, ...analysis, handshakeCompleted, opened };
+    return {
+      connection, fromClient, relSeq, relAck, window, retransmission: analysis.retransmission, outOfOrder: analysis.outOfOrder,
+      lostSegment: analysis.lostSegment, duplicateAck: analysis.duplicateAck, keepAlive: analysis.keepAlive, handshakeCompleted, opened,
+    };
+  }
+
+  /**
+   * One key for both directions: the endpoints in a fixed order. The keys of the last few endpoint pairs are kept
+   * (a direct-mapped cache on the ports), so that a segment of a busy connection builds no string.
+   */
+  private keyOf(srcIp: string, dstIp: string, srcPort: number, dstPort: number): string {
+    const slot = ((srcPort * 31) ^ dstPort) & KEY_CACHE_MASK;
+    const cached = this.keyCache[slot];
+    if (cached !== undefined && cached.srcPort === srcPort && cached.dstPort === dstPort && cached.srcIp === srcIp && cached.dstIp === dstIp) {
+      return cached.key;
+    }
+    const forward = srcIp < dstIp || (srcIp === dstIp && srcPort <= dstPort);
+    const key = forward ? `${srcIp}|${srcPort}|${dstIp}|${dstPort}` : `${dstIp}|${dstPort}|${srcIp}|${srcPort}`;
+    this.keyCache[slot] = { srcIp, dstIp, srcPort, dstPort, key };
+    return key;
   }
 
   /** End of capture: every stream flushes what it holds and ends. */

@@ -9,6 +9,7 @@ import { fixedHeaderError } from './fixed-header.js';
 import { readProperties } from './properties.js';
 import type { PacketReading } from './result.js';
 import { fieldEnd } from './strings.js';
+import { MAX_INTERNED_BYTES, internTopic, internedTopicValid } from './topic-cache.js';
 
 /**
  * Reads the PUBLISH in `bytes` (fixed header of `headerLength` bytes first). `head`: only the packet's first bytes
@@ -27,8 +28,16 @@ export function readPublish(bytes: Buffer, headerLength: number, version: number
     if (!head) reading.error ??= { code: 'mqtt.malformed', message: 'Cannot parse topic' };
     return reading;
   }
-  const topicBytes = bytes.subarray(headerLength + 2, topicEnd);
-  fields.topic = topicBytes.toString('utf8');
+  const topicStart = headerLength + 2;
+  let topicBytes: Buffer | undefined;
+  let topicValid = true;
+  if (topicEnd - topicStart <= MAX_INTERNED_BYTES) {
+    fields.topic = internTopic(bytes, topicStart, topicEnd);
+    topicValid = internedTopicValid;
+  } else {
+    topicBytes = bytes.subarray(topicStart, topicEnd);
+    fields.topic = topicBytes.toString('utf8');
+  }
   let offset = topicEnd;
   if (qos > 0) {
     if (offset + 2 > end) {
@@ -54,7 +63,7 @@ export function readPublish(bytes: Buffer, headerLength: number, version: number
     // No property length at all: mqtt-packet (and Wireshark) read it as an empty section.
   }
   if (propertiesRead && (offset < end || (!head && reading.error === undefined))) fields.payload = bytes.subarray(offset);
-  if (!head && reading.error === undefined && (topicBytes.includes(0) || !isUtf8(topicBytes))) {
+  if (!head && reading.error === undefined && (topicBytes !== undefined ? topicBytes.includes(0) || !isUtf8(topicBytes) : !topicValid)) {
     reading.error = { code: 'mqtt.bad-utf8', message: 'topic name is not valid UTF-8' };
   }
   return reading;
