@@ -40,9 +40,9 @@ export interface PacketPlace {
 export interface PacketEventReading {
   event: MqttEvent;
   /** The PUBLISH payload (for fan-out tracing). */
-  payload?: Buffer;
+  payload: Buffer | undefined;
   /** Why the packet is malformed (also in `event.malformed`); packet-too-large / incomplete when only its head was captured. */
-  error?: { code: FindingCode; message: string };
+  error: { code: FindingCode; message: string } | undefined;
   /** MQTT 5 properties the packet's type may not carry. */
   notAllowed: number[];
 }
@@ -161,5 +161,5 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
     }
     if (error !== undefined) event.malformed = error.code;
     if (!lean && reading.userProperties !== undefined) event.userProperties = reading.userProperties;
-  return { event, ...(payload !== undefined ? { payload } : {}), ...(error !== undefined ? { error } : {}), notAllowed: reading.notAllowed };
+  return { event, payload, error, notAllowed: reading.notAllowed };
 }

@@ -149,13 +149,16 @@ export function describePayload(bytes: Buffer, realLength: number = bytes.length
   const cut = bytes.length > MAX_PAYLOAD_KEPT ? bytes.subarray(0, MAX_PAYLOAD_KEPT) : bytes;
   const incomplete = cut.length < realLength;
   if (cut.length > 0 && isUtf8(cut)) {
+    // JSON only when its first non-blank character can start an object, an array or a string. A JSON text holds no C0
+    // control but its whitespace (TAB, LF, CR), so of the controls that make a payload binary only DEL can be in it.
+    if (!incomplete) {
+      const first = cut[skipWhitespace(cut, 0, cut.length)];
+      if ((first === 0x7b || first === 0x5b || first === 0x22) && isJsonText(cut) && cut.indexOf(0x7f) < 0) {
+        return { length: realLength, format: 'json', text: cut.toString('utf8') };
+      }
+    }
     const text = cut.toString('utf8');
     if (!CONTROL.test(text)) {
-      if (!incomplete) {
-        // JSON only when its first non-blank character can start one (as before: an object, an array or a string).
-        const first = cut[skipWhitespace(cut, 0, cut.length)];
-        if ((first === 0x7b || first === 0x5b || first === 0x22) && isJsonText(cut)) return { length: realLength, format: 'json', text };
-      }
       return incomplete ? { length: realLength, format: 'text', text, incomplete } : { length: realLength, format: 'text', text };
     }
   }

@@ -62,47 +62,50 @@ function jsonPreview(payload: MqttPayload, max: number): string {
   return cut ? `${out.slice(0, max)}… (${payload.length} bytes)` : out;
 }
 
-/** Milliseconds as shown everywhere: three decimals below 10 ms, one above. */
+/**
+ * The event's summary line: its parts joined by one space, built by concatenation (one string per event, no array of
+ * parts).
+ */
 export function summarizeMqtt(e: MqttEvent): string {
-  const parts: string[] = [PACKET_LABELS[e.type]];
-  if (e.packetId !== undefined) parts.push(`(id=${e.packetId})`);
+  let line = PACKET_LABELS[e.type];
+  if (e.packetId !== undefined) line += ` (id=${e.packetId})`;
   switch (e.type) {
     case 'CONNECT':
-      parts.push(`client "${e.clientId ?? ''}"`);
-      if (e.protocolVersion !== undefined) parts.push(`MQTT ${PROTOCOL_VERSIONS[e.protocolVersion] ?? e.protocolVersion}`);
-      if (e.keepAlive !== undefined) parts.push(`keep-alive ${e.keepAlive}s`);
-      if (e.cleanSession !== undefined) parts.push(e.cleanSession ? 'clean' : 'persistent');
-      if (e.username !== undefined) parts.push(`user "${e.username}"`);
-      if (e.will !== undefined) parts.push(`will [${e.will.topic}]`);
+      line += ` client "${e.clientId ?? ''}"`;
+      if (e.protocolVersion !== undefined) line += ` MQTT ${PROTOCOL_VERSIONS[e.protocolVersion] ?? e.protocolVersion}`;
+      if (e.keepAlive !== undefined) line += ` keep-alive ${e.keepAlive}s`;
+      if (e.cleanSession !== undefined) line += e.cleanSession ? ' clean' : ' persistent';
+      if (e.username !== undefined) line += ` user "${e.username}"`;
+      if (e.will !== undefined) line += ` will [${e.will.topic}]`;
       break;
     case 'CONNACK':
-      if (e.reasonCode !== undefined) parts.push(reasonName(e.reasonCode));
-      else if (e.returnCode !== undefined) parts.push(CONNACK_RETURN_CODES[e.returnCode] ?? `return code ${e.returnCode}`);
-      if (e.sessionPresent === true) parts.push('session present');
+      if (e.reasonCode !== undefined) line += ` ${reasonName(e.reasonCode)}`;
+      else if (e.returnCode !== undefined) line += ` ${CONNACK_RETURN_CODES[e.returnCode] ?? `return code ${e.returnCode}`}`;
+      if (e.sessionPresent === true) line += ' session present';
       break;
     case 'PUBLISH':
-      if (e.topic !== undefined) parts.push(`[${e.topic}]`);
-      if (e.qos !== undefined) parts.push(`QoS ${e.qos}`);
-      if (e.retain === true) parts.push('retain');
-      if (e.dup === true) parts.push('dup');
-      if (e.payload !== undefined) parts.push(previewPayload(e.payload));
+      if (e.topic !== undefined) line += ` [${e.topic}]`;
+      if (e.qos !== undefined) line += ` QoS ${e.qos}`;
+      if (e.retain === true) line += ' retain';
+      if (e.dup === true) line += ' dup';
+      if (e.payload !== undefined) line += ` ${previewPayload(e.payload)}`;
       break;
     case 'SUBSCRIBE':
-      if (e.subscriptions !== undefined) parts.push(e.subscriptions.map((s) => `[${s.topic}] QoS ${s.qos}`).join(', '));
+      if (e.subscriptions !== undefined) line += ` ${e.subscriptions.map((s) => `[${s.topic}] QoS ${s.qos}`).join(', ')}`;
       break;
     case 'SUBACK':
-      if (e.grantedQos !== undefined) parts.push(`granted ${e.grantedQos.map((q) => (q === 0x80 ? 'failure' : `QoS ${q}`)).join(', ')}`);
-      if (e.reasonCodes !== undefined) parts.push(e.reasonCodes.map(reasonName).join(', '));
+      if (e.grantedQos !== undefined) line += ` granted ${e.grantedQos.map((q) => (q === 0x80 ? 'failure' : `QoS ${q}`)).join(', ')}`;
+      if (e.reasonCodes !== undefined) line += ` ${e.reasonCodes.map(reasonName).join(', ')}`;
       break;
     case 'UNSUBSCRIBE':
-      if (e.unsubscriptions !== undefined) parts.push(e.unsubscriptions.map((t) => `[${t}]`).join(', '));
+      if (e.unsubscriptions !== undefined) line += ` ${e.unsubscriptions.map((t) => `[${t}]`).join(', ')}`;
       break;
     default:
-      if (e.reasonCode !== undefined && e.reasonCode !== 0) parts.push(reasonName(e.reasonCode));
+      if (e.reasonCode !== undefined && e.reasonCode !== 0) line += ` ${reasonName(e.reasonCode)}`;
       break;
   }
-  if (e.requestFrame !== undefined && e.latencyMs !== undefined) parts.push(`— ${formatMs(e.latencyMs)} ms after #${e.requestFrame}`);
-  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) parts.push(`— forwarded from #${e.sourceFrame} after ${formatMs(e.forwardDelayMs)} ms`);
-  if (e.malformed !== undefined) parts.push(`[malformed: ${e.malformed}]`);
-  return parts.join(' ');
+  if (e.requestFrame !== undefined && e.latencyMs !== undefined) line += ` — ${formatMs(e.latencyMs)} ms after #${e.requestFrame}`;
+  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) line += ` — forwarded from #${e.sourceFrame} after ${formatMs(e.forwardDelayMs)} ms`;
+  if (e.malformed !== undefined) line += ` [malformed: ${e.malformed}]`;
+  return line;
 }
