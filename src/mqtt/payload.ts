@@ -19,6 +19,9 @@ const WHITESPACE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) WHITESPACE[c] = 1;
 const SIMPLE_ESCAPE = new Uint8Array(256);
 for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
+/** Bytes a JSON string holds as they are: not a control, a quote or a backslash (>= 0x80: valid UTF-8, checked before). */
+const STRING_PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 256; c++) if (c !== 0x22 && c !== 0x5c) STRING_PLAIN[c] = 1;
 const HEX_DIGIT = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
 
@@ -31,6 +34,8 @@ function skipWhitespace(b: Buffer, i: number, end: number): number {
 function stringEnd(b: Buffer, i: number, end: number): number {
   i++;
   while (i < end) {
+    while (i < end && STRING_PLAIN[b[i]!] === 1) i++;
+    if (i >= end) return -1;
     const c = b[i]!;
     if (c === 0x22) return i + 1;
     if (c < 0x20) return -1;

@@ -38,27 +38,43 @@ export function previewPayload(payload: MqttPayload, max = PAYLOAD_PREVIEW): str
  */
 function jsonPreview(payload: MqttPayload, max: number): string {
   const text = payload.text ?? '';
+  const length = text.length;
   let out = '';
   let inString = false;
   let escaped = false;
   let i = 0;
-  for (; i < text.length && out.length <= max; i++) {
-    const c = text[i]!;
+  while (i < length && out.length <= max) {
+    const c = text.charCodeAt(i);
     if (inString) {
-      out += c === '\n' || c === '\r' || c === '\t' ? ' ' : c;
+      if (!escaped && c !== 0x5c && c !== 0x22 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+        // A run of plain string characters, copied at once as far as the preview goes (one character per step before).
+        let j = i + 1;
+        const stop = Math.min(length, i + max + 1 - out.length);
+        while (j < stop) {
+          const d = text.charCodeAt(j);
+          if (d === 0x5c || d === 0x22 || d === 0x0a || d === 0x0d || d === 0x09) break;
+          j++;
+        }
+        out += text.slice(i, j);
+        i = j;
+        continue;
+      }
+      out += c === 0x0a || c === 0x0d || c === 0x09 ? ' ' : text[i]!;
       if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') inString = false;
+      else if (c === 0x5c) escaped = true;
+      else if (c === 0x22) inString = false;
+      i++;
       continue;
     }
-    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
-    if (c === '"') inString = true;
-    if ((c === '}' || c === ']') && out.length > 0 && !out.endsWith(' ')) out += ' ';
-    out += c;
-    if (c === ',' || c === ':' || c === '{' || c === '[') out += ' ';
+    i++;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (c === 0x22) inString = true;
+    if ((c === 0x7d || c === 0x5d) && out.length > 0 && out.charCodeAt(out.length - 1) !== 0x20) out += ' ';
+    out += text[i - 1]!;
+    if (c === 0x2c || c === 0x3a || c === 0x7b || c === 0x5b) out += ' ';
   }
   out = out.replace(/\{ \}/g, '{}').replace(/\[ \]/g, '[]').trimEnd();
-  const cut = out.length > max || i < text.length;
+  const cut = out.length > max || i < length;
   return cut ? `${out.slice(0, max)}… (${payload.length} bytes)` : out;
 }
 

@@ -195,6 +195,8 @@ export class CaptureAnalyzer {
   private readonly onEvent: ((event: TimelineEvent) => void) | undefined;
   private readonly sinks: AnalysisSink[];
   private readonly stages: AnalysisStage[];
+  /** Each stage's way to emit a finding (made once, not per event). */
+  private readonly stageEmitters: Array<(finding: FindingEvent) => void>;
   /**
    * Findings of leading frames whose link type we cannot decode, held until a frame is decoded (then emitted), so
    * that a capture made only of them stops (exit 2) before anything is written. Past MAX_HELD_UNSUPPORTED they are
@@ -250,6 +252,7 @@ export class CaptureAnalyzer {
     this.collect = options.collect ?? (options.onEvent === undefined && options.sinks === undefined);
     this.sinks = options.sinks ?? [];
     this.stages = options.stages ?? [];
+    this.stageEmitters = this.stages.map((_stage, i) => (finding: FindingEvent) => this.emitFrom(finding, i));
     this.summary = new SummaryBuilder({ ...(options.maxListed !== undefined ? { maxListed: options.maxListed } : {}) });
     this.maxHosts = options.maxListed ?? MAX_HOSTS;
     this.packetStages = this.lean ? this.stages.filter((stage) => stage.packet !== undefined) : [];
@@ -514,7 +517,7 @@ export class CaptureAnalyzer {
     if (this.folder !== undefined) this.folder.admit(event, this.deliver);
     else this.deliver(event);
     for (let i = 0; i < this.stages.length; i++) {
-      if (i !== from) this.stages[i]!.event(event, (finding) => this.emitFrom(finding, i));
+      if (i !== from) this.stages[i]!.event(event, this.stageEmitters[i]!);
     }
   }
 
