@@ -73,7 +73,9 @@ function jsonPreview(payload: MqttPayload, max: number): string {
     out += text[i - 1]!;
     if (c === 0x2c || c === 0x3a || c === 0x7b || c === 0x5b) out += ' ';
   }
-  out = out.replace(/\{ \}/g, '{}').replace(/\[ \]/g, '[]').trimEnd();
+  if (out.includes('{ }')) out = out.replace(/\{ \}/g, '{}');
+  if (out.includes('[ ]')) out = out.replace(/\[ \]/g, '[]');
+  out = out.trimEnd();
   const cut = out.length > max || i < length;
   return cut ? `${out.slice(0, max)}… (${payload.length} bytes)` : out;
 }
