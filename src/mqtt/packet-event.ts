@@ -11,7 +11,7 @@ import type { MqttPacketDecoder } from './decode.js';
 import { fillFromPacket } from './event-fields.js';
 import type { FramedPacket } from './framing.js';
 import { describePayload } from './payload.js';
-import { readHead, readPacket, type PacketReading } from './reader/packet.js';
+import { readHead, readPacket, type PacketFields, type PacketReading } from './reader/packet.js';
 import type { Direction } from './session.js';
 
 /** Packet types whose summary fields the reader gives alone (PUBLISH, the publish acknowledgements, pings). */
@@ -40,11 +40,46 @@ export interface PacketPlace {
 export interface PacketEventReading {
   event: MqttEvent;
   /** The PUBLISH payload (for fan-out tracing). */
-  payload?: Buffer;
+  payload: Buffer | undefined;
   /** Why the packet is malformed (also in `event.malformed`); packet-too-large / incomplete when only its head was captured. */
-  error?: { code: FindingCode; message: string };
+  error: { code: FindingCode; message: string } | undefined;
   /** MQTT 5 properties the packet's type may not carry. */
   notAllowed: number[];
+}
+
+/**
+ * Whether the reader's fields of a valid PUBLISH, acknowledgement or ping are all that mqtt-packet would give the
+ * full event: always for pings and for MQTT 3.1 / 3.1.1; for MQTT 5 when the packet carries no property (an empty
+ * property section, or an acknowledgement without one). `version` is the version the packet is read with,
+ * `sessionVersion` the session's (fillFromPacket decides reason codes by the latter).
+ */
+function readerGivesAll(type: number, bytes: Buffer, headerLength: number, version: number, sessionVersion: number | undefined): boolean {
+  if ((version === 5) !== (sessionVersion === 5)) return false;
+  if (type >= 12 || version !== 5) return true;
+  const remaining = bytes.length - headerLength;
+  if (type !== 3) return remaining <= 3;
+  // PUBLISH: the property length right after the topic (and the packet identifier when QoS > 0) is zero.
+  const at = headerLength + 2 + bytes.readUInt16BE(headerLength) + (((bytes[0]! >> 1) & 3) > 0 ? 2 : 0);
+  return at < bytes.length && bytes[at] === 0;
+}
+
+/**
+ * The full event's fields of a PUBLISH, acknowledgement or ping from the reader, set exactly as fillFromPacket sets
+ * mqtt-packet's (same keys, same order) for the packets readerGivesAll accepts.
+ */
+function fillFromReader(event: MqttEvent, type: number, fields: PacketFields, remainingLength: number, version: number,
+  sessionVersion: number | undefined): void {
+  if (type === 3) {
+    event.topic = fields.topic!;
+    const qos = fields.qos!;
+    event.qos = qos;
+    event.dup = fields.dup === true;
+    event.retain = fields.retain === true;
+    if (qos > 0 && fields.packetId !== undefined) event.packetId = fields.packetId;
+  } else if (type >= 4 && type <= 7) {
+    if (fields.packetId !== undefined) event.packetId = fields.packetId;
+    if (sessionVersion === 5 && remainingLength > 2) event.reasonCode = version === 5 ? fields.reasonCode ?? 0 : 0;
+  }
 }
 
 /**
@@ -61,16 +96,23 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
     let reading: PacketReading;
     let error: { code: FindingCode; message: string } | undefined;
     let packet: Packet | undefined;
+    /** The full event's fields come from the reader alone (in the order mqtt-packet's would be filled). */
+    let readerAlone = false;
     if (framed.truncatedTo !== undefined) {
       reading = readHead(bytes, framed.headerLength, version);
       error = { code: framed.remainingLength + framed.headerLength > options.maxPacketBytes ? 'mqtt.packet-too-large' : 'mqtt.incomplete', message: 'only the head of the packet was captured' };
     } else {
       reading = readPacket(bytes, framed.headerLength, version, !lean);
       error = reading.error;
-      // The reader decided; mqtt-packet adds the full event's fields (the summary needs none of a PUBLISH's, an ack's or a ping's).
-      if (error === undefined && (!lean || !READER_ONLY[type])) {
-        const decoded = where.decoder().decode(bytes, version);
-        if ('packet' in decoded) packet = decoded.packet;
+      // The reader decided; mqtt-packet adds the full event's fields (the summary needs none of a PUBLISH's, an ack's or a
+      // ping's, and the full event none of theirs when they carry no MQTT 5 properties).
+      if (error === undefined) {
+        if (READER_ONLY[type] === true && (lean || readerGivesAll(type, bytes, framed.headerLength, version, where.sessionVersion))) {
+          readerAlone = !lean;
+        } else {
+          const decoded = where.decoder().decode(bytes, version);
+          if ('packet' in decoded) packet = decoded.packet;
+        }
       }
     }
     const [src, dst] = where.endpoints;
@@ -91,6 +133,10 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
     if (packet !== undefined) {
       fillFromPacket(event, packet, framed.remainingLength, where.sessionVersion, options.showSecrets);
       if (packet.cmd === 'publish') payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    } else if (readerAlone) {
+      const fields = reading.fields;
+      fillFromReader(event, type, fields, framed.remainingLength, version, where.sessionVersion);
+      payload = fields.payload;
     } else {
       const fields = reading.fields;
       if (fields.qos !== undefined) { event.qos = fields.qos; event.dup = fields.dup === true; event.retain = fields.retain === true; }
@@ -115,5 +161,5 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
     }
     if (error !== undefined) event.malformed = error.code;
     if (!lean && reading.userProperties !== undefined) event.userProperties = reading.userProperties;
-  return { event, ...(payload !== undefined ? { payload } : {}), ...(error !== undefined ? { error } : {}), notAllowed: reading.notAllowed };
+  return { event, payload, error, notAllowed: reading.notAllowed };
 }

@@ -1,6 +1,8 @@
 /**
  * Shows an application payload the way a person wants to read it: UTF-8 text when it is text, JSON when it parses
  * as JSON, hex otherwise. The real length is always kept. No decisions about truncation for display (views do that).
+ * JSON is recognised by an exact grammar check on the bytes (RFC 8259, what JSON.parse accepts), without building the
+ * value.
  */
 import { isUtf8 } from 'node:buffer';
 import type { MqttPayload } from '../model/events.js';
@@ -12,21 +14,156 @@ export const MAX_PAYLOAD_KEPT = 64 * 1024;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
+/** Byte classes for the JSON check: 1 = JSON whitespace, 2 = may follow a backslash in a string. */
+const WHITESPACE = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0a, 0x0d]) WHITESPACE[c] = 1;
+const SIMPLE_ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
+/** Bytes a JSON string holds as they are: not a control, a quote or a backslash (>= 0x80: valid UTF-8, checked before). */
+const STRING_PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 256; c++) if (c !== 0x22 && c !== 0x5c) STRING_PLAIN[c] = 1;
+const HEX_DIGIT = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
+
+function skipWhitespace(b: Buffer, i: number, end: number): number {
+  while (i < end && WHITESPACE[b[i]!] === 1) i++;
+  return i;
+}
+
+/** End of the JSON string starting at the quote `i`, or -1. Bytes >= 0x80 are valid UTF-8 already (checked before). */
+function stringEnd(b: Buffer, i: number, end: number): number {
+  i++;
+  while (i < end) {
+    while (i < end && STRING_PLAIN[b[i]!] === 1) i++;
+    if (i >= end) return -1;
+    const c = b[i]!;
+    if (c === 0x22) return i + 1;
+    if (c < 0x20) return -1;
+    if (c === 0x5c) {
+      const e = b[i + 1];
+      if (e === undefined || i + 1 >= end) return -1;
+      if (e === 0x75) {
+        if (i + 6 > end || HEX_DIGIT[b[i + 2]!] !== 1 || HEX_DIGIT[b[i + 3]!] !== 1 || HEX_DIGIT[b[i + 4]!] !== 1 || HEX_DIGIT[b[i + 5]!] !== 1) return -1;
+        i += 6;
+      } else if (SIMPLE_ESCAPE[e] === 1) i += 2;
+      else return -1;
+    } else i++;
+  }
+  return -1;
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
+/** End of the JSON number at `i` (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?), or -1. */
+function numberEnd(b: Buffer, i: number, end: number): number {
+  if (b[i] === 0x2d) i++;
+  if (i >= end) return -1;
+  if (b[i] === 0x30) i++;
+  else if (isDigit(b[i])) { while (i < end && isDigit(b[i])) i++; } else return -1;
+  if (i < end && b[i] === 0x2e) {
+    i++;
+    if (i >= end || !isDigit(b[i])) return -1;
+    while (i < end && isDigit(b[i])) i++;
+  }
+  if (i < end && (b[i] === 0x65 || b[i] === 0x45)) {
+    i++;
+    if (i < end && (b[i] === 0x2b || b[i] === 0x2d)) i++;
+    if (i >= end || !isDigit(b[i])) return -1;
+    while (i < end && isDigit(b[i])) i++;
+  }
+  return i;
+}
+
+function literalEnd(b: Buffer, i: number, end: number, word: string): number {
+  if (i + word.length > end) return -1;
+  for (let k = 0; k < word.length; k++) if (b[i + k] !== word.charCodeAt(k)) return -1;
+  return i + word.length;
+}
+
+/**
+ * Whether `b` (valid UTF-8) is one JSON text, exactly as JSON.parse decides: one value with optional whitespace around.
+ * Iterative (an explicit stack of open containers), so any depth is judged like V8's parser does.
+ */
+export function isJsonText(b: Buffer): boolean {
+  const end = b.length;
+  // Open containers: 0x7b object, 0x5b array.
+  const open: number[] = [];
+  let i = skipWhitespace(b, 0, end);
+  for (;;) {
+    // A value at i.
+    if (i >= end) return false;
+    const c = b[i]!;
+    if (c === 0x7b || c === 0x5b) {
+      i = skipWhitespace(b, i + 1, end);
+      const close = c === 0x7b ? 0x7d : 0x5d;
+      if (i < end && b[i] === close) {
+        i++;
+      } else {
+        open.push(c);
+        if (c === 0x7b) {
+          if (b[i] !== 0x22) return false;
+          i = stringEnd(b, i, end);
+          if (i < 0) return false;
+          i = skipWhitespace(b, i, end);
+          if (b[i] !== 0x3a || i >= end) return false;
+          i = skipWhitespace(b, i + 1, end);
+        }
+        continue;
+      }
+    } else if (c === 0x22) {
+      i = stringEnd(b, i, end);
+    } else if (c === 0x74) {
+      i = literalEnd(b, i, end, 'true');
+    } else if (c === 0x66) {
+      i = literalEnd(b, i, end, 'false');
+    } else if (c === 0x6e) {
+      i = literalEnd(b, i, end, 'null');
+    } else if (c === 0x2d || isDigit(c)) {
+      i = numberEnd(b, i, end);
+    } else return false;
+    if (i < 0) return false;
+    // After a value: close containers or go to the next member / element.
+    for (;;) {
+      i = skipWhitespace(b, i, end);
+      const container = open[open.length - 1];
+      if (container === undefined) return i === end;
+      if (i >= end) return false;
+      const d = b[i]!;
+      if (d === 0x2c) {
+        i = skipWhitespace(b, i + 1, end);
+        if (container === 0x7b) {
+          if (i >= end || b[i] !== 0x22) return false;
+          i = stringEnd(b, i, end);
+          if (i < 0) return false;
+          i = skipWhitespace(b, i, end);
+          if (i >= end || b[i] !== 0x3a) return false;
+          i = skipWhitespace(b, i + 1, end);
+        }
+        break;
+      }
+      if (d !== (container === 0x7b ? 0x7d : 0x5d)) return false;
+      open.pop();
+      i++;
+    }
+  }
+}
+
 export function describePayload(bytes: Buffer, realLength: number = bytes.length): MqttPayload {
   const cut = bytes.length > MAX_PAYLOAD_KEPT ? bytes.subarray(0, MAX_PAYLOAD_KEPT) : bytes;
   const incomplete = cut.length < realLength;
   if (cut.length > 0 && isUtf8(cut)) {
+    // JSON only when its first non-blank character can start an object, an array or a string. A JSON text holds no C0
+    // control but its whitespace (TAB, LF, CR), so of the controls that make a payload binary only DEL can be in it.
+    if (!incomplete) {
+      const first = cut[skipWhitespace(cut, 0, cut.length)];
+      if ((first === 0x7b || first === 0x5b || first === 0x22) && isJsonText(cut) && cut.indexOf(0x7f) < 0) {
+        return { length: realLength, format: 'json', text: cut.toString('utf8') };
+      }
+    }
     const text = cut.toString('utf8');
     if (!CONTROL.test(text)) {
-      const first = text.trimStart()[0];
-      if (!incomplete && (first === '{' || first === '[' || first === '"')) {
-        try {
-          JSON.parse(text);
-          return { length: realLength, format: 'json', text };
-        } catch {
-          // not JSON: plain text
-        }
-      }
       return incomplete ? { length: realLength, format: 'text', text, incomplete } : { length: realLength, format: 'text', text };
     }
   }

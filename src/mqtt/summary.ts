@@ -38,71 +38,92 @@ export function previewPayload(payload: MqttPayload, max = PAYLOAD_PREVIEW): str
  */
 function jsonPreview(payload: MqttPayload, max: number): string {
   const text = payload.text ?? '';
+  const length = text.length;
   let out = '';
   let inString = false;
   let escaped = false;
   let i = 0;
-  for (; i < text.length && out.length <= max; i++) {
-    const c = text[i]!;
+  while (i < length && out.length <= max) {
+    const c = text.charCodeAt(i);
     if (inString) {
-      out += c === '\n' || c === '\r' || c === '\t' ? ' ' : c;
+      if (!escaped && c !== 0x5c && c !== 0x22 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+        // A run of plain string characters, copied at once as far as the preview goes (one character per step before).
+        let j = i + 1;
+        const stop = Math.min(length, i + max + 1 - out.length);
+        while (j < stop) {
+          const d = text.charCodeAt(j);
+          if (d === 0x5c || d === 0x22 || d === 0x0a || d === 0x0d || d === 0x09) break;
+          j++;
+        }
+        out += text.slice(i, j);
+        i = j;
+        continue;
+      }
+      out += c === 0x0a || c === 0x0d || c === 0x09 ? ' ' : text[i]!;
       if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') inString = false;
+      else if (c === 0x5c) escaped = true;
+      else if (c === 0x22) inString = false;
+      i++;
       continue;
     }
-    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
-    if (c === '"') inString = true;
-    if ((c === '}' || c === ']') && out.length > 0 && !out.endsWith(' ')) out += ' ';
-    out += c;
-    if (c === ',' || c === ':' || c === '{' || c === '[') out += ' ';
+    i++;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (c === 0x22) inString = true;
+    if ((c === 0x7d || c === 0x5d) && out.length > 0 && out.charCodeAt(out.length - 1) !== 0x20) out += ' ';
+    out += text[i - 1]!;
+    if (c === 0x2c || c === 0x3a || c === 0x7b || c === 0x5b) out += ' ';
   }
-  out = out.replace(/\{ \}/g, '{}').replace(/\[ \]/g, '[]').trimEnd();
-  const cut = out.length > max || i < text.length;
+  if (out.includes('{ }')) out = out.replace(/\{ \}/g, '{}');
+  if (out.includes('[ ]')) out = out.replace(/\[ \]/g, '[]');
+  out = out.trimEnd();
+  const cut = out.length > max || i < length;
   return cut ? `${out.slice(0, max)}… (${payload.length} bytes)` : out;
 }
 
-/** Milliseconds as shown everywhere: three decimals below 10 ms, one above. */
+/**
+ * The event's summary line: its parts joined by one space, built by concatenation (one string per event, no array of
+ * parts).
+ */
 export function summarizeMqtt(e: MqttEvent): string {
-  const parts: string[] = [PACKET_LABELS[e.type]];
-  if (e.packetId !== undefined) parts.push(`(id=${e.packetId})`);
+  let line = PACKET_LABELS[e.type];
+  if (e.packetId !== undefined) line += ` (id=${e.packetId})`;
   switch (e.type) {
     case 'CONNECT':
-      parts.push(`client "${e.clientId ?? ''}"`);
-      if (e.protocolVersion !== undefined) parts.push(`MQTT ${PROTOCOL_VERSIONS[e.protocolVersion] ?? e.protocolVersion}`);
-      if (e.keepAlive !== undefined) parts.push(`keep-alive ${e.keepAlive}s`);
-      if (e.cleanSession !== undefined) parts.push(e.cleanSession ? 'clean' : 'persistent');
-      if (e.username !== undefined) parts.push(`user "${e.username}"`);
-      if (e.will !== undefined) parts.push(`will [${e.will.topic}]`);
+      line += ` client "${e.clientId ?? ''}"`;
+      if (e.protocolVersion !== undefined) line += ` MQTT ${PROTOCOL_VERSIONS[e.protocolVersion] ?? e.protocolVersion}`;
+      if (e.keepAlive !== undefined) line += ` keep-alive ${e.keepAlive}s`;
+      if (e.cleanSession !== undefined) line += e.cleanSession ? ' clean' : ' persistent';
+      if (e.username !== undefined) line += ` user "${e.username}"`;
+      if (e.will !== undefined) line += ` will [${e.will.topic}]`;
       break;
     case 'CONNACK':
-      if (e.reasonCode !== undefined) parts.push(reasonName(e.reasonCode));
-      else if (e.returnCode !== undefined) parts.push(CONNACK_RETURN_CODES[e.returnCode] ?? `return code ${e.returnCode}`);
-      if (e.sessionPresent === true) parts.push('session present');
+      if (e.reasonCode !== undefined) line += ` ${reasonName(e.reasonCode)}`;
+      else if (e.returnCode !== undefined) line += ` ${CONNACK_RETURN_CODES[e.returnCode] ?? `return code ${e.returnCode}`}`;
+      if (e.sessionPresent === true) line += ' session present';
       break;
     case 'PUBLISH':
-      if (e.topic !== undefined) parts.push(`[${e.topic}]`);
-      if (e.qos !== undefined) parts.push(`QoS ${e.qos}`);
-      if (e.retain === true) parts.push('retain');
-      if (e.dup === true) parts.push('dup');
-      if (e.payload !== undefined) parts.push(previewPayload(e.payload));
+      if (e.topic !== undefined) line += ` [${e.topic}]`;
+      if (e.qos !== undefined) line += ` QoS ${e.qos}`;
+      if (e.retain === true) line += ' retain';
+      if (e.dup === true) line += ' dup';
+      if (e.payload !== undefined) line += ` ${previewPayload(e.payload)}`;
       break;
     case 'SUBSCRIBE':
-      if (e.subscriptions !== undefined) parts.push(e.subscriptions.map((s) => `[${s.topic}] QoS ${s.qos}`).join(', '));
+      if (e.subscriptions !== undefined) line += ` ${e.subscriptions.map((s) => `[${s.topic}] QoS ${s.qos}`).join(', ')}`;
       break;
     case 'SUBACK':
-      if (e.grantedQos !== undefined) parts.push(`granted ${e.grantedQos.map((q) => (q === 0x80 ? 'failure' : `QoS ${q}`)).join(', ')}`);
-      if (e.reasonCodes !== undefined) parts.push(e.reasonCodes.map(reasonName).join(', '));
+      if (e.grantedQos !== undefined) line += ` granted ${e.grantedQos.map((q) => (q === 0x80 ? 'failure' : `QoS ${q}`)).join(', ')}`;
+      if (e.reasonCodes !== undefined) line += ` ${e.reasonCodes.map(reasonName).join(', ')}`;
       break;
     case 'UNSUBSCRIBE':
-      if (e.unsubscriptions !== undefined) parts.push(e.unsubscriptions.map((t) => `[${t}]`).join(', '));
+      if (e.unsubscriptions !== undefined) line += ` ${e.unsubscriptions.map((t) => `[${t}]`).join(', ')}`;
       break;
     default:
-      if (e.reasonCode !== undefined && e.reasonCode !== 0) parts.push(reasonName(e.reasonCode));
+      if (e.reasonCode !== undefined && e.reasonCode !== 0) line += ` ${reasonName(e.reasonCode)}`;
       break;
   }
-  if (e.requestFrame !== undefined && e.latencyMs !== undefined) parts.push(`— ${formatMs(e.latencyMs)} ms after #${e.requestFrame}`);
-  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) parts.push(`— forwarded from #${e.sourceFrame} after ${formatMs(e.forwardDelayMs)} ms`);
-  if (e.malformed !== undefined) parts.push(`[malformed: ${e.malformed}]`);
-  return parts.join(' ');
+  if (e.requestFrame !== undefined && e.latencyMs !== undefined) line += ` — ${formatMs(e.latencyMs)} ms after #${e.requestFrame}`;
+  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) line += ` — forwarded from #${e.sourceFrame} after ${formatMs(e.forwardDelayMs)} ms`;
+  if (e.malformed !== undefined) line += ` [malformed: ${e.malformed}]`;
+  return line;
 }
