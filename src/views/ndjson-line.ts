@@ -194,19 +194,22 @@ export class NdjsonLineWriter {
         const bytes = this.bytes;
         let at = this.length;
         if (value < 0) bytes[at++] = 0x2d; // -
-        const whole = Math.floor(micros / 1e6);
-        let fraction = micros - whole * 1e6;
+        // Both below 2^31: int32 arithmetic.
+        const whole = Math.floor(micros / 1e6) | 0;
+        let fraction = (micros - whole * 1e6) | 0;
         at = writeDigits(bytes, at, whole);
         if (fraction !== 0) {
           bytes[at++] = 0x2e; // .
           let places = 6;
-          while (fraction % 10 === 0) {
-            fraction /= 10;
+          let next = (fraction / 10) | 0;
+          while (fraction === next * 10) {
+            fraction = next;
+            next = (fraction / 10) | 0;
             places--;
           }
           const end = at + places;
           for (let i = end - 1; i >= at; i--) {
-            const next = Math.floor(fraction / 10);
+            next = (fraction / 10) | 0;
             bytes[i] = 0x30 + fraction - next * 10;
             fraction = next;
           }
