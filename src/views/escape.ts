@@ -79,6 +79,19 @@ export function escapeHtml(text: string): string {
 }
 
 /**
+ * True for the UTF-16 code units jsonStringify escapes beyond JSON.stringify (JSON_EXTRA: DEL, C1, invisible, bidi,
+ * line and paragraph separators), for views that write JSON by hand (./ndjson-line.ts). The same set as JSON_EXTRA,
+ * checked code unit by code unit in test/ndjson-line.test.ts.
+ */
+export function isJsonExtraEscape(code: number): boolean {
+  if (code < 0x7f) return false;
+  if (code <= 0x9f) return true;
+  if (code < 0x2000) return code === 0xad || code === 0x61c || code === 0x180e;
+  return (code >= 0x200b && code <= 0x200f) || (code >= 0x2028 && code <= 0x202e) || (code >= 0x2060 && code <= 0x2064)
+    || (code >= 0x2066 && code <= 0x2069) || code === 0xfeff;
+}
+
+/**
  * JSON.stringify, with DEL, C1 controls, bidi, line separators and invisible characters also written as \u
  * escapes (the parsed value is unchanged; a terminal or page showing the JSON never sees them raw). C0 controls
  * and lone surrogates are already escaped by JSON.stringify.

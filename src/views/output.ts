@@ -31,6 +31,26 @@ export class ChunkedWriter {
     this.used += this.buffer.write(text, this.used);
   }
 
+  /** Writes bytes already encoded: `bytes` from 0 to `length` (copied; the caller may reuse `bytes`). */
+  writeBytes(bytes: Uint8Array, length: number): void {
+    if (this.used + length > this.buffer.length) {
+      this.flush();
+      if (length > this.buffer.length) {
+        this.send(Buffer.from(bytes.subarray(0, length)));
+        return;
+      }
+    }
+    const target = this.buffer;
+    let at = this.used;
+    if (length <= 64) {
+      for (let i = 0; i < length; i++) target[at++] = bytes[i]!;
+    } else {
+      target.set(bytes.subarray(0, length), at);
+      at += length;
+    }
+    this.used = at;
+  }
+
   flush(): void {
     if (this.used === 0) return;
     const full = this.buffer;
