@@ -6,7 +6,6 @@
  * (docs/performance.md). Small captures and standard input run in this process (a second Node costs ~40 ms of
  * start-up). Nothing else: no options are read or changed here.
  */
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 
 export const REEXEC_MIN_BYTES = 64 * 1024 * 1024;
@@ -26,7 +25,7 @@ export function wantsHeapFlags(file: string): boolean {
 
 /** Runs this same command line in a child Node with the heap flag; resolves to its exit code. */
 export function runWithHeapFlags(): Promise<number> {
-  const child = spawn(process.execPath, [FLAG, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = process.getBuiltinModule('node:child_process').spawn(process.execPath, [FLAG, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], { stdio: 'inherit' });
   // Ctrl-C reaches the child too (same process group): this process waits for it to stop. A signal sent to this
   // process alone is passed on.
   const forward = (signal: NodeJS.Signals) => () => {
