@@ -7,14 +7,6 @@
  * offer there. Everything else — `--version` (a few kilobytes there, less than the cache), yargs' help, check,
  * report, watch, the other options — runs from main.mjs and its chunks. No logic of the CLI here.
  */
-// Node's own modules without `import`: an ESM import of node:fs builds its facade, which loads fs/promises and
-// the file streams (a few milliseconds); process.getBuiltinModule (Node >= 20.16) does not.
-const { readFileSync } = process.getBuiltinModule('node:fs');
-const { createRequire } = process.getBuiltinModule('node:module');
-const path = process.getBuiltinModule('node:path');
-const { fileURLToPath } = process.getBuiltinModule('node:url');
-const { Script } = process.getBuiltinModule('node:vm');
-
 const QUICK = new URL('./quick.cjs', import.meta.url);
 export const CODE_CACHE = new URL('./quick.cache', import.meta.url);
 
@@ -22,6 +14,13 @@ export const CODE_CACHE = new URL('./quick.cache', import.meta.url);
 export let quickScript;
 
 function loadQuick() {
+  // Node's own modules without `import`: an ESM import of node:fs builds its facade, which loads fs/promises and
+  // the file streams (a few milliseconds); process.getBuiltinModule (Node >= 20.16) does not.
+  const { readFileSync } = process.getBuiltinModule('node:fs');
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const path = process.getBuiltinModule('node:path');
+  const { fileURLToPath } = process.getBuiltinModule('node:url');
+  const { Script } = process.getBuiltinModule('node:vm');
   let source;
   try {
     source = readFileSync(QUICK, 'utf8');
