@@ -1,34 +1,69 @@
 /**
- * Bundles the built CLI (dist/src/cli/main.js, from tsc) and its dependencies into dist/src/mqtt-pcap/: the entry
- * mqtt-pcap.mjs (the package's `mqtt-pcap` command) and one chunk per module the CLI imports dynamically, so
- * `--version` loads a few kilobytes and `analyze` never loads the rule engine or the report. A handful of files to
- * load instead of about two hundred; string-width replaced by build/string-width.cjs, readable-stream by Node's own
- * stream module (build/readable-stream.cjs) and debug by a silent logger (build/debug.cjs): see there. The folder
- * sits as deep as dist/src/cli, so paths relative to import.meta.url (package.json) stay right. Run by `npm run build` (and
- * so by `npm ci`, through `prepare`); the tests run dist/src/cli/main.js, and test/cli-usage.test.ts checks that the
- * bundle prints the same.
+ * Bundles the built CLI (dist/src/cli/*.js, from tsc) and its dependencies into dist/src/mqtt-pcap/:
+ * - mqtt-pcap.mjs, the package's `mqtt-pcap` command: build/bin.mjs, copied;
+ * - quick.cjs: src/cli/quick-entry.ts as one CommonJS file without yargs, check, report or watch (what `--version`
+ *   and the usual `analyze` lines need), and quick.cache, V8's code cache of it written after warm-up runs
+ *   (build/code-cache.mjs), so that those lines start without compiling (Node 20 has no module compile cache);
+ * - main.mjs and one chunk per module the CLI imports dynamically: everything else (yargs and the other commands).
+ * string-width replaced by build/string-width.cjs, readable-stream by Node's own stream module
+ * (build/readable-stream.cjs) and debug by a silent logger (build/debug.cjs): see there. The folder sits as deep as
+ * dist/src/cli, so paths relative to import.meta.url (package.json) stay right (in quick.cjs import.meta.url is the
+ * file's own URL). Run by `npm run build` (and so by `npm ci`, through `prepare`); the tests run dist/src/cli/main.js,
+ * and test/cli-usage.test.ts and test/cli-bin.test.ts check that the bin prints the same.
  */
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = 'dist/src/mqtt-pcap';
 rmSync(new URL(`../${outdir}`, import.meta.url), { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { 'mqtt-pcap': 'dist/src/cli/main.js' },
   outdir,
-  outExtension: { '.js': '.mjs' },
-  splitting: true,
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
   alias: { 'string-width': './build/string-width.cjs', 'readable-stream': './build/readable-stream.cjs', debug: './build/debug.cjs' },
+};
+
+await build({
+  ...common,
+  entryPoints: { main: 'dist/src/cli/main.js' },
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  format: 'esm',
   // CommonJS dependencies (mqtt-packet, cli-table3) call require() for Node's own modules.
   banner: { js: "import{createRequire as __mqttPcapRequire}from'node:module';const require=__mqttPcapRequire(import.meta.url);" },
 });
+
+/** main.ts imports these only for command lines quick-entry.ts leaves to the full bundle: in quick.cjs they throw. */
+const leftToMain = {
+  name: 'left-to-main',
+  setup(b) {
+    b.onResolve({ filter: /^(yargs|\.\/(check|report|watch)-command\.js)$/ }, (a) => ({ path: a.path, namespace: 'left-to-main' }));
+    b.onLoad({ filter: /.*/, namespace: 'left-to-main' }, (a) => ({
+      contents: `throw new Error(${JSON.stringify(`${a.path} is not in quick.cjs: this command line runs from main.mjs`)});`,
+      loader: 'js',
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: { quick: 'dist/src/cli/quick-entry.js' },
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  plugins: [leftToMain],
+  define: { 'import.meta.url': '__mqttPcapUrl' },
+  banner: { js: "const __mqttPcapUrl=require('node:url').pathToFileURL(__filename).href;" },
+});
+
+copyFileSync(new URL('./bin.mjs', import.meta.url), new URL(`../${outdir}/mqtt-pcap.mjs`, import.meta.url));
+chmodSync(new URL(`../${outdir}/mqtt-pcap.mjs`, import.meta.url), 0o755);
+
+const cache = spawnSync(process.execPath, [fileURLToPath(new URL('./code-cache.mjs', import.meta.url))], { cwd: root, stdio: 'inherit' });
+if (cache.status !== 0) process.exitCode = 1;

@@ -14,7 +14,11 @@
  * Throws CaptureError "capture.gzip" only when nothing could be decompressed.
  * Does not: detect gzip (reader.ts sniffs 1f 8b), parse captures, or open files.
  */
-import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
+import type { InflateRaw } from 'node:zlib';
+
+/** node:zlib, loaded for a gzip capture only (start-up of the others). */
+let zlibModule: typeof import('node:zlib') | undefined;
+const zlib = (): typeof import('node:zlib') => (zlibModule ??= process.getBuiltinModule('node:zlib'));
 import type { CaptureParser } from './reader.js';
 import { CaptureError, type CaptureSink } from './types.js';
 
@@ -75,7 +79,7 @@ export async function gunzipInto(parser: CaptureParser, raw: AsyncIterable<Buffe
   let inflateError: Error | undefined;
 
   const startBody = (): void => {
-    const z = createInflateRaw({ chunkSize: 64 * 1024 });
+    const z = zlib().createInflateRaw({ chunkSize: 64 * 1024 });
     inflate = z;
     written = 0;
     crc = 0;
@@ -83,7 +87,7 @@ export async function gunzipInto(parser: CaptureParser, raw: AsyncIterable<Buffe
     inflateError = undefined;
     z.on('data', (chunk: Buffer) => {
       if (stop !== undefined || pushError !== undefined) return;
-      crc = crc32(chunk, crc);
+      crc = zlib().crc32(chunk, crc);
       size = (size + chunk.length) % 4294967296;
       try {
         parser.push(chunk);

@@ -1,24 +1,26 @@
 /**
- * V8's young generation for long runs: a capture file of 64 MiB or more is analysed by a child Node started with
- * `--max-semi-space-size=8` (the same command line, standard streams shared, its exit code or signal passed on),
- * because V8 reads that size only when a process starts. With the default (up to 32 MB per semi-space, grown as a
- * run allocates) the peak memory of a long run grows with the capture; with 8 MB it stays lower at no cost in time
- * (docs/performance.md). Small captures and standard input run in this process (a second Node costs ~40 ms of
- * start-up). Nothing else: no options are read or changed here.
+ * V8's young generation for long runs: a capture file of 64 MiB or more, and standard input (or a named pipe) that is
+ * a pipe or a socket, are analysed by a child Node started with `--max-semi-space-size=8` (the same command line, standard
+ * streams shared, its exit code or signal passed on), because V8 reads that size only when a process starts. With
+ * the default (up to 32 MB per semi-space, grown as a run allocates) the peak memory of a long run grows with the
+ * capture; with 8 MB it stays lower at no cost in time (docs/performance.md). A pipe's length is unknown and it may
+ * be a live capture that runs for hours, where the peak matters and ~50 ms of start-up does not; standard input
+ * redirected from a file follows the file rule. Small capture files run in this process (a second Node costs
+ * ~40 ms of start-up, and the bin's code cache does not apply under another V8 flag). Nothing else: no options are
+ * read or changed here.
  */
-import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 
 export const REEXEC_MIN_BYTES = 64 * 1024 * 1024;
 const FLAG = '--max-semi-space-size=8';
 
 /** True when `file` should be analysed by a child with the heap flag (see above). */
 export function wantsHeapFlags(file: string): boolean {
-  if (file === '-' || process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) return false;
+  if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) return false;
   if (process.argv[1] === undefined) return false;
   try {
-    const stat = statSync(file);
-    return stat.isFile() && stat.size >= REEXEC_MIN_BYTES;
+    const stat = file === '-' ? fstatSync(0) : statSync(file);
+    return stat.isFile() ? stat.size >= REEXEC_MIN_BYTES : stat.isFIFO() || stat.isSocket();
   } catch {
     return false;
   }
@@ -26,7 +28,7 @@ export function wantsHeapFlags(file: string): boolean {
 
 /** Runs this same command line in a child Node with the heap flag; resolves to its exit code. */
 export function runWithHeapFlags(): Promise<number> {
-  const child = spawn(process.execPath, [FLAG, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = process.getBuiltinModule('node:child_process').spawn(process.execPath, [FLAG, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], { stdio: 'inherit' });
   // Ctrl-C reaches the child too (same process group): this process waits for it to stop. A signal sent to this
   // process alone is passed on.
   const forward = (signal: NodeJS.Signals) => () => {

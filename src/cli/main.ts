@@ -3,7 +3,9 @@
  * The mqtt-pcap command line: a thin yargs layer that declares the commands and their options and hands each to
  * its module (analyze-command.ts, check-command.ts). No analysis or output logic lives here. Modules are loaded when
  * a command needs them: `--version` reads package.json and nothing else; yargs and the analysis load after it, and
- * the common `analyze` command lines (./fast-args.ts) do not load yargs at all.
+ * the common `analyze` command lines (./fast-args.ts) do not load yargs at all. The package's bin
+ * (build/bin.mjs) runs those command lines from a one-file bundle without yargs (./quick-entry.ts) and the rest from
+ * this module's bundle, both through runAsCommand().
  */
 import module from 'node:module';
 import path from 'node:path';
@@ -16,7 +18,12 @@ import { EXIT_WRITE_ERROR, OutputError, stdoutOutput } from './output-file.js';
 // Node >= 22.1 keeps V8's compiled code of the modules loaded after this line on disk (nothing on older Nodes).
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-const COMMANDS = ['analyze', 'check', 'report', 'watch', 'completion'];
+export const COMMANDS = ['analyze', 'check', 'report', 'watch', 'completion'];
+
+/** `mqtt-pcap --version` (or -V) alone: answered from package.json, nothing else loaded. */
+export function isVersionRequest(argv: readonly string[]): boolean {
+  return argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
+}
 
 /** True when yargs printed help or the version for this command line instead of running a command. */
 function helpShown(args: Record<string, unknown>): boolean {
@@ -70,7 +77,7 @@ export async function yargsAnalyzeArgs(argv: string[]): Promise<import('./option
 }
 
 async function run(argv: string[], analyze: RunAnalyze, fast: boolean): Promise<number> {
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  if (isVersionRequest(argv)) {
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
@@ -180,8 +187,11 @@ async function run(argv: string[], analyze: RunAnalyze, fast: boolean): Promise<
   return exitCode;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly || process.argv[1]?.endsWith('mqtt-pcap')) {
+/**
+ * Runs the command line of this process (process.argv) as the mqtt-pcap command: the only caller allowed to start
+ * a child Node (heap-flags.ts). Sets the exit code; a broken pipe on standard output ends the process quietly.
+ */
+export function runAsCommand(): void {
   processEntry = true;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
@@ -193,3 +203,6 @@ if (invokedDirectly || process.argv[1]?.endsWith('mqtt-pcap')) {
     process.exitCode = 3;
   });
 }
+
+// `node dist/src/cli/main.js ...` (the unbundled build, used by the tests) runs itself; the bundles are run by the bin.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runAsCommand();

@@ -4,9 +4,13 @@
  * sequence number, and, for TLS 1.3, the inner content type behind the padding. A record that does not
  * authenticate yields `undefined` (wrong key, corrupted or cut record); it never throws. It does not frame records.
  */
-import { createDecipheriv, type CipherGCMTypes, type CipherChaCha20Poly1305Types } from 'node:crypto';
+import type { CipherGCMTypes, CipherChaCha20Poly1305Types } from 'node:crypto';
 import type { DecryptableSuite } from './cipher-suites.js';
 import type { TrafficKeys } from './key-schedule.js';
+
+/** node:crypto, loaded when first needed rather than by every run that imports the TLS layer (start-up). */
+let cryptoModule: typeof import('node:crypto') | undefined;
+const nodeCrypto = (): typeof import('node:crypto') => (cryptoModule ??= process.getBuiltinModule('node:crypto'));
 
 const TAG = 16;
 
@@ -62,8 +66,8 @@ export class RecordDecryptor {
     let data: Buffer;
     try {
       const decipher = suite.aead === 'chacha20-poly1305'
-        ? createDecipheriv(suite.aead satisfies CipherChaCha20Poly1305Types, keys.key, nonce, { authTagLength: TAG })
-        : createDecipheriv(suite.aead satisfies CipherGCMTypes, keys.key, nonce, { authTagLength: TAG });
+        ? nodeCrypto().createDecipheriv(suite.aead satisfies CipherChaCha20Poly1305Types, keys.key, nonce, { authTagLength: TAG })
+        : nodeCrypto().createDecipheriv(suite.aead satisfies CipherGCMTypes, keys.key, nonce, { authTagLength: TAG });
       decipher.setAAD(aad, { plaintextLength: sealed.length });
       decipher.setAuthTag(tag);
       const first = decipher.update(sealed);

@@ -5,7 +5,10 @@
  * (the leaf's subject, issuer and validity, with node:crypto's X509Certificate). Every parser returns undefined on
  * bytes it cannot read; none throws. It holds no keys and decrypts nothing.
  */
-import { X509Certificate } from 'node:crypto';
+
+/** node:crypto, loaded when first needed rather than by every run that imports the TLS layer (start-up). */
+let cryptoModule: typeof import('node:crypto') | undefined;
+const nodeCrypto = (): typeof import('node:crypto') => (cryptoModule ??= process.getBuiltinModule('node:crypto'));
 
 export interface HandshakeMessage {
   type: number;
@@ -193,7 +196,7 @@ export function parseCertificate(body: Buffer, tls13: boolean): CertificateFacts
     const list = r.sub(r.u24());
     if (list.left < 3) return undefined;
     const der = list.bytes(list.u24());
-    const cert = new X509Certificate(der);
+    const cert = new (nodeCrypto().X509Certificate)(der);
     const facts: CertificateFacts = {
       subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '),
       notBefore: new Date(cert.validFrom).toISOString(), notAfter: new Date(cert.validTo).toISOString(),

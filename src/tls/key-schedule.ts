@@ -3,8 +3,11 @@
  * into the AEAD keys and IVs of both sides, and TLS 1.3's HKDF-Expand-Label (RFC 8446 §7.1) deriving a traffic
  * secret's key and IV, and the next secret after a KeyUpdate. It does not decrypt (see decrypt.ts).
  */
-import { createHmac } from 'node:crypto';
 import type { DecryptableSuite } from './cipher-suites.js';
+
+/** node:crypto, loaded when first needed rather than by every run that imports the TLS layer (start-up). */
+let cryptoModule: typeof import('node:crypto') | undefined;
+const nodeCrypto = (): typeof import('node:crypto') => (cryptoModule ??= process.getBuiltinModule('node:crypto'));
 
 export interface TrafficKeys {
   key: Buffer;
@@ -13,7 +16,7 @@ export interface TrafficKeys {
 }
 
 function hmac(hash: string, key: Buffer, ...data: Buffer[]): Buffer {
-  const h = createHmac(hash, key);
+  const h = nodeCrypto().createHmac(hash, key);
   for (const d of data) h.update(d);
   return h.digest();
 }
