@@ -40,6 +40,34 @@ export class CellText {
 
   constructor(private readonly max: number) {}
 
+  /** The last two addresses cleaned, and their cell texts and widths (a connection's rows repeat them). */
+  private lastA = '';
+  private cleanA = '';
+  private widthA = 0;
+  private lastB = '';
+  private cleanB = '';
+  private widthB = 0;
+
+  /** clean(), remembering the last two texts: for a connection's addresses, the same strings row after row. */
+  address(text: string): string {
+    if (text === this.lastA && text !== '') {
+      this.width = this.widthA;
+      return this.cleanA;
+    }
+    if (text === this.lastB && text !== '') {
+      this.width = this.widthB;
+      return this.cleanB;
+    }
+    const clean = this.clean(text);
+    this.lastB = this.lastA;
+    this.cleanB = this.cleanA;
+    this.widthB = this.widthA;
+    this.lastA = text;
+    this.cleanA = clean;
+    this.widthA = this.width;
+    return clean;
+  }
+
   clean(text: string): string {
     const plain = plainCellWidth(text, this.max);
     if (plain >= 0) {

@@ -30,8 +30,6 @@ const MIN_SUMMARY = 20;
 const MIN_ADDRESS = 9;
 /** Cells are cut ("…") beyond this many characters. */
 const MAX_CELL = 2048;
-/** Text written to the output in pieces of about this many characters. */
-const CHUNK_CHARS = 64 * 1024;
 
 type Colour = Parameters<Style['paint']>[1];
 
@@ -165,9 +163,9 @@ export class TableView {
     const cellText = this.cellText;
     const frameText = String(event.frame);
     const time = event.time.toFixed(6);
-    const src = cellText.clean(event.src);
+    const src = cellText.address(event.src);
     const srcWidth = cellText.width;
-    const dst = cellText.clean(event.dst);
+    const dst = cellText.address(event.dst);
     const dstWidth = cellText.width;
     const text = cellText.clean(summary);
     const textWidth = cellText.width;
@@ -225,6 +223,7 @@ export class TableView {
       text += `${this.rule('┌', '┬', '┐')}\n`;
       text += this.line(HEAD.map((h) => ({ text: h, width: h.length })), (s) => (style.enabled ? style.paint(s, 'bold') : s));
       text += `${this.rule('├', '┼', '┤')}\n`;
+      this.out.write(text);
     }
     const widths = this.widths;
     const w0 = widths[0]!;
@@ -243,20 +242,15 @@ export class TableView {
       // A cell wider than its column (on a terminal only) wraps: the general layout.
       if (!open && (row.srcWidth > w2 || row.dstWidth > w3 || row.textWidth > w5 || row.frameText.length > w0
         || row.time.length > w1 || row.protocol.length > w4)) {
-        text += this.wrappedRow(row);
+        this.out.write(this.wrappedRow(row));
       } else {
         const protocol = painted && row.colour !== undefined ? style.paint(row.protocol, row.colour) : row.protocol;
-        text += lead + row.frameText + spaces(w0 - row.frameText.length) + between + row.time + spaces(w1 - row.time.length)
+        this.out.write(lead + row.frameText + spaces(w0 - row.frameText.length) + between + row.time + spaces(w1 - row.time.length)
           + between + row.src + spaces(w2 - row.srcWidth) + between + row.dst + spaces(w3 - row.dstWidth)
           + between + protocol + spaces(w4 - row.protocol.length) + between + row.text
-          + (open ? last : spaces(w5 - row.textWidth) + last);
-      }
-      if (text.length > CHUNK_CHARS) {
-        this.out.write(text);
-        text = '';
+          + (open ? last : spaces(w5 - row.textWidth) + last));
       }
     }
-    this.out.write(text);
   }
 
   /** A row with a cell wider than its column: cells wrapped at spaces, one printed line per line of the tallest. */
