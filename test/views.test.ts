@@ -2,7 +2,8 @@
  * What the views show, against tshark on real captures: ICMPv6 rows named as tshark's packet list names them
  * (fixtures/icmpv6.pcap, recorded by fixtures/lab/icmpv6.sh: duplicate address detection, MLDv2 reports, router
  * solicitations, neighbour discovery, echo, port unreachable); topics with messages published and copies delivered
- * apart and a rate only over a meaningful span; the summary fitting COLUMNS without cutting a word.
+ * apart and a rate only over a meaningful span; the summary fitting COLUMNS without cutting a word; the table's
+ * one-pass cell check giving exactly what the general escaping and measuring give.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import { fitColumns, displayWidth, longestWord } from '../src/views/text-layout.js';
+import { CellText, plainCellWidth } from '../src/views/cell-text.js';
+import { tableCell } from '../src/views/style.js';
 import { corpusDir, fixturesDir, repoRoot } from './helpers/corpus.js';
 import { tsharkMissing, tsharkRecords } from './helpers/tshark.js';
 
@@ -118,4 +121,41 @@ test('column fitting: narrowest at the widest word, widest columns narrowed firs
   assert.deepEqual(fitColumns([10, 30, 5], [4, 8, 5], 20), [7, 8, 5]);
   assert.equal(fitColumns([10, 30, 5], [4, 8, 5], 16), undefined);
   assert.equal(longestWord('Handshake RTT ms'), 9);
+});
+
+test('table cells: the one-pass check gives exactly what tableCell and displayWidth give (capture text and hostile text)', async () => {
+  const texts = new Set<string>([
+    'plain ASCII', '', 'tab\there', 'line\nbreak', 'cr\r', 'esc \u001b[31m', 'del \u007f', 'c1 \u0085', 'soft\u00adhyphen',
+    'bidi \u202e evil', 'arabic mark \u061c', 'zero\u200bwidth', 'word\u2060joiner', '\u2065 unassigned', 'bom \ufeff',
+    'isolate \u2066x\u2069', 'mongolian \u180e', 'lone \ud800 high', 'lone \udc00 low', 'pair \ud83d\ude00 emoji',
+    '34822 → 1883 [ACK] — handshake', 'CJK 温度 센서', 'combining e\u0301', 'latin-1 café ÿ', 'x'.repeat(2048), 'y'.repeat(2049),
+    `${'é'.repeat(2047)}温`, `${'a'.repeat(2047)}\ud83d\ude00`,
+  ]);
+  for (const fixture of ['lifecycle.pcap', 'icmpv6.pcap', 'qos-mqtt5.pcap']) {
+    const { events } = await analyzeCapture(path.join(fixturesDir, fixture));
+    for (const e of events) {
+      texts.add(e.summary);
+      texts.add(e.src);
+      texts.add(e.dst);
+    }
+  }
+  const cells = new CellText(2048);
+  let plain = 0;
+  for (const text of texts) {
+    const expected = tableCell(text, 2048, 2048);
+    const width = plainCellWidth(text, 2048);
+    if (width >= 0) {
+      plain++;
+      assert.equal(expected, text, `kept as it is but tableCell changes it: ${JSON.stringify(text)}`);
+      assert.equal(width, displayWidth(text), JSON.stringify(text));
+    }
+    assert.equal(cells.clean(text), expected, JSON.stringify(text));
+    assert.equal(cells.width, displayWidth(expected), JSON.stringify(text));
+    assert.equal(cells.address(text), expected, JSON.stringify(text));
+    assert.equal(cells.width, displayWidth(expected), JSON.stringify(text));
+  }
+  assert.ok(plain > texts.size / 2, `most capture text takes the one-pass way (${plain} of ${texts.size})`);
+  for (const hostile of ['tab\there', 'esc \u001b[31m', 'bidi \u202e evil', 'lone \ud800 high', 'y'.repeat(2049)]) {
+    assert.equal(plainCellWidth(hostile, 2048), -1, JSON.stringify(hostile));
+  }
 });

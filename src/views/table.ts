@@ -9,14 +9,21 @@
  * wider than its column; piped (`width` undefined) nothing wraps and a column widens when a later row needs it.
  * A TCP data segment whose bytes completed MQTT packets is shown as those MQTT rows (as Wireshark shows the top
  * protocol). Formatting only: it does not analyse, sort across batches or keep rows after printing them.
+ *
+ * Cost per row (the timeline of a 30 MB capture is about 200 000 rows): each cell is checked and measured in one
+ * pass without a regular expression (./cell-text.ts; text that needs escaping goes the general way), a row is one
+ * object of strings and widths, a batch already in frame order is not sorted, padding comes from a cached table of
+ * spaces, and a row that needs no wrapping is one string concatenation appended to the output chunk.
  */
 import type { TimelineEvent } from '../model/events.js';
+import { CellText } from './cell-text.js';
 import type { ChunkedWriter } from './output.js';
-import { tableCell, type Style } from './style.js';
-import { displayWidth, wrapWords, type LaidLine } from './text-layout.js';
+import type { Style } from './style.js';
+import { wrapWords, type LaidLine } from './text-layout.js';
 
 const BATCH = 200;
 const HEAD = ['Frame', 'Time', 'Source', 'Destination', 'Proto', 'Summary'];
+const COLUMNS = HEAD.length;
 const SUMMARY = 5;
 /** Narrowest summary column on a terminal, and narrowest address columns when the terminal is too narrow. */
 const MIN_SUMMARY = 20;
@@ -34,13 +41,20 @@ export interface TableViewOptions {
   style: Style;
 }
 
-/** One row: cleaned cell texts, their display widths, the protocol cell's colour. */
+/** One row: its cleaned cell texts and their display widths, the protocol cell's colour. */
 interface Row {
   frame: number;
   order: number;
-  cells: string[];
-  widths: number[];
   colour: Colour | undefined;
+  frameText: string;
+  time: string;
+  src: string;
+  srcWidth: number;
+  dst: string;
+  dstWidth: number;
+  protocol: string;
+  text: string;
+  textWidth: number;
 }
 
 function protocolOf(event: TimelineEvent): string {
@@ -56,15 +70,25 @@ function protocolOf(event: TimelineEvent): string {
 /** Wireshark's names of the protocols of frames that are neither ARP nor TCP. */
 const OTHER_PROTOCOLS: Record<string, string> = { icmpv6: 'ICMPv6', icmp: 'ICMP', udp: 'UDP', igmp: 'IGMP', ipv4: 'IPv4', ipv6: 'IPv6' };
 
-function cell(text: string): [string, number] {
-  const clean = tableCell(text, MAX_CELL, MAX_CELL);
-  return [clean, displayWidth(clean)];
-}
-
-const SPACES: string[] = [];
+const SPACES: string[] = [''];
+/** `n` spaces (none for n <= 0), each length made once. */
 function spaces(n: number): string {
   if (n <= 0) return '';
   return SPACES[n] ??= ' '.repeat(n);
+}
+
+/** The cells of a row as the general (wrapping) layout takes them. */
+function cellsOf(row: Row): LaidLine[] {
+  return [
+    { text: row.frameText, width: row.frameText.length }, { text: row.time, width: row.time.length },
+    { text: row.src, width: row.srcWidth }, { text: row.dst, width: row.dstWidth },
+    { text: row.protocol, width: row.protocol.length }, { text: row.text, width: row.textWidth },
+  ];
+}
+
+function sortedByFrame(rows: Row[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i]!.frame < rows[i - 1]!.frame) return false;
+  return true;
 }
 
 export class TableView {
@@ -72,13 +96,22 @@ export class TableView {
   private order = 0;
   private heldTcp: TimelineEvent | null = null;
   private widths: number[] | undefined;
+  /** Widest content of each column in the rows not yet printed. */
+  private readonly content = HEAD.map((h) => h.length);
+  private readonly cellText = new CellText(MAX_CELL);
   private readonly border: (s: string) => string;
   private readonly bar: string;
+  /** " │ ": between two cells. */
+  private readonly between: string;
+  /** "│ ": before the first cell. */
+  private readonly lead: string;
 
   constructor(private readonly out: ChunkedWriter, private readonly options: TableViewOptions) {
     const { style } = options;
     this.border = style.enabled ? (s) => style.paint(s, 'gray') : (s) => s;
     this.bar = this.border('│');
+    this.between = ` ${this.bar} `;
+    this.lead = `${this.bar} `;
   }
 
   event(event: TimelineEvent): void {
@@ -107,40 +140,50 @@ export class TableView {
   }
 
   private addRow(event: TimelineEvent): void {
-    let protocol = protocolOf(event);
+    let protocol: string;
     let summary = event.summary;
     let colour: Colour | undefined;
     if (event.kind === 'finding') {
       protocol = event.severity === 'error' ? 'ERROR' : event.severity === 'warning' ? 'WARN' : 'NOTE';
       colour = event.severity === 'error' ? 'red' : event.severity === 'warning' ? 'yellow' : 'cyan';
       summary = `${event.code}: ${summary}`;
-    } else if (event.kind === 'lifecycle') {
-      colour = 'gray';
-    } else if (event.layer === 'mqtt') {
-      colour = 'green';
-      if ('frames' in event && event.frames.length > 1) summary += ` [frames ${event.frames.join(', ')}]`;
-    } else if (event.layer === 'arp') {
-      colour = 'yellow';
-    } else if (event.layer === 'tcp') {
-      colour = summary.startsWith('[') ? 'red' : 'gray';
+    } else {
+      protocol = protocolOf(event);
+      if (event.kind === 'lifecycle') {
+        colour = 'gray';
+      } else if (event.layer === 'mqtt') {
+        colour = 'green';
+        if ('frames' in event && event.frames.length > 1) summary += ` [frames ${event.frames.join(', ')}]`;
+      } else if (event.layer === 'arp') {
+        colour = 'yellow';
+      } else if (event.layer === 'tcp') {
+        colour = summary.charCodeAt(0) === 0x5b /* [ */ ? 'red' : 'gray';
+      }
     }
-    const frame = String(event.frame);
+    const cellText = this.cellText;
+    const frameText = String(event.frame);
     const time = event.time.toFixed(6);
-    const [src, srcWidth] = cell(event.src);
-    const [dst, dstWidth] = cell(event.dst);
-    const [text, textWidth] = cell(summary);
-    this.rows.push({
-      frame: event.frame, order: this.order++, colour,
-      cells: [frame, time, src, dst, protocol, text],
-      widths: [frame.length, time.length, srcWidth, dstWidth, protocol.length, textWidth],
-    });
+    const src = cellText.address(event.src);
+    const srcWidth = cellText.width;
+    const dst = cellText.address(event.dst);
+    const dstWidth = cellText.width;
+    const text = cellText.clean(summary);
+    const textWidth = cellText.width;
+    const content = this.content;
+    if (frameText.length > content[0]!) content[0] = frameText.length;
+    if (time.length > content[1]!) content[1] = time.length;
+    if (srcWidth > content[2]!) content[2] = srcWidth;
+    if (dstWidth > content[3]!) content[3] = dstWidth;
+    if (protocol.length > content[4]!) content[4] = protocol.length;
+    if (textWidth > content[5]!) content[5] = textWidth;
+    this.rows.push({ frame: event.frame, order: this.order++, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth });
     if (this.rows.length >= BATCH) this.flushRows();
   }
 
   /** Column widths from the first batch (and, piped, widened by later ones). */
-  private layout(rows: Row[]): number[] {
-    const content = HEAD.map((h) => h.length);
-    for (const row of rows) for (let i = 0; i < content.length; i++) content[i] = Math.max(content[i]!, row.widths[i]!);
+  private layout(): number[] {
+    const content = this.content.slice();
+    for (let i = 0; i < COLUMNS; i++) this.content[i] = HEAD[i]!.length;
     const total = this.options.width;
     if (total === undefined) {
       const previous = this.widths;
@@ -148,8 +191,8 @@ export class TableView {
     }
     if (this.widths !== undefined) return this.widths;
     // On a terminal: fixed columns as wide as their content, the summary takes the rest (borders: 3 per column + 1).
-    const widths = content.slice();
-    const fixed = (): number => widths.slice(0, SUMMARY).reduce((a, b) => a + b, 0) + 3 * HEAD.length + 1;
+    const widths = content;
+    const fixed = (): number => widths.slice(0, SUMMARY).reduce((a, b) => a + b, 0) + 3 * COLUMNS + 1;
     while (total - fixed() < MIN_SUMMARY && Math.max(widths[2]!, widths[3]!) > MIN_ADDRESS) {
       if (widths[2]! >= widths[3]!) widths[2]! -= 1;
       else widths[3]! -= 1;
@@ -169,44 +212,62 @@ export class TableView {
     if (this.rows.length === 0) return;
     // MQTT packets held behind a TCP hole are emitted when it is settled, with their own earlier frame numbers:
     // within a batch, rows are put back in frame order (stable, so a frame's TCP row stays before its MQTT rows).
-    const rows = this.rows.sort((a, b) => a.frame - b.frame || a.order - b.order);
+    const rows = this.rows;
+    if (!sortedByFrame(rows)) rows.sort((a, b) => a.frame - b.frame || a.order - b.order);
     this.rows = [];
     const first = this.widths === undefined;
-    this.widths = this.layout(rows);
+    this.widths = this.layout();
     let text = '';
     if (first) {
       const { style } = this.options;
       text += `${this.rule('┌', '┬', '┐')}\n`;
       text += this.line(HEAD.map((h) => ({ text: h, width: h.length })), (s) => (style.enabled ? style.paint(s, 'bold') : s));
       text += `${this.rule('├', '┼', '┤')}\n`;
+      this.out.write(text);
     }
+    const widths = this.widths;
+    const w0 = widths[0]!;
+    const w1 = widths[1]!;
+    const w2 = widths[2]!;
+    const w3 = widths[3]!;
+    const w4 = widths[4]!;
+    const w5 = widths[5]!;
+    const open = this.options.width === undefined;
+    const { style } = this.options;
+    const painted = style.enabled;
+    const lead = this.lead;
+    const between = this.between;
+    const last = open ? '\n' : ` ${this.bar}\n`;
     for (const row of rows) {
-      text += this.renderRow(row);
-      if (text.length > 64 * 1024) {
-        this.out.write(text);
-        text = '';
+      // A cell wider than its column (on a terminal only) wraps: the general layout.
+      if (!open && (row.srcWidth > w2 || row.dstWidth > w3 || row.textWidth > w5 || row.frameText.length > w0
+        || row.time.length > w1 || row.protocol.length > w4)) {
+        this.out.write(this.wrappedRow(row));
+      } else {
+        const protocol = painted && row.colour !== undefined ? style.paint(row.protocol, row.colour) : row.protocol;
+        this.out.write(lead + row.frameText + spaces(w0 - row.frameText.length) + between + row.time + spaces(w1 - row.time.length)
+          + between + row.src + spaces(w2 - row.srcWidth) + between + row.dst + spaces(w3 - row.dstWidth)
+          + between + protocol + spaces(w4 - row.protocol.length) + between + row.text
+          + (open ? last : spaces(w5 - row.textWidth) + last));
       }
     }
-    this.out.write(text);
   }
 
-  private renderRow(row: Row): string {
+  /** A row with a cell wider than its column: cells wrapped at spaces, one printed line per line of the tallest. */
+  private wrappedRow(row: Row): string {
     const widths = this.widths!;
-    const wrap = this.options.width !== undefined;
+    const cells = cellsOf(row);
     let height = 1;
     const laid: LaidLine[][] = [];
-    for (let i = 0; i < widths.length; i++) {
-      const lines = wrap && row.widths[i]! > widths[i]! ? wrapWords(row.cells[i]!, row.widths[i]!, widths[i]!) : [{ text: row.cells[i]!, width: row.widths[i]! }];
+    for (let i = 0; i < COLUMNS; i++) {
+      const c = cells[i]!;
+      const lines = c.width > widths[i]! ? wrapWords(c.text, c.width, widths[i]!) : [c];
       laid.push(lines);
       if (lines.length > height) height = lines.length;
     }
-    const colour = row.colour;
-    const { style } = this.options;
-    if (height === 1) return this.line(laid.map((l) => l[0]!), undefined, colour !== undefined && style.enabled ? colour : undefined);
+    const colour = row.colour !== undefined && this.options.style.enabled ? row.colour : undefined;
     let text = '';
-    for (let j = 0; j < height; j++) {
-      text += this.line(laid.map((l) => l[j] ?? { text: '', width: 0 }), undefined, colour !== undefined && style.enabled ? colour : undefined);
-    }
+    for (let j = 0; j < height; j++) text += this.line(laid.map((l) => l[j] ?? { text: '', width: 0 }), undefined, colour);
     return text;
   }
 

@@ -5,7 +5,6 @@
  * colours (they are added after layout).
  */
 
-const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2060-\u2064\ufeff]$/u;
 const WIDE = /^[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{16fe0}-\u{16fe4}\u{17000}-\u{18cff}\u{1b000}-\u{1b2ff}\u{1f004}\u{1f0cf}\u{1f18e}\u{1f191}-\u{1f19a}\u{1f200}-\u{1f251}\u{1f300}-\u{1f64f}\u{1f680}-\u{1f6ff}\u{1f7e0}-\u{1f7eb}\u{1f90c}-\u{1f9ff}\u{1fa70}-\u{1faff}\u{20000}-\u{3fffd}]$/u;
 
@@ -18,24 +17,30 @@ function codePointWidth(c: string): number {
 /** Widths of BMP characters already looked up, plus one (0: not yet known): one regular-expression test per character ever. */
 const BMP_WIDTH = new Uint8Array(0x10000);
 
-/** Columns `text` takes on a terminal (plain ASCII: its length). */
+/** Columns the BMP character `code` (not a surrogate) takes: 0, 1 or 2. */
+export function bmpWidth(code: number): number {
+  if (code < 0x300) return 1;
+  let known = BMP_WIDTH[code]!;
+  if (known === 0) {
+    known = codePointWidth(String.fromCharCode(code)) + 1;
+    BMP_WIDTH[code] = known;
+  }
+  return known - 1;
+}
+
+/** Columns `text` takes on a terminal (plain ASCII: its length). One pass, no regular expression for text in the BMP. */
 export function displayWidth(text: string): number {
-  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x300) {
       width += 1;
-    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
       width += codePointWidth(text.slice(i, i + 2));
       i += 1;
     } else {
-      let known = BMP_WIDTH[code]!;
-      if (known === 0) {
-        known = codePointWidth(text[i]!) + 1;
-        BMP_WIDTH[code] = known;
-      }
-      width += known - 1;
+      width += bmpWidth(code);
     }
   }
   return width;
