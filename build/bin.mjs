@@ -4,7 +4,7 @@
  * `analyze` command lines (src/cli/quick-entry.ts decides which) run from quick.cjs, one CommonJS file compiled with
  * V8's code cache quick.cache when V8 accepts it (same Node and V8 flags as the build; otherwise, as when the cache
  * is missing, it is compiled from source without a word). Node 20 has no module compile cache: this is the one on
- * offer there. Everything else — `--version` (a few kilobytes there, less than the cache), yargs' help, check,
+ * offer there. `--version` alone is answered here. Everything else — yargs' help, check,
  * report, watch, the other options — runs from main.mjs and its chunks. No logic of the CLI here.
  */
 const QUICK = new URL('./quick.cjs', import.meta.url);
@@ -40,8 +40,22 @@ function loadQuick() {
   return module.exports;
 }
 
+/** package.json's version, as src/cli/version.ts reads it (from the package root, three folders up). */
+function packageVersion() {
+  try {
+    const text = process.getBuiltinModule('node:fs').readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+    return JSON.parse(text).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
 const argv = process.argv.slice(2);
-// `--version` alone: main.mjs answers it loading a few kilobytes, less than the quick bundle's cache.
-const quick = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V') ? undefined : loadQuick();
-if (quick !== undefined && quick.answersQuickly(argv)) quick.runAsCommand();
-else (await import('./main.mjs')).runAsCommand();
+// `--version` alone (main.ts's isVersionRequest) is answered here: loading main.mjs's chunks for it costs more
+// than the answer; test/cli-bin.test.ts checks that both give the same line.
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) process.stdout.write(`${packageVersion()}\n`);
+else {
+  const quick = loadQuick();
+  if (quick !== undefined && quick.answersQuickly(argv)) quick.runAsCommand();
+  else (await import('./main.mjs')).runAsCommand();
+}

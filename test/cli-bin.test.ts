@@ -50,7 +50,7 @@ test('without a usable cache (damaged, other V8 flags) the bin prints the same; 
     cpSync(path.join(repoRoot, 'package.json'), path.join(dir, 'package.json'));
     writeFileSync(path.join(dir, 'dist/src/mqtt-pcap/quick.cache'), 'not a code cache');
     const damaged = path.join(dir, 'dist/src/mqtt-pcap/mqtt-pcap.mjs');
-    for (const args of [['--version'], ['analyze', LAB], [LAB, '-f', 'ndjson'], ['analyze', LAB, '--only', 'mqtt', '-f', 'summary'], ['analyse', 'x.pcap'], ['--help']]) {
+    for (const args of [['--version'], ['-V'], ['analyze', LAB], [LAB, '-f', 'ndjson'], ['analyze', LAB, '--only', 'mqtt', '-f', 'summary'], ['analyse', 'x.pcap'], ['--help']]) {
       const expected = run(MAIN, args);
       for (const [cli, execArgv] of [[damaged, []], [BIN, ['--max-semi-space-size=8']]] as const) {
         const r = run(cli, args, [...execArgv]);
