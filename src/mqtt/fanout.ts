@@ -120,6 +120,8 @@ export class FanoutTracer {
   private cursorsUsed = 0;
   /** `head` at the last sweep of the cursors (see sweepCursors). */
   private sweptAt = 0;
+  /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
+  private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0 };
 
   constructor(private readonly options: FanoutOptions) {
     this.capacity = Math.max(1, options.maxRemembered);
@@ -185,7 +187,8 @@ export class FanoutTracer {
 
   /**
    * The broker at `brokerIp` sent `topic`/`payload` to the subscriber on `stream`, which subscribed at `subscribedAt`
-   * (capture seconds; undefined when its SUBSCRIBE was not seen). Returns the source it copies, if any.
+   * (capture seconds; undefined when its SUBSCRIBE was not seen). Returns the source it copies, if any: read it
+   * before the next call, which refills the same object.
    */
   forwarded(brokerIp: string, topic: string, payload: Buffer, retain: boolean, stream: number,
     subscribedAt: number | undefined, time: number): ForwardMatch | undefined {
@@ -229,7 +232,10 @@ export class FanoutTracer {
     }
     this.setCursor(stream, cursors, a, b, chosen);
     const at = chosen % this.capacity;
-    return { sourceFrame: this.frames[at]!, forwardDelayMs: (time - this.times[at]!) * 1000 };
+    const match = this.match;
+    match.sourceFrame = this.frames[at]!;
+    match.forwardDelayMs = (time - this.times[at]!) * 1000;
+    return match;
   }
 
   /**

@@ -88,7 +88,10 @@ export class MqttSession {
     return this.budget === undefined || this.budget.tryCharge(PENDING_BYTES, 'pending-requests');
   }
 
-  /** A `response` arrived from `from`: the request it answers, with latency. */
+  /** What `answer` returns: one object, refilled by each call (no object per response). */
+  private readonly pairing: Pairing = { requestFrame: 0, latencyMs: 0 };
+
+  /** A `response` arrived from `from`: the request it answers, with latency (read it before the next call). */
   answer(from: Direction, response: string, packetId: number | undefined, time: number): Pairing | undefined {
     let request: PendingRequest | undefined;
     if (response === 'PINGRESP') {
@@ -100,7 +103,10 @@ export class MqttSession {
     }
     if (request === undefined) return undefined;
     this.budget?.release(PENDING_BYTES, 'pending-requests');
-    return { requestFrame: request.frame, latencyMs: (time - request.time) * 1000 };
+    const pairing = this.pairing;
+    pairing.requestFrame = request.frame;
+    pairing.latencyMs = (time - request.time) * 1000;
+    return pairing;
   }
 
   /** Requests never answered. Empties the session's list. */

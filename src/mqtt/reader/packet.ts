@@ -9,7 +9,7 @@ import { fixedHeaderError, COMMAND_NAMES } from './fixed-header.js';
 import { readConnect } from './connect.js';
 import { readProperties, type PropertySection } from './properties.js';
 import { readPublish } from './publish.js';
-import type { PacketReading, ReaderError } from './result.js';
+import { NO_PROPERTY_IDS, type PacketReading, type ReaderError } from './result.js';
 import { fieldEnd } from './strings.js';
 
 export type { PacketFields, PacketReading, ReaderError, ReaderErrorCode, ConnectHead } from './result.js';
@@ -30,7 +30,7 @@ const AUTH_CODES = new Set([0x00, 0x18, 0x19]);
 /** Reads the property section at `at` into `reading`; returns where it ends, or -1 after an error. */
 function readSectionInto(reading: PacketReading, bytes: Buffer, at: number, type: number, users: boolean): number {
   const section: PropertySection = readProperties(bytes, at, type, users);
-  if (section.notAllowed.length > 0) reading.notAllowed.push(...section.notAllowed);
+  if (section.notAllowed.length > 0) reading.notAllowed = reading.notAllowed.concat(section.notAllowed);
   if (section.userProperties !== undefined && section.userProperties.length > 0) reading.userProperties = section.userProperties;
   if (section.error !== undefined) {
     reading.error = section.error;
@@ -50,7 +50,7 @@ export function readPacket(bytes: Buffer, headerLength: number, version: number,
   const firstByte = bytes[0]!;
   const type = firstByte >> 4;
   if (type === 3) return readPublish(bytes, headerLength, version, users);
-  const reading: PacketReading = { fields: {}, notAllowed: [] };
+  const reading: PacketReading = { fields: {}, notAllowed: NO_PROPERTY_IDS };
   const remaining = bytes.length - headerLength;
   // Every type with a packet identifier first in its variable header: read it even when something else is wrong.
   if (type >= 4 && type <= 11 && remaining >= 2) reading.fields.packetId = bytes.readUInt16BE(headerLength);
@@ -154,7 +154,7 @@ export function readPacket(bytes: Buffer, headerLength: number, version: number,
 export function readHead(bytes: Buffer, headerLength: number, version: number): PacketReading {
   const type = bytes[0]! >> 4;
   if (type === 3) return readPublish(bytes, headerLength, version, false, true);
-  const reading: PacketReading = { fields: {}, notAllowed: [] };
+  const reading: PacketReading = { fields: {}, notAllowed: NO_PROPERTY_IDS };
   if (type >= 4 && type <= 11 && bytes.length >= headerLength + 2) reading.fields.packetId = bytes.readUInt16BE(headerLength);
   return reading;
 }

@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { fixedHeaderError } from './fixed-header.js';
 import { readProperties } from './properties.js';
-import type { PacketReading } from './result.js';
+import { NO_PROPERTY_IDS, type PacketReading } from './result.js';
 import { fieldEnd } from './strings.js';
 import { MAX_INTERNED_BYTES, internTopic, internedTopicValid } from './topic-cache.js';
 
@@ -18,7 +18,7 @@ import { MAX_INTERNED_BYTES, internTopic, internedTopicValid } from './topic-cac
 export function readPublish(bytes: Buffer, headerLength: number, version: number, users: boolean, head = false): PacketReading {
   const firstByte = bytes[0]!;
   const qos = (firstByte >> 1) & 3;
-  const reading: PacketReading = { fields: { qos, dup: (firstByte & 8) !== 0, retain: (firstByte & 1) !== 0 }, notAllowed: [] };
+  const reading: PacketReading = { fields: { qos, dup: (firstByte & 8) !== 0, retain: (firstByte & 1) !== 0 }, notAllowed: NO_PROPERTY_IDS };
   const fields = reading.fields;
   const headerError = head ? undefined : fixedHeaderError(firstByte);
   if (headerError !== undefined) reading.error = headerError;

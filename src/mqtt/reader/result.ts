@@ -43,8 +43,14 @@ export interface PacketReading {
   fields: PacketFields;
   /** Set when the packet breaks its type's grammar; `fields` then holds what could be read before. */
   error?: ReaderError;
-  /** MQTT 5 property ids present that the packet type may not carry (MQTT 5.0 table 2-4). */
+  /**
+   * MQTT 5 property ids present that the packet type may not carry (MQTT 5.0 table 2-4). Most readings share the
+   * frozen NO_PROPERTY_IDS: replace, never push.
+   */
   notAllowed: number[];
   /** MQTT 5 User Properties in wire order, duplicates kept (only when asked for). */
   userProperties?: Array<[string, string]>;
 }
+
+/** The `notAllowed` of a reading without such properties: one frozen empty list (no array per packet). */
+export const NO_PROPERTY_IDS: number[] = Object.freeze<number[]>([]) as number[];
