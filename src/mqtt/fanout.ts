@@ -110,8 +110,14 @@ export class FanoutTracer {
   /** Stream to its cursors' generation (a new one forgets them all) and count. */
   private readonly streams = new Map<number, { generation: number; count: number }>();
   private generation = 0;
-  /** (stream, generation, identity) to the sequence number of the last publish matched to that stream. */
+  /**
+   * (stream, generation, identity) to the sequence number of the last publish matched to that stream. The table's
+   * size as the rules set it (growth and sweep pacing read it) is `cursorMask + 1`; its arrays (`slotMask + 1`
+   * slots) are kept and reused by rebuilds while they are large enough, so that a rebuild allocates nothing: each
+   * new set of arrays lived long and died old, dead off-heap memory that only a full collection frees.
+   */
   private cursorMask = 0;
+  private slotMask = -1;
   private cursorStream = new Int32Array(0);
   private cursorGeneration = new Int32Array(0);
   private cursorA = new Int32Array(0);
@@ -120,6 +126,12 @@ export class FanoutTracer {
   private cursorsUsed = 0;
   /** `head` at the last sweep of the cursors (see sweepCursors). */
   private sweptAt = 0;
+  /** The live cursors a rebuild carries over (stream + 1, generation, identity, sequence), grown as needed. */
+  private liveStream = new Int32Array(0);
+  private liveGeneration = new Int32Array(0);
+  private liveA = new Int32Array(0);
+  private liveB = new Int32Array(0);
+  private liveSeq = new Float64Array(0);
   /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
   private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0 };
 
@@ -285,7 +297,7 @@ export class FanoutTracer {
 
   /** The cursor's slot (live or to be filled), -1 when there is no table yet. */
   private findCursor(stream: number, generation: number, a: number, b: number): number {
-    const mask = this.cursorMask;
+    const mask = this.slotMask;
     let slot = slotOf(a ^ Math.imul(stream + 1, 0x27d4eb2d), b ^ generation, mask);
     while (this.cursorStream[slot] !== EMPTY && (this.cursorStream[slot] !== stream + 1
       || this.cursorGeneration[slot] !== generation || this.cursorA[slot] !== a || this.cursorB[slot] !== b)) {
@@ -314,13 +326,23 @@ export class FanoutTracer {
     this.cursorSeq[slot] = seq;
   }
 
+  /**
+   * An empty cursor table of `size` slots by the rules. Its arrays are reused when they have at least that many
+   * slots and at most eight times as many (a table that shrank a lot gives its memory back); else made anew.
+   */
   private resetCursors(size: number): void {
     this.cursorMask = size - 1;
-    this.cursorStream = new Int32Array(size);
-    this.cursorGeneration = new Int32Array(size);
-    this.cursorA = new Int32Array(size);
-    this.cursorB = new Int32Array(size);
-    this.cursorSeq = new Float64Array(size);
+    const slots = this.slotMask + 1;
+    if (slots >= size && slots <= size * 8) {
+      this.cursorStream.fill(EMPTY);
+    } else {
+      this.slotMask = size - 1;
+      this.cursorStream = new Int32Array(size);
+      this.cursorGeneration = new Int32Array(size);
+      this.cursorA = new Int32Array(size);
+      this.cursorB = new Int32Array(size);
+      this.cursorSeq = new Float64Array(size);
+    }
     this.cursorsUsed = 0;
   }
 
@@ -337,22 +359,44 @@ export class FanoutTracer {
    * is recounted.
    */
   private rebuildCursors(): void {
-    const [stream, generation, as, bs, seqs] = [this.cursorStream, this.cursorGeneration, this.cursorA, this.cursorB, this.cursorSeq];
-    const live: number[] = [];
-    for (let i = 0; i < stream.length; i++) if (this.isLiveCursor(i)) live.push(i);
+    let live = 0;
+    for (let i = 0; i < this.cursorStream.length; i++) {
+      if (!this.isLiveCursor(i)) continue;
+      if (live === this.liveStream.length) this.growLive();
+      this.liveStream[live] = this.cursorStream[i]!;
+      this.liveGeneration[live] = this.cursorGeneration[i]!;
+      this.liveA[live] = this.cursorA[i]!;
+      this.liveB[live] = this.cursorB[i]!;
+      this.liveSeq[live] = this.cursorSeq[i]!;
+      live++;
+    }
     for (const cursors of this.streams.values()) cursors.count = 0;
-    this.resetCursors(tableSize(Math.max(8, live.length * 4)));
-    for (const i of live) {
-      const s = stream[i]!;
-      const slot = this.findCursor(s - 1, generation[i]!, as[i]!, bs[i]!);
+    this.resetCursors(tableSize(Math.max(8, live * 4)));
+    for (let i = 0; i < live; i++) {
+      const s = this.liveStream[i]!;
+      const slot = this.findCursor(s - 1, this.liveGeneration[i]!, this.liveA[i]!, this.liveB[i]!);
       this.cursorStream[slot] = s;
-      this.cursorGeneration[slot] = generation[i]!;
-      this.cursorA[slot] = as[i]!;
-      this.cursorB[slot] = bs[i]!;
-      this.cursorSeq[slot] = seqs[i]!;
+      this.cursorGeneration[slot] = this.liveGeneration[i]!;
+      this.cursorA[slot] = this.liveA[i]!;
+      this.cursorB[slot] = this.liveB[i]!;
+      this.cursorSeq[slot] = this.liveSeq[i]!;
       this.cursorsUsed++;
       this.streams.get(s - 1)!.count++;
     }
+  }
+
+  /** Doubles the room for the live cursors a rebuild carries over. */
+  private growLive(): void {
+    const size = Math.max(64, this.liveStream.length * 2);
+    const grow = <T extends Int32Array | Float64Array>(old: T, made: T): T => {
+      made.set(old);
+      return made;
+    };
+    this.liveStream = grow(this.liveStream, new Int32Array(size));
+    this.liveGeneration = grow(this.liveGeneration, new Int32Array(size));
+    this.liveA = grow(this.liveA, new Int32Array(size));
+    this.liveB = grow(this.liveB, new Int32Array(size));
+    this.liveSeq = grow(this.liveSeq, new Float64Array(size));
   }
 
   private expire(now: number): void {
