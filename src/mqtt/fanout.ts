@@ -30,6 +30,8 @@ const MAX_STREAMS = 10_000;
  * more (a sweep reads the whole table: a few slots per publish), or a whole ring, if smaller.
  */
 const SWEEP_EVERY = 1024;
+/** (broker, topic) pairs whose hashes are kept (see FanoutTracer.identity). */
+const MAX_TOPIC_HASHES = 4096;
 
 function fnv(hash: number, text: string): number {
   let h = hash;
@@ -132,6 +134,9 @@ export class FanoutTracer {
   private liveA = new Int32Array(0);
   private liveB = new Int32Array(0);
   private liveSeq = new Float64Array(0);
+  /** Broker to topic to the (broker, topic) part of an identity's two halves (see `identity`). */
+  private readonly brokerTopicHashes = new Map<string, Map<string, Int32Array>>();
+  private topicHashes = 0;
   /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
   private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0 };
 
@@ -257,14 +262,41 @@ export class FanoutTracer {
    */
   private identity(brokerIp: string, topic: string, payload: Buffer): number {
     const n = payload.length;
-    let a = fnv(0x811c9dc5, brokerIp);
-    a = fnv(Math.imul(a ^ 0xff, 0x01000193), topic);
-    let b = fnv(0x01234567, topic) ^ n;
+    let a: number;
+    let b: number;
+    // The (broker, topic) part of both halves, hashed once per pair: topics are interned strings, so the Map finds
+    // them by the hash V8 keeps in each string.
+    const byTopic = this.brokerTopicHashes.get(brokerIp);
+    const known = byTopic?.get(topic);
+    if (known !== undefined) {
+      a = known[0]!;
+      b = known[1]! ^ n;
+    } else {
+      a = fnv(Math.imul(fnv(0x811c9dc5, brokerIp) ^ 0xff, 0x01000193), topic);
+      const topicHash = fnv(0x01234567, topic);
+      b = topicHash ^ n;
+      this.rememberTopicHash(brokerIp, byTopic, topic, a, topicHash);
+    }
     const headEnd = Math.min(n, 2048);
     a = finish(mixBytes(a, payload, 0, headEnd) ^ n);
     b = finish(mixBytes(b, payload, Math.max(headEnd, n - 2048), n) ^ a);
     this.b = b;
     return a === EMPTY ? 1 : a;
+  }
+
+  /** Keeps the (broker, topic) hashes of `identity`, at most MAX_TOPIC_HASHES pairs (then it starts again). */
+  private rememberTopicHash(brokerIp: string, byTopic: Map<string, Int32Array> | undefined, topic: string, a: number, b: number): void {
+    if (this.topicHashes >= MAX_TOPIC_HASHES) {
+      this.brokerTopicHashes.clear();
+      this.topicHashes = 0;
+      byTopic = undefined;
+    }
+    if (byTopic === undefined) {
+      byTopic = new Map();
+      this.brokerTopicHashes.set(brokerIp, byTopic);
+    }
+    byTopic.set(topic, Int32Array.of(a, b));
+    this.topicHashes++;
   }
 
   /** The identity's slot: where it is, or the empty slot where it would go. */

@@ -234,6 +234,12 @@ export class CaptureAnalyzer {
   private readonly packetStages: AnalysisStage[];
   /** What each stage emits its findings through (made once, not per event). */
   private readonly stageEmits: Array<(finding: FindingEvent) => void>;
+  /** Summary-only path: the TCP packet handed to the stages, refilled per segment (stagePacketOf). */
+  private readonly stagePacket: TcpEvent = {
+    kind: 'packet', frame: 0, time: 0, layer: 'tcp', type: 'ACK', src: '', dst: '', stream: 0, flags: [], seq: 0, ack: 0,
+    relSeq: 0, relAck: 0, len: 0, window: 0, windowValue: 0, summary: '', retransmission: undefined, outOfOrder: undefined,
+    duplicateAck: undefined, handshakeRttMs: undefined, handshakeFrames: undefined, duplicateOf: undefined,
+  };
   /** Summary-only path: each connection's endpoint labels for its TCP packets (labelsOf). */
   private readonly connectionLabels = new WeakMap<TcpConnection, { fromClient: readonly [string, string]; fromServer: readonly [string, string] }>();
   private readonly budget: MemoryBudget;
@@ -602,7 +608,8 @@ export class CaptureAnalyzer {
     }
     this.summary.countSegment(analysis);
     let event: TcpEvent | undefined;
-    if (!this.lean || this.packetStages.length > 0) {
+    if (this.lean && this.packetStages.length > 0) event = this.stagePacketOf(decoded.frame, time, tcp, analysis);
+    else if (!this.lean) {
       const labels = this.lean ? this.labelsOf(analysis) : undefined;
       event = {
         kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
@@ -621,6 +628,37 @@ export class CaptureAnalyzer {
       if (!this.lean) event.summary = describeTcp(event, tcp, analysis);
     }
     this.flushDeferred(event);
+  }
+
+  /**
+   * Summary-only path: the TCP packet the stages judge (AnalysisStage.packet), one object refilled per segment, with
+   * every key always present (absent flags undefined): the stages read it during the call and keep none of it.
+   */
+  private stagePacketOf(frame: number, time: number, tcp: TcpSegment, analysis: SegmentAnalysis): TcpEvent {
+    const p = this.stagePacket;
+    const labels = this.labelsOf(analysis);
+    const c = analysis.connection;
+    p.frame = frame;
+    p.time = time;
+    p.type = tcpType(tcp.flags, tcp.payloadLength);
+    p.src = labels[0];
+    p.dst = labels[1];
+    p.stream = c.index;
+    p.flags = sharedFlagNames(tcp.flags);
+    p.seq = tcp.seq;
+    p.ack = tcp.ack;
+    p.relSeq = analysis.relSeq;
+    p.relAck = analysis.relAck;
+    p.len = tcp.payloadLength;
+    p.window = analysis.window;
+    p.windowValue = tcp.window;
+    p.retransmission = analysis.retransmission ? true : undefined;
+    p.outOfOrder = analysis.outOfOrder ? true : undefined;
+    p.duplicateAck = analysis.duplicateAck ? true : undefined;
+    const handshake = analysis.handshakeCompleted && c.handshakeRttMs !== undefined;
+    p.handshakeRttMs = handshake ? c.handshakeRttMs : undefined;
+    p.handshakeFrames = handshake ? [c.synFrame ?? frame, c.synAckFrame ?? frame] : undefined;
+    return p;
   }
 
   /** Summary-only path: [sender, receiver] labels of a segment, made once per connection. */

@@ -114,6 +114,10 @@ export class TcpConnectionTable {
     return this.budget.used;
   }
 
+  /** What `process` returns: one object, refilled by each call (no object per segment). */
+  private result: SegmentAnalysis | undefined;
+
+  /** One segment: its connection's state, reassembly and analysis. The result is valid until the next call. */
   process(srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): SegmentAnalysis {
     if (this.closingHead < this.closing.length) this.retireClosed(time);
     const idle = this.options.idleTimeoutSeconds;
@@ -196,10 +200,28 @@ export class TcpConnectionTable {
 
     const relSeq = (seq - (sender.isn ?? seq)) >>> 0;
     const relAck = ack && receiver.isn !== undefined ? (tcp.ack - receiver.isn) >>> 0 : 0;
-    return {
-      connection, fromClient, relSeq, relAck, window, retransmission: analysis.retransmission, outOfOrder: analysis.outOfOrder,
-      lostSegment: analysis.lostSegment, duplicateAck: analysis.duplicateAck, keepAlive: analysis.keepAlive, handshakeCompleted, opened,
-    };
+    let result = this.result;
+    if (result === undefined) {
+      result = {
+        connection, fromClient, relSeq, relAck, window, retransmission: analysis.retransmission, outOfOrder: analysis.outOfOrder,
+        lostSegment: analysis.lostSegment, duplicateAck: analysis.duplicateAck, keepAlive: analysis.keepAlive, handshakeCompleted, opened,
+      };
+      this.result = result;
+      return result;
+    }
+    result.connection = connection;
+    result.fromClient = fromClient;
+    result.relSeq = relSeq;
+    result.relAck = relAck;
+    result.window = window;
+    result.retransmission = analysis.retransmission;
+    result.outOfOrder = analysis.outOfOrder;
+    result.lostSegment = analysis.lostSegment;
+    result.duplicateAck = analysis.duplicateAck;
+    result.keepAlive = analysis.keepAlive;
+    result.handshakeCompleted = handshakeCompleted;
+    result.opened = opened;
+    return result;
   }
 
   /**
