@@ -391,7 +391,9 @@ export class MqttFramer {
         break;
       }
       this.events.packet({
-        bytes: buf.subarray(offset, offset + total), firstByte, remainingLength: remaining, headerLength,
+        // A segment that is exactly one packet is handed on as it is (no view made for it).
+        bytes: offset === 0 && total === buf.length ? buf : buf.subarray(offset, offset + total),
+        firstByte, remainingLength: remaining, headerLength,
         frames: packetFrames, time,
       });
       offset += total;

@@ -60,7 +60,6 @@ export function readPacket(bytes: Buffer, headerLength: number, version: number,
   if (type >= 12 && type <= 13) return reading;
   if (type >= 4 && type <= 7 && remaining === 2) return reading;
   const end = bytes.length;
-  const properties = (at: number): number => readSectionInto(reading, bytes, at, type, users);
   const body = headerLength;
   switch (type) {
     case 1:
@@ -68,7 +67,7 @@ export function readPacket(bytes: Buffer, headerLength: number, version: number,
     case 2: { // CONNACK
       if (remaining < 1 || (!v5 && remaining < 2)) return { ...reading, error: { code: 'mqtt.malformed', message: 'Packet too short' } };
       if (bytes[body]! > 1) return { ...reading, error: { code: 'mqtt.malformed', message: 'Invalid connack flags, bits 7-1 must be set to 0' } };
-      if (v5 && remaining > 2) properties(body + 2);
+      if (v5 && remaining > 2) readSectionInto(reading, bytes, body + 2, type, users);
       return reading;
     }
     case 4: case 5: case 6: case 7: { // PUBACK, PUBREC, PUBREL, PUBCOMP
@@ -79,7 +78,7 @@ export function readPacket(bytes: Buffer, headerLength: number, version: number,
         if (!(type <= 5 ? PUBACK_CODES : PUBREL_CODES).has(code)) {
           return { ...reading, error: { code: 'mqtt.malformed', message: `Invalid ${COMMAND_NAMES[type]} reason code` } };
         }
-        if (remaining > 3) properties(body + 3);
+        if (remaining > 3) readSectionInto(reading, bytes, body + 3, type, users);
       }
       return reading;
     }
@@ -87,7 +86,7 @@ export function readPacket(bytes: Buffer, headerLength: number, version: number,
       if (remaining < 2) return { ...reading, error: NO_MESSAGE_ID };
       let at = body + 2;
       if (v5) {
-        at = at < end ? properties(at) : at;
+        at = at < end ? readSectionInto(reading, bytes, at, type, users) : at;
         if (at < 0) return reading;
       }
       while (at < end) {
@@ -112,7 +111,7 @@ export function readPacket(bytes: Buffer, headerLength: number, version: number,
       }
       let at = body + 2;
       if (v5) {
-        at = at < end ? properties(at) : at;
+        at = at < end ? readSectionInto(reading, bytes, at, type, users) : at;
         if (at < 0) return reading;
       }
       for (; at < end; at++) {
@@ -132,14 +131,14 @@ export function readPacket(bytes: Buffer, headerLength: number, version: number,
     case 14: { // DISCONNECT
       if (!v5 || remaining === 0) return reading;
       if (!DISCONNECT_CODES.has(bytes[body]!)) return { ...reading, error: { code: 'mqtt.malformed', message: 'Invalid disconnect reason code' } };
-      if (remaining > 1) properties(body + 1);
+      if (remaining > 1) readSectionInto(reading, bytes, body + 1, type, users);
       return reading;
     }
     case 15: { // AUTH
       if (!v5) return { ...reading, error: { code: 'mqtt.unknown-type', message: 'Not supported auth packet for this version MQTT' } };
       if (remaining === 0) return reading;
       if (!AUTH_CODES.has(bytes[body]!)) return { ...reading, error: { code: 'mqtt.malformed', message: 'Invalid auth reason code' } };
-      if (remaining > 1) properties(body + 1);
+      if (remaining > 1) readSectionInto(reading, bytes, body + 1, type, users);
       return reading;
     }
     default:
