@@ -4,7 +4,7 @@
  * On bench/data/base.pcap and bench/data/big.pcap (made by `sudo bash bench/make-capture.sh` when missing: the
  * lab), runs side by side, alternating, --reps times each on base (default 3) and --big-reps on big (default 1),
  * and reports medians of wall time, CPU time and peak RSS. mqtt-pcap runs as installed: the bundled bin
- * (dist/src/mqtt-pcap/mqtt-pcap.mjs).
+ * (dist/src/mqtt-pcap/mqtt-pcap.cjs, the package's bin).
  *   summary   mqtt-pcap analyze F --format summary        (full analysis)
  *   ndjson    mqtt-pcap analyze F --format ndjson > /dev/null
  *   table     mqtt-pcap analyze F > /dev/null             (the default timeline table, piped)
@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const ROOT = resolve(HERE, '..', '..');
-const CLI = join(ROOT, 'dist', 'src', 'mqtt-pcap', 'mqtt-pcap.mjs');
+const CLI = join(ROOT, 'dist', 'src', 'mqtt-pcap', 'mqtt-pcap.cjs');
 const TINY = join(ROOT, 'fixtures', 'faults', 'fault-no-broker.pcap');
 const WALK = join(HERE, 'walk.js');
 

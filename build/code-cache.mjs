@@ -6,13 +6,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const BIN = new URL('../dist/src/mqtt-pcap/mqtt-pcap.mjs', import.meta.url);
+const BIN = new URL('../dist/src/mqtt-pcap/mqtt-pcap.cjs', import.meta.url);
 
 if (process.argv[2] === '--run') {
   process.argv = [process.argv[0], fileURLToPath(BIN), ...process.argv.slice(3)];
-  const bin = await import(BIN.href);
+  const bin = createRequire(import.meta.url)(fileURLToPath(BIN));
+  bin.runAsCommand();
   process.on('exit', () => {
     if (bin.quickScript !== undefined) writeFileSync(bin.CODE_CACHE, bin.quickScript.createCachedData());
   });

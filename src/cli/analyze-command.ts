@@ -1,7 +1,8 @@
 /**
  * `mqtt-pcap analyze <file>`: runs the analysis and writes the chosen view (table, summary, JSON, NDJSON, Markdown)
  * to standard output or a file (./output-file.ts); maps failures to exit codes (0 ok, 2 unreadable, 3 internal,
- * 4 the output cannot be written).
+ * 4 the output cannot be written). Each format's view modules are loaded when that format is chosen (a tiny capture's
+ * run is mostly start-up: the NDJSON writer's tables and cli-table3 cost milliseconds to set up).
  */
 import { statSync } from 'node:fs';
 import { CaptureError } from '../capture/types.js';
@@ -9,13 +10,8 @@ import { analyzeCapture } from '../pipeline/analyze.js';
 import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
 import { DiagnosisStage } from '../diagnosis/stage.js';
-import { renderDiagnosis } from '../views/diagnosis-text.js';
-import { JsonView } from '../views/json.js';
-import { NdjsonView } from '../views/ndjson.js';
 import { ChunkedWriter } from '../views/output.js';
 import { colourEnabled, makeStyle, type Style } from '../views/style.js';
-import { renderSummary } from '../views/summary-text.js';
-import { TableView } from '../views/table.js';
 import { escapeTerminal } from '../views/escape.js';
 import { ProgressLine, type ProgressSample } from '../views/progress.js';
 import { analysisOptionsOf, type AnalyzeArgs } from './options.js';
@@ -48,9 +44,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   // The diagnosis stage sees every event; its findings go to the sinks and the summary like any other (src/diagnosis).
   const diagnoses: FindingEvent[] = [];
   const diagnosis = collecting(new DiagnosisStage(), diagnoses);
-  // The report's modules are loaded only for the Markdown report.
-  const report = args.format === 'markdown' ? await import('../report/index.js') : undefined;
-  const { sinks, flushLive } = sinksFor(args, out, { width: tableWidth(stream), live, style, version, diagnoses, report });
+  const { sinks, flushLive } = await sinksFor(args, out, { width: tableWidth(stream), live, style, version, diagnoses });
   const progress = progressLine(args);
   try {
     const analysis = await analyzeCapture(args.file, {
@@ -106,19 +100,20 @@ interface SinkOptions {
   version: string;
   /** The diagnosis stage's findings, complete when the sinks end. */
   diagnoses: readonly FindingEvent[];
-  /** The report's modules, loaded for --format markdown. */
-  report: typeof import('../report/index.js') | undefined;
 }
 
 /**
  * The one place that chooses what consumes the analysis for the requested output: each format is a sink that sees
- * the events (only the layers asked for with --only) and, at the end, the summary.
+ * the events (only the layers asked for with --only) and, at the end, the summary. Only that format's modules are loaded.
  */
-function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): { sinks: AnalysisSink[]; flushLive: () => void } {
+async function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): Promise<{ sinks: AnalysisSink[]; flushLive: () => void }> {
   const { style } = o;
   const lang = args.lang ?? 'en';
   switch (args.format) {
     case 'table': {
+      const [{ TableView }, { renderSummary }, { renderDiagnosis }] = await Promise.all([
+        import('../views/table.js'), import('../views/summary-text.js'), import('../views/diagnosis-text.js'),
+      ]);
       const table = new TableView(out, { width: o.width, live: o.live, style });
       const sink: AnalysisSink = {
         event: (e) => table.event(e),
@@ -130,21 +125,27 @@ function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): { sink
       };
       return { sinks: [onlyLayers(args.only, sink)], flushLive: () => table.flushLive() };
     }
-    case 'ndjson':
+    case 'ndjson': {
+      const { NdjsonView } = await import('../views/ndjson.js');
       return { sinks: [onlyLayers(args.only, new NdjsonView(out))], flushLive: () => undefined };
-    case 'json':
+    }
+    case 'json': {
+      const { JsonView } = await import('../views/json.js');
       return { sinks: [onlyLayers(args.only, new JsonView(out, args.file, o.version))], flushLive: () => undefined };
+    }
     case 'markdown': {
-      const report = o.report ?? (() => { throw new Error('the report modules were not loaded'); })();
+      const report = await import('../report/index.js');
       const keyEvents = new report.KeyEventCollector();
       const sink: AnalysisSink = { event: (e) => keyEvents.add(e), end: (summary) => { out.write(report.renderMarkdown(args.file, summary, keyEvents, lang)); } };
       return { sinks: [onlyLayers(args.only, sink)], flushLive: () => undefined };
     }
-    case 'summary':
+    case 'summary': {
+      const [{ renderSummary }, { renderDiagnosis }] = await Promise.all([import('../views/summary-text.js'), import('../views/diagnosis-text.js')]);
       return {
         sinks: [{ event: () => undefined, end: (summary) => { out.write(renderSummary(summary, style, o.width)); out.write(renderDiagnosis(o.diagnoses, style, lang, o.width)); } }],
         flushLive: () => undefined,
       };
+    }
   }
 }
 
