@@ -151,7 +151,16 @@ async function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): 
 
 /** The stage, its findings also kept in `into`. */
 function collecting(stage: AnalysisStage, into: FindingEvent[]): AnalysisStage {
-  const keep = (emit: (f: FindingEvent) => void) => (f: FindingEvent): void => { into.push(f); emit(f); };
+  // The pipeline hands the stage the same `emit` for every event: its keeping twin is made once, not per event.
+  let lastEmit: ((f: FindingEvent) => void) | undefined;
+  let lastKeep: (f: FindingEvent) => void = () => {};
+  const keep = (emit: (f: FindingEvent) => void): ((f: FindingEvent) => void) => {
+    if (emit !== lastEmit) {
+      lastEmit = emit;
+      lastKeep = (f: FindingEvent): void => { into.push(f); emit(f); };
+    }
+    return lastKeep;
+  };
   return {
     event: (e, emit) => stage.event(e, keep(emit)), finish: (emit, summary) => stage.finish(keep(emit), summary),
     ...(stage.packet !== undefined ? { packet: (p: TcpEvent) => stage.packet!(p) } : {}),
