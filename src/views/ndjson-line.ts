@@ -258,7 +258,16 @@ export class NdjsonLineWriter {
     const bytes = this.bytes;
     let at = this.length;
     bytes[at++] = QUOTE;
-    for (let i = 0; i < count; i++) {
+    // Printable ASCII, `"` and `\` (all of a typical topic, label, summary or JSON payload text) without the table:
+    // the first other code unit goes on with the general loop below.
+    let i = 0;
+    for (; i < count; i++) {
+      const code = value.charCodeAt(i);
+      if (code < 0x20 || code >= 0x7f) break;
+      if (code === QUOTE || code === BACKSLASH) bytes[at++] = BACKSLASH;
+      bytes[at++] = code;
+    }
+    for (; i < count; i++) {
       const code = value.charCodeAt(i);
       switch (CODE_CLASS[code]) {
         case PLAIN_1:
@@ -304,22 +313,46 @@ export class NdjsonLineWriter {
 
 }
 
-/** The decimal digits of a non-negative safe integer at `at`; returns the end. */
+/** The decimal digits of a non-negative safe integer at `at`; returns the end. Written from the last digit back. */
 function writeDigits(bytes: Uint8Array, at: number, value: number): number {
-  const start = at;
-  let rest = value;
-  do {
-    // Above 2^31, `%` and an exact division (rest - digit is a multiple of ten, below 2^53).
-    const digit = rest <= 0x7fffffff ? rest - ((rest / 10) | 0) * 10 : rest % 10;
-    bytes[at++] = 0x30 + digit;
-    rest = rest <= 0x7fffffff ? (rest / 10) | 0 : (rest - digit) / 10;
-  } while (rest !== 0);
-  for (let lo = start, hi = at - 1; lo < hi; lo++, hi--) {
-    const swap = bytes[lo]!;
-    bytes[lo] = bytes[hi]!;
-    bytes[hi] = swap;
+  if (value < 10) {
+    bytes[at] = 0x30 + value;
+    return at + 1;
   }
-  return at;
+  if (value > 0x7fffffff) {
+    // Above 2^31: `%` and an exact division (value - digit is a multiple of ten, below 2^53).
+    const end = at + digitCount(value);
+    let rest = value;
+    for (let i = end - 1; i >= at; i--) {
+      const digit = rest % 10;
+      bytes[i] = 0x30 + digit;
+      rest = (rest - digit) / 10;
+    }
+    return end;
+  }
+  // int32 arithmetic.
+  const end = at + digitCount(value);
+  let rest = value | 0;
+  for (let i = end - 1; i > at; i--) {
+    const next = (rest / 10) | 0;
+    bytes[i] = 0x30 + rest - next * 10;
+    rest = next;
+  }
+  bytes[at] = 0x30 + rest;
+  return end;
+}
+
+/** How many decimal digits a non-negative safe integer has. */
+function digitCount(value: number): number {
+  if (value < 1e5) return value < 10 ? 1 : value < 100 ? 2 : value < 1e3 ? 3 : value < 1e4 ? 4 : 5;
+  if (value < 1e10) return value < 1e6 ? 6 : value < 1e7 ? 7 : value < 1e8 ? 8 : value < 1e9 ? 9 : 10;
+  let count = 10;
+  let limit = 1e10;
+  while (value >= limit && count < 16) {
+    count++;
+    limit *= 10;
+  }
+  return count;
 }
 
 /** `uXXXX` (lowercase hex, as JSON.stringify and escape.ts write it) after a backslash already written. */
