@@ -81,6 +81,8 @@ test('strings: every code unit, alone, among text, surrogate pairs and lone surr
 test('numbers: integers, microsecond times, other doubles, -0, non-finite', () => {
   const values = [0, -0, 1, -1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1, 2 ** 53, 2 ** 60, 1e21, 1e-7, 1e-6, 5e-324,
     0.1 + 0.2, 5.081357, 5.728999999999651, 999999999.999999, 1e9, -123.000001, NaN, Infinity, -Infinity];
+  // Every digit count, at its boundaries (integers are written from their last digit back, after counting digits).
+  for (let power = 1; power <= 1e16; power *= 10) values.push(power - 1, power, power + 1, power + 0.5, power * 2 + 1);
   let seed = 1;
   const random = (): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;

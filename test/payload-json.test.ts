@@ -68,5 +68,11 @@ test('describePayload: JSON, text and binary as defined', () => {
     assert.equal(describePayload(bytes).format, expected, JSON.stringify(text.slice(0, 80)));
   }
   assert.equal(describePayload(Buffer.from([0xff, 0x7b])).format, 'binary');
+  // The grammar check runs before the UTF-8 one: JSON with text beyond ASCII, and JSON-shaped bytes that are not UTF-8.
+  assert.deepEqual(describePayload(Buffer.from('{"t":"été → 28 °C"}')), { length: 24, format: 'json', text: '{"t":"été → 28 °C"}' });
+  assert.deepEqual(describePayload(Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d])), { length: 5, format: 'binary', hex: '5b22ff225d' });
+  assert.deepEqual(describePayload(Buffer.from([0x5b, 0x22, 0xc3, 0x22, 0x5d])), { length: 5, format: 'binary', hex: '5b22c3225d' });
+  assert.equal(describePayload(Buffer.from('{"a":"x\u007fy", "b": "é"}')).format, 'binary');
+  assert.equal(describePayload(Buffer.from('["é", 1')).format, 'text');
   assert.deepEqual(describePayload(Buffer.from('{"a":1}'), 100), { length: 100, format: 'text', text: '{"a":1}', incomplete: true });
 });

@@ -19,9 +19,10 @@ const WHITESPACE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) WHITESPACE[c] = 1;
 const SIMPLE_ESCAPE = new Uint8Array(256);
 for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
-/** Bytes a JSON string holds as they are: not a control, a quote or a backslash (>= 0x80: valid UTF-8, checked before). */
+/** Bytes a JSON string holds as they are and that are printable ASCII: not a control, DEL, a quote, a backslash or a
+ * byte >= 0x80 (those are held as they are too, but noted: see `sawNonAscii`, `sawDel`). */
 const STRING_PLAIN = new Uint8Array(256);
-for (let c = 0x20; c < 256; c++) if (c !== 0x22 && c !== 0x5c) STRING_PLAIN[c] = 1;
+for (let c = 0x20; c < 0x7f; c++) if (c !== 0x22 && c !== 0x5c) STRING_PLAIN[c] = 1;
 const HEX_DIGIT = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
 
@@ -30,7 +31,15 @@ function skipWhitespace(b: Buffer, i: number, end: number): number {
   return i;
 }
 
-/** End of the JSON string starting at the quote `i`, or -1. Bytes >= 0x80 are valid UTF-8 already (checked before). */
+/** Set by the grammar check: a string of the text held a byte >= 0x80 (the text is ASCII when it did not). */
+let sawNonAscii = false;
+/** Set by the grammar check: a string of the text held DEL (valid JSON; a payload holding it is shown as binary). */
+let sawDel = false;
+
+/**
+ * End of the JSON string starting at the quote `i`, or -1. Bytes >= 0x80 are taken as they are (the caller knows the
+ * text is valid UTF-8, or checks it when `sawNonAscii` is set).
+ */
 function stringEnd(b: Buffer, i: number, end: number): number {
   i++;
   while (i < end) {
@@ -39,6 +48,12 @@ function stringEnd(b: Buffer, i: number, end: number): number {
     const c = b[i]!;
     if (c === 0x22) return i + 1;
     if (c < 0x20) return -1;
+    if (c >= 0x7f) {
+      if (c === 0x7f) sawDel = true;
+      else sawNonAscii = true;
+      i++;
+      continue;
+    }
     if (c === 0x5c) {
       const e = b[i + 1];
       if (e === undefined || i + 1 >= end) return -1;
@@ -87,9 +102,18 @@ function literalEnd(b: Buffer, i: number, end: number, word: string): number {
  * Iterative (an explicit stack of open containers), so any depth is judged like V8's parser does.
  */
 export function isJsonText(b: Buffer): boolean {
+  sawNonAscii = false;
+  sawDel = false;
+  return jsonGrammar(b);
+}
+
+/** Open containers of jsonGrammar (0x7b object, 0x5b array), reused: `depth` of them are in use. */
+const open: number[] = [];
+
+/** isJsonText's check, setting `sawNonAscii` and `sawDel` (which the caller clears). */
+function jsonGrammar(b: Buffer): boolean {
   const end = b.length;
-  // Open containers: 0x7b object, 0x5b array.
-  const open: number[] = [];
+  let depth = 0;
   let i = skipWhitespace(b, 0, end);
   for (;;) {
     // A value at i.
@@ -101,7 +125,7 @@ export function isJsonText(b: Buffer): boolean {
       if (i < end && b[i] === close) {
         i++;
       } else {
-        open.push(c);
+        open[depth++] = c;
         if (c === 0x7b) {
           if (b[i] !== 0x22) return false;
           i = stringEnd(b, i, end);
@@ -127,8 +151,8 @@ export function isJsonText(b: Buffer): boolean {
     // After a value: close containers or go to the next member / element.
     for (;;) {
       i = skipWhitespace(b, i, end);
-      const container = open[open.length - 1];
-      if (container === undefined) return i === end;
+      if (depth === 0) return i === end;
+      const container = open[depth - 1];
       if (i >= end) return false;
       const d = b[i]!;
       if (d === 0x2c) {
@@ -144,7 +168,7 @@ export function isJsonText(b: Buffer): boolean {
         break;
       }
       if (d !== (container === 0x7b ? 0x7d : 0x5d)) return false;
-      open.pop();
+      depth--;
       i++;
     }
   }
@@ -153,15 +177,22 @@ export function isJsonText(b: Buffer): boolean {
 export function describePayload(bytes: Buffer, realLength: number = bytes.length): MqttPayload {
   const cut = bytes.length > MAX_PAYLOAD_KEPT ? bytes.subarray(0, MAX_PAYLOAD_KEPT) : bytes;
   const incomplete = cut.length < realLength;
-  if (cut.length > 0 && isUtf8(cut)) {
-    // JSON only when its first non-blank character can start an object, an array or a string. A JSON text holds no C0
-    // control but its whitespace (TAB, LF, CR), so of the controls that make a payload binary only DEL can be in it.
-    if (!incomplete) {
-      const first = cut[skipWhitespace(cut, 0, cut.length)];
-      if ((first === 0x7b || first === 0x5b || first === 0x22) && isJsonText(cut) && cut.indexOf(0x7f) < 0) {
-        return { length: realLength, format: 'json', text: cut.toString('utf8') };
+  // JSON only when its first non-blank character can start an object, an array or a string. A JSON text holds no C0
+  // control but its whitespace (TAB, LF, CR), so of the controls that make a payload binary only DEL can be in it (in
+  // a string: the grammar check notes it). The check runs before the UTF-8 one, which only a text with a byte >= 0x80
+  // then needs (an ASCII text is UTF-8).
+  if (cut.length > 0 && !incomplete) {
+    const first = cut[skipWhitespace(cut, 0, cut.length)];
+    if (first === 0x7b || first === 0x5b || first === 0x22) {
+      sawNonAscii = false;
+      sawDel = false;
+      if (jsonGrammar(cut) && !sawDel) {
+        if (!sawNonAscii || isUtf8(cut)) return { length: realLength, format: 'json', text: cut.toString('utf8') };
+        return { length: realLength, format: 'binary', hex: cut.toString('hex') };
       }
     }
+  }
+  if (cut.length > 0 && isUtf8(cut)) {
     const text = cut.toString('utf8');
     if (!CONTROL.test(text)) {
       return incomplete ? { length: realLength, format: 'text', text, incomplete } : { length: realLength, format: 'text', text };

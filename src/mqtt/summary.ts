@@ -35,44 +35,75 @@ export function previewPayload(payload: MqttPayload, max = PAYLOAD_PREVIEW): str
 /**
  * A JSON payload on one line, spaced for reading ({ "t": 28, "unit": "C" }), from its first characters only (no
  * parse: the payload was already recognised as JSON); long ones are cut with their real length.
+ *
+ * Outside strings, whitespace is dropped, one space follows `,` `:` `{` `[` and precedes `}` `]`; inside strings, TAB,
+ * LF and CR become a space. The line is built from slices of the text: a run of characters written as they are
+ * stays in the text until something differs (a payload already spaced like `{"t": 28, "unit": "C"}` is three slices).
  */
 function jsonPreview(payload: MqttPayload, max: number): string {
   const text = payload.text ?? '';
   const length = text.length;
+  /** What is written so far is `out`, then text[runStart, i), then a space when `pendingSpace`. */
   let out = '';
+  let runStart = 0;
+  /** The length of what is written so far. */
+  let written = 0;
+  /** A space written (counted) after `,` `:` `{` `[`, not yet in `out`: the text's next character when it is a space. */
+  let pendingSpace = false;
+  /** Whether the last character written is a space. */
+  let lastIsSpace = false;
   let inString = false;
   let escaped = false;
   let i = 0;
-  while (i < length && out.length <= max) {
+  while (i < length && written <= max) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (!escaped && c !== 0x5c && c !== 0x22 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
-        // A run of plain string characters, copied at once as far as the preview goes (one character per step before).
-        let j = i + 1;
-        const stop = Math.min(length, i + max + 1 - out.length);
-        while (j < stop) {
-          const d = text.charCodeAt(j);
-          if (d === 0x5c || d === 0x22 || d === 0x0a || d === 0x0d || d === 0x09) break;
-          j++;
-        }
-        out += text.slice(i, j);
-        i = j;
-        continue;
+      if (c === 0x0a || c === 0x0d || c === 0x09) {
+        out += `${text.slice(runStart, i)} `;
+        runStart = i + 1;
+        lastIsSpace = true;
+      } else {
+        lastIsSpace = c === 0x20;
       }
-      out += c === 0x0a || c === 0x0d || c === 0x09 ? ' ' : text[i]!;
+      written++;
       if (escaped) escaped = false;
       else if (c === 0x5c) escaped = true;
       else if (c === 0x22) inString = false;
       i++;
       continue;
     }
-    i++;
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      if (pendingSpace && c === 0x20) {
+        pendingSpace = false; // the space written is this one
+      } else {
+        out += text.slice(runStart, i);
+        runStart = i + 1;
+      }
+      i++;
+      continue;
+    }
+    if (pendingSpace) {
+      out += `${text.slice(runStart, i)} `;
+      runStart = i;
+      pendingSpace = false;
+    }
+    if ((c === 0x7d || c === 0x5d) && written > 0 && !lastIsSpace) {
+      out += `${text.slice(runStart, i)} `;
+      runStart = i;
+      written++;
+    }
+    written++;
+    lastIsSpace = false;
     if (c === 0x22) inString = true;
-    if ((c === 0x7d || c === 0x5d) && out.length > 0 && out.charCodeAt(out.length - 1) !== 0x20) out += ' ';
-    out += text[i - 1]!;
-    if (c === 0x2c || c === 0x3a || c === 0x7b || c === 0x5b) out += ' ';
+    else if (c === 0x2c || c === 0x3a || c === 0x7b || c === 0x5b) {
+      pendingSpace = true;
+      lastIsSpace = true;
+      written++;
+    }
+    i++;
   }
+  out += text.slice(runStart, i);
+  if (pendingSpace) out += ' ';
   if (out.includes('{ }')) out = out.replace(/\{ \}/g, '{}');
   if (out.includes('[ ]')) out = out.replace(/\[ \]/g, '[]');
   out = out.trimEnd();

@@ -65,16 +65,34 @@ for (let code = 0; code < EXTRA_ESCAPES_END; code++) {
 /** A code unit that is not written as it is (the classes above other than PLAIN_*). */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]/;
 
+/** A key's `,"name":` encoded (written from byte 1 for an object's first member), and the key that last came after
+ * it: objects of one kind list the same keys in the same order, so the next key is most often that one (one string
+ * comparison instead of a lookup). */
+interface EncodedKey {
+  readonly name: string;
+  readonly prefix: Uint8Array;
+  next: EncodedKey | undefined;
+}
+
 /** A value this writer does not handle: the event then goes to jsonStringify whole. */
 class Unhandled extends Error {}
 const UNHANDLED = new Unhandled('not a plain JSON value');
+/** `lineInto`'s target has no room for the line. */
+const FULL = new Unhandled('no room in the target');
 
 export class NdjsonLineWriter {
-  /** The line being built; grows as needed (a line is kept whole). */
-  private bytes: Buffer = Buffer.allocUnsafeSlow(INITIAL_BUFFER);
+  /** The writer's own buffer, for `line`; grows as needed (a line is kept whole). */
+  private own: Buffer = Buffer.allocUnsafeSlow(INITIAL_BUFFER);
+  /** Where the line is being written: `own`, or `lineInto`'s target. */
+  private bytes: Buffer = this.own;
   private length = 0;
-  /** `,"key":` of each key seen, encoded (written from byte 1 for the first member of an object). */
-  private readonly keys = new Map<string, Uint8Array>();
+  /** Writing into `lineInto`'s target, which does not grow. */
+  private fixed = false;
+  /** Each key seen, encoded. */
+  private readonly keys = new Map<string, EncodedKey>();
+  /** Before the first key of an event, and of an object inside one. */
+  private readonly eventStart: EncodedKey = { name: '', prefix: new Uint8Array(0), next: undefined };
+  private readonly nestedStart: EncodedKey = { name: '', prefix: new Uint8Array(0), next: undefined };
 
   /**
    * The event as one line, JSON text and newline, encoded as UTF-8: `bytes` from 0 to the returned length (valid
@@ -82,7 +100,8 @@ export class NdjsonLineWriter {
    */
   line(event: TimelineEvent): number {
     // A huge line (a payload of megabytes) does not keep its buffer.
-    if (this.bytes.length > LARGEST_KEPT_BUFFER) this.bytes = Buffer.allocUnsafeSlow(INITIAL_BUFFER);
+    if (this.own.length > LARGEST_KEPT_BUFFER) this.own = Buffer.allocUnsafeSlow(INITIAL_BUFFER);
+    this.bytes = this.own;
     this.length = 0;
     try {
       this.object(event as unknown as Record<string, unknown>, 0);
@@ -96,18 +115,43 @@ export class NdjsonLineWriter {
     return this.length;
   }
 
+  /**
+   * The event's line written straight into `target` from `start` (an output chunk: no copy of the line); returns its
+   * end, or -1 when the line may not fit in the room left (nothing meaningful is then written past `start`) or is not
+   * one this writer encodes itself: `line` then gives it.
+   */
+  lineInto(event: TimelineEvent, target: Buffer, start: number): number {
+    this.bytes = target;
+    this.length = start;
+    this.fixed = true;
+    try {
+      this.object(event as unknown as Record<string, unknown>, 0);
+      this.reserve(1);
+      target[this.length++] = 0x0a;
+      return this.length;
+    } catch (error) {
+      if (error !== UNHANDLED && error !== FULL) throw error;
+      return -1;
+    } finally {
+      this.fixed = false;
+      this.bytes = this.own;
+    }
+  }
+
   /** The buffer `line` wrote to. */
   get buffer(): Uint8Array {
-    return this.bytes;
+    return this.own;
   }
 
   private reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
+    if (this.fixed) throw FULL;
     let size = this.bytes.length * 2;
     while (size < this.length + extra) size *= 2;
     const bigger = Buffer.allocUnsafeSlow(size);
     this.bytes.copy(bigger, 0, 0, this.length);
     this.bytes = bigger;
+    this.own = bigger;
   }
 
   private object(record: Record<string, unknown>, depth: number): void {
@@ -115,12 +159,19 @@ export class NdjsonLineWriter {
     this.reserve(1);
     this.bytes[this.length++] = 0x7b; // {
     let first = true;
+    let previous = depth === 0 ? this.eventStart : this.nestedStart;
     for (const name in record) {
       const value = record[name];
       if (value === undefined) continue;
       if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw UNHANDLED;
-      this.key(name, first);
+      let key = previous.next;
+      if (key === undefined || key.name !== name) {
+        key = this.encodedKey(name);
+        previous.next = key;
+      }
+      this.key(key.prefix, first);
       this.value(value, depth);
+      previous = key;
       first = false;
     }
     this.reserve(1);
@@ -165,12 +216,17 @@ export class NdjsonLineWriter {
     }
   }
 
-  private key(name: string, first: boolean): void {
-    let prefix = this.keys.get(name);
-    if (prefix === undefined) {
-      prefix = Buffer.from(`,${jsonStringify(name)}:`);
-      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(name, prefix);
+  private encodedKey(name: string): EncodedKey {
+    let key = this.keys.get(name);
+    if (key === undefined) {
+      key = { name, prefix: Buffer.from(`,${jsonStringify(name)}:`), next: undefined };
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(name, key);
     }
+    return key;
+  }
+
+  /** `,"name":` (without the comma for an object's first member). */
+  private key(prefix: Uint8Array, first: boolean): void {
     this.reserve(prefix.length);
     const bytes = this.bytes;
     let at = this.length;
@@ -262,7 +318,16 @@ export class NdjsonLineWriter {
     const bytes = this.bytes;
     let at = this.length;
     bytes[at++] = QUOTE;
-    for (let i = 0; i < count; i++) {
+    // Printable ASCII, `"` and `\` (all of a typical topic, label, summary or JSON payload text) without the table:
+    // the first other code unit goes on with the general loop below.
+    let i = 0;
+    for (; i < count; i++) {
+      const code = value.charCodeAt(i);
+      if (code < 0x20 || code >= 0x7f) break;
+      if (code === QUOTE || code === BACKSLASH) bytes[at++] = BACKSLASH;
+      bytes[at++] = code;
+    }
+    for (; i < count; i++) {
       const code = value.charCodeAt(i);
       switch (CODE_CLASS[code]) {
         case PLAIN_1:
@@ -308,22 +373,46 @@ export class NdjsonLineWriter {
 
 }
 
-/** The decimal digits of a non-negative safe integer at `at`; returns the end. */
+/** The decimal digits of a non-negative safe integer at `at`; returns the end. Written from the last digit back. */
 function writeDigits(bytes: Uint8Array, at: number, value: number): number {
-  const start = at;
-  let rest = value;
-  do {
-    // Above 2^31, `%` and an exact division (rest - digit is a multiple of ten, below 2^53).
-    const digit = rest <= 0x7fffffff ? rest - ((rest / 10) | 0) * 10 : rest % 10;
-    bytes[at++] = 0x30 + digit;
-    rest = rest <= 0x7fffffff ? (rest / 10) | 0 : (rest - digit) / 10;
-  } while (rest !== 0);
-  for (let lo = start, hi = at - 1; lo < hi; lo++, hi--) {
-    const swap = bytes[lo]!;
-    bytes[lo] = bytes[hi]!;
-    bytes[hi] = swap;
+  if (value < 10) {
+    bytes[at] = 0x30 + value;
+    return at + 1;
   }
-  return at;
+  if (value > 0x7fffffff) {
+    // Above 2^31: `%` and an exact division (value - digit is a multiple of ten, below 2^53).
+    const end = at + digitCount(value);
+    let rest = value;
+    for (let i = end - 1; i >= at; i--) {
+      const digit = rest % 10;
+      bytes[i] = 0x30 + digit;
+      rest = (rest - digit) / 10;
+    }
+    return end;
+  }
+  // int32 arithmetic.
+  const end = at + digitCount(value);
+  let rest = value | 0;
+  for (let i = end - 1; i > at; i--) {
+    const next = (rest / 10) | 0;
+    bytes[i] = 0x30 + rest - next * 10;
+    rest = next;
+  }
+  bytes[at] = 0x30 + rest;
+  return end;
+}
+
+/** How many decimal digits a non-negative safe integer has. */
+function digitCount(value: number): number {
+  if (value < 1e5) return value < 10 ? 1 : value < 100 ? 2 : value < 1e3 ? 3 : value < 1e4 ? 4 : 5;
+  if (value < 1e10) return value < 1e6 ? 6 : value < 1e7 ? 7 : value < 1e8 ? 8 : value < 1e9 ? 9 : 10;
+  let count = 10;
+  let limit = 1e10;
+  while (value >= limit && count < 16) {
+    count++;
+    limit *= 10;
+  }
+  return count;
 }
 
 /** `uXXXX` (lowercase hex, as JSON.stringify and escape.ts write it) after a backslash already written. */

@@ -51,6 +51,20 @@ export class ChunkedWriter {
     this.used = at;
   }
 
+  /** The chunk being filled, for a writer that encodes in place: bytes go from `chunkUsed` on, then `advanceTo`. */
+  get chunk(): Buffer {
+    return this.buffer;
+  }
+
+  get chunkUsed(): number {
+    return this.used;
+  }
+
+  /** Bytes up to `end` of `chunk` were written in place. */
+  advanceTo(end: number): void {
+    this.used = end;
+  }
+
   flush(): void {
     if (this.used === 0) return;
     const full = this.buffer;
