@@ -195,3 +195,32 @@ test('a subscriber that stops reading: zero window, every message delivered', { 
   const a = await analyzeCapture(file);
   assert.equal(mqttOf(a).filter((e) => e.msgtype === 3 && e.direction === 'server').length, 40);
 });
+
+test('pcapng of three bridge ports (each packet twice): second copies are duplicates, not retransmissions',
+  { skip: tsharkMissing ?? missing('multi-if-dup.pcapng') }, async () => {
+    const file = edge('multi-if-dup.pcapng');
+    // Independently of our detector: a later TCP frame with every header field equal (IP id and TSval too) to an
+    // earlier one on another interface is the same packet seen again.
+    const fields = ['frame.number', 'frame.interface_id', 'ip.src', 'ip.dst', 'ip.id', 'tcp.srcport', 'tcp.dstport',
+      'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'tcp.len', 'tcp.window_size_value', 'tcp.options.timestamp.tsval'];
+    const first = new Map<string, { frame: number; iface: string }>();
+    const expected: Array<[number, number]> = [];
+    for (const [frame, iface, ...rest] of tsharkFields(file, fields, ['-Y', 'tcp'])) {
+      const key = rest.join('|');
+      const seen = first.get(key);
+      if (seen === undefined) first.set(key, { frame: Number(frame), iface: iface! });
+      else if (seen.iface !== iface) expected.push([Number(frame), seen.frame]);
+    }
+    assert.ok(expected.length > 20, `${expected.length} second copies`);
+    const a = await analyzeCapture(file);
+    const tcp = a.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp');
+    assert.deepEqual(tcp.filter((e) => e.duplicateOf !== undefined).map((e) => [e.frame, e.duplicateOf]), expected);
+    // What tshark flags apart from the second copies is real (the kernel retransmitting a FIN at teardown), and ours.
+    const copies = new Set(expected.map(([frame]) => frame));
+    const real = tsharkFields(file, ['frame.number'], ['-Y', 'tcp.analysis.retransmission or tcp.analysis.out_of_order'])
+      .map(([frame]) => Number(frame)).filter((frame) => !copies.has(frame));
+    assert.deepEqual(tcp.filter((e) => e.retransmission === true || e.outOfOrder === true).map((e) => e.frame), real);
+    const codes = (await diagnose(file)).map((d) => d.code);
+    assert.ok(codes.includes('diag.duplicate-frames') && !codes.includes('diag.tcp-retransmitted-data'), codes.join(','));
+    assert.equal(mqttOf(a).length, 18);
+  });
