@@ -24,6 +24,10 @@ function mqttOf(a: Analysis): MqttEvent[] {
 function sessionsEnded(a: Analysis): MqttSessionEndedEvent[] {
   return a.events.filter((e): e is MqttSessionEndedEvent => e.kind === 'lifecycle' && e.type === 'session-ended');
 }
+/** The diagnoses, less the harmless teardown FIN retransmission the kernel makes in some runs and not others. */
+async function diagnosesOf(file: string): Promise<string[]> {
+  return (await diagnose(file)).map((d) => d.code).filter((c) => c !== 'diag.harmless-teardown-retransmission');
+}
 function topicOf(e: MqttEvent): string {
   return e.topic ?? e.subscriptions?.map((s) => s.topic).join(',') ?? e.unsubscriptions?.join(',') ?? '';
 }
@@ -85,7 +89,7 @@ test('70000-byte PUBLISH, several packets per segment, packets split across segm
   const split = mqtt.find((e) => e.topic === 'edge/split' && e.direction === 'client');
   assert.equal(split?.frames.length, 2);
   assert.equal(split?.payload?.text, 'split across two segments');
-  assert.deepEqual((await diagnose(edge('big.pcap'))).map((d) => d.code), []);
+  assert.deepEqual(await diagnosesOf(edge('big.pcap')), []);
 });
 
 test('snaplen 200: the same messages as the full capture of the same run, cut payloads said so',
@@ -153,7 +157,7 @@ test('MQTT 5 properties, a cleared retained message and a will published on an a
   const willPublish = mqtt.find((e) => e.msgtype === 3 && e.topic === 'edge/will');
   assert.ok(willPublish !== undefined && willEnd !== undefined && willPublish.frame > willEnd.frame);
   assert.equal(willPublish.payload?.text, 'gone');
-  assert.deepEqual((await diagnose(edge('mqtt5-props.pcap'))).map((d) => d.code), []);
+  assert.deepEqual(await diagnosesOf(edge('mqtt5-props.pcap')), []);
 });
 
 test('pcapng with two interfaces and a VLAN-tagged mirror port: every frame decoded, nothing a duplicate', async (t) => {
