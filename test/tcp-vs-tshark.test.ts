@@ -651,11 +651,27 @@ const SEGMENTS: Seg[] = [
   { t: 63.003, from: 's', port: 40008, seq: 201, ack: 101, flags: ACK, win: 3 }, // 81 [Win=49152]
   // Picked up mid-stream: raw windows.
   { t: 64.000, from: 'c', port: 40009, seq: 100, ack: 200, flags: PSH | ACK, len: 2, win: 63 }, // 82 [stream 14, Win=63]
+  // Port 40010: data the peer already acknowledged, sent again within the 100 ms handshake RTT: tshark 4.0 checks
+  // "spurious retransmission" before out-of-order (seen on fixtures/edge/lossy-big.pcap).
+  { t: 70.000, from: 'c', port: 40010, seq: 1000, flags: SYN }, // 83 [stream 15]
+  { t: 70.050, from: 's', port: 40010, seq: 5000, ack: 1001, flags: SYN | ACK }, // 84
+  { t: 70.100, from: 'c', port: 40010, seq: 1001, ack: 5001, flags: ACK }, // 85 [initial_rtt 100 ms]
+  { t: 71.000, from: 'c', port: 40010, seq: 1001, ack: 5001, flags: PSH | ACK, len: 10 }, // 86
+  { t: 71.010, from: 's', port: 40010, seq: 5001, ack: 1011, flags: ACK }, // 87
+  { t: 71.020, from: 'c', port: 40010, seq: 1011, ack: 5001, flags: PSH | ACK, len: 10 }, // 88
+  { t: 71.030, from: 'c', port: 40010, seq: 1001, ack: 5001, flags: PSH | ACK, len: 10 }, // 89 [spurious retransmission]
+  // Port 40011: data with a FIN sent twice within the RTT: it ends where the first one did, its FIN counted, so a
+  // retransmission, not out-of-order (a re-recording of fixtures/edge/lossy.pcap: DISCONNECT+FIN duplicated).
+  { t: 80.000, from: 'c', port: 40011, seq: 1000, flags: SYN }, // 90 [stream 16]
+  { t: 80.050, from: 's', port: 40011, seq: 5000, ack: 1001, flags: SYN | ACK }, // 91
+  { t: 80.100, from: 'c', port: 40011, seq: 1001, ack: 5001, flags: ACK }, // 92 [initial_rtt 100 ms]
+  { t: 81.000, from: 'c', port: 40011, seq: 1001, ack: 5001, flags: FIN | PSH | ACK, len: 2 }, // 93
+  { t: 81.00003, from: 'c', port: 40011, seq: 1001, ack: 5001, flags: FIN | PSH | ACK, len: 2 }, // 94 [retransmission]
 ];
 
 /** What the hand-built capture must show in tshark (so the comparison below exercises each flag). */
 const SYNTHETIC_EXPECTED: Record<string, number[]> = {
-  retransmission: [6, 15, 17, 19, 29, 33, 59, 60, 64],
+  retransmission: [6, 15, 17, 19, 29, 33, 59, 60, 64, 89, 94],
   outOfOrder: [9, 57, 58],
   duplicateAck: [12, 13, 14, 23],
   lostSegment: [8, 11, 56],
@@ -678,7 +694,7 @@ test('hand-built capture: TCP analysis flags, streams and RTTs equal tshark', { 
     report(t, SYNTHETIC, res);
     assert.deepEqual(res.mismatches, []);
     const streams = [...new Set(analysis.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp').map((e) => e.stream))];
-    assert.deepEqual(streams, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert.deepEqual(streams, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
     // The scaled windows are there (so the comparison above covered them), in tshark's and in the timeline's words.
     const windows = new Map(rows.map((r) => [Number(r['frame.number']), r['tcp.window_size']]));
     assert.deepEqual([68, 69, 71, 74, 77, 78, 80, 81, 82].map((f) => windows.get(f)),

@@ -53,7 +53,10 @@ export class ReachabilityDetector implements Detector {
 
   private stopped(ctx: FinishContext, server: string, records: ConnectionRecord[], failed: ConnectionRecord[],
     explainedFailures: Set<number>, emit: (finding: FindingEvent) => void): void {
-    const sessions = records.filter((r) => r.server === server && isMqtt(r) && !ctx.explained.has(r.stream));
+    // A connection opened in the capture whose client never sent CONNECT is no session: the broker must close it
+    // (MQTT-3.1.0-1), whether it runs or not.
+    const sessions = records.filter((r) => r.server === server && isMqtt(r) && !ctx.explained.has(r.stream)
+      && !(r.synSeen === true && r.connect === undefined));
     const drops = sessions.map((r) => ({ r, drop: droppedByBroker(r) })).filter((x): x is { r: ConnectionRecord; drop: { time: number; frame: number } } => x.drop !== undefined)
       .sort((a, b) => a.drop.time - b.drop.time);
     for (let i = 0; i < drops.length; i++) {

@@ -67,6 +67,8 @@ export class DirectionState {
   windowScale = WINDOW_SCALE_UNKNOWN;
   /** The stream's end was reported (or decided before any byte flowed). */
   streamEnded = false;
+  /** Sequence number of a FIN that arrived while bytes before it were missing: the stream ends once they arrive. */
+  finPendingSeq: number | undefined = undefined;
   /** Created on this direction's first payload byte (most connections of a flood never get one). */
   reassembler: TcpStreamReassembler | undefined = undefined;
 }

@@ -13,7 +13,7 @@ import {
   ConnectionRecord, TcpEndpoint, type ConnectionEnd, type ConnectionStreams, type DirectionState, type TcpConnection,
 } from './connection.js';
 import { closingStep, handshakeOutcome, handshakeStep, initialState } from './handshake.js';
-import { seqAdd } from './sequence.js';
+import { seqAdd, seqDiff } from './sequence.js';
 import type { MemoryBudget } from '../model/budget.js';
 import { BufferBudget, TcpStreamReassembler, type ReassemblyLimits, type StreamEndReason } from './stream.js';
 import { analyseSegment, observeWindowScale, scaledWindow } from './tcp-analysis.js';
@@ -166,7 +166,13 @@ export class TcpConnectionTable {
     const handshakeCompleted = handshakeStep(connection, { syn, ack, rst, fromClient, len, opened }, frame, time);
 
     // What the receiver acknowledged first: it settles holes in the other direction before this segment's data.
-    if (ack) receiver.reassembler?.acknowledged(tcp.ack, frame, time);
+    if (ack) {
+      receiver.reassembler?.acknowledged(tcp.ack, frame, time);
+      // The peer acknowledged a FIN that waited for missing bytes: they reached it, the capture lost them.
+      if (receiver.finPendingSeq !== undefined && seqDiff(tcp.ack, receiver.finPendingSeq) > 0) {
+        this.finishStream(connection, receiver, !fromClient, 'fin', frame, time);
+      }
+    }
     // Feed the reassembler (payload bytes captured; a snaplen cut counts as a hole).
     if (len > 0) {
       const reassembler = this.reassemblerOf(connection, sender, fromClient);
@@ -177,6 +183,11 @@ export class TcpConnectionTable {
         if (payload.length < len && verdict !== 'future' && verdict !== 'old') {
           // The snaplen cut the rest of this segment: those bytes are a hole in the stream.
           reassembler.forceSkip(seqAdd(dataSeq, len), frame, time);
+        }
+        // A retransmission filled the bytes before an earlier FIN: now the stream ends.
+        const expected = reassembler.expectedSeq;
+        if (sender.finPendingSeq !== undefined && expected !== undefined && seqDiff(expected, sender.finPendingSeq) >= 0) {
+          this.finishStream(connection, sender, fromClient, 'fin', frame, time);
         }
       }
     }
@@ -189,8 +200,16 @@ export class TcpConnectionTable {
       this.finishStream(connection, connection.toClient, false, 'rst', frame, time);
       this.ended(connection, 'rst', frame, time);
     } else if (closing !== undefined) {
-      this.finishStream(connection, sender, fromClient, 'fin', frame, time);
-      if (closing === 'closed') this.ended(connection, 'fin', frame, time);
+      // A FIN whose preceding bytes are missing (lost, retransmitted after it) ends the stream only once they arrive,
+      // so that they are still delivered; the connection's close ends both streams whatever is missing.
+      const expected = sender.reassembler?.expectedSeq;
+      const finSeq = seqAdd(seq, len + (syn ? 1 : 0));
+      if (closing === 'half-closed' && fin && expected !== undefined && seqDiff(finSeq, expected) > 0) sender.finPendingSeq = finSeq;
+      else this.finishStream(connection, sender, fromClient, 'fin', frame, time);
+      if (closing === 'closed') {
+        this.finishStream(connection, receiver, !fromClient, 'fin', frame, time);
+        this.ended(connection, 'fin', frame, time);
+      }
     }
 
     if ((connection.state === 'closed' || connection.state === 'reset') && !connection.retiring) {
@@ -328,6 +347,7 @@ export class TcpConnectionTable {
       (toServer ? connection.streams.toServer : connection.streams.toClient).end(reason, frame, time);
     }
     direction.streamEnded = true;
+    direction.finPendingSeq = undefined;
   }
 
   /** Ends both streams (a no-op for those already ended), reports the end if not yet reported, frees held data. */

@@ -58,11 +58,15 @@ export function analyseSegment(
       keepAlive = true;
     } else if (s.seqLen > 0 && offset < 0) {
       // Sent before (Wireshark's order): a fast retransmission (the peer sent >= 2 duplicate ACKs for this seq, the
-      // last within 20 ms) is a retransmission; otherwise a segment that comes within the handshake RTT (3 ms when
-      // unknown or 0) of the one that last advanced nextSeq, and does not end there, is out of order.
+      // last within 20 ms) or a spurious one (the peer had already acknowledged all of its data: tshark 4.0 checks
+      // this before out-of-order) is a retransmission; otherwise a segment that comes within the handshake RTT (3 ms
+      // when unknown or 0) of the one that last advanced nextSeq, and does not end there (its FIN counted: a
+      // DISCONNECT+FIN sent twice is a retransmission), is out of order.
       const fast = receiver.dupAcks >= 2 && receiver.lastAck === s.seq && time - receiver.lastAckTime < FAST_RETRANSMISSION_SECONDS;
+      const spurious = s.len > 0 && receiver.lastAck !== undefined && receiver.lastAck !== 0
+        && seqDiff(seqAdd(s.seq, s.len), receiver.lastAck) <= 0;
       const threshold = handshakeRttMs !== undefined && handshakeRttMs > 0 ? handshakeRttMs / 1000 : DEFAULT_OUT_OF_ORDER_SECONDS;
-      if (!fast && time - sender.nextSeqTime < threshold && seqAdd(s.seq, s.len) !== expected) outOfOrder = true;
+      if (!fast && !spurious && time - sender.nextSeqTime < threshold && seqAdd(s.seq, s.seqLen) !== expected) outOfOrder = true;
       else retransmission = true;
     } else if (offset > 0) {
       // Starts beyond what this side sent before: the capture missed a segment.

@@ -1,0 +1,230 @@
+/**
+ * The edge-case captures (fixtures/edge/, made with real programs by fixtures/lab/capture_edge.sh): each against
+ * tshark where tshark can say, and against what really happened in it (the lab made it happen). mqtt-vs-tshark and
+ * tcp-vs-tshark compare every fixture, these included; this file covers what they cannot: tshark's out-of-order
+ * reassembly on the lossy wire, a snaplen capture checked against its full twin, and the facts of each scenario.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import type { Analysis, LifecycleEvent, MqttEvent, MqttSessionEndedEvent, TcpEvent } from '../src/index.js';
+import { fixturesDir } from './helpers/corpus.js';
+import { diagnose } from './helpers/diagnose.js';
+import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
+
+const edge = (name: string): string => path.join(fixturesDir, 'edge', name);
+const missing = (name: string): string | undefined =>
+  existsSync(edge(name)) ? undefined : `fixtures/edge/${name} not present (fixtures/lab/capture.sh --only edge-...)`;
+
+function mqttOf(a: Analysis): MqttEvent[] {
+  return a.events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
+}
+function sessionsEnded(a: Analysis): MqttSessionEndedEvent[] {
+  return a.events.filter((e): e is MqttSessionEndedEvent => e.kind === 'lifecycle' && e.type === 'session-ended');
+}
+/** The diagnoses, less the harmless teardown FIN retransmission the kernel makes in some runs and not others. */
+async function diagnosesOf(file: string): Promise<string[]> {
+  return (await diagnose(file)).map((d) => d.code).filter((c) => c !== 'diag.harmless-teardown-retransmission');
+}
+function topicOf(e: MqttEvent): string {
+  return e.topic ?? e.subscriptions?.map((s) => s.topic).join(',') ?? e.unsubscriptions?.join(',') ?? '';
+}
+/** (frame, msgtype, packet id, topic) of each message, sorted, as mqtt-vs-tshark compares them. */
+function keys(list: Array<{ frame: number; msgtype: number; msgid?: number | undefined; topic?: string | undefined }>): string[] {
+  return list.map((m) => `${m.frame} ${m.msgtype} ${m.msgid ?? ''} ${m.topic ?? ''}`).sort();
+}
+function ours(a: Analysis): string[] {
+  return keys(mqttOf(a).map((e) => ({ frame: e.frame, msgtype: e.msgtype, msgid: e.packetId, topic: topicOf(e) })));
+}
+
+test('lossy wire (drops, duplicates, reordering): MQTT equals tshark with out-of-order reassembly, and nothing is lost',
+  { skip: tsharkMissing ?? missing('lossy.pcap') }, async () => {
+    const file = edge('lossy.pcap');
+    const a = await analyzeCapture(file);
+    // Bytes held out of order are delivered at the frame that fills the hole before them, as tshark does with
+    // tcp.reassemble_out_of_order (its default, off, skips the retransmitted filler and so misses its messages).
+    const theirs = keys(tsharkMqtt(file, [], ['-o', 'tcp.reassemble_out_of_order:TRUE']));
+    assert.deepEqual(ours(a), theirs);
+    const tcp = a.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp');
+    assert.ok(tcp.filter((e) => e.retransmission === true).length >= 10, 'retransmissions');
+    assert.ok(tcp.some((e) => e.outOfOrder === true), 'out-of-order segments');
+    // What happened: 10 QoS 2 and 10 QoS 1 messages, all forwarded to the subscriber and acknowledged on both legs.
+    const mqtt = mqttOf(a);
+    const forwarded = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'server');
+    assert.equal(forwarded.length, 20);
+    for (const [type, count] of [[4, 20], [5, 20], [6, 20], [7, 20]] as const) {
+      assert.equal(mqtt.filter((e) => e.msgtype === type).length, count, `msgtype ${type}`);
+    }
+    // Every client sent DISCONNECT, two of them lost once and retransmitted after the FIN that follows them.
+    const ends = sessionsEnded(a);
+    assert.deepEqual(ends.map((e) => `${e.clientId} ${e.reason}`).sort(),
+      ['edge-lossy-q1 disconnect', 'edge-lossy-q2 disconnect', 'edge-lossy-sub disconnect']);
+    const codes = (await diagnose(file)).map((d) => d.code);
+    assert.ok(codes.includes('diag.tcp-retransmitted-data'));
+    assert.ok(!codes.includes('diag.qos-unacknowledged') && !codes.includes('diag.qos-redelivered'), codes.join(','));
+  });
+
+test('70000-byte PUBLISH, several packets per segment, packets split across segments', { skip: missing('big.pcap') }, async () => {
+  const a = await analyzeCapture(edge('big.pcap'));
+  const mqtt = mqttOf(a);
+  const big = mqtt.filter((e) => e.topic === 'edge/big');
+  assert.equal(big.length, 2, 'published, and forwarded to the subscriber');
+  for (const e of big) {
+    assert.equal(e.length, 70012, 'remaining length past 64 KiB (3 bytes)');
+    assert.equal(e.payload?.length, 70000);
+    assert.equal(e.malformed, undefined);
+    assert.ok(e.frames.length > 40, `${e.frames.length} segments`);
+    assert.equal(e.frame, e.frames[e.frames.length - 1]);
+  }
+  // edgeclient.py burst: PUBLISH QoS 0, 1, 2 and PINGREQ in one send(), so in one segment.
+  const burst = mqtt.filter((e) => e.direction === 'client' && (e.topic === 'edge/burst' || e.msgtype === 12));
+  assert.deepEqual(burst.map((e) => e.msgtype), [3, 3, 3, 12]);
+  assert.equal(new Set(burst.map((e) => e.frame)).size, 1, 'one frame');
+  // edgeclient.py split: the CONNECT sent one byte per segment, a PUBLISH split after its third byte.
+  const connect = mqtt.find((e) => e.msgtype === 1 && e.clientId === 'edge-split');
+  assert.ok(connect);
+  assert.equal(connect.frames.length, connect.length + 2, 'one frame per byte');
+  const split = mqtt.find((e) => e.topic === 'edge/split' && e.direction === 'client');
+  assert.equal(split?.frames.length, 2);
+  assert.equal(split?.payload?.text, 'split across two segments');
+  assert.deepEqual(await diagnosesOf(edge('big.pcap')), []);
+});
+
+test('snaplen 200: the same messages as the full capture of the same run, cut payloads said so',
+  { skip: tsharkMissing ?? missing('big-snaplen.pcap') }, async () => {
+    const full = await analyzeCapture(edge('big.pcap'));
+    const cut = await analyzeCapture(edge('big-snaplen.pcap'));
+    // Both tcpdumps ran on the same bridge at once: same frames. tshark cannot reassemble the cut segments (it reads
+    // the captured head of each as new MQTT packets), so the reference is tshark on the full capture.
+    assert.deepEqual(ours(cut), keys(tsharkMqtt(edge('big.pcap'))));
+    assert.deepEqual(ours(cut), ours(full));
+    const big = mqttOf(cut).filter((e) => e.topic === 'edge/big');
+    assert.ok(big.length === 2 && big.every((e) => e.malformed === 'mqtt.incomplete' && e.payload?.length === 70000));
+    assert.ok((await diagnose(edge('big-snaplen.pcap'))).some((d) => d.code === 'diag.snaplen-cut'));
+  });
+
+test('a PUBLISH without CONNECT and HTTP on 1883 are closed by a broker that keeps running', { skip: missing('not-mqtt.pcap') }, async () => {
+  const a = await analyzeCapture(edge('not-mqtt.pcap'));
+  const starts = a.events.filter((e): e is LifecycleEvent => e.kind === 'lifecycle' && e.type === 'session-started');
+  assert.equal(starts.length, 3);
+  assert.equal(mqttOf(a).filter((e) => e.msgtype === 2).length, 1, 'the publisher after them is accepted');
+  // The broker closed two connections that never sent CONNECT, then accepted a new one: it did not stop.
+  const codes = (await diagnose(edge('not-mqtt.pcap'))).map((d) => d.code);
+  assert.ok(!codes.includes('diag.broker-stopped'), codes.join(','));
+});
+
+test('broker restarted under two subscribers: diagnosed as stopped, both reconnect', { skip: missing('broker-restart.pcap') }, async () => {
+  const list = await diagnose(edge('broker-restart.pcap'));
+  const stopped = list.find((d) => d.code === 'diag.broker-stopped');
+  assert.ok(stopped, list.map((d) => d.code).join(','));
+  assert.equal(stopped.detail.facts['dropped'], 2);
+  const a = await analyzeCapture(edge('broker-restart.pcap'));
+  const connects = mqttOf(a).filter((e) => e.msgtype === 1).map((e) => e.clientId).sort();
+  assert.deepEqual(connects, ['edge-pub1', 'edge-pub2', 'edge-sub', 'edge-sub', 'edge-sub2', 'edge-sub2']);
+  assert.equal(mqttOf(a).filter((e) => e.msgtype === 3 && e.direction === 'server').length, 8, '2 + 2 messages to each');
+});
+
+test('MQTT 5 properties, a cleared retained message and a will published on an abrupt close', { skip: missing('mqtt5-props.pcap') }, async () => {
+  const a = await analyzeCapture(edge('mqtt5-props.pcap'));
+  const mqtt = mqttOf(a);
+  const connect = mqtt.find((e) => e.msgtype === 1 && e.clientId === 'edge-sub5');
+  assert.equal(connect?.properties?.sessionExpiryInterval, 300);
+  assert.deepEqual(connect?.userProperties, [['role', 'subscriber']]);
+  const subscribe = mqtt.find((e) => e.msgtype === 8);
+  assert.equal(subscribe?.properties?.subscriptionIdentifier, 7);
+  assert.deepEqual(subscribe?.userProperties, [['filter', 'edge']]);
+  const published = mqtt.find((e) => e.msgtype === 3 && e.topic === 'edge/data' && e.direction === 'client');
+  assert.deepEqual(published?.properties, {
+    contentType: 'application/json', responseTopic: 'edge/reply', correlationData: Buffer.from('req-1').toString('hex'),
+    messageExpiryInterval: 60, payloadFormatIndicator: true,
+  });
+  assert.deepEqual(published?.userProperties, [['sensor', 'dht22']]);
+  const delivered = mqtt.find((e) => e.msgtype === 3 && e.topic === 'edge/data' && e.direction === 'server');
+  assert.equal(delivered?.properties?.subscriptionIdentifier, 7);
+  assert.equal(delivered?.sourceFrame, published?.frame);
+  // Retained "online", then cleared by an empty retained PUBLISH (delivered live, so with RETAIN 0).
+  const status = mqtt.filter((e) => e.topic === 'edge/status');
+  assert.deepEqual(status.map((e) => `${e.direction} ${e.retain} ${e.payload?.length}`),
+    ['client true 6', 'server false 6', 'client true 0', 'server false 0']);
+  // The will: announced in CONNECT, published by the broker after its client closed without DISCONNECT.
+  const willConnect = mqtt.find((e) => e.msgtype === 1 && e.clientId === 'edge-will');
+  assert.deepEqual(willConnect?.will && { topic: willConnect.will.topic, qos: willConnect.will.qos, text: willConnect.will.payload.text },
+    { topic: 'edge/will', qos: 1, text: 'gone' });
+  const willEnd = sessionsEnded(a).find((e) => e.clientId === 'edge-will');
+  assert.equal(willEnd?.reason, 'client-closed');
+  const willPublish = mqtt.find((e) => e.msgtype === 3 && e.topic === 'edge/will');
+  assert.ok(willPublish !== undefined && willEnd !== undefined && willPublish.frame > willEnd.frame);
+  assert.equal(willPublish.payload?.text, 'gone');
+  assert.deepEqual(await diagnosesOf(edge('mqtt5-props.pcap')), []);
+});
+
+test('pcapng with two interfaces and a VLAN-tagged mirror port: every frame decoded, nothing a duplicate', async (t) => {
+  for (const [name, messages] of [['multi-if.pcapng', 18], ['vlan.pcap', 14]] as const) {
+    if (missing(name) !== undefined) {
+      t.diagnostic(missing(name)!);
+      continue;
+    }
+    const a = await analyzeCapture(edge(name));
+    assert.equal(a.summary.frames.undecodable, 0, name);
+    assert.equal(a.summary.frames.read, a.summary.frames.decoded, name);
+    assert.equal(mqttOf(a).length, messages, name);
+    const tcp = a.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp');
+    assert.ok(tcp.every((e) => e.duplicateOf === undefined && e.retransmission !== true), name);
+  }
+});
+
+test('20000-byte PUBLISHes over the lossy wire: holes, duplicates and reordering inside MQTT packets',
+  { skip: tsharkMissing ?? missing('lossy-big.pcap') }, async () => {
+    const file = edge('lossy-big.pcap');
+    const a = await analyzeCapture(file);
+    assert.deepEqual(ours(a), keys(tsharkMqtt(file, [], ['-o', 'tcp.reassemble_out_of_order:TRUE'])));
+    const big = mqttOf(a).filter((e) => e.topic === 'edge/big');
+    assert.deepEqual(big.map((e) => `${e.direction} ${e.payload?.length} ${e.malformed ?? ''}`),
+      ['client 20000 ', 'server 20000 ', 'client 20000 ', 'server 20000 ', 'client 20000 ', 'server 20000 ']);
+    assert.equal(mqttOf(a).filter((e) => e.msgtype === 4).length, 6, 'every PUBLISH acknowledged on both legs');
+    assert.ok(a.events.some((e) => e.kind === 'packet' && e.layer === 'tcp' && (e as TcpEvent).outOfOrder === true));
+  });
+
+test('a subscriber that stops reading: zero window, every message delivered', { skip: tsharkMissing ?? missing('stalled-reader.pcap') }, async () => {
+  const file = edge('stalled-reader.pcap');
+  const zero = tsharkFields(file, ['frame.number'], ['-Y', 'tcp.analysis.zero_window']);
+  assert.ok(zero.length > 0, 'tshark sees zero windows');
+  const list = await diagnose(file);
+  const d = list.find((x) => x.code === 'diag.tcp-zero-window');
+  assert.ok(d, list.map((x) => x.code).join(','));
+  // The frames that advertised it are tshark's tcp.analysis.zero_window frames.
+  assert.deepEqual(d.evidence.frames, zero.map(([frame]) => Number(frame)));
+  const a = await analyzeCapture(file);
+  assert.equal(mqttOf(a).filter((e) => e.msgtype === 3 && e.direction === 'server').length, 40);
+});
+
+test('pcapng of three bridge ports (each packet twice): second copies are duplicates, not retransmissions',
+  { skip: tsharkMissing ?? missing('multi-if-dup.pcapng') }, async () => {
+    const file = edge('multi-if-dup.pcapng');
+    // Independently of our detector: a later TCP frame with every header field equal (IP id and TSval too) to an
+    // earlier one on another interface is the same packet seen again.
+    const fields = ['frame.number', 'frame.interface_id', 'ip.src', 'ip.dst', 'ip.id', 'tcp.srcport', 'tcp.dstport',
+      'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'tcp.len', 'tcp.window_size_value', 'tcp.options.timestamp.tsval'];
+    const first = new Map<string, { frame: number; iface: string }>();
+    const expected: Array<[number, number]> = [];
+    for (const [frame, iface, ...rest] of tsharkFields(file, fields, ['-Y', 'tcp'])) {
+      const key = rest.join('|');
+      const seen = first.get(key);
+      if (seen === undefined) first.set(key, { frame: Number(frame), iface: iface! });
+      else if (seen.iface !== iface) expected.push([Number(frame), seen.frame]);
+    }
+    assert.ok(expected.length > 20, `${expected.length} second copies`);
+    const a = await analyzeCapture(file);
+    const tcp = a.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp');
+    assert.deepEqual(tcp.filter((e) => e.duplicateOf !== undefined).map((e) => [e.frame, e.duplicateOf]), expected);
+    // What tshark flags apart from the second copies is real (the kernel retransmitting a FIN at teardown), and ours.
+    const copies = new Set(expected.map(([frame]) => frame));
+    const real = tsharkFields(file, ['frame.number'], ['-Y', 'tcp.analysis.retransmission or tcp.analysis.out_of_order'])
+      .map(([frame]) => Number(frame)).filter((frame) => !copies.has(frame));
+    assert.deepEqual(tcp.filter((e) => e.retransmission === true || e.outOfOrder === true).map((e) => e.frame), real);
+    const codes = (await diagnose(file)).map((d) => d.code);
+    assert.ok(codes.includes('diag.duplicate-frames') && !codes.includes('diag.tcp-retransmitted-data'), codes.join(','));
+    assert.equal(mqttOf(a).length, 18);
+  });
