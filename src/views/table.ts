@@ -16,7 +16,7 @@
  * spaces, and a row that needs no wrapping is one string concatenation appended to the output chunk.
  */
 import type { TimelineEvent } from '../model/events.js';
-import { CellText } from './cell-text.js';
+import { CellText, fixed6 } from './cell-text.js';
 import type { ChunkedWriter } from './output.js';
 import type { Style } from './style.js';
 import { wrapWords, type LaidLine } from './text-layout.js';
@@ -99,6 +99,11 @@ export class TableView {
   /** Widest content of each column in the rows not yet printed. */
   private readonly content = HEAD.map((h) => h.length);
   private readonly cellText = new CellText(MAX_CELL);
+  /** The last row's frame and time, and their cell texts. */
+  private lastFrame = -1;
+  private lastFrameText = '';
+  private lastTime = NaN;
+  private lastTimeText = '';
   private readonly border: (s: string) => string;
   private readonly bar: string;
   /** " │ ": between two cells. */
@@ -153,7 +158,8 @@ export class TableView {
         colour = 'gray';
       } else if (event.layer === 'mqtt') {
         colour = 'green';
-        if ('frames' in event && event.frames.length > 1) summary += ` [frames ${event.frames.join(', ')}]`;
+        const frames = event.frames;
+        if (frames.length > 1) summary += ` [frames ${frames.join(', ')}]`;
       } else if (event.layer === 'arp') {
         colour = 'yellow';
       } else if (event.layer === 'tcp') {
@@ -161,8 +167,19 @@ export class TableView {
       }
     }
     const cellText = this.cellText;
-    const frameText = String(event.frame);
-    const time = event.time.toFixed(6);
+    // A frame's rows (its TCP row, its MQTT packets, the findings it raised) share its number and time: made once.
+    const frame = event.frame;
+    if (frame !== this.lastFrame) {
+      this.lastFrame = frame;
+      this.lastFrameText = String(frame);
+    }
+    const frameText = this.lastFrameText;
+    const seconds = event.time;
+    if (seconds !== this.lastTime) {
+      this.lastTime = seconds;
+      this.lastTimeText = fixed6(seconds);
+    }
+    const time = this.lastTimeText;
     const src = cellText.address(event.src);
     const srcWidth = cellText.width;
     const dst = cellText.address(event.dst);
@@ -176,7 +193,7 @@ export class TableView {
     if (dstWidth > content[3]!) content[3] = dstWidth;
     if (protocol.length > content[4]!) content[4] = protocol.length;
     if (textWidth > content[5]!) content[5] = textWidth;
-    this.rows.push({ frame: event.frame, order: this.order++, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth });
+    this.rows.push({ frame, order: this.order++, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth });
     if (this.rows.length >= BATCH) this.flushRows();
   }
 
