@@ -4,7 +4,7 @@
  * solicitations, neighbour discovery, echo, port unreachable); topics with messages published and copies delivered
  * apart and a rate only over a meaningful span; the summary fitting COLUMNS without cutting a word; the table's
  * one-pass cell check giving exactly what the general escaping and measuring give; its time cell exactly toFixed(6);
- * TCP flag names a fresh array per event.
+ * TCP flag names a fresh array per event; the table's own UTF-8 encoder byte for byte Buffer's.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { analyzeCapture } from '../src/index.js';
 import { fitColumns, displayWidth, longestWord } from '../src/views/text-layout.js';
 import { CellText, fixed6, plainCellWidth } from '../src/views/cell-text.js';
 import { flagNames, sharedFlagNames } from '../src/analysis/tcp-events.js';
+import { putUtf8 } from '../src/views/table.js';
 import { tableCell } from '../src/views/style.js';
 import { corpusDir, fixturesDir, repoRoot } from './helpers/corpus.js';
 import { tsharkMissing, tsharkRecords } from './helpers/tshark.js';
@@ -196,4 +197,27 @@ test('TCP flag names: a new array per call, in Wireshark\'s order; the shared on
   assert.ok(!Object.isFrozen(b));
   assert.ok(Object.isFrozen(sharedFlagNames(0x18)));
   assert.deepEqual(sharedFlagNames(0x18), ['PSH', 'ACK']);
+});
+
+test('the table\'s rows encoded by hand are Buffer\'s UTF-8 byte for byte (capture text, hostile text, lone surrogates)', async () => {
+  const texts = ['', 'plain', '│ 34822 → 1883 [ACK] — ok', 'café ÿ \u07ff \u0800 \uffff', '温度 센서', 'pair \ud83d\ude00 end',
+    'lone \ud800 high', 'lone \udc00 low', 'end high \udbff', '\udfff\ud800 reversed', '\u001b[32mMQTT\u001b[39m', '\u0000\u007f\u0080'];
+  for (const fixture of ['lifecycle.pcap', 'qos-mqtt5.pcap', 'websocket.pcap']) {
+    const { events } = await analyzeCapture(path.join(fixturesDir, fixture));
+    for (const e of events) texts.push(e.summary, e.src, e.dst);
+  }
+  let seed = 7;
+  for (let i = 0; i < 20_000; i++) {
+    let text = '';
+    for (let j = 0; j < 12; j++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      text += String.fromCharCode(seed % 5 === 0 ? 0xd800 + (seed % 0x800) : seed % 0x10000);
+    }
+    texts.push(text);
+  }
+  const bytes = new Uint8Array(3 * 4096 + 8);
+  for (const text of texts) {
+    const end = putUtf8(bytes, 4, text);
+    assert.deepEqual(Buffer.from(bytes.subarray(4, end)), Buffer.from(text), JSON.stringify(text));
+  }
 });
