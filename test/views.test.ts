@@ -3,7 +3,8 @@
  * (fixtures/icmpv6.pcap, recorded by fixtures/lab/icmpv6.sh: duplicate address detection, MLDv2 reports, router
  * solicitations, neighbour discovery, echo, port unreachable); topics with messages published and copies delivered
  * apart and a rate only over a meaningful span; the summary fitting COLUMNS without cutting a word; the table's
- * one-pass cell check giving exactly what the general escaping and measuring give.
+ * one-pass cell check giving exactly what the general escaping and measuring give; its time cell exactly toFixed(6);
+ * TCP flag names a fresh array per event; the table's own UTF-8 encoder byte for byte Buffer's.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import { fitColumns, displayWidth, longestWord } from '../src/views/text-layout.js';
-import { CellText, plainCellWidth } from '../src/views/cell-text.js';
+import { CellText, fixed6, plainCellWidth } from '../src/views/cell-text.js';
+import { flagNames, sharedFlagNames } from '../src/analysis/tcp-events.js';
+import { putUtf8 } from '../src/views/table.js';
 import { tableCell } from '../src/views/style.js';
 import { corpusDir, fixturesDir, repoRoot } from './helpers/corpus.js';
 import { tsharkMissing, tsharkRecords } from './helpers/tshark.js';
@@ -157,5 +160,64 @@ test('table cells: the one-pass check gives exactly what tableCell and displayWi
   assert.ok(plain > texts.size / 2, `most capture text takes the one-pass way (${plain} of ${texts.size})`);
   for (const hostile of ['tab\there', 'esc \u001b[31m', 'bidi \u202e evil', 'lone \ud800 high', 'y'.repeat(2049)]) {
     assert.equal(plainCellWidth(hostile, 2048), -1, JSON.stringify(hostile));
+  }
+});
+
+test('the table\'s time cell is exactly toFixed(6): capture times, ties, edges and 400 000 seeded values', async () => {
+  const times = new Set<number>([0, -0, 1e-7, 4.999999e-7, 5e-7, 5.000001e-7, 1.0000005, 2.5e-6, 0.1, 0.3, 9999999.9999995,
+    1e7 - 1e-6, 1e7, 1e7 + 0.5, 1e21, -1e-9, -1, -0.0000005, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER / 1e6]);
+  for (const fixture of ['reqresp.pcap', 'reqresp-ns.pcap', 'lifecycle.pcap']) {
+    const { events } = await analyzeCapture(path.join(fixturesDir, fixture));
+    for (const e of events) times.add(e.time);
+  }
+  let seed = 12345;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let i = 0; i < 100_000; i++) {
+    const ns = Math.floor(random() * 1e13);
+    times.add(ns / 1e9); // a nanosecond capture's times
+    times.add((ns - (ns % 1000) + 500) / 1e9); // exactly half a microsecond: toFixed's rule decides
+    times.add(Math.floor(random() * 1e12) / 1e6); // a microsecond capture's
+    times.add(random() * 1e7);
+  }
+  for (const t of times) assert.equal(fixed6(t), t.toFixed(6), String(t));
+});
+
+test('TCP flag names: a new array per call, in Wireshark\'s order; the shared ones frozen', () => {
+  assert.deepEqual(flagNames(0x12), ['SYN', 'ACK']);
+  assert.deepEqual(flagNames(0x1ff), ['SYN', 'FIN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR']);
+  assert.deepEqual(flagNames(0), []);
+  const a = flagNames(0x18);
+  const b = flagNames(0x18);
+  assert.notEqual(a, b);
+  a.push('changed');
+  assert.deepEqual(flagNames(0x18), ['PSH', 'ACK']);
+  assert.ok(!Object.isFrozen(b));
+  assert.ok(Object.isFrozen(sharedFlagNames(0x18)));
+  assert.deepEqual(sharedFlagNames(0x18), ['PSH', 'ACK']);
+});
+
+test('the table\'s rows encoded by hand are Buffer\'s UTF-8 byte for byte (capture text, hostile text, lone surrogates)', async () => {
+  const texts = ['', 'plain', '│ 34822 → 1883 [ACK] — ok', 'café ÿ \u07ff \u0800 \uffff', '温度 센서', 'pair \ud83d\ude00 end',
+    'lone \ud800 high', 'lone \udc00 low', 'end high \udbff', '\udfff\ud800 reversed', '\u001b[32mMQTT\u001b[39m', '\u0000\u007f\u0080'];
+  for (const fixture of ['lifecycle.pcap', 'qos-mqtt5.pcap', 'websocket.pcap']) {
+    const { events } = await analyzeCapture(path.join(fixturesDir, fixture));
+    for (const e of events) texts.push(e.summary, e.src, e.dst);
+  }
+  let seed = 7;
+  for (let i = 0; i < 20_000; i++) {
+    let text = '';
+    for (let j = 0; j < 12; j++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      text += String.fromCharCode(seed % 5 === 0 ? 0xd800 + (seed % 0x800) : seed % 0x10000);
+    }
+    texts.push(text);
+  }
+  const bytes = new Uint8Array(3 * 4096 + 8);
+  for (const text of texts) {
+    const end = putUtf8(bytes, 4, text);
+    assert.deepEqual(Buffer.from(bytes.subarray(4, end)), Buffer.from(text), JSON.stringify(text));
   }
 });

@@ -12,14 +12,29 @@ const FLAG_NAMES: Array<[number, string]> = [
   [TCP_ECE, 'ECE'], [TCP_CWR, 'CWR'],
 ];
 
-export function flagNames(flags: number): string[] {
+function namesOf(flags: number): string[] {
   const names: string[] = [];
   for (const [bit, name] of FLAG_NAMES) if ((flags & bit) !== 0) names.push(name);
   return names;
 }
 
-/** Filled on first use of each combination: freezing all 256 arrays at load costs a tiny capture's run ~10 ms. */
+/*
+ * Per combination of the eight flags, each made on its first use (building all 256 at load costs a tiny capture's
+ * run about 10 ms): the names copied by flagNames and never handed out (not frozen: slice() of a frozen array takes
+ * V8's slow path, measured about 100 times slower), the frozen shared names, and "SYN, ACK" as the summary line shows them.
+ */
+const FLAG_NAME_TEMPLATES: Array<string[] | undefined> = new Array<string[] | undefined>(256).fill(undefined);
 const SHARED_FLAG_NAMES: Array<string[] | undefined> = new Array<string[] | undefined>(256).fill(undefined);
+const FLAG_TEXT: Array<string | undefined> = new Array<string | undefined>(256).fill(undefined);
+
+function flagText(flags: number): string {
+  return FLAG_TEXT[flags] ??= namesOf(flags).join(', ');
+}
+
+/** The names of the flags set in `flags`, in Wireshark's order: a new array each call (the event owns it). */
+export function flagNames(flags: number): string[] {
+  return (FLAG_NAME_TEMPLATES[flags & 0xff] ??= namesOf(flags & 0xff)).slice();
+}
 
 /**
  * flagNames, one frozen array per combination of the eight flags, shared by every caller: for events that stay
@@ -27,7 +42,7 @@ const SHARED_FLAG_NAMES: Array<string[] | undefined> = new Array<string[] | unde
  * changing one throws.
  */
 export function sharedFlagNames(flags: number): string[] {
-  return SHARED_FLAG_NAMES[flags & 0xff] ??= Object.freeze(flagNames(flags & 0xff)) as string[];
+  return SHARED_FLAG_NAMES[flags & 0xff] ??= Object.freeze(namesOf(flags & 0xff)) as string[];
 }
 
 export function tcpType(flags: number, len: number): TcpEventType {
@@ -39,30 +54,33 @@ export function tcpType(flags: number, len: number): TcpEventType {
   return 'SEGMENT';
 }
 
+/**
+ * The summary line of a TCP segment. `e` is the segment's event with everything but `summary` set; its flags are
+ * `tcp.flags`' (flagNames). Built by concatenation (no arrays of parts): it is made for every segment.
+ */
 export function describeTcp(e: TcpEvent, tcp: TcpSegment, a: SegmentAnalysis): string {
-  const notes: string[] = [];
-  if (e.retransmission === true) notes.push('[TCP Retransmission]');
-  if (e.outOfOrder === true) notes.push('[TCP Out-Of-Order]');
-  if (e.duplicateAck === true) notes.push('[TCP Dup ACK]');
-  if (a.keepAlive) notes.push('[TCP Keep-Alive]');
-  if (a.lostSegment) notes.push('[TCP Previous segment not captured]');
-  const head = `${notes.length > 0 ? `${notes.join(' ')} ` : ''}${tcp.srcPort} → ${tcp.dstPort} [${e.flags.join(', ')}] Seq=${e.relSeq}`;
-  const ack = (tcp.flags & TCP_ACK) !== 0 ? ` Ack=${e.relAck}` : '';
-  const tail: string[] = [];
-  if (e.len > 0) tail.push(`Len=${e.len}`);
-  if (tcp.options.mss !== undefined) tail.push(`MSS=${tcp.options.mss}`);
-  if (tcp.options.windowScale !== undefined) tail.push(`WS=${2 ** Math.min(tcp.options.windowScale, 14)}`);
-  let what = '';
+  let text = '';
+  if (e.retransmission === true) text = '[TCP Retransmission] ';
+  if (e.outOfOrder === true) text += '[TCP Out-Of-Order] ';
+  if (e.duplicateAck === true) text += '[TCP Dup ACK] ';
+  if (a.keepAlive) text += '[TCP Keep-Alive] ';
+  if (a.lostSegment) text += '[TCP Previous segment not captured] ';
+  text += `${tcp.srcPort} → ${tcp.dstPort} [${flagText(tcp.flags & 0xff)}] Seq=${e.relSeq}`;
+  if ((tcp.flags & TCP_ACK) !== 0) text += ` Ack=${e.relAck}`;
+  text += ` Win=${e.window}`;
+  if (e.len > 0) text += ` Len=${e.len}`;
+  const options = tcp.options;
+  if (options.mss !== undefined) text += ` MSS=${options.mss}`;
+  if (options.windowScale !== undefined) text += ` WS=${2 ** Math.min(options.windowScale, 14)}`;
   switch (e.type) {
-    case 'SYN': what = ' — handshake 1/3: client opens'; break;
-    case 'SYN-ACK': what = ' — handshake 2/3: server accepts'; break;
+    case 'SYN': return `${text} — handshake 1/3: client opens`;
+    case 'SYN-ACK': return `${text} — handshake 2/3: server accepts`;
     case 'ACK':
-      if (e.handshakeRttMs !== undefined) what = ` — handshake 3/3 complete, RTT ${e.handshakeRttMs.toFixed(3)} ms`;
-      else if (e.duplicateAck !== true) what = ` — acknowledges bytes up to ${e.relAck}`;
-      break;
-    case 'FIN': what = ' — closes its side'; break;
-    case 'RST': what = ' — connection reset'; break;
-    default: break;
+      if (e.handshakeRttMs !== undefined) return `${text} — handshake 3/3 complete, RTT ${e.handshakeRttMs.toFixed(3)} ms`;
+      if (e.duplicateAck !== true) return `${text} — acknowledges bytes up to ${e.relAck}`;
+      return text;
+    case 'FIN': return `${text} — closes its side`;
+    case 'RST': return `${text} — connection reset`;
+    default: return text;
   }
-  return `${head}${ack} Win=${e.window}${tail.length > 0 ? ` ${tail.join(' ')}` : ''}${what}`;
 }

@@ -240,7 +240,7 @@ export class CaptureAnalyzer {
     relSeq: 0, relAck: 0, len: 0, window: 0, windowValue: 0, summary: '', retransmission: undefined, outOfOrder: undefined,
     duplicateAck: undefined, handshakeRttMs: undefined, handshakeFrames: undefined, duplicateOf: undefined,
   };
-  /** Summary-only path: each connection's endpoint labels for its TCP packets (labelsOf). */
+  /** Each connection's endpoint labels for its TCP packets (labelsOf). */
   private readonly connectionLabels = new WeakMap<TcpConnection, { fromClient: readonly [string, string]; fromServer: readonly [string, string] }>();
   private readonly budget: MemoryBudget;
   /** The memory budget every growing state charges (the capture reader's too: hand it to readCapture). */
@@ -610,10 +610,10 @@ export class CaptureAnalyzer {
     let event: TcpEvent | undefined;
     if (this.lean && this.packetStages.length > 0) event = this.stagePacketOf(decoded.frame, time, tcp, analysis);
     else if (!this.lean) {
-      const labels = this.lean ? this.labelsOf(analysis) : undefined;
+      const labels = this.labelsOf(analysis);
       event = {
         kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
-        src: labels?.[0] ?? endpointLabel(ip.src, tcp.srcPort), dst: labels?.[1] ?? endpointLabel(ip.dst, tcp.dstPort), stream: analysis.connection.index, flags: this.lean ? sharedFlagNames(tcp.flags) : flagNames(tcp.flags),
+        src: labels[0], dst: labels[1], stream: analysis.connection.index, flags: flagNames(tcp.flags),
         seq: tcp.seq, ack: tcp.ack, relSeq: analysis.relSeq, relAck: analysis.relAck, len: tcp.payloadLength,
         window: analysis.window, windowValue: tcp.window, summary: '',
       };
@@ -661,7 +661,10 @@ export class CaptureAnalyzer {
     return p;
   }
 
-  /** Summary-only path: [sender, receiver] labels of a segment, made once per connection. */
+  /**
+   * [sender, receiver] labels of a segment (the same text as endpointLabel of its addresses and ports), made once per
+   * connection: the same two strings for every segment of a connection.
+   */
   private labelsOf(analysis: SegmentAnalysis): readonly [string, string] {
     const c = analysis.connection;
     let labels = this.connectionLabels.get(c);

@@ -33,6 +33,26 @@ export function plainCellWidth(text: string, max: number): number {
   return width;
 }
 
+/**
+ * `seconds.toFixed(6)`, the time cell, without toFixed's general decimal conversion when the answer is certain: the
+ * nearest whole number of microseconds is taken from `seconds * 1e6` (one rounding, off by at most 1/512 below 10^7 s)
+ * unless that product is within 0.01 of a half, where toFixed's exact rule decides. Negative, huge or non-finite
+ * times go to toFixed too.
+ */
+export function fixed6(seconds: number): string {
+  if (seconds >= 0 && seconds < 1e7) {
+    const micros = seconds * 1e6;
+    const whole = Math.round(micros);
+    const off = micros - whole;
+    if (off < 0.49 && off > -0.49) {
+      const secs = Math.floor(whole / 1e6);
+      // 1e6 + the microseconds, less its leading "1": always six digits.
+      return `${secs}.${String(whole - secs * 1e6 + 1e6).slice(1)}`;
+    }
+  }
+  return seconds.toFixed(6);
+}
+
 /** The cell text of `text`, capped at `max` units ("…"), and its display width (in `width` of the last call). */
 export class CellText {
   /** Display width of the text the last `clean` returned. */

@@ -12,11 +12,12 @@
  *
  * Cost per row (the timeline of a 30 MB capture is about 200 000 rows): each cell is checked and measured in one
  * pass without a regular expression (./cell-text.ts; text that needs escaping goes the general way), a row is one
- * object of strings and widths, a batch already in frame order is not sorted, padding comes from a cached table of
- * spaces, and a row that needs no wrapping is one string concatenation appended to the output chunk.
+ * object of strings and widths, a frame's number and time are made once for all its rows, a batch already in frame
+ * order is not sorted, and rows are encoded as UTF-8 straight into one byte buffer per batch (cells, padding and
+ * borders: no row string to build, flatten and encode, so no garbage per row).
  */
 import type { TimelineEvent } from '../model/events.js';
-import { CellText } from './cell-text.js';
+import { CellText, fixed6 } from './cell-text.js';
 import type { ChunkedWriter } from './output.js';
 import type { Style } from './style.js';
 import { wrapWords, type LaidLine } from './text-layout.js';
@@ -86,6 +87,62 @@ function cellsOf(row: Row): LaidLine[] {
   ];
 }
 
+/**
+ * Appends `text` to `bytes` from `at` as UTF-8, exactly as Buffer.write encodes it (a lone surrogate becomes U+FFFD),
+ * and returns the end. `bytes` must have room for 3 bytes per UTF-16 unit of `text`.
+ */
+export function putUtf8(bytes: Uint8Array, at: number, text: string): number {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      bytes[at++] = c;
+    } else if (c < 0x800) {
+      bytes[at++] = 0xc0 | (c >> 6);
+      bytes[at++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      bytes[at++] = 0xe0 | (c >> 12);
+      bytes[at++] = 0x80 | ((c >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (c & 0x3f);
+    } else {
+      const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const code = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        bytes[at++] = 0xf0 | (code >> 18);
+        bytes[at++] = 0x80 | ((code >> 12) & 0x3f);
+        bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
+        bytes[at++] = 0x80 | (code & 0x3f);
+        i++;
+      } else {
+        bytes[at++] = 0xef;
+        bytes[at++] = 0xbf;
+        bytes[at++] = 0xbd;
+      }
+    }
+  }
+  return at;
+}
+
+/**
+ * putUtf8 for one cell: a long text (a summary) by Buffer's own encoder, several times faster than the loop above
+ * once a text is longer than a label (measured on 65-character summaries); a short one by the loop (no native call).
+ */
+function putCell(bytes: Buffer, at: number, text: string): number {
+  return text.length > 24 ? at + bytes.write(text, at) : putUtf8(bytes, at, text);
+}
+
+/** Appends `count` spaces (none for count <= 0) and returns the end. */
+function putSpaces(bytes: Uint8Array, at: number, count: number): number {
+  for (let i = 0; i < count; i++) bytes[at++] = 0x20;
+  return at;
+}
+
+/** Appends the bytes of `piece` (a border, already encoded) and returns the end. */
+function putBytes(bytes: Uint8Array, at: number, piece: Uint8Array): number {
+  for (let i = 0; i < piece.length; i++) bytes[at++] = piece[i]!;
+  return at;
+}
+
 function sortedByFrame(rows: Row[]): boolean {
   for (let i = 1; i < rows.length; i++) if (rows[i]!.frame < rows[i - 1]!.frame) return false;
   return true;
@@ -99,12 +156,23 @@ export class TableView {
   /** Widest content of each column in the rows not yet printed. */
   private readonly content = HEAD.map((h) => h.length);
   private readonly cellText = new CellText(MAX_CELL);
+  /** The last row's frame and time, and their cell texts. */
+  private lastFrame = -1;
+  private lastFrameText = '';
+  private lastTime = NaN;
+  private lastTimeText = '';
   private readonly border: (s: string) => string;
   private readonly bar: string;
   /** " │ ": between two cells. */
   private readonly between: string;
   /** "│ ": before the first cell. */
   private readonly lead: string;
+  /** A batch's rows, encoded here and written at once (no string per row: see flushRows). */
+  private bytes = Buffer.allocUnsafeSlow(64 * 1024);
+  /** The borders of an unwrapped row, encoded: before the first cell, between two cells, after the last. */
+  private readonly leadBytes: Uint8Array;
+  private readonly betweenBytes: Uint8Array;
+  private readonly lastBytes: Uint8Array;
 
   constructor(private readonly out: ChunkedWriter, private readonly options: TableViewOptions) {
     const { style } = options;
@@ -112,6 +180,9 @@ export class TableView {
     this.bar = this.border('│');
     this.between = ` ${this.bar} `;
     this.lead = `${this.bar} `;
+    this.leadBytes = Buffer.from(this.lead);
+    this.betweenBytes = Buffer.from(this.between);
+    this.lastBytes = Buffer.from(options.width === undefined ? '\n' : ` ${this.bar}\n`);
   }
 
   event(event: TimelineEvent): void {
@@ -153,7 +224,8 @@ export class TableView {
         colour = 'gray';
       } else if (event.layer === 'mqtt') {
         colour = 'green';
-        if ('frames' in event && event.frames.length > 1) summary += ` [frames ${event.frames.join(', ')}]`;
+        const frames = event.frames;
+        if (frames.length > 1) summary += ` [frames ${frames.join(', ')}]`;
       } else if (event.layer === 'arp') {
         colour = 'yellow';
       } else if (event.layer === 'tcp') {
@@ -161,8 +233,19 @@ export class TableView {
       }
     }
     const cellText = this.cellText;
-    const frameText = String(event.frame);
-    const time = event.time.toFixed(6);
+    // A frame's rows (its TCP row, its MQTT packets, the findings it raised) share its number and time: made once.
+    const frame = event.frame;
+    if (frame !== this.lastFrame) {
+      this.lastFrame = frame;
+      this.lastFrameText = String(frame);
+    }
+    const frameText = this.lastFrameText;
+    const seconds = event.time;
+    if (seconds !== this.lastTime) {
+      this.lastTime = seconds;
+      this.lastTimeText = fixed6(seconds);
+    }
+    const time = this.lastTimeText;
     const src = cellText.address(event.src);
     const srcWidth = cellText.width;
     const dst = cellText.address(event.dst);
@@ -176,7 +259,7 @@ export class TableView {
     if (dstWidth > content[3]!) content[3] = dstWidth;
     if (protocol.length > content[4]!) content[4] = protocol.length;
     if (textWidth > content[5]!) content[5] = textWidth;
-    this.rows.push({ frame: event.frame, order: this.order++, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth });
+    this.rows.push({ frame, order: this.order++, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth });
     if (this.rows.length >= BATCH) this.flushRows();
   }
 
@@ -235,22 +318,53 @@ export class TableView {
     const open = this.options.width === undefined;
     const { style } = this.options;
     const painted = style.enabled;
-    const lead = this.lead;
-    const between = this.between;
-    const last = open ? '\n' : ` ${this.bar}\n`;
+    const lead = this.leadBytes;
+    const between = this.betweenBytes;
+    const last = this.lastBytes;
+    // Each row is encoded straight into `bytes` (cells, padding, borders) rather than concatenated into a string
+    // that Buffer.write would then flatten and encode: no string and no garbage per row. Exactly the same bytes.
+    const fixed = lead.length + 5 * between.length + last.length + w0 + w1 + w2 + w3 + w4 + (open ? 0 : w5) + 32;
+    let bytes = this.bytes;
+    let at = 0;
     for (const row of rows) {
       // A cell wider than its column (on a terminal only) wraps: the general layout.
-      if (!open && (row.srcWidth > w2 || row.dstWidth > w3 || row.textWidth > w5 || row.frameText.length > w0
-        || row.time.length > w1 || row.protocol.length > w4)) {
-        this.out.write(this.wrappedRow(row));
-      } else {
-        const protocol = painted && row.colour !== undefined ? style.paint(row.protocol, row.colour) : row.protocol;
-        this.out.write(lead + row.frameText + spaces(w0 - row.frameText.length) + between + row.time + spaces(w1 - row.time.length)
-          + between + row.src + spaces(w2 - row.srcWidth) + between + row.dst + spaces(w3 - row.dstWidth)
-          + between + protocol + spaces(w4 - row.protocol.length) + between + row.text
-          + (open ? last : spaces(w5 - row.textWidth) + last));
+      const wraps = !open && (row.srcWidth > w2 || row.dstWidth > w3 || row.textWidth > w5 || row.frameText.length > w0
+        || row.time.length > w1 || row.protocol.length > w4);
+      const text = wraps ? this.wrappedRow(row) : '';
+      const protocol = !wraps && painted && row.colour !== undefined ? style.paint(row.protocol, row.colour) : row.protocol;
+      // At most 3 bytes per UTF-16 unit.
+      const room = 3 * (wraps ? text.length : row.frameText.length + row.time.length + row.src.length + row.dst.length
+        + protocol.length + row.text.length) + fixed;
+      if (at + room > bytes.length) {
+        this.out.writeBytes(bytes, at);
+        at = 0;
+        if (room > bytes.length) bytes = this.bytes = Buffer.allocUnsafeSlow(room * 2);
       }
+      if (wraps) {
+        at = putCell(bytes, at, text);
+        continue;
+      }
+      at = putBytes(bytes, at, lead);
+      at = putUtf8(bytes, at, row.frameText);
+      at = putSpaces(bytes, at, w0 - row.frameText.length);
+      at = putBytes(bytes, at, between);
+      at = putUtf8(bytes, at, row.time);
+      at = putSpaces(bytes, at, w1 - row.time.length);
+      at = putBytes(bytes, at, between);
+      at = putUtf8(bytes, at, row.src);
+      at = putSpaces(bytes, at, w2 - row.srcWidth);
+      at = putBytes(bytes, at, between);
+      at = putUtf8(bytes, at, row.dst);
+      at = putSpaces(bytes, at, w3 - row.dstWidth);
+      at = putBytes(bytes, at, between);
+      at = putUtf8(bytes, at, protocol);
+      at = putSpaces(bytes, at, w4 - row.protocol.length);
+      at = putBytes(bytes, at, between);
+      at = putCell(bytes, at, row.text);
+      if (!open) at = putSpaces(bytes, at, w5 - row.textWidth);
+      at = putBytes(bytes, at, last);
     }
+    if (at > 0) this.out.writeBytes(bytes, at);
   }
 
   /** A row with a cell wider than its column: cells wrapped at spaces, one printed line per line of the tallest. */
