@@ -625,7 +625,7 @@ export class CaptureAnalyzer {
         event.handshakeRttMs = c.handshakeRttMs;
         event.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
       }
-      if (!this.lean) event.summary = describeTcp(event, tcp, analysis);
+      event.summary = describeTcp(event, tcp, analysis);
     }
     this.flushDeferred(event);
   }
