@@ -15,6 +15,7 @@
  */
 import type { TimelineEvent } from '../model/events.js';
 import { isJsonExtraEscape, jsonStringify } from './escape.js';
+import { putSurrogatePair } from './utf8.js';
 
 /** Deeper than this, the event goes to jsonStringify (events nest three levels at most). */
 const MAX_DEPTH = 16;
@@ -354,11 +355,7 @@ export class NdjsonLineWriter {
           // A surrogate: a pair is one character (4 bytes of UTF-8), a lone one is escaped.
           const low = i + 1 < count ? value.charCodeAt(i + 1) : 0;
           if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
-            const point = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-            bytes[at++] = 0xf0 | (point >> 18);
-            bytes[at++] = 0x80 | ((point >> 12) & 0x3f);
-            bytes[at++] = 0x80 | ((point >> 6) & 0x3f);
-            bytes[at++] = 0x80 | (point & 0x3f);
+            at = putSurrogatePair(bytes, at, code, low);
             i++;
           } else {
             bytes[at++] = BACKSLASH;

@@ -21,6 +21,7 @@ import { CellText, fixed6 } from './cell-text.js';
 import type { ChunkedWriter } from './output.js';
 import type { Style } from './style.js';
 import { wrapWords, type LaidLine } from './text-layout.js';
+import { putSurrogatePair } from './utf8.js';
 
 const BATCH = 200;
 const HEAD = ['Frame', 'Time', 'Source', 'Destination', 'Proto', 'Summary'];
@@ -107,11 +108,7 @@ export function putUtf8(bytes: Uint8Array, at: number, text: string): number {
     } else {
       const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
       if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        const code = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        bytes[at++] = 0xf0 | (code >> 18);
-        bytes[at++] = 0x80 | ((code >> 12) & 0x3f);
-        bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
-        bytes[at++] = 0x80 | (code & 0x3f);
+        at = putSurrogatePair(bytes, at, c, next);
         i++;
       } else {
         bytes[at++] = 0xef;
