@@ -33,7 +33,14 @@ const RESERVED_TYPE: Exception = { tsharkOnly: { msgtype: 0, finding: 'mqtt.unkn
 const TSHARK_OPTIONS: Record<string, string[]> = {
   'fixtures/edge/lossy.pcap': ['-o', 'tcp.reassemble_out_of_order:TRUE'],
   'fixtures/edge/lossy-big.pcap': ['-o', 'tcp.reassemble_out_of_order:TRUE'],
+  // The key log is in the file (pcapng Decryption Secrets Block): tshark decrypts with no tls.keylog_file. The lab's
+  // TLS ports besides 8883 are decoded as TLS then MQTT (we recognise them by the key log knowing their client random).
+  'fixtures/tls-12-dsb.pcapng': tlsPorts([8887]),
+  'fixtures/tls-13-dsb.pcapng': tlsPorts([8884, 8885]),
 };
+function tlsPorts(ports: number[]): string[] {
+  return ports.flatMap((p) => ['-d', `tcp.port==${p},tls`, '-d', `tls.port==${p},mqtt`]);
+}
 /**
  * Captures whose reference is another capture: tshark cannot reassemble segments cut by the snaplen and reads the
  * captured head of each as new MQTT packets; the same run captured in full is the reference (edge-vs-tshark.test.ts).

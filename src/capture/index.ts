@@ -4,5 +4,5 @@
  */
 export { CaptureParser, readCapture } from './reader.js';
 export type { CaptureParserOptions, ReadCaptureOptions } from './reader.js';
-export { CaptureError } from './types.js';
+export { CaptureError, DecryptionSecrets, SECRETS_TLS_KEY_LOG } from './types.js';
 export type { CaptureFrame, CaptureInterface, CaptureNotice, CaptureSink, CaptureSummary } from './types.js';

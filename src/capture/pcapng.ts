@@ -15,7 +15,10 @@
  *
  * Skipped, never decoded (counted in summary.skipped):
  *   "interface-cap"      IDBs past MAX_INTERFACES in the file (one notice "capture.interface-cap")
- *   "other-block"        NRB, ISB, DSB, systemd journal, custom, process-information blocks
+ *   "other-block"        NRB, ISB, systemd journal, custom, process-information blocks
+ *   "decryption-secrets" Decryption Secrets Blocks: each handed whole to sink.secrets() (a DecryptionSecrets, whose
+ *                        bytes never print) in file order, before the packets that follow it; one whose secrets
+ *                        length does not fit the block is a "capture.bad-secrets" notice and is not handed on
  *   "unknown-block"      any other block type (one "capture.unknown-block" notice per type)
  *   "unknown-interface"  packet block naming an interface the section has not described (notice)
  *   "bad-record"         packet block whose captured length does not fit the block (notice)
@@ -30,7 +33,7 @@ import type { MemoryBudget } from '../model/budget.js';
 /** Bytes charged to the memory budget per interface kept (its description, options and time conversion). */
 const INTERFACE_BYTES = 256;
 import { bump, readBE32, readLE32, type FormatParser } from './pcap.js';
-import { CaptureError, type CaptureInterface, type CaptureSink } from './types.js';
+import { CaptureError, DecryptionSecrets, type CaptureInterface, type CaptureSink } from './types.js';
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BOM = 0x1a2b3c4d;
@@ -39,7 +42,8 @@ const BT_PB = 0x00000002;
 const BT_SPB = 0x00000003;
 const BT_IDB = 0x00000001;
 const BT_EPB = 0x00000006;
-const OTHER_BLOCKS = new Set([0x4, 0x5, 0x7, 0x8, 0x9, 0xa, 0xbad, 0x40000bad, 0x80000001]);
+const BT_DSB = 0x0000000a;
+const OTHER_BLOCKS = new Set([0x4, 0x5, 0x7, 0x8, 0x9, 0xbad, 0x40000bad, 0x80000001]);
 /**
  * Interfaces kept per file (every section's IDBs count). A file is free to hold millions of IDBs in a few KB of
  * gzip; past this count IDBs are skipped ("interface-cap", one notice) and packets naming them are "unknown-interface".
@@ -158,6 +162,7 @@ export class PcapngParser implements FormatParser {
         else if (type === BT_IDB) this.idb(buf, off, total);
         else if (type === BT_SPB) this.spb(buf, off, total);
         else if (type === BT_PB) this.packet(buf, off, total, this.read16(buf, off + 8), 12, 28);
+        else if (type === BT_DSB) this.dsb(buf, off, total);
         else this.other(type);
       }
       off += total;
@@ -348,6 +353,21 @@ export class PcapngParser implements FormatParser {
     const info: CaptureInterface = { linkType, snaplen, tsUnitsPerSecond: units };
     if (name !== undefined) info.name = name;
     this.interfaces.push(info);
+  }
+
+  /** Decryption Secrets Block: secrets type u32, secrets length u32, the secrets, padding to 32 bits, options. */
+  private dsb(buf: Buffer, off: number, total: number): void {
+    bump(this.skipped, 'decryption-secrets');
+    const length = total >= 20 ? this.read32(buf, off + 12) : -1;
+    if (length < 0 || length > total - 20) {
+      this.sink.notice({
+        code: 'capture.bad-secrets',
+        frame: this.frames + 1,
+        message: `decryption secrets block of ${total} bytes claims ${length < 0 ? 'no' : length} bytes of secrets; skipped`,
+      });
+      return;
+    }
+    this.sink.secrets?.(new DecryptionSecrets(this.read32(buf, off + 8), buf.subarray(off + 16, off + 16 + length), this.frames + 1));
   }
 
   private other(type: number): void {

@@ -6,7 +6,7 @@
  * Does not: change or reorder timestamps (frames keep the times the file gives them, as in tshark), or judge what
  * downstream does with them (durations, latencies and RTTs are clamped where they are computed).
  */
-import type { CaptureFrame, CaptureNotice, CaptureSink } from './types.js';
+import type { CaptureFrame, CaptureNotice, CaptureSink, DecryptionSecrets } from './types.js';
 
 export class TimeOrderCheck implements CaptureSink {
   private lastSec = -Infinity;
@@ -42,6 +42,10 @@ export class TimeOrderCheck implements CaptureSink {
 
   notice(notice: CaptureNotice): void {
     this.sink.notice(notice);
+  }
+
+  secrets(secrets: DecryptionSecrets): void {
+    this.sink.secrets?.(secrets);
   }
 
   /** At the end of input: one notice summing up every backwards step after the first. */

@@ -2,6 +2,7 @@
  * Types shared by the capture readers (pcap, pcapng, gzip, file or stdin).
  * A reader turns bytes into CaptureFrame records and nothing more: no protocol decoding here.
  */
+import { inspect } from 'node:util';
 
 /** One packet record as stored in the capture. */
 export interface CaptureFrame {
@@ -52,9 +53,61 @@ export interface CaptureSummary {
   skipped: Record<string, number>;
 }
 
+/** pcapng Decryption Secrets Block secrets type of a TLS key log in NSS key log format ("TLSK"). */
+export const SECRETS_TLS_KEY_LOG = 0x544c534b;
+
+/**
+ * The secrets of a pcapng Decryption Secrets Block (DSB), e.g. the TLS key log `editcap --inject-secrets` embeds.
+ * Key material: the bytes are kept in a private field and the object prints (JSON, inspect, String) as its type and
+ * length only. Like a CaptureFrame's data, the bytes are a view of the reader's buffer, valid only during the call.
+ */
+export class DecryptionSecrets {
+  readonly #data: Buffer;
+
+  constructor(
+    /** The block's secrets type (SECRETS_TLS_KEY_LOG "TLSK"; "WGKL" WireGuard, "ZNWK"/"ZAPK" ZigBee, "OPCK" OPC UA...). */
+    readonly secretsType: number,
+    data: Buffer,
+    /** The number the next frame will have: the secrets apply from there. */
+    readonly frame: number,
+  ) {
+    this.#data = data;
+  }
+
+  get length(): number {
+    return this.#data.length;
+  }
+
+  /** The secrets type as its four ASCII letters when printable ("TLSK"), else hex. */
+  get typeName(): string {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(this.secretsType >>> 0);
+    return /^[\x20-\x7e]{4}$/.test(b.toString('latin1')) ? b.toString('latin1') : `0x${b.toString('hex')}`;
+  }
+
+  /** The secrets as text (a key log is ASCII), for the one stage that uses them; never for an output. */
+  text(): string {
+    return this.#data.toString('latin1');
+  }
+
+  toJSON(): { secretsType: string; length: number } {
+    return { secretsType: this.typeName, length: this.length };
+  }
+
+  toString(): string {
+    return `DecryptionSecrets(${this.typeName}, ${this.length} bytes)`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
 export interface CaptureSink {
   frame(frame: CaptureFrame): void;
   notice(notice: CaptureNotice): void;
+  /** A pcapng Decryption Secrets Block, in file order (a sink that has no use for secrets leaves this out). */
+  secrets?(secrets: DecryptionSecrets): void;
 }
 
 /** An input that cannot be read as a capture at all (missing, directory, not a capture, empty...). Exit code 2. */

@@ -17,8 +17,10 @@ export const FINDING_CODES = {
   'capture.decompression-ratio': { severity: 'error', text: 'The gzip input expands more than --max-gzip-ratio times (a decompression bomb?); reading stopped, the frames before are kept.' },
   'capture.interface-cap': { severity: 'warning', text: 'More pcapng interface description blocks than the file may keep (65 536); later ones and their packets are skipped.' },
   'capture.time-backwards': { severity: 'warning', text: 'A frame is older than the frame before it: no negative duration, latency or RTT is reported across it.' },
+  'capture.decryption-secrets': { severity: 'note', text: 'A pcapng Decryption Secrets Block: a TLS key log in it is used as if given with --keylog (merged with it); other secrets types are not used.' },
+  'capture.bad-secrets': { severity: 'warning', text: 'A pcapng Decryption Secrets Block whose secrets do not fit the block; it is skipped.' },
   'capture.notice': { severity: 'note', text: 'Another remark of the capture reader.' },
-  'budget.exceeded': { severity: 'warning', text: 'The memory budget (--memory-budget) was reached: the state named (interfaces, connections, framer-carry, reassembly, pending-requests) dropped what it would have kept, as its finding says; at the end, how many charges were refused in all.' },
+  'budget.exceeded': { severity: 'warning', text: 'The memory budget (--memory-budget) was reached: the state named (interfaces, key-log, connections, framer-carry, reassembly, pending-requests) dropped what it would have kept, as its finding says; at the end, how many charges were refused in all.' },
   // frame decoders
   'decode.truncated': { severity: 'warning', text: 'A frame is too short for a header it announces; the layers before it are kept.' },
   'decode.bad-header-length': { severity: 'warning', text: 'An IPv4/IPv6/TCP header length field is impossible.' },

@@ -6,11 +6,11 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readCapture } from '../capture/reader.js';
-import { CaptureError, type CaptureFrame, type CaptureNotice, type CaptureSummary } from '../capture/types.js';
+import { CaptureError, SECRETS_TLS_KEY_LOG, type CaptureFrame, type CaptureNotice, type CaptureSummary, type DecryptionSecrets } from '../capture/types.js';
 import { decodeFrame } from '../decode/frame.js';
 import { icmpv6Info } from '../decode/icmpv6.js';
 import type { DecodedFrame, TcpSegment } from '../decode/types.js';
-import { MqttConnectionDissector, type ConnectionProtocol } from '../mqtt/dissector.js';
+import { MqttConnectionDissector, type ConnectionProtocol, type MqttDissectorOptions } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
 import { ClientIdRegistry } from '../mqtt/takeover.js';
 import { TcpConnectionTable, endpointLabel, type ConnectionEnd, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
@@ -20,7 +20,7 @@ import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
 import { describeTcp, flagNames, sharedFlagNames, tcpType } from '../analysis/tcp-events.js';
 import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
-import { loadKeyLog, type KeyLog } from '../tls/keylog.js';
+import { KeyLog, loadKeyLog } from '../tls/keylog.js';
 import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analysis/summary.js';
 import { FindingFolder } from '../analysis/finding-fold.js';
 import { BUDGET_DROPS, BUDGET_STATES, DEFAULT_MEMORY_BUDGET, MemoryBudget, formatBytes } from '../model/budget.js';
@@ -30,7 +30,10 @@ export interface AnalyzeOptions {
   ports?: number[];
   /** Ports where TLS is MQTT over TLS (default 8883); with a key log, any port whose session it holds. */
   tlsPorts?: number[];
-  /** TLS session secrets (NSS key log, docs/tls.md): a parsed KeyLog or a file path. MQTT over TLS is then decrypted. */
+  /**
+   * TLS session secrets (NSS key log, docs/tls.md): a parsed KeyLog or a file path. MQTT over TLS is then decrypted.
+   * A pcapng capture's Decryption Secrets Blocks (`editcap --inject-secrets tls,KEYS`) are used too, merged with it.
+   */
   keyLog?: KeyLog | string;
   /** Show MQTT passwords instead of "***". */
   showSecrets?: boolean;
@@ -248,6 +251,10 @@ export class CaptureAnalyzer {
     return this.budget;
   }
   private readonly folder: FindingFolder | undefined;
+  /** What each connection's MQTT dissector is made with (its key log grows with the capture's secrets blocks). */
+  private readonly dissectorOptions: MqttDissectorOptions;
+  /** The key log is this analysis' own (made from a path or from the capture), so secrets blocks may add to it. */
+  private ownKeyLog: boolean;
 
   constructor(private readonly options: AnalyzeOptions = {}) {
     this.budget = new MemoryBudget(options.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
@@ -266,13 +273,15 @@ export class CaptureAnalyzer {
     this.stageEmits = this.stages.map((_, i) => (finding: FindingEvent) => this.emitFrom(finding, i));
     const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
     const tlsPorts = new Set(options.tlsPorts ?? [8883]);
-    const dissectorOptions = {
+    const dissectorOptions: MqttDissectorOptions = {
       mqttPorts, tlsPorts, showSecrets: options.showSecrets ?? false,
       maxPacketBytes: options.maxPacketBytes ?? DEFAULT_LIMITS.maxPacketBytes,
       lean: options.summaryOnly === true,
       budget: this.budget,
       ...(options.keyLog !== undefined ? { keyLog: typeof options.keyLog === 'string' ? loadKeyLog(options.keyLog) : options.keyLog } : {}),
     };
+    this.dissectorOptions = dissectorOptions;
+    this.ownKeyLog = typeof options.keyLog === 'string';
     const context = {
       options: dissectorOptions,
       fanout: this.fanout,
@@ -400,6 +409,46 @@ export class CaptureAnalyzer {
     const code = (notice.code in FINDING_CODES ? notice.code : 'capture.notice') as FindingCode;
     this.emitFinding(makeFinding(code, 'capture', notice.frame ?? this.lastFrame + 1, this.lastTime, notice.message,
       { detail: { notice: notice.code } }));
+  }
+
+  /**
+   * CaptureSink: a pcapng Decryption Secrets Block. A TLS key log is used as if given with --keylog (merged with it)
+   * for the TLS connections classified from here on (and the sessions already decrypting, which look their secrets
+   * up as they need them); its size is charged to the memory budget ('key-log'). Other secrets types are noted only.
+   */
+  secrets(secrets: DecryptionSecrets): void {
+    const frame = secrets.frame;
+    if (secrets.secretsType !== SECRETS_TLS_KEY_LOG) {
+      this.emitFinding(makeFinding('capture.decryption-secrets', 'capture', frame, this.lastTime,
+        `pcapng decryption secrets block of type ${secrets.typeName} (${secrets.length} bytes): not a TLS key log, not used`,
+        { detail: { secretsType: secrets.typeName, bytes: secrets.length, used: false } }));
+      return;
+    }
+    if (!this.budget.tryCharge(secrets.length, 'key-log')) return;
+    const text = secrets.text();
+    const current = this.dissectorOptions.keyLog;
+    let added: number;
+    let sessions: number;
+    if (current === undefined) {
+      const keyLog = KeyLog.parse(text);
+      this.dissectorOptions.keyLog = keyLog;
+      this.ownKeyLog = true;
+      added = sessions = keyLog.sessions;
+    } else if (this.ownKeyLog) {
+      added = current.add(text);
+      sessions = current.sessions;
+    } else {
+      // The caller's KeyLog object is not changed: this analysis continues with its own copy.
+      const keyLog = current.merged(text);
+      this.dissectorOptions.keyLog = keyLog;
+      this.ownKeyLog = true;
+      added = keyLog.sessions - current.sessions;
+      sessions = keyLog.sessions;
+    }
+    const merged = current !== undefined ? `, merged with the key log given: ${sessions} in all` : '';
+    this.emitFinding(makeFinding('capture.decryption-secrets', 'capture', frame, this.lastTime,
+      `pcapng decryption secrets block: a TLS key log with secrets for ${added} TLS session${added === 1 ? '' : 's'}${merged}, used to decrypt MQTT over TLS`,
+      { detail: { secretsType: secrets.typeName, bytes: secrets.length, used: true, sessions: added } }));
   }
 
   finish(capture: CaptureSummary): Analysis {

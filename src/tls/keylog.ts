@@ -28,18 +28,42 @@ export class KeyLog {
   /** label → client random (lower-case hex) → secret. */
   readonly #secrets = new Map<string, Map<string, Buffer>>();
   readonly #randoms = new Set<string>();
-  /** Lines that were neither comments, blank, nor a well-formed entry. */
-  readonly malformedLines: number;
+  #malformed = 0;
 
   private constructor(text: string) {
-    let malformed = 0;
+    this.add(text);
+  }
+
+  static parse(text: string): KeyLog {
+    return new KeyLog(text);
+  }
+
+  /**
+   * A new key log holding this one's secrets and those of `text` (e.g. a capture's Decryption Secrets Block merged with
+   * a --keylog file); this one is not changed.
+   */
+  merged(text: string): KeyLog {
+    const log = new KeyLog('');
+    for (const [label, byRandom] of this.#secrets) log.#secrets.set(label, new Map(byRandom));
+    for (const random of this.#randoms) log.#randoms.add(random);
+    log.#malformed = this.#malformed;
+    log.add(text);
+    return log;
+  }
+
+  /**
+   * Adds the entries of `text` (NSS key log lines) to this key log; a later secret for the same label and client random
+   * replaces the earlier one. Returns the number of client randoms that had no secret before.
+   */
+  add(text: string): number {
+    const before = this.#randoms.size;
     for (const raw of text.split('\n')) {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) continue;
       const [label, random, secret, extra] = line.split(/\s+/);
       if (label === undefined || random === undefined || secret === undefined || extra !== undefined
         || random.length !== 64 || !HEX.test(random) || secret.length % 2 !== 0 || secret.length < 32 || !HEX.test(secret)) {
-        malformed++;
+        this.#malformed++;
         continue;
       }
       if (!LABELS.has(label)) continue;
@@ -49,11 +73,12 @@ export class KeyLog {
       byRandom.set(key, Buffer.from(secret, 'hex'));
       this.#randoms.add(key);
     }
-    this.malformedLines = malformed;
+    return this.#randoms.size - before;
   }
 
-  static parse(text: string): KeyLog {
-    return new KeyLog(text);
+  /** Lines that were neither comments, blank, nor a well-formed entry. */
+  get malformedLines(): number {
+    return this.#malformed;
   }
 
   /** Number of client randoms with at least one secret. */
