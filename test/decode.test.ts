@@ -666,7 +666,10 @@ describe('ipv6', () => {
     assert.equal(f.ip?.fragment, true);
     assert.equal(f.ip?.moreFragments, true);
     assert.equal(f.ip?.fragmentOffset, 0);
-    assert.equal(f.ip?.id, undefined);
+    // The Fragment header's identification, and the fragmentable part handed on for reassembly (src/defrag).
+    assert.equal(f.ip?.id, 0xabcdef);
+    assert.equal(f.ip?.fragmentPayload?.protocol, 6);
+    assert.equal(f.ip?.fragmentPayload?.length, f.ip!.totalLength - 56);
     assert.equal(f.ip?.ttl, 64);
     assert.equal(f.tcp?.dstPort, 1883);
     assert.equal(f.tcp?.payloadLength, 8);

@@ -36,8 +36,11 @@ const FIELDS = [
 ] as const;
 type Row = Record<(typeof FIELDS)[number], string>;
 
-/** No IP defragmentation: our model (a first fragment is decoded as is, later ones are not). */
-const TSHARK_OPTIONS = ['-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE'];
+/**
+ * tshark's defaults, IP defragmentation included: a fragmented segment is seen at the frame that completes its
+ * datagram, by tshark and by us (src/defrag).
+ */
+const TSHARK_OPTIONS: string[] = [];
 
 function tshark(file: string): Row[] {
   return tsharkRecords(file, FIELDS, TSHARK_OPTIONS) as Row[];

@@ -4,8 +4,9 @@
  * As tshark does: total length 0 is taken as TSO (the length is what the frame holds); a total length larger than the
  * bytes present still decodes what is there and sets ip.truncated; a total length smaller than the header stops
  * decoding after the IP layer (error decode.bad-total-length). Fragments: a first fragment (offset 0, MF) is decoded
- * further as usual; later fragments are not (other = "ipv4-fragment"). Not done: reassembly, checksum verification,
- * option parsing, tunnels.
+ * further as usual; later fragments are not (other = "ipv4-fragment"); each fragment's part of the datagram is in
+ * ip.fragmentPayload, for the reassembly src/defrag does (this decoder keeps no state). Not done: checksum
+ * verification, option parsing, tunnels.
  */
 import { formatIPv4 } from './addr.js';
 import { decodeIpPayload } from './ipproto.js';
@@ -62,11 +63,12 @@ export function decodeIPv4(out: DecodedFrame, d: Buffer, off: number, end: numbe
     setError(out, 'ipv4', 'decode.bad-total-length', `IPv4 total length ${total} < header length ${hl}`);
     return;
   }
+  const pEnd = total < avail ? off + total : end;
+  const wireEnd = off + (total < wireAvail ? total : wireAvail);
+  if (ip.fragment) ip.fragmentPayload = { data: d.subarray(off + hl, pEnd), length: total - hl, protocol };
   if (fragmentOffset !== 0) {
     out.other = 'ipv4-fragment';
     return;
   }
-  const pEnd = total < avail ? off + total : end;
-  const wireEnd = off + (total < wireAvail ? total : wireAvail);
   decodeIpPayload(out, d, off + hl, pEnd, wireEnd, protocol);
 }

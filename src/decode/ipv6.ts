@@ -2,9 +2,10 @@
  * IPv6: fixed header, then extension headers (hop-by-hop 0, routing 43, fragment 44, destination options 60, AH 51)
  * until no-next-header 59 or an upper layer. The payload is trimmed to 40 + payload length (link padding never
  * reaches TCP). Payload length 0 with something after the header is taken as a jumbogram/TSO (the length is what the
- * frame holds). A fragment header sets fragment/fragmentOffset/moreFragments; a non-first fragment is not decoded
- * further (other = "ipv6-fragment"); a first fragment is. ESP (50) and unknown headers end the walk (other =
- * "ip-proto-N"). Not done: reassembly, option contents, routing header semantics, jumbo payload option values.
+ * frame holds). A fragment header sets fragment/fragmentOffset/moreFragments, id (its identification) and fragmentPayload
+ * (the fragmentable part, for src/defrag's reassembly); a non-first fragment is not decoded further (other =
+ * "ipv6-fragment"); a first fragment is. ESP (50) and unknown headers end the walk (other =
+ * "ip-proto-N"). Not done: option contents, routing header semantics, jumbo payload option values.
  */
 import { formatIPv6 } from './addr.js';
 import { decodeIpPayload } from './ipproto.js';
@@ -59,6 +60,9 @@ export function decodeIPv6(out: DecodedFrame, d: Buffer, off: number, end: numbe
       ip.fragment = true;
       ip.fragmentOffset = fo & 0xfff8;
       ip.moreFragments = (fo & 1) !== 0;
+      ip.id = d.readUInt32BE(p + 4);
+      // The fragmentable part starts after this header; its length on the wire is what the packet holds after it.
+      if (p + 8 <= wEnd) ip.fragmentPayload = { data: d.subarray(Math.min(p + 8, pEnd), pEnd), length: total - (p + 8 - off), protocol: d[p]! };
     } else if (nh === 51) {
       if (pEnd - p < 2) return extTruncated(out, nh, pEnd - p);
       len = (d[p + 1]! + 2) << 2;

@@ -35,7 +35,7 @@ export interface IpPacket {
   /** IPv4 protocol / IPv6 next header after extension headers (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6...). */
   protocol: number;
   ttl: number;
-  /** IPv4 identification (undefined for IPv6). */
+  /** IPv4 identification; IPv6: the Fragment header's identification (undefined when it has none). */
   id?: number;
   /** Header length in bytes (IPv6: fixed header plus extension headers). */
   headerLength: number;
@@ -47,10 +47,22 @@ export interface IpPacket {
   fragmentOffset: number;
   moreFragments: boolean;
   /**
+   * A fragment's part of its datagram (set for fragments only): the captured bytes (a view of the frame), their length
+   * on the wire (more when the snaplen cut the frame) and the protocol the datagram carries (IPv6: the Fragment
+   * header's next header). What src/defrag reassembles; the decoder itself keeps no state.
+   */
+  fragmentPayload?: FragmentPayload;
+  /**
    * True when fewer bytes were captured than totalLength says (snaplen cut, or a bogus length): the layers above are
    * decoded from what is there, as tshark does.
    */
   truncated?: boolean;
+}
+
+export interface FragmentPayload {
+  data: Buffer;
+  length: number;
+  protocol: number;
 }
 
 export interface TcpOptions {

@@ -1,7 +1,7 @@
 /**
  * The memory budget (issue #15): one byte count that every growing state of the analysis charges before it grows
- * (pcapng interfaces, the key logs of pcapng decryption secrets blocks, connections, the MQTT framer's carry,
- * out-of-order segments held by reassembly, pending requests), and releases when it shrinks. Fixed-size tables (the fan-out tracer's 20 000 publishes, the summary's
+ * (pcapng interfaces, the key logs of pcapng decryption secrets blocks, IP fragments awaiting reassembly,
+ * connections, the MQTT framer's carry, out-of-order segments held by reassembly, pending requests), and releases when it shrinks. Fixed-size tables (the fan-out tracer's 20 000 publishes, the summary's
  * 10 000 hosts and topics) are bounded by their own caps and not charged. When a charge would pass the limit it is refused: the state
  * drops what it was about to keep (each state says what), and the first refusal of each state is reported once
  * through `onExceeded` (the pipeline makes it a `budget.exceeded` finding). Estimates, not a heap measurement: each
@@ -10,14 +10,15 @@
  */
 
 /** The states that charge the budget (the names the `budget.exceeded` finding gives). */
-export type BudgetState = 'interfaces' | 'key-log' | 'connections' | 'framer-carry' | 'reassembly' | 'pending-requests';
+export type BudgetState = 'interfaces' | 'key-log' | 'ip-fragments' | 'connections' | 'framer-carry' | 'reassembly' | 'pending-requests';
 
-export const BUDGET_STATES: readonly BudgetState[] = ['interfaces', 'key-log', 'connections', 'framer-carry', 'reassembly', 'pending-requests'];
+export const BUDGET_STATES: readonly BudgetState[] = ['interfaces', 'key-log', 'ip-fragments', 'connections', 'framer-carry', 'reassembly', 'pending-requests'];
 
 /** What each state drops when the budget refuses it (the finding's words). */
 export const BUDGET_DROPS: Readonly<Record<BudgetState, string>> = {
   interfaces: 'later pcapng interface blocks and their packets are skipped',
   'key-log': 'the TLS key log of later pcapng decryption secrets blocks is not used',
+  'ip-fragments': 'an IP datagram whose fragment does not fit is given up (ip.fragment-incomplete)',
   connections: 'new TCP connections are counted but their payload is not dissected',
   'framer-carry': 'an MQTT packet being reassembled keeps its head, the rest is skipped',
   reassembly: 'out-of-order segments are not held: the hole before them is declared lost',
@@ -83,7 +84,7 @@ export class MemoryBudget {
 }
 
 function zeroes(): Record<BudgetState, number> {
-  return { interfaces: 0, 'key-log': 0, connections: 0, 'framer-carry': 0, reassembly: 0, 'pending-requests': 0 };
+  return { interfaces: 0, 'key-log': 0, 'ip-fragments': 0, connections: 0, 'framer-carry': 0, reassembly: 0, 'pending-requests': 0 };
 }
 
 /** Human words for a byte count: "1 GiB", "512 MiB", "300 KiB". */

@@ -20,7 +20,7 @@ export const FINDING_CODES = {
   'capture.decryption-secrets': { severity: 'note', text: 'A pcapng Decryption Secrets Block: a TLS key log in it is used as if given with --keylog (merged with it); other secrets types are not used.' },
   'capture.bad-secrets': { severity: 'warning', text: 'A pcapng Decryption Secrets Block whose secrets do not fit the block; it is skipped.' },
   'capture.notice': { severity: 'note', text: 'Another remark of the capture reader.' },
-  'budget.exceeded': { severity: 'warning', text: 'The memory budget (--memory-budget) was reached: the state named (interfaces, key-log, connections, framer-carry, reassembly, pending-requests) dropped what it would have kept, as its finding says; at the end, how many charges were refused in all.' },
+  'budget.exceeded': { severity: 'warning', text: 'The memory budget (--memory-budget) was reached: the state named (interfaces, key-log, ip-fragments, connections, framer-carry, reassembly, pending-requests) dropped what it would have kept, as its finding says; at the end, how many charges were refused in all.' },
   // frame decoders
   'decode.truncated': { severity: 'warning', text: 'A frame is too short for a header it announces; the layers before it are kept.' },
   'decode.bad-header-length': { severity: 'warning', text: 'An IPv4/IPv6/TCP header length field is impossible.' },
@@ -29,7 +29,10 @@ export const FINDING_CODES = {
   'decode.internal': { severity: 'error', text: 'A decoder failed unexpectedly on this frame (a bug: please report it with the capture).' },
   'decode.unsupported-link': { severity: 'warning', text: 'The interface uses a link type we do not decode; its frames are counted as undecodable.' },
   'decode.error': { severity: 'warning', text: 'Another frame decoding problem.' },
-  'ip.fragment': { severity: 'note', text: 'An IP fragment: fragments are counted, not reassembled.' },
+  'ip.fragment': { severity: 'note', text: 'IP fragments reassembled into one datagram (as tshark\'s ip.defragment): the layers above it (TCP, MQTT) are read at the frame that completed it; the evidence lists the fragments\' frames.' },
+  'ip.fragment-overlap': { severity: 'warning', text: 'An IP fragment overlaps bytes already held for its datagram with different ones: the first bytes are kept.' },
+  'ip.fragment-bad': { severity: 'warning', text: 'An impossible IP fragment (past 65 535 bytes, a non-last fragment whose length is not a non-zero multiple of 8, a second end for its datagram): it is skipped.' },
+  'ip.fragment-incomplete': { severity: 'warning', text: 'An IP datagram whose fragments never all arrived (timed out, given up past the caps or the memory budget, or still waiting at the end of the capture): the layers above it are not read.' },
   // TCP
   'tcp.reassembly-cap': { severity: 'warning', text: 'Out-of-order data exceeded the reassembly cap; the hole before it was declared lost.' },
   'tcp.connection-evicted': { severity: 'warning', text: 'The connection table was full; the least recently active connection was closed early.' },

@@ -9,7 +9,8 @@ import { readCapture } from '../capture/reader.js';
 import { CaptureError, SECRETS_TLS_KEY_LOG, type CaptureFrame, type CaptureNotice, type CaptureSummary, type DecryptionSecrets } from '../capture/types.js';
 import { decodeFrame } from '../decode/frame.js';
 import { icmpv6Info } from '../decode/icmpv6.js';
-import type { DecodedFrame, TcpSegment } from '../decode/types.js';
+import type { DecodedFrame, IpPacket, TcpSegment } from '../decode/types.js';
+import { IpDefragmenter } from '../defrag/defragment.js';
 import { MqttConnectionDissector, type ConnectionProtocol, type MqttDissectorOptions } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
 import { ClientIdRegistry } from '../mqtt/takeover.js';
@@ -251,6 +252,8 @@ export class CaptureAnalyzer {
     return this.budget;
   }
   private readonly folder: FindingFolder | undefined;
+  /** IP fragments held until their datagram completes (src/defrag). */
+  private readonly defrag: IpDefragmenter;
   /** What each connection's MQTT dissector is made with (its key log grows with the capture's secrets blocks). */
   private readonly dissectorOptions: MqttDissectorOptions;
   /** The key log is this analysis' own (made from a path or from the capture), so secrets blocks may add to it. */
@@ -281,6 +284,7 @@ export class CaptureAnalyzer {
       ...(options.keyLog !== undefined ? { keyLog: typeof options.keyLog === 'string' ? loadKeyLog(options.keyLog) : options.keyLog } : {}),
     };
     this.dissectorOptions = dissectorOptions;
+    this.defrag = new IpDefragmenter({ budget: this.budget, finding: (event) => this.emitFinding(event) });
     this.ownKeyLog = typeof options.keyLog === 'string';
     const context = {
       options: dissectorOptions,
@@ -349,7 +353,7 @@ export class CaptureAnalyzer {
       this.options.onProgress({ frames: frame.frame, bytes: this.recordBytes, mqttMessages: this.summary.mqttCount });
     }
     this.linkTypes.add(frame.linkType);
-    const decoded = decodeFrame(frame);
+    let decoded = decodeFrame(frame);
     if (decoded.error !== undefined && decoded.link === undefined) {
       this.undecodable++;
       const finding = makeFinding(findingCodeOf(decoded.error.code), 'frame', frame.frame, time,
@@ -371,6 +375,15 @@ export class CaptureAnalyzer {
     if (this.heldUnsupported !== undefined) this.releaseUnsupported();
     this.decodedFrames++;
     this.countHost(decoded);
+    if (decoded.ip?.fragmentPayload !== undefined && (decoded.error === undefined || !IP_LAYERS.has(decoded.error.layer))) {
+      // An IP fragment: held until its datagram completes (src/defrag), whose payload is then read at this frame.
+      const whole = this.defrag.add(decoded, time);
+      if (whole === undefined) {
+        this.onFragment(decoded, decoded.ip, time);
+        return;
+      }
+      decoded = whole.decoded;
+    }
     if (decoded.error !== undefined) {
       this.emitFinding(makeFinding(findingCodeOf(decoded.error.code), layerOf(decoded.error.layer), frame.frame, time,
         `${decoded.error.layer}: ${decoded.error.message}`, {
@@ -387,11 +400,6 @@ export class CaptureAnalyzer {
     } else {
       const name = decoded.other ?? (decoded.udp !== undefined ? 'udp' : decoded.ip !== undefined ? `ipv${decoded.ip.version}` : decoded.link?.kind ?? 'unknown');
       this.count(decoded.error !== undefined ? `${name} (malformed)` : name);
-      if (decoded.ip?.fragment === true) {
-        this.emitFinding(makeFinding('ip.fragment', 'ip', frame.frame, time,
-          `IPv${decoded.ip.version} fragment (offset ${decoded.ip.fragmentOffset}${decoded.ip.moreFragments ? ', more follow' : ''})`,
-          { src: decoded.ip.src, dst: decoded.ip.dst }));
-      }
       if (this.lean) return;
       const other: OtherEvent = {
         kind: 'packet', frame: frame.frame, time, layer: decoded.ip !== undefined ? 'ip' : 'frame', type: name,
@@ -402,6 +410,22 @@ export class CaptureAnalyzer {
       };
       this.emit(other);
     }
+  }
+
+  /** A fragment held for reassembly (its datagram not complete yet): counted, and one row with tshark's words. */
+  private onFragment(decoded: DecodedFrame, ip: IpPacket, time: number): void {
+    const name = `ipv${ip.version}-fragment`;
+    this.count(name);
+    if (this.lean) return;
+    const protocol = ip.fragmentPayload?.protocol ?? ip.protocol;
+    const id = (ip.id ?? 0).toString(16);
+    const other: OtherEvent = {
+      kind: 'packet', frame: decoded.frame, time, layer: 'ip', type: name, src: ip.src, dst: ip.dst,
+      summary: ip.version === 4
+        ? `Fragmented IP protocol (proto=${ipProtocolLabel(protocol)} ${protocol}, off=${ip.fragmentOffset}, ID=${id.padStart(4, '0')})`
+        : `IPv6 fragment (off=${ip.fragmentOffset} more=${ip.moreFragments ? 'y' : 'n'} ident=0x${id.padStart(8, '0')} nxt=${protocol})`,
+    };
+    this.emit(other);
   }
 
   /** CaptureSink: a remark about the file. */
@@ -458,6 +482,7 @@ export class CaptureAnalyzer {
     }
     this.releaseUnsupported();
     this.inSegment = false;
+    this.defrag.finish();
     this.table.finishAll(this.lastFrame, this.lastTime);
     for (const what of BUDGET_STATES) {
       const refused = this.budget.refusals(what);
@@ -740,6 +765,14 @@ export class CaptureAnalyzer {
 
 function findingCodeOf(code: string): FindingCode {
   return (code in FINDING_CODES ? code : 'decode.error') as FindingCode;
+}
+
+/** The decoders' layers up to IP: an error above them (the TCP header of a first fragment) does not stop reassembly. */
+const IP_LAYERS: ReadonlySet<string> = new Set(['link', 'ipv4', 'ipv6']);
+
+/** tshark's short name of an IP protocol in "Fragmented IP protocol (proto=TCP 6, ...)". */
+function ipProtocolLabel(protocol: number): string {
+  return protocol === 6 ? 'TCP' : protocol === 17 ? 'UDP' : protocol === 1 ? 'ICMP' : protocol === 58 ? 'ICMPv6' : String(protocol);
 }
 
 function layerOf(layer: string): FindingEvent['layer'] {
