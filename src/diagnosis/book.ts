@@ -4,7 +4,7 @@
  * when, the CONNECT and CONNACK). Bounded: the oldest records are forgotten past MAX_RECORDS. It diagnoses nothing.
  */
 import type {
-  ConnectionEndReason, LifecycleEvent, MqttEvent, SessionEndReason, Side, TcpEvent, TimelineEvent,
+  ConnectionEndReason, LifecycleEvent, MqttEvent, MqttPacketType, SessionEndReason, Side, TcpEvent, TimelineEvent,
 } from '../model/events.js';
 
 export const MAX_RECORDS = 100_000;
@@ -48,9 +48,13 @@ export interface ConnectionRecord {
     takenOverBy?: { stream: number; frame: number };
   };
   connect?: { frame: number; time: number; clientId?: string; keepAlive?: number };
-  connack?: { frame: number; time: number; accepted: boolean };
+  connack?: { frame: number; time: number; accepted: boolean; sessionPresent?: boolean };
   /** Last MQTT packet the client sent (keep-alive), and the broker's last one. */
   lastClientPacket?: { frame: number; time: number };
+  /** The first MQTT packet the client sent (a CONNECT, unless it is no MQTT client), in Wireshark's words. */
+  firstClientPacket?: { frame: number; time: number; type: MqttPacketType; length: number; topic?: string; packetId?: number; malformed?: string };
+  /** SUBSCRIBE packets the client sent. */
+  subscribes: number;
   /** What each endpoint ("ip:port") sent: TCP segments, MQTT packets, and when it last sent anything. */
   sent: Map<string, SideTally>;
   mqttPackets: number;
@@ -108,7 +112,7 @@ export class ConnectionBook {
       }
       r = {
         stream, client: src, server: dst, firstFrame: frame, firstTime: time, sent: new Map(), mqttPackets: 0,
-        synFrames: [], syns: 0, synAckSeen: false, websocket: false,
+        subscribes: 0, synFrames: [], syns: 0, synAckSeen: false, websocket: false,
       };
       this.records.set(stream, r);
     }
@@ -187,6 +191,16 @@ export class ConnectionBook {
       const last = r.lastClientPacket;
       if (last === undefined) r.lastClientPacket = { frame: e.frame, time: e.time };
       else { last.frame = e.frame; last.time = e.time; }
+      // MQTT packets may be released out of order after a TCP hole: the first is the one of the lowest frame.
+      if (r.firstClientPacket === undefined || e.frame < r.firstClientPacket.frame) {
+        r.firstClientPacket = {
+          frame: e.frame, time: e.time, type: e.type, length: e.length,
+          ...(e.topic !== undefined ? { topic: e.topic } : {}),
+          ...(e.packetId !== undefined ? { packetId: e.packetId } : {}),
+          ...(e.malformed !== undefined ? { malformed: e.malformed } : {}),
+        };
+      }
+      if (e.type === 'SUBSCRIBE') r.subscribes++;
       if (e.type === 'CONNECT') {
         r.connect = {
           frame: e.frame, time: e.time,
@@ -195,7 +209,10 @@ export class ConnectionBook {
         };
       }
     } else if (e.type === 'CONNACK') {
-      r.connack = { frame: e.frame, time: e.time, accepted: e.accepted ?? (e.returnCode ?? e.reasonCode ?? 0) === 0 };
+      r.connack = {
+        frame: e.frame, time: e.time, accepted: e.accepted ?? (e.returnCode ?? e.reasonCode ?? 0) === 0,
+        ...(e.sessionPresent !== undefined ? { sessionPresent: e.sessionPresent } : {}),
+      };
     }
   }
 }

@@ -71,7 +71,9 @@ export const FINDING_CODES = {
   // diagnoses (src/diagnosis; docs/diagnoses.md): what went wrong, in plain words, with the frames that prove it
   'diag.broker-unreachable': { severity: 'error', text: 'Connections to an MQTT port were refused (RST) or never answered (SYNs unanswered).' },
   'diag.broker-stopped': { severity: 'error', text: 'The broker closed every open connection at once and then refused new ones: it stopped.' },
+  'diag.broker-restarted': { severity: 'warning', text: 'The broker closed every open connection at once and later accepted sessions again: it was restarted.' },
   'diag.connack-refused': { severity: 'error', text: 'The broker refused a CONNECT in its CONNACK (return/reason code in words).' },
+  'diag.no-connect': { severity: 'error', text: 'A client began its connection with something other than CONNECT (a PUBLISH, or bytes that are not MQTT) and the broker closed it.' },
   'diag.connect-unanswered': { severity: 'error', text: 'A CONNECT got no CONNACK before the connection closed.' },
   'diag.topic-mismatch': { severity: 'warning', text: 'A subscription matched no topic published in the capture while a similar topic was published.' },
   'diag.published-to-nobody': { severity: 'warning', text: 'PUBLISH messages the broker forwarded to no subscriber seen in the capture.' },
