@@ -105,6 +105,53 @@ test('fault-broker-restart: one subscriber, the broker restarted under it, its r
   assert.deepEqual(codes(await diagnose(file, { summaryOnly: true })), ['diag.broker-restarted']);
 });
 
+test('fault-invalid-filter: sister/#/temp refused by the broker closing the connection (no SUBACK), twice; the messages reach no one', async () => {
+  const file = fault('fault-invalid-filter');
+  const list = await diagnose(file);
+  // No diag.topic-mismatch: the subscription never existed, the broker refused it.
+  assert.deepEqual(codes(list), ['diag.published-to-nobody', 'diag.subscription-refused']);
+  const d = only(list, 'diag.subscription-refused');
+  assert.equal(d.severity, 'error');
+  assert.deepEqual(d.detail.facts, { subscriber: 'lab-sub (172.18.0.3)', filters: ['sister/#/temp'], closed: true, count: 2, invalid: 'hash-not-last' });
+  assert.deepEqual(d.detail.causes, ['invalid-filter']);
+  if (tsharkMissing === undefined) {
+    // Each SUBSCRIBE and the broker's FIN right after it; no SUBACK at all.
+    assert.deepEqual(tsharkFrames(file, 'mqtt.msgtype == 9'), []);
+    const subscribes = tsharkFrames(file, 'mqtt.msgtype == 8');
+    const fins = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883 && ip.dst == 172.18.0.3');
+    assert.deepEqual(d.evidence.frames, [...subscribes, ...fins].sort((a, b) => a - b));
+    assert.deepEqual(only(list, 'diag.published-to-nobody').evidence.frames, tsharkFrames(file, 'mqtt.msgtype == 3'));
+  }
+  assert.match(describeDiagnosis(d, 'en')!.sentence, /by closing the connection right after the SUBSCRIBE, without a SUBACK \(2 times, on each reconnect\): the filter is invalid, '#' may only be the last level\.$/);
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /dengan menutup koneksi tepat setelah SUBSCRIBE, tanpa SUBACK \(2 kali, pada setiap reconnect\): filter tidak valid/);
+});
+
+test('fault-acl-denied: the ACL drops MQTT 3.1.1 publishes silently (a subscriber was waiting) and refuses MQTT 5 ones with 0x87', async () => {
+  const file = fault('fault-acl-denied');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list).filter((c) => c !== 'diag.harmless-teardown-retransmission'), ['diag.publish-refused', 'diag.published-to-nobody']);
+  const refused = only(list, 'diag.publish-refused');
+  assert.equal(refused.severity, 'error');
+  assert.deepEqual(refused.detail.facts, { publisher: 'lab-pub5 (172.18.0.4)', topics: ['sister/temp'], count: 2, ack: 'PUBACK', code: '0x87', codeName: 'not authorized' });
+  assert.deepEqual(refused.detail.causes, ['acl-denies-publish']);
+  const nobody = only(list, 'diag.published-to-nobody');
+  // Only the MQTT 3.1.1 messages: the refused MQTT 5 ones are said by diag.publish-refused.
+  assert.equal(nobody.detail.facts['count'], 2);
+  assert.deepEqual(nobody.detail.facts['publishers'], ['lab-pub (172.18.0.4)']);
+  assert.deepEqual(nobody.detail.facts['subscribers'], ['lab-sub (172.18.0.3)']);
+  assert.equal(nobody.detail.causes[0], 'acl-denies-publish');
+  if (tsharkMissing === undefined) {
+    const denied = tsharkFrames(file, 'mqtt.puback.reason_code == 0x87');
+    const stream = tsharkFields(file, ['tcp.stream'], ['-Y', 'mqtt.puback.reason_code == 0x87'])[0]![0];
+    const v5 = tsharkFrames(file, `mqtt.msgtype == 3 && tcp.stream == ${stream}`);
+    assert.equal(denied.length, 2);
+    assert.deepEqual(refused.evidence.frames, [...v5, ...denied].sort((a, b) => a - b));
+    assert.deepEqual(nobody.evidence.frames, tsharkFrames(file, `mqtt.msgtype == 3 && tcp.stream != ${stream}`));
+  }
+  assert.match(describeDiagnosis(nobody, 'en')!.sentence, /although lab-sub \(172\.18\.0\.3\) had subscribed to a matching filter\.$/);
+  assert.equal(describeDiagnosis(refused, 'id')!.sentence, "Broker menolak 2 pesan yang di-publish lab-pub5 (172.18.0.4) ke 'sister/temp': PUBACK reason code 0x87 (not authorized).");
+});
+
 test('fault-no-broker: the SYN answered by RST', async () => {
   const file = fault('fault-no-broker');
   const list = await diagnose(file);
@@ -251,7 +298,7 @@ test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', 
 
 test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
   const seen = new Set<string>();
-  const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-no-broker', 'fault-unreachable',
+  const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
@@ -269,7 +316,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
     }
   }
   // The fault captures and lab captures exercise most codes; the rest are covered by the corpus (docs/diagnoses.md).
-  assert.ok(seen.size >= 19, `only ${[...seen].join(', ')}`);
+  assert.ok(seen.size >= 21, `only ${[...seen].join(', ')}`);
   for (const code of seen) assert.ok(DIAGNOSIS_CODES.includes(code as never));
 });
 

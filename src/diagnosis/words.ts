@@ -156,8 +156,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}.`,
   },
   'diag.published-to-nobody': {
-    en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture.`,
-    id: (f) => `${f['count']} pesan yang di-publish ke ${topics(f, 'id')} oleh ${list(f['publishers'], 'id')} tidak sampai ke subscriber mana pun: broker tidak meneruskannya ke siapa pun dalam capture.`,
+    en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, although ${list(f['subscribers'], 'en')} had subscribed to a matching filter` : ''}.`,
+    id: (f) => `${f['count']} pesan yang di-publish ke ${topics(f, 'id')} oleh ${list(f['publishers'], 'id')} tidak sampai ke subscriber mana pun: broker tidak meneruskannya ke siapa pun dalam capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, padahal ${list(f['subscribers'], 'id')} sudah subscribe ke filter yang cocok` : ''}.`,
   },
   'diag.subscribed-too-late': {
     en: (f) => `${f['subscriber']} subscribed to ${q(f['filter'])} at t=${seconds(f['subscribedAt'], 'en')}, after the ${plural(Number(f['missed']), 'message', 'messages')} published to it (the last at t=${seconds(f['lastPublishedAt'], 'en')}); none was retained, so it received nothing.`,
@@ -187,9 +187,17 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => `${f['sender']} reused packet id ${list(f['packetIds'], 'en')} while a QoS message with it was still unacknowledged (${plural(Number(f['count']), 'time', 'times')}).`,
     id: (f) => `${f['sender']} memakai ulang packet id ${list(f['packetIds'], 'id')} padahal pesan QoS dengan id itu belum diakui (${f['count']} kali).`,
   },
+  'diag.publish-refused': {
+    en: (f) => `The broker refused ${plural(Number(f['count']), 'message', 'messages')} ${f['publisher']} published to ${topics(f, 'en')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
+    id: (f) => `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
+  },
   'diag.subscription-refused': {
-    en: (f) => `The broker refused the subscription of ${f['subscriber']} to ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')} (SUBACK ${f['code']}: ${f['codeName']}).`,
-    id: (f) => `Broker menolak subscription ${f['subscriber']} ke ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'id')} (SUBACK ${f['code']}: ${f['codeName']}).`,
+    en: (f) => f['closed'] === true
+      ? `The broker refused the subscription of ${f['subscriber']} to ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')} by closing the connection right after the SUBSCRIBE, without a SUBACK${Number(f['count']) > 1 ? ` (${f['count']} times, on each reconnect)` : ''}${invalidFilter(f, 'en')}.`
+      : `The broker refused the subscription of ${f['subscriber']} to ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')} (SUBACK ${f['code']}: ${f['codeName']}).`,
+    id: (f) => f['closed'] === true
+      ? `Broker menolak subscription ${f['subscriber']} ke ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'id')} dengan menutup koneksi tepat setelah SUBSCRIBE, tanpa SUBACK${Number(f['count']) > 1 ? ` (${f['count']} kali, pada setiap reconnect)` : ''}${invalidFilter(f, 'id')}.`
+      : `Broker menolak subscription ${f['subscriber']} ke ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'id')} (SUBACK ${f['code']}: ${f['codeName']}).`,
   },
   'diag.subscription-downgraded': {
     en: (f) => `${f['subscriber']} asked for QoS ${f['asked']} on ${q(f['filter'])} and the broker granted QoS ${f['granted']}.`,
@@ -252,6 +260,16 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
 function topics(f: Facts, lang: Lang): string {
   const all = Array.isArray(f['topics']) ? f['topics'] : [f['topic'] ?? ''];
   return list(all.map((t) => q(t)), lang);
+}
+
+function invalidFilter(f: Facts, lang: Lang): string {
+  const en = lang === 'en';
+  switch (f['invalid']) {
+    case 'hash-not-last': return en ? `: the filter is invalid, '#' may only be the last level` : `: filter tidak valid, '#' hanya boleh menjadi level terakhir`;
+    case 'partial-level': return en ? `: the filter is invalid, a wildcard ('+' or '#') must fill a whole level` : `: filter tidak valid, wildcard ('+' atau '#') harus mengisi satu level penuh`;
+    case 'empty': return en ? ': the filter is empty' : ': filter kosong';
+    default: return '';
+  }
 }
 
 function notResubscribed(f: Facts, lang: Lang): string {
@@ -327,6 +345,10 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'connection-dropped': { en: 'the connection dropped before the acknowledgement', id: 'koneksi terputus sebelum acknowledgement' },
   'client-bug': { en: 'a client that reuses packet ids too early (a bug)', id: 'client yang memakai ulang packet id terlalu cepat (bug)' },
   'acl-or-invalid-filter': { en: 'an ACL forbids the topic, or the filter is invalid (a # not at the end, + inside a level)', id: 'ACL melarang topik itu, atau filter tidak valid (# tidak di akhir, + di tengah level)' },
+  'invalid-filter': { en: 'the topic filter is invalid, and a broker closes the connection of a client that sends one; paho and mosquitto_sub refuse such a filter before sending it, but Arduino PubSubClient and hand-written clients send it', id: 'topic filter tidak valid, dan broker menutup koneksi client yang mengirimnya; paho dan mosquitto_sub menolak filter seperti itu sebelum dikirim, tetapi Arduino PubSubClient dan client buatan sendiri tetap mengirimnya' },
+  'acl-denies-publish': { en: 'the broker\'s ACL (acl_file or an auth plugin) does not let this client publish to the topic: MQTT 3.1.1 has no way to say so, the broker acknowledges the message and drops it; MQTT 5 answers with reason 0x87 (not authorized)', id: 'ACL broker (acl_file atau plugin autentikasi) tidak mengizinkan client ini publish ke topik itu: MQTT 3.1.1 tidak bisa memberitahukannya, broker mengakui pesan lalu membuangnya; MQTT 5 menjawab dengan reason 0x87 (not authorized)' },
+  'broker-dropped': { en: 'the broker dropped the messages for another reason (a full queue of the subscriber, a message too large for it)', id: 'broker membuang pesan karena alasan lain (antrean subscriber penuh, pesan terlalu besar untuknya)' },
+  'invalid-topic': { en: 'the topic name is invalid (wildcards or an empty topic in a PUBLISH)', id: 'nama topik tidak valid (wildcard atau topik kosong dalam PUBLISH)' },
   'broker-max-qos': { en: 'the broker (or its configuration) supports a lower maximum QoS', id: 'broker (atau konfigurasinya) hanya mendukung QoS maksimum yang lebih rendah' },
   'packet-loss': { en: 'packets were lost on the network (congested or lossy link, Wi-Fi)', id: 'paket hilang di jaringan (link padat atau tidak stabil, Wi-Fi)' },
   'slow-reader': { en: 'the receiving program is busy or blocked and does not read its socket', id: 'program penerima sibuk atau macet dan tidak membaca socket-nya' },
@@ -376,6 +398,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'qos-needed': { en: 'whether QoS 1/2 is needed, and the receiving client\'s health', id: 'apakah QoS 1/2 memang perlu, dan kondisi client penerima' },
   'client-library': { en: 'the client library version (packet id handling)', id: 'versi library client (penanganan packet id)' },
   'topic-acl': { en: 'the topic filter\'s syntax and the broker\'s ACL for this client', id: 'sintaks topic filter dan ACL broker untuk client ini' },
+  'filter-syntax': { en: 'the filter\'s wildcards: \'#\' only as the whole last level (sister/#), \'+\' only as a whole level (sister/+/temp); without wildcards the filter is the topic itself (sister/temp)', id: 'wildcard pada filter: \'#\' hanya sebagai seluruh level terakhir (sister/#), \'+\' hanya sebagai satu level penuh (sister/+/temp); tanpa wildcard filter sama dengan topiknya (sister/temp)' },
   'broker-max-qos': { en: 'the broker\'s `max_qos` setting', id: 'pengaturan `max_qos` broker' },
   'network-quality': { en: 'the network path: interface errors (`ip -s link`), Wi-Fi signal, congestion', id: 'jalur jaringan: error interface (`ip -s link`), sinyal Wi-Fi, kepadatan' },
   'receiver-load': { en: 'the receiving program\'s CPU load and whether it blocks in its message handler', id: 'beban CPU program penerima dan apakah ia macet di handler pesannya' },
