@@ -77,6 +77,81 @@ test('fault-broker-stopped: both sessions dropped at once, then every reconnect 
   }
 });
 
+test('fault-broker-restart: one subscriber, the broker restarted under it, its reconnect accepted: restarted, not stopped', async () => {
+  const file = fault('fault-broker-restart');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.broker-restarted']);
+  const d = only(list, 'diag.broker-restarted');
+  assert.equal(d.severity, 'warning');
+  assert.equal(d.detail.facts['dropped'], 1);
+  assert.equal(d.detail.facts['refusedAfter'], 0);
+  assert.deepEqual(d.detail.facts['clients'], ['lab-sub (172.18.0.3)']);
+  assert.deepEqual(d.detail.facts['reconnected'], ['lab-sub (172.18.0.3)', 'lab-pub (172.18.0.4)']);
+  assert.equal(d.detail.facts['notResubscribed'], undefined, 'mosquitto_sub subscribes again on every connect');
+  assert.ok(Number(d.detail.facts['backAt']) > Number(d.detail.facts['stoppedAt']));
+  if (tsharkMissing === undefined) {
+    // The broker's FIN to the subscriber, the first SYN after it, and the two CONNACKs after it.
+    const brokerFin = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883 && ip.dst == 172.18.0.3')[0]!;
+    const stop = Number(tsharkFields(file, ['frame.time_relative'], ['-Y', `frame.number == ${brokerFin}`])[0]![0]);
+    const synAfter = tsharkFrames(file, `tcp.flags.syn == 1 && tcp.flags.ack == 0 && frame.number > ${brokerFin}`)[0]!;
+    const connacks = tsharkFrames(file, `mqtt.msgtype == 2 && frame.number > ${brokerFin}`);
+    assert.equal(Number(d.detail.facts['stoppedAt']).toFixed(3), stop.toFixed(3));
+    assert.deepEqual(d.evidence.frames, [brokerFin, synAfter, ...connacks]);
+    // Every message reached the subscriber: two before the restart, two after.
+    assert.equal(tsharkFrames(file, 'mqtt.msgtype == 3 && tcp.srcport == 1883').length, 4);
+  }
+  assert.match(describeDiagnosis(d, 'en')!.sentence, /^The broker at 172\.18\.0\.2:1883 restarted: at t=[\d.]+ s it closed the open connection of lab-sub \(172\.18\.0\.3\), and was accepting connections again by t=/);
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /^Broker di 172\.18\.0\.2:1883 di-restart: /);
+  assert.deepEqual(codes(await diagnose(file, { summaryOnly: true })), ['diag.broker-restarted']);
+});
+
+test('fault-invalid-filter: sister/#/temp refused by the broker closing the connection (no SUBACK), twice; the messages reach no one', async () => {
+  const file = fault('fault-invalid-filter');
+  const list = await diagnose(file);
+  // No diag.topic-mismatch: the subscription never existed, the broker refused it.
+  assert.deepEqual(codes(list), ['diag.published-to-nobody', 'diag.subscription-refused']);
+  const d = only(list, 'diag.subscription-refused');
+  assert.equal(d.severity, 'error');
+  assert.deepEqual(d.detail.facts, { subscriber: 'lab-sub (172.18.0.3)', filters: ['sister/#/temp'], closed: true, count: 2, invalid: 'hash-not-last' });
+  assert.deepEqual(d.detail.causes, ['invalid-filter']);
+  if (tsharkMissing === undefined) {
+    // Each SUBSCRIBE and the broker's FIN right after it; no SUBACK at all.
+    assert.deepEqual(tsharkFrames(file, 'mqtt.msgtype == 9'), []);
+    const subscribes = tsharkFrames(file, 'mqtt.msgtype == 8');
+    const fins = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883 && ip.dst == 172.18.0.3');
+    assert.deepEqual(d.evidence.frames, [...subscribes, ...fins].sort((a, b) => a - b));
+    assert.deepEqual(only(list, 'diag.published-to-nobody').evidence.frames, tsharkFrames(file, 'mqtt.msgtype == 3'));
+  }
+  assert.match(describeDiagnosis(d, 'en')!.sentence, /by closing the connection right after the SUBSCRIBE, without a SUBACK \(2 times, on each reconnect\): the filter is invalid, '#' may only be the last level\.$/);
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /dengan menutup koneksi tepat setelah SUBSCRIBE, tanpa SUBACK \(2 kali, pada setiap reconnect\): filter tidak valid/);
+});
+
+test('fault-acl-denied: the ACL drops MQTT 3.1.1 publishes silently (a subscriber was waiting) and refuses MQTT 5 ones with 0x87', async () => {
+  const file = fault('fault-acl-denied');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list).filter((c) => c !== 'diag.harmless-teardown-retransmission'), ['diag.publish-refused', 'diag.published-to-nobody']);
+  const refused = only(list, 'diag.publish-refused');
+  assert.equal(refused.severity, 'error');
+  assert.deepEqual(refused.detail.facts, { publisher: 'lab-pub5 (172.18.0.4)', topics: ['sister/temp'], count: 2, ack: 'PUBACK', code: '0x87', codeName: 'not authorized' });
+  assert.deepEqual(refused.detail.causes, ['acl-denies-publish']);
+  const nobody = only(list, 'diag.published-to-nobody');
+  // Only the MQTT 3.1.1 messages: the refused MQTT 5 ones are said by diag.publish-refused.
+  assert.equal(nobody.detail.facts['count'], 2);
+  assert.deepEqual(nobody.detail.facts['publishers'], ['lab-pub (172.18.0.4)']);
+  assert.deepEqual(nobody.detail.facts['subscribers'], ['lab-sub (172.18.0.3)']);
+  assert.equal(nobody.detail.causes[0], 'acl-denies-publish');
+  if (tsharkMissing === undefined) {
+    const denied = tsharkFrames(file, 'mqtt.puback.reason_code == 0x87');
+    const stream = tsharkFields(file, ['tcp.stream'], ['-Y', 'mqtt.puback.reason_code == 0x87'])[0]![0];
+    const v5 = tsharkFrames(file, `mqtt.msgtype == 3 && tcp.stream == ${stream}`);
+    assert.equal(denied.length, 2);
+    assert.deepEqual(refused.evidence.frames, [...v5, ...denied].sort((a, b) => a - b));
+    assert.deepEqual(nobody.evidence.frames, tsharkFrames(file, `mqtt.msgtype == 3 && tcp.stream != ${stream}`));
+  }
+  assert.match(describeDiagnosis(nobody, 'en')!.sentence, /although lab-sub \(172\.18\.0\.3\) had subscribed to a matching filter\.$/);
+  assert.equal(describeDiagnosis(refused, 'id')!.sentence, "Broker menolak 2 pesan yang di-publish lab-pub5 (172.18.0.4) ke 'sister/temp': PUBACK reason code 0x87 (not authorized).");
+});
+
 test('fault-no-broker: the SYN answered by RST', async () => {
   const file = fault('fault-no-broker');
   const list = await diagnose(file);
@@ -223,9 +298,9 @@ test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', 
 
 test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
   const seen = new Set<string>();
-  const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-no-broker', 'fault-unreachable',
+  const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt'].map(fault);
-  for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap'].map((f) => path.join(fixturesDir, f))]) {
+  for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);
       const en = describeDiagnosis(d, 'en')!;
@@ -241,7 +316,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
     }
   }
   // The fault captures and lab captures exercise most codes; the rest are covered by the corpus (docs/diagnoses.md).
-  assert.ok(seen.size >= 17, `only ${[...seen].join(', ')}`);
+  assert.ok(seen.size >= 21, `only ${[...seen].join(', ')}`);
   for (const code of seen) assert.ok(DIAGNOSIS_CODES.includes(code as never));
 });
 
@@ -272,4 +347,21 @@ test('MQTT over TLS with a key log that lacks its secrets (tls.no-secret): diag.
   // With its own key log the capture is read: no TLS diagnosis at all.
   const own = await diagnose(path.join(fixturesDir, 'tls-13.pcap'), { keyLog: path.join(fixturesDir, 'tls-13.keys') });
   assert.deepEqual(codes(own).filter((c) => c.includes('tls')), []);
+});
+
+test('big-snaplen: diag.snaplen-cut counts the frames cut (as tshark) and the MQTT packets they cut, both said', async () => {
+  const file = path.join(fixturesDir, 'edge', 'big-snaplen.pcap');
+  const d = only(await diagnose(file), 'diag.snaplen-cut');
+  assert.equal(d.detail.facts['packets'], 2); // the 70000-byte PUBLISH and its forwarded copy
+  assert.equal(d.detail.facts['count'], d.evidence.count);
+  if (tsharkMissing === undefined) {
+    const cut = tsharkFrames(file, 'frame.cap_len < frame.len');
+    assert.equal(d.evidence.count, cut.length);
+    assert.deepEqual(d.evidence.frames, cut.slice(0, 20));
+  }
+  assert.match(describeDiagnosis(d, 'en')!.sentence, /^98 frames were cut by the capture's snapshot length: 2 MQTT packets are incomplete/);
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /^98 frame terpotong oleh snapshot length capture: 2 paket MQTT tidak lengkap/);
+  // One frame per cut packet: the two counts agree.
+  const small = only(await diagnose(path.join(fixturesDir, 'reqresp-snaplen.pcap')), 'diag.snaplen-cut');
+  assert.equal(small.detail.facts['count'], small.detail.facts['packets']);
 });

@@ -4,7 +4,7 @@
  * when, the CONNECT and CONNACK). Bounded: the oldest records are forgotten past MAX_RECORDS. It diagnoses nothing.
  */
 import type {
-  ConnectionEndReason, LifecycleEvent, MqttEvent, SessionEndReason, Side, TcpEvent, TimelineEvent,
+  ConnectionEndReason, LifecycleEvent, MqttEvent, MqttPacketType, SessionEndReason, Side, TcpEvent, TimelineEvent,
 } from '../model/events.js';
 
 export const MAX_RECORDS = 100_000;
@@ -48,9 +48,13 @@ export interface ConnectionRecord {
     takenOverBy?: { stream: number; frame: number };
   };
   connect?: { frame: number; time: number; clientId?: string; keepAlive?: number };
-  connack?: { frame: number; time: number; accepted: boolean };
+  connack?: { frame: number; time: number; accepted: boolean; sessionPresent?: boolean };
   /** Last MQTT packet the client sent (keep-alive), and the broker's last one. */
   lastClientPacket?: { frame: number; time: number };
+  /** The first MQTT packet the client sent (a CONNECT, unless it is no MQTT client), in Wireshark's words. */
+  firstClientPacket?: { frame: number; time: number; type: MqttPacketType; length: number; topic?: string; packetId?: number; malformed?: string };
+  /** SUBSCRIBE packets the client sent. */
+  subscribes: number;
   /** What each endpoint ("ip:port") sent: TCP segments, MQTT packets, and when it last sent anything. */
   sent: Map<string, SideTally>;
   mqttPackets: number;
@@ -108,7 +112,7 @@ export class ConnectionBook {
       }
       r = {
         stream, client: src, server: dst, firstFrame: frame, firstTime: time, sent: new Map(), mqttPackets: 0,
-        synFrames: [], syns: 0, synAckSeen: false, websocket: false,
+        subscribes: 0, synFrames: [], syns: 0, synAckSeen: false, websocket: false,
       };
       this.records.set(stream, r);
     }
@@ -187,6 +191,16 @@ export class ConnectionBook {
       const last = r.lastClientPacket;
       if (last === undefined) r.lastClientPacket = { frame: e.frame, time: e.time };
       else { last.frame = e.frame; last.time = e.time; }
+      // MQTT packets may be released out of order after a TCP hole: the first is the one of the lowest frame.
+      if (r.firstClientPacket === undefined || e.frame < r.firstClientPacket.frame) {
+        r.firstClientPacket = {
+          frame: e.frame, time: e.time, type: e.type, length: e.length,
+          ...(e.topic !== undefined ? { topic: e.topic } : {}),
+          ...(e.packetId !== undefined ? { packetId: e.packetId } : {}),
+          ...(e.malformed !== undefined ? { malformed: e.malformed } : {}),
+        };
+      }
+      if (e.type === 'SUBSCRIBE') r.subscribes++;
       if (e.type === 'CONNECT') {
         r.connect = {
           frame: e.frame, time: e.time,
@@ -195,7 +209,10 @@ export class ConnectionBook {
         };
       }
     } else if (e.type === 'CONNACK') {
-      r.connack = { frame: e.frame, time: e.time, accepted: e.accepted ?? (e.returnCode ?? e.reasonCode ?? 0) === 0 };
+      r.connack = {
+        frame: e.frame, time: e.time, accepted: e.accepted ?? (e.returnCode ?? e.reasonCode ?? 0) === 0,
+        ...(e.sessionPresent !== undefined ? { sessionPresent: e.sessionPresent } : {}),
+      };
     }
   }
 }
@@ -273,6 +290,21 @@ export function sessionEndOf(r: ConnectionRecord): { reason: SessionEndReason; c
   }
   const reason: SessionEndReason = first.reset ? 'reset' : first.by === 'server' ? 'broker-closed' : 'client-closed';
   return { reason, closedBy: first.by, time: first.time, frame: first.frame };
+}
+
+/** A broker that closes a connection this soon after a SUBSCRIBE it never answered closed it because of it. */
+export const CLOSED_ON_SUBSCRIBE_SECONDS = 1;
+
+/**
+ * True when the broker ended the session within CLOSED_ON_SUBSCRIBE_SECONDS after a SUBSCRIBE sent at `time` (the
+ * caller knows no SUBACK answered it): how a broker refuses an invalid topic filter (MQTT-4.7.3-1 … 3.1.1 has no
+ * SUBACK code for it).
+ */
+export function closedOnSubscribe(r: ConnectionRecord | undefined, time: number): boolean {
+  if (r === undefined) return false;
+  const end = sessionEndOf(r);
+  if (end === undefined || end.closedBy !== 'server' || end.reason === 'taken-over') return false;
+  return end.time >= time && end.time - time <= CLOSED_ON_SUBSCRIBE_SECONDS;
 }
 
 /** A client's name for sentences: "lab-sub (172.18.0.3)", or its address when no client id is known. */

@@ -11,11 +11,18 @@ import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
 
+/** Streams whose last cut frame is remembered (past it, a frame may be counted twice). */
+const MAX_STREAMS = 100_000;
+
 /** Wireshark decodes MQTT on these TCP ports by default (1883, and 8883 as MQTT over TLS). */
 export const WIRESHARK_MQTT_PORTS: ReadonlySet<number> = new Set([1883, 8883]);
 
 export class CaptureChecks implements Detector {
+  /** Frames of MQTT packets cut by the snapshot length (each frame once), and how many packets were cut. */
   private readonly snaplen = new FrameSet();
+  private snaplenPackets = 0;
+  /** Per stream and direction, the last frame counted: consecutive cut packets share a frame at most at their border. */
+  private readonly snaplenLast = new Map<number, number>();
   private readonly duplicates = new FrameSet();
   /** `mqtt.tls` findings per stream: their frames and time (the server is taken from the book at the end). */
   private readonly tls = new Map<number, { frames: FrameSet; time: number; dst: string }>();
@@ -26,7 +33,7 @@ export class CaptureChecks implements Detector {
 
   event(e: TimelineEvent): void {
     // Only the head of the packet was captured. (A payload cut to the 64 KiB an event keeps is not a snaplen cut.)
-    if (e.kind === 'packet' && e.layer === 'mqtt' && e.malformed === 'mqtt.incomplete') this.snaplen.add(e.frame);
+    if (e.kind === 'packet' && e.layer === 'mqtt' && e.malformed === 'mqtt.incomplete') this.cut(e.stream * 2 + (e.direction === 'server' ? 1 : 0), e.frames.length > 0 ? e.frames : [e.frame]);
     else if (e.kind === 'packet' && e.layer === 'tcp' && e.duplicateOf !== undefined) this.duplicates.add(e.frame);
     else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
@@ -34,6 +41,18 @@ export class CaptureChecks implements Detector {
       t.frames.add(e.frame);
       streams.set(e.stream, t);
     }
+  }
+
+  /** An MQTT packet cut by the snaplen: every frame that carried its bytes was cut (counted once). */
+  private cut(key: number, frames: readonly number[]): void {
+    this.snaplenPackets++;
+    let last = this.snaplenLast.get(key) ?? 0;
+    for (const f of frames) {
+      if (f <= last) continue;
+      this.snaplen.add(f);
+      last = f;
+    }
+    if (this.snaplenLast.size < MAX_STREAMS || this.snaplenLast.has(key)) this.snaplenLast.set(key, last);
   }
 
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
@@ -79,7 +98,8 @@ export class CaptureChecks implements Detector {
     }
     if (this.snaplen.count > 0) {
       emit(makeDiagnosis({
-        code: 'diag.snaplen-cut', layer: 'capture', frames: this.snaplen, time: 0, facts: { count: this.snaplen.count },
+        code: 'diag.snaplen-cut', layer: 'capture', frames: this.snaplen, time: 0,
+        facts: { count: this.snaplen.count, packets: this.snaplenPackets },
         causes: ['small-snaplen'], checks: ['snaplen'],
       }));
     }

@@ -1,21 +1,35 @@
 /**
  * QoS trouble: diag.qos-unacknowledged (QoS 1/2 PUBLISHes never acknowledged before the connection ended or within
  * UNACKED_AFTER_SECONDS of the capture's end), diag.qos-redelivered (DUP copies), diag.packet-id-reused (an id reused
- * while its message was in flight), diag.subscription-refused and diag.subscription-downgraded (SUBACK codes).
+ * while its message was in flight), diag.publish-refused (an MQTT 5 PUBACK/PUBREC reason of 0x80 or more),
+ * diag.subscription-refused (a SUBACK code, or the broker closing the connection
+ * on a SUBSCRIBE it never answered) and diag.subscription-downgraded (SUBACK codes).
  * Reads PUBLISH, PUBACK, PUBREC, SUBSCRIBE and SUBACK packets; in-flight state is bounded by MAX_IN_FLIGHT.
  */
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
-import { clientName, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
+import { clientName, closedOnSubscribe, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
 
 export const MAX_IN_FLIGHT = 100_000;
+
+/** What makes a topic filter invalid (MQTT 4.7.1), or undefined when it is valid. */
+export function filterProblem(filter: string): 'empty' | 'hash-not-last' | 'partial-level' | undefined {
+  if (filter === '') return 'empty';
+  const levels = filter.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!;
+    if (level === '#' && i !== levels.length - 1) return 'hash-not-last';
+    if ((level.includes('#') || level.includes('+')) && level !== '#' && level !== '+') return 'partial-level';
+  }
+  return undefined;
+}
 /** A PUBLISH this close to the end of an open connection's capture may just have had its ACK cut off. */
 export const UNACKED_AFTER_SECONDS = 2;
 
-interface InFlight { frame: number; time: number; qos: number }
+interface InFlight { frame: number; time: number; qos: number; topic?: string }
 
 /** The in-flight map's key of a stream's sender: one number, no string per message. */
 function inFlightKey(stream: number, sender: 'client' | 'server'): number {
@@ -29,10 +43,12 @@ export class QosDetector implements Detector {
   private readonly inFlight = new Map<number, Map<number, InFlight>>();
   private total = 0;
   private readonly subscribes = new Map<string, Array<{ topic: string; qos: number }>>();
-  private readonly subscribeFrames = new Map<string, number>();
+  private readonly subscribeFrames = new Map<string, { frame: number; time: number }>();
   private readonly redelivered = new Map<string, Tally>();
   private readonly reused = new Map<string, Tally>();
   private readonly refused: Array<{ stream: number; filters: string[]; code: number; frames: FrameSet; time: number }> = [];
+  /** MQTT 5 PUBACK/PUBREC refusals, per stream and reason code. */
+  private readonly publishes = new Map<string, { stream: number; code: number; ack: string; topics: Set<string>; frames: FrameSet; time: number; count: number }>();
   private readonly downgraded: Array<{ stream: number; filter: string; asked: number; granted: number; frames: FrameSet; time: number }> = [];
 
   readonly reads = ['mqtt'] as const;
@@ -41,16 +57,35 @@ export class QosDetector implements Detector {
     if (e.kind !== 'packet' || e.layer !== 'mqtt' || e.packetId === undefined) return;
     switch (e.type) {
       case 'PUBLISH': if ((e.qos ?? 0) === 1 || e.qos === 2) this.publish(e); break;
-      case 'PUBACK': case 'PUBREC': this.inFlight.get(inFlightKey(e.stream, e.direction === 'client' ? 'server' : 'client'))?.delete(e.packetId); break;
+      case 'PUBACK': case 'PUBREC': {
+        const map = this.inFlight.get(inFlightKey(e.stream, e.direction === 'client' ? 'server' : 'client'));
+        const sent = map?.get(e.packetId);
+        if (sent !== undefined && e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80) this.publishRefused(e, sent);
+        map?.delete(e.packetId);
+        break;
+      }
       case 'SUBSCRIBE':
         if (this.subscribes.size < 10_000) {
           this.subscribes.set(`${e.stream}|${e.packetId}`, (e.subscriptions ?? []).map((s) => ({ topic: s.topic, qos: s.qos })));
-          this.subscribeFrames.set(`${e.stream}|${e.packetId}`, e.frame);
+          this.subscribeFrames.set(`${e.stream}|${e.packetId}`, { frame: e.frame, time: e.time });
         }
         break;
       case 'SUBACK': this.suback(e); break;
       default: break;
     }
+  }
+
+  private publishRefused(e: MqttEvent, sent: InFlight): void {
+    const key = `${e.stream}|${e.reasonCode}`;
+    let g = this.publishes.get(key);
+    if (g === undefined) {
+      if (this.publishes.size >= 1000) return;
+      g = { stream: e.stream, code: e.reasonCode!, ack: e.type, topics: new Set(), frames: new FrameSet(), time: sent.time, count: 0 };
+      this.publishes.set(key, g);
+    }
+    g.count++;
+    if (sent.topic !== undefined && g.topics.size < 10) g.topics.add(sent.topic);
+    g.frames.add(sent.frame).add(e.frame);
   }
 
   private tally(map: Map<string, Tally>, key: string, e: MqttEvent): Tally {
@@ -76,13 +111,13 @@ export class QosDetector implements Detector {
       if (this.total >= MAX_IN_FLIGHT) return;
       this.total++;
     }
-    map.set(id, { frame: e.frame, time: e.time, qos: e.qos ?? 1 });
+    map.set(id, { frame: e.frame, time: e.time, qos: e.qos ?? 1, ...(e.topic !== undefined ? { topic: e.topic } : {}) });
   }
 
   private suback(e: MqttEvent): void {
     const key = `${e.stream}|${e.packetId}`;
     const asked = this.subscribes.get(key);
-    const subscribeFrame = this.subscribeFrames.get(key);
+    const subscribeFrame = this.subscribeFrames.get(key)?.frame;
     this.subscribes.delete(key);
     this.subscribeFrames.delete(key);
     if (asked === undefined) return;
@@ -131,11 +166,55 @@ export class QosDetector implements Detector {
         causes: ['acl-or-invalid-filter'], checks: ['topic-acl', 'broker-log'],
       }));
     }
+    this.closedSubscriptions(ctx, emit);
+    for (const g of this.publishes.values()) {
+      const r = ctx.book.get(g.stream);
+      emit(makeDiagnosis({
+        code: 'diag.publish-refused', layer: 'mqtt', frames: g.frames, time: g.time, stream: g.stream,
+        ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
+        facts: {
+          publisher: r !== undefined ? clientName(r) : String(g.stream), topics: [...g.topics], count: g.count, ack: g.ack,
+          code: `0x${g.code.toString(16).padStart(2, '0')}`, codeName: reasonName(g.code).toLowerCase(),
+        },
+        causes: g.code === 0x87 ? ['acl-denies-publish'] : g.code === 0x90 ? ['invalid-topic'] : ['broker-limit'],
+        checks: g.code === 0x87 ? ['acl-file', 'credentials', 'broker-log'] : ['broker-log'],
+      }));
+    }
     for (const x of this.downgraded) {
       emit(makeDiagnosis({
         code: 'diag.subscription-downgraded', layer: 'mqtt', frames: x.frames, time: x.time, stream: x.stream,
         facts: { subscriber: name(ctx.book, x.stream, String(x.stream)), filter: x.filter, asked: x.asked, granted: x.granted },
         causes: ['broker-max-qos'], checks: ['broker-max-qos'],
+      }));
+    }
+  }
+
+  /** SUBSCRIBEs never answered, whose connection the broker closed right after: refused by closing (invalid filters). */
+  private closedSubscriptions(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const groups = new Map<string, { stream: number; subscriber: string; filters: string[]; frames: FrameSet; time: number; count: number }>();
+    for (const [key, asked] of this.subscribes) {
+      const at = this.subscribeFrames.get(key);
+      const stream = Number(key.slice(0, key.indexOf('|')));
+      const r = ctx.book.get(stream);
+      if (at === undefined || r === undefined || !closedOnSubscribe(r, at.time)) continue;
+      const subscriber = clientName(r).replace(/:\d+$/, '');
+      const filters = asked.map((s) => s.topic);
+      const gk = `${subscriber}|${hostOf(r.server)}|${filters.join('\u0000')}`;
+      let g = groups.get(gk);
+      if (g === undefined) {
+        g = { stream, subscriber, filters, frames: new FrameSet(), time: at.time, count: 0 };
+        groups.set(gk, g);
+      }
+      g.count++;
+      g.frames.add(at.frame).add(sessionEndOf(r)!.frame);
+    }
+    for (const g of groups.values()) {
+      const invalid = g.filters.map(filterProblem).find((p) => p !== undefined);
+      emit(makeDiagnosis({
+        code: 'diag.subscription-refused', layer: 'mqtt', frames: g.frames, time: g.time, stream: g.stream,
+        facts: { subscriber: g.subscriber, filters: g.filters, closed: true, count: g.count, ...(invalid !== undefined ? { invalid } : {}) },
+        causes: invalid !== undefined ? ['invalid-filter'] : ['acl-or-invalid-filter'],
+        checks: invalid !== undefined ? ['filter-syntax', 'broker-log'] : ['topic-acl', 'broker-log'],
       }));
     }
   }

@@ -1,6 +1,7 @@
 /**
  * Can the clients reach the broker, and did it stay up? diag.broker-stopped (every open connection to a broker
- * dropped by it within a short window, then new ones refused), diag.broker-unreachable (SYNs to an MQTT port
+ * dropped by it within a short window, then new ones refused), diag.broker-restarted (the same, and then it accepted
+ * sessions again; under a single session only when that client came back and the drop answered nothing it sent), diag.broker-unreachable (SYNs to an MQTT port
  * refused by RST or never answered) and diag.connect-unanswered (a CONNECT closed without CONNACK). Works from
  * the connection book at the end of the capture; the CONNACK codes themselves are connack.ts's.
  */
@@ -12,6 +13,16 @@ import { makeDiagnosis } from './make.js';
 
 /** Connections the broker drops within this many seconds of each other count as one stop. */
 export const STOP_WINDOW_SECONDS = 2;
+/** A broker that closes a connection this soon after the client's last packet may be answering it (a protocol error). */
+export const ANSWER_SECONDS = 0.05;
+
+/** The same client on two connections: the same client id, or (without one) the same host. */
+function sameClient(a: ConnectionRecord, b: ConnectionRecord): boolean {
+  const ida = a.connect?.clientId ?? a.session?.clientId;
+  const idb = b.connect?.clientId ?? b.session?.clientId;
+  if (ida !== undefined && ida !== '' && idb !== undefined && idb !== '') return ida === idb;
+  return hostOf(a.client) === hostOf(b.client);
+}
 
 function droppedByBroker(r: ConnectionRecord): { time: number; frame: number } | undefined {
   const end = sessionEndOf(r);
@@ -68,22 +79,63 @@ export class ReachabilityDetector implements Detector {
       const last = Math.max(...cluster.map((x) => x.drop.time));
       // A stopped broker accepts no new session meanwhile.
       if (sessions.some((r) => r.connack?.accepted === true && r.connack.time >= t && r.connack.time <= last)) continue;
-      const after = failed.filter((r) => r.server === server && r.firstTime >= t);
-      // A later accepted session to the same broker means it came back; refusals before that still count.
-      if (cluster.length < 2 && after.length === 0) continue;
+      // Did it come back? The first connection to it accepted (SYN-ACK) after the last drop, and the sessions after.
+      const back = records.filter((r) => r.server === server && r.firstTime > last && handshakeOf(r) === 'complete')
+        .sort((a, b) => a.firstTime - b.firstTime);
+      const backAt = back[0]?.firstTime;
+      // Refusals while it was down (before it came back) are part of the stop.
+      const after = failed.filter((r) => r.server === server && r.firstTime >= t && (backAt === undefined || r.firstTime < backAt));
+      const reconnected = back.filter((r) => r.connack?.accepted === true);
+      if (cluster.length < 2 && after.length === 0 && !this.restartedUnder(cluster[0]!, reconnected)) continue;
       const frames = new FrameSet();
       for (const x of cluster) { frames.add(x.drop.frame); ctx.explained.add(x.r.stream); }
       for (const r of after) { explainedFailures.add(r.stream); frames.addAll(r.synFrames.length > 0 ? r.synFrames : [r.firstFrame]); if (r.rst !== undefined) frames.add(r.rst.frame); }
+      const facts = {
+        server, stoppedAt: Number(t.toFixed(6)), windowSeconds: Number((last - t).toFixed(6)), dropped: cluster.length,
+        clients: cluster.map((x) => clientName(x.r)), refusedAfter: after.length,
+      };
+      if (backAt === undefined || reconnected.length === 0) {
+        emit(makeDiagnosis({
+          code: 'diag.broker-stopped', layer: 'tcp', frames, time: t, dst: server, facts,
+          causes: ['broker-stopped'], checks: ['broker-log', 'broker-running', 'restart-policy'],
+        }));
+        return;
+      }
+      // It came back: the first accepted handshake and the first accepted sessions prove it.
+      frames.addAll(back[0]!.synFrames.slice(0, 1));
+      for (const r of reconnected.slice(0, 5)) frames.add(r.connack!.frame);
+      const droppedSubscribers = cluster.filter((x) => x.r.subscribes > 0).map((x) => x.r);
+      const notResubscribed = droppedSubscribers.filter((d) => {
+        const again = reconnected.find((r) => sameClient(r, d));
+        return again !== undefined && again.subscribes === 0 && again.connack?.sessionPresent !== true;
+      }).map(clientName);
       emit(makeDiagnosis({
-        code: 'diag.broker-stopped', layer: 'tcp', frames, time: t, dst: server,
+        code: 'diag.broker-restarted', layer: 'tcp', frames, time: t, dst: server,
         facts: {
-          server, stoppedAt: Number(t.toFixed(6)), windowSeconds: Number((last - t).toFixed(6)), dropped: cluster.length,
-          clients: cluster.map((x) => clientName(x.r)), refusedAfter: after.length,
+          ...facts, backAt: Number(backAt.toFixed(6)), downSeconds: Number((backAt - last).toFixed(6)),
+          sessionsAfter: reconnected.length, reconnected: [...new Set(reconnected.map(clientName))].slice(0, 20),
+          ...(notResubscribed.length > 0 ? { notResubscribed } : {}),
         },
-        causes: ['broker-stopped'], checks: ['broker-log', 'broker-running', 'restart-policy'],
+        causes: notResubscribed.length > 0 ? ['broker-restarted', 'no-resubscribe'] : ['broker-restarted', 'lost-while-down'],
+        checks: notResubscribed.length > 0 ? ['subscribe-on-connect', 'broker-log', 'restart-policy'] : ['broker-log', 'restart-policy', 'subscribe-on-connect'],
       }));
       return;
     }
+  }
+
+  /**
+   * One session dropped by the broker, with no refusal after it, is a restart only when the same client was accepted
+   * again afterwards and the drop did not answer something the client had just sent (a broker closes at once on a
+   * protocol error, e.g. an invalid topic filter) nor end a silence past its keep-alive.
+   */
+  private restartedUnder(dropped: { r: ConnectionRecord; drop: { time: number } }, reconnected: ConnectionRecord[]): boolean {
+    const r = dropped.r;
+    if (!reconnected.some((x) => sameClient(x, r))) return false;
+    const lastSent = r.lastClientPacket?.time ?? r.firstTime;
+    const silence = dropped.drop.time - lastSent;
+    if (silence < ANSWER_SECONDS) return false;
+    const keepAlive = r.connect?.keepAlive ?? r.session?.keepAlive ?? 0;
+    return !(keepAlive > 0 && silence >= 1.5 * keepAlive);
   }
 
   private unreachable(server: string, list: ConnectionRecord[], mqttServers: Set<string>, emit: (finding: FindingEvent) => void): void {

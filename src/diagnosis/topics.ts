@@ -6,7 +6,7 @@
  */
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
-import { clientName, isMqtt, sentBy } from './book.js';
+import { clientName, closedOnSubscribe, isMqtt, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -28,6 +28,11 @@ interface TopicRecord {
   /** Frames of client publishes not (yet) seen forwarded, and of all publishes. */
   unforwarded: FrameSet;
   unforwardedCount: number;
+  /** Times of the first and last of those publishes. */
+  unforwardedFirst?: number;
+  unforwardedLast?: number;
+  /** Who published them. */
+  unforwardedPublishers: Set<string>;
   /** Broker copies on this topic not linked to a publish (the tracer could not link them: cut payloads, evicted). */
   untraced: number;
   frames: FrameSet;
@@ -42,6 +47,10 @@ interface SubscriptionRecord {
   packetId?: number;
   index: number;
   refused: boolean;
+  /** A SUBACK answered it. */
+  answered: boolean;
+  /** MQTT 5 No Local: the client's own messages are not sent back to it. */
+  noLocal: boolean;
   /** Broker PUBLISHes this subscriber received that the filter matches. */
   received: number;
 }
@@ -51,11 +60,11 @@ export class TopicDetector implements Detector {
   private readonly subscriptions: SubscriptionRecord[] = [];
   private readonly byStream = new Map<number, SubscriptionRecord[]>();
   /** Client publish frame → topic, until a forwarded copy is seen. */
-  private readonly pending = new Map<number, string>();
+  private readonly pending = new Map<number, { name: string; time: number; src: string }>();
   /** Brokers whose delivery side the capture shows: a SUBSCRIBE to them, or a PUBLISH from them, was seen. */
   private readonly covered = new Set<string>();
   /** MQTT 5: QoS 1/2 publishes in flight (stream × 65536 + packet id → topic), and topics the broker said had no subscribers (0x10). */
-  private readonly inFlight = new Map<number, string>();
+  private readonly inFlight = new Map<number, { name: string; frame: number }>();
   private readonly noMatching = new Map<string, FrameSet>();
 
   readonly reads = ['mqtt'] as const;
@@ -68,7 +77,7 @@ export class TopicDetector implements Detector {
         this.covered.add(e.dst);
         (e.subscriptions ?? []).forEach((s, index) => {
           if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
-          const record: SubscriptionRecord = { stream: e.stream, filter: s.topic, frame: e.frame, time: e.time, index, refused: false, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
+          const record: SubscriptionRecord = { stream: e.stream, filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
           this.subscriptions.push(record);
           const list = this.byStream.get(e.stream) ?? [];
           list.push(record);
@@ -78,8 +87,11 @@ export class TopicDetector implements Detector {
       case 'PUBACK': case 'PUBREC': {
         if (e.packetId === undefined) break;
         const key = e.stream * 0x10000 + e.packetId;
-        const topic = this.inFlight.get(key);
+        const sent = this.inFlight.get(key);
         this.inFlight.delete(key);
+        // Refused by the broker (MQTT 5, e.g. 0x87 not authorized): diag.publish-refused says so, not "to nobody".
+        if (sent !== undefined && e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80) this.pending.delete(sent.frame);
+        const topic = sent?.name;
         if (topic !== undefined && e.direction === 'server' && e.reasonCode === 0x10) {
           const frames = this.noMatching.get(topic) ?? new FrameSet();
           frames.add(e.frame);
@@ -90,7 +102,9 @@ export class TopicDetector implements Detector {
       case 'SUBACK': {
         const codes = e.reasonCodes ?? e.grantedQos ?? [];
         for (const s of this.byStream.get(e.stream) ?? []) {
-          if (s.packetId === e.packetId && (codes[s.index] ?? 0) >= 0x80) s.refused = true;
+          if (s.packetId !== e.packetId) continue;
+          s.answered = true;
+          if ((codes[s.index] ?? 0) >= 0x80) s.refused = true;
         }
         break;
       }
@@ -102,7 +116,7 @@ export class TopicDetector implements Detector {
     let t = this.topics.get(name);
     if (t === undefined) {
       if (this.topics.size >= MAX_TOPICS) return undefined;
-      t = { published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, untraced: 0, frames: new FrameSet(), brokers: new Set() };
+      t = { published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), untraced: 0, frames: new FrameSet(), brokers: new Set() };
       this.topics.set(name, t);
     }
     return t;
@@ -112,7 +126,7 @@ export class TopicDetector implements Detector {
     const name = e.topic;
     if (name === undefined || name === '') return;
     if (e.direction === 'client') {
-      if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, name);
+      if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, { name, frame: e.frame });
       const t = this.topic(name, e.time);
       if (t === undefined) return;
       t.published++;
@@ -127,7 +141,7 @@ export class TopicDetector implements Detector {
           const oldest = this.pending.keys().next();
           if (oldest.done !== true) this.pending.delete(oldest.value);
         }
-        this.pending.set(e.frame, name);
+        this.pending.set(e.frame, { name, time: e.time, src: e.src });
       }
     } else {
       this.covered.add(e.src);
@@ -149,18 +163,25 @@ export class TopicDetector implements Detector {
     for (const t of this.topics.values()) {
       t.unforwardedCount = 0;
       t.unforwarded = new FrameSet();
+      delete t.unforwardedFirst;
+      t.unforwardedPublishers.clear();
+      delete t.unforwardedLast;
     }
-    for (const [frame, name] of this.pending) {
+    for (const [frame, { name, time, src }] of this.pending) {
       const t = this.topics.get(name);
       if (t === undefined) continue;
       t.unforwardedCount++;
       t.unforwarded.add(frame);
+      t.unforwardedFirst = Math.min(t.unforwardedFirst ?? time, time);
+      t.unforwardedLast = Math.max(t.unforwardedLast ?? time, time);
+      if (t.unforwardedPublishers.size < 10) t.unforwardedPublishers.add(src);
     }
     const counts: Array<[string, number]> = [...this.topics].map(([name, t]) => [name, Math.max(t.published, t.forwarded)]);
     const mismatched = new Map<string, string>();
     const seen = new Set<string>();
     for (const s of this.subscriptions) {
-      if (s.refused) continue;
+      // Refused in its SUBACK, or by the broker closing the connection on it: no subscription to compare.
+      if (s.refused || (!s.answered && closedOnSubscribe(ctx.book.get(s.stream), s.time))) continue;
       const r = ctx.book.get(s.stream);
       const subscriber = r !== undefined ? clientName(r) : String(s.stream);
       const key = `${subscriber}|${s.filter}`;
@@ -203,11 +224,28 @@ export class TopicDetector implements Detector {
     this.nobody(ctx, mismatched, emit);
   }
 
+  /**
+   * Subscribers whose accepted subscription matches the topic and covered every unforwarded publish to it (made
+   * before the first, its session still open after the last).
+   */
+  private waiting(ctx: FinishContext, name: string, t: TopicRecord): string[] {
+    if (t.unforwardedFirst === undefined || t.unforwardedLast === undefined) return [];
+    const out: string[] = [];
+    for (const s of this.subscriptions) {
+      if (s.refused || !s.answered || s.noLocal || s.time >= t.unforwardedFirst || !topicMatches(s.filter, name)) continue;
+      const r = ctx.book.get(s.stream);
+      if (r === undefined) continue;
+      const end = sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY;
+      if (end > t.unforwardedLast) out.push(clientName(r));
+    }
+    return out;
+  }
+
   private nobody(ctx: FinishContext, mismatched: Map<string, string>, emit: (finding: FindingEvent) => void): void {
     const records = [...ctx.book.all()].filter(isMqtt);
     // Brokers that sent MQTT in the capture: their delivery side is in it.
     const speaking = new Set(records.filter((r) => sentBy(r, 'server').mqtt > 0).map((r) => r.server));
-    const groups = new Map<string, { topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[] }>();
+    const groups = new Map<string, { topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[]; waiting: Set<string> }>();
     for (const [name, t] of this.topics) {
       if (t.unforwardedCount <= t.untraced) continue;
       // The broker said so (MQTT 5 reason 0x10), or the capture shows its delivery side (someone subscribed to
@@ -216,11 +254,12 @@ export class TopicDetector implements Detector {
       const broker = [...t.brokers].find((b) => this.covered.has(b) && speaking.has(b));
       if (!said && broker === undefined) continue;
       const key = broker ?? [...t.brokers][0] ?? '';
-      const g = groups.get(key) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: t.firstTime, said: false, similar: [] };
+      const g = groups.get(key) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: t.firstTime, said: false, similar: [], waiting: new Set<string>() };
+      for (const w of this.waiting(ctx, name, t)) g.waiting.add(w);
       g.topics.push(name);
       g.count += t.unforwardedCount - t.untraced;
       g.frames.addAll(t.unforwarded.evidence().frames ?? []);
-      for (const p of t.publishers) g.publishers.add(p);
+      for (const p of t.unforwardedPublishers.size > 0 ? t.unforwardedPublishers : t.publishers) g.publishers.add(p);
       g.time = Math.min(g.time, t.firstTime);
       g.said ||= said;
       const similar = mismatched.get(name);
@@ -232,15 +271,20 @@ export class TopicDetector implements Detector {
       const late = sessions.some((r) => r.connect === undefined);
       const confidence: Confidence = g.said || !late ? 'high' : 'low';
       const publishers = [...g.publishers].map((label) => {
-        const r = sessions.find((x) => x.client === label);
+        const r = sessions.find((x) => x.client === label) ?? records.find((x) => x.client === label);
         return r !== undefined ? clientName(r) : label;
       });
       const typo = g.similar.length > 0;
+      // A subscriber whose filter matches was subscribed all along, yet got nothing: the broker dropped the messages.
+      const dropped = g.waiting.size > 0;
       emit(makeDiagnosis({
         code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.time, dst: broker,
-        facts: { topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}) },
-        causes: typo ? ['topic-typo', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
-        checks: typo ? ['topic-spelling', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
+        facts: {
+          topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
+          ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
+        },
+        causes: dropped ? ['acl-denies-publish', 'broker-dropped'] : typo ? ['topic-typo', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
+        checks: dropped ? ['acl-file', 'broker-log'] : typo ? ['topic-spelling', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
         confidence,
       }));
     }

@@ -135,6 +135,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => `The broker at ${f['server']} stopped at t=${seconds(f['stoppedAt'], 'en')}: it closed all ${plural(Number(f['dropped']), 'open connection', 'open connections')} (${list(f['clients'], 'en')}) within ${duration(f['windowSeconds'], 'en')}${Number(f['refusedAfter']) > 0 ? ` and refused ${plural(Number(f['refusedAfter']), 'new connection', 'new connections')} afterwards` : ''}.`,
     id: (f) => `Broker di ${f['server']} berhenti pada t=${seconds(f['stoppedAt'], 'id')}: semua ${f['dropped']} koneksi yang terbuka (${list(f['clients'], 'id')}) ditutup olehnya dalam ${duration(f['windowSeconds'], 'id')}${Number(f['refusedAfter']) > 0 ? ` dan ${f['refusedAfter']} koneksi baru ditolak sesudahnya` : ''}.`,
   },
+  'diag.broker-restarted': {
+    en: (f) => `The broker at ${f['server']} restarted: at t=${seconds(f['stoppedAt'], 'en')} it closed ${Number(f['dropped']) === 1 ? `the open connection of ${list(f['clients'], 'en')}` : `all ${f['dropped']} open connections (${list(f['clients'], 'en')}) within ${duration(f['windowSeconds'], 'en')}`}${Number(f['refusedAfter']) > 0 ? `, refused ${plural(Number(f['refusedAfter']), 'new connection', 'new connections')} while down` : ''}, and was accepting connections again by t=${seconds(f['backAt'], 'en')} (at most ${duration(f['downSeconds'], 'en')} later): ${plural(Number(f['sessionsAfter']), 'session was', 'sessions were')} accepted after it (${list(f['reconnected'], 'en')})${notResubscribed(f, 'en')}.`,
+    id: (f) => `Broker di ${f['server']} di-restart: pada t=${seconds(f['stoppedAt'], 'id')} ia menutup ${Number(f['dropped']) === 1 ? `koneksi ${list(f['clients'], 'id')} yang terbuka` : `semua ${f['dropped']} koneksi yang terbuka (${list(f['clients'], 'id')}) dalam ${duration(f['windowSeconds'], 'id')}`}${Number(f['refusedAfter']) > 0 ? `, menolak ${f['refusedAfter']} koneksi baru selama mati` : ''}, lalu sudah menerima koneksi lagi pada t=${seconds(f['backAt'], 'id')} (paling lama ${duration(f['downSeconds'], 'id')} kemudian): ${f['sessionsAfter']} sesi diterima sesudahnya (${list(f['reconnected'], 'id')})${notResubscribed(f, 'id')}.`,
+  },
   'diag.connack-refused': {
     en: (f) => `The broker at ${f['server']} refused ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')} with CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
     id: (f) => `Broker di ${f['server']} menolak ${f['count']} koneksi dari ${list(f['clients'], 'id')} dengan CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
@@ -143,13 +147,17 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => `${f['client']} sent CONNECT to ${f['server']} but got no CONNACK before the connection was closed by the ${f['closedBy']}${Number(f['count']) > 1 ? ` (${f['count']} times)` : ''}.`,
     id: (f) => `${f['client']} mengirim CONNECT ke ${f['server']} tetapi tidak menerima CONNACK sebelum koneksi ditutup oleh ${f['closedBy'] === 'server' ? 'broker' : 'client'}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}.`,
   },
+  'diag.no-connect': {
+    en: (f) => `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} connected to ${f['server']} but did not send CONNECT first:` : `${f['count']} clients connected to ${f['server']} but did not send CONNECT first:`} ${firstPackets(f, 'en')}; the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering.`,
+    id: (f) => `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:` : `${f['count']} client terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:`} ${firstPackets(f, 'id')}; broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab.`,
+  },
   'diag.topic-mismatch': {
     en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}.`,
     id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}.`,
   },
   'diag.published-to-nobody': {
-    en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture.`,
-    id: (f) => `${f['count']} pesan yang di-publish ke ${topics(f, 'id')} oleh ${list(f['publishers'], 'id')} tidak sampai ke subscriber mana pun: broker tidak meneruskannya ke siapa pun dalam capture.`,
+    en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, although ${list(f['subscribers'], 'en')} had subscribed to a matching filter` : ''}.`,
+    id: (f) => `${f['count']} pesan yang di-publish ke ${topics(f, 'id')} oleh ${list(f['publishers'], 'id')} tidak sampai ke subscriber mana pun: broker tidak meneruskannya ke siapa pun dalam capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, padahal ${list(f['subscribers'], 'id')} sudah subscribe ke filter yang cocok` : ''}.`,
   },
   'diag.subscribed-too-late': {
     en: (f) => `${f['subscriber']} subscribed to ${q(f['filter'])} at t=${seconds(f['subscribedAt'], 'en')}, after the ${plural(Number(f['missed']), 'message', 'messages')} published to it (the last at t=${seconds(f['lastPublishedAt'], 'en')}); none was retained, so it received nothing.`,
@@ -179,9 +187,17 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => `${f['sender']} reused packet id ${list(f['packetIds'], 'en')} while a QoS message with it was still unacknowledged (${plural(Number(f['count']), 'time', 'times')}).`,
     id: (f) => `${f['sender']} memakai ulang packet id ${list(f['packetIds'], 'id')} padahal pesan QoS dengan id itu belum diakui (${f['count']} kali).`,
   },
+  'diag.publish-refused': {
+    en: (f) => `The broker refused ${plural(Number(f['count']), 'message', 'messages')} ${f['publisher']} published to ${topics(f, 'en')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
+    id: (f) => `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
+  },
   'diag.subscription-refused': {
-    en: (f) => `The broker refused the subscription of ${f['subscriber']} to ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')} (SUBACK ${f['code']}: ${f['codeName']}).`,
-    id: (f) => `Broker menolak subscription ${f['subscriber']} ke ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'id')} (SUBACK ${f['code']}: ${f['codeName']}).`,
+    en: (f) => f['closed'] === true
+      ? `The broker refused the subscription of ${f['subscriber']} to ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')} by closing the connection right after the SUBSCRIBE, without a SUBACK${Number(f['count']) > 1 ? ` (${f['count']} times, on each reconnect)` : ''}${invalidFilter(f, 'en')}.`
+      : `The broker refused the subscription of ${f['subscriber']} to ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')} (SUBACK ${f['code']}: ${f['codeName']}).`,
+    id: (f) => f['closed'] === true
+      ? `Broker menolak subscription ${f['subscriber']} ke ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'id')} dengan menutup koneksi tepat setelah SUBSCRIBE, tanpa SUBACK${Number(f['count']) > 1 ? ` (${f['count']} kali, pada setiap reconnect)` : ''}${invalidFilter(f, 'id')}.`
+      : `Broker menolak subscription ${f['subscriber']} ke ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'id')} (SUBACK ${f['code']}: ${f['codeName']}).`,
   },
   'diag.subscription-downgraded': {
     en: (f) => `${f['subscriber']} asked for QoS ${f['asked']} on ${q(f['filter'])} and the broker granted QoS ${f['granted']}.`,
@@ -216,8 +232,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `Capture dimulai setelah ${f['count']} koneksi MQTT terbuka (${list(f['clients'], 'id')}): tidak ada handshake atau CONNECT, jadi client id, keep-alive, dan versinya tidak diketahui atau hanya diperkirakan.`,
   },
   'diag.snaplen-cut': {
-    en: (f) => `${plural(Number(f['count']), 'frame was', 'frames were')} cut by the capture's snapshot length: MQTT payloads are incomplete.`,
-    id: (f) => `${f['count']} frame terpotong oleh snapshot length capture: payload MQTT tidak lengkap.`,
+    en: (f) => `${plural(Number(f['count']), 'frame was', 'frames were')} cut by the capture's snapshot length: ${plural(Number(f['packets'] ?? f['count']), 'MQTT packet is', 'MQTT packets are')} incomplete${Number(f['packets'] ?? f['count']) < Number(f['count']) ? ' (a packet longer than one frame spans several)' : ''}.`,
+    id: (f) => `${f['count']} frame terpotong oleh snapshot length capture: ${f['packets'] ?? f['count']} paket MQTT tidak lengkap${Number(f['packets'] ?? f['count']) < Number(f['count']) ? ' (paket yang lebih panjang dari satu frame menempati beberapa frame)' : ''}.`,
   },
   'diag.duplicate-frames': {
     en: (f) => `${plural(Number(f['count']), 'packet was', 'packets were')} captured twice, once on each interface they crossed (tcpdump -i any): the copies are not retransmissions.`,
@@ -246,6 +262,44 @@ function topics(f: Facts, lang: Lang): string {
   return list(all.map((t) => q(t)), lang);
 }
 
+function invalidFilter(f: Facts, lang: Lang): string {
+  const en = lang === 'en';
+  switch (f['invalid']) {
+    case 'hash-not-last': return en ? `: the filter is invalid, '#' may only be the last level` : `: filter tidak valid, '#' hanya boleh menjadi level terakhir`;
+    case 'partial-level': return en ? `: the filter is invalid, a wildcard ('+' or '#') must fill a whole level` : `: filter tidak valid, wildcard ('+' atau '#') harus mengisi satu level penuh`;
+    case 'empty': return en ? ': the filter is empty' : ': filter kosong';
+    default: return '';
+  }
+}
+
+function notResubscribed(f: Facts, lang: Lang): string {
+  const names = f['notResubscribed'];
+  if (!Array.isArray(names) || names.length === 0) return '';
+  return lang === 'en'
+    ? `; ${list(names, 'en')} did not subscribe again after reconnecting, so ${names.length === 1 ? 'it receives' : 'they receive'} nothing`
+    : `; ${list(names, 'id')} tidak subscribe lagi setelah reconnect, sehingga tidak menerima apa pun`;
+}
+
+/** "172.18.0.3:42462 sent Publish Message [edge/sneaky], 172.18.0.3:42466 sent bytes that are not MQTT (…)". */
+function firstPackets(f: Facts, lang: Lang): string {
+  const clients = Array.isArray(f['clients']) ? f['clients'].map(String) : [];
+  const packets = Array.isArray(f['firstPackets']) ? f['firstPackets'].map(String) : [];
+  const malformed = Array.isArray(f['malformed']) ? f['malformed'].map(Number) : [];
+  const http = Array.isArray(f['http']) ? f['http'].map(String) : [];
+  const single = clients.length === 1;
+  const items = packets.map((p, i) => {
+    const method = http[i] ?? '';
+    const what = method !== ''
+      ? (lang === 'en' ? `an HTTP ${method} request (Wireshark reads its first bytes as ${p})` : `permintaan HTTP ${method} (Wireshark membaca byte pertamanya sebagai ${p})`)
+      : malformed[i] === 1
+        ? (lang === 'en' ? `bytes that are not MQTT (read as a malformed ${p})` : `byte yang bukan MQTT (terbaca sebagai ${p} yang rusak)`)
+        : p;
+    const who = single ? (lang === 'en' ? 'it' : 'ia') : clients[i] ?? '';
+    return lang === 'en' ? `${who} sent ${what}` : `${who} mengirim ${what}`;
+  });
+  return list(items, lang);
+}
+
 function otherPorts(f: Facts, lang: Lang): string {
   const ports = f['otherPorts'];
   if (!Array.isArray(ports) || ports.length === 0) return '';
@@ -265,6 +319,9 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'firewall-drops': { en: 'a firewall drops the packets on the way or on the broker host', id: 'firewall membuang paket di jalan atau di host broker' },
   'host-down': { en: 'the broker host is down or not on this network', id: 'host broker mati atau tidak berada di jaringan ini' },
   'broker-stopped': { en: 'the broker was stopped or crashed (docker compose stop/restart, systemctl stop, out of memory)', id: 'broker dihentikan atau crash (docker compose stop/restart, systemctl stop, kehabisan memori)' },
+  'broker-restarted': { en: 'the broker was restarted (docker compose restart, systemctl restart, a configuration change) or crashed and was started again by its restart policy', id: 'broker di-restart (docker compose restart, systemctl restart, perubahan konfigurasi) atau crash lalu dijalankan lagi oleh restart policy-nya' },
+  'lost-while-down': { en: 'messages published while the broker was down were lost, and a broker without persistence forgets subscriptions and retained messages on restart', id: 'pesan yang di-publish selama broker mati hilang, dan broker tanpa persistence melupakan subscription dan pesan retained saat restart' },
+  'no-resubscribe': { en: 'a subscriber that subscribes only once at start-up: after an automatic reconnect to a restarted broker it has no subscription any more', id: 'subscriber yang hanya subscribe sekali saat mulai: setelah reconnect otomatis ke broker yang di-restart, subscription-nya sudah tidak ada' },
   'bad-credentials': { en: 'a wrong user name or password (Mosquitto 2.x answers "not authorized" for both)', id: 'user name atau password salah (Mosquitto 2.x menjawab "not authorized" untuk keduanya)' },
   'anonymous-not-allowed': { en: 'the broker does not allow anonymous clients (Mosquitto 2.x: allow_anonymous defaults to false)', id: 'broker tidak mengizinkan client anonim (Mosquitto 2.x: allow_anonymous bawaannya false)' },
   'acl-denies': { en: 'an ACL or auth plugin denies this client', id: 'ACL atau plugin autentikasi menolak client ini' },
@@ -273,6 +330,9 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'server-unavailable': { en: 'the broker is overloaded, shutting down, or redirects clients elsewhere', id: 'broker kelebihan beban, sedang dimatikan, atau mengarahkan client ke server lain' },
   'broker-limit': { en: 'a broker limit (packet size, quota, rate, banned client)', id: 'batas broker (ukuran paket, kuota, laju, client diblokir)' },
   'malformed-connect': { en: 'a malformed CONNECT or an unsupported protocol level: the broker closes without answering', id: 'CONNECT yang rusak atau level protokol yang tidak didukung: broker menutup koneksi tanpa menjawab' },
+  'http-client': { en: 'an HTTP client (a web browser, curl, a REST library) was pointed at the MQTT port: MQTT is not HTTP, and a browser needs the broker\'s WebSocket listener (ws://, e.g. port 9001)', id: 'client HTTP (browser, curl, library REST) diarahkan ke port MQTT: MQTT bukan HTTP, dan browser memerlukan listener WebSocket broker (ws://, misalnya port 9001)' },
+  'not-mqtt-client': { en: 'a program that does not speak MQTT connected to the MQTT port (a web browser or HTTP client, a health check or port scanner, an app set to the wrong protocol or port)', id: 'program yang tidak berbicara MQTT terhubung ke port MQTT (browser atau client HTTP, health check atau port scanner, aplikasi yang diatur dengan protokol atau port yang salah)' },
+  'skipped-connect': { en: 'a hand-written client sends PUBLISH or SUBSCRIBE without a CONNECT first (the first packet must be CONNECT, or the broker closes the connection)', id: 'client buatan sendiri mengirim PUBLISH atau SUBSCRIBE tanpa CONNECT lebih dulu (paket pertama wajib CONNECT, jika tidak broker menutup koneksi)' },
   'not-mqtt-server': { en: 'the server on that port is not an MQTT broker', id: 'server di port itu bukan broker MQTT' },
   'topic-typo': { en: 'the topic was typed differently in the subscriber and the publisher', id: 'topik ditulis berbeda di subscriber dan publisher' },
   'no-subscriber': { en: 'no subscriber was connected and subscribed when the messages were published', id: 'tidak ada subscriber yang terhubung dan ber-subscribe saat pesan di-publish' },
@@ -285,6 +345,10 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'connection-dropped': { en: 'the connection dropped before the acknowledgement', id: 'koneksi terputus sebelum acknowledgement' },
   'client-bug': { en: 'a client that reuses packet ids too early (a bug)', id: 'client yang memakai ulang packet id terlalu cepat (bug)' },
   'acl-or-invalid-filter': { en: 'an ACL forbids the topic, or the filter is invalid (a # not at the end, + inside a level)', id: 'ACL melarang topik itu, atau filter tidak valid (# tidak di akhir, + di tengah level)' },
+  'invalid-filter': { en: 'the topic filter is invalid, and a broker closes the connection of a client that sends one; paho and mosquitto_sub refuse such a filter before sending it, but Arduino PubSubClient and hand-written clients send it', id: 'topic filter tidak valid, dan broker menutup koneksi client yang mengirimnya; paho dan mosquitto_sub menolak filter seperti itu sebelum dikirim, tetapi Arduino PubSubClient dan client buatan sendiri tetap mengirimnya' },
+  'acl-denies-publish': { en: 'the broker\'s ACL (acl_file or an auth plugin) does not let this client publish to the topic: MQTT 3.1.1 has no way to say so, the broker acknowledges the message and drops it; MQTT 5 answers with reason 0x87 (not authorized)', id: 'ACL broker (acl_file atau plugin autentikasi) tidak mengizinkan client ini publish ke topik itu: MQTT 3.1.1 tidak bisa memberitahukannya, broker mengakui pesan lalu membuangnya; MQTT 5 menjawab dengan reason 0x87 (not authorized)' },
+  'broker-dropped': { en: 'the broker dropped the messages for another reason (a full queue of the subscriber, a message too large for it)', id: 'broker membuang pesan karena alasan lain (antrean subscriber penuh, pesan terlalu besar untuknya)' },
+  'invalid-topic': { en: 'the topic name is invalid (wildcards or an empty topic in a PUBLISH)', id: 'nama topik tidak valid (wildcard atau topik kosong dalam PUBLISH)' },
   'broker-max-qos': { en: 'the broker (or its configuration) supports a lower maximum QoS', id: 'broker (atau konfigurasinya) hanya mendukung QoS maksimum yang lebih rendah' },
   'packet-loss': { en: 'packets were lost on the network (congested or lossy link, Wi-Fi)', id: 'paket hilang di jaringan (link padat atau tidak stabil, Wi-Fi)' },
   'slow-reader': { en: 'the receiving program is busy or blocked and does not read its socket', id: 'program penerima sibuk atau macet dan tidak membaca socket-nya' },
@@ -313,11 +377,14 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'route-ping': { en: 'that the broker host answers at all (ARP in the capture, `ping`)', id: 'apakah host broker menjawab sama sekali (ARP di capture, `ping`)' },
   'broker-log': { en: "the broker's log around that time (`docker logs <broker>`, journalctl -u mosquitto)", id: 'log broker di sekitar waktu itu (`docker logs <broker>`, journalctl -u mosquitto)' },
   'restart-policy': { en: 'whether someone restarted the stack, and the container restart policy', id: 'apakah ada yang me-restart stack, dan restart policy container' },
+  'subscribe-on-connect': { en: 'that every subscriber subscribes again after reconnecting (paho: call subscribe() in on_connect), and the SUBSCRIBE after each reconnect in the timeline', id: 'bahwa setiap subscriber subscribe lagi setelah reconnect (paho: panggil subscribe() di on_connect), dan SUBSCRIBE sesudah setiap reconnect di linimasa' },
   'credentials': { en: 'user name and password in the client against the broker\'s password_file (`mosquitto_passwd`)', id: 'user name dan password di client dibandingkan dengan password_file broker (`mosquitto_passwd`)' },
   'allow-anonymous': { en: '`allow_anonymous` and `password_file` in mosquitto.conf', id: '`allow_anonymous` dan `password_file` di mosquitto.conf' },
   'acl-file': { en: 'the broker\'s `acl_file` or auth plugin', id: '`acl_file` atau plugin autentikasi broker' },
   'protocol-version': { en: 'the MQTT version set in the client (paho: protocol=MQTTv311 or MQTTv5) and what the broker supports', id: 'versi MQTT yang diatur di client (paho: protocol=MQTTv311 atau MQTTv5) dan yang didukung broker' },
   'client-id': { en: 'the client id set in the client', id: 'client id yang diatur di client' },
+  'connect-first': { en: 'the client\'s first packet in the timeline: an MQTT client sends CONNECT and waits for CONNACK before anything else (paho: client.connect() before publish() or subscribe())', id: 'paket pertama client di linimasa: client MQTT mengirim CONNECT dan menunggu CONNACK sebelum yang lain (paho: client.connect() sebelum publish() atau subscribe())' },
+  'which-program': { en: 'which program opened the connection (its address and port; `ss -tnp` on that host) and that it speaks MQTT to this port (`mqtt://`, not `http://` or `ws://` on a plain MQTT listener)', id: 'program mana yang membuka koneksi itu (alamat dan port-nya; `ss -tnp` di host itu) dan bahwa ia berbicara MQTT ke port ini (`mqtt://`, bukan `http://` atau `ws://` ke listener MQTT biasa)' },
   'connect-packet': { en: 'the CONNECT in the timeline (protocol name and level, flags) and the broker log', id: 'CONNECT di linimasa (nama dan level protokol, flag) dan log broker' },
   'topic-spelling': { en: 'the topic string in sub.py and pub.py, character by character', id: 'string topik di sub.py dan pub.py, karakter demi karakter' },
   'subscriber-running': { en: 'that the subscriber was running and had subscribed before the publisher started', id: 'bahwa subscriber sudah berjalan dan sudah subscribe sebelum publisher mulai' },
@@ -331,6 +398,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'qos-needed': { en: 'whether QoS 1/2 is needed, and the receiving client\'s health', id: 'apakah QoS 1/2 memang perlu, dan kondisi client penerima' },
   'client-library': { en: 'the client library version (packet id handling)', id: 'versi library client (penanganan packet id)' },
   'topic-acl': { en: 'the topic filter\'s syntax and the broker\'s ACL for this client', id: 'sintaks topic filter dan ACL broker untuk client ini' },
+  'filter-syntax': { en: 'the filter\'s wildcards: \'#\' only as the whole last level (sister/#), \'+\' only as a whole level (sister/+/temp); without wildcards the filter is the topic itself (sister/temp)', id: 'wildcard pada filter: \'#\' hanya sebagai seluruh level terakhir (sister/#), \'+\' hanya sebagai satu level penuh (sister/+/temp); tanpa wildcard filter sama dengan topiknya (sister/temp)' },
   'broker-max-qos': { en: 'the broker\'s `max_qos` setting', id: 'pengaturan `max_qos` broker' },
   'network-quality': { en: 'the network path: interface errors (`ip -s link`), Wi-Fi signal, congestion', id: 'jalur jaringan: error interface (`ip -s link`), sinyal Wi-Fi, kepadatan' },
   'receiver-load': { en: 'the receiving program\'s CPU load and whether it blocks in its message handler', id: 'beban CPU program penerima dan apakah ia macet di handler pesannya' },

@@ -76,7 +76,9 @@ export const FINDING_CODES = {
   // diagnoses (src/diagnosis; docs/diagnoses.md): what went wrong, in plain words, with the frames that prove it
   'diag.broker-unreachable': { severity: 'error', text: 'Connections to an MQTT port were refused (RST) or never answered (SYNs unanswered).' },
   'diag.broker-stopped': { severity: 'error', text: 'The broker closed every open connection at once and then refused new ones: it stopped.' },
+  'diag.broker-restarted': { severity: 'warning', text: 'The broker closed every open connection at once and later accepted sessions again: it was restarted.' },
   'diag.connack-refused': { severity: 'error', text: 'The broker refused a CONNECT in its CONNACK (return/reason code in words).' },
+  'diag.no-connect': { severity: 'error', text: 'A client began its connection with something other than CONNECT (a PUBLISH, or bytes that are not MQTT) and the broker closed it.' },
   'diag.connect-unanswered': { severity: 'error', text: 'A CONNECT got no CONNACK before the connection closed.' },
   'diag.topic-mismatch': { severity: 'warning', text: 'A subscription matched no topic published in the capture while a similar topic was published.' },
   'diag.published-to-nobody': { severity: 'warning', text: 'PUBLISH messages the broker forwarded to no subscriber seen in the capture.' },
@@ -86,6 +88,7 @@ export const FINDING_CODES = {
   'diag.qos-unacknowledged': { severity: 'warning', text: 'QoS 1/2 PUBLISH messages were never acknowledged.' },
   'diag.qos-redelivered': { severity: 'note', text: 'PUBLISH messages were sent again with DUP set (an earlier delivery was not acknowledged).' },
   'diag.packet-id-reused': { severity: 'warning', text: 'A packet identifier was reused while a QoS 1/2 message with it was still in flight.' },
+  'diag.publish-refused': { severity: 'error', text: 'The broker refused PUBLISH messages in its PUBACK/PUBREC (MQTT 5 reason code 0x80 or more, e.g. 0x87 not authorized).' },
   'diag.subscription-refused': { severity: 'error', text: 'The broker refused a subscription (SUBACK 0x80 or an MQTT 5 error reason).' },
   'diag.subscription-downgraded': { severity: 'note', text: 'The broker granted a lower QoS than the subscription asked for.' },
   'diag.tcp-retransmitted-data': { severity: 'warning', text: 'MQTT data was retransmitted by TCP, delaying it.' },

@@ -1,0 +1,89 @@
+/**
+ * diag.no-connect: clients whose connection to a broker began with something other than CONNECT (a PUBLISH, or
+ * bytes that are no MQTT at all, such as an HTTP request on 1883), which the broker closed or reset without a word
+ * (MQTT-3.1.0-1: the first packet must be CONNECT). Works from the connection book at the end of the capture, grouped
+ * per broker; the connections it explains are no diag.tcp-reset. Connections captured after their start (no SYN)
+ * are not judged: their CONNECT may simply have come before the capture.
+ */
+import type { FindingEvent } from '../model/events.js';
+import { PACKET_LABELS } from '../model/names.js';
+import { handshakeOf, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
+import type { Detector, FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+
+/** The client's first packet in Wireshark's Info words: "Publish Message [edge/sneaky]", "Publish Ack (id=21536)". */
+export function firstPacketWords(first: NonNullable<ConnectionRecord['firstClientPacket']>): string {
+  const label = PACKET_LABELS[first.type];
+  const id = first.packetId !== undefined ? ` (id=${first.packetId})` : '';
+  return first.type === 'PUBLISH' && first.topic !== undefined ? `${label}${id} [${first.topic}]` : `${label}${id}`;
+}
+
+/**
+ * HTTP request methods as an MQTT reader sees their first four bytes: the first byte is the packet type (and flags),
+ * the second the remaining length, the third and fourth the packet id ("GET " = 0x47 0x45 0x54 0x20: a Publish Ack
+ * of remaining length 69 and id 0x5420). Keyed "type|remaining length|packet id".
+ */
+const HTTP_METHODS: ReadonlyMap<string, string> = new Map(
+  ['GET ', 'HEAD', 'POST', 'PUT ', 'DELETE', 'OPTIONS', 'PATCH'].map((m) => {
+    const b = Buffer.from(m, 'latin1');
+    return [`${b[0]! >> 4}|${b[1]!}|${b.readUInt16BE(2)}`, m.trim()] as const;
+  }),
+);
+
+/** The HTTP method whose first bytes an MQTT reader took for this packet, or '' when it is none. */
+export function httpMethodOf(first: NonNullable<ConnectionRecord['firstClientPacket']>): string {
+  if (first.packetId === undefined) return '';
+  const type = Object.keys(PACKET_LABELS).indexOf(first.type) + 1;
+  return HTTP_METHODS.get(`${type}|${first.length}|${first.packetId}`) ?? '';
+}
+
+/** The usual causes of what was seen: an HTTP request, other bytes that are no MQTT, MQTT packets before CONNECT. */
+function causesOf(http: string[], malformed: number[]): string[] {
+  const causes: string[] = [];
+  if (http.some((m) => m !== '')) causes.push('http-client');
+  if (malformed.some((m, i) => m === 1 && http[i] === '')) causes.push('not-mqtt-client');
+  if (malformed.some((m) => m === 0)) causes.push('skipped-connect');
+  if (causes.length === 1 && causes[0] === 'skipped-connect') causes.push('not-mqtt-client');
+  return causes;
+}
+
+export class NoConnectDetector implements Detector {
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const byServer = new Map<string, Array<{ r: ConnectionRecord; end: NonNullable<ReturnType<typeof sessionEndOf>> }>>();
+    for (const r of ctx.book.all()) {
+      const first = r.firstClientPacket;
+      if (first === undefined || r.connect !== undefined || r.websocket || ctx.explained.has(r.stream)) continue;
+      // Opened in the capture (SYN seen, handshake complete), and the broker said nothing in MQTT.
+      if (!(r.synFrames.length > 0 || r.synSeen === true) || handshakeOf(r) !== 'complete' || sentBy(r, 'server').mqtt > 0) continue;
+      const end = sessionEndOf(r);
+      if (end === undefined || end.closedBy !== 'server' || (end.reason !== 'broker-closed' && end.reason !== 'reset')) continue;
+      const list = byServer.get(r.server) ?? [];
+      list.push({ r, end });
+      byServer.set(r.server, list);
+    }
+    for (const [server, list] of byServer) {
+      list.sort((a, b) => a.r.firstClientPacket!.frame - b.r.firstClientPacket!.frame);
+      const frames = new FrameSet();
+      for (const { r, end } of list) {
+        frames.add(r.firstClientPacket!.frame).add(end.frame);
+        ctx.explained.add(r.stream);
+      }
+      const http = list.map(({ r }) => httpMethodOf(r.firstClientPacket!));
+      const malformed = list.map(({ r }, i) => (r.firstClientPacket!.malformed !== undefined || http[i] !== '' ? 1 : 0));
+      const resets = list.filter(({ end }) => end.reason === 'reset').length;
+      const first = list[0]!.r;
+      emit(makeDiagnosis({
+        code: 'diag.no-connect', layer: 'mqtt', frames, time: first.firstClientPacket!.time, src: first.client, dst: server,
+        ...(list.length === 1 ? { stream: first.stream } : {}),
+        facts: {
+          server, count: list.length, clients: list.map(({ r }) => r.client),
+          firstPackets: list.map(({ r }) => firstPacketWords(r.firstClientPacket!)), malformed, http,
+          closedWith: resets === list.length ? 'reset' : resets === 0 ? 'close' : 'mixed',
+        },
+        causes: causesOf(http, malformed),
+        checks: ['connect-first', 'which-program'],
+      }));
+    }
+  }
+}
