@@ -203,8 +203,11 @@ export class SessionTracker {
           } else {
             const subscribedAt = session.subscribedAt(event.topic);
             if (subscribedAt !== null) {
+              // Members of a shared subscription share one cursor (each message goes to one of them).
+              const shared = session.sharedFilterFor(event.topic);
+              const cursor = shared === undefined ? this.connection.index : this.context.fanout.sharedGroup(broker, shared);
               const match = this.context.fanout.forwarded(broker, event.topic, payload, event.retain === true,
-                this.connection.index, subscribedAt, time);
+                cursor, subscribedAt, time);
               if (match !== undefined) {
                 event.sourceFrame = match.sourceFrame;
                 event.forwardDelayMs = match.forwardDelayMs;

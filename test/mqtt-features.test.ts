@@ -1,0 +1,40 @@
+/**
+ * The MQTT feature captures (fixtures/mqtt/, made with real programs by fixtures/lab/capture_mqtt.sh) against what
+ * really happened in them: the lab's scripts made it happen (mqttclient.py, rawclient.py q2-cut, mosquitto_pub/sub
+ * against a Mosquitto 2.0.11 configured for each scenario). mqtt-vs-tshark.test.ts compares their every MQTT field
+ * with tshark's; this file checks what tshark cannot say: sessions, fan-out, pairing and the diagnoses.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import type { Analysis, MqttEvent } from '../src/index.js';
+import { fixturesDir } from './helpers/corpus.js';
+import { diagnose } from './helpers/diagnose.js';
+
+const capture = (name: string): string => path.join(fixturesDir, 'mqtt', name);
+const missing = (name: string): string | undefined =>
+  existsSync(capture(name)) ? undefined : `fixtures/mqtt/${name} not present (fixtures/lab/capture.sh --only mqtt-...)`;
+
+function mqttOf(a: Analysis): MqttEvent[] {
+  return a.events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
+}
+
+test('shared subscription: each message goes to one member of the group, traced to its own PUBLISH',
+  { skip: missing('mqtt5-broker.pcap') }, async () => {
+    const a = await analyzeCapture(capture('mqtt5-broker.pcap'));
+    const mqtt = mqttOf(a);
+    const published = mqtt.filter((e) => e.topic === 'm5/shared' && e.direction === 'client');
+    const delivered = mqtt.filter((e) => e.topic === 'm5/shared' && e.direction === 'server');
+    assert.equal(published.length, 4, 'mosquitto_pub --repeat 4');
+    assert.equal(delivered.length, 4, 'one copy per message, to one of the two members');
+    // The payloads are equal, so only the order tells them apart: the broker hands them out in turn, each within a
+    // few milliseconds of its PUBLISH (they were published 100 ms apart).
+    assert.deepEqual(delivered.map((e) => e.sourceFrame), published.map((e) => e.frame));
+    assert.ok(delivered.every((e) => e.forwardDelayMs !== undefined && e.forwardDelayMs < 50));
+    assert.equal(new Set(delivered.map((e) => e.stream)).size, 2, 'both members got messages');
+    const nobody = (await diagnose(capture('mqtt5-broker.pcap'))).find((d) => d.code === 'diag.published-to-nobody');
+    assert.ok(nobody === undefined || !String(nobody.detail.facts['topics'] ?? '').includes('m5/shared'),
+      'no shared message is said to reach nobody');
+  });
