@@ -38,3 +38,31 @@ test('shared subscription: each message goes to one member of the group, traced 
     assert.ok(nobody === undefined || !String(nobody.detail.facts['topics'] ?? '').includes('m5/shared'),
       'no shared message is said to reach nobody');
   });
+
+test('messages the broker refused (ACL 0x87, packet too large 0x95) are not "published to nobody" nor unacknowledged',
+  { skip: missing('mqtt5-broker.pcap') }, async () => {
+    const a = await analyzeCapture(capture('mqtt5-broker.pcap'));
+    const mqtt = mqttOf(a);
+    // What the broker answered (Mosquitto 2.0.11, acl_file allowing m5/# only, max_packet_size 2000).
+    const answer = (topic: string): string | undefined => {
+      const p = mqtt.find((e) => e.topic === topic && e.direction === 'client');
+      const r = mqtt.find((e) => e.stream === p?.stream && e.direction === 'server' && e.packetId === p?.packetId
+        && (e.type === 'PUBACK' || e.type === 'PUBREC'));
+      return r === undefined ? undefined : `${r.type} ${r.reasonCode ?? 0}`;
+    };
+    assert.equal(answer('secret/x'), 'PUBACK 135');
+    assert.equal(answer('secret/y'), 'PUBREC 135');
+    assert.equal(answer('m5/big'), undefined);
+    const big = mqtt.find((e) => e.topic === 'm5/big')!;
+    assert.equal(big.payload?.length, 3000);
+    const disconnect = mqtt.find((e) => e.type === 'DISCONNECT' && e.direction === 'server');
+    assert.equal(disconnect?.reasonCode, 0x95, 'Packet too large');
+    assert.equal(disconnect?.stream, big.stream);
+    const list = await diagnose(capture('mqtt5-broker.pcap'));
+    const codes = list.map((d) => d.code).sort();
+    // m5/data is the only message no one received: its publisher subscribed m5/# with No Local.
+    assert.deepEqual(codes, ['diag.connack-refused', 'diag.published-to-nobody']);
+    const nobody = list.find((d) => d.code === 'diag.published-to-nobody')!;
+    assert.deepEqual(nobody.detail.facts['topics'], ['m5/data']);
+    assert.equal(list.find((d) => d.code === 'diag.connack-refused')!.detail.facts['code'], '0x8c');
+  });
