@@ -95,7 +95,8 @@ showSecrets: boolean): void {
       break;
     }
     case 'disconnect': case 'auth': {
-      if (packet.reasonCode !== undefined && version === 5) event.reasonCode = packet.reasonCode;
+      // Only when the packet carries one: an empty MQTT 5 DISCONNECT means 0x00, but says nothing (as tshark shows it).
+      if (packet.reasonCode !== undefined && version === 5 && remainingLength > 0) event.reasonCode = packet.reasonCode;
       break;
     }
     default:
