@@ -38,7 +38,8 @@ showSecrets: boolean): void {
       break;
     }
     case 'connack': {
-      event.sessionPresent = packet.sessionPresent;
+      // MQTT 3.1 has no Session Present: its first byte is reserved (tshark shows no flag either).
+      if (version !== 3) event.sessionPresent = packet.sessionPresent;
       if (packet.reasonCode !== undefined && version === 5) {
         event.reasonCode = packet.reasonCode;
         event.accepted = packet.reasonCode < 0x80;
