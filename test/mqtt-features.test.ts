@@ -66,3 +66,23 @@ test('messages the broker refused (ACL 0x87, packet too large 0x95) are not "pub
     assert.deepEqual(nobody.detail.facts['topics'], ['m5/data']);
     assert.equal(list.find((d) => d.code === 'diag.connack-refused')!.detail.facts['code'], '0x8c');
   });
+
+test('MQTT 5 empty client id: the session is known by the id the broker assigned; Server Keep Alive replaces the asked one',
+  { skip: missing('mqtt5-broker.pcap') }, async () => {
+    const a = await analyzeCapture(capture('mqtt5-broker.pcap'));
+    const mqtt = mqttOf(a);
+    const connect = mqtt.find((e) => e.type === 'CONNECT' && e.clientId === '');
+    assert.ok(connect, 'mqttclient.py v5 connects with an empty client id');
+    assert.equal(connect.keepAlive, 60);
+    const connack = mqtt.find((e) => e.type === 'CONNACK' && e.stream === connect.stream)!;
+    const assigned = connack.properties?.['assignedClientIdentifier'];
+    assert.ok(typeof assigned === 'string' && /^auto-[0-9A-F-]{36}$/.test(assigned), String(assigned));
+    // Mosquitto's max_keepalive 10 and max_packet_size 2000, told to every MQTT 5 client in its CONNACK.
+    assert.equal(connack.properties?.['serverKeepAlive'], 10);
+    assert.equal(connack.properties?.['maximumPacketSize'], 2000);
+    const session = a.summary.mqtt.sessions.find((s) => s.stream === connect.stream);
+    assert.equal(session?.clientId, assigned);
+    assert.equal(session?.keepAlive, 10);
+    const ended = a.events.find((e) => e.kind === 'lifecycle' && e.type === 'session-ended' && e.stream === connect.stream);
+    assert.ok(ended?.summary.includes(assigned), ended?.summary);
+  });

@@ -196,6 +196,9 @@ export class ConnectionBook {
       }
     } else if (e.type === 'CONNACK') {
       r.connack = { frame: e.frame, time: e.time, accepted: e.accepted ?? (e.returnCode ?? e.reasonCode ?? 0) === 0 };
+      // MQTT 5: the client id the broker assigned to a CONNECT with an empty one.
+      const assigned = e.properties?.['assignedClientIdentifier'];
+      if (typeof assigned === 'string' && assigned !== '' && r.connect?.clientId === '') r.connect.clientId = assigned;
     }
   }
 }

@@ -187,6 +187,12 @@ export class SessionTracker {
         session.accepted = event.accepted;
         const serverKeepAlive = event.properties?.['serverKeepAlive'];
         if (typeof serverKeepAlive === 'number') session.keepAlive = serverKeepAlive;
+        // MQTT 5: a client that CONNECTed with an empty client id is known by the one the broker assigned.
+        const assigned = event.properties?.['assignedClientIdentifier'];
+        if (typeof assigned === 'string' && assigned !== '' && session.clientId === '') {
+          session.clientId = assigned;
+          this.context.clientIds.connected(this.connection.server.label, assigned, session, frame);
+        }
         if (event.accepted === false) {
           this.finding('mqtt.connect-refused', direction, frame, time, `connection refused (code ${code})`, { code });
         }
