@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { Analysis, MqttEvent } from '../src/index.js';
+import type { Analysis, MqttEvent, MqttSessionEndedEvent } from '../src/index.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
 
@@ -19,6 +19,14 @@ const missing = (name: string): string | undefined =>
 
 function mqttOf(a: Analysis): MqttEvent[] {
   return a.events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
+}
+function sessionsEnded(a: Analysis): MqttSessionEndedEvent[] {
+  return a.events.filter((e): e is MqttSessionEndedEvent => e.kind === 'lifecycle' && e.type === 'session-ended');
+}
+/** The diagnoses, less a TCP retransmission of the last DISCONNECT+FIN that some runs of the kernel make. */
+async function diagnosesOf(file: string): Promise<string[]> {
+  return (await diagnose(file)).map((d) => d.code)
+    .filter((c) => c !== 'diag.tcp-retransmitted-data' && c !== 'diag.harmless-teardown-retransmission').sort();
 }
 
 test('shared subscription: each message goes to one member of the group, traced to its own PUBLISH',
@@ -58,6 +66,12 @@ test('messages the broker refused (ACL 0x87, packet too large 0x95) are not "pub
     const disconnect = mqtt.find((e) => e.type === 'DISCONNECT' && e.direction === 'server');
     assert.equal(disconnect?.reasonCode, 0x95, 'Packet too large');
     assert.equal(disconnect?.stream, big.stream);
+    // Subscription identifier 5 and No Local on m5/#; the UNSUBSCRIBE of m5/# and a filter never subscribed.
+    const subscribe = mqtt.find((e) => e.type === 'SUBSCRIBE' && e.stream === big.stream)!;
+    assert.equal(subscribe.properties?.['subscriptionIdentifier'], 5);
+    assert.deepEqual(subscribe.subscriptions?.map((x) => `${x.topic} ${x.qos} ${x.noLocal}`), ['m5/# 1 true', 'secret/# 1 false']);
+    assert.deepEqual(mqtt.find((e) => e.type === 'UNSUBACK')?.reasonCodes, [0x00, 0x11]);
+    assert.equal(mqtt.filter((e) => e.topic === 'm5/data').length, 1, 'No Local: not sent back to its publisher');
     const list = await diagnose(capture('mqtt5-broker.pcap'));
     const codes = list.map((d) => d.code).sort();
     // m5/data is the only message no one received: its publisher subscribed m5/# with No Local.
@@ -85,4 +99,91 @@ test('MQTT 5 empty client id: the session is known by the id the broker assigned
     assert.equal(session?.keepAlive, 10);
     const ended = a.events.find((e) => e.kind === 'lifecycle' && e.type === 'session-ended' && e.stream === connect.stream);
     assert.ok(ended?.summary.includes(assigned), ended?.summary);
+  });
+
+test('MQTT 3.1 (MQIsdp): credentials, Will, two-filter SUBSCRIBE and UNSUBSCRIBE, QoS 0/1/2, retained and cleared, pings',
+  { skip: missing('mqtt31.pcap') }, async () => {
+    const a = await analyzeCapture(capture('mqtt31.pcap'));
+    const mqtt = mqttOf(a);
+    const connects = mqtt.filter((e) => e.type === 'CONNECT');
+    assert.deepEqual(connects.map((e) => e.clientId), ['m31-sub', 'm31-will', 'm31-pub', 'm31-last']);
+    assert.ok(connects.every((e) => e.protocolName === 'MQIsdp' && e.protocolVersion === 3));
+    // MQTT 3.1 has no session present flag; every CONNACK accepted (return code 0).
+    assert.ok(mqtt.filter((e) => e.type === 'CONNACK').every((e) => e.sessionPresent === undefined && e.returnCode === 0));
+    const pub = connects.find((e) => e.clientId === 'm31-pub')!;
+    assert.deepEqual([pub.username, pub.password, pub.keepAlive, pub.cleanSession], ['m31user', '***', 30, true]);
+    assert.deepEqual(pub.will && [pub.will.topic, pub.will.qos, pub.will.retain, pub.will.payload.text], ['m31/will', 1, false, 'm31-pub gone']);
+    const subscribe = mqtt.find((e) => e.type === 'SUBSCRIBE' && e.stream === pub.stream)!;
+    assert.deepEqual(subscribe.subscriptions, [{ topic: 'm31/echo', qos: 1 }, { topic: 'm31/other', qos: 2 }]);
+    assert.deepEqual(mqtt.find((e) => e.type === 'SUBACK' && e.stream === pub.stream)?.grantedQos, [1, 2]);
+    const unsubscribe = mqtt.find((e) => e.type === 'UNSUBSCRIBE')!;
+    assert.deepEqual(unsubscribe.unsubscriptions, ['m31/echo', 'm31/other']);
+    assert.equal(mqtt.find((e) => e.type === 'UNSUBACK')?.requestFrame, unsubscribe.frame);
+    // Each message of m31-pub forwarded to m31-sub (m31/echo to itself too, as it had subscribed to it).
+    const sent = mqtt.filter((e) => e.type === 'PUBLISH' && e.stream === pub.stream && e.direction === 'client');
+    assert.deepEqual(sent.map((e) => `${e.topic} ${e.qos} ${e.retain} ${e.payload?.length}`),
+      ['m31/data 0 false 5', 'm31/data 1 false 5', 'm31/data 2 false 5', 'm31/status 1 true 6', 'm31/echo 1 false 4', 'm31/status 1 true 0']);
+    for (const p of sent) {
+      const copies = mqtt.filter((e) => e.type === 'PUBLISH' && e.direction === 'server' && e.sourceFrame === p.frame);
+      assert.equal(copies.length, p.topic === 'm31/echo' ? 2 : 1, `copies of frame ${p.frame}`);
+      assert.ok(copies.every((c) => c.retain === false && c.qos === p.qos), 'live deliveries, at the publisher\'s QoS');
+    }
+    // m31-will was killed: no DISCONNECT, and the broker published its retained QoS 2 Will to m31-sub after that.
+    const willEnd = sessionsEnded(a).find((e) => e.clientId === 'm31-will')!;
+    assert.equal(willEnd.reason, 'client-closed');
+    const will = mqtt.find((e) => e.topic === 'm31/will')!;
+    assert.ok(will.frame > willEnd.frame && will.qos === 2 && will.payload?.text === 'gone' && will.direction === 'server');
+    assert.deepEqual(mqtt.filter((e) => e.stream === will.stream && e.packetId === will.packetId && e.frame > will.frame).map((e) => e.type),
+      ['PUBREC', 'PUBREL', 'PUBCOMP']);
+    // m31-sub's keep-alive of 5 s: a PINGREQ about 5 s after its last packet, answered.
+    const ping = mqtt.find((e) => e.type === 'PINGREQ')!;
+    assert.equal(mqtt.find((e) => e.type === 'PINGRESP')?.requestFrame, ping.frame);
+    assert.deepEqual(sessionsEnded(a).map((e) => `${e.clientId} ${e.reason}`).sort(),
+      ['m31-last disconnect', 'm31-pub disconnect', 'm31-sub disconnect', 'm31-will client-closed']);
+    assert.deepEqual(await diagnosesOf(capture('mqtt31.pcap')), []);
+  });
+
+test('persistent sessions: queued QoS 1/2 delivered on reconnect with session present, QoS 0 not queued, a QoS 2 flow resumed',
+  { skip: missing('session.pcap') }, async () => {
+    const a = await analyzeCapture(capture('session.pcap'));
+    const mqtt = mqttOf(a);
+    for (const [id, version] of [['sess-311', 4], ['sess-5', 5]] as const) {
+      const connects = mqtt.filter((e) => e.type === 'CONNECT' && e.clientId === id);
+      assert.equal(connects.length, 2, id);
+      assert.ok(connects.every((e) => e.cleanSession === false && e.protocolVersion === version), id);
+      if (version === 5) assert.ok(connects.every((e) => e.properties?.['sessionExpiryInterval'] === 300));
+      const present = connects.map((c) => mqtt.find((e) => e.type === 'CONNACK' && e.stream === c.stream)?.sessionPresent);
+      assert.deepEqual(present, [false, true], `${id}: session present on its return`);
+      // The broker sends the queued messages right after CONNACK, before the SUBSCRIBE mosquitto_sub repeats.
+      const back = connects[1]!;
+      const queued = mqtt.filter((e) => e.type === 'PUBLISH' && e.stream === back.stream);
+      assert.deepEqual(queued.map((e) => `${e.qos} ${e.payload?.text}`), ['1 queued qos 1', '2 queued qos 2']);
+      const subscribeAgain = mqtt.find((e) => e.type === 'SUBSCRIBE' && e.stream === back.stream)!;
+      assert.ok(queued.every((e) => e.frame < subscribeAgain.frame));
+      // Traced to the PUBLISHes made while the subscriber was away (more than a second before).
+      for (const q of queued) {
+        const source = mqtt.find((e) => e.frame === q.sourceFrame && e.type === 'PUBLISH');
+        assert.ok(source !== undefined && source.direction === 'client' && source.time < back.time, `${id} ${q.frame}`);
+        assert.ok(q.forwardDelayMs! > 1000);
+      }
+    }
+    // QoS 0 messages are not queued for an absent subscriber (Mosquitto's queue_qos0_messages false).
+    assert.equal(mqtt.filter((e) => e.payload?.text === 'not queued').length, 2);
+    assert.ok(mqtt.filter((e) => e.payload?.text === 'not queued').every((e) => e.direction === 'client'));
+    const nobody = (await diagnose(capture('session.pcap'))).find((d) => d.code === 'diag.published-to-nobody')!;
+    assert.equal(nobody.detail.facts['count'], 2);
+    assert.deepEqual(nobody.detail.facts['publishers'], ['sess-pub (172.18.0.4)']);
+    // rawclient.py q2-cut: PUBREC, the broker's PUBREL, closed without PUBCOMP; back with session present, the
+    // broker sends the PUBREL again (same id), answered by PUBCOMP.
+    const q2 = mqtt.filter((e) => e.type === 'CONNECT' && e.clientId === 'sess-q2');
+    assert.equal(q2.length, 2);
+    const first = mqtt.filter((e) => e.stream === q2[0]!.stream && e.packetId !== undefined && e.type !== 'SUBSCRIBE' && e.type !== 'SUBACK');
+    assert.deepEqual(first.map((e) => `${e.direction} ${e.type}`), ['server PUBLISH', 'client PUBREC', 'server PUBREL']);
+    const second = mqtt.filter((e) => e.stream === q2[1]!.stream);
+    assert.deepEqual(second.map((e) => `${e.direction} ${e.type}`),
+      ['client CONNECT', 'server CONNACK', 'server PUBREL', 'client PUBCOMP', 'client DISCONNECT']);
+    assert.equal(second[1]!.sessionPresent, true);
+    assert.equal(second[2]!.packetId, first[2]!.packetId);
+    assert.equal(second[3]!.requestFrame, second[2]!.frame);
+    assert.deepEqual(await diagnosesOf(capture('session.pcap')), ['diag.published-to-nobody']);
   });
