@@ -14,7 +14,7 @@ const OPTIONS: Record<string, string[]> = {
 
 async function sweep(c: CaptureCase): Promise<number> {
   const theirs = tsharkMqttRecords(c.file, c.ports, OPTIONS[c.name] ?? []);
-  const a = await analyzeCapture(c.file, { ports: c.ports });
+  const a = await analyzeCapture(c.file, { ports: c.ports, showSecrets: true });
   const ours = a.events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt' && e.websocket !== true);
   const byFrame = new Map<number, MqttEvent[]>();
   for (const e of ours) byFrame.set(e.frame, [...(byFrame.get(e.frame) ?? []), e]);
