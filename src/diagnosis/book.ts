@@ -213,6 +213,9 @@ export class ConnectionBook {
         frame: e.frame, time: e.time, accepted: e.accepted ?? (e.returnCode ?? e.reasonCode ?? 0) === 0,
         ...(e.sessionPresent !== undefined ? { sessionPresent: e.sessionPresent } : {}),
       };
+      // MQTT 5: the client id the broker assigned to a CONNECT with an empty one.
+      const assigned = e.properties?.['assignedClientIdentifier'];
+      if (typeof assigned === 'string' && assigned !== '' && r.connect?.clientId === '') r.connect.clientId = assigned;
     }
   }
 }

@@ -54,7 +54,14 @@ export class QosDetector implements Detector {
   readonly reads = ['mqtt'] as const;
 
   event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt' || e.packetId === undefined) return;
+    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+    // The broker refused what the client sent and closed (MQTT 5 DISCONNECT 0x80 or above, e.g. 0x95 packet too
+    // large): the client's messages in flight were refused, not left unacknowledged.
+    if (e.type === 'DISCONNECT' && e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80) {
+      this.inFlight.get(inFlightKey(e.stream, 'client'))?.clear();
+      return;
+    }
+    if (e.packetId === undefined) return;
     switch (e.type) {
       case 'PUBLISH': if ((e.qos ?? 0) === 1 || e.qos === 2) this.publish(e); break;
       case 'PUBACK': case 'PUBREC': {

@@ -63,8 +63,10 @@ export class TopicDetector implements Detector {
   private readonly pending = new Map<number, { name: string; time: number; src: string }>();
   /** Brokers whose delivery side the capture shows: a SUBSCRIBE to them, or a PUBLISH from them, was seen. */
   private readonly covered = new Set<string>();
-  /** MQTT 5: QoS 1/2 publishes in flight (stream × 65536 + packet id → topic), and topics the broker said had no subscribers (0x10). */
+  /** MQTT 5: QoS 1/2 publishes in flight (stream × 65536 + packet id → topic and frame), and topics the broker said had no subscribers (0x10). */
   private readonly inFlight = new Map<number, { name: string; frame: number }>();
+  /** Each stream's last client PUBLISH (frame), for a broker DISCONNECT that refuses it (MQTT 5, e.g. 0x95 packet too large). */
+  private readonly lastPublish = new Map<number, number>();
   private readonly noMatching = new Map<string, FrameSet>();
 
   readonly reads = ['mqtt'] as const;
@@ -89,7 +91,7 @@ export class TopicDetector implements Detector {
         const key = e.stream * 0x10000 + e.packetId;
         const sent = this.inFlight.get(key);
         this.inFlight.delete(key);
-        // Refused by the broker (MQTT 5, e.g. 0x87 not authorized): diag.publish-refused says so, not "to nobody".
+        // Refused by the broker (MQTT 5 reason 0x80 or above, e.g. 0x87 not authorized): diag.publish-refused says so, not "to nobody".
         if (sent !== undefined && e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80) this.pending.delete(sent.frame);
         const topic = sent?.name;
         if (topic !== undefined && e.direction === 'server' && e.reasonCode === 0x10) {
@@ -97,6 +99,13 @@ export class TopicDetector implements Detector {
           frames.add(e.frame);
           this.noMatching.set(topic, frames);
         }
+        break;
+      }
+      case 'DISCONNECT': {
+        // The broker closed on the client's last PUBLISH with an error (0x95 packet too large...): refused, not published.
+        const last = this.lastPublish.get(e.stream);
+        if (e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80 && last !== undefined) this.pending.delete(last);
+        this.lastPublish.delete(e.stream);
         break;
       }
       case 'SUBACK': {
@@ -127,6 +136,7 @@ export class TopicDetector implements Detector {
     if (name === undefined || name === '') return;
     if (e.direction === 'client') {
       if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, { name, frame: e.frame });
+      if (this.lastPublish.has(e.stream) || this.lastPublish.size < MAX_PENDING) this.lastPublish.set(e.stream, e.frame);
       const t = this.topic(name, e.time);
       if (t === undefined) return;
       t.published++;
@@ -270,10 +280,11 @@ export class TopicDetector implements Detector {
       const sessions = records.filter((r) => r.server === broker);
       const late = sessions.some((r) => r.connect === undefined);
       const confidence: Confidence = g.said || !late ? 'high' : 'low';
-      const publishers = [...g.publishers].map((label) => {
+      // One name per publisher: a client that reconnected (new port) is still one client.
+      const publishers = [...new Set([...g.publishers].map((label) => {
         const r = sessions.find((x) => x.client === label) ?? records.find((x) => x.client === label);
         return r !== undefined ? clientName(r) : label;
-      });
+      }))];
       const typo = g.similar.length > 0;
       // A subscriber whose filter matches was subscribed all along, yet got nothing: the broker dropped the messages.
       const dropped = g.waiting.size > 0;

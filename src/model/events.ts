@@ -130,8 +130,13 @@ export interface MqttEvent extends BaseEvent {
   username?: string;
   /** "***" unless secrets are shown. */
   password?: string;
-  will?: { topic: string; qos: number; retain: boolean; payload: MqttPayload };
+  /** The Will: MQTT 5 Will Properties as `properties` (user properties as `userProperties`), like the packet's own. */
+  will?: {
+    topic: string; qos: number; retain: boolean; payload: MqttPayload;
+    properties?: Record<string, unknown>; userProperties?: Array<[string, string]>;
+  };
   // CONNACK
+  /** MQTT 3.1.1 and 5 only (MQTT 3.1 has no such flag). */
   sessionPresent?: boolean;
   returnCode?: number;
   reasonCode?: number;

@@ -34,11 +34,20 @@ showSecrets: boolean): void {
       if (packet.will != null) {
         const payload = Buffer.from(packet.will.payload ?? Buffer.alloc(0));
         event.will = { topic: packet.will.topic, qos: packet.will.qos ?? 0, retain: packet.will.retain ?? false, payload: describePayload(payload) };
+        const willProperties = packet.will.properties as Record<string, unknown> | undefined;
+        if (willProperties !== undefined && Object.keys(willProperties).length > 0) {
+          const { userProperties, ...rest } = willProperties;
+          for (const [name, value] of Object.entries(rest)) if (Buffer.isBuffer(value)) rest[name] = value.toString('hex');
+          if (Object.keys(rest).length > 0) event.will.properties = rest;
+          const pairs = userPropertyPairs(userProperties);
+          if (pairs.length > 0) event.will.userProperties = pairs;
+        }
       }
       break;
     }
     case 'connack': {
-      event.sessionPresent = packet.sessionPresent;
+      // MQTT 3.1 has no Session Present: its first byte is reserved (tshark shows no flag either).
+      if (version !== 3) event.sessionPresent = packet.sessionPresent;
       if (packet.reasonCode !== undefined && version === 5) {
         event.reasonCode = packet.reasonCode;
         event.accepted = packet.reasonCode < 0x80;
@@ -95,10 +104,21 @@ showSecrets: boolean): void {
       break;
     }
     case 'disconnect': case 'auth': {
-      if (packet.reasonCode !== undefined && version === 5) event.reasonCode = packet.reasonCode;
+      // Only when the packet carries one: an empty MQTT 5 DISCONNECT means 0x00, but says nothing (as tshark shows it).
+      if (packet.reasonCode !== undefined && version === 5 && remainingLength > 0) event.reasonCode = packet.reasonCode;
       break;
     }
     default:
       break;
   }
+}
+
+/** mqtt-packet's user properties (name to a value, or to the values of a name given several times) as [name, value] pairs. */
+function userPropertyPairs(user: unknown): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  if (user === null || typeof user !== 'object') return pairs;
+  for (const [name, value] of Object.entries(user)) {
+    for (const v of Array.isArray(value) ? value : [value]) pairs.push([name, String(v)]);
+  }
+  return pairs;
 }

@@ -7,7 +7,8 @@
  * Memory is bounded and allocation-free per message: the recent publishes live in a ring of typed arrays (by count
  * and by capture time), found through a 64-bit hash of (broker, topic, payload) in an open-addressed table of typed
  * arrays and chained per hash; each subscriber stream keeps, per hash, the sequence number of the last publish it was
- * matched to (a broker forwards one copy per subscription, in publish order), in one more such table.
+ * matched to (a broker forwards one copy per subscription, in publish order), in one more such table. The members
+ * of a shared subscription (`$share/group/filter`) share one cursor: the broker gives each message to one of them.
  */
 
 export interface FanoutOptions {
@@ -137,6 +138,8 @@ export class FanoutTracer {
   /** Broker to topic to the (broker, topic) part of an identity's two halves (see `identity`). */
   private readonly brokerTopicHashes = new Map<string, Map<string, Int32Array>>();
   private topicHashes = 0;
+  /** Shared subscription groups (broker, `$share/group/filter`) to the cursor stream they share (-2, -3...). */
+  private readonly groups = new Map<string, number>();
   /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
   private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0 };
 
@@ -154,6 +157,22 @@ export class FanoutTracer {
     this.idFirst = new Float64Array(size);
     this.idLast = new Float64Array(size);
     this.resetCursors(16);
+  }
+
+  /**
+   * The cursor stream of a shared subscription group (pass it to `forwarded` instead of the subscriber's stream): the
+   * broker gives each message to one member of the group, so the members match publishes in turn, not each all of
+   * them. At most MAX_STREAMS groups are told apart; past it they are forgotten together.
+   */
+  sharedGroup(brokerIp: string, filter: string): number {
+    const key = `${brokerIp} ${filter}`;
+    let id = this.groups.get(key);
+    if (id === undefined) {
+      if (this.groups.size >= MAX_STREAMS) this.groups.clear();
+      id = -2 - this.groups.size;
+      this.groups.set(key, id);
+    }
+    return id;
   }
 
   /** Publishes remembered now. */

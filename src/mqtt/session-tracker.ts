@@ -187,6 +187,12 @@ export class SessionTracker {
         session.accepted = event.accepted;
         const serverKeepAlive = event.properties?.['serverKeepAlive'];
         if (typeof serverKeepAlive === 'number') session.keepAlive = serverKeepAlive;
+        // MQTT 5: a client that CONNECTed with an empty client id is known by the one the broker assigned.
+        const assigned = event.properties?.['assignedClientIdentifier'];
+        if (typeof assigned === 'string' && assigned !== '' && session.clientId === '') {
+          session.clientId = assigned;
+          this.context.clientIds.connected(this.connection.server.label, assigned, session, frame);
+        }
         if (event.accepted === false) {
           this.finding('mqtt.connect-refused', direction, frame, time, `connection refused (code ${code})`, { code });
         }
@@ -203,8 +209,11 @@ export class SessionTracker {
           } else {
             const subscribedAt = session.subscribedAt(event.topic);
             if (subscribedAt !== null) {
+              // Members of a shared subscription share one cursor (each message goes to one of them).
+              const shared = session.sharedFilterFor(event.topic);
+              const cursor = shared === undefined ? this.connection.index : this.context.fanout.sharedGroup(broker, shared);
               const match = this.context.fanout.forwarded(broker, event.topic, payload, event.retain === true,
-                this.connection.index, subscribedAt, time);
+                cursor, subscribedAt, time);
               if (match !== undefined) {
                 event.sourceFrame = match.sourceFrame;
                 event.forwardDelayMs = match.forwardDelayMs;

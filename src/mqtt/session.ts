@@ -124,13 +124,31 @@ export class MqttSession {
   subscribe(filter: string, time: number): void {
     this.subscribedAtCache.clear();
     if (this.subscriptions.size >= MAX_SUBSCRIPTIONS && !this.subscriptions.has(filter)) return;
-    if (!this.subscriptions.has(filter)) this.subscriptions.set(filter, time);
+    if (!this.subscriptions.has(filter)) {
+      this.subscriptions.set(filter, time);
+      if (filter.startsWith('$share/')) this.sharedSubscriptions++;
+    }
     this.firstSubscribeTime ??= time;
   }
 
   unsubscribe(filter: string): void {
     this.subscribedAtCache.clear();
-    this.subscriptions.delete(filter);
+    if (this.subscriptions.delete(filter) && filter.startsWith('$share/')) this.sharedSubscriptions--;
+  }
+
+  /** Shared subscriptions (`$share/group/filter`) among `subscriptions`. */
+  private sharedSubscriptions = 0;
+
+  /** The shared subscription that delivers `topic` when only shared ones match it (else undefined). */
+  sharedFilterFor(topic: string): string | undefined {
+    if (this.sharedSubscriptions === 0) return undefined;
+    let shared: string | undefined;
+    for (const filter of this.subscriptions.keys()) {
+      if (!topicMatches(filter, topic)) continue;
+      if (!filter.startsWith('$share/')) return undefined;
+      shared ??= filter;
+    }
+    return shared;
   }
 
   /** When the subscription that delivers `topic` was made, if the SUBSCRIBE was seen; null when none matches. */

@@ -1,0 +1,188 @@
+/**
+ * The MQTT feature captures (fixtures/mqtt/, made with real programs by fixtures/lab/capture_mqtt.sh) against what
+ * really happened in them: the lab's scripts made it happen (mqttclient.py, rawclient.py q2-cut, mosquitto_pub/sub
+ * against a Mosquitto 2.0.11 configured for each scenario). mqtt-vs-tshark.test.ts compares their every MQTT field
+ * with tshark's; this file checks what tshark cannot say: sessions, fan-out, pairing and the diagnoses.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import type { Analysis, MqttEvent, MqttSessionEndedEvent } from '../src/index.js';
+import { fixturesDir } from './helpers/corpus.js';
+import { diagnose } from './helpers/diagnose.js';
+
+const capture = (name: string): string => path.join(fixturesDir, 'mqtt', name);
+const missing = (name: string): string | undefined =>
+  existsSync(capture(name)) ? undefined : `fixtures/mqtt/${name} not present (fixtures/lab/capture.sh --only mqtt-...)`;
+
+function mqttOf(a: Analysis): MqttEvent[] {
+  return a.events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
+}
+function sessionsEnded(a: Analysis): MqttSessionEndedEvent[] {
+  return a.events.filter((e): e is MqttSessionEndedEvent => e.kind === 'lifecycle' && e.type === 'session-ended');
+}
+/** The diagnoses, less the teardown retransmissions (a FIN, or the last DISCONNECT+FIN) some runs of the kernel make. */
+async function diagnosesOf(file: string): Promise<string[]> {
+  return (await diagnose(file)).map((d) => d.code)
+    .filter((c) => c !== 'diag.tcp-retransmitted-data' && c !== 'diag.harmless-teardown-retransmission').sort();
+}
+
+test('shared subscription: each message goes to one member of the group, traced to its own PUBLISH',
+  { skip: missing('mqtt5-broker.pcap') }, async () => {
+    const a = await analyzeCapture(capture('mqtt5-broker.pcap'));
+    const mqtt = mqttOf(a);
+    const published = mqtt.filter((e) => e.topic === 'm5/shared' && e.direction === 'client');
+    const delivered = mqtt.filter((e) => e.topic === 'm5/shared' && e.direction === 'server');
+    assert.equal(published.length, 4, 'mosquitto_pub --repeat 4');
+    assert.equal(delivered.length, 4, 'one copy per message, to one of the two members');
+    // The payloads are equal, so only the order tells them apart: the broker hands them out in turn, each within a
+    // few milliseconds of its PUBLISH (they were published 100 ms apart).
+    assert.deepEqual(delivered.map((e) => e.sourceFrame), published.map((e) => e.frame));
+    assert.ok(delivered.every((e) => e.forwardDelayMs !== undefined && e.forwardDelayMs < 50));
+    assert.equal(new Set(delivered.map((e) => e.stream)).size, 2, 'both members got messages');
+    const nobody = (await diagnose(capture('mqtt5-broker.pcap'))).find((d) => d.code === 'diag.published-to-nobody');
+    assert.ok(nobody === undefined || !String(nobody.detail.facts['topics'] ?? '').includes('m5/shared'),
+      'no shared message is said to reach nobody');
+  });
+
+test('messages the broker refused (ACL 0x87, packet too large 0x95) are not "published to nobody" nor unacknowledged',
+  { skip: missing('mqtt5-broker.pcap') }, async () => {
+    const a = await analyzeCapture(capture('mqtt5-broker.pcap'));
+    const mqtt = mqttOf(a);
+    // What the broker answered (Mosquitto 2.0.11, acl_file allowing m5/# only, max_packet_size 2000).
+    const answer = (topic: string): string | undefined => {
+      const p = mqtt.find((e) => e.topic === topic && e.direction === 'client');
+      const r = mqtt.find((e) => e.stream === p?.stream && e.direction === 'server' && e.packetId === p?.packetId
+        && (e.type === 'PUBACK' || e.type === 'PUBREC'));
+      return r === undefined ? undefined : `${r.type} ${r.reasonCode ?? 0}`;
+    };
+    assert.equal(answer('secret/x'), 'PUBACK 135');
+    assert.equal(answer('secret/y'), 'PUBREC 135');
+    assert.equal(answer('m5/big'), undefined);
+    const big = mqtt.find((e) => e.topic === 'm5/big')!;
+    assert.equal(big.payload?.length, 3000);
+    const disconnect = mqtt.find((e) => e.type === 'DISCONNECT' && e.direction === 'server');
+    assert.equal(disconnect?.reasonCode, 0x95, 'Packet too large');
+    assert.equal(disconnect?.stream, big.stream);
+    // Subscription identifier 5 and No Local on m5/#; the UNSUBSCRIBE of m5/# and a filter never subscribed.
+    const subscribe = mqtt.find((e) => e.type === 'SUBSCRIBE' && e.stream === big.stream)!;
+    assert.equal(subscribe.properties?.['subscriptionIdentifier'], 5);
+    assert.deepEqual(subscribe.subscriptions?.map((x) => `${x.topic} ${x.qos} ${x.noLocal}`), ['m5/# 1 true', 'secret/# 1 false']);
+    assert.deepEqual(mqtt.find((e) => e.type === 'UNSUBACK')?.reasonCodes, [0x00, 0x11]);
+    assert.equal(mqtt.filter((e) => e.topic === 'm5/data').length, 1, 'No Local: not sent back to its publisher');
+    const list = await diagnose(capture('mqtt5-broker.pcap'));
+    // m5/data is the only message no one received: its publisher subscribed m5/# with No Local.
+    assert.deepEqual(await diagnosesOf(capture('mqtt5-broker.pcap')), ['diag.connack-refused', 'diag.published-to-nobody']);
+    const nobody = list.find((d) => d.code === 'diag.published-to-nobody')!;
+    assert.deepEqual(nobody.detail.facts['topics'], ['m5/data']);
+    assert.equal(list.find((d) => d.code === 'diag.connack-refused')!.detail.facts['code'], '0x8c');
+  });
+
+test('MQTT 5 empty client id: the session is known by the id the broker assigned; Server Keep Alive replaces the asked one',
+  { skip: missing('mqtt5-broker.pcap') }, async () => {
+    const a = await analyzeCapture(capture('mqtt5-broker.pcap'));
+    const mqtt = mqttOf(a);
+    const connect = mqtt.find((e) => e.type === 'CONNECT' && e.clientId === '');
+    assert.ok(connect, 'mqttclient.py v5 connects with an empty client id');
+    assert.equal(connect.keepAlive, 60);
+    const connack = mqtt.find((e) => e.type === 'CONNACK' && e.stream === connect.stream)!;
+    const assigned = connack.properties?.['assignedClientIdentifier'];
+    assert.ok(typeof assigned === 'string' && /^auto-[0-9A-F-]{36}$/.test(assigned), String(assigned));
+    // Mosquitto's max_keepalive 10 and max_packet_size 2000, told to every MQTT 5 client in its CONNACK.
+    assert.equal(connack.properties?.['serverKeepAlive'], 10);
+    assert.equal(connack.properties?.['maximumPacketSize'], 2000);
+    const session = a.summary.mqtt.sessions.find((s) => s.stream === connect.stream);
+    assert.equal(session?.clientId, assigned);
+    assert.equal(session?.keepAlive, 10);
+    const ended = a.events.find((e) => e.kind === 'lifecycle' && e.type === 'session-ended' && e.stream === connect.stream);
+    assert.ok(ended?.summary.includes(assigned), ended?.summary);
+  });
+
+test('MQTT 3.1 (MQIsdp): credentials, Will, two-filter SUBSCRIBE and UNSUBSCRIBE, QoS 0/1/2, retained and cleared, pings',
+  { skip: missing('mqtt31.pcap') }, async () => {
+    const a = await analyzeCapture(capture('mqtt31.pcap'));
+    const mqtt = mqttOf(a);
+    const connects = mqtt.filter((e) => e.type === 'CONNECT');
+    assert.deepEqual(connects.map((e) => e.clientId), ['m31-sub', 'm31-will', 'm31-pub', 'm31-last']);
+    assert.ok(connects.every((e) => e.protocolName === 'MQIsdp' && e.protocolVersion === 3));
+    // MQTT 3.1 has no session present flag; every CONNACK accepted (return code 0).
+    assert.ok(mqtt.filter((e) => e.type === 'CONNACK').every((e) => e.sessionPresent === undefined && e.returnCode === 0));
+    const pub = connects.find((e) => e.clientId === 'm31-pub')!;
+    assert.deepEqual([pub.username, pub.password, pub.keepAlive, pub.cleanSession], ['m31user', '***', 30, true]);
+    assert.deepEqual(pub.will && [pub.will.topic, pub.will.qos, pub.will.retain, pub.will.payload.text], ['m31/will', 1, false, 'm31-pub gone']);
+    const subscribe = mqtt.find((e) => e.type === 'SUBSCRIBE' && e.stream === pub.stream)!;
+    assert.deepEqual(subscribe.subscriptions, [{ topic: 'm31/echo', qos: 1 }, { topic: 'm31/other', qos: 2 }]);
+    assert.deepEqual(mqtt.find((e) => e.type === 'SUBACK' && e.stream === pub.stream)?.grantedQos, [1, 2]);
+    const unsubscribe = mqtt.find((e) => e.type === 'UNSUBSCRIBE')!;
+    assert.deepEqual(unsubscribe.unsubscriptions, ['m31/echo', 'm31/other']);
+    assert.equal(mqtt.find((e) => e.type === 'UNSUBACK')?.requestFrame, unsubscribe.frame);
+    // Each message of m31-pub forwarded to m31-sub (m31/echo to itself too, as it had subscribed to it).
+    const sent = mqtt.filter((e) => e.type === 'PUBLISH' && e.stream === pub.stream && e.direction === 'client');
+    assert.deepEqual(sent.map((e) => `${e.topic} ${e.qos} ${e.retain} ${e.payload?.length}`),
+      ['m31/data 0 false 5', 'm31/data 1 false 5', 'm31/data 2 false 5', 'm31/status 1 true 6', 'm31/echo 1 false 4', 'm31/status 1 true 0']);
+    for (const p of sent) {
+      const copies = mqtt.filter((e) => e.type === 'PUBLISH' && e.direction === 'server' && e.sourceFrame === p.frame);
+      assert.equal(copies.length, p.topic === 'm31/echo' ? 2 : 1, `copies of frame ${p.frame}`);
+      assert.ok(copies.every((c) => c.retain === false && c.qos === p.qos), 'live deliveries, at the publisher\'s QoS');
+    }
+    // m31-will was killed: no DISCONNECT, and the broker published its retained QoS 2 Will to m31-sub after that.
+    const willEnd = sessionsEnded(a).find((e) => e.clientId === 'm31-will')!;
+    assert.equal(willEnd.reason, 'client-closed');
+    const will = mqtt.find((e) => e.topic === 'm31/will')!;
+    assert.ok(will.frame > willEnd.frame && will.qos === 2 && will.payload?.text === 'gone' && will.direction === 'server');
+    assert.deepEqual(mqtt.filter((e) => e.stream === will.stream && e.packetId === will.packetId && e.frame > will.frame).map((e) => e.type),
+      ['PUBREC', 'PUBREL', 'PUBCOMP']);
+    // m31-sub's keep-alive of 5 s: a PINGREQ about 5 s after its last packet, answered.
+    const ping = mqtt.find((e) => e.type === 'PINGREQ')!;
+    assert.equal(mqtt.find((e) => e.type === 'PINGRESP')?.requestFrame, ping.frame);
+    assert.deepEqual(sessionsEnded(a).map((e) => `${e.clientId} ${e.reason}`).sort(),
+      ['m31-last disconnect', 'm31-pub disconnect', 'm31-sub disconnect', 'm31-will client-closed']);
+    assert.deepEqual(await diagnosesOf(capture('mqtt31.pcap')), []);
+  });
+
+test('persistent sessions: queued QoS 1/2 delivered on reconnect with session present, QoS 0 not queued, a QoS 2 flow resumed',
+  { skip: missing('session.pcap') }, async () => {
+    const a = await analyzeCapture(capture('session.pcap'));
+    const mqtt = mqttOf(a);
+    for (const [id, version] of [['sess-311', 4], ['sess-5', 5]] as const) {
+      const connects = mqtt.filter((e) => e.type === 'CONNECT' && e.clientId === id);
+      assert.equal(connects.length, 2, id);
+      assert.ok(connects.every((e) => e.cleanSession === false && e.protocolVersion === version), id);
+      if (version === 5) assert.ok(connects.every((e) => e.properties?.['sessionExpiryInterval'] === 300));
+      const present = connects.map((c) => mqtt.find((e) => e.type === 'CONNACK' && e.stream === c.stream)?.sessionPresent);
+      assert.deepEqual(present, [false, true], `${id}: session present on its return`);
+      // The broker sends the queued messages right after CONNACK, before the SUBSCRIBE mosquitto_sub repeats.
+      const back = connects[1]!;
+      const queued = mqtt.filter((e) => e.type === 'PUBLISH' && e.stream === back.stream);
+      assert.deepEqual(queued.map((e) => `${e.qos} ${e.payload?.text}`), ['1 queued qos 1', '2 queued qos 2']);
+      const subscribeAgain = mqtt.find((e) => e.type === 'SUBSCRIBE' && e.stream === back.stream)!;
+      assert.ok(queued.every((e) => e.frame < subscribeAgain.frame));
+      // Traced to the PUBLISHes made while the subscriber was away (more than a second before).
+      for (const q of queued) {
+        const source = mqtt.find((e) => e.frame === q.sourceFrame && e.type === 'PUBLISH');
+        assert.ok(source !== undefined && source.direction === 'client' && source.time < back.time, `${id} ${q.frame}`);
+        assert.ok(q.forwardDelayMs! > 1000);
+      }
+    }
+    // QoS 0 messages are not queued for an absent subscriber (Mosquitto's queue_qos0_messages false).
+    assert.equal(mqtt.filter((e) => e.payload?.text === 'not queued').length, 2);
+    assert.ok(mqtt.filter((e) => e.payload?.text === 'not queued').every((e) => e.direction === 'client'));
+    const nobody = (await diagnose(capture('session.pcap'))).find((d) => d.code === 'diag.published-to-nobody')!;
+    assert.equal(nobody.detail.facts['count'], 2);
+    assert.deepEqual(nobody.detail.facts['publishers'], ['sess-pub (172.18.0.4)']);
+    // rawclient.py q2-cut: PUBREC, the broker's PUBREL, closed without PUBCOMP; back with session present, the
+    // broker sends the PUBREL again (same id), answered by PUBCOMP.
+    const q2 = mqtt.filter((e) => e.type === 'CONNECT' && e.clientId === 'sess-q2');
+    assert.equal(q2.length, 2);
+    const first = mqtt.filter((e) => e.stream === q2[0]!.stream && e.packetId !== undefined && e.type !== 'SUBSCRIBE' && e.type !== 'SUBACK');
+    assert.deepEqual(first.map((e) => `${e.direction} ${e.type}`), ['server PUBLISH', 'client PUBREC', 'server PUBREL']);
+    const second = mqtt.filter((e) => e.stream === q2[1]!.stream);
+    assert.deepEqual(second.map((e) => `${e.direction} ${e.type}`),
+      ['client CONNECT', 'server CONNACK', 'server PUBREL', 'client PUBCOMP', 'client DISCONNECT']);
+    assert.equal(second[1]!.sessionPresent, true);
+    assert.equal(second[2]!.packetId, first[2]!.packetId);
+    assert.equal(second[3]!.requestFrame, second[2]!.frame);
+    assert.deepEqual(await diagnosesOf(capture('session.pcap')), ['diag.published-to-nobody']);
+  });
