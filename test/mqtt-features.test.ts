@@ -73,8 +73,10 @@ test('messages the broker refused (ACL 0x87, packet too large 0x95) are not "pub
     assert.deepEqual(mqtt.find((e) => e.type === 'UNSUBACK')?.reasonCodes, [0x00, 0x11]);
     assert.equal(mqtt.filter((e) => e.topic === 'm5/data').length, 1, 'No Local: not sent back to its publisher');
     const list = await diagnose(capture('mqtt5-broker.pcap'));
-    // m5/data is the only message no one received: its publisher subscribed m5/# with No Local.
-    assert.deepEqual(await diagnosesOf(capture('mqtt5-broker.pcap')), ['diag.connack-refused', 'diag.published-to-nobody']);
+    // m5/data is the only message no one received: its publisher subscribed m5/# with No Local. The two messages the
+    // ACL refused are diag.publish-refused, with their topics.
+    assert.deepEqual(await diagnosesOf(capture('mqtt5-broker.pcap')), ['diag.connack-refused', 'diag.publish-refused', 'diag.published-to-nobody']);
+    assert.deepEqual(list.find((d) => d.code === 'diag.publish-refused')!.detail.facts['topics'], ['secret/x', 'secret/y']);
     const nobody = list.find((d) => d.code === 'diag.published-to-nobody')!;
     assert.deepEqual(nobody.detail.facts['topics'], ['m5/data']);
     assert.equal(list.find((d) => d.code === 'diag.connack-refused')!.detail.facts['code'], '0x8c');
