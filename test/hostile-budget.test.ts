@@ -53,7 +53,7 @@ describe('the MQTT framer\'s carry', () => {
   test('a 1 MB PUBLISH in 200 000 one-byte segments costs a few bytes per segment, not a Buffer each', () => {
     const packets: FramedPacket[] = [];
     const budget = new MemoryBudget();
-    const framer = new MqttFramer({ packet: (p) => packets.push(p), garbage: () => {}, oversize: () => {} },
+    const framer = new MqttFramer({ packet: (p) => packets.push({ ...p }), garbage: () => {}, oversize: () => {} },
       { maxPacketBytes: 1024 * 1024, budget });
     const head = mqttPublishHead('carry', 1_000_000);
     framer.push(head, 1, 0);
@@ -77,7 +77,7 @@ describe('the MQTT framer\'s carry', () => {
 
   test('the packet completes whole across one-byte segments, and what follows it in the last segment is framed', () => {
     const packets: FramedPacket[] = [];
-    const framer = new MqttFramer({ packet: (p) => packets.push(p), garbage: () => {}, oversize: () => {} }, { maxPacketBytes: 1 << 20 });
+    const framer = new MqttFramer({ packet: (p) => packets.push({ ...p }), garbage: () => {}, oversize: () => {} }, { maxPacketBytes: 1 << 20 });
     const whole = Buffer.concat([mqttPublishHead('t', 3000), Buffer.alloc(3000, 0x62)]);
     for (let i = 0; i < whole.length - 1; i++) framer.push(whole.subarray(i, i + 1), i + 1, 0);
     framer.push(Buffer.concat([whole.subarray(whole.length - 1), Buffer.from([0xc0, 0])]), whole.length, 0);

@@ -62,6 +62,8 @@ export class SummaryBuilder {
     return this.mqttMessages;
   }
   private readonly latency = new Map<string, LatencySample>();
+  /** The latency sample of each response type (no "REQUEST→RESPONSE" string made per response). */
+  private readonly latencyOfType = new Map<string, LatencySample>();
   private readonly forwarding = new LatencySample();
   private forwarded = 0;
   private readonly topics = new Map<string, TopicAccumulator>();
@@ -157,11 +159,15 @@ export class SummaryBuilder {
     this.mqttMessages++;
     this.mqttByType[e.type] = (this.mqttByType[e.type] ?? 0) + 1;
     if (e.latencyMs !== undefined) {
-      const key = latencyKind(e.type);
-      let sample = this.latency.get(key);
+      let sample = this.latencyOfType.get(e.type);
       if (sample === undefined) {
-        sample = new LatencySample();
-        this.latency.set(key, sample);
+        const key = latencyKind(e.type);
+        sample = this.latency.get(key);
+        if (sample === undefined) {
+          sample = new LatencySample();
+          this.latency.set(key, sample);
+        }
+        this.latencyOfType.set(e.type, sample);
       }
       sample.add(e.latencyMs);
     }

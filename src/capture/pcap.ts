@@ -45,6 +45,11 @@ type Read32 = (buf: Buffer, off: number) => number;
 export const readLE32: Read32 = (buf, off) => buf.readUInt32LE(off);
 export const readBE32: Read32 = (buf, off) => buf.readUInt32BE(off);
 
+/** Unsigned 32-bit little-endian read; the caller guarantees the four bytes are there. */
+function le32(buf: Buffer, off: number): number {
+  return (buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16)) + buf[off + 3]! * 0x1000000;
+}
+
 export function bump(skipped: Record<string, number>, key: string): void {
   skipped[key] = (skipped[key] ?? 0) + 1;
 }
@@ -82,6 +87,8 @@ export class PcapParser implements FormatParser {
       this.need = RECORD_HEADER;
     }
     const rd = this.read32;
+    // Little-endian files (nearly all) read their record headers inline: no call per field.
+    const le = rd === readLE32;
     const sink = this.sink;
     const maxCaplen = this.maxCaplen;
     const linkType = this.linkType;
@@ -93,7 +100,7 @@ export class PcapParser implements FormatParser {
         this.need = RECORD_HEADER;
         return off;
       }
-      const caplen = rd(buf, off + 8);
+      const caplen = le ? le32(buf, off + 8) : rd(buf, off + 8);
       if (caplen > maxCaplen) {
         this.stopped = true;
         bump(this.skipped, 'bad-record');
@@ -109,8 +116,8 @@ export class PcapParser implements FormatParser {
         this.need = total;
         return off;
       }
-      let sec = rd(buf, off);
-      let frac = rd(buf, off + 4);
+      let sec = le ? le32(buf, off) : rd(buf, off);
+      let frac = le ? le32(buf, off + 4) : rd(buf, off + 4);
       if (frac >= units) {
         sec += Math.floor(frac / units);
         frac %= units;
@@ -122,7 +129,7 @@ export class PcapParser implements FormatParser {
         tsNsec: frac * nsPerUnit,
         linkType,
         data: buf.subarray(start, start + caplen),
-        originalLength: rd(buf, off + 12),
+        originalLength: le ? le32(buf, off + 12) : rd(buf, off + 12),
         interfaceId: 0,
       });
       off += total;

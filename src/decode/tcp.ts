@@ -67,6 +67,13 @@ export function decodeTcp(out: DecodedFrame, d: Buffer, off: number, end: number
 
 /** Parses the TCP options in d[off..end). Returns NO_TCP_OPTIONS when none of the decoded kinds is present. */
 export function decodeTcpOptions(d: Buffer, off: number, end: number): TcpOptions {
+  if (end - off === 12 && d[off] === 1 && d[off + 1] === 1 && d[off + 2] === 8 && d[off + 3] === 10) {
+    // NOP, NOP, Timestamps: what nearly every data segment and ACK of a Linux host carries.
+    const o = newOptions();
+    o.tsval = u32(d, off + 4);
+    o.tsecr = u32(d, off + 8);
+    return o;
+  }
   let o: TcpOptions = NO_TCP_OPTIONS;
   let i = off;
   while (i < end) {

@@ -31,6 +31,8 @@ const MAX_STREAMS = 10_000;
  * more (a sweep reads the whole table: a few slots per publish), or a whole ring, if smaller.
  */
 const SWEEP_EVERY = 1024;
+/** Slots of the rebuild's memo of stream generations, minus one. */
+const MEMO_MASK = 63;
 /** (broker, topic) pairs whose hashes are kept (see FanoutTracer.identity). */
 const MAX_TOPIC_HASHES = 4096;
 
@@ -53,12 +55,29 @@ function fnvBytes(hash: number, bytes: Buffer, start: number, end: number): numb
 }
 
 /**
- * The bytes [start, end) mixed into `hash`, four at a time (about twice as fast as byte by byte), the last few one
- * by one. The same bytes give the same hash wherever they lie in memory.
+ * The bytes [start, end) mixed into `hash`: sixteen at a time in four independent lanes (whose multiplications the
+ * processor overlaps), then four at a time, the last few one by one. The same bytes give the same hash wherever they
+ * lie in memory.
  */
 function mixBytes(hash: number, bytes: Buffer, start: number, end: number): number {
   let h = hash;
   let i = start;
+  if (end - i >= 32) {
+    let h1 = h ^ 0x5bd1e995;
+    let h2 = h ^ 0x1b873593;
+    let h3 = h ^ 0x27d4eb2f;
+    for (; i + 16 <= end; i += 16) {
+      h = Math.imul(h ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)), 0x01000193);
+      h1 = Math.imul(h1 ^ (bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24)), 0x01000193);
+      h2 = Math.imul(h2 ^ (bytes[i + 8]! | (bytes[i + 9]! << 8) | (bytes[i + 10]! << 16) | (bytes[i + 11]! << 24)), 0x01000193);
+      h3 = Math.imul(h3 ^ (bytes[i + 12]! | (bytes[i + 13]! << 8) | (bytes[i + 14]! << 16) | (bytes[i + 15]! << 24)), 0x01000193);
+      h ^= h >>> 15;
+      h1 ^= h1 >>> 15;
+      h2 ^= h2 >>> 15;
+      h3 ^= h3 >>> 15;
+    }
+    h = Math.imul(h ^ Math.imul(h1, 0x85ebca6b) ^ Math.imul(h2, 0xc2b2ae35) ^ Math.imul(h3, 0x27d4eb2d), 0x01000193);
+  }
   for (; i + 4 <= end; i += 4) {
     h = Math.imul(h ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)), 0x01000193);
     h ^= h >>> 15;
@@ -140,6 +159,9 @@ export class FanoutTracer {
   private topicHashes = 0;
   /** Shared subscription groups (broker, `$share/group/filter`) to the cursor stream they share (-2, -3...). */
   private readonly groups = new Map<string, number>();
+  /** Streams' generations remembered during a rebuild (see rebuildCursors). */
+  private readonly memoStream = new Int32Array(MEMO_MASK + 1);
+  private readonly memoGeneration = new Int32Array(MEMO_MASK + 1);
   /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
   private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0 };
 
@@ -258,15 +280,20 @@ export class FanoutTracer {
       }
     }
     if (chosen === -1) return undefined;
-    if (cursors === undefined) {
-      if (this.streams.size >= MAX_STREAMS) {
-        this.streams.clear();
-        this.resetCursors(16);
+    if (cursor !== -1) {
+      // This stream's cursor for the identity moves on (found above: no second look-up).
+      this.cursorSeq[cursorSlot] = chosen;
+    } else {
+      if (cursors === undefined) {
+        if (this.streams.size >= MAX_STREAMS) {
+          this.streams.clear();
+          this.resetCursors(16);
+        }
+        cursors = { generation: ++this.generation, count: 0 };
+        this.streams.set(stream, cursors);
       }
-      cursors = { generation: ++this.generation, count: 0 };
-      this.streams.set(stream, cursors);
+      this.setCursor(stream, cursors, a, b, chosen);
     }
-    this.setCursor(stream, cursors, a, b, chosen);
     const at = chosen % this.capacity;
     const match = this.match;
     match.sourceFrame = this.frames[at]!;
@@ -411,8 +438,23 @@ export class FanoutTracer {
    */
   private rebuildCursors(): void {
     let live = 0;
+    const head = this.head;
+    // Each stream's current generation, looked up once per stream rather than once per slot (direct-mapped on the
+    // stream; a miss just asks the Map).
+    const memoStream = this.memoStream.fill(EMPTY); // EMPTY (0) is no cursor stream: streams are stream + 1 (>= 1) or a shared group (<= -1)
+    const memoGeneration = this.memoGeneration;
     for (let i = 0; i < this.cursorStream.length; i++) {
-      if (!this.isLiveCursor(i)) continue;
+      const s = this.cursorStream[i]!;
+      if (s === EMPTY || this.cursorSeq[i]! < head) continue;
+      const m = s & MEMO_MASK;
+      let generation: number;
+      if (memoStream[m] === s) generation = memoGeneration[m]!;
+      else {
+        generation = this.streams.get(s - 1)?.generation ?? -1;
+        memoStream[m] = s;
+        memoGeneration[m] = generation;
+      }
+      if (generation !== this.cursorGeneration[i]) continue;
       if (live === this.liveStream.length) this.growLive();
       this.liveStream[live] = this.cursorStream[i]!;
       this.liveGeneration[live] = this.cursorGeneration[i]!;

@@ -10,7 +10,7 @@
 import type { MemoryBudget } from '../model/budget.js';
 
 import { plausibleFirstByte } from './reader/fixed-header.js';
-import { readRemainingLength } from './reader/variable-integer.js';
+import { readRemainingLength, varintAt, varintLength } from './reader/variable-integer.js';
 
 export interface FramedPacket {
   /** The whole control packet (fixed header included), or its head when `truncatedTo` is set. */
@@ -24,10 +24,14 @@ export interface FramedPacket {
   frames: number[];
   time: number;
   /** Set when only the first bytes were kept (the packet exceeded the cap or the stream had a hole inside it). */
-  truncatedTo?: number;
+  truncatedTo?: number | undefined;
 }
 
 export interface FramerEvents {
+  /**
+   * A whole packet (or the head of one). The object of a packet framed straight from a segment is refilled for the
+   * next one: read it during the call (its `bytes` and `frames` may be kept, not the object itself).
+   */
   packet(packet: FramedPacket): void;
   /** Bytes that could not be framed (garbage before a valid header, a bad Remaining Length...). */
   garbage(code: 'mqtt.bad-remaining-length' | 'mqtt.resync' | 'mqtt.incomplete-at-end', bytes: number, frame: number, time: number): void;
@@ -48,6 +52,9 @@ const FRAME_ENTRY_BYTES = 8;
 /** Head kept of a packet the budget refused to buffer further. */
 const REFUSED_HEAD_BYTES = 4096;
 
+/** The frame list of no packet in progress (never added to: a carry always comes with its own list). */
+const NO_FRAMES: number[] = Object.freeze<number[]>([]) as number[];
+
 export class MqttFramer {
   /** Bytes of an incomplete packet (or header) waiting for more: a view of the start of `carryStore`. */
   private carry: Buffer | null = null;
@@ -56,7 +63,7 @@ export class MqttFramer {
    * doubling up to that length (one copy per byte amortised; no Buffer object per segment).
    */
   private carryStore: Buffer | null = null;
-  private carryFrames: number[] = [];
+  private carryFrames: number[] = NO_FRAMES;
   /** Total length of the packet held in `carry`, when its header has been read (0: not known yet). */
   private carryNeed = 0;
   /** Bytes charged to the budget for the carry (capacity + frame numbers) and for the skipped packet's frames. */
@@ -75,6 +82,10 @@ export class MqttFramer {
   private lastTime = 0;
   /** Packets still to check strictly after a resynchronisation. */
   private probation = 0;
+  /** The packet handed to `events.packet` for packets framed straight from the bytes: refilled per packet. */
+  private readonly framed: FramedPacket = {
+    bytes: Buffer.alloc(0), firstByte: 0, remainingLength: 0, headerLength: 0, frames: NO_FRAMES, time: 0, truncatedTo: undefined,
+  };
   /** Bytes currently held. */
   get buffered(): number {
     return this.carry?.length ?? 0;
@@ -88,6 +99,11 @@ export class MqttFramer {
   push(data: Buffer, frame: number, time: number): void {
     this.lastFrame = frame;
     this.lastTime = time;
+    if (this.carry === null && this.skipping === 0) {
+      // Nothing held: the segment is framed from its own bytes.
+      this.consume(data, 0, [frame], frame, time);
+      return;
+    }
     let offset = 0;
     if (this.skipping > 0) {
       const n = Math.min(this.skipping, data.length);
@@ -131,9 +147,10 @@ export class MqttFramer {
       this.clearCarry();
       this.carryFrames = held;
     }
-    const frames = this.carryFrames;
-    if (frames.length === 0 || frames[frames.length - 1] !== frame) frames.push(frame);
-    this.carryFrames = [];
+    let frames = this.carryFrames;
+    if (frames === NO_FRAMES) frames = [frame];
+    else if (frames[frames.length - 1] !== frame) frames.push(frame);
+    this.carryFrames = NO_FRAMES;
     this.consume(buf, offset, frames, frame, time);
   }
 
@@ -220,7 +237,7 @@ export class MqttFramer {
   private clearCarry(): void {
     this.carry = null;
     this.carryStore = null;
-    this.carryFrames = [];
+    this.carryFrames = NO_FRAMES;
     this.carryNeed = 0;
     this.recharge();
   }
@@ -355,7 +372,8 @@ export class MqttFramer {
         this.probation = 0;
         continue;
       }
-      const [remaining, lengthBytes] = readRemainingLength(buf, offset + 1);
+      const remaining = varintAt(buf, offset + 1);
+      const lengthBytes = varintLength;
       if (remaining === -2) {
         this.events.garbage('mqtt.bad-remaining-length', buf.length - offset, frame, time);
         this.resync = true;
@@ -390,12 +408,15 @@ export class MqttFramer {
         need = total;
         break;
       }
-      this.events.packet({
-        // A segment that is exactly one packet is handed on as it is (no view made for it).
-        bytes: offset === 0 && total === buf.length ? buf : buf.subarray(offset, offset + total),
-        firstByte, remainingLength: remaining, headerLength,
-        frames: packetFrames, time,
-      });
+      const framed = this.framed;
+      // A segment that is exactly one packet is handed on as it is (no view made for it).
+      framed.bytes = offset === 0 && total === buf.length ? buf : buf.subarray(offset, offset + total);
+      framed.firstByte = firstByte;
+      framed.remainingLength = remaining;
+      framed.headerLength = headerLength;
+      framed.frames = packetFrames;
+      framed.time = time;
+      this.events.packet(framed);
       offset += total;
       packetFrames = [frame];
       if (this.probation > 0) this.probation--;

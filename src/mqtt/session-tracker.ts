@@ -11,7 +11,7 @@ import type {
 import { makeFinding, type FindingCode } from '../model/findings.js';
 import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import type { FanoutTracer } from './fanout.js';
-import { MqttSession, type Direction, type PendingRequest } from './session.js';
+import { MqttSession, type Direction } from './session.js';
 import type { ClientIdRegistry } from './takeover.js';
 
 /** What session tracking needs of the analysis around it. */
@@ -25,10 +25,16 @@ export interface SessionContext {
 export type DirectionFinding = (code: FindingCode, direction: Direction, frame: number, time: number, summary: string,
   detail?: Record<string, unknown>) => void;
 
-const RESPONSE_OF: Partial<Record<MqttPacketType, MqttPacketType>> = {
-  CONNECT: 'CONNACK', SUBSCRIBE: 'SUBACK', UNSUBSCRIBE: 'UNSUBACK', PINGREQ: 'PINGRESP',
-  PUBREC: 'PUBREL', PUBREL: 'PUBCOMP',
-};
+/** The response a request awaits, by the request's packet type number (mqtt.msgtype). */
+const RESPONSE_OF: ReadonlyArray<MqttPacketType | undefined> = [
+  undefined, 'CONNACK', undefined, undefined, undefined, 'PUBREL', 'PUBCOMP', undefined, 'SUBACK', undefined, 'UNSUBACK',
+  undefined, 'PINGRESP', undefined, undefined, undefined,
+];
+
+/** Packet types (by number) that answer a request: PUBACK, PUBREC, PUBREL, PUBCOMP, CONNACK, SUBACK, UNSUBACK, PINGRESP. */
+const ANSWERS: readonly boolean[] = [
+  false, false, true, false, true, true, true, true, false, true, false, true, false, true, false, false,
+];
 
 /** Packet types whose length only MQTT 5 explains (evidence for inferring the version). */
 function impliesVersion5(type: number, remaining: number): boolean {
@@ -233,23 +239,19 @@ export class SessionTracker {
         break;
     }
     // Pairing: this packet may answer an earlier request, and may itself await a response.
-    const answers = event.type === 'PUBACK' || event.type === 'PUBREC' || event.type === 'PUBREL' || event.type === 'PUBCOMP'
-      || event.type === 'CONNACK' || event.type === 'SUBACK' || event.type === 'UNSUBACK' || event.type === 'PINGRESP';
-    if (answers) {
+    if (ANSWERS[event.msgtype] === true) {
       const pairing = session.answer(direction, event.type, pairingId(event), time);
       if (pairing !== undefined) {
         event.requestFrame = pairing.requestFrame;
         event.latencyMs = pairing.latencyMs;
       }
     }
-    const response = RESPONSE_OF[event.type];
+    const response = RESPONSE_OF[event.msgtype];
     if (response !== undefined && event.malformed === undefined) this.expect(direction, response, event);
   }
 
   private expect(direction: Direction, response: MqttPacketType, event: MqttEvent): void {
-    const request: PendingRequest = { type: event.type, frame: event.frame, time: event.time };
-    if (event.packetId !== undefined) request.packetId = event.packetId;
-    const ok = this.session.expect(direction, response, pairingId(event), request);
+    const ok = this.session.expect(direction, response, pairingId(event), event.type, event.frame, event.time, event.packetId);
     if (!ok) this.finding('mqtt.pending-cap', direction, event.frame, event.time, 'too many requests awaiting responses; not tracked');
   }
 

@@ -13,7 +13,7 @@ export interface PendingRequest {
   type: string;
   frame: number;
   time: number;
-  packetId?: number;
+  packetId: number | undefined;
 }
 
 export interface Pairing {
@@ -32,6 +32,124 @@ const RESPONSE_CODES: Readonly<Record<string, number>> = {
 function pendingKey(from: Direction, response: string, packetId: number | undefined): number {
   return ((from === 'client' ? 0 : 1) * 16 + (RESPONSE_CODES[response] ?? 15)) * 0x20000 + (packetId ?? 0x10000);
 }
+/**
+ * Requests awaiting their response, by pendingKey: an open-addressed table of typed arrays (linear probing,
+ * backward-shift deletion), so that a request and its answer cost no object and no Map entry. Each entry keeps the
+ * order it was added in, so that the requests left unanswered come out as a Map would list them.
+ */
+class PendingTable {
+  private mask = 15;
+  /** key + 1 (0: empty slot). */
+  private keys = new Int32Array(16);
+  private frames = new Float64Array(16);
+  private times = new Float64Array(16);
+  private orders = new Float64Array(16);
+  private types: string[] = new Array<string>(16).fill('');
+  private added = 0;
+  size = 0;
+
+  /** The slot of `key`, or the empty slot where it would go. */
+  private find(key: number): number {
+    const mask = this.mask;
+    const k = key + 1;
+    let slot = Math.imul(key, 0x9e3779b1) >>> 0 & mask;
+    for (;;) {
+      const there = this.keys[slot]!;
+      if (there === 0 || there === k) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  has(key: number): boolean {
+    return this.keys[this.find(key)] !== 0;
+  }
+
+  /** Adds the request under `key`, or replaces the one there (which keeps its place in the order, as Map.set). */
+  set(key: number, type: string, frame: number, time: number): void {
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const slot = this.find(key);
+    if (this.keys[slot] === 0) {
+      this.keys[slot] = key + 1;
+      this.orders[slot] = this.added++;
+      this.size++;
+    }
+    this.types[slot] = type;
+    this.frames[slot] = frame;
+    this.times[slot] = time;
+  }
+
+  /** Removes the request under `key`; false when there is none. Its frame and time are left in `takenFrame`/`takenTime`. */
+  take(key: number): boolean {
+    const slot = this.find(key);
+    if (this.keys[slot] === 0) return false;
+    this.takenFrame = this.frames[slot]!;
+    this.takenTime = this.times[slot]!;
+    this.remove(slot);
+    return true;
+  }
+
+  takenFrame = 0;
+  takenTime = 0;
+
+  private remove(slot: number): void {
+    const mask = this.mask;
+    let hole = slot;
+    let next = (hole + 1) & mask;
+    while (this.keys[next] !== 0) {
+      const home = Math.imul(this.keys[next]! - 1, 0x9e3779b1) >>> 0 & mask;
+      // The entry at `next` may fill the hole when its home is not cyclically within (hole, next].
+      if (((next - home) & mask) >= ((next - hole) & mask)) {
+        this.keys[hole] = this.keys[next]!;
+        this.frames[hole] = this.frames[next]!;
+        this.times[hole] = this.times[next]!;
+        this.orders[hole] = this.orders[next]!;
+        this.types[hole] = this.types[next]!;
+        hole = next;
+      }
+      next = (next + 1) & mask;
+    }
+    this.keys[hole] = 0;
+    this.types[hole] = '';
+    this.size--;
+  }
+
+  private grow(): void {
+    const { keys, frames, times, orders, types } = this;
+    const size = keys.length * 2;
+    this.mask = size - 1;
+    this.keys = new Int32Array(size);
+    this.frames = new Float64Array(size);
+    this.times = new Float64Array(size);
+    this.orders = new Float64Array(size);
+    this.types = new Array<string>(size).fill('');
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === 0) continue;
+      const slot = this.find(keys[i]! - 1);
+      this.keys[slot] = keys[i]!;
+      this.frames[slot] = frames[i]!;
+      this.times[slot] = times[i]!;
+      this.orders[slot] = orders[i]!;
+      this.types[slot] = types[i]!;
+    }
+  }
+
+  /** Every request in the order added (as a Map would list them), with its packet id from the key; empties the table. */
+  takeAll(): PendingRequest[] {
+    const list: Array<PendingRequest & { order: number }> = [];
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i]!;
+      if (k === 0) continue;
+      const packetId = (k - 1) % 0x20000;
+      list.push({ type: this.types[i]!, frame: this.frames[i]!, time: this.times[i]!, packetId: packetId === 0x10000 ? undefined : packetId, order: this.orders[i]! });
+    }
+    list.sort((a, b) => a.order - b.order);
+    this.keys.fill(0);
+    this.types.fill('');
+    this.size = 0;
+    return list.map(({ type, frame, time, packetId }) => ({ type, frame, time, packetId }));
+  }
+}
+
 const MAX_SUBSCRIPTIONS = 1024;
 /** Bytes charged to the memory budget per request awaiting its response (map entry, key and request object). */
 const PENDING_BYTES = 128;
@@ -55,7 +173,7 @@ export class MqttSession {
   /** Subscribed filters and when they were requested (capture seconds). */
   readonly subscriptions = new Map<string, number>();
   firstSubscribeTime: number | undefined;
-  private readonly pending = new Map<number, PendingRequest>();
+  private readonly pending = new PendingTable();
   private readonly pings: PendingRequest[] = [];
   lastClientPacketTime: number | undefined;
   packets = 0;
@@ -70,17 +188,21 @@ export class MqttSession {
   /** The analysis' memory budget ('pending-requests'): each request awaiting its response charges PENDING_BYTES. */
   budget: MemoryBudget | undefined;
 
-  /** Remembers a request from `from` that the other side should answer with `response` (false: not tracked). */
-  expect(from: Direction, response: string, packetId: number | undefined, request: PendingRequest): boolean {
+  /**
+   * Remembers a request (`type`, sent in `frame` at `time`, with `requestPacketId`) from `from` that the other side
+   * should answer with `response` carrying `packetId` (false: not tracked).
+   */
+  expect(from: Direction, response: string, packetId: number | undefined, type: string, frame: number, time: number,
+    requestPacketId: number | undefined): boolean {
     if (response === 'PINGRESP') {
       if (this.pings.length >= MAX_PENDING || !this.charge()) return false;
-      this.pings.push(request);
+      this.pings.push({ type, frame, time, packetId: requestPacketId });
       return true;
     }
     if (this.pending.size >= MAX_PENDING) return false;
     const key = pendingKey(from, response, packetId);
     if (!this.pending.has(key) && !this.charge()) return false;
-    this.pending.set(key, request);
+    this.pending.set(key, type, frame, time);
     return true;
   }
 
@@ -93,27 +215,30 @@ export class MqttSession {
 
   /** A `response` arrived from `from`: the request it answers, with latency (read it before the next call). */
   answer(from: Direction, response: string, packetId: number | undefined, time: number): Pairing | undefined {
-    let request: PendingRequest | undefined;
+    let requestFrame: number;
+    let requestTime: number;
     if (response === 'PINGRESP') {
-      request = this.pings.shift();
+      const request = this.pings.shift();
+      if (request === undefined) return undefined;
+      requestFrame = request.frame;
+      requestTime = request.time;
     } else {
-      const key = pendingKey(from === 'client' ? 'server' : 'client', response, packetId);
-      request = this.pending.get(key);
-      if (request !== undefined) this.pending.delete(key);
+      const pending = this.pending;
+      if (!pending.take(pendingKey(from === 'client' ? 'server' : 'client', response, packetId))) return undefined;
+      requestFrame = pending.takenFrame;
+      requestTime = pending.takenTime;
     }
-    if (request === undefined) return undefined;
     this.budget?.release(PENDING_BYTES, 'pending-requests');
     const pairing = this.pairing;
-    pairing.requestFrame = request.frame;
-    pairing.latencyMs = (time - request.time) * 1000;
+    pairing.requestFrame = requestFrame;
+    pairing.latencyMs = (time - requestTime) * 1000;
     return pairing;
   }
 
   /** Requests never answered. Empties the session's list. */
   takeUnanswered(): PendingRequest[] {
-    const list = [...this.pending.values(), ...this.pings];
+    const list = [...this.pending.takeAll(), ...this.pings];
     this.budget?.release(list.length * PENDING_BYTES, 'pending-requests');
-    this.pending.clear();
     this.pings.length = 0;
     return list.sort((a, b) => a.frame - b.frame);
   }

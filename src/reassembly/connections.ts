@@ -12,11 +12,11 @@ import type { ConnectionEndReason, Side } from '../model/events.js';
 import {
   ConnectionRecord, TcpEndpoint, type ConnectionEnd, type ConnectionStreams, type DirectionState, type TcpConnection,
 } from './connection.js';
-import { closingStep, handshakeOutcome, handshakeStep, initialState } from './handshake.js';
+import { closingStep, handshakeOutcome, handshakeStep, initialState, type HandshakeSegment } from './handshake.js';
 import { seqAdd, seqDiff } from './sequence.js';
 import type { MemoryBudget } from '../model/budget.js';
 import { BufferBudget, TcpStreamReassembler, type ReassemblyLimits, type StreamEndReason } from './stream.js';
-import { analyseSegment, observeWindowScale, scaledWindow } from './tcp-analysis.js';
+import { analyseSegment, observeWindowScale, scaledWindow, type AnalysedSegment, type AnalysisFlags } from './tcp-analysis.js';
 
 export { endpointLabel } from './connection.js';
 export type { ConnectionEnd, ConnectionState, ConnectionStreams, DirectionState, Endpoint, TcpConnection } from './connection.js';
@@ -116,6 +116,12 @@ export class TcpConnectionTable {
 
   /** What `process` returns: one object, refilled by each call (no object per segment). */
   private result: SegmentAnalysis | undefined;
+  /** The facts of the segment in hand for the analysis flags and the handshake, and the flags: refilled per segment. */
+  private readonly facts: AnalysedSegment = {
+    seq: 0, ack: 0, len: 0, seqLen: 0, window: 0, syn: false, ackFlag: false, fin: false, rst: false,
+  };
+  private readonly step: HandshakeSegment = { syn: false, ack: false, rst: false, fromClient: false, len: 0, opened: false };
+  private readonly flags: AnalysisFlags = { retransmission: false, outOfOrder: false, lostSegment: false, duplicateAck: false, keepAlive: false };
 
   /** One segment: its connection's state, reassembly and analysis. The result is valid until the next call. */
   process(srcIp: string, dstIp: string, tcp: TcpSegment, frame: number, time: number): SegmentAnalysis {
@@ -160,10 +166,25 @@ export class TcpConnectionTable {
 
     const window = scaledWindow(sender, tcp.window, syn);
     observeWindowScale(sender, receiver, tcp.options.windowScale, syn, ack);
-    const analysis = analyseSegment(sender, receiver, {
-      seq, ack: tcp.ack, len, seqLen: len + (syn ? 1 : 0) + (fin ? 1 : 0), window: tcp.window, syn, ackFlag: ack, fin, rst,
-    }, time, connection.handshakeRttMs);
-    const handshakeCompleted = handshakeStep(connection, { syn, ack, rst, fromClient, len, opened }, frame, time);
+    const facts = this.facts;
+    facts.seq = seq;
+    facts.ack = tcp.ack;
+    facts.len = len;
+    facts.seqLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
+    facts.window = tcp.window;
+    facts.syn = syn;
+    facts.ackFlag = ack;
+    facts.fin = fin;
+    facts.rst = rst;
+    const analysis = analyseSegment(sender, receiver, facts, time, connection.handshakeRttMs, this.flags);
+    const step = this.step;
+    step.syn = syn;
+    step.ack = ack;
+    step.rst = rst;
+    step.fromClient = fromClient;
+    step.len = len;
+    step.opened = opened;
+    const handshakeCompleted = handshakeStep(connection, step, frame, time);
 
     // What the receiver acknowledged first: it settles holes in the other direction before this segment's data.
     if (ack) {

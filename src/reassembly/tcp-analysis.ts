@@ -41,10 +41,12 @@ const MAX_WINDOW_SHIFT = 14;
 
 /**
  * Flags `s`, sent by `sender` to `receiver`, and then records it in `sender` (next sequence number, ACK, window,
- * duplicate ACK count). `handshakeRttMs` is the connection's, if known.
+ * duplicate ACK count). `handshakeRttMs` is the connection's, if known. The flags are written into `out` (a new
+ * object when not given), which is returned.
  */
 export function analyseSegment(
   sender: DirectionState, receiver: DirectionState, s: AnalysedSegment, time: number, handshakeRttMs: number | undefined,
+  out: AnalysisFlags = { retransmission: false, outOfOrder: false, lostSegment: false, duplicateAck: false, keepAlive: false },
 ): AnalysisFlags {
   let retransmission = false;
   let outOfOrder = false;
@@ -93,7 +95,12 @@ export function analyseSegment(
     sender.lastWindow = s.window;
     sender.lastAckTime = time;
   }
-  return { retransmission, outOfOrder, lostSegment, duplicateAck, keepAlive };
+  out.retransmission = retransmission;
+  out.outOfOrder = outOfOrder;
+  out.lostSegment = lostSegment;
+  out.duplicateAck = duplicateAck;
+  out.keepAlive = keepAlive;
+  return out;
 }
 
 /** tcp.window_size of a segment from `sender`: SYNs are never scaled; otherwise shifted by a known scale. */

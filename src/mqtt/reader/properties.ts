@@ -4,8 +4,8 @@
  * with duplicates kept, where the section ends). It does not find where the section starts (each packet type's reader
  * knows) and does not convert values (mqtt-packet does, for the full event).
  */
-import { readVariableByteInteger } from './variable-integer.js';
-import type { ReaderError } from './result.js';
+import { readVariableByteInteger, varintAt, varintLength } from './variable-integer.js';
+import { NO_PROPERTY_IDS, type ReaderError } from './result.js';
 
 type PropertyKind = 'byte' | 'two' | 'four' | 'varint' | 'string' | 'binary' | 'pair';
 
@@ -64,20 +64,24 @@ const CANNOT_PARSE: ReaderError = { code: 'mqtt.bad-property', message: 'Cannot 
  * `type` is the packet type (0 for a CONNECT's Will properties). With `users`, User Properties are collected.
  */
 export function readProperties(packet: Buffer, at: number, type: number, users: boolean): PropertySection {
-  const notAllowed: number[] = [];
-  const [length, lengthBytes] = readVariableByteInteger(packet, at);
-  if (length < 0) return { end: packet.length, notAllowed, error: { code: 'mqtt.bad-property', message: 'Invalid property length' } };
+  const length = varintAt(packet, at);
+  const lengthBytes = varintLength;
+  // An empty list until an id not allowed is found (most sections: no array made).
+  if (length < 0) return { end: packet.length, notAllowed: [], error: { code: 'mqtt.bad-property', message: 'Invalid property length' } };
   let offset = at + lengthBytes;
   const end = offset + length;
-  if (end > packet.length) return { end: packet.length, notAllowed, error: CANNOT_PARSE };
-  const section: PropertySection = { end, notAllowed };
+  if (end > packet.length) return { end: packet.length, notAllowed: [], error: CANNOT_PARSE };
+  const section: PropertySection = { end, notAllowed: NO_PROPERTY_IDS };
   const userProperties: Array<[string, string]> | undefined = users ? [] : undefined;
   while (offset < end) {
     const id = packet[offset++]!;
     if (id === 0) return { ...section, error: CANNOT_PARSE };
     const spec = SPECS[id];
     if (spec === undefined) return { ...section, error: { code: 'mqtt.bad-property', message: 'Unknown property' } };
-    if (!spec.allowed.includes(type)) notAllowed.push(id);
+    if (!spec.allowed.includes(type)) {
+      if (section.notAllowed === NO_PROPERTY_IDS) section.notAllowed = [];
+      section.notAllowed.push(id);
+    }
     let next: number;
     switch (spec.kind) {
       case 'byte': next = offset + 1; break;

@@ -18,7 +18,14 @@ import { MAX_INTERNED_BYTES, internTopic, internedTopicValid } from './topic-cac
 export function readPublish(bytes: Buffer, headerLength: number, version: number, users: boolean, head = false): PacketReading {
   const firstByte = bytes[0]!;
   const qos = (firstByte >> 1) & 3;
-  const reading: PacketReading = { fields: { qos, dup: (firstByte & 8) !== 0, retain: (firstByte & 1) !== 0 }, notAllowed: NO_PROPERTY_IDS };
+  // Every field a PUBLISH may get, present from the start (one shape, no property added per packet).
+  const reading: PacketReading = {
+    fields: {
+      topic: undefined, qos, dup: (firstByte & 8) !== 0, retain: (firstByte & 1) !== 0, packetId: undefined, topicAlias: undefined,
+      payload: undefined,
+    },
+    notAllowed: NO_PROPERTY_IDS, error: undefined, userProperties: undefined,
+  };
   const fields = reading.fields;
   const headerError = head ? undefined : fixedHeaderError(firstByte);
   if (headerError !== undefined) reading.error = headerError;

@@ -42,14 +42,14 @@ export interface PacketFields {
 export interface PacketReading {
   fields: PacketFields;
   /** Set when the packet breaks its type's grammar; `fields` then holds what could be read before. */
-  error?: ReaderError;
+  error?: ReaderError | undefined;
   /**
    * MQTT 5 property ids present that the packet type may not carry (MQTT 5.0 table 2-4). Most readings share the
    * frozen NO_PROPERTY_IDS: replace, never push.
    */
   notAllowed: number[];
   /** MQTT 5 User Properties in wire order, duplicates kept (only when asked for). */
-  userProperties?: Array<[string, string]>;
+  userProperties?: Array<[string, string]> | undefined;
 }
 
 /** The `notAllowed` of a reading without such properties: one frozen empty list (no array per packet). */

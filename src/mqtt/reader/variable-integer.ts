@@ -28,3 +28,30 @@ export function readVariableByteInteger(buf: Buffer, offset: number): [number, n
 
 /** The fixed header's Remaining Length at `offset` (just past the first byte): same contract. */
 export const readRemainingLength = readVariableByteInteger;
+
+/** The byte count of the integer last read by `varintAt` (same meaning as readVariableByteInteger's second value). */
+export let varintLength = 0;
+
+/**
+ * readVariableByteInteger without an array per call (the framer reads one per packet): returns the value and leaves
+ * the byte count in `varintLength`, to be read before the next call.
+ */
+export function varintAt(buf: Buffer, offset: number): number {
+  let value = 0;
+  let multiplier = 1;
+  for (let i = 0; i < 4; i++) {
+    if (offset + i >= buf.length) {
+      varintLength = i;
+      return VARINT_INCOMPLETE;
+    }
+    const byte = buf[offset + i]!;
+    value += (byte & 0x7f) * multiplier;
+    if ((byte & 0x80) === 0) {
+      varintLength = i + 1;
+      return value;
+    }
+    multiplier *= 128;
+  }
+  varintLength = 4;
+  return VARINT_INVALID;
+}
