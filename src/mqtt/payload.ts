@@ -185,7 +185,9 @@ function jsonGrammar(b: Buffer): boolean {
 const RECENT_SLOTS = 128;
 const RECENT_MIN = 16;
 const RECENT_MAX = 2048;
-const recentBytes: Array<Buffer | undefined> = new Array<Buffer | undefined>(RECENT_SLOTS).fill(undefined);
+/** Each slot's bytes (RECENT_MAX apart, made on first use) and length (-1: empty). */
+let recentStore: Uint8Array | undefined;
+const recentLengths = new Int32Array(RECENT_SLOTS).fill(-1);
 const recentDescriptions: Array<MqttPayload | undefined> = new Array<MqttPayload | undefined>(RECENT_SLOTS).fill(undefined);
 const recentPreviews: Array<string | undefined> = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
 
@@ -193,11 +195,18 @@ export function describePayload(bytes: Buffer, realLength: number = bytes.length
   const n = bytes.length;
   if (n !== realLength || n < RECENT_MIN || n > RECENT_MAX) return describeBytes(bytes, realLength);
   const slot = n & (RECENT_SLOTS - 1);
-  const kept = recentBytes[slot];
-  if (kept !== undefined && kept.length === n && kept.equals(bytes)) return recentDescriptions[slot]!;
+  const store = recentStore ??= new Uint8Array(RECENT_SLOTS * RECENT_MAX);
+  const base = slot * RECENT_MAX;
+  if (recentLengths[slot] === n) {
+    // Compared here, not with Buffer#equals: a native call costs more than this loop on payloads this short.
+    let i = 0;
+    while (i < n && store[base + i] === bytes[i]) i++;
+    if (i === n) return recentDescriptions[slot]!;
+  }
   const description = describeBytes(bytes, realLength);
   // A copy: `bytes` is a view of a read chunk, which must not be kept alive.
-  recentBytes[slot] = Buffer.from(bytes);
+  store.set(bytes, base);
+  recentLengths[slot] = n;
   recentDescriptions[slot] = description;
   recentPreviews[slot] = undefined;
   return description;
