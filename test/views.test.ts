@@ -17,6 +17,7 @@ import { CellText, fixed6, plainCellWidth } from '../src/views/cell-text.js';
 import { flagNames, sharedFlagNames } from '../src/analysis/tcp-events.js';
 import { putUtf8 } from '../src/views/table.js';
 import { tableCell } from '../src/views/style.js';
+import { formatMs } from '../src/model/names.js';
 import { corpusDir, fixturesDir, repoRoot } from './helpers/corpus.js';
 import { tsharkMissing, tsharkRecords } from './helpers/tshark.js';
 
@@ -183,6 +184,25 @@ test('the table\'s time cell is exactly toFixed(6): capture times, ties, edges a
     times.add(random() * 1e7);
   }
   for (const t of times) assert.equal(fixed6(t), t.toFixed(6), String(t));
+});
+
+test('formatMs: the same text as toFixed(3) below 10 ms and toFixed(1) above, on latencies and ties', () => {
+  let seed = 777;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const values = [0, -0, 0.0005, 0.0015, 9.9995, 9.99949, 10, 10.05, 10.15, 99.95, 1e6 + 0.05, 1e8, 1e9, -1.5, NaN, Infinity];
+  for (let i = 0; i < 100_000; i++) {
+    // Latencies as the pipeline computes them: differences of capture times (µs and ns), in milliseconds.
+    const a = Math.floor(random() * 1e12) / 1e6;
+    const b = a + Math.floor(random() * 1e7) / 1e6;
+    values.push((b - a) * 1000);
+    const an = Math.floor(random() * 1e13) / 1e9;
+    values.push((an + Math.floor(random() * 1e9) / 1e9 - an) * 1000);
+    values.push(Math.floor(random() * 1e7) / 1e3 + 0.0005, Math.floor(random() * 1e5) / 10 + 0.05, random() * 20, random() * 1e6);
+  }
+  for (const v of values) assert.equal(formatMs(v), v < 10 ? v.toFixed(3) : v.toFixed(1), String(v));
 });
 
 test('TCP flag names: a new array per call, in Wireshark\'s order; the shared ones frozen', () => {

@@ -4,7 +4,6 @@
  */
 import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../decode/tcp.js';
 import type { TcpSegment } from '../decode/types.js';
-import type { SegmentAnalysis } from '../reassembly/connections.js';
 import type { TcpEvent, TcpEventType } from '../model/events.js';
 
 const FLAG_NAMES: Array<[number, string]> = [
@@ -45,6 +44,20 @@ export function sharedFlagNames(flags: number): string[] {
   return SHARED_FLAG_NAMES[flags & 0xff] ??= Object.freeze(namesOf(flags & 0xff)) as string[];
 }
 
+/** "1883 → 40000 [PSH, ACK] Seq=" of the last few (ports, flags) seen, direct-mapped: a connection's segments repeat it. */
+const HEAD_KEYS = new Float64Array(256).fill(-1);
+const HEAD_TEXT: string[] = new Array<string>(256).fill('');
+
+function headOf(srcPort: number, dstPort: number, flags: number): string {
+  const key = (srcPort * 65536 + dstPort) * 256 + flags;
+  const slot = (srcPort ^ dstPort ^ (flags << 2)) & 255;
+  if (HEAD_KEYS[slot] === key) return HEAD_TEXT[slot]!;
+  const text = `${srcPort} → ${dstPort} [${flagText(flags)}] Seq=`;
+  HEAD_KEYS[slot] = key;
+  HEAD_TEXT[slot] = text;
+  return text;
+}
+
 export function tcpType(flags: number, len: number): TcpEventType {
   if ((flags & TCP_RST) !== 0) return 'RST';
   if ((flags & TCP_SYN) !== 0) return (flags & TCP_ACK) !== 0 ? 'SYN-ACK' : 'SYN';
@@ -58,14 +71,14 @@ export function tcpType(flags: number, len: number): TcpEventType {
  * The summary line of a TCP segment. `e` is the segment's event with everything but `summary` set; its flags are
  * `tcp.flags`' (flagNames). Built by concatenation (no arrays of parts): it is made for every segment.
  */
-export function describeTcp(e: TcpEvent, tcp: TcpSegment, a: SegmentAnalysis): string {
+export function describeTcp(e: TcpEvent, tcp: TcpSegment, keepAlive: boolean, lostSegment: boolean): string {
   let text = '';
   if (e.retransmission === true) text = '[TCP Retransmission] ';
   if (e.outOfOrder === true) text += '[TCP Out-Of-Order] ';
   if (e.duplicateAck === true) text += '[TCP Dup ACK] ';
-  if (a.keepAlive) text += '[TCP Keep-Alive] ';
-  if (a.lostSegment) text += '[TCP Previous segment not captured] ';
-  text += `${tcp.srcPort} → ${tcp.dstPort} [${flagText(tcp.flags & 0xff)}] Seq=${e.relSeq}`;
+  if (keepAlive) text += '[TCP Keep-Alive] ';
+  if (lostSegment) text += '[TCP Previous segment not captured] ';
+  text += `${headOf(tcp.srcPort, tcp.dstPort, tcp.flags & 0xff)}${e.relSeq}`;
   if ((tcp.flags & TCP_ACK) !== 0) text += ` Ack=${e.relAck}`;
   text += ` Win=${e.window}`;
   if (e.len > 0) text += ` Len=${e.len}`;
@@ -82,5 +95,41 @@ export function describeTcp(e: TcpEvent, tcp: TcpSegment, a: SegmentAnalysis): s
     case 'FIN': return `${text} — closes its side`;
     case 'RST': return `${text} — connection reset`;
     default: return text;
+  }
+}
+
+/**
+ * A TCP segment's event whose summary line is made when it is first read (AnalyzeOptions.lazyTcpSummaries): the
+ * timeline table shows a data segment that completed MQTT packets as those packets, so most data segments' lines are
+ * never read. The same fields as the event the pipeline builds, in the same order, absent analysis flags undefined;
+ * `summary` is a getter (not an own property: JSON.stringify and for...in do not see it, so this event is for
+ * consumers that read fields by name, such as the table and the diagnosis).
+ */
+export class LazyTcpEvent implements TcpEvent {
+  readonly kind = 'packet';
+  readonly layer = 'tcp';
+  retransmission: boolean | undefined = undefined;
+  outOfOrder: boolean | undefined = undefined;
+  duplicateAck: boolean | undefined = undefined;
+  handshakeRttMs: number | undefined = undefined;
+  handshakeFrames: number[] | undefined = undefined;
+  #summary: string | undefined = undefined;
+  readonly #segment: TcpSegment;
+  readonly #keepAlive: boolean;
+  readonly #lostSegment: boolean;
+
+  constructor(
+    public frame: number, public time: number, public type: TcpEventType, public src: string, public dst: string,
+    public stream: number, public flags: string[], public seq: number, public ack: number, public relSeq: number,
+    public relAck: number, public len: number, public window: number, public windowValue: number,
+    segment: TcpSegment, keepAlive: boolean, lostSegment: boolean,
+  ) {
+    this.#segment = segment;
+    this.#keepAlive = keepAlive;
+    this.#lostSegment = lostSegment;
+  }
+
+  get summary(): string {
+    return this.#summary ??= describeTcp(this, this.#segment, this.#keepAlive, this.#lostSegment);
   }
 }

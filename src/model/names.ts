@@ -63,7 +63,27 @@ export function reasonName(code: number): string {
 
 /** Milliseconds as the timeline and the summary show them: 3 decimals below 10 ms, 1 above. */
 export function formatMs(value: number): string {
-  return value < 10 ? value.toFixed(3) : value.toFixed(1);
+  return value < 10 ? fixedDecimals(value, 3, 1000) : fixedDecimals(value, 1, 10);
+}
+
+/**
+ * `value.toFixed(digits)` (`scale` = 10 ** digits) without toFixed's general decimal conversion when the answer is
+ * certain: the nearest whole number of units is taken from `value * scale` (one rounding, off by far less than 0.01
+ * below 10^9 units) unless that product is within 0.01 of a half, where toFixed's exact rule decides. Negative, huge
+ * or non-finite values go to toFixed too. Called for every latency and forwarding delay of a summary line.
+ */
+function fixedDecimals(value: number, digits: number, scale: number): string {
+  if (value >= 0 && value < 1e9 / scale) {
+    const units = value * scale;
+    const whole = Math.round(units);
+    const off = units - whole;
+    if (off < 0.49 && off > -0.49) {
+      const int = Math.floor(whole / scale);
+      // scale + the fraction's units, less its leading "1": always `digits` digits.
+      return `${int}.${String(whole - int * scale + scale).slice(1)}`;
+    }
+  }
+  return value.toFixed(digits);
 }
 
 /** Wireshark's icmpv6.type labels (`tshark -G values`); other types are "Unknown (N)". */

@@ -3,6 +3,7 @@
  * Pure function of the event.
  */
 import type { MqttEvent, MqttPayload } from '../model/events.js';
+import { recentPreview } from './payload.js';
 import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, formatMs, reasonName } from '../model/names.js';
 
 const PAYLOAD_PREVIEW = 60;
@@ -22,6 +23,10 @@ function collapsedPrefix(text: string, max: number): string {
 }
 
 export function previewPayload(payload: MqttPayload, max = PAYLOAD_PREVIEW): string {
+  return max === PAYLOAD_PREVIEW ? recentPreview(payload, makePreview) : makePreview(payload, max);
+}
+
+function makePreview(payload: MqttPayload, max = PAYLOAD_PREVIEW): string {
   if (payload.format === 'binary') {
     const hex = payload.hex ?? '';
     return hex.length > max ? `0x${hex.slice(0, max)}… (${payload.length} bytes)` : `0x${hex}`;

@@ -19,7 +19,7 @@ import type { ArpEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from
 import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
-import { describeTcp, flagNames, sharedFlagNames, tcpType } from '../analysis/tcp-events.js';
+import { LazyTcpEvent, describeTcp, flagNames, sharedFlagNames, tcpType } from '../analysis/tcp-events.js';
 import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
 import { KeyLog, loadKeyLog } from '../tls/keylog.js';
 import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analysis/summary.js';
@@ -76,6 +76,13 @@ export interface AnalyzeOptions {
    * ARP, MQTT and finding events.
    */
   summaryOnly?: boolean;
+  /**
+   * The consumers read events' fields by name and never serialise them (the timeline table and the diagnosis): a TCP
+   * data segment's event then makes its summary line only when `summary` is read (a getter: most data segments are
+   * shown as the MQTT packets they completed, so their line is never read), and its `flags` array is shared with other
+   * events (do not change it). Every other event is as usual.
+   */
+  lazyTcpSummaries?: boolean;
   /** Receives every event as soon as it is known. When given, events are not collected unless `collect` is true. */
   onEvent?: (event: TimelineEvent) => void;
   collect?: boolean;
@@ -234,6 +241,8 @@ export class CaptureAnalyzer {
   private beforePacket = 0;
   private inSegment = false;
   private readonly lean: boolean;
+  /** AnalyzeOptions.lazyTcpSummaries (never on the summary-only path, which builds no TCP events). */
+  private readonly lazyTcp: boolean;
   /** Summary-only path: the stages that take the TCP packets it does not emit. */
   private readonly packetStages: AnalysisStage[];
   /** What each stage emits its findings through (made once, not per event). */
@@ -267,6 +276,7 @@ export class CaptureAnalyzer {
     this.folder = options.foldFindings === false ? undefined : new FindingFolder();
     this.onEvent = options.onEvent;
     this.lean = options.summaryOnly === true;
+    this.lazyTcp = !this.lean && options.lazyTcpSummaries === true;
     this.collect = options.collect ?? (options.onEvent === undefined && options.sinks === undefined);
     this.sinks = options.sinks ?? [];
     this.stages = options.stages ?? [];
@@ -683,7 +693,21 @@ export class CaptureAnalyzer {
     this.summary.countSegment(analysis);
     let event: TcpEvent | undefined;
     if (this.lean && this.packetStages.length > 0) event = this.stagePacketOf(decoded.frame, time, tcp, analysis);
-    else if (!this.lean) {
+    else if (this.lazyTcp && tcp.payloadLength > 0 && tcpType(tcp.flags, tcp.payloadLength) === 'DATA') {
+      const labels = this.labelsOf(analysis);
+      const lazy = new LazyTcpEvent(decoded.frame, time, 'DATA', labels[0], labels[1], analysis.connection.index,
+        sharedFlagNames(tcp.flags), tcp.seq, tcp.ack, analysis.relSeq, analysis.relAck, tcp.payloadLength, analysis.window,
+        tcp.window, tcp, analysis.keepAlive, analysis.lostSegment);
+      if (analysis.retransmission) lazy.retransmission = true;
+      if (analysis.outOfOrder) lazy.outOfOrder = true;
+      if (analysis.duplicateAck) lazy.duplicateAck = true;
+      const c = analysis.connection;
+      if (analysis.handshakeCompleted && c.handshakeRttMs !== undefined) {
+        lazy.handshakeRttMs = c.handshakeRttMs;
+        lazy.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
+      }
+      event = lazy;
+    } else if (!this.lean) {
       const labels = this.labelsOf(analysis);
       event = {
         kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
@@ -699,7 +723,7 @@ export class CaptureAnalyzer {
         event.handshakeRttMs = c.handshakeRttMs;
         event.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
       }
-      event.summary = describeTcp(event, tcp, analysis);
+      event.summary = describeTcp(event, tcp, analysis.keepAlive, analysis.lostSegment);
     }
     this.flushDeferred(event);
   }

@@ -53,6 +53,9 @@ export function fixed6(seconds: number): string {
   return seconds.toFixed(6);
 }
 
+/** Text plainCellWidth keeps as it is with one column per UTF-16 unit (printable ASCII, U+2014 —, U+2192 →, U+2026 …). */
+const NARROW_PLAIN = /^[\x20-\x7e\u2014\u2192\u2026]*$/;
+
 /** The cell text of `text`, capped at `max` units ("…"), and its display width (in `width` of the last call). */
 export class CellText {
   /** Display width of the text the last `clean` returned. */
@@ -89,6 +92,12 @@ export class CellText {
   }
 
   clean(text: string): string {
+    // A long text (a summary line) of printable ASCII and the three wide-looking but one-column characters of our own
+    // words (— → …): as it is, one column per character; one native scan instead of the loop below.
+    if (text.length > 24 && text.length <= this.max && NARROW_PLAIN.test(text)) {
+      this.width = text.length;
+      return text;
+    }
     const plain = plainCellWidth(text, this.max);
     if (plain >= 0) {
       this.width = plain;

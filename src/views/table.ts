@@ -11,8 +11,8 @@
  * protocol). Formatting only: it does not analyse, sort across batches or keep rows after printing them.
  *
  * Cost per row (the timeline of a 30 MB capture is about 200 000 rows): each cell is checked and measured in one
- * pass without a regular expression (./cell-text.ts; text that needs escaping goes the general way), a row is one
- * object of strings and widths, a frame's number and time are made once for all its rows, a batch already in frame
+ * pass (./cell-text.ts; a long plain summary by one native scan, text that needs escaping the general way), a row is
+ * one object of strings and widths reused batch after batch, a frame's number and time are made once for all its rows, a batch already in frame
  * order is not sorted, and rows are encoded as UTF-8 straight into one byte buffer per batch (cells, padding and
  * borders: no row string to build, flatten and encode, so no garbage per row).
  */
@@ -59,14 +59,13 @@ interface Row {
   textWidth: number;
 }
 
-function protocolOf(event: TimelineEvent): string {
-  switch (event.layer) {
-    case 'arp': return 'ARP';
-    case 'tcp': return 'TCP';
-    case 'mqtt': return 'MQTT';
-    case 'tls': return 'TLS';
-    default: return OTHER_PROTOCOLS[event.type] ?? event.type.toUpperCase().slice(0, 10);
-  }
+function protocolOf(layer: TimelineEvent['layer'], type: string): string {
+  // The common layers first (an MQTT packet, a TCP segment).
+  if (layer === 'mqtt') return 'MQTT';
+  if (layer === 'tcp') return 'TCP';
+  if (layer === 'arp') return 'ARP';
+  if (layer === 'tls') return 'TLS';
+  return OTHER_PROTOCOLS[type] ?? type.toUpperCase().slice(0, 10);
 }
 
 /** Wireshark's names of the protocols of frames that are neither ARP nor TCP. */
@@ -146,7 +145,9 @@ function sortedByFrame(rows: Row[]): boolean {
 }
 
 export class TableView {
-  private rows: Row[] = [];
+  /** The batch's rows are the first `count`; the objects beyond are kept for reuse. */
+  private readonly rows: Row[] = [];
+  private count = 0;
   private order = 0;
   private heldTcp: TimelineEvent | null = null;
   private widths: number[] | undefined;
@@ -211,23 +212,26 @@ export class TableView {
     let protocol: string;
     let summary = event.summary;
     let colour: Colour | undefined;
-    if (event.kind === 'finding') {
+    const kind = event.kind;
+    const layer = event.layer;
+    if (kind === 'finding') {
       protocol = event.severity === 'error' ? 'ERROR' : event.severity === 'warning' ? 'WARN' : 'NOTE';
       colour = event.severity === 'error' ? 'red' : event.severity === 'warning' ? 'yellow' : 'cyan';
       summary = `${event.code}: ${summary}`;
+    } else if (kind === 'lifecycle') {
+      protocol = protocolOf(layer, event.type);
+      colour = 'gray';
+    } else if (event.layer === 'mqtt') {
+      protocol = 'MQTT';
+      colour = 'green';
+      const frames = event.frames;
+      if (frames.length > 1) summary += ` [frames ${frames.join(', ')}]`;
+    } else if (layer === 'tcp') {
+      protocol = 'TCP';
+      colour = summary.charCodeAt(0) === 0x5b /* [ */ ? 'red' : 'gray';
     } else {
-      protocol = protocolOf(event);
-      if (event.kind === 'lifecycle') {
-        colour = 'gray';
-      } else if (event.layer === 'mqtt') {
-        colour = 'green';
-        const frames = event.frames;
-        if (frames.length > 1) summary += ` [frames ${frames.join(', ')}]`;
-      } else if (event.layer === 'arp') {
-        colour = 'yellow';
-      } else if (event.layer === 'tcp') {
-        colour = summary.charCodeAt(0) === 0x5b /* [ */ ? 'red' : 'gray';
-      }
+      protocol = protocolOf(layer, event.type);
+      if (layer === 'arp') colour = 'yellow';
     }
     const cellText = this.cellText;
     // A frame's rows (its TCP row, its MQTT packets, the findings it raised) share its number and time: made once.
@@ -256,8 +260,29 @@ export class TableView {
     if (dstWidth > content[3]!) content[3] = dstWidth;
     if (protocol.length > content[4]!) content[4] = protocol.length;
     if (textWidth > content[5]!) content[5] = textWidth;
-    this.rows.push({ frame, order: this.order++, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth });
-    if (this.rows.length >= BATCH) this.flushRows();
+    // The batch's row objects are reused from batch to batch (no garbage per row).
+    const rows = this.rows;
+    const n = this.count;
+    let row = rows[n];
+    if (row === undefined) {
+      row = { frame, order: 0, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth };
+      rows.push(row);
+    } else {
+      row.frame = frame;
+      row.colour = colour;
+      row.frameText = frameText;
+      row.time = time;
+      row.src = src;
+      row.srcWidth = srcWidth;
+      row.dst = dst;
+      row.dstWidth = dstWidth;
+      row.protocol = protocol;
+      row.text = text;
+      row.textWidth = textWidth;
+    }
+    row.order = this.order++;
+    this.count = n + 1;
+    if (n + 1 >= BATCH) this.flushRows();
   }
 
   /** Column widths from the first batch (and, piped, widened by later ones). */
@@ -289,12 +314,17 @@ export class TableView {
   }
 
   private flushRows(): void {
-    if (this.rows.length === 0) return;
+    const count = this.count;
+    if (count === 0) return;
     // MQTT packets held behind a TCP hole are emitted when it is settled, with their own earlier frame numbers:
     // within a batch, rows are put back in frame order (stable, so a frame's TCP row stays before its MQTT rows).
-    const rows = this.rows;
-    if (!sortedByFrame(rows)) rows.sort((a, b) => a.frame - b.frame || a.order - b.order);
-    this.rows = [];
+    // The row objects stay in this.rows for the next batch; a partial batch is sorted in place at its head.
+    const rows = count === this.rows.length ? this.rows : this.rows.slice(0, count);
+    if (!sortedByFrame(rows)) {
+      rows.sort((a, b) => a.frame - b.frame || a.order - b.order);
+      if (rows !== this.rows) for (let i = 0; i < count; i++) this.rows[i] = rows[i]!;
+    }
+    this.count = 0;
     const first = this.widths === undefined;
     this.widths = this.layout();
     let text = '';
