@@ -289,11 +289,13 @@ function firstPackets(f: Facts, lang: Lang): string {
   const single = clients.length === 1;
   const items = packets.map((p, i) => {
     const method = http[i] ?? '';
+    // Wireshark's Info words, quoted as they are (English in both languages).
+    const info = `"${p}"`;
     const what = method !== ''
-      ? (lang === 'en' ? `an HTTP ${method} request (Wireshark reads its first bytes as ${p})` : `permintaan HTTP ${method} (Wireshark membaca byte pertamanya sebagai ${p})`)
+      ? (lang === 'en' ? `an HTTP ${method} request (Wireshark reads its first bytes as ${info})` : `permintaan HTTP ${method} (Wireshark membaca byte pertamanya sebagai ${info})`)
       : malformed[i] === 1
-        ? (lang === 'en' ? `bytes that are not MQTT (read as a malformed ${p})` : `byte yang bukan MQTT (terbaca sebagai ${p} yang rusak)`)
-        : p;
+        ? (lang === 'en' ? `bytes that are not MQTT (read as a malformed ${info})` : `byte yang bukan MQTT (terbaca sebagai ${info} yang rusak)`)
+        : info;
     const who = single ? (lang === 'en' ? 'it' : 'ia') : clients[i] ?? '';
     return lang === 'en' ? `${who} sent ${what}` : `${who} mengirim ${what}`;
   });
@@ -377,7 +379,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'route-ping': { en: 'that the broker host answers at all (ARP in the capture, `ping`)', id: 'apakah host broker menjawab sama sekali (ARP di capture, `ping`)' },
   'broker-log': { en: "the broker's log around that time (`docker logs <broker>`, journalctl -u mosquitto)", id: 'log broker di sekitar waktu itu (`docker logs <broker>`, journalctl -u mosquitto)' },
   'restart-policy': { en: 'whether someone restarted the stack, and the container restart policy', id: 'apakah ada yang me-restart stack, dan restart policy container' },
-  'subscribe-on-connect': { en: 'that every subscriber subscribes again after reconnecting (paho: call subscribe() in on_connect), and the SUBSCRIBE after each reconnect in the timeline', id: 'bahwa setiap subscriber subscribe lagi setelah reconnect (paho: panggil subscribe() di on_connect), dan SUBSCRIBE sesudah setiap reconnect di linimasa' },
+  'subscribe-on-connect': { en: 'that every subscriber subscribes again after reconnecting (paho: call subscribe() in `on_connect`), and the SUBSCRIBE after each reconnect in the timeline', id: 'bahwa setiap subscriber subscribe lagi setelah reconnect (paho: panggil subscribe() di `on_connect`), dan SUBSCRIBE sesudah setiap reconnect di linimasa' },
   'credentials': { en: 'user name and password in the client against the broker\'s password_file (`mosquitto_passwd`)', id: 'user name dan password di client dibandingkan dengan password_file broker (`mosquitto_passwd`)' },
   'allow-anonymous': { en: '`allow_anonymous` and `password_file` in mosquitto.conf', id: '`allow_anonymous` dan `password_file` di mosquitto.conf' },
   'acl-file': { en: 'the broker\'s `acl_file` or auth plugin', id: '`acl_file` atau plugin autentikasi broker' },
