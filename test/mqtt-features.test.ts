@@ -76,7 +76,9 @@ test('messages the broker refused (ACL 0x87, packet too large 0x95) are not "pub
     // m5/data is the only message no one received: its publisher subscribed m5/# with No Local. The two messages the
     // ACL refused are diag.publish-refused, with their topics.
     assert.deepEqual(await diagnosesOf(capture('mqtt5-broker.pcap')), ['diag.connack-refused', 'diag.publish-refused', 'diag.published-to-nobody']);
-    assert.deepEqual(list.find((d) => d.code === 'diag.publish-refused')!.detail.facts['topics'], ['secret/x', 'secret/y']);
+    const refused = list.find((d) => d.code === 'diag.publish-refused')!;
+    assert.deepEqual(refused.detail.facts['topics'], ['secret/x', 'secret/y']);
+    assert.equal(refused.detail.facts['ack'], 'PUBACK/PUBREC', 'secret/x (QoS 1) got PUBACK 0x87, secret/y (QoS 2) PUBREC 0x87');
     const nobody = list.find((d) => d.code === 'diag.published-to-nobody')!;
     assert.deepEqual(nobody.detail.facts['topics'], ['m5/data']);
     assert.equal(list.find((d) => d.code === 'diag.connack-refused')!.detail.facts['code'], '0x8c');

@@ -91,6 +91,8 @@ export class QosDetector implements Detector {
       this.publishes.set(key, g);
     }
     g.count++;
+    // QoS 1 and QoS 2 messages refused with the same code: both answers are named.
+    if (g.ack !== e.type && g.ack.length === 6) g.ack = 'PUBACK/PUBREC';
     if (sent.topic !== undefined && g.topics.size < 10) g.topics.add(sent.topic);
     g.frames.add(sent.frame).add(e.frame);
   }
