@@ -9,21 +9,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { Analysis, LifecycleEvent, MqttEvent, MqttSessionEndedEvent, TcpEvent } from '../src/index.js';
+import type { Analysis, LifecycleEvent, MqttEvent, TcpEvent } from '../src/index.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
+import { mqttOf, sessionsEnded } from './helpers/events.js';
 import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
 
 const edge = (name: string): string => path.join(fixturesDir, 'edge', name);
 const missing = (name: string): string | undefined =>
   existsSync(edge(name)) ? undefined : `fixtures/edge/${name} not present (fixtures/lab/capture.sh --only edge-...)`;
 
-function mqttOf(a: Analysis): MqttEvent[] {
-  return a.events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
-}
-function sessionsEnded(a: Analysis): MqttSessionEndedEvent[] {
-  return a.events.filter((e): e is MqttSessionEndedEvent => e.kind === 'lifecycle' && e.type === 'session-ended');
-}
 /** The diagnoses, less the harmless teardown FIN retransmission the kernel makes in some runs and not others. */
 async function diagnosesOf(file: string): Promise<string[]> {
   return (await diagnose(file)).map((d) => d.code).filter((c) => c !== 'diag.harmless-teardown-retransmission');

@@ -9,20 +9,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { Analysis, MqttEvent, MqttSessionEndedEvent } from '../src/index.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
+import { mqttOf, sessionsEnded } from './helpers/events.js';
 
 const capture = (name: string): string => path.join(fixturesDir, 'mqtt', name);
 const missing = (name: string): string | undefined =>
   existsSync(capture(name)) ? undefined : `fixtures/mqtt/${name} not present (fixtures/lab/capture.sh --only mqtt-...)`;
 
-function mqttOf(a: Analysis): MqttEvent[] {
-  return a.events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
-}
-function sessionsEnded(a: Analysis): MqttSessionEndedEvent[] {
-  return a.events.filter((e): e is MqttSessionEndedEvent => e.kind === 'lifecycle' && e.type === 'session-ended');
-}
 /** The diagnoses, less the teardown retransmissions (a FIN, or the last DISCONNECT+FIN) some runs of the kernel make. */
 async function diagnosesOf(file: string): Promise<string[]> {
   return (await diagnose(file)).map((d) => d.code)
