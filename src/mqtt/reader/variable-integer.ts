@@ -14,16 +14,8 @@ export const VARINT_INVALID = -2;
  * [VARINT_INVALID, 4] when the fourth byte still has its continuation bit.
  */
 export function readVariableByteInteger(buf: Buffer, offset: number): [number, number] {
-  let value = 0;
-  let multiplier = 1;
-  for (let i = 0; i < 4; i++) {
-    if (offset + i >= buf.length) return [VARINT_INCOMPLETE, i];
-    const byte = buf[offset + i]!;
-    value += (byte & 0x7f) * multiplier;
-    if ((byte & 0x80) === 0) return [value, i + 1];
-    multiplier *= 128;
-  }
-  return [VARINT_INVALID, 4];
+  const value = varintAt(buf, offset);
+  return [value, varintLength];
 }
 
 /** The fixed header's Remaining Length at `offset` (just past the first byte): same contract. */
