@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { REEXEC_MIN_BYTES, wantsHeapFlags } from '../src/cli/heap-flags.js';
+import { childFlags, REEXEC_MIN_BYTES, wantsHeapFlags } from '../src/cli/heap-flags.js';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
 
 test('a capture of 64 MiB or more runs in a child with the heap flag, which answers for the command', () => {
@@ -60,4 +60,14 @@ test('standard input: a pipe runs in the child (same output as without it), a sm
   assert.equal(inChild.stdout, flagGiven.stdout);
   assert.equal(inChild.stderr, flagGiven.stderr);
   assert.ok(inChild.stdout.length > 0);
+});
+
+test("the child's V8 background threads: no more than the cores the analysing thread leaves, one-thread GC on two cores or fewer", () => {
+  assert.deepEqual(childFlags(1), ['--max-semi-space-size=8', '--v8-pool-size=1', '--single-threaded-gc']);
+  assert.deepEqual(childFlags(2), ['--max-semi-space-size=8', '--v8-pool-size=1', '--single-threaded-gc']);
+  assert.deepEqual(childFlags(3), ['--max-semi-space-size=8', '--v8-pool-size=2']);
+  assert.deepEqual(childFlags(16), ['--max-semi-space-size=8', '--v8-pool-size=4']);
+  // Node accepts them (an unknown flag would stop it before it runs anything).
+  const r = spawnSync(process.execPath, [...childFlags(2), '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' });
+  assert.equal(r.stdout, 'ok', r.stderr);
 });

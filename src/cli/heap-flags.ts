@@ -8,8 +8,16 @@
  * redirected from a file follows the file rule. Small capture files run in this process (a second Node costs
  * ~40 ms of start-up, and the bin's code cache does not apply under another V8 flag). Nothing else: no options are
  * read or changed here.
+ *
+ * The child also gets as many V8 background threads as the cores the analysing thread leaves (`--v8-pool-size`,
+ * 1 to 4; Node's default is 4 whatever the machine), and on a machine of two cores or fewer its garbage collector on
+ * the analysing thread alone (`--single-threaded-gc`): more background threads than free cores slow the one thread
+ * that does the work (V8's optimising-compiler jobs and collector tasks take its core and hold it at safepoints).
+ * Measured on 2 cores, big.pcap: table 0.96×, summary 0.96× the wall time, lower peak (docs/performance.md, round
+ * seven). Like the heap flag, V8 reads the pool size only when a process starts, so a small capture cannot have it.
  */
 import { fstatSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 export const REEXEC_MIN_BYTES = 64 * 1024 * 1024;
 const FLAG = '--max-semi-space-size=8';
@@ -26,9 +34,16 @@ export function wantsHeapFlags(file: string): boolean {
   }
 }
 
+/** The child's V8 flags on a machine of `cores` cores (see above): the heap flag, then the threads'. */
+export function childFlags(cores: number): string[] {
+  const pool = Math.max(1, Math.min(4, cores - 1));
+  return [FLAG, `--v8-pool-size=${pool}`, ...(cores <= 2 ? ['--single-threaded-gc'] : [])];
+}
+
 /** Runs this same command line in a child Node with the heap flag; resolves to its exit code. */
 export function runWithHeapFlags(): Promise<number> {
-  const child = process.getBuiltinModule('node:child_process').spawn(process.execPath, [FLAG, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const args = [...childFlags(availableParallelism()), ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)];
+  const child = process.getBuiltinModule('node:child_process').spawn(process.execPath, args, { stdio: 'inherit' });
   // Ctrl-C reaches the child too (same process group): this process waits for it to stop. A signal sent to this
   // process alone is passed on.
   const forward = (signal: NodeJS.Signals) => () => {
