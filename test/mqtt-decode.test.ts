@@ -17,6 +17,24 @@ import { corpusCaptures, corpusMissing, fixtureCaptures } from './helpers/corpus
 const BAD_CONNECT = Buffer.from('102f00044d51545405c2003cff21001400136d79766f69636569736d7970617373706f7274000475736572000470617373', 'hex');
 const PUBLISH_V5 = Buffer.from('30190006746f7069635800626161626161626c61636b7368656570', 'hex');
 
+// corpus suricata-verify/mqtt5-pub-mosquittoprops frame 8: a QoS 1 PUBLISH whose Payload Format Indicator (0x01) is 0x58.
+const PUBLISH_PFI_88 = Buffer.from('325e0006746f706963580001430300066d79747970650900053132333435020000004d015808000f726573706f6e73655f746f706963312300052600097573657270726f703300087573657276616c33626161626161626c61636b7368656570', 'hex');
+
+test('a one-byte property other than 0 or 1 keeps its number (mqtt-packet would give true), as Wireshark shows it', async (t) => {
+  const reading = readPacket(PUBLISH_PFI_88, 2, 5, true);
+  assert.equal(reading.error, undefined);
+  assert.deepEqual(reading.byteValues, [0x01, 88]);
+  const capture = corpusCaptures().find((c) => c.name.includes('mqtt5-pub-mosquittoprops'));
+  if (capture === undefined) {
+    t.diagnostic(`the full event is checked on the corpus capture: ${corpusMissing ?? 'mqtt5-pub-mosquittoprops not found'}`);
+    return;
+  }
+  const { events } = await analyzeCapture(capture.file);
+  const publish = events.find((e) => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'PUBLISH' && e.frame === 8);
+  assert.ok(publish !== undefined && publish.kind === 'packet' && publish.layer === 'mqtt');
+  assert.equal(publish.properties?.['payloadFormatIndicator'], 88);
+});
+
 test('a packet mqtt-packet fails on leaves no state behind: the next packet decodes', () => {
   const decoder = new MqttPacketDecoder();
   assert.ok('error' in decoder.decode(BAD_CONNECT, 5));

@@ -12,6 +12,7 @@ import { fillFromPacket } from './event-fields.js';
 import type { FramedPacket } from './framing.js';
 import { describePayload } from './payload.js';
 import { readHead, readPacket, type PacketFields, type PacketReading } from './reader/packet.js';
+import { BYTE_PROPERTY_NAMES } from './reader/properties.js';
 import type { Direction } from './session.js';
 
 /** Packet types whose summary fields the reader gives alone (PUBLISH, the publish acknowledgements, pings). */
@@ -82,6 +83,15 @@ function fillFromReader(event: MqttEvent, type: number, fields: PacketFields, re
   }
 }
 
+/** Puts back the numbers mqtt-packet turned into `true` (PropertySection.byteValues: id, value pairs). */
+function withByteValues(properties: Record<string, unknown> | undefined, byteValues: readonly number[]): void {
+  if (properties === undefined) return;
+  for (let i = 0; i + 1 < byteValues.length; i += 2) {
+    const name = BYTE_PROPERTY_NAMES[byteValues[i]!];
+    if (name !== undefined && name in properties) properties[name] = byteValues[i + 1]!;
+  }
+}
+
 /**
  * Reads `framed` (sent by `direction`, of type `typeName`) with protocol `version`; `connectLevel` is a CONNECT's level
  * byte when its head holds it.
@@ -132,6 +142,8 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
     let payload: Buffer | undefined;
     if (packet !== undefined) {
       fillFromPacket(event, packet, framed.remainingLength, where.sessionVersion, options.showSecrets);
+      if (reading.byteValues !== undefined) withByteValues(event.properties, reading.byteValues);
+      if (reading.willByteValues !== undefined) withByteValues(event.will?.properties, reading.willByteValues);
       if (packet.cmd === 'publish') payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     } else if (readerAlone) {
       const fields = reading.fields;

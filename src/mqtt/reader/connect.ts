@@ -57,6 +57,7 @@ export function readConnect(bytes: Buffer, headerLength: number, users: boolean)
     const section = readProperties(bytes, at, 1, users);
     reading.notAllowed.push(...section.notAllowed);
     if (section.userProperties !== undefined && section.userProperties.length > 0) reading.userProperties = section.userProperties;
+    if (section.byteValues !== undefined) reading.byteValues = section.byteValues;
     if (section.error !== undefined) return fail(section.error);
     at = section.end;
   }
@@ -68,6 +69,7 @@ export function readConnect(bytes: Buffer, headerLength: number, users: boolean)
     if (level === 5) {
       const section = readProperties(bytes, at, 0, false);
       reading.notAllowed.push(...section.notAllowed);
+      if (section.byteValues !== undefined) reading.willByteValues = section.byteValues;
       if (section.error !== undefined) return fail(section.error);
       at = section.end;
     }

@@ -32,6 +32,7 @@ function readSectionInto(reading: PacketReading, bytes: Buffer, at: number, type
   const section: PropertySection = readProperties(bytes, at, type, users);
   if (section.notAllowed.length > 0) reading.notAllowed = reading.notAllowed.concat(section.notAllowed);
   if (section.userProperties !== undefined && section.userProperties.length > 0) reading.userProperties = section.userProperties;
+  if (section.byteValues !== undefined) reading.byteValues = section.byteValues;
   if (section.error !== undefined) {
     reading.error = section.error;
     return -1;

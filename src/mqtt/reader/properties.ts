@@ -2,7 +2,8 @@
  * The MQTT 5 property section (MQTT 5.0 §2.2.2): walks it in wire order, checks each identifier is known and allowed
  * in the packet's type (table 2-4), and picks out what the analysis needs (Topic Alias, User Properties in wire order
  * with duplicates kept, where the section ends). It does not find where the section starts (each packet type's reader
- * knows) and does not convert values (mqtt-packet does, for the full event).
+ * knows) and does not convert values (mqtt-packet does, for the full event), but keeps the one-byte values other than
+ * 0 and 1 that mqtt-packet turns into `true` (BYTE_PROPERTY_NAMES), so that the event shows the number, as Wireshark does.
  */
 import { readVariableByteInteger, varintAt, varintLength } from './variable-integer.js';
 import { NO_PROPERTY_IDS, type ReaderError } from './result.js';
@@ -46,6 +47,16 @@ const SPECS: Readonly<Record<number, PropertySpec>> = {
   0x2a: { kind: 'byte', allowed: [2] }, // Shared Subscription Available
 };
 
+/**
+ * The one-byte properties mqtt-packet decodes as booleans (any value but 0 is `true`), by id, with mqtt-packet's
+ * name for them. Maximum QoS (0x24) is not one: mqtt-packet gives its number.
+ */
+export const BYTE_PROPERTY_NAMES: Readonly<Record<number, string>> = {
+  0x01: 'payloadFormatIndicator', 0x17: 'requestProblemInformation', 0x19: 'requestResponseInformation',
+  0x25: 'retainAvailable', 0x28: 'wildcardSubscriptionAvailable', 0x29: 'subscriptionIdentifiersAvailable',
+  0x2a: 'sharedSubscriptionAvailable',
+};
+
 export interface PropertySection {
   /** Offset just past the section. */
   end: number;
@@ -54,6 +65,8 @@ export interface PropertySection {
   notAllowed: number[];
   /** User Properties in wire order (only when asked for). */
   userProperties?: Array<[string, string]>;
+  /** BYTE_PROPERTY_NAMES properties whose value is neither 0 nor 1, as id, value, id, value... (rare: absent otherwise). */
+  byteValues?: number[];
   error?: ReaderError;
 }
 
@@ -84,7 +97,10 @@ export function readProperties(packet: Buffer, at: number, type: number, users: 
     }
     let next: number;
     switch (spec.kind) {
-      case 'byte': next = offset + 1; break;
+      case 'byte':
+        next = offset + 1;
+        if (next <= end && packet[offset]! > 1 && BYTE_PROPERTY_NAMES[id] !== undefined) (section.byteValues ??= []).push(id, packet[offset]!);
+        break;
       case 'two':
         next = offset + 2;
         if (id === 0x23 && next <= end) section.topicAlias = packet.readUInt16BE(offset);

@@ -62,6 +62,7 @@ export function readPublish(bytes: Buffer, headerLength: number, version: number
       reading.notAllowed = section.notAllowed;
       if (section.userProperties !== undefined && section.userProperties.length > 0) reading.userProperties = section.userProperties;
       if (section.topicAlias !== undefined) fields.topicAlias = section.topicAlias;
+      if (section.byteValues !== undefined) reading.byteValues = section.byteValues;
       if (section.error !== undefined) {
         reading.error ??= section.error;
         propertiesRead = false;

@@ -50,6 +50,9 @@ export interface PacketReading {
   notAllowed: number[];
   /** MQTT 5 User Properties in wire order, duplicates kept (only when asked for). */
   userProperties?: Array<[string, string]> | undefined;
+  /** One-byte property values other than 0 and 1 (PropertySection.byteValues): of the packet's own properties, and of a CONNECT's Will properties. */
+  byteValues?: number[] | undefined;
+  willByteValues?: number[] | undefined;
 }
 
 /** The `notAllowed` of a reading without such properties: one frozen empty list (no array per packet). */
