@@ -152,6 +152,30 @@ test('fault-acl-denied: the ACL drops MQTT 3.1.1 publishes silently (a subscribe
   assert.equal(describeDiagnosis(refused, 'id')!.sentence, "Broker menolak 2 pesan yang di-publish lab-pub5 (172.18.0.4) ke 'sister/temp': PUBACK reason code 0x87 (not authorized).");
 });
 
+test('fault-max-connections: a third client turned away by the broker\'s connection limit (accepted, closed at once, its CONNECT reset), not a stopped broker nor a refused CONNECT', async () => {
+  const file = fault('fault-max-connections');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.connection-limit']);
+  const d = only(list, 'diag.connection-limit');
+  assert.equal(d.detail.facts['server'], '10.72.0.2:1883');
+  assert.equal(d.detail.facts['count'], 2);
+  assert.deepEqual(d.detail.facts['clients'], ['lab-pub (10.72.0.4)']);
+  assert.equal(d.detail.facts['openSessions'], 2);
+  assert.equal(d.detail.facts['connectsCut'], 2);
+  assert.equal(d.detail.facts['closedWith'], 'close');
+  assert.deepEqual(d.detail.causes, ['connection-limit', 'connection-leak']);
+  if (tsharkMissing === undefined) {
+    // The refused attempts' SYNs, the broker's FIN before any CONNECT, and its RST to the CONNECT (the first of each).
+    const syns = tsharkFrames(file, 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.stream >= 2');
+    const fins = tsharkFrames(file, 'tcp.srcport == 1883 && tcp.flags.fin == 1 && tcp.stream >= 2');
+    const rsts = tsharkFields(file, ['frame.number', 'tcp.stream'], ['-Y', 'tcp.srcport == 1883 && tcp.flags.reset == 1'])
+      .filter((r, i, all) => all.findIndex((x) => x[1] === r[1]) === i).map((r) => Number(r[0]));
+    assert.deepEqual(d.evidence.frames, [...syns, ...fins, ...rsts].sort((a, b) => a - b));
+  }
+  assert.equal(describeDiagnosis(d, 'en')!.sentence, 'The broker at 10.72.0.2:1883 turned away 2 connections of lab-pub (10.72.0.4): it accepted each one and closed it at once, before any CONNECT (the CONNECT that followed got no CONNACK), while 2 other connections were open: it takes no more connections (its connection limit).');
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /^Broker di 10\.72\.0\.2:1883 menolak 2 koneksi dari lab-pub \(10\.72\.0\.4\): setiap koneksi diterima lalu langsung ditutup sebelum ada CONNECT .*\(batas jumlah koneksinya\)\.$/);
+});
+
 test('fault-no-broker: the SYN answered by RST', async () => {
   const file = fault('fault-no-broker');
   const list = await diagnose(file);
@@ -299,7 +323,7 @@ test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', 
 test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
-    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt'].map(fault);
+    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);
