@@ -182,5 +182,23 @@ test('persistent sessions: queued QoS 1/2 delivered on reconnect with session pr
     assert.equal(second[1]!.sessionPresent, true);
     assert.equal(second[2]!.packetId, first[2]!.packetId);
     assert.equal(second[3]!.requestFrame, second[2]!.frame);
+    // The first connection's PUBREL is answered by that PUBCOMP on the client's next connection of the same session:
+    // answered, not lost (no mqtt.unanswered), on both paths.
+    assert.deepEqual(a.events.filter((e) => e.kind === 'finding' && e.code === 'mqtt.unanswered'), []);
+    const lean = await analyzeCapture(capture('session.pcap'), { summaryOnly: true });
+    assert.equal(lean.summary.findings.byCode['mqtt.unanswered'], undefined);
     assert.deepEqual(await diagnosesOf(capture('session.pcap')), ['diag.published-to-nobody']);
+  });
+
+test('persistent sessions: requests still unanswered on the next connection of the same session stay mqtt.unanswered',
+  { skip: existsSync(path.join(fixturesDir, 'faults', 'fault-qos-unacked.pcap')) ? false : 'no fault-qos-unacked.pcap' }, async () => {
+    // rawclient.py noack-sub (clean session 0) never sends PUBACK: the broker's 3 QoS 1 messages, and their DUP
+    // redeliveries on the reconnect, are all unanswered: 6, at their own frames, on both paths.
+    const file = path.join(fixturesDir, 'faults', 'fault-qos-unacked.pcap');
+    const a = await analyzeCapture(file);
+    const lost = a.events.filter((e) => e.kind === 'finding' && e.code === 'mqtt.unanswered');
+    const publishes = mqttOf(a).filter((e) => e.type === 'PUBLISH' && e.direction === 'server' && e.qos === 1);
+    assert.deepEqual(lost.map((e) => e.frame).sort((x, y) => x - y), publishes.map((e) => e.frame));
+    assert.equal(lost.length, 6);
+    assert.equal((await analyzeCapture(file, { summaryOnly: true })).summary.findings.byCode['mqtt.unanswered'], 6);
   });

@@ -11,8 +11,8 @@ import type {
 import { makeFinding, type FindingCode } from '../model/findings.js';
 import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import type { FanoutTracer } from './fanout.js';
-import { MqttSession, type Direction } from './session.js';
-import type { ClientIdRegistry } from './takeover.js';
+import { answeredKey, MqttSession, type Direction } from './session.js';
+import type { ClientIdRegistry, HeldRequest } from './takeover.js';
 
 /** What session tracking needs of the analysis around it. */
 export interface SessionContext {
@@ -51,6 +51,8 @@ function impliesVersion5(type: number, remaining: number): boolean {
 export class SessionTracker {
   readonly session: MqttSession;
   private sessionStarted = false;
+  /** Requests the client's previous connection (same id, persistent session) left unanswered, awaiting answers here. */
+  private resumed: HeldRequest[] | undefined;
 
   constructor(private readonly connection: MqttConnectionInfo, private readonly context: SessionContext,
     private readonly finding: DirectionFinding) {
@@ -97,13 +99,30 @@ export class SessionTracker {
   /** The connection ended: requests left unanswered become findings, and the session (if any) ends. */
   finish(end: MqttConnectionEnd): void {
     const { frame, time } = end;
-    for (const request of this.session.takeUnanswered()) {
-      this.context.emit(makeFinding('mqtt.unanswered', 'mqtt', request.frame, request.time,
+    this.emitResumed();
+    const s = this.session;
+    // A persistent session's flows resume on the client's next connection: held until it answers them (or not).
+    const persistent = s.cleanSession === false && s.accepted === true && s.clientId !== undefined && s.clientId !== '';
+    const held: HeldRequest[] = [];
+    for (const request of s.takeUnanswered()) {
+      const finding = makeFinding('mqtt.unanswered', 'mqtt', request.frame, request.time,
         `${request.type}${request.packetId !== undefined ? ` (id=${request.packetId})` : ''} in frame ${request.frame} was never answered`,
         { src: this.connection.client.label, dst: this.connection.server.label, stream: this.connection.index,
-          detail: { request: request.type, requestFrame: request.frame, packetId: request.packetId, endFrame: frame, endTime: time } }));
+          detail: { request: request.type, requestFrame: request.frame, packetId: request.packetId, endFrame: frame, endTime: time } });
+      if (persistent && request.key !== undefined && request.type !== 'CONNECT') held.push({ key: request.key, finding });
+      else this.context.emit(finding);
+    }
+    if (held.length > 0 && !this.context.clientIds.hold(this.connection.server.label, s.clientId!, held)) {
+      for (const h of held) this.context.emit(h.finding);
     }
     if (this.sessionStarted) this.endSession(end);
+  }
+
+  /** The previous connection's held requests not answered on this one: reported unanswered now. */
+  private emitResumed(): void {
+    const resumed = this.resumed;
+    this.resumed = undefined;
+    for (const h of resumed ?? []) this.context.emit(h.finding);
   }
 
   private startSession(frame: number, time: number, transport: 'tcp' | 'tls' | 'websocket'): void {
@@ -181,7 +200,13 @@ export class SessionTracker {
           session.cleanSession = event.cleanSession;
           session.willTopic = event.will?.topic;
           session.connectFrame = frame;
-          if (event.clientId !== undefined) this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
+          if (event.clientId !== undefined) {
+            this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
+            // The client's previous connection left requests open: answered here, or lost with a clean session.
+            this.emitResumed();
+            this.resumed = this.context.clientIds.resume(this.connection.server.label, event.clientId);
+            if (event.cleanSession === true) this.emitResumed();
+          }
         }
         break;
       case 'DISCONNECT':
@@ -240,6 +265,11 @@ export class SessionTracker {
     }
     // Pairing: this packet may answer an earlier request, and may itself await a response.
     if (ANSWERS[event.msgtype] === true) {
+      if (this.resumed !== undefined) {
+        const key = answeredKey(direction, event.type, pairingId(event));
+        const i = this.resumed.findIndex((h) => h.key === key);
+        if (i >= 0) this.resumed.splice(i, 1);
+      }
       const pairing = session.answer(direction, event.type, pairingId(event), time);
       if (pairing !== undefined) {
         event.requestFrame = pairing.requestFrame;
