@@ -6,7 +6,7 @@
  * not decide what a connection carries (classify.ts).
  */
 import type {
-  FindingEvent, MqttEvent, MqttPacketType, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason, Side, TlsEvent,
+  FindingEvent, MqttEvent, MqttPacketType, MqttPayload, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason, Side, TlsEvent,
 } from '../model/events.js';
 import { makeFinding, type FindingCode } from '../model/findings.js';
 import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
@@ -53,6 +53,8 @@ export class SessionTracker {
   private sessionStarted = false;
   /** Requests the client's previous connection (same id, persistent session) left unanswered, awaiting answers here. */
   private resumed: HeldRequest[] | undefined;
+  /** The Will of the session's CONNECT (topic, payload bytes, CONNECT frame), when it had one. */
+  private will: { topic: string; payload: Buffer; frame: number } | undefined;
 
   constructor(private readonly connection: MqttConnectionInfo, private readonly context: SessionContext,
     private readonly finding: DirectionFinding) {
@@ -151,6 +153,11 @@ export class SessionTracker {
     const { client, server } = this.connection;
     const { reason, closedBy } = sessionEndReason(s.disconnect, s.takenOverBy, end);
     if (s.clientId !== undefined) this.context.clientIds.ended(server.label, s.clientId, s);
+    // Ended without DISCONNECT (MQTT 5: or with 0x04, "disconnect with Will message"): the broker publishes the Will.
+    const will = this.will;
+    if (will !== undefined && s.accepted === true && (s.disconnect?.by !== 'client' || s.disconnect.reasonCode === 0x04)) {
+      this.context.fanout.willPublished(server.ip, will.topic, will.payload, will.frame, end.time, s.clientId ?? client.label);
+    }
     const event: MqttSessionEndedEvent = {
       kind: 'lifecycle', frame: end.frame, time: end.time, layer: 'mqtt', type: 'session-ended', src: client.label, dst: server.label,
       summary: '', stream: this.connection.index, reason, packets: s.packets, firstFrame: s.firstFrame,
@@ -199,6 +206,7 @@ export class SessionTracker {
           session.keepAlive = event.keepAlive;
           session.cleanSession = event.cleanSession;
           session.willTopic = event.will?.topic;
+          this.will = event.will !== undefined ? willBytes(event.will.topic, event.will.payload, frame) : undefined;
           session.connectFrame = frame;
           if (event.clientId !== undefined) {
             this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
@@ -248,6 +256,7 @@ export class SessionTracker {
               if (match !== undefined) {
                 event.sourceFrame = match.sourceFrame;
                 event.forwardDelayMs = match.forwardDelayMs;
+                if (match.willOf !== undefined) event.willOf = match.willOf;
               }
             }
           }
@@ -352,4 +361,11 @@ function setSessionIdentity(event: MqttSessionStartedEvent | MqttSessionEndedEve
   if (s.version !== undefined) event.protocolVersion = s.version;
   if (s.versionInferred) event.versionInferred = true;
   if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+}
+
+/** A Will's topic, payload bytes (from the event's text or hex; undefined when cut) and CONNECT frame. */
+function willBytes(topic: string, payload: MqttPayload, frame: number): { topic: string; payload: Buffer; frame: number } | undefined {
+  if (payload.incomplete === true) return undefined;
+  const bytes = payload.hex !== undefined ? Buffer.from(payload.hex, 'hex') : Buffer.from(payload.text ?? '', 'utf8');
+  return bytes.length === payload.length ? { topic, payload: bytes, frame } : undefined;
 }
