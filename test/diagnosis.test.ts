@@ -243,6 +243,29 @@ test('fault-client-id-takeover: two subscribers taking lab-sub from each other, 
   }
 });
 
+test('fault-keepalive-will: the silent client dropped by the broker, and its Will the broker then delivered, named (both paths)', async () => {
+  const file = fault('fault-keepalive-will');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.keepalive-dropped']);
+    const d = only(list, 'diag.keepalive-dropped');
+    assert.equal(d.detail.facts['client'], 'lab-silent (10.72.0.4)');
+    assert.equal(d.detail.facts['brokerClosed'], true);
+    assert.equal(d.detail.facts['willTopic'], 'sister/status');
+    assert.equal(d.detail.facts['willCopies'], 1);
+    if (tsharkMissing === undefined) {
+      // The silent client's CONNECT (the last it sent), the broker's FIN, and the Will's PUBLISH to the subscriber.
+      const connect = tsharkFrames(file, 'mqtt.msgtype == 1 && mqtt.clientid == "lab-silent"');
+      const brokerFin = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883');
+      const will = tsharkFrames(file, 'mqtt.msgtype == 3 && mqtt.msg == "lab-silent offline"', ['-d', 'tcp.port==1883,mqtt']);
+      assert.equal(will.length, 1);
+      assert.deepEqual(d.evidence.frames, [connect[0]!, brokerFin[0]!, will[0]!]);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /and the broker closed the connection; the broker then sent its Will on 'sister\/status' to 1 subscriber\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /lalu broker menutup koneksinya; sesudahnya broker mengirim Will-nya di 'sister\/status' ke 1 subscriber\.$/);
+  }
+});
+
 test('fault-keepalive: silent past 1.5 × keep-alive, dropped by the broker (full path); still found on the summary path', async () => {
   const file = fault('fault-keepalive');
   const list = await diagnose(file);
@@ -323,7 +346,7 @@ test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', 
 test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
-    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections'].map(fault);
+    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

@@ -169,10 +169,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
   },
   'diag.keepalive-dropped': {
     en: (f) => f['brokerClosed'] === true
-      ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection.`
+      ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection${f['willTopic'] !== undefined ? `; the broker then sent its Will on ${q(f['willTopic'])} to ${plural(Number(f['willCopies']), 'subscriber', 'subscribers')}` : ''}.`
       : `${f['client']} has sent nothing for ${seconds(f['silentSeconds'], 'en')} at the end of the capture, past 1.5 × its keep-alive of ${f['keepAlive']} s (no PINGREQ): the broker will drop it.`,
     id: (f) => f['brokerClosed'] === true
-      ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya.`
+      ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya${f['willTopic'] !== undefined ? `; sesudahnya broker mengirim Will-nya di ${q(f['willTopic'])} ke ${f['willCopies']} subscriber` : ''}.`
       : `${f['client']} sudah ${seconds(f['silentSeconds'], 'id')} tidak mengirim apa pun saat capture berakhir, melewati 1,5 × keep-alive ${f['keepAlive']} s (tanpa PINGREQ): broker akan memutusnya.`,
   },
   'diag.client-id-takeover': {

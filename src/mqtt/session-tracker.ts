@@ -120,6 +120,21 @@ export class SessionTracker {
     if (this.sessionStarted) this.endSession(end);
   }
 
+  /**
+   * The connection is closing (a FIN or RST from either side, or its end): ended without DISCONNECT (MQTT 5: or with
+   * 0x04, "disconnect with Will message"), the broker publishes the Will now, so the subscribers' copies that follow
+   * are traced to it. Once.
+   */
+  closing(time: number): void {
+    const will = this.will;
+    const s = this.session;
+    if (will === undefined || s.accepted !== true) return;
+    this.will = undefined;
+    if (s.disconnect?.by === 'client' && s.disconnect.reasonCode !== 0x04) return;
+    this.context.fanout.willPublished(this.connection.server.ip, will.topic, will.payload, will.frame, time,
+      s.clientId ?? this.connection.client.label);
+  }
+
   /** The previous connection's held requests not answered on this one: reported unanswered now. */
   private emitResumed(): void {
     const resumed = this.resumed;
@@ -153,11 +168,7 @@ export class SessionTracker {
     const { client, server } = this.connection;
     const { reason, closedBy } = sessionEndReason(s.disconnect, s.takenOverBy, end);
     if (s.clientId !== undefined) this.context.clientIds.ended(server.label, s.clientId, s);
-    // Ended without DISCONNECT (MQTT 5: or with 0x04, "disconnect with Will message"): the broker publishes the Will.
-    const will = this.will;
-    if (will !== undefined && s.accepted === true && (s.disconnect?.by !== 'client' || s.disconnect.reasonCode === 0x04)) {
-      this.context.fanout.willPublished(server.ip, will.topic, will.payload, will.frame, end.time, s.clientId ?? client.label);
-    }
+    this.closing(end.time);
     const event: MqttSessionEndedEvent = {
       kind: 'lifecycle', frame: end.frame, time: end.time, layer: 'mqtt', type: 'session-ended', src: client.label, dst: server.label,
       summary: '', stream: this.connection.index, reason, packets: s.packets, firstFrame: s.firstFrame,
