@@ -188,8 +188,9 @@ export class ReachabilityDetector implements Detector {
       const rst = r.rst?.from === r.server ? r.rst : undefined;
       const first = rst !== undefined && (fin === undefined || rst.frame < fin.frame) ? rst : fin;
       if (first === undefined) continue;
-      // The client had said nothing in MQTT yet (its CONNECT, if any, came after the close).
+      // The client had said nothing yet, MQTT or other bytes (a TLS ClientHello): its CONNECT, if any, came after the close.
       if (r.firstClientPacket !== undefined && r.firstClientPacket.frame < first.frame) continue;
+      if (r.firstClientData !== undefined && r.firstClientData < first.frame) continue;
       if (r.fin?.from === r.client && r.fin.frame < first.frame) continue;
       const open = records.filter((o) => o !== r && o.server === r.server && o.connack?.accepted === true
         && o.connack.time <= first.time && endTime(o) >= first.time).length;
