@@ -152,6 +152,30 @@ test('fault-acl-denied: the ACL drops MQTT 3.1.1 publishes silently (a subscribe
   assert.equal(describeDiagnosis(refused, 'id')!.sentence, "Broker menolak 2 pesan yang di-publish lab-pub5 (172.18.0.4) ke 'sister/temp': PUBACK reason code 0x87 (not authorized).");
 });
 
+test('fault-max-connections: a third client turned away by the broker\'s connection limit (accepted, closed at once, its CONNECT reset), not a stopped broker nor a refused CONNECT', async () => {
+  const file = fault('fault-max-connections');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.connection-limit']);
+  const d = only(list, 'diag.connection-limit');
+  assert.equal(d.detail.facts['server'], '10.72.0.2:1883');
+  assert.equal(d.detail.facts['count'], 2);
+  assert.deepEqual(d.detail.facts['clients'], ['lab-pub (10.72.0.4)']);
+  assert.equal(d.detail.facts['openSessions'], 2);
+  assert.equal(d.detail.facts['connectsCut'], 2);
+  assert.equal(d.detail.facts['closedWith'], 'close');
+  assert.deepEqual(d.detail.causes, ['connection-limit', 'connection-leak']);
+  if (tsharkMissing === undefined) {
+    // The refused attempts' SYNs, the broker's FIN before any CONNECT, and its RST to the CONNECT (the first of each).
+    const syns = tsharkFrames(file, 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.stream >= 2');
+    const fins = tsharkFrames(file, 'tcp.srcport == 1883 && tcp.flags.fin == 1 && tcp.stream >= 2');
+    const rsts = tsharkFields(file, ['frame.number', 'tcp.stream'], ['-Y', 'tcp.srcport == 1883 && tcp.flags.reset == 1'])
+      .filter((r, i, all) => all.findIndex((x) => x[1] === r[1]) === i).map((r) => Number(r[0]));
+    assert.deepEqual(d.evidence.frames, [...syns, ...fins, ...rsts].sort((a, b) => a - b));
+  }
+  assert.equal(describeDiagnosis(d, 'en')!.sentence, 'The broker at 10.72.0.2:1883 turned away 2 connections of lab-pub (10.72.0.4): it accepted each one and closed it at once, before any CONNECT (the CONNECT that followed got no CONNACK), while 2 other connections were open: it takes no more connections (its connection limit).');
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /^Broker di 10\.72\.0\.2:1883 menolak 2 koneksi dari lab-pub \(10\.72\.0\.4\): setiap koneksi diterima lalu langsung ditutup sebelum ada CONNECT .*\(batas jumlah koneksinya\)\.$/);
+});
+
 test('fault-no-broker: the SYN answered by RST', async () => {
   const file = fault('fault-no-broker');
   const list = await diagnose(file);
@@ -216,6 +240,29 @@ test('fault-client-id-takeover: two subscribers taking lab-sub from each other, 
     const fins = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883');
     for (const f of connects.slice(1)) assert.ok(d.evidence.frames!.includes(f), `CONNECT ${f} in the evidence`);
     assert.ok(d.evidence.frames!.filter((f) => fins.includes(f)).length >= Number(d.detail.facts['rounds']));
+  }
+});
+
+test('fault-keepalive-will: the silent client dropped by the broker, and its Will the broker then delivered, named (both paths)', async () => {
+  const file = fault('fault-keepalive-will');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.keepalive-dropped']);
+    const d = only(list, 'diag.keepalive-dropped');
+    assert.equal(d.detail.facts['client'], 'lab-silent (10.72.0.4)');
+    assert.equal(d.detail.facts['brokerClosed'], true);
+    assert.equal(d.detail.facts['willTopic'], 'sister/status');
+    assert.equal(d.detail.facts['willCopies'], 1);
+    if (tsharkMissing === undefined) {
+      // The silent client's CONNECT (the last it sent), the broker's FIN, and the Will's PUBLISH to the subscriber.
+      const connect = tsharkFrames(file, 'mqtt.msgtype == 1 && mqtt.clientid == "lab-silent"');
+      const brokerFin = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883');
+      const will = tsharkFrames(file, 'mqtt.msgtype == 3 && mqtt.msg == "lab-silent offline"', ['-d', 'tcp.port==1883,mqtt']);
+      assert.equal(will.length, 1);
+      assert.deepEqual(d.evidence.frames, [connect[0]!, brokerFin[0]!, will[0]!]);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /and the broker closed the connection; the broker then sent its Will on 'sister\/status' to 1 subscriber\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /lalu broker menutup koneksinya; sesudahnya broker mengirim Will-nya di 'sister\/status' ke 1 subscriber\.$/);
   }
 });
 
@@ -299,7 +346,7 @@ test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', 
 test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
-    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt'].map(fault);
+    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

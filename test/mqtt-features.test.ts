@@ -132,6 +132,20 @@ test('MQTT 3.1 (MQIsdp): credentials, Will, two-filter SUBSCRIBE and UNSUBSCRIBE
     assert.ok(will.frame > willEnd.frame && will.qos === 2 && will.payload?.text === 'gone' && will.direction === 'server');
     assert.deepEqual(mqtt.filter((e) => e.stream === will.stream && e.packetId === will.packetId && e.frame > will.frame).map((e) => e.type),
       ['PUBREC', 'PUBREL', 'PUBCOMP']);
+    // No client published it: it is traced to m31-will's CONNECT (its Will) and named so, in the timeline and the
+    // summary's topics (on both paths); m31-pub, which also had a Will, sent DISCONNECT: its Will was not sent.
+    const willConnect = connects.find((e) => e.clientId === 'm31-will')!;
+    assert.equal(will.sourceFrame, willConnect.frame);
+    assert.equal(will.willOf, 'm31-will');
+    assert.ok(will.forwardDelayMs! >= 0 && will.forwardDelayMs! < 1000);
+    assert.match(will.summary, new RegExp(`— Will of client "m31-will" \\(CONNECT #${willConnect.frame}\\), sent [0-9.]+ ms after its connection ended$`));
+    assert.equal(mqtt.filter((e) => e.willOf !== undefined).length, 1);
+    const lean = await analyzeCapture(capture('mqtt31.pcap'), { summaryOnly: true });
+    for (const summary of [a.summary, lean.summary]) {
+      const topic = summary.mqtt.topics.find((t) => t.topic === 'm31/will')!;
+      assert.deepEqual([topic.published, topic.delivered, topic.publishers, topic.wills], [0, 1, [], ['m31-will']]);
+      assert.ok(summary.mqtt.topics.filter((t) => t.topic !== 'm31/will').every((t) => t.wills === undefined));
+    }
     // m31-sub's keep-alive of 5 s: a PINGREQ about 5 s after its last packet, answered.
     const ping = mqtt.find((e) => e.type === 'PINGREQ')!;
     assert.equal(mqtt.find((e) => e.type === 'PINGRESP')?.requestFrame, ping.frame);
@@ -182,5 +196,23 @@ test('persistent sessions: queued QoS 1/2 delivered on reconnect with session pr
     assert.equal(second[1]!.sessionPresent, true);
     assert.equal(second[2]!.packetId, first[2]!.packetId);
     assert.equal(second[3]!.requestFrame, second[2]!.frame);
+    // The first connection's PUBREL is answered by that PUBCOMP on the client's next connection of the same session:
+    // answered, not lost (no mqtt.unanswered), on both paths.
+    assert.deepEqual(a.events.filter((e) => e.kind === 'finding' && e.code === 'mqtt.unanswered'), []);
+    const lean = await analyzeCapture(capture('session.pcap'), { summaryOnly: true });
+    assert.equal(lean.summary.findings.byCode['mqtt.unanswered'], undefined);
     assert.deepEqual(await diagnosesOf(capture('session.pcap')), ['diag.published-to-nobody']);
+  });
+
+test('persistent sessions: requests still unanswered on the next connection of the same session stay mqtt.unanswered',
+  { skip: existsSync(path.join(fixturesDir, 'faults', 'fault-qos-unacked.pcap')) ? false : 'no fault-qos-unacked.pcap' }, async () => {
+    // rawclient.py noack-sub (clean session 0) never sends PUBACK: the broker's 3 QoS 1 messages, and their DUP
+    // redeliveries on the reconnect, are all unanswered: 6, at their own frames, on both paths.
+    const file = path.join(fixturesDir, 'faults', 'fault-qos-unacked.pcap');
+    const a = await analyzeCapture(file);
+    const lost = a.events.filter((e) => e.kind === 'finding' && e.code === 'mqtt.unanswered');
+    const publishes = mqttOf(a).filter((e) => e.type === 'PUBLISH' && e.direction === 'server' && e.qos === 1);
+    assert.deepEqual(lost.map((e) => e.frame).sort((x, y) => x - y), publishes.map((e) => e.frame));
+    assert.equal(lost.length, 6);
+    assert.equal((await analyzeCapture(file, { summaryOnly: true })).summary.findings.byCode['mqtt.unanswered'], 6);
   });

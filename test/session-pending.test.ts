@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MqttSession, type Direction, type PendingRequest } from '../src/mqtt/session.js';
+import { answeredKey, MqttSession, type Direction, type PendingRequest } from '../src/mqtt/session.js';
 
 const RESPONSES = ['CONNACK', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBACK', 'UNSUBACK', 'PINGRESP'];
 
@@ -37,6 +37,8 @@ test('pending requests pair and remain as with a plain Map, on random sequences'
         if (response === 'PINGRESP') pings.push(request);
         else {
           const key = `${from}|${response}|${packetId}`;
+          // Its key is the one the answer from the other side gives (what a resumed session matches on).
+          request.key = answeredKey(from === 'client' ? 'server' : 'client', response, packetId);
           // Map.set on a key already there keeps its place in the order.
           plain.set(key, request);
         }

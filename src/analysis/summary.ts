@@ -32,6 +32,8 @@ interface TopicAccumulator {
   bytes: number;
   qos: [number, number, number];
   publishers: Set<string>;
+  /** Client ids whose Will was delivered on the topic (created on the first). */
+  wills?: Set<string>;
   subscribers: Set<string>;
   firstTime: number;
   lastTime: number;
@@ -174,7 +176,8 @@ export class SummaryBuilder {
     if (e.forwardDelayMs !== undefined) {
       this.forwarded++;
       // A retained copy sent on subscription measures how old the message was, not how fast the broker forwards.
-      if (e.retain !== true) this.forwarding.add(e.forwardDelayMs);
+      // A Will is sent when its client's connection ends (or after its Will Delay), not forwarded from a publish.
+      if (e.retain !== true && e.willOf === undefined) this.forwarding.add(e.forwardDelayMs);
     }
     if (e.type === 'PUBLISH' && e.topic !== undefined) {
       let topic = this.topics.get(e.topic);
@@ -201,6 +204,7 @@ export class SummaryBuilder {
       const peers = e.direction === 'client' ? topic.publishers : topic.subscribers;
       const peer = e.direction === 'client' ? e.src : e.dst;
       if (peers.size < MAX_PEERS_PER_TOPIC) peers.add(peer);
+      if (e.willOf !== undefined && (topic.wills ??= new Set()).size < MAX_PEERS_PER_TOPIC) topic.wills.add(e.willOf);
     }
   }
 
@@ -223,7 +227,8 @@ export class SummaryBuilder {
     }
     const topics: TopicSummary[] = [...this.topics.entries()].map(([topic, t]) => ({
       topic, messages: t.messages, published: t.published.count, delivered: t.delivered.count, bytes: t.bytes, qos: t.qos,
-      publishers: [...t.publishers], subscribers: [...t.subscribers], firstTime: t.firstTime, lastTime: t.lastTime,
+      publishers: [...t.publishers], ...(t.wills !== undefined ? { wills: [...t.wills] } : {}),
+      subscribers: [...t.subscribers], firstTime: t.firstTime, lastTime: t.lastTime,
       ratePerSecond: t.lastTime > t.firstTime ? (t.messages - 1) / (t.lastTime - t.firstTime) : 0,
       ...optionalRate(t),
     })).sort((a, b) => b.messages - a.messages || a.topic.localeCompare(b.topic));

@@ -53,6 +53,8 @@ export interface ConnectionRecord {
   lastClientPacket?: { frame: number; time: number };
   /** The first MQTT packet the client sent (a CONNECT, unless it is no MQTT client), in Wireshark's words. */
   firstClientPacket?: { frame: number; time: number; type: MqttPacketType; length: number; topic?: string; packetId?: number; malformed?: string };
+  /** The frame of the client's first TCP segment that carried bytes (MQTT or not). */
+  firstClientData?: number;
   /** SUBSCRIBE packets the client sent. */
   subscribes: number;
   /** What each endpoint ("ip:port") sent: TCP segments, MQTT packets, and when it last sent anything. */
@@ -173,6 +175,7 @@ export class ConnectionBook {
       r.lastSynTime = e.time;
       if (r.synFrames.length < 8) r.synFrames.push(e.frame);
     } else if (e.type === 'SYN-ACK') r.synAckSeen = true;
+    if (r.firstClientData === undefined && e.len > 0 && e.src === r.client) r.firstClientData = e.frame;
     if (r.rst === undefined && e.flags.includes('RST')) r.rst = { frame: e.frame, time: e.time, from: e.src };
     if (r.fin === undefined && e.flags.includes('FIN')) r.fin = { frame: e.frame, time: e.time, from: e.src };
   }

@@ -1,9 +1,10 @@
 /**
  * diag.keepalive-dropped: a client that sent no MQTT packet (not even PINGREQ) for 1.5 × its keep-alive, found when
  * the broker closes the connection and, for a session still open, at the end of the capture. Works from the
- * connection book (CONNECT keep-alive, the client's last packet, how the session ended).
+ * connection book (CONNECT keep-alive, the client's last packet, how the session ended), and names the client's Will
+ * when the broker delivered it (the copies whose `willOf` traces them to its CONNECT).
  */
-import type { FindingEvent } from '../model/events.js';
+import type { FindingEvent, TimelineEvent } from '../model/events.js';
 import { clientName, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -14,7 +15,21 @@ export const KEEPALIVE_FACTOR = 1.5;
 /** A client silent more than this many times its limit while the broker never closed: the capture has a gap. */
 export const PLAUSIBLE_FACTOR = 10;
 
+/** Will deliveries remembered, at most (by the CONNECT frame that set the Will). */
+const MAX_WILLS = 10_000;
+
 export class KeepAliveDetector implements Detector {
+  readonly reads = ['mqtt'] as const;
+  /** Will copies the broker delivered, by the CONNECT frame of the client that left the Will. */
+  private readonly wills = new Map<number, { topic: string; copies: number; frame: number }>();
+
+  event(event: TimelineEvent): void {
+    if (event.kind !== 'packet' || event.layer !== 'mqtt' || event.willOf === undefined || event.sourceFrame === undefined) return;
+    const will = this.wills.get(event.sourceFrame);
+    if (will !== undefined) will.copies++;
+    else if (this.wills.size < MAX_WILLS) this.wills.set(event.sourceFrame, { topic: event.topic ?? '', copies: 1, frame: event.frame });
+  }
+
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     for (const r of ctx.book.all()) {
       const keepAlive = r.session?.keepAlive ?? r.connect?.keepAlive;
@@ -44,12 +59,15 @@ export class KeepAliveDetector implements Detector {
       }
       const frames = new FrameSet().add(last.frame);
       if (closeFrame !== undefined) frames.add(closeFrame);
+      const will = this.wills.get(r.connect.frame);
+      if (will !== undefined) frames.add(will.frame);
       ctx.explained.add(r.stream);
       emit(makeDiagnosis({
         code: 'diag.keepalive-dropped', layer: 'mqtt', frames, time: last.time, src: r.client, dst: r.server, stream: r.stream,
         facts: {
           client: clientName(r), keepAlive, limitSeconds: limit, silentSeconds: Number(silent.toFixed(3)), brokerClosed,
           lastPacketAt: Number(last.time.toFixed(6)),
+          ...(will !== undefined ? { willTopic: will.topic, willCopies: will.copies } : {}),
         },
         causes: ['client-loop-stopped', 'keepalive-too-short'], checks: ['client-loop', 'keepalive-value'],
       }));

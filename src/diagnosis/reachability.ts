@@ -2,7 +2,9 @@
  * Can the clients reach the broker, and did it stay up? diag.broker-stopped (every open connection to a broker
  * dropped by it within a short window, then new ones refused), diag.broker-restarted (the same, and then it accepted
  * sessions again; under a single session only when that client came back and the drop answered nothing it sent), diag.broker-unreachable (SYNs to an MQTT port
- * refused by RST or never answered) and diag.connect-unanswered (a CONNECT closed without CONNACK). Works from
+ * refused by RST or never answered), diag.connection-limit (connections the broker accepted and closed at once, before
+ * the client said anything, while it kept others open: its connection limit) and diag.connect-unanswered (a CONNECT
+ * closed without CONNACK). Works from
  * the connection book at the end of the capture; the CONNACK codes themselves are connack.ts's.
  */
 import type { FindingEvent } from '../model/events.js';
@@ -48,6 +50,7 @@ export class ReachabilityDetector implements Detector {
     for (const r of failed) ctx.attempted.add(r.server);
     for (const r of records) if (isMqtt(r)) ctx.attempted.add(r.server);
 
+    const turnedAway = this.limitReached(ctx, records, emit);
     const explainedFailures = new Set<number>();
     for (const server of mqttServers) this.stopped(ctx, server, records, failed, explainedFailures, emit);
 
@@ -59,7 +62,7 @@ export class ReachabilityDetector implements Detector {
       byServer.set(r.server, list);
     }
     for (const [server, list] of byServer) this.unreachable(server, list, mqttServers, emit);
-    this.unansweredConnects(ctx, records, emit);
+    this.unansweredConnects(ctx, records.filter((r) => !turnedAway.has(r.stream)), emit);
   }
 
   private stopped(ctx: FinishContext, server: string, records: ConnectionRecord[], failed: ConnectionRecord[],
@@ -167,6 +170,60 @@ export class ReachabilityDetector implements Detector {
       },
       causes, checks,
     }));
+  }
+
+  /**
+   * Connections the broker accepted (handshake complete) and closed (FIN or RST from its side) before the client's
+   * first MQTT packet, without a word of MQTT, while at least one other session with it was accepted and open: a
+   * running broker that takes no more connections (mosquitto's `max_connections`: accept, close at once, then RST to
+   * the CONNECT that was already on its way). Grouped per broker.
+   */
+  private limitReached(ctx: FinishContext, records: ConnectionRecord[], emit: (finding: FindingEvent) => void): Set<number> {
+    const turnedAway = new Set<number>();
+    const byServer = new Map<string, Array<{ r: ConnectionRecord; close: { frame: number; time: number; reset: boolean }; open: number }>>();
+    for (const r of records) {
+      if (ctx.explained.has(r.stream) || !(r.synFrames.length > 0 || r.synSeen === true) || handshakeOf(r) !== 'complete') continue;
+      if (sentBy(r, 'server').mqtt > 0 || r.websocket) continue;
+      const fin = r.fin?.from === r.server ? r.fin : undefined;
+      const rst = r.rst?.from === r.server ? r.rst : undefined;
+      const first = rst !== undefined && (fin === undefined || rst.frame < fin.frame) ? rst : fin;
+      if (first === undefined) continue;
+      // The client had said nothing yet, MQTT or other bytes (a TLS ClientHello): its CONNECT, if any, came after the close.
+      if (r.firstClientPacket !== undefined && r.firstClientPacket.frame < first.frame) continue;
+      if (r.firstClientData !== undefined && r.firstClientData < first.frame) continue;
+      if (r.fin?.from === r.client && r.fin.frame < first.frame) continue;
+      const open = records.filter((o) => o !== r && o.server === r.server && o.connack?.accepted === true
+        && o.connack.time <= first.time && endTime(o) >= first.time).length;
+      if (open === 0) continue;
+      const list = byServer.get(r.server) ?? [];
+      list.push({ r, close: { frame: first.frame, time: first.time, reset: first === rst }, open });
+      byServer.set(r.server, list);
+    }
+    for (const [server, list] of byServer) {
+      list.sort((a, b) => a.close.frame - b.close.frame);
+      const frames = new FrameSet();
+      for (const { r, close } of list) {
+        frames.addAll(r.synFrames.slice(0, 1)).add(close.frame);
+        if (r.rst !== undefined && r.rst.from === server) frames.add(r.rst.frame);
+        ctx.explained.add(r.stream);
+        turnedAway.add(r.stream);
+      }
+      const first = list[0]!;
+      const resets = list.filter((x) => x.close.reset).length;
+      emit(makeDiagnosis({
+        code: 'diag.connection-limit', layer: 'tcp', frames, time: first.close.time, src: first.r.client, dst: server,
+        ...(list.length === 1 ? { stream: first.r.stream } : {}),
+        facts: {
+          server, count: list.length, clients: [...new Set(list.map((x) => clientName(x.r)))],
+          openSessions: Math.max(...list.map((x) => x.open)),
+          connectsCut: list.filter((x) => x.r.connect !== undefined).length,
+          closedWith: resets === list.length ? 'reset' : resets === 0 ? 'close' : 'mixed',
+        },
+        causes: ['connection-limit', 'connection-leak'],
+        checks: ['max-connections', 'broker-log'],
+      }));
+    }
+    return turnedAway;
   }
 
   private unansweredConnects(ctx: FinishContext, records: ConnectionRecord[], emit: (finding: FindingEvent) => void): void {

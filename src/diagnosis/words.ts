@@ -143,6 +143,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => `The broker at ${f['server']} refused ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')} with CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
     id: (f) => `Broker di ${f['server']} menolak ${f['count']} koneksi dari ${list(f['clients'], 'id')} dengan CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
   },
+  'diag.connection-limit': {
+    en: (f) => `The broker at ${f['server']} turned away ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')}: it accepted ${Number(f['count']) === 1 ? 'the connection' : 'each one'} and ${f['closedWith'] === 'reset' ? 'reset' : 'closed'} it at once, before any CONNECT${Number(f['connectsCut']) > 0 ? ` (the CONNECT that followed got no CONNACK)` : ''}, while ${plural(Number(f['openSessions']), 'other connection was', 'other connections were')} open: it takes no more connections (its connection limit).`,
+    id: (f) => `Broker di ${f['server']} menolak ${f['count']} koneksi dari ${list(f['clients'], 'id')}: ${Number(f['count']) === 1 ? 'koneksi itu diterima' : 'setiap koneksi diterima'} lalu langsung ${f['closedWith'] === 'reset' ? 'direset' : 'ditutup'} sebelum ada CONNECT${Number(f['connectsCut']) > 0 ? ` (CONNECT yang menyusul tidak mendapat CONNACK)` : ''}, sementara ${f['openSessions']} koneksi lain sedang terbuka: broker tidak menerima koneksi lagi (batas jumlah koneksinya).`,
+  },
   'diag.connect-unanswered': {
     en: (f) => `${f['client']} sent CONNECT to ${f['server']} but got no CONNACK before the connection was closed by the ${f['closedBy']}${Number(f['count']) > 1 ? ` (${f['count']} times)` : ''}.`,
     id: (f) => `${f['client']} mengirim CONNECT ke ${f['server']} tetapi tidak menerima CONNACK sebelum koneksi ditutup oleh ${f['closedBy'] === 'server' ? 'broker' : 'client'}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}.`,
@@ -165,10 +169,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
   },
   'diag.keepalive-dropped': {
     en: (f) => f['brokerClosed'] === true
-      ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection.`
+      ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection${f['willTopic'] !== undefined ? `; the broker then sent its Will on ${q(f['willTopic'])} to ${plural(Number(f['willCopies']), 'subscriber', 'subscribers')}` : ''}.`
       : `${f['client']} has sent nothing for ${seconds(f['silentSeconds'], 'en')} at the end of the capture, past 1.5 × its keep-alive of ${f['keepAlive']} s (no PINGREQ): the broker will drop it.`,
     id: (f) => f['brokerClosed'] === true
-      ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya.`
+      ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya${f['willTopic'] !== undefined ? `; sesudahnya broker mengirim Will-nya di ${q(f['willTopic'])} ke ${f['willCopies']} subscriber` : ''}.`
       : `${f['client']} sudah ${seconds(f['silentSeconds'], 'id')} tidak mengirim apa pun saat capture berakhir, melewati 1,5 × keep-alive ${f['keepAlive']} s (tanpa PINGREQ): broker akan memutusnya.`,
   },
   'diag.client-id-takeover': {
@@ -331,6 +335,8 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'client-id-rejected': { en: 'the client id is empty with clean session off, too long, or has characters the broker rejects', id: 'client id kosong dengan clean session mati, terlalu panjang, atau berisi karakter yang ditolak broker' },
   'server-unavailable': { en: 'the broker is overloaded, shutting down, or redirects clients elsewhere', id: 'broker kelebihan beban, sedang dimatikan, atau mengarahkan client ke server lain' },
   'broker-limit': { en: 'a broker limit (packet size, quota, rate, banned client)', id: 'batas broker (ukuran paket, kuota, laju, client diblokir)' },
+  'connection-limit': { en: "the broker's connection limit is reached: Mosquitto's `max_connections` (per listener) or a limit of the broker or its licence; each client past it is closed at once", id: 'batas jumlah koneksi broker sudah tercapai: `max_connections` Mosquitto (per listener) atau batas broker atau lisensinya; setiap client di atas batas itu langsung ditutup' },
+  'connection-leak': { en: 'clients that keep their old connections open (a program that connects again without closing, one connection per message) use up the limit', id: 'client yang membiarkan koneksi lamanya terbuka (program yang connect lagi tanpa menutup, satu koneksi per pesan) menghabiskan batas itu' },
   'malformed-connect': { en: 'a malformed CONNECT or an unsupported protocol level: the broker closes without answering', id: 'CONNECT yang rusak atau level protokol yang tidak didukung: broker menutup koneksi tanpa menjawab' },
   'http-client': { en: 'an HTTP client (a web browser, curl, a REST library) was pointed at the MQTT port: MQTT is not HTTP, and a browser needs the broker\'s WebSocket listener (ws://, e.g. port 9001)', id: 'client HTTP (browser, curl, library REST) diarahkan ke port MQTT: MQTT bukan HTTP, dan browser memerlukan listener WebSocket broker (ws://, misalnya port 9001)' },
   'not-mqtt-client': { en: 'a program that does not speak MQTT connected to the MQTT port (a web browser or HTTP client, a health check or port scanner, an app set to the wrong protocol or port)', id: 'program yang tidak berbicara MQTT terhubung ke port MQTT (browser atau client HTTP, health check atau port scanner, aplikasi yang diatur dengan protokol atau port yang salah)' },
@@ -387,6 +393,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'client-id': { en: 'the client id set in the client', id: 'client id yang diatur di client' },
   'connect-first': { en: 'the client\'s first packet in the timeline: an MQTT client sends CONNECT and waits for CONNACK before anything else (paho: client.connect() before publish() or subscribe())', id: 'paket pertama client di linimasa: client MQTT mengirim CONNECT dan menunggu CONNACK sebelum yang lain (paho: client.connect() sebelum publish() atau subscribe())' },
   'which-program': { en: 'which program opened the connection (its address and port; `ss -tnp` on that host) and that it speaks MQTT to this port (`mqtt://`, not `http://` or `ws://` on a plain MQTT listener)', id: 'program mana yang membuka koneksi itu (alamat dan port-nya; `ss -tnp` di host itu) dan bahwa ia berbicara MQTT ke port ini (`mqtt://`, bukan `http://` atau `ws://` ke listener MQTT biasa)' },
+  'max-connections': { en: '`max_connections` in mosquitto.conf (it counts per listener) and how many clients are connected (`$SYS/broker/clients/connected`)', id: '`max_connections` di mosquitto.conf (dihitung per listener) dan berapa client yang sedang terhubung (`$SYS/broker/clients/connected`)' },
   'connect-packet': { en: 'the CONNECT in the timeline (protocol name and level, flags) and the broker log', id: 'CONNECT di linimasa (nama dan level protokol, flag) dan log broker' },
   'topic-spelling': { en: 'the topic string in sub.py and pub.py, character by character', id: 'string topik di sub.py dan pub.py, karakter demi karakter' },
   'subscriber-running': { en: 'that the subscriber was running and had subscribed before the publisher started', id: 'bahwa subscriber sudah berjalan dan sudah subscribe sebelum publisher mulai' },

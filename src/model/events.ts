@@ -155,6 +155,12 @@ export interface MqttEvent extends BaseEvent {
   // Fan-out tracing
   sourceFrame?: number;
   forwardDelayMs?: number;
+  /**
+   * A PUBLISH the broker sent that is the Will of this client id (no client published it: the broker did, after that
+   * client's connection ended without DISCONNECT); `sourceFrame` is then its CONNECT, `forwardDelayMs` counts from
+   * the end of its connection.
+   */
+  willOf?: string;
   /** True when the packet was carried in WebSocket frames (MQTT over WebSocket). */
   websocket?: boolean;
   /** True when the packet was carried in TLS records and decrypted with the key log (`frames` are the records' frames). */

@@ -63,6 +63,8 @@ export interface TopicSummary {
   bytes: number;
   qos: [number, number, number];
   publishers: string[];
+  /** Client ids whose Will the broker delivered on this topic (no client PUBLISH: the broker's own), when any. */
+  wills?: string[];
   subscribers: string[];
   firstTime: number;
   lastTime: number;

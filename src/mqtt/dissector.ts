@@ -195,6 +195,7 @@ export class MqttConnectionDissector {
         else this.framers[direction].gap(Number.MAX_SAFE_INTEGER, beforeFrame, time);
       },
       end: (_reason, frame, time) => {
+        this.tracker.closing(time);
         if (this.protocol === 'mqtt-tls') {
           this.tls!.end(direction, frame, time);
           if (this.tlsInner === 'mqtt' || this.tlsInner === 'mqtt-ws') this.framers[direction].end(frame, time);

@@ -21,6 +21,8 @@ export interface FanoutOptions {
 export interface ForwardMatch {
   sourceFrame: number;
   forwardDelayMs: number;
+  /** The client id whose Will this copy is (sourceFrame is then that client's CONNECT), else undefined. */
+  willOf: string | undefined;
 }
 
 /** Per-stream cursors kept at most; past it a stream's cursors are forgotten (older publishes may match again). */
@@ -163,7 +165,9 @@ export class FanoutTracer {
   private readonly memoStream = new Int32Array(MEMO_MASK + 1);
   private readonly memoGeneration = new Int32Array(MEMO_MASK + 1);
   /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
-  private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0 };
+  private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0, willOf: undefined };
+  /** Ring slots holding a Will (the client id that left it): few, dropped when the slot is reused. */
+  private readonly willOwners = new Map<number, string>();
 
   constructor(private readonly options: FanoutOptions) {
     this.capacity = Math.max(1, options.maxRemembered);
@@ -210,6 +214,7 @@ export class FanoutTracer {
     const b = this.b;
     const seq = this.tail++;
     const at = seq % this.capacity;
+    if (this.willOwners.size > 0) this.willOwners.delete(at);
     this.frames[at] = frame;
     this.times[at] = time;
     this.keysA[at] = a;
@@ -224,6 +229,16 @@ export class FanoutTracer {
     }
     this.idLast[slot] = seq;
     if (this.head - this.sweptAt >= Math.min(this.capacity, Math.max(SWEEP_EVERY, (this.cursorMask + 1) >> 3))) this.sweepCursors();
+  }
+
+  /**
+   * The broker at `brokerIp` is to publish the Will `topic`/`payload` of `clientId`, whose connection ended at `time`
+   * without DISCONNECT: remembered as a publish made by its CONNECT (`connectFrame`), so the subscribers' copies are
+   * traced to it and named as that client's Will.
+   */
+  willPublished(brokerIp: string, topic: string, payload: Buffer, connectFrame: number, time: number, clientId: string): void {
+    this.published(brokerIp, topic, payload, connectFrame, time);
+    this.willOwners.set((this.tail - 1) % this.capacity, clientId);
   }
 
   /** Cursor entries held (for the memory tests): stale ones are swept as the ring turns. */
@@ -298,6 +313,7 @@ export class FanoutTracer {
     const match = this.match;
     match.sourceFrame = this.frames[at]!;
     match.forwardDelayMs = (time - this.times[at]!) * 1000;
+    match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
     return match;
   }
 

@@ -6,13 +6,13 @@
  * not decide what a connection carries (classify.ts).
  */
 import type {
-  FindingEvent, MqttEvent, MqttPacketType, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason, Side, TlsEvent,
+  FindingEvent, MqttEvent, MqttPacketType, MqttPayload, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason, Side, TlsEvent,
 } from '../model/events.js';
 import { makeFinding, type FindingCode } from '../model/findings.js';
 import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import type { FanoutTracer } from './fanout.js';
-import { MqttSession, type Direction } from './session.js';
-import type { ClientIdRegistry } from './takeover.js';
+import { answeredKey, MqttSession, type Direction } from './session.js';
+import type { ClientIdRegistry, HeldRequest } from './takeover.js';
 
 /** What session tracking needs of the analysis around it. */
 export interface SessionContext {
@@ -51,6 +51,10 @@ function impliesVersion5(type: number, remaining: number): boolean {
 export class SessionTracker {
   readonly session: MqttSession;
   private sessionStarted = false;
+  /** Requests the client's previous connection (same id, persistent session) left unanswered, awaiting answers here. */
+  private resumed: HeldRequest[] | undefined;
+  /** The Will of the session's CONNECT (topic, payload bytes, CONNECT frame), when it had one. */
+  private will: { topic: string; payload: Buffer; frame: number } | undefined;
 
   constructor(private readonly connection: MqttConnectionInfo, private readonly context: SessionContext,
     private readonly finding: DirectionFinding) {
@@ -97,13 +101,45 @@ export class SessionTracker {
   /** The connection ended: requests left unanswered become findings, and the session (if any) ends. */
   finish(end: MqttConnectionEnd): void {
     const { frame, time } = end;
-    for (const request of this.session.takeUnanswered()) {
-      this.context.emit(makeFinding('mqtt.unanswered', 'mqtt', request.frame, request.time,
+    this.emitResumed();
+    const s = this.session;
+    // A persistent session's flows resume on the client's next connection: held until it answers them (or not).
+    const persistent = s.cleanSession === false && s.accepted === true && s.clientId !== undefined && s.clientId !== '';
+    const held: HeldRequest[] = [];
+    for (const request of s.takeUnanswered()) {
+      const finding = makeFinding('mqtt.unanswered', 'mqtt', request.frame, request.time,
         `${request.type}${request.packetId !== undefined ? ` (id=${request.packetId})` : ''} in frame ${request.frame} was never answered`,
         { src: this.connection.client.label, dst: this.connection.server.label, stream: this.connection.index,
-          detail: { request: request.type, requestFrame: request.frame, packetId: request.packetId, endFrame: frame, endTime: time } }));
+          detail: { request: request.type, requestFrame: request.frame, packetId: request.packetId, endFrame: frame, endTime: time } });
+      if (persistent && request.key !== undefined && request.type !== 'CONNECT') held.push({ key: request.key, finding });
+      else this.context.emit(finding);
+    }
+    if (held.length > 0 && !this.context.clientIds.hold(this.connection.server.label, s.clientId!, held)) {
+      for (const h of held) this.context.emit(h.finding);
     }
     if (this.sessionStarted) this.endSession(end);
+  }
+
+  /**
+   * The connection is closing (a FIN or RST from either side, or its end): ended without DISCONNECT (MQTT 5: or with
+   * 0x04, "disconnect with Will message"), the broker publishes the Will now, so the subscribers' copies that follow
+   * are traced to it. Once.
+   */
+  closing(time: number): void {
+    const will = this.will;
+    const s = this.session;
+    if (will === undefined || s.accepted !== true) return;
+    this.will = undefined;
+    if (s.disconnect?.by === 'client' && s.disconnect.reasonCode !== 0x04) return;
+    this.context.fanout.willPublished(this.connection.server.ip, will.topic, will.payload, will.frame, time,
+      s.clientId ?? this.connection.client.label);
+  }
+
+  /** The previous connection's held requests not answered on this one: reported unanswered now. */
+  private emitResumed(): void {
+    const resumed = this.resumed;
+    this.resumed = undefined;
+    for (const h of resumed ?? []) this.context.emit(h.finding);
   }
 
   private startSession(frame: number, time: number, transport: 'tcp' | 'tls' | 'websocket'): void {
@@ -132,6 +168,7 @@ export class SessionTracker {
     const { client, server } = this.connection;
     const { reason, closedBy } = sessionEndReason(s.disconnect, s.takenOverBy, end);
     if (s.clientId !== undefined) this.context.clientIds.ended(server.label, s.clientId, s);
+    this.closing(end.time);
     const event: MqttSessionEndedEvent = {
       kind: 'lifecycle', frame: end.frame, time: end.time, layer: 'mqtt', type: 'session-ended', src: client.label, dst: server.label,
       summary: '', stream: this.connection.index, reason, packets: s.packets, firstFrame: s.firstFrame,
@@ -180,8 +217,15 @@ export class SessionTracker {
           session.keepAlive = event.keepAlive;
           session.cleanSession = event.cleanSession;
           session.willTopic = event.will?.topic;
+          this.will = event.will !== undefined ? willBytes(event.will.topic, event.will.payload, frame) : undefined;
           session.connectFrame = frame;
-          if (event.clientId !== undefined) this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
+          if (event.clientId !== undefined) {
+            this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
+            // The client's previous connection left requests open: answered here, or lost with a clean session.
+            this.emitResumed();
+            this.resumed = this.context.clientIds.resume(this.connection.server.label, event.clientId);
+            if (event.cleanSession === true) this.emitResumed();
+          }
         }
         break;
       case 'DISCONNECT':
@@ -223,6 +267,7 @@ export class SessionTracker {
               if (match !== undefined) {
                 event.sourceFrame = match.sourceFrame;
                 event.forwardDelayMs = match.forwardDelayMs;
+                if (match.willOf !== undefined) event.willOf = match.willOf;
               }
             }
           }
@@ -240,6 +285,11 @@ export class SessionTracker {
     }
     // Pairing: this packet may answer an earlier request, and may itself await a response.
     if (ANSWERS[event.msgtype] === true) {
+      if (this.resumed !== undefined) {
+        const key = answeredKey(direction, event.type, pairingId(event));
+        const i = this.resumed.findIndex((h) => h.key === key);
+        if (i >= 0) this.resumed.splice(i, 1);
+      }
       const pairing = session.answer(direction, event.type, pairingId(event), time);
       if (pairing !== undefined) {
         event.requestFrame = pairing.requestFrame;
@@ -322,4 +372,11 @@ function setSessionIdentity(event: MqttSessionStartedEvent | MqttSessionEndedEve
   if (s.version !== undefined) event.protocolVersion = s.version;
   if (s.versionInferred) event.versionInferred = true;
   if (s.keepAlive !== undefined) event.keepAlive = s.keepAlive;
+}
+
+/** A Will's topic, payload bytes (from the event's text or hex; undefined when cut) and CONNECT frame. */
+function willBytes(topic: string, payload: MqttPayload, frame: number): { topic: string; payload: Buffer; frame: number } | undefined {
+  if (payload.incomplete === true) return undefined;
+  const bytes = payload.hex !== undefined ? Buffer.from(payload.hex, 'hex') : Buffer.from(payload.text ?? '', 'utf8');
+  return bytes.length === payload.length ? { topic, payload: bytes, frame } : undefined;
 }

@@ -14,6 +14,8 @@ export interface PendingRequest {
   frame: number;
   time: number;
   packetId: number | undefined;
+  /** The pending-request key (who answers, with what, which id); undefined for PINGREQ. */
+  key?: number;
 }
 
 export interface Pairing {
@@ -32,6 +34,11 @@ const RESPONSE_CODES: Readonly<Record<string, number>> = {
 function pendingKey(from: Direction, response: string, packetId: number | undefined): number {
   return ((from === 'client' ? 0 : 1) * 16 + (RESPONSE_CODES[response] ?? 15)) * 0x20000 + (packetId ?? 0x10000);
 }
+/** The key of the request that a `response` with `packetId` sent by `from` answers (as PendingRequest.key). */
+export function answeredKey(from: Direction, response: string, packetId: number | undefined): number {
+  return pendingKey(from === 'client' ? 'server' : 'client', response, packetId);
+}
+
 /**
  * Requests awaiting their response, by pendingKey: an open-addressed table of typed arrays (linear probing,
  * backward-shift deletion), so that a request and its answer cost no object and no Map entry. Each entry keeps the
@@ -140,13 +147,13 @@ class PendingTable {
       const k = this.keys[i]!;
       if (k === 0) continue;
       const packetId = (k - 1) % 0x20000;
-      list.push({ type: this.types[i]!, frame: this.frames[i]!, time: this.times[i]!, packetId: packetId === 0x10000 ? undefined : packetId, order: this.orders[i]! });
+      list.push({ type: this.types[i]!, frame: this.frames[i]!, time: this.times[i]!, packetId: packetId === 0x10000 ? undefined : packetId, key: k - 1, order: this.orders[i]! });
     }
     list.sort((a, b) => a.order - b.order);
     this.keys.fill(0);
     this.types.fill('');
     this.size = 0;
-    return list.map(({ type, frame, time, packetId }) => ({ type, frame, time, packetId }));
+    return list.map(({ type, frame, time, packetId, key }) => ({ type, frame, time, packetId, key }));
   }
 }
 

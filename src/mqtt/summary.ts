@@ -159,7 +159,11 @@ export function summarizeMqtt(e: MqttEvent): string {
       break;
   }
   if (e.requestFrame !== undefined && e.latencyMs !== undefined) line += ` — ${formatMs(e.latencyMs)} ms after #${e.requestFrame}`;
-  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) line += ` — forwarded from #${e.sourceFrame} after ${formatMs(e.forwardDelayMs)} ms`;
+  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) {
+    line += e.willOf !== undefined
+      ? ` — Will of client "${e.willOf}" (CONNECT #${e.sourceFrame}), sent ${formatMs(e.forwardDelayMs)} ms after its connection ended`
+      : ` — forwarded from #${e.sourceFrame} after ${formatMs(e.forwardDelayMs)} ms`;
+  }
   if (e.malformed !== undefined) line += ` [malformed: ${e.malformed}]`;
   return line;
 }

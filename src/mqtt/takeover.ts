@@ -1,8 +1,18 @@
 /**
  * Which connection holds each MQTT client id at each broker, so that a session taken over (another connection
  * CONNECTs with the same client id to the same broker, and the broker then closes the first) can be named as such.
- * Bounded by the open sessions: an entry is dropped when its session ends. It reads no bytes and emits nothing.
+ * Bounded by the open sessions: an entry is dropped when its session ends. Also holds the requests a persistent
+ * session (clean session 0 / clean start 0) left unanswered when its connection ended, until the client's next
+ * connection with the same id answers them or not (MQTT-4.4.0-1: QoS 1 and 2 flows resume on the next connection).
+ * It reads no bytes and emits nothing: it hands the held findings back.
  */
+import type { FindingEvent } from '../model/events.js';
+
+/** An unanswered request held for the client's next connection: the answer's key, and its finding if none comes. */
+export interface HeldRequest { key: number; finding: FindingEvent }
+
+/** Client ids with held requests, at most (past it, a request is reported unanswered at once). */
+const MAX_HELD_CLIENTS = 10_000;
 
 export interface SessionHolder {
   stream: number;
@@ -20,6 +30,34 @@ export class ClientIdRegistry {
     const previous = this.holders.get(key);
     if (previous !== undefined && previous !== holder) previous.takenOverBy ??= { stream: holder.stream, frame };
     this.holders.set(key, holder);
+  }
+
+  private readonly held = new Map<string, HeldRequest[]>();
+
+  /** Holds `requests` for the next connection of `clientId` to `broker`; false when it cannot (then report them). */
+  hold(broker: string, clientId: string, requests: HeldRequest[]): boolean {
+    if (clientId === '') return false;
+    const key = `${broker}|${clientId}`;
+    const list = this.held.get(key);
+    if (list !== undefined) { list.push(...requests); return true; }
+    if (this.held.size >= MAX_HELD_CLIENTS) return false;
+    this.held.set(key, requests);
+    return true;
+  }
+
+  /** The requests held for `clientId` at `broker` (now taken), when it connects again. */
+  resume(broker: string, clientId: string): HeldRequest[] | undefined {
+    const key = `${broker}|${clientId}`;
+    const list = this.held.get(key);
+    if (list !== undefined) this.held.delete(key);
+    return list;
+  }
+
+  /** At the end of the capture: the findings of every request still held (no next connection came), by frame. */
+  takeAllHeld(): FindingEvent[] {
+    const all = [...this.held.values()].flat().map((h) => h.finding).sort((a, b) => a.frame - b.frame);
+    this.held.clear();
+    return all;
   }
 
   /** The session of `holder` ended: it no longer holds the client id. */

@@ -217,6 +217,8 @@ export class CaptureAnalyzer {
   private readonly maxHosts: number;
   private readonly table: TcpConnectionTable;
   private readonly fanout = new FanoutTracer({ maxRemembered: 20_000, windowSeconds: 30 });
+  /** Which connection holds each client id, and the requests persistent sessions left open (src/mqtt/takeover.ts). */
+  private readonly clientIds = new ClientIdRegistry();
   private readonly hosts = new Map<string, HostSummary>();
   private readonly duplicates = new CrossInterfaceDuplicates();
   private readonly byProtocol: Record<string, number> = {};
@@ -299,7 +301,7 @@ export class CaptureAnalyzer {
     const context = {
       options: dissectorOptions,
       fanout: this.fanout,
-      clientIds: new ClientIdRegistry(),
+      clientIds: this.clientIds,
       captureStart: () => this.firstSec === undefined ? undefined : this.firstSec + this.firstNsec / 1e9,
       emit: (event: TimelineEvent) => this.emitFinding(event),
     };
@@ -494,6 +496,8 @@ export class CaptureAnalyzer {
     this.inSegment = false;
     this.defrag.finish();
     this.table.finishAll(this.lastFrame, this.lastTime);
+    // Requests persistent sessions left open, whose client never connected again in the capture.
+    for (const finding of this.clientIds.takeAllHeld()) this.emitFinding(finding);
     for (const what of BUDGET_STATES) {
       const refused = this.budget.refusals(what);
       if (refused > 1) {

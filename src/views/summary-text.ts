@@ -106,7 +106,7 @@ export function renderSummary(s: AnalysisSummary, style: Style, width?: number):
     }
     if (m.topics.length > 0) {
       out.push(table(['Topic', 'Published', 'Delivered', 'Bytes', 'QoS 0/1/2', 'Rate /s', 'Publishers', 'Subscribers'],
-        m.topics.map((t) => [t.topic, String(t.published), String(t.delivered), String(t.bytes), t.qos.join('/'), rate(t), t.publishers.join(' '), t.subscribers.join(' ')]), style, width));
+        m.topics.map((t) => [t.topic, String(t.published), String(t.delivered), String(t.bytes), t.qos.join('/'), rate(t), [...t.publishers, ...(t.wills ?? []).map((id) => `Will of ${id}`)].join(' '), t.subscribers.join(' ')]), style, width));
     }
     const latency = Object.entries(m.latency);
     if (m.forwarding !== undefined) latency.push(['broker forwarding', m.forwarding]);
