@@ -11,8 +11,9 @@ import type { FindingEvent } from '../model/events.js';
 /** An unanswered request held for the client's next connection: the answer's key, and its finding if none comes. */
 export interface HeldRequest { key: number; finding: FindingEvent }
 
-/** Client ids with held requests, at most (past it, a request is reported unanswered at once). */
+/** Client ids with held requests, and held requests in all, at most (past either, requests are reported unanswered at once). */
 const MAX_HELD_CLIENTS = 10_000;
+const MAX_HELD_REQUESTS = 65_536;
 
 export interface SessionHolder {
   stream: number;
@@ -33,15 +34,17 @@ export class ClientIdRegistry {
   }
 
   private readonly held = new Map<string, HeldRequest[]>();
+  private heldRequests = 0;
 
   /** Holds `requests` for the next connection of `clientId` to `broker`; false when it cannot (then report them). */
   hold(broker: string, clientId: string, requests: HeldRequest[]): boolean {
-    if (clientId === '') return false;
+    if (clientId === '' || this.heldRequests + requests.length > MAX_HELD_REQUESTS) return false;
     const key = `${broker}|${clientId}`;
     const list = this.held.get(key);
-    if (list !== undefined) { list.push(...requests); return true; }
-    if (this.held.size >= MAX_HELD_CLIENTS) return false;
-    this.held.set(key, requests);
+    if (list === undefined && this.held.size >= MAX_HELD_CLIENTS) return false;
+    if (list !== undefined) list.push(...requests);
+    else this.held.set(key, requests);
+    this.heldRequests += requests.length;
     return true;
   }
 
@@ -49,7 +52,10 @@ export class ClientIdRegistry {
   resume(broker: string, clientId: string): HeldRequest[] | undefined {
     const key = `${broker}|${clientId}`;
     const list = this.held.get(key);
-    if (list !== undefined) this.held.delete(key);
+    if (list !== undefined) {
+      this.held.delete(key);
+      this.heldRequests -= list.length;
+    }
     return list;
   }
 
@@ -57,6 +63,7 @@ export class ClientIdRegistry {
   takeAllHeld(): FindingEvent[] {
     const all = [...this.held.values()].flat().map((h) => h.finding).sort((a, b) => a.frame - b.frame);
     this.held.clear();
+    this.heldRequests = 0;
     return all;
   }
 
