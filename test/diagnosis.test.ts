@@ -152,6 +152,28 @@ test('fault-acl-denied: the ACL drops MQTT 3.1.1 publishes silently (a subscribe
   assert.equal(describeDiagnosis(refused, 'id')!.sentence, "Broker menolak 2 pesan yang di-publish lab-pub5 (172.18.0.4) ke 'sister/temp': PUBACK reason code 0x87 (not authorized).");
 });
 
+test('fault-tls-plain-port: TLS clients on the plain port 1883 are said to speak TLS (a ClientHello), not a CONNECT left unanswered', async () => {
+  const file = fault('fault-tls-plain-port');
+  const list = await diagnose(file);
+  // Not diag.connect-unanswered (the ClientHello is no CONNECT), not diag.broker-stopped (the broker answered a protocol error).
+  assert.deepEqual(codes(list), ['diag.no-connect']);
+  const d = only(list, 'diag.no-connect');
+  assert.deepEqual(d.detail.facts['tls'], [1, 1]);
+  assert.deepEqual(d.detail.facts['malformed'], [1, 1]);
+  assert.equal(d.detail.facts['closedWith'], 'reset');
+  assert.deepEqual(d.detail.causes, ['tls-client']);
+  assert.deepEqual(d.detail.checks, ['tls-port', 'which-program']);
+  if (tsharkMissing === undefined) {
+    // tshark told that 1883 is TLS finds the two ClientHellos; the broker's RSTs end the connections.
+    const hellos = tsharkFrames(file, 'tls.handshake.type == 1', ['-d', 'tcp.port==1883,tls']);
+    assert.equal(hellos.length, 2);
+    assert.deepEqual(d.evidence.frames, [...hellos, ...tsharkFrames(file, 'tcp.flags.reset == 1')].sort((a, b) => a - b));
+  }
+  assert.match(describeDiagnosis(d, 'en')!.sentence, /^2 clients spoke TLS to the plain MQTT port 10\.71\.0\.2:1883: each sent a TLS ClientHello, not a CONNECT .* use the TLS port \(8883\) or turn TLS off in the client\.$/);
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /^2 client berbicara TLS ke port MQTT biasa 10\.71\.0\.2:1883: .* pakai port TLS \(8883\) atau matikan TLS di client\.$/);
+  assert.match(describeDiagnosis(d, 'en')!.causes[0]!, /configured for TLS/);
+});
+
 test('fault-no-broker: the SYN answered by RST', async () => {
   const file = fault('fault-no-broker');
   const list = await diagnose(file);
@@ -299,7 +321,7 @@ test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', 
 test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
-    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt'].map(fault);
+    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-tls-plain-port'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

@@ -201,7 +201,7 @@ export class ConnectionBook {
         };
       }
       if (e.type === 'SUBSCRIBE') r.subscribes++;
-      if (e.type === 'CONNECT') {
+      if (e.type === 'CONNECT' && !isTlsRecordHeader(e)) {
         r.connect = {
           frame: e.frame, time: e.time,
           ...(e.clientId !== undefined ? { clientId: e.clientId } : {}),
@@ -218,6 +218,15 @@ export class ConnectionBook {
       if (typeof assigned === 'string' && assigned !== '' && r.connect?.clientId === '') r.connect.clientId = assigned;
     }
   }
+}
+
+/**
+ * A TLS record header as an MQTT reader sees it: content type 20–23 (22 for the ClientHello a TLS client sends
+ * first) is packet type 1, CONNECT, with reserved flags 4–7 set, and the version's major byte 3 (SSL 3.0, TLS 1.x)
+ * its remaining length, 3. No CONNECT is that short (its variable header alone is 10 bytes).
+ */
+export function isTlsRecordHeader(p: { type: string; length: number; malformed?: string }): boolean {
+  return p.type === 'CONNECT' && p.length === 3 && p.malformed === 'mqtt.reserved-flags';
 }
 
 /** "ip" of an "ip:port" or "[v6]:port" label. */

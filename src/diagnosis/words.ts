@@ -148,8 +148,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['client']} mengirim CONNECT ke ${f['server']} tetapi tidak menerima CONNACK sebelum koneksi ditutup oleh ${f['closedBy'] === 'server' ? 'broker' : 'client'}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}.`,
   },
   'diag.no-connect': {
-    en: (f) => `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} connected to ${f['server']} but did not send CONNECT first:` : `${f['count']} clients connected to ${f['server']} but did not send CONNECT first:`} ${firstPackets(f, 'en')}; the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering.`,
-    id: (f) => `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:` : `${f['count']} client terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:`} ${firstPackets(f, 'id')}; broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab.`,
+    en: (f) => allTls(f) ? `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} spoke TLS to the plain MQTT port ${f['server']}: it sent` : `${f['count']} clients spoke TLS to the plain MQTT port ${f['server']}: each sent`} a TLS ClientHello, not a CONNECT (Wireshark reads the record's first bytes as "Connect Command", malformed); the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering. The client expects TLS: use the TLS port (8883) or turn TLS off in the client.`
+      : `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} connected to ${f['server']} but did not send CONNECT first:` : `${f['count']} clients connected to ${f['server']} but did not send CONNECT first:`} ${firstPackets(f, 'en')}; the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering.`,
+    id: (f) => allTls(f) ? `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} berbicara TLS ke port MQTT biasa ${f['server']}: ia mengirim` : `${f['count']} client berbicara TLS ke port MQTT biasa ${f['server']}: masing-masing mengirim`} TLS ClientHello, bukan CONNECT (Wireshark membaca byte pertama record-nya sebagai "Connect Command" yang rusak); broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab. Client mengharapkan TLS: pakai port TLS (8883) atau matikan TLS di client.`
+      : `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:` : `${f['count']} client terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:`} ${firstPackets(f, 'id')}; broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab.`,
   },
   'diag.topic-mismatch': {
     en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}.`,
@@ -280,18 +282,26 @@ function notResubscribed(f: Facts, lang: Lang): string {
     : `; ${list(names, 'id')} tidak subscribe lagi setelah reconnect, sehingga tidak menerima apa pun`;
 }
 
+/** diag.no-connect: every client sent a TLS record (a TLS client on the plain port). */
+function allTls(f: Facts): boolean {
+  return Array.isArray(f['tls']) && f['tls'].length > 0 && f['tls'].every((t) => Number(t) === 1);
+}
+
 /** "172.18.0.3:42462 sent Publish Message [edge/sneaky], 172.18.0.3:42466 sent bytes that are not MQTT (…)". */
 function firstPackets(f: Facts, lang: Lang): string {
   const clients = Array.isArray(f['clients']) ? f['clients'].map(String) : [];
   const packets = Array.isArray(f['firstPackets']) ? f['firstPackets'].map(String) : [];
   const malformed = Array.isArray(f['malformed']) ? f['malformed'].map(Number) : [];
   const http = Array.isArray(f['http']) ? f['http'].map(String) : [];
+  const tls = Array.isArray(f['tls']) ? f['tls'].map(Number) : [];
   const single = clients.length === 1;
   const items = packets.map((p, i) => {
     const method = http[i] ?? '';
     // Wireshark's Info words, quoted as they are (English in both languages).
     const info = `"${p}"`;
-    const what = method !== ''
+    const what = tls[i] === 1
+      ? (lang === 'en' ? `a TLS ClientHello: it expects TLS (Wireshark reads the record's first bytes as ${info})` : `TLS ClientHello: ia mengharapkan TLS (Wireshark membaca byte pertama record-nya sebagai ${info})`)
+      : method !== ''
       ? (lang === 'en' ? `an HTTP ${method} request (Wireshark reads its first bytes as ${info})` : `permintaan HTTP ${method} (Wireshark membaca byte pertamanya sebagai ${info})`)
       : malformed[i] === 1
         ? (lang === 'en' ? `bytes that are not MQTT (read as a malformed ${info})` : `byte yang bukan MQTT (terbaca sebagai ${info} yang rusak)`)
@@ -332,6 +342,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'server-unavailable': { en: 'the broker is overloaded, shutting down, or redirects clients elsewhere', id: 'broker kelebihan beban, sedang dimatikan, atau mengarahkan client ke server lain' },
   'broker-limit': { en: 'a broker limit (packet size, quota, rate, banned client)', id: 'batas broker (ukuran paket, kuota, laju, client diblokir)' },
   'malformed-connect': { en: 'a malformed CONNECT or an unsupported protocol level: the broker closes without answering', id: 'CONNECT yang rusak atau level protokol yang tidak didukung: broker menutup koneksi tanpa menjawab' },
+  'tls-client': { en: 'a client configured for TLS (mqtts://, mosquitto_pub --cafile, paho tls_set()) was pointed at the plain MQTT port: it sends a TLS ClientHello, which the broker reads as a malformed CONNECT and closes on', id: 'client yang diatur untuk TLS (mqtts://, mosquitto_pub --cafile, paho tls_set()) diarahkan ke port MQTT biasa: ia mengirim TLS ClientHello, yang dibaca broker sebagai CONNECT rusak lalu koneksinya ditutup' },
   'http-client': { en: 'an HTTP client (a web browser, curl, a REST library) was pointed at the MQTT port: MQTT is not HTTP, and a browser needs the broker\'s WebSocket listener (ws://, e.g. port 9001)', id: 'client HTTP (browser, curl, library REST) diarahkan ke port MQTT: MQTT bukan HTTP, dan browser memerlukan listener WebSocket broker (ws://, misalnya port 9001)' },
   'not-mqtt-client': { en: 'a program that does not speak MQTT connected to the MQTT port (a web browser or HTTP client, a health check or port scanner, an app set to the wrong protocol or port)', id: 'program yang tidak berbicara MQTT terhubung ke port MQTT (browser atau client HTTP, health check atau port scanner, aplikasi yang diatur dengan protokol atau port yang salah)' },
   'skipped-connect': { en: 'a hand-written client sends PUBLISH or SUBSCRIBE without a CONNECT first (the first packet must be CONNECT, or the broker closes the connection)', id: 'client buatan sendiri mengirim PUBLISH atau SUBSCRIBE tanpa CONNECT lebih dulu (paket pertama wajib CONNECT, jika tidak broker menutup koneksi)' },
@@ -385,6 +396,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'acl-file': { en: 'the broker\'s `acl_file` or auth plugin', id: '`acl_file` atau plugin autentikasi broker' },
   'protocol-version': { en: 'the MQTT version set in the client (paho: protocol=MQTTv311 or MQTTv5) and what the broker supports', id: 'versi MQTT yang diatur di client (paho: protocol=MQTTv311 atau MQTTv5) dan yang didukung broker' },
   'client-id': { en: 'the client id set in the client', id: 'client id yang diatur di client' },
+  'tls-port': { en: 'the port against the client\'s TLS setting: use the broker\'s TLS listener (8883 by convention) with TLS, or turn TLS off in the client (no --cafile, no tls_set()) for the plain port 1883; `listener` lines in mosquitto.conf say which port has TLS (a `certfile` under it)', id: 'port dibandingkan dengan setelan TLS client: pakai listener TLS broker (lazimnya 8883) dengan TLS, atau matikan TLS di client (tanpa --cafile, tanpa tls_set()) untuk port biasa 1883; baris `listener` di mosquitto.conf menunjukkan port mana yang ber-TLS (ada `certfile` di bawahnya)' },
   'connect-first': { en: 'the client\'s first packet in the timeline: an MQTT client sends CONNECT and waits for CONNACK before anything else (paho: client.connect() before publish() or subscribe())', id: 'paket pertama client di linimasa: client MQTT mengirim CONNECT dan menunggu CONNACK sebelum yang lain (paho: client.connect() sebelum publish() atau subscribe())' },
   'which-program': { en: 'which program opened the connection (its address and port; `ss -tnp` on that host) and that it speaks MQTT to this port (`mqtt://`, not `http://` or `ws://` on a plain MQTT listener)', id: 'program mana yang membuka koneksi itu (alamat dan port-nya; `ss -tnp` di host itu) dan bahwa ia berbicara MQTT ke port ini (`mqtt://`, bukan `http://` atau `ws://` ke listener MQTT biasa)' },
   'connect-packet': { en: 'the CONNECT in the timeline (protocol name and level, flags) and the broker log', id: 'CONNECT di linimasa (nama dan level protokol, flag) dan log broker' },
