@@ -174,6 +174,31 @@ test('fault-tls-plain-port: TLS clients on the plain port 1883 are said to speak
   assert.match(describeDiagnosis(d, 'en')!.causes[0]!, /configured for TLS/);
 });
 
+test('fault-message-too-large: message_size_limit refuses the MQTT 5 message with PUBACK 0x95 and drops the MQTT 3.1.1 ones silently', async () => {
+  const file = fault('fault-message-too-large');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.publish-refused', 'diag.published-to-nobody']);
+  const refused = only(list, 'diag.publish-refused');
+  assert.deepEqual(refused.detail.facts, { publisher: 'lab-pub5 (10.71.0.4)', topics: ['sister/big'], count: 1, ack: 'PUBACK', code: '0x95', codeName: 'packet too large' });
+  assert.deepEqual(refused.detail.causes, ['packet-too-large']);
+  assert.deepEqual(refused.detail.checks, ['broker-limits', 'broker-log']);
+  // MQTT 3.1.1 cannot say so: the QoS 0 message is dropped, the QoS 1 one acknowledged (PUBACK) and dropped; the
+  // subscriber to sister/# that got neither is named.
+  const nobody = only(list, 'diag.published-to-nobody');
+  assert.deepEqual(nobody.detail.facts['publishers'], ['lab-pub (10.71.0.4)', 'lab-pub1 (10.71.0.4)']);
+  assert.deepEqual(nobody.detail.facts['subscribers'], ['lab-sub (10.71.0.3)']);
+  if (tsharkMissing === undefined) {
+    // tshark words the PUBACK's 0x95 "Unknown (149)" (MQTT 5 allows it in DISCONNECT only); the field is there.
+    const puback = tsharkFrames(file, 'mqtt.puback.reason_code == 0x95');
+    assert.equal(puback.length, 1);
+    const stream = tsharkFields(file, ['tcp.stream'], ['-Y', 'mqtt.puback.reason_code == 0x95'])[0]![0];
+    assert.deepEqual(refused.evidence.frames, [...tsharkFrames(file, `mqtt.msgtype == 3 && tcp.stream == ${stream}`), ...puback]);
+    assert.deepEqual(nobody.evidence.frames, tsharkFrames(file, `mqtt.msgtype == 3 && tcp.stream != ${stream}`));
+  }
+  assert.equal(describeDiagnosis(refused, 'en')!.sentence, "The broker refused 1 message lab-pub5 (10.71.0.4) published to 'sister/big': PUBACK reason code 0x95 (packet too large).");
+  assert.match(describeDiagnosis(refused, 'id')!.causes[0]!, /lebih besar daripada yang diizinkan broker/);
+});
+
 test('fault-no-broker: the SYN answered by RST', async () => {
   const file = fault('fault-no-broker');
   const list = await diagnose(file);
@@ -321,7 +346,7 @@ test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', 
 test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
-    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-tls-plain-port'].map(fault);
+    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-tls-plain-port', 'fault-message-too-large'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

@@ -190,8 +190,12 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['sender']} memakai ulang packet id ${list(f['packetIds'], 'id')} padahal pesan QoS dengan id itu belum diakui (${f['count']} kali).`,
   },
   'diag.publish-refused': {
-    en: (f) => `The broker refused ${plural(Number(f['count']), 'message', 'messages')} ${f['publisher']} published to ${topics(f, 'en')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
-    id: (f) => `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
+    en: (f) => f['ack'] === 'DISCONNECT'
+      ? `The broker refused ${plural(Number(f['count']), 'message', 'messages')} ${f['publisher']} published to ${topics(f, 'en')} by disconnecting the client right after ${Number(f['count']) === 1 ? 'it' : 'each'}: DISCONNECT reason code ${f['code']} (${f['codeName']}).`
+      : `The broker refused ${plural(Number(f['count']), 'message', 'messages')} ${f['publisher']} published to ${topics(f, 'en')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
+    id: (f) => f['ack'] === 'DISCONNECT'
+      ? `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')} dengan memutus client tepat sesudahnya: DISCONNECT reason code ${f['code']} (${f['codeName']}).`
+      : `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
   },
   'diag.subscription-refused': {
     en: (f) => f['closed'] === true
@@ -340,6 +344,9 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'protocol-version': { en: 'the broker does not support the MQTT version the client asked for', id: 'broker tidak mendukung versi MQTT yang diminta client' },
   'client-id-rejected': { en: 'the client id is empty with clean session off, too long, or has characters the broker rejects', id: 'client id kosong dengan clean session mati, terlalu panjang, atau berisi karakter yang ditolak broker' },
   'server-unavailable': { en: 'the broker is overloaded, shutting down, or redirects clients elsewhere', id: 'broker kelebihan beban, sedang dimatikan, atau mengarahkan client ke server lain' },
+  'packet-too-large': { en: 'the message is bigger than the broker allows (mosquitto: max_packet_size, or message_size_limit; an MQTT 5 broker gives its limit as Maximum Packet Size in the CONNACK, which paho does not check)', id: 'pesan lebih besar daripada yang diizinkan broker (mosquitto: max_packet_size, atau message_size_limit; broker MQTT 5 memberi batasnya sebagai Maximum Packet Size di CONNACK, yang tidak diperiksa paho)' },
+  'quota-exceeded': { en: 'the client went over a quota of the broker (mosquitto: max_queued_messages, max_queued_bytes, or a plugin\'s limit)', id: 'client melewati kuota broker (mosquitto: max_queued_messages, max_queued_bytes, atau batas sebuah plugin)' },
+  'receive-maximum-exceeded': { en: 'the client sent more QoS 1/2 messages at once than the Receive Maximum the broker gave in its CONNACK (mosquitto: max_inflight_messages)', id: 'client mengirim lebih banyak pesan QoS 1/2 sekaligus daripada Receive Maximum yang diberikan broker di CONNACK-nya (mosquitto: max_inflight_messages)' },
   'broker-limit': { en: 'a broker limit (packet size, quota, rate, banned client)', id: 'batas broker (ukuran paket, kuota, laju, client diblokir)' },
   'malformed-connect': { en: 'a malformed CONNECT or an unsupported protocol level: the broker closes without answering', id: 'CONNECT yang rusak atau level protokol yang tidak didukung: broker menutup koneksi tanpa menjawab' },
   'tls-client': { en: 'a client configured for TLS (mqtts://, mosquitto_pub --cafile, paho tls_set()) was pointed at the plain MQTT port: it sends a TLS ClientHello, which the broker reads as a malformed CONNECT and closes on', id: 'client yang diatur untuk TLS (mqtts://, mosquitto_pub --cafile, paho tls_set()) diarahkan ke port MQTT biasa: ia mengirim TLS ClientHello, yang dibaca broker sebagai CONNECT rusak lalu koneksinya ditutup' },
@@ -396,6 +403,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'acl-file': { en: 'the broker\'s `acl_file` or auth plugin', id: '`acl_file` atau plugin autentikasi broker' },
   'protocol-version': { en: 'the MQTT version set in the client (paho: protocol=MQTTv311 or MQTTv5) and what the broker supports', id: 'versi MQTT yang diatur di client (paho: protocol=MQTTv311 atau MQTTv5) dan yang didukung broker' },
   'client-id': { en: 'the client id set in the client', id: 'client id yang diatur di client' },
+  'broker-limits': { en: 'the broker\'s limits in mosquitto.conf (max_packet_size, message_size_limit, max_inflight_messages, max_queued_messages) against the size and rate of the messages; the CONNACK\'s Maximum Packet Size and Receive Maximum in the timeline', id: 'batas broker di mosquitto.conf (max_packet_size, message_size_limit, max_inflight_messages, max_queued_messages) dibandingkan dengan ukuran dan laju pesan; Maximum Packet Size dan Receive Maximum di CONNACK pada linimasa' },
   'tls-port': { en: 'the port against the client\'s TLS setting: use the broker\'s TLS listener (8883 by convention) with TLS, or turn TLS off in the client (no --cafile, no tls_set()) for the plain port 1883; `listener` lines in mosquitto.conf say which port has TLS (a `certfile` under it)', id: 'port dibandingkan dengan setelan TLS client: pakai listener TLS broker (lazimnya 8883) dengan TLS, atau matikan TLS di client (tanpa --cafile, tanpa tls_set()) untuk port biasa 1883; baris `listener` di mosquitto.conf menunjukkan port mana yang ber-TLS (ada `certfile` di bawahnya)' },
   'connect-first': { en: 'the client\'s first packet in the timeline: an MQTT client sends CONNECT and waits for CONNACK before anything else (paho: client.connect() before publish() or subscribe())', id: 'paket pertama client di linimasa: client MQTT mengirim CONNECT dan menunggu CONNACK sebelum yang lain (paho: client.connect() sebelum publish() atau subscribe())' },
   'which-program': { en: 'which program opened the connection (its address and port; `ss -tnp` on that host) and that it speaks MQTT to this port (`mqtt://`, not `http://` or `ws://` on a plain MQTT listener)', id: 'program mana yang membuka koneksi itu (alamat dan port-nya; `ss -tnp` di host itu) dan bahwa ia berbicara MQTT ke port ini (`mqtt://`, bukan `http://` atau `ws://` ke listener MQTT biasa)' },
