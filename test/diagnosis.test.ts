@@ -199,6 +199,24 @@ test('fault-message-too-large: message_size_limit refuses the MQTT 5 message wit
   assert.match(describeDiagnosis(refused, 'id')!.causes[0]!, /lebih besar daripada yang diizinkan broker/);
 });
 
+test('fault-plain-tls-port: a plain client on the TLS port 8883 is said to send its CONNECT in clear to a TLS port, not a stopped broker', async () => {
+  const file = fault('fault-plain-tls-port');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.connect-unanswered']);
+  const d = only(list, 'diag.connect-unanswered');
+  assert.deepEqual(d.detail.facts, { client: 'lab-pub-plain (10.71.0.3)', server: '10.71.0.2:8883', closedBy: 'server', count: 3, tlsPort: true });
+  assert.deepEqual(d.detail.causes, ['plain-client-on-tls-port']);
+  assert.deepEqual(d.detail.checks, ['tls-on', 'broker-log']);
+  if (tsharkMissing === undefined) {
+    // tshark takes 8883 for TLS; told it is MQTT, it finds the three CONNECTs in clear, each ended by the broker's RST.
+    const connects = tsharkFrames(file, 'mqtt.msgtype == 1', ['-d', 'tcp.port==8883,mqtt']);
+    assert.equal(connects.length, 3);
+    assert.deepEqual(d.evidence.frames, [...connects, ...tsharkFrames(file, 'tcp.flags.reset == 1 && tcp.srcport == 8883')].sort((a, b) => a - b));
+  }
+  assert.match(describeDiagnosis(d, 'en')!.sentence, /^lab-pub-plain \(10\.71\.0\.3\) sent its CONNECT in clear \(plain MQTT\) to the TLS port 10\.71\.0\.2:8883 \(3 times\): .*Turn TLS on in the client/);
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /mengirim CONNECT tanpa enkripsi \(MQTT biasa\) ke port TLS 10\.71\.0\.2:8883 \(3 kali\)/);
+});
+
 test('fault-no-broker: the SYN answered by RST', async () => {
   const file = fault('fault-no-broker');
   const list = await diagnose(file);
@@ -346,7 +364,7 @@ test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', 
 test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
-    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-tls-plain-port', 'fault-message-too-large'].map(fault);
+    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);
