@@ -187,6 +187,10 @@ test('fault-message-too-large: message_size_limit refuses the MQTT 5 message wit
   const nobody = only(list, 'diag.published-to-nobody');
   assert.deepEqual(nobody.detail.facts['publishers'], ['lab-pub (10.71.0.4)', 'lab-pub1 (10.71.0.4)']);
   assert.deepEqual(nobody.detail.facts['subscribers'], ['lab-sub (10.71.0.3)']);
+  // The broker said 0x95 of the MQTT 5 one: the size limit is the first cause, the ACL the second.
+  assert.deepEqual(nobody.detail.causes, ['size-limit-dropped', 'acl-denies-publish']);
+  assert.deepEqual(nobody.detail.checks, ['broker-limits', 'acl-file', 'broker-log']);
+  assert.match(describeDiagnosis(nobody, 'en')!.causes[0]!, /mosquitto drops such a message silently at QoS 0, and acknowledges it \(PUBACK\) and drops it at QoS 1$/);
   if (tsharkMissing === undefined) {
     // tshark words the PUBACK's 0x95 "Unknown (149)" (MQTT 5 allows it in DISCONNECT only); the field is there.
     const puback = tsharkFrames(file, 'mqtt.puback.reason_code == 0x95');
