@@ -176,6 +176,75 @@ test('fault-max-connections: a third client turned away by the broker\'s connect
   assert.match(describeDiagnosis(d, 'id')!.sentence, /^Broker di 10\.72\.0\.2:1883 menolak 2 koneksi dari lab-pub \(10\.72\.0\.4\): setiap koneksi diterima lalu langsung ditutup sebelum ada CONNECT .*\(batas jumlah koneksinya\)\.$/);
 });
 
+test('fault-tls-plain-port: TLS clients on the plain port 1883 are said to speak TLS (a ClientHello), not a CONNECT left unanswered', async () => {
+  const file = fault('fault-tls-plain-port');
+  const list = await diagnose(file);
+  // Not diag.connect-unanswered (the ClientHello is no CONNECT), not diag.broker-stopped (the broker answered a protocol error).
+  assert.deepEqual(codes(list), ['diag.no-connect']);
+  const d = only(list, 'diag.no-connect');
+  assert.deepEqual(d.detail.facts['tls'], [1, 1]);
+  assert.deepEqual(d.detail.facts['malformed'], [1, 1]);
+  assert.equal(d.detail.facts['closedWith'], 'reset');
+  assert.deepEqual(d.detail.causes, ['tls-client']);
+  assert.deepEqual(d.detail.checks, ['tls-port', 'which-program']);
+  if (tsharkMissing === undefined) {
+    // tshark told that 1883 is TLS finds the two ClientHellos; the broker's RSTs end the connections.
+    const hellos = tsharkFrames(file, 'tls.handshake.type == 1', ['-d', 'tcp.port==1883,tls']);
+    assert.equal(hellos.length, 2);
+    assert.deepEqual(d.evidence.frames, [...hellos, ...tsharkFrames(file, 'tcp.flags.reset == 1')].sort((a, b) => a - b));
+  }
+  assert.match(describeDiagnosis(d, 'en')!.sentence, /^2 clients spoke TLS to the plain MQTT port 10\.71\.0\.2:1883: each sent a TLS ClientHello, not a CONNECT .* use the TLS port \(8883\) or turn TLS off in the client\.$/);
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /^2 client berbicara TLS ke port MQTT biasa 10\.71\.0\.2:1883: .* pakai port TLS \(8883\) atau matikan TLS di client\.$/);
+  assert.match(describeDiagnosis(d, 'en')!.causes[0]!, /configured for TLS/);
+});
+
+test('fault-message-too-large: message_size_limit refuses the MQTT 5 message with PUBACK 0x95 and drops the MQTT 3.1.1 ones silently', async () => {
+  const file = fault('fault-message-too-large');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.publish-refused', 'diag.published-to-nobody']);
+  const refused = only(list, 'diag.publish-refused');
+  assert.deepEqual(refused.detail.facts, { publisher: 'lab-pub5 (10.71.0.4)', topics: ['sister/big'], count: 1, ack: 'PUBACK', code: '0x95', codeName: 'packet too large' });
+  assert.deepEqual(refused.detail.causes, ['packet-too-large']);
+  assert.deepEqual(refused.detail.checks, ['broker-limits', 'broker-log']);
+  // MQTT 3.1.1 cannot say so: the QoS 0 message is dropped, the QoS 1 one acknowledged (PUBACK) and dropped; the
+  // subscriber to sister/# that got neither is named.
+  const nobody = only(list, 'diag.published-to-nobody');
+  assert.deepEqual(nobody.detail.facts['publishers'], ['lab-pub (10.71.0.4)', 'lab-pub1 (10.71.0.4)']);
+  assert.deepEqual(nobody.detail.facts['subscribers'], ['lab-sub (10.71.0.3)']);
+  // The broker said 0x95 of the MQTT 5 one: the size limit is the first cause, the ACL the second.
+  assert.deepEqual(nobody.detail.causes, ['size-limit-dropped', 'acl-denies-publish']);
+  assert.deepEqual(nobody.detail.checks, ['broker-limits', 'acl-file', 'broker-log']);
+  assert.match(describeDiagnosis(nobody, 'en')!.causes[0]!, /mosquitto drops such a message silently at QoS 0, and acknowledges it \(PUBACK\) and drops it at QoS 1$/);
+  if (tsharkMissing === undefined) {
+    // tshark words the PUBACK's 0x95 "Unknown (149)" (MQTT 5 allows it in DISCONNECT only); the field is there.
+    const puback = tsharkFrames(file, 'mqtt.puback.reason_code == 0x95');
+    assert.equal(puback.length, 1);
+    const stream = tsharkFields(file, ['tcp.stream'], ['-Y', 'mqtt.puback.reason_code == 0x95'])[0]![0];
+    assert.deepEqual(refused.evidence.frames, [...tsharkFrames(file, `mqtt.msgtype == 3 && tcp.stream == ${stream}`), ...puback]);
+    assert.deepEqual(nobody.evidence.frames, tsharkFrames(file, `mqtt.msgtype == 3 && tcp.stream != ${stream}`));
+  }
+  assert.equal(describeDiagnosis(refused, 'en')!.sentence, "The broker refused 1 message lab-pub5 (10.71.0.4) published to 'sister/big': PUBACK reason code 0x95 (packet too large).");
+  assert.match(describeDiagnosis(refused, 'id')!.causes[0]!, /lebih besar daripada yang diizinkan broker/);
+});
+
+test('fault-plain-tls-port: a plain client on the TLS port 8883 is said to send its CONNECT in clear to a TLS port, not a stopped broker', async () => {
+  const file = fault('fault-plain-tls-port');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.connect-unanswered']);
+  const d = only(list, 'diag.connect-unanswered');
+  assert.deepEqual(d.detail.facts, { client: 'lab-pub-plain (10.71.0.3)', server: '10.71.0.2:8883', closedBy: 'server', count: 3, tlsPort: true });
+  assert.deepEqual(d.detail.causes, ['plain-client-on-tls-port']);
+  assert.deepEqual(d.detail.checks, ['tls-on', 'broker-log']);
+  if (tsharkMissing === undefined) {
+    // tshark takes 8883 for TLS; told it is MQTT, it finds the three CONNECTs in clear, each ended by the broker's RST.
+    const connects = tsharkFrames(file, 'mqtt.msgtype == 1', ['-d', 'tcp.port==8883,mqtt']);
+    assert.equal(connects.length, 3);
+    assert.deepEqual(d.evidence.frames, [...connects, ...tsharkFrames(file, 'tcp.flags.reset == 1 && tcp.srcport == 8883')].sort((a, b) => a - b));
+  }
+  assert.match(describeDiagnosis(d, 'en')!.sentence, /^lab-pub-plain \(10\.71\.0\.3\) sent its CONNECT in clear \(plain MQTT\) to the TLS port 10\.71\.0\.2:8883 \(3 times\): .*Turn TLS on in the client/);
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /mengirim CONNECT tanpa enkripsi \(MQTT biasa\) ke port TLS 10\.71\.0\.2:8883 \(3 kali\)/);
+});
+
 test('fault-no-broker: the SYN answered by RST', async () => {
   const file = fault('fault-no-broker');
   const list = await diagnose(file);
@@ -346,7 +415,8 @@ test('qos-mqtt5: the refusals are the two wrong passwords of step 6, in words', 
 test('every diagnosis found is worded in English and Bahasa Indonesia, from its facts alone', async () => {
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
-    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will'].map(fault);
+    'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
+    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { describeDiagnosis } from '../src/diagnosis/words.js';
 import { analyzeCapture } from '../src/index.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
@@ -68,9 +69,15 @@ test('messages the broker refused (ACL 0x87, packet too large 0x95) are not "pub
     assert.equal(mqtt.filter((e) => e.topic === 'm5/data').length, 1, 'No Local: not sent back to its publisher');
     const list = await diagnose(capture('mqtt5-broker.pcap'));
     // m5/data is the only message no one received: its publisher subscribed m5/# with No Local. The two messages the
-    // ACL refused are diag.publish-refused, with their topics.
-    assert.deepEqual(await diagnosesOf(capture('mqtt5-broker.pcap')), ['diag.connack-refused', 'diag.publish-refused', 'diag.published-to-nobody']);
-    const refused = list.find((d) => d.code === 'diag.publish-refused')!;
+    // ACL refused are diag.publish-refused, with their topics; so is m5/big, refused by the DISCONNECT 0x95 after it.
+    assert.deepEqual(await diagnosesOf(capture('mqtt5-broker.pcap')), ['diag.connack-refused', 'diag.publish-refused', 'diag.publish-refused', 'diag.published-to-nobody']);
+    const refused = list.find((d) => d.code === 'diag.publish-refused' && d.detail.facts['ack'] !== 'DISCONNECT')!;
+    const tooLarge = list.find((d) => d.code === 'diag.publish-refused' && d.detail.facts['ack'] === 'DISCONNECT')!;
+    assert.deepEqual(tooLarge.detail.facts, { publisher: refused.detail.facts['publisher'], topics: ['m5/big'], count: 1, ack: 'DISCONNECT', code: '0x95', codeName: 'packet too large' });
+    assert.deepEqual(tooLarge.detail.causes, ['packet-too-large']);
+    assert.deepEqual(tooLarge.evidence.frames, [big.frame, disconnect!.frame]);
+    assert.match(describeDiagnosis(tooLarge, 'en')!.sentence, /published to 'm5\/big' by disconnecting the client right after it: DISCONNECT reason code 0x95 \(packet too large\)\.$/);
+    assert.match(describeDiagnosis(tooLarge, 'id')!.sentence, /dengan memutus client tepat sesudahnya: DISCONNECT reason code 0x95 \(packet too large\)\.$/);
     assert.deepEqual(refused.detail.facts['topics'], ['secret/x', 'secret/y']);
     assert.equal(refused.detail.facts['ack'], 'PUBACK/PUBREC', 'secret/x (QoS 1) got PUBACK 0x87, secret/y (QoS 2) PUBREC 0x87');
     const nobody = list.find((d) => d.code === 'diag.published-to-nobody')!;

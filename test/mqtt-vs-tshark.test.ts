@@ -38,6 +38,9 @@ const TSHARK_OPTIONS: Record<string, string[]> = {
   // TLS ports besides 8883 are decoded as TLS then MQTT (we recognise them by the key log knowing their client random).
   'fixtures/tls-12-dsb.pcapng': tlsPorts([8887]),
   'fixtures/tls-13-dsb.pcapng': tlsPorts([8884, 8885]),
+  // A plain client on the TLS port: tshark takes 8883's bytes for TLS ("Continuation Data"); told they are MQTT, it
+  // finds the plain CONNECTs we read.
+  'fixtures/faults/fault-plain-tls-port.pcap': ['-d', 'tcp.port==8883,mqtt'],
 };
 function tlsPorts(ports: number[]): string[] {
   return ports.flatMap((p) => ['-d', `tcp.port==${p},tls`, '-d', `tls.port==${p},mqtt`]);

@@ -47,7 +47,7 @@ export interface ConnectionRecord {
     time: number;
     takenOverBy?: { stream: number; frame: number };
   };
-  connect?: { frame: number; time: number; clientId?: string; keepAlive?: number };
+  connect?: { frame: number; time: number; clientId?: string; keepAlive?: number; tls?: true };
   connack?: { frame: number; time: number; accepted: boolean; sessionPresent?: boolean };
   /** Last MQTT packet the client sent (keep-alive), and the broker's last one. */
   lastClientPacket?: { frame: number; time: number };
@@ -204,11 +204,12 @@ export class ConnectionBook {
         };
       }
       if (e.type === 'SUBSCRIBE') r.subscribes++;
-      if (e.type === 'CONNECT') {
+      if (e.type === 'CONNECT' && !isTlsRecordHeader(e)) {
         r.connect = {
           frame: e.frame, time: e.time,
           ...(e.clientId !== undefined ? { clientId: e.clientId } : {}),
           ...(e.keepAlive !== undefined ? { keepAlive: e.keepAlive } : {}),
+          ...(e.tls === true ? { tls: true as const } : {}),
         };
       }
     } else if (e.type === 'CONNACK') {
@@ -221,6 +222,35 @@ export class ConnectionBook {
       if (typeof assigned === 'string' && assigned !== '' && r.connect?.clientId === '') r.connect.clientId = assigned;
     }
   }
+}
+
+/**
+ * A TLS record header as an MQTT reader sees it: content type 20–23 (22 for the ClientHello a TLS client sends
+ * first) is packet type 1, CONNECT, with reserved flags 4–7 set, and the version's major byte 3 (SSL 3.0, TLS 1.x)
+ * its remaining length, 3. No CONNECT is that short (its variable header alone is 10 bytes).
+ */
+export function isTlsRecordHeader(p: { type: string; length: number; malformed?: string }): boolean {
+  return p.type === 'CONNECT' && p.length === 3 && p.malformed === 'mqtt.reserved-flags';
+}
+
+/** Ports of MQTT over TLS by convention (mosquitto's TLS listener 8883, and 8884 for TLS with client certificates). */
+export const TLS_MQTT_PORTS: ReadonlySet<number> = new Set([8883, 8884]);
+
+/**
+ * A CONNECT sent in clear to a TLS port (8883, 8884, or a server that spoke TLS on other connections of the capture)
+ * that the broker ended without an MQTT word: a plain client on a TLS listener, whose TLS layer takes the CONNECT for
+ * a bad TLS record and resets (mosquitto) or sends an alert.
+ */
+export function plainConnectOnTlsPort(r: ConnectionRecord, tlsServers: ReadonlySet<string>): boolean {
+  return r.connect !== undefined && r.connect.tls !== true && r.connack === undefined
+    && (TLS_MQTT_PORTS.has(portOf(r.server)) || tlsServers.has(r.server)) && sentBy(r, 'server').mqtt === 0;
+}
+
+/** Servers that spoke MQTT over TLS on some connection of the capture. */
+export function tlsServersOf(records: Iterable<ConnectionRecord>): Set<string> {
+  const servers = new Set<string>();
+  for (const r of records) if (r.end?.protocol === 'mqtt-tls') servers.add(r.server);
+  return servers;
 }
 
 /** "ip" of an "ip:port" or "[v6]:port" label. */

@@ -1,13 +1,14 @@
 /**
  * diag.no-connect: clients whose connection to a broker began with something other than CONNECT (a PUBLISH, or
- * bytes that are no MQTT at all, such as an HTTP request on 1883), which the broker closed or reset without a word
+ * bytes that are no MQTT at all, such as an HTTP request or a TLS ClientHello on 1883), which the broker closed or
+ * reset without a word
  * (MQTT-3.1.0-1: the first packet must be CONNECT). Works from the connection book at the end of the capture, grouped
  * per broker; the connections it explains are no diag.tcp-reset. Connections captured after their start (no SYN)
  * are not judged: their CONNECT may simply have come before the capture.
  */
 import type { FindingEvent } from '../model/events.js';
 import { PACKET_LABELS } from '../model/names.js';
-import { handshakeOf, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
+import { handshakeOf, isTlsRecordHeader, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -38,11 +39,12 @@ export function httpMethodOf(first: NonNullable<ConnectionRecord['firstClientPac
   return HTTP_METHODS.get(`${type}|${first.length}|${first.packetId}`) ?? '';
 }
 
-/** The usual causes of what was seen: an HTTP request, other bytes that are no MQTT, MQTT packets before CONNECT. */
-function causesOf(http: string[], malformed: number[]): string[] {
+/** The usual causes of what was seen: a TLS client, an HTTP request, other bytes that are no MQTT, MQTT packets before CONNECT. */
+function causesOf(http: string[], tls: number[], malformed: number[]): string[] {
   const causes: string[] = [];
+  if (tls.some((t) => t === 1)) causes.push('tls-client');
   if (http.some((m) => m !== '')) causes.push('http-client');
-  if (malformed.some((m, i) => m === 1 && http[i] === '')) causes.push('not-mqtt-client');
+  if (malformed.some((m, i) => m === 1 && http[i] === '' && tls[i] === 0)) causes.push('not-mqtt-client');
   if (malformed.some((m) => m === 0)) causes.push('skipped-connect');
   if (causes.length === 1 && causes[0] === 'skipped-connect') causes.push('not-mqtt-client');
   return causes;
@@ -70,6 +72,7 @@ export class NoConnectDetector implements Detector {
         ctx.explained.add(r.stream);
       }
       const http = list.map(({ r }) => httpMethodOf(r.firstClientPacket!));
+      const tls = list.map(({ r }) => (isTlsRecordHeader(r.firstClientPacket!) ? 1 : 0));
       const malformed = list.map(({ r }, i) => (r.firstClientPacket!.malformed !== undefined || http[i] !== '' ? 1 : 0));
       const resets = list.filter(({ end }) => end.reason === 'reset').length;
       const first = list[0]!.r;
@@ -79,10 +82,11 @@ export class NoConnectDetector implements Detector {
         facts: {
           server, count: list.length, clients: list.map(({ r }) => r.client),
           firstPackets: list.map(({ r }) => firstPacketWords(r.firstClientPacket!)), malformed, http,
+          ...(tls.some((t) => t === 1) ? { tls } : {}),
           closedWith: resets === list.length ? 'reset' : resets === 0 ? 'close' : 'mixed',
         },
-        causes: causesOf(http, malformed),
-        checks: ['connect-first', 'which-program'],
+        causes: causesOf(http, tls, malformed),
+        checks: tls.every((t) => t === 1) ? ['tls-port', 'which-program'] : tls.some((t) => t === 1) ? ['tls-port', 'connect-first', 'which-program'] : ['connect-first', 'which-program'],
       }));
     }
   }

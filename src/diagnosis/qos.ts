@@ -1,7 +1,8 @@
 /**
  * QoS trouble: diag.qos-unacknowledged (QoS 1/2 PUBLISHes never acknowledged before the connection ended or within
  * UNACKED_AFTER_SECONDS of the capture's end), diag.qos-redelivered (DUP copies), diag.packet-id-reused (an id reused
- * while its message was in flight), diag.publish-refused (an MQTT 5 PUBACK/PUBREC reason of 0x80 or more),
+ * while its message was in flight), diag.publish-refused (an MQTT 5 PUBACK/PUBREC reason of 0x80 or more, or a
+ * broker DISCONNECT with a publish's reason code, e.g. 0x95 packet too large, right after the client's PUBLISH),
  * diag.subscription-refused (a SUBACK code, or the broker closing the connection
  * on a SUBSCRIBE it never answered) and diag.subscription-downgraded (SUBACK codes).
  * Reads PUBLISH, PUBACK, PUBREC, SUBSCRIBE and SUBACK packets; in-flight state is bounded by MAX_IN_FLIGHT.
@@ -31,6 +32,25 @@ export const UNACKED_AFTER_SECONDS = 2;
 
 interface InFlight { frame: number; time: number; qos: number; topic?: string }
 
+/**
+ * MQTT 5 DISCONNECT reason codes that refuse the PUBLISH before them: not authorized, topic name invalid, receive
+ * maximum exceeded, topic alias invalid, packet too large, message rate too high, quota exceeded, payload format
+ * invalid, retain not supported, QoS not supported.
+ */
+const PUBLISH_DISCONNECT_CODES: ReadonlySet<number> = new Set([0x87, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x99, 0x9a, 0x9b]);
+
+/** The usual causes of a publish refused with this reason code. */
+function refusedCauses(code: number): string[] {
+  switch (code) {
+    case 0x87: return ['acl-denies-publish'];
+    case 0x90: return ['invalid-topic'];
+    case 0x95: return ['packet-too-large'];
+    case 0x97: return ['quota-exceeded'];
+    case 0x93: return ['receive-maximum-exceeded'];
+    default: return ['broker-limit'];
+  }
+}
+
 /** The in-flight map's key of a stream's sender: one number, no string per message. */
 function inFlightKey(stream: number, sender: 'client' | 'server'): number {
   return stream * 2 + (sender === 'server' ? 1 : 0);
@@ -51,6 +71,9 @@ export class QosDetector implements Detector {
   private readonly publishes = new Map<string, { stream: number; code: number; ack: string; topics: Set<string>; frames: FrameSet; time: number; count: number }>();
   private readonly downgraded: Array<{ stream: number; filter: string; asked: number; granted: number; frames: FrameSet; time: number }> = [];
 
+  /** Each stream's client PUBLISH when it is the client's last packet: a broker DISCONNECT right after refuses it. */
+  private readonly lastClientPublish = new Map<number, InFlight>();
+
   readonly reads = ['mqtt'] as const;
 
   event(e: TimelineEvent): void {
@@ -58,8 +81,18 @@ export class QosDetector implements Detector {
     // The broker refused what the client sent and closed (MQTT 5 DISCONNECT 0x80 or above, e.g. 0x95 packet too
     // large): the client's messages in flight were refused, not left unacknowledged.
     if (e.type === 'DISCONNECT' && e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80) {
+      // A code about a PUBLISH (0x95 packet too large, 0x97 quota exceeded, 0x93 receive maximum exceeded...) right
+      // after the client's PUBLISH: that message was refused, by disconnecting.
+      const last = this.lastClientPublish.get(e.stream);
+      if (last !== undefined && PUBLISH_DISCONNECT_CODES.has(e.reasonCode!)) this.publishRefused(e, last);
       this.inFlight.get(inFlightKey(e.stream, 'client'))?.clear();
+      this.lastClientPublish.delete(e.stream);
       return;
+    }
+    if (e.direction === 'client') {
+      if (e.type === 'PUBLISH') {
+        if (this.lastClientPublish.size < MAX_IN_FLIGHT) this.lastClientPublish.set(e.stream, { frame: e.frame, time: e.time, qos: e.qos ?? 0, ...(e.topic !== undefined ? { topic: e.topic } : {}) });
+      } else this.lastClientPublish.delete(e.stream);
     }
     if (e.packetId === undefined) return;
     switch (e.type) {
@@ -92,7 +125,7 @@ export class QosDetector implements Detector {
     }
     g.count++;
     // QoS 1 and QoS 2 messages refused with the same code: both answers are named.
-    if (g.ack !== e.type && g.ack.length === 6) g.ack = 'PUBACK/PUBREC';
+    if (g.ack !== e.type && e.type !== 'DISCONNECT' && g.ack.length === 6) g.ack = 'PUBACK/PUBREC';
     if (sent.topic !== undefined && g.topics.size < 10) g.topics.add(sent.topic);
     g.frames.add(sent.frame).add(e.frame);
   }
@@ -185,8 +218,8 @@ export class QosDetector implements Detector {
           publisher: r !== undefined ? clientName(r) : String(g.stream), topics: [...g.topics], count: g.count, ack: g.ack,
           code: `0x${g.code.toString(16).padStart(2, '0')}`, codeName: reasonName(g.code).toLowerCase(),
         },
-        causes: g.code === 0x87 ? ['acl-denies-publish'] : g.code === 0x90 ? ['invalid-topic'] : ['broker-limit'],
-        checks: g.code === 0x87 ? ['acl-file', 'credentials', 'broker-log'] : ['broker-log'],
+        causes: refusedCauses(g.code),
+        checks: g.code === 0x87 ? ['acl-file', 'credentials', 'broker-log'] : [0x93, 0x95, 0x96, 0x97].includes(g.code) ? ['broker-limits', 'broker-log'] : ['broker-log'],
       }));
     }
     for (const x of this.downgraded) {

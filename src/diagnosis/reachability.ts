@@ -4,11 +4,12 @@
  * sessions again; under a single session only when that client came back and the drop answered nothing it sent), diag.broker-unreachable (SYNs to an MQTT port
  * refused by RST or never answered), diag.connection-limit (connections the broker accepted and closed at once, before
  * the client said anything, while it kept others open: its connection limit) and diag.connect-unanswered (a CONNECT
- * closed without CONNACK). Works from
+ * closed without CONNACK; said as a plain client on a TLS port when the CONNECT went in clear to 8883/8884 or to a
+ * server that spoke TLS). Works from
  * the connection book at the end of the capture; the CONNACK codes themselves are connack.ts's.
  */
 import type { FindingEvent } from '../model/events.js';
-import { clientName, handshakeOf, hostOf, isMqtt, portOf, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
+import { clientName, handshakeOf, hostOf, isMqtt, plainConnectOnTlsPort, portOf, sentBy, sessionEndOf, tlsServersOf, type ConnectionRecord } from './book.js';
 import { KNOWN_MQTT_PORTS, type Detector, type FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -52,7 +53,8 @@ export class ReachabilityDetector implements Detector {
 
     const turnedAway = this.limitReached(ctx, records, emit);
     const explainedFailures = new Set<number>();
-    for (const server of mqttServers) this.stopped(ctx, server, records, failed, explainedFailures, emit);
+    const tlsServers = tlsServersOf(records);
+    for (const server of mqttServers) this.stopped(ctx, server, records, failed, explainedFailures, tlsServers, emit);
 
     const byServer = new Map<string, ConnectionRecord[]>();
     for (const r of failed) {
@@ -62,15 +64,15 @@ export class ReachabilityDetector implements Detector {
       byServer.set(r.server, list);
     }
     for (const [server, list] of byServer) this.unreachable(server, list, mqttServers, emit);
-    this.unansweredConnects(ctx, records.filter((r) => !turnedAway.has(r.stream)), emit);
+    this.unansweredConnects(ctx, records.filter((r) => !turnedAway.has(r.stream)), tlsServers, emit);
   }
 
   private stopped(ctx: FinishContext, server: string, records: ConnectionRecord[], failed: ConnectionRecord[],
-    explainedFailures: Set<number>, emit: (finding: FindingEvent) => void): void {
+    explainedFailures: Set<number>, tlsServers: ReadonlySet<string>, emit: (finding: FindingEvent) => void): void {
     // A connection opened in the capture whose client never sent CONNECT is no session: the broker must close it
-    // (MQTT-3.1.0-1), whether it runs or not.
+    // (MQTT-3.1.0-1), whether it runs or not. Nor is a CONNECT in clear on a TLS port: the TLS layer refuses it.
     const sessions = records.filter((r) => r.server === server && isMqtt(r) && !ctx.explained.has(r.stream)
-      && !(r.synSeen === true && r.connect === undefined));
+      && !(r.synSeen === true && r.connect === undefined) && !plainConnectOnTlsPort(r, tlsServers));
     const drops = sessions.map((r) => ({ r, drop: droppedByBroker(r) })).filter((x): x is { r: ConnectionRecord; drop: { time: number; frame: number } } => x.drop !== undefined)
       .sort((a, b) => a.drop.time - b.drop.time);
     for (let i = 0; i < drops.length; i++) {
@@ -226,15 +228,17 @@ export class ReachabilityDetector implements Detector {
     return turnedAway;
   }
 
-  private unansweredConnects(ctx: FinishContext, records: ConnectionRecord[], emit: (finding: FindingEvent) => void): void {
-    const groups = new Map<string, { records: ConnectionRecord[]; closedBy: string }>();
+  private unansweredConnects(ctx: FinishContext, records: ConnectionRecord[], tlsServers: ReadonlySet<string>,
+    emit: (finding: FindingEvent) => void): void {
+    const groups = new Map<string, { records: ConnectionRecord[]; closedBy: string; plainOnTls: boolean }>();
     for (const r of records) {
       if (r.connect === undefined || r.connack !== undefined || sentBy(r, 'server').mqtt > 0) continue;
       const end = sessionEndOf(r);
       if (end === undefined || end.reason === 'disconnect') continue;
       const closedBy = end.closedBy ?? 'server';
-      const key = `${r.server}|${r.connect.clientId ?? ''}|${closedBy}`;
-      const g = groups.get(key) ?? { records: [], closedBy };
+      const plainOnTls = closedBy === 'server' && plainConnectOnTlsPort(r, tlsServers);
+      const key = `${r.server}|${r.connect.clientId ?? ''}|${closedBy}|${plainOnTls}`;
+      const g = groups.get(key) ?? { records: [], closedBy, plainOnTls };
       g.records.push(r);
       groups.set(key, g);
     }
@@ -249,9 +253,9 @@ export class ReachabilityDetector implements Detector {
       const r = g.records[0]!;
       emit(makeDiagnosis({
         code: 'diag.connect-unanswered', layer: 'mqtt', frames, time: r.connect!.time, src: r.client, dst: r.server, stream: r.stream,
-        facts: { client: clientName(r), server: r.server, closedBy: g.closedBy, count: g.records.length },
-        causes: g.closedBy === 'server' ? ['malformed-connect', 'protocol-version', 'not-mqtt-server'] : ['server-unavailable', 'not-mqtt-server'],
-        checks: ['connect-packet', 'broker-log', 'protocol-version'],
+        facts: { client: clientName(r), server: r.server, closedBy: g.closedBy, count: g.records.length, ...(g.plainOnTls ? { tlsPort: true } : {}) },
+        causes: g.plainOnTls ? ['plain-client-on-tls-port'] : g.closedBy === 'server' ? ['malformed-connect', 'protocol-version', 'not-mqtt-server'] : ['server-unavailable', 'not-mqtt-server'],
+        checks: g.plainOnTls ? ['tls-on', 'broker-log'] : ['connect-packet', 'broker-log', 'protocol-version'],
       }));
     }
   }

@@ -68,6 +68,8 @@ export class TopicDetector implements Detector {
   /** Each stream's last client PUBLISH (frame), for a broker DISCONNECT that refuses it (MQTT 5, e.g. 0x95 packet too large). */
   private readonly lastPublish = new Map<number, number>();
   private readonly noMatching = new Map<string, FrameSet>();
+  /** Brokers that refused a client's PUBLISH for its size (MQTT 5 PUBACK, PUBREC or DISCONNECT 0x95 packet too large). */
+  private readonly sizeLimited = new Set<string>();
 
   readonly reads = ['mqtt'] as const;
 
@@ -93,6 +95,7 @@ export class TopicDetector implements Detector {
         this.inFlight.delete(key);
         // Refused by the broker (MQTT 5 reason 0x80 or above, e.g. 0x87 not authorized): diag.publish-refused says so, not "to nobody".
         if (sent !== undefined && e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80) this.pending.delete(sent.frame);
+        if (e.direction === 'server' && e.reasonCode === 0x95) this.sizeLimited.add(e.src);
         const topic = sent?.name;
         if (topic !== undefined && e.direction === 'server' && e.reasonCode === 0x10) {
           const frames = this.noMatching.get(topic) ?? new FrameSet();
@@ -105,6 +108,7 @@ export class TopicDetector implements Detector {
         // The broker closed on the client's last PUBLISH with an error (0x95 packet too large...): refused, not published.
         const last = this.lastPublish.get(e.stream);
         if (e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80 && last !== undefined) this.pending.delete(last);
+        if (e.direction === 'server' && e.reasonCode === 0x95 && last !== undefined) this.sizeLimited.add(e.src);
         this.lastPublish.delete(e.stream);
         break;
       }
@@ -288,14 +292,16 @@ export class TopicDetector implements Detector {
       const typo = g.similar.length > 0;
       // A subscriber whose filter matches was subscribed all along, yet got nothing: the broker dropped the messages.
       const dropped = g.waiting.size > 0;
+      // The same broker refused another message for its size: MQTT 3.1.1 messages over the limit are dropped silently.
+      const sizeLimit = dropped && this.sizeLimited.has(broker);
       emit(makeDiagnosis({
         code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.time, dst: broker,
         facts: {
           topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
         },
-        causes: dropped ? ['acl-denies-publish', 'broker-dropped'] : typo ? ['topic-typo', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
-        checks: dropped ? ['acl-file', 'broker-log'] : typo ? ['topic-spelling', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
+        causes: sizeLimit ? ['size-limit-dropped', 'acl-denies-publish'] : dropped ? ['acl-denies-publish', 'broker-dropped'] : typo ? ['topic-typo', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
+        checks: sizeLimit ? ['broker-limits', 'acl-file', 'broker-log'] : dropped ? ['acl-file', 'broker-log'] : typo ? ['topic-spelling', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
         confidence,
       }));
     }

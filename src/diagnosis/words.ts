@@ -148,12 +148,18 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `Broker di ${f['server']} menolak ${f['count']} koneksi dari ${list(f['clients'], 'id')}: ${Number(f['count']) === 1 ? 'koneksi itu diterima' : 'setiap koneksi diterima'} lalu langsung ${f['closedWith'] === 'reset' ? 'direset' : 'ditutup'} sebelum ada CONNECT${Number(f['connectsCut']) > 0 ? ` (CONNECT yang menyusul tidak mendapat CONNACK)` : ''}, sementara ${f['openSessions']} koneksi lain sedang terbuka: broker tidak menerima koneksi lagi (batas jumlah koneksinya).`,
   },
   'diag.connect-unanswered': {
-    en: (f) => `${f['client']} sent CONNECT to ${f['server']} but got no CONNACK before the connection was closed by the ${f['closedBy']}${Number(f['count']) > 1 ? ` (${f['count']} times)` : ''}.`,
-    id: (f) => `${f['client']} mengirim CONNECT ke ${f['server']} tetapi tidak menerima CONNACK sebelum koneksi ditutup oleh ${f['closedBy'] === 'server' ? 'broker' : 'client'}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}.`,
+    en: (f) => f['tlsPort'] === true
+      ? `${f['client']} sent its CONNECT in clear (plain MQTT) to the TLS port ${f['server']}${Number(f['count']) > 1 ? ` (${f['count']} times)` : ''}: the broker expects a TLS ClientHello there, and its TLS layer ended the connection without an MQTT answer. Turn TLS on in the client (a CA file, mqtts://) or use the plain port (1883).`
+      : `${f['client']} sent CONNECT to ${f['server']} but got no CONNACK before the connection was closed by the ${f['closedBy']}${Number(f['count']) > 1 ? ` (${f['count']} times)` : ''}.`,
+    id: (f) => f['tlsPort'] === true
+      ? `${f['client']} mengirim CONNECT tanpa enkripsi (MQTT biasa) ke port TLS ${f['server']}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}: broker mengharapkan TLS ClientHello di sana, dan lapisan TLS-nya mengakhiri koneksi tanpa jawaban MQTT. Nyalakan TLS di client (file CA, mqtts://) atau pakai port biasa (1883).`
+      : `${f['client']} mengirim CONNECT ke ${f['server']} tetapi tidak menerima CONNACK sebelum koneksi ditutup oleh ${f['closedBy'] === 'server' ? 'broker' : 'client'}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}.`,
   },
   'diag.no-connect': {
-    en: (f) => `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} connected to ${f['server']} but did not send CONNECT first:` : `${f['count']} clients connected to ${f['server']} but did not send CONNECT first:`} ${firstPackets(f, 'en')}; the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering.`,
-    id: (f) => `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:` : `${f['count']} client terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:`} ${firstPackets(f, 'id')}; broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab.`,
+    en: (f) => allTls(f) ? `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} spoke TLS to the plain MQTT port ${f['server']}: it sent` : `${f['count']} clients spoke TLS to the plain MQTT port ${f['server']}: each sent`} a TLS ClientHello, not a CONNECT (Wireshark reads the record's first bytes as "Connect Command", malformed); the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering. The client expects TLS: use the TLS port (8883) or turn TLS off in the client.`
+      : `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} connected to ${f['server']} but did not send CONNECT first:` : `${f['count']} clients connected to ${f['server']} but did not send CONNECT first:`} ${firstPackets(f, 'en')}; the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering.`,
+    id: (f) => allTls(f) ? `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} berbicara TLS ke port MQTT biasa ${f['server']}: ia mengirim` : `${f['count']} client berbicara TLS ke port MQTT biasa ${f['server']}: masing-masing mengirim`} TLS ClientHello, bukan CONNECT (Wireshark membaca byte pertama record-nya sebagai "Connect Command" yang rusak); broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab. Client mengharapkan TLS: pakai port TLS (8883) atau matikan TLS di client.`
+      : `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:` : `${f['count']} client terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:`} ${firstPackets(f, 'id')}; broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab.`,
   },
   'diag.topic-mismatch': {
     en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}.`,
@@ -192,8 +198,12 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['sender']} memakai ulang packet id ${list(f['packetIds'], 'id')} padahal pesan QoS dengan id itu belum diakui (${f['count']} kali).`,
   },
   'diag.publish-refused': {
-    en: (f) => `The broker refused ${plural(Number(f['count']), 'message', 'messages')} ${f['publisher']} published to ${topics(f, 'en')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
-    id: (f) => `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
+    en: (f) => f['ack'] === 'DISCONNECT'
+      ? `The broker refused ${plural(Number(f['count']), 'message', 'messages')} ${f['publisher']} published to ${topics(f, 'en')} by disconnecting the client right after ${Number(f['count']) === 1 ? 'it' : 'each'}: DISCONNECT reason code ${f['code']} (${f['codeName']}).`
+      : `The broker refused ${plural(Number(f['count']), 'message', 'messages')} ${f['publisher']} published to ${topics(f, 'en')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
+    id: (f) => f['ack'] === 'DISCONNECT'
+      ? `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')} dengan memutus client tepat sesudahnya: DISCONNECT reason code ${f['code']} (${f['codeName']}).`
+      : `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
   },
   'diag.subscription-refused': {
     en: (f) => f['closed'] === true
@@ -284,18 +294,26 @@ function notResubscribed(f: Facts, lang: Lang): string {
     : `; ${list(names, 'id')} tidak subscribe lagi setelah reconnect, sehingga tidak menerima apa pun`;
 }
 
+/** diag.no-connect: every client sent a TLS record (a TLS client on the plain port). */
+function allTls(f: Facts): boolean {
+  return Array.isArray(f['tls']) && f['tls'].length > 0 && f['tls'].every((t) => Number(t) === 1);
+}
+
 /** "172.18.0.3:42462 sent Publish Message [edge/sneaky], 172.18.0.3:42466 sent bytes that are not MQTT (…)". */
 function firstPackets(f: Facts, lang: Lang): string {
   const clients = Array.isArray(f['clients']) ? f['clients'].map(String) : [];
   const packets = Array.isArray(f['firstPackets']) ? f['firstPackets'].map(String) : [];
   const malformed = Array.isArray(f['malformed']) ? f['malformed'].map(Number) : [];
   const http = Array.isArray(f['http']) ? f['http'].map(String) : [];
+  const tls = Array.isArray(f['tls']) ? f['tls'].map(Number) : [];
   const single = clients.length === 1;
   const items = packets.map((p, i) => {
     const method = http[i] ?? '';
     // Wireshark's Info words, quoted as they are (English in both languages).
     const info = `"${p}"`;
-    const what = method !== ''
+    const what = tls[i] === 1
+      ? (lang === 'en' ? `a TLS ClientHello: it expects TLS (Wireshark reads the record's first bytes as ${info})` : `TLS ClientHello: ia mengharapkan TLS (Wireshark membaca byte pertama record-nya sebagai ${info})`)
+      : method !== ''
       ? (lang === 'en' ? `an HTTP ${method} request (Wireshark reads its first bytes as ${info})` : `permintaan HTTP ${method} (Wireshark membaca byte pertamanya sebagai ${info})`)
       : malformed[i] === 1
         ? (lang === 'en' ? `bytes that are not MQTT (read as a malformed ${info})` : `byte yang bukan MQTT (terbaca sebagai ${info} yang rusak)`)
@@ -334,10 +352,15 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'protocol-version': { en: 'the broker does not support the MQTT version the client asked for', id: 'broker tidak mendukung versi MQTT yang diminta client' },
   'client-id-rejected': { en: 'the client id is empty with clean session off, too long, or has characters the broker rejects', id: 'client id kosong dengan clean session mati, terlalu panjang, atau berisi karakter yang ditolak broker' },
   'server-unavailable': { en: 'the broker is overloaded, shutting down, or redirects clients elsewhere', id: 'broker kelebihan beban, sedang dimatikan, atau mengarahkan client ke server lain' },
+  'packet-too-large': { en: 'the message is bigger than the broker allows (mosquitto: `max_packet_size`, or `message_size_limit`; an MQTT 5 broker gives its limit as Maximum Packet Size in the CONNACK, which paho does not check)', id: 'pesan lebih besar daripada yang diizinkan broker (mosquitto: `max_packet_size`, atau `message_size_limit`; broker MQTT 5 memberi batasnya sebagai Maximum Packet Size di CONNACK, yang tidak diperiksa paho)' },
+  'quota-exceeded': { en: 'the client went over a quota of the broker (mosquitto: `max_queued_messages`, `max_queued_bytes`, or a plugin\'s limit)', id: 'client melewati kuota broker (mosquitto: `max_queued_messages`, `max_queued_bytes`, atau batas sebuah plugin)' },
+  'receive-maximum-exceeded': { en: 'the client sent more QoS 1/2 messages at once than the Receive Maximum the broker gave in its CONNACK (mosquitto: `max_inflight_messages`)', id: 'client mengirim lebih banyak pesan QoS 1/2 sekaligus daripada Receive Maximum yang diberikan broker di CONNACK-nya (mosquitto: `max_inflight_messages`)' },
   'broker-limit': { en: 'a broker limit (packet size, quota, rate, banned client)', id: 'batas broker (ukuran paket, kuota, laju, client diblokir)' },
   'connection-limit': { en: "the broker's connection limit is reached: Mosquitto's `max_connections` (per listener) or a limit of the broker or its licence; each client past it is closed at once", id: 'batas jumlah koneksi broker sudah tercapai: `max_connections` Mosquitto (per listener) atau batas broker atau lisensinya; setiap client di atas batas itu langsung ditutup' },
   'connection-leak': { en: 'clients that keep their old connections open (a program that connects again without closing, one connection per message) use up the limit', id: 'client yang membiarkan koneksi lamanya terbuka (program yang connect lagi tanpa menutup, satu koneksi per pesan) menghabiskan batas itu' },
   'malformed-connect': { en: 'a malformed CONNECT or an unsupported protocol level: the broker closes without answering', id: 'CONNECT yang rusak atau level protokol yang tidak didukung: broker menutup koneksi tanpa menjawab' },
+  'plain-client-on-tls-port': { en: 'a client without TLS was pointed at the broker\'s TLS listener (8883 by convention): its CONNECT goes in clear, which the TLS layer reads as a bad TLS record (mosquitto resets the connection)', id: 'client tanpa TLS diarahkan ke listener TLS broker (lazimnya 8883): CONNECT-nya terkirim tanpa enkripsi, yang dibaca lapisan TLS sebagai record TLS yang rusak (mosquitto mereset koneksinya)' },
+  'tls-client': { en: 'a client configured for TLS (mqtts://, mosquitto_pub --cafile, paho tls_set()) was pointed at the plain MQTT port: it sends a TLS ClientHello, which the broker reads as a malformed CONNECT and closes on', id: 'client yang diatur untuk TLS (mqtts://, mosquitto_pub --cafile, paho tls_set()) diarahkan ke port MQTT biasa: ia mengirim TLS ClientHello, yang dibaca broker sebagai CONNECT rusak lalu koneksinya ditutup' },
   'http-client': { en: 'an HTTP client (a web browser, curl, a REST library) was pointed at the MQTT port: MQTT is not HTTP, and a browser needs the broker\'s WebSocket listener (ws://, e.g. port 9001)', id: 'client HTTP (browser, curl, library REST) diarahkan ke port MQTT: MQTT bukan HTTP, dan browser memerlukan listener WebSocket broker (ws://, misalnya port 9001)' },
   'not-mqtt-client': { en: 'a program that does not speak MQTT connected to the MQTT port (a web browser or HTTP client, a health check or port scanner, an app set to the wrong protocol or port)', id: 'program yang tidak berbicara MQTT terhubung ke port MQTT (browser atau client HTTP, health check atau port scanner, aplikasi yang diatur dengan protokol atau port yang salah)' },
   'skipped-connect': { en: 'a hand-written client sends PUBLISH or SUBSCRIBE without a CONNECT first (the first packet must be CONNECT, or the broker closes the connection)', id: 'client buatan sendiri mengirim PUBLISH atau SUBSCRIBE tanpa CONNECT lebih dulu (paket pertama wajib CONNECT, jika tidak broker menutup koneksi)' },
@@ -355,6 +378,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'acl-or-invalid-filter': { en: 'an ACL forbids the topic, or the filter is invalid (a # not at the end, + inside a level)', id: 'ACL melarang topik itu, atau filter tidak valid (# tidak di akhir, + di tengah level)' },
   'invalid-filter': { en: 'the topic filter is invalid, and a broker closes the connection of a client that sends one; paho and mosquitto_sub refuse such a filter before sending it, but Arduino PubSubClient and hand-written clients send it', id: 'topic filter tidak valid, dan broker menutup koneksi client yang mengirimnya; paho dan mosquitto_sub menolak filter seperti itu sebelum dikirim, tetapi Arduino PubSubClient dan client buatan sendiri tetap mengirimnya' },
   'acl-denies-publish': { en: 'the broker\'s ACL (acl_file or an auth plugin) does not let this client publish to the topic: MQTT 3.1.1 has no way to say so, the broker acknowledges the message and drops it; MQTT 5 answers with reason 0x87 (not authorized)', id: 'ACL broker (acl_file atau plugin autentikasi) tidak mengizinkan client ini publish ke topik itu: MQTT 3.1.1 tidak bisa memberitahukannya, broker mengakui pesan lalu membuangnya; MQTT 5 menjawab dengan reason 0x87 (not authorized)' },
+  'size-limit-dropped': { en: 'the messages are bigger than the broker allows (mosquitto: `message_size_limit` or `max_packet_size`), as the broker said of another message in the capture (0x95 packet too large): MQTT 3.1.1 has no way to say so, mosquitto drops such a message silently at QoS 0, and acknowledges it (PUBACK) and drops it at QoS 1', id: 'pesan lebih besar daripada yang diizinkan broker (mosquitto: `message_size_limit` atau `max_packet_size`), seperti yang dikatakan broker tentang pesan lain dalam capture (0x95 packet too large): MQTT 3.1.1 tidak bisa memberitahukannya, mosquitto membuang pesan seperti itu diam-diam pada QoS 0, dan mengakuinya (PUBACK) lalu membuangnya pada QoS 1' },
   'broker-dropped': { en: 'the broker dropped the messages for another reason (a full queue of the subscriber, a message too large for it)', id: 'broker membuang pesan karena alasan lain (antrean subscriber penuh, pesan terlalu besar untuknya)' },
   'invalid-topic': { en: 'the topic name is invalid (wildcards or an empty topic in a PUBLISH)', id: 'nama topik tidak valid (wildcard atau topik kosong dalam PUBLISH)' },
   'broker-max-qos': { en: 'the broker (or its configuration) supports a lower maximum QoS', id: 'broker (atau konfigurasinya) hanya mendukung QoS maksimum yang lebih rendah' },
@@ -391,6 +415,9 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'acl-file': { en: 'the broker\'s `acl_file` or auth plugin', id: '`acl_file` atau plugin autentikasi broker' },
   'protocol-version': { en: 'the MQTT version set in the client (paho: protocol=MQTTv311 or MQTTv5) and what the broker supports', id: 'versi MQTT yang diatur di client (paho: protocol=MQTTv311 atau MQTTv5) dan yang didukung broker' },
   'client-id': { en: 'the client id set in the client', id: 'client id yang diatur di client' },
+  'broker-limits': { en: 'the broker\'s limits in `mosquitto.conf` (`max_packet_size`, `message_size_limit`, `max_inflight_messages`, `max_queued_messages`) against the size and rate of the messages; the CONNACK\'s Maximum Packet Size and Receive Maximum in the timeline', id: 'batas broker di `mosquitto.conf` (`max_packet_size`, `message_size_limit`, `max_inflight_messages`, `max_queued_messages`) dibandingkan dengan ukuran dan laju pesan; Maximum Packet Size dan Receive Maximum di CONNACK pada linimasa' },
+  'tls-on': { en: 'the client\'s TLS setting against the port: for 8883 turn TLS on (paho: client.tls_set(ca_certs=...); mosquitto_pub --cafile; an mqtts:// URL), or use the broker\'s plain listener (1883); `listener` lines in mosquitto.conf say which port has TLS (a `certfile` under it)', id: 'setelan TLS client dibandingkan dengan port-nya: untuk 8883 nyalakan TLS (paho: client.tls_set(ca_certs=...); mosquitto_pub --cafile; URL mqtts://), atau pakai listener biasa broker (1883); baris `listener` di mosquitto.conf menunjukkan port mana yang ber-TLS (ada `certfile` di bawahnya)' },
+  'tls-port': { en: 'the port against the client\'s TLS setting: use the broker\'s TLS listener (8883 by convention) with TLS, or turn TLS off in the client (no --cafile, no tls_set()) for the plain port 1883; `listener` lines in mosquitto.conf say which port has TLS (a `certfile` under it)', id: 'port dibandingkan dengan setelan TLS client: pakai listener TLS broker (lazimnya 8883) dengan TLS, atau matikan TLS di client (tanpa --cafile, tanpa tls_set()) untuk port biasa 1883; baris `listener` di mosquitto.conf menunjukkan port mana yang ber-TLS (ada `certfile` di bawahnya)' },
   'connect-first': { en: 'the client\'s first packet in the timeline: an MQTT client sends CONNECT and waits for CONNACK before anything else (paho: client.connect() before publish() or subscribe())', id: 'paket pertama client di linimasa: client MQTT mengirim CONNECT dan menunggu CONNACK sebelum yang lain (paho: client.connect() sebelum publish() atau subscribe())' },
   'which-program': { en: 'which program opened the connection (its address and port; `ss -tnp` on that host) and that it speaks MQTT to this port (`mqtt://`, not `http://` or `ws://` on a plain MQTT listener)', id: 'program mana yang membuka koneksi itu (alamat dan port-nya; `ss -tnp` di host itu) dan bahwa ia berbicara MQTT ke port ini (`mqtt://`, bukan `http://` atau `ws://` ke listener MQTT biasa)' },
   'max-connections': { en: '`max_connections` in mosquitto.conf (it counts per listener) and how many clients are connected (`$SYS/broker/clients/connected`)', id: '`max_connections` di mosquitto.conf (dihitung per listener) dan berapa client yang sedang terhubung (`$SYS/broker/clients/connected`)' },
