@@ -155,9 +155,10 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
       if (fields.topic !== undefined) event.topic = fields.topic;
       if (fields.packetId !== undefined) event.packetId = fields.packetId;
       if (fields.topicAlias !== undefined) event.topicAlias = fields.topicAlias;
-      // A reason code the packet type may not carry (mosquitto answers a PUBLISH over message_size_limit with PUBACK
-      // 0x95) is malformed, and still the code the broker sent, as tshark shows it ("Unknown (149)").
-      if (fields.reasonCode !== undefined && (error === undefined || / reason code$/.test(error.message))) event.reasonCode = fields.reasonCode;
+      // The code an acknowledgement carries, also when the packet is malformed: one the packet type may not carry
+      // (mosquitto answers a PUBLISH over message_size_limit with PUBACK 0x95) is still the code the broker sent, as
+      // tshark shows it ("Unknown (149)"), and so is a valid code followed by a broken property section.
+      if (fields.reasonCode !== undefined) event.reasonCode = fields.reasonCode;
       if (connect !== undefined && error?.code === 'mqtt.bad-protocol' && connect.level !== undefined) {
         // A level we do not know: what could be read is shown, with the level asked for.
         event.protocolVersion = connect.level;
