@@ -227,6 +227,37 @@ test('fault-message-too-large: message_size_limit refuses the MQTT 5 message wit
   assert.match(describeDiagnosis(refused, 'id')!.causes[0]!, /lebih besar daripada yang diizinkan broker/);
 });
 
+test('fault-protocol-violation: each client the broker closed right after a packet that breaks the protocol is said with its rule', async () => {
+  const file = fault('fault-protocol-violation');
+  const list = await diagnose(file);
+  // The refused messages reached no one, and that is no diag.published-to-nobody; identifier 0 is no QoS trouble.
+  assert.deepEqual(codes(list), Array(4).fill('diag.protocol-violation'));
+  const byRule = new Map(list.map((d) => [String(d.detail.facts['rule']), d]));
+  const wildcard = byRule.get('wildcard-topic')!;
+  assert.deepEqual(wildcard.detail.facts, { client: 'lab-device (172.18.0.4)', rule: 'wildcard-topic', packet: 'Publish Message [sister/+]', how: 'closed', count: 2, topic: 'sister/+' });
+  assert.deepEqual(wildcard.detail.causes, ['publish-to-filter', 'unchecked-client']);
+  assert.deepEqual(wildcard.detail.checks, ['publish-topic', 'broker-log']);
+  assert.deepEqual(byRule.get('zero-packet-id')!.detail.facts, { client: 'lab-id0 (172.18.0.4)', rule: 'zero-packet-id', packet: 'Publish Message (id=0) [sister/temp]', how: 'closed', count: 1, topic: 'sister/temp' });
+  assert.deepEqual(byRule.get('second-connect')!.detail.facts, { client: 'lab-twice (172.18.0.4)', rule: 'second-connect', packet: 'Connect Command', how: 'closed', count: 1 });
+  assert.deepEqual(byRule.get('second-connect')!.detail.causes, ['connect-twice']);
+  assert.deepEqual(byRule.get('malformed')!.detail.facts, { client: 'lab-qos3 (172.18.0.4)', rule: 'malformed', packet: 'Publish Message (id=1) [sister/temp]', how: 'closed', count: 1, topic: 'sister/temp', malformed: 'mqtt.invalid-qos' });
+  assert.equal(describeDiagnosis(wildcard, 'en')!.sentence, `The broker closed the connection of lab-device (172.18.0.4) right after it sent "Publish Message [sister/+]" (2 times, on each reconnect): the topic name 'sister/+' holds a wildcard ('+' or '#'), which only a subscription may use; a message is published to one exact topic.`);
+  assert.match(describeDiagnosis(byRule.get('malformed')!, 'id')!.sentence, /^Broker menutup koneksi lab-qos3 \(172\.18\.0\.4\) tepat setelah .*: paketnya malformed: QoS 3 tidak ada\.$/);
+  if (tsharkMissing === undefined) {
+    // Evidence: the offending packets as tshark finds them, and the broker's FIN that ended each of their connections.
+    const streamsOf = (filter: string): string[] => tsharkFields(file, ['tcp.stream'], ['-Y', filter]).map((r) => r[0]!);
+    const withFins = (packets: number[], streams: string[]): number[] =>
+      [...packets, ...tsharkFrames(file, `tcp.flags.fin == 1 && tcp.srcport == 1883 && tcp.stream in {${streams.join(',')}}`)].sort((a, b) => a - b);
+    assert.deepEqual(wildcard.evidence.frames, withFins(tsharkFrames(file, 'mqtt.topic == "sister/+"'), streamsOf('mqtt.topic == "sister/+"')));
+    assert.deepEqual(byRule.get('zero-packet-id')!.evidence.frames, withFins(tsharkFrames(file, 'mqtt.msgid == 0'), streamsOf('mqtt.msgid == 0')));
+    assert.deepEqual(byRule.get('malformed')!.evidence.frames, withFins(tsharkFrames(file, 'mqtt.qos == 3'), streamsOf('mqtt.qos == 3')));
+    const twice = streamsOf('mqtt.clientid == "lab-twice"');
+    const connects = tsharkFrames(file, `mqtt.msgtype == 1 && tcp.stream == ${twice[0]}`);
+    assert.equal(connects.length, 2);
+    assert.deepEqual(byRule.get('second-connect')!.evidence.frames, withFins([connects[1]!], twice.slice(0, 1)));
+  }
+});
+
 test('fault-plain-tls-port: a plain client on the TLS port 8883 is said to send its CONNECT in clear to a TLS port, not a stopped broker', async () => {
   const file = fault('fault-plain-tls-port');
   const list = await diagnose(file);
@@ -416,7 +447,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
-    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port'].map(fault);
+    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

@@ -37,7 +37,7 @@ interface InFlight { frame: number; time: number; qos: number; topic?: string }
  * maximum exceeded, topic alias invalid, packet too large, message rate too high, quota exceeded, payload format
  * invalid, retain not supported, QoS not supported.
  */
-const PUBLISH_DISCONNECT_CODES: ReadonlySet<number> = new Set([0x87, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x99, 0x9a, 0x9b]);
+export const PUBLISH_DISCONNECT_CODES: ReadonlySet<number> = new Set([0x87, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x99, 0x9a, 0x9b]);
 
 /** The usual causes of a publish refused with this reason code. */
 function refusedCauses(code: number): string[] {
@@ -96,7 +96,9 @@ export class QosDetector implements Detector {
     }
     if (e.packetId === undefined) return;
     switch (e.type) {
-      case 'PUBLISH': if ((e.qos ?? 0) === 1 || e.qos === 2) this.publish(e); break;
+      // Packet identifier 0 is no identifier (MQTT-2.3.1-1): nothing can acknowledge it, and a broker closes on it
+      // (diag.protocol-violation), so it is no message in flight.
+      case 'PUBLISH': if (((e.qos ?? 0) === 1 || e.qos === 2) && e.packetId !== 0) this.publish(e); break;
       case 'PUBACK': case 'PUBREC': {
         const map = this.inFlight.get(inFlightKey(e.stream, e.direction === 'client' ? 'server' : 'client'));
         const sent = map?.get(e.packetId);
@@ -262,7 +264,7 @@ export class QosDetector implements Detector {
   }
 
   private unacknowledged(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
-    const groups = new Map<string, Tally & { receiver: string }>();
+    const groups = new Map<string, Tally & { receiver: string; publisher?: string }>();
     for (const [key, map] of this.inFlight) {
       const direction: 'client' | 'server' = key % 2 === 1 ? 'server' : 'client';
       const stream = (key - (key % 2)) / 2;
@@ -277,10 +279,14 @@ export class QosDetector implements Detector {
       for (const [id, p] of map) {
         if (!ended && (ctx.captureEnd - p.time < UNACKED_AFTER_SECONDS || receiverLast <= p.time)) continue;
         const receiver = direction === 'server' ? (r !== undefined ? clientName(r) : `stream ${stream}`) : `the broker${r !== undefined ? ` (${r.server})` : ''}`;
+        const publisher = direction === 'client' && r !== undefined ? clientName(r) : undefined;
         const gk = `${receiver.replace(/:\d+\)?$/, '')}|${direction}|${p.qos}`;
         let g = groups.get(gk);
         if (g === undefined) {
-          g = { frames: new FrameSet(), count: 0, time: p.time, stream, sender: direction === 'server' ? 'broker' : 'client', qos: p.qos, packetIds: new Set(), receiver };
+          g = {
+            frames: new FrameSet(), count: 0, time: p.time, stream, sender: direction === 'server' ? 'broker' : 'client', qos: p.qos,
+            packetIds: new Set(), receiver, ...(publisher !== undefined ? { publisher } : {}),
+          };
           groups.set(gk, g);
         }
         g.count++;
@@ -292,7 +298,7 @@ export class QosDetector implements Detector {
     for (const g of groups.values()) {
       emit(makeDiagnosis({
         code: 'diag.qos-unacknowledged', layer: 'mqtt', frames: g.frames, time: g.time, stream: g.stream,
-        facts: { receiver: g.receiver, sender: g.sender, qos: g.qos, ack: g.qos === 1 ? 'PUBACK' : 'PUBREC', count: g.count },
+        facts: { receiver: g.receiver, sender: g.sender, ...(g.publisher !== undefined ? { publisher: g.publisher } : {}), qos: g.qos, ack: g.qos === 1 ? 'PUBACK' : 'PUBREC', count: g.count },
         causes: ['receiver-not-acking', 'connection-dropped'], checks: ['receiver-acks', 'qos-needed'],
       }));
     }

@@ -2,7 +2,7 @@
  * DiagnosisStage: the diagnosis as an AnalysisStage. It reads every event (packets, lifecycle events, other
  * findings) into its detectors and the connection book, and at the end of the capture emits the diagnoses (findings
  * with `diag.*` codes) in a fixed order: client-id takeovers and then reachability first, because a takeover or a
- * stopped broker explains the connections they ended, then clients that sent no CONNECT, keep-alive, refusals, topics, QoS, TCP, and what the capture itself shows. It prints
+ * stopped broker explains the connections they ended, then clients that sent no CONNECT or broke the protocol, keep-alive, refusals, topics, QoS, TCP, and what the capture itself shows. It prints
  * nothing; views word the findings (words.ts).
  */
 import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
@@ -19,11 +19,12 @@ import { ReachabilityDetector } from './reachability.js';
 import { TakeoverDetector } from './takeover.js';
 import { TcpTroubleDetector } from './tcp-trouble.js';
 import { TopicDetector } from './topics.js';
+import { ViolationDetector } from './violation.js';
 
 export class DiagnosisStage implements AnalysisStage {
   private readonly book = new ConnectionBook();
   private readonly detectors: Detector[] = [
-    new TakeoverDetector(), new ReachabilityDetector(), new NoConnectDetector(), new KeepAliveDetector(), new ConnackDetector(),
+    new TakeoverDetector(), new ReachabilityDetector(), new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
     new TopicDetector(), new QosDetector(), new TcpTroubleDetector(), new CaptureChecks(),
   ];
   /** The detectors that read TCP packets, MQTT packets, and the other events (Detector.reads), in their order. */

@@ -12,6 +12,7 @@ import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
 import { closestTopic } from './topic-similarity.js';
 import type { Confidence } from './types.js';
+import { violationOf } from './violation.js';
 
 export const MAX_TOPICS = 10_000;
 export const MAX_SUBSCRIPTIONS = 10_000;
@@ -139,6 +140,9 @@ export class TopicDetector implements Detector {
     const name = e.topic;
     if (name === undefined || name === '') return;
     if (e.direction === 'client') {
+      // A PUBLISH that breaks the protocol (a wildcard in its topic, packet identifier 0) is no message a broker
+      // delivers: diag.protocol-violation tells of it, and it is no topic anyone published to.
+      if (e.malformed === undefined && violationOf(e, true) !== undefined) return;
       if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, { name, frame: e.frame });
       if (this.lastPublish.has(e.stream) || this.lastPublish.size < MAX_PENDING) this.lastPublish.set(e.stream, e.frame);
       const t = this.topic(name, e.time);

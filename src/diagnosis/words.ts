@@ -186,8 +186,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `Client id ${q(f['clientId'])} diambil alih ${f['rounds']} kali: setiap CONNECT dengan id ini (dari ${list(f['clients'], 'id')}) membuat broker menutup koneksi yang sedang memakainya${Number(f['rounds']) > 1 ? ', bergantian' : ''}.`,
   },
   'diag.qos-unacknowledged': {
-    en: (f) => `${f['receiver']} never acknowledged ${plural(Number(f['count']), `QoS ${f['qos']} message`, `QoS ${f['qos']} messages`)} ${f['sender'] === 'broker' ? 'the broker sent it' : 'it published'} (no ${f['ack']}).`,
-    id: (f) => `${f['receiver']} tidak pernah mengakui ${f['count']} pesan QoS ${f['qos']} ${f['sender'] === 'broker' ? 'yang dikirim broker kepadanya' : 'yang di-publish-nya'} (tidak ada ${f['ack']}).`,
+    en: (f) => `${f['receiver']} never acknowledged ${plural(Number(f['count']), `QoS ${f['qos']} message`, `QoS ${f['qos']} messages`)} ${f['sender'] === 'broker' ? 'the broker sent it' : `${f['publisher'] ?? 'the client'} published`} (no ${f['ack']}).`,
+    id: (f) => `${f['receiver']} tidak pernah mengakui ${f['count']} pesan QoS ${f['qos']} ${f['sender'] === 'broker' ? 'yang dikirim broker kepadanya' : `yang di-publish ${f['publisher'] ?? 'client'}`} (tidak ada ${f['ack']}).`,
   },
   'diag.qos-redelivered': {
     en: (f) => `${f['sender'] === 'broker' ? 'The broker' : f['senderName']} sent ${plural(Number(f['count']), 'message', 'messages')} again with DUP set to ${f['receiver']}: the first ${Number(f['count']) === 1 ? 'delivery was' : 'deliveries were'} not acknowledged in time.`,
@@ -204,6 +204,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => f['ack'] === 'DISCONNECT'
       ? `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')} dengan memutus client tepat sesudahnya: DISCONNECT reason code ${f['code']} (${f['codeName']}).`
       : `Broker menolak ${f['count']} pesan yang di-publish ${f['publisher']} ke ${topics(f, 'id')}: ${f['ack']} reason code ${f['code']} (${f['codeName']}).`,
+  },
+  'diag.protocol-violation': {
+    en: (f) => `${violationHow(f, 'en')} right after it sent "${f['packet']}"${reconnects(f, 'en')}: ${violationRule(f, 'en')}.`,
+    id: (f) => `${violationHow(f, 'id')} tepat setelah client itu mengirim "${f['packet']}"${reconnects(f, 'id')}: ${violationRule(f, 'id')}.`,
   },
   'diag.subscription-refused': {
     en: (f) => f['closed'] === true
@@ -270,6 +274,54 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `Key log tidak memuat rahasia untuk ${f['count']} sesi TLS dengan ${f['server']}: MQTT di dalamnya tetap terenkripsi dan tidak bisa dibaca.`,
   },
 };
+
+/** How the broker ended the connection of a client that broke the protocol (diag.protocol-violation). */
+function violationHow(f: Facts, lang: Lang): string {
+  const client = f['client'];
+  switch (f['how']) {
+    case 'reset': return lang === 'en' ? `The broker reset the connection of ${client}` : `Broker me-reset koneksi ${client}`;
+    case 'disconnect': return lang === 'en'
+      ? `The broker disconnected ${client} with DISCONNECT reason code ${f['code']} (${f['codeName']})`
+      : `Broker memutus ${client} dengan DISCONNECT reason code ${f['code']} (${f['codeName']})`;
+    default: return lang === 'en' ? `The broker closed the connection of ${client}` : `Broker menutup koneksi ${client}`;
+  }
+}
+
+/** " (3 times, on each reconnect)" when the same thing happened on several connections. */
+function reconnects(f: Facts, lang: Lang): string {
+  const n = Number(f['count']);
+  if (n <= 1) return '';
+  return lang === 'en' ? ` (${n} times, on each reconnect)` : ` (${n} kali, pada setiap reconnect)`;
+}
+
+/** What a malformed client packet got wrong, by the reader's finding code. */
+const MALFORMED_WORDS: Record<string, { en: string; id: string }> = {
+  'mqtt.invalid-qos': { en: 'QoS 3 does not exist', id: 'QoS 3 tidak ada' },
+  'mqtt.reserved-flags': { en: 'its fixed-header flags are not the values the specification reserves', id: 'flag fixed header-nya bukan nilai yang ditetapkan spesifikasi' },
+  'mqtt.unknown-type': { en: 'its packet type is reserved', id: 'tipe paketnya termasuk yang dicadangkan (reserved)' },
+  'mqtt.bad-property': { en: 'its MQTT 5 properties cannot be read', id: 'property MQTT 5-nya tidak bisa dibaca' },
+  'mqtt.bad-remaining-length': { en: 'its Remaining Length is longer than 4 bytes', id: 'Remaining Length-nya lebih dari 4 byte' },
+};
+
+/** The rule the client's packet broke (diag.protocol-violation). */
+function violationRule(f: Facts, lang: Lang): string {
+  const en = lang === 'en';
+  switch (f['rule']) {
+    case 'wildcard-topic': return en
+      ? `the topic name ${q(f['topic'])} holds a wildcard ('+' or '#'), which only a subscription may use; a message is published to one exact topic`
+      : `topic name ${q(f['topic'])} berisi wildcard ('+' atau '#'), yang hanya boleh dipakai untuk subscribe; pesan di-publish ke satu topik yang persis`;
+    case 'empty-topic': return en ? 'a PUBLISH needs a topic name, and this one is empty' : 'PUBLISH wajib punya topic name, dan yang ini kosong';
+    case 'zero-packet-id': return en ? 'its packet identifier is 0, and packet identifiers run from 1 to 65535'
+      : 'packet identifier-nya 0, padahal packet identifier harus antara 1 dan 65535';
+    case 'second-connect': return en ? 'a client may send CONNECT only once on a connection, and this one was already connected'
+      : 'client hanya boleh mengirim CONNECT sekali dalam satu koneksi, dan koneksi ini sudah terhubung';
+    default: {
+      const what = MALFORMED_WORDS[String(f['malformed'])]?.[lang]
+        ?? (en ? 'a field runs past the packet, or bytes are left over' : 'ada field yang melewati batas paket, atau ada byte yang tersisa');
+      return en ? `the packet is malformed: ${what}` : `paketnya malformed: ${what}`;
+    }
+  }
+}
 
 function topics(f: Facts, lang: Lang): string {
   const all = Array.isArray(f['topics']) ? f['topics'] : [f['topic'] ?? ''];
@@ -398,6 +450,9 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'tls-listener': { en: 'the client connects to a TLS listener (8883 by convention)', id: 'client terhubung ke listener TLS (lazimnya 8883)' },
   'keylog-other-run': { en: 'the key log comes from another run, or from another client, than the connections captured (every TLS session has secrets of its own)', id: 'key log berasal dari percobaan lain, atau dari client lain, bukan dari koneksi yang tertangkap (setiap sesi TLS punya rahasianya sendiri)' },
   'keylog-not-written': { en: 'the client did not write its secrets: `SSLKEYLOGFILE` was not set for it, or its TLS library ignores it', id: 'client tidak menulis rahasianya: `SSLKEYLOGFILE` tidak diset untuknya, atau library TLS-nya mengabaikannya' },
+  'publish-to-filter': { en: "the program publishes to a topic filter as if it were a topic: '+' and '#' only subscribe to many topics at once, and a message is published to one exact topic (sister/temp)", id: "program mem-publish ke topic filter seolah-olah itu topik: '+' dan '#' hanya untuk subscribe ke banyak topik sekaligus, sedangkan pesan di-publish ke satu topik yang persis (sister/temp)" },
+  'unchecked-client': { en: 'a client that builds MQTT packets without checking them (a hand-written client, Arduino PubSubClient, an old or buggy library); paho and the mosquitto clients refuse such packets before sending them', id: 'client yang menyusun paket MQTT tanpa memeriksanya (client buatan sendiri, Arduino PubSubClient, library lama atau bermasalah); paho dan client mosquitto menolak paket seperti itu sebelum dikirim' },
+  'connect-twice': { en: 'the program calls connect() again on a connection that is still up (a reconnect routine that does not close the old socket first, or two parts of the program that both connect)', id: 'program memanggil connect() lagi pada koneksi yang masih tersambung (rutin reconnect yang tidak menutup socket lama lebih dulu, atau dua bagian program yang sama-sama melakukan connect)' },
 };
 
 /** What to check, by key. */
@@ -454,6 +509,10 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'keylog-paho': { en: 'paho-mqtt (Python 3.8 or later): make the context with `ssl.create_default_context()` (it writes the key log `$SSLKEYLOGFILE` names) or set `ctx.keylog_filename = "keys.log"`, pass it with `client.tls_set_context(ctx)`, then `mqtt-pcap analyze --keylog keys.log`', id: 'paho-mqtt (Python 3.8 ke atas): buat konteks dengan `ssl.create_default_context()` (ia menulis key log ke berkas yang disebut `$SSLKEYLOGFILE`) atau isi `ctx.keylog_filename = "keys.log"`, pasang dengan `client.tls_set_context(ctx)`, lalu `mqtt-pcap analyze --keylog keys.log`' },
   'keylog-mosquitto': { en: 'mosquitto_pub/mosquitto_sub: OpenSSL writes `$SSLKEYLOGFILE` itself only from version 3.5 built with `enable-sslkeylog`, otherwise preload a key log shim with `LD_PRELOAD` (docs/tls.md)', id: 'mosquitto_pub/mosquitto_sub: OpenSSL menulis `$SSLKEYLOGFILE` sendiri hanya mulai versi 3.5 yang di-build dengan `enable-sslkeylog`, selain itu pasang shim key log dengan `LD_PRELOAD` (docs/tls.md)' },
   'tls-keys': { en: 'to read the messages, give mqtt-pcap the TLS key log the client wrote (SSLKEYLOGFILE), or use the plain listener (1883) in the lab', id: 'untuk membaca pesannya, berikan ke mqtt-pcap key log TLS yang ditulis client (SSLKEYLOGFILE), atau pakai listener biasa (1883) di praktikum' },
+  'publish-topic': { en: "the topic the publisher uses: one exact topic, not empty, without '+' or '#' (pub.py: `client.publish(\"sister/temp\", ...)`)", id: "topik yang dipakai publisher: satu topik yang persis, tidak kosong, tanpa '+' atau '#' (pub.py: `client.publish(\"sister/temp\", ...)`)" },
+  'connect-once': { en: "that the program connects once and reconnects only after the old connection is closed (paho: connect() once, then loop_start(), and let its automatic reconnect do the rest)", id: 'bahwa program melakukan connect sekali dan reconnect hanya setelah koneksi lama ditutup (paho: connect() sekali, lalu loop_start(), dan biarkan reconnect otomatisnya bekerja)' },
+  'packet-ids': { en: 'how the client numbers its packets: the packet identifiers of QoS 1/2 PUBLISH, SUBSCRIBE and UNSUBSCRIBE run from 1 to 65535, never 0', id: 'cara client memberi nomor paketnya: packet identifier untuk PUBLISH QoS 1/2, SUBSCRIBE dan UNSUBSCRIBE harus 1 sampai 65535, tidak pernah 0' },
+  'malformed-bytes': { en: "the client library and its version, and the packet's bytes in the timeline (Wireshark marks it Malformed too)", id: 'library client dan versinya, serta byte paket itu di linimasa (Wireshark juga menandainya Malformed)' },
 };
 
 const CONFIDENCE: Record<string, { en: string; id: string }> = {

@@ -90,6 +90,7 @@ export const FINDING_CODES = {
   'diag.qos-redelivered': { severity: 'note', text: 'PUBLISH messages were sent again with DUP set (an earlier delivery was not acknowledged).' },
   'diag.packet-id-reused': { severity: 'warning', text: 'A packet identifier was reused while a QoS 1/2 message with it was still in flight.' },
   'diag.publish-refused': { severity: 'error', text: 'The broker refused PUBLISH messages in its PUBACK/PUBREC (MQTT 5 reason code 0x80 or more, e.g. 0x87 not authorized).' },
+  'diag.protocol-violation': { severity: 'error', text: 'The broker closed a connection right after a client packet that breaks the MQTT protocol (a wildcard in a PUBLISH topic, packet identifier 0, a second CONNECT, a malformed packet).' },
   'diag.subscription-refused': { severity: 'error', text: 'The broker refused a subscription (SUBACK 0x80 or an MQTT 5 error reason).' },
   'diag.subscription-downgraded': { severity: 'note', text: 'The broker granted a lower QoS than the subscription asked for.' },
   'diag.tcp-retransmitted-data': { severity: 'warning', text: 'MQTT data was retransmitted by TCP, delaying it.' },

@@ -1,0 +1,169 @@
+/**
+ * diag.protocol-violation: the broker ended a client's connection right after a client packet that breaks the MQTT
+ * protocol, and without answering it: a PUBLISH whose topic name holds a wildcard ('+', '#': MQTT-3.3.2-2) or is
+ * empty, a packet identifier of 0 (MQTT-2.3.1-1), a second CONNECT on one connection (MQTT-3.1.0-2), or a packet the
+ * reader found malformed (QoS 3, reserved flags, a broken field). Brokers answer these by closing the connection
+ * (MQTT 3.1.1) or with DISCONNECT 0x81/0x82 (MQTT 5); the client sees only a dropped connection.
+ *
+ * Judged only where the close follows the packet within CLOSED_ON_SUBSCRIBE_SECONDS, with no broker packet between
+ * (a broker that answered was not closing on it). Not judged here: a SUBSCRIBE with an invalid filter
+ * (diag.subscription-refused), a first packet that is not CONNECT (diag.no-connect), a malformed CONNECT
+ * (diag.connect-unanswered), a PUBLISH refused with an MQTT 5 publish reason code (diag.publish-refused). The streams
+ * it explains are added to `explained`. State: one small record per stream, at most MAX_STREAMS.
+ */
+import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import { reasonName } from '../model/names.js';
+import { CLOSED_ON_SUBSCRIBE_SECONDS, clientName, hostOf, isTlsRecordHeader, sessionEndOf } from './book.js';
+import type { Detector, FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+import { firstPacketWords } from './no-connect.js';
+import { PUBLISH_DISCONNECT_CODES } from './qos.js';
+
+const MAX_STREAMS = 100_000;
+
+/** The rule a client packet breaks. */
+export type ViolationRule = 'wildcard-topic' | 'empty-topic' | 'zero-packet-id' | 'second-connect' | 'malformed';
+
+/** Malformations of the capture, not of the client: a packet cut by the snaplen or the buffering cap. */
+const CAPTURE_CUTS: ReadonlySet<string> = new Set(['mqtt.incomplete', 'mqtt.packet-too-large']);
+
+/** Packet types that carry a packet identifier (PUBLISH only at QoS 1 and 2). */
+const WITH_PACKET_ID: ReadonlySet<string> = new Set(['PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'UNSUBSCRIBE']);
+
+/** The rule `e` (sent by the client) breaks, or undefined; `connected` says a CONNECT came before it on the stream. */
+export function violationOf(e: MqttEvent, connected: boolean): ViolationRule | undefined {
+  if (e.malformed !== undefined) {
+    if (CAPTURE_CUTS.has(e.malformed) || e.type === 'CONNECT' || e.type === 'SUBSCRIBE' || isTlsRecordHeader(e)) return undefined;
+    return 'malformed';
+  }
+  switch (e.type) {
+    case 'CONNECT': return connected ? 'second-connect' : undefined;
+    case 'PUBLISH':
+      if (e.topic !== undefined && (e.topic.includes('+') || e.topic.includes('#'))) return 'wildcard-topic';
+      if (e.topic === '' && e.topicAlias === undefined) return 'empty-topic';
+      if ((e.qos ?? 0) > 0 && e.packetId === 0) return 'zero-packet-id';
+      return undefined;
+    default:
+      return WITH_PACKET_ID.has(e.type) && e.packetId === 0 ? 'zero-packet-id' : undefined;
+  }
+}
+
+interface LastClientPacket {
+  frame: number;
+  time: number;
+  type: MqttEvent['type'];
+  length: number;
+  rule: ViolationRule | undefined;
+  topic?: string;
+  packetId?: number;
+  malformed?: string;
+  /** The broker sent an MQTT packet after it (other than a DISCONNECT): it answered, so it did not close on it. */
+  answered: boolean;
+  /** An MQTT 5 DISCONNECT the broker sent after it: its reason code. */
+  disconnectCode?: number;
+}
+
+interface Group {
+  stream: number;
+  client: string;
+  server: string;
+  rule: ViolationRule;
+  words: string;
+  topic?: string;
+  malformed?: string;
+  how: 'closed' | 'reset' | 'disconnect';
+  reasonCode?: number;
+  frames: FrameSet;
+  time: number;
+  count: number;
+}
+
+export class ViolationDetector implements Detector {
+  /** Each stream's last client packet. */
+  private readonly last = new Map<number, LastClientPacket>();
+  /** Streams where the client sent a CONNECT. */
+  private readonly connected = new Set<number>();
+
+  readonly reads = ['mqtt'] as const;
+
+  event(e: TimelineEvent): void {
+    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+    if (e.direction === 'server') {
+      const last = this.last.get(e.stream);
+      if (last === undefined) return;
+      if (e.type === 'DISCONNECT') last.disconnectCode = e.reasonCode ?? 0;
+      else last.answered = true;
+      return;
+    }
+    const known = this.last.get(e.stream);
+    if (known === undefined && this.last.size >= MAX_STREAMS) return;
+    const rule = violationOf(e, this.connected.has(e.stream));
+    if (e.type === 'CONNECT' && e.malformed === undefined && this.connected.size < MAX_STREAMS) this.connected.add(e.stream);
+    const record: LastClientPacket = {
+      frame: e.frame, time: e.time, type: e.type, length: e.length, rule, answered: false,
+      ...(e.topic !== undefined ? { topic: e.topic } : {}),
+      ...(e.packetId !== undefined ? { packetId: e.packetId } : {}),
+      ...(e.malformed !== undefined ? { malformed: e.malformed } : {}),
+    };
+    this.last.set(e.stream, record);
+  }
+
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const groups = new Map<string, Group>();
+    for (const [stream, p] of this.last) {
+      if (p.rule === undefined || p.answered || ctx.explained.has(stream)) continue;
+      const r = ctx.book.get(stream);
+      const end = r !== undefined ? sessionEndOf(r) : undefined;
+      if (r === undefined || end === undefined || end.closedBy !== 'server' || end.reason === 'taken-over') continue;
+      if (end.time < p.time || end.time - p.time > CLOSED_ON_SUBSCRIBE_SECONDS) continue;
+      // A PUBLISH refused with a publish reason code is diag.publish-refused's.
+      if (p.type === 'PUBLISH' && p.disconnectCode !== undefined && PUBLISH_DISCONNECT_CODES.has(p.disconnectCode)) continue;
+      const how = p.disconnectCode !== undefined ? 'disconnect' : end.reason === 'reset' ? 'reset' : 'closed';
+      const client = clientName(r).replace(/:\d+$/, '');
+      const key = `${client}|${hostOf(r.server)}|${p.rule}|${p.type}|${p.topic ?? ''}|${how}`;
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = {
+          stream, client, server: r.server, rule: p.rule, how, words: firstPacketWords(p), frames: new FrameSet(), time: p.time, count: 0,
+          ...(p.topic !== undefined ? { topic: p.topic } : {}),
+          ...(p.malformed !== undefined ? { malformed: p.malformed } : {}),
+          ...(p.disconnectCode !== undefined ? { reasonCode: p.disconnectCode } : {}),
+        };
+        groups.set(key, g);
+      }
+      g.count++;
+      g.frames.add(p.frame).add(end.frame);
+      ctx.explained.add(stream);
+    }
+    for (const g of groups.values()) {
+      emit(makeDiagnosis({
+        code: 'diag.protocol-violation', layer: 'mqtt', frames: g.frames, time: g.time, stream: g.stream, dst: g.server,
+        facts: {
+          client: g.client, rule: g.rule, packet: g.words, how: g.how, count: g.count,
+          ...(g.topic !== undefined ? { topic: g.topic } : {}),
+          ...(g.malformed !== undefined ? { malformed: g.malformed } : {}),
+          ...(g.reasonCode !== undefined ? { code: `0x${g.reasonCode.toString(16).padStart(2, '0')}`, codeName: reasonName(g.reasonCode).toLowerCase() } : {}),
+        },
+        causes: causesOf(g.rule), checks: [...checksOf(g.rule), 'broker-log'],
+      }));
+    }
+  }
+}
+
+function causesOf(rule: ViolationRule): string[] {
+  switch (rule) {
+    case 'wildcard-topic': return ['publish-to-filter', 'unchecked-client'];
+    case 'second-connect': return ['connect-twice'];
+    default: return ['unchecked-client'];
+  }
+}
+
+function checksOf(rule: ViolationRule): string[] {
+  switch (rule) {
+    case 'wildcard-topic': case 'empty-topic': return ['publish-topic'];
+    case 'second-connect': return ['connect-once'];
+    case 'zero-packet-id': return ['packet-ids'];
+    case 'malformed': return ['malformed-bytes'];
+  }
+}
