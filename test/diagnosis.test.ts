@@ -231,13 +231,14 @@ test('fault-protocol-violation: each client the broker closed right after a pack
   const file = fault('fault-protocol-violation');
   const list = await diagnose(file);
   // The refused messages reached no one, and that is no diag.published-to-nobody; identifier 0 is no QoS trouble.
-  assert.deepEqual(codes(list), Array(4).fill('diag.protocol-violation'));
+  assert.deepEqual(codes(list), Array(5).fill('diag.protocol-violation'));
   const byRule = new Map(list.map((d) => [String(d.detail.facts['rule']), d]));
   const wildcard = byRule.get('wildcard-topic')!;
   assert.deepEqual(wildcard.detail.facts, { client: 'lab-device (172.18.0.4)', rule: 'wildcard-topic', packet: 'Publish Message [sister/+]', how: 'closed', count: 2, topic: 'sister/+' });
   assert.deepEqual(wildcard.detail.causes, ['publish-to-filter', 'unchecked-client']);
   assert.deepEqual(wildcard.detail.checks, ['publish-topic', 'broker-log']);
   assert.deepEqual(byRule.get('zero-packet-id')!.detail.facts, { client: 'lab-id0 (172.18.0.4)', rule: 'zero-packet-id', packet: 'Publish Message (id=0) [sister/temp]', how: 'closed', count: 1, topic: 'sister/temp' });
+  assert.deepEqual(byRule.get('empty-topic')!.detail.facts, { client: 'lab-empty (172.18.0.4)', rule: 'empty-topic', packet: 'Publish Message []', how: 'closed', count: 1, topic: '' });
   assert.deepEqual(byRule.get('second-connect')!.detail.facts, { client: 'lab-twice (172.18.0.4)', rule: 'second-connect', packet: 'Connect Command', how: 'closed', count: 1 });
   assert.deepEqual(byRule.get('second-connect')!.detail.causes, ['connect-twice']);
   assert.deepEqual(byRule.get('malformed')!.detail.facts, { client: 'lab-qos3 (172.18.0.4)', rule: 'malformed', packet: 'Publish Message (id=1) [sister/temp]', how: 'closed', count: 1, topic: 'sister/temp', malformed: 'mqtt.invalid-qos' });
@@ -251,6 +252,8 @@ test('fault-protocol-violation: each client the broker closed right after a pack
     assert.deepEqual(wildcard.evidence.frames, withFins(tsharkFrames(file, 'mqtt.topic == "sister/+"'), streamsOf('mqtt.topic == "sister/+"')));
     assert.deepEqual(byRule.get('zero-packet-id')!.evidence.frames, withFins(tsharkFrames(file, 'mqtt.msgid == 0'), streamsOf('mqtt.msgid == 0')));
     assert.deepEqual(byRule.get('malformed')!.evidence.frames, withFins(tsharkFrames(file, 'mqtt.qos == 3'), streamsOf('mqtt.qos == 3')));
+    const empty = streamsOf('mqtt.clientid == "lab-empty"');
+    assert.deepEqual(byRule.get('empty-topic')!.evidence.frames, withFins(tsharkFrames(file, `mqtt.msgtype == 3 && mqtt.topic_len == 0 && tcp.stream == ${empty[0]}`), empty.slice(0, 1)));
     const twice = streamsOf('mqtt.clientid == "lab-twice"');
     const connects = tsharkFrames(file, `mqtt.msgtype == 1 && tcp.stream == ${twice[0]}`);
     assert.equal(connects.length, 2);

@@ -105,6 +105,9 @@ export function tsharkMqttRecords(file: string, ports: number[] = [], extra: str
         set('retain', get('mqtt.retain') && bool(get('mqtt.retain')!.show));
         const topic = get('mqtt.topic');
         if (topic !== undefined) r['topic'] = utf8(topic.value);
+        // tshark adds no mqtt.topic for a topic of length 0 (MQTT 5 alias-only, or a client's empty topic): its
+        // length field says the topic is empty.
+        else if (get('mqtt.topic_len')?.show === '0') r['topic'] = '';
         const msg = get('mqtt.msg');
         r['payload'] = msg?.value ?? '';
       }
