@@ -335,6 +335,28 @@ test('fault-keepalive-will: the silent client dropped by the broker, and its Wil
   }
 });
 
+test('fault-keepalive-mqtt5: an MQTT 5 client whose loop never ran, closed by the broker (FIN) and reset by the client only when it exited, is a keep-alive drop, no reset (both paths)', async () => {
+  const file = fault('fault-keepalive-mqtt5');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.keepalive-dropped']);
+    const d = only(list, 'diag.keepalive-dropped');
+    assert.equal(d.detail.facts['client'], 'm5-stuck (10.72.0.4)');
+    assert.equal(d.detail.facts['keepAlive'], 2);
+    assert.equal(d.detail.facts['brokerClosed'], true);
+    assert.ok(Number(d.detail.facts['silentSeconds']) >= 3 && Number(d.detail.facts['silentSeconds']) < 6);
+    if (tsharkMissing === undefined) {
+      // The CONNECT (the client's only packet) and the broker's FIN, not the client's RST that came later.
+      const connect = tsharkFrames(file, 'mqtt.msgtype == 1');
+      const brokerFin = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883');
+      const rst = tsharkFrames(file, 'tcp.flags.reset == 1 && tcp.dstport == 1883');
+      assert.equal(rst.length, 1);
+      assert.ok(rst[0]! > brokerFin[0]!);
+      assert.deepEqual(d.evidence.frames, [connect[0]!, brokerFin[0]!]);
+    }
+  }
+});
+
 test('fault-keepalive: silent past 1.5 × keep-alive, dropped by the broker (full path); still found on the summary path', async () => {
   const file = fault('fault-keepalive');
   const list = await diagnose(file);
@@ -416,7 +438,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
-    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port'].map(fault);
+    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-keepalive-mqtt5'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);
