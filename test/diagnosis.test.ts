@@ -335,6 +335,35 @@ test('fault-keepalive-will: the silent client dropped by the broker, and its Wil
   }
 });
 
+test('fault-subscriber-packet-size: the 300-byte messages mosquitto dropped for an MQTT 5 subscriber with Maximum Packet Size 200, none "to nobody" (both paths)', async () => {
+  const file = fault('fault-subscriber-packet-size');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.too-large-for-subscriber']);
+    const d = only(list, 'diag.too-large-for-subscriber');
+    assert.equal(d.detail.facts['subscriber'], 'lab-small (10.72.0.3)');
+    assert.equal(d.detail.facts['maximumPacketSize'], 200);
+    assert.equal(d.detail.facts['count'], 2);
+    assert.deepEqual(d.detail.facts['topics'], ['sister/temp', 'sister/image']);
+    assert.deepEqual(d.detail.facts['filters'], ['sister/#']);
+    // 'sister/temp' with 300 bytes: 1 + 2 (remaining length 314) + 2 + 11 + 1 (no property) + 300.
+    assert.equal(d.detail.facts['smallestSize'], 317);
+    assert.equal(d.detail.facts['deliveredToOthers'], 1);
+    if (tsharkMissing === undefined) {
+      // lab-small's CONNECT and the two big PUBLISHes of the publisher; the broker sent lab-small no PUBLISH over 200 bytes.
+      const connect = tsharkFrames(file, 'mqtt.msgtype == 1 && mqtt.clientid == "lab-small"');
+      const big = tsharkFrames(file, 'mqtt.msgtype == 3 && ip.src == 10.72.0.4 && mqtt.len > 300');
+      assert.equal(big.length, 2);
+      assert.deepEqual(d.evidence.frames, [connect[0]!, ...big]);
+      const smallPort = tsharkFields(file, ['tcp.srcport'], ['-Y', 'mqtt.msgtype == 1 && mqtt.clientid == "lab-small"'])[0]![0]!;
+      assert.deepEqual(tsharkFrames(file, `mqtt.msgtype == 3 && tcp.dstport == ${smallPort} && frame.len > 200`), []);
+      assert.equal(tsharkFrames(file, `mqtt.msgtype == 3 && tcp.dstport == ${smallPort}`).length, 1);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /more than the Maximum Packet Size of 200 bytes this subscriber set in its CONNECT, so the broker dropped them for it without a word \(1 of them reached other subscribers\)\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /melebihi Maximum Packet Size 200 byte yang ditetapkan subscriber ini di CONNECT-nya/);
+  }
+});
+
 test('fault-keepalive-mqtt5: an MQTT 5 client whose loop never ran, closed by the broker (FIN) and reset by the client only when it exited, is a keep-alive drop, no reset (both paths)', async () => {
   const file = fault('fault-keepalive-mqtt5');
   for (const summaryOnly of [false, true]) {
@@ -438,7 +467,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
-    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-keepalive-mqtt5'].map(fault);
+    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

@@ -83,6 +83,7 @@ export const FINDING_CODES = {
   'diag.connect-unanswered': { severity: 'error', text: 'A CONNECT got no CONNACK before the connection closed.' },
   'diag.topic-mismatch': { severity: 'warning', text: 'A subscription matched no topic published in the capture while a similar topic was published.' },
   'diag.published-to-nobody': { severity: 'warning', text: 'PUBLISH messages the broker forwarded to no subscriber seen in the capture.' },
+  'diag.too-large-for-subscriber': { severity: 'warning', text: 'Messages the broker did not deliver to an MQTT 5 subscriber: larger than the Maximum Packet Size it set in its CONNECT.' },
   'diag.subscribed-too-late': { severity: 'warning', text: 'A subscription arrived after the messages it was meant to receive (none retained).' },
   'diag.keepalive-dropped': { severity: 'warning', text: 'A client sent nothing for 1.5 times its keep-alive; the broker dropped it (or should have by the end of the capture).' },
   'diag.client-id-takeover': { severity: 'warning', text: 'A second CONNECT with the same client id made the broker close the first connection.' },
