@@ -364,6 +364,43 @@ test('fault-subscriber-packet-size: the 300-byte messages mosquitto dropped for 
   }
 });
 
+test('fault-publish-not-allowed: MQTT 5 DISCONNECT 0x94, 0x9A, 0x9B explained by what the CONNACK allowed (Topic Alias Maximum, Retain Available, Maximum QoS), both paths', async () => {
+  const file = fault('fault-publish-not-allowed');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.publish-refused', 'diag.publish-refused', 'diag.publish-refused']);
+    const byCode = new Map(list.map((d) => [d.detail.facts['code'], d]));
+    const alias = byCode.get('0x94')!;
+    assert.equal(alias.detail.facts['publisher'], 'm5-alias (10.72.0.4)');
+    assert.equal(alias.detail.facts['topicAlias'], 50);
+    assert.equal(alias.detail.facts['topicAliasMaximum'], 10);
+    assert.deepEqual(alias.detail.causes, ['topic-alias-over-maximum']);
+    assert.match(describeDiagnosis(alias, 'en')!.causes[0]!, /^the client used Topic Alias 50, but the broker's CONNACK allowed aliases up to 10 only/);
+    assert.match(describeDiagnosis(alias, 'id')!.causes[0]!, /^client memakai Topic Alias 50, padahal CONNACK broker hanya mengizinkan alias sampai 10/);
+    const retain = byCode.get('0x9a')!;
+    assert.equal(retain.detail.facts['publisher'], 'm5-retain (10.72.0.4)');
+    assert.equal(retain.detail.facts['retainAvailable'], false);
+    assert.deepEqual(retain.detail.causes, ['retain-not-available']);
+    const qos = byCode.get('0x9b')!;
+    assert.equal(qos.detail.facts['publisher'], 'm5-qos2 (10.72.0.4)');
+    assert.equal(qos.detail.facts['qos'], 2);
+    assert.equal(qos.detail.facts['maximumQos'], 1);
+    assert.deepEqual(qos.detail.causes, ['qos-over-maximum']);
+    for (const d of list) assert.ok(d.detail.checks.includes('connack-allowed'));
+    if (tsharkMissing === undefined) {
+      // Each refusal's frames: the client's PUBLISH and the broker's DISCONNECT with that reason code.
+      for (const [code, d] of [[148, alias], [154, retain], [155, qos]] as const) {
+        const disconnect = tsharkFrames(file, `mqtt.msgtype == 14 && mqtt.disconnect.reason_code == ${code}`);
+        assert.equal(disconnect.length, 1);
+        assert.deepEqual(d.evidence.frames, [disconnect[0]! - 1, disconnect[0]!]);
+        assert.deepEqual(tsharkFrames(file, `frame.number == ${disconnect[0]! - 1} && mqtt.msgtype == 3`), [disconnect[0]! - 1]);
+      }
+      // What the broker's CONNACK said (tshark: Maximum QoS 1 in each of the three CONNACKs).
+      assert.equal(tsharkFrames(file, 'mqtt.msgtype == 2 && mqtt.property.max_qos == 1').length, 3);
+    }
+  }
+});
+
 test('fault-keepalive-mqtt5: an MQTT 5 client whose loop never ran, closed by the broker (FIN) and reset by the client only when it exited, is a keep-alive drop, no reset (both paths)', async () => {
   const file = fault('fault-keepalive-mqtt5');
   for (const summaryOnly of [false, true]) {
@@ -467,7 +504,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
-    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size'].map(fault);
+    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size', 'fault-publish-not-allowed'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);
