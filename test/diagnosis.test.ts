@@ -401,6 +401,31 @@ test('fault-publish-not-allowed: MQTT 5 DISCONNECT 0x94, 0x9A, 0x9B explained by
   }
 });
 
+test('fault-unsubscribe-unmatched: UNSUBACK 0x11 for sister/Temp, the subscription to sister/temp stays and keeps delivering (both paths)', async () => {
+  const file = fault('fault-unsubscribe-unmatched');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.unsubscribe-unmatched']);
+    const d = only(list, 'diag.unsubscribe-unmatched');
+    assert.equal(d.detail.facts['client'], 'm5-sub (10.72.0.3)');
+    assert.deepEqual(d.detail.facts['filters'], ['sister/Temp']);
+    assert.deepEqual(d.detail.facts['stillSubscribed'], ['sister/temp']);
+    assert.equal(d.detail.facts['received'], 2);
+    assert.deepEqual(d.detail.causes, ['unsubscribe-filter-differs']);
+    if (tsharkMissing === undefined) {
+      // The UNSUBSCRIBE, its UNSUBACK 0x11, and the 2 messages the broker still delivered to m5-sub afterwards.
+      const unsubscribe = tsharkFrames(file, 'mqtt.msgtype == 10');
+      const unsuback = tsharkFrames(file, 'mqtt.msgtype == 11 && mqtt.unsuback.reason_code == 0x11');
+      const port = tsharkFields(file, ['tcp.srcport'], ['-Y', 'mqtt.msgtype == 10'])[0]![0]!;
+      const delivered = tsharkFrames(file, `mqtt.msgtype == 3 && tcp.dstport == ${port}`);
+      assert.equal(delivered.length, 2);
+      assert.deepEqual(d.evidence.frames, [unsubscribe[0]!, unsuback[0]!, ...delivered]);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^m5-sub \(10\.72\.0\.3\) unsubscribed from 'sister\/Temp' but had no subscription with that exact filter: .*; its subscription to 'sister\/temp' stays, and the broker delivered 2 more messages on it afterwards\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /subscription-nya ke 'sister\/temp' tetap berlaku, dan sesudahnya broker masih mengirim 2 pesan lagi/);
+  }
+});
+
 test('fault-keepalive-mqtt5: an MQTT 5 client whose loop never ran, closed by the broker (FIN) and reset by the client only when it exited, is a keep-alive drop, no reset (both paths)', async () => {
   const file = fault('fault-keepalive-mqtt5');
   for (const summaryOnly of [false, true]) {
@@ -504,7 +529,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
-    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size', 'fault-publish-not-allowed'].map(fault);
+    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size', 'fault-publish-not-allowed', 'fault-unsubscribe-unmatched'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

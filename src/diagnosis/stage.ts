@@ -20,12 +20,13 @@ import { SubscriberSizeDetector } from './subscriber-size.js';
 import { TakeoverDetector } from './takeover.js';
 import { TcpTroubleDetector } from './tcp-trouble.js';
 import { TopicDetector } from './topics.js';
+import { UnsubscribeDetector } from './unsubscribe.js';
 
 export class DiagnosisStage implements AnalysisStage {
   private readonly book = new ConnectionBook();
   private readonly detectors: Detector[] = [
     new TakeoverDetector(), new ReachabilityDetector(), new NoConnectDetector(), new KeepAliveDetector(), new ConnackDetector(),
-    new SubscriberSizeDetector(), new TopicDetector(), new QosDetector(), new TcpTroubleDetector(), new CaptureChecks(),
+    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new TcpTroubleDetector(), new CaptureChecks(),
   ];
   /** The detectors that read TCP packets, MQTT packets, and the other events (Detector.reads), in their order. */
   private readonly tcpReaders = readersOf(this.detectors, 'tcp');
