@@ -7,7 +7,8 @@
  * that show a message was delivered to the subscriber after all. The size is a lower bound of the copy the broker
  * would send (fixed header, topic, an empty property section, payload), so a message counted is too large for sure.
  * It does not judge subscribers without a limit (diag.published-to-nobody does), nor the broker's own limit
- * (diag.publish-refused). Bounded: MAX_LIMITED clients, MAX_SUBSCRIPTIONS subscriptions, MAX_MISSES misses.
+ * (diag.publish-refused). Bounded: MAX_LIMITED clients, MAX_SUBSCRIPTIONS subscriptions, MAX_MISSES misses
+ * (MAX_MISSES_PER_SUBSCRIBER per subscriber).
  */
 import { Buffer } from 'node:buffer';
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
@@ -20,6 +21,8 @@ import { makeDiagnosis } from './make.js';
 export const MAX_LIMITED = 10_000;
 export const MAX_SUBSCRIPTIONS = 10_000;
 export const MAX_MISSES = 20_000;
+/** Misses remembered per subscriber connection, at most (its diagnosis counts them; the rest are not traced). */
+export const MAX_MISSES_PER_SUBSCRIBER = 1_000;
 
 /** A client that set a Maximum Packet Size: its broker, its limit, its subscriptions. */
 interface Limited {
@@ -69,8 +72,9 @@ export class SubscriberSizeDetector implements Detector {
   private readonly limited = new Map<number, Limited>();
   private subscriptionCount = 0;
   private smallestLimit = Number.POSITIVE_INFINITY;
-  /** Misses by the frame of the client's PUBLISH. */
+  /** Misses by the frame of the client's PUBLISH, and by the subscriber's connection. */
   private readonly misses = new Map<number, Miss[]>();
+  private readonly bySubscriber = new Map<number, Miss[]>();
   private missCount = 0;
 
   event(e: TimelineEvent): void {
@@ -131,10 +135,14 @@ export class SubscriberSizeDetector implements Detector {
     for (const [stream, l] of this.limited) {
       if (size <= l.limit || l.server !== e.dst) continue;
       const s = l.subscriptions.find((x) => x.accepted === true && x.time < e.time && !(x.noLocal && stream === e.stream) && topicMatches(x.filter, topic));
-      if (s === undefined || this.missCount >= MAX_MISSES) continue;
+      const mine = this.bySubscriber.get(stream) ?? [];
+      if (s === undefined || this.missCount >= MAX_MISSES || mine.length >= MAX_MISSES_PER_SUBSCRIBER) continue;
+      const miss: Miss = { publishFrame: e.frame, time: e.time, topic, payloadLength: length, size, stream, filter: s.filter, delivered: false, others: 0 };
       const list = this.misses.get(e.frame) ?? [];
-      list.push({ publishFrame: e.frame, time: e.time, topic, payloadLength: length, size, stream, filter: s.filter, delivered: false, others: 0 });
+      list.push(miss);
       this.misses.set(e.frame, list);
+      mine.push(miss);
+      this.bySubscriber.set(stream, mine);
       this.missCount++;
     }
   }
@@ -149,10 +157,8 @@ export class SubscriberSizeDetector implements Detector {
       return;
     }
     // A copy the tracer could not link (cut payload, forgotten publish): the same message on that subscriber counts.
-    if (!this.limited.has(e.stream) || e.retain === true) return;
-    for (const list of this.misses.values()) {
-      for (const m of list) if (m.stream === e.stream && m.topic === e.topic && m.payloadLength === e.payload?.length) m.delivered = true;
-    }
+    if (e.retain === true) return;
+    for (const m of this.bySubscriber.get(e.stream) ?? []) if (m.topic === e.topic && m.payloadLength === e.payload?.length) m.delivered = true;
   }
 
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {

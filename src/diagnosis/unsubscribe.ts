@@ -5,8 +5,8 @@
  * a typing mistake), which stays, and counts the messages the broker still delivered on it afterwards. Reads
  * SUBSCRIBE/SUBACK, UNSUBSCRIBE/UNSUBACK and the broker's PUBLISHes on connections with an unmatched unsubscribe. It
  * does not judge MQTT 3.1.1 (its UNSUBACK carries no code), nor subscriptions kept from an earlier connection of a
- * persistent session (only this connection's are compared). Bounded: MAX_STREAMS connections, MAX_FILTERS filters
- * per connection, MAX_PENDING requests awaiting their answer.
+ * persistent session (only this connection's are compared). Bounded: MAX_STREAMS connections (the oldest
+ * forgotten), MAX_FILTERS filters per connection, MAX_PENDING requests awaiting their answer (the oldest forgotten).
  */
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
@@ -47,6 +47,12 @@ export function meantFilter(filter: string, active: Iterable<string>): string | 
   return best?.filter;
 }
 
+/** Forget a map's oldest entry (its first in insertion order). */
+function evictOldest<K, V>(map: Map<K, V>): void {
+  const oldest = map.keys().next();
+  if (oldest.done !== true) map.delete(oldest.value);
+}
+
 export class UnsubscribeDetector implements Detector {
   readonly reads = ['mqtt'] as const;
   /** Accepted subscriptions per connection. */
@@ -65,7 +71,7 @@ export class UnsubscribeDetector implements Detector {
         if (filters === undefined) break;
         const codes = e.reasonCodes ?? e.grantedQos ?? [];
         const active = this.activeOf(e.stream);
-        filters.forEach((f, i) => { if ((codes[i] ?? 0) < 0x80 && active !== undefined && active.size < MAX_FILTERS) active.add(f); });
+        filters.forEach((f, i) => { if ((codes[i] ?? 0) < 0x80 && active.size < MAX_FILTERS) active.add(f); });
         break;
       }
       case 'UNSUBACK': this.unsuback(e); break;
@@ -81,7 +87,8 @@ export class UnsubscribeDetector implements Detector {
   }
 
   private request(e: MqttEvent, filters: string[]): void {
-    if (e.direction !== 'client' || e.packetId === undefined || this.pending.size >= MAX_PENDING) return;
+    if (e.direction !== 'client' || e.packetId === undefined) return;
+    if (this.pending.size >= MAX_PENDING) evictOldest(this.pending);
     this.pending.set(`${e.type === 'SUBSCRIBE' ? 'S' : 'U'}|${e.stream}|${e.packetId}`, filters);
   }
 
@@ -93,9 +100,10 @@ export class UnsubscribeDetector implements Detector {
     return filters;
   }
 
-  private activeOf(stream: number): Set<string> | undefined {
+  private activeOf(stream: number): Set<string> {
     let set = this.active.get(stream);
-    if (set === undefined && this.active.size < MAX_STREAMS) {
+    if (set === undefined) {
+      if (this.active.size >= MAX_STREAMS) evictOldest(this.active);
       set = new Set();
       this.active.set(stream, set);
     }
