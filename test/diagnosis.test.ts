@@ -369,6 +369,119 @@ test('fault-keepalive-will: the silent client dropped by the broker, and its Wil
   }
 });
 
+test('fault-subscriber-packet-size: the 300-byte messages mosquitto dropped for an MQTT 5 subscriber with Maximum Packet Size 200, none "to nobody" (both paths)', async () => {
+  const file = fault('fault-subscriber-packet-size');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.too-large-for-subscriber']);
+    const d = only(list, 'diag.too-large-for-subscriber');
+    assert.equal(d.detail.facts['subscriber'], 'lab-small (10.72.0.3)');
+    assert.equal(d.detail.facts['maximumPacketSize'], 200);
+    assert.equal(d.detail.facts['count'], 2);
+    assert.deepEqual(d.detail.facts['topics'], ['sister/temp', 'sister/image']);
+    assert.deepEqual(d.detail.facts['filters'], ['sister/#']);
+    // 'sister/temp' with 300 bytes: 1 + 2 (remaining length 314) + 2 + 11 + 1 (no property) + 300.
+    assert.equal(d.detail.facts['smallestSize'], 317);
+    assert.equal(d.detail.facts['deliveredToOthers'], 1);
+    if (tsharkMissing === undefined) {
+      // lab-small's CONNECT and the two big PUBLISHes of the publisher; the broker sent lab-small no PUBLISH over 200 bytes.
+      const connect = tsharkFrames(file, 'mqtt.msgtype == 1 && mqtt.clientid == "lab-small"');
+      const big = tsharkFrames(file, 'mqtt.msgtype == 3 && ip.src == 10.72.0.4 && mqtt.len > 300');
+      assert.equal(big.length, 2);
+      assert.deepEqual(d.evidence.frames, [connect[0]!, ...big]);
+      const smallPort = tsharkFields(file, ['tcp.srcport'], ['-Y', 'mqtt.msgtype == 1 && mqtt.clientid == "lab-small"'])[0]![0]!;
+      assert.deepEqual(tsharkFrames(file, `mqtt.msgtype == 3 && tcp.dstport == ${smallPort} && frame.len > 200`), []);
+      assert.equal(tsharkFrames(file, `mqtt.msgtype == 3 && tcp.dstport == ${smallPort}`).length, 1);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /more than the Maximum Packet Size of 200 bytes this subscriber set in its CONNECT, so the broker dropped them for it without a word \(1 of them reached other subscribers\)\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /melebihi Maximum Packet Size 200 byte yang ditetapkan subscriber ini di CONNECT-nya/);
+  }
+});
+
+test('fault-publish-not-allowed: MQTT 5 DISCONNECT 0x94, 0x9A, 0x9B explained by what the CONNACK allowed (Topic Alias Maximum, Retain Available, Maximum QoS), both paths', async () => {
+  const file = fault('fault-publish-not-allowed');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.publish-refused', 'diag.publish-refused', 'diag.publish-refused']);
+    const byCode = new Map(list.map((d) => [d.detail.facts['code'], d]));
+    const alias = byCode.get('0x94')!;
+    assert.equal(alias.detail.facts['publisher'], 'm5-alias (10.72.0.4)');
+    assert.equal(alias.detail.facts['topicAlias'], 50);
+    assert.equal(alias.detail.facts['topicAliasMaximum'], 10);
+    assert.deepEqual(alias.detail.causes, ['topic-alias-over-maximum']);
+    assert.match(describeDiagnosis(alias, 'en')!.causes[0]!, /^the client used Topic Alias 50, but the broker's CONNACK allowed aliases up to 10 only/);
+    assert.match(describeDiagnosis(alias, 'id')!.causes[0]!, /^client memakai Topic Alias 50, padahal CONNACK broker hanya mengizinkan alias sampai 10/);
+    const retain = byCode.get('0x9a')!;
+    assert.equal(retain.detail.facts['publisher'], 'm5-retain (10.72.0.4)');
+    assert.equal(retain.detail.facts['retainAvailable'], false);
+    assert.deepEqual(retain.detail.causes, ['retain-not-available']);
+    const qos = byCode.get('0x9b')!;
+    assert.equal(qos.detail.facts['publisher'], 'm5-qos2 (10.72.0.4)');
+    assert.equal(qos.detail.facts['qos'], 2);
+    assert.equal(qos.detail.facts['maximumQos'], 1);
+    assert.deepEqual(qos.detail.causes, ['qos-over-maximum']);
+    for (const d of list) assert.ok(d.detail.checks.includes('connack-allowed'));
+    if (tsharkMissing === undefined) {
+      // Each refusal's frames: the client's PUBLISH and the broker's DISCONNECT with that reason code.
+      for (const [code, d] of [[148, alias], [154, retain], [155, qos]] as const) {
+        const disconnect = tsharkFrames(file, `mqtt.msgtype == 14 && mqtt.disconnect.reason_code == ${code}`);
+        assert.equal(disconnect.length, 1);
+        assert.deepEqual(d.evidence.frames, [disconnect[0]! - 1, disconnect[0]!]);
+        assert.deepEqual(tsharkFrames(file, `frame.number == ${disconnect[0]! - 1} && mqtt.msgtype == 3`), [disconnect[0]! - 1]);
+      }
+      // What the broker's CONNACK said (tshark: Maximum QoS 1 in each of the three CONNACKs).
+      assert.equal(tsharkFrames(file, 'mqtt.msgtype == 2 && mqtt.property.max_qos == 1').length, 3);
+    }
+  }
+});
+
+test('fault-unsubscribe-unmatched: UNSUBACK 0x11 for sister/Temp, the subscription to sister/temp stays and keeps delivering (both paths)', async () => {
+  const file = fault('fault-unsubscribe-unmatched');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.unsubscribe-unmatched']);
+    const d = only(list, 'diag.unsubscribe-unmatched');
+    assert.equal(d.detail.facts['client'], 'm5-sub (10.72.0.3)');
+    assert.deepEqual(d.detail.facts['filters'], ['sister/Temp']);
+    assert.deepEqual(d.detail.facts['stillSubscribed'], ['sister/temp']);
+    assert.equal(d.detail.facts['received'], 2);
+    assert.deepEqual(d.detail.causes, ['unsubscribe-filter-differs']);
+    if (tsharkMissing === undefined) {
+      // The UNSUBSCRIBE, its UNSUBACK 0x11, and the 2 messages the broker still delivered to m5-sub afterwards.
+      const unsubscribe = tsharkFrames(file, 'mqtt.msgtype == 10');
+      const unsuback = tsharkFrames(file, 'mqtt.msgtype == 11 && mqtt.unsuback.reason_code == 0x11');
+      const port = tsharkFields(file, ['tcp.srcport'], ['-Y', 'mqtt.msgtype == 10'])[0]![0]!;
+      const delivered = tsharkFrames(file, `mqtt.msgtype == 3 && tcp.dstport == ${port}`);
+      assert.equal(delivered.length, 2);
+      assert.deepEqual(d.evidence.frames, [unsubscribe[0]!, unsuback[0]!, ...delivered]);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^m5-sub \(10\.72\.0\.3\) unsubscribed from 'sister\/Temp' but had no subscription with that exact filter: .*; its subscription to 'sister\/temp' stays, and the broker delivered 2 more messages on it afterwards\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /subscription-nya ke 'sister\/temp' tetap berlaku, dan sesudahnya broker masih mengirim 2 pesan lagi/);
+  }
+});
+
+test('fault-keepalive-mqtt5: an MQTT 5 client whose loop never ran, closed by the broker (FIN) and reset by the client only when it exited, is a keep-alive drop, no reset (both paths)', async () => {
+  const file = fault('fault-keepalive-mqtt5');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.keepalive-dropped']);
+    const d = only(list, 'diag.keepalive-dropped');
+    assert.equal(d.detail.facts['client'], 'm5-stuck (10.72.0.4)');
+    assert.equal(d.detail.facts['keepAlive'], 2);
+    assert.equal(d.detail.facts['brokerClosed'], true);
+    assert.ok(Number(d.detail.facts['silentSeconds']) >= 3 && Number(d.detail.facts['silentSeconds']) < 6);
+    if (tsharkMissing === undefined) {
+      // The CONNECT (the client's only packet) and the broker's FIN, not the client's RST that came later.
+      const connect = tsharkFrames(file, 'mqtt.msgtype == 1');
+      const brokerFin = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883');
+      const rst = tsharkFrames(file, 'tcp.flags.reset == 1 && tcp.dstport == 1883');
+      assert.equal(rst.length, 1);
+      assert.ok(rst[0]! > brokerFin[0]!);
+      assert.deepEqual(d.evidence.frames, [connect[0]!, brokerFin[0]!]);
+    }
+  }
+});
+
 test('fault-keepalive: silent past 1.5 × keep-alive, dropped by the broker (full path); still found on the summary path', async () => {
   const file = fault('fault-keepalive');
   const list = await diagnose(file);
@@ -450,7 +563,8 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const seen = new Set<string>();
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
-    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation'].map(fault);
+    'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

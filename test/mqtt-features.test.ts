@@ -70,7 +70,12 @@ test('messages the broker refused (ACL 0x87, packet too large 0x95) are not "pub
     const list = await diagnose(capture('mqtt5-broker.pcap'));
     // m5/data is the only message no one received: its publisher subscribed m5/# with No Local. The two messages the
     // ACL refused are diag.publish-refused, with their topics; so is m5/big, refused by the DISCONNECT 0x95 after it.
-    assert.deepEqual(await diagnosesOf(capture('mqtt5-broker.pcap')), ['diag.connack-refused', 'diag.publish-refused', 'diag.publish-refused', 'diag.published-to-nobody']);
+    assert.deepEqual(await diagnosesOf(capture('mqtt5-broker.pcap')), ['diag.connack-refused', 'diag.publish-refused', 'diag.publish-refused', 'diag.published-to-nobody', 'diag.unsubscribe-unmatched']);
+    // never/subscribed (UNSUBACK 0x11) resembles no subscription of the client: harmless, no subscription stays.
+    const unmatched = list.find((d) => d.code === 'diag.unsubscribe-unmatched')!;
+    assert.deepEqual(unmatched.detail.facts['filters'], ['never/subscribed']);
+    assert.equal(unmatched.detail.facts['stillSubscribed'], undefined);
+    assert.deepEqual(unmatched.detail.causes, ['unsubscribe-not-subscribed']);
     const refused = list.find((d) => d.code === 'diag.publish-refused' && d.detail.facts['ack'] !== 'DISCONNECT')!;
     const tooLarge = list.find((d) => d.code === 'diag.publish-refused' && d.detail.facts['ack'] === 'DISCONNECT')!;
     assert.deepEqual(tooLarge.detail.facts, { publisher: refused.detail.facts['publisher'], topics: ['m5/big'], count: 1, ack: 'DISCONNECT', code: '0x95', codeName: 'packet too large' });

@@ -301,6 +301,12 @@ export function sessionEndOf(r: ConnectionRecord): { reason: SessionEndReason; c
     // The first FIN or RST, when the TCP packets were seen, is the moment the closer acted.
     const first = r.rst !== undefined && (r.fin === undefined || r.rst.frame < r.fin.frame) ? r.rst : r.fin;
     const at = first !== undefined && first.frame <= r.sessionEnd.frame ? first : r.sessionEnd;
+    // A FIN first and a reset from the other side after it: the FIN's sender ended the session, the reset is the
+    // peer's socket closed with bytes unread (a client whose loop stopped, dropped on its keep-alive, then exiting).
+    if (r.sessionEnd.reason === 'reset' && at === r.fin && r.rst !== undefined && r.rst.from !== r.fin.from) {
+      const by = sideOf(r, r.fin.from);
+      return { reason: by === 'server' ? 'broker-closed' : 'client-closed', closedBy: by, time: at.time, frame: at.frame };
+    }
     return {
       reason: r.sessionEnd.reason, time: at.time, frame: at.frame,
       ...(r.sessionEnd.closedBy !== undefined ? { closedBy: r.sessionEnd.closedBy } : {}),

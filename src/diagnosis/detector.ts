@@ -15,6 +15,8 @@ export interface FinishContext {
   explained: Set<number>;
   /** Servers ("ip:port") that someone tried to reach on an MQTT port, refused or not. */
   attempted: Set<string>;
+  /** Client PUBLISH frames too large for the subscribers waiting for them (diag.too-large-for-subscriber): no "to nobody". */
+  tooLargeForSubscriber?: Set<number>;
 }
 
 /** Which events a detector's `event` reads: TCP packets, MQTT packets, the rest (lifecycle events, findings, other packets). */

@@ -10,6 +10,7 @@
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
 import { clientName, closedOnSubscribe, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
+import { ConnackAllowed, type NotAllowed } from './connack-allowed.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -68,7 +69,9 @@ export class QosDetector implements Detector {
   private readonly reused = new Map<string, Tally>();
   private readonly refused: Array<{ stream: number; filters: string[]; code: number; frames: FrameSet; time: number }> = [];
   /** MQTT 5 PUBACK/PUBREC refusals, per stream and reason code. */
-  private readonly publishes = new Map<string, { stream: number; code: number; ack: string; topics: Set<string>; frames: FrameSet; time: number; count: number }>();
+  private readonly publishes = new Map<string, { stream: number; code: number; ack: string; topics: Set<string>; frames: FrameSet; time: number; count: number; notAllowed?: NotAllowed }>();
+  /** What each MQTT 5 CONNACK allowed (topic aliases, retain, QoS), for a broker DISCONNECT 0x94, 0x9A or 0x9B. */
+  private readonly allowed = new ConnackAllowed();
   private readonly downgraded: Array<{ stream: number; filter: string; asked: number; granted: number; frames: FrameSet; time: number }> = [];
 
   /** Each stream's client PUBLISH when it is the client's last packet: a broker DISCONNECT right after refuses it. */
@@ -78,6 +81,7 @@ export class QosDetector implements Detector {
 
   event(e: TimelineEvent): void {
     if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+    this.allowed.event(e);
     // The broker refused what the client sent and closed (MQTT 5 DISCONNECT 0x80 or above, e.g. 0x95 packet too
     // large): the client's messages in flight were refused, not left unacknowledged.
     if (e.type === 'DISCONNECT' && e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80) {
@@ -122,7 +126,8 @@ export class QosDetector implements Detector {
     let g = this.publishes.get(key);
     if (g === undefined) {
       if (this.publishes.size >= 1000) return;
-      g = { stream: e.stream, code: e.reasonCode!, ack: e.type, topics: new Set(), frames: new FrameSet(), time: sent.time, count: 0 };
+      const notAllowed = e.type === 'DISCONNECT' ? this.allowed.explain(e.stream, e.reasonCode!) : undefined;
+      g = { stream: e.stream, code: e.reasonCode!, ack: e.type, topics: new Set(), frames: new FrameSet(), time: sent.time, count: 0, ...(notAllowed !== undefined ? { notAllowed } : {}) };
       this.publishes.set(key, g);
     }
     g.count++;
@@ -218,10 +223,10 @@ export class QosDetector implements Detector {
         ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
         facts: {
           publisher: r !== undefined ? clientName(r) : String(g.stream), topics: [...g.topics], count: g.count, ack: g.ack,
-          code: `0x${g.code.toString(16).padStart(2, '0')}`, codeName: reasonName(g.code).toLowerCase(),
+          code: `0x${g.code.toString(16).padStart(2, '0')}`, codeName: reasonName(g.code).toLowerCase(), ...g.notAllowed?.facts,
         },
-        causes: refusedCauses(g.code),
-        checks: g.code === 0x87 ? ['acl-file', 'credentials', 'broker-log'] : [0x93, 0x95, 0x96, 0x97].includes(g.code) ? ['broker-limits', 'broker-log'] : ['broker-log'],
+        causes: g.notAllowed?.causes ?? refusedCauses(g.code),
+        checks: g.notAllowed !== undefined ? [...g.notAllowed.checks, 'broker-log'] : g.code === 0x87 ? ['acl-file', 'credentials', 'broker-log'] : [0x93, 0x95, 0x96, 0x97].includes(g.code) ? ['broker-limits', 'broker-log'] : ['broker-log'],
       }));
     }
     for (const x of this.downgraded) {

@@ -16,16 +16,18 @@ import { KeepAliveDetector } from './keepalive.js';
 import { NoConnectDetector } from './no-connect.js';
 import { QosDetector } from './qos.js';
 import { ReachabilityDetector } from './reachability.js';
+import { SubscriberSizeDetector } from './subscriber-size.js';
 import { TakeoverDetector } from './takeover.js';
 import { TcpTroubleDetector } from './tcp-trouble.js';
 import { TopicDetector } from './topics.js';
+import { UnsubscribeDetector } from './unsubscribe.js';
 import { ViolationDetector } from './violation.js';
 
 export class DiagnosisStage implements AnalysisStage {
   private readonly book = new ConnectionBook();
   private readonly detectors: Detector[] = [
     new TakeoverDetector(), new ReachabilityDetector(), new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
-    new TopicDetector(), new QosDetector(), new TcpTroubleDetector(), new CaptureChecks(),
+    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new TcpTroubleDetector(), new CaptureChecks(),
   ];
   /** The detectors that read TCP packets, MQTT packets, and the other events (Detector.reads), in their order. */
   private readonly tcpReaders = readersOf(this.detectors, 'tcp');
@@ -62,7 +64,7 @@ export class DiagnosisStage implements AnalysisStage {
   finish(emit: (finding: FindingEvent) => void, summary: AnalysisSummary): void {
     const context: FinishContext = {
       book: this.book, summary, captureEnd: Math.max(summary.capture.durationSeconds, this.lastTime),
-      explained: new Set(), attempted: new Set(),
+      explained: new Set(), attempted: new Set(), tooLargeForSubscriber: new Set(),
     };
     for (const d of this.detectors) d.finish(context, emit);
   }

@@ -186,6 +186,8 @@ export class TopicDetector implements Detector {
       delete t.unforwardedLast;
     }
     for (const [frame, { name, time, src }] of this.pending) {
+      // Too large for the subscribers that waited for it: diag.too-large-for-subscriber says so.
+      if (ctx.tooLargeForSubscriber?.has(frame) === true) continue;
       const t = this.topics.get(name);
       if (t === undefined) continue;
       t.unforwardedCount++;

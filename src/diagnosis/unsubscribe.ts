@@ -1,0 +1,152 @@
+/**
+ * diag.unsubscribe-unmatched: an MQTT 5 UNSUBSCRIBE the broker answered with UNSUBACK 0x11 (no subscription existed):
+ * an unsubscribe names a filter exactly as it was subscribed, character by character, so nothing was unsubscribed.
+ * Names the subscription of that connection that looks like the filter meant (same but for case, spaces, slashes or
+ * a typing mistake), which stays, and counts the messages the broker still delivered on it afterwards. Reads
+ * SUBSCRIBE/SUBACK, UNSUBSCRIBE/UNSUBACK and the broker's PUBLISHes on connections with an unmatched unsubscribe. It
+ * does not judge MQTT 3.1.1 (its UNSUBACK carries no code), nor subscriptions kept from an earlier connection of a
+ * persistent session (only this connection's are compared). Bounded: MAX_STREAMS connections (the oldest
+ * forgotten), MAX_FILTERS filters per connection, MAX_PENDING requests awaiting their answer (the oldest forgotten).
+ */
+import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import { topicMatches } from '../mqtt/topic.js';
+import { clientName } from './book.js';
+import type { Detector, FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+import { editDistance } from './topic-similarity.js';
+
+export const MAX_STREAMS = 10_000;
+export const MAX_FILTERS = 1_024;
+export const MAX_PENDING = 10_000;
+
+/** MQTT 5 UNSUBACK reason 0x11: No subscription existed. */
+export const NO_SUBSCRIPTION_EXISTED = 0x11;
+
+interface Unmatched {
+  filters: string[];
+  /** Subscriptions of the connection that look like the filters meant, and still stand. */
+  similar: string[];
+  /** Broker PUBLISHes the connection received on them afterwards. */
+  received: number;
+  frames: FrameSet;
+  time: number;
+}
+
+/** The accepted filter of `active` that `filter` was most likely meant to be, if one is close. */
+export function meantFilter(filter: string, active: Iterable<string>): string | undefined {
+  const plain = (f: string): string => f.trim().replace(/^\/+|\/+$/g, '').replace(/\/{2,}/g, '/').toLowerCase();
+  let best: { filter: string; distance: number } | undefined;
+  for (const a of active) {
+    if (a === filter) continue;
+    const distance = plain(a) === plain(filter) ? 0 : editDistance(a, filter, 2);
+    // A typing mistake: 1 character in short filters, 2 in longer ones.
+    if (distance > (Math.min(a.length, filter.length) >= 8 ? 2 : 1)) continue;
+    if (best === undefined || distance < best.distance) best = { filter: a, distance };
+  }
+  return best?.filter;
+}
+
+/** Forget a map's oldest entry (its first in insertion order). */
+function evictOldest<K, V>(map: Map<K, V>): void {
+  const oldest = map.keys().next();
+  if (oldest.done !== true) map.delete(oldest.value);
+}
+
+export class UnsubscribeDetector implements Detector {
+  readonly reads = ['mqtt'] as const;
+  /** Accepted subscriptions per connection. */
+  private readonly active = new Map<number, Set<string>>();
+  /** SUBSCRIBE and UNSUBSCRIBE filters awaiting their answer, by stream and packet id. */
+  private readonly pending = new Map<string, string[]>();
+  private readonly unmatched = new Map<number, Unmatched>();
+
+  event(e: TimelineEvent): void {
+    if (e.kind !== 'packet' || e.layer !== 'mqtt' || e.protocolVersion !== 5) return;
+    switch (e.type) {
+      case 'SUBSCRIBE': this.request(e, (e.subscriptions ?? []).map((s) => s.topic)); break;
+      case 'UNSUBSCRIBE': this.request(e, e.unsubscriptions ?? []); break;
+      case 'SUBACK': {
+        const filters = this.answer(e, 'SUBSCRIBE');
+        if (filters === undefined) break;
+        const codes = e.reasonCodes ?? e.grantedQos ?? [];
+        const active = this.activeOf(e.stream);
+        filters.forEach((f, i) => { if ((codes[i] ?? 0) < 0x80 && active.size < MAX_FILTERS) active.add(f); });
+        break;
+      }
+      case 'UNSUBACK': this.unsuback(e); break;
+      case 'PUBLISH': {
+        const u = this.unmatched.get(e.stream);
+        if (u === undefined || e.direction !== 'server' || e.topic === undefined) break;
+        const topic = e.topic;
+        if (u.similar.some((f) => topicMatches(f, topic))) { u.received++; u.frames.add(e.frame); }
+        break;
+      }
+      default: break;
+    }
+  }
+
+  private request(e: MqttEvent, filters: string[]): void {
+    if (e.direction !== 'client' || e.packetId === undefined) return;
+    if (this.pending.size >= MAX_PENDING) evictOldest(this.pending);
+    this.pending.set(`${e.type === 'SUBSCRIBE' ? 'S' : 'U'}|${e.stream}|${e.packetId}`, filters);
+  }
+
+  private answer(e: MqttEvent, request: 'SUBSCRIBE' | 'UNSUBSCRIBE'): string[] | undefined {
+    if (e.direction !== 'server' || e.packetId === undefined) return undefined;
+    const key = `${request === 'SUBSCRIBE' ? 'S' : 'U'}|${e.stream}|${e.packetId}`;
+    const filters = this.pending.get(key);
+    this.pending.delete(key);
+    return filters;
+  }
+
+  private activeOf(stream: number): Set<string> {
+    let set = this.active.get(stream);
+    if (set === undefined) {
+      if (this.active.size >= MAX_STREAMS) evictOldest(this.active);
+      set = new Set();
+      this.active.set(stream, set);
+    }
+    return set;
+  }
+
+  private unsuback(e: MqttEvent): void {
+    const filters = this.answer(e, 'UNSUBSCRIBE');
+    if (filters === undefined) return;
+    const codes = e.reasonCodes ?? [];
+    const active = this.active.get(e.stream);
+    filters.forEach((f, i) => {
+      const code = codes[i];
+      if (code === undefined || code >= 0x80) return;
+      if (code !== NO_SUBSCRIPTION_EXISTED) { active?.delete(f); return; }
+      let u = this.unmatched.get(e.stream);
+      if (u === undefined) {
+        if (this.unmatched.size >= MAX_STREAMS) return;
+        u = { filters: [], similar: [], received: 0, frames: new FrameSet(), time: e.time };
+        this.unmatched.set(e.stream, u);
+      }
+      if (e.requestFrame !== undefined) u.frames.add(e.requestFrame);
+      u.frames.add(e.frame);
+      if (u.filters.length < 10 && !u.filters.includes(f)) u.filters.push(f);
+      const meant = meantFilter(f, active ?? []);
+      if (meant !== undefined && !u.similar.includes(meant) && u.similar.length < 10) u.similar.push(meant);
+    });
+  }
+
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    for (const [stream, u] of this.unmatched) {
+      const r = ctx.book.get(stream);
+      const stays = u.similar.length > 0;
+      emit(makeDiagnosis({
+        code: 'diag.unsubscribe-unmatched', layer: 'mqtt', frames: u.frames, time: u.time, stream,
+        ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
+        facts: {
+          client: r !== undefined ? clientName(r) : String(stream), filters: u.filters, count: u.filters.length,
+          ...(stays ? { stillSubscribed: u.similar, received: u.received } : {}),
+        },
+        causes: stays ? ['unsubscribe-filter-differs'] : ['unsubscribe-not-subscribed'],
+        checks: ['unsubscribe-filter'],
+      }));
+    }
+  }
+}
