@@ -334,19 +334,19 @@ export function sessionEndOf(r: ConnectionRecord): { reason: SessionEndReason; c
   return { reason, closedBy: first.by, time: first.time, frame: first.frame };
 }
 
-/** A broker that closes a connection this soon after a SUBSCRIBE it never answered closed it because of it. */
-export const CLOSED_ON_SUBSCRIBE_SECONDS = 1;
+/** A broker that closes a connection this soon after a client packet it never answered closed it because of it. */
+export const CLOSED_ON_PACKET_SECONDS = 1;
 
 /**
- * True when the broker ended the session within CLOSED_ON_SUBSCRIBE_SECONDS after a SUBSCRIBE sent at `time` (the
- * caller knows no SUBACK answered it): how a broker refuses an invalid topic filter (MQTT-4.7.3-1 … 3.1.1 has no
- * SUBACK code for it).
+ * True when the broker ended the session within CLOSED_ON_PACKET_SECONDS after a client packet sent at `time` (the
+ * caller knows nothing answered it): how a broker refuses an invalid topic filter (MQTT-4.7.3-1 … 3.1.1 has no SUBACK
+ * code for it) or any packet that breaks the protocol.
  */
-export function closedOnSubscribe(r: ConnectionRecord | undefined, time: number): boolean {
+export function closedRightAfter(r: ConnectionRecord | undefined, time: number): boolean {
   if (r === undefined) return false;
   const end = sessionEndOf(r);
   if (end === undefined || end.closedBy !== 'server' || end.reason === 'taken-over') return false;
-  return end.time >= time && end.time - time <= CLOSED_ON_SUBSCRIBE_SECONDS;
+  return end.time >= time && end.time - time <= CLOSED_ON_PACKET_SECONDS;
 }
 
 /** A client's name for sentences: "lab-sub (172.18.0.3)", or its address when no client id is known. */

@@ -9,7 +9,7 @@
  */
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
-import { clientName, closedOnSubscribe, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
+import { clientName, closedRightAfter, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
 import { ConnackAllowed, type NotAllowed } from './connack-allowed.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -245,7 +245,7 @@ export class QosDetector implements Detector {
       const at = this.subscribeFrames.get(key);
       const stream = Number(key.slice(0, key.indexOf('|')));
       const r = ctx.book.get(stream);
-      if (at === undefined || r === undefined || !closedOnSubscribe(r, at.time)) continue;
+      if (at === undefined || r === undefined || !closedRightAfter(r, at.time)) continue;
       const subscriber = clientName(r).replace(/:\d+$/, '');
       const filters = asked.map((s) => s.topic);
       const gk = `${subscriber}|${hostOf(r.server)}|${filters.join('\u0000')}`;

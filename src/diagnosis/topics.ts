@@ -6,7 +6,7 @@
  */
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
-import { clientName, closedOnSubscribe, isMqtt, sentBy, sessionEndOf } from './book.js';
+import { clientName, closedRightAfter, isMqtt, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -201,7 +201,7 @@ export class TopicDetector implements Detector {
     const seen = new Set<string>();
     for (const s of this.subscriptions) {
       // Refused in its SUBACK, or by the broker closing the connection on it: no subscription to compare.
-      if (s.refused || (!s.answered && closedOnSubscribe(ctx.book.get(s.stream), s.time))) continue;
+      if (s.refused || (!s.answered && closedRightAfter(ctx.book.get(s.stream), s.time))) continue;
       const r = ctx.book.get(s.stream);
       const subscriber = r !== undefined ? clientName(r) : String(s.stream);
       const key = `${subscriber}|${s.filter}`;

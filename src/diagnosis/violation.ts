@@ -5,15 +5,15 @@
  * reader found malformed (QoS 3, reserved flags, a broken field). Brokers answer these by closing the connection
  * (MQTT 3.1.1) or with DISCONNECT 0x81/0x82 (MQTT 5); the client sees only a dropped connection.
  *
- * Judged only where the close follows the packet within CLOSED_ON_SUBSCRIBE_SECONDS, with no broker packet between
- * (a broker that answered was not closing on it). Not judged here: a SUBSCRIBE with an invalid filter
+ * Judged only where the broker ended the session right after the packet (closedRightAfter: within 1 s), with no
+ * broker packet between (a broker that answered was not closing on it). Not judged here: a SUBSCRIBE with an invalid filter
  * (diag.subscription-refused), a first packet that is not CONNECT (diag.no-connect), a malformed CONNECT
  * (diag.connect-unanswered), a PUBLISH refused with an MQTT 5 publish reason code (diag.publish-refused). The streams
  * it explains are added to `explained`. State: one small record per stream, at most MAX_STREAMS.
  */
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
-import { CLOSED_ON_SUBSCRIBE_SECONDS, clientName, hostOf, isTlsRecordHeader, sessionEndOf } from './book.js';
+import { clientName, closedRightAfter, hostOf, isTlsRecordHeader, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -114,9 +114,8 @@ export class ViolationDetector implements Detector {
     for (const [stream, p] of this.last) {
       if (p.rule === undefined || p.answered || ctx.explained.has(stream)) continue;
       const r = ctx.book.get(stream);
-      const end = r !== undefined ? sessionEndOf(r) : undefined;
-      if (r === undefined || end === undefined || end.closedBy !== 'server' || end.reason === 'taken-over') continue;
-      if (end.time < p.time || end.time - p.time > CLOSED_ON_SUBSCRIBE_SECONDS) continue;
+      if (r === undefined || !closedRightAfter(r, p.time)) continue;
+      const end = sessionEndOf(r)!;
       // A PUBLISH refused with a publish reason code is diag.publish-refused's.
       if (p.type === 'PUBLISH' && p.disconnectCode !== undefined && PUBLISH_DISCONNECT_CODES.has(p.disconnectCode)) continue;
       const how = p.disconnectCode !== undefined ? 'disconnect' : end.reason === 'reset' ? 'reset' : 'closed';
