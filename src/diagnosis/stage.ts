@@ -5,7 +5,7 @@
  * stopped broker explains the connections they ended, then clients that sent no CONNECT or broke the protocol, keep-alive, refusals, topics, QoS, TCP, and what the capture itself shows. It prints
  * nothing; views word the findings (words.ts).
  */
-import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
+import type { DnsEvent, FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisStage } from '../model/sink.js';
 import type { AnalysisSummary } from '../model/summary.js';
 import { ConnectionBook } from './book.js';
@@ -54,8 +54,8 @@ export class DiagnosisStage implements AnalysisStage {
     return found;
   }
 
-  /** The summary-only path's TCP packets (it emits no TCP events): judged as on the full path. */
-  packet(packet: TcpEvent): void {
+  /** The summary-only path's TCP and DNS packets (it emits no such events): judged as on the full path. */
+  packet(packet: TcpEvent | DnsEvent): void {
     this.event(packet);
   }
 
