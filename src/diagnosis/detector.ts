@@ -15,6 +15,8 @@ export interface FinishContext {
   explained: Set<number>;
   /** Servers ("ip:port") that someone tried to reach on an MQTT port, refused or not. */
   attempted: Set<string>;
+  /** Hosts diagnosed with diag.name-not-resolved: they never learned an address, so the capture's lack of MQTT is explained. */
+  unresolvedHosts: Set<string>;
 }
 
 /** Which events a detector's `event` reads: TCP packets, MQTT packets, the rest (lifecycle events, findings, other packets). */
