@@ -630,3 +630,44 @@ test('big-snaplen: diag.snaplen-cut counts the frames cut (as tshark) and the MQ
   const small = only(await diagnose(path.join(fixturesDir, 'reqresp-snaplen.pcap')), 'diag.snaplen-cut');
   assert.equal(small.detail.facts['count'], small.detail.facts['packets']);
 });
+
+test('fault-name-not-resolved: the publisher asked for mqtt-brokr, got "No such name" 4 times and never connected; the pair on mqtt-broker is fine', async () => {
+  const file = fault('fault-name-not-resolved');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.name-not-resolved']);
+  const d = only(list, 'diag.name-not-resolved');
+  assert.equal(d.severity, 'error');
+  assert.equal(d.detail.facts['host'], '10.73.0.4');
+  assert.equal(d.detail.facts['server'], '10.73.0.2');
+  assert.equal(d.detail.facts['name'], 'mqtt-brokr');
+  assert.deepEqual(d.detail.facts['names'], ['mqtt-brokr']);
+  assert.equal(d.detail.facts['meant'], 'mqtt-broker');
+  assert.deepEqual(d.detail.facts['answers'], ['No such name']);
+  assert.deepEqual(d.detail.facts['types'], ['A', 'AAAA']);
+  assert.equal(d.detail.facts['queries'], 4);
+  assert.equal(d.detail.facts['responses'], 4);
+  assert.equal(d.detail.facts['unanswered'], 0);
+  assert.equal(d.detail.confidence, 'high');
+  assert.deepEqual(d.detail.causes, ['broker-name-typo', 'service-name-differs', 'default-bridge-no-dns']);
+  if (tsharkMissing === undefined) {
+    // The evidence: every DNS frame of the mistyped name, as tshark selects them.
+    assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'dns.qry.name == "mqtt-brokr"'));
+    assert.deepEqual(tsharkFrames(file, 'dns.flags.rcode == 3'), tsharkFrames(file, 'dns.flags.response == 1 && dns.qry.name == "mqtt-brokr"'));
+    assert.ok(tsharkFrames(file, 'mqtt.msgtype == 3').length >= 3, 'the pair on mqtt-broker exchanged messages');
+  }
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /"No such name"/);
+});
+
+test('fault-name-not-resolved-alone: no MQTT at all, explained by the failed lookup, and no diag.no-mqtt sending the user to another interface', async () => {
+  const file = fault('fault-name-not-resolved-alone');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.name-not-resolved']);
+    const d = only(list, 'diag.name-not-resolved');
+    assert.equal(d.detail.facts['name'], 'mqtt-brokr');
+    assert.equal(d.detail.facts['meant'], undefined);
+    assert.equal(d.detail.facts['queries'], 4);
+    assert.equal(d.evidence.count, 8);
+    if (tsharkMissing === undefined) assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'dns'));
+  }
+});

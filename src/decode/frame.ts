@@ -45,6 +45,7 @@ export function decodeFrame(frame: CaptureFrame): DecodedFrame {
     ip: undefined,
     tcp: undefined,
     udp: undefined,
+    dns: undefined,
     icmpv6: undefined,
     other: undefined,
     error: undefined,

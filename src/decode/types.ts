@@ -99,6 +99,37 @@ export interface UdpDatagram {
   length: number;
 }
 
+/** One resource record of a DNS message: its section, type, and the data tshark's Info column shows (./dns.ts). */
+export interface DnsRecord {
+  section: 'answer' | 'authority' | 'additional';
+  type: number;
+  /** The address (A, AAAA), the name (CNAME, NS, PTR, SOA's primary server, NSEC's next name), "preference name" (MX); else undefined. */
+  data: string | undefined;
+}
+
+/** A DNS message over UDP port 53 (./dns.ts). */
+export interface DnsMessage {
+  /** Transaction id (dns.id). */
+  id: number;
+  /** The QR bit (dns.flags.response). */
+  response: boolean;
+  opcode: number;
+  /** Response code (dns.flags.rcode): 0 no error, 2 server failure, 3 no such name, 5 refused... */
+  rcode: number;
+  /** The header's counts (dns.count.queries, .answers, .auth_rr, .add_rr). */
+  questions: number;
+  answers: number;
+  authority: number;
+  additional: number;
+  /** The first question's name (dns.qry.name, "<Root>" for the root) and type (dns.qry.type), when read whole. */
+  name: string | undefined;
+  qtype: number | undefined;
+  /** The records read (at most 32), in order. */
+  records: DnsRecord[];
+  /** True when the message ended before what its counts announce (tshark: Malformed Packet). */
+  malformed: boolean;
+}
+
 /** A decoding problem in one frame. */
 export interface DecodeError {
   /** Layer that failed: "link", "arp", "ipv4", "ipv6", "tcp", "udp". */
@@ -135,6 +166,8 @@ export interface DecodedFrame {
   ip?: IpPacket;
   tcp?: TcpSegment;
   udp?: UdpDatagram;
+  /** A DNS message (other = "dns"): a UDP datagram from or to port 53 with at least a DNS header. */
+  dns?: DnsMessage;
   /** An ICMPv6 message (other = "icmpv6"), when its type and code were captured. */
   icmpv6?: Icmpv6Message;
   /** Name of the highest layer we know but do not decode further ("udp", "icmp", "icmpv6", "ipx", "lldp", "ethertype-0x88cc"...). */

@@ -58,7 +58,9 @@ export class CaptureChecks implements Detector {
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     const records = [...ctx.book.all()].filter(isMqtt);
     const s = ctx.summary;
-    if (s.mqtt.messages === 0 && this.tls.size === 0 && this.noSecret.size === 0 && ctx.attempted.size === 0 && s.frames.read > 0) {
+    // A client that never learned the broker's address (diag.name-not-resolved) explains a capture without MQTT: the
+    // interface was right, so no-mqtt's wrong interface or filter would mislead.
+    if (s.mqtt.messages === 0 && this.tls.size === 0 && this.noSecret.size === 0 && ctx.attempted.size === 0 && ctx.unresolvedHosts.size === 0 && s.frames.read > 0) {
       const protocols = Object.entries(s.frames.byProtocol).sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`);
       if (s.frames.undecodable > 0) protocols.push(`undecodable ${s.frames.undecodable}`);
       const frames = new FrameSet();

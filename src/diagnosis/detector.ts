@@ -17,6 +17,8 @@ export interface FinishContext {
   attempted: Set<string>;
   /** Client PUBLISH frames too large for the subscribers waiting for them (diag.too-large-for-subscriber): no "to nobody". */
   tooLargeForSubscriber?: Set<number>;
+  /** Hosts diagnosed with diag.name-not-resolved: they never learned an address, so the capture's lack of MQTT is explained. */
+  unresolvedHosts: Set<string>;
 }
 
 /** Which events a detector's `event` reads: TCP packets, MQTT packets, the rest (lifecycle events, findings, other packets). */

@@ -2,10 +2,10 @@
  * DiagnosisStage: the diagnosis as an AnalysisStage. It reads every event (packets, lifecycle events, other
  * findings) into its detectors and the connection book, and at the end of the capture emits the diagnoses (findings
  * with `diag.*` codes) in a fixed order: client-id takeovers and then reachability first, because a takeover or a
- * stopped broker explains the connections they ended, then clients that sent no CONNECT or broke the protocol, keep-alive, refusals, topics, QoS, TCP, and what the capture itself shows. It prints
+ * stopped broker explains the connections they ended, then clients that sent no CONNECT or broke the protocol, keep-alive, refusals, topics, QoS, TCP, names DNS did not resolve (before what the capture itself shows, which it explains), and what the capture itself shows. It prints
  * nothing; views word the findings (words.ts).
  */
-import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
+import type { DnsEvent, FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisStage } from '../model/sink.js';
 import type { AnalysisSummary } from '../model/summary.js';
 import { ConnectionBook } from './book.js';
@@ -13,6 +13,7 @@ import { CaptureChecks } from './capture-checks.js';
 import { ConnackDetector } from './connack.js';
 import type { Detector, DetectorReads, FinishContext } from './detector.js';
 import { KeepAliveDetector } from './keepalive.js';
+import { NameResolutionDetector } from './name-resolution.js';
 import { NoConnectDetector } from './no-connect.js';
 import { QosDetector } from './qos.js';
 import { ReachabilityDetector } from './reachability.js';
@@ -27,7 +28,8 @@ export class DiagnosisStage implements AnalysisStage {
   private readonly book = new ConnectionBook();
   private readonly detectors: Detector[] = [
     new TakeoverDetector(), new ReachabilityDetector(), new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
-    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new TcpTroubleDetector(), new CaptureChecks(),
+    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
+    new CaptureChecks(),
   ];
   /** The detectors that read TCP packets, MQTT packets, and the other events (Detector.reads), in their order. */
   private readonly tcpReaders = readersOf(this.detectors, 'tcp');
@@ -56,15 +58,15 @@ export class DiagnosisStage implements AnalysisStage {
     return found;
   }
 
-  /** The summary-only path's TCP packets (it emits no TCP events): judged as on the full path. */
-  packet(packet: TcpEvent): void {
+  /** The summary-only path's TCP and DNS packets (it emits no such events): judged as on the full path. */
+  packet(packet: TcpEvent | DnsEvent): void {
     this.event(packet);
   }
 
   finish(emit: (finding: FindingEvent) => void, summary: AnalysisSummary): void {
     const context: FinishContext = {
       book: this.book, summary, captureEnd: Math.max(summary.capture.durationSeconds, this.lastTime),
-      explained: new Set(), attempted: new Set(), tooLargeForSubscriber: new Set(),
+      explained: new Set(), attempted: new Set(), tooLargeForSubscriber: new Set(), unresolvedHosts: new Set(),
     };
     for (const d of this.detectors) d.finish(context, emit);
   }

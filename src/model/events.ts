@@ -217,7 +217,7 @@ export interface TlsEvent extends BaseEvent {
 }
 
 /** One packet of the capture, by layer. */
-export type PacketEvent = ArpEvent | TcpEvent | TlsEvent | MqttEvent | OtherEvent;
+export type PacketEvent = ArpEvent | TcpEvent | TlsEvent | MqttEvent | OtherEvent | DnsEvent;
 
 /** Everything the analysis reports, discriminated by `kind` (then `layer` for packets, `type` for lifecycle). */
 export type TimelineEvent = PacketEvent | LifecycleEvent | FindingEvent;
@@ -227,6 +227,43 @@ export interface OtherEvent extends BaseEvent {
   kind: 'packet';
   layer: 'frame' | 'ip';
   type: string;
+  /** Never set: a DNS message is a DnsEvent (test `event.dns !== undefined` to tell them apart). */
+  dns?: undefined;
+}
+
+/**
+ * A DNS message over UDP port 53 (either side): protocol "DNS", its `summary` tshark's Info line ("Standard query
+ * 0x1a2b A mqtt-brokr", "Standard query response 0x1a2b No such name A mqtt-brokr"), `src`/`dst` as "ip:port".
+ */
+export interface DnsEvent extends BaseEvent {
+  kind: 'packet';
+  layer: 'ip';
+  type: 'dns';
+  dns: DnsFields;
+}
+
+/** A DNS message's header and first question, in tshark's field names' terms. */
+export interface DnsFields {
+  /** dns.id */
+  id: number;
+  /** dns.flags.response */
+  response: boolean;
+  /** dns.flags.opcode (0: standard query). */
+  opcode: number;
+  /** dns.flags.rcode (0 no error, 2 server failure, 3 no such name, 5 refused...), and Wireshark's name of it. */
+  rcode: number;
+  rcodeName: string;
+  /** dns.count.queries, dns.count.answers */
+  questions: number;
+  answers: number;
+  /** The first question (dns.qry.name, dns.qry.type and Wireshark's name of it: "A", "AAAA"...), when read whole. */
+  name?: string;
+  qtype?: number;
+  qtypeName?: string;
+  /** The addresses of the answer section's A and AAAA records (at most 32). */
+  addresses: string[];
+  /** The message ended before what its counts announce (tshark: Malformed Packet). */
+  malformed?: true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

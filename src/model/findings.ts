@@ -99,6 +99,7 @@ export const FINDING_CODES = {
   'diag.tcp-zero-window': { severity: 'warning', text: 'A receiver advertised a zero TCP window: it read too slowly.' },
   'diag.tcp-reset': { severity: 'warning', text: 'An MQTT connection was reset (RST) in the middle of its session.' },
   'diag.harmless-teardown-retransmission': { severity: 'note', text: 'A FIN retransmitted while the connection closed: harmless.' },
+  'diag.name-not-resolved': { severity: 'error', text: 'A client asked DNS for a name (the broker\'s?) and got no address, and opened no MQTT connection.' },
   'diag.no-mqtt': { severity: 'error', text: 'The capture holds no MQTT at all: wrong interface or filter.' },
   'diag.one-direction': { severity: 'warning', text: 'Only one direction of an MQTT connection was captured.' },
   'diag.capture-started-late': { severity: 'note', text: 'The capture started after MQTT connections were opened (no handshake or CONNECT).' },

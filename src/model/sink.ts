@@ -3,7 +3,7 @@
  * getting every event in emission order and, at the end, the summary; and to stages that read events and add
  * findings of their own (the diagnosis). Types only.
  */
-import type { FindingEvent, TcpEvent, TimelineEvent } from './events.js';
+import type { DnsEvent, FindingEvent, TcpEvent, TimelineEvent } from './events.js';
 import type { AnalysisSummary } from './summary.js';
 
 /** A consumer of the analysis: sees each event as soon as it is known, then the final summary once. */
@@ -22,8 +22,9 @@ export interface AnalysisStage {
   /** At the end of the capture, after the last lifecycle event: what only the whole capture shows. */
   finish(emit: (finding: FindingEvent) => void, summary: AnalysisSummary): void;
   /**
-   * Only on the summary-only path, which emits no TCP events: each TCP packet (its `summary` empty), at the place
-   * its event would have had, so that the stage judges TCP as on the full path. Not called when TCP events are emitted.
+   * Only on the summary-only path, which emits no TCP or DNS events: each TCP packet (its `summary` empty) and each
+   * DNS message, at the place its event would have had, so that the stage judges them as on the full path. Not
+   * called when those events are emitted.
    */
-  packet?(packet: TcpEvent): void;
+  packet?(packet: TcpEvent | DnsEvent): void;
 }

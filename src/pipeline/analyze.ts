@@ -8,14 +8,15 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { readCapture } from '../capture/reader.js';
 import { CaptureError, SECRETS_TLS_KEY_LOG, type CaptureFrame, type CaptureNotice, type CaptureSummary, type DecryptionSecrets } from '../capture/types.js';
 import { decodeFrame } from '../decode/frame.js';
+import { dnsInfo, dnsRcodeName, dnsTypeName } from '../decode/dns.js';
 import { icmpv6Info } from '../decode/icmpv6.js';
-import type { DecodedFrame, IpPacket, TcpSegment } from '../decode/types.js';
+import type { DecodedFrame, DnsMessage, IpPacket, TcpSegment, UdpDatagram } from '../decode/types.js';
 import { IpDefragmenter } from '../defrag/defragment.js';
 import { MqttConnectionDissector, type ConnectionProtocol, type MqttDissectorOptions } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
 import { ClientIdRegistry } from '../mqtt/takeover.js';
 import { TcpConnectionTable, endpointLabel, type ConnectionEnd, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
-import type { ArpEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from '../model/events.js';
+import type { ArpEvent, DnsEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
@@ -412,6 +413,12 @@ export class CaptureAnalyzer {
     } else {
       const name = decoded.other ?? (decoded.udp !== undefined ? 'udp' : decoded.ip !== undefined ? `ipv${decoded.ip.version}` : decoded.link?.kind ?? 'unknown');
       this.count(decoded.error !== undefined ? `${name} (malformed)` : name);
+      if (decoded.dns !== undefined && decoded.udp !== undefined && decoded.ip !== undefined) {
+        // DNS: its own event (the summary-only path hands it to the stages only, as it does TCP packets).
+        if (this.lean) { if (this.packetStages.length > 0) this.toPacketStages(dnsEvent(frame.frame, time, decoded.ip, decoded.udp, decoded.dns)); }
+        else this.emit(dnsEvent(frame.frame, time, decoded.ip, decoded.udp, decoded.dns));
+        return;
+      }
       if (this.lean) return;
       const other: OtherEvent = {
         kind: 'packet', frame: frame.frame, time, layer: decoded.ip !== undefined ? 'ip' : 'frame', type: name,
@@ -595,8 +602,8 @@ export class CaptureAnalyzer {
     for (let i = before; i < deferred.length; i++) this.emit(deferred[i]!);
   }
 
-  /** Summary-only path: the TCP packet it does not emit, to the stages that judge TCP (AnalysisStage.packet). */
-  private toPacketStages(packet: TcpEvent): void {
+  /** Summary-only path: the TCP or DNS packet it does not emit, to the stages that judge them (AnalysisStage.packet). */
+  private toPacketStages(packet: TcpEvent | DnsEvent): void {
     for (const stage of this.packetStages) stage.packet!(packet);
   }
 
@@ -812,4 +819,21 @@ function layerOf(layer: string): FindingEvent['layer'] {
 /** A connection's protocol for its ended event: 'other' when it was never decided (or never dissected). */
 function protocolOrOther(protocol: ConnectionProtocol | undefined): Exclude<ConnectionProtocol, 'undecided'> {
   return protocol === undefined || protocol === 'undecided' ? 'other' : protocol;
+}
+
+/** A DNS message's event: tshark's Info line as summary, the header's fields and the answered addresses. */
+function dnsEvent(frame: number, time: number, ip: IpPacket, udp: UdpDatagram, m: DnsMessage): DnsEvent {
+  const addresses: string[] = [];
+  for (const r of m.records) if (r.section === 'answer' && (r.type === 1 || r.type === 28) && r.data !== undefined) addresses.push(r.data);
+  return {
+    kind: 'packet', frame, time, layer: 'ip', type: 'dns',
+    src: endpointLabel(ip.src, udp.srcPort), dst: endpointLabel(ip.dst, udp.dstPort), summary: dnsInfo(m),
+    dns: {
+      id: m.id, response: m.response, opcode: m.opcode, rcode: m.rcode, rcodeName: dnsRcodeName(m.rcode),
+      questions: m.questions, answers: m.answers,
+      ...(m.name !== undefined ? { name: m.name } : {}),
+      ...(m.qtype !== undefined ? { qtype: m.qtype, qtypeName: dnsTypeName(m.qtype) } : {}),
+      addresses, ...(m.malformed ? { malformed: true as const } : {}),
+    },
+  };
 }

@@ -69,7 +69,7 @@ function protocolOf(layer: TimelineEvent['layer'], type: string): string {
 }
 
 /** Wireshark's names of the protocols of frames that are neither ARP nor TCP. */
-const OTHER_PROTOCOLS: Record<string, string> = { icmpv6: 'ICMPv6', icmp: 'ICMP', udp: 'UDP', igmp: 'IGMP', ipv4: 'IPv4', ipv6: 'IPv6' };
+const OTHER_PROTOCOLS: Record<string, string> = { icmpv6: 'ICMPv6', icmp: 'ICMP', udp: 'UDP', dns: 'DNS', igmp: 'IGMP', ipv4: 'IPv4', ipv6: 'IPv6' };
 
 const SPACES: string[] = [''];
 /** `n` spaces (none for n <= 0), each length made once. */

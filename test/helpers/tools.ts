@@ -23,7 +23,7 @@ export type Tool =
   | 'tshark' | 'dumpcap' | 'editcap' | 'capinfos' | 'tcpdump'
   | 'mosquitto' | 'mosquitto_pub' | 'mosquitto_sub' | 'mosquitto_passwd'
   | 'ip' | 'ss' | 'sysctl' | 'ethtool' | 'openssl' | 'gzip' | 'unshare'
-  | 'chromium' | 'xmllint' | 'tmux' | 'python3' | 'git'
+  | 'chromium' | 'xmllint' | 'tmux' | 'python3' | 'git' | 'dnsmasq'
   /** python3 with paho-mqtt importable (the lab's publisher). */
   | 'paho-mqtt'
   /** running as root (the namespace lab). */
@@ -34,7 +34,7 @@ export type Tool =
 /** Every tool the namespace lab (fixtures/lab/capture.sh) uses. */
 export const LAB_TOOLS: readonly Tool[] = [
   'root', 'netns', 'ip', 'ethtool', 'sysctl', 'tcpdump', 'dumpcap', 'editcap', 'mosquitto', 'mosquitto_passwd',
-  'mosquitto_pub', 'mosquitto_sub', 'python3', 'paho-mqtt', 'openssl', 'gzip', 'tshark',
+  'mosquitto_pub', 'mosquitto_sub', 'python3', 'paho-mqtt', 'openssl', 'gzip', 'tshark', 'dnsmasq',
 ];
 
 /** How to get each tool on Debian. */
@@ -60,6 +60,7 @@ const HOW: Record<Tool, string> = {
   tmux: 'apt-get install tmux',
   python3: 'apt-get install python3',
   git: 'apt-get install git',
+  dnsmasq: 'apt-get install dnsmasq-base',
   'paho-mqtt': 'apt-get install python3-paho-mqtt',
   root: 'run the tests as root (sudo npm test)',
   netns: 'needs root, iproute2 and a kernel that allows network namespaces (not an unprivileged container)',
