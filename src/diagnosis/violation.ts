@@ -9,7 +9,8 @@
  * broker packet between (a broker that answered was not closing on it). Not judged here: a SUBSCRIBE with an invalid filter
  * (diag.subscription-refused), a first packet that is not CONNECT (diag.no-connect), a malformed CONNECT
  * (diag.connect-unanswered), a PUBLISH refused with an MQTT 5 publish reason code (diag.publish-refused). The streams
- * it explains are added to `explained`. State: one small record per stream, at most MAX_STREAMS.
+ * it explains are added to `explained`. State: a record per stream whose last client packet breaks a rule, and the
+ * streams that sent a CONNECT (at most MAX_STREAMS each).
  */
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
@@ -54,7 +55,7 @@ interface LastClientPacket {
   time: number;
   type: MqttEvent['type'];
   length: number;
-  rule: ViolationRule | undefined;
+  rule: ViolationRule;
   topic?: string;
   packetId?: number;
   malformed?: string;
@@ -80,7 +81,7 @@ interface Group {
 }
 
 export class ViolationDetector implements Detector {
-  /** Each stream's last client packet. */
+  /** Each stream's last client packet, when it breaks a rule. */
   private readonly last = new Map<number, LastClientPacket>();
   /** Streams where the client sent a CONNECT. */
   private readonly connected = new Set<number>();
@@ -96,10 +97,14 @@ export class ViolationDetector implements Detector {
       else last.answered = true;
       return;
     }
-    const known = this.last.get(e.stream);
-    if (known === undefined && this.last.size >= MAX_STREAMS) return;
     const rule = violationOf(e, this.connected.has(e.stream));
     if (e.type === 'CONNECT' && e.malformed === undefined && this.connected.size < MAX_STREAMS) this.connected.add(e.stream);
+    // Only a client's last packet that breaks a rule is kept: a packet that follows it ends its case.
+    if (rule === undefined) {
+      if (this.last.size > 0) this.last.delete(e.stream);
+      return;
+    }
+    if (!this.last.has(e.stream) && this.last.size >= MAX_STREAMS) return;
     const record: LastClientPacket = {
       frame: e.frame, time: e.time, type: e.type, length: e.length, rule, answered: false,
       ...(e.topic !== undefined ? { topic: e.topic } : {}),
@@ -112,7 +117,7 @@ export class ViolationDetector implements Detector {
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     const groups = new Map<string, Group>();
     for (const [stream, p] of this.last) {
-      if (p.rule === undefined || p.answered || ctx.explained.has(stream)) continue;
+      if (p.answered || ctx.explained.has(stream)) continue;
       const r = ctx.book.get(stream);
       if (r === undefined || !closedRightAfter(r, p.time)) continue;
       const end = sessionEndOf(r)!;
