@@ -26,7 +26,7 @@ test('fault-broker-stopped: a SYN answered by RST ends no MQTT session and is no
     for (const r of refused) assert.equal(sessionEndOf(r), undefined, `stream ${r.stream}: refused, so no session ended`);
     // Without the broker-stopped diagnosis explaining them, the refusals are still no reset of an MQTT session.
     const found: FindingEvent[] = [];
-    tcp.finish({ book, summary, captureEnd: summary.capture.durationSeconds, explained: new Set(), attempted: new Set(), unresolvedHosts: new Set() }, (f) => found.push(f));
+    tcp.finish({ book, summary, captureEnd: summary.capture.durationSeconds, explained: new Set(), attempted: new Set(), tooLargeForSubscriber: new Set(), unresolvedHosts: new Set() }, (f) => found.push(f));
     assert.deepEqual(found.filter((f) => f.code === 'diag.tcp-reset').map((f) => f.frame), []);
   }
 });

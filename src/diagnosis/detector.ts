@@ -16,7 +16,7 @@ export interface FinishContext {
   /** Servers ("ip:port") that someone tried to reach on an MQTT port, refused or not. */
   attempted: Set<string>;
   /** Client PUBLISH frames too large for the subscribers waiting for them (diag.too-large-for-subscriber): no "to nobody". */
-  tooLargeForSubscriber?: Set<number>;
+  tooLargeForSubscriber: Set<number>;
   /** Hosts diagnosed with diag.name-not-resolved: they never learned an address, so the capture's lack of MQTT is explained. */
   unresolvedHosts: Set<string>;
 }

@@ -70,7 +70,8 @@ export class NameResolutionDetector implements Detector {
     }
     l.responses++;
     l.pending.delete(m.id);
-    if (m.rcode === 0 && m.answers > 0) { l.resolved = true; this.addresses(m.name, m.addresses); return; }
+    // Its addresses were noted above, for every response.
+    if (m.rcode === 0 && m.answers > 0) { l.resolved = true; return; }
     l.answers.set(m.rcodeName, (l.answers.get(m.rcodeName) ?? 0) + 1);
   }
 

@@ -285,7 +285,8 @@ export class QosDetector implements Detector {
         if (!ended && (ctx.captureEnd - p.time < UNACKED_AFTER_SECONDS || receiverLast <= p.time)) continue;
         const receiver = direction === 'server' ? (r !== undefined ? clientName(r) : `stream ${stream}`) : `the broker${r !== undefined ? ` (${r.server})` : ''}`;
         const publisher = direction === 'client' && r !== undefined ? clientName(r) : undefined;
-        const gk = `${receiver.replace(/:\d+\)?$/, '')}|${direction}|${p.qos}`;
+        // Messages a client published and the broker never acknowledged are grouped per publisher, who is named.
+        const gk = `${receiver.replace(/:\d+\)?$/, '')}|${direction}|${p.qos}|${publisher?.replace(/:\d+$/, '') ?? ''}`;
         let g = groups.get(gk);
         if (g === undefined) {
           g = {

@@ -174,7 +174,7 @@ export class SubscriberSizeDetector implements Detector {
         g.misses.push(m);
         g.frames.add(m.publishFrame);
         groups.set(m.stream, g);
-        ctx.tooLargeForSubscriber?.add(m.publishFrame);
+        ctx.tooLargeForSubscriber.add(m.publishFrame);
       }
     }
     for (const [stream, g] of groups) {

@@ -66,7 +66,8 @@ export function describeEdit(typed: string, meant: string): Edit {
   return { op: 'several', typed: t, meant: m, distance: editDistance(typed, meant) };
 }
 
-function normaliseSlashes(s: string): string {
+/** `s` without repeated, leading or trailing slashes. */
+export function normaliseSlashes(s: string): string {
   return s.replace(/\/{2,}/g, '/').replace(/^\/+/, '').replace(/\/+$/, '');
 }
 

@@ -187,7 +187,7 @@ export class TopicDetector implements Detector {
     }
     for (const [frame, { name, time, src }] of this.pending) {
       // Too large for the subscribers that waited for it: diag.too-large-for-subscriber says so.
-      if (ctx.tooLargeForSubscriber?.has(frame) === true) continue;
+      if (ctx.tooLargeForSubscriber.has(frame)) continue;
       const t = this.topics.get(name);
       if (t === undefined) continue;
       t.unforwardedCount++;

@@ -14,7 +14,7 @@ import { clientName } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
-import { editDistance } from './topic-similarity.js';
+import { editDistance, normaliseSlashes } from './topic-similarity.js';
 
 export const MAX_STREAMS = 10_000;
 export const MAX_FILTERS = 1_024;
@@ -35,7 +35,7 @@ interface Unmatched {
 
 /** The accepted filter of `active` that `filter` was most likely meant to be, if one is close. */
 export function meantFilter(filter: string, active: Iterable<string>): string | undefined {
-  const plain = (f: string): string => f.trim().replace(/^\/+|\/+$/g, '').replace(/\/{2,}/g, '/').toLowerCase();
+  const plain = (f: string): string => normaliseSlashes(f.trim()).toLowerCase();
   let best: { filter: string; distance: number } | undefined;
   for (const a of active) {
     if (a === filter) continue;
