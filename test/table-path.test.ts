@@ -1,7 +1,8 @@
 /**
  * The default table's own path skips work, never facts: TCP data segments' lines made when read
  * (lazyTcpSummaries) are the lines the full path makes, field for field, on every corpus capture and fixture; and the
- * descriptions of recent payloads that are reused are the ones the bytes give.
+ * descriptions of recent payloads that are reused are the ones the bytes give; and an MQTT line the unwrapped table
+ * writes from the packet's fields (omitMqttSummaries) is the cleaned summary line, whatever the topic or payload holds.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,7 +10,13 @@ import { analyzeCapture } from '../src/index.js';
 import type { TcpEvent, TimelineEvent } from '../src/model/events.js';
 import { LazyTcpEvent } from '../src/analysis/tcp-events.js';
 import { describePayload, describePayloadUncached, recentPreview } from '../src/mqtt/payload.js';
-import { previewPayload } from '../src/mqtt/summary.js';
+import type { MqttEvent } from '../src/model/events.js';
+import { previewPayload, summarizeMqtt } from '../src/mqtt/summary.js';
+import { CellText } from '../src/views/cell-text.js';
+import { ChunkedWriter } from '../src/views/output.js';
+import { makeStyle } from '../src/views/style.js';
+import { TableView } from '../src/views/table.js';
+import { Writable } from 'node:stream';
 import { corpusCaptures, corpusMissing, fixtureCaptures } from './helpers/corpus.js';
 
 const TCP_KEYS: Array<keyof TcpEvent> = [
@@ -81,4 +88,51 @@ test('recent payload descriptions: a repeated payload gets the description (and 
     assert.equal(previewPayload(again), previewPayload({ ...again }));
     assert.equal(recentPreview(again, () => 'made'), recentPreview(again, () => 'made'));
   }
+});
+
+/** The summary cells of the unwrapped table of `events` (one row each). */
+async function summaryCells(events: MqttEvent[]): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({ write(chunk: Buffer, _encoding, done) { chunks.push(chunk); done(); } });
+  const out = new ChunkedWriter(stream);
+  const table = new TableView(out, { width: undefined, live: false, style: makeStyle(false) });
+  for (const e of events) table.event(e);
+  table.end();
+  await out.close();
+  const lines = Buffer.concat(chunks).toString('utf8').split('\n').slice(3, 3 + events.length);
+  return lines.map((line) => line.split(' │ ').slice(5).join(' │ '));
+}
+
+test('the unwrapped table writes an MQTT line from its fields as the cleaned summary line, whatever the text holds', async () => {
+  const topics = [
+    'sister/temp', 'sensor/é/ü', '日本/温度', 'a\u0000b', 'tab\there', 'bidi\u202eevil', 'zero\u200bwidth', 'emoji 😀 topic',
+    'lone \ud83d surrogate', 'x'.repeat(2030), 'y'.repeat(3000), 'dash — arrow → dots …', 'del\u007f', 'soft\u00adhyphen', '',
+  ];
+  const payloads = ['Suhu: 28°C', '{"t": 28, "unit": "C"}', 'line\nbreak', '\u0007bell', '😀'.repeat(40), 'z'.repeat(500)];
+  const events: MqttEvent[] = [];
+  let frame = 1;
+  for (const topic of topics) {
+    for (const text of payloads) {
+      const bytes = Buffer.from(text);
+      const frames = frame % 3 === 0 ? [frame - 1, frame] : [frame];
+      events.push({
+        kind: 'packet', frame, time: frame / 1000, layer: 'mqtt', type: 'PUBLISH', src: '10.0.0.2:40000', dst: '10.0.0.1:1883',
+        summary: '', stream: 0, frames, direction: 'client', msgtype: 3, length: bytes.length + topic.length + 4,
+        protocolVersion: 4, topic, qos: 1, dup: false, retain: frame % 2 === 0, packetId: frame,
+        payload: describePayloadUncached(bytes, bytes.length), sourceFrame: frame > 1 ? frame - 1 : undefined, forwardDelayMs: frame / 7,
+      });
+      frame++;
+    }
+  }
+  events.push({
+    kind: 'packet', frame, time: 1, layer: 'mqtt', type: 'CONNECT', src: '10.0.0.2:40000', dst: '10.0.0.1:1883', summary: '',
+    stream: 0, frames: [frame], direction: 'client', msgtype: 1, length: 20, protocolVersion: 7, clientId: 'klien\u0001 "x"',
+    keepAlive: 60, cleanSession: true, username: 'ü', will: { topic: 'will/😀', qos: 0, retain: false, payload: describePayloadUncached(Buffer.from('gone'), 4) },
+  });
+  const cells = await summaryCells(events);
+  const clean = new CellText(2048);
+  events.forEach((e, i) => {
+    const line = summarizeMqtt(e) + (e.frames.length > 1 ? ` [frames ${e.frames.join(', ')}]` : '');
+    assert.equal(cells[i], clean.clean(line), `event ${i} (${JSON.stringify(e.topic?.slice(0, 20))})`);
+  });
 });

@@ -52,6 +52,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       summaryOnly: args.format === 'summary',
       // The table reads events' fields by name: a TCP data segment's line is made only when its row is shown.
       lazyTcpSummaries: args.format === 'table',
+      // ... and an MQTT packet's line is written by the table from its fields, never built as a string.
+      omitMqttSummaries: args.format === 'table',
       afterChunk: () => {
         // A live capture shows what is known after each chunk of input; then reading waits if the output is full.
         if (live) {

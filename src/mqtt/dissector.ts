@@ -40,6 +40,8 @@ export interface MqttDissectorOptions {
   showSecrets: boolean;
   /** Only the summary is wanted: common packets are read by the reader alone, no summary line or payload text. */
   lean?: boolean;
+  /** MQTT events without their summary line (AnalyzeOptions.omitMqttSummaries). */
+  omitSummaries?: boolean;
   /** The analysis' memory budget: the framer's carry and pending requests charge it. */
   budget?: MemoryBudget;
 }
@@ -60,6 +62,8 @@ export class MqttConnectionDissector {
   /** Created on the first packet of each direction (most connections of a big capture never carry MQTT). */
   private readonly decoders: Partial<Record<Direction, MqttPacketDecoder>> = {};
   private readonly packetOptions: PacketEventOptions;
+  /** Whether an MQTT event gets its summary line (not on the summary-only path, nor when omitted). */
+  private readonly summaryLines: boolean;
   /** Where each direction's packets are seen (updated per packet: no object per packet). */
   private readonly places: Record<Direction, PacketPlace>;
   private websockets: Record<Direction, WebSocketUnframer> | undefined;
@@ -77,6 +81,7 @@ export class MqttConnectionDissector {
     this.tracker = new SessionTracker(connection, context, (...args) => this.finding(...args));
     this.tracker.session.budget = context.options.budget;
     this.packetOptions = { lean: options.lean === true, maxPacketBytes: options.maxPacketBytes, showSecrets: options.showSecrets };
+    this.summaryLines = options.lean !== true && options.omitSummaries !== true;
     this.framers = { client: this.newFramer('client'), server: this.newFramer('server') };
     this.places = { client: this.newPlace('client'), server: this.newPlace('server') };
     if (protocolByPort(connection, options) === 'mqtt') this.recognise('mqtt');
@@ -274,7 +279,7 @@ export class MqttConnectionDissector {
         `${typeName} carries properties it may not: ${notAllowed.map((id) => `0x${id.toString(16)}`).join(', ')}`);
     }
     this.tracker.packet(event, direction, payload);
-    if (!this.packetOptions.lean) event.summary = summarizeMqtt(event);
+    if (this.summaryLines) event.summary = summarizeMqtt(event);
     this.context.emit(event);
     this.tracker.packetEmitted(event, this.protocol === 'mqtt-tls' ? 'tls' : websocket ? 'websocket' : 'tcp');
   }

@@ -1,6 +1,6 @@
 /**
  * One-line description of an MQTT event, in Wireshark's words plus what we add (payload, latency, forwarding).
- * Pure function of the event.
+ * Pure functions of the event: a string (summarizeMqtt) or pieces for a writer (writeMqttSummary).
  */
 import type { MqttEvent, MqttPayload } from '../model/events.js';
 import { recentPreview } from './payload.js';
@@ -117,53 +117,106 @@ function jsonPreview(payload: MqttPayload, max: number): string {
 }
 
 /**
- * The event's summary line: its parts joined by one space, built by concatenation (one string per event, no array of
- * parts).
+ * Where a summary line goes, piece by piece: into a string (StringSummary, for the events' `summary`), or straight
+ * into the bytes of a table row (the timeline table's own writer, which never builds the string).
  */
+export interface SummaryWriter {
+  /** Appends text as it is. */
+  text(piece: string): void;
+  /** Appends a number as String() writes it. */
+  number(value: number): void;
+}
+
+/** The line as a string, built by concatenation (one string per event, no array of parts). */
+class StringSummary implements SummaryWriter {
+  line = '';
+  text(piece: string): void { this.line += piece; }
+  number(value: number): void { this.line += value; }
+}
+
+const STRING_SUMMARY = new StringSummary();
+
+/** The event's summary line: its parts joined by one space (writeMqttSummary). */
 export function summarizeMqtt(e: MqttEvent): string {
-  let line = PACKET_LABELS[e.type];
-  if (e.packetId !== undefined) line += ` (id=${e.packetId})`;
+  const w = STRING_SUMMARY;
+  w.line = '';
+  writeMqttSummary(e, w);
+  const line = w.line;
+  w.line = '';
+  return line;
+}
+
+/** `items` written by `each`, separated by ", ". */
+function list<T>(w: SummaryWriter, items: readonly T[], each: (item: T) => void): void {
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) w.text(', ');
+    each(items[i]!);
+  }
+}
+
+/**
+ * Writes the event's summary line to `w`: Wireshark's words for the packet, then what we add (payload, latency,
+ * forwarding). The one definition of the line, whichever writer takes it.
+ */
+export function writeMqttSummary(e: MqttEvent, w: SummaryWriter): void {
+  w.text(PACKET_LABELS[e.type]);
+  if (e.packetId !== undefined) { w.text(' (id='); w.number(e.packetId); w.text(')'); }
   switch (e.type) {
     case 'CONNECT':
-      line += ` client "${e.clientId ?? ''}"`;
-      if (e.protocolVersion !== undefined) line += ` MQTT ${PROTOCOL_VERSIONS[e.protocolVersion] ?? e.protocolVersion}`;
-      if (e.keepAlive !== undefined) line += ` keep-alive ${e.keepAlive}s`;
-      if (e.cleanSession !== undefined) line += e.cleanSession ? ' clean' : ' persistent';
-      if (e.username !== undefined) line += ` user "${e.username}"`;
-      if (e.will !== undefined) line += ` will [${e.will.topic}]`;
+      w.text(' client "'); w.text(e.clientId ?? ''); w.text('"');
+      if (e.protocolVersion !== undefined) {
+        w.text(' MQTT ');
+        const name = PROTOCOL_VERSIONS[e.protocolVersion];
+        if (name !== undefined) w.text(name);
+        else w.number(e.protocolVersion);
+      }
+      if (e.keepAlive !== undefined) { w.text(' keep-alive '); w.number(e.keepAlive); w.text('s'); }
+      if (e.cleanSession !== undefined) w.text(e.cleanSession ? ' clean' : ' persistent');
+      if (e.username !== undefined) { w.text(' user "'); w.text(e.username); w.text('"'); }
+      if (e.will !== undefined) { w.text(' will ['); w.text(e.will.topic); w.text(']'); }
       break;
     case 'CONNACK':
-      if (e.reasonCode !== undefined) line += ` ${reasonName(e.reasonCode)}`;
-      else if (e.returnCode !== undefined) line += ` ${CONNACK_RETURN_CODES[e.returnCode] ?? `return code ${e.returnCode}`}`;
-      if (e.sessionPresent === true) line += ' session present';
+      if (e.reasonCode !== undefined) { w.text(' '); w.text(reasonName(e.reasonCode)); }
+      else if (e.returnCode !== undefined) { w.text(' '); w.text(CONNACK_RETURN_CODES[e.returnCode] ?? `return code ${e.returnCode}`); }
+      if (e.sessionPresent === true) w.text(' session present');
       break;
     case 'PUBLISH':
-      if (e.topic !== undefined) line += ` [${e.topic}]`;
-      if (e.qos !== undefined) line += ` QoS ${e.qos}`;
-      if (e.retain === true) line += ' retain';
-      if (e.dup === true) line += ' dup';
-      if (e.payload !== undefined) line += ` ${previewPayload(e.payload)}`;
+      if (e.topic !== undefined) { w.text(' ['); w.text(e.topic); w.text(']'); }
+      if (e.qos !== undefined) { w.text(' QoS '); w.number(e.qos); }
+      if (e.retain === true) w.text(' retain');
+      if (e.dup === true) w.text(' dup');
+      if (e.payload !== undefined) { w.text(' '); w.text(previewPayload(e.payload)); }
       break;
     case 'SUBSCRIBE':
-      if (e.subscriptions !== undefined) line += ` ${e.subscriptions.map((s) => `[${s.topic}] QoS ${s.qos}`).join(', ')}`;
+      if (e.subscriptions !== undefined) {
+        w.text(' ');
+        list(w, e.subscriptions, (s) => { w.text('['); w.text(s.topic); w.text('] QoS '); w.number(s.qos); });
+      }
       break;
     case 'SUBACK':
-      if (e.grantedQos !== undefined) line += ` granted ${e.grantedQos.map((q) => (q === 0x80 ? 'failure' : `QoS ${q}`)).join(', ')}`;
-      if (e.reasonCodes !== undefined) line += ` ${e.reasonCodes.map(reasonName).join(', ')}`;
+      if (e.grantedQos !== undefined) {
+        w.text(' granted ');
+        list(w, e.grantedQos, (q) => { if (q === 0x80) w.text('failure'); else { w.text('QoS '); w.number(q); } });
+      }
+      if (e.reasonCodes !== undefined) { w.text(' '); list(w, e.reasonCodes, (code) => w.text(reasonName(code))); }
       break;
     case 'UNSUBSCRIBE':
-      if (e.unsubscriptions !== undefined) line += ` ${e.unsubscriptions.map((t) => `[${t}]`).join(', ')}`;
+      if (e.unsubscriptions !== undefined) { w.text(' '); list(w, e.unsubscriptions, (t) => { w.text('['); w.text(t); w.text(']'); }); }
       break;
     default:
-      if (e.reasonCode !== undefined && e.reasonCode !== 0) line += ` ${reasonName(e.reasonCode)}`;
+      if (e.reasonCode !== undefined && e.reasonCode !== 0) { w.text(' '); w.text(reasonName(e.reasonCode)); }
       break;
   }
-  if (e.requestFrame !== undefined && e.latencyMs !== undefined) line += ` — ${formatMs(e.latencyMs)} ms after #${e.requestFrame}`;
-  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) {
-    line += e.willOf !== undefined
-      ? ` — Will of client "${e.willOf}" (CONNECT #${e.sourceFrame}), sent ${formatMs(e.forwardDelayMs)} ms after its connection ended`
-      : ` — forwarded from #${e.sourceFrame} after ${formatMs(e.forwardDelayMs)} ms`;
+  if (e.requestFrame !== undefined && e.latencyMs !== undefined) {
+    w.text(' — '); w.text(formatMs(e.latencyMs)); w.text(' ms after #'); w.number(e.requestFrame);
   }
-  if (e.malformed !== undefined) line += ` [malformed: ${e.malformed}]`;
-  return line;
+  if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) {
+    if (e.willOf !== undefined) {
+      w.text(' — Will of client "'); w.text(e.willOf); w.text('" (CONNECT #'); w.number(e.sourceFrame);
+      w.text('), sent '); w.text(formatMs(e.forwardDelayMs)); w.text(' ms after its connection ended');
+    } else {
+      w.text(' — forwarded from #'); w.number(e.sourceFrame); w.text(' after '); w.text(formatMs(e.forwardDelayMs)); w.text(' ms');
+    }
+  }
+  if (e.malformed !== undefined) { w.text(' [malformed: '); w.text(e.malformed); w.text(']'); }
 }

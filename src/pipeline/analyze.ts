@@ -84,6 +84,12 @@ export interface AnalyzeOptions {
    * events (do not change it). Every other event is as usual.
    */
   lazyTcpSummaries?: boolean;
+  /**
+   * MQTT events are made without their summary line (`summary` is ''), for a consumer that writes the line itself
+   * from the fields (writeMqttSummary in src/mqtt/summary.ts), as the timeline table does; set by the CLI for the
+   * table only. Every other field is as usual.
+   */
+  omitMqttSummaries?: boolean;
   /** Receives every event as soon as it is known. When given, events are not collected unless `collect` is true. */
   onEvent?: (event: TimelineEvent) => void;
   collect?: boolean;
@@ -293,6 +299,7 @@ export class CaptureAnalyzer {
       mqttPorts, tlsPorts, showSecrets: options.showSecrets ?? false,
       maxPacketBytes: options.maxPacketBytes ?? DEFAULT_LIMITS.maxPacketBytes,
       lean: options.summaryOnly === true,
+      omitSummaries: options.omitMqttSummaries === true,
       budget: this.budget,
       ...(options.keyLog !== undefined ? { keyLog: typeof options.keyLog === 'string' ? loadKeyLog(options.keyLog) : options.keyLog } : {}),
     };

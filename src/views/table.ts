@@ -8,15 +8,20 @@
  * columns or COLUMNS) the table fits that width and cells wrap at spaces, a word being cut only when it alone is
  * wider than its column; piped (`width` undefined) nothing wraps and a column widens when a later row needs it.
  * A TCP data segment whose bytes completed MQTT packets is shown as those MQTT rows (as Wireshark shows the top
- * protocol). Formatting only: it does not analyse, sort across batches or keep rows after printing them.
+ * protocol). An MQTT packet's line is made here from its fields (writeMqttSummary), not read from its `summary`: the
+ * pipeline leaves it out for the table (omitMqttSummaries). Formatting only: it does not analyse, sort across batches
+ * or keep rows after printing them.
  *
  * Cost per row (the timeline of a 30 MB capture is about 200 000 rows): each cell is checked and measured in one
- * pass (./cell-text.ts; a long plain summary by one native scan, text that needs escaping the general way), a row is
+ * pass (./cell-text.ts; a long plain summary by one native scan, text that needs escaping the general way; unwrapped,
+ * an MQTT line is encoded from its pieces as it is checked, ./cell-bytes.ts, with no string built), a row is
  * one object of strings and widths reused batch after batch, a frame's number and time are made once for all its rows, a batch already in frame
  * order is not sorted, and rows are encoded as UTF-8 straight into one byte buffer per batch (cells, padding and
  * borders: no row string to build, flatten and encode, so no garbage per row).
  */
-import type { TimelineEvent } from '../model/events.js';
+import type { MqttEvent, TimelineEvent } from '../model/events.js';
+import { summarizeMqtt, writeMqttSummary } from '../mqtt/summary.js';
+import { CellBytes } from './cell-bytes.js';
 import { CellText, fixed6 } from './cell-text.js';
 import type { ChunkedWriter } from './output.js';
 import type { Style } from './style.js';
@@ -57,6 +62,8 @@ interface Row {
   protocol: string;
   text: string;
   textWidth: number;
+  /** An MQTT packet whose line is written from its fields when the row is printed (unwrapped table), else undefined. */
+  mqtt: MqttEvent | undefined;
 }
 
 function protocolOf(layer: TimelineEvent['layer'], type: string): string {
@@ -139,6 +146,12 @@ function putBytes(bytes: Uint8Array, at: number, piece: Uint8Array): number {
   return at;
 }
 
+/** An MQTT packet's line as the table shows it: its summary, and its frames when it spans several. */
+function mqttLine(event: MqttEvent): string {
+  const line = summarizeMqtt(event);
+  return event.frames.length > 1 ? `${line} [frames ${event.frames.join(', ')}]` : line;
+}
+
 function sortedByFrame(rows: Row[]): boolean {
   for (let i = 1; i < rows.length; i++) if (rows[i]!.frame < rows[i - 1]!.frame) return false;
   return true;
@@ -154,6 +167,7 @@ export class TableView {
   /** Widest content of each column in the rows not yet printed. */
   private readonly content = HEAD.map((h) => h.length);
   private readonly cellText = new CellText(MAX_CELL);
+  private readonly cellBytes = new CellBytes(MAX_CELL);
   /** The last row's frame and time, and their cell texts. */
   private lastFrame = -1;
   private lastFrameText = '';
@@ -212,6 +226,7 @@ export class TableView {
     let protocol: string;
     let summary = event.summary;
     let colour: Colour | undefined;
+    let mqtt: MqttEvent | undefined;
     const kind = event.kind;
     const layer = event.layer;
     if (kind === 'finding') {
@@ -224,8 +239,10 @@ export class TableView {
     } else if (event.layer === 'mqtt') {
       protocol = 'MQTT';
       colour = 'green';
-      const frames = event.frames;
-      if (frames.length > 1) summary += ` [frames ${frames.join(', ')}]`;
+      mqtt = event;
+      // Unwrapped, the line is written from the fields when the row is printed; on a terminal it is made now, to
+      // measure and wrap it.
+      summary = this.options.width === undefined ? '' : mqttLine(event);
     } else if (layer === 'tcp') {
       protocol = 'TCP';
       colour = summary.charCodeAt(0) === 0x5b /* [ */ ? 'red' : 'gray';
@@ -251,8 +268,9 @@ export class TableView {
     const srcWidth = cellText.width;
     const dst = cellText.address(event.dst);
     const dstWidth = cellText.width;
-    const text = cellText.clean(summary);
-    const textWidth = cellText.width;
+    const open = this.options.width === undefined;
+    const text = open && mqtt !== undefined ? '' : cellText.clean(summary);
+    const textWidth = open && mqtt !== undefined ? 0 : cellText.width;
     const content = this.content;
     if (frameText.length > content[0]!) content[0] = frameText.length;
     if (time.length > content[1]!) content[1] = time.length;
@@ -265,7 +283,7 @@ export class TableView {
     const n = this.count;
     let row = rows[n];
     if (row === undefined) {
-      row = { frame, order: 0, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth };
+      row = { frame, order: 0, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth, mqtt: undefined };
       rows.push(row);
     } else {
       row.frame = frame;
@@ -280,6 +298,7 @@ export class TableView {
       row.text = text;
       row.textWidth = textWidth;
     }
+    row.mqtt = open ? mqtt : undefined;
     row.order = this.order++;
     this.count = n + 1;
     if (n + 1 >= BATCH) this.flushRows();
@@ -361,7 +380,7 @@ export class TableView {
       const protocol = !wraps && painted && row.colour !== undefined ? style.paint(row.protocol, row.colour) : row.protocol;
       // At most 3 bytes per UTF-16 unit.
       const room = 3 * (wraps ? text.length : row.frameText.length + row.time.length + row.src.length + row.dst.length
-        + protocol.length + row.text.length) + fixed;
+        + protocol.length + (row.mqtt !== undefined ? MAX_CELL : row.text.length)) + fixed;
       if (at + room > bytes.length) {
         this.out.writeBytes(bytes, at);
         at = 0;
@@ -387,11 +406,31 @@ export class TableView {
       at = putUtf8(bytes, at, protocol);
       at = putSpaces(bytes, at, w4 - row.protocol.length);
       at = putBytes(bytes, at, between);
-      at = putCell(bytes, at, row.text);
+      at = row.mqtt !== undefined ? this.putMqttLine(bytes, at, row.mqtt) : putCell(bytes, at, row.text);
       if (!open) at = putSpaces(bytes, at, w5 - row.textWidth);
       at = putBytes(bytes, at, last);
     }
     if (at > 0) this.out.writeBytes(bytes, at);
+  }
+
+  /**
+   * An MQTT packet's line (its frames when it spans several) encoded at `at`, straight from its pieces when it goes
+   * into a cell as it is, else cleaned the general way; returns the end. `bytes` has room for MAX_CELL characters.
+   */
+  private putMqttLine(bytes: Buffer, at: number, event: MqttEvent): number {
+    const w = this.cellBytes;
+    w.start(bytes, at);
+    writeMqttSummary(event, w);
+    const frames = event.frames;
+    if (frames.length > 1) {
+      w.text(' [frames ');
+      for (let i = 0; i < frames.length; i++) {
+        if (i > 0) w.text(', ');
+        w.number(frames[i]!);
+      }
+      w.text(']');
+    }
+    return w.plain ? w.at : putCell(bytes, at, this.cellText.clean(mqttLine(event)));
   }
 
   /** A row with a cell wider than its column: cells wrapped at spaces, one printed line per line of the tallest. */
