@@ -62,8 +62,12 @@ interface Row {
   protocol: string;
   text: string;
   textWidth: number;
-  /** An MQTT packet whose line is written from its fields when the row is printed (unwrapped table), else undefined. */
-  mqtt: MqttEvent | undefined;
+  /**
+   * Unwrapped, an MQTT packet's line is already encoded in the batch's line bytes, from `lineStart` to `lineEnd`
+   * (both -1 when the line is `text`).
+   */
+  lineStart: number;
+  lineEnd: number;
 }
 
 function protocolOf(layer: TimelineEvent['layer'], type: string): string {
@@ -134,6 +138,12 @@ function putCell(bytes: Buffer, at: number, text: string): number {
   return text.length > 24 ? at + bytes.write(text, at) : putUtf8(bytes, at, text);
 }
 
+/** Appends from[start, end) and returns the end. */
+function putRange(bytes: Uint8Array, at: number, from: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) bytes[at++] = from[i]!;
+  return at;
+}
+
 /** Appends `count` spaces (none for count <= 0) and returns the end. */
 function putSpaces(bytes: Uint8Array, at: number, count: number): number {
   for (let i = 0; i < count; i++) bytes[at++] = 0x20;
@@ -168,6 +178,9 @@ export class TableView {
   private readonly content = HEAD.map((h) => h.length);
   private readonly cellText = new CellText(MAX_CELL);
   private readonly cellBytes = new CellBytes(MAX_CELL);
+  /** The batch's MQTT lines, encoded as their rows are added (unwrapped table), and the end of those written. */
+  private lineBytes = Buffer.allocUnsafeSlow(64 * 1024);
+  private lineEnd = 0;
   /** The last row's frame and time, and their cell texts. */
   private lastFrame = -1;
   private lastFrameText = '';
@@ -240,8 +253,7 @@ export class TableView {
       protocol = 'MQTT';
       colour = 'green';
       mqtt = event;
-      // Unwrapped, the line is written from the fields when the row is printed; on a terminal it is made now, to
-      // measure and wrap it.
+      // Unwrapped, the line is encoded from the fields below; on a terminal it is made as a string, to measure and wrap it.
       summary = this.options.width === undefined ? '' : mqttLine(event);
     } else if (layer === 'tcp') {
       protocol = 'TCP';
@@ -268,9 +280,22 @@ export class TableView {
     const srcWidth = cellText.width;
     const dst = cellText.address(event.dst);
     const dstWidth = cellText.width;
-    const open = this.options.width === undefined;
-    const text = open && mqtt !== undefined ? '' : cellText.clean(summary);
-    const textWidth = open && mqtt !== undefined ? 0 : cellText.width;
+    let lineStart = -1;
+    let lineEnd = -1;
+    let text: string;
+    let textWidth: number;
+    if (mqtt !== undefined && this.options.width === undefined) {
+      // Encoded now, while the recent payload's preview is at hand; the row's other cells wait for the batch's widths.
+      lineStart = this.lineEnd;
+      lineEnd = this.encodeMqttLine(mqtt);
+      text = lineEnd < 0 ? cellText.clean(mqttLine(mqtt)) : '';
+      textWidth = lineEnd < 0 ? cellText.width : this.cellBytes.units;
+      if (lineEnd < 0) lineStart = -1;
+      else this.lineEnd = lineEnd;
+    } else {
+      text = cellText.clean(summary);
+      textWidth = cellText.width;
+    }
     const content = this.content;
     if (frameText.length > content[0]!) content[0] = frameText.length;
     if (time.length > content[1]!) content[1] = time.length;
@@ -283,7 +308,7 @@ export class TableView {
     const n = this.count;
     let row = rows[n];
     if (row === undefined) {
-      row = { frame, order: 0, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth, mqtt: undefined };
+      row = { frame, order: 0, colour, frameText, time, src, srcWidth, dst, dstWidth, protocol, text, textWidth, lineStart, lineEnd };
       rows.push(row);
     } else {
       row.frame = frame;
@@ -297,8 +322,9 @@ export class TableView {
       row.protocol = protocol;
       row.text = text;
       row.textWidth = textWidth;
+      row.lineStart = lineStart;
+      row.lineEnd = lineEnd;
     }
-    row.mqtt = open ? mqtt : undefined;
     row.order = this.order++;
     this.count = n + 1;
     if (n + 1 >= BATCH) this.flushRows();
@@ -367,6 +393,7 @@ export class TableView {
     const lead = this.leadBytes;
     const between = this.betweenBytes;
     const last = this.lastBytes;
+    const lines = this.lineBytes;
     // Each row is encoded straight into `bytes` (cells, padding, borders) rather than concatenated into a string
     // that Buffer.write would then flatten and encode: no string and no garbage per row. Exactly the same bytes.
     const fixed = lead.length + 5 * between.length + last.length + w0 + w1 + w2 + w3 + w4 + (open ? 0 : w5) + 32;
@@ -380,7 +407,7 @@ export class TableView {
       const protocol = !wraps && painted && row.colour !== undefined ? style.paint(row.protocol, row.colour) : row.protocol;
       // At most 3 bytes per UTF-16 unit.
       const room = 3 * (wraps ? text.length : row.frameText.length + row.time.length + row.src.length + row.dst.length
-        + protocol.length + (row.mqtt !== undefined ? MAX_CELL : row.text.length)) + fixed;
+        + protocol.length + row.text.length) + (row.lineEnd - row.lineStart) + fixed;
       if (at + room > bytes.length) {
         this.out.writeBytes(bytes, at);
         at = 0;
@@ -406,20 +433,28 @@ export class TableView {
       at = putUtf8(bytes, at, protocol);
       at = putSpaces(bytes, at, w4 - row.protocol.length);
       at = putBytes(bytes, at, between);
-      at = row.mqtt !== undefined ? this.putMqttLine(bytes, at, row.mqtt) : putCell(bytes, at, row.text);
+      at = row.lineStart >= 0 ? putRange(bytes, at, lines, row.lineStart, row.lineEnd) : putCell(bytes, at, row.text);
       if (!open) at = putSpaces(bytes, at, w5 - row.textWidth);
       at = putBytes(bytes, at, last);
     }
     if (at > 0) this.out.writeBytes(bytes, at);
+    this.lineEnd = 0;
   }
 
   /**
-   * An MQTT packet's line (its frames when it spans several) encoded at `at`, straight from its pieces when it goes
-   * into a cell as it is, else cleaned the general way; returns the end. `bytes` has room for MAX_CELL characters.
+   * Encodes an MQTT packet's line (and its frames when it spans several) at the end of the batch's line bytes,
+   * straight from its pieces, and returns its end; -1 when it does not go into a cell as it is (to clean it).
    */
-  private putMqttLine(bytes: Buffer, at: number, event: MqttEvent): number {
+  private encodeMqttLine(event: MqttEvent): number {
+    const at = this.lineEnd;
+    // At most 3 bytes per character of a cell, and MAX_CELL characters.
+    if (at + 3 * MAX_CELL > this.lineBytes.length) {
+      const grown = Buffer.allocUnsafeSlow(2 * (at + 3 * MAX_CELL));
+      this.lineBytes.copy(grown, 0, 0, at);
+      this.lineBytes = grown;
+    }
     const w = this.cellBytes;
-    w.start(bytes, at);
+    w.start(this.lineBytes, at);
     writeMqttSummary(event, w);
     const frames = event.frames;
     if (frames.length > 1) {
@@ -430,7 +465,7 @@ export class TableView {
       }
       w.text(']');
     }
-    return w.plain ? w.at : putCell(bytes, at, this.cellText.clean(mqttLine(event)));
+    return w.plain ? w.at : -1;
   }
 
   /** A row with a cell wider than its column: cells wrapped at spaces, one printed line per line of the tallest. */
