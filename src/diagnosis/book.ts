@@ -121,13 +121,14 @@ export class ConnectionBook {
     return r;
   }
 
+  /** Any event: those of the kinds below go to them (the stage calls them itself). */
   event(e: TimelineEvent): void {
     if (e.kind === 'lifecycle') this.lifecycle(e);
     else if (e.kind === 'packet' && e.layer === 'tcp') this.tcp(e);
     else if (e.kind === 'packet' && e.layer === 'mqtt') this.mqtt(e);
   }
 
-  private lifecycle(e: LifecycleEvent): void {
+  lifecycle(e: LifecycleEvent): void {
     this.lifecycleSeen = true;
     const r = this.record(e.stream, e.src, e.dst, e.frame, e.time);
     switch (e.type) {
@@ -164,7 +165,7 @@ export class ConnectionBook {
     }
   }
 
-  private tcp(e: TcpEvent): void {
+  tcp(e: TcpEvent): void {
     if (e.duplicateOf !== undefined) return;
     const r = this.record(e.stream, e.src, e.dst, e.frame, e.time);
     tally(r, e.src, e.time).segments++;
@@ -180,7 +181,7 @@ export class ConnectionBook {
     if (r.fin === undefined && e.flags.includes('FIN')) r.fin = { frame: e.frame, time: e.time, from: e.src };
   }
 
-  private mqtt(e: MqttEvent): void {
+  mqtt(e: MqttEvent): void {
     const client = e.direction === 'client' ? e.src : e.dst;
     const server = e.direction === 'client' ? e.dst : e.src;
     const r = this.record(e.stream, client, server, e.frames[0] ?? e.frame, e.time);

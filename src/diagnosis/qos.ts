@@ -7,7 +7,7 @@
  * on a SUBSCRIBE it never answered) and diag.subscription-downgraded (SUBACK codes).
  * Reads PUBLISH, PUBACK, PUBREC, SUBSCRIBE and SUBACK packets; in-flight state is bounded by MAX_IN_FLIGHT.
  */
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
 import { clientName, closedRightAfter, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
 import { ConnackAllowed, type NotAllowed } from './connack-allowed.js';
@@ -77,10 +77,8 @@ export class QosDetector implements Detector {
   /** Each stream's client PUBLISH when it is the client's last packet: a broker DISCONNECT right after refuses it. */
   private readonly lastClientPublish = new Map<number, InFlight>();
 
-  readonly reads = ['mqtt'] as const;
-
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+  /** Every MQTT packet type (no mqttTypes): any client packet but a PUBLISH ends the stream's lastClientPublish. */
+  mqtt(e: MqttEvent): void {
     this.allowed.event(e);
     // The broker refused what the client sent and closed (MQTT 5 DISCONNECT 0x80 or above, e.g. 0x95 packet too
     // large): the client's messages in flight were refused, not left unacknowledged.

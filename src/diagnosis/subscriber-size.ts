@@ -11,7 +11,7 @@
  * (MAX_MISSES_PER_SUBSCRIBER per subscriber).
  */
 import { Buffer } from 'node:buffer';
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
 import { clientName, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -68,7 +68,7 @@ export function minimumCopySize(topic: string, payloadLength: number): number {
 }
 
 export class SubscriberSizeDetector implements Detector {
-  readonly reads = ['mqtt'] as const;
+  readonly mqttTypes = ['CONNECT', 'SUBSCRIBE', 'UNSUBSCRIBE', 'SUBACK', 'PUBLISH'] as const;
   private readonly limited = new Map<number, Limited>();
   private subscriptionCount = 0;
   private smallestLimit = Number.POSITIVE_INFINITY;
@@ -77,8 +77,7 @@ export class SubscriberSizeDetector implements Detector {
   private readonly bySubscriber = new Map<number, Miss[]>();
   private missCount = 0;
 
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+  mqtt(e: MqttEvent): void {
     switch (e.type) {
       case 'CONNECT': this.connect(e); break;
       case 'SUBSCRIBE': {

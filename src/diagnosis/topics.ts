@@ -4,7 +4,7 @@
  * diag.subscribed-too-late (a subscription made after the messages it wanted, none retained). Reads PUBLISH,
  * SUBSCRIBE and SUBACK packets; bounded by MAX_TOPICS, MAX_SUBSCRIPTIONS and MAX_PENDING publishes.
  */
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
 import { clientName, closedRightAfter, isMqtt, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -72,10 +72,9 @@ export class TopicDetector implements Detector {
   /** Brokers that refused a client's PUBLISH for its size (MQTT 5 PUBACK, PUBREC or DISCONNECT 0x95 packet too large). */
   private readonly sizeLimited = new Set<string>();
 
-  readonly reads = ['mqtt'] as const;
+  readonly mqttTypes = ['PUBLISH', 'SUBSCRIBE', 'PUBACK', 'PUBREC', 'DISCONNECT', 'SUBACK'] as const;
 
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+  mqtt(e: MqttEvent): void {
     switch (e.type) {
       case 'PUBLISH': this.publish(e); break;
       case 'SUBSCRIBE':

@@ -8,7 +8,7 @@
  * persistent session (only this connection's are compared). Bounded: MAX_STREAMS connections (the oldest
  * forgotten), MAX_FILTERS filters per connection, MAX_PENDING requests awaiting their answer (the oldest forgotten).
  */
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
 import { clientName } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -54,15 +54,15 @@ function evictOldest<K, V>(map: Map<K, V>): void {
 }
 
 export class UnsubscribeDetector implements Detector {
-  readonly reads = ['mqtt'] as const;
+  readonly mqttTypes = ['SUBSCRIBE', 'UNSUBSCRIBE', 'SUBACK', 'UNSUBACK', 'PUBLISH'] as const;
   /** Accepted subscriptions per connection. */
   private readonly active = new Map<number, Set<string>>();
   /** SUBSCRIBE and UNSUBSCRIBE filters awaiting their answer, by stream and packet id. */
   private readonly pending = new Map<string, string[]>();
   private readonly unmatched = new Map<number, Unmatched>();
 
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt' || e.protocolVersion !== 5) return;
+  mqtt(e: MqttEvent): void {
+    if (e.protocolVersion !== 5) return;
     switch (e.type) {
       case 'SUBSCRIBE': this.request(e, (e.subscriptions ?? []).map((s) => s.topic)); break;
       case 'UNSUBSCRIBE': this.request(e, e.unsubscriptions ?? []); break;
