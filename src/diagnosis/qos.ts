@@ -31,7 +31,8 @@ export function filterProblem(filter: string): 'empty' | 'hash-not-last' | 'part
 /** A PUBLISH this close to the end of an open connection's capture may just have had its ACK cut off. */
 export const UNACKED_AFTER_SECONDS = 2;
 
-interface InFlight { frame: number; time: number; qos: number; topic?: string }
+/** A PUBLISH in flight (or a stream's last client PUBLISH): one shape, `topic` undefined when it had none. */
+interface InFlight { frame: number; time: number; qos: number; topic: string | undefined }
 
 /**
  * MQTT 5 DISCONNECT reason codes that refuse the PUBLISH before them: not authorized, topic name invalid, receive
@@ -93,7 +94,12 @@ export class QosDetector implements Detector {
     }
     if (e.direction === 'client') {
       if (e.type === 'PUBLISH') {
-        if (this.lastClientPublish.size < MAX_IN_FLIGHT) this.lastClientPublish.set(e.stream, { frame: e.frame, time: e.time, qos: e.qos ?? 0, ...(e.topic !== undefined ? { topic: e.topic } : {}) });
+        if (this.lastClientPublish.size < MAX_IN_FLIGHT) {
+          // The stream's record is refilled: a publisher's PUBLISHes follow one another.
+          const last = this.lastClientPublish.get(e.stream);
+          if (last === undefined) this.lastClientPublish.set(e.stream, { frame: e.frame, time: e.time, qos: e.qos ?? 0, topic: e.topic });
+          else { last.frame = e.frame; last.time = e.time; last.qos = e.qos ?? 0; last.topic = e.topic; }
+        }
       } else this.lastClientPublish.delete(e.stream);
     }
     if (e.packetId === undefined) return;
@@ -158,7 +164,7 @@ export class QosDetector implements Detector {
       if (this.total >= MAX_IN_FLIGHT) return;
       this.total++;
     }
-    map.set(id, { frame: e.frame, time: e.time, qos: e.qos ?? 1, ...(e.topic !== undefined ? { topic: e.topic } : {}) });
+    map.set(id, { frame: e.frame, time: e.time, qos: e.qos ?? 1, topic: e.topic });
   }
 
   private suback(e: MqttEvent): void {
