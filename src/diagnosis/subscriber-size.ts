@@ -80,23 +80,8 @@ export class SubscriberSizeDetector implements Detector {
   mqtt(e: MqttEvent): void {
     switch (e.type) {
       case 'CONNECT': this.connect(e); break;
-      case 'SUBSCRIBE': {
-        const l = this.limited.get(e.stream);
-        if (l === undefined || e.direction !== 'client') break;
-        (e.subscriptions ?? []).forEach((s, index) => {
-          if (this.subscriptionCount >= MAX_SUBSCRIPTIONS) return;
-          this.subscriptionCount++;
-          l.subscriptions.push({ filter: s.topic, time: e.time, index, noLocal: s.noLocal === true, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) });
-        });
-        break;
-      }
-      case 'UNSUBSCRIBE': {
-        const l = this.limited.get(e.stream);
-        if (l === undefined || e.direction !== 'client') break;
-        const gone = new Set(e.unsubscriptions ?? []);
-        l.subscriptions = l.subscriptions.filter((s) => !gone.has(s.filter));
-        break;
-      }
+      case 'SUBSCRIBE': this.subscribe(e); break;
+      case 'UNSUBSCRIBE': this.unsubscribe(e); break;
       case 'SUBACK': {
         const l = this.limited.get(e.stream);
         if (l === undefined) break;
@@ -104,12 +89,30 @@ export class SubscriberSizeDetector implements Detector {
         for (const s of l.subscriptions) if (s.packetId === e.packetId && s.accepted === undefined) s.accepted = (codes[s.index] ?? 0) < 0x80;
         break;
       }
+      // Nothing to judge before a subscriber announced a maximum packet size, nor any copy to look at before a miss.
       case 'PUBLISH':
-        if (e.direction === 'client') this.publish(e);
-        else this.copy(e);
+        if (e.direction === 'client') { if (this.limited.size > 0) this.publish(e); } else if (this.missCount > 0) this.copy(e);
         break;
       default: break;
     }
+  }
+
+  // The closures are in methods of their own: one in mqtt() would cost it a context per packet.
+  private subscribe(e: MqttEvent): void {
+    const l = this.limited.get(e.stream);
+    if (l === undefined || e.direction !== 'client') return;
+    (e.subscriptions ?? []).forEach((s, index) => {
+      if (this.subscriptionCount >= MAX_SUBSCRIPTIONS) return;
+      this.subscriptionCount++;
+      l.subscriptions.push({ filter: s.topic, time: e.time, index, noLocal: s.noLocal === true, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) });
+    });
+  }
+
+  private unsubscribe(e: MqttEvent): void {
+    const l = this.limited.get(e.stream);
+    if (l === undefined || e.direction !== 'client') return;
+    const gone = new Set(e.unsubscriptions ?? []);
+    l.subscriptions = l.subscriptions.filter((s) => !gone.has(s.filter));
   }
 
   private connect(e: MqttEvent): void {

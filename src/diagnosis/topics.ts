@@ -77,17 +77,7 @@ export class TopicDetector implements Detector {
   mqtt(e: MqttEvent): void {
     switch (e.type) {
       case 'PUBLISH': this.publish(e); break;
-      case 'SUBSCRIBE':
-        this.covered.add(e.dst);
-        (e.subscriptions ?? []).forEach((s, index) => {
-          if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
-          const record: SubscriptionRecord = { stream: e.stream, filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
-          this.subscriptions.push(record);
-          const list = this.byStream.get(e.stream) ?? [];
-          list.push(record);
-          this.byStream.set(e.stream, list);
-        });
-        break;
+      case 'SUBSCRIBE': this.subscribe(e); break;
       case 'PUBACK': case 'PUBREC': {
         if (e.packetId === undefined) break;
         const key = e.stream * 0x10000 + e.packetId;
@@ -123,6 +113,19 @@ export class TopicDetector implements Detector {
       }
       default: break;
     }
+  }
+
+  /** In a method of its own: the closure in mqtt() would cost it a context per packet. */
+  private subscribe(e: MqttEvent): void {
+    this.covered.add(e.dst);
+    (e.subscriptions ?? []).forEach((s, index) => {
+      if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
+      const record: SubscriptionRecord = { stream: e.stream, filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
+      this.subscriptions.push(record);
+      const list = this.byStream.get(e.stream) ?? [];
+      list.push(record);
+      this.byStream.set(e.stream, list);
+    });
   }
 
   private topic(name: string, time: number): TopicRecord | undefined {
@@ -171,7 +174,8 @@ export class TopicDetector implements Detector {
         if (e.sourceFrame === undefined && e.retain !== true) t.untraced++;
         if (e.sourceFrame === undefined && t.published === 0) { t.lastTime = e.time; t.frames.add(e.frame); }
       }
-      for (const s of this.byStream.get(e.stream) ?? []) if (topicMatches(s.filter, name)) s.received++;
+      const subscriptions = this.byStream.get(e.stream);
+      if (subscriptions !== undefined) for (const s of subscriptions) if (topicMatches(s.filter, name)) s.received++;
     }
   }
 

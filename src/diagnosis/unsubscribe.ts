@@ -66,24 +66,29 @@ export class UnsubscribeDetector implements Detector {
     switch (e.type) {
       case 'SUBSCRIBE': this.request(e, (e.subscriptions ?? []).map((s) => s.topic)); break;
       case 'UNSUBSCRIBE': this.request(e, e.unsubscriptions ?? []); break;
-      case 'SUBACK': {
-        const filters = this.answer(e, 'SUBSCRIBE');
-        if (filters === undefined) break;
-        const codes = e.reasonCodes ?? e.grantedQos ?? [];
-        const active = this.activeOf(e.stream);
-        filters.forEach((f, i) => { if ((codes[i] ?? 0) < 0x80 && active.size < MAX_FILTERS) active.add(f); });
-        break;
-      }
+      case 'SUBACK': this.suback(e); break;
       case 'UNSUBACK': this.unsuback(e); break;
-      case 'PUBLISH': {
-        const u = this.unmatched.get(e.stream);
-        if (u === undefined || e.direction !== 'server' || e.topic === undefined) break;
-        const topic = e.topic;
-        if (u.similar.some((f) => topicMatches(f, topic))) { u.received++; u.frames.add(e.frame); }
-        break;
-      }
+      // Only the connections that unsubscribed from nothing look at what they receive.
+      case 'PUBLISH': if (this.unmatched.size > 0) this.received(e); break;
       default: break;
     }
+  }
+
+  // The closures are in methods of their own: one in mqtt() would cost it a context per packet.
+  private suback(e: MqttEvent): void {
+    const filters = this.answer(e, 'SUBSCRIBE');
+    if (filters === undefined) return;
+    const codes = e.reasonCodes ?? e.grantedQos ?? [];
+    const active = this.activeOf(e.stream);
+    filters.forEach((f, i) => { if ((codes[i] ?? 0) < 0x80 && active.size < MAX_FILTERS) active.add(f); });
+  }
+
+  /** A PUBLISH the broker sent a connection that unsubscribed from nothing, on a filter like the one it named. */
+  private received(e: MqttEvent): void {
+    const u = this.unmatched.get(e.stream);
+    if (u === undefined || e.direction !== 'server' || e.topic === undefined) return;
+    const topic = e.topic;
+    if (u.similar.some((f) => topicMatches(f, topic))) { u.received++; u.frames.add(e.frame); }
   }
 
   private request(e: MqttEvent, filters: string[]): void {
