@@ -158,9 +158,10 @@ export class QosDetector implements Detector {
     let map = this.inFlight.get(key);
     if (map === undefined) { map = new Map(); this.inFlight.set(key, map); }
     const id = e.packetId!;
+    const inFlight = map.has(id);
     if (e.dup === true) this.tally(this.redelivered, `${hostOf(e.dst)}|${e.direction}`, e);
-    else if (map.has(id)) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
-    if (!map.has(id)) {
+    else if (inFlight) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
+    if (!inFlight) {
       if (this.total >= MAX_IN_FLIGHT) return;
       this.total++;
     }

@@ -95,7 +95,8 @@ export class ViolationDetector implements Detector {
       else last.answered = true;
       return;
     }
-    const rule = violationOf(e, this.connected.has(e.stream));
+    // Only a CONNECT asks whether one came before it.
+    const rule = violationOf(e, e.type === 'CONNECT' && this.connected.has(e.stream));
     if (e.type === 'CONNECT' && e.malformed === undefined && this.connected.size < MAX_STREAMS) this.connected.add(e.stream);
     // Only a client's last packet that breaks a rule is kept: a packet that follows it ends its case.
     if (rule === undefined) {
