@@ -5,7 +5,8 @@
  * broker DISCONNECT with a publish's reason code, e.g. 0x95 packet too large, right after the client's PUBLISH),
  * diag.subscription-refused (a SUBACK code, or the broker closing the connection
  * on a SUBSCRIBE it never answered) and diag.subscription-downgraded (SUBACK codes).
- * Reads PUBLISH, PUBACK, PUBREC, SUBSCRIBE and SUBACK packets; in-flight state is bounded by MAX_IN_FLIGHT.
+ * Reads PUBLISH, PUBACK, PUBREC, SUBSCRIBE, SUBACK and DISCONNECT packets, and every client packet (which ends the
+ * run of its stream's PUBLISHes); in-flight state is bounded by MAX_IN_FLIGHT.
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';

@@ -1,7 +1,7 @@
 /**
  * DiagnosisStage: the diagnosis as an AnalysisStage. It reads every event (packets, lifecycle events, other
- * findings) into the connection book and the detectors that read its kind (an MQTT packet: its type), and at the end of the capture emits the diagnoses (findings
- * with `diag.*` codes) in a fixed order: client-id takeovers and then reachability first, because a takeover or a
+ * findings) into the connection book and the detectors that read its kind (an MQTT packet: its type), and at the
+ * end of the capture emits the diagnoses (findings with `diag.*` codes) in a fixed order: client-id takeovers and then reachability first, because a takeover or a
  * stopped broker explains the connections they ended, then clients that sent no CONNECT or broke the protocol, keep-alive, refusals, topics, QoS, TCP, names DNS did not resolve (before what the capture itself shows, which it explains), and what the capture itself shows. It prints
  * nothing; views word the findings (words.ts).
  */
