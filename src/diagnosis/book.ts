@@ -87,13 +87,17 @@ export function sideOf(r: ConnectionRecord, label: string): Side {
   return label === r.server ? 'server' : 'client';
 }
 
-function tally(r: ConnectionRecord, label: string, time: number): SideTally {
-  let t = r.sent.get(label);
+/**
+ * The tally of the packet's sender, its last time moved to the packet's. Given the packet (not its time): a time
+ * passed to a call is a number boxed on the heap, per packet.
+ */
+function tally(r: ConnectionRecord, p: TcpEvent | MqttEvent): SideTally {
+  let t = r.sent.get(p.src);
   if (t === undefined) {
-    t = { segments: 0, mqtt: 0, lastTime: time };
-    r.sent.set(label, t);
+    t = { segments: 0, mqtt: 0, lastTime: p.time };
+    r.sent.set(p.src, t);
   }
-  if (time > t.lastTime) t.lastTime = time;
+  if (p.time > t.lastTime) t.lastTime = p.time;
   return t;
 }
 
@@ -105,31 +109,33 @@ export class ConnectionBook {
   get(stream: number): ConnectionRecord | undefined { return this.records.get(stream); }
   all(): IterableIterator<ConnectionRecord> { return this.records.values(); }
 
-  private record(stream: number, src: string, dst: string, frame: number, time: number): ConnectionRecord {
-    let r = this.records.get(stream);
-    if (r === undefined) {
-      if (this.records.size >= MAX_RECORDS) {
-        const oldest = this.records.keys().next();
-        if (oldest.done !== true) this.records.delete(oldest.value);
-      }
-      r = {
-        stream, client: src, server: dst, firstFrame: frame, firstTime: time, sent: new Map(), mqttPackets: 0,
-        subscribes: 0, synFrames: [], syns: 0, synAckSeen: false, websocket: false,
-      };
-      this.records.set(stream, r);
+  /**
+   * A new record of `stream` (the oldest forgotten past MAX_RECORDS). Called only when there is none (`get(stream) ??
+   * open(...)`), so that the packets of known streams pass no frame and time to a call (each a number boxed on the heap).
+   */
+  private open(stream: number, src: string, dst: string, frame: number, time: number): ConnectionRecord {
+    if (this.records.size >= MAX_RECORDS) {
+      const oldest = this.records.keys().next();
+      if (oldest.done !== true) this.records.delete(oldest.value);
     }
+    const r: ConnectionRecord = {
+      stream, client: src, server: dst, firstFrame: frame, firstTime: time, sent: new Map(), mqttPackets: 0,
+      subscribes: 0, synFrames: [], syns: 0, synAckSeen: false, websocket: false,
+    };
+    this.records.set(stream, r);
     return r;
   }
 
+  /** Any event: those of the kinds below go to them (the stage calls them itself). */
   event(e: TimelineEvent): void {
     if (e.kind === 'lifecycle') this.lifecycle(e);
     else if (e.kind === 'packet' && e.layer === 'tcp') this.tcp(e);
     else if (e.kind === 'packet' && e.layer === 'mqtt') this.mqtt(e);
   }
 
-  private lifecycle(e: LifecycleEvent): void {
+  lifecycle(e: LifecycleEvent): void {
     this.lifecycleSeen = true;
-    const r = this.record(e.stream, e.src, e.dst, e.frame, e.time);
+    const r = this.records.get(e.stream) ?? this.open(e.stream, e.src, e.dst, e.frame, e.time);
     switch (e.type) {
       case 'connection-opened':
         r.client = e.src; r.server = e.dst; r.synSeen = e.synSeen;
@@ -164,10 +170,10 @@ export class ConnectionBook {
     }
   }
 
-  private tcp(e: TcpEvent): void {
+  tcp(e: TcpEvent): void {
     if (e.duplicateOf !== undefined) return;
-    const r = this.record(e.stream, e.src, e.dst, e.frame, e.time);
-    tally(r, e.src, e.time).segments++;
+    const r = this.records.get(e.stream) ?? this.open(e.stream, e.src, e.dst, e.frame, e.time);
+    tally(r, e).segments++;
     if (e.type === 'SYN') {
       // The SYN's sender is the client, whatever was guessed before.
       r.client = e.src; r.server = e.dst;
@@ -180,14 +186,14 @@ export class ConnectionBook {
     if (r.fin === undefined && e.flags.includes('FIN')) r.fin = { frame: e.frame, time: e.time, from: e.src };
   }
 
-  private mqtt(e: MqttEvent): void {
+  mqtt(e: MqttEvent): void {
     const client = e.direction === 'client' ? e.src : e.dst;
     const server = e.direction === 'client' ? e.dst : e.src;
-    const r = this.record(e.stream, client, server, e.frames[0] ?? e.frame, e.time);
+    const r = this.records.get(e.stream) ?? this.open(e.stream, client, server, e.frames[0] ?? e.frame, e.time);
     // The dissector knows the sides (CONNECT, or inferred from the packets) better than the first segment does.
     if (r.synFrames.length === 0 && r.end === undefined) { r.client = client; r.server = server; }
     r.mqttPackets++;
-    tally(r, e.src, e.time).mqtt++;
+    tally(r, e).mqtt++;
     if (e.websocket === true) r.websocket = true;
     if (e.type === 'DISCONNECT' && r.disconnectBy === undefined) r.disconnectBy = e.direction;
     if (e.direction === 'client') {

@@ -5,7 +5,7 @@
  * diag.tls-not-decrypted (the key log given lacks a session's secrets). Reads packets, findings and the summary;
  * judges no session.
  */
-import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import { clientName, hostOf, isMqtt, portOf, sentBy, type ConnectionRecord } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -29,12 +29,16 @@ export class CaptureChecks implements Detector {
   /** `tls.no-secret` findings per stream (a key log was given, without this session's secrets). */
   private readonly noSecret = new Map<number, { frames: FrameSet; time: number; dst: string }>();
 
-  readonly reads = ['tcp', 'mqtt', 'other'] as const;
+  /** Every MQTT packet type (no mqttTypes): any may be cut. */
+  mqtt(e: MqttEvent): void {
+    // Only the head of the packet was captured. (A payload cut to the 64 KiB an event keeps is not a snaplen cut.)
+    if (e.malformed === 'mqtt.incomplete') this.cut(e.stream * 2 + (e.direction === 'server' ? 1 : 0), e.frames.length > 0 ? e.frames : [e.frame]);
+  }
+
+  readonly reads = ['tcp', 'other'] as const;
 
   event(e: TimelineEvent): void {
-    // Only the head of the packet was captured. (A payload cut to the 64 KiB an event keeps is not a snaplen cut.)
-    if (e.kind === 'packet' && e.layer === 'mqtt' && e.malformed === 'mqtt.incomplete') this.cut(e.stream * 2 + (e.direction === 'server' ? 1 : 0), e.frames.length > 0 ? e.frames : [e.frame]);
-    else if (e.kind === 'packet' && e.layer === 'tcp' && e.duplicateOf !== undefined) this.duplicates.add(e.frame);
+    if (e.kind === 'packet' && e.layer === 'tcp' && e.duplicateOf !== undefined) this.duplicates.add(e.frame);
     else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
       const t = streams.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };

@@ -13,8 +13,8 @@ export const MAX_STREAMS = 100_000;
 interface Allowed {
   /** From the CONNACK, when it was seen. */
   connack?: { topicAliasMaximum: number; retainAvailable: boolean; maximumQos: number };
-  /** The client's last PUBLISH. */
-  last?: { topicAlias?: number; retain: boolean; qos: number };
+  /** The client's last PUBLISH (refilled by each one). */
+  last?: { topicAlias: number | undefined; retain: boolean; qos: number };
 }
 
 /** The facts, causes and checks of a refusal the CONNACK explains. */
@@ -39,7 +39,9 @@ export class ConnackAllowed {
         maximumQos: typeof qos === 'number' ? qos : 2,
       };
     } else if (e.type === 'PUBLISH' && e.direction === 'client' && this.streams.has(e.stream)) {
-      this.stream(e.stream).last = { retain: e.retain === true, qos: e.qos ?? 0, ...(e.topicAlias !== undefined ? { topicAlias: e.topicAlias } : {}) };
+      const a = this.stream(e.stream);
+      if (a.last === undefined) a.last = { topicAlias: e.topicAlias, retain: e.retain === true, qos: e.qos ?? 0 };
+      else { a.last.topicAlias = e.topicAlias; a.last.retain = e.retain === true; a.last.qos = e.qos ?? 0; }
     } else if (e.type === 'CONNECT') this.streams.delete(e.stream);
   }
 

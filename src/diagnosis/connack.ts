@@ -3,7 +3,7 @@
  * (MQTT 3.1/3.1.1 return codes, MQTT 5 reason codes) and what usually causes it. Reads CONNECT and CONNACK packets;
  * a CONNECT that never gets a CONNACK is reachability.ts's.
  */
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { CONNACK_RETURN_CODES, reasonName } from '../model/names.js';
 import { hostOf } from './book.js';
 import type { Detector } from './detector.js';
@@ -51,10 +51,9 @@ export class ConnackDetector implements Detector {
   private readonly connects = new Map<number, { clientId?: string; username?: string; frame: number }>();
   private readonly groups = new Map<string, Group>();
 
-  readonly reads = ['mqtt'] as const;
+  readonly mqttTypes = ['CONNECT', 'CONNACK'] as const;
 
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+  mqtt(e: MqttEvent): void {
     if (e.type === 'CONNECT') {
       this.connects.set(e.stream, { frame: e.frame, ...(e.clientId !== undefined ? { clientId: e.clientId } : {}), ...(e.username !== undefined ? { username: e.username } : {}) });
     } else if (e.type === 'CONNACK') {

@@ -1,8 +1,9 @@
 /**
  * The contract between the diagnosis stage and its detectors: each reads the events it cares about as they pass
- * and, at the end, emits its diagnoses with the shared connection book and summary at hand. Types only.
+ * (MQTT packets through `mqtt`, of the types it names; the other events through `event`) and, at the end, emits its
+ * diagnoses with the shared connection book and summary at hand. Types only.
  */
-import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent, MqttPacketType, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary } from '../model/summary.js';
 import type { ConnectionBook } from './book.js';
 
@@ -21,12 +22,17 @@ export interface FinishContext {
   unresolvedHosts: Set<string>;
 }
 
-/** Which events a detector's `event` reads: TCP packets, MQTT packets, the rest (lifecycle events, findings, other packets). */
-export type DetectorReads = 'tcp' | 'mqtt' | 'other';
+/** Which events besides MQTT packets a detector's `event` reads: TCP packets, the rest (lifecycle events, findings, other packets). */
+export type DetectorReads = 'tcp' | 'other';
 
 export interface Detector {
-  /** What `event` is given (every event when absent): the stage hands each event only to the detectors that read it. */
+  /** The MQTT packets `mqtt` is given: of these types only (every type when absent). */
+  readonly mqttTypes?: readonly MqttPacketType[];
+  /** An MQTT packet: the stage hands each one only to the detectors that read its type. */
+  mqtt?(packet: MqttEvent): void;
+  /** What `event` is given (every event but the MQTT packets when absent). */
   readonly reads?: readonly DetectorReads[];
+  /** Any other event than an MQTT packet (those go to `mqtt`), of the kinds `reads` names. */
   event?(event: TimelineEvent): void;
   finish(context: FinishContext, emit: (finding: FindingEvent) => void): void;
 }

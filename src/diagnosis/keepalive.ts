@@ -4,7 +4,7 @@
  * connection book (CONNECT keep-alive, the client's last packet, how the session ended), and names the client's Will
  * when the broker delivered it (the copies whose `willOf` traces them to its CONNECT).
  */
-import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { clientName, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -19,12 +19,13 @@ export const PLAUSIBLE_FACTOR = 10;
 const MAX_WILLS = 10_000;
 
 export class KeepAliveDetector implements Detector {
-  readonly reads = ['mqtt'] as const;
+  /** Will copies are PUBLISHes. */
+  readonly mqttTypes = ['PUBLISH'] as const;
   /** Will copies the broker delivered, by the CONNECT frame of the client that left the Will. */
   private readonly wills = new Map<number, { topic: string; copies: number; frame: number }>();
 
-  event(event: TimelineEvent): void {
-    if (event.kind !== 'packet' || event.layer !== 'mqtt' || event.willOf === undefined || event.sourceFrame === undefined) return;
+  mqtt(event: MqttEvent): void {
+    if (event.willOf === undefined || event.sourceFrame === undefined) return;
     const will = this.wills.get(event.sourceFrame);
     if (will !== undefined) will.copies++;
     else if (this.wills.size < MAX_WILLS) this.wills.set(event.sourceFrame, { topic: event.topic ?? '', copies: 1, frame: event.frame });

@@ -5,9 +5,10 @@
  * broker DISCONNECT with a publish's reason code, e.g. 0x95 packet too large, right after the client's PUBLISH),
  * diag.subscription-refused (a SUBACK code, or the broker closing the connection
  * on a SUBSCRIBE it never answered) and diag.subscription-downgraded (SUBACK codes).
- * Reads PUBLISH, PUBACK, PUBREC, SUBSCRIBE and SUBACK packets; in-flight state is bounded by MAX_IN_FLIGHT.
+ * Reads PUBLISH, PUBACK, PUBREC, SUBSCRIBE, SUBACK and DISCONNECT packets, and every client packet (which ends the
+ * run of its stream's PUBLISHes); in-flight state is bounded by MAX_IN_FLIGHT.
  */
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
 import { clientName, closedRightAfter, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
 import { ConnackAllowed, type NotAllowed } from './connack-allowed.js';
@@ -31,7 +32,8 @@ export function filterProblem(filter: string): 'empty' | 'hash-not-last' | 'part
 /** A PUBLISH this close to the end of an open connection's capture may just have had its ACK cut off. */
 export const UNACKED_AFTER_SECONDS = 2;
 
-interface InFlight { frame: number; time: number; qos: number; topic?: string }
+/** A PUBLISH in flight (or a stream's last client PUBLISH): one shape, `topic` undefined when it had none. */
+interface InFlight { frame: number; time: number; qos: number; topic: string | undefined }
 
 /**
  * MQTT 5 DISCONNECT reason codes that refuse the PUBLISH before them: not authorized, topic name invalid, receive
@@ -77,10 +79,8 @@ export class QosDetector implements Detector {
   /** Each stream's client PUBLISH when it is the client's last packet: a broker DISCONNECT right after refuses it. */
   private readonly lastClientPublish = new Map<number, InFlight>();
 
-  readonly reads = ['mqtt'] as const;
-
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+  /** Every MQTT packet type (no mqttTypes): any client packet but a PUBLISH ends the stream's lastClientPublish. */
+  mqtt(e: MqttEvent): void {
     this.allowed.event(e);
     // The broker refused what the client sent and closed (MQTT 5 DISCONNECT 0x80 or above, e.g. 0x95 packet too
     // large): the client's messages in flight were refused, not left unacknowledged.
@@ -95,7 +95,12 @@ export class QosDetector implements Detector {
     }
     if (e.direction === 'client') {
       if (e.type === 'PUBLISH') {
-        if (this.lastClientPublish.size < MAX_IN_FLIGHT) this.lastClientPublish.set(e.stream, { frame: e.frame, time: e.time, qos: e.qos ?? 0, ...(e.topic !== undefined ? { topic: e.topic } : {}) });
+        if (this.lastClientPublish.size < MAX_IN_FLIGHT) {
+          // The stream's record is refilled: a publisher's PUBLISHes follow one another.
+          const last = this.lastClientPublish.get(e.stream);
+          if (last === undefined) this.lastClientPublish.set(e.stream, { frame: e.frame, time: e.time, qos: e.qos ?? 0, topic: e.topic });
+          else { last.frame = e.frame; last.time = e.time; last.qos = e.qos ?? 0; last.topic = e.topic; }
+        }
       } else this.lastClientPublish.delete(e.stream);
     }
     if (e.packetId === undefined) return;
@@ -154,13 +159,14 @@ export class QosDetector implements Detector {
     let map = this.inFlight.get(key);
     if (map === undefined) { map = new Map(); this.inFlight.set(key, map); }
     const id = e.packetId!;
+    const inFlight = map.has(id);
     if (e.dup === true) this.tally(this.redelivered, `${hostOf(e.dst)}|${e.direction}`, e);
-    else if (map.has(id)) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
-    if (!map.has(id)) {
+    else if (inFlight) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
+    if (!inFlight) {
       if (this.total >= MAX_IN_FLIGHT) return;
       this.total++;
     }
-    map.set(id, { frame: e.frame, time: e.time, qos: e.qos ?? 1, ...(e.topic !== undefined ? { topic: e.topic } : {}) });
+    map.set(id, { frame: e.frame, time: e.time, qos: e.qos ?? 1, topic: e.topic });
   }
 
   private suback(e: MqttEvent): void {

@@ -1,11 +1,11 @@
 /**
  * DiagnosisStage: the diagnosis as an AnalysisStage. It reads every event (packets, lifecycle events, other
- * findings) into its detectors and the connection book, and at the end of the capture emits the diagnoses (findings
- * with `diag.*` codes) in a fixed order: client-id takeovers and then reachability first, because a takeover or a
+ * findings) into the connection book and the detectors that read its kind (an MQTT packet: its type), and at the
+ * end of the capture emits the diagnoses (findings with `diag.*` codes) in a fixed order: client-id takeovers and then reachability first, because a takeover or a
  * stopped broker explains the connections they ended, then clients that sent no CONNECT or broke the protocol, keep-alive, refusals, topics, QoS, TCP, names DNS did not resolve (before what the capture itself shows, which it explains), and what the capture itself shows. It prints
  * nothing; views word the findings (words.ts).
  */
-import type { DnsEvent, FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
+import type { DnsEvent, FindingEvent, MqttPacketType, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisStage } from '../model/sink.js';
 import type { AnalysisSummary } from '../model/summary.js';
 import { ConnectionBook } from './book.js';
@@ -31,20 +31,37 @@ export class DiagnosisStage implements AnalysisStage {
     new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
     new CaptureChecks(),
   ];
-  /** The detectors that read TCP packets, MQTT packets, and the other events (Detector.reads), in their order. */
+  /** The detectors whose `event` reads TCP packets, and the other events than packets of TCP and MQTT (Detector.reads), in their order. */
   private readonly tcpReaders = readersOf(this.detectors, 'tcp');
-  private readonly mqttReaders = readersOf(this.detectors, 'mqtt');
   private readonly otherReaders = readersOf(this.detectors, 'other');
+  /** Per MQTT packet type, the detectors whose `mqtt` reads it (Detector.mqttTypes), in their order: made on first use. */
+  private readonly mqttReaders = new Map<MqttPacketType, Detector[]>();
   private lastTime = 0;
 
   /** Diagnoses need the whole capture: they are all emitted by finish(), none while events pass. */
   event(event: TimelineEvent, _emit?: (finding: FindingEvent) => void): void {
     if (event.kind === 'finding' && event.code.startsWith('diag.')) return;
     if (event.time > this.lastTime) this.lastTime = event.time;
-    this.book.event(event);
-    const readers = event.kind !== 'packet' ? this.otherReaders
-      : event.layer === 'tcp' ? this.tcpReaders : event.layer === 'mqtt' ? this.mqttReaders : this.otherReaders;
+    if (event.kind === 'packet' && event.layer === 'mqtt') {
+      this.book.mqtt(event);
+      const readers = this.mqttReaders.get(event.type) ?? this.mqttReadersOf(event.type);
+      for (let i = 0; i < readers.length; i++) readers[i]!.mqtt!(event);
+      return;
+    }
+    let readers = this.otherReaders;
+    if (event.kind === 'lifecycle') this.book.lifecycle(event);
+    else if (event.kind === 'packet' && event.layer === 'tcp') {
+      this.book.tcp(event);
+      readers = this.tcpReaders;
+    }
     for (let i = 0; i < readers.length; i++) readers[i]!.event!(event);
+  }
+
+  /** The detectors that read MQTT packets of `type`, remembered. */
+  private mqttReadersOf(type: MqttPacketType): Detector[] {
+    const readers = this.detectors.filter((d) => d.mqtt !== undefined && (d.mqttTypes === undefined || d.mqttTypes.includes(type)));
+    this.mqttReaders.set(type, readers);
+    return readers;
   }
 
   /**
@@ -72,7 +89,7 @@ export class DiagnosisStage implements AnalysisStage {
   }
 }
 
-/** The detectors whose `event` reads events of `kind`. */
+/** The detectors whose `event` reads events of `kind` (MQTT packets aside). */
 function readersOf(detectors: readonly Detector[], kind: DetectorReads): Detector[] {
   return detectors.filter((d) => d.event !== undefined && (d.reads === undefined || d.reads.includes(kind)));
 }

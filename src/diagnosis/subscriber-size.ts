@@ -11,7 +11,7 @@
  * (MAX_MISSES_PER_SUBSCRIBER per subscriber).
  */
 import { Buffer } from 'node:buffer';
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
 import { clientName, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -68,7 +68,7 @@ export function minimumCopySize(topic: string, payloadLength: number): number {
 }
 
 export class SubscriberSizeDetector implements Detector {
-  readonly reads = ['mqtt'] as const;
+  readonly mqttTypes = ['CONNECT', 'SUBSCRIBE', 'UNSUBSCRIBE', 'SUBACK', 'PUBLISH'] as const;
   private readonly limited = new Map<number, Limited>();
   private subscriptionCount = 0;
   private smallestLimit = Number.POSITIVE_INFINITY;
@@ -77,27 +77,11 @@ export class SubscriberSizeDetector implements Detector {
   private readonly bySubscriber = new Map<number, Miss[]>();
   private missCount = 0;
 
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+  mqtt(e: MqttEvent): void {
     switch (e.type) {
       case 'CONNECT': this.connect(e); break;
-      case 'SUBSCRIBE': {
-        const l = this.limited.get(e.stream);
-        if (l === undefined || e.direction !== 'client') break;
-        (e.subscriptions ?? []).forEach((s, index) => {
-          if (this.subscriptionCount >= MAX_SUBSCRIPTIONS) return;
-          this.subscriptionCount++;
-          l.subscriptions.push({ filter: s.topic, time: e.time, index, noLocal: s.noLocal === true, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) });
-        });
-        break;
-      }
-      case 'UNSUBSCRIBE': {
-        const l = this.limited.get(e.stream);
-        if (l === undefined || e.direction !== 'client') break;
-        const gone = new Set(e.unsubscriptions ?? []);
-        l.subscriptions = l.subscriptions.filter((s) => !gone.has(s.filter));
-        break;
-      }
+      case 'SUBSCRIBE': this.subscribe(e); break;
+      case 'UNSUBSCRIBE': this.unsubscribe(e); break;
       case 'SUBACK': {
         const l = this.limited.get(e.stream);
         if (l === undefined) break;
@@ -105,12 +89,30 @@ export class SubscriberSizeDetector implements Detector {
         for (const s of l.subscriptions) if (s.packetId === e.packetId && s.accepted === undefined) s.accepted = (codes[s.index] ?? 0) < 0x80;
         break;
       }
+      // Nothing to judge before a subscriber announced a maximum packet size, nor any copy to look at before a miss.
       case 'PUBLISH':
-        if (e.direction === 'client') this.publish(e);
-        else this.copy(e);
+        if (e.direction === 'client') { if (this.limited.size > 0) this.publish(e); } else if (this.missCount > 0) this.copy(e);
         break;
       default: break;
     }
+  }
+
+  // The closures are in methods of their own: one in mqtt() would cost it a context per packet.
+  private subscribe(e: MqttEvent): void {
+    const l = this.limited.get(e.stream);
+    if (l === undefined || e.direction !== 'client') return;
+    (e.subscriptions ?? []).forEach((s, index) => {
+      if (this.subscriptionCount >= MAX_SUBSCRIPTIONS) return;
+      this.subscriptionCount++;
+      l.subscriptions.push({ filter: s.topic, time: e.time, index, noLocal: s.noLocal === true, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) });
+    });
+  }
+
+  private unsubscribe(e: MqttEvent): void {
+    const l = this.limited.get(e.stream);
+    if (l === undefined || e.direction !== 'client') return;
+    const gone = new Set(e.unsubscriptions ?? []);
+    l.subscriptions = l.subscriptions.filter((s) => !gone.has(s.filter));
   }
 
   private connect(e: MqttEvent): void {

@@ -83,7 +83,8 @@ export class TcpTroubleDetector implements Detector {
     } else if (e.retransmission === true && e.flags.includes('FIN')) {
       t.finRetransmissions.add(e.frame);
     }
-    if (e.flags.includes('RST') || e.flags.includes('SYN')) return;
+    // Most segments: an open window on a connection whose windows never closed, nothing to look at.
+    if ((e.window !== 0 && t.zeroWindow.size === 0) || e.flags.includes('RST') || e.flags.includes('SYN')) return;
     const z = t.zeroWindow.get(e.src);
     if (e.window === 0) {
       const entry = z ?? { frames: new FrameSet(), longest: 0 };

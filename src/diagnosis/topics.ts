@@ -4,7 +4,7 @@
  * diag.subscribed-too-late (a subscription made after the messages it wanted, none retained). Reads PUBLISH,
  * SUBSCRIBE and SUBACK packets; bounded by MAX_TOPICS, MAX_SUBSCRIPTIONS and MAX_PENDING publishes.
  */
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
 import { clientName, closedRightAfter, isMqtt, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -72,23 +72,12 @@ export class TopicDetector implements Detector {
   /** Brokers that refused a client's PUBLISH for its size (MQTT 5 PUBACK, PUBREC or DISCONNECT 0x95 packet too large). */
   private readonly sizeLimited = new Set<string>();
 
-  readonly reads = ['mqtt'] as const;
+  readonly mqttTypes = ['PUBLISH', 'SUBSCRIBE', 'PUBACK', 'PUBREC', 'DISCONNECT', 'SUBACK'] as const;
 
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+  mqtt(e: MqttEvent): void {
     switch (e.type) {
       case 'PUBLISH': this.publish(e); break;
-      case 'SUBSCRIBE':
-        this.covered.add(e.dst);
-        (e.subscriptions ?? []).forEach((s, index) => {
-          if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
-          const record: SubscriptionRecord = { stream: e.stream, filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
-          this.subscriptions.push(record);
-          const list = this.byStream.get(e.stream) ?? [];
-          list.push(record);
-          this.byStream.set(e.stream, list);
-        });
-        break;
+      case 'SUBSCRIBE': this.subscribe(e); break;
       case 'PUBACK': case 'PUBREC': {
         if (e.packetId === undefined) break;
         const key = e.stream * 0x10000 + e.packetId;
@@ -124,6 +113,19 @@ export class TopicDetector implements Detector {
       }
       default: break;
     }
+  }
+
+  /** In a method of its own: the closure in mqtt() would cost it a context per packet. */
+  private subscribe(e: MqttEvent): void {
+    this.covered.add(e.dst);
+    (e.subscriptions ?? []).forEach((s, index) => {
+      if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
+      const record: SubscriptionRecord = { stream: e.stream, filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
+      this.subscriptions.push(record);
+      const list = this.byStream.get(e.stream) ?? [];
+      list.push(record);
+      this.byStream.set(e.stream, list);
+    });
   }
 
   private topic(name: string, time: number): TopicRecord | undefined {
@@ -172,7 +174,8 @@ export class TopicDetector implements Detector {
         if (e.sourceFrame === undefined && e.retain !== true) t.untraced++;
         if (e.sourceFrame === undefined && t.published === 0) { t.lastTime = e.time; t.frames.add(e.frame); }
       }
-      for (const s of this.byStream.get(e.stream) ?? []) if (topicMatches(s.filter, name)) s.received++;
+      const subscriptions = this.byStream.get(e.stream);
+      if (subscriptions !== undefined) for (const s of subscriptions) if (topicMatches(s.filter, name)) s.received++;
     }
   }
 

@@ -8,7 +8,7 @@
  * persistent session (only this connection's are compared). Bounded: MAX_STREAMS connections (the oldest
  * forgotten), MAX_FILTERS filters per connection, MAX_PENDING requests awaiting their answer (the oldest forgotten).
  */
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
 import { clientName } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -54,36 +54,41 @@ function evictOldest<K, V>(map: Map<K, V>): void {
 }
 
 export class UnsubscribeDetector implements Detector {
-  readonly reads = ['mqtt'] as const;
+  readonly mqttTypes = ['SUBSCRIBE', 'UNSUBSCRIBE', 'SUBACK', 'UNSUBACK', 'PUBLISH'] as const;
   /** Accepted subscriptions per connection. */
   private readonly active = new Map<number, Set<string>>();
   /** SUBSCRIBE and UNSUBSCRIBE filters awaiting their answer, by stream and packet id. */
   private readonly pending = new Map<string, string[]>();
   private readonly unmatched = new Map<number, Unmatched>();
 
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt' || e.protocolVersion !== 5) return;
+  mqtt(e: MqttEvent): void {
+    if (e.protocolVersion !== 5) return;
     switch (e.type) {
       case 'SUBSCRIBE': this.request(e, (e.subscriptions ?? []).map((s) => s.topic)); break;
       case 'UNSUBSCRIBE': this.request(e, e.unsubscriptions ?? []); break;
-      case 'SUBACK': {
-        const filters = this.answer(e, 'SUBSCRIBE');
-        if (filters === undefined) break;
-        const codes = e.reasonCodes ?? e.grantedQos ?? [];
-        const active = this.activeOf(e.stream);
-        filters.forEach((f, i) => { if ((codes[i] ?? 0) < 0x80 && active.size < MAX_FILTERS) active.add(f); });
-        break;
-      }
+      case 'SUBACK': this.suback(e); break;
       case 'UNSUBACK': this.unsuback(e); break;
-      case 'PUBLISH': {
-        const u = this.unmatched.get(e.stream);
-        if (u === undefined || e.direction !== 'server' || e.topic === undefined) break;
-        const topic = e.topic;
-        if (u.similar.some((f) => topicMatches(f, topic))) { u.received++; u.frames.add(e.frame); }
-        break;
-      }
+      // Only the connections that unsubscribed from nothing look at what they receive.
+      case 'PUBLISH': if (this.unmatched.size > 0) this.received(e); break;
       default: break;
     }
+  }
+
+  // The closures are in methods of their own: one in mqtt() would cost it a context per packet.
+  private suback(e: MqttEvent): void {
+    const filters = this.answer(e, 'SUBSCRIBE');
+    if (filters === undefined) return;
+    const codes = e.reasonCodes ?? e.grantedQos ?? [];
+    const active = this.activeOf(e.stream);
+    filters.forEach((f, i) => { if ((codes[i] ?? 0) < 0x80 && active.size < MAX_FILTERS) active.add(f); });
+  }
+
+  /** A PUBLISH the broker sent a connection that unsubscribed from nothing, on a filter like the one it named. */
+  private received(e: MqttEvent): void {
+    const u = this.unmatched.get(e.stream);
+    if (u === undefined || e.direction !== 'server' || e.topic === undefined) return;
+    const topic = e.topic;
+    if (u.similar.some((f) => topicMatches(f, topic))) { u.received++; u.frames.add(e.frame); }
   }
 
   private request(e: MqttEvent, filters: string[]): void {

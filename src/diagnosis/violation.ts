@@ -12,7 +12,7 @@
  * it explains are added to `explained`. State: a record per stream whose last client packet breaks a rule, and the
  * streams that sent a CONNECT (at most MAX_STREAMS each).
  */
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../model/events.js';
+import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
 import { clientName, closedRightAfter, hostOf, isTlsRecordHeader, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -86,10 +86,8 @@ export class ViolationDetector implements Detector {
   /** Streams where the client sent a CONNECT. */
   private readonly connected = new Set<number>();
 
-  readonly reads = ['mqtt'] as const;
-
-  event(e: TimelineEvent): void {
-    if (e.kind !== 'packet' || e.layer !== 'mqtt') return;
+  /** Every MQTT packet type (no mqttTypes): any broker packet answers, any client packet may break a rule. */
+  mqtt(e: MqttEvent): void {
     if (e.direction === 'server') {
       const last = this.last.get(e.stream);
       if (last === undefined) return;
@@ -97,7 +95,8 @@ export class ViolationDetector implements Detector {
       else last.answered = true;
       return;
     }
-    const rule = violationOf(e, this.connected.has(e.stream));
+    // Only a CONNECT asks whether one came before it.
+    const rule = violationOf(e, e.type === 'CONNECT' && this.connected.has(e.stream));
     if (e.type === 'CONNECT' && e.malformed === undefined && this.connected.size < MAX_STREAMS) this.connected.add(e.stream);
     // Only a client's last packet that breaks a rule is kept: a packet that follows it ends its case.
     if (rule === undefined) {
