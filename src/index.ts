@@ -12,4 +12,6 @@ export type { CaptureFrame, CaptureSummary, CaptureNotice } from './capture/type
 export { decodeFrame } from './decode/frame.js';
 export type { DecodedFrame } from './decode/types.js';
 export { topicMatches } from './mqtt/topic.js';
+export { summarizeMqtt, writeMqttSummary } from './mqtt/summary.js';
+export type { SummaryWriter } from './mqtt/summary.js';
 export { KeyLog, loadKeyLog } from './tls/keylog.js';
