@@ -50,6 +50,22 @@ test('fault-topic-typo: the mistyped subscription, the messages it missed, the h
   }
 });
 
+test('fault-topic-typo-many: 30 missed messages, more than the frames evidence lists: its count and last frame are of all of them', async () => {
+  const file = fault('fault-topic-typo-many');
+  const list = await diagnose(file);
+  const mismatch = only(list, 'diag.topic-mismatch');
+  const nobody = only(list, 'diag.published-to-nobody');
+  assert.equal(nobody.detail.facts['count'], 30);
+  if (tsharkMissing === undefined) {
+    const publishes = tsharkFrames(file, 'mqtt.msgtype == 3');
+    const subscribe = tsharkFrames(file, 'mqtt.msgtype == 8');
+    assert.equal(publishes.length, 30);
+    // The SUBSCRIBE and every PUBLISH of the topic it missed: 31 frames, the last PUBLISH last; 20 of them listed.
+    assert.deepEqual(mismatch.evidence, { firstFrame: subscribe[0], lastFrame: publishes[29], count: 31, frames: [...subscribe, ...publishes.slice(0, 19)] });
+    assert.deepEqual(nobody.evidence, { firstFrame: publishes[0], lastFrame: publishes[29], count: 30, frames: publishes.slice(0, 20) });
+  }
+});
+
 test('fault-late-subscriber: the subscription came after the three messages', async () => {
   const list = await diagnose(fault('fault-late-subscriber'));
   assert.deepEqual(codes(list), ['diag.published-to-nobody', 'diag.subscribed-too-late']);

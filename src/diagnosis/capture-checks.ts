@@ -166,7 +166,7 @@ export class CaptureChecks implements Detector {
     for (const [stream, t] of streams) {
       const server = ctx.book.get(stream)?.server ?? t.dst;
       const g = byServer.get(server) ?? { frames: new FrameSet(), count: 0, time: t.time };
-      g.frames.addAll(t.frames.evidence().frames ?? []);
+      g.frames.merge(t.frames);
       g.count++;
       g.time = Math.min(g.time, t.time);
       byServer.set(server, g);

@@ -1,7 +1,8 @@
 /**
  * FrameSet: the frames that prove a diagnosis, kept bounded (first and last frame, how many, and up to 20 of them in
- * order). Frames may arrive out of order (MQTT packets released after a TCP hole); the kept ones are sorted. It
- * decides nothing about what the frames mean.
+ * order). Frames may arrive out of order (MQTT packets released after a TCP hole); the kept ones are sorted. Sets
+ * merge whole (merge: count, first and last of both), not through the frames they keep. It decides nothing about what
+ * the frames mean.
  */
 import type { FindingEvidence } from '../model/events.js';
 
@@ -24,6 +25,19 @@ export class FrameSet {
 
   addAll(frames: Iterable<number>): this {
     for (const f of frames) this.add(f);
+    return this;
+  }
+
+  /** Adds every frame of `other`: its count, first and last frame, and its kept frames while there is room. */
+  merge(other: FrameSet): this {
+    if (other.n === 0) return this;
+    this.n += other.n;
+    if (other.first < this.first) this.first = other.first;
+    if (other.last > this.last) this.last = other.last;
+    for (const f of other.kept) {
+      if (this.kept.length >= KEPT) break;
+      this.kept.push(f);
+    }
     return this;
   }
 

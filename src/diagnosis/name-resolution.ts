@@ -132,7 +132,7 @@ export class NameResolutionDetector implements Detector {
       let unanswered = 0;
       const types = new Set<string>();
       for (const l of lookups) {
-        frames.addAll(l.frames.evidence().frames ?? []);
+        frames.merge(l.frames);
         queries += l.queries;
         responses += l.responses;
         unanswered += l.pending.size;

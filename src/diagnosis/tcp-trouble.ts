@@ -141,7 +141,7 @@ export class TcpTroubleDetector implements Detector {
         }));
       }
       if (t.finRetransmissions.count > 0) {
-        harmless.addAll(t.finRetransmissions.evidence().frames ?? []);
+        harmless.merge(t.finRetransmissions);
         harmlessConnections++;
         harmlessTime = Math.min(harmlessTime, t.firstTime);
       }

@@ -216,7 +216,7 @@ export class TopicDetector implements Detector {
         if (closest === undefined) continue;
         mismatched.set(closest.topic, s.filter);
         const t = this.topics.get(closest.topic)!;
-        const frames = new FrameSet().add(s.frame).addAll(t.frames.evidence().frames ?? []);
+        const frames = new FrameSet().add(s.frame).merge(t.frames);
         const d = closest.difference;
         emit(makeDiagnosis({
           code: 'diag.topic-mismatch', layer: 'mqtt', frames, time: s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
@@ -236,7 +236,7 @@ export class TopicDetector implements Detector {
       const missed = records.reduce((n, t) => n + Math.max(t.published, t.forwarded), 0);
       const lastPublishedAt = Math.max(...records.map((t) => t.lastTime));
       const frames = new FrameSet();
-      for (const t of records) frames.addAll(t.frames.evidence().frames ?? []);
+      for (const t of records) frames.merge(t.frames);
       frames.add(s.frame);
       emit(makeDiagnosis({
         code: 'diag.subscribed-too-late', layer: 'mqtt', frames, time: s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
@@ -281,7 +281,7 @@ export class TopicDetector implements Detector {
       for (const w of this.waiting(ctx, name, t)) g.waiting.add(w);
       g.topics.push(name);
       g.count += t.unforwardedCount - t.untraced;
-      g.frames.addAll(t.unforwarded.evidence().frames ?? []);
+      g.frames.merge(t.unforwarded);
       for (const p of t.unforwardedPublishers.size > 0 ? t.unforwardedPublishers : t.publishers) g.publishers.add(p);
       g.time = Math.min(g.time, t.firstTime);
       g.said ||= said;
