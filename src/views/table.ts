@@ -286,12 +286,16 @@ export class TableView {
     let textWidth: number;
     if (mqtt !== undefined && this.options.width === undefined) {
       // Encoded now, while the recent payload's preview is at hand; the row's other cells wait for the batch's widths.
-      lineStart = this.lineEnd;
-      lineEnd = this.encodeMqttLine(mqtt);
-      text = lineEnd < 0 ? cellText.clean(mqttLine(mqtt)) : '';
-      textWidth = lineEnd < 0 ? cellText.width : this.cellBytes.units;
-      if (lineEnd < 0) lineStart = -1;
-      else this.lineEnd = lineEnd;
+      const end = this.encodeMqttLine(mqtt);
+      if (end >= 0) {
+        lineStart = this.lineEnd;
+        lineEnd = this.lineEnd = end;
+        text = '';
+        textWidth = this.cellBytes.units;
+      } else {
+        text = cellText.clean(mqttLine(mqtt));
+        textWidth = cellText.width;
+      }
     } else {
       text = cellText.clean(summary);
       textWidth = cellText.width;
