@@ -466,7 +466,8 @@ test('lab capture reqresp.pcap: ARP, handshake, then data; RTT equals tshark to 
 // ---------------------------------------------------------------------------------------------------------------
 
 test('-i any captures (SLL2, and SLL): second copies are marked duplicateOf, nothing is a retransmission', { skip: tsharkMissing }, async (t) => {
-  const anyCaptures = fixtureCaptures().filter((x) => path.basename(x.file).includes('any'));
+  // Captures made with `tcpdump -i any` are named so (reqresp-any.pcap, reqresp-any-sll.pcap): "any" as a word of the name.
+  const anyCaptures = fixtureCaptures().filter((x) => /(^|-)any(-|\.)/.test(path.basename(x.file)));
   if (anyCaptures.length === 0) {
     t.skip('no fixtures/*any* capture (fixtures/lab/capture.sh --only reqresp-any)');
     return;
