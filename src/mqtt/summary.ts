@@ -138,9 +138,14 @@ const STRING_SUMMARY = new StringSummary();
 
 /** The event's summary line: its parts joined by one space (writeMqttSummary). */
 export function summarizeMqtt(e: MqttEvent): string {
+  return lineOf(e, writeMqttSummary);
+}
+
+/** What `write` writes of `e`, as a string (a consumer's own line around the summary, written once for both writers). */
+export function lineOf(e: MqttEvent, write: (e: MqttEvent, w: SummaryWriter) => void): string {
   const w = STRING_SUMMARY;
   w.line = '';
-  writeMqttSummary(e, w);
+  write(e, w);
   const line = w.line;
   w.line = '';
   return line;

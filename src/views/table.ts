@@ -20,7 +20,7 @@
  * borders: no row string to build, flatten and encode, so no garbage per row).
  */
 import type { MqttEvent, TimelineEvent } from '../model/events.js';
-import { summarizeMqtt, writeMqttSummary } from '../mqtt/summary.js';
+import { lineOf, writeMqttSummary, type SummaryWriter } from '../mqtt/summary.js';
 import { CellBytes } from './cell-bytes.js';
 import { CellText, fixed6 } from './cell-text.js';
 import type { ChunkedWriter } from './output.js';
@@ -156,10 +156,23 @@ function putBytes(bytes: Uint8Array, at: number, piece: Uint8Array): number {
   return at;
 }
 
-/** An MQTT packet's line as the table shows it: its summary, and its frames when it spans several. */
+/** Writes an MQTT packet's line as the table shows it: its summary, and its frames when it spans several. */
+function writeMqttLine(event: MqttEvent, w: SummaryWriter): void {
+  writeMqttSummary(event, w);
+  const frames = event.frames;
+  if (frames.length > 1) {
+    w.text(' [frames ');
+    for (let i = 0; i < frames.length; i++) {
+      if (i > 0) w.text(', ');
+      w.number(frames[i]!);
+    }
+    w.text(']');
+  }
+}
+
+/** The MQTT packet's line as a string (on a terminal, or to clean when it does not go into a cell as it is). */
 function mqttLine(event: MqttEvent): string {
-  const line = summarizeMqtt(event);
-  return event.frames.length > 1 ? `${line} [frames ${event.frames.join(', ')}]` : line;
+  return lineOf(event, writeMqttLine);
 }
 
 function sortedByFrame(rows: Row[]): boolean {
@@ -459,16 +472,7 @@ export class TableView {
     }
     const w = this.cellBytes;
     w.start(this.lineBytes, at);
-    writeMqttSummary(event, w);
-    const frames = event.frames;
-    if (frames.length > 1) {
-      w.text(' [frames ');
-      for (let i = 0; i < frames.length; i++) {
-        if (i > 0) w.text(', ');
-        w.number(frames[i]!);
-      }
-      w.text(']');
-    }
+    writeMqttLine(event, w);
     return w.plain ? w.at : -1;
   }
 
