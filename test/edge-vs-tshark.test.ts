@@ -236,3 +236,24 @@ test('pcapng of three bridge ports (each packet twice): second copies are duplic
     assert.ok(codes.includes('diag.duplicate-frames') && !codes.includes('diag.tcp-retransmitted-data'), codes.join(','));
     assert.equal(mqttOf(a).length, 18);
   });
+
+test('overlapping subscriptions: every copy traced to its publish, one per matching filter for MQTT 5, and the message sent after they left reached nobody',
+  { skip: missing('overlap.pcap') }, async () => {
+    const a = await analyzeCapture(edge('overlap.pcap'));
+    const mqtt = mqttOf(a);
+    const clientOf = new Map(mqtt.filter((e) => e.msgtype === 1).map((e) => [e.stream, e.clientId]));
+    const published = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'client');
+    const copies = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'server');
+    // Mosquitto sends the MQTT 3.1.1 subscriber one copy, the MQTT 5 one a copy per matching subscription.
+    const want: Record<string, string[]> = { 't qos 2': ['ov-sub311', 'ov-sub5', 'ov-sub5'], 't qos 1': ['ov-sub311', 'ov-sub5', 'ov-sub5'],
+      'h qos 1': ['ov-sub311', 'ov-sub5'], 'nobody left': [] };
+    for (const p of published) {
+      const linked = copies.filter((c) => c.sourceFrame === p.frame).map((c) => clientOf.get(c.stream) ?? '?');
+      assert.deepEqual(linked, want[p.payload?.text ?? ''], `copies of #${p.frame} (${p.payload?.text})`);
+    }
+    assert.equal(copies.filter((c) => c.sourceFrame === undefined).length, 0);
+    const last = published.find((p) => p.payload?.text === 'nobody left');
+    const diagnoses = await diagnose(edge('overlap.pcap'));
+    assert.deepEqual(diagnoses.map((d) => d.code), ['diag.published-to-nobody']);
+    assert.deepEqual(diagnoses[0]?.evidence.frames, [last?.frame]);
+  });

@@ -119,3 +119,27 @@ test('the fan-out tracer forgets cursors past its bounds as the plain rules do (
   // Many streams: past 10 000 streams every cursor is forgotten.
   assert.ok(compare({ maxRemembered: 20_000, windowSeconds: 1e9 }, 60_000, 8, { contents: 30, streams: 30_000, jump: 0 }) > 1000);
 });
+
+test('a further copy for an overlapping subscription is linked to the publish already matched, up to one per filter', () => {
+  const tracer = new FanoutTracer({ maxRemembered: 100, windowSeconds: 30 });
+  const broker = '10.0.0.2';
+  const payload = Buffer.from('t qos 2');
+  const copy = (time: number, filters: number): number | undefined => {
+    const first = tracer.forwarded(broker, 'ov/room/temp', payload, false, 1, 0, time)?.sourceFrame;
+    return first ?? tracer.forwardedAgain(broker, 'ov/room/temp', payload, 1, filters, time)?.sourceFrame;
+  };
+  tracer.published(broker, 'ov/room/temp', payload, 10, 1.0);
+  // Two filters match: the first copy and one more are #10's, a third is nobody's.
+  assert.equal(copy(1.001, 2), 10);
+  assert.equal(copy(1.002, 2), 10);
+  assert.equal(copy(1.003, 2), undefined);
+  // The same content published again: its first copy goes to the new publish, not to #10 once more.
+  tracer.published(broker, 'ov/room/temp', payload, 20, 2.0);
+  assert.equal(copy(2.001, 2), 20);
+  assert.equal(copy(2.002, 2), 20);
+  // One filter: no further copy; a stream with no cursor for the content: nothing.
+  tracer.published(broker, 'ov/room/temp', payload, 30, 3.0);
+  assert.equal(copy(3.001, 1), 30);
+  assert.equal(copy(3.002, 1), undefined);
+  assert.equal(tracer.forwardedAgain(broker, 'ov/room/temp', payload, 2, 2, 3.003), undefined);
+});

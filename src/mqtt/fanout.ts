@@ -7,8 +7,10 @@
  * Memory is bounded and allocation-free per message: the recent publishes live in a ring of typed arrays (by count
  * and by capture time), found through a 64-bit hash of (broker, topic, payload) in an open-addressed table of typed
  * arrays and chained per hash; each subscriber stream keeps, per hash, the sequence number of the last publish it was
- * matched to (a broker forwards one copy per subscription, in publish order), in one more such table. The members
- * of a shared subscription (`$share/group/filter`) share one cursor: the broker gives each message to one of them.
+ * matched to (a broker forwards a message to each subscriber in publish order), in one more such table. A subscriber
+ * whose filters overlap may get one copy per matching subscription (MQTT 5 §3.3.4; Mosquitto does so for MQTT 5
+ * clients): `forwardedAgain` links such a further copy to the publish its cursor points at. The members of a shared
+ * subscription (`$share/group/filter`) share one cursor: the broker gives each message to one of them.
  */
 
 export interface FanoutOptions {
@@ -37,6 +39,8 @@ const SWEEP_EVERY = 1024;
 const MEMO_MASK = 63;
 /** (broker, topic) pairs whose hashes are kept (see FanoutTracer.identity). */
 const MAX_TOPIC_HASHES = 4096;
+/** Publishes whose further copies (see FanoutTracer.forwardedAgain) are counted at once; past it the counts start again. */
+const MAX_AGAIN = 4096;
 
 function fnv(hash: number, text: string): number {
   let h = hash;
@@ -168,6 +172,8 @@ export class FanoutTracer {
   private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0, willOf: undefined };
   /** Ring slots holding a Will (the client id that left it): few, dropped when the slot is reused. */
   private readonly willOwners = new Map<number, string>();
+  /** (cursor stream, publish sequence number) to the further copies linked to it by forwardedAgain. */
+  private readonly again = new Map<string, number>();
 
   constructor(private readonly options: FanoutOptions) {
     this.capacity = Math.max(1, options.maxRemembered);
@@ -310,6 +316,34 @@ export class FanoutTracer {
       this.setCursor(stream, cursors, a, b, chosen);
     }
     const at = chosen % this.capacity;
+    const match = this.match;
+    match.sourceFrame = this.frames[at]!;
+    match.forwardDelayMs = (time - this.times[at]!) * 1000;
+    match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
+    return match;
+  }
+
+  /**
+   * The broker at `brokerIp` sent `topic`/`payload` again to the subscriber on `stream`, whose `subscriptions` filters
+   * (more than one) match the topic, and `forwarded` found no publish not yet matched there: a further copy, one per
+   * matching subscription, of the publish the stream's cursor points at, if that publish is still remembered, was
+   * made before this copy and has had fewer than `subscriptions` copies on the stream. Read the result before the
+   * next call, as `forwarded`'s.
+   */
+  forwardedAgain(brokerIp: string, topic: string, payload: Buffer, stream: number, subscriptions: number, time: number): ForwardMatch | undefined {
+    const cursors = this.streams.get(stream);
+    if (cursors === undefined || subscriptions < 2) return undefined;
+    const a = this.identity(brokerIp, topic, payload);
+    const slot = this.findCursor(stream, cursors.generation, a, this.b);
+    if (slot === -1 || this.cursorStream[slot] === EMPTY) return undefined;
+    const seq = this.cursorSeq[slot]!;
+    const at = seq % this.capacity;
+    if (seq < this.head || this.times[at]! > time) return undefined;
+    const key = `${stream} ${seq}`;
+    const copies = (this.again.get(key) ?? 1) + 1;
+    if (copies > subscriptions) return undefined;
+    if (this.again.size >= MAX_AGAIN && !this.again.has(key)) this.again.clear();
+    this.again.set(key, copies);
     const match = this.match;
     match.sourceFrame = this.frames[at]!;
     match.forwardDelayMs = (time - this.times[at]!) * 1000;

@@ -262,8 +262,13 @@ export class SessionTracker {
               // Members of a shared subscription share one cursor (each message goes to one of them).
               const shared = session.sharedFilterFor(event.topic);
               const cursor = shared === undefined ? this.connection.index : this.context.fanout.sharedGroup(broker, shared);
-              const match = this.context.fanout.forwarded(broker, event.topic, payload, event.retain === true,
+              let match = this.context.fanout.forwarded(broker, event.topic, payload, event.retain === true,
                 cursor, subscribedAt, time);
+              // Overlapping filters: the broker may send one copy per matching subscription.
+              if (match === undefined && shared === undefined) {
+                const filters = session.matchingFilters(event.topic);
+                if (filters > 1) match = this.context.fanout.forwardedAgain(broker, event.topic, payload, cursor, filters, time);
+              }
               if (match !== undefined) {
                 event.sourceFrame = match.sourceFrame;
                 event.forwardDelayMs = match.forwardDelayMs;

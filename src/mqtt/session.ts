@@ -250,11 +250,13 @@ export class MqttSession {
     return list.sort((a, b) => a.frame - b.frame);
   }
 
-  /** subscribedAt answers by topic, until the subscriptions change. */
+  /** subscribedAt answers by topic, until the subscriptions change; and how many filters match each (matchingFilters). */
   private readonly subscribedAtCache = new Map<string, number | null>();
+  private readonly matchingCache = new Map<string, number>();
 
   subscribe(filter: string, time: number): void {
     this.subscribedAtCache.clear();
+    this.matchingCache.clear();
     if (this.subscriptions.size >= MAX_SUBSCRIPTIONS && !this.subscriptions.has(filter)) return;
     if (!this.subscriptions.has(filter)) {
       this.subscriptions.set(filter, time);
@@ -265,6 +267,7 @@ export class MqttSession {
 
   unsubscribe(filter: string): void {
     this.subscribedAtCache.clear();
+    this.matchingCache.clear();
     if (this.subscriptions.delete(filter) && filter.startsWith('$share/')) this.sharedSubscriptions--;
   }
 
@@ -289,11 +292,28 @@ export class MqttSession {
     const cached = this.subscribedAtCache.get(topic);
     if (cached !== undefined) return cached;
     let earliest: number | null = null;
+    let matching = 0;
     for (const [filter, time] of this.subscriptions) {
-      if (topicMatches(filter, topic) && (earliest === null || time < earliest)) earliest = time;
+      if (!topicMatches(filter, topic)) continue;
+      matching++;
+      if (earliest === null || time < earliest) earliest = time;
     }
-    if (this.subscribedAtCache.size >= MAX_CACHED_TOPICS) this.subscribedAtCache.clear();
+    if (this.subscribedAtCache.size >= MAX_CACHED_TOPICS) {
+      this.subscribedAtCache.clear();
+      this.matchingCache.clear();
+    }
     this.subscribedAtCache.set(topic, earliest);
+    this.matchingCache.set(topic, matching);
     return earliest;
+  }
+
+  /** How many of the subscriptions match `topic` (a broker may send one copy per matching subscription). */
+  matchingFilters(topic: string): number {
+    const cached = this.matchingCache.get(topic);
+    if (cached !== undefined) return cached;
+    if (this.firstSubscribeTime === undefined) return 0;
+    this.subscribedAtCache.delete(topic);
+    this.subscribedAt(topic);
+    return this.matchingCache.get(topic) ?? 0;
   }
 }
