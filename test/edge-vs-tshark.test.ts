@@ -257,3 +257,29 @@ test('overlapping subscriptions: every copy traced to its publish, one per match
     assert.deepEqual(diagnoses.map((d) => d.code), ['diag.published-to-nobody']);
     assert.deepEqual(diagnoses[0]?.evidence.frames, [last?.frame]);
   });
+
+test('two brokers bridged: the bridge\'s CONNECT level as tshark reads it (0x84), each message traced publisher → broker A → bridge → broker B → subscriber',
+  { skip: missing('bridge.pcap') }, async () => {
+    const a = await analyzeCapture(edge('bridge.pcap'));
+    const mqtt = mqttOf(a);
+    const bridge = mqtt.find((e) => e.msgtype === 1 && e.src.startsWith('172.18.0.3:'));
+    assert.equal(bridge?.protocolVersion, 4);
+    assert.equal(bridge?.bridge, true);
+    assert.match(bridge?.summary ?? '', /MQTT 3\.1\.1 bridge /);
+    if (tsharkMissing === undefined) {
+      const ver = tsharkFields(edge('bridge.pcap'), ['frame.number', 'mqtt.ver'], ['-Y', 'mqtt.msgtype == 1']);
+      assert.deepEqual(ver.find((row) => row[0] === String(bridge?.frame))?.[1], '132');
+    }
+    const byFrame = new Map(mqtt.map((e) => [e.frame, e]));
+    const published = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'client' && e.topic === 'br/temp');
+    assert.equal(published.length, 3);
+    for (const p of published) {
+      const toBridge = mqtt.filter((e) => e.msgtype === 3 && e.sourceFrame === p.frame);
+      assert.deepEqual(toBridge.map((e) => e.dst), [bridge?.src], `#${p.frame} forwarded to the bridge`);
+      const toSubscriber = mqtt.filter((e) => e.msgtype === 3 && e.sourceFrame === toBridge[0]!.frame);
+      assert.deepEqual(toSubscriber.map((e) => `${e.src} ${e.payload?.text}`), [`172.18.0.3:1883 ${p.payload?.text}`],
+        `#${p.frame}'s bridged copy #${toBridge[0]!.frame} forwarded by broker B`);
+      assert.equal(byFrame.get(toSubscriber[0]!.sourceFrame!)?.direction, 'server');
+    }
+    assert.deepEqual(await diagnosesOf(edge('bridge.pcap')), []);
+  });

@@ -114,6 +114,11 @@ export interface MqttEvent extends BaseEvent {
   protocolVersion?: number;
   /** True when no CONNECT was seen and the version was inferred from the packets. */
   versionInferred?: boolean;
+  /**
+   * CONNECT: the protocol level byte had its top bit set (0x80), as a broker's bridge connection sends it (Mosquitto's
+   * `try_private`, e.g. 0x84 for MQTT 3.1.1); `protocolVersion` is the level without that bit.
+   */
+  bridge?: true;
   topic?: string;
   /** MQTT 5 topic alias carried by this PUBLISH. */
   topicAlias?: number;

@@ -135,6 +135,7 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
     if (type !== 1 || packet !== undefined || (error === undefined && connect !== undefined)
       || (framed.truncatedTo !== undefined && connectLevel !== undefined)) {
       event.protocolVersion = version;
+      if (connect?.bridge === true) event.bridge = true;
     }
     if (where.websocket) event.websocket = true;
     if (where.tls) event.tls = true;

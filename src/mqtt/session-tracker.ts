@@ -217,6 +217,7 @@ export class SessionTracker {
           session.keepAlive = event.keepAlive;
           session.cleanSession = event.cleanSession;
           session.willTopic = event.will?.topic;
+          session.bridge = event.bridge === true;
           this.will = event.will !== undefined ? willBytes(event.will.topic, event.will.payload, frame) : undefined;
           session.connectFrame = frame;
           if (event.clientId !== undefined) {
@@ -275,6 +276,9 @@ export class SessionTracker {
                 if (match.willOf !== undefined) event.willOf = match.willOf;
               }
             }
+            // A bridge (a broker connected as a client, bridge bit in its CONNECT) hands what it receives to its own
+            // broker, which forwards it to its subscribers: a publish to the broker at the client's address.
+            if (session.bridge) this.context.fanout.published(this.connection.client.ip, event.topic, payload, frame, time);
           }
         }
         break;

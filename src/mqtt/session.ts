@@ -173,6 +173,8 @@ export class MqttSession {
   keepAlive: number | undefined;
   cleanSession: boolean | undefined;
   willTopic: string | undefined;
+  /** The CONNECT had the bridge bit: the client is a broker's bridge (the messages it receives, its broker forwards). */
+  bridge = false;
   connectFrame: number | undefined;
   connackCode: number | undefined;
   accepted: boolean | undefined;

@@ -174,6 +174,7 @@ export function writeMqttSummary(e: MqttEvent, w: SummaryWriter): void {
         const name = PROTOCOL_VERSIONS[e.protocolVersion];
         if (name !== undefined) w.text(name);
         else w.number(e.protocolVersion);
+        if (e.bridge === true) w.text(' bridge');
       }
       if (e.keepAlive !== undefined) { w.text(' keep-alive '); w.number(e.keepAlive); w.text('s'); }
       if (e.cleanSession !== undefined) w.text(e.cleanSession ? ' clean' : ' persistent');

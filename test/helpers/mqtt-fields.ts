@@ -201,7 +201,8 @@ export function ourMqttRecord(e: MqttEvent): MqttRecord {
   if (e.packetId !== undefined) r['msgid'] = String(e.packetId);
   if (t === 1) {
     if (e.protocolName !== undefined) r['protoname'] = e.protocolName;
-    if (e.protocolVersion !== undefined) r['ver'] = String(e.protocolVersion);
+    // tshark's mqtt.ver is the level byte as sent: a bridge's CONNECT keeps its top bit (0x84 = 132).
+    if (e.protocolVersion !== undefined) r['ver'] = String(e.protocolVersion | (e.bridge === true ? 0x80 : 0));
     if (e.cleanSession !== undefined) r['clean'] = e.cleanSession ? '1' : '0';
     if (e.keepAlive !== undefined) r['kalive'] = String(e.keepAlive);
     if (e.clientId !== undefined) r['clientid'] = e.clientId;

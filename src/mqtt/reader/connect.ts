@@ -30,6 +30,7 @@ export function readConnect(bytes: Buffer, headerLength: number, users: boolean)
   if (at >= end) return fail(TOO_SHORT);
   const level = bytes[at]! & 0x7f;
   connect.level = level;
+  if ((bytes[at]! & 0x80) !== 0) connect.bridge = true;
   at++;
   const known = level === 3 || level === 4 || level === 5;
   if (at >= end) return fail(known ? TOO_SHORT : invalidLevel(level));

@@ -19,6 +19,8 @@ export interface ConnectHead {
   protocolName?: string;
   /** Protocol level with the bridge bit removed. */
   level?: number;
+  /** The level byte had the bridge bit (0x80) set. */
+  bridge?: true;
   keepAlive?: number;
   cleanSession?: boolean;
   clientId?: string;
