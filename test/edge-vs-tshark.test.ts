@@ -283,3 +283,21 @@ test('two brokers bridged: the bridge\'s CONNECT level as tshark reads it (0x84)
     }
     assert.deepEqual(await diagnosesOf(edge('bridge.pcap')), []);
   });
+
+test('a persistent QoS 2 subscriber stopped, killed and restarted: the delivery it left is redelivered with DUP and acknowledged, so not "never acknowledged"',
+  { skip: missing('hung-subscriber.pcap') }, async () => {
+    const a = await analyzeCapture(edge('hung-subscriber.pcap'));
+    const mqtt = mqttOf(a);
+    const copies = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'server');
+    const [first, ...again] = copies;
+    assert.equal(first?.dup, false);
+    // The same message (packet id, source) again with DUP on the next connection, answered there by PUBREC.
+    const redelivered = again.find((e) => e.dup === true);
+    assert.ok(first !== undefined && redelivered !== undefined && redelivered.stream !== first.stream);
+    assert.equal(redelivered.packetId, first.packetId);
+    assert.equal(redelivered.sourceFrame, first.sourceFrame);
+    assert.ok(mqtt.some((e) => e.msgtype === 5 && e.stream === redelivered.stream && e.requestFrame === redelivered.frame));
+    const connack = mqtt.find((e) => e.msgtype === 2 && e.stream === redelivered.stream);
+    assert.equal(connack?.sessionPresent, true);
+    assert.deepEqual((await diagnosesOf(edge('hung-subscriber.pcap'))).sort(), ['diag.qos-redelivered', 'diag.tcp-reset']);
+  });

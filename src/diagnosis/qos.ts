@@ -1,6 +1,7 @@
 /**
  * QoS trouble: diag.qos-unacknowledged (QoS 1/2 PUBLISHes never acknowledged before the connection ended or within
- * UNACKED_AFTER_SECONDS of the capture's end), diag.qos-redelivered (DUP copies), diag.packet-id-reused (an id reused
+ * UNACKED_AFTER_SECONDS of the capture's end; not a broker's delivery whose DUP redelivery to the same client id, with
+ * the same packet id on its next connection, was acknowledged), diag.qos-redelivered (DUP copies), diag.packet-id-reused (an id reused
  * while its message was in flight), diag.publish-refused (an MQTT 5 PUBACK/PUBREC reason of 0x80 or more, or a
  * broker DISCONNECT with a publish's reason code, e.g. 0x95 packet too large, right after the client's PUBLISH),
  * diag.subscription-refused (a SUBACK code, or the broker closing the connection
@@ -10,7 +11,7 @@
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
-import { clientName, closedRightAfter, hostOf, sentBy, sessionEndOf, type ConnectionBook } from './book.js';
+import { clientName, closedRightAfter, hostOf, sentBy, sessionEndOf, type ConnectionBook, type ConnectionRecord } from './book.js';
 import { ConnackAllowed, type NotAllowed } from './connack-allowed.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -78,6 +79,8 @@ export class QosDetector implements Detector {
 
   /** Each stream's client PUBLISH when it is the client's last packet: a broker DISCONNECT right after refuses it. */
   private readonly lastClientPublish = new Map<number, InFlight>();
+  /** The broker's DUP redeliveries (stream, packet id, time), to tell whether a delivery left unacknowledged was acknowledged later. */
+  private readonly redeliveries: Array<{ stream: number; id: number; time: number }> = [];
 
   /** Every MQTT packet type (no mqttTypes): any client packet but a PUBLISH ends the stream's lastClientPublish. */
   mqtt(e: MqttEvent): void {
@@ -160,7 +163,10 @@ export class QosDetector implements Detector {
     if (map === undefined) { map = new Map(); this.inFlight.set(key, map); }
     const id = e.packetId!;
     const inFlight = map.has(id);
-    if (e.dup === true) this.tally(this.redelivered, `${hostOf(e.dst)}|${e.direction}`, e);
+    if (e.dup === true) {
+      this.tally(this.redelivered, `${hostOf(e.dst)}|${e.direction}`, e);
+      if (e.direction === 'server' && this.redeliveries.length < MAX_IN_FLIGHT) this.redeliveries.push({ stream: e.stream, id, time: e.time });
+    }
     else if (inFlight) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
     if (!inFlight) {
       if (this.total >= MAX_IN_FLIGHT) return;
@@ -274,6 +280,21 @@ export class QosDetector implements Detector {
     }
   }
 
+  /**
+   * The broker redelivered packet `id` (DUP) to the client of `r` (same client id, same broker) on a later connection
+   * after `time`, and that copy was acknowledged: the message was acknowledged (diag.qos-redelivered tells the rest).
+   */
+  private acknowledgedLater(ctx: FinishContext, r: ConnectionRecord, id: number, time: number): boolean {
+    const clientId = r.connect?.clientId;
+    if (clientId === undefined || clientId === '') return false;
+    return this.redeliveries.some((x) => {
+      if (x.id !== id || x.time <= time || x.stream === r.stream) return false;
+      const other = ctx.book.get(x.stream);
+      if (other === undefined || other.connect?.clientId !== clientId || hostOf(other.server) !== hostOf(r.server)) return false;
+      return this.inFlight.get(inFlightKey(x.stream, 'server'))?.get(id)?.time !== x.time;
+    });
+  }
+
   private unacknowledged(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     const groups = new Map<string, Tally & { receiver: string; publisher?: string }>();
     for (const [key, map] of this.inFlight) {
@@ -289,6 +310,7 @@ export class QosDetector implements Detector {
       const receiverLast = receiver.lastTime;
       for (const [id, p] of map) {
         if (!ended && (ctx.captureEnd - p.time < UNACKED_AFTER_SECONDS || receiverLast <= p.time)) continue;
+        if (direction === 'server' && r !== undefined && this.acknowledgedLater(ctx, r, id, p.time)) continue;
         const receiver = direction === 'server' ? (r !== undefined ? clientName(r) : `stream ${stream}`) : `the broker${r !== undefined ? ` (${r.server})` : ''}`;
         const publisher = direction === 'client' && r !== undefined ? clientName(r) : undefined;
         // Messages a client published and the broker never acknowledged are grouped per publisher, who is named.
