@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import { DiagnosisStage } from '../src/diagnosis/stage.js';
 import { DIAGNOSIS_CODES, type Diagnosis } from '../src/diagnosis/types.js';
 import { diagnose } from './helpers/diagnose.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
@@ -686,4 +688,27 @@ test('fault-name-not-resolved-alone: no MQTT at all, explained by the failed loo
     assert.equal(d.evidence.count, 8);
     if (tsharkMissing === undefined) assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'dns'));
   }
+});
+
+test('a diagnosis is timed at the first frame of its evidence (retransmissions, zero windows, teardown FINs, messages to nobody)', async () => {
+  const files = ['edge/lossy.pcap', 'edge/stalled-reader.pcap', 'faults/fault-topic-typo.pcap', 'mqtt/session.pcap', 'edge/overlap.pcap'];
+  const checked = new Set<string>();
+  for (const file of files.map((f) => path.join(fixturesDir, f))) {
+    const frameTime = new Map<number, number>();
+    const found: Diagnosis[] = [];
+    await analyzeCapture(file, {
+      stages: [new DiagnosisStage()],
+      onEvent: (e) => {
+        if (e.kind === 'packet' && !frameTime.has(e.frame)) frameTime.set(e.frame, e.time);
+        if (e.kind === 'finding' && e.code.startsWith('diag.')) found.push(e as Diagnosis);
+      },
+    });
+    for (const d of found) {
+      if (!['diag.tcp-retransmitted-data', 'diag.tcp-zero-window', 'diag.harmless-teardown-retransmission', 'diag.published-to-nobody'].includes(d.code)) continue;
+      checked.add(d.code);
+      assert.equal(d.frame, d.evidence.firstFrame);
+      assert.equal(d.time, frameTime.get(d.frame), `${path.basename(file)} ${d.code}: time of frame ${d.frame}`);
+    }
+  }
+  assert.equal(checked.size, 4);
 });

@@ -22,9 +22,11 @@ interface StreamTally {
   maxDelayMs: number;
   retransmitted: FrameSet;
   /** Per receiver: frames advertising a zero window, the longest zero window so far, and the one still open. */
-  zeroWindow: Map<string, { frames: FrameSet; longest: number; since?: number }>;
+  zeroWindow: Map<string, { frames: FrameSet; longest: number; since?: number; firstTime: number }>;
   finRetransmissions: FrameSet;
-  firstTime: number;
+  /** Times of the first retransmitted data segment and of the first retransmitted FIN (their evidence's first frames). */
+  retransmittedTime: number;
+  finTime: number;
   sent: Map<string, SentSegments>;
 }
 
@@ -68,6 +70,7 @@ export class TcpTroubleDetector implements Detector {
     if (t === undefined) return;
     if (e.len > 0) {
       if (e.retransmission === true) {
+        if (t.retransmissions === 0) t.retransmittedTime = e.time;
         t.retransmissions++;
         t.retransmitted.add(e.frame);
         const originalTime = t.sent.get(e.src)?.timeOf(e.relSeq);
@@ -81,13 +84,14 @@ export class TcpTroubleDetector implements Detector {
         sent.add(e.relSeq, e.time);
       }
     } else if (e.retransmission === true && e.flags.includes('FIN')) {
+      if (t.finRetransmissions.count === 0) t.finTime = e.time;
       t.finRetransmissions.add(e.frame);
     }
     // Most segments: an open window on a connection whose windows never closed, nothing to look at.
     if ((e.window !== 0 && t.zeroWindow.size === 0) || e.flags.includes('RST') || e.flags.includes('SYN')) return;
     const z = t.zeroWindow.get(e.src);
     if (e.window === 0) {
-      const entry = z ?? { frames: new FrameSet(), longest: 0 };
+      const entry = z ?? { frames: new FrameSet(), longest: 0, firstTime: e.time };
       entry.frames.add(e.frame);
       entry.since ??= e.time;
       t.zeroWindow.set(e.src, entry);
@@ -109,7 +113,7 @@ export class TcpTroubleDetector implements Detector {
     let t = this.streams.get(e.stream);
     if (t === undefined) {
       if (this.streams.size >= MAX_STREAMS) return undefined;
-      t = { retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(), firstTime: e.time, sent: new Map() };
+      t = { retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(), retransmittedTime: 0, finTime: 0, sent: new Map() };
       this.streams.set(e.stream, t);
     }
     return t;
@@ -125,7 +129,7 @@ export class TcpTroubleDetector implements Detector {
       const connection = `${r.client} → ${r.server}`;
       if (t.retransmissions > 0) {
         emit(makeDiagnosis({
-          code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames: t.retransmitted, time: t.firstTime, src: r.client, dst: r.server, stream,
+          code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames: t.retransmitted, time: t.retransmittedTime, src: r.client, dst: r.server, stream,
           facts: { connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)) },
           causes: ['packet-loss', 'slow-reader'], checks: ['network-quality', 'receiver-load'],
         }));
@@ -135,7 +139,7 @@ export class TcpTroubleDetector implements Detector {
         if (longest < ZERO_WINDOW_SECONDS) continue;
         const frames = z.frames;
         emit(makeDiagnosis({
-          code: 'diag.tcp-zero-window', layer: 'tcp', frames, time: t.firstTime, src: side, dst: side === r.client ? r.server : r.client, stream,
+          code: 'diag.tcp-zero-window', layer: 'tcp', frames, time: z.firstTime, src: side, dst: side === r.client ? r.server : r.client, stream,
           facts: { receiver: side === r.client ? clientName(r) : `the broker (${r.server})`, connection, count: frames.count, longestMs: Number((longest * 1000).toFixed(1)) },
           causes: ['slow-reader'], checks: ['receiver-load'],
         }));
@@ -143,7 +147,7 @@ export class TcpTroubleDetector implements Detector {
       if (t.finRetransmissions.count > 0) {
         harmless.merge(t.finRetransmissions);
         harmlessConnections++;
-        harmlessTime = Math.min(harmlessTime, t.firstTime);
+        harmlessTime = Math.min(harmlessTime, t.finTime);
       }
     }
     if (harmless.count > 0) {

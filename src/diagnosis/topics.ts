@@ -277,13 +277,14 @@ export class TopicDetector implements Detector {
       const broker = [...t.brokers].find((b) => this.covered.has(b) && speaking.has(b));
       if (!said && broker === undefined) continue;
       const key = broker ?? [...t.brokers][0] ?? '';
-      const g = groups.get(key) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: t.firstTime, said: false, similar: [], waiting: new Set<string>() };
+      const first = t.unforwardedFirst ?? t.firstTime;
+      const g = groups.get(key) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], waiting: new Set<string>() };
       for (const w of this.waiting(ctx, name, t)) g.waiting.add(w);
       g.topics.push(name);
       g.count += t.unforwardedCount - t.untraced;
       g.frames.merge(t.unforwarded);
       for (const p of t.unforwardedPublishers.size > 0 ? t.unforwardedPublishers : t.publishers) g.publishers.add(p);
-      g.time = Math.min(g.time, t.firstTime);
+      g.time = Math.min(g.time, first);
       g.said ||= said;
       const similar = mismatched.get(name);
       if (similar !== undefined) g.similar.push(similar);
