@@ -301,3 +301,22 @@ test('a persistent QoS 2 subscriber stopped, killed and restarted: the delivery 
     assert.equal(connack?.sessionPresent, true);
     assert.deepEqual((await diagnosesOf(edge('hung-subscriber.pcap'))).sort(), ['diag.qos-redelivered', 'diag.tcp-reset']);
   });
+
+test('an MQTT 5 session that expired with a message queued: published to nobody, and the expired session named as the cause',
+  { skip: missing('session-expired.pcap') }, async () => {
+    const a = await analyzeCapture(edge('session-expired.pcap'));
+    const mqtt = mqttOf(a);
+    const connects = mqtt.filter((e) => e.msgtype === 1 && e.clientId === 'exp-sub');
+    assert.deepEqual(connects.map((e) => [e.cleanSession, e.properties?.sessionExpiryInterval]), [[false, 1], [false, 1]]);
+    const back = mqtt.find((e) => e.msgtype === 2 && e.stream === connects[1]!.stream);
+    assert.equal(back?.sessionPresent, false);
+    const queued = mqtt.find((e) => e.msgtype === 3 && e.direction === 'client' && e.payload?.text === 'queued, then expired');
+    const list = await diagnose(edge('session-expired.pcap'));
+    assert.deepEqual(list.map((d) => d.code), ['diag.published-to-nobody']);
+    const d = list[0]!;
+    assert.deepEqual(d.evidence.frames, [queued?.frame]);
+    assert.deepEqual(d.detail.facts['expiredSessions'], ['exp-sub (172.18.0.3)']);
+    assert.equal(d.detail.facts['connackFrame'], back?.frame);
+    assert.equal(d.detail.facts['sessionExpiry'], 1);
+    assert.equal(d.detail.causes[0], 'session-expired');
+  });

@@ -47,7 +47,8 @@ export interface ConnectionRecord {
     time: number;
     takenOverBy?: { stream: number; frame: number };
   };
-  connect?: { frame: number; time: number; clientId?: string; keepAlive?: number; tls?: true };
+  /** `persistent`: clean session (MQTT 5: clean start) 0; `sessionExpiry`: its MQTT 5 Session Expiry Interval, if given. */
+  connect?: { frame: number; time: number; clientId?: string; keepAlive?: number; tls?: true; persistent?: true; sessionExpiry?: number };
   connack?: { frame: number; time: number; accepted: boolean; sessionPresent?: boolean };
   /** Last MQTT packet the client sent (keep-alive), and the broker's last one. */
   lastClientPacket?: { frame: number; time: number };
@@ -216,6 +217,8 @@ export class ConnectionBook {
           ...(e.clientId !== undefined ? { clientId: e.clientId } : {}),
           ...(e.keepAlive !== undefined ? { keepAlive: e.keepAlive } : {}),
           ...(e.tls === true ? { tls: true as const } : {}),
+          ...(e.cleanSession === false ? { persistent: true as const } : {}),
+          ...(typeof e.properties?.['sessionExpiryInterval'] === 'number' ? { sessionExpiry: e.properties['sessionExpiryInterval'] } : {}),
         };
       }
     } else if (e.type === 'CONNACK') {

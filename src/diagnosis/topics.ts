@@ -6,7 +6,7 @@
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
-import { clientName, closedRightAfter, isMqtt, sentBy, sessionEndOf } from './book.js';
+import { clientName, closedRightAfter, hostOf, isMqtt, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -264,11 +264,44 @@ export class TopicDetector implements Detector {
     return out;
   }
 
+  /**
+   * Subscribers with a persistent session (clean session 0) whose accepted subscription matches the topic, whose
+   * connection had ended before the first unforwarded publish, and whose next connection (same client id and broker),
+   * made after the last, got CONNACK session present 0: the broker had not kept the session, and what it queued went
+   * with it. Their names, and the frame and Session Expiry Interval of the first such reconnect's CONNACK and CONNECT.
+   */
+  private expired(ctx: FinishContext, name: string, t: TopicRecord): { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined {
+    if (t.unforwardedFirst === undefined || t.unforwardedLast === undefined) return undefined;
+    let out: { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined;
+    for (const s of this.subscriptions) {
+      if (s.refused || !s.answered || s.noLocal || !topicMatches(s.filter, name)) continue;
+      const r = ctx.book.get(s.stream);
+      const clientId = r?.connect?.clientId;
+      const end = r !== undefined ? sessionEndOf(r)?.time : undefined;
+      if (r?.connect?.persistent !== true || clientId === undefined || clientId === '' || end === undefined || end > t.unforwardedFirst) continue;
+      let next: typeof r | undefined;
+      for (const x of ctx.book.all()) {
+        if (x.connect?.clientId !== clientId || hostOf(x.server) !== hostOf(r.server) || x.connect.time <= end) continue;
+        if (next === undefined || x.connect.time < next.connect!.time) next = x;
+      }
+      if (next?.connack?.sessionPresent !== false || next.connect!.time < t.unforwardedLast) continue;
+      const who = clientName(r);
+      if (out === undefined) {
+        out = { names: [], connackFrame: next.connack.frame, ...(r.connect.sessionExpiry !== undefined ? { sessionExpiry: r.connect.sessionExpiry } : {}) };
+      }
+      if (!out.names.includes(who) && out.names.length < 10) out.names.push(who);
+    }
+    return out;
+  }
+
   private nobody(ctx: FinishContext, mismatched: Map<string, string>, emit: (finding: FindingEvent) => void): void {
     const records = [...ctx.book.all()].filter(isMqtt);
     // Brokers that sent MQTT in the capture: their delivery side is in it.
     const speaking = new Set(records.filter((r) => sentBy(r, 'server').mqtt > 0).map((r) => r.server));
-    const groups = new Map<string, { topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[]; waiting: Set<string> }>();
+    const groups = new Map<string, {
+      topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[]; waiting: Set<string>;
+      expired?: { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined;
+    }>();
     for (const [name, t] of this.topics) {
       if (t.unforwardedCount <= t.untraced) continue;
       // The broker said so (MQTT 5 reason 0x10), or the capture shows its delivery side (someone subscribed to
@@ -280,6 +313,7 @@ export class TopicDetector implements Detector {
       const first = t.unforwardedFirst ?? t.firstTime;
       const g = groups.get(key) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], waiting: new Set<string>() };
       for (const w of this.waiting(ctx, name, t)) g.waiting.add(w);
+      g.expired ??= this.expired(ctx, name, t);
       g.topics.push(name);
       g.count += t.unforwardedCount - t.untraced;
       g.frames.merge(t.unforwarded);
@@ -304,14 +338,17 @@ export class TopicDetector implements Detector {
       const dropped = g.waiting.size > 0;
       // The same broker refused another message for its size: MQTT 3.1.1 messages over the limit are dropped silently.
       const sizeLimit = dropped && this.sizeLimited.has(broker);
+      // A persistent subscriber away while they were published, whose session the broker no longer had on its return.
+      const expired = !dropped && !typo ? g.expired : undefined;
       emit(makeDiagnosis({
         code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.time, dst: broker,
         facts: {
           topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
+          ...(expired !== undefined ? { expiredSessions: expired.names, connackFrame: expired.connackFrame, ...(expired.sessionExpiry !== undefined ? { sessionExpiry: expired.sessionExpiry } : {}) } : {}),
         },
-        causes: sizeLimit ? ['size-limit-dropped', 'acl-denies-publish'] : dropped ? ['acl-denies-publish', 'broker-dropped'] : typo ? ['topic-typo', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
-        checks: sizeLimit ? ['broker-limits', 'acl-file', 'broker-log'] : dropped ? ['acl-file', 'broker-log'] : typo ? ['topic-spelling', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
+        causes: sizeLimit ? ['size-limit-dropped', 'acl-denies-publish'] : dropped ? ['acl-denies-publish', 'broker-dropped'] : typo ? ['topic-typo', 'no-subscriber'] : expired !== undefined ? ['session-expired', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
+        checks: sizeLimit ? ['broker-limits', 'acl-file', 'broker-log'] : dropped ? ['acl-file', 'broker-log'] : typo ? ['topic-spelling', 'subscriber-running'] : expired !== undefined ? ['session-expiry', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
         confidence,
       }));
     }
