@@ -515,6 +515,32 @@ test('fault-keepalive: silent past 1.5 × keep-alive, dropped by the broker (ful
   assert.deepEqual(codes(summaryPath), ['diag.keepalive-dropped']);
 });
 
+test('fault-keepalive-link-down: two clients whose host lost its link, dropped by the broker in one sweep, are keep-alive drops of clients that were gone, not a stopped broker, and their unanswered FINs are not harmless (both paths)', async () => {
+  const file = fault('fault-keepalive-link-down');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.keepalive-dropped', 'diag.keepalive-dropped']);
+    const clients = list.map((d) => d.detail.facts['client']).sort();
+    assert.deepEqual(clients, ['lab-humidity (172.18.0.4)', 'lab-temp (172.18.0.4)']);
+    for (const d of list) {
+      assert.equal(d.detail.facts['keepAlive'], 2);
+      assert.equal(d.detail.facts['brokerClosed'], true);
+      assert.equal(d.detail.facts['clientGone'], true);
+      assert.equal(d.detail.causes[0], 'client-network-lost');
+      assert.match(describeDiagnosis(d, 'en')!.sentence, /and the broker closed the connection, a close the client never answered \(not even with a TCP ACK\): its host or network was gone\.$/);
+      assert.match(describeDiagnosis(d, 'id')!.sentence, /penutupan itu tidak pernah dijawab client \(bahkan tidak dengan TCP ACK\)/);
+    }
+    if (tsharkMissing === undefined) {
+      // Each client's last PUBLISH and the broker's first FIN to it; its retransmitted FINs are never acknowledged.
+      const brokerFins = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883 && !tcp.analysis.retransmission');
+      assert.equal(brokerFins.length, 2);
+      assert.deepEqual(list.map((d) => d.evidence.lastFrame).sort((a, b) => a - b), brokerFins);
+      assert.ok(tsharkFrames(file, 'tcp.analysis.retransmission && tcp.flags.fin == 1').length >= 2);
+      assert.deepEqual(tsharkFrames(file, 'tcp.dstport == 1883 && frame.number > ' + brokerFins[0]), []);
+    }
+  }
+});
+
 test('fault-qos-unacked: six QoS 1 deliveries never acknowledged, three of them DUP redeliveries', async () => {
   const file = fault('fault-qos-unacked');
   const list = await diagnose(file);

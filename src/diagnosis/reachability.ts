@@ -12,6 +12,7 @@ import type { FindingEvent } from '../model/events.js';
 import { clientName, handshakeOf, hostOf, isMqtt, plainConnectOnTlsPort, portOf, sentBy, sessionEndOf, tlsServersOf, type ConnectionRecord } from './book.js';
 import { KNOWN_MQTT_PORTS, type Detector, type FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
+import { silentPastKeepAlive } from './keepalive.js';
 import { makeDiagnosis } from './make.js';
 
 /** Connections the broker drops within this many seconds of each other count as one stop. */
@@ -33,6 +34,12 @@ function droppedByBroker(r: ConnectionRecord): { time: number; frame: number } |
   if (end.reason === 'broker-closed' || (end.reason === 'reset' && end.closedBy === 'server')
     || (end.reason === 'broker-disconnect' && end.reasonCode === 0x8b)) return { time: end.time, frame: end.frame };
   return undefined;
+}
+
+/** Dropped by the broker after a silence of its client past 1.5 × the keep-alive. */
+function droppedForSilence(r: ConnectionRecord): boolean {
+  const drop = droppedByBroker(r);
+  return drop !== undefined && silentPastKeepAlive(r, drop.time);
 }
 
 function endTime(r: ConnectionRecord): number {
@@ -70,9 +77,11 @@ export class ReachabilityDetector implements Detector {
   private stopped(ctx: FinishContext, server: string, records: ConnectionRecord[], failed: ConnectionRecord[],
     explainedFailures: Set<number>, tlsServers: ReadonlySet<string>, emit: (finding: FindingEvent) => void): void {
     // A connection opened in the capture whose client never sent CONNECT is no session: the broker must close it
-    // (MQTT-3.1.0-1), whether it runs or not. Nor is a CONNECT in clear on a TLS port: the TLS layer refuses it.
+    // (MQTT-3.1.0-1), whether it runs or not. Nor is a CONNECT in clear on a TLS port: the TLS layer refuses it. Nor
+    // a session the broker dropped after its client's silence past the keep-alive: a running broker does that, and
+    // clients that fell silent together (their host lost its link) are dropped in one sweep (diag.keepalive-dropped).
     const sessions = records.filter((r) => r.server === server && isMqtt(r) && !ctx.explained.has(r.stream)
-      && !(r.synSeen === true && r.connect === undefined) && !plainConnectOnTlsPort(r, tlsServers));
+      && !(r.synSeen === true && r.connect === undefined) && !plainConnectOnTlsPort(r, tlsServers) && !droppedForSilence(r));
     const drops = sessions.map((r) => ({ r, drop: droppedByBroker(r) })).filter((x): x is { r: ConnectionRecord; drop: { time: number; frame: number } } => x.drop !== undefined)
       .sort((a, b) => a.drop.time - b.drop.time);
     for (let i = 0; i < drops.length; i++) {

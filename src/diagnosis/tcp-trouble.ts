@@ -1,7 +1,8 @@
 /**
  * TCP trouble that matters for MQTT, and that does not: diag.tcp-retransmitted-data (MQTT bytes sent again, with the
  * delay it caused), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, unless
- * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing). Reads TCP
+ * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing, and then
+ * answered by the peer: a FIN never answered is no crossing of FIN and ACK, the peer was gone). Reads TCP
  * packets (on the summary-only path handed to the stage, AnalysisStage.packet) and the connection book; remembers a
  * few data segments per direction.
  */
@@ -24,6 +25,8 @@ interface StreamTally {
   /** Per receiver: frames advertising a zero window, the longest zero window so far, and the one still open. */
   zeroWindow: Map<string, { frames: FrameSet; longest: number; since?: number }>;
   finRetransmissions: FrameSet;
+  /** The senders of those FINs, and whether the peer sent anything after (then the FIN had crossed its ACK). */
+  finSenders: Map<string, boolean>;
   firstTime: number;
   sent: Map<string, SentSegments>;
 }
@@ -66,6 +69,7 @@ export class TcpTroubleDetector implements Detector {
     if (e.kind !== 'packet' || e.layer !== 'tcp' || e.duplicateOf !== undefined) return;
     const t = this.tally(e);
     if (t === undefined) return;
+    if (t.finSenders.size > 0) for (const [sender, answered] of t.finSenders) if (!answered && sender !== e.src) t.finSenders.set(sender, true);
     if (e.len > 0) {
       if (e.retransmission === true) {
         t.retransmissions++;
@@ -82,6 +86,7 @@ export class TcpTroubleDetector implements Detector {
       }
     } else if (e.retransmission === true && e.flags.includes('FIN')) {
       t.finRetransmissions.add(e.frame);
+      if (!t.finSenders.has(e.src)) t.finSenders.set(e.src, false);
     }
     // Most segments: an open window on a connection whose windows never closed, nothing to look at.
     if ((e.window !== 0 && t.zeroWindow.size === 0) || e.flags.includes('RST') || e.flags.includes('SYN')) return;
@@ -109,7 +114,7 @@ export class TcpTroubleDetector implements Detector {
     let t = this.streams.get(e.stream);
     if (t === undefined) {
       if (this.streams.size >= MAX_STREAMS) return undefined;
-      t = { retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(), firstTime: e.time, sent: new Map() };
+      t = { retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(), finSenders: new Map(), firstTime: e.time, sent: new Map() };
       this.streams.set(e.stream, t);
     }
     return t;
@@ -140,7 +145,9 @@ export class TcpTroubleDetector implements Detector {
           causes: ['slow-reader'], checks: ['receiver-load'],
         }));
       }
-      if (t.finRetransmissions.count > 0) {
+      // A FIN the peer never answered (not an ACK, not a packet) did not cross its ACK: the peer was gone (a host
+      // that lost its link, a client dropped for silence), which is no harmless teardown.
+      if (t.finRetransmissions.count > 0 && [...t.finSenders.values()].every((answered) => answered)) {
         harmless.merge(t.finRetransmissions);
         harmlessConnections++;
         harmlessTime = Math.min(harmlessTime, t.firstTime);

@@ -179,10 +179,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
   },
   'diag.keepalive-dropped': {
     en: (f) => f['brokerClosed'] === true
-      ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection${f['willTopic'] !== undefined ? `; the broker then sent its Will on ${q(f['willTopic'])} to ${plural(Number(f['willCopies']), 'subscriber', 'subscribers')}` : ''}.`
+      ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection${f['clientGone'] === true ? `, a close the client never answered (not even with a TCP ACK): its host or network was gone` : ''}${f['willTopic'] !== undefined ? `; the broker then sent its Will on ${q(f['willTopic'])} to ${plural(Number(f['willCopies']), 'subscriber', 'subscribers')}` : ''}.`
       : `${f['client']} has sent nothing for ${seconds(f['silentSeconds'], 'en')} at the end of the capture, past 1.5 × its keep-alive of ${f['keepAlive']} s (no PINGREQ): the broker will drop it.`,
     id: (f) => f['brokerClosed'] === true
-      ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya${f['willTopic'] !== undefined ? `; sesudahnya broker mengirim Will-nya di ${q(f['willTopic'])} ke ${f['willCopies']} subscriber` : ''}.`
+      ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya${f['clientGone'] === true ? `, dan penutupan itu tidak pernah dijawab client (bahkan tidak dengan TCP ACK): host atau jaringannya sudah tidak ada` : ''}${f['willTopic'] !== undefined ? `; sesudahnya broker mengirim Will-nya di ${q(f['willTopic'])} ke ${f['willCopies']} subscriber` : ''}.`
       : `${f['client']} sudah ${seconds(f['silentSeconds'], 'id')} tidak mengirim apa pun saat capture berakhir, melewati 1,5 × keep-alive ${f['keepAlive']} s (tanpa PINGREQ): broker akan memutusnya.`,
   },
   'diag.client-id-takeover': {
@@ -433,6 +433,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'no-subscriber': { en: 'no subscriber was connected and subscribed when the messages were published', id: 'tidak ada subscriber yang terhubung dan ber-subscribe saat pesan di-publish' },
   'subscriber-started-late': { en: 'the subscriber was started after the publisher; MQTT does not keep non-retained messages for new subscribers', id: 'subscriber dijalankan setelah publisher; MQTT tidak menyimpan pesan non-retained untuk subscriber baru' },
   'client-loop-stopped': { en: "the client's network loop stopped (e.g. paho loop_start() never called, or the program blocked)", id: 'loop jaringan client berhenti (misalnya paho loop_start() tidak dipanggil, atau program macet)' },
+  'client-network-lost': { en: "the client's host lost its network (Wi-Fi out of range, a cable pulled, the device switched off or crashed): the broker heard nothing more and dropped it", id: 'host client kehilangan jaringannya (Wi-Fi di luar jangkauan, kabel tercabut, perangkat dimatikan atau crash): broker tidak mendengar apa pun lagi lalu memutusnya' },
   'keepalive-too-short': { en: 'a keep-alive shorter than the gaps between the client\'s messages', id: 'keep-alive lebih pendek dari jeda antar pesan client' },
   'duplicate-client-id': { en: 'two clients (or two copies of one script) use the same client id', id: 'dua client (atau dua salinan satu skrip) memakai client id yang sama' },
   'auto-reconnect-fight': { en: 'both reconnect automatically, so they keep taking the id from each other', id: 'keduanya otomatis reconnect, sehingga terus saling mengambil id' },
@@ -511,6 +512,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'publish-qos': { en: 'the QoS the client publishes at (paho: publish(..., qos=...)) against `max_qos` in mosquitto.conf', id: 'QoS yang dipakai client saat publish (paho: publish(..., qos=...)) dibandingkan dengan `max_qos` di mosquitto.conf' },
   'unsubscribe-filter': { en: 'the filter given to unsubscribe() against the one given to subscribe() (the SUBSCRIBE and UNSUBSCRIBE in the timeline)', id: 'filter yang diberikan ke unsubscribe() dibandingkan dengan yang diberikan ke subscribe() (SUBSCRIBE dan UNSUBSCRIBE di linimasa)' },
   'client-loop': { en: "the client's network loop (paho: loop_start()/loop_forever()) and whether the program hangs", id: 'loop jaringan client (paho: loop_start()/loop_forever()) dan apakah programnya macet' },
+  'client-network': { en: "the client's host and its link: is it up and on the network (`ping` it, Wi-Fi signal, `ip link`)", id: 'host client dan link-nya: apakah menyala dan terhubung ke jaringan (`ping`, sinyal Wi-Fi, `ip link`)' },
   'keepalive-value': { en: 'the keep-alive value set in the client', id: 'nilai keep-alive yang diatur di client' },
   'unique-client-id': { en: 'give every client its own client id (or leave it empty for a random one)', id: 'berikan setiap client id-nya sendiri (atau kosongkan agar dibuat acak)' },
   'running-copies': { en: 'whether the same script runs twice (two terminals, two containers)', id: 'apakah skrip yang sama berjalan dua kali (dua terminal, dua container)' },
