@@ -541,6 +541,46 @@ test('fault-keepalive-link-down: two clients whose host lost its link, dropped b
   }
 });
 
+test('fault-host-down: a client whose ARP for the broker address is never answered is told the address has no host, the broker that works named (both paths); only a subscriber\'s healthy session beside it', async () => {
+  const file = fault('fault-host-down');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-unreachable']);
+    const d = only(list, 'diag.broker-unreachable');
+    assert.equal(d.detail.facts['outcome'], 'no-arp');
+    assert.equal(d.detail.facts['server'], '172.18.0.9');
+    assert.deepEqual(d.detail.facts['clients'], ['172.18.0.4']);
+    assert.deepEqual(d.detail.facts['brokers'], ['172.18.0.2:1883']);
+    assert.equal(d.detail.facts['arpRequests'], 3);
+    assert.deepEqual(d.detail.causes, ['wrong-address', 'host-down']);
+    if (tsharkMissing === undefined) {
+      assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'arp.opcode == 1 && arp.dst.proto_ipv4 == 172.18.0.9'));
+      assert.deepEqual(tsharkFrames(file, 'arp.src.proto_ipv4 == 172.18.0.9 || ip.addr == 172.18.0.9'), []);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^Nobody answered at 172\.18\.0\.9: 172\.18\.0\.4 asked for its hardware address 3 times over .* \(ARP "Who has 172\.18\.0\.9\?"\) and got no reply, .*; the MQTT broker in this capture is at 172\.18\.0\.2:1883\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /^Tidak ada yang menjawab di 172\.18\.0\.9: 172\.18\.0\.4 menanyakan alamat hardware-nya 3 kali/);
+  }
+});
+
+test('fault-firewall-drop: SYNs unanswered while the same broker serves another host are this client\'s packets dropped, not a wrong address or a host down (both paths)', async () => {
+  const file = fault('fault-firewall-drop');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-unreachable']);
+    const d = only(list, 'diag.broker-unreachable');
+    assert.equal(d.detail.facts['outcome'], 'unanswered');
+    assert.equal(d.detail.facts['server'], '172.18.0.2:1883');
+    assert.deepEqual(d.detail.facts['clients'], ['172.18.0.4']);
+    assert.deepEqual(d.detail.facts['answeredOthers'], ['172.18.0.3']);
+    assert.deepEqual(d.detail.causes, ['firewall-drops-client']);
+    if (tsharkMissing === undefined) {
+      assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'tcp.flags.syn == 1 && ip.src == 172.18.0.4'));
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^Nobody answered 172\.18\.0\.4 at 172\.18\.0\.2:1883: 4 SYNs in 1 connection attempt over .* got no reply, while the broker accepted connections from 172\.18\.0\.3 at the same time: .*drops this client's packets\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /padahal pada saat yang sama broker menerima koneksi dari 172\.18\.0\.3/);
+  }
+});
+
 test('fault-qos-unacked: six QoS 1 deliveries never acknowledged, three of them DUP redeliveries', async () => {
   const file = fault('fault-qos-unacked');
   const list = await diagnose(file);
@@ -606,7 +646,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

@@ -122,11 +122,19 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
   'diag.broker-unreachable': {
     en: (f) => f['outcome'] === 'refused'
       ? `Connections to ${f['server']} were refused: ${plural(Number(f['refused']), 'attempt was', 'attempts were')} answered with a TCP reset (RST), so nothing listens on that port${otherPorts(f, 'en')}.`
+      : f['outcome'] === 'no-arp'
+        ? `Nobody answered at ${f['server']}: ${list(f['clients'], 'en')} asked for its hardware address ${plural(Number(f['arpRequests']), 'time', 'times')} over ${duration(f['durationSeconds'], 'en')} (ARP "Who has ${f['server']}?") and got no reply, so no host on this network has that address and no connection could even start${Array.isArray(f['brokers']) ? `; the MQTT broker in this capture is at ${list(f['brokers'], 'en')}` : ''}.`
+      : f['outcome'] === 'unanswered' && Array.isArray(f['answeredOthers'])
+        ? `Nobody answered ${list(f['clients'], 'en')} at ${f['server']}: ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply, while the broker accepted connections from ${list(f['answeredOthers'], 'en')} at the same time: the address is right and the broker up, so something drops this client's packets.`
       : f['outcome'] === 'unanswered'
         ? `Nobody answered at ${f['server']}: ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply.`
         : `Connections to ${f['server']} failed: ${f['refused']} refused with a TCP reset and ${f['unanswered']} never answered (${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in all)${otherPorts(f, 'en')}.`,
     id: (f) => f['outcome'] === 'refused'
       ? `Koneksi ke ${f['server']} ditolak: ${f['refused']} percobaan dijawab dengan TCP reset (RST), artinya tidak ada yang mendengarkan di port itu${otherPorts(f, 'id')}.`
+      : f['outcome'] === 'no-arp'
+        ? `Tidak ada yang menjawab di ${f['server']}: ${list(f['clients'], 'id')} menanyakan alamat hardware-nya ${f['arpRequests']} kali selama ${duration(f['durationSeconds'], 'id')} (ARP "Who has ${f['server']}?") dan tidak mendapat balasan, artinya tidak ada host di jaringan ini dengan alamat itu sehingga koneksi pun tidak bisa dimulai${Array.isArray(f['brokers']) ? `; broker MQTT di capture ini ada di ${list(f['brokers'], 'id')}` : ''}.`
+      : f['outcome'] === 'unanswered' && Array.isArray(f['answeredOthers'])
+        ? `Tidak ada yang menjawab ${list(f['clients'], 'id')} di ${f['server']}: ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas, padahal pada saat yang sama broker menerima koneksi dari ${list(f['answeredOthers'], 'id')}: alamatnya benar dan broker berjalan, jadi ada yang membuang paket client ini.`
       : f['outcome'] === 'unanswered'
         ? `Tidak ada yang menjawab di ${f['server']}: ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas.`
         : `Koneksi ke ${f['server']} gagal: ${f['refused']} ditolak dengan TCP reset dan ${f['unanswered']} tidak pernah dijawab (total ${f['synAttempts']} SYN)${otherPorts(f, 'id')}.`,
@@ -405,6 +413,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'broker-local-only': { en: 'Mosquitto 2.x without a `listener` line accepts connections from its own host only', id: 'Mosquitto 2.x tanpa baris `listener` hanya menerima koneksi dari host-nya sendiri' },
   'wrong-address': { en: 'the client uses a wrong broker address (an old container IP, a typo)', id: 'client memakai alamat broker yang salah (IP container lama, salah ketik)' },
   'firewall-drops': { en: 'a firewall drops the packets on the way or on the broker host', id: 'firewall membuang paket di jalan atau di host broker' },
+  'firewall-drops-client': { en: "a firewall on the broker host or on the way drops this client's packets (a rule for its address or subnet, fail2ban, a security group), while other clients get through", id: 'firewall di host broker atau di jalan membuang paket client ini (aturan untuk alamat atau subnet-nya, fail2ban, security group), sementara client lain bisa lewat' },
   'host-down': { en: 'the broker host is down or not on this network', id: 'host broker mati atau tidak berada di jaringan ini' },
   'broker-stopped': { en: 'the broker was stopped or crashed (docker compose stop/restart, systemctl stop, out of memory)', id: 'broker dihentikan atau crash (docker compose stop/restart, systemctl stop, kehabisan memori)' },
   'broker-restarted': { en: 'the broker was restarted (docker compose restart, systemctl restart, a configuration change) or crashed and was started again by its restart policy', id: 'broker di-restart (docker compose restart, systemctl restart, perubahan konfigurasi) atau crash lalu dijalankan lagi oleh restart policy-nya' },
