@@ -581,6 +581,32 @@ test('fault-firewall-drop: SYNs unanswered while the same broker serves another 
   }
 });
 
+test('fault-broker-vanished: a broker host gone mid-session is a broker that stopped answering (not a wrong address), its unacknowledged PINGREQ data never delivered, and the subscriber that kept pinging no silent client (both paths)', async () => {
+  const file = fault('fault-broker-vanished');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-unreachable', 'diag.tcp-retransmitted-data']);
+    const d = only(list, 'diag.broker-unreachable');
+    assert.equal(d.detail.facts['outcome'], 'unanswered');
+    assert.deepEqual(d.detail.facts['answeredBefore'], ['172.18.0.3', '172.18.0.4']);
+    assert.deepEqual(d.detail.causes, ['peer-gone']);
+    const r = only(list, 'diag.tcp-retransmitted-data');
+    assert.equal(r.detail.facts['neverAcknowledged'], true);
+    assert.equal(r.detail.facts['silentPeer'], '172.18.0.2:1883');
+    assert.deepEqual(r.detail.causes, ['peer-gone', 'packet-loss']);
+    if (tsharkMissing === undefined) {
+      const brokerLast = tsharkFrames(file, 'ip.src == 172.18.0.2').pop()!;
+      assert.ok(Number(d.detail.facts['lastHeardAt']) > 0);
+      assert.deepEqual(d.evidence.frames, tsharkFrames(file, `tcp.flags.syn == 1 && tcp.flags.ack == 0 && frame.number > ${brokerLast}`));
+      assert.deepEqual(r.evidence.frames, tsharkFrames(file, 'tcp.analysis.retransmission && tcp.len > 0'));
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^The broker at 172\.18\.0\.2:1883 stopped answering: it had answered 172\.18\.0\.3 and 172\.18\.0\.4 earlier in the capture \(last heard at t=.*\), then \d+ SYNs in 1 connection attempt over .* got no reply: not a wrong address, the broker or its host went away\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /^Broker di 172\.18\.0\.2:1883 berhenti menjawab/);
+    assert.match(describeDiagnosis(r, 'en')!.sentence, /and it was never acknowledged: nothing came back from 172\.18\.0\.2:1883 after t=.*, to the end of the capture, so the data was not delivered\.$/);
+    assert.match(describeDiagnosis(r, 'id')!.sentence, /tidak pernah diakui \(ACK\)/);
+  }
+});
+
 test('fault-qos-unacked: six QoS 1 deliveries never acknowledged, three of them DUP redeliveries', async () => {
   const file = fault('fault-qos-unacked');
   const list = await diagnose(file);
@@ -646,7 +672,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

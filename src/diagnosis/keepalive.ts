@@ -63,9 +63,11 @@ export class KeepAliveDetector implements Detector {
         silent = ctx.captureEnd - last.time;
         brokerClosed = false;
         // Only when the broker's side is in the capture, and the silence is not so long that the capture must have
-        // a hole in time (merged files) rather than a broker that never checked.
+        // a hole in time (merged files) rather than a broker that never checked; and only when the broker was heard
+        // after the client's last packet (at least its ACK): a client whose last packet (a PINGREQ sent again and
+        // again) the broker never answered was not silent, the broker was gone.
         const server = sentBy(r, 'server');
-        if (silent <= limit || server.mqtt === 0 || silent > limit * PLAUSIBLE_FACTOR) continue;
+        if (silent <= limit || server.mqtt === 0 || silent > limit * PLAUSIBLE_FACTOR || server.lastTime < last.time) continue;
       } else {
         const byBroker = end.reason === 'broker-closed' || (end.reason === 'reset' && end.closedBy === 'server')
           || (end.reason === 'broker-disconnect' && (end.reasonCode === undefined || end.reasonCode === 0x8d));

@@ -7,7 +7,8 @@
  * closed without CONNACK; said as a plain client on a TLS port when the CONNECT went in clear to 8883/8884 or to a
  * server that spoke TLS). Works from
  * the connection book at the end of the capture; the CONNACK codes themselves are connack.ts's. Unanswered SYNs while
- * the same broker accepted other hosts are said as this client's packets dropped on the way; and ARP requests for an
+ * the same broker accepted other hosts are said as this client's packets dropped on the way, and after it had answered
+ * in the capture (and never since) as a broker that went away; and ARP requests for an
  * address no host ever answered, from a host that then reached no MQTT port, as diag.broker-unreachable too (outcome
  * no-arp): the client could not even find that address on its network (the broker host down, or a wrong address).
  */
@@ -250,21 +251,28 @@ export class ReachabilityDetector implements Detector {
     const last = Math.max(...list.map((r) => Math.max(r.lastSynTime ?? r.firstTime, r.rst?.time ?? 0, r.end?.time ?? 0)));
     // SYNs unanswered while the same broker, at the same address and port, accepted other hosts: the address is right
     // and the broker up, so something drops these clients' packets.
+    // Heard from after the first unanswered SYN: the broker was up (and the address right); heard from only before:
+    // it was there at this address, and went away (or a firewall began dropping).
     const clients = new Set(list.map((r) => hostOf(r.client)));
-    const answeredOthers = outcome === 'unanswered'
-      ? [...new Set(records.filter((r) => r.server === server && r.synAckSeen && !clients.has(hostOf(r.client))
-        && r.firstTime <= last && endTime(r) >= first).map((r) => hostOf(r.client)))].slice(0, 5)
-      : [];
+    const heard = outcome === 'unanswered'
+      ? records.filter((r) => r.server === server && r.synAckSeen !== false && sentBy(r, 'server').segments > 0) : [];
+    const answeredOthers = [...new Set(heard.filter((r) => !clients.has(hostOf(r.client)) && sentBy(r, 'server').lastTime >= first)
+      .map((r) => hostOf(r.client)))].slice(0, 5);
+    const before = answeredOthers.length === 0 && heard.every((r) => sentBy(r, 'server').lastTime < first) ? heard : [];
+    const answeredBefore = [...new Set(before.map((r) => hostOf(r.client)))].slice(0, 5);
+    const lastHeardAt = Math.max(...before.map((r) => sentBy(r, 'server').lastTime));
     const causes = outcome === 'refused'
       ? (otherPorts.length > 0 ? ['wrong-port', 'broker-not-running', 'broker-local-only'] : ['broker-not-running', 'wrong-port', 'broker-local-only'])
-      : answeredOthers.length > 0 ? ['firewall-drops-client'] : ['wrong-address', 'firewall-drops', 'host-down'];
-    const checks = outcome === 'refused' ? ['broker-running', 'listener-port'] : answeredOthers.length > 0 ? ['firewall', 'route-ping'] : ['broker-address', 'route-ping', 'firewall'];
+      : answeredOthers.length > 0 ? ['firewall-drops-client'] : answeredBefore.length > 0 ? ['peer-gone'] : ['wrong-address', 'firewall-drops', 'host-down'];
+    const checks = outcome === 'refused' ? ['broker-running', 'listener-port'] : answeredOthers.length > 0 ? ['firewall', 'route-ping']
+      : answeredBefore.length > 0 ? ['route-ping', 'broker-running', 'firewall'] : ['broker-address', 'route-ping', 'firewall'];
     emit(makeDiagnosis({
       code: 'diag.broker-unreachable', layer: 'tcp', frames, time: first, src: list[0]!.client, dst: server,
       facts: {
         server, outcome, attempts: list.length, refused: refused.length, unanswered: unanswered.length, synAttempts,
         durationSeconds: Number((last - first).toFixed(6)), clients: [...clients],
         ...(otherPorts.length > 0 ? { otherPorts } : {}), ...(answeredOthers.length > 0 ? { answeredOthers } : {}),
+        ...(answeredBefore.length > 0 ? { answeredBefore, lastHeardAt: Number(lastHeardAt.toFixed(6)) } : {}),
       },
       causes, checks,
     }));

@@ -1,6 +1,6 @@
 /**
  * TCP trouble that matters for MQTT, and that does not: diag.tcp-retransmitted-data (MQTT bytes sent again, with the
- * delay it caused), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, unless
+ * delay it caused, or never acknowledged at all when the receiver fell silent for good), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, unless
  * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing, and then
  * answered by the peer: a FIN never answered is no crossing of FIN and ACK, the peer was gone). Reads TCP
  * packets (on the summary-only path handed to the stage, AnalysisStage.packet) and the connection book; remembers a
@@ -27,6 +27,8 @@ interface StreamTally {
   finRetransmissions: FrameSet;
   /** The senders of those FINs, and whether the peer sent anything after (then the FIN had crossed its ACK). */
   finSenders: Map<string, boolean>;
+  /** Senders whose retransmitted data the peer has not answered since (not even an ACK), with the first such time. */
+  unanswered: Map<string, number>;
   firstTime: number;
   sent: Map<string, SentSegments>;
 }
@@ -70,10 +72,12 @@ export class TcpTroubleDetector implements Detector {
     const t = this.tally(e);
     if (t === undefined) return;
     if (t.finSenders.size > 0) for (const [sender, answered] of t.finSenders) if (!answered && sender !== e.src) t.finSenders.set(sender, true);
+    if (t.unanswered.size > 0) for (const sender of t.unanswered.keys()) if (sender !== e.src) t.unanswered.delete(sender);
     if (e.len > 0) {
       if (e.retransmission === true) {
         t.retransmissions++;
         t.retransmitted.add(e.frame);
+        if (!t.unanswered.has(e.src)) t.unanswered.set(e.src, e.time);
         const originalTime = t.sent.get(e.src)?.timeOf(e.relSeq);
         if (originalTime !== undefined) t.maxDelayMs = Math.max(t.maxDelayMs, (e.time - originalTime) * 1000);
       } else {
@@ -114,7 +118,7 @@ export class TcpTroubleDetector implements Detector {
     let t = this.streams.get(e.stream);
     if (t === undefined) {
       if (this.streams.size >= MAX_STREAMS) return undefined;
-      t = { retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(), finSenders: new Map(), firstTime: e.time, sent: new Map() };
+      t = { retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(), finSenders: new Map(), unanswered: new Map(), firstTime: e.time, sent: new Map() };
       this.streams.set(e.stream, t);
     }
     return t;
@@ -129,10 +133,22 @@ export class TcpTroubleDetector implements Detector {
       if (r === undefined || !isMqtt(r)) continue;
       const connection = `${r.client} → ${r.server}`;
       if (t.retransmissions > 0) {
+        // Data sent again that the receiver never answered, to the end of the capture, though its side was captured
+        // before: not delayed but undelivered, the receiver gone (its host down or cut off), not a lossy link.
+        let lostPeer: string | undefined;
+        for (const [sender, since] of t.unanswered) {
+          const peer = sender === r.client ? r.server : r.client;
+          if ((r.sent.get(peer)?.segments ?? 0) > 0 && (r.sent.get(peer)?.lastTime ?? Number.POSITIVE_INFINITY) < since) lostPeer = peer;
+        }
+        const lastHeard = lostPeer !== undefined ? r.sent.get(lostPeer)!.lastTime : undefined;
         emit(makeDiagnosis({
           code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames: t.retransmitted, time: t.firstTime, src: r.client, dst: r.server, stream,
-          facts: { connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)) },
-          causes: ['packet-loss', 'slow-reader'], checks: ['network-quality', 'receiver-load'],
+          facts: {
+            connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)),
+            ...(lostPeer !== undefined ? { neverAcknowledged: true, silentPeer: lostPeer, peerLastHeardAt: Number(lastHeard!.toFixed(6)) } : {}),
+          },
+          causes: lostPeer !== undefined ? ['peer-gone', 'packet-loss'] : ['packet-loss', 'slow-reader'],
+          checks: lostPeer === undefined ? ['network-quality', 'receiver-load'] : lostPeer === r.server ? ['route-ping', 'network-quality'] : ['client-network', 'network-quality'],
         }));
       }
       for (const [side, z] of t.zeroWindow) {

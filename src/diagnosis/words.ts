@@ -126,6 +126,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
         ? `Nobody answered at ${f['server']}: ${list(f['clients'], 'en')} asked for its hardware address ${plural(Number(f['arpRequests']), 'time', 'times')} over ${duration(f['durationSeconds'], 'en')} (ARP "Who has ${f['server']}?") and got no reply, so no host on this network has that address and no connection could even start${Array.isArray(f['brokers']) ? `; the MQTT broker in this capture is at ${list(f['brokers'], 'en')}` : ''}.`
       : f['outcome'] === 'unanswered' && Array.isArray(f['answeredOthers'])
         ? `Nobody answered ${list(f['clients'], 'en')} at ${f['server']}: ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply, while the broker accepted connections from ${list(f['answeredOthers'], 'en')} at the same time: the address is right and the broker up, so something drops this client's packets.`
+      : f['outcome'] === 'unanswered' && Array.isArray(f['answeredBefore'])
+        ? `The broker at ${f['server']} stopped answering: it had answered ${list(f['answeredBefore'], 'en')} earlier in the capture (last heard at t=${seconds(f['lastHeardAt'], 'en')}), then ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply: not a wrong address, the broker or its host went away.`
       : f['outcome'] === 'unanswered'
         ? `Nobody answered at ${f['server']}: ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply.`
         : `Connections to ${f['server']} failed: ${f['refused']} refused with a TCP reset and ${f['unanswered']} never answered (${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in all)${otherPorts(f, 'en')}.`,
@@ -135,6 +137,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
         ? `Tidak ada yang menjawab di ${f['server']}: ${list(f['clients'], 'id')} menanyakan alamat hardware-nya ${f['arpRequests']} kali selama ${duration(f['durationSeconds'], 'id')} (ARP "Who has ${f['server']}?") dan tidak mendapat balasan, artinya tidak ada host di jaringan ini dengan alamat itu sehingga koneksi pun tidak bisa dimulai${Array.isArray(f['brokers']) ? `; broker MQTT di capture ini ada di ${list(f['brokers'], 'id')}` : ''}.`
       : f['outcome'] === 'unanswered' && Array.isArray(f['answeredOthers'])
         ? `Tidak ada yang menjawab ${list(f['clients'], 'id')} di ${f['server']}: ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas, padahal pada saat yang sama broker menerima koneksi dari ${list(f['answeredOthers'], 'id')}: alamatnya benar dan broker berjalan, jadi ada yang membuang paket client ini.`
+      : f['outcome'] === 'unanswered' && Array.isArray(f['answeredBefore'])
+        ? `Broker di ${f['server']} berhenti menjawab: sebelumnya di capture ini ia menjawab ${list(f['answeredBefore'], 'id')} (terakhir terdengar pada t=${seconds(f['lastHeardAt'], 'id')}), lalu ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas: bukan alamat yang salah, broker atau host-nya yang hilang.`
       : f['outcome'] === 'unanswered'
         ? `Tidak ada yang menjawab di ${f['server']}: ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas.`
         : `Koneksi ke ${f['server']} gagal: ${f['refused']} ditolak dengan TCP reset dan ${f['unanswered']} tidak pernah dijawab (total ${f['synAttempts']} SYN)${otherPorts(f, 'id')}.`,
@@ -238,8 +242,12 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['subscriber']} meminta QoS ${f['asked']} untuk ${q(f['filter'])} dan broker hanya memberikan QoS ${f['granted']}.`,
   },
   'diag.tcp-retransmitted-data': {
-    en: (f) => `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}, delaying it by up to ${num(Number(f['maxDelayMs']), 'en', 1)} ms.`,
-    id: (f) => `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']}, sehingga tertunda hingga ${num(Number(f['maxDelayMs']), 'id', 1)} ms.`,
+    en: (f) => f['neverAcknowledged'] === true
+      ? `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']} and it was never acknowledged: nothing came back from ${f['silentPeer']} after t=${seconds(f['peerLastHeardAt'], 'en')}, to the end of the capture, so the data was not delivered.`
+      : `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}, delaying it by up to ${num(Number(f['maxDelayMs']), 'en', 1)} ms.`,
+    id: (f) => f['neverAcknowledged'] === true
+      ? `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']} dan data itu tidak pernah diakui (ACK): tidak ada apa pun yang datang lagi dari ${f['silentPeer']} sesudah t=${seconds(f['peerLastHeardAt'], 'id')} sampai capture berakhir, jadi datanya tidak terkirim.`
+      : `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']}, sehingga tertunda hingga ${num(Number(f['maxDelayMs']), 'id', 1)} ms.`,
   },
   'diag.tcp-zero-window': {
     en: (f) => `${f['receiver']} advertised a zero TCP window ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}: it was not reading its data fast enough.`,
@@ -463,6 +471,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'broker-dropped': { en: 'the broker dropped the messages for another reason (a full queue of the subscriber, a message too large for it)', id: 'broker membuang pesan karena alasan lain (antrean subscriber penuh, pesan terlalu besar untuknya)' },
   'invalid-topic': { en: 'the topic name is invalid (wildcards or an empty topic in a PUBLISH)', id: 'nama topik tidak valid (wildcard atau topik kosong dalam PUBLISH)' },
   'broker-max-qos': { en: 'the broker (or its configuration) supports a lower maximum QoS', id: 'broker (atau konfigurasinya) hanya mendukung QoS maksimum yang lebih rendah' },
+  'peer-gone': { en: 'the other side went away: its host powered off or crashed, its network or container disconnected (`docker network disconnect`, a cable, Wi-Fi), or a firewall began dropping its packets', id: 'pihak seberang hilang: host-nya mati atau crash, jaringan atau container-nya terputus (`docker network disconnect`, kabel, Wi-Fi), atau firewall mulai membuang paketnya' },
   'packet-loss': { en: 'packets were lost on the network (congested or lossy link, Wi-Fi)', id: 'paket hilang di jaringan (link padat atau tidak stabil, Wi-Fi)' },
   'slow-reader': { en: 'the receiving program is busy or blocked and does not read its socket', id: 'program penerima sibuk atau macet dan tidak membaca socket-nya' },
   'peer-aborted': { en: 'a program was killed or a connection aborted (RST instead of a clean DISCONNECT)', id: 'program dihentikan paksa atau koneksi dibatalkan (RST, bukan DISCONNECT yang rapi)' },
