@@ -50,6 +50,34 @@ test('fault-topic-typo: the mistyped subscription, the messages it missed, the h
   }
 });
 
+test('fault-publisher-typo: two subscribers agree on sister/temp, the publisher wrote sister/tmep: the typo is said on the topic\'s side', async () => {
+  const file = fault('fault-publisher-typo');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.published-to-nobody', 'diag.topic-mismatch', 'diag.topic-mismatch']);
+  const mismatches = list.filter((d) => d.code === 'diag.topic-mismatch');
+  assert.deepEqual(mismatches.map((d) => d.detail.facts['subscriber']).sort(), ['lab-sub (172.18.0.3)', 'lab-sub5 (172.18.0.3)']);
+  for (const d of mismatches) {
+    assert.equal(d.detail.facts['filter'], 'sister/temp');
+    assert.equal(d.detail.facts['topic'], 'sister/tmep');
+    assert.equal(d.detail.facts['sameFilter'], 2);
+    assert.equal(d.detail.facts['typoIn'], 'topic');
+    assert.equal(d.detail.facts['op'], 'swapped');
+    // The topic has 'me' where the subscribers' filter has 'em'.
+    assert.equal(d.detail.facts['typed'], 'me');
+    assert.equal(d.detail.facts['meant'], 'em');
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /: a typing mistake, 'em' is swapped as 'me'; 2 subscribers use this same filter, so the publisher's topic is more likely the one mistyped\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /; 2 subscriber memakai filter yang sama ini, jadi lebih mungkin topik publisher-lah yang salah ketik\.$/);
+  }
+  assert.deepEqual(only(list, 'diag.published-to-nobody').detail.facts['topics'], ['sister/tmep']);
+  if (tsharkMissing === undefined) {
+    assert.deepEqual(only(list, 'diag.published-to-nobody').evidence.frames, tsharkFrames(file, 'mqtt.msgtype == 3'));
+  }
+  // One subscriber alone is no majority: fault-topic-typo still says the filter is missing the 'e'.
+  const single = only(await diagnose(fault('fault-topic-typo')), 'diag.topic-mismatch');
+  assert.equal(single.detail.facts['sameFilter'], undefined);
+  assert.match(describeDiagnosis(single, 'en')!.sentence, /the filter is missing 'e'\.$/);
+});
+
 test('fault-topic-typo-many: 30 missed messages, more than the frames evidence lists: its count and last frame are of all of them', async () => {
   const file = fault('fault-topic-typo-many');
   const list = await diagnose(file);
@@ -672,7 +700,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

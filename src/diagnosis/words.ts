@@ -107,9 +107,12 @@ function differenceText(f: Facts, lang: Lang): string {
     default: {
       const typed = q(f['typed']);
       const meant = q(f['meant']);
+      // The side the typed characters are on: the filter, or the topic when the subscribers agree on the filter.
+      const side = f['typoIn'] === 'topic' ? 'topic' : 'filter';
+      const sisi = f['typoIn'] === 'topic' ? 'topik' : 'filter';
       switch (f['op']) {
-        case 'missing': return en ? `a typing mistake, the filter is missing ${meant}` : `salah ketik, pada filter kurang ${meant}`;
-        case 'extra': return en ? `a typing mistake, the filter has an extra ${typed}` : `salah ketik, pada filter ada kelebihan ${typed}`;
+        case 'missing': return en ? `a typing mistake, the ${side} is missing ${meant}` : `salah ketik, pada ${sisi} kurang ${meant}`;
+        case 'extra': return en ? `a typing mistake, the ${side} has an extra ${typed}` : `salah ketik, pada ${sisi} ada kelebihan ${typed}`;
         case 'swapped': return en ? `a typing mistake, ${meant} is swapped as ${typed}` : `salah ketik, ${meant} tertukar menjadi ${typed}`;
         case 'replaced': return en ? `a typing mistake, ${typed} instead of ${meant}` : `salah ketik, ${typed} seharusnya ${meant}`;
         default: return en ? `${f['distance']} characters differ` : `${f['distance']} karakter berbeda`;
@@ -174,8 +177,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
       : `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:` : `${f['count']} client terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:`} ${firstPackets(f, 'id')}; broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab.`,
   },
   'diag.topic-mismatch': {
-    en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}.`,
-    id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}.`,
+    en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}${Number(f['sameFilter']) > 1 ? `; ${f['sameFilter']} subscribers use this same filter, so the publisher's topic is more likely the one mistyped` : ''}.`,
+    id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}${Number(f['sameFilter']) > 1 ? `; ${f['sameFilter']} subscriber memakai filter yang sama ini, jadi lebih mungkin topik publisher-lah yang salah ketik` : ''}.`,
   },
   'diag.published-to-nobody': {
     en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, although ${list(f['subscribers'], 'en')} had subscribed to a matching filter` : ''}.`,
