@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { DIAGNOSIS_CODES, type Diagnosis } from '../src/diagnosis/types.js';
 import { diagnose } from './helpers/diagnose.js';
-import { describeDiagnosis } from '../src/diagnosis/words.js';
+import { describeDiagnosis, sentence } from '../src/diagnosis/words.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
 
@@ -633,6 +633,14 @@ test('fault-broker-vanished: a broker host gone mid-session is a broker that sto
     assert.match(describeDiagnosis(r, 'en')!.sentence, /and it was never acknowledged: nothing came back from 172\.18\.0\.2:1883 after t=.*, to the end of the capture, so the data was not delivered\.$/);
     assert.match(describeDiagnosis(r, 'id')!.sentence, /tidak pernah diakui \(ACK\)/);
   }
+});
+
+test('a broker that stopped under a single session is said so, not as "all 1 open connections" (en and id)', () => {
+  const facts = { server: '172.18.0.2:1883', stoppedAt: 0.77, windowSeconds: 0, dropped: 1, clients: ['lab-sub (172.18.0.3)'], refusedAfter: 1 };
+  assert.equal(sentence('diag.broker-stopped', facts, 'en'),
+    'The broker at 172.18.0.2:1883 stopped at t=0.77 s: it closed the open connection of lab-sub (172.18.0.3) and refused 1 new connection afterwards.');
+  assert.equal(sentence('diag.broker-stopped', facts, 'id'),
+    'Broker di 172.18.0.2:1883 berhenti pada t=0,77 s: koneksi lab-sub (172.18.0.3) yang terbuka ditutup olehnya dan 1 koneksi baru ditolak sesudahnya.');
 });
 
 test('fault-qos-unacked: six QoS 1 deliveries never acknowledged, three of them DUP redeliveries', async () => {
