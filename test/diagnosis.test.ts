@@ -643,6 +643,31 @@ test('a broker that stopped under a single session is said so, not as "all 1 ope
     'Broker di 172.18.0.2:1883 berhenti pada t=0,77 s: koneksi lab-sub (172.18.0.3) yang terbuka ditutup olehnya dan 1 koneksi baru ditolak sesudahnya.');
 });
 
+test('fault-broker-hung: a broker paused for 3 s answers a PUBACK and a CONNACK seconds late: a stalled broker, not "all is well" (both paths)', async () => {
+  const file = fault('fault-broker-hung');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-slow']);
+    const d = only(list, 'diag.broker-slow');
+    assert.equal(d.detail.facts['server'], '172.18.0.2:1883');
+    assert.equal(d.detail.facts['count'], 2);
+    assert.equal(d.detail.facts['connections'], 2);
+    assert.deepEqual(d.detail.facts['clients'], ['lab-pub (172.18.0.4)', 'lab-late (172.18.0.3)']);
+    assert.deepEqual(d.detail.facts['answers'], ['PUBACK', 'CONNACK']);
+    assert.ok(Number(d.detail.facts['maxWaitSeconds']) > 2 && Number(d.detail.facts['maxWaitSeconds']) < 3.5);
+    assert.equal(d.detail.confidence, 'high');
+    if (tsharkMissing === undefined) {
+      // The late CONNACK and PUBACK, and the CONNECT and PUBLISH they answer.
+      const connect = tsharkFrames(file, 'mqtt.msgtype == 1 && mqtt.clientid == "lab-late"');
+      assert.ok(d.evidence.frames!.includes(connect[0]!));
+      const connack = tsharkFrames(file, `mqtt.msgtype == 2 && tcp.dstport == ${tsharkFields(file, ['tcp.srcport'], ['-Y', 'mqtt.clientid == "lab-late"'])[0]![0]}`);
+      assert.ok(d.evidence.frames!.includes(connack[0]!));
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^The broker at 172\.18\.0\.2:1883 answered 2 requests of lab-pub \(172\.18\.0\.4\) and lab-late \(172\.18\.0\.3\) a second or more late \(PUBACK and CONNACK; up to .* s\) between t=.* and t=.*, on 2 connections at once: a broker answers in milliseconds, so it stalled\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /terlambat satu detik atau lebih \(PUBACK dan CONNACK; hingga .*di 2 koneksi sekaligus/);
+  }
+});
+
 test('fault-qos-unacked: six QoS 1 deliveries never acknowledged, three of them DUP redeliveries', async () => {
   const file = fault('fault-qos-unacked');
   const list = await diagnose(file);
@@ -708,7 +733,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);
