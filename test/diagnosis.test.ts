@@ -4,6 +4,9 @@
  * they are); the healthy lab captures get none but the notes that explain them; both languages word every diagnosis.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DIAGNOSIS_CODES, type Diagnosis } from '../src/diagnosis/types.js';
@@ -590,7 +593,7 @@ test('fault-host-down: a client whose ARP for the broker address is never answer
   }
 });
 
-test('fault-firewall-drop: SYNs unanswered while the same broker serves another host are this client\'s packets dropped, not a wrong address or a host down (both paths)', async () => {
+test('fault-firewall-drop: SYNs unanswered while the same broker answers another host are this client\'s packets dropped, not a wrong address or a host down (both paths)', async () => {
   const file = fault('fault-firewall-drop');
   for (const summaryOnly of [false, true]) {
     const list = await diagnose(file, { summaryOnly });
@@ -604,8 +607,22 @@ test('fault-firewall-drop: SYNs unanswered while the same broker serves another 
     if (tsharkMissing === undefined) {
       assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'tcp.flags.syn == 1 && ip.src == 172.18.0.4'));
     }
-    assert.match(describeDiagnosis(d, 'en')!.sentence, /^Nobody answered 172\.18\.0\.4 at 172\.18\.0\.2:1883: 4 SYNs in 1 connection attempt over .* got no reply, while the broker accepted connections from 172\.18\.0\.3 at the same time: .*drops this client's packets\.$/);
-    assert.match(describeDiagnosis(d, 'id')!.sentence, /padahal pada saat yang sama broker menerima koneksi dari 172\.18\.0\.3/);
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^Nobody answered 172\.18\.0\.4 at 172\.18\.0\.2:1883: 4 SYNs in 1 connection attempt over .* got no reply, while the broker was answering 172\.18\.0\.3 at that time or later: .*drops this client's packets\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /padahal broker menjawab 172\.18\.0\.3 pada saat itu atau sesudahnya/);
+  }
+});
+
+test('fault-firewall-drop cut after the subscriber\'s SUBACK (its connection mid-stream): the broker heard on it after the unanswered SYN is still up', { skip: spawnSync('editcap', ['-h']).status === 0 ? false : 'editcap not installed' }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mqtt-pcap-fw-'));
+  try {
+    const cut = path.join(dir, 'cut.pcap');
+    // Frames 1-12: ARP, the subscriber's handshake, CONNECT/CONNACK and SUBSCRIBE/SUBACK, left out.
+    assert.equal(spawnSync('editcap', [fault('fault-firewall-drop'), cut, '1-12']).status, 0);
+    const d = only(await diagnose(cut), 'diag.broker-unreachable');
+    assert.deepEqual(d.detail.facts['answeredOthers'], ['172.18.0.3']);
+    assert.deepEqual(d.detail.causes, ['firewall-drops-client']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

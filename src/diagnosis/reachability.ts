@@ -5,12 +5,11 @@
  * refused by RST or never answered), diag.connection-limit (connections the broker accepted and closed at once, before
  * the client said anything, while it kept others open: its connection limit) and diag.connect-unanswered (a CONNECT
  * closed without CONNACK; said as a plain client on a TLS port when the CONNECT went in clear to 8883/8884 or to a
- * server that spoke TLS). Works from
- * the connection book at the end of the capture; the CONNACK codes themselves are connack.ts's. Unanswered SYNs while
- * the same broker accepted other hosts are said as this client's packets dropped on the way, and after it had answered
- * in the capture (and never since) as a broker that went away; and ARP requests for an
- * address no host ever answered, from a host that then reached no MQTT port, as diag.broker-unreachable too (outcome
- * no-arp): the client could not even find that address on its network (the broker host down, or a wrong address).
+ * server that spoke TLS). Works from the connection book at the end of the capture; the CONNACK codes themselves are
+ * connack.ts's. Unanswered SYNs while the same broker answered other hosts are said as this client's packets dropped
+ * on the way, and after it had answered in the capture (and never since) as a broker that went away. ARP requests for
+ * an address nothing in the capture came from, by a host that then reached no MQTT port, are diag.broker-unreachable
+ * too (outcome no-arp): the client could not even find that address on its network (the host down, a wrong address).
  */
 import type { FindingEvent, TimelineEvent } from '../model/events.js';
 import { clientName, handshakeOf, hostOf, isMqtt, plainConnectOnTlsPort, portOf, sentBy, sessionEndOf, tlsServersOf, type ConnectionRecord } from './book.js';
@@ -255,7 +254,7 @@ export class ReachabilityDetector implements Detector {
     // it was there at this address, and went away (or a firewall began dropping).
     const clients = new Set(list.map((r) => hostOf(r.client)));
     const heard = outcome === 'unanswered'
-      ? records.filter((r) => r.server === server && r.synAckSeen !== false && sentBy(r, 'server').segments > 0) : [];
+      ? records.filter((r) => r.server === server && sentBy(r, 'server').segments > 0) : [];
     const answeredOthers = [...new Set(heard.filter((r) => !clients.has(hostOf(r.client)) && sentBy(r, 'server').lastTime >= first)
       .map((r) => hostOf(r.client)))].slice(0, 5);
     const before = answeredOthers.length === 0 && heard.every((r) => sentBy(r, 'server').lastTime < first) ? heard : [];
