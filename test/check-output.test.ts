@@ -119,8 +119,10 @@ test('globs: *, ?, [..] and ** are expanded and sorted; an argument without wild
   process.chdir(repoRoot);
   try {
     assert.deepEqual(expandCaptureArgs(['fixtures/**/fault-[bk]*.pcap', 'fixtures/reqresp-n?.pcap', '-', 'missing.pcap']), [
-      'fixtures/faults/fault-bad-password.pcap', 'fixtures/faults/fault-broker-restart.pcap', 'fixtures/faults/fault-broker-stopped.pcap',
-      'fixtures/faults/fault-keepalive-mqtt5.pcap', 'fixtures/faults/fault-keepalive-will.pcap', 'fixtures/faults/fault-keepalive.pcap',
+      'fixtures/faults/fault-bad-password.pcap', 'fixtures/faults/fault-broker-hung.pcap', 'fixtures/faults/fault-broker-restart.pcap',
+      'fixtures/faults/fault-broker-stopped.pcap', 'fixtures/faults/fault-broker-vanished.pcap',
+      'fixtures/faults/fault-keepalive-link-down.pcap', 'fixtures/faults/fault-keepalive-mqtt5.pcap', 'fixtures/faults/fault-keepalive-will.pcap',
+      'fixtures/faults/fault-keepalive.pcap',
       'fixtures/reqresp-ns.pcap', '-', 'missing.pcap',
     ]);
     assert.deepEqual(expandCaptureArgs(['fixtures/*.nothing']), ['fixtures/*.nothing']);

@@ -4,13 +4,16 @@
  * they are); the healthy lab captures get none but the notes that explain them; both languages word every diagnosis.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import { DiagnosisStage } from '../src/diagnosis/stage.js';
 import { DIAGNOSIS_CODES, type Diagnosis } from '../src/diagnosis/types.js';
 import { diagnose } from './helpers/diagnose.js';
-import { describeDiagnosis } from '../src/diagnosis/words.js';
+import { describeDiagnosis, sentence } from '../src/diagnosis/words.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
 
@@ -50,6 +53,34 @@ test('fault-topic-typo: the mistyped subscription, the messages it missed, the h
     assert.deepEqual(mismatch.evidence.frames!.slice(0, 1), tsharkFrames(file, 'mqtt.msgtype == 8'));
     assert.deepEqual(only(list, 'diag.harmless-teardown-retransmission').evidence.frames, tsharkFrames(file, 'tcp.analysis.retransmission && tcp.flags.fin == 1'));
   }
+});
+
+test('fault-publisher-typo: two subscribers agree on sister/temp, the publisher wrote sister/tmep: the typo is said on the topic\'s side', async () => {
+  const file = fault('fault-publisher-typo');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.published-to-nobody', 'diag.topic-mismatch', 'diag.topic-mismatch']);
+  const mismatches = list.filter((d) => d.code === 'diag.topic-mismatch');
+  assert.deepEqual(mismatches.map((d) => d.detail.facts['subscriber']).sort(), ['lab-sub (172.18.0.3)', 'lab-sub5 (172.18.0.3)']);
+  for (const d of mismatches) {
+    assert.equal(d.detail.facts['filter'], 'sister/temp');
+    assert.equal(d.detail.facts['topic'], 'sister/tmep');
+    assert.equal(d.detail.facts['sameFilter'], 2);
+    assert.equal(d.detail.facts['typoIn'], 'topic');
+    assert.equal(d.detail.facts['op'], 'swapped');
+    // The topic has 'me' where the subscribers' filter has 'em'.
+    assert.equal(d.detail.facts['typed'], 'me');
+    assert.equal(d.detail.facts['meant'], 'em');
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /: a typing mistake, 'em' is swapped as 'me'; 2 subscribers use this same filter, so the publisher's topic is more likely the one mistyped\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /; 2 subscriber memakai filter yang sama ini, jadi lebih mungkin topik publisher-lah yang salah ketik\.$/);
+  }
+  assert.deepEqual(only(list, 'diag.published-to-nobody').detail.facts['topics'], ['sister/tmep']);
+  if (tsharkMissing === undefined) {
+    assert.deepEqual(only(list, 'diag.published-to-nobody').evidence.frames, tsharkFrames(file, 'mqtt.msgtype == 3'));
+  }
+  // One subscriber alone is no majority: fault-topic-typo still says the filter is missing the 'e'.
+  const single = only(await diagnose(fault('fault-topic-typo')), 'diag.topic-mismatch');
+  assert.equal(single.detail.facts['sameFilter'], undefined);
+  assert.match(describeDiagnosis(single, 'en')!.sentence, /the filter is missing 'e'\.$/);
 });
 
 test('fault-topic-typo-many: 30 missed messages, more than the frames evidence lists: its count and last frame are of all of them', async () => {
@@ -517,6 +548,145 @@ test('fault-keepalive: silent past 1.5 × keep-alive, dropped by the broker (ful
   assert.deepEqual(codes(summaryPath), ['diag.keepalive-dropped']);
 });
 
+test('fault-keepalive-link-down: two clients whose host lost its link, dropped by the broker in one sweep, are keep-alive drops of clients that were gone, not a stopped broker, and their unanswered FINs are not harmless (both paths)', async () => {
+  const file = fault('fault-keepalive-link-down');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.keepalive-dropped', 'diag.keepalive-dropped']);
+    const clients = list.map((d) => d.detail.facts['client']).sort();
+    assert.deepEqual(clients, ['lab-humidity (172.18.0.4)', 'lab-temp (172.18.0.4)']);
+    for (const d of list) {
+      assert.equal(d.detail.facts['keepAlive'], 2);
+      assert.equal(d.detail.facts['brokerClosed'], true);
+      assert.equal(d.detail.facts['clientGone'], true);
+      assert.equal(d.detail.causes[0], 'client-network-lost');
+      assert.match(describeDiagnosis(d, 'en')!.sentence, /and the broker closed the connection, a close the client never answered \(not even with a TCP ACK\): its host or network was gone\.$/);
+      assert.match(describeDiagnosis(d, 'id')!.sentence, /penutupan itu tidak pernah dijawab client \(bahkan tidak dengan TCP ACK\)/);
+    }
+    if (tsharkMissing === undefined) {
+      // Each client's last PUBLISH and the broker's first FIN to it; its retransmitted FINs are never acknowledged.
+      const brokerFins = tsharkFrames(file, 'tcp.flags.fin == 1 && tcp.srcport == 1883 && !tcp.analysis.retransmission');
+      assert.equal(brokerFins.length, 2);
+      assert.deepEqual(list.map((d) => d.evidence.lastFrame).sort((a, b) => a - b), brokerFins);
+      assert.ok(tsharkFrames(file, 'tcp.analysis.retransmission && tcp.flags.fin == 1').length >= 2);
+      assert.deepEqual(tsharkFrames(file, 'tcp.dstport == 1883 && frame.number > ' + brokerFins[0]), []);
+    }
+  }
+});
+
+test('fault-host-down: a client whose ARP for the broker address is never answered is told the address has no host, the broker that works named (both paths); only a subscriber\'s healthy session beside it', async () => {
+  const file = fault('fault-host-down');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-unreachable']);
+    const d = only(list, 'diag.broker-unreachable');
+    assert.equal(d.detail.facts['outcome'], 'no-arp');
+    assert.equal(d.detail.facts['server'], '172.18.0.9');
+    assert.deepEqual(d.detail.facts['clients'], ['172.18.0.4']);
+    assert.deepEqual(d.detail.facts['brokers'], ['172.18.0.2:1883']);
+    assert.equal(d.detail.facts['arpRequests'], 3);
+    assert.deepEqual(d.detail.causes, ['wrong-address', 'host-down']);
+    if (tsharkMissing === undefined) {
+      assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'arp.opcode == 1 && arp.dst.proto_ipv4 == 172.18.0.9'));
+      assert.deepEqual(tsharkFrames(file, 'arp.src.proto_ipv4 == 172.18.0.9 || ip.addr == 172.18.0.9'), []);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^Nobody answered at 172\.18\.0\.9: 172\.18\.0\.4 asked for its hardware address 3 times over .* \(ARP "Who has 172\.18\.0\.9\?"\) and got no reply, .*; the MQTT broker in this capture is at 172\.18\.0\.2:1883\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /^Tidak ada yang menjawab di 172\.18\.0\.9: 172\.18\.0\.4 menanyakan alamat hardware-nya 3 kali/);
+  }
+});
+
+test('fault-firewall-drop: SYNs unanswered while the same broker answers another host are this client\'s packets dropped, not a wrong address or a host down (both paths)', async () => {
+  const file = fault('fault-firewall-drop');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-unreachable']);
+    const d = only(list, 'diag.broker-unreachable');
+    assert.equal(d.detail.facts['outcome'], 'unanswered');
+    assert.equal(d.detail.facts['server'], '172.18.0.2:1883');
+    assert.deepEqual(d.detail.facts['clients'], ['172.18.0.4']);
+    assert.deepEqual(d.detail.facts['answeredOthers'], ['172.18.0.3']);
+    assert.deepEqual(d.detail.causes, ['firewall-drops-client']);
+    if (tsharkMissing === undefined) {
+      assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'tcp.flags.syn == 1 && ip.src == 172.18.0.4'));
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^Nobody answered 172\.18\.0\.4 at 172\.18\.0\.2:1883: 4 SYNs in 1 connection attempt over .* got no reply, while the broker was answering 172\.18\.0\.3 at that time or later: .*drops this client's packets\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /padahal broker menjawab 172\.18\.0\.3 pada saat itu atau sesudahnya/);
+  }
+});
+
+test('fault-firewall-drop cut after the subscriber\'s SUBACK (its connection mid-stream): the broker heard on it after the unanswered SYN is still up', { skip: spawnSync('editcap', ['-h']).status === 0 ? false : 'editcap not installed' }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mqtt-pcap-fw-'));
+  try {
+    const cut = path.join(dir, 'cut.pcap');
+    // Frames 1-12: ARP, the subscriber's handshake, CONNECT/CONNACK and SUBSCRIBE/SUBACK, left out.
+    assert.equal(spawnSync('editcap', [fault('fault-firewall-drop'), cut, '1-12']).status, 0);
+    const d = only(await diagnose(cut), 'diag.broker-unreachable');
+    assert.deepEqual(d.detail.facts['answeredOthers'], ['172.18.0.3']);
+    assert.deepEqual(d.detail.causes, ['firewall-drops-client']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fault-broker-vanished: a broker host gone mid-session is a broker that stopped answering (not a wrong address), its unacknowledged PINGREQ data never delivered, and the subscriber that kept pinging no silent client (both paths)', async () => {
+  const file = fault('fault-broker-vanished');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-unreachable', 'diag.tcp-retransmitted-data']);
+    const d = only(list, 'diag.broker-unreachable');
+    assert.equal(d.detail.facts['outcome'], 'unanswered');
+    assert.deepEqual(d.detail.facts['answeredBefore'], ['172.18.0.3', '172.18.0.4']);
+    assert.deepEqual(d.detail.causes, ['peer-gone']);
+    const r = only(list, 'diag.tcp-retransmitted-data');
+    assert.equal(r.detail.facts['neverAcknowledged'], true);
+    assert.equal(r.detail.facts['silentPeer'], '172.18.0.2:1883');
+    assert.deepEqual(r.detail.causes, ['peer-gone', 'packet-loss']);
+    if (tsharkMissing === undefined) {
+      const brokerLast = tsharkFrames(file, 'ip.src == 172.18.0.2').pop()!;
+      assert.ok(Number(d.detail.facts['lastHeardAt']) > 0);
+      assert.deepEqual(d.evidence.frames, tsharkFrames(file, `tcp.flags.syn == 1 && tcp.flags.ack == 0 && frame.number > ${brokerLast}`));
+      assert.deepEqual(r.evidence.frames, tsharkFrames(file, 'tcp.analysis.retransmission && tcp.len > 0'));
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^The broker at 172\.18\.0\.2:1883 stopped answering: it had answered 172\.18\.0\.3 and 172\.18\.0\.4 earlier in the capture \(last heard at t=.*\), then \d+ SYNs in 1 connection attempt over .* got no reply: not a wrong address, the broker or its host went away\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /^Broker di 172\.18\.0\.2:1883 berhenti menjawab/);
+    assert.match(describeDiagnosis(r, 'en')!.sentence, /and it was never acknowledged: nothing came back from 172\.18\.0\.2:1883 after t=.*, to the end of the capture, so the data was not delivered\.$/);
+    assert.match(describeDiagnosis(r, 'id')!.sentence, /tidak pernah diakui \(ACK\)/);
+  }
+});
+
+test('a broker that stopped under a single session is said so, not as "all 1 open connections" (en and id)', () => {
+  const facts = { server: '172.18.0.2:1883', stoppedAt: 0.77, windowSeconds: 0, dropped: 1, clients: ['lab-sub (172.18.0.3)'], refusedAfter: 1 };
+  assert.equal(sentence('diag.broker-stopped', facts, 'en'),
+    'The broker at 172.18.0.2:1883 stopped at t=0.77 s: it closed the open connection of lab-sub (172.18.0.3) and refused 1 new connection afterwards.');
+  assert.equal(sentence('diag.broker-stopped', facts, 'id'),
+    'Broker di 172.18.0.2:1883 berhenti pada t=0,77 s: koneksi lab-sub (172.18.0.3) yang terbuka ditutup olehnya dan 1 koneksi baru ditolak sesudahnya.');
+});
+
+test('fault-broker-hung: a broker paused for 3 s answers a PUBACK and a CONNACK seconds late: a stalled broker, not "all is well" (both paths)', async () => {
+  const file = fault('fault-broker-hung');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-slow']);
+    const d = only(list, 'diag.broker-slow');
+    assert.equal(d.detail.facts['server'], '172.18.0.2:1883');
+    assert.equal(d.detail.facts['count'], 2);
+    assert.equal(d.detail.facts['connections'], 2);
+    assert.deepEqual(d.detail.facts['clients'], ['lab-pub (172.18.0.4)', 'lab-late (172.18.0.3)']);
+    assert.deepEqual(d.detail.facts['answers'], ['PUBACK', 'CONNACK']);
+    assert.ok(Number(d.detail.facts['maxWaitSeconds']) > 2 && Number(d.detail.facts['maxWaitSeconds']) < 3.5);
+    assert.equal(d.detail.confidence, 'high');
+    if (tsharkMissing === undefined) {
+      // The late CONNACK and PUBACK, and the CONNECT and PUBLISH they answer.
+      const connect = tsharkFrames(file, 'mqtt.msgtype == 1 && mqtt.clientid == "lab-late"');
+      assert.ok(d.evidence.frames!.includes(connect[0]!));
+      const connack = tsharkFrames(file, `mqtt.msgtype == 2 && tcp.dstport == ${tsharkFields(file, ['tcp.srcport'], ['-Y', 'mqtt.clientid == "lab-late"'])[0]![0]}`);
+      assert.ok(d.evidence.frames!.includes(connack[0]!));
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^The broker at 172\.18\.0\.2:1883 answered 2 requests of lab-pub \(172\.18\.0\.4\) and lab-late \(172\.18\.0\.3\) a second or more late \(PUBACK and CONNACK; up to .* s\) between t=.* and t=.*, on 2 connections at once: a broker answers in milliseconds, so it stalled\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /terlambat satu detik atau lebih \(PUBACK dan CONNACK; hingga .*di 2 koneksi sekaligus/);
+  }
+});
+
 test('fault-qos-unacked: six QoS 1 deliveries never acknowledged, three of them DUP redeliveries', async () => {
   const file = fault('fault-qos-unacked');
   const list = await diagnose(file);
@@ -582,7 +752,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

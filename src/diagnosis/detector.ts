@@ -14,7 +14,7 @@ export interface FinishContext {
   captureEnd: number;
   /** Streams whose ending a diagnosis already explains (e.g. dropped when the broker stopped). */
   explained: Set<number>;
-  /** Servers ("ip:port") that someone tried to reach on an MQTT port, refused or not. */
+  /** Servers ("ip:port") that someone tried to reach on an MQTT port, refused or not; a bare "ip" an ARP request never found. */
   attempted: Set<string>;
   /** Client PUBLISH frames too large for the subscribers waiting for them (diag.too-large-for-subscriber): no "to nobody". */
   tooLargeForSubscriber: Set<number>;

@@ -5,19 +5,34 @@
  * refused by RST or never answered), diag.connection-limit (connections the broker accepted and closed at once, before
  * the client said anything, while it kept others open: its connection limit) and diag.connect-unanswered (a CONNECT
  * closed without CONNACK; said as a plain client on a TLS port when the CONNECT went in clear to 8883/8884 or to a
- * server that spoke TLS). Works from
- * the connection book at the end of the capture; the CONNACK codes themselves are connack.ts's.
+ * server that spoke TLS). Works from the connection book at the end of the capture; the CONNACK codes themselves are
+ * connack.ts's. Unanswered SYNs while the same broker answered other hosts are said as this client's packets dropped
+ * on the way, and after it had answered in the capture (and never since) as a broker that went away. ARP requests for
+ * an address nothing in the capture came from, by a host that then reached no MQTT port, are diag.broker-unreachable
+ * too (outcome no-arp): the client could not even find that address on its network (the host down, a wrong address).
  */
-import type { FindingEvent } from '../model/events.js';
+import type { FindingEvent, TimelineEvent } from '../model/events.js';
 import { clientName, handshakeOf, hostOf, isMqtt, plainConnectOnTlsPort, portOf, sentBy, sessionEndOf, tlsServersOf, type ConnectionRecord } from './book.js';
 import { KNOWN_MQTT_PORTS, type Detector, type FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
+import { silentPastKeepAlive } from './keepalive.js';
 import { makeDiagnosis } from './make.js';
 
 /** Connections the broker drops within this many seconds of each other count as one stop. */
 export const STOP_WINDOW_SECONDS = 2;
 /** A broker that closes a connection this soon after the client's last packet may be answering it (a protocol error). */
 export const ANSWER_SECONDS = 0.05;
+
+/** ARP: (host, address) pairs of requests remembered, and addresses heard from, at most. */
+const MAX_ARP = 10_000;
+/** An address asked for at least this many times, over at least ARP_SECONDS, unanswered (the kernel asks 3 times, 1 s apart). */
+const ARP_REQUESTS = 2;
+const ARP_SECONDS = 0.9;
+/** A host asking for more addresses than this that nobody answers is scanning its network, not reaching a broker. */
+const ARP_SCAN = 4;
+
+/** The ARP requests of one host for one address. */
+interface ArpAsk { asker: string; target: string; frames: FrameSet; requests: number; firstTime: number; lastTime: number }
 
 /** The same client on two connections: the same client id, or (without one) the same host. */
 function sameClient(a: ConnectionRecord, b: ConnectionRecord): boolean {
@@ -35,11 +50,40 @@ function droppedByBroker(r: ConnectionRecord): { time: number; frame: number } |
   return undefined;
 }
 
+/** Dropped by the broker after a silence of its client past 1.5 × the keep-alive. */
+function droppedForSilence(r: ConnectionRecord): boolean {
+  const drop = droppedByBroker(r);
+  return drop !== undefined && silentPastKeepAlive(r, drop.time);
+}
+
 function endTime(r: ConnectionRecord): number {
   return sessionEndOf(r)?.time ?? r.end?.time ?? Number.POSITIVE_INFINITY;
 }
 
 export class ReachabilityDetector implements Detector {
+  /** ARP packets (the rest of what `event` is given passes at once). */
+  readonly reads = ['other'] as const;
+  private readonly arpAsks = new Map<string, ArpAsk>();
+  /** Addresses that sent any ARP packet: they are on the network. */
+  private readonly arpHeard = new Set<string>();
+
+  event(e: TimelineEvent): void {
+    if (e.kind !== 'packet' || e.layer !== 'arp') return;
+    if (this.arpHeard.size < MAX_ARP) this.arpHeard.add(e.senderIp);
+    // Requests only; not an announcement (sender = target) nor a probe (sender 0.0.0.0).
+    if (e.type !== 'who-has' || e.senderIp === e.targetIp || e.senderIp === '0.0.0.0') return;
+    const key = `${e.senderIp}|${e.targetIp}`;
+    let ask = this.arpAsks.get(key);
+    if (ask === undefined) {
+      if (this.arpAsks.size >= MAX_ARP) return;
+      ask = { asker: e.senderIp, target: e.targetIp, frames: new FrameSet(), requests: 0, firstTime: e.time, lastTime: e.time };
+      this.arpAsks.set(key, ask);
+    }
+    ask.frames.add(e.frame);
+    ask.requests++;
+    ask.lastTime = e.time;
+  }
+
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     const records = [...ctx.book.all()];
     const mqttServers = new Set(records.filter((r) => isMqtt(r) && r.connack?.accepted !== false).map((r) => r.server));
@@ -63,16 +107,60 @@ export class ReachabilityDetector implements Detector {
       list.push(r);
       byServer.set(r.server, list);
     }
-    for (const [server, list] of byServer) this.unreachable(server, list, mqttServers, emit);
+    for (const [server, list] of byServer) this.unreachable(server, list, records, mqttServers, emit);
     this.unansweredConnects(ctx, records.filter((r) => !turnedAway.has(r.stream)), tlsServers, emit);
+    this.unansweredArp(ctx, records, mqttServers, emit);
+  }
+
+  /**
+   * Addresses asked for by ARP (at least twice, over ARP_SECONDS) that never answered nor sent anything in the capture,
+   * by a host that reached no MQTT port from its first request on: a client whose connection could not even start,
+   * the broker host down or the address wrong. One diagnosis per address, naming the brokers the capture shows.
+   */
+  private unansweredArp(ctx: FinishContext, records: ConnectionRecord[], mqttServers: Set<string>, emit: (finding: FindingEvent) => void): void {
+    const heard = new Set([...this.arpHeard, ...ctx.summary.hosts.map((h) => h.ip)]);
+    const asks = [...this.arpAsks.values()].filter((a) => !heard.has(a.target));
+    const perAsker = new Map<string, number>();
+    for (const a of asks) perAsker.set(a.asker, (perAsker.get(a.asker) ?? 0) + 1);
+    const byTarget = new Map<string, ArpAsk[]>();
+    for (const a of asks) {
+      if (a.requests < ARP_REQUESTS || a.lastTime - a.firstTime < ARP_SECONDS || perAsker.get(a.asker)! > ARP_SCAN) continue;
+      // A host that reached (or tried) an MQTT port after asking was not stopped by this address.
+      if (records.some((r) => hostOf(r.client) === a.asker && r.firstTime >= a.firstTime
+        && (isMqtt(r) || KNOWN_MQTT_PORTS.has(portOf(r.server))))) continue;
+      const list = byTarget.get(a.target) ?? [];
+      list.push(a);
+      byTarget.set(a.target, list);
+    }
+    for (const [target, list] of byTarget) {
+      const frames = new FrameSet();
+      for (const a of list) frames.merge(a.frames);
+      const first = Math.min(...list.map((a) => a.firstTime));
+      const last = Math.max(...list.map((a) => a.lastTime));
+      const brokers = [...mqttServers].slice(0, 3);
+      ctx.attempted.add(target);
+      emit(makeDiagnosis({
+        code: 'diag.broker-unreachable', layer: 'ip', frames, time: first, src: list[0]!.asker, dst: target,
+        facts: {
+          server: target, outcome: 'no-arp', arpRequests: list.reduce((n, a) => n + a.requests, 0),
+          durationSeconds: Number((last - first).toFixed(6)), clients: list.map((a) => a.asker),
+          ...(brokers.length > 0 ? { brokers } : {}),
+        },
+        confidence: brokers.length > 0 ? 'high' : 'medium',
+        causes: brokers.length > 0 ? ['wrong-address', 'host-down'] : ['host-down', 'wrong-address'],
+        checks: ['broker-address', 'route-ping'],
+      }));
+    }
   }
 
   private stopped(ctx: FinishContext, server: string, records: ConnectionRecord[], failed: ConnectionRecord[],
     explainedFailures: Set<number>, tlsServers: ReadonlySet<string>, emit: (finding: FindingEvent) => void): void {
     // A connection opened in the capture whose client never sent CONNECT is no session: the broker must close it
-    // (MQTT-3.1.0-1), whether it runs or not. Nor is a CONNECT in clear on a TLS port: the TLS layer refuses it.
+    // (MQTT-3.1.0-1), whether it runs or not. Nor is a CONNECT in clear on a TLS port: the TLS layer refuses it. Nor
+    // a session the broker dropped after its client's silence past the keep-alive: a running broker does that, and
+    // clients that fell silent together (their host lost its link) are dropped in one sweep (diag.keepalive-dropped).
     const sessions = records.filter((r) => r.server === server && isMqtt(r) && !ctx.explained.has(r.stream)
-      && !(r.synSeen === true && r.connect === undefined) && !plainConnectOnTlsPort(r, tlsServers));
+      && !(r.synSeen === true && r.connect === undefined) && !plainConnectOnTlsPort(r, tlsServers) && !droppedForSilence(r));
     const drops = sessions.map((r) => ({ r, drop: droppedByBroker(r) })).filter((x): x is { r: ConnectionRecord; drop: { time: number; frame: number } } => x.drop !== undefined)
       .sort((a, b) => a.drop.time - b.drop.time);
     for (let i = 0; i < drops.length; i++) {
@@ -143,7 +231,8 @@ export class ReachabilityDetector implements Detector {
     return !(keepAlive > 0 && silence >= 1.5 * keepAlive);
   }
 
-  private unreachable(server: string, list: ConnectionRecord[], mqttServers: Set<string>, emit: (finding: FindingEvent) => void): void {
+  private unreachable(server: string, list: ConnectionRecord[], records: ConnectionRecord[], mqttServers: Set<string>,
+    emit: (finding: FindingEvent) => void): void {
     const refused = list.filter((r) => handshakeOf(r) === 'refused');
     const unanswered = list.filter((r) => handshakeOf(r) === 'unanswered');
     const frames = new FrameSet();
@@ -159,16 +248,30 @@ export class ReachabilityDetector implements Detector {
     const outcome = unanswered.length === 0 ? 'refused' : refused.length === 0 ? 'unanswered' : 'mixed';
     const first = Math.min(...list.map((r) => r.firstTime));
     const last = Math.max(...list.map((r) => Math.max(r.lastSynTime ?? r.firstTime, r.rst?.time ?? 0, r.end?.time ?? 0)));
+    // SYNs unanswered while the same broker, at the same address and port, accepted other hosts: the address is right
+    // and the broker up, so something drops these clients' packets.
+    // Heard from after the first unanswered SYN: the broker was up (and the address right); heard from only before:
+    // it was there at this address, and went away (or a firewall began dropping).
+    const clients = new Set(list.map((r) => hostOf(r.client)));
+    const heard = outcome === 'unanswered'
+      ? records.filter((r) => r.server === server && sentBy(r, 'server').segments > 0) : [];
+    const answeredOthers = [...new Set(heard.filter((r) => !clients.has(hostOf(r.client)) && sentBy(r, 'server').lastTime >= first)
+      .map((r) => hostOf(r.client)))].slice(0, 5);
+    const before = answeredOthers.length === 0 && heard.every((r) => sentBy(r, 'server').lastTime < first) ? heard : [];
+    const answeredBefore = [...new Set(before.map((r) => hostOf(r.client)))].slice(0, 5);
+    const lastHeardAt = Math.max(...before.map((r) => sentBy(r, 'server').lastTime));
     const causes = outcome === 'refused'
       ? (otherPorts.length > 0 ? ['wrong-port', 'broker-not-running', 'broker-local-only'] : ['broker-not-running', 'wrong-port', 'broker-local-only'])
-      : ['wrong-address', 'firewall-drops', 'host-down'];
-    const checks = outcome === 'refused' ? ['broker-running', 'listener-port'] : ['broker-address', 'route-ping', 'firewall'];
+      : answeredOthers.length > 0 ? ['firewall-drops-client'] : answeredBefore.length > 0 ? ['peer-gone'] : ['wrong-address', 'firewall-drops', 'host-down'];
+    const checks = outcome === 'refused' ? ['broker-running', 'listener-port'] : answeredOthers.length > 0 ? ['firewall', 'route-ping']
+      : answeredBefore.length > 0 ? ['route-ping', 'broker-running', 'firewall'] : ['broker-address', 'route-ping', 'firewall'];
     emit(makeDiagnosis({
       code: 'diag.broker-unreachable', layer: 'tcp', frames, time: first, src: list[0]!.client, dst: server,
       facts: {
         server, outcome, attempts: list.length, refused: refused.length, unanswered: unanswered.length, synAttempts,
-        durationSeconds: Number((last - first).toFixed(6)), clients: [...new Set(list.map((r) => hostOf(r.client)))],
-        ...(otherPorts.length > 0 ? { otherPorts } : {}),
+        durationSeconds: Number((last - first).toFixed(6)), clients: [...clients],
+        ...(otherPorts.length > 0 ? { otherPorts } : {}), ...(answeredOthers.length > 0 ? { answeredOthers } : {}),
+        ...(answeredBefore.length > 0 ? { answeredBefore, lastHeardAt: Number(lastHeardAt.toFixed(6)) } : {}),
       },
       causes, checks,
     }));

@@ -2,7 +2,7 @@
  * DiagnosisStage: the diagnosis as an AnalysisStage. It reads every event (packets, lifecycle events, other
  * findings) into the connection book and the detectors that read its kind (an MQTT packet: its type), and at the
  * end of the capture emits the diagnoses (findings with `diag.*` codes) in a fixed order: client-id takeovers and then reachability first, because a takeover or a
- * stopped broker explains the connections they ended, then clients that sent no CONNECT or broke the protocol, keep-alive, refusals, topics, QoS, TCP, names DNS did not resolve (before what the capture itself shows, which it explains), and what the capture itself shows. It prints
+ * stopped broker explains the connections they ended, then clients that sent no CONNECT or broke the protocol, keep-alive, refusals, topics, QoS, a slow broker, TCP, names DNS did not resolve (before what the capture itself shows, which it explains), and what the capture itself shows. It prints
  * nothing; views word the findings (words.ts).
  */
 import type { DnsEvent, FindingEvent, MqttPacketType, TcpEvent, TimelineEvent } from '../model/events.js';
@@ -17,6 +17,7 @@ import { NameResolutionDetector } from './name-resolution.js';
 import { NoConnectDetector } from './no-connect.js';
 import { QosDetector } from './qos.js';
 import { ReachabilityDetector } from './reachability.js';
+import { SlowBrokerDetector } from './slow-broker.js';
 import { SubscriberSizeDetector } from './subscriber-size.js';
 import { TakeoverDetector } from './takeover.js';
 import { TcpTroubleDetector } from './tcp-trouble.js';
@@ -28,7 +29,7 @@ export class DiagnosisStage implements AnalysisStage {
   private readonly book = new ConnectionBook();
   private readonly detectors: Detector[] = [
     new TakeoverDetector(), new ReachabilityDetector(), new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
-    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
+    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
     new CaptureChecks(),
   ];
   /** The detectors whose `event` reads TCP packets, and the other events than packets of TCP and MQTT (Detector.reads), in their order. */

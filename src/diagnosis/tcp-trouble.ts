@@ -1,7 +1,8 @@
 /**
  * TCP trouble that matters for MQTT, and that does not: diag.tcp-retransmitted-data (MQTT bytes sent again, with the
- * delay it caused), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, unless
- * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing). Reads TCP
+ * delay it caused, or never acknowledged at all when the receiver fell silent for good), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, unless
+ * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing, and then
+ * answered by the peer: a FIN never answered is no crossing of FIN and ACK, the peer was gone). Reads TCP
  * packets (on the summary-only path handed to the stage, AnalysisStage.packet) and the connection book; remembers a
  * few data segments per direction.
  */
@@ -27,6 +28,10 @@ interface StreamTally {
   /** Times of the first retransmitted data segment and of the first retransmitted FIN (their evidence's first frames). */
   retransmittedTime: number;
   finTime: number;
+  /** The senders of those FINs, and whether the peer sent anything after (then the FIN had crossed its ACK). */
+  finSenders: Map<string, boolean>;
+  /** Senders whose retransmitted data the peer has not answered since (not even an ACK), with the first such time. */
+  unanswered: Map<string, number>;
   sent: Map<string, SentSegments>;
 }
 
@@ -68,11 +73,14 @@ export class TcpTroubleDetector implements Detector {
     if (e.kind !== 'packet' || e.layer !== 'tcp' || e.duplicateOf !== undefined) return;
     const t = this.tally(e);
     if (t === undefined) return;
+    if (t.finSenders.size > 0) for (const [sender, answered] of t.finSenders) if (!answered && sender !== e.src) t.finSenders.set(sender, true);
+    if (t.unanswered.size > 0) for (const sender of t.unanswered.keys()) if (sender !== e.src) t.unanswered.delete(sender);
     if (e.len > 0) {
       if (e.retransmission === true) {
         if (t.retransmissions === 0) t.retransmittedTime = e.time;
         t.retransmissions++;
         t.retransmitted.add(e.frame);
+        if (!t.unanswered.has(e.src)) t.unanswered.set(e.src, e.time);
         const originalTime = t.sent.get(e.src)?.timeOf(e.relSeq);
         if (originalTime !== undefined) t.maxDelayMs = Math.max(t.maxDelayMs, (e.time - originalTime) * 1000);
       } else {
@@ -86,6 +94,7 @@ export class TcpTroubleDetector implements Detector {
     } else if (e.retransmission === true && e.flags.includes('FIN')) {
       if (t.finRetransmissions.count === 0) t.finTime = e.time;
       t.finRetransmissions.add(e.frame);
+      if (!t.finSenders.has(e.src)) t.finSenders.set(e.src, false);
     }
     // Most segments: an open window on a connection whose windows never closed, nothing to look at.
     if ((e.window !== 0 && t.zeroWindow.size === 0) || e.flags.includes('RST') || e.flags.includes('SYN')) return;
@@ -113,7 +122,10 @@ export class TcpTroubleDetector implements Detector {
     let t = this.streams.get(e.stream);
     if (t === undefined) {
       if (this.streams.size >= MAX_STREAMS) return undefined;
-      t = { retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(), retransmittedTime: 0, finTime: 0, sent: new Map() };
+      t = {
+        retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(),
+        retransmittedTime: 0, finTime: 0, finSenders: new Map(), unanswered: new Map(), sent: new Map(),
+      };
       this.streams.set(e.stream, t);
     }
     return t;
@@ -128,10 +140,22 @@ export class TcpTroubleDetector implements Detector {
       if (r === undefined || !isMqtt(r)) continue;
       const connection = `${r.client} → ${r.server}`;
       if (t.retransmissions > 0) {
+        // Data sent again that the receiver never answered, to the end of the capture, though its side was captured
+        // before: not delayed but undelivered, the receiver gone (its host down or cut off), not a lossy link.
+        let lostPeer: string | undefined;
+        for (const [sender, since] of t.unanswered) {
+          const peer = sender === r.client ? r.server : r.client;
+          if ((r.sent.get(peer)?.segments ?? 0) > 0 && (r.sent.get(peer)?.lastTime ?? Number.POSITIVE_INFINITY) < since) lostPeer = peer;
+        }
+        const lastHeard = lostPeer !== undefined ? r.sent.get(lostPeer)!.lastTime : undefined;
         emit(makeDiagnosis({
           code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames: t.retransmitted, time: t.retransmittedTime, src: r.client, dst: r.server, stream,
-          facts: { connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)) },
-          causes: ['packet-loss', 'slow-reader'], checks: ['network-quality', 'receiver-load'],
+          facts: {
+            connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)),
+            ...(lostPeer !== undefined ? { neverAcknowledged: true, silentPeer: lostPeer, peerLastHeardAt: Number(lastHeard!.toFixed(6)) } : {}),
+          },
+          causes: lostPeer !== undefined ? ['peer-gone', 'packet-loss'] : ['packet-loss', 'slow-reader'],
+          checks: lostPeer === undefined ? ['network-quality', 'receiver-load'] : lostPeer === r.server ? ['route-ping', 'network-quality'] : ['client-network', 'network-quality'],
         }));
       }
       for (const [side, z] of t.zeroWindow) {
@@ -144,7 +168,9 @@ export class TcpTroubleDetector implements Detector {
           causes: ['slow-reader'], checks: ['receiver-load'],
         }));
       }
-      if (t.finRetransmissions.count > 0) {
+      // A FIN the peer never answered (not an ACK, not a packet) did not cross its ACK: the peer was gone (a host
+      // that lost its link, a client dropped for silence), which is no harmless teardown.
+      if (t.finRetransmissions.count > 0 && [...t.finSenders.values()].every((answered) => answered)) {
         harmless.merge(t.finRetransmissions);
         harmlessConnections++;
         harmlessTime = Math.min(harmlessTime, t.finTime);

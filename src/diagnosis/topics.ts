@@ -1,6 +1,6 @@
 /**
  * Do the messages reach their subscribers? diag.topic-mismatch (a subscription that matched nothing while a similar
- * topic was published), diag.published-to-nobody (client PUBLISHes the broker forwarded to no one) and
+ * topic was published; when several subscribers use that same filter, the publisher's topic is the likelier typo), diag.published-to-nobody (client PUBLISHes the broker forwarded to no one) and
  * diag.subscribed-too-late (a subscription made after the messages it wanted, none retained). Reads PUBLISH,
  * SUBSCRIBE and SUBACK packets; bounded by MAX_TOPICS, MAX_SUBSCRIPTIONS and MAX_PENDING publishes.
  */
@@ -202,6 +202,15 @@ export class TopicDetector implements Detector {
     const counts: Array<[string, number]> = [...this.topics].map(([name, t]) => [name, Math.max(t.published, t.forwarded)]);
     const mismatched = new Map<string, string>();
     const seen = new Set<string>();
+    // The subscribers of each exact filter: when several agree on one, a near topic is more likely the publisher's typo.
+    const filterUsers = new Map<string, Set<string>>();
+    for (const s of this.subscriptions) {
+      if (s.refused) continue;
+      const r = ctx.book.get(s.stream);
+      const users = filterUsers.get(s.filter) ?? new Set<string>();
+      users.add(r !== undefined ? clientName(r) : String(s.stream));
+      filterUsers.set(s.filter, users);
+    }
     for (const s of this.subscriptions) {
       // Refused in its SUBACK, or by the broker closing the connection on it: no subscription to compare.
       if (s.refused || (!s.answered && closedRightAfter(ctx.book.get(s.stream), s.time))) continue;
@@ -218,13 +227,20 @@ export class TopicDetector implements Detector {
         const t = this.topics.get(closest.topic)!;
         const frames = new FrameSet().add(s.frame).merge(t.frames);
         const d = closest.difference;
+        const sameFilter = filterUsers.get(s.filter)?.size ?? 1;
+        // Said from the topic's side when the subscribers agree: what the topic lacks, has extra or swapped.
+        const inTopic = sameFilter > 1 && d.edit !== undefined;
+        const edit = d.edit === undefined ? undefined : inTopic
+          ? { ...d.edit, op: d.edit.op === 'missing' ? 'extra' : d.edit.op === 'extra' ? 'missing' : d.edit.op, typed: d.edit.meant, meant: d.edit.typed }
+          : d.edit;
         emit(makeDiagnosis({
           code: 'diag.topic-mismatch', layer: 'mqtt', frames, time: s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
           facts: {
             filter: s.filter, topic: closest.topic, difference: d.kind, subscriber, published: Math.max(t.published, t.forwarded),
-            ...(d.edit !== undefined ? { op: d.edit.op, typed: d.edit.typed, meant: d.edit.meant, distance: d.edit.distance } : {}),
+            ...(edit !== undefined ? { op: edit.op, typed: edit.typed, meant: edit.meant, distance: edit.distance } : {}),
             ...(d.wildcard !== undefined ? { wildcardRule: d.wildcard.rule, suggestion: d.wildcard.suggestion } : {}),
             ...(d.slashes !== undefined ? { slashes: d.slashes } : {}),
+            ...(sameFilter > 1 ? { sameFilter } : {}), ...(inTopic ? { typoIn: 'topic' } : {}),
           },
           causes: ['topic-typo'], checks: ['topic-spelling'],
         }));

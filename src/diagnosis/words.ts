@@ -107,9 +107,12 @@ function differenceText(f: Facts, lang: Lang): string {
     default: {
       const typed = q(f['typed']);
       const meant = q(f['meant']);
+      // The side the typed characters are on: the filter, or the topic when the subscribers agree on the filter.
+      const side = f['typoIn'] === 'topic' ? 'topic' : 'filter';
+      const sisi = f['typoIn'] === 'topic' ? 'topik' : 'filter';
       switch (f['op']) {
-        case 'missing': return en ? `a typing mistake, the filter is missing ${meant}` : `salah ketik, pada filter kurang ${meant}`;
-        case 'extra': return en ? `a typing mistake, the filter has an extra ${typed}` : `salah ketik, pada filter ada kelebihan ${typed}`;
+        case 'missing': return en ? `a typing mistake, the ${side} is missing ${meant}` : `salah ketik, pada ${sisi} kurang ${meant}`;
+        case 'extra': return en ? `a typing mistake, the ${side} has an extra ${typed}` : `salah ketik, pada ${sisi} ada kelebihan ${typed}`;
         case 'swapped': return en ? `a typing mistake, ${meant} is swapped as ${typed}` : `salah ketik, ${meant} tertukar menjadi ${typed}`;
         case 'replaced': return en ? `a typing mistake, ${typed} instead of ${meant}` : `salah ketik, ${typed} seharusnya ${meant}`;
         default: return en ? `${f['distance']} characters differ` : `${f['distance']} karakter berbeda`;
@@ -122,22 +125,38 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
   'diag.broker-unreachable': {
     en: (f) => f['outcome'] === 'refused'
       ? `Connections to ${f['server']} were refused: ${plural(Number(f['refused']), 'attempt was', 'attempts were')} answered with a TCP reset (RST), so nothing listens on that port${otherPorts(f, 'en')}.`
+      : f['outcome'] === 'no-arp'
+        ? `Nobody answered at ${f['server']}: ${list(f['clients'], 'en')} asked for its hardware address ${plural(Number(f['arpRequests']), 'time', 'times')} over ${duration(f['durationSeconds'], 'en')} (ARP "Who has ${f['server']}?") and got no reply, so no host on this network has that address and no connection could even start${Array.isArray(f['brokers']) ? `; the MQTT broker in this capture is at ${list(f['brokers'], 'en')}` : ''}.`
+      : f['outcome'] === 'unanswered' && Array.isArray(f['answeredOthers'])
+        ? `Nobody answered ${list(f['clients'], 'en')} at ${f['server']}: ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply, while the broker was answering ${list(f['answeredOthers'], 'en')} at that time or later: the address is right and the broker up, so something drops this client's packets.`
+      : f['outcome'] === 'unanswered' && Array.isArray(f['answeredBefore'])
+        ? `The broker at ${f['server']} stopped answering: it had answered ${list(f['answeredBefore'], 'en')} earlier in the capture (last heard at t=${seconds(f['lastHeardAt'], 'en')}), then ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply: not a wrong address, the broker or its host went away.`
       : f['outcome'] === 'unanswered'
         ? `Nobody answered at ${f['server']}: ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply.`
         : `Connections to ${f['server']} failed: ${f['refused']} refused with a TCP reset and ${f['unanswered']} never answered (${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in all)${otherPorts(f, 'en')}.`,
     id: (f) => f['outcome'] === 'refused'
       ? `Koneksi ke ${f['server']} ditolak: ${f['refused']} percobaan dijawab dengan TCP reset (RST), artinya tidak ada yang mendengarkan di port itu${otherPorts(f, 'id')}.`
+      : f['outcome'] === 'no-arp'
+        ? `Tidak ada yang menjawab di ${f['server']}: ${list(f['clients'], 'id')} menanyakan alamat hardware-nya ${f['arpRequests']} kali selama ${duration(f['durationSeconds'], 'id')} (ARP "Who has ${f['server']}?") dan tidak mendapat balasan, artinya tidak ada host di jaringan ini dengan alamat itu sehingga koneksi pun tidak bisa dimulai${Array.isArray(f['brokers']) ? `; broker MQTT di capture ini ada di ${list(f['brokers'], 'id')}` : ''}.`
+      : f['outcome'] === 'unanswered' && Array.isArray(f['answeredOthers'])
+        ? `Tidak ada yang menjawab ${list(f['clients'], 'id')} di ${f['server']}: ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas, padahal broker menjawab ${list(f['answeredOthers'], 'id')} pada saat itu atau sesudahnya: alamatnya benar dan broker berjalan, jadi ada yang membuang paket client ini.`
+      : f['outcome'] === 'unanswered' && Array.isArray(f['answeredBefore'])
+        ? `Broker di ${f['server']} berhenti menjawab: sebelumnya di capture ini ia menjawab ${list(f['answeredBefore'], 'id')} (terakhir terdengar pada t=${seconds(f['lastHeardAt'], 'id')}), lalu ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas: bukan alamat yang salah, broker atau host-nya yang hilang.`
       : f['outcome'] === 'unanswered'
         ? `Tidak ada yang menjawab di ${f['server']}: ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas.`
         : `Koneksi ke ${f['server']} gagal: ${f['refused']} ditolak dengan TCP reset dan ${f['unanswered']} tidak pernah dijawab (total ${f['synAttempts']} SYN)${otherPorts(f, 'id')}.`,
   },
   'diag.broker-stopped': {
-    en: (f) => `The broker at ${f['server']} stopped at t=${seconds(f['stoppedAt'], 'en')}: it closed all ${plural(Number(f['dropped']), 'open connection', 'open connections')} (${list(f['clients'], 'en')}) within ${duration(f['windowSeconds'], 'en')}${Number(f['refusedAfter']) > 0 ? ` and refused ${plural(Number(f['refusedAfter']), 'new connection', 'new connections')} afterwards` : ''}.`,
-    id: (f) => `Broker di ${f['server']} berhenti pada t=${seconds(f['stoppedAt'], 'id')}: semua ${f['dropped']} koneksi yang terbuka (${list(f['clients'], 'id')}) ditutup olehnya dalam ${duration(f['windowSeconds'], 'id')}${Number(f['refusedAfter']) > 0 ? ` dan ${f['refusedAfter']} koneksi baru ditolak sesudahnya` : ''}.`,
+    en: (f) => `The broker at ${f['server']} stopped at t=${seconds(f['stoppedAt'], 'en')}: it closed ${Number(f['dropped']) === 1 ? `the open connection of ${list(f['clients'], 'en')}` : `all ${f['dropped']} open connections (${list(f['clients'], 'en')}) within ${duration(f['windowSeconds'], 'en')}`}${Number(f['refusedAfter']) > 0 ? ` and refused ${plural(Number(f['refusedAfter']), 'new connection', 'new connections')} afterwards` : ''}.`,
+    id: (f) => `Broker di ${f['server']} berhenti pada t=${seconds(f['stoppedAt'], 'id')}: ${Number(f['dropped']) === 1 ? `koneksi ${list(f['clients'], 'id')} yang terbuka ditutup olehnya` : `semua ${f['dropped']} koneksi yang terbuka (${list(f['clients'], 'id')}) ditutup olehnya dalam ${duration(f['windowSeconds'], 'id')}`}${Number(f['refusedAfter']) > 0 ? ` dan ${f['refusedAfter']} koneksi baru ditolak sesudahnya` : ''}.`,
   },
   'diag.broker-restarted': {
     en: (f) => `The broker at ${f['server']} restarted: at t=${seconds(f['stoppedAt'], 'en')} it closed ${Number(f['dropped']) === 1 ? `the open connection of ${list(f['clients'], 'en')}` : `all ${f['dropped']} open connections (${list(f['clients'], 'en')}) within ${duration(f['windowSeconds'], 'en')}`}${Number(f['refusedAfter']) > 0 ? `, refused ${plural(Number(f['refusedAfter']), 'new connection', 'new connections')} while down` : ''}, and was accepting connections again by t=${seconds(f['backAt'], 'en')} (at most ${duration(f['downSeconds'], 'en')} later): ${plural(Number(f['sessionsAfter']), 'session was', 'sessions were')} accepted after it (${list(f['reconnected'], 'en')})${notResubscribed(f, 'en')}.`,
     id: (f) => `Broker di ${f['server']} di-restart: pada t=${seconds(f['stoppedAt'], 'id')} ia menutup ${Number(f['dropped']) === 1 ? `koneksi ${list(f['clients'], 'id')} yang terbuka` : `semua ${f['dropped']} koneksi yang terbuka (${list(f['clients'], 'id')}) dalam ${duration(f['windowSeconds'], 'id')}`}${Number(f['refusedAfter']) > 0 ? `, menolak ${f['refusedAfter']} koneksi baru selama mati` : ''}, lalu sudah menerima koneksi lagi pada t=${seconds(f['backAt'], 'id')} (paling lama ${duration(f['downSeconds'], 'id')} kemudian): ${f['sessionsAfter']} sesi diterima sesudahnya (${list(f['reconnected'], 'id')})${notResubscribed(f, 'id')}.`,
+  },
+  'diag.broker-slow': {
+    en: (f) => `The broker at ${f['server']} answered ${plural(Number(f['count']), 'request', 'requests')} of ${list(f['clients'], 'en')} a second or more late (${list(f['answers'], 'en')}; up to ${seconds(f['maxWaitSeconds'], 'en')}) between t=${seconds(f['from'], 'en')} and t=${seconds(f['until'], 'en')}${Number(f['connections']) > 1 ? `, on ${f['connections']} connections at once` : ''}: a broker answers in milliseconds, so it stalled.`,
+    id: (f) => `Broker di ${f['server']} menjawab ${f['count']} permintaan dari ${list(f['clients'], 'id')} terlambat satu detik atau lebih (${list(f['answers'], 'id')}; hingga ${seconds(f['maxWaitSeconds'], 'id')}) antara t=${seconds(f['from'], 'id')} dan t=${seconds(f['until'], 'id')}${Number(f['connections']) > 1 ? `, di ${f['connections']} koneksi sekaligus` : ''}: broker biasanya menjawab dalam milidetik, jadi ia sempat macet.`,
   },
   'diag.connack-refused': {
     en: (f) => `The broker at ${f['server']} refused ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')} with CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
@@ -162,8 +181,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
       : `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:` : `${f['count']} client terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:`} ${firstPackets(f, 'id')}; broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab.`,
   },
   'diag.topic-mismatch': {
-    en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}.`,
-    id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}.`,
+    en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}${Number(f['sameFilter']) > 1 ? `; ${f['sameFilter']} subscribers use this same filter, so the publisher's topic is more likely the one mistyped` : ''}.`,
+    id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}${Number(f['sameFilter']) > 1 ? `; ${f['sameFilter']} subscriber memakai filter yang sama ini, jadi lebih mungkin topik publisher-lah yang salah ketik` : ''}.`,
   },
   'diag.published-to-nobody': {
     en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, although ${list(f['subscribers'], 'en')} had subscribed to a matching filter` : ''}${Array.isArray(f['expiredSessions']) && f['expiredSessions'].length > 0 ? `; ${list(f['expiredSessions'], 'en')} had subscribed with a persistent session${f['sessionExpiry'] !== undefined ? ` (Session Expiry Interval ${f['sessionExpiry']} s)` : ''}, but the broker no longer had it on reconnecting (session present 0, frame ${f['connackFrame']})` : ''}.`,
@@ -179,10 +198,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
   },
   'diag.keepalive-dropped': {
     en: (f) => f['brokerClosed'] === true
-      ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection${f['willTopic'] !== undefined ? `; the broker then sent its Will on ${q(f['willTopic'])} to ${plural(Number(f['willCopies']), 'subscriber', 'subscribers')}` : ''}.`
+      ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection${f['clientGone'] === true ? `, a close the client never answered (not even with a TCP ACK): its host or network was gone` : ''}${f['willTopic'] !== undefined ? `; the broker then sent its Will on ${q(f['willTopic'])} to ${plural(Number(f['willCopies']), 'subscriber', 'subscribers')}` : ''}.`
       : `${f['client']} has sent nothing for ${seconds(f['silentSeconds'], 'en')} at the end of the capture, past 1.5 × its keep-alive of ${f['keepAlive']} s (no PINGREQ): the broker will drop it.`,
     id: (f) => f['brokerClosed'] === true
-      ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya${f['willTopic'] !== undefined ? `; sesudahnya broker mengirim Will-nya di ${q(f['willTopic'])} ke ${f['willCopies']} subscriber` : ''}.`
+      ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya${f['clientGone'] === true ? `, dan penutupan itu tidak pernah dijawab client (bahkan tidak dengan TCP ACK): host atau jaringannya sudah tidak ada` : ''}${f['willTopic'] !== undefined ? `; sesudahnya broker mengirim Will-nya di ${q(f['willTopic'])} ke ${f['willCopies']} subscriber` : ''}.`
       : `${f['client']} sudah ${seconds(f['silentSeconds'], 'id')} tidak mengirim apa pun saat capture berakhir, melewati 1,5 × keep-alive ${f['keepAlive']} s (tanpa PINGREQ): broker akan memutusnya.`,
   },
   'diag.client-id-takeover': {
@@ -230,8 +249,12 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['subscriber']} meminta QoS ${f['asked']} untuk ${q(f['filter'])} dan broker hanya memberikan QoS ${f['granted']}.`,
   },
   'diag.tcp-retransmitted-data': {
-    en: (f) => `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}, delaying it by up to ${num(Number(f['maxDelayMs']), 'en', 1)} ms.`,
-    id: (f) => `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']}, sehingga tertunda hingga ${num(Number(f['maxDelayMs']), 'id', 1)} ms.`,
+    en: (f) => f['neverAcknowledged'] === true
+      ? `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']} and it was never acknowledged: nothing came back from ${f['silentPeer']} after t=${seconds(f['peerLastHeardAt'], 'en')}, to the end of the capture, so the data was not delivered.`
+      : `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}, delaying it by up to ${num(Number(f['maxDelayMs']), 'en', 1)} ms.`,
+    id: (f) => f['neverAcknowledged'] === true
+      ? `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']} dan data itu tidak pernah diakui (ACK): tidak ada apa pun yang datang lagi dari ${f['silentPeer']} sesudah t=${seconds(f['peerLastHeardAt'], 'id')} sampai capture berakhir, jadi datanya tidak terkirim.`
+      : `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']}, sehingga tertunda hingga ${num(Number(f['maxDelayMs']), 'id', 1)} ms.`,
   },
   'diag.tcp-zero-window': {
     en: (f) => `${f['receiver']} advertised a zero TCP window ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}: it was not reading its data fast enough.`,
@@ -405,6 +428,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'broker-local-only': { en: 'Mosquitto 2.x without a `listener` line accepts connections from its own host only', id: 'Mosquitto 2.x tanpa baris `listener` hanya menerima koneksi dari host-nya sendiri' },
   'wrong-address': { en: 'the client uses a wrong broker address (an old container IP, a typo)', id: 'client memakai alamat broker yang salah (IP container lama, salah ketik)' },
   'firewall-drops': { en: 'a firewall drops the packets on the way or on the broker host', id: 'firewall membuang paket di jalan atau di host broker' },
+  'firewall-drops-client': { en: "a firewall on the broker host or on the way drops this client's packets (a rule for its address or subnet, fail2ban, a security group), while other clients get through", id: 'firewall di host broker atau di jalan membuang paket client ini (aturan untuk alamat atau subnet-nya, fail2ban, security group), sementara client lain bisa lewat' },
   'host-down': { en: 'the broker host is down or not on this network', id: 'host broker mati atau tidak berada di jaringan ini' },
   'broker-stopped': { en: 'the broker was stopped or crashed (docker compose stop/restart, systemctl stop, out of memory)', id: 'broker dihentikan atau crash (docker compose stop/restart, systemctl stop, kehabisan memori)' },
   'broker-restarted': { en: 'the broker was restarted (docker compose restart, systemctl restart, a configuration change) or crashed and was started again by its restart policy', id: 'broker di-restart (docker compose restart, systemctl restart, perubahan konfigurasi) atau crash lalu dijalankan lagi oleh restart policy-nya' },
@@ -434,6 +458,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'no-subscriber': { en: 'no subscriber was connected and subscribed when the messages were published', id: 'tidak ada subscriber yang terhubung dan ber-subscribe saat pesan di-publish' },
   'subscriber-started-late': { en: 'the subscriber was started after the publisher; MQTT does not keep non-retained messages for new subscribers', id: 'subscriber dijalankan setelah publisher; MQTT tidak menyimpan pesan non-retained untuk subscriber baru' },
   'client-loop-stopped': { en: "the client's network loop stopped (e.g. paho loop_start() never called, or the program blocked)", id: 'loop jaringan client berhenti (misalnya paho loop_start() tidak dipanggil, atau program macet)' },
+  'client-network-lost': { en: "the client's host lost its network (Wi-Fi out of range, a cable pulled, the device switched off or crashed): the broker heard nothing more and dropped it", id: 'host client kehilangan jaringannya (Wi-Fi di luar jangkauan, kabel tercabut, perangkat dimatikan atau crash): broker tidak mendengar apa pun lagi lalu memutusnya' },
   'keepalive-too-short': { en: 'a keep-alive shorter than the gaps between the client\'s messages', id: 'keep-alive lebih pendek dari jeda antar pesan client' },
   'duplicate-client-id': { en: 'two clients (or two copies of one script) use the same client id', id: 'dua client (atau dua salinan satu skrip) memakai client id yang sama' },
   'auto-reconnect-fight': { en: 'both reconnect automatically, so they keep taking the id from each other', id: 'keduanya otomatis reconnect, sehingga terus saling mengambil id' },
@@ -454,6 +479,8 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'broker-dropped': { en: 'the broker dropped the messages for another reason (a full queue of the subscriber, a message too large for it)', id: 'broker membuang pesan karena alasan lain (antrean subscriber penuh, pesan terlalu besar untuknya)' },
   'invalid-topic': { en: 'the topic name is invalid (wildcards or an empty topic in a PUBLISH)', id: 'nama topik tidak valid (wildcard atau topik kosong dalam PUBLISH)' },
   'broker-max-qos': { en: 'the broker (or its configuration) supports a lower maximum QoS', id: 'broker (atau konfigurasinya) hanya mendukung QoS maksimum yang lebih rendah' },
+  'peer-gone': { en: 'the other side went away: its host powered off or crashed, its network or container disconnected (`docker network disconnect`, a cable, Wi-Fi), or a firewall began dropping its packets', id: 'pihak seberang hilang: host-nya mati atau crash, jaringan atau container-nya terputus (`docker network disconnect`, kabel, Wi-Fi), atau firewall mulai membuang paketnya' },
+  'broker-stalled': { en: 'the broker program stalled: an overloaded CPU, a slow disk (persistence), a plugin, bridge or auth backend that blocks it, or the process paused (a debugger, SIGSTOP, a VM or container frozen)', id: 'program broker macet: CPU terlalu sibuk, disk lambat (persistence), plugin, bridge atau backend autentikasi yang memblokirnya, atau prosesnya dihentikan sementara (debugger, SIGSTOP, VM atau container yang dibekukan)' },
   'packet-loss': { en: 'packets were lost on the network (congested or lossy link, Wi-Fi)', id: 'paket hilang di jaringan (link padat atau tidak stabil, Wi-Fi)' },
   'slow-reader': { en: 'the receiving program is busy or blocked and does not read its socket', id: 'program penerima sibuk atau macet dan tidak membaca socket-nya' },
   'peer-aborted': { en: 'a program was killed or a connection aborted (RST instead of a clean DISCONNECT)', id: 'program dihentikan paksa atau koneksi dibatalkan (RST, bukan DISCONNECT yang rapi)' },
@@ -485,6 +512,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'listener-port': { en: 'the `listener` line in mosquitto.conf and the port the client uses (`ss -ltn` on the broker host)', id: 'baris `listener` di mosquitto.conf dan port yang dipakai client (`ss -ltn` di host broker)' },
   'broker-address': { en: 'the broker address the client uses (`docker inspect <broker>` for the container IP, or use the service name)', id: 'alamat broker yang dipakai client (`docker inspect <broker>` untuk IP container, atau pakai nama service)' },
   'firewall': { en: 'firewall rules on the broker host and in between (iptables/nftables, cloud security groups)', id: 'aturan firewall di host broker dan di antaranya (iptables/nftables, security group cloud)' },
+  'broker-load': { en: "the broker host's load while it was slow: CPU and memory of the broker (`docker stats`, `top`), its disk, and what else runs there", id: 'beban host broker saat lambat: CPU dan memori broker (`docker stats`, `top`), disknya, dan apa lagi yang berjalan di sana' },
   'route-ping': { en: 'that the broker host answers at all (ARP in the capture, `ping`)', id: 'apakah host broker menjawab sama sekali (ARP di capture, `ping`)' },
   'broker-log': { en: "the broker's log around that time (`docker logs <broker>`, journalctl -u mosquitto)", id: 'log broker di sekitar waktu itu (`docker logs <broker>`, journalctl -u mosquitto)' },
   'restart-policy': { en: 'whether someone restarted the stack, and the container restart policy', id: 'apakah ada yang me-restart stack, dan restart policy container' },
@@ -513,6 +541,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'publish-qos': { en: 'the QoS the client publishes at (paho: publish(..., qos=...)) against `max_qos` in mosquitto.conf', id: 'QoS yang dipakai client saat publish (paho: publish(..., qos=...)) dibandingkan dengan `max_qos` di mosquitto.conf' },
   'unsubscribe-filter': { en: 'the filter given to unsubscribe() against the one given to subscribe() (the SUBSCRIBE and UNSUBSCRIBE in the timeline)', id: 'filter yang diberikan ke unsubscribe() dibandingkan dengan yang diberikan ke subscribe() (SUBSCRIBE dan UNSUBSCRIBE di linimasa)' },
   'client-loop': { en: "the client's network loop (paho: loop_start()/loop_forever()) and whether the program hangs", id: 'loop jaringan client (paho: loop_start()/loop_forever()) dan apakah programnya macet' },
+  'client-network': { en: "the client's host and its link: is it up and on the network (`ping` it, Wi-Fi signal, `ip link`)", id: 'host client dan link-nya: apakah menyala dan terhubung ke jaringan (`ping`, sinyal Wi-Fi, `ip link`)' },
   'keepalive-value': { en: 'the keep-alive value set in the client', id: 'nilai keep-alive yang diatur di client' },
   'unique-client-id': { en: 'give every client its own client id (or leave it empty for a random one)', id: 'berikan setiap client id-nya sendiri (atau kosongkan agar dibuat acak)' },
   'running-copies': { en: 'whether the same script runs twice (two terminals, two containers)', id: 'apakah skrip yang sama berjalan dua kali (dua terminal, dua container)' },

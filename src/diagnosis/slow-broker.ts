@@ -1,0 +1,67 @@
+/**
+ * diag.broker-slow: the broker answered its clients' requests late — CONNACK, PUBACK, PUBREC, PUBCOMP, SUBACK,
+ * UNSUBACK, PINGRESP more than a second after the request they answer (the session tracker's pairing, `latencyMs`) —
+ * at least twice on two connections or more, or three times on one, grouped per broker: a broker program that stalled (overloaded, blocked, paused) while its host's TCP
+ * went on. Broker-side answers only (the connection book says which side is the server); waits past PLAUSIBLE_MS are
+ * a hole in the capture's time (merged files), not a slow broker. Bounded to MAX_SLOW answers remembered.
+ */
+import type { FindingEvent, MqttEvent, MqttPacketType } from '../model/events.js';
+import { clientName } from './book.js';
+import type { Detector, FinishContext } from './detector.js';
+import { FrameSet } from './evidence.js';
+import { makeDiagnosis } from './make.js';
+
+/** An answer later than this (ms) is slow: a broker answers in milliseconds (synthetic captures space packets 1 s apart). */
+export const SLOW_MS = 1000;
+/** Longer waits than this are no broker's: the capture has a hole in time. */
+const PLAUSIBLE_MS = 300_000;
+/** Slow answers a broker needs to be diagnosed, on two connections or more (one alone may be a lost segment's retransmission), or on one. */
+const MIN_SLOW = 2;
+const MIN_SLOW_ONE_CONNECTION = 3;
+const MAX_SLOW = 10_000;
+
+const ANSWERS: readonly MqttPacketType[] = ['CONNACK', 'PUBACK', 'PUBREC', 'PUBCOMP', 'SUBACK', 'UNSUBACK', 'PINGRESP'];
+
+interface SlowAnswer { stream: number; frame: number; requestFrame: number; time: number; type: MqttPacketType; waitMs: number }
+
+export class SlowBrokerDetector implements Detector {
+  readonly mqttTypes = ANSWERS;
+  private readonly slow: SlowAnswer[] = [];
+
+  mqtt(event: MqttEvent): void {
+    const waitMs = event.latencyMs;
+    // Answers the broker sent (not a client's PUBACK to a PUBLISH the broker delivered).
+    if (event.direction !== 'server' || waitMs === undefined || waitMs <= SLOW_MS || waitMs > PLAUSIBLE_MS || event.requestFrame === undefined) return;
+    if (this.slow.length >= MAX_SLOW) return;
+    this.slow.push({ stream: event.stream, frame: event.frame, requestFrame: event.requestFrame, time: event.time, type: event.type, waitMs });
+  }
+
+  finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const byBroker = new Map<string, Array<SlowAnswer & { client: string }>>();
+    for (const a of this.slow) {
+      const r = ctx.book.get(a.stream);
+      if (r === undefined || ctx.explained.has(a.stream)) continue;
+      const list = byBroker.get(r.server) ?? [];
+      list.push({ ...a, client: clientName(r) });
+      byBroker.set(r.server, list);
+    }
+    for (const [server, list] of byBroker) {
+      const streams = new Set(list.map((a) => a.stream));
+      if (list.length < (streams.size > 1 ? MIN_SLOW : MIN_SLOW_ONE_CONNECTION)) continue;
+      const frames = new FrameSet();
+      for (const a of list) frames.add(a.requestFrame).add(a.frame);
+      const firstAsked = Math.min(...list.map((a) => a.time - a.waitMs / 1000));
+      const lastAnswered = Math.max(...list.map((a) => a.time));
+      emit(makeDiagnosis({
+        code: 'diag.broker-slow', layer: 'mqtt', frames, time: firstAsked, dst: server,
+        facts: {
+          server, count: list.length, connections: streams.size, clients: [...new Set(list.map((a) => a.client))].slice(0, 10),
+          answers: [...new Set(list.map((a) => a.type))], maxWaitSeconds: Number((Math.max(...list.map((a) => a.waitMs)) / 1000).toFixed(3)),
+          from: Number(firstAsked.toFixed(6)), until: Number(lastAnswered.toFixed(6)),
+        },
+        confidence: streams.size > 1 ? 'high' : 'medium',
+        causes: ['broker-stalled', 'packet-loss'], checks: ['broker-load', 'broker-log'],
+      }));
+    }
+  }
+}
