@@ -77,7 +77,7 @@ export const FINDING_CODES = {
   'diag.broker-unreachable': { severity: 'error', text: 'Connections to an MQTT port were refused (RST) or never answered (SYNs unanswered), or the address was never found on the network (ARP unanswered).' },
   'diag.broker-stopped': { severity: 'error', text: 'The broker closed every open connection at once and then refused new ones: it stopped.' },
   'diag.broker-restarted': { severity: 'warning', text: 'The broker closed every open connection at once and later accepted sessions again: it was restarted.' },
-  'diag.broker-slow': { severity: 'warning', text: 'The broker answered requests (CONNECT, PUBLISH, PINGREQ...) a second or more late: it stalled.' },
+  'diag.broker-slow': { severity: 'warning', text: 'The broker answered requests (CONNECT, PUBLISH, PINGREQ...) more than a second late: it stalled.' },
   'diag.connack-refused': { severity: 'error', text: 'The broker refused a CONNECT in its CONNACK (return/reason code in words).' },
   'diag.no-connect': { severity: 'error', text: 'A client began its connection with something other than CONNECT (a PUBLISH, or bytes that are not MQTT) and the broker closed it.' },
   'diag.connection-limit': { severity: 'error', text: 'The broker accepted connections and closed them at once, before any CONNECT, while others stayed open: its connection limit.' },
