@@ -144,3 +144,22 @@ test('--help, a command\'s --help and completion print and stop: exit 0, nothing
     assert.ok(r.stdout.length > 0, args.join(' '));
   }
 });
+
+test('--only takes layers as separate words or comma-separated; a wrong one is named on lines of their own', () => {
+  // The timeline's rows: up to its closing border (the summary's tables follow it).
+  const rowsOf = (stdout: string) => stdout.slice(0, stdout.indexOf('└')).split('\n').filter((l) => /^│ \d/.test(l));
+  const comma = run(['analyze', LAB, '--only', 'mqtt,finding']);
+  const words = run(['analyze', LAB, '--only', 'mqtt', 'finding']);
+  assert.equal(comma.status, 0, comma.stderr);
+  assert.equal(comma.stdout, words.stdout);
+  const rows = rowsOf(comma.stdout);
+  assert.ok(rows.length > 0);
+  assert.ok(rows.every((l) => / MQTT +│ /.test(l)), 'only MQTT rows (reqresp.pcap has no finding)');
+  assert.ok(rowsOf(run(['analyze', LAB]).stdout).some((l) => / TCP +│ /.test(l)), 'the full table has TCP rows');
+  const wrong = run(['analyze', LAB, '--only', 'mqtt,fnding']);
+  assert.equal(wrong.status, 1);
+  assert.equal(wrong.stdout, '');
+  // yargs' message spans lines: they reach the terminal as lines, not as a visible "\x0a".
+  assert.doesNotMatch(wrong.stderr, /\\x0a/);
+  assert.match(wrong.stderr, /^mqtt-pcap: Invalid values:\n {2}Argument: only, Given: "fnding"/);
+});

@@ -31,7 +31,8 @@ function helpShown(args: Record<string, unknown>): boolean {
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`mqtt-pcap: ${escapeTerminal(message)}\nRun "mqtt-pcap --help" for usage.\n`);
+  // yargs' messages span lines ("Invalid values:\n  Argument: ..."): their line breaks are kept, every other control escaped.
+  process.stderr.write(`mqtt-pcap: ${escapeTerminal(message, true)}\nRun "mqtt-pcap --help" for usage.\n`);
   return 1;
 }
 
@@ -120,7 +121,12 @@ async function run(argv: string[], analyze: RunAnalyze, fast: boolean): Promise<
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
       .option('output', { alias: 'o', type: 'string', describe: 'write to this file (atomically) instead of standard output' })
       .option('lang', { choices: ['en', 'id'] as const, describe: 'language of the Markdown report (id: Bahasa Indonesia; default en)' })
-      .option('only', { type: 'string', array: true, choices: ONLY_CHOICES, default: [] as string[], describe: 'show only these layers in the timeline (the summary always covers everything); "finding" for findings' })
+      .option('only', {
+        type: 'string', array: true, choices: ONLY_CHOICES, default: [] as string[],
+        // `--only mqtt,finding` as well as `--only mqtt finding` (checked against the choices after the split).
+        coerce: (layers: string[]) => layers.flatMap((layer) => layer.split(',')).filter((layer) => layer !== ''),
+        describe: 'show only these layers in the timeline, e.g. --only mqtt,finding (the summary always covers everything); "finding" for findings',
+      })
       .option('stats', { type: 'boolean', default: false, describe: 'print the run\'s own figures (time, frames/s, peak memory) on stderr' })
       .option('progress', { type: 'boolean', describe: 'progress line on stderr (default: when stderr is a terminal and CI is not set)' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of errors' })
