@@ -13,6 +13,7 @@ import { CaptureChecks } from './capture-checks.js';
 import { ConnackDetector } from './connack.js';
 import type { Detector, DetectorReads, FinishContext } from './detector.js';
 import { KeepAliveDetector } from './keepalive.js';
+import { MalformedPacketDetector } from './malformed.js';
 import { NameResolutionDetector } from './name-resolution.js';
 import { NoConnectDetector } from './no-connect.js';
 import { QosDetector } from './qos.js';
@@ -29,7 +30,7 @@ export class DiagnosisStage implements AnalysisStage {
   private readonly book = new ConnectionBook();
   private readonly detectors: Detector[] = [
     new TakeoverDetector(), new ReachabilityDetector(), new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
-    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
+    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new MalformedPacketDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
     new CaptureChecks(),
   ];
   /** The detectors whose `event` reads TCP packets, and the other events than packets of TCP and MQTT (Detector.reads), in their order. */

@@ -232,6 +232,29 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => `${violationHow(f, 'en')} right after it sent "${f['packet']}"${reconnects(f, 'en')}: ${violationRule(f, 'en')}.`,
     id: (f) => `${violationHow(f, 'id')} tepat setelah client itu mengirim "${f['packet']}"${reconnects(f, 'id')}: ${violationRule(f, 'id')}.`,
   },
+  'diag.malformed-packet': {
+    en: (f) => {
+      const n = Number(f['count']);
+      const reserved = String(f['packet']).startsWith('type ');
+      const label = reserved ? `packet${n === 1 ? '' : 's'} of ${f['packet']}` : `${f['packet']}${n === 1 ? '' : ' packets'}`;
+      const what = `${n === 1 ? 'a malformed' : `${n} malformed`} ${label}`;
+      return f['sender'] === 'broker'
+        ? `The broker at ${f['server']} sent ${what} to ${f['client']}: ${malformedWhat(f, 'en')}.`
+        : f['brokerClosed'] === true
+          ? `${f['client']} sent ${what} to the broker at ${f['server']}: ${malformedWhat(f, 'en')}; the broker closed the connection right after ${n === 1 ? 'it' : 'each'}, as a broker does on a malformed packet.`
+          : `${f['client']} sent ${what} to the broker at ${f['server']}: ${malformedWhat(f, 'en')}; the capture does not show the broker closing the connection on ${n === 1 ? 'it' : 'them'}, as a broker does on a malformed packet.`;
+    },
+    id: (f) => {
+      const n = Number(f['count']);
+      const packet = String(f['packet']).replace(/^type /, 'bertipe ');
+      const what = `${n === 1 ? 'satu' : n} paket ${packet} yang malformed`;
+      return f['sender'] === 'broker'
+        ? `Broker di ${f['server']} mengirim ${what} ke ${f['client']}: ${malformedWhat(f, 'id')}.`
+        : f['brokerClosed'] === true
+          ? `${f['client']} mengirim ${what} ke broker di ${f['server']}: ${malformedWhat(f, 'id')}; broker langsung menutup koneksi sesudahnya, seperti yang dilakukan broker bila menerima paket malformed.`
+          : `${f['client']} mengirim ${what} ke broker di ${f['server']}: ${malformedWhat(f, 'id')}; capture ini tidak menunjukkan broker menutup koneksi karenanya, padahal broker biasanya menutup koneksi bila menerima paket malformed.`;
+    },
+  },
   'diag.subscription-refused': {
     en: (f) => f['closed'] === true
       ? `The broker refused the subscription of ${f['subscriber']} to ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')} by closing the connection right after the SUBSCRIBE, without a SUBACK${Number(f['count']) > 1 ? ` (${f['count']} times, on each reconnect)` : ''}${invalidFilter(f, 'en')}.`
@@ -336,7 +359,15 @@ const MALFORMED_WORDS: Record<string, { en: string; id: string }> = {
   'mqtt.unknown-type': { en: 'its packet type is reserved', id: 'tipe paketnya termasuk yang dicadangkan (reserved)' },
   'mqtt.bad-property': { en: 'its MQTT 5 properties cannot be read', id: 'property MQTT 5-nya tidak bisa dibaca' },
   'mqtt.bad-remaining-length': { en: 'its Remaining Length is longer than 4 bytes', id: 'Remaining Length-nya lebih dari 4 byte' },
+  'mqtt.bad-utf8': { en: 'its topic name is not valid UTF-8 or holds U+0000', id: 'topic name-nya bukan UTF-8 yang valid atau berisi U+0000' },
+  'mqtt.bad-protocol': { en: 'its protocol name or level is unknown', id: 'nama atau level protokolnya tidak dikenal' },
 };
+
+/** What is wrong with a malformed packet (fact `malformed`, its finding code). */
+function malformedWhat(f: Facts, lang: Lang): string {
+  return MALFORMED_WORDS[String(f['malformed'])]?.[lang]
+    ?? (lang === 'en' ? 'a field runs past the packet, or bytes are left over' : 'ada field yang melewati batas paket, atau ada byte yang tersisa');
+}
 
 /** The rule the client's packet broke (diag.protocol-violation). */
 function violationRule(f: Facts, lang: Lang): string {
@@ -350,11 +381,7 @@ function violationRule(f: Facts, lang: Lang): string {
       : 'packet identifier-nya 0, padahal packet identifier harus antara 1 dan 65535';
     case 'second-connect': return en ? 'a client may send CONNECT only once on a connection, and this one was already connected'
       : 'client hanya boleh mengirim CONNECT sekali dalam satu koneksi, dan koneksi ini sudah terhubung';
-    default: {
-      const what = MALFORMED_WORDS[String(f['malformed'])]?.[lang]
-        ?? (en ? 'a field runs past the packet, or bytes are left over' : 'ada field yang melewati batas paket, atau ada byte yang tersisa');
-      return en ? `the packet is malformed: ${what}` : `paketnya malformed: ${what}`;
-    }
+    default: return en ? `the packet is malformed: ${malformedWhat(f, lang)}` : `paketnya malformed: ${malformedWhat(f, lang)}`;
   }
 }
 
@@ -502,6 +529,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'keylog-other-run': { en: 'the key log comes from another run, or from another client, than the connections captured (every TLS session has secrets of its own)', id: 'key log berasal dari percobaan lain, atau dari client lain, bukan dari koneksi yang tertangkap (setiap sesi TLS punya rahasianya sendiri)' },
   'keylog-not-written': { en: 'the client did not write its secrets: `SSLKEYLOGFILE` was not set for it, or its TLS library ignores it', id: 'client tidak menulis rahasianya: `SSLKEYLOGFILE` tidak diset untuknya, atau library TLS-nya mengabaikannya' },
   'publish-to-filter': { en: "the program publishes to a topic filter as if it were a topic: '+' and '#' only subscribe to many topics at once, and a message is published to one exact topic (sister/temp)", id: "program mem-publish ke topic filter seolah-olah itu topik: '+' dan '#' hanya untuk subscribe ke banyak topik sekaligus, sedangkan pesan di-publish ke satu topik yang persis (sister/temp)" },
+  'broker-bug': { en: 'a bug in the broker, or a proxy or gateway between broker and client that rewrites MQTT packets', id: 'bug pada broker, atau proxy/gateway di antara broker dan client yang mengubah paket MQTT' },
   'unchecked-client': { en: 'a client that builds MQTT packets without checking them (a hand-written client, Arduino PubSubClient, an old or buggy library); paho and the mosquitto clients refuse such packets before sending them', id: 'client yang menyusun paket MQTT tanpa memeriksanya (client buatan sendiri, Arduino PubSubClient, library lama atau bermasalah); paho dan client mosquitto menolak paket seperti itu sebelum dikirim' },
   'connect-twice': { en: 'the program calls connect() again on a connection that is still up (a reconnect routine that does not close the old socket first, or two parts of the program that both connect)', id: 'program memanggil connect() lagi pada koneksi yang masih tersambung (rutin reconnect yang tidak menutup socket lama lebih dulu, atau dua bagian program yang sama-sama melakukan connect)' },
 };
@@ -576,6 +604,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'publish-topic': { en: "the topic the publisher uses: one exact topic, not empty, without '+' or '#' (pub.py: `client.publish(\"sister/temp\", ...)`)", id: "topik yang dipakai publisher: satu topik yang persis, tidak kosong, tanpa '+' atau '#' (pub.py: `client.publish(\"sister/temp\", ...)`)" },
   'connect-once': { en: "that the program connects once and reconnects only after the old connection is closed (paho: connect() once, then loop_start(), and let its automatic reconnect do the rest)", id: 'bahwa program melakukan connect sekali dan reconnect hanya setelah koneksi lama ditutup (paho: connect() sekali, lalu loop_start(), dan biarkan reconnect otomatisnya bekerja)' },
   'packet-ids': { en: 'how the client numbers its packets: the packet identifiers of QoS 1/2 PUBLISH, SUBSCRIBE and UNSUBSCRIBE run from 1 to 65535, never 0', id: 'cara client memberi nomor paketnya: packet identifier untuk PUBLISH QoS 1/2, SUBSCRIBE dan UNSUBSCRIBE harus 1 sampai 65535, tidak pernah 0' },
+  'broker-version': { en: "the broker's name and version (its release notes, an upgrade), and the packet's bytes in the timeline (Wireshark marks it Malformed too)", id: 'nama dan versi broker (catatan rilisnya, upgrade), serta byte paket itu di linimasa (Wireshark juga menandainya Malformed)' },
   'malformed-bytes': { en: "the client library and its version, and the packet's bytes in the timeline (Wireshark marks it Malformed too)", id: 'library client dan versinya, serta byte paket itu di linimasa (Wireshark juga menandainya Malformed)' },
 };
 

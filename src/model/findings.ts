@@ -93,6 +93,7 @@ export const FINDING_CODES = {
   'diag.packet-id-reused': { severity: 'warning', text: 'A packet identifier was reused while a QoS 1/2 message with it was still in flight.' },
   'diag.publish-refused': { severity: 'error', text: 'The broker refused PUBLISH messages in its PUBACK/PUBREC (MQTT 5 reason code 0x80 or more, e.g. 0x87 not authorized).' },
   'diag.protocol-violation': { severity: 'error', text: 'The broker closed a connection right after a client packet that breaks the MQTT protocol (a wildcard in a PUBLISH topic, packet identifier 0, a second CONNECT, a malformed packet).' },
+  'diag.malformed-packet': { severity: 'warning', text: 'MQTT packets that break the format of their type, on which the broker did not close the connection (or that the broker sent).' },
   'diag.subscription-refused': { severity: 'error', text: 'The broker refused a subscription (SUBACK 0x80 or an MQTT 5 error reason).' },
   'diag.unsubscribe-unmatched': { severity: 'warning', text: 'An MQTT 5 UNSUBSCRIBE removed nothing: the broker had no subscription with that exact filter (UNSUBACK 0x11).' },
   'diag.subscription-downgraded': { severity: 'note', text: 'The broker granted a lower QoS than the subscription asked for.' },
