@@ -687,6 +687,34 @@ test('fault-broker-hung: a broker paused for 3 s answers a PUBACK and a CONNACK 
   }
 });
 
+test('fault-malformed-packet: a QoS 3 PUBLISH the client left before the broker could close on: diag.malformed-packet; one whose DISCONNECT crossed the broker\'s FIN: diag.protocol-violation (both paths)', async () => {
+  const file = fault('fault-malformed-packet');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.malformed-packet', 'diag.protocol-violation']);
+    const m = only(list, 'diag.malformed-packet');
+    assert.equal(m.severity, 'warning');
+    assert.deepEqual([m.detail.facts['sender'], m.detail.facts['client'], m.detail.facts['server']], ['client', 'lab-leave (172.18.0.4)', '172.18.0.2:1883']);
+    assert.deepEqual([m.detail.facts['packet'], m.detail.facts['malformed'], m.detail.facts['count'], m.detail.facts['connections']], ['PUBLISH', 'mqtt.invalid-qos', 2, 2]);
+    assert.equal(m.detail.facts['brokerClosed'], false);
+    const v = only(list, 'diag.protocol-violation');
+    assert.deepEqual([v.detail.facts['client'], v.detail.facts['rule'], v.detail.facts['how']], ['lab-cross (172.18.0.4)', 'malformed', 'closed']);
+    if (tsharkMissing === undefined) {
+      // tshark's frames of the QoS 3 PUBLISHes (its expert info: malformed), per client port; the broker's FIN on lab-cross's.
+      const qos3 = tsharkFields(file, ['frame.number', 'tcp.srcport'], ['-Y', 'mqtt.msgtype == 3 && mqtt.qos == 3']);
+      assert.equal(qos3.length, 3);
+      assert.deepEqual(m.evidence.frames, qos3.slice(0, 2).map((r) => Number(r[0])));
+      const fin = tsharkFrames(file, `tcp.flags.fin == 1 && tcp.srcport == 1883 && tcp.dstport == ${qos3[2]![1]}`);
+      assert.deepEqual(v.evidence.frames, [Number(qos3[2]![0]), fin[0]!]);
+      // The client's DISCONNECT came after the broker's FIN.
+      const disconnect = tsharkFrames(file, `mqtt.msgtype == 14 && tcp.srcport == ${qos3[2]![1]}`);
+      assert.ok(disconnect[0]! > fin[0]!);
+    }
+    assert.match(describeDiagnosis(m, 'en')!.sentence, /^lab-leave \(172\.18\.0\.4\) sent 2 malformed PUBLISH packets to the broker at 172\.18\.0\.2:1883: QoS 3 does not exist; the capture does not show the broker closing/);
+    assert.match(describeDiagnosis(m, 'id')!.sentence, /^lab-leave \(172\.18\.0\.4\) mengirim 2 paket PUBLISH yang malformed ke broker di 172\.18\.0\.2:1883: QoS 3 tidak ada;/);
+  }
+});
+
 test('fault-qos-unacked: six QoS 1 deliveries never acknowledged, three of them DUP redeliveries', async () => {
   const file = fault('fault-qos-unacked');
   const list = await diagnose(file);
@@ -752,7 +780,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung', 'fault-malformed-packet'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

@@ -10,7 +10,8 @@
  * broker sent.
  *
  * Not judged: packets cut by the capture (snaplen, the buffering cap: diag.snaplen-cut), a TLS record read as MQTT
- * (a plain client on a TLS port), streams whose ending another diagnosis explains, streams that carried no well-formed
+ * (a plain client on a TLS port), refusals (a reason code of 0x80 or more, malformed or not: the diagnosis of what
+ * was refused words them), streams whose ending another diagnosis explains, streams that carried no well-formed
  * MQTT packet at all (they may not be MQTT), and a CONNECT the broker refused (diag.connack-refused) or never answered.
  * State: up to MAX_KEPT malformed packets, and the streams that carried a well-formed packet (at most MAX_STREAMS).
  */
@@ -71,7 +72,9 @@ export class MalformedPacketDetector implements Detector {
       if (this.mqttStreams.size < MAX_STREAMS) this.mqttStreams.add(e.stream);
       return;
     }
-    if (CAPTURE_CUTS.has(e.malformed) || isTlsRecordHeader(e)) return;
+    // A refusal (reason code 0x80 or more) is the broker's answer, worded by the diagnosis of what it refused (a
+    // PUBACK 0x95 is diag.publish-refused's, though MQTT 5 allows 0x95 in a DISCONNECT only).
+    if (CAPTURE_CUTS.has(e.malformed) || isTlsRecordHeader(e) || (e.reasonCode ?? 0) >= 0x80) return;
     this.keep({ stream: e.stream, frame: e.frame, time: e.time, type: e.type, malformed: e.malformed, sender: e.direction === 'server' ? 'server' : 'client' });
   }
 

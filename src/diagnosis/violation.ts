@@ -6,7 +6,8 @@
  * (MQTT 3.1.1) or with DISCONNECT 0x81/0x82 (MQTT 5); the client sees only a dropped connection.
  *
  * Judged only where the broker ended the session right after the packet (closedRightAfter: within 1 s), with no
- * broker packet between (a broker that answered was not closing on it). Not judged here: a SUBSCRIBE with an invalid filter
+ * broker packet between (a broker that answered was not closing on it); or where its FIN or RST came within 1 s
+ * after the packet and before the client's DISCONNECT that followed it (the two crossed). Not judged here: a SUBSCRIBE with an invalid filter
  * (diag.subscription-refused), a first packet that is not CONNECT (diag.no-connect), a malformed CONNECT
  * (diag.connect-unanswered), a PUBLISH refused with an MQTT 5 publish reason code (diag.publish-refused). The streams
  * it explains are added to `explained`. State: a record per stream whose last client packet breaks a rule, and the
@@ -14,7 +15,7 @@
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
-import { clientName, closedRightAfter, hostOf, isTlsRecordHeader, sessionEndOf } from './book.js';
+import { CLOSED_ON_PACKET_SECONDS, clientName, closedRightAfter, hostOf, isTlsRecordHeader, sessionEndOf, sideOf, type ConnectionRecord } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -63,6 +64,11 @@ interface LastClientPacket {
   answered: boolean;
   /** An MQTT 5 DISCONNECT the broker sent after it: its reason code. */
   disconnectCode?: number;
+  /**
+   * The client's next packet (only a DISCONNECT is kept): the broker still closed on the packet when its FIN or RST
+   * came before it (the client's DISCONNECT crossed the broker's closing).
+   */
+  next?: { frame: number };
 }
 
 interface Group {
@@ -98,9 +104,14 @@ export class ViolationDetector implements Detector {
     // Only a CONNECT asks whether one came before it.
     const rule = violationOf(e, e.type === 'CONNECT' && this.connected.has(e.stream));
     if (e.type === 'CONNECT' && e.malformed === undefined && this.connected.size < MAX_STREAMS) this.connected.add(e.stream);
-    // Only a client's last packet that breaks a rule is kept: a packet that follows it ends its case.
+    // Only a client's last packet that breaks a rule is kept: a packet that follows it ends its case, but for a first
+    // DISCONNECT, which may have crossed the broker's closing (judged at the end, when the connection's FIN is known).
     if (rule === undefined) {
-      if (this.last.size > 0) this.last.delete(e.stream);
+      if (this.last.size === 0) return;
+      const last = this.last.get(e.stream);
+      if (last === undefined) return;
+      if (e.type === 'DISCONNECT' && last.next === undefined) last.next = { frame: e.frame };
+      else this.last.delete(e.stream);
       return;
     }
     if (!this.last.has(e.stream) && this.last.size >= MAX_STREAMS) return;
@@ -118,8 +129,12 @@ export class ViolationDetector implements Detector {
     for (const [stream, p] of this.last) {
       if (p.answered || ctx.explained.has(stream)) continue;
       const r = ctx.book.get(stream);
-      if (r === undefined || !closedRightAfter(r, p.time)) continue;
-      const end = sessionEndOf(r)!;
+      if (r === undefined) continue;
+      // Where the broker's closing is: the session's end, or, when the client's DISCONNECT followed the packet, the
+      // broker's FIN or RST before that DISCONNECT.
+      const crossed = p.next !== undefined ? brokerClosedBetween(r, p, p.next.frame) : undefined;
+      if (p.next !== undefined ? crossed === undefined : !closedRightAfter(r, p.time)) continue;
+      const end = crossed ?? sessionEndOf(r)!;
       // A PUBLISH refused with a publish reason code is diag.publish-refused's.
       if (p.type === 'PUBLISH' && p.disconnectCode !== undefined && PUBLISH_DISCONNECT_CODES.has(p.disconnectCode)) continue;
       const how = p.disconnectCode !== undefined ? 'disconnect' : end.reason === 'reset' ? 'reset' : 'closed';
@@ -152,6 +167,18 @@ export class ViolationDetector implements Detector {
       }));
     }
   }
+}
+
+/**
+ * The broker's first FIN or RST on `r` after the packet `p` and before the client's frame `before`, within
+ * CLOSED_ON_PACKET_SECONDS of the packet: the broker closed on it while the client was still sending.
+ */
+function brokerClosedBetween(r: ConnectionRecord, p: LastClientPacket, before: number): { reason: 'reset' | 'broker-closed'; frame: number } | undefined {
+  const closes = [r.fin, r.rst].filter((c) => c !== undefined && sideOf(r, c.from) === 'server' && c.frame > p.frame && c.frame < before
+    && c.time - p.time <= CLOSED_ON_PACKET_SECONDS);
+  const first = closes.sort((a, b) => a!.frame - b!.frame)[0];
+  if (first === undefined) return undefined;
+  return { reason: first === r.rst ? 'reset' : 'broker-closed', frame: first.frame };
 }
 
 function causesOf(rule: ViolationRule): string[] {
