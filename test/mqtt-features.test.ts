@@ -71,6 +71,12 @@ test('messages the broker refused (ACL 0x87, packet too large 0x95) are not "pub
     // m5/data is the only message no one received: its publisher subscribed m5/# with No Local. The two messages the
     // ACL refused are diag.publish-refused, with their topics; so is m5/big, refused by the DISCONNECT 0x95 after it.
     assert.deepEqual(await diagnosesOf(capture('mqtt5-broker.pcap')), ['diag.connack-refused', 'diag.publish-refused', 'diag.publish-refused', 'diag.published-to-nobody', 'diag.unsubscribe-unmatched']);
+    // m5-auth's CONNECT asked for an enhanced authentication method mosquitto does not offer (CONNACK 0x8C): that
+    // method, not a user name or password, is the first cause and check.
+    const badAuth = list.find((d) => d.code === 'diag.connack-refused')!;
+    assert.equal(badAuth.detail.facts['code'], '0x8c');
+    assert.deepEqual([badAuth.detail.causes[0], badAuth.detail.checks[0]], ['auth-method', 'auth-method']);
+    assert.ok(!badAuth.detail.causes.includes('bad-credentials'));
     // never/subscribed (UNSUBACK 0x11) resembles no subscription of the client: harmless, no subscription stays.
     const unmatched = list.find((d) => d.code === 'diag.unsubscribe-unmatched')!;
     assert.deepEqual(unmatched.detail.facts['filters'], ['never/subscribed']);

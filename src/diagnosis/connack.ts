@@ -35,7 +35,10 @@ export function refusalAdvice(code: number, version5: boolean, anonymous: boolea
   if (!version5) return v3[code] ?? { causes: ['server-unavailable'], checks: ['broker-log'] };
   if (code === 0x84) return v3[1]!;
   if (code === 0x85) return v3[2]!;
-  if (code === 0x86 || code === 0x87 || code === 0x8c) return credentials;
+  if (code === 0x86 || code === 0x87) return credentials;
+  // Bad authentication method: the CONNECT's Authentication Method (MQTT 5 enhanced authentication) is one the broker
+  // does not offer; a user name and password are not what is refused.
+  if (code === 0x8c) return { causes: ['auth-method', 'acl-denies'], checks: ['auth-method', 'broker-log'] };
   if (code === 0x88 || code === 0x89 || code === 0x9c || code === 0x9d) return v3[3]!;
   if (code >= 0x80 && code <= 0x83) return { causes: ['malformed-connect', 'protocol-version'], checks: ['connect-packet', 'broker-log'] };
   return { causes: ['broker-limit'], checks: ['broker-log'] };
