@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../src/index.js';
 import { CbcDecryptor } from '../src/tls/cbc.js';
-import { DECRYPTABLE_SUITES, cipherSuiteName } from '../src/tls/cipher-suites.js';
+import { DECRYPTABLE_SUITES, cipherSuiteName, type CbcSuite } from '../src/tls/cipher-suites.js';
 import { prf10, tls12Keys } from '../src/tls/key-schedule.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
@@ -144,8 +144,9 @@ test('CBC records built with node:crypto: 3DES and TLS 1.0 chained IVs (no lab c
   // -kdfopt seed:"key expansion" -kdfopt hexseed:a0a1a2a3 TLS1-PRF`).
   assert.equal(prf10(Buffer.from(Array.from({ length: 48 }, (_, i) => i)), 'key expansion', Buffer.from('a0a1a2a3', 'hex'), 40).toString('hex'),
     '1d193d4f79159fb4615f196d70e3b35f52d31fb337f83d7af575c36db24b350c94dfbd004a6aa88c');
-  const suite = DECRYPTABLE_SUITES.get(0xc012); // TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA
-  assert.ok(suite?.kind === 'cbc');
+  const found = DECRYPTABLE_SUITES.get(0xc012); // TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA
+  assert.ok(found?.kind === 'cbc');
+  const suite: CbcSuite = found;
   const master = crypto.randomBytes(48);
   const [cr, sr] = [crypto.randomBytes(32), crypto.randomBytes(32)];
   for (const [version, encryptThenMac] of [[0x0301, false], [0x0301, true], [0x0303, false], [0x0303, true]] as const) {
