@@ -1,7 +1,7 @@
 /**
  * MQTT over TLS with CBC and CCM cipher suites, decrypted with a key log, on the lab's captures (fixtures/tls-cbc.pcap
  * and fixtures/tls-ccm.pcap, made by paho clients pinned to one suite each against Mosquitto, which wrote the key logs
- * fixtures/tls-cbc.keys and tls-ccm.keys; see fixtures/lab/capture.sh): every MQTT message equals tshark's with the same
+ * fixtures/tls-cbc.keys and tls-ccm.keys; TLS 1.0 by openssl s_client and s_server; see fixtures/lab/capture.sh): every MQTT message equals tshark's with the same
  * key log (frame, type, topic, packet id), per connection the suite, version and encrypt_then_mac equal tshark's; a
  * CBC record whose MAC or padding does not verify is a `tls.decrypt-failed` finding with its reason, never a crash.
  */
@@ -38,13 +38,13 @@ const ours = (events: TimelineEvent[]): Row[] => mqttEvents(events).map((e) => r
 const findings = (events: TimelineEvent[], code: string): FindingEvent[] =>
   events.filter((e): e is FindingEvent => e.kind === 'finding' && e.code === code);
 
-const VERSIONS: Record<string, string> = { '0x0302': 'TLS 1.1', '0x0303': 'TLS 1.2', '0x0304': 'TLS 1.3' };
+const VERSIONS: Record<string, string> = { '0x0301': 'TLS 1.0', '0x0302': 'TLS 1.1', '0x0303': 'TLS 1.2', '0x0304': 'TLS 1.3' };
 
 for (const [name, ports, expected] of [
-  ['tls-cbc', [8884], [
+  ['tls-cbc', [8884, 8885], [
     ['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS 1.2', true], ['TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384', 'TLS 1.2', false],
     ['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256', 'TLS 1.2', true], ['TLS_RSA_WITH_AES_256_CBC_SHA', 'TLS 1.2', false],
-    ['TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'TLS 1.1', false]]],
+    ['TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'TLS 1.1', false], ['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS 1.0', false]]],
   ['tls-ccm', [8884, 8885, 8886], [
     ['TLS_RSA_WITH_AES_128_CCM', 'TLS 1.2', false], ['TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', 'TLS 1.2', false],
     ['TLS_ECDHE_ECDSA_WITH_AES_256_CCM', 'TLS 1.2', false], ['TLS_AES_128_CCM_SHA256', 'TLS 1.3', false],
@@ -123,7 +123,7 @@ test('a CBC record whose MAC or padding does not verify: tls.decrypt-failed with
   assert.match(failed[2]!.summary, /padding is invalid/);
   // tshark opens none of the damaged records either; everything we decrypt, it decrypts at the same frame, and what
   // we leave is only the damaged directions from the damaged record on (that direction stays encrypted).
-  const theirs = tsharkMqttTls(damaged, keys, [8884]);
+  const theirs = tsharkMqttTls(damaged, keys, [8884, 8885]);
   const rows = ours(analysis.events);
   assert.ok(rows.every((r) => theirs.includes(r)), 'we decrypted a message tshark did not');
   assert.ok(!theirs.some((r) => damage.some((d) => r.startsWith(`${d.frame} `))), 'tshark decrypted a damaged record');
@@ -138,7 +138,7 @@ test('a CBC record whose MAC or padding does not verify: tls.decrypt-failed with
   assert.ok(mqttEvents(analysis.events).filter((e) => e.stream === 0).length > 10);
 });
 
-test('CBC records built with node:crypto: 3DES and TLS 1.0 chained IVs (no lab capture: OpenSSL 3 has no 3DES suite, Mosquitto no TLS 1.0)', async () => {
+test('CBC records built with node:crypto: 3DES (no lab capture: Debian\'s OpenSSL 3.0 has no 3DES suite), TLS 1.0 chained IVs with encrypt_then_mac', async () => {
   const crypto = await import('node:crypto');
   // TLS 1.0's MD5+SHA-1 PRF equals OpenSSL's (`openssl kdf -keylen 40 -kdfopt digest:MD5-SHA1 -kdfopt hexsecret:00..2f
   // -kdfopt seed:"key expansion" -kdfopt hexseed:a0a1a2a3 TLS1-PRF`).
