@@ -188,6 +188,7 @@ test('a wrong key log: records that fail authentication are findings per connect
   const sessions = findings(analysis.events, 'tls.handshake').map((f) => f.stream);
   assert.equal(sessions.length, 4);
   assert.deepEqual(failed.map(side).sort(), sessions.flatMap((s) => [`${s}:client`, `${s}:server`]).sort());
+  assert.ok(failed.every((f) => f.detail?.['reason'] === 'authentication'), 'an AEAD record that does not open: reason authentication');
   assert.ok(findings(analysis.events, 'tls.handshake').every((f) => f.detail?.['decrypted'] === false));
 });
 

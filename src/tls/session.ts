@@ -51,7 +51,7 @@ export type TlsFindingKind =
   | 'no-secret'
   /** Capture started after the handshake: no Client/Server Hello, nothing can be decrypted. */
   | 'handshake-not-seen'
-  /** A record failed authentication (wrong key, corrupted record). */
+  /** A record failed authentication, or a CBC record its MAC or padding (wrong key, corrupted record; detail: reason). */
   | 'decrypt-failed'
   /** Records cut by the capture (snaplen or lost bytes): not decryptable. */
   | 'record-truncated'
@@ -230,7 +230,7 @@ export class TlsSession {
         `${FAILURE_WORDS[plain.reason]}: ${direction} records from here stay encrypted`,
         {
           sequence: Number(side.decryptor!.sequence - 1n), recordLength: record.length,
-          ...(plain.reason === 'authentication' ? {} : { reason: plain.reason }), ...this.randomDetail(),
+          reason: plain.reason, ...this.randomDetail(),
         });
       return;
     }
