@@ -188,6 +188,7 @@ test('a wrong key log: records that fail authentication are findings per connect
   const sessions = findings(analysis.events, 'tls.handshake').map((f) => f.stream);
   assert.equal(sessions.length, 4);
   assert.deepEqual(failed.map(side).sort(), sessions.flatMap((s) => [`${s}:client`, `${s}:server`]).sort());
+  assert.ok(failed.every((f) => f.detail?.['reason'] === 'authentication'), 'an AEAD record that does not open: reason authentication');
   assert.ok(findings(analysis.events, 'tls.handshake').every((f) => f.detail?.['decrypted'] === false));
 });
 
@@ -329,11 +330,11 @@ test('CLI: --keylog and $SSLKEYLOGFILE decrypt; an unreadable --keylog is a usag
   assert.equal(missing.stdout, '');
 });
 
-test('damaged TLS captures are data: 60 byte-flipped copies of the lab captures analyse without an exception', async () => {
+test('damaged TLS captures are data: 60 byte-flipped copies of the lab captures (GCM, ChaCha20, CBC, CCM) analyse without an exception', async () => {
   const { Readable } = await import('node:stream');
   let seed = 8883;
   const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-  const names = ['tls-12', 'tls-13', 'tls-ws', 'tls-keyupdate'];
+  const names = ['tls-12', 'tls-13', 'tls-ws', 'tls-keyupdate', 'tls-cbc', 'tls-ccm'];
   let findingsSeen = 0;
   for (let i = 0; i < 60; i++) {
     const name = names[i % names.length]!;

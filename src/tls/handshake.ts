@@ -1,7 +1,7 @@
 /**
  * TLS handshake messages: reassembly of messages across records (one assembler per direction and key phase) and
  * parsing of the facts mqtt-pcap reports: Client Hello (random, SNI, ALPN, offered versions and suites, early data),
- * Server Hello (random, chosen version and suite, HelloRetryRequest), Encrypted Extensions (ALPN), Certificate
+ * Server Hello (random, chosen version and suite, HelloRetryRequest, encrypt_then_mac), Encrypted Extensions (ALPN), Certificate
  * (the leaf's subject, issuer and validity, with node:crypto's X509Certificate). Every parser returns undefined on
  * bytes it cannot read; none throws. It holds no keys and decrypts nothing.
  */
@@ -80,6 +80,8 @@ export interface ServerHello {
   /** A HelloRetryRequest (TLS 1.3): another Client Hello follows. */
   helloRetry: boolean;
   alpn?: string;
+  /** The encrypt_then_mac extension (RFC 7366): a CBC suite's records are MACed after encryption. */
+  encryptThenMac: boolean;
 }
 
 export interface CertificateFacts {
@@ -166,11 +168,12 @@ export function parseServerHello(body: Buffer): ServerHello | undefined {
     const cipherSuite = r.u16();
     r.u8(); // compression method
     const hello: ServerHello = {
-      random, legacyVersion, version: legacyVersion, cipherSuite, helloRetry: random.equals(HELLO_RETRY_RANDOM),
+      random, legacyVersion, version: legacyVersion, cipherSuite, helloRetry: random.equals(HELLO_RETRY_RANDOM), encryptThenMac: false,
     };
     for (const { type, data } of extensions(r)) {
       if (type === 43 && data.left >= 2) hello.version = data.u16();
       else if (type === 16) hello.alpn = alpnList(data)[0];
+      else if (type === 22) hello.encryptThenMac = true;
     }
     return hello;
   } catch {

@@ -1,6 +1,7 @@
 /**
- * Traffic keys from logged secrets, with node:crypto only: the TLS 1.2 PRF (RFC 5246 §5) expanding a master secret
- * into the AEAD keys and IVs of both sides, and TLS 1.3's HKDF-Expand-Label (RFC 8446 §7.1) deriving a traffic
+ * Traffic keys from logged secrets, with node:crypto only: the TLS 1.2 PRF (RFC 5246 §5), or the MD5+SHA-1 PRF of
+ * TLS 1.0 and 1.1 (RFC 2246 §5), expanding a master secret into both sides' keys (AEAD: key and implicit IV; CBC: MAC
+ * key, cipher key and, in TLS 1.0 only, the first IV), and TLS 1.3's HKDF-Expand-Label (RFC 8446 §7.1) deriving a traffic
  * secret's key and IV, and the next secret after a KeyUpdate. It does not decrypt (see decrypt.ts).
  */
 import type { DecryptableSuite } from './cipher-suites.js';
@@ -11,8 +12,13 @@ const nodeCrypto = (): typeof import('node:crypto') => (cryptoModule ??= process
 
 export interface TrafficKeys {
   key: Buffer;
-  /** 12 bytes (TLS 1.3, ChaCha20), or the 4-byte GCM salt of TLS 1.2. */
+  /**
+   * 12 bytes (TLS 1.3, ChaCha20), the 4-byte GCM/CCM salt of TLS 1.2, TLS 1.0 CBC's first IV (later ones chain), or
+   * empty (TLS 1.1 and 1.2 CBC: each record carries its IV).
+   */
   iv: Buffer;
+  /** The HMAC key of a CBC suite; empty for AEAD suites. */
+  macKey: Buffer;
 }
 
 function hmac(hash: string, key: Buffer, ...data: Buffer[]): Buffer {
@@ -23,7 +29,20 @@ function hmac(hash: string, key: Buffer, ...data: Buffer[]): Buffer {
 
 /** TLS 1.2 PRF: P_hash(secret, label + seed) cut to `length` bytes. */
 export function prf12(hash: string, secret: Buffer, label: string, seed: Buffer, length: number): Buffer {
+  return pHash(hash, secret, Buffer.concat([Buffer.from(label, 'latin1'), seed]), length);
+}
+
+/** TLS 1.0 and 1.1 PRF: P_MD5 of the secret's first half XOR P_SHA-1 of its second half (halves overlap when odd). */
+export function prf10(secret: Buffer, label: string, seed: Buffer, length: number): Buffer {
   const labelSeed = Buffer.concat([Buffer.from(label, 'latin1'), seed]);
+  const half = Math.ceil(secret.length / 2);
+  const md5 = pHash('md5', secret.subarray(0, half), labelSeed, length);
+  const sha1 = pHash('sha1', secret.subarray(secret.length - half), labelSeed, length);
+  for (let i = 0; i < length; i++) md5[i]! ^= sha1[i]!;
+  return md5;
+}
+
+function pHash(hash: string, secret: Buffer, labelSeed: Buffer, length: number): Buffer {
   const out: Buffer[] = [];
   let produced = 0;
   let a: Buffer = labelSeed;
@@ -36,19 +55,27 @@ export function prf12(hash: string, secret: Buffer, label: string, seed: Buffer,
   return Buffer.concat(out).subarray(0, length);
 }
 
-/** Client and server write keys of a TLS 1.2 AEAD session from its master secret. */
-export function tls12Keys(suite: DecryptableSuite, masterSecret: Buffer, clientRandom: Buffer, serverRandom: Buffer):
+/**
+ * Client and server write keys of a TLS 1.0 to 1.2 session (`version`: the negotiated one, 0x0301 to 0x0303) from
+ * its master secret: the key block is MAC keys (CBC), cipher keys, then IVs (AEAD salts, TLS 1.0 CBC IVs).
+ */
+export function tls12Keys(suite: DecryptableSuite, version: number, masterSecret: Buffer, clientRandom: Buffer, serverRandom: Buffer):
   { client: TrafficKeys; server: TrafficKeys } {
-  const ivLength = suite.explicitNonce ? 4 : 12;
-  const block = prf12(suite.hash, masterSecret, 'key expansion', Buffer.concat([serverRandom, clientRandom]),
-    2 * suite.keyLength + 2 * ivLength);
+  const macLength = suite.kind === 'cbc' ? suite.macLength : 0;
+  const ivLength = suite.kind === 'cbc' ? (version <= 0x0301 ? suite.blockSize : 0) : suite.explicitNonce ? 4 : 12;
+  const seed = Buffer.concat([serverRandom, clientRandom]);
+  const length = 2 * macLength + 2 * suite.keyLength + 2 * ivLength;
+  const block = version >= 0x0303 ? prf12(suite.hash, masterSecret, 'key expansion', seed, length)
+    : prf10(masterSecret, 'key expansion', seed, length);
   let at = 0;
   const take = (n: number): Buffer => { const b = block.subarray(at, at + n); at += n; return b; };
+  const clientMac = take(macLength);
+  const serverMac = take(macLength);
   const clientKey = take(suite.keyLength);
   const serverKey = take(suite.keyLength);
   const clientIv = take(ivLength);
   const serverIv = take(ivLength);
-  return { client: { key: clientKey, iv: clientIv }, server: { key: serverKey, iv: serverIv } };
+  return { client: { key: clientKey, iv: clientIv, macKey: clientMac }, server: { key: serverKey, iv: serverIv, macKey: serverMac } };
 }
 
 /** HKDF-Expand (RFC 5869) of `length` bytes. */
@@ -76,6 +103,7 @@ export function tls13Keys(suite: DecryptableSuite, secret: Buffer): TrafficKeys 
   return {
     key: hkdfExpandLabel(suite.hash, secret, 'key', Buffer.alloc(0), suite.keyLength),
     iv: hkdfExpandLabel(suite.hash, secret, 'iv', Buffer.alloc(0), 12),
+    macKey: Buffer.alloc(0),
   };
 }
 

@@ -7,7 +7,8 @@
  * module does not build events, and it never hands a secret to the sink.
  */
 import { DECRYPTABLE_SUITES, cipherSuiteName, tlsVersionName, type DecryptableSuite } from './cipher-suites.js';
-import { RecordDecryptor } from './decrypt.js';
+import { CbcDecryptor } from './cbc.js';
+import { AeadDecryptor, type DecryptFailure, type RecordDecryptor } from './decrypt.js';
 import {
   ALERT_DESCRIPTIONS, HandshakeAssembler, parseCertificate, parseClientHello, parseEncryptedExtensions, parseServerHello,
   type CertificateFacts, type ClientHello, type ServerHello,
@@ -50,7 +51,7 @@ export type TlsFindingKind =
   | 'no-secret'
   /** Capture started after the handshake: no Client/Server Hello, nothing can be decrypted. */
   | 'handshake-not-seen'
-  /** A record failed authentication (wrong key, corrupted record). */
+  /** A record failed authentication, or a CBC record its MAC or padding (wrong key, corrupted record; detail: reason). */
   | 'decrypt-failed'
   /** Records cut by the capture (snaplen or lost bytes): not decryptable. */
   | 'record-truncated'
@@ -89,6 +90,26 @@ interface DirectionState {
   /** TLS 1.3: still under the handshake traffic secret. */
   handshakePhase: boolean;
   truncated: { first: number; last: number; count: number; firstTime: number } | undefined;
+}
+
+/** The finding's words for each reason a record could not be opened. */
+const FAILURE_WORDS: Readonly<Record<DecryptFailure, string>> = {
+  authentication: 'TLS record did not authenticate (wrong key in the key log, or a damaged record)',
+  mac: 'TLS record\'s MAC did not verify (wrong key in the key log, or a damaged record)',
+  padding: 'TLS record\'s CBC padding is invalid (wrong key in the key log, or a damaged record)',
+  length: 'TLS record is too short or not whole cipher blocks for its cipher suite (a damaged record)',
+};
+
+/**
+ * The suite when it can be decrypted in the negotiated version: TLS 1.3 suites in TLS 1.3 only; CBC suites in TLS 1.0
+ * to 1.2 (not SSL 3.0, whose MAC differs); TLS 1.2 AEAD suites in TLS 1.2.
+ */
+function decryptableIn(version: number, suite: DecryptableSuite | undefined): DecryptableSuite | undefined {
+  if (suite === undefined) return undefined;
+  if (version === 0x0304) return suite.tls13 ? suite : undefined;
+  if (suite.tls13) return undefined;
+  if (suite.kind === 'cbc') return version >= 0x0301 && version <= 0x0303 ? suite : undefined;
+  return version === 0x0303 ? suite : undefined;
 }
 
 export class TlsSession {
@@ -194,7 +215,7 @@ export class TlsSession {
       return;
     }
     let plain = decryptor.decrypt(record.header, record.body);
-    if (plain === undefined && side.nextSecret === undefined && side.handshakePhase && this.tls13) {
+    if (!plain.ok && side.nextSecret === undefined && side.handshakePhase && this.tls13) {
       // The Finished was in a record the capture cut: try the application traffic secret.
       const secret = this.secretOf(direction === 'client' ? 'CLIENT_TRAFFIC_SECRET_0' : 'SERVER_TRAFFIC_SECRET_0');
       if (secret !== undefined) {
@@ -203,11 +224,14 @@ export class TlsSession {
         plain = side.decryptor!.decrypt(record.header, record.body);
       }
     }
-    if (plain === undefined) {
+    if (!plain.ok) {
       side.failed = true;
       this.sink.finding('decrypt-failed', direction, record.frame, record.time,
-        `TLS record did not authenticate (wrong key in the key log, or a damaged record): ${direction} records from here stay encrypted`,
-        { sequence: Number(side.decryptor!.sequence - 1n), recordLength: record.length, ...this.randomDetail() });
+        `${FAILURE_WORDS[plain.reason]}: ${direction} records from here stay encrypted`,
+        {
+          sequence: Number(side.decryptor!.sequence - 1n), recordLength: record.length,
+          reason: plain.reason, ...this.randomDetail(),
+        });
       return;
     }
     info.innerContentType = plain.contentType;
@@ -244,7 +268,7 @@ export class TlsSession {
         this.facts.version = tlsVersionName(hello.version);
         this.facts.cipherSuite = cipherSuiteName(hello.cipherSuite);
         if (hello.alpn !== undefined) this.facts.alpn = hello.alpn;
-        this.suite = DECRYPTABLE_SUITES.get(hello.cipherSuite);
+        this.suite = decryptableIn(hello.version, DECRYPTABLE_SUITES.get(hello.cipherSuite));
         this.prepareKeys(record);
         break;
       }
@@ -294,7 +318,7 @@ export class TlsSession {
     if (this.keyLog === undefined) return; // no key log at all: the dissector says so once per connection
     if (this.suite === undefined) {
       this.sink.finding('unsupported-cipher', 'server', record.frame, record.time,
-        `cipher suite ${this.facts.cipherSuite} is not decrypted (AES-GCM and ChaCha20-Poly1305 only)`,
+        `cipher suite ${this.facts.cipherSuite} is not decrypted in ${this.facts.version} (AES-GCM, AES-CCM, ChaCha20-Poly1305; AES/3DES-CBC with HMAC up to TLS 1.2)`,
         { cipherSuite: this.facts.cipherSuite, version: this.facts.version });
       return;
     }
@@ -316,15 +340,16 @@ export class TlsSession {
   private useSecret(side: DirectionState, secret: Buffer | undefined): void {
     side.secret = secret;
     side.protectedHandshake.reset();
-    side.decryptor = secret !== undefined && this.suite !== undefined ? new RecordDecryptor(this.suite, tls13Keys(this.suite, secret)) : undefined;
+    side.decryptor = secret !== undefined && this.suite?.kind === 'aead' ? new AeadDecryptor(this.suite, tls13Keys(this.suite, secret)) : undefined;
   }
 
   private startTls12Protection(direction: TlsDirection, side: DirectionState): void {
     const master = this.secretOf('CLIENT_RANDOM');
     if (master === undefined || this.suite === undefined || this.clientHello === undefined || this.serverHello === undefined) return;
-    const keys = tls12Keys(this.suite, master, this.clientHello.random, this.serverHello.random);
+    const { version, encryptThenMac } = this.serverHello;
+    const keys = tls12Keys(this.suite, version, master, this.clientHello.random, this.serverHello.random)[direction];
     side.protectedHandshake.reset();
-    side.decryptor = new RecordDecryptor(this.suite, keys[direction]);
+    side.decryptor = this.suite.kind === 'cbc' ? new CbcDecryptor(this.suite, keys, { version, encryptThenMac }) : new AeadDecryptor(this.suite, keys);
   }
 
   private encryptedWithoutKeys(direction: TlsDirection, record: TlsRecord): void {
