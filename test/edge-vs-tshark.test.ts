@@ -397,3 +397,25 @@ test('reconnect storm of one client id, and retained/QoS-downgrade traffic: noth
     assert.ok(copies.every((c) => c.sourceFrame !== undefined), 'every copy traced');
     assert.deepEqual(await diagnosesOf(edge('retained-qos.pcap')), []);
   });
+
+test('MQTT 5 Topic Alias remapped, then used on a new connection: topics follow the remapping; the stale alias is a protocol violation',
+  { skip: missing('alias-remap.pcap') }, async () => {
+    const file = edge('alias-remap.pcap');
+    const a = await analyzeCapture(file);
+    const mqtt = mqttOf(a);
+    const published = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'client');
+    assert.deepEqual(published.map((e) => `${e.topic}|${e.topicAlias}|${e.payload?.text}`),
+      ['alias/one|1|first', 'alias/one|1|second', 'alias/two|1|third', 'alias/two|1|fourth', '|1|stale']);
+    const copies = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'server');
+    assert.deepEqual(copies.map((e) => `${e.topic}|${e.payload?.text}|${e.sourceFrame}`),
+      published.slice(0, 4).map((e) => `${e.topic}|${e.payload?.text}|${e.frame}`));
+    const list = await diagnose(file);
+    assert.deepEqual(list.map((d) => d.code), ['diag.protocol-violation']);
+    const d = list[0]!;
+    assert.equal(d.detail.facts['rule'], 'unknown-topic-alias');
+    assert.equal(d.detail.facts['alias'], 1);
+    assert.equal(d.detail.facts['how'], 'disconnect');
+    assert.equal(d.detail.facts['code'], '0x82');
+    assert.deepEqual(d.detail.causes, ['alias-not-mapped', 'unchecked-client']);
+    assert.equal(d.evidence.firstFrame, published[4]!.frame);
+  });
