@@ -419,3 +419,25 @@ test('MQTT 5 Topic Alias remapped, then used on a new connection: topics follow 
     assert.deepEqual(d.detail.causes, ['alias-not-mapped', 'unchecked-client']);
     assert.equal(d.evidence.firstFrame, published[4]!.frame);
   });
+
+test('persistent QoS 2 subscriber stopped and restarted, captured from after its SUBSCRIBE: not "subscribed too late", not "never acknowledged"',
+  { skip: missing('midstream-persistent.pcap') }, async () => {
+    const file = edge('midstream-persistent.pcap');
+    const a = await analyzeCapture(file);
+    const mqtt = mqttOf(a);
+    const first = mqtt.find((e) => e.msgtype === 3 && e.direction === 'client' && e.payload?.text === 'message 1');
+    assert.ok(first !== undefined);
+    // The stopped subscriber's connection shows only a PINGREQ before the copy: MQTT 3.1.1 inferred, as tshark reads it,
+    // so the copy's payload holds the MQTT 5 property length (00); it is traced to the publish all the same.
+    const copies = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'server' && e.sourceFrame === first.frame);
+    assert.deepEqual(copies.map((c) => c.dup === true), [false, true], 'the first delivery and its DUP redelivery');
+    assert.equal(copies[0]!.payload?.length, 10);
+    if (tsharkMissing === undefined) {
+      const [row] = tsharkFields(file, ['mqtt.msg'], ['-Y', `frame.number == ${copies[0]!.frame}`]);
+      assert.equal(row?.[0], '006d6573736167652031');
+    }
+    // The restarted subscriber got the queued messages right after CONNACK session present 1, before it subscribed
+    // again; the unacknowledged first delivery was redelivered with DUP and acknowledged.
+    const codes = (await diagnosesOf(file)).sort();
+    assert.deepEqual(codes, ['diag.capture-started-late', 'diag.qos-redelivered', 'diag.tcp-reset']);
+  });

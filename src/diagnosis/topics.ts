@@ -21,6 +21,7 @@ import { violationOf } from './violation.js';
 export const MAX_TOPICS = 10_000;
 export const MAX_SUBSCRIPTIONS = 10_000;
 export const MAX_PENDING = 20_000;
+const MAX_EARLY_TOPICS = 64;
 
 /** The key of a topic on a broker host (a topic name holds no U+0000). */
 function topicKey(host: string, name: string): string {
@@ -75,6 +76,12 @@ export class TopicDetector implements Detector {
   private readonly topics = new Map<string, TopicRecord>();
   private readonly subscriptions: SubscriptionRecord[] = [];
   private readonly byStream = new Map<number, SubscriptionRecord[]>();
+  /**
+   * Topics of the broker copies a stream received before any SUBSCRIBE of it was seen (a persistent session's queued
+   * messages come right after its CONNACK, before the client subscribes again; or the SUBSCRIBE was before the
+   * capture): at most MAX_EARLY_TOPICS per stream, MAX_SUBSCRIPTIONS streams.
+   */
+  private readonly receivedEarly = new Map<number, Set<string>>();
   /** Client publish frame → topic (its key), until a forwarded copy is seen. */
   private readonly pending = new Map<number, { key: string; time: number; src: string }>();
   /** Brokers whose delivery side the capture shows: a SUBSCRIBE to them, or a PUBLISH from them, was seen. */
@@ -194,6 +201,11 @@ export class TopicDetector implements Detector {
       }
       const subscriptions = this.byStream.get(e.stream);
       if (subscriptions !== undefined) for (const s of subscriptions) if (topicMatches(s.filter, name)) s.received++;
+      if (subscriptions === undefined) {
+        let early = this.receivedEarly.get(e.stream);
+        if (early === undefined && this.receivedEarly.size < MAX_SUBSCRIPTIONS) this.receivedEarly.set(e.stream, early = new Set());
+        if (early !== undefined && early.size < MAX_EARLY_TOPICS) early.add(name);
+      }
     }
   }
 
@@ -273,6 +285,11 @@ export class TopicDetector implements Detector {
         continue;
       }
       if (s.received > 0) continue;
+      // It had the messages before it subscribed (again): its session was kept (CONNACK session present 1), or the
+      // broker sent it matching copies before this SUBSCRIBE: not a subscriber that came too late.
+      if (r?.connack?.sessionPresent === true) continue;
+      const early = this.receivedEarly.get(s.stream);
+      if (early !== undefined && [...early].some((name) => topicMatches(s.filter, name))) continue;
       const records = matching.map(([name]) => this.topics.get(topicKey(s.host, name))!);
       if (records.some((t) => t.retained || t.lastTime >= s.time)) continue;
       const missed = records.reduce((n, t) => n + Math.max(t.published, t.forwarded), 0);
