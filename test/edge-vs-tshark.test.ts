@@ -320,3 +320,124 @@ test('an MQTT 5 session that expired with a message queued: published to nobody,
     assert.equal(d.detail.facts['sessionExpiry'], 1);
     assert.equal(d.detail.causes[0], 'session-expired');
   });
+
+test('two unrelated brokers, same topic names: copies traced within their broker, a subscriber of the other broker named as the cause',
+  { skip: missing('two-brokers.pcap') }, async () => {
+    const file = edge('two-brokers.pcap');
+    const a = await analyzeCapture(file);
+    const mqtt = mqttOf(a);
+    const frameOf = (payload: string, direction: 'client' | 'server'): MqttEvent[] =>
+      mqtt.filter((e) => e.msgtype === 3 && e.payload?.text === payload && e.direction === direction);
+    // "from A" went publisher → A (172.18.0.2) → two-subA only; "from B" publisher (172.18.0.2 as a client) → B → two-subB only.
+    for (const [payload, broker] of [['from A', '172.18.0.2:1883'], ['from B', '172.18.0.3:1883']] as const) {
+      const [published] = frameOf(payload, 'client');
+      const copies = frameOf(payload, 'server');
+      assert.equal(published?.dst, broker);
+      assert.deepEqual(copies.map((c) => [c.src, c.sourceFrame]), [[broker, published.frame]], payload);
+    }
+    assert.deepEqual(frameOf('only b?', 'server'), [], 'broker A had no subscriber to two/only-b');
+    const list = await diagnose(file);
+    assert.deepEqual(list.map((d) => d.code), ['diag.published-to-nobody']);
+    const d = list[0]!;
+    assert.equal(d.detail.facts['broker'], '172.18.0.2:1883');
+    assert.deepEqual(d.detail.facts['topics'], ['two/only-b']);
+    // two-subB, subscribed to two/only-b on broker B all along, is no subscriber of A that A dropped the message for.
+    assert.equal(d.detail.facts['subscribers'], undefined);
+    assert.deepEqual(d.detail.facts['otherSubscribers'], ['two-subB (172.18.0.4)']);
+    assert.deepEqual(d.detail.facts['otherBrokers'], ['172.18.0.3:1883']);
+    assert.deepEqual(d.detail.causes, ['other-broker']);
+    assert.deepEqual(d.detail.checks, ['same-broker']);
+    if (tsharkMissing === undefined) {
+      assert.deepEqual(d.evidence.frames, tsharkFields(file, ['frame.number'], ['-Y', 'mqtt.topic == "two/only-b" && ip.dst == 172.18.0.2']).map((r) => Number(r[0])));
+    }
+  });
+
+test('QoS 2 publish interrupted after PUBREC, PUBREL sent again on the next connection: traced and complete',
+  { skip: missing('qos2-resume.pcap') }, async () => {
+    const file = edge('qos2-resume.pcap');
+    const a = await analyzeCapture(file);
+    const mqtt = mqttOf(a);
+    const publish = mqtt.find((e) => e.msgtype === 3 && e.direction === 'client');
+    const copy = mqtt.find((e) => e.msgtype === 3 && e.direction === 'server');
+    assert.ok(publish !== undefined && copy !== undefined);
+    assert.equal(copy.sourceFrame, publish.frame, 'the copy Mosquitto released at the PUBREL of the second connection');
+    const pubrel = mqtt.find((e) => e.msgtype === 6 && e.direction === 'client');
+    const pubcomp = mqtt.find((e) => e.msgtype === 7 && e.direction === 'server');
+    assert.ok(pubrel !== undefined && pubcomp !== undefined);
+    assert.notEqual(pubrel.stream, publish.stream, 'the PUBREL came on the new connection');
+    assert.equal(pubcomp.stream, pubrel.stream);
+    const ends = sessionsEnded(a);
+    assert.deepEqual(ends.map((e) => `${e.clientId} ${e.reason}`),
+      ['q2r-pub client-closed', 'q2r-sub disconnect', 'q2r-pub disconnect']);
+    assert.deepEqual(await diagnosesOf(file), []);
+  });
+
+test('capture started mid-stream: version inferred, copies traced without SUBSCRIBE, only capture-started-late',
+  { skip: missing('midstream.pcap') }, async () => {
+    const file = edge('midstream.pcap');
+    const a = await analyzeCapture(file);
+    const mqtt = mqttOf(a);
+    assert.equal(mqtt.filter((e) => e.msgtype === 1).length, 0, 'no CONNECT');
+    const copies = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'server');
+    assert.equal(copies.length, 8);
+    assert.ok(copies.every((c) => c.sourceFrame !== undefined), 'every copy traced');
+    assert.deepEqual(await diagnosesOf(file), ['diag.capture-started-late']);
+  });
+
+test('reconnect storm of one client id, and retained/QoS-downgrade traffic: nothing wrong, nothing diagnosed',
+  { skip: missing('storm.pcap') ?? missing('retained-qos.pcap') }, async () => {
+    const storm = await analyzeCapture(edge('storm.pcap'));
+    assert.equal(mqttOf(storm).filter((e) => e.msgtype === 1 && e.clientId === 'storm-1').length, 12);
+    assert.deepEqual(await diagnosesOf(edge('storm.pcap')), []);
+    const a = await analyzeCapture(edge('retained-qos.pcap'));
+    const copies = mqttOf(a).filter((e) => e.msgtype === 3 && e.direction === 'server');
+    // The retained copy (retain 1) for ret-late1, the clearing (empty, retain 0), then ret/q at QoS 0, 2, 0, 0.
+    assert.deepEqual(copies.map((c) => `${c.topic} ${c.qos} ${c.retain === true ? 'r' : '-'} ${c.payload?.length ?? 0}`),
+      ['ret/state 1 r 2', 'ret/state 1 - 0', 'ret/q 0 - 13', 'ret/q 2 - 13', 'ret/q 0 - 13', 'ret/q 0 - 13']);
+    assert.ok(copies.every((c) => c.sourceFrame !== undefined), 'every copy traced');
+    assert.deepEqual(await diagnosesOf(edge('retained-qos.pcap')), []);
+  });
+
+test('MQTT 5 Topic Alias remapped, then used on a new connection: topics follow the remapping; the stale alias is a protocol violation',
+  { skip: missing('alias-remap.pcap') }, async () => {
+    const file = edge('alias-remap.pcap');
+    const a = await analyzeCapture(file);
+    const mqtt = mqttOf(a);
+    const published = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'client');
+    assert.deepEqual(published.map((e) => `${e.topic}|${e.topicAlias}|${e.payload?.text}`),
+      ['alias/one|1|first', 'alias/one|1|second', 'alias/two|1|third', 'alias/two|1|fourth', '|1|stale']);
+    const copies = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'server');
+    assert.deepEqual(copies.map((e) => `${e.topic}|${e.payload?.text}|${e.sourceFrame}`),
+      published.slice(0, 4).map((e) => `${e.topic}|${e.payload?.text}|${e.frame}`));
+    const list = await diagnose(file);
+    assert.deepEqual(list.map((d) => d.code), ['diag.protocol-violation']);
+    const d = list[0]!;
+    assert.equal(d.detail.facts['rule'], 'unknown-topic-alias');
+    assert.equal(d.detail.facts['alias'], 1);
+    assert.equal(d.detail.facts['how'], 'disconnect');
+    assert.equal(d.detail.facts['code'], '0x82');
+    assert.deepEqual(d.detail.causes, ['alias-not-mapped', 'unchecked-client']);
+    assert.equal(d.evidence.firstFrame, published[4]!.frame);
+  });
+
+test('persistent QoS 2 subscriber stopped and restarted, captured from after its SUBSCRIBE: not "subscribed too late", not "never acknowledged"',
+  { skip: missing('midstream-persistent.pcap') }, async () => {
+    const file = edge('midstream-persistent.pcap');
+    const a = await analyzeCapture(file);
+    const mqtt = mqttOf(a);
+    const first = mqtt.find((e) => e.msgtype === 3 && e.direction === 'client' && e.payload?.text === 'message 1');
+    assert.ok(first !== undefined);
+    // The stopped subscriber's connection shows only a PINGREQ before the copy: MQTT 3.1.1 inferred, as tshark reads it,
+    // so the copy's payload holds the MQTT 5 property length (00); it is traced to the publish all the same.
+    const copies = mqtt.filter((e) => e.msgtype === 3 && e.direction === 'server' && e.sourceFrame === first.frame);
+    assert.deepEqual(copies.map((c) => c.dup === true), [false, true], 'the first delivery and its DUP redelivery');
+    assert.equal(copies[0]!.payload?.length, 10);
+    if (tsharkMissing === undefined) {
+      const [row] = tsharkFields(file, ['mqtt.msg'], ['-Y', `frame.number == ${copies[0]!.frame}`]);
+      assert.equal(row?.[0], '006d6573736167652031');
+    }
+    // The restarted subscriber got the queued messages right after CONNACK session present 1, before it subscribed
+    // again; the unacknowledged first delivery was redelivered with DUP and acknowledged.
+    const codes = (await diagnosesOf(file)).sort();
+    assert.deepEqual(codes, ['diag.capture-started-late', 'diag.qos-redelivered', 'diag.tcp-reset']);
+  });

@@ -34,7 +34,7 @@ export function filterProblem(filter: string): 'empty' | 'hash-not-last' | 'part
 export const UNACKED_AFTER_SECONDS = 2;
 
 /** A PUBLISH in flight (or a stream's last client PUBLISH): one shape, `topic` undefined when it had none. */
-interface InFlight { frame: number; time: number; qos: number; topic: string | undefined }
+interface InFlight { frame: number; time: number; qos: number; topic: string | undefined; source: number | undefined }
 
 /**
  * MQTT 5 DISCONNECT reason codes that refuse the PUBLISH before them: not authorized, topic name invalid, receive
@@ -80,7 +80,7 @@ export class QosDetector implements Detector {
   /** Each stream's client PUBLISH when it is the client's last packet: a broker DISCONNECT right after refuses it. */
   private readonly lastClientPublish = new Map<number, InFlight>();
   /** The broker's DUP redeliveries (stream, packet id, time), to tell whether a delivery left unacknowledged was acknowledged later. */
-  private readonly redeliveries: Array<{ stream: number; id: number; time: number }> = [];
+  private readonly redeliveries: Array<{ stream: number; id: number; time: number; source: number | undefined; topic: string | undefined }> = [];
 
   /** Every MQTT packet type (no mqttTypes): any client packet but a PUBLISH ends the stream's lastClientPublish. */
   mqtt(e: MqttEvent): void {
@@ -101,7 +101,7 @@ export class QosDetector implements Detector {
         if (this.lastClientPublish.size < MAX_IN_FLIGHT) {
           // The stream's record is refilled: a publisher's PUBLISHes follow one another.
           const last = this.lastClientPublish.get(e.stream);
-          if (last === undefined) this.lastClientPublish.set(e.stream, { frame: e.frame, time: e.time, qos: e.qos ?? 0, topic: e.topic });
+          if (last === undefined) this.lastClientPublish.set(e.stream, { frame: e.frame, time: e.time, qos: e.qos ?? 0, topic: e.topic, source: undefined });
           else { last.frame = e.frame; last.time = e.time; last.qos = e.qos ?? 0; last.topic = e.topic; }
         }
       } else this.lastClientPublish.delete(e.stream);
@@ -165,14 +165,14 @@ export class QosDetector implements Detector {
     const inFlight = map.has(id);
     if (e.dup === true) {
       this.tally(this.redelivered, `${hostOf(e.dst)}|${e.direction}`, e);
-      if (e.direction === 'server' && this.redeliveries.length < MAX_IN_FLIGHT) this.redeliveries.push({ stream: e.stream, id, time: e.time });
+      if (e.direction === 'server' && this.redeliveries.length < MAX_IN_FLIGHT) this.redeliveries.push({ stream: e.stream, id, time: e.time, source: e.sourceFrame, topic: e.topic });
     }
     else if (inFlight) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
     if (!inFlight) {
       if (this.total >= MAX_IN_FLIGHT) return;
       this.total++;
     }
-    map.set(id, { frame: e.frame, time: e.time, qos: e.qos ?? 1, topic: e.topic });
+    map.set(id, { frame: e.frame, time: e.time, qos: e.qos ?? 1, topic: e.topic, source: e.sourceFrame });
   }
 
   private suback(e: MqttEvent): void {
@@ -283,14 +283,23 @@ export class QosDetector implements Detector {
   /**
    * The broker redelivered packet `id` (DUP) to the client of `r` (same client id, same broker) on a later connection
    * after `time`, and that copy was acknowledged: the message was acknowledged (diag.qos-redelivered tells the rest).
+   * When the capture missed `r`'s CONNECT (it started later), its client id is unknown: a redelivery to the same client
+   * host and broker, of the same packet id and topic (and of a copy of the same publish, when the fan-out tracer
+   * linked both), is then the same message.
    */
-  private acknowledgedLater(ctx: FinishContext, r: ConnectionRecord, id: number, time: number): boolean {
+  private acknowledgedLater(ctx: FinishContext, r: ConnectionRecord, id: number, p: InFlight): boolean {
     const clientId = r.connect?.clientId;
-    if (clientId === undefined || clientId === '') return false;
+    const unknown = r.connect === undefined;
+    if (!unknown && (clientId === undefined || clientId === '')) return false;
+    const time = p.time;
     return this.redeliveries.some((x) => {
       if (x.id !== id || x.time <= time || x.stream === r.stream) return false;
       const other = ctx.book.get(x.stream);
-      if (other === undefined || other.connect?.clientId !== clientId || hostOf(other.server) !== hostOf(r.server)) return false;
+      if (other === undefined || hostOf(other.server) !== hostOf(r.server)) return false;
+      if (unknown) {
+        if (hostOf(other.client) !== hostOf(r.client) || x.topic !== p.topic) return false;
+        if (x.source !== undefined && p.source !== undefined && x.source !== p.source) return false;
+      } else if (other.connect?.clientId !== clientId) return false;
       return this.inFlight.get(inFlightKey(x.stream, 'server'))?.get(id)?.time !== x.time;
     });
   }
@@ -310,7 +319,7 @@ export class QosDetector implements Detector {
       const receiverLast = receiver.lastTime;
       for (const [id, p] of map) {
         if (!ended && (ctx.captureEnd - p.time < UNACKED_AFTER_SECONDS || receiverLast <= p.time)) continue;
-        if (direction === 'server' && r !== undefined && this.acknowledgedLater(ctx, r, id, p.time)) continue;
+        if (direction === 'server' && r !== undefined && this.acknowledgedLater(ctx, r, id, p)) continue;
         const receiver = direction === 'server' ? (r !== undefined ? clientName(r) : `stream ${stream}`) : `the broker${r !== undefined ? ` (${r.server})` : ''}`;
         const publisher = direction === 'client' && r !== undefined ? clientName(r) : undefined;
         // Messages a client published and the broker never acknowledged are grouped per publisher, who is named.

@@ -3,6 +3,10 @@
  * topic was published; when several subscribers use that same filter, the publisher's topic is the likelier typo), diag.published-to-nobody (client PUBLISHes the broker forwarded to no one) and
  * diag.subscribed-too-late (a subscription made after the messages it wanted, none retained). Reads PUBLISH,
  * SUBSCRIBE and SUBACK packets; bounded by MAX_TOPICS, MAX_SUBSCRIPTIONS and MAX_PENDING publishes.
+ *
+ * Topics are kept per broker host, as the fan-out tracer links them (src/mqtt/fanout.ts): a subscription is compared
+ * with the topics published to its own broker only. Two unrelated brokers in one capture with the same topic names
+ * stay apart, and a subscriber of another broker whose filter matches an unforwarded topic is named as such.
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
@@ -17,8 +21,17 @@ import { violationOf } from './violation.js';
 export const MAX_TOPICS = 10_000;
 export const MAX_SUBSCRIPTIONS = 10_000;
 export const MAX_PENDING = 20_000;
+const MAX_EARLY_TOPICS = 64;
+
+/** The key of a topic on a broker host (a topic name holds no U+0000). */
+function topicKey(host: string, name: string): string {
+  return `${host}\u0000${name}`;
+}
 
 interface TopicRecord {
+  name: string;
+  /** The broker's host (its address without the port: one broker's listeners are one broker). */
+  host: string;
   /** Publishes by clients (to the broker) and copies the broker sent (which count when the publisher is not captured). */
   published: number;
   forwarded: number;
@@ -42,6 +55,8 @@ interface TopicRecord {
 
 interface SubscriptionRecord {
   stream: number;
+  /** The broker's host. */
+  host: string;
   filter: string;
   frame: number;
   time: number;
@@ -57,15 +72,22 @@ interface SubscriptionRecord {
 }
 
 export class TopicDetector implements Detector {
+  /** By topicKey(host, name). */
   private readonly topics = new Map<string, TopicRecord>();
   private readonly subscriptions: SubscriptionRecord[] = [];
   private readonly byStream = new Map<number, SubscriptionRecord[]>();
-  /** Client publish frame → topic, until a forwarded copy is seen. */
-  private readonly pending = new Map<number, { name: string; time: number; src: string }>();
+  /**
+   * Topics of the broker copies a stream received before any SUBSCRIBE of it was seen (a persistent session's queued
+   * messages come right after its CONNACK, before the client subscribes again; or the SUBSCRIBE was before the
+   * capture): at most MAX_EARLY_TOPICS per stream, MAX_SUBSCRIPTIONS streams.
+   */
+  private readonly receivedEarly = new Map<number, Set<string>>();
+  /** Client publish frame → topic (its key), until a forwarded copy is seen. */
+  private readonly pending = new Map<number, { key: string; time: number; src: string }>();
   /** Brokers whose delivery side the capture shows: a SUBSCRIBE to them, or a PUBLISH from them, was seen. */
   private readonly covered = new Set<string>();
   /** MQTT 5: QoS 1/2 publishes in flight (stream × 65536 + packet id → topic and frame), and topics the broker said had no subscribers (0x10). */
-  private readonly inFlight = new Map<number, { name: string; frame: number }>();
+  private readonly inFlight = new Map<number, { key: string; frame: number }>();
   /** Each stream's last client PUBLISH (frame), for a broker DISCONNECT that refuses it (MQTT 5, e.g. 0x95 packet too large). */
   private readonly lastPublish = new Map<number, number>();
   private readonly noMatching = new Map<string, FrameSet>();
@@ -86,7 +108,7 @@ export class TopicDetector implements Detector {
         // Refused by the broker (MQTT 5 reason 0x80 or above, e.g. 0x87 not authorized): diag.publish-refused says so, not "to nobody".
         if (sent !== undefined && e.direction === 'server' && (e.reasonCode ?? 0) >= 0x80) this.pending.delete(sent.frame);
         if (e.direction === 'server' && e.reasonCode === 0x95) this.sizeLimited.add(e.src);
-        const topic = sent?.name;
+        const topic = sent?.key;
         if (topic !== undefined && e.direction === 'server' && e.reasonCode === 0x10) {
           const frames = this.noMatching.get(topic) ?? new FrameSet();
           frames.add(e.frame);
@@ -120,7 +142,7 @@ export class TopicDetector implements Detector {
     this.covered.add(e.dst);
     (e.subscriptions ?? []).forEach((s, index) => {
       if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
-      const record: SubscriptionRecord = { stream: e.stream, filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
+      const record: SubscriptionRecord = { stream: e.stream, host: hostOf(e.dst), filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
       this.subscriptions.push(record);
       const list = this.byStream.get(e.stream) ?? [];
       list.push(record);
@@ -128,12 +150,12 @@ export class TopicDetector implements Detector {
     });
   }
 
-  private topic(name: string, time: number): TopicRecord | undefined {
-    let t = this.topics.get(name);
+  private topic(key: string, name: string, host: string, time: number): TopicRecord | undefined {
+    let t = this.topics.get(key);
     if (t === undefined) {
       if (this.topics.size >= MAX_TOPICS) return undefined;
-      t = { published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), untraced: 0, frames: new FrameSet(), brokers: new Set() };
-      this.topics.set(name, t);
+      t = { name, host, published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), untraced: 0, frames: new FrameSet(), brokers: new Set() };
+      this.topics.set(key, t);
     }
     return t;
   }
@@ -142,12 +164,13 @@ export class TopicDetector implements Detector {
     const name = e.topic;
     if (name === undefined || name === '') return;
     if (e.direction === 'client') {
+      const key = topicKey(hostOf(e.dst), name);
       // A PUBLISH that breaks the protocol (a wildcard in its topic, packet identifier 0) is no message a broker
       // delivers: diag.protocol-violation tells of it, and it is no topic anyone published to.
       if (e.malformed === undefined && violationOf(e, true) !== undefined) return;
-      if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, { name, frame: e.frame });
+      if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, { key, frame: e.frame });
       if (this.lastPublish.has(e.stream) || this.lastPublish.size < MAX_PENDING) this.lastPublish.set(e.stream, e.frame);
-      const t = this.topic(name, e.time);
+      const t = this.topic(key, name, hostOf(e.dst), e.time);
       if (t === undefined) return;
       t.published++;
       t.lastTime = e.time;
@@ -161,14 +184,16 @@ export class TopicDetector implements Detector {
           const oldest = this.pending.keys().next();
           if (oldest.done !== true) this.pending.delete(oldest.value);
         }
-        this.pending.set(e.frame, { name, time: e.time, src: e.src });
+        this.pending.set(e.frame, { key, time: e.time, src: e.src });
       }
     } else {
       this.covered.add(e.src);
       // A copy the broker delivers: its source (when traced) was forwarded; the subscriber received it.
       if (e.sourceFrame !== undefined) this.pending.delete(e.sourceFrame);
-      const t = this.topic(name, e.time);
+      const host = hostOf(e.src);
+      const t = this.topic(topicKey(host, name), name, host, e.time);
       if (t !== undefined) {
+        t.brokers.add(e.src);
         t.forwarded++;
         if (e.retain === true) t.retained = true;
         if (e.sourceFrame === undefined && e.retain !== true) t.untraced++;
@@ -176,6 +201,11 @@ export class TopicDetector implements Detector {
       }
       const subscriptions = this.byStream.get(e.stream);
       if (subscriptions !== undefined) for (const s of subscriptions) if (topicMatches(s.filter, name)) s.received++;
+      if (subscriptions === undefined) {
+        let early = this.receivedEarly.get(e.stream);
+        if (early === undefined && this.receivedEarly.size < MAX_SUBSCRIPTIONS) this.receivedEarly.set(e.stream, early = new Set());
+        if (early !== undefined && early.size < MAX_EARLY_TOPICS) early.add(name);
+      }
     }
   }
 
@@ -188,10 +218,10 @@ export class TopicDetector implements Detector {
       t.unforwardedPublishers.clear();
       delete t.unforwardedLast;
     }
-    for (const [frame, { name, time, src }] of this.pending) {
+    for (const [frame, { key, time, src }] of this.pending) {
       // Too large for the subscribers that waited for it: diag.too-large-for-subscriber says so.
       if (ctx.tooLargeForSubscriber.has(frame)) continue;
-      const t = this.topics.get(name);
+      const t = this.topics.get(key);
       if (t === undefined) continue;
       t.unforwardedCount++;
       t.unforwarded.add(frame);
@@ -199,7 +229,14 @@ export class TopicDetector implements Detector {
       t.unforwardedLast = Math.max(t.unforwardedLast ?? time, time);
       if (t.unforwardedPublishers.size < 10) t.unforwardedPublishers.add(src);
     }
-    const counts: Array<[string, number]> = [...this.topics].map(([name, t]) => [name, Math.max(t.published, t.forwarded)]);
+    // Each broker's topics (name, messages), in the order they were first seen.
+    const counts = new Map<string, Array<[string, number]>>();
+    for (const t of this.topics.values()) {
+      const list = counts.get(t.host) ?? [];
+      list.push([t.name, Math.max(t.published, t.forwarded)]);
+      counts.set(t.host, list);
+    }
+    /** Topic key → a similar filter subscribed to on that broker. */
     const mismatched = new Map<string, string>();
     const seen = new Set<string>();
     // The subscribers of each exact filter: when several agree on one, a near topic is more likely the publisher's typo.
@@ -219,12 +256,13 @@ export class TopicDetector implements Detector {
       const key = `${subscriber}|${s.filter}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const matching = counts.filter(([name]) => topicMatches(s.filter, name));
+      const onBroker = counts.get(s.host) ?? [];
+      const matching = onBroker.filter(([name]) => topicMatches(s.filter, name));
       if (matching.length === 0) {
-        const closest = closestTopic(s.filter, counts);
+        const closest = closestTopic(s.filter, onBroker);
         if (closest === undefined) continue;
-        mismatched.set(closest.topic, s.filter);
-        const t = this.topics.get(closest.topic)!;
+        mismatched.set(topicKey(s.host, closest.topic), s.filter);
+        const t = this.topics.get(topicKey(s.host, closest.topic))!;
         const frames = new FrameSet().add(s.frame).merge(t.frames);
         const d = closest.difference;
         const sameFilter = filterUsers.get(s.filter)?.size ?? 1;
@@ -247,7 +285,12 @@ export class TopicDetector implements Detector {
         continue;
       }
       if (s.received > 0) continue;
-      const records = matching.map(([name]) => this.topics.get(name)!);
+      // It had the messages before it subscribed (again): its session was kept (CONNACK session present 1), or the
+      // broker sent it matching copies before this SUBSCRIBE: not a subscriber that came too late.
+      if (r?.connack?.sessionPresent === true) continue;
+      const early = this.receivedEarly.get(s.stream);
+      if (early !== undefined && [...early].some((name) => topicMatches(s.filter, name))) continue;
+      const records = matching.map(([name]) => this.topics.get(topicKey(s.host, name))!);
       if (records.some((t) => t.retained || t.lastTime >= s.time)) continue;
       const missed = records.reduce((n, t) => n + Math.max(t.published, t.forwarded), 0);
       const lastPublishedAt = Math.max(...records.map((t) => t.lastTime));
@@ -267,11 +310,11 @@ export class TopicDetector implements Detector {
    * Subscribers whose accepted subscription matches the topic and covered every unforwarded publish to it (made
    * before the first, its session still open after the last).
    */
-  private waiting(ctx: FinishContext, name: string, t: TopicRecord): string[] {
+  private waiting(ctx: FinishContext, t: TopicRecord): string[] {
     if (t.unforwardedFirst === undefined || t.unforwardedLast === undefined) return [];
     const out: string[] = [];
     for (const s of this.subscriptions) {
-      if (s.refused || !s.answered || s.noLocal || s.time >= t.unforwardedFirst || !topicMatches(s.filter, name)) continue;
+      if (s.refused || !s.answered || s.noLocal || s.host !== t.host || s.time >= t.unforwardedFirst || !topicMatches(s.filter, t.name)) continue;
       const r = ctx.book.get(s.stream);
       if (r === undefined) continue;
       const end = sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY;
@@ -286,11 +329,11 @@ export class TopicDetector implements Detector {
    * made after the last, got CONNACK session present 0: the broker had not kept the session, and what it queued went
    * with it. Their names, and the frame and Session Expiry Interval of the first such reconnect's CONNACK and CONNECT.
    */
-  private expired(ctx: FinishContext, name: string, t: TopicRecord): { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined {
+  private expired(ctx: FinishContext, t: TopicRecord): { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined {
     if (t.unforwardedFirst === undefined || t.unforwardedLast === undefined) return undefined;
     let out: { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined;
     for (const s of this.subscriptions) {
-      if (s.refused || !s.answered || s.noLocal || !topicMatches(s.filter, name)) continue;
+      if (s.refused || !s.answered || s.noLocal || s.host !== t.host || !topicMatches(s.filter, t.name)) continue;
       const r = ctx.book.get(s.stream);
       const clientId = r?.connect?.clientId;
       const end = r !== undefined ? sessionEndOf(r)?.time : undefined;
@@ -310,6 +353,24 @@ export class TopicDetector implements Detector {
     return out;
   }
 
+  /**
+   * Subscribers of another broker host in the capture whose accepted subscription matches the topic and that were
+   * subscribed while it was published to this one (subscribed before the last unforwarded publish, session open
+   * after the first): their names and their brokers ("ip:port").
+   */
+  private elsewhere(ctx: FinishContext, t: TopicRecord): { subscribers: Set<string>; brokers: Set<string> } {
+    const out = { subscribers: new Set<string>(), brokers: new Set<string>() };
+    if (t.unforwardedFirst === undefined || t.unforwardedLast === undefined) return out;
+    for (const s of this.subscriptions) {
+      if (s.refused || !s.answered || s.host === t.host || s.time >= t.unforwardedLast || !topicMatches(s.filter, t.name)) continue;
+      const r = ctx.book.get(s.stream);
+      if (r === undefined || (sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY) < t.unforwardedFirst) continue;
+      if (out.subscribers.size < 10) out.subscribers.add(clientName(r));
+      if (out.brokers.size < 10) out.brokers.add(r.server);
+    }
+    return out;
+  }
+
   private nobody(ctx: FinishContext, mismatched: Map<string, string>, emit: (finding: FindingEvent) => void): void {
     const records = [...ctx.book.all()].filter(isMqtt);
     // Brokers that sent MQTT in the capture: their delivery side is in it.
@@ -317,28 +378,34 @@ export class TopicDetector implements Detector {
     const groups = new Map<string, {
       topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[]; waiting: Set<string>;
       expired?: { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined;
+      elsewhere: Set<string>; otherBrokers: Set<string>;
     }>();
-    for (const [name, t] of this.topics) {
+    for (const [key, t] of this.topics) {
       if (t.unforwardedCount <= t.untraced) continue;
+      const name = t.name;
       // The broker said so (MQTT 5 reason 0x10), or the capture shows its delivery side (someone subscribed to
-      // it, or it delivered something, and it speaks in the capture); else the subscribers may be elsewhere.
-      const said = this.noMatching.get(name) !== undefined;
+      // it, or it delivered something, and it speaks in the capture); else the subscribers may be elsewhere. A
+      // subscriber of another broker in the capture, subscribed to the topic while it was published here, is.
+      const said = this.noMatching.get(key) !== undefined;
       const broker = [...t.brokers].find((b) => this.covered.has(b) && speaking.has(b));
-      if (!said && broker === undefined) continue;
-      const key = broker ?? [...t.brokers][0] ?? '';
+      const other = this.elsewhere(ctx, t);
+      if (!said && broker === undefined && (other.subscribers.size === 0 || ![...t.brokers].some((b) => speaking.has(b)))) continue;
+      const group = broker ?? [...t.brokers][0] ?? '';
       const first = t.unforwardedFirst ?? t.firstTime;
-      const g = groups.get(key) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], waiting: new Set<string>() };
-      for (const w of this.waiting(ctx, name, t)) g.waiting.add(w);
-      g.expired ??= this.expired(ctx, name, t);
+      const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>() };
+      for (const w of this.waiting(ctx, t)) g.waiting.add(w);
+      g.expired ??= this.expired(ctx, t);
+      for (const w of other.subscribers) if (g.elsewhere.size < 10) g.elsewhere.add(w);
+      for (const b of other.brokers) if (g.otherBrokers.size < 10) g.otherBrokers.add(b);
       g.topics.push(name);
       g.count += t.unforwardedCount - t.untraced;
       g.frames.merge(t.unforwarded);
       for (const p of t.unforwardedPublishers.size > 0 ? t.unforwardedPublishers : t.publishers) g.publishers.add(p);
       g.time = Math.min(g.time, first);
       g.said ||= said;
-      const similar = mismatched.get(name);
+      const similar = mismatched.get(key);
       if (similar !== undefined) g.similar.push(similar);
-      groups.set(key, g);
+      groups.set(group, g);
     }
     for (const [broker, g] of groups) {
       const sessions = records.filter((r) => r.server === broker);
@@ -354,17 +421,21 @@ export class TopicDetector implements Detector {
       const dropped = g.waiting.size > 0;
       // The same broker refused another message for its size: MQTT 3.1.1 messages over the limit are dropped silently.
       const sizeLimit = dropped && this.sizeLimited.has(broker);
+      // Subscribed to the topic on another broker of the capture while it was published here: two brokers, and the
+      // publisher and the subscriber each pointed at a different one.
+      const otherBroker = !dropped && g.elsewhere.size > 0;
       // A persistent subscriber away while they were published, whose session the broker no longer had on its return.
-      const expired = !dropped && !typo ? g.expired : undefined;
+      const expired = !dropped && !typo && !otherBroker ? g.expired : undefined;
       emit(makeDiagnosis({
         code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.time, dst: broker,
         facts: {
           topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
+          ...(otherBroker ? { otherSubscribers: [...g.elsewhere], otherBrokers: [...g.otherBrokers] } : {}),
           ...(expired !== undefined ? { expiredSessions: expired.names, connackFrame: expired.connackFrame, ...(expired.sessionExpiry !== undefined ? { sessionExpiry: expired.sessionExpiry } : {}) } : {}),
         },
-        causes: sizeLimit ? ['size-limit-dropped', 'acl-denies-publish'] : dropped ? ['acl-denies-publish', 'broker-dropped'] : typo ? ['topic-typo', 'no-subscriber'] : expired !== undefined ? ['session-expired', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
-        checks: sizeLimit ? ['broker-limits', 'acl-file', 'broker-log'] : dropped ? ['acl-file', 'broker-log'] : typo ? ['topic-spelling', 'subscriber-running'] : expired !== undefined ? ['session-expiry', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
+        causes: sizeLimit ? ['size-limit-dropped', 'acl-denies-publish'] : dropped ? ['acl-denies-publish', 'broker-dropped'] : otherBroker ? ['other-broker'] : typo ? ['topic-typo', 'no-subscriber'] : expired !== undefined ? ['session-expired', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
+        checks: sizeLimit ? ['broker-limits', 'acl-file', 'broker-log'] : dropped ? ['acl-file', 'broker-log'] : otherBroker ? ['same-broker'] : typo ? ['topic-spelling', 'subscriber-running'] : expired !== undefined ? ['session-expiry', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
         confidence,
       }));
     }

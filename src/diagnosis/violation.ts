@@ -1,7 +1,8 @@
 /**
  * diag.protocol-violation: the broker ended a client's connection right after a client packet that breaks the MQTT
  * protocol, and without answering it: a PUBLISH whose topic name holds a wildcard ('+', '#': MQTT-3.3.2-2) or is
- * empty, a packet identifier of 0 (MQTT-2.3.1-1), a second CONNECT on one connection (MQTT-3.1.0-2), or a packet the
+ * empty, an MQTT 5 PUBLISH with an empty topic name and a Topic Alias never mapped on that connection (MQTT-3.3.2-8:
+ * aliases belong to one network connection), a packet identifier of 0 (MQTT-2.3.1-1), a second CONNECT on one connection (MQTT-3.1.0-2), or a packet the
  * reader found malformed (QoS 3, reserved flags, a broken field). Brokers answer these by closing the connection
  * (MQTT 3.1.1) or with DISCONNECT 0x81/0x82 (MQTT 5); the client sees only a dropped connection.
  *
@@ -25,7 +26,7 @@ import { PUBLISH_DISCONNECT_CODES } from './qos.js';
 const MAX_STREAMS = 100_000;
 
 /** The rule a client packet breaks. */
-export type ViolationRule = 'wildcard-topic' | 'empty-topic' | 'zero-packet-id' | 'second-connect' | 'malformed';
+export type ViolationRule = 'wildcard-topic' | 'empty-topic' | 'unknown-topic-alias' | 'zero-packet-id' | 'second-connect' | 'malformed';
 
 /** Malformations of the capture, not of the client: a packet cut by the snaplen or the buffering cap. */
 const CAPTURE_CUTS: ReadonlySet<string> = new Set(['mqtt.incomplete', 'mqtt.packet-too-large']);
@@ -44,6 +45,9 @@ export function violationOf(e: MqttEvent, connected: boolean): ViolationRule | u
     case 'PUBLISH':
       if (e.topic !== undefined && (e.topic.includes('+') || e.topic.includes('#'))) return 'wildcard-topic';
       if (e.topic === '' && e.topicAlias === undefined) return 'empty-topic';
+      // The session tracker gives an aliased PUBLISH the topic its alias stands for on this connection: still empty,
+      // the alias was never mapped here.
+      if (e.topic === '' && e.topicAlias !== undefined) return 'unknown-topic-alias';
       if ((e.qos ?? 0) > 0 && e.packetId === 0) return 'zero-packet-id';
       return undefined;
     default:
@@ -58,6 +62,7 @@ interface LastClientPacket {
   length: number;
   rule: ViolationRule;
   topic?: string;
+  alias?: number;
   packetId?: number;
   malformed?: string;
   /** The broker sent an MQTT packet after it (other than a DISCONNECT): it answered, so it did not close on it. */
@@ -78,6 +83,7 @@ interface Group {
   rule: ViolationRule;
   words: string;
   topic?: string;
+  alias?: number;
   malformed?: string;
   how: 'closed' | 'reset' | 'disconnect';
   reasonCode?: number;
@@ -118,6 +124,7 @@ export class ViolationDetector implements Detector {
     const record: LastClientPacket = {
       frame: e.frame, time: e.time, type: e.type, length: e.length, rule, answered: false,
       ...(e.topic !== undefined ? { topic: e.topic } : {}),
+      ...(rule === 'unknown-topic-alias' && e.topicAlias !== undefined ? { alias: e.topicAlias } : {}),
       ...(e.packetId !== undefined ? { packetId: e.packetId } : {}),
       ...(e.malformed !== undefined ? { malformed: e.malformed } : {}),
     };
@@ -145,6 +152,7 @@ export class ViolationDetector implements Detector {
         g = {
           stream, client, server: r.server, rule: p.rule, how, words: firstPacketWords(p), frames: new FrameSet(), time: p.time, count: 0,
           ...(p.topic !== undefined ? { topic: p.topic } : {}),
+          ...(p.alias !== undefined ? { alias: p.alias } : {}),
           ...(p.malformed !== undefined ? { malformed: p.malformed } : {}),
           ...(p.disconnectCode !== undefined ? { reasonCode: p.disconnectCode } : {}),
         };
@@ -160,6 +168,7 @@ export class ViolationDetector implements Detector {
         facts: {
           client: g.client, rule: g.rule, packet: g.words, how: g.how, count: g.count,
           ...(g.topic !== undefined ? { topic: g.topic } : {}),
+          ...(g.alias !== undefined ? { alias: g.alias } : {}),
           ...(g.malformed !== undefined ? { malformed: g.malformed } : {}),
           ...(g.reasonCode !== undefined ? { code: `0x${g.reasonCode.toString(16).padStart(2, '0')}`, codeName: reasonName(g.reasonCode).toLowerCase() } : {}),
         },
@@ -185,6 +194,7 @@ function causesOf(rule: ViolationRule): string[] {
   switch (rule) {
     case 'wildcard-topic': return ['publish-to-filter', 'unchecked-client'];
     case 'second-connect': return ['connect-twice'];
+    case 'unknown-topic-alias': return ['alias-not-mapped', 'unchecked-client'];
     default: return ['unchecked-client'];
   }
 }
@@ -192,6 +202,7 @@ function causesOf(rule: ViolationRule): string[] {
 function checksOf(rule: ViolationRule): string[] {
   switch (rule) {
     case 'wildcard-topic': case 'empty-topic': return ['publish-topic'];
+    case 'unknown-topic-alias': return ['topic-alias-mapping'];
     case 'second-connect': return ['connect-once'];
     case 'zero-packet-id': return ['packet-ids'];
     case 'malformed': return ['malformed-bytes'];

@@ -48,6 +48,21 @@ function impliesVersion5(type: number, remaining: number): boolean {
   }
 }
 
+/**
+ * The payload of an MQTT 5 PUBLISH that was read as MQTT 3.1.1 (its version inferred, wrongly, without the CONNECT):
+ * the bytes after its property block (a Variable Byte Integer length, then that many bytes); undefined when the
+ * bytes cannot start with one.
+ */
+export function payloadAfterProperties(payload: Buffer): Buffer | undefined {
+  let length = 0;
+  for (let i = 0; i < 4 && i < payload.length; i++) {
+    const b = payload[i]!;
+    length += (b & 0x7f) * 128 ** i;
+    if ((b & 0x80) === 0) return i + 1 + length <= payload.length ? payload.subarray(i + 1 + length) : undefined;
+  }
+  return undefined;
+}
+
 export class SessionTracker {
   readonly session: MqttSession;
   private sessionStarted = false;
@@ -265,6 +280,14 @@ export class SessionTracker {
               const cursor = shared === undefined ? this.connection.index : this.context.fanout.sharedGroup(broker, shared);
               let match = this.context.fanout.forwarded(broker, event.topic, payload, event.retain === true,
                 cursor, subscribedAt, time);
+              // A version inferred as 3.1.1 from version-neutral packets (PINGREQ) may be MQTT 5: the copy is then
+              // read with its property block in the payload, as tshark reads it; the message after it is traced.
+              if (match === undefined && session.versionInferred && session.version !== 5) {
+                const rest = payloadAfterProperties(payload);
+                if (rest !== undefined) {
+                  match = this.context.fanout.forwarded(broker, event.topic, rest, event.retain === true, cursor, subscribedAt, time);
+                }
+              }
               // Overlapping filters: the broker may send one copy per matching subscription.
               if (match === undefined && shared === undefined) {
                 const filters = session.matchingFilters(event.topic);
