@@ -882,3 +882,26 @@ test('a diagnosis is timed at the first frame of its evidence (retransmissions, 
   }
   assert.equal(checked.size, 4);
 });
+
+test('snaplen cuts, duplicate frames and refused CONNACKs are timed at the first frame of their evidence', async () => {
+  const files = ['edge/big-snaplen.pcap', 'reqresp-snaplen.pcap', 'reqresp-any.pcap', 'reqresp-any-sll.pcap', 'edge/multi-if-dup.pcapng', 'faults/fault-bad-password.pcap', 'qos-mqtt5.pcap'];
+  const checked = new Set<string>();
+  for (const file of files.map((f) => path.join(fixturesDir, f))) {
+    const frameTime = new Map<number, number>();
+    const found: Diagnosis[] = [];
+    await analyzeCapture(file, {
+      stages: [new DiagnosisStage()],
+      onEvent: (e) => {
+        if (e.kind === 'packet' && !frameTime.has(e.frame)) frameTime.set(e.frame, e.time);
+        if (e.kind === 'finding' && e.code.startsWith('diag.')) found.push(e as Diagnosis);
+      },
+    });
+    for (const d of found) {
+      if (!['diag.snaplen-cut', 'diag.duplicate-frames', 'diag.connack-refused'].includes(d.code)) continue;
+      checked.add(d.code);
+      assert.equal(d.frame, d.evidence.firstFrame);
+      assert.equal(d.time, frameTime.get(d.frame), `${path.basename(file)} ${d.code}: time of frame ${d.frame}`);
+    }
+  }
+  assert.equal(checked.size, 3);
+});

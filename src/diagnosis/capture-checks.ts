@@ -14,6 +14,9 @@ import { makeDiagnosis } from './make.js';
 /** Streams whose last cut frame is remembered (past it, a frame may be counted twice). */
 const MAX_STREAMS = 100_000;
 
+/** TCP data segments whose frame and time are remembered, the latest ones (for the time of a cut packet's first frame). */
+const RECENT_SEGMENTS = 4096;
+
 /** Wireshark decodes MQTT on these TCP ports by default (1883, and 8883 as MQTT over TLS). */
 export const WIRESHARK_MQTT_PORTS: ReadonlySet<number> = new Set([1883, 8883]);
 
@@ -23,7 +26,15 @@ export class CaptureChecks implements Detector {
   private snaplenPackets = 0;
   /** Per stream and direction, the last frame counted: consecutive cut packets share a frame at most at their border. */
   private readonly snaplenLast = new Map<number, number>();
+  /** Time of the snaplen evidence's first frame (the diagnosis' time). */
+  private snaplenTime = 0;
+  /** The latest TCP data segments' frames and times, in a ring: a cut packet's first frame is looked up there. */
+  private readonly recentFrames = new Float64Array(RECENT_SEGMENTS);
+  private readonly recentTimes = new Float64Array(RECENT_SEGMENTS);
+  private recentNext = 0;
   private readonly duplicates = new FrameSet();
+  /** Time of the first copy (the diagnosis' time). */
+  private duplicatesTime = 0;
   /** `mqtt.tls` findings per stream: their frames and time (the server is taken from the book at the end). */
   private readonly tls = new Map<number, { frames: FrameSet; time: number; dst: string }>();
   /** `tls.no-secret` findings per stream (a key log was given, without this session's secrets). */
@@ -32,14 +43,24 @@ export class CaptureChecks implements Detector {
   /** Every MQTT packet type (no mqttTypes): any may be cut. */
   mqtt(e: MqttEvent): void {
     // Only the head of the packet was captured. (A payload cut to the 64 KiB an event keeps is not a snaplen cut.)
-    if (e.malformed === 'mqtt.incomplete') this.cut(e.stream * 2 + (e.direction === 'server' ? 1 : 0), e.frames.length > 0 ? e.frames : [e.frame]);
+    if (e.malformed === 'mqtt.incomplete') this.cut(e.stream * 2 + (e.direction === 'server' ? 1 : 0), e.frames.length > 0 ? e.frames : [e.frame], e.time);
   }
 
   readonly reads = ['tcp', 'other'] as const;
 
   event(e: TimelineEvent): void {
-    if (e.kind === 'packet' && e.layer === 'tcp' && e.duplicateOf !== undefined) this.duplicates.add(e.frame);
-    else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
+    if (e.kind === 'packet' && e.layer === 'tcp') {
+      if (e.len > 0) {
+        const i = this.recentNext;
+        this.recentFrames[i] = e.frame;
+        this.recentTimes[i] = e.time;
+        this.recentNext = i + 1 === RECENT_SEGMENTS ? 0 : i + 1;
+      }
+      if (e.duplicateOf !== undefined) {
+        if (this.duplicates.count === 0 || e.frame < this.duplicates.firstFrame) this.duplicatesTime = e.time;
+        this.duplicates.add(e.frame);
+      }
+    } else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
       const t = streams.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };
       t.frames.add(e.frame);
@@ -48,15 +69,26 @@ export class CaptureChecks implements Detector {
   }
 
   /** An MQTT packet cut by the snaplen: every frame that carried its bytes was cut (counted once). */
-  private cut(key: number, frames: readonly number[]): void {
+  private cut(key: number, frames: readonly number[], time: number): void {
     this.snaplenPackets++;
     let last = this.snaplenLast.get(key) ?? 0;
     for (const f of frames) {
       if (f <= last) continue;
+      if (this.snaplen.count === 0 || f < this.snaplen.firstFrame) this.snaplenTime = this.timeOf(f, time);
       this.snaplen.add(f);
       last = f;
     }
     if (this.snaplenLast.size < MAX_STREAMS || this.snaplenLast.has(key)) this.snaplenLast.set(key, last);
+  }
+
+  /** The time of data segment `frame` when it is among the latest ones remembered, else `otherwise` (the packet's). */
+  private timeOf(frame: number, otherwise: number): number {
+    for (let n = 1; n <= RECENT_SEGMENTS; n++) {
+      const i = (this.recentNext - n + RECENT_SEGMENTS) % RECENT_SEGMENTS;
+      if (this.recentFrames[i] === frame) return this.recentTimes[i]!;
+      if (this.recentFrames[i]! < frame) break;
+    }
+    return otherwise;
   }
 
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
@@ -104,14 +136,14 @@ export class CaptureChecks implements Detector {
     }
     if (this.snaplen.count > 0) {
       emit(makeDiagnosis({
-        code: 'diag.snaplen-cut', layer: 'capture', frames: this.snaplen, time: 0,
+        code: 'diag.snaplen-cut', layer: 'capture', frames: this.snaplen, time: this.snaplenTime,
         facts: { count: this.snaplen.count, packets: this.snaplenPackets },
         causes: ['small-snaplen'], checks: ['snaplen'],
       }));
     }
     if (this.duplicates.count > 0) {
       emit(makeDiagnosis({
-        code: 'diag.duplicate-frames', layer: 'capture', frames: this.duplicates, time: 0,
+        code: 'diag.duplicate-frames', layer: 'capture', frames: this.duplicates, time: this.duplicatesTime,
         facts: { count: Math.max(this.duplicates.count, s.tcp.duplicatesAcrossInterfaces) },
         causes: ['capture-any'], checks: ['capture-one-interface'],
       }));
