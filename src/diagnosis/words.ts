@@ -113,8 +113,8 @@ function differenceText(f: Facts, lang: Lang): string {
       switch (f['op']) {
         case 'missing': return en ? `a typing mistake, the ${side} is missing ${meant}` : `salah ketik, pada ${sisi} kurang ${meant}`;
         case 'extra': return en ? `a typing mistake, the ${side} has an extra ${typed}` : `salah ketik, pada ${sisi} ada kelebihan ${typed}`;
-        case 'swapped': return en ? `a typing mistake, ${meant} is swapped as ${typed}` : `salah ketik, ${meant} tertukar menjadi ${typed}`;
-        case 'replaced': return en ? `a typing mistake, ${typed} instead of ${meant}` : `salah ketik, ${typed} seharusnya ${meant}`;
+        case 'swapped': return en ? `a typing mistake${side === 'topic' ? ' in the topic' : ''}, ${meant} is swapped as ${typed}` : `salah ketik${side === 'topic' ? ' pada topik' : ''}, ${meant} tertukar menjadi ${typed}`;
+        case 'replaced': return en ? `a typing mistake${side === 'topic' ? ' in the topic' : ''}, ${typed} instead of ${meant}` : `salah ketik${side === 'topic' ? ' pada topik' : ''}, ${typed} seharusnya ${meant}`;
         default: return en ? `${f['distance']} characters differ` : `${f['distance']} karakter berbeda`;
       }
     }
@@ -181,8 +181,13 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
       : `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:` : `${f['count']} client terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:`} ${firstPackets(f, 'id')}; broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab.`,
   },
   'diag.topic-mismatch': {
-    en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}${Number(f['sameFilter']) > 1 ? `; ${f['sameFilter']} subscribers use this same filter, so the publisher's topic is more likely the one mistyped` : ''}.`,
-    id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}${Number(f['sameFilter']) > 1 ? `; ${f['sameFilter']} subscriber memakai filter yang sama ini, jadi lebih mungkin topik publisher-lah yang salah ketik` : ''}.`,
+    en: (f) => Number(f['sameFilter']) > 1
+      // Several subscribers agree on the filter: one statement, from the publisher's side.
+      ? `${Array.isArray(f['publishers']) && f['publishers'].length > 0 ? `${list(f['publishers'], 'en')} published ${plural(Number(f['published']), 'message', 'messages')}` : `${plural(Number(f['published']), 'message was', 'messages were')} published`} to ${q(f['topic'])}, a topic none of the ${f['sameFilter']} subscribers to ${q(f['filter'])} (${list(f['subscribers'], 'en')}) receives: ${differenceText(f, 'en')}; as the subscribers all agree on their filter, the publisher's topic is more likely the one mistyped.`
+      : `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}.`,
+    id: (f) => Number(f['sameFilter']) > 1
+      ? `${Array.isArray(f['publishers']) && f['publishers'].length > 0 ? `${list(f['publishers'], 'id')} mem-publish ${f['published']} pesan` : `${f['published']} pesan di-publish`} ke ${q(f['topic'])}, padahal ${f['sameFilter']} subscriber (${list(f['subscribers'], 'id')}) subscribe ke ${q(f['filter'])}, jadi tidak satu pun menerimanya: ${differenceText(f, 'id')}; karena semua subscriber memakai filter yang sama, lebih mungkin topik publisher-lah yang salah ketik.`
+      : `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}.`,
   },
   'diag.published-to-nobody': {
     en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, although ${list(f['subscribers'], 'en')} had subscribed to a matching filter` : ''}${Array.isArray(f['expiredSessions']) && f['expiredSessions'].length > 0 ? `; ${list(f['expiredSessions'], 'en')} had subscribed with a persistent session${f['sessionExpiry'] !== undefined ? ` (Session Expiry Interval ${f['sessionExpiry']} s)` : ''}, but the broker no longer had it on reconnecting (session present 0, frame ${f['connackFrame']})` : ''}.`,
