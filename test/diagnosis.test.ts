@@ -11,6 +11,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import { DiagnosisStage } from '../src/diagnosis/stage.js';
+import { ConnectionBook } from '../src/diagnosis/book.js';
+import { ReachabilityDetector } from '../src/diagnosis/reachability.js';
 import { DIAGNOSIS_CODES, type Diagnosis } from '../src/diagnosis/types.js';
 import { diagnose } from './helpers/diagnose.js';
 import { describeDiagnosis, sentence } from '../src/diagnosis/words.js';
@@ -907,4 +909,39 @@ test('snaplen cuts, duplicate frames and refused CONNACKs are timed at the first
     }
   }
   assert.equal(checked.size, 3);
+});
+
+test('a single session dropped under a restart is judged silent by the one keep-alive rule (silentPastKeepAlive), the broker\'s Server Keep Alive first', async () => {
+  // fault-broker-restart: lab-sub (172.18.0.3:54560, keep-alive 60 s) last sent at 0.0015 s, dropped at 1.172 s when
+  // mosquitto restarted, reconnected at 2.176 s. Its record is given other keep-alives to reach the corner: a
+  // client keep-alive under the silence's two thirds (the older rule of restartedUnder took the CONNECT's and called
+  // the drop one for silence) with an MQTT 5 Server Keep Alive well above it, the one the broker enforces.
+  const judge = async (keepAlives: { connect: number; session: number }): Promise<string[]> => {
+    const book = new ConnectionBook();
+    const detector = new ReachabilityDetector();
+    const analysis = await analyzeCapture(path.join(fixturesDir, 'faults/fault-broker-restart.pcap'), {
+      onEvent: (e) => {
+        book.event(e);
+        // It reads no MQTT packet (the book does) and no TCP packet: the other events only.
+        if (!(e.kind === 'packet' && (e.layer === 'mqtt' || e.layer === 'tcp'))) detector.event(e);
+      },
+    });
+    const r = [...book.all()].find((x) => x.client === '172.18.0.3:54560')!;
+    assert.equal(r.connect?.keepAlive, 60);
+    r.connect!.keepAlive = keepAlives.connect;
+    r.session!.keepAlive = keepAlives.session;
+    const found: string[] = [];
+    detector.finish({
+      book, summary: analysis.summary, captureEnd: analysis.summary.capture.durationSeconds, explained: new Set(), attempted: new Set(),
+      tooLargeForSubscriber: new Set(), unresolvedHosts: new Set(),
+    }, (f) => found.push(f.code));
+    return found;
+  };
+  assert.deepEqual(await judge({ connect: 60, session: 60 }), ['diag.broker-restarted']);
+  // Silent 1.17 s: past 1.5 × a 0.5 s client keep-alive, not past 1.5 × the 5 s the broker enforces: a restart.
+  assert.deepEqual(await judge({ connect: 0.5, session: 5 }), ['diag.broker-restarted']);
+  // Past 1.5 × what the broker enforces (0.5 s): dropped for silence, no restart (diag.keepalive-dropped's).
+  assert.deepEqual(await judge({ connect: 5, session: 0.5 }), []);
+  // Within the rule's 2 % margin (1.17 s ≥ 0.98 × 1.5 × 0.795 s): silent as everywhere else.
+  assert.deepEqual(await judge({ connect: 0.795, session: 0.795 }), []);
 });

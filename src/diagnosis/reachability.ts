@@ -219,16 +219,17 @@ export class ReachabilityDetector implements Detector {
   /**
    * One session dropped by the broker, with no refusal after it, is a restart only when the same client was accepted
    * again afterwards and the drop did not answer something the client had just sent (a broker closes at once on a
-   * protocol error, e.g. an invalid topic filter) nor end a silence past its keep-alive.
+   * protocol error, e.g. an invalid topic filter) nor end a silence past its keep-alive. Silence is judged by the one
+   * rule, silentPastKeepAlive (keepalive.ts: the keep-alive the broker enforces, MQTT 5 Server Keep Alive first, from
+   * the CONNECT or the client's last packet, with its margin); sessions it holds silent never come here (stopped()
+   * leaves them out), and it is asked again so that this judgement cannot drift from it.
    */
   private restartedUnder(dropped: { r: ConnectionRecord; drop: { time: number } }, reconnected: ConnectionRecord[]): boolean {
     const r = dropped.r;
     if (!reconnected.some((x) => sameClient(x, r))) return false;
     const lastSent = r.lastClientPacket?.time ?? r.firstTime;
-    const silence = dropped.drop.time - lastSent;
-    if (silence < ANSWER_SECONDS) return false;
-    const keepAlive = r.connect?.keepAlive ?? r.session?.keepAlive ?? 0;
-    return !(keepAlive > 0 && silence >= 1.5 * keepAlive);
+    if (dropped.drop.time - lastSent < ANSWER_SECONDS) return false;
+    return !silentPastKeepAlive(r, dropped.drop.time);
   }
 
   private unreachable(server: string, list: ConnectionRecord[], records: ConnectionRecord[], mqttServers: Set<string>,
