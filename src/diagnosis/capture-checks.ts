@@ -17,6 +17,9 @@ const MAX_STREAMS = 100_000;
 /** TCP data segments whose frame and time are remembered, the latest ones (for the time of a cut packet's first frame). */
 const RECENT_SEGMENTS = 4096;
 
+/** Copies remembered with their packet's first capture, and first captures with their copies (a bridge's copies come together). */
+const RECENT_COPIES = 4096;
+
 /** Wireshark decodes MQTT on these TCP ports by default (1883, and 8883 as MQTT over TLS). */
 export const WIRESHARK_MQTT_PORTS: ReadonlySet<number> = new Set([1883, 8883]);
 
@@ -35,6 +38,14 @@ export class CaptureChecks implements Detector {
   private readonly duplicates = new FrameSet();
   /** Time of the first copy (the diagnosis' time). */
   private duplicatesTime = 0;
+  /**
+   * How many times each packet was captured: the recent copies' first capture (a copy may name another copy as its
+   * original), the recent first captures' copies, and how many packets were captured n times (n: 1 + its copies) once
+   * their copies are past (by first capture forgotten, RECENT_COPIES later).
+   */
+  private readonly copyOf = new Map<number, number>();
+  private readonly copiesOf = new Map<number, number>();
+  private readonly timesCaptured = new Map<number, number>();
   /** `mqtt.tls` findings per stream: their frames and time (the server is taken from the book at the end). */
   private readonly tls = new Map<number, { frames: FrameSet; time: number; dst: string }>();
   /** `tls.no-secret` findings per stream (a key log was given, without this session's secrets). */
@@ -59,6 +70,7 @@ export class CaptureChecks implements Detector {
       if (e.duplicateOf !== undefined) {
         if (this.duplicates.count === 0 || e.frame < this.duplicates.firstFrame) this.duplicatesTime = e.time;
         this.duplicates.add(e.frame);
+        this.copy(e.frame, e.duplicateOf);
       }
     } else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
@@ -66,6 +78,26 @@ export class CaptureChecks implements Detector {
       t.frames.add(e.frame);
       streams.set(e.stream, t);
     }
+  }
+
+  /** A copy (`frame`) of the packet first captured as `original`, or as the first capture `original` is a copy of. */
+  private copy(frame: number, original: number): void {
+    const first = this.copyOf.get(original) ?? original;
+    this.copyOf.set(frame, first);
+    if (this.copyOf.size > RECENT_COPIES) this.copyOf.delete(this.copyOf.keys().next().value!);
+    this.copiesOf.set(first, (this.copiesOf.get(first) ?? 0) + 1);
+    if (this.copiesOf.size > RECENT_COPIES) {
+      const [oldest, copies] = this.copiesOf.entries().next().value!;
+      this.copiesOf.delete(oldest);
+      this.timesCaptured.set(copies + 1, (this.timesCaptured.get(copies + 1) ?? 0) + 1);
+    }
+  }
+
+  /** How many packets were captured n times, for every n (the recent ones counted too, nothing changed). */
+  private multiplicity(): Map<number, number> {
+    const times = new Map(this.timesCaptured);
+    for (const copies of this.copiesOf.values()) times.set(copies + 1, (times.get(copies + 1) ?? 0) + 1);
+    return times;
   }
 
   /** An MQTT packet cut by the snaplen: every frame that carried its bytes was cut (counted once). */
@@ -142,10 +174,19 @@ export class CaptureChecks implements Detector {
       }));
     }
     if (this.duplicates.count > 0) {
+      // Each packet captured once per interface it crossed: twice across two bridge ports, three times when the
+      // bridge device is promiscuous too (the most common number is said; the most, when some differ).
+      const times = [...this.multiplicity()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      const packets = times.reduce((n, [, k]) => n + k, 0);
+      const most = Math.max(...times.map(([n]) => n));
+      const least = Math.min(...times.map(([n]) => n));
       emit(makeDiagnosis({
         code: 'diag.duplicate-frames', layer: 'capture', frames: this.duplicates, time: this.duplicatesTime,
-        facts: { count: Math.max(this.duplicates.count, s.tcp.duplicatesAcrossInterfaces) },
-        causes: ['capture-any'], checks: ['capture-one-interface'],
+        facts: {
+          count: Math.max(this.duplicates.count, s.tcp.duplicatesAcrossInterfaces), packets, times: times[0]![0],
+          ...(most !== least ? { maxTimes: most } : {}),
+        },
+        causes: most >= 3 ? ['capture-any', 'bridge-promiscuous'] : ['capture-any'], checks: ['capture-one-interface'],
       }));
     }
     this.ports(records, emit);

@@ -76,6 +76,13 @@ function fill(template: string, facts: Facts, lang: Lang): string {
 
 // ----------------------------------------------------------------------------------------------- sentences ---
 
+/** How many times something happened, in words: twice, three times, 4 times. */
+function timesWords(value: FactValue | undefined, lang: Lang): string {
+  const n = Number(value);
+  if (lang === 'en') return n === 1 ? 'once' : n === 2 ? 'twice' : n === 3 ? 'three times' : `${n} times`;
+  return n === 1 ? 'sekali' : n === 2 ? 'dua kali' : n === 3 ? 'tiga kali' : `${n} kali`;
+}
+
 /** How the filter differs from the topic meant, from the topic-mismatch facts. */
 function differenceText(f: Facts, lang: Lang): string {
   const en = lang === 'en';
@@ -294,8 +301,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['count']} frame terpotong oleh snapshot length capture: ${f['packets'] ?? f['count']} paket MQTT tidak lengkap${Number(f['packets'] ?? f['count']) < Number(f['count']) ? ' (paket yang lebih panjang dari satu frame menempati beberapa frame)' : ''}.`,
   },
   'diag.duplicate-frames': {
-    en: (f) => `${plural(Number(f['count']), 'packet was', 'packets were')} captured twice, once on each interface they crossed (tcpdump -i any): the copies are not retransmissions.`,
-    id: (f) => `${f['count']} paket terekam dua kali, sekali di setiap interface yang dilewatinya (tcpdump -i any): salinan itu bukan retransmisi.`,
+    en: (f) => `${plural(Number(f['packets'] ?? f['count']), 'packet was', 'packets were')} captured ${f['maxTimes'] !== undefined ? `more than once (most ${timesWords(f['times'], 'en')}, some up to ${timesWords(f['maxTimes'], 'en')})` : timesWords(f['times'] ?? 2, 'en')}, once on each interface they crossed (tcpdump -i any): the ${plural(Number(f['count']), 'copy is', 'copies are')} not retransmissions.`,
+    id: (f) => `${f['packets'] ?? f['count']} paket terekam ${f['maxTimes'] !== undefined ? `lebih dari sekali (sebagian besar ${timesWords(f['times'], 'id')}, sebagian hingga ${timesWords(f['maxTimes'], 'id')})` : timesWords(f['times'] ?? 2, 'id')}, sekali di setiap interface yang dilewatinya (tcpdump -i any): ${f['count']} salinan itu bukan retransmisi.`,
   },
   'diag.nonstandard-port': {
     en: (f) => `MQTT runs on port ${f['port']} of ${f['host']}, which Wireshark does not decode as MQTT by default.`,
@@ -501,6 +508,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'capture-started-late': { en: 'tcpdump was started after the clients connected', id: 'tcpdump dijalankan setelah client terhubung' },
   'small-snaplen': { en: 'tcpdump ran with a small -s (snapshot length)', id: 'tcpdump dijalankan dengan -s (snapshot length) kecil' },
   'capture-any': { en: 'tcpdump -i any sees each bridged packet on two interfaces', id: 'tcpdump -i any melihat setiap paket bridge di dua interface' },
+  'bridge-promiscuous': { en: 'the bridge device itself is in promiscuous mode (another capture on it, or a tool that set it), so it receives a third copy of each packet it forwards', id: 'perangkat bridge itu sendiri dalam mode promiscuous (ada capture lain di sana, atau alat yang mengaturnya), sehingga ia menerima salinan ketiga dari setiap paket yang diteruskannya' },
   'custom-port': { en: 'the broker is configured with a listener on a non-standard port', id: 'broker dikonfigurasi dengan listener di port non-standar' },
   'websocket-listener': { en: 'the broker has a WebSocket listener (browsers, paho transport="websockets")', id: 'broker memiliki listener WebSocket (browser, paho transport="websockets")' },
   'tls-listener': { en: 'the client connects to a TLS listener (8883 by convention)', id: 'client terhubung ke listener TLS (lazimnya 8883)' },
