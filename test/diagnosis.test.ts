@@ -600,6 +600,31 @@ test('fault-host-down: a client whose ARP for the broker address is never answer
   }
 });
 
+test('fault-host-down-ipv6: Neighbor Solicitations for the broker address never answered by an Advertisement are said as the ARP case is (both paths)', async () => {
+  const file = fault('fault-host-down-ipv6');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-unreachable']);
+    const d = only(list, 'diag.broker-unreachable');
+    assert.equal(d.detail.facts['outcome'], 'no-arp');
+    assert.equal(d.detail.facts['ndp'], true);
+    assert.equal(d.detail.facts['server'], 'fd00:172:18::9');
+    assert.deepEqual(d.detail.facts['clients'], ['fd00:172:18::4']);
+    assert.deepEqual(d.detail.facts['brokers'], ['[fd00:172:18::2]:1883']);
+    assert.equal(d.detail.facts['arpRequests'], 3);
+    assert.deepEqual(d.detail.causes, ['wrong-address', 'host-down']);
+    if (tsharkMissing === undefined) {
+      // tshark: three Neighbor Solicitations for ::9, and nothing from it (no Advertisement, no packet).
+      assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'icmpv6.type == 135 && icmpv6.nd.ns.target_address == fd00:172:18::9'));
+      assert.deepEqual(tsharkFrames(file, 'ipv6.src == fd00:172:18::9 || icmpv6.nd.na.target_address == fd00:172:18::9 || ipv6.dst == fd00:172:18::9'), []);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^Nobody answered at fd00:172:18::9: fd00:172:18::4 asked for its hardware address 3 times over .* \(IPv6 Neighbor Solicitation for fd00:172:18::9\) and got no Neighbor Advertisement, .*; the MQTT broker in this capture is at \[fd00:172:18::2\]:1883\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /^Tidak ada yang menjawab di fd00:172:18::9: fd00:172:18::4 menanyakan alamat hardware-nya 3 kali .* \(IPv6 Neighbor Solicitation untuk fd00:172:18::9\) dan tidak mendapat Neighbor Advertisement, /);
+  }
+  // The lab's IPv6 capture: its Solicitations were all answered; nothing is said.
+  assert.deepEqual(codes(await diagnose(path.join(fixturesDir, 'ipv6.pcap'))), []);
+});
+
 test('fault-firewall-drop: SYNs unanswered while the same broker answers another host are this client\'s packets dropped, not a wrong address or a host down (both paths)', async () => {
   const file = fault('fault-firewall-drop');
   for (const summaryOnly of [false, true]) {
@@ -757,7 +782,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-host-down-ipv6', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);
