@@ -11,6 +11,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import { DiagnosisStage } from '../src/diagnosis/stage.js';
+import { ConnectionBook } from '../src/diagnosis/book.js';
+import { ReachabilityDetector } from '../src/diagnosis/reachability.js';
 import { DIAGNOSIS_CODES, type Diagnosis } from '../src/diagnosis/types.js';
 import { diagnose } from './helpers/diagnose.js';
 import { describeDiagnosis, sentence } from '../src/diagnosis/words.js';
@@ -55,23 +57,26 @@ test('fault-topic-typo: the mistyped subscription, the messages it missed, the h
   }
 });
 
-test('fault-publisher-typo: two subscribers agree on sister/temp, the publisher wrote sister/tmep: the typo is said on the topic\'s side', async () => {
+test('fault-publisher-typo: two subscribers agree on sister/temp, the publisher wrote sister/tmep: one statement names the publisher\'s topic and both subscribers', async () => {
   const file = fault('fault-publisher-typo');
   const list = await diagnose(file);
-  assert.deepEqual(codes(list), ['diag.published-to-nobody', 'diag.topic-mismatch', 'diag.topic-mismatch']);
-  const mismatches = list.filter((d) => d.code === 'diag.topic-mismatch');
-  assert.deepEqual(mismatches.map((d) => d.detail.facts['subscriber']).sort(), ['lab-sub (172.18.0.3)', 'lab-sub5 (172.18.0.3)']);
-  for (const d of mismatches) {
-    assert.equal(d.detail.facts['filter'], 'sister/temp');
-    assert.equal(d.detail.facts['topic'], 'sister/tmep');
-    assert.equal(d.detail.facts['sameFilter'], 2);
-    assert.equal(d.detail.facts['typoIn'], 'topic');
-    assert.equal(d.detail.facts['op'], 'swapped');
-    // The topic has 'me' where the subscribers' filter has 'em'.
-    assert.equal(d.detail.facts['typed'], 'me');
-    assert.equal(d.detail.facts['meant'], 'em');
-    assert.match(describeDiagnosis(d, 'en')!.sentence, /: a typing mistake, 'em' is swapped as 'me'; 2 subscribers use this same filter, so the publisher's topic is more likely the one mistyped\.$/);
-    assert.match(describeDiagnosis(d, 'id')!.sentence, /; 2 subscriber memakai filter yang sama ini, jadi lebih mungkin topik publisher-lah yang salah ketik\.$/);
+  assert.deepEqual(codes(list), ['diag.published-to-nobody', 'diag.topic-mismatch']);
+  const d = only(list, 'diag.topic-mismatch');
+  assert.deepEqual(d.detail.facts['subscribers'], ['lab-sub (172.18.0.3)', 'lab-sub5 (172.18.0.3)']);
+  assert.deepEqual(d.detail.facts['publishers'], ['lab-pub (172.18.0.4)']);
+  assert.equal(d.detail.facts['filter'], 'sister/temp');
+  assert.equal(d.detail.facts['topic'], 'sister/tmep');
+  assert.equal(d.detail.facts['sameFilter'], 2);
+  assert.equal(d.detail.facts['typoIn'], 'topic');
+  assert.equal(d.detail.facts['op'], 'swapped');
+  // The topic has 'me' where the subscribers' filter has 'em'.
+  assert.equal(d.detail.facts['typed'], 'me');
+  assert.equal(d.detail.facts['meant'], 'em');
+  assert.equal(describeDiagnosis(d, 'en')!.sentence, "lab-pub (172.18.0.4) published 3 messages to 'sister/tmep', a topic none of the 2 subscribers to 'sister/temp' (lab-sub (172.18.0.3) and lab-sub5 (172.18.0.3)) receives: a typing mistake in the topic, 'em' is swapped as 'me'; as the subscribers all agree on their filter, the publisher's topic is more likely the one mistyped.");
+  assert.match(describeDiagnosis(d, 'id')!.sentence, /^lab-pub \(172\.18\.0\.4\) mem-publish 3 pesan ke 'sister\/tmep', padahal 2 subscriber \(lab-sub \(172\.18\.0\.3\) dan lab-sub5 \(172\.18\.0\.3\)\) subscribe ke 'sister\/temp'.*salah ketik pada topik, 'em' tertukar menjadi 'me'; karena semua subscriber memakai filter yang sama, lebih mungkin topik publisher-lah yang salah ketik\.$/);
+  // Its evidence: both SUBSCRIBEs and the publishes; timed at the first of them.
+  if (tsharkMissing === undefined) {
+    assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'mqtt.msgtype == 8 || (mqtt.msgtype == 3 && mqtt.topic == "sister/tmep")'));
   }
   assert.deepEqual(only(list, 'diag.published-to-nobody').detail.facts['topics'], ['sister/tmep']);
   if (tsharkMissing === undefined) {
@@ -595,6 +600,31 @@ test('fault-host-down: a client whose ARP for the broker address is never answer
   }
 });
 
+test('fault-host-down-ipv6: Neighbor Solicitations for the broker address never answered by an Advertisement are said as the ARP case is (both paths)', async () => {
+  const file = fault('fault-host-down-ipv6');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.broker-unreachable']);
+    const d = only(list, 'diag.broker-unreachable');
+    assert.equal(d.detail.facts['outcome'], 'no-arp');
+    assert.equal(d.detail.facts['ndp'], true);
+    assert.equal(d.detail.facts['server'], 'fd00:172:18::9');
+    assert.deepEqual(d.detail.facts['clients'], ['fd00:172:18::4']);
+    assert.deepEqual(d.detail.facts['brokers'], ['[fd00:172:18::2]:1883']);
+    assert.equal(d.detail.facts['arpRequests'], 3);
+    assert.deepEqual(d.detail.causes, ['wrong-address', 'host-down']);
+    if (tsharkMissing === undefined) {
+      // tshark: three Neighbor Solicitations for ::9, and nothing from it (no Advertisement, no packet).
+      assert.deepEqual(d.evidence.frames, tsharkFrames(file, 'icmpv6.type == 135 && icmpv6.nd.ns.target_address == fd00:172:18::9'));
+      assert.deepEqual(tsharkFrames(file, 'ipv6.src == fd00:172:18::9 || icmpv6.nd.na.target_address == fd00:172:18::9 || ipv6.dst == fd00:172:18::9'), []);
+    }
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^Nobody answered at fd00:172:18::9: fd00:172:18::4 asked for its hardware address 3 times over .* \(IPv6 Neighbor Solicitation for fd00:172:18::9\) and got no Neighbor Advertisement, .*; the MQTT broker in this capture is at \[fd00:172:18::2\]:1883\.$/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /^Tidak ada yang menjawab di fd00:172:18::9: fd00:172:18::4 menanyakan alamat hardware-nya 3 kali .* \(IPv6 Neighbor Solicitation untuk fd00:172:18::9\) dan tidak mendapat Neighbor Advertisement, /);
+  }
+  // The lab's IPv6 capture: its Solicitations were all answered; nothing is said.
+  assert.deepEqual(codes(await diagnose(path.join(fixturesDir, 'ipv6.pcap'))), []);
+});
+
 test('fault-firewall-drop: SYNs unanswered while the same broker answers another host are this client\'s packets dropped, not a wrong address or a host down (both paths)', async () => {
   const file = fault('fault-firewall-drop');
   for (const summaryOnly of [false, true]) {
@@ -780,7 +810,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung', 'fault-malformed-packet'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-host-down-ipv6', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung', 'fault-malformed-packet'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);
@@ -909,4 +939,62 @@ test('a diagnosis is timed at the first frame of its evidence (retransmissions, 
     }
   }
   assert.equal(checked.size, 4);
+});
+
+test('snaplen cuts, duplicate frames and refused CONNACKs are timed at the first frame of their evidence', async () => {
+  const files = ['edge/big-snaplen.pcap', 'reqresp-snaplen.pcap', 'reqresp-any.pcap', 'reqresp-any-sll.pcap', 'edge/multi-if-dup.pcapng', 'faults/fault-bad-password.pcap', 'qos-mqtt5.pcap'];
+  const checked = new Set<string>();
+  for (const file of files.map((f) => path.join(fixturesDir, f))) {
+    const frameTime = new Map<number, number>();
+    const found: Diagnosis[] = [];
+    await analyzeCapture(file, {
+      stages: [new DiagnosisStage()],
+      onEvent: (e) => {
+        if (e.kind === 'packet' && !frameTime.has(e.frame)) frameTime.set(e.frame, e.time);
+        if (e.kind === 'finding' && e.code.startsWith('diag.')) found.push(e as Diagnosis);
+      },
+    });
+    for (const d of found) {
+      if (!['diag.snaplen-cut', 'diag.duplicate-frames', 'diag.connack-refused'].includes(d.code)) continue;
+      checked.add(d.code);
+      assert.equal(d.frame, d.evidence.firstFrame);
+      assert.equal(d.time, frameTime.get(d.frame), `${path.basename(file)} ${d.code}: time of frame ${d.frame}`);
+    }
+  }
+  assert.equal(checked.size, 3);
+});
+
+test('a single session dropped under a restart is judged silent by the one keep-alive rule (silentPastKeepAlive), the broker\'s Server Keep Alive first', async () => {
+  // fault-broker-restart: lab-sub (172.18.0.3:54560, keep-alive 60 s) last sent at 0.0015 s, dropped at 1.172 s when
+  // mosquitto restarted, reconnected at 2.176 s. Its record is given other keep-alives to reach the corner: a
+  // client keep-alive under the silence's two thirds (the older rule of restartedUnder took the CONNECT's and called
+  // the drop one for silence) with an MQTT 5 Server Keep Alive well above it, the one the broker enforces.
+  const judge = async (keepAlives: { connect: number; session: number }): Promise<string[]> => {
+    const book = new ConnectionBook();
+    const detector = new ReachabilityDetector();
+    const analysis = await analyzeCapture(path.join(fixturesDir, 'faults/fault-broker-restart.pcap'), {
+      onEvent: (e) => {
+        book.event(e);
+        // It reads no MQTT packet (the book does) and no TCP packet: the other events only.
+        if (!(e.kind === 'packet' && (e.layer === 'mqtt' || e.layer === 'tcp'))) detector.event(e);
+      },
+    });
+    const r = [...book.all()].find((x) => x.client === '172.18.0.3:54560')!;
+    assert.equal(r.connect?.keepAlive, 60);
+    r.connect!.keepAlive = keepAlives.connect;
+    r.session!.keepAlive = keepAlives.session;
+    const found: string[] = [];
+    detector.finish({
+      book, summary: analysis.summary, captureEnd: analysis.summary.capture.durationSeconds, explained: new Set(), attempted: new Set(),
+      tooLargeForSubscriber: new Set(), unresolvedHosts: new Set(),
+    }, (f) => found.push(f.code));
+    return found;
+  };
+  assert.deepEqual(await judge({ connect: 60, session: 60 }), ['diag.broker-restarted']);
+  // Silent 1.17 s: past 1.5 × a 0.5 s client keep-alive, not past 1.5 × the 5 s the broker enforces: a restart.
+  assert.deepEqual(await judge({ connect: 0.5, session: 5 }), ['diag.broker-restarted']);
+  // Past 1.5 × what the broker enforces (0.5 s): dropped for silence, no restart (diag.keepalive-dropped's).
+  assert.deepEqual(await judge({ connect: 5, session: 0.5 }), []);
+  // Within the rule's 2 % margin (1.17 s ≥ 0.98 × 1.5 × 0.795 s): silent as everywhere else.
+  assert.deepEqual(await judge({ connect: 0.795, session: 0.795 }), []);
 });

@@ -12,6 +12,7 @@ import { analyzeCapture } from '../src/index.js';
 import type { Analysis, LifecycleEvent, MqttEvent, TcpEvent } from '../src/index.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
+import { describeDiagnosis } from '../src/diagnosis/words.js';
 import { mqttOf, sessionsEnded } from './helpers/events.js';
 import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
 
@@ -235,6 +236,36 @@ test('pcapng of three bridge ports (each packet twice): second copies are duplic
     const codes = (await diagnose(file)).map((d) => d.code);
     assert.ok(codes.includes('diag.duplicate-frames') && !codes.includes('diag.tcp-retransmitted-data'), codes.join(','));
     assert.equal(mqttOf(a).length, 18);
+  });
+
+test('-i any with the bridge device promiscuous (each packet three times): said as captured three times, not twice',
+  { skip: tsharkMissing ?? missing('any-promisc.pcap') }, async () => {
+    const file = edge('any-promisc.pcap');
+    // Independently of our detector: TCP frames with every header field equal (IP id and TSval too) are one packet;
+    // tshark shows each on three interfaces (sll.ifindex: the two veth ports it crossed and br0).
+    const fields = ['sll.ifindex', 'ip.src', 'ip.dst', 'ip.id', 'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags',
+      'tcp.len', 'tcp.window_size_value', 'tcp.options.timestamp.tsval'];
+    const interfaces = new Map<string, Set<string>>();
+    let frames = 0;
+    for (const [ifindex, ...rest] of tsharkFields(file, fields, ['-Y', 'tcp'])) {
+      frames++;
+      const key = rest.join('|');
+      interfaces.set(key, (interfaces.get(key) ?? new Set()).add(ifindex!));
+    }
+    assert.ok(interfaces.size > 20, `${interfaces.size} packets`);
+    for (const seen of interfaces.values()) assert.equal(seen.size, 3);
+    const d = (await diagnose(file)).find((x) => x.code === 'diag.duplicate-frames')!;
+    assert.equal(d.detail.facts['packets'], interfaces.size);
+    assert.equal(d.detail.facts['times'], 3);
+    assert.equal(d.detail.facts['maxTimes'], undefined);
+    assert.equal(d.detail.facts['count'], frames - interfaces.size);
+    assert.deepEqual(d.detail.causes, ['capture-any', 'bridge-promiscuous']);
+    assert.match(describeDiagnosis(d, 'en')!.sentence, new RegExp(`^${interfaces.size} packets were captured three times, once on each interface they crossed \\(tcpdump -i any\\): the ${frames - interfaces.size} copies are not retransmissions\\.$`));
+    assert.match(describeDiagnosis(d, 'id')!.sentence, new RegExp(`^${interfaces.size} paket terekam tiga kali, `));
+    // reqresp-any: the same lab without the promiscuous bridge, each packet twice.
+    const twice = (await diagnose(path.join(fixturesDir, 'reqresp-any.pcap'))).find((x) => x.code === 'diag.duplicate-frames')!;
+    assert.equal(twice.detail.facts['times'], 2);
+    assert.match(describeDiagnosis(twice, 'en')!.sentence, /^46 packets were captured twice, /);
   });
 
 test('overlapping subscriptions: every copy traced to its publish, one per matching filter for MQTT 5, and the message sent after they left reached nobody',

@@ -197,16 +197,17 @@ const RULES: ExceptionRule[] = [
   {
     id: 'rtt-from-syn-second-copy',
     fields: ['initialRtt'],
-    reason: 'in an `-i any` capture tshark measures the handshake RTT from the most recent SYN, which is the second '
+    reason: 'in an `-i any` capture tshark measures the handshake RTT from the most recent SYN, which is the last '
       + 'copy of the SYN (seen on the next interface); we measure from the first time the SYN was seen',
     applies: (f) => {
       const synFrame = f.event.handshakeFrames?.[0];
       const syn = synFrame === undefined ? undefined : f.rows.get(synFrame);
       if (syn === undefined || f.theirs === '') return false;
-      const copy = [...f.rows.values()].find((r) => {
+      // The most recent copy: the second, or the third when the bridge device is promiscuous (edge/any-promisc.pcap).
+      const copy = [...f.rows.values()].filter((r) => {
         const n = Number(r['frame.number']);
         return n > synFrame! && n < f.frame && samePacket(syn, r);
-      });
+      }).sort((a, b) => Number(b['frame.number']) - Number(a['frame.number']))[0];
       if (copy === undefined) return false;
       const fromCopyMs = Number(epochNs(f.row['frame.time_epoch']) - epochNs(copy['frame.time_epoch'])) / 1e6;
       return Math.abs(fromCopyMs - Number(f.theirs)) < 0.0005;

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { CaptureError } from '../capture/types.js';
 import { analyzeCapture } from '../pipeline/analyze.js';
 import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
-import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
+import type { AnalysisSink, AnalysisStage, NeighborMessage } from '../model/sink.js';
 import { DiagnosisStage } from '../diagnosis/stage.js';
 import { ChunkedWriter } from '../views/output.js';
 import { colourEnabled, makeStyle, type Style } from '../views/style.js';
@@ -168,6 +168,7 @@ function collecting(stage: AnalysisStage, into: FindingEvent[]): AnalysisStage {
   return {
     event: (e, emit) => stage.event(e, keep(emit)), finish: (emit, summary) => stage.finish(keep(emit), summary),
     ...(stage.packet !== undefined ? { packet: (p: TcpEvent) => stage.packet!(p) } : {}),
+    ...(stage.neighbor !== undefined ? { neighbor: (m: NeighborMessage) => stage.neighbor!(m) } : {}),
   };
 }
 

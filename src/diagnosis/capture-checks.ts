@@ -14,6 +14,12 @@ import { makeDiagnosis } from './make.js';
 /** Streams whose last cut frame is remembered (past it, a frame may be counted twice). */
 const MAX_STREAMS = 100_000;
 
+/** TCP data segments whose frame and time are remembered, the latest ones (for the time of a cut packet's first frame). */
+const RECENT_SEGMENTS = 4096;
+
+/** Copies remembered with their packet's first capture, and first captures with their copies (a bridge's copies come together). */
+const RECENT_COPIES = 4096;
+
 /** Wireshark decodes MQTT on these TCP ports by default (1883, and 8883 as MQTT over TLS). */
 export const WIRESHARK_MQTT_PORTS: ReadonlySet<number> = new Set([1883, 8883]);
 
@@ -23,7 +29,23 @@ export class CaptureChecks implements Detector {
   private snaplenPackets = 0;
   /** Per stream and direction, the last frame counted: consecutive cut packets share a frame at most at their border. */
   private readonly snaplenLast = new Map<number, number>();
+  /** Time of the snaplen evidence's first frame (the diagnosis' time). */
+  private snaplenTime = 0;
+  /** The latest TCP data segments' frames and times, in a ring: a cut packet's first frame is looked up there. */
+  private readonly recentFrames = new Float64Array(RECENT_SEGMENTS);
+  private readonly recentTimes = new Float64Array(RECENT_SEGMENTS);
+  private recentNext = 0;
   private readonly duplicates = new FrameSet();
+  /** Time of the first copy (the diagnosis' time). */
+  private duplicatesTime = 0;
+  /**
+   * How many times each packet was captured: the recent copies' first capture (a copy may name another copy as its
+   * original), the recent first captures' copies, and how many packets were captured n times (n: 1 + its copies) once
+   * their copies are past (by first capture forgotten, RECENT_COPIES later).
+   */
+  private readonly copyOf = new Map<number, number>();
+  private readonly copiesOf = new Map<number, number>();
+  private readonly timesCaptured = new Map<number, number>();
   /** `mqtt.tls` findings per stream: their frames and time (the server is taken from the book at the end). */
   private readonly tls = new Map<number, { frames: FrameSet; time: number; dst: string }>();
   /** `tls.no-secret` findings per stream (a key log was given, without this session's secrets). */
@@ -32,14 +54,25 @@ export class CaptureChecks implements Detector {
   /** Every MQTT packet type (no mqttTypes): any may be cut. */
   mqtt(e: MqttEvent): void {
     // Only the head of the packet was captured. (A payload cut to the 64 KiB an event keeps is not a snaplen cut.)
-    if (e.malformed === 'mqtt.incomplete') this.cut(e.stream * 2 + (e.direction === 'server' ? 1 : 0), e.frames.length > 0 ? e.frames : [e.frame]);
+    if (e.malformed === 'mqtt.incomplete') this.cut(e.stream * 2 + (e.direction === 'server' ? 1 : 0), e.frames.length > 0 ? e.frames : [e.frame], e.time);
   }
 
   readonly reads = ['tcp', 'other'] as const;
 
   event(e: TimelineEvent): void {
-    if (e.kind === 'packet' && e.layer === 'tcp' && e.duplicateOf !== undefined) this.duplicates.add(e.frame);
-    else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
+    if (e.kind === 'packet' && e.layer === 'tcp') {
+      if (e.len > 0) {
+        const i = this.recentNext;
+        this.recentFrames[i] = e.frame;
+        this.recentTimes[i] = e.time;
+        this.recentNext = i + 1 === RECENT_SEGMENTS ? 0 : i + 1;
+      }
+      if (e.duplicateOf !== undefined) {
+        if (this.duplicates.count === 0 || e.frame < this.duplicates.firstFrame) this.duplicatesTime = e.time;
+        this.duplicates.add(e.frame);
+        this.copy(e.frame, e.duplicateOf);
+      }
+    } else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
       const t = streams.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };
       t.frames.add(e.frame);
@@ -47,16 +80,47 @@ export class CaptureChecks implements Detector {
     }
   }
 
+  /** A copy (`frame`) of the packet first captured as `original`, or as the first capture `original` is a copy of. */
+  private copy(frame: number, original: number): void {
+    const first = this.copyOf.get(original) ?? original;
+    this.copyOf.set(frame, first);
+    if (this.copyOf.size > RECENT_COPIES) this.copyOf.delete(this.copyOf.keys().next().value!);
+    this.copiesOf.set(first, (this.copiesOf.get(first) ?? 0) + 1);
+    if (this.copiesOf.size > RECENT_COPIES) {
+      const [oldest, copies] = this.copiesOf.entries().next().value!;
+      this.copiesOf.delete(oldest);
+      this.timesCaptured.set(copies + 1, (this.timesCaptured.get(copies + 1) ?? 0) + 1);
+    }
+  }
+
+  /** How many packets were captured n times, for every n (the recent ones counted too, nothing changed). */
+  private multiplicity(): Map<number, number> {
+    const times = new Map(this.timesCaptured);
+    for (const copies of this.copiesOf.values()) times.set(copies + 1, (times.get(copies + 1) ?? 0) + 1);
+    return times;
+  }
+
   /** An MQTT packet cut by the snaplen: every frame that carried its bytes was cut (counted once). */
-  private cut(key: number, frames: readonly number[]): void {
+  private cut(key: number, frames: readonly number[], time: number): void {
     this.snaplenPackets++;
     let last = this.snaplenLast.get(key) ?? 0;
     for (const f of frames) {
       if (f <= last) continue;
+      if (this.snaplen.count === 0 || f < this.snaplen.firstFrame) this.snaplenTime = this.timeOf(f, time);
       this.snaplen.add(f);
       last = f;
     }
     if (this.snaplenLast.size < MAX_STREAMS || this.snaplenLast.has(key)) this.snaplenLast.set(key, last);
+  }
+
+  /** The time of data segment `frame` when it is among the latest ones remembered, else `otherwise` (the packet's). */
+  private timeOf(frame: number, otherwise: number): number {
+    for (let n = 1; n <= RECENT_SEGMENTS; n++) {
+      const i = (this.recentNext - n + RECENT_SEGMENTS) % RECENT_SEGMENTS;
+      if (this.recentFrames[i] === frame) return this.recentTimes[i]!;
+      if (this.recentFrames[i]! < frame) break;
+    }
+    return otherwise;
   }
 
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
@@ -104,16 +168,25 @@ export class CaptureChecks implements Detector {
     }
     if (this.snaplen.count > 0) {
       emit(makeDiagnosis({
-        code: 'diag.snaplen-cut', layer: 'capture', frames: this.snaplen, time: 0,
+        code: 'diag.snaplen-cut', layer: 'capture', frames: this.snaplen, time: this.snaplenTime,
         facts: { count: this.snaplen.count, packets: this.snaplenPackets },
         causes: ['small-snaplen'], checks: ['snaplen'],
       }));
     }
     if (this.duplicates.count > 0) {
+      // Each packet captured once per interface it crossed: twice across two bridge ports, three times when the
+      // bridge device is promiscuous too (the most common number is said; the most, when some differ).
+      const times = [...this.multiplicity()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      const packets = times.reduce((n, [, k]) => n + k, 0);
+      const most = Math.max(...times.map(([n]) => n));
+      const least = Math.min(...times.map(([n]) => n));
       emit(makeDiagnosis({
-        code: 'diag.duplicate-frames', layer: 'capture', frames: this.duplicates, time: 0,
-        facts: { count: Math.max(this.duplicates.count, s.tcp.duplicatesAcrossInterfaces) },
-        causes: ['capture-any'], checks: ['capture-one-interface'],
+        code: 'diag.duplicate-frames', layer: 'capture', frames: this.duplicates, time: this.duplicatesTime,
+        facts: {
+          count: Math.max(this.duplicates.count, s.tcp.duplicatesAcrossInterfaces), packets, times: times[0]![0],
+          ...(most !== least ? { maxTimes: most } : {}),
+        },
+        causes: most >= 3 ? ['capture-any', 'bridge-promiscuous'] : ['capture-any'], checks: ['capture-one-interface'],
       }));
     }
     this.ports(records, emit);

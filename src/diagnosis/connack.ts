@@ -51,14 +51,14 @@ export function refusalName(code: number, version5: boolean): string {
 }
 
 export class ConnackDetector implements Detector {
-  private readonly connects = new Map<number, { clientId?: string; username?: string; frame: number }>();
+  private readonly connects = new Map<number, { clientId?: string; username?: string; frame: number; time: number }>();
   private readonly groups = new Map<string, Group>();
 
   readonly mqttTypes = ['CONNECT', 'CONNACK'] as const;
 
   mqtt(e: MqttEvent): void {
     if (e.type === 'CONNECT') {
-      this.connects.set(e.stream, { frame: e.frame, ...(e.clientId !== undefined ? { clientId: e.clientId } : {}), ...(e.username !== undefined ? { username: e.username } : {}) });
+      this.connects.set(e.stream, { frame: e.frame, time: e.time, ...(e.clientId !== undefined ? { clientId: e.clientId } : {}), ...(e.username !== undefined ? { username: e.username } : {}) });
     } else if (e.type === 'CONNACK') {
       this.connack(e);
       this.connects.delete(e.stream);
@@ -74,13 +74,16 @@ export class ConnackDetector implements Detector {
     let g = this.groups.get(key);
     if (g === undefined) {
       if (this.groups.size >= 1000) return;
-      g = { server: e.src, version5, code, clients: new Set(), withoutCredentials: 0, count: 0, frames: new FrameSet(), time: connect !== undefined ? e.time : e.time, firstClient: e.dst };
+      g = { server: e.src, version5, code, clients: new Set(), withoutCredentials: 0, count: 0, frames: new FrameSet(), time: 0, firstClient: e.dst };
       this.groups.set(key, g);
     }
     g.count++;
     const name = connect?.clientId !== undefined && connect.clientId !== '' ? `${connect.clientId} (${hostOf(e.dst)})` : e.dst;
     if (g.clients.size < 20) g.clients.add(name);
     if (connect !== undefined && connect.username === undefined) g.withoutCredentials++;
+    // The group is timed at its evidence's first frame: the first refused client's CONNECT (its CONNACK without one).
+    const first = connect ?? e;
+    if (g.frames.count === 0 || first.frame < g.frames.firstFrame) g.time = first.time;
     if (connect !== undefined) g.frames.add(connect.frame);
     g.frames.add(e.frame);
   }

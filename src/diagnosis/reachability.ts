@@ -12,6 +12,7 @@
  * too (outcome no-arp): the client could not even find that address on its network (the host down, a wrong address).
  */
 import type { FindingEvent, TimelineEvent } from '../model/events.js';
+import type { NeighborMessage } from '../model/sink.js';
 import { clientName, handshakeOf, hostOf, isMqtt, plainConnectOnTlsPort, portOf, sentBy, sessionEndOf, tlsServersOf, type ConnectionRecord } from './book.js';
 import { KNOWN_MQTT_PORTS, type Detector, type FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -32,7 +33,7 @@ const ARP_SECONDS = 0.9;
 const ARP_SCAN = 4;
 
 /** The ARP requests of one host for one address. */
-interface ArpAsk { asker: string; target: string; frames: FrameSet; requests: number; firstTime: number; lastTime: number }
+interface ArpAsk { asker: string; target: string; frames: FrameSet; requests: number; firstTime: number; lastTime: number; ndp?: true }
 
 /** The same client on two connections: the same client id, or (without one) the same host. */
 function sameClient(a: ConnectionRecord, b: ConnectionRecord): boolean {
@@ -72,16 +73,35 @@ export class ReachabilityDetector implements Detector {
     if (this.arpHeard.size < MAX_ARP) this.arpHeard.add(e.senderIp);
     // Requests only; not an announcement (sender = target) nor a probe (sender 0.0.0.0).
     if (e.type !== 'who-has' || e.senderIp === e.targetIp || e.senderIp === '0.0.0.0') return;
-    const key = `${e.senderIp}|${e.targetIp}`;
+    this.ask(e.senderIp, e.targetIp, e.frame, e.time, false);
+  }
+
+  /**
+   * IPv6's ARP: a Neighbor Solicitation asks for `target`'s link-layer address, an Advertisement answers. Counted as
+   * ARP requests are; not a Duplicate Address Detection probe (from ::) nor a host asking for its own address.
+   */
+  neighbor(m: NeighborMessage): void {
+    if (m.src !== '::' && this.arpHeard.size < MAX_ARP) this.arpHeard.add(m.src);
+    if (m.type === 'advertisement') {
+      if (this.arpHeard.size < MAX_ARP) this.arpHeard.add(m.target);
+      return;
+    }
+    if (m.src === '::' || m.src === m.target) return;
+    this.ask(m.src, m.target, m.frame, m.time, true);
+  }
+
+  /** A request of `asker` for `target`'s link-layer address (ARP, or an IPv6 Neighbor Solicitation). */
+  private ask(asker: string, target: string, frame: number, time: number, ndp: boolean): void {
+    const key = `${asker}|${target}`;
     let ask = this.arpAsks.get(key);
     if (ask === undefined) {
       if (this.arpAsks.size >= MAX_ARP) return;
-      ask = { asker: e.senderIp, target: e.targetIp, frames: new FrameSet(), requests: 0, firstTime: e.time, lastTime: e.time };
+      ask = { asker, target, frames: new FrameSet(), requests: 0, firstTime: time, lastTime: time, ...(ndp ? { ndp: true as const } : {}) };
       this.arpAsks.set(key, ask);
     }
-    ask.frames.add(e.frame);
+    ask.frames.add(frame);
     ask.requests++;
-    ask.lastTime = e.time;
+    ask.lastTime = time;
   }
 
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
@@ -142,7 +162,7 @@ export class ReachabilityDetector implements Detector {
       emit(makeDiagnosis({
         code: 'diag.broker-unreachable', layer: 'ip', frames, time: first, src: list[0]!.asker, dst: target,
         facts: {
-          server: target, outcome: 'no-arp', arpRequests: list.reduce((n, a) => n + a.requests, 0),
+          server: target, outcome: 'no-arp', arpRequests: list.reduce((n, a) => n + a.requests, 0), ...(list.some((a) => a.ndp === true) ? { ndp: true } : {}),
           durationSeconds: Number((last - first).toFixed(6)), clients: list.map((a) => a.asker),
           ...(brokers.length > 0 ? { brokers } : {}),
         },
@@ -219,16 +239,17 @@ export class ReachabilityDetector implements Detector {
   /**
    * One session dropped by the broker, with no refusal after it, is a restart only when the same client was accepted
    * again afterwards and the drop did not answer something the client had just sent (a broker closes at once on a
-   * protocol error, e.g. an invalid topic filter) nor end a silence past its keep-alive.
+   * protocol error, e.g. an invalid topic filter) nor end a silence past its keep-alive. Silence is judged by the one
+   * rule, silentPastKeepAlive (keepalive.ts: the keep-alive the broker enforces, MQTT 5 Server Keep Alive first, from
+   * the CONNECT or the client's last packet, with its margin); sessions it holds silent never come here (stopped()
+   * leaves them out), and it is asked again so that this judgement cannot drift from it.
    */
   private restartedUnder(dropped: { r: ConnectionRecord; drop: { time: number } }, reconnected: ConnectionRecord[]): boolean {
     const r = dropped.r;
     if (!reconnected.some((x) => sameClient(x, r))) return false;
     const lastSent = r.lastClientPacket?.time ?? r.firstTime;
-    const silence = dropped.drop.time - lastSent;
-    if (silence < ANSWER_SECONDS) return false;
-    const keepAlive = r.connect?.keepAlive ?? r.session?.keepAlive ?? 0;
-    return !(keepAlive > 0 && silence >= 1.5 * keepAlive);
+    if (dropped.drop.time - lastSent < ANSWER_SECONDS) return false;
+    return !silentPastKeepAlive(r, dropped.drop.time);
   }
 
   private unreachable(server: string, list: ConnectionRecord[], records: ConnectionRecord[], mqttServers: Set<string>,

@@ -6,7 +6,7 @@
  * nothing; views word the findings (words.ts).
  */
 import type { DnsEvent, FindingEvent, MqttPacketType, TcpEvent, TimelineEvent } from '../model/events.js';
-import type { AnalysisStage } from '../model/sink.js';
+import type { AnalysisStage, NeighborMessage } from '../model/sink.js';
 import type { AnalysisSummary } from '../model/summary.js';
 import { ConnectionBook } from './book.js';
 import { CaptureChecks } from './capture-checks.js';
@@ -28,8 +28,10 @@ import { ViolationDetector } from './violation.js';
 
 export class DiagnosisStage implements AnalysisStage {
   private readonly book = new ConnectionBook();
+  /** Also reads IPv6 Neighbor Solicitations and Advertisements (neighbor). */
+  private readonly reachability = new ReachabilityDetector();
   private readonly detectors: Detector[] = [
-    new TakeoverDetector(), new ReachabilityDetector(), new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
+    new TakeoverDetector(), this.reachability, new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
     new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new MalformedPacketDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
     new CaptureChecks(),
   ];
@@ -80,6 +82,11 @@ export class DiagnosisStage implements AnalysisStage {
   /** The summary-only path's TCP and DNS packets (it emits no such events): judged as on the full path. */
   packet(packet: TcpEvent | DnsEvent): void {
     this.event(packet);
+  }
+
+  /** An IPv6 Neighbor Solicitation or Advertisement (both paths): the reachability detector's, as ARP is. */
+  neighbor(message: NeighborMessage): void {
+    this.reachability.neighbor(message);
   }
 
   finish(emit: (finding: FindingEvent) => void, summary: AnalysisSummary): void {

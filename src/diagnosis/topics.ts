@@ -239,18 +239,10 @@ export class TopicDetector implements Detector {
     /** Topic key → a similar filter subscribed to on that broker. */
     const mismatched = new Map<string, string>();
     const seen = new Set<string>();
-    // The subscribers of each exact filter: when several agree on one, a near topic is more likely the publisher's typo.
-    const filterUsers = new Map<string, Set<string>>();
+    /** Subscriptions whose filter was refused, in its SUBACK or by the broker closing the connection on it: no subscription to compare. */
+    const refused = (x: SubscriptionRecord): boolean => x.refused || (!x.answered && closedRightAfter(ctx.book.get(x.stream), x.time));
     for (const s of this.subscriptions) {
-      if (s.refused) continue;
-      const r = ctx.book.get(s.stream);
-      const users = filterUsers.get(s.filter) ?? new Set<string>();
-      users.add(r !== undefined ? clientName(r) : String(s.stream));
-      filterUsers.set(s.filter, users);
-    }
-    for (const s of this.subscriptions) {
-      // Refused in its SUBACK, or by the broker closing the connection on it: no subscription to compare.
-      if (s.refused || (!s.answered && closedRightAfter(ctx.book.get(s.stream), s.time))) continue;
+      if (refused(s)) continue;
       const r = ctx.book.get(s.stream);
       const subscriber = r !== undefined ? clientName(r) : String(s.stream);
       const key = `${subscriber}|${s.filter}`;
@@ -263,22 +255,37 @@ export class TopicDetector implements Detector {
         if (closest === undefined) continue;
         mismatched.set(topicKey(s.host, closest.topic), s.filter);
         const t = this.topics.get(topicKey(s.host, closest.topic))!;
-        const frames = new FrameSet().add(s.frame).merge(t.frames);
+        // Every subscriber of this same filter on this broker misses the same topic: one statement names them all.
+        const frames = new FrameSet();
+        const subscribers = [subscriber];
+        let first = { frame: s.frame, time: s.time };
+        for (const x of this.subscriptions) {
+          if (x.filter !== s.filter || x.host !== s.host || refused(x)) continue;
+          const xr = ctx.book.get(x.stream);
+          const name = xr !== undefined ? clientName(xr) : String(x.stream);
+          seen.add(`${name}|${s.filter}`);
+          if (!subscribers.includes(name) && subscribers.length < 20) subscribers.push(name);
+          frames.add(x.frame);
+          if (x.frame < first.frame) first = { frame: x.frame, time: x.time };
+        }
+        // The SUBSCRIBEs first, then the publishes: the evidence keeps the first frames added.
+        frames.merge(t.frames);
+        if (t.frames.count > 0 && t.frames.firstFrame < first.frame) first = { frame: t.frames.firstFrame, time: t.firstTime };
         const d = closest.difference;
-        const sameFilter = filterUsers.get(s.filter)?.size ?? 1;
+        const sameFilter = subscribers.length;
         // Said from the topic's side when the subscribers agree: what the topic lacks, has extra or swapped.
         const inTopic = sameFilter > 1 && d.edit !== undefined;
         const edit = d.edit === undefined ? undefined : inTopic
           ? { ...d.edit, op: d.edit.op === 'missing' ? 'extra' : d.edit.op === 'extra' ? 'missing' : d.edit.op, typed: d.edit.meant, meant: d.edit.typed }
           : d.edit;
         emit(makeDiagnosis({
-          code: 'diag.topic-mismatch', layer: 'mqtt', frames, time: s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
+          code: 'diag.topic-mismatch', layer: 'mqtt', frames, time: first.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
           facts: {
             filter: s.filter, topic: closest.topic, difference: d.kind, subscriber, published: Math.max(t.published, t.forwarded),
             ...(edit !== undefined ? { op: edit.op, typed: edit.typed, meant: edit.meant, distance: edit.distance } : {}),
             ...(d.wildcard !== undefined ? { wildcardRule: d.wildcard.rule, suggestion: d.wildcard.suggestion } : {}),
             ...(d.slashes !== undefined ? { slashes: d.slashes } : {}),
-            ...(sameFilter > 1 ? { sameFilter } : {}), ...(inTopic ? { typoIn: 'topic' } : {}),
+            ...(sameFilter > 1 ? { sameFilter, subscribers, publishers: publisherNames(ctx, t.publishers) } : {}), ...(inTopic ? { typoIn: 'topic' } : {}),
           },
           causes: ['topic-typo'], checks: ['topic-spelling'],
         }));
@@ -440,4 +447,12 @@ export class TopicDetector implements Detector {
       }));
     }
   }
+}
+
+/** The publishers' names ("ip:port" labels to client names; a client that reconnected, on a new port, is named once). */
+function publisherNames(ctx: FinishContext, labels: Iterable<string>): string[] {
+  const wanted = new Set(labels);
+  const names = new Map<string, string>();
+  for (const r of ctx.book.all()) if (wanted.has(r.client) && !names.has(r.client)) names.set(r.client, clientName(r));
+  return [...new Set([...wanted].map((label) => names.get(label) ?? label))];
 }

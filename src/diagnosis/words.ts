@@ -76,6 +76,13 @@ function fill(template: string, facts: Facts, lang: Lang): string {
 
 // ----------------------------------------------------------------------------------------------- sentences ---
 
+/** How many times something happened, in words: twice, three times, 4 times. */
+function timesWords(value: FactValue | undefined, lang: Lang): string {
+  const n = Number(value);
+  if (lang === 'en') return n === 1 ? 'once' : n === 2 ? 'twice' : n === 3 ? 'three times' : `${n} times`;
+  return n === 1 ? 'sekali' : n === 2 ? 'dua kali' : n === 3 ? 'tiga kali' : `${n} kali`;
+}
+
 /** How the filter differs from the topic meant, from the topic-mismatch facts. */
 function differenceText(f: Facts, lang: Lang): string {
   const en = lang === 'en';
@@ -113,8 +120,8 @@ function differenceText(f: Facts, lang: Lang): string {
       switch (f['op']) {
         case 'missing': return en ? `a typing mistake, the ${side} is missing ${meant}` : `salah ketik, pada ${sisi} kurang ${meant}`;
         case 'extra': return en ? `a typing mistake, the ${side} has an extra ${typed}` : `salah ketik, pada ${sisi} ada kelebihan ${typed}`;
-        case 'swapped': return en ? `a typing mistake, ${meant} is swapped as ${typed}` : `salah ketik, ${meant} tertukar menjadi ${typed}`;
-        case 'replaced': return en ? `a typing mistake, ${typed} instead of ${meant}` : `salah ketik, ${typed} seharusnya ${meant}`;
+        case 'swapped': return en ? `a typing mistake${side === 'topic' ? ' in the topic' : ''}, ${meant} is swapped as ${typed}` : `salah ketik${side === 'topic' ? ' pada topik' : ''}, ${meant} tertukar menjadi ${typed}`;
+        case 'replaced': return en ? `a typing mistake${side === 'topic' ? ' in the topic' : ''}, ${typed} instead of ${meant}` : `salah ketik${side === 'topic' ? ' pada topik' : ''}, ${typed} seharusnya ${meant}`;
         default: return en ? `${f['distance']} characters differ` : `${f['distance']} karakter berbeda`;
       }
     }
@@ -126,7 +133,7 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => f['outcome'] === 'refused'
       ? `Connections to ${f['server']} were refused: ${plural(Number(f['refused']), 'attempt was', 'attempts were')} answered with a TCP reset (RST), so nothing listens on that port${otherPorts(f, 'en')}.`
       : f['outcome'] === 'no-arp'
-        ? `Nobody answered at ${f['server']}: ${list(f['clients'], 'en')} asked for its hardware address ${plural(Number(f['arpRequests']), 'time', 'times')} over ${duration(f['durationSeconds'], 'en')} (ARP "Who has ${f['server']}?") and got no reply, so no host on this network has that address and no connection could even start${Array.isArray(f['brokers']) ? `; the MQTT broker in this capture is at ${list(f['brokers'], 'en')}` : ''}.`
+        ? `Nobody answered at ${f['server']}: ${list(f['clients'], 'en')} asked for its hardware address ${plural(Number(f['arpRequests']), 'time', 'times')} over ${duration(f['durationSeconds'], 'en')} ${f['ndp'] === true ? `(IPv6 Neighbor Solicitation for ${f['server']}) and got no Neighbor Advertisement` : `(ARP "Who has ${f['server']}?") and got no reply`}, so no host on this network has that address and no connection could even start${Array.isArray(f['brokers']) ? `; the MQTT broker in this capture is at ${list(f['brokers'], 'en')}` : ''}.`
       : f['outcome'] === 'unanswered' && Array.isArray(f['answeredOthers'])
         ? `Nobody answered ${list(f['clients'], 'en')} at ${f['server']}: ${plural(Number(f['synAttempts']), 'SYN', 'SYNs')} in ${plural(Number(f['unanswered']), 'connection attempt', 'connection attempts')} over ${duration(f['durationSeconds'], 'en')} got no reply, while the broker was answering ${list(f['answeredOthers'], 'en')} at that time or later: the address is right and the broker up, so something drops this client's packets.`
       : f['outcome'] === 'unanswered' && Array.isArray(f['answeredBefore'])
@@ -137,7 +144,7 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => f['outcome'] === 'refused'
       ? `Koneksi ke ${f['server']} ditolak: ${f['refused']} percobaan dijawab dengan TCP reset (RST), artinya tidak ada yang mendengarkan di port itu${otherPorts(f, 'id')}.`
       : f['outcome'] === 'no-arp'
-        ? `Tidak ada yang menjawab di ${f['server']}: ${list(f['clients'], 'id')} menanyakan alamat hardware-nya ${f['arpRequests']} kali selama ${duration(f['durationSeconds'], 'id')} (ARP "Who has ${f['server']}?") dan tidak mendapat balasan, artinya tidak ada host di jaringan ini dengan alamat itu sehingga koneksi pun tidak bisa dimulai${Array.isArray(f['brokers']) ? `; broker MQTT di capture ini ada di ${list(f['brokers'], 'id')}` : ''}.`
+        ? `Tidak ada yang menjawab di ${f['server']}: ${list(f['clients'], 'id')} menanyakan alamat hardware-nya ${f['arpRequests']} kali selama ${duration(f['durationSeconds'], 'id')} ${f['ndp'] === true ? `(IPv6 Neighbor Solicitation untuk ${f['server']}) dan tidak mendapat Neighbor Advertisement` : `(ARP "Who has ${f['server']}?") dan tidak mendapat balasan`}, artinya tidak ada host di jaringan ini dengan alamat itu sehingga koneksi pun tidak bisa dimulai${Array.isArray(f['brokers']) ? `; broker MQTT di capture ini ada di ${list(f['brokers'], 'id')}` : ''}.`
       : f['outcome'] === 'unanswered' && Array.isArray(f['answeredOthers'])
         ? `Tidak ada yang menjawab ${list(f['clients'], 'id')} di ${f['server']}: ${f['synAttempts']} SYN dalam ${f['unanswered']} percobaan koneksi selama ${duration(f['durationSeconds'], 'id')} tidak dibalas, padahal broker menjawab ${list(f['answeredOthers'], 'id')} pada saat itu atau sesudahnya: alamatnya benar dan broker berjalan, jadi ada yang membuang paket client ini.`
       : f['outcome'] === 'unanswered' && Array.isArray(f['answeredBefore'])
@@ -181,8 +188,13 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
       : `${Number(f['count']) === 1 ? `${list(f['clients'], 'id')} terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:` : `${f['count']} client terhubung ke ${f['server']} tetapi tidak mengirim CONNECT lebih dulu:`} ${firstPackets(f, 'id')}; broker ${f['closedWith'] === 'reset' ? 'mereset' : f['closedWith'] === 'close' ? 'menutup' : 'menutup atau mereset'} koneksinya tanpa menjawab.`,
   },
   'diag.topic-mismatch': {
-    en: (f) => `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}${Number(f['sameFilter']) > 1 ? `; ${f['sameFilter']} subscribers use this same filter, so the publisher's topic is more likely the one mistyped` : ''}.`,
-    id: (f) => `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}${Number(f['sameFilter']) > 1 ? `; ${f['sameFilter']} subscriber memakai filter yang sama ini, jadi lebih mungkin topik publisher-lah yang salah ketik` : ''}.`,
+    en: (f) => Number(f['sameFilter']) > 1
+      // Several subscribers agree on the filter: one statement, from the publisher's side.
+      ? `${Array.isArray(f['publishers']) && f['publishers'].length > 0 ? `${list(f['publishers'], 'en')} published ${plural(Number(f['published']), 'message', 'messages')}` : `${plural(Number(f['published']), 'message was', 'messages were')} published`} to ${q(f['topic'])}, a topic none of the ${f['sameFilter']} subscribers to ${q(f['filter'])} (${list(f['subscribers'], 'en')}) receives: ${differenceText(f, 'en')}; as the subscribers all agree on their filter, the publisher's topic is more likely the one mistyped.`
+      : `The subscription of ${f['subscriber']} to ${q(f['filter'])} matched no published topic, while ${plural(Number(f['published']), 'message was', 'messages were')} published to ${q(f['topic'])}: ${differenceText(f, 'en')}.`,
+    id: (f) => Number(f['sameFilter']) > 1
+      ? `${Array.isArray(f['publishers']) && f['publishers'].length > 0 ? `${list(f['publishers'], 'id')} mem-publish ${f['published']} pesan` : `${f['published']} pesan di-publish`} ke ${q(f['topic'])}, padahal ${f['sameFilter']} subscriber (${list(f['subscribers'], 'id')}) subscribe ke ${q(f['filter'])}, jadi tidak satu pun menerimanya: ${differenceText(f, 'id')}; karena semua subscriber memakai filter yang sama, lebih mungkin topik publisher-lah yang salah ketik.`
+      : `Subscription ${f['subscriber']} ke ${q(f['filter'])} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}.`,
   },
   'diag.published-to-nobody': {
     en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, although ${list(f['subscribers'], 'en')} had subscribed to a matching filter` : ''}${Array.isArray(f['otherSubscribers']) && f['otherSubscribers'].length > 0 ? `, while ${list(f['otherSubscribers'], 'en')} had subscribed to a matching filter on another broker, ${list(f['otherBrokers'], 'en')}` : ''}${Array.isArray(f['expiredSessions']) && f['expiredSessions'].length > 0 ? `; ${list(f['expiredSessions'], 'en')} had subscribed with a persistent session${f['sessionExpiry'] !== undefined ? ` (Session Expiry Interval ${f['sessionExpiry']} s)` : ''}, but the broker no longer had it on reconnecting (session present 0, frame ${f['connackFrame']})` : ''}.`,
@@ -312,8 +324,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['count']} frame terpotong oleh snapshot length capture: ${f['packets'] ?? f['count']} paket MQTT tidak lengkap${Number(f['packets'] ?? f['count']) < Number(f['count']) ? ' (paket yang lebih panjang dari satu frame menempati beberapa frame)' : ''}.`,
   },
   'diag.duplicate-frames': {
-    en: (f) => `${plural(Number(f['count']), 'packet was', 'packets were')} captured twice, once on each interface they crossed (tcpdump -i any): the copies are not retransmissions.`,
-    id: (f) => `${f['count']} paket terekam dua kali, sekali di setiap interface yang dilewatinya (tcpdump -i any): salinan itu bukan retransmisi.`,
+    en: (f) => `${plural(Number(f['packets'] ?? f['count']), 'packet was', 'packets were')} captured ${f['maxTimes'] !== undefined ? `more than once (most ${timesWords(f['times'], 'en')}, some up to ${timesWords(f['maxTimes'], 'en')})` : timesWords(f['times'] ?? 2, 'en')}, once on each interface they crossed (tcpdump -i any): the ${plural(Number(f['count']), 'copy is', 'copies are')} not retransmissions.`,
+    id: (f) => `${f['packets'] ?? f['count']} paket terekam ${f['maxTimes'] !== undefined ? `lebih dari sekali (sebagian besar ${timesWords(f['times'], 'id')}, sebagian hingga ${timesWords(f['maxTimes'], 'id')})` : timesWords(f['times'] ?? 2, 'id')}, sekali di setiap interface yang dilewatinya (tcpdump -i any): ${f['count']} salinan itu bukan retransmisi.`,
   },
   'diag.nonstandard-port': {
     en: (f) => `MQTT runs on port ${f['port']} of ${f['host']}, which Wireshark does not decode as MQTT by default.`,
@@ -528,6 +540,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'capture-started-late': { en: 'tcpdump was started after the clients connected', id: 'tcpdump dijalankan setelah client terhubung' },
   'small-snaplen': { en: 'tcpdump ran with a small -s (snapshot length)', id: 'tcpdump dijalankan dengan -s (snapshot length) kecil' },
   'capture-any': { en: 'tcpdump -i any sees each bridged packet on two interfaces', id: 'tcpdump -i any melihat setiap paket bridge di dua interface' },
+  'bridge-promiscuous': { en: 'the bridge device itself is in promiscuous mode (another capture on it, or a tool that set it), so it receives a third copy of each packet it forwards', id: 'perangkat bridge itu sendiri dalam mode promiscuous (ada capture lain di sana, atau alat yang mengaturnya), sehingga ia menerima salinan ketiga dari setiap paket yang diteruskannya' },
   'custom-port': { en: 'the broker is configured with a listener on a non-standard port', id: 'broker dikonfigurasi dengan listener di port non-standar' },
   'websocket-listener': { en: 'the broker has a WebSocket listener (browsers, paho transport="websockets")', id: 'broker memiliki listener WebSocket (browser, paho transport="websockets")' },
   'tls-listener': { en: 'the client connects to a TLS listener (8883 by convention)', id: 'client terhubung ke listener TLS (lazimnya 8883)' },

@@ -27,4 +27,20 @@ export interface AnalysisStage {
    * called when those events are emitted.
    */
   packet?(packet: TcpEvent | DnsEvent): void;
+  /**
+   * Each IPv6 Neighbor Solicitation and Advertisement (ICMPv6 135 and 136), on both paths: for IPv6, what an ARP
+   * event tells of IPv4 (who asked for which address, and who answered). No event carries these facts.
+   */
+  neighbor?(message: NeighborMessage): void;
+}
+
+/** An IPv6 Neighbor Solicitation ("who has `target`?", asked by `src`) or Advertisement (`target` answered, from `src`). */
+export interface NeighborMessage {
+  frame: number;
+  time: number;
+  type: 'solicitation' | 'advertisement';
+  /** The IPv6 source and destination addresses (`::` for a Duplicate Address Detection probe). */
+  src: string;
+  dst: string;
+  target: string;
 }

@@ -17,7 +17,7 @@ import { FanoutTracer } from '../mqtt/fanout.js';
 import { ClientIdRegistry } from '../mqtt/takeover.js';
 import { TcpConnectionTable, endpointLabel, type ConnectionEnd, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
 import type { ArpEvent, DnsEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from '../model/events.js';
-import type { AnalysisSink, AnalysisStage } from '../model/sink.js';
+import type { AnalysisSink, AnalysisStage, NeighborMessage } from '../model/sink.js';
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
 import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
 import { LazyTcpEvent, describeTcp, flagNames, sharedFlagNames, tcpType } from '../analysis/tcp-events.js';
@@ -252,6 +252,8 @@ export class CaptureAnalyzer {
   private readonly lean: boolean;
   /** AnalyzeOptions.lazyTcpSummaries (never on the summary-only path, which builds no TCP events). */
   private readonly lazyTcp: boolean;
+  /** The stages that read IPv6 Neighbor Solicitations and Advertisements (both paths). */
+  private readonly neighborStages: AnalysisStage[];
   /** Summary-only path: the stages that take the TCP packets it does not emit. */
   private readonly packetStages: AnalysisStage[];
   /** What each stage emits its findings through (made once, not per event). */
@@ -292,6 +294,7 @@ export class CaptureAnalyzer {
     this.summary = new SummaryBuilder({ ...(options.maxListed !== undefined ? { maxListed: options.maxListed } : {}) });
     this.maxHosts = options.maxListed ?? MAX_HOSTS;
     this.packetStages = this.lean ? this.stages.filter((stage) => stage.packet !== undefined) : [];
+    this.neighborStages = this.stages.filter((stage) => stage.neighbor !== undefined);
     this.stageEmits = this.stages.map((_, i) => (finding: FindingEvent) => this.emitFrom(finding, i));
     const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
     const tlsPorts = new Set(options.tlsPorts ?? [8883]);
@@ -425,6 +428,13 @@ export class CaptureAnalyzer {
         if (this.lean) { if (this.packetStages.length > 0) this.toPacketStages(dnsEvent(frame.frame, time, decoded.ip, decoded.udp, decoded.dns)); }
         else this.emit(dnsEvent(frame.frame, time, decoded.ip, decoded.udp, decoded.dns));
         return;
+      }
+      const nd = decoded.icmpv6;
+      if (nd !== undefined && nd.target !== undefined && (nd.type === 135 || nd.type === 136) && decoded.ip !== undefined && this.neighborStages.length > 0) {
+        const message: NeighborMessage = {
+          frame: frame.frame, time, type: nd.type === 135 ? 'solicitation' : 'advertisement', src: decoded.ip.src, dst: decoded.ip.dst, target: nd.target,
+        };
+        for (const stage of this.neighborStages) stage.neighbor!(message);
       }
       if (this.lean) return;
       const other: OtherEvent = {
