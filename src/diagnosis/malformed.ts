@@ -35,8 +35,8 @@ interface MalformedPacket {
   /** The packet type's name, or "type 0" for a reserved type (AUTH before MQTT 5 is "AUTH"). */
   type: string;
   malformed: string;
-  /** Who sent it; for a reserved type, its sender's "ip:port" (the side is known at the end, from the book). */
-  sender: Side | string;
+  /** Its sender's "ip:port" (client or broker: the connection book tells at the end). */
+  src: string;
 }
 
 interface Group {
@@ -64,7 +64,7 @@ export class MalformedPacketDetector implements Detector {
   event(e: TimelineEvent): void {
     if (e.kind !== 'finding' || e.code !== 'mqtt.unknown-type' || e.stream === undefined) return;
     const msgtype = e.detail?.['msgtype'];
-    this.keep({ stream: e.stream, frame: e.frame, time: e.time, type: msgtype === 15 ? 'AUTH' : `type ${String(msgtype ?? 0)}`, malformed: e.code, sender: e.src });
+    this.keep({ stream: e.stream, frame: e.frame, time: e.time, type: msgtype === 15 ? 'AUTH' : `type ${String(msgtype ?? 0)}`, malformed: e.code, src: e.src });
   }
 
   mqtt(e: MqttEvent): void {
@@ -75,7 +75,7 @@ export class MalformedPacketDetector implements Detector {
     // A refusal (reason code 0x80 or more) is the broker's answer, worded by the diagnosis of what it refused (a
     // PUBACK 0x95 is diag.publish-refused's, though MQTT 5 allows 0x95 in a DISCONNECT only).
     if (CAPTURE_CUTS.has(e.malformed) || isTlsRecordHeader(e) || (e.reasonCode ?? 0) >= 0x80) return;
-    this.keep({ stream: e.stream, frame: e.frame, time: e.time, type: e.type, malformed: e.malformed, sender: e.direction === 'server' ? 'server' : 'client' });
+    this.keep({ stream: e.stream, frame: e.frame, time: e.time, type: e.type, malformed: e.malformed, src: e.src });
   }
 
   private keep(p: MalformedPacket): void {
@@ -89,7 +89,7 @@ export class MalformedPacketDetector implements Detector {
       if (ctx.explained.has(p.stream) || !this.mqttStreams.has(p.stream)) continue;
       const r = ctx.book.get(p.stream);
       if (r === undefined) continue;
-      const sender = p.sender === 'client' || p.sender === 'server' ? p.sender : sideOf(r, p.sender);
+      const sender = sideOf(r, p.src);
       // A packet of a reserved type is no packet event, so no other diagnosis reads it: said here, closed on or not.
       const reserved = p.malformed === 'mqtt.unknown-type';
       const closed = sender === 'client' && closedRightAfter(r, p.time);
