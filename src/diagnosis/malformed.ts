@@ -20,13 +20,12 @@ import { clientName, closedRightAfter, hostOf, isTlsRecordHeader, sideOf } from 
 import type { Detector, DetectorReads, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
+import { CAPTURE_CUTS } from './violation.js';
 
 const MAX_STREAMS = 100_000;
 /** Malformed packets kept for judging at the end; past it they are counted into the group of the last one kept. */
 const MAX_KEPT = 10_000;
 
-/** Malformations of the capture, not of the sender: a packet cut by the snaplen or the buffering cap. */
-const CAPTURE_CUTS: ReadonlySet<string> = new Set(['mqtt.incomplete', 'mqtt.packet-too-large']);
 
 interface MalformedPacket {
   stream: number;
@@ -42,7 +41,7 @@ interface MalformedPacket {
 interface Group {
   first: MalformedPacket;
   sender: Side;
-  /** The client's name (a client sent it) or the client it was sent to (the broker sent it). */
+  /** The client by its id and host (a client sent it), or the client it was sent to with its port (the broker sent it). */
   client: string;
   server: string;
   /** The broker closed the connection right after it (a client's packet of a reserved type). */
@@ -99,8 +98,8 @@ export class MalformedPacketDetector implements Detector {
         if (closed && !reserved) continue;
         if (p.type === 'CONNECT' && r.connack?.accepted !== true) continue;
       }
-      const client = clientName(r);
-      const key = `${sender}|${sender === 'client' ? client.replace(/:\d+$/, '') : r.server}|${p.type}|${p.malformed}|${closed}`;
+      const client = sender === 'client' ? clientName(r).replace(/:\d+$/, '') : clientName(r);
+      const key = `${sender}|${sender === 'client' ? client : r.server}|${p.type}|${p.malformed}|${closed}`;
       let g = groups.get(key);
       if (g === undefined) {
         g = { first: p, sender, client, server: r.server, closed, frames: new FrameSet(), streams: new Set() };
@@ -116,7 +115,7 @@ export class MalformedPacketDetector implements Detector {
         ...(g.sender === 'client' ? { dst: g.server } : { src: g.server }),
         facts: {
           sender: g.sender === 'client' ? 'client' : 'broker',
-          client: g.sender === 'client' ? g.client.replace(/:\d+$/, '') : g.client,
+          client: g.client,
           server: g.server, broker: hostOf(g.server), packet: g.first.type, malformed: g.first.malformed, count,
           connections: g.streams.size, firstFrame: g.first.frame, brokerClosed: g.closed,
           ...(this.overflow > 0 ? { notJudged: this.overflow } : {}),

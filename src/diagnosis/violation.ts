@@ -29,7 +29,7 @@ const MAX_STREAMS = 100_000;
 export type ViolationRule = 'wildcard-topic' | 'empty-topic' | 'unknown-topic-alias' | 'zero-packet-id' | 'second-connect' | 'malformed';
 
 /** Malformations of the capture, not of the client: a packet cut by the snaplen or the buffering cap. */
-const CAPTURE_CUTS: ReadonlySet<string> = new Set(['mqtt.incomplete', 'mqtt.packet-too-large']);
+export const CAPTURE_CUTS: ReadonlySet<string> = new Set(['mqtt.incomplete', 'mqtt.packet-too-large']);
 
 /** Packet types that carry a packet identifier (PUBLISH only at QoS 1 and 2). */
 const WITH_PACKET_ID: ReadonlySet<string> = new Set(['PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'UNSUBSCRIBE']);
@@ -183,9 +183,9 @@ export class ViolationDetector implements Detector {
  * CLOSED_ON_PACKET_SECONDS of the packet: the broker closed on it while the client was still sending.
  */
 function brokerClosedBetween(r: ConnectionRecord, p: LastClientPacket, before: number): { reason: 'reset' | 'broker-closed'; frame: number } | undefined {
-  const closes = [r.fin, r.rst].filter((c) => c !== undefined && sideOf(r, c.from) === 'server' && c.frame > p.frame && c.frame < before
-    && c.time - p.time <= CLOSED_ON_PACKET_SECONDS);
-  const first = closes.sort((a, b) => a!.frame - b!.frame)[0];
+  const closes = [r.fin, r.rst].filter((c): c is NonNullable<typeof c> => c !== undefined && sideOf(r, c.from) === 'server'
+    && c.frame > p.frame && c.frame < before && c.time - p.time <= CLOSED_ON_PACKET_SECONDS);
+  const first = closes.sort((a, b) => a.frame - b.frame)[0];
   if (first === undefined) return undefined;
   return { reason: first === r.rst ? 'reset' : 'broker-closed', frame: first.frame };
 }
