@@ -107,12 +107,28 @@ test('a full connection table evicts: the connection and its session end with re
 
 test('an MQTT 5 broker DISCONNECT is named, and is a takeover once another connection took the client id', () => {
   const end = { reason: 'fin', closedBy: 'server', state: 'closed', handshake: 'complete', frame: 9, time: 1 } as const;
-  assert.deepEqual(sessionEndReason({ by: 'server' }, undefined, end), { reason: 'broker-disconnect', closedBy: 'server' });
-  assert.deepEqual(sessionEndReason({ by: 'server' }, { stream: 2 }, end), { reason: 'taken-over', closedBy: 'server' });
+  assert.deepEqual(sessionEndReason({ by: 'server', frame: 7 }, undefined, end), { reason: 'broker-disconnect', closedBy: 'server' });
+  assert.deepEqual(sessionEndReason({ by: 'server', frame: 7 }, { stream: 2, frame: 5 }, end), { reason: 'taken-over', closedBy: 'server' });
   // The client left first: not a takeover.
-  assert.deepEqual(sessionEndReason({ by: 'client' }, { stream: 2 }, end), { reason: 'disconnect', closedBy: 'client' });
-  assert.deepEqual(sessionEndReason(undefined, { stream: 2 }, { ...end, closedBy: 'client' }), { reason: 'client-closed', closedBy: 'client' });
+  assert.deepEqual(sessionEndReason({ by: 'client', frame: 7 }, { stream: 2, frame: 5 }, end), { reason: 'disconnect', closedBy: 'client' });
+  assert.deepEqual(sessionEndReason(undefined, { stream: 2, frame: 5 }, { ...end, closedBy: 'client' }), { reason: 'client-closed', closedBy: 'client' });
   assert.deepEqual(sessionEndReason(undefined, undefined, { ...end, reason: 'capture-end', closedBy: undefined } as never), { reason: 'capture-end' });
+});
+
+test('the session ends with what came first on the wire: the first FIN or RST, then a takeover only if it came before', () => {
+  const end = { reason: 'rst', closedBy: 'server', state: 'reset', handshake: 'complete', frame: 9, time: 1 } as const;
+  // The broker's FIN (frame 6) before its RST: it closed the connection; the RST only answers what the client sent after.
+  assert.deepEqual(sessionEndReason(undefined, undefined, end, { reset: false, by: 'server', frame: 6 }), { reason: 'broker-closed', closedBy: 'server' });
+  // The client's FIN first, the broker's RST after it: the client closed it.
+  assert.deepEqual(sessionEndReason(undefined, undefined, end, { reset: false, by: 'client', frame: 6 }), { reason: 'client-closed', closedBy: 'client' });
+  // Without the streams' first close, the TCP end tells it.
+  assert.deepEqual(sessionEndReason(undefined, undefined, end), { reason: 'reset', closedBy: 'server' });
+  // The broker closed (frame 6) before another connection took the client id over (frame 8): not a takeover.
+  assert.deepEqual(sessionEndReason(undefined, { stream: 2, frame: 8 }, end, { reset: false, by: 'server', frame: 6 }), { reason: 'broker-closed', closedBy: 'server' });
+  assert.deepEqual(sessionEndReason(undefined, { stream: 2, frame: 5 }, end, { reset: false, by: 'server', frame: 6 }), { reason: 'taken-over', closedBy: 'server' });
+  // Half-closed by the client when the capture ended.
+  assert.deepEqual(sessionEndReason(undefined, undefined, { ...end, reason: 'capture-end', closedBy: undefined } as never, { reset: false, by: 'client', frame: 6 }),
+    { reason: 'client-closed', closedBy: 'client' });
 });
 
 test('handshake outcome: SYNs without an answer are unanswered, retransmitted SYNs are counted', () => {
