@@ -3,6 +3,9 @@
  * capture end) and MQTT sessions started and ended (DISCONNECT, taken over in MQTT 5 and 3.1.1, reset, closed
  * without DISCONNECT), in both the full and the summary-only path, and the summary's tables built from them.
  * fixtures/lifecycle.pcap is made by `fixtures/lab/capture.sh --only lifecycle` (fixtures/lab/lifecycle.py).
+ * A session's end is what came first on the wire (a client DISCONNECT that crossed the broker's FIN is the broker's
+ * close, a FIN before a RST a close), checked against tshark's frames on the fault captures, with the Wills mosquitto
+ * published (fixtures/faults/fault-violation-will.pcap, `capture.sh --only fault-violation-will`).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -222,5 +225,21 @@ test('fault-violation-will: ends by wire order, and the Wills mosquitto publishe
     assert.deepEqual(published.map(([frame, topic]) => `${frame} ${topic}`), wills.map((e) => `${e.frame} ${e.kind === 'packet' && e.layer === 'mqtt' ? e.topic : ''}`));
     const cross = [...brokerCloseAndDisconnect(file).values()].filter((c) => c.close !== undefined && c.disconnect !== undefined && c.close < c.disconnect);
     assert.deepEqual(cross, [{ close: 49, disconnect: 52 }]);
+  }
+});
+
+test('fault-publish-not-allowed: an MQTT 5 broker DISCONNECT, then its FIN: the broker sent DISCONNECT, with its reason code', async () => {
+  const file = fault('fault-publish-not-allowed');
+  const { events } = await analyzeCapture(file);
+  const ends = lifecycle(events).filter((e) => e.type === 'session-ended');
+  assert.deepEqual(ends.map((e) => `${line(e)}${e.type === 'session-ended' && e.reasonCode !== undefined ? ` 0x${e.reasonCode.toString(16)}` : ''}`), [
+    '13 session-ended 0 broker-disconnect server 0x94', '25 session-ended 1 broker-disconnect server 0x9a', '37 session-ended 2 broker-disconnect server 0x9b',
+  ]);
+  if (tsharkMissing === undefined) {
+    // tshark: each broker DISCONNECT (its reason code) comes before the broker's FIN on its stream.
+    const rows = tsharkFields(file, ['frame.number', 'tcp.stream', 'tcp.srcport', 'tcp.flags.fin', 'mqtt.msgtype', 'mqtt.disconnect.reason_code'], ['-Y', 'tcp.srcport == 1883 && (mqtt.msgtype == 14 || tcp.flags.fin == 1)']);
+    assert.deepEqual(rows.map(([frame, stream, , , type, code]) => `${stream} ${type === '14' ? `DISCONNECT 0x${Number(code).toString(16)}` : 'FIN'} ${frame}`), [
+      '0 DISCONNECT 0x94 11', '0 FIN 12', '1 DISCONNECT 0x9a 23', '1 FIN 24', '2 DISCONNECT 0x9b 35', '2 FIN 36',
+    ]);
   }
 });
