@@ -73,8 +73,11 @@ export class SessionTracker {
   private will: { topic: string; payload: Buffer; frame: number } | undefined;
   /** The client sent a malformed packet (not one cut by the capture): the broker closes on it, reading nothing after. */
   private clientMalformed = false;
-  /** The directions whose FIN or RST the tracker was told of (a FIN before the connection's first byte is not). */
-  private readonly closedSides = { client: false, server: false };
+  /**
+   * The directions whose end the tracker was told of (FIN, RST, or the connection's end): a FIN sent before the
+   * connection's first byte is not told (no stream was there yet).
+   */
+  private readonly endTold = { client: false, server: false };
 
   constructor(private readonly connection: MqttConnectionInfo, private readonly context: SessionContext,
     private readonly finding: DirectionFinding) {
@@ -145,8 +148,8 @@ export class SessionTracker {
    * DISCONNECT came before it (a DISCONNECT after it was not read: the peer had closed), and the Will goes out.
    */
   closing(direction: Direction, reason: ConnectionEndReason, frame: number, time: number): void {
+    this.endTold[direction] = true;
     if (reason === 'fin' || reason === 'rst') {
-      this.closedSides[direction] = true;
       // A FIN ends its sender's direction; a RST ends both, its sender is told by the connection's end (finish).
       this.session.firstClose ??= { reset: reason === 'rst', frame, time, ...(reason === 'fin' ? { by: direction } : {}) };
     }
@@ -201,7 +204,7 @@ export class SessionTracker {
     const { client, server } = this.connection;
     let close = s.firstClose;
     let disconnect = s.disconnect;
-    if (end.reason !== 'rst' && end.closedBy !== undefined && !this.closedSides[end.closedBy]) {
+    if (end.reason !== 'rst' && end.closedBy !== undefined && !this.endTold[end.closedBy]) {
       // The first FIN came before the connection carried a byte (no stream was there to tell): it came before all.
       close = { reset: false, by: end.closedBy, frame: 0, time: s.firstTime };
       disconnect = undefined;
