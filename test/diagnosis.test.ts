@@ -810,7 +810,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-host-down-ipv6', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung', 'fault-malformed-packet'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-host-down-ipv6', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung', 'fault-malformed-packet', 'fault-violation-will'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

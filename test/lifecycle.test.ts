@@ -3,6 +3,9 @@
  * capture end) and MQTT sessions started and ended (DISCONNECT, taken over in MQTT 5 and 3.1.1, reset, closed
  * without DISCONNECT), in both the full and the summary-only path, and the summary's tables built from them.
  * fixtures/lifecycle.pcap is made by `fixtures/lab/capture.sh --only lifecycle` (fixtures/lab/lifecycle.py).
+ * A session's end is what came first on the wire (a client DISCONNECT that crossed the broker's FIN is the broker's
+ * close, a FIN before a RST a close), checked against tshark's frames on the fault captures, with the Wills mosquitto
+ * published (fixtures/faults/fault-violation-will.pcap, `capture.sh --only fault-violation-will`).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -12,8 +15,10 @@ import type { LifecycleEvent, TimelineEvent } from '../src/model/events.js';
 import { sessionEndReason } from '../src/mqtt/dissector.js';
 import { handshakeOutcome, handshakeStep, initialHandshake } from '../src/reassembly/handshake.js';
 import { fixturesDir } from './helpers/corpus.js';
+import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
 
 const LIFECYCLE = path.join(fixturesDir, 'lifecycle.pcap');
+const fault = (name: string): string => path.join(fixturesDir, 'faults', `${name}.pcap`);
 const REQRESP = path.join(fixturesDir, 'reqresp.pcap');
 
 function lifecycle(events: TimelineEvent[]): LifecycleEvent[] {
@@ -107,12 +112,28 @@ test('a full connection table evicts: the connection and its session end with re
 
 test('an MQTT 5 broker DISCONNECT is named, and is a takeover once another connection took the client id', () => {
   const end = { reason: 'fin', closedBy: 'server', state: 'closed', handshake: 'complete', frame: 9, time: 1 } as const;
-  assert.deepEqual(sessionEndReason({ by: 'server' }, undefined, end), { reason: 'broker-disconnect', closedBy: 'server' });
-  assert.deepEqual(sessionEndReason({ by: 'server' }, { stream: 2 }, end), { reason: 'taken-over', closedBy: 'server' });
+  assert.deepEqual(sessionEndReason({ by: 'server', frame: 7 }, undefined, end), { reason: 'broker-disconnect', closedBy: 'server' });
+  assert.deepEqual(sessionEndReason({ by: 'server', frame: 7 }, { stream: 2, frame: 5 }, end), { reason: 'taken-over', closedBy: 'server' });
   // The client left first: not a takeover.
-  assert.deepEqual(sessionEndReason({ by: 'client' }, { stream: 2 }, end), { reason: 'disconnect', closedBy: 'client' });
-  assert.deepEqual(sessionEndReason(undefined, { stream: 2 }, { ...end, closedBy: 'client' }), { reason: 'client-closed', closedBy: 'client' });
+  assert.deepEqual(sessionEndReason({ by: 'client', frame: 7 }, { stream: 2, frame: 5 }, end), { reason: 'disconnect', closedBy: 'client' });
+  assert.deepEqual(sessionEndReason(undefined, { stream: 2, frame: 5 }, { ...end, closedBy: 'client' }), { reason: 'client-closed', closedBy: 'client' });
   assert.deepEqual(sessionEndReason(undefined, undefined, { ...end, reason: 'capture-end', closedBy: undefined } as never), { reason: 'capture-end' });
+});
+
+test('the session ends with what came first on the wire: the first FIN or RST, then a takeover only if it came before', () => {
+  const end = { reason: 'rst', closedBy: 'server', state: 'reset', handshake: 'complete', frame: 9, time: 1 } as const;
+  // The broker's FIN (frame 6) before its RST: it closed the connection; the RST only answers what the client sent after.
+  assert.deepEqual(sessionEndReason(undefined, undefined, end, { reset: false, by: 'server', frame: 6 }), { reason: 'broker-closed', closedBy: 'server' });
+  // The client's FIN first, the broker's RST after it: the client closed it.
+  assert.deepEqual(sessionEndReason(undefined, undefined, end, { reset: false, by: 'client', frame: 6 }), { reason: 'client-closed', closedBy: 'client' });
+  // Without the streams' first close, the TCP end tells it.
+  assert.deepEqual(sessionEndReason(undefined, undefined, end), { reason: 'reset', closedBy: 'server' });
+  // The broker closed (frame 6) before another connection took the client id over (frame 8): not a takeover.
+  assert.deepEqual(sessionEndReason(undefined, { stream: 2, frame: 8 }, end, { reset: false, by: 'server', frame: 6 }), { reason: 'broker-closed', closedBy: 'server' });
+  assert.deepEqual(sessionEndReason(undefined, { stream: 2, frame: 5 }, end, { reset: false, by: 'server', frame: 6 }), { reason: 'taken-over', closedBy: 'server' });
+  // Half-closed by the client when the capture ended.
+  assert.deepEqual(sessionEndReason(undefined, undefined, { ...end, reason: 'capture-end', closedBy: undefined } as never, { reset: false, by: 'client', frame: 6 }),
+    { reason: 'client-closed', closedBy: 'client' });
 });
 
 test('handshake outcome: SYNs without an answer are unanswered, retransmitted SYNs are counted', () => {
@@ -127,4 +148,98 @@ test('handshake outcome: SYNs without an answer are unanswered, retransmitted SY
   assert.equal(handshakeOutcome(h), 'incomplete');
   assert.equal(handshakeStep(h, { syn: false, ack: true, rst: false, fromClient: true, len: 0, opened: false }, 5, 3.2), true);
   assert.equal(handshakeOutcome(h), 'complete');
+});
+
+/** "stream reason closedBy" of every session-ended event, on the full and the summary-only path (the same). */
+async function sessionEnds(file: string): Promise<string[]> {
+  const full = lifecycle((await analyzeCapture(file)).events);
+  const lean: TimelineEvent[] = [];
+  await analyzeCapture(file, { summaryOnly: true, onEvent: (e) => lean.push(e) });
+  const ends = (list: LifecycleEvent[]): string[] => list.filter((e) => e.type === 'session-ended').map(line);
+  assert.deepEqual(ends(lifecycle(lean)), ends(full));
+  return ends(full);
+}
+
+/** tshark's frames of the first FIN or RST sent by the broker (port 1883) and of the client's DISCONNECT, per client port. */
+function brokerCloseAndDisconnect(file: string): Map<string, { close?: number; disconnect?: number }> {
+  const byPort = new Map<string, { close?: number; disconnect?: number }>();
+  for (const [frame, src, dst, fin, rst, type] of tsharkFields(file, ['frame.number', 'tcp.srcport', 'tcp.dstport', 'tcp.flags.fin', 'tcp.flags.reset', 'mqtt.msgtype'])) {
+    const client = src === '1883' ? dst! : src!;
+    const entry = byPort.get(client) ?? {};
+    byPort.set(client, entry);
+    if (src === '1883' && (fin === '1' || fin === 'True' || rst === '1' || rst === 'True')) entry.close ??= Number(frame);
+    if (src !== '1883' && (type ?? '').split(',').includes('14')) entry.disconnect ??= Number(frame);
+  }
+  return byPort;
+}
+
+test('fault-malformed-packet: lab-cross\'s DISCONNECT crossed the broker\'s FIN: the broker closed the session', async () => {
+  const file = fault('fault-malformed-packet');
+  assert.deepEqual(await sessionEnds(file), [
+    '33 session-ended 1 disconnect client',
+    // lab-leave: the QoS 3 PUBLISH and the DISCONNECT in one segment, then its FIN, the broker's RST last.
+    '44 session-ended 2 disconnect client',
+    '54 session-ended 3 disconnect client',
+    // lab-cross: the broker's FIN (frame 63) before the client's DISCONNECT (frame 64), then its RST (frame 65).
+    '65 session-ended 4 broker-closed server',
+    '68 session-ended 0 disconnect client',
+  ]);
+  if (tsharkMissing === undefined) {
+    const cross = [...brokerCloseAndDisconnect(file).values()].filter((c) => c.close !== undefined && c.disconnect !== undefined && c.close < c.disconnect);
+    assert.deepEqual(cross, [{ close: 63, disconnect: 64 }]);
+  }
+});
+
+test('fault-keepalive-mqtt5: the broker\'s FIN on the keep-alive, the client\'s RST long after: the broker closed it', async () => {
+  assert.deepEqual(await sessionEnds(fault('fault-keepalive-mqtt5')), ['12 session-ended 0 broker-closed server']);
+});
+
+test('fault-max-connections: the broker\'s FIN before the client\'s first byte still came first', async () => {
+  const ends = await sessionEnds(fault('fault-max-connections'));
+  assert.deepEqual(ends.filter((l) => !l.includes(' disconnect client')), ['30 session-ended 2 broker-closed server', '38 session-ended 3 broker-closed server']);
+});
+
+test('fault-violation-will: ends by wire order, and the Wills mosquitto published (not the one a clean DISCONNECT discarded)', async () => {
+  const file = fault('fault-violation-will');
+  assert.deepEqual(await sessionEnds(file), [
+    '27 session-ended 1 disconnect client',
+    // lab-leave: DISCONNECT in the segment of its malformed PUBLISH, before any FIN or RST.
+    '38 session-ended 2 disconnect client',
+    // lab-cross: the broker's FIN (frame 49) before its DISCONNECT (frame 52).
+    '53 session-ended 3 broker-closed server',
+    '65 session-ended 4 broker-closed server',
+    '69 session-ended 0 disconnect client',
+  ]);
+  // mosquitto's log: "Client lab-leave disconnected due to malformed packet", "Client lab-cross disconnected due to
+  // malformed packet", "Client lab-device disconnected due to protocol error", "Client lab-quiet disconnected.": it
+  // published the Wills of the first three, lab-leave's too (it closes on the malformed packet, never reading the
+  // DISCONNECT after it), and not lab-quiet's.
+  const { events } = await analyzeCapture(file);
+  const wills = events.filter((e) => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'PUBLISH' && e.direction === 'server' && e.topic?.startsWith('sister/status/'));
+  assert.deepEqual(wills.map((e) => e.kind === 'packet' && e.layer === 'mqtt' ? `${e.frame} ${e.topic} ${e.willOf ?? '-'} ${e.sourceFrame ?? '-'}` : ''), [
+    '39 sister/status/lab-leave lab-leave 32', '50 sister/status/lab-cross lab-cross 44', '63 sister/status/lab-device lab-device 57',
+  ]);
+  if (tsharkMissing === undefined) {
+    // tshark: the broker's PUBLISHes to sister/status/..., and lab-cross's DISCONNECT after the broker's FIN.
+    const published = tsharkFields(file, ['frame.number', 'mqtt.topic'], ['-Y', 'mqtt.msgtype == 3 && tcp.srcport == 1883 && mqtt.topic contains "status"']);
+    assert.deepEqual(published.map(([frame, topic]) => `${frame} ${topic}`), wills.map((e) => `${e.frame} ${e.kind === 'packet' && e.layer === 'mqtt' ? e.topic : ''}`));
+    const cross = [...brokerCloseAndDisconnect(file).values()].filter((c) => c.close !== undefined && c.disconnect !== undefined && c.close < c.disconnect);
+    assert.deepEqual(cross, [{ close: 49, disconnect: 52 }]);
+  }
+});
+
+test('fault-publish-not-allowed: an MQTT 5 broker DISCONNECT, then its FIN: the broker sent DISCONNECT, with its reason code', async () => {
+  const file = fault('fault-publish-not-allowed');
+  const { events } = await analyzeCapture(file);
+  const ends = lifecycle(events).filter((e) => e.type === 'session-ended');
+  assert.deepEqual(ends.map((e) => `${line(e)}${e.type === 'session-ended' && e.reasonCode !== undefined ? ` 0x${e.reasonCode.toString(16)}` : ''}`), [
+    '13 session-ended 0 broker-disconnect server 0x94', '25 session-ended 1 broker-disconnect server 0x9a', '37 session-ended 2 broker-disconnect server 0x9b',
+  ]);
+  if (tsharkMissing === undefined) {
+    // tshark: each broker DISCONNECT (its reason code) comes before the broker's FIN on its stream.
+    const rows = tsharkFields(file, ['frame.number', 'tcp.stream', 'tcp.srcport', 'tcp.flags.fin', 'mqtt.msgtype', 'mqtt.disconnect.reason_code'], ['-Y', 'tcp.srcport == 1883 && (mqtt.msgtype == 14 || tcp.flags.fin == 1)']);
+    assert.deepEqual(rows.map(([frame, stream, , , type, code]) => `${stream} ${type === '14' ? `DISCONNECT 0x${Number(code).toString(16)}` : 'FIN'} ${frame}`), [
+      '0 DISCONNECT 0x94 11', '0 FIN 12', '1 DISCONNECT 0x9a 23', '1 FIN 24', '2 DISCONNECT 0x9b 35', '2 FIN 36',
+    ]);
+  }
 });

@@ -187,6 +187,19 @@ export function englishLines(text: string): string[] {
   });
 }
 
+describe('the teardown in frame order', () => {
+  test('fault-malformed-packet: lab-cross\'s DISCONNECT after the broker\'s FIN is told as too late, in both languages and in the sequence diagram', async () => {
+    const a = await analyse(path.join(repoRoot, 'fixtures/faults/fault-malformed-packet.pcap'));
+    assert.match(a.en, /`lab-cross` \(172\.18\.0\.4\) sends no DISCONNECT before the connection is closed; the broker closes first with FIN \(frame 63\), and the broker then resets the connection with RST \(frame 65\)\. Its DISCONNECT \(frame 64\) comes only after that first close, so it did not end the session\./);
+    assert.match(a.id, /`lab-cross` \(172\.18\.0\.4\) tidak mengirim DISCONNECT sebelum koneksi ditutup; broker menutup koneksi lebih dulu dengan FIN \(frame 63\), lalu broker memutus koneksi dengan RST \(frame 65\)\. DISCONNECT-nya \(frame 64\) baru datang setelah penutupan pertama itu/);
+    // lab-leave's DISCONNECT came before any FIN or RST: told as its goodbye.
+    assert.match(a.en, /`lab-leave` \(172\.18\.0\.4\) sends DISCONNECT \(frame 42\); the client closes first with FIN \(frame 43\)/);
+    const mermaid = /```mermaid\n([\s\S]*?)```/.exec(a.en)?.[1] ?? '';
+    const at = (label: string): number => mermaid.indexOf(label);
+    assert.ok(at('FIN (frame 63)') >= 0 && at('FIN (frame 63)') < at('DISCONNECT (frame 64)') && at('DISCONNECT (frame 64)') < at('RST (frame 65)'), mermaid);
+  });
+});
+
 describe('the Indonesian report is Indonesian', () => {
   test('no English line in the Indonesian report of any fixture or corpus capture; the English report is caught', async () => {
     let checked = 0;

@@ -70,6 +70,7 @@ export interface ConnectionRecord {
   /** First RST and first FIN, and the endpoint that sent them. */
   rst?: { frame: number; time: number; from: string };
   fin?: { frame: number; time: number; from: string };
+  /** Who sent the first DISCONNECT that came before the connection was closed (reset, or the other side's FIN). */
   disconnectBy?: Side;
   websocket: boolean;
 }
@@ -196,7 +197,10 @@ export class ConnectionBook {
     r.mqttPackets++;
     tally(r, e).mqtt++;
     if (e.websocket === true) r.websocket = true;
-    if (e.type === 'DISCONNECT' && r.disconnectBy === undefined) r.disconnectBy = e.direction;
+    // A DISCONNECT after a RST or the other side's FIN came too late to end the session (the book's rst and fin are
+    // the first ones: a side's own FIN may be captured before its DISCONNECT retransmitted).
+    if (e.type === 'DISCONNECT' && r.disconnectBy === undefined && !(r.rst !== undefined && r.rst.frame < e.frame)
+      && !(r.fin !== undefined && r.fin.frame < e.frame && r.fin.from !== e.src)) r.disconnectBy = e.direction;
     if (e.direction === 'client') {
       const last = r.lastClientPacket;
       if (last === undefined) r.lastClientPacket = { frame: e.frame, time: e.time };

@@ -16,11 +16,11 @@
  * State: up to MAX_KEPT malformed packets, and the streams that carried a well-formed packet (at most MAX_STREAMS).
  */
 import type { FindingEvent, MqttEvent, Side, TimelineEvent } from '../model/events.js';
+import { CAPTURE_CUTS } from '../model/findings.js';
 import { clientName, closedRightAfter, hostOf, isTlsRecordHeader, sideOf } from './book.js';
 import type { Detector, DetectorReads, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
-import { CAPTURE_CUTS } from './violation.js';
 
 const MAX_STREAMS = 100_000;
 /** Malformed packets kept for judging at the end; past it they are counted into the group of the last one kept. */

@@ -15,6 +15,7 @@
  * streams that sent a CONNECT (at most MAX_STREAMS each).
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
+import { CAPTURE_CUTS } from '../model/findings.js';
 import { reasonName } from '../model/names.js';
 import { CLOSED_ON_PACKET_SECONDS, clientName, closedRightAfter, hostOf, isTlsRecordHeader, sessionEndOf, sideOf, type ConnectionRecord } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -28,8 +29,6 @@ const MAX_STREAMS = 100_000;
 /** The rule a client packet breaks. */
 export type ViolationRule = 'wildcard-topic' | 'empty-topic' | 'unknown-topic-alias' | 'zero-packet-id' | 'second-connect' | 'malformed';
 
-/** Malformations of the capture, not of the client: a packet cut by the snaplen or the buffering cap. */
-export const CAPTURE_CUTS: ReadonlySet<string> = new Set(['mqtt.incomplete', 'mqtt.packet-too-large']);
 
 /** Packet types that carry a packet identifier (PUBLISH only at QoS 1 and 2). */
 const WITH_PACKET_ID: ReadonlySet<string> = new Set(['PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'UNSUBSCRIBE']);

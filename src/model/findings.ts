@@ -115,6 +115,9 @@ export const FINDING_CODES = {
 
 export type FindingCode = keyof typeof FINDING_CODES;
 
+/** `malformed` values that are cuts of the capture, not faults of the sender: a packet cut by the snaplen or the buffering cap. */
+export const CAPTURE_CUTS: ReadonlySet<string> = new Set<FindingCode>(['mqtt.incomplete', 'mqtt.packet-too-large']);
+
 export function makeFinding(code: FindingCode, layer: FindingEvent['layer'], frame: number, time: number,
   summary: string, extra: Partial<Pick<FindingEvent, 'src' | 'dst' | 'stream' | 'detail' | 'evidence'>> = {}): FindingEvent {
   return {

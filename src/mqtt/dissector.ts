@@ -199,8 +199,8 @@ export class MqttConnectionDissector {
         if (this.protocol === 'mqtt') this.framers[direction].gap(length, beforeFrame, time);
         else this.framers[direction].gap(Number.MAX_SAFE_INTEGER, beforeFrame, time);
       },
-      end: (_reason, frame, time) => {
-        this.tracker.closing(time);
+      end: (reason, frame, time) => {
+        this.tracker.closing(direction, reason, frame, time);
         if (this.protocol === 'mqtt-tls') {
           this.tls!.end(direction, frame, time);
           if (this.tlsInner === 'mqtt' || this.tlsInner === 'mqtt-ws') this.framers[direction].end(frame, time);

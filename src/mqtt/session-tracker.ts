@@ -6,12 +6,13 @@
  * not decide what a connection carries (classify.ts).
  */
 import type {
-  FindingEvent, MqttEvent, MqttPacketType, MqttPayload, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason, Side, TlsEvent,
+  ConnectionEndReason, FindingEvent, MqttEvent, MqttPacketType, MqttPayload, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason,
+  Side, TlsEvent,
 } from '../model/events.js';
-import { makeFinding, type FindingCode } from '../model/findings.js';
+import { CAPTURE_CUTS, makeFinding, type FindingCode } from '../model/findings.js';
 import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import type { FanoutTracer } from './fanout.js';
-import { answeredKey, MqttSession, type Direction } from './session.js';
+import { answeredKey, MqttSession, type Direction, type SessionClose } from './session.js';
 import type { ClientIdRegistry, HeldRequest } from './takeover.js';
 
 /** What session tracking needs of the analysis around it. */
@@ -70,6 +71,13 @@ export class SessionTracker {
   private resumed: HeldRequest[] | undefined;
   /** The Will of the session's CONNECT (topic, payload bytes, CONNECT frame), when it had one. */
   private will: { topic: string; payload: Buffer; frame: number } | undefined;
+  /** The client sent a malformed packet (not one cut by the capture): the broker closes on it, reading nothing after. */
+  private clientMalformed = false;
+  /**
+   * The directions whose end the tracker was told of (FIN, RST, or the connection's end): a FIN sent before the
+   * connection's first byte is not told (no stream was there yet).
+   */
+  private readonly endTold = { client: false, server: false };
 
   constructor(private readonly connection: MqttConnectionInfo, private readonly context: SessionContext,
     private readonly finding: DirectionFinding) {
@@ -136,16 +144,29 @@ export class SessionTracker {
   }
 
   /**
-   * The connection is closing (a FIN or RST from either side, or its end): ended without DISCONNECT (MQTT 5: or with
-   * 0x04, "disconnect with Will message"), the broker publishes the Will now, so the subscribers' copies that follow
-   * are traced to it. Once.
+   * One direction of the connection ended (`reason`, in `frame`): its first FIN or RST is the session's end unless a
+   * DISCONNECT came before it (a DISCONNECT after it was not read: the peer had closed), and the Will goes out.
    */
-  closing(time: number): void {
+  closing(direction: Direction, reason: ConnectionEndReason, frame: number, time: number): void {
+    this.endTold[direction] = true;
+    if (reason === 'fin' || reason === 'rst') {
+      // A FIN ends its sender's direction; a RST ends both, its sender is told by the connection's end (finish).
+      this.session.firstClose ??= { reset: reason === 'rst', frame, time, ...(reason === 'fin' ? { by: direction } : {}) };
+    }
+    this.publishWill(time);
+  }
+
+  /**
+   * The connection is closing (a FIN or RST from either side, or its end): ended without a DISCONNECT the broker read
+   * (MQTT 5: or with 0x04, "disconnect with Will message"), the broker publishes the Will now, so the subscribers'
+   * copies that follow are traced to it. Once.
+   */
+  private publishWill(time: number): void {
     const will = this.will;
     const s = this.session;
     if (will === undefined || s.accepted !== true) return;
     this.will = undefined;
-    if (s.disconnect?.by === 'client' && s.disconnect.reasonCode !== 0x04) return;
+    if (s.disconnect?.by === 'client' && s.disconnect.reasonCode !== 0x04 && s.disconnect.afterMalformed !== true) return;
     this.context.fanout.willPublished(this.connection.server.ip, will.topic, will.payload, will.frame, time,
       s.clientId ?? this.connection.client.label);
   }
@@ -181,17 +202,27 @@ export class SessionTracker {
   private endSession(end: MqttConnectionEnd): void {
     const s = this.session;
     const { client, server } = this.connection;
-    const { reason, closedBy } = sessionEndReason(s.disconnect, s.takenOverBy, end);
+    let close = s.firstClose;
+    let disconnect = s.disconnect;
+    if (end.reason !== 'rst' && end.closedBy !== undefined && !this.endTold[end.closedBy]) {
+      // The first FIN came before the connection carried a byte (no stream was there to tell): it came before all.
+      close = { reset: false, by: end.closedBy, frame: 0, time: s.firstTime };
+      disconnect = undefined;
+    } else if (close?.reset === true && close.by === undefined && end.reason === 'rst' && end.closedBy !== undefined) {
+      // A RST's sender is the connection's.
+      close = { ...close, by: end.closedBy };
+    }
+    const { reason, closedBy } = sessionEndReason(disconnect, s.takenOverBy, end, close);
     if (s.clientId !== undefined) this.context.clientIds.ended(server.label, s.clientId, s);
-    this.closing(end.time);
+    this.publishWill(end.time);
     const event: MqttSessionEndedEvent = {
       kind: 'lifecycle', frame: end.frame, time: end.time, layer: 'mqtt', type: 'session-ended', src: client.label, dst: server.label,
       summary: '', stream: this.connection.index, reason, packets: s.packets, firstFrame: s.firstFrame,
       durationSeconds: Math.max(0, end.time - s.firstTime),
     };
     if (closedBy !== undefined) event.closedBy = closedBy;
-    if (s.disconnect?.reasonCode !== undefined && (reason === 'disconnect' || reason === 'broker-disconnect' || reason === 'taken-over')) {
-      event.reasonCode = s.disconnect.reasonCode;
+    if (disconnect?.reasonCode !== undefined && (reason === 'disconnect' || reason === 'broker-disconnect' || reason === 'taken-over')) {
+      event.reasonCode = disconnect.reasonCode;
     }
     if (reason === 'taken-over' && s.takenOverBy !== undefined) event.takenOverBy = s.takenOverBy;
     setSessionIdentity(event, s);
@@ -210,6 +241,7 @@ export class SessionTracker {
     const { time, frame } = event;
     session.packets++;
     if (direction === 'client') {
+      if (event.malformed !== undefined && !CAPTURE_CUTS.has(event.malformed)) this.clientMalformed = true;
       const keepAlive = session.keepAlive;
       const last = session.lastClientPacketTime;
       if (keepAlive !== undefined && keepAlive > 0 && last !== undefined && time - last > keepAlive * 1.5) {
@@ -245,7 +277,13 @@ export class SessionTracker {
         }
         break;
       case 'DISCONNECT':
-        session.disconnect ??= { by: direction, frame, ...(event.reasonCode !== undefined ? { reasonCode: event.reasonCode } : {}) };
+        // One that follows the connection's first FIN or RST came too late to end the session.
+        if (session.firstClose === undefined) {
+          session.disconnect ??= {
+            by: direction, frame, ...(event.reasonCode !== undefined ? { reasonCode: event.reasonCode } : {}),
+            ...(direction === 'client' && this.clientMalformed ? { afterMalformed: true as const } : {}),
+          };
+        }
         break;
       case 'CONNACK': {
         const code = event.reasonCode ?? event.returnCode;
@@ -373,29 +411,42 @@ function versionWords(version: number | undefined): string {
 }
 
 /**
- * Why a session ended, from its first DISCONNECT, a takeover by another connection, and how the TCP connection
- * ended: a client DISCONNECT wins; then a takeover the broker acted on (its DISCONNECT, FIN or RST); then the
- * broker's DISCONNECT; then the TCP end (who sent the first FIN, a RST, the capture's end, eviction, port reuse).
+ * Why a session ended: whatever came first on the wire of its first DISCONNECT (one sent before the connection's
+ * first FIN or RST: a later one was never read) and that first FIN or RST (`firstClose`; without it, the TCP end's
+ * reason and `closedBy`), or else the capture's end, eviction, port reuse. A takeover (another connection CONNECTed
+ * with the client id, in `takenOverBy.frame`) is the reason when the broker acted first after it (its DISCONNECT, FIN
+ * or RST).
  */
 export function sessionEndReason(
-  disconnect: { by: Side } | undefined, takenOverBy: { stream: number } | undefined, end: MqttConnectionEnd,
+  disconnect: { by: Side; frame: number } | undefined, takenOverBy: { stream: number; frame: number } | undefined, end: MqttConnectionEnd,
+  firstClose?: Omit<SessionClose, 'time'>,
 ): { reason: SessionEndReason; closedBy?: Side } {
   if (disconnect?.by === 'client') return { reason: 'disconnect', closedBy: 'client' };
-  const brokerActed = disconnect?.by === 'server' || end.closedBy === 'server';
-  if (takenOverBy !== undefined && brokerActed) return { reason: 'taken-over', closedBy: 'server' };
+  const close = firstClose ?? closeOfEnd(end);
+  // What the broker did first: its DISCONNECT (always before the first FIN or RST, or it would not be kept), or its FIN or RST.
+  const brokerActedIn = disconnect?.by === 'server' ? disconnect.frame : close?.by === 'server' ? close.frame : undefined;
+  if (takenOverBy !== undefined && brokerActedIn !== undefined && takenOverBy.frame <= brokerActedIn) return { reason: 'taken-over', closedBy: 'server' };
   if (disconnect?.by === 'server') return { reason: 'broker-disconnect', closedBy: 'server' };
-  const by = end.closedBy;
-  const closed = (side: Side | undefined): SessionEndReason => (side === 'server' ? 'broker-closed' : 'client-closed');
-  switch (end.reason) {
-    case 'rst': return { reason: 'reset', ...(by !== undefined ? { closedBy: by } : {}) };
-    case 'fin': return { reason: closed(by), ...(by !== undefined ? { closedBy: by } : {}) };
-    case 'evicted': return { reason: 'evicted' };
-    case 'capture-end':
-    case 'port-reused':
-      // Half-closed (one FIN seen) before the capture ended or the ports were reused: that side closed it.
-      if (by !== undefined) return { reason: closed(by), closedBy: by };
-      return { reason: end.reason };
+  if (close !== undefined) {
+    const by = close.by;
+    if (close.reset) return { reason: 'reset', ...(by !== undefined ? { closedBy: by } : {}) };
+    return { reason: by === 'server' ? 'broker-closed' : 'client-closed', ...(by !== undefined ? { closedBy: by } : {}) };
   }
+  // No FIN or RST: still open at the capture's end, evicted, or its ports reused.
+  return { reason: end.reason === 'evicted' || end.reason === 'port-reused' ? end.reason : 'capture-end' };
+}
+
+/**
+ * The first FIN or RST as the TCP end tells it, when the streams did not: the RST, or the first FIN (also of a
+ * connection half-closed when the capture ended or its ports were reused).
+ */
+function closeOfEnd(end: MqttConnectionEnd): Omit<SessionClose, 'time'> | undefined {
+  const by = end.closedBy !== undefined ? { by: end.closedBy } : {};
+  if (end.reason === 'rst') return { reset: true, frame: end.frame, ...by };
+  if (end.reason === 'fin' || (end.closedBy !== undefined && (end.reason === 'capture-end' || end.reason === 'port-reused'))) {
+    return { reset: false, frame: end.frame, ...by };
+  }
+  return undefined;
 }
 
 /** The session's identity fields (client id, protocol version, keep-alive) on its started or ended event, in this order. */

@@ -9,6 +9,9 @@ import { topicMatches } from './topic.js';
 
 export type Direction = 'client' | 'server';
 
+/** A FIN or RST that closed the connection (or one side of it): `by` its sender, when known. */
+export interface SessionClose { reset: boolean; by?: Direction; frame: number; time: number }
+
 export interface PendingRequest {
   type: string;
   frame: number;
@@ -189,8 +192,14 @@ export class MqttSession {
   /** Frame and time of the session's first packet. */
   firstFrame = 0;
   firstTime = 0;
-  /** The first DISCONNECT seen, by whom, with its reason code (MQTT 5). */
-  disconnect: { by: Direction; reasonCode?: number; frame: number } | undefined;
+  /**
+   * The first DISCONNECT seen before the connection's first FIN or RST, by whom, with its reason code (MQTT 5);
+   * `afterMalformed`: the client sent it after a malformed packet of its own, which the broker closes the connection on
+   * (MQTT-4.8.0-1) without reading what follows.
+   */
+  disconnect: { by: Direction; reasonCode?: number; frame: number; afterMalformed?: true } | undefined;
+  /** The connection's first FIN or RST, as its streams ended: who sent it (a RST's sender is told by the end), when. */
+  firstClose: SessionClose | undefined;
   /** Another connection CONNECTed with this client id to the same broker (see takeover.ts). */
   takenOverBy: { stream: number; frame: number } | undefined;
 

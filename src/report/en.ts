@@ -215,7 +215,9 @@ export const EN: Words = {
   },
   teardown: (c, w) => {
     const out: Inline[] = [];
-    if (c.disconnect !== undefined) out.push(...who(w), ` sends DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (sent by the broker)' : ''}; `);
+    const late = c.disconnect?.late === true;
+    if (late) out.push(...who(w), ' sends no DISCONNECT before the connection is closed; ');
+    else if (c.disconnect !== undefined) out.push(...who(w), ` sends DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (sent by the broker)' : ''}; `);
     else if (c.mqtt && c.transport !== 'tls' && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' sends no DISCONNECT; ');
     else if (c.transport === 'tls') out.push('The TLS connection of ', ...who(w), ' ends: ');
     if (c.reset !== undefined && (c.fins.length === 0 || c.reset.frame < c.fins[0]!.frame)) {
@@ -230,6 +232,9 @@ export const EN: Words = {
     } else {
       if (c.disconnect !== undefined) out.push('the TCP connection is still open when the capture ends.');
       else out.push('The connection of ', ...who(w), ' is still open when the capture ends.');
+    }
+    if (late) {
+      out.push(` ${c.disconnect!.by === 'client' ? 'Its' : 'The broker\'s'} DISCONNECT (frame ${c.disconnect!.frame}) comes only after that first close, so it did not end the session.`);
     }
     if (c.sessionEnd === 'taken-over') out.push(' The broker closed it because another connection logged in with the same client id (session taken over).');
     return out;

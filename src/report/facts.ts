@@ -110,7 +110,8 @@ export interface ConnectionFact {
   connack?: { frame: number; accepted: boolean; code: number; latencyMs?: number; sessionPresent?: boolean };
   subscribes: SubscribeFact[];
   subscribesNotTold: number;
-  disconnect?: { frame: number; by: Side };
+  /** The first DISCONNECT; `late`: it came after the connection's first FIN or RST (it did not end the session). */
+  disconnect?: { frame: number; by: Side; late?: true };
   /** First FIN of each side, in order; an RST. */
   fins: Array<{ frame: number; by: Side }>;
   reset?: { frame: number; by: Side };
@@ -775,6 +776,9 @@ export class ReportFactCollector {
       if (closedBy !== undefined && c.fins.length === 0 && c.reset === undefined) c.fins.push({ frame: c.lastFrame, by: closedBy });
       const reason = this.sessionEnds.get(c.stream);
       if (reason !== undefined) c.sessionEnd = reason;
+      // After a RST, or after the other side's FIN (a side's own FIN may be captured before its DISCONNECT retransmitted).
+      const d = c.disconnect;
+      if (d !== undefined && ((c.reset !== undefined && c.reset.frame < d.frame) || c.fins.some((f) => f.by !== d.by && f.frame < d.frame))) d.late = true;
     }
     const mqttConnections = connections.filter((c) => c.mqtt);
     const told = mqttConnections.slice(0, REPORT_LIMITS.connections);

@@ -285,7 +285,9 @@ export const ID: Words = {
   },
   teardown: (c, w) => {
     const out: Inline[] = [];
-    if (c.disconnect !== undefined) out.push(...who(w), ` mengirim DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (dikirim oleh broker)' : ''}; `);
+    const late = c.disconnect?.late === true;
+    if (late) out.push(...who(w), ' tidak mengirim DISCONNECT sebelum koneksi ditutup; ');
+    else if (c.disconnect !== undefined) out.push(...who(w), ` mengirim DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (dikirim oleh broker)' : ''}; `);
     else if (c.mqtt && c.transport !== 'tls' && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' tidak mengirim DISCONNECT; ');
     else if (c.transport === 'tls') out.push('Koneksi TLS ', ...who(w), ' berakhir: ');
     if (c.reset !== undefined && (c.fins.length === 0 || c.reset.frame < c.fins[0]!.frame)) {
@@ -301,6 +303,9 @@ export const ID: Words = {
       out.push('koneksi TCP masih terbuka saat capture berakhir.');
     } else {
       out.push('Koneksi ', ...who(w), ' masih terbuka saat capture berakhir.');
+    }
+    if (late) {
+      out.push(` ${c.disconnect!.by === 'client' ? 'DISCONNECT-nya' : 'DISCONNECT dari broker'} (frame ${c.disconnect!.frame}) baru datang setelah penutupan pertama itu, jadi bukan DISCONNECT itu yang mengakhiri sesi.`);
     }
     if (c.sessionEnd === 'taken-over') out.push(' Broker menutupnya karena koneksi lain masuk dengan client id yang sama (sesi diambil alih).');
     return out;

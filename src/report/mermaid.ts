@@ -106,18 +106,16 @@ export function renderMermaid(facts: ReportFacts, steps: StoryStep[], w: Words):
         break;
       }
       case 'teardown': {
+        // DISCONNECT, FINs and RST in frame order (a DISCONNECT may cross the other side's FIN).
         const c = step.connection;
-        if (c.disconnect !== undefined) {
-          const [from, to] = c.disconnect.by === 'client' ? [c.clientIp, c.serverIp] : [c.serverIp, c.clientIp];
-          msg(from, to, `DISCONNECT${at(c.disconnect.frame)}`);
-        }
-        for (const f of c.fins) {
-          const [from, to] = f.by === 'client' ? [c.clientIp, c.serverIp] : [c.serverIp, c.clientIp];
-          msg(from, to, `FIN${at(f.frame)}`);
-        }
-        if (c.reset !== undefined) {
-          const [from, to] = c.reset.by === 'client' ? [c.clientIp, c.serverIp] : [c.serverIp, c.clientIp];
-          msg(from, to, `RST${at(c.reset.frame)}`);
+        const ends = [
+          ...(c.disconnect !== undefined ? [{ label: 'DISCONNECT', ...c.disconnect }] : []),
+          ...c.fins.map((f) => ({ label: 'FIN', ...f })),
+          ...(c.reset !== undefined ? [{ label: 'RST', ...c.reset }] : []),
+        ].sort((a, b) => a.frame - b.frame);
+        for (const e of ends) {
+          const [from, to] = e.by === 'client' ? [c.clientIp, c.serverIp] : [c.serverIp, c.clientIp];
+          msg(from, to, `${e.label}${at(e.frame)}`);
         }
         break;
       }
