@@ -551,3 +551,19 @@ test('MQTT inside VXLAN with snaplen 146: the same messages as the full capture 
     assert.deepEqual(cut.events.filter((e) => e.kind === 'finding' && e.code.startsWith('decode.')), [], 'every inner header captured whole');
     assert.ok((await diagnose(edge('vxlan-snaplen.pcap'))).some((d) => d.code === 'diag.snaplen-cut'));
   });
+
+test('the lab mirrored inside VXLAN with VLAN 7 tags (a remote mirror session): MQTT at tshark\'s frames, the lab\'s hosts, nothing diagnosed',
+  { skip: tsharkMissing ?? missing('vxlan-mirror.pcap') }, async () => {
+    const file = edge('vxlan-mirror.pcap');
+    const a = await analyzeCapture(file);
+    assert.deepEqual(ours(a), keys(tsharkMqtt(file)));
+    assert.equal(mqttOf(a).length, 14);
+    // Every lab frame is inside the tunnel with a VLAN 7 tag (tshark's vlan.id, test/decode.test.ts compares it
+    // frame by frame); only the collector's own ARP is outside.
+    const tagged = tsharkFields(file, ['frame.number'], ['-Y', 'vxlan.vni == 100 && vlan.id == 7']).length;
+    assert.deepEqual(a.summary.tunnels, [{ kind: 'vxlan', vni: 100, endpoints: ['192.168.60.1', '192.168.60.2'], frames: tagged }]);
+    assert.deepEqual(a.summary.hosts.map((h) => `${h.ip} ${h.mac ?? ''}`).sort(),
+      ['172.18.0.2 02:42:ac:12:00:02', '172.18.0.3 02:42:ac:12:00:03', '192.168.60.1 02:42:c0:a8:3c:01', '192.168.60.2 02:42:c0:a8:3c:02']);
+    assert.deepEqual(a.summary.tcp.listed.map((c) => c.server), ['172.18.0.2:1883', '172.18.0.2:1883']);
+    assert.deepEqual(await diagnosesOf(file), []);
+  });
