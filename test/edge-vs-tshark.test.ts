@@ -15,6 +15,9 @@ import { diagnose } from './helpers/diagnose.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
 import { mqttOf, sessionsEnded } from './helpers/events.js';
 import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
+import { readCapture } from '../src/capture/reader.js';
+import { decodeFrame } from '../src/decode/frame.js';
+import type { DecodedFrame } from '../src/decode/types.js';
 
 const edge = (name: string): string => path.join(fixturesDir, 'edge', name);
 const missing = (name: string): string | undefined =>
@@ -558,10 +561,19 @@ test('the lab mirrored inside VXLAN with VLAN 7 tags (a remote mirror session): 
     const a = await analyzeCapture(file);
     assert.deepEqual(ours(a), keys(tsharkMqtt(file)));
     assert.equal(mqttOf(a).length, 14);
-    // Every lab frame is inside the tunnel with a VLAN 7 tag (tshark's vlan.id, test/decode.test.ts compares it
-    // frame by frame); only the collector's own ARP is outside.
-    const tagged = tsharkFields(file, ['frame.number'], ['-Y', 'vxlan.vni == 100 && vlan.id == 7']).length;
-    assert.deepEqual(a.summary.tunnels, [{ kind: 'vxlan', vni: 100, endpoints: ['192.168.60.1', '192.168.60.2'], frames: tagged }]);
+    // Every lab frame is inside the tunnel with a VLAN 7 tag (tshark's vlan.id), the outer frame untagged; only the
+    // collector's own ARP is outside.
+    const tagged = tsharkFields(file, ['frame.number'], ['-Y', 'vxlan.vni == 100 && vlan.id == 7']).map((r) => Number(r[0]));
+    const decoded: DecodedFrame[] = [];
+    await readCapture(file, { frame: (f) => { decoded.push(decodeFrame(f)); }, notice: () => {} });
+    const inTunnel = decoded.filter((d) => d.tunnels.length > 0);
+    assert.deepEqual(inTunnel.map((d) => d.frame), tagged);
+    for (const d of inTunnel) {
+      assert.deepEqual([d.link?.vlans, d.tunnels[0]!.link?.vlans], [[7], []], `frame ${d.frame}`);
+      assert.equal(d.link?.etherType === 0x0800 || d.link?.etherType === 0x0806, true, `frame ${d.frame}: IPv4 or ARP after the tag`);
+    }
+    assert.equal(tagged.length, decoded.length - 2);
+    assert.deepEqual(a.summary.tunnels, [{ kind: 'vxlan', vni: 100, endpoints: ['192.168.60.1', '192.168.60.2'], frames: tagged.length }]);
     assert.deepEqual(a.summary.hosts.map((h) => `${h.ip} ${h.mac ?? ''}`).sort(),
       ['172.18.0.2 02:42:ac:12:00:02', '172.18.0.3 02:42:ac:12:00:03', '192.168.60.1 02:42:c0:a8:3c:01', '192.168.60.2 02:42:c0:a8:3c:02']);
     assert.deepEqual(a.summary.tcp.listed.map((c) => c.server), ['172.18.0.2:1883', '172.18.0.2:1883']);
