@@ -10,8 +10,8 @@ import { NO_TUNNELS } from './util.js';
 
 /** Records `tunnel` (whose outer layers the caller took from `out`) and clears out's layers for the inner packet. */
 export function enterTunnel(out: DecodedFrame, tunnel: Tunnel): void {
-  if (out.tunnels === NO_TUNNELS) out.tunnels = [tunnel];
-  else out.tunnels.push(tunnel);
+  // A new array each time: a frame decoded again (src/defrag's reassembled datagram) shares its first decoding's.
+  out.tunnels = out.tunnels === NO_TUNNELS ? [tunnel] : [...out.tunnels, tunnel];
   out.link = undefined;
   out.arp = undefined;
   out.ip = undefined;
