@@ -824,22 +824,28 @@ const TSHARK_FIELDS = [
   'tcp.ack_raw',
   'tcp.flags',
   'tcp.len',
+  'vxlan.vni',
 ] as const;
 type Field = (typeof TSHARK_FIELDS)[number];
 
 /**
  * tshark options: first occurrence of each field (the outer header when tshark also decodes an inner one), no name
- * resolution, and no IP defragmentation, which is our model (a first fragment is decoded as is, later ones are not).
+ * resolution, no IP defragmentation, which is our model (a first fragment is decoded as is, later ones are not), and
+ * VXLAN on port 8472 as well as 4789, as we decode it (tshark 4.0 needs telling).
  */
-const TSHARK_ARGS = ['-n', '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f'];
+const TSHARK_ARGS = ['-n', '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE', '-d', 'udp.port==8472,vxlan', '-T', 'fields',
+  '-E', 'separator=/t', '-E', 'occurrence=f'];
 
 /** Our view of a frame in tshark's terms (empty string = field absent). */
 function ourFields(f: DecodedFrame): Record<Field, string> {
-  const l = f.link;
+  // tshark's first occurrences: the outermost link layer, the outermost IPv4 and IPv6 (a tunnel's outer packet before
+  // the frame's inner one), the one TCP and ARP.
+  const l = f.tunnels.length > 0 ? f.tunnels[0]!.link : f.link;
   const eth = l?.kind === 'ethernet';
   const cooked = l?.kind === 'sll' || l?.kind === 'sll2';
-  const ip4 = f.ip?.version === 4 ? f.ip : undefined;
-  const ip6 = f.ip?.version === 6 ? f.ip : undefined;
+  const ips = [...f.tunnels.map((t) => t.ip), ...(f.ip !== undefined ? [f.ip] : [])];
+  const ip4 = ips.find((p) => p.version === 4);
+  const ip6 = ips.find((p) => p.version === 6);
   const t = f.tcp;
   return {
     'frame.number': String(f.frame),
@@ -860,6 +866,7 @@ function ourFields(f: DecodedFrame): Record<Field, string> {
     'tcp.ack_raw': t ? String(t.ack) : '',
     'tcp.flags': t ? String(t.flags) : '',
     'tcp.len': t ? String(t.payloadLength) : '',
+    'vxlan.vni': f.tunnels.length > 0 ? String(f.tunnels[0]!.vni) : '',
   };
 }
 
@@ -896,7 +903,7 @@ const EXCEPTIONS: Exception[] = [
     id: 'opaque-payload',
     reason:
       'tshark decodes inside payloads we deliberately leave opaque (the IP/TCP header quoted by an ICMP/ICMPv6 error, ' +
-      'tunnels over UDP such as VXLAN or Teredo, IP-in-IP, GRE, MPLS, PPPoE, NSH, Cisco MetaData, LLC/SNAP): we ' +
+      'tunnels over UDP such as Teredo, and VXLAN in an outer IP fragment, IP-in-IP, GRE, MPLS, PPPoE, NSH, Cisco MetaData, LLC/SNAP): we ' +
       'report `other` and no inner fields',
     applies: (f, _field, ours, theirs) => ours === '' && theirs !== '' && f.other !== undefined && OPAQUE_OTHERS.has(f.other),
   },

@@ -51,7 +51,7 @@ test('the fault capture holds DNS (the comparison above compares something)', { 
 });
 
 function frame(): DecodedFrame {
-  return { frame: 1, timestamp: 0, capturedLength: 0, originalLength: 0, interfaceId: 0, truncated: false };
+  return { frame: 1, timestamp: 0, capturedLength: 0, originalLength: 0, interfaceId: 0, tunnels: [], truncated: false };
 }
 
 test('a compression loop, a label past the end and a cut message are malformed, never a throw', () => {

@@ -9,12 +9,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { Analysis, LifecycleEvent, MqttEvent, TcpEvent } from '../src/index.js';
+import type { Analysis, ArpEvent, FindingEvent, LifecycleEvent, MqttEvent, TcpEvent } from '../src/index.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
 import { mqttOf, sessionsEnded } from './helpers/events.js';
 import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
+import { readCapture } from '../src/capture/reader.js';
+import { decodeFrame } from '../src/decode/frame.js';
+import type { DecodedFrame } from '../src/decode/types.js';
 
 const edge = (name: string): string => path.join(fixturesDir, 'edge', name);
 const missing = (name: string): string | undefined =>
@@ -471,4 +474,108 @@ test('persistent QoS 2 subscriber stopped and restarted, captured from after its
     // again; the unacknowledged first delivery was redelivered with DUP and acknowledged.
     const codes = (await diagnosesOf(file)).sort();
     assert.deepEqual(codes, ['diag.capture-started-late', 'diag.qos-redelivered', 'diag.tcp-reset']);
+  });
+
+test('MQTT inside VXLAN (ports 4789 and 8472) captured on the underlay: every message at tshark\'s frame, the overlay\'s hosts and connections, the tunnels kept, all is well',
+  { skip: tsharkMissing ?? missing('vxlan.pcap') }, async () => {
+    const file = edge('vxlan.pcap');
+    const a = await analyzeCapture(file);
+    // tshark 4.0 decodes VXLAN on 4789 only; told 8472 is VXLAN too (as we decode it), it finds the same messages.
+    const theirs = keys(tsharkMqtt(file, [], ['-d', 'udp.port==8472,vxlan']));
+    assert.deepEqual(ours(a), theirs);
+    assert.equal(theirs.length, 64);
+    // The sessions are the overlay's clients (inner addresses), and the one ordinary connection over the underlay.
+    const sessions = a.summary.mqtt.sessions.map((s) => `${s.clientId} ${s.client.replace(/:\d+$/, '')}`).sort();
+    assert.deepEqual(sessions, ['underlay-pub 192.168.50.2', 'underlay-sub 192.168.50.2', 'vx-pub 10.0.42.3', 'vx-sub 10.0.42.3',
+      'vx43-pub 10.0.43.3', 'vx43-sub 10.0.43.3', 'vx6-pub [fd42::3]', 'vx6-sub [fd42::3]']);
+    const servers = new Set(a.summary.tcp.listed.map((c) => c.server));
+    assert.deepEqual([...servers].sort(), ['10.0.42.2:1883', '10.0.43.2:1883', '192.168.50.1:1883', '[fd42::2]:1883']);
+    // Hosts: the inner hosts with the overlay's MACs (02:42:0a:00:...), the underlay's with theirs.
+    const hosts = new Map(a.summary.hosts.map((h) => [h.ip, h.mac]));
+    for (const [ip, mac] of [['10.0.42.3', '02:42:0a:00:2a:03'], ['10.0.42.2', '02:42:0a:00:2a:02'], ['fd42::3', '02:42:0a:00:2a:03'],
+      ['10.0.43.2', '02:42:0a:00:2b:02'], ['192.168.50.2', '02:42:c0:a8:32:02']]) assert.equal(hosts.get(ip!), mac, ip);
+    // The tunnels, with the frames tshark dissects as VXLAN in each VNI (the truncated header has no VNI).
+    const vni = (n: string): number => tsharkFields(file, ['vxlan.vni'], ['-d', 'udp.port==8472,vxlan', '-Y', `vxlan.vni == ${n}`]).length;
+    assert.deepEqual(a.summary.tunnels, [
+      { kind: 'vxlan', vni: 42, endpoints: ['192.168.50.1', '192.168.50.2'], frames: vni('42'), malformed: 1 },
+      { kind: 'vxlan', vni: 43, endpoints: ['192.168.50.1', '192.168.50.2'], frames: vni('43') },
+    ]);
+    // Every packet event of a tunnelled connection carries its tunnel (outer addresses, VNI); the plain one none.
+    const tcp = a.events.filter((e): e is TcpEvent => e.kind === 'packet' && e.layer === 'tcp');
+    for (const e of tcp) {
+      const t = e.tunnels;
+      if (e.src.startsWith('192.168.50.')) assert.equal(t, undefined, `frame ${e.frame}`);
+      else {
+        assert.equal(t?.length, 1, `frame ${e.frame}`);
+        assert.equal(t![0]!.vni, e.src.startsWith('10.0.43.') || e.dst.startsWith('10.0.43.') ? 43 : 42, `frame ${e.frame}`);
+        assert.match(t![0]!.dst, e.src.startsWith('10.0.43.') || e.dst.startsWith('10.0.43.') ? /^192\.168\.50\.[12]:8472$/ : /^192\.168\.50\.[12]:4789$/);
+      }
+    }
+    // ARP inside the tunnel (the overlay's hosts) and on the underlay.
+    const arp = a.events.filter((e): e is ArpEvent => e.kind === 'packet' && e.layer === 'arp');
+    assert.ok(arp.some((e) => e.senderIp === '10.0.42.3' && e.tunnels?.[0]?.vni === 42));
+    assert.ok(arp.some((e) => e.senderIp === '192.168.50.2' && e.tunnels === undefined));
+    // The outer datagrams the node fragmented (VNI 43's MTU 1500) are reassembled, as tshark does: the 4000-byte
+    // message, published and delivered whole.
+    const fragments = tsharkFields(file, ['frame.number'], ['-Y', 'ip.flags.mf == 1 || ip.frag_offset > 0']).length;
+    assert.equal(fragments, 8);
+    const reassembled = a.events.filter((e): e is FindingEvent => e.kind === 'finding' && e.code === 'ip.fragment');
+    assert.equal(reassembled.length, fragments / 2);
+    const big = mqttOf(a).filter((e) => e.topic === 'sister/big');
+    assert.deepEqual(big.map((e) => `${e.direction} ${e.payload?.length} ${e.malformed ?? ''}`), ['client 4000 ', 'server 4000 ']);
+    // The two datagrams no VTEP sends: a header without the I flag (its inner UDP still decoded, as tshark does: a
+    // finding), and a header cut short (tshark: Malformed Packet; ours: decode.truncated at the VXLAN layer).
+    const noI = tsharkFields(file, ['frame.number'], ['-Y', 'vxlan.flag_i == 0']).map((r) => Number(r[0]));
+    const malformed = tsharkFields(file, ['frame.number'], ['-Y', '_ws.malformed && vxlan']).map((r) => Number(r[0]));
+    const findings = a.events.filter((e): e is FindingEvent => e.kind === 'finding');
+    assert.deepEqual(findings.filter((f) => f.code === 'decode.bad-tunnel-header').map((f) => f.frame), noI);
+    assert.deepEqual(findings.filter((f) => f.code === 'decode.truncated').map((f) => `${f.frame} ${f.summary.split(':')[0]}`),
+      malformed.map((n) => `${n} vxlan`));
+    assert.equal(a.summary.frames.byProtocol['vxlan (malformed)'], 1);
+    assert.equal(a.summary.frames.byProtocol['udp'], 1, 'the inner UDP datagram behind the header without I');
+    assert.deepEqual(await diagnosesOf(file), []);
+  });
+
+test('MQTT inside VXLAN with snaplen 146: the same messages as the full capture of the same run, cut ones said so',
+  { skip: tsharkMissing ?? missing('vxlan-snaplen.pcap') ?? missing('vxlan.pcap') }, async () => {
+    const cut = await analyzeCapture(edge('vxlan-snaplen.pcap'));
+    const full = await analyzeCapture(edge('vxlan.pcap'));
+    // Both tcpdumps ran at once on the same interface, the snaplen one started a moment later and stopped earlier (and
+    // each stamps its packets itself): the same messages in the same order, the first of the full capture's (those
+    // cut before their packet id or topic by the snaplen have none).
+    const seq = (a: Analysis): string[] => mqttOf(a).map((e) => `${e.src} ${e.msgtype}`);
+    const cutKeys = seq(cut);
+    assert.deepEqual(cutKeys, seq(full).slice(0, cutKeys.length));
+    assert.ok(cutKeys.length >= 30, `${cutKeys.length} messages`);
+    assert.deepEqual(ours(cut), keys(tsharkMqtt(edge('vxlan-snaplen.pcap'))));
+    const incomplete = mqttOf(cut).filter((e) => e.malformed === 'mqtt.incomplete');
+    // 146 bytes leave 10 bytes of MQTT behind inner IPv6 (all its messages but DISCONNECT cut) and 30 behind IPv4.
+    assert.ok(incomplete.length >= 4 && incomplete.every((e) => e.src.startsWith('[fd42::') || e.dst.startsWith('[fd42::')), 'inner IPv6 messages cut');
+    assert.deepEqual(cut.events.filter((e) => e.kind === 'finding' && e.code.startsWith('decode.')), [], 'every inner header captured whole');
+    assert.ok((await diagnose(edge('vxlan-snaplen.pcap'))).some((d) => d.code === 'diag.snaplen-cut'));
+  });
+
+test('the lab mirrored inside VXLAN with VLAN 7 tags (a remote mirror session): MQTT at tshark\'s frames, the lab\'s hosts, nothing diagnosed',
+  { skip: tsharkMissing ?? missing('vxlan-mirror.pcap') }, async () => {
+    const file = edge('vxlan-mirror.pcap');
+    const a = await analyzeCapture(file);
+    assert.deepEqual(ours(a), keys(tsharkMqtt(file)));
+    assert.equal(mqttOf(a).length, 14);
+    // Every lab frame is inside the tunnel with a VLAN 7 tag (tshark's vlan.id), the outer frame untagged; only the
+    // collector's own ARP is outside.
+    const tagged = tsharkFields(file, ['frame.number'], ['-Y', 'vxlan.vni == 100 && vlan.id == 7']).map((r) => Number(r[0]));
+    const decoded: DecodedFrame[] = [];
+    await readCapture(file, { frame: (f) => { decoded.push(decodeFrame(f)); }, notice: () => {} });
+    const inTunnel = decoded.filter((d) => d.tunnels.length > 0);
+    assert.deepEqual(inTunnel.map((d) => d.frame), tagged);
+    for (const d of inTunnel) {
+      assert.deepEqual([d.link?.vlans, d.tunnels[0]!.link?.vlans], [[7], []], `frame ${d.frame}`);
+      assert.equal(d.link?.etherType === 0x0800 || d.link?.etherType === 0x0806, true, `frame ${d.frame}: IPv4 or ARP after the tag`);
+    }
+    assert.equal(tagged.length, decoded.length - 2);
+    assert.deepEqual(a.summary.tunnels, [{ kind: 'vxlan', vni: 100, endpoints: ['192.168.60.1', '192.168.60.2'], frames: tagged.length }]);
+    assert.deepEqual(a.summary.hosts.map((h) => `${h.ip} ${h.mac ?? ''}`).sort(),
+      ['172.18.0.2 02:42:ac:12:00:02', '172.18.0.3 02:42:ac:12:00:03', '192.168.60.1 02:42:c0:a8:3c:01', '192.168.60.2 02:42:c0:a8:3c:02']);
+    assert.deepEqual(a.summary.tcp.listed.map((c) => c.server), ['172.18.0.2:1883', '172.18.0.2:1883']);
+    assert.deepEqual(await diagnosesOf(file), []);
   });

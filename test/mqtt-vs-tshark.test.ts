@@ -41,6 +41,10 @@ const TSHARK_OPTIONS: Record<string, string[]> = {
   // A plain client on the TLS port: tshark takes 8883's bytes for TLS ("Continuation Data"); told they are MQTT, it
   // finds the plain CONNECTs we read.
   'fixtures/faults/fault-plain-tls-port.pcap': ['-d', 'tcp.port==8883,mqtt'],
+  // VXLAN on Linux's old port 8472 (flannel's): tshark 4.0 decodes only 4789 by default, we decode both (later
+  // Wireshark releases do too; docs/differences-from-tshark.md).
+  'fixtures/edge/vxlan.pcap': ['-d', 'udp.port==8472,vxlan'],
+  'fixtures/edge/vxlan-snaplen.pcap': ['-d', 'udp.port==8472,vxlan'],
 };
 function tlsPorts(ports: number[]): string[] {
   return ports.flatMap((p) => ['-d', `tcp.port==${p},tls`, '-d', `tls.port==${p},mqtt`]);

@@ -42,8 +42,37 @@ type Row = Record<(typeof FIELDS)[number], string>;
  */
 const TSHARK_OPTIONS: string[] = [];
 
+/**
+ * Captures tshark reads with more options: VXLAN on Linux's old port 8472 (flannel's), which tshark 4.0 does not
+ * decode by default and we do (docs/differences-from-tshark.md).
+ */
+const TSHARK_FILE_OPTIONS: Record<string, string[]> = {
+  'vxlan.pcap': ['-d', 'udp.port==8472,vxlan'],
+  'vxlan-snaplen.pcap': ['-d', 'udp.port==8472,vxlan'],
+};
+
+/**
+ * tshark's rows, one per frame, each field's first occurrence; in a tunnelled frame (VXLAN) the innermost layers',
+ * which are the ones we report (the outer IP and UDP are the tunnel's): every occurrence is read, and the IP fields
+ * are the inner packet's (IPv4: the last ip.* values; IPv6: ipv6.*, the outer ip.* dropped).
+ */
 function tshark(file: string): Row[] {
-  return tsharkRecords(file, FIELDS, TSHARK_OPTIONS) as Row[];
+  const options = [...TSHARK_OPTIONS, ...(TSHARK_FILE_OPTIONS[path.basename(file)] ?? []), '-E', 'occurrence=a', '-E', 'aggregator=|'];
+  return (tsharkRecords(file, FIELDS, options) as Row[]).map((r) => {
+    const layers = r['frame.protocols'].split(':');
+    const tunnel = layers.lastIndexOf('vxlan');
+    const out = { ...r };
+    for (const f of FIELDS) {
+      const values = r[f].split('|');
+      out[f] = tunnel >= 0 && (f.startsWith('ip.') || f.startsWith('ipv6.')) ? values[values.length - 1]! : values[0]!;
+    }
+    if (tunnel >= 0 && layers.slice(tunnel).includes('ipv6')) {
+      out['ip.src'] = '';
+      out['ip.dst'] = '';
+      out['ip.id'] = '';
+    }
+    return out;
+  });
 }
 
 /** tshark shows a TCP header for this frame that is the frame's own (not one quoted inside an ICMP error). */

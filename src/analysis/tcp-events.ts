@@ -4,7 +4,7 @@
  */
 import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../decode/tcp.js';
 import type { TcpSegment } from '../decode/types.js';
-import type { TcpEvent, TcpEventType } from '../model/events.js';
+import type { EventTunnel, TcpEvent, TcpEventType } from '../model/events.js';
 
 const FLAG_NAMES: Array<[number, string]> = [
   [TCP_SYN, 'SYN'], [TCP_FIN, 'FIN'], [TCP_RST, 'RST'], [TCP_PSH, 'PSH'], [TCP_ACK, 'ACK'], [TCP_URG, 'URG'],
@@ -113,6 +113,7 @@ export class LazyTcpEvent implements TcpEvent {
   duplicateAck: boolean | undefined = undefined;
   handshakeRttMs: number | undefined = undefined;
   handshakeFrames: number[] | undefined = undefined;
+  tunnels: EventTunnel[] | undefined = undefined;
   #summary: string | undefined = undefined;
   readonly #segment: TcpSegment;
   readonly #keepAlive: boolean;

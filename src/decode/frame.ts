@@ -13,6 +13,7 @@ import { decodeRawIp } from './raw.js';
 import { decodeSll } from './sll.js';
 import { decodeSll2 } from './sll2.js';
 import type { DecodedFrame } from './types.js';
+import { NO_TUNNELS } from './util.js';
 
 export const LINKTYPE_NULL = 0;
 export const LINKTYPE_ETHERNET = 1;
@@ -40,6 +41,7 @@ export function decodeFrame(frame: CaptureFrame): DecodedFrame {
     capturedLength: d.length,
     originalLength: frame.originalLength,
     interfaceId: frame.interfaceId,
+    tunnels: NO_TUNNELS,
     link: undefined,
     arp: undefined,
     ip: undefined,

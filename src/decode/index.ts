@@ -1,9 +1,9 @@
 /**
  * Link/network/transport decoding of captured frames (Ethernet, VLAN, Linux cooked v1/v2, BSD loopback, raw IP,
- * ARP, IPv4, IPv6, TCP, UDP, DNS). Entry point: decodeFrame. The per-protocol decoders are exported for reuse and tests;
+ * ARP, IPv4, IPv6, TCP, UDP, DNS, VXLAN). Entry point: decodeFrame. The per-protocol decoders are exported for reuse and tests;
  * they all take (out, data, offset, end) and fill `out`.
  */
-export type { ArpPacket, DecodedFrame, DecodeError, DnsMessage, DnsRecord, IpPacket, LinkLayer, TcpOptions, TcpSegment, UdpDatagram } from './types.js';
+export type { ArpPacket, DecodedFrame, DecodeError, DnsMessage, DnsRecord, IpPacket, LinkLayer, TcpOptions, TcpSegment, Tunnel, UdpDatagram, VxlanTunnel } from './types.js';
 export {
   decodeFrame,
   LINKTYPE_ETHERNET,
@@ -63,4 +63,7 @@ export {
 } from './tcp.js';
 export { decodeUdp, UDP_HEADER_LENGTH } from './udp.js';
 export { decodeDns, dnsInfo, dnsRcodeName, dnsTypeName, DNS_PORT } from './dns.js';
+export { decodeVxlan, VXLAN_FLAG_I, VXLAN_HEADER_LENGTH, VXLAN_LINUX_PORT, VXLAN_PORT } from './vxlan.js';
+export { enterTunnel } from './tunnel.js';
+export { NO_TUNNELS } from './util.js';
 export { formatIPv4, formatIPv6, formatMac, formatHexColon } from './addr.js';

@@ -1,6 +1,7 @@
 /**
  * Dispatch on the IPv4 protocol / IPv6 next-header number: TCP and UDP are decoded, anything else is named in
- * `other` ("icmp", "igmp", "icmpv6", or "ip-proto-N"); ICMPv6 messages are read by ./icmpv6.ts. Not done: tunnels (IP-in-IP, GRE), ICMP error contents.
+ * `other` ("icmp", "igmp", "icmpv6", or "ip-proto-N"); ICMPv6 messages are read by ./icmpv6.ts. Not done: IP-in-IP and GRE tunnels (VXLAN
+ * is entered from UDP, ./udp.ts), ICMP error contents.
  */
 import { decodeIcmpv6 } from './icmpv6.js';
 import { decodeTcp } from './tcp.js';

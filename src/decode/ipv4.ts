@@ -6,7 +6,7 @@
  * decoding after the IP layer (error decode.bad-total-length). Fragments: a first fragment (offset 0, MF) is decoded
  * further as usual; later fragments are not (other = "ipv4-fragment"); each fragment's part of the datagram is in
  * ip.fragmentPayload, for the reassembly src/defrag does (this decoder keeps no state). Not done: checksum
- * verification, option parsing, tunnels.
+ * verification, option parsing, IP-in-IP.
  */
 import { formatIPv4 } from './addr.js';
 import { decodeIpPayload } from './ipproto.js';

@@ -132,7 +132,7 @@ export interface DnsMessage {
 
 /** A decoding problem in one frame. */
 export interface DecodeError {
-  /** Layer that failed: "link", "arp", "ipv4", "ipv6", "tcp", "udp". */
+  /** Layer that failed: "link", "arp", "ipv4", "ipv6", "tcp", "udp", "vxlan". */
   layer: string;
   /** Stable code, e.g. "decode.truncated", "decode.bad-header-length", "decode.unsupported-link". */
   code: string;
@@ -154,6 +154,34 @@ export interface Icmpv6Message {
   linkAddress?: string;
 }
 
+/**
+ * A VXLAN encapsulation (RFC 7348; ./vxlan.ts): the outer layers that carried the frame's inner Ethernet frame, and
+ * the VXLAN header's fields in Wireshark's names (vxlan.flags' first byte, vxlan.vni).
+ */
+export interface VxlanTunnel {
+  kind: 'vxlan';
+  /** The outer link layer (undefined when the outer packet had none, e.g. a raw IP capture). */
+  link: LinkLayer | undefined;
+  /** The outer IP packet and UDP datagram (destination port 4789 or 8472, or source port when it is the lower one). */
+  ip: IpPacket;
+  udp: UdpDatagram;
+  /** The header's flags byte: 0x08 is the I flag ("the VNI is valid"), the other bits are reserved. */
+  flags: number;
+  /** VXLAN Network Identifier (24 bits). */
+  vni: number;
+  /**
+   * Why the header breaks RFC 7348, when it does (the I flag clear: a Linux VTEP drops such a packet); the inner
+   * frame is decoded all the same, as tshark does. Undefined for a well-formed header.
+   */
+  malformed: string | undefined;
+}
+
+/**
+ * An encapsulation a frame was carried in: the outer layers, kept when decoding moves on to the inner ones (nothing
+ * decoded is lost). One member per protocol (VXLAN today; GRE, IP-in-IP or Geneve would be more), told apart by `kind`.
+ */
+export type Tunnel = VxlanTunnel;
+
 export interface DecodedFrame {
   frame: number;
   /** Seconds since the epoch as a double (microsecond precision is kept). */
@@ -161,6 +189,12 @@ export interface DecodedFrame {
   capturedLength: number;
   originalLength: number;
   interfaceId: number;
+  /**
+   * The encapsulations the layers below were carried in, outermost first (./tunnel.ts). When a frame is tunnelled,
+   * link/arp/ip/tcp/udp/dns/icmpv6/other are the innermost layers (what tshark's columns show) and the outer ones are
+   * here. Frames outside any tunnel share one frozen empty array: do not mutate.
+   */
+  tunnels: Tunnel[];
   link?: LinkLayer;
   arp?: ArpPacket;
   ip?: IpPacket;

@@ -1,13 +1,24 @@
 /**
- * UDP: ports and the length field. A decoded datagram sets both `udp` and other = "udp"; from or to port 53 its
- * payload is read as DNS (./dns.ts: other = "dns"), nothing else above UDP is looked at. Not done: checksum,
- * length/IP consistency checks.
+ * UDP: ports and the length field. A decoded datagram sets both `udp` and other = "udp"; then, as tshark's UDP
+ * dissector does, the lower of the two ports is tried first, then the higher: port 53 is DNS (./dns.ts: other =
+ * "dns"), ports 4789 and 8472 are VXLAN (./vxlan.ts: the frame's layers become the tunnelled frame's). Nothing else
+ * above UDP is looked at. Not done: checksum, length/IP consistency checks, heuristic dissectors.
  */
 import { decodeDns, DNS_PORT } from './dns.js';
 import type { DecodedFrame } from './types.js';
 import { setError, u16 } from './util.js';
+import { decodeVxlan, VXLAN_LINUX_PORT, VXLAN_PORT } from './vxlan.js';
 
 export const UDP_HEADER_LENGTH = 8;
+
+type PayloadDecoder = (out: DecodedFrame, d: Buffer, off: number, end: number) => void;
+
+/** The payload decoders by UDP port (tshark's udp.port table, for the protocols we read). */
+const BY_PORT = new Map<number, PayloadDecoder>([
+  [DNS_PORT, decodeDns],
+  [VXLAN_PORT, decodeVxlan],
+  [VXLAN_LINUX_PORT, decodeVxlan],
+]);
 
 /** Decodes the UDP header at d[off..end). */
 export function decodeUdp(out: DecodedFrame, d: Buffer, off: number, end: number): void {
@@ -21,9 +32,10 @@ export function decodeUdp(out: DecodedFrame, d: Buffer, off: number, end: number
   const length = u16(d, off + 4);
   out.udp = { srcPort, dstPort, length };
   out.other = 'udp';
-  if (srcPort === DNS_PORT || dstPort === DNS_PORT) {
-    // The payload as the UDP length gives it (padding never read as DNS), within what was captured.
-    const payloadEnd = length >= UDP_HEADER_LENGTH && off + length <= end ? off + length : end;
-    decodeDns(out, d, off + UDP_HEADER_LENGTH, payloadEnd);
-  }
+  const low = srcPort < dstPort ? srcPort : dstPort;
+  const decoder = BY_PORT.get(low) ?? BY_PORT.get(low === srcPort ? dstPort : srcPort);
+  if (decoder === undefined) return;
+  // The payload as the UDP length gives it (padding never read as the payload), within what was captured.
+  const payloadEnd = length >= UDP_HEADER_LENGTH && off + length <= end ? off + length : end;
+  decoder(out, d, off + UDP_HEADER_LENGTH, payloadEnd);
 }

@@ -2,7 +2,7 @@
  * Small helpers shared by the decoders: big-endian reads on a Buffer without bounds checks (callers check lengths
  * first), error recording, and shared empty values. Nothing here allocates per frame.
  */
-import type { DecodedFrame } from './types.js';
+import type { DecodedFrame, Tunnel } from './types.js';
 
 /** Unsigned 16-bit big-endian read. The caller guarantees o + 1 < d.length. */
 export function u16(d: Buffer, o: number): number {
@@ -21,6 +21,9 @@ export function setError(out: DecodedFrame, layer: string, code: string, message
 
 /** Shared, frozen "no VLAN tags" array (most frames). A frame with tags gets its own array. Do not mutate. */
 export const NO_VLANS: number[] = Object.freeze([]) as unknown as number[];
+
+/** Shared, frozen "not tunnelled" array (most frames). A tunnelled frame gets its own array. Do not mutate. */
+export const NO_TUNNELS: Tunnel[] = Object.freeze([]) as unknown as Tunnel[];
 
 /** "0x" + 4 lowercase hex digits. */
 export function hex4(v: number): string {

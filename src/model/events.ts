@@ -27,7 +27,25 @@ export interface BaseEvent {
   summary: string;
 }
 
-export interface ArpEvent extends BaseEvent {
+/**
+ * An encapsulation a packet was carried in (the `tunnels` of packet events, outermost first): its outer addresses as
+ * "ip:port" and, for VXLAN, the VNI; `malformed` when its header broke RFC 7348 (a decode.bad-tunnel-header finding).
+ */
+export interface EventTunnel {
+  kind: 'vxlan';
+  src: string;
+  dst: string;
+  vni: number;
+  malformed?: true;
+}
+
+/** Packet events of a tunnelled frame carry its tunnels: `src`/`dst` are then the inner (overlay) endpoints. */
+export interface Tunnelled {
+  /** The encapsulations this frame was carried in, outermost first. Absent when it was not tunnelled. */
+  tunnels?: EventTunnel[];
+}
+
+export interface ArpEvent extends BaseEvent, Tunnelled {
   kind: 'packet';
   layer: 'arp';
   type: 'who-has' | 'is-at' | 'arp';
@@ -40,7 +58,7 @@ export interface ArpEvent extends BaseEvent {
 
 export type TcpEventType = 'SYN' | 'SYN-ACK' | 'ACK' | 'DATA' | 'FIN' | 'RST' | 'SEGMENT';
 
-export interface TcpEvent extends BaseEvent {
+export interface TcpEvent extends BaseEvent, Tunnelled {
   kind: 'packet';
   layer: 'tcp';
   type: TcpEventType;
@@ -228,7 +246,7 @@ export type PacketEvent = ArpEvent | TcpEvent | TlsEvent | MqttEvent | OtherEven
 export type TimelineEvent = PacketEvent | LifecycleEvent | FindingEvent;
 
 /** A frame that is neither ARP nor TCP (UDP, ICMP, IPv6 ND...) or could not be decoded: counted, shown only in verbose output. */
-export interface OtherEvent extends BaseEvent {
+export interface OtherEvent extends BaseEvent, Tunnelled {
   kind: 'packet';
   layer: 'frame' | 'ip';
   type: string;
@@ -240,7 +258,7 @@ export interface OtherEvent extends BaseEvent {
  * A DNS message over UDP port 53 (either side): protocol "DNS", its `summary` tshark's Info line ("Standard query
  * 0x1a2b A mqtt-brokr", "Standard query response 0x1a2b No such name A mqtt-brokr"), `src`/`dst` as "ip:port".
  */
-export interface DnsEvent extends BaseEvent {
+export interface DnsEvent extends BaseEvent, Tunnelled {
   kind: 'packet';
   layer: 'ip';
   type: 'dns';

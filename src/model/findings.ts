@@ -28,6 +28,7 @@ export const FINDING_CODES = {
   'decode.bad-total-length': { severity: 'warning', text: 'An IP total/payload length is smaller than its header; the IP layer is kept, nothing above it.' },
   'decode.internal': { severity: 'error', text: 'A decoder failed unexpectedly on this frame (a bug: please report it with the capture).' },
   'decode.unsupported-link': { severity: 'warning', text: 'The interface uses a link type we do not decode; its frames are counted as undecodable.' },
+  'decode.bad-tunnel-header': { severity: 'warning', text: 'A tunnel header breaks its rules (a VXLAN header without the I flag): the frame inside is still decoded, as tshark does, but the receiving tunnel endpoint drops it.' },
   'decode.error': { severity: 'warning', text: 'Another frame decoding problem.' },
   'ip.fragment': { severity: 'note', text: 'IP fragments reassembled into one datagram (as tshark\'s ip.defragment): the layers above it (TCP, MQTT) are read at the frame that completed it; the evidence lists the fragments\' frames.' },
   'ip.fragment-overlap': { severity: 'warning', text: 'An IP fragment overlaps bytes already held for its datagram with different ones: the first bytes are kept.' },

@@ -19,6 +19,23 @@ export interface LatencyStats {
 /** The capture file formats the reader knows. */
 export type CaptureFormat = 'pcap' | 'pcapng';
 
+/**
+ * One tunnel the capture's frames were carried in (summary.tunnels): a VXLAN network between two outer (underlay)
+ * addresses, either direction, with the frames it carried. One member per encapsulation, told apart by `kind`.
+ */
+export interface VxlanTunnelSummary {
+  kind: 'vxlan';
+  /** The VXLAN Network Identifier. */
+  vni: number;
+  /** The two outer IP addresses, sorted. */
+  endpoints: [string, string];
+  /** Frames it carried (an outer datagram reassembled from fragments counts once, at its completing frame). */
+  frames: number;
+  /** Of them, frames whose VXLAN header broke RFC 7348 (no I flag). Absent when 0. */
+  malformed?: number;
+}
+export type TunnelSummary = VxlanTunnelSummary;
+
 export interface HostSummary {
   ip: string;
   mac?: string;
@@ -108,7 +125,10 @@ export interface AnalysisSummary {
     /** Decoded frames by their highest layer ("arp", "tcp", "udp", "icmpv6"...). */
     byProtocol: Record<string, number>;
   };
+  /** Hosts by the frames they sent: the innermost IP of a tunnelled frame (the overlay's hosts, as tshark's columns). */
   hosts: HostSummary[];
+  /** The tunnels (VXLAN) frames were carried in, by frames (at most 256 listed). Absent when no frame was tunnelled. */
+  tunnels?: TunnelSummary[];
   tcp: {
     connections: number;
     listed: ConnectionSummary[];

@@ -24,7 +24,9 @@ import { LazyTcpEvent, describeTcp, flagNames, sharedFlagNames, tcpType } from '
 import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
 import { KeyLog, loadKeyLog } from '../tls/keylog.js';
 import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analysis/summary.js';
+import type { TunnelSummary } from '../model/summary.js';
 import { FindingFolder } from '../analysis/finding-fold.js';
+import { TunnelTable, eventTunnels } from '../analysis/tunnels.js';
 import { BUDGET_DROPS, BUDGET_STATES, DEFAULT_MEMORY_BUDGET, MemoryBudget, formatBytes } from '../model/budget.js';
 
 export interface AnalyzeOptions {
@@ -227,6 +229,7 @@ export class CaptureAnalyzer {
   /** Which connection holds each client id, and the requests persistent sessions left open (src/mqtt/takeover.ts). */
   private readonly clientIds = new ClientIdRegistry();
   private readonly hosts = new Map<string, HostSummary>();
+  private readonly tunnels = new TunnelTable();
   private readonly duplicates = new CrossInterfaceDuplicates();
   private readonly byProtocol: Record<string, number> = {};
   private readonly linkTypes = new Set<number>();
@@ -377,7 +380,7 @@ export class CaptureAnalyzer {
     }
     this.linkTypes.add(frame.linkType);
     let decoded = decodeFrame(frame);
-    if (decoded.error !== undefined && decoded.link === undefined) {
+    if (decoded.error !== undefined && decoded.link === undefined && decoded.tunnels.length === 0) {
       this.undecodable++;
       const finding = makeFinding(findingCodeOf(decoded.error.code), 'frame', frame.frame, time,
         `${decoded.error.layer}: ${decoded.error.message}`, { detail: { layer: decoded.error.layer, linkType: frame.linkType } });
@@ -407,6 +410,7 @@ export class CaptureAnalyzer {
       }
       decoded = whole.decoded;
     }
+    if (decoded.tunnels.length > 0) this.onTunnelled(decoded, time);
     if (decoded.error !== undefined) {
       this.emitFinding(makeFinding(findingCodeOf(decoded.error.code), layerOf(decoded.error.layer), frame.frame, time,
         `${decoded.error.layer}: ${decoded.error.message}`, {
@@ -425,8 +429,10 @@ export class CaptureAnalyzer {
       this.count(decoded.error !== undefined ? `${name} (malformed)` : name);
       if (decoded.dns !== undefined && decoded.udp !== undefined && decoded.ip !== undefined) {
         // DNS: its own event (the summary-only path hands it to the stages only, as it does TCP packets).
-        if (this.lean) { if (this.packetStages.length > 0) this.toPacketStages(dnsEvent(frame.frame, time, decoded.ip, decoded.udp, decoded.dns)); }
-        else this.emit(dnsEvent(frame.frame, time, decoded.ip, decoded.udp, decoded.dns));
+        const dns = dnsEvent(frame.frame, time, decoded.ip, decoded.udp, decoded.dns);
+        if (decoded.tunnels.length > 0) dns.tunnels = eventTunnels(decoded.tunnels);
+        if (this.lean) { if (this.packetStages.length > 0) this.toPacketStages(dns); }
+        else this.emit(dns);
         return;
       }
       const nd = decoded.icmpv6;
@@ -444,6 +450,7 @@ export class CaptureAnalyzer {
         summary: decoded.udp !== undefined ? `UDP ${decoded.udp.srcPort} → ${decoded.udp.dstPort} len=${Math.max(0, decoded.udp.length - 8)}`
           : decoded.icmpv6 !== undefined ? icmpv6Info(decoded.icmpv6, decoded.ip?.ttl ?? 0) : name.toUpperCase(),
       };
+      if (decoded.tunnels.length > 0) other.tunnels = eventTunnels(decoded.tunnels);
       this.emit(other);
     }
   }
@@ -593,6 +600,7 @@ export class CaptureAnalyzer {
         ...(Object.keys(blocks).length > 0 ? { otherBlocks: blocks } : {}),
       },
       hosts: [...this.hosts.values()].sort((a, b) => b.frames - a.frames),
+      ...tunnelsPart(this.tunnels.list()),
       tcp: {
         connections: this.summary.connectionsOpened, listed: this.summary.tcpListed(),
         ...(this.summary.tcpNotListed > 0 ? { notListed: this.summary.tcpNotListed } : {}),
@@ -687,6 +695,17 @@ export class CaptureAnalyzer {
     if (mac !== undefined && host.mac === undefined && mac !== '00:00:00:00:00:00') host.mac = mac;
   }
 
+  /** A tunnelled frame: its tunnels counted for the summary, a finding for each header that broke its rules. */
+  private onTunnelled(decoded: DecodedFrame, time: number): void {
+    this.tunnels.add(decoded.tunnels);
+    for (const t of decoded.tunnels) {
+      if (t.malformed === undefined) continue;
+      this.emitFinding(makeFinding('decode.bad-tunnel-header', 'frame', decoded.frame, time, `${t.kind}: ${t.malformed}`, {
+        src: t.ip.src, dst: t.ip.dst, detail: { layer: t.kind, vni: t.vni, flags: t.flags },
+      }));
+    }
+  }
+
   private onArp(decoded: DecodedFrame, time: number): void {
     const arp = decoded.arp!;
     const request = arp.opcode === 1;
@@ -699,6 +718,7 @@ export class CaptureAnalyzer {
         : reply ? `${arp.senderIp} is at ${arp.senderMac}` : `ARP opcode ${arp.opcode}`,
       opcode: arp.opcode, senderMac: arp.senderMac, senderIp: arp.senderIp, targetMac: arp.targetMac, targetIp: arp.targetIp,
     };
+    if (decoded.tunnels.length > 0) event.tunnels = eventTunnels(decoded.tunnels);
     this.emit(event);
   }
 
@@ -734,6 +754,7 @@ export class CaptureAnalyzer {
         lazy.handshakeRttMs = c.handshakeRttMs;
         lazy.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
       }
+      if (decoded.tunnels.length > 0) lazy.tunnels = eventTunnels(decoded.tunnels);
       event = lazy;
     } else if (!this.lean) {
       const labels = this.labelsOf(analysis);
@@ -752,6 +773,7 @@ export class CaptureAnalyzer {
         event.handshakeFrames = [c.synFrame ?? decoded.frame, c.synAckFrame ?? decoded.frame];
       }
       event.summary = describeTcp(event, tcp, analysis.keepAlive, analysis.lostSegment);
+      if (decoded.tunnels.length > 0) event.tunnels = eventTunnels(decoded.tunnels);
     }
     this.flushDeferred(event);
   }
@@ -805,14 +827,21 @@ export class CaptureAnalyzer {
   private duplicateEvent(decoded: DecodedFrame, tcp: TcpSegment, time: number, duplicateOf: number): TcpEvent {
     const ip = decoded.ip!;
     const flags = flagNames(tcp.flags);
-    return {
+    const event: TcpEvent = {
       kind: 'packet', frame: decoded.frame, time, layer: 'tcp', type: tcpType(tcp.flags, tcp.payloadLength),
       src: endpointLabel(ip.src, tcp.srcPort), dst: endpointLabel(ip.dst, tcp.dstPort), stream: -1, flags,
       seq: tcp.seq, ack: tcp.ack, relSeq: 0, relAck: 0, len: tcp.payloadLength, window: tcp.window, windowValue: tcp.window, duplicateOf,
       summary: `[same packet as #${duplicateOf}, seen on another interface] ${tcp.srcPort} → ${tcp.dstPort} [${flags.join(', ')}]`,
     };
+    if (decoded.tunnels.length > 0) event.tunnels = eventTunnels(decoded.tunnels);
+    return event;
   }
 
+}
+
+/** The summary's `tunnels` key, present only when frames were tunnelled (so other summaries keep their shape). */
+function tunnelsPart(list: TunnelSummary[] | undefined): { tunnels?: TunnelSummary[] } {
+  return list === undefined ? {} : { tunnels: list };
 }
 
 function findingCodeOf(code: string): FindingCode {

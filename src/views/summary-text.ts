@@ -87,6 +87,11 @@ export function renderSummary(s: AnalysisSummary, style: Style, width?: number):
     h('Hosts');
     out.push(table(['IP', 'MAC', 'Frames sent'], s.hosts.map((x) => [x.ip, x.mac ?? '', String(x.frames)]), style, width));
   }
+  if (s.tunnels !== undefined && s.tunnels.length > 0) {
+    h('Tunnels');
+    out.push(table(['Tunnel', 'Between', 'Frames carried', 'Malformed'],
+      s.tunnels.map((t) => [`VXLAN VNI ${t.vni}`, t.endpoints.join(' ↔ '), String(t.frames), String(t.malformed ?? 0)]), style, width));
+  }
   if (s.tcp.connections > 0) {
     h('TCP connections');
     const t = s.tcp;

@@ -68,7 +68,8 @@ export function tsharkFields(file: string, fields: string[], extra: string[] = [
  * record is cut off, after printing every complete frame).
  */
 export function tsharkRecords(file: string, fields: readonly string[], extra: string[] = []): Array<Record<string, string>> {
-  const args = ['-r', file, '-n', ...extra, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f', ...fields.flatMap((f) => ['-e', f])];
+  // `extra` after the defaults, so that it may change them (a later -E wins).
+  const args = ['-r', file, '-n', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=f', ...extra, ...fields.flatMap((f) => ['-e', f])];
   return runTshark(args).split('\n').filter((l) => l.length > 0).map((line) => {
     const cols = line.split('\t');
     const record: Record<string, string> = {};
