@@ -957,6 +957,19 @@ test('snaplen cuts, duplicate frames and refused CONNACKs are timed at the first
   assert.equal(checked.size, codes.length);
 });
 
+test('ports, WebSocket, unmatched unsubscribes, connection limits, late subscribers, size limits and slow brokers are timed at the first frame of their evidence', async () => {
+  // Each was timed elsewhere before: the connection's first packet (the SYN) for the CONNECT on an unusual port or
+  // over WebSocket; the UNSUBACK for the UNSUBSCRIBE; the broker's close for the turned-away connection's SYN; the
+  // SUBSCRIBE for the first message published before it; the first message too large for the CONNECT that set the
+  // limit; the slow answer's time less its wait (rounded off by a few 1e-16 s) for the request's own time.
+  const codes = ['diag.nonstandard-port', 'diag.mqtt-over-websocket', 'diag.unsubscribe-unmatched', 'diag.connection-limit',
+    'diag.subscribed-too-late', 'diag.too-large-for-subscriber', 'diag.broker-slow'];
+  const checked = await checkFirstEvidenceTimes(['nonstandard-port.pcap', 'faults/fault-wrong-port-1884.pcap', 'websocket.pcap',
+    'faults/fault-unsubscribe-unmatched.pcap', 'mqtt/mqtt5-broker.pcap', 'faults/fault-max-connections.pcap',
+    'faults/fault-late-subscriber.pcap', 'faults/fault-subscriber-packet-size.pcap', 'faults/fault-broker-hung.pcap'], codes);
+  assert.deepEqual([...checked].sort(), [...codes].sort());
+});
+
 test('a single session dropped under a restart is judged silent by the one keep-alive rule (silentPastKeepAlive), the broker\'s Server Keep Alive first', async () => {
   // fault-broker-restart: lab-sub (172.18.0.3:54560, keep-alive 60 s) last sent at 0.0015 s, dropped at 1.172 s when
   // mosquitto restarted, reconnected at 2.176 s. Its record is given other keep-alives to reach the corner: a

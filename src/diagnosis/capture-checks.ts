@@ -194,22 +194,24 @@ export class CaptureChecks implements Detector {
   }
 
   private ports(records: ConnectionRecord[], emit: (finding: FindingEvent) => void): void {
-    const byServer = new Map<string, { ws: boolean; frames: FrameSet; count: number; time: number; example: string }>();
+    const byServer = new Map<string, { ws: boolean; frames: FrameSet; count: number; example: string }>();
     for (const r of records) {
       if (r.mqttPackets === 0) continue;
       const ws = r.websocket || r.session?.transport === 'websocket' || r.end?.protocol === 'mqtt-ws';
       if (!ws && WIRESHARK_MQTT_PORTS.has(portOf(r.server))) continue;
       const key = `${ws ? 'ws' : 'tcp'}|${r.server}`;
-      const g = byServer.get(key) ?? { ws, frames: new FrameSet(), count: 0, time: r.firstTime, example: clientName(r) };
+      const g = byServer.get(key) ?? { ws, frames: new FrameSet(), count: 0, example: clientName(r) };
       g.count++;
-      g.frames.add(r.connect?.frame ?? r.firstFrame);
+      // The evidence is each connection's CONNECT (its first frame when none was captured), timed as its event was.
+      if (r.connect !== undefined) g.frames.add(r.connect.frame, r.connect.time);
+      else g.frames.add(r.firstFrame, r.firstTime);
       byServer.set(key, g);
     }
     for (const [key, g] of byServer) {
       const server = key.slice(key.indexOf('|') + 1);
       const port = portOf(server);
       emit(makeDiagnosis({
-        code: g.ws ? 'diag.mqtt-over-websocket' : 'diag.nonstandard-port', layer: 'mqtt', frames: g.frames, time: g.time, dst: server,
+        code: g.ws ? 'diag.mqtt-over-websocket' : 'diag.nonstandard-port', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? 0, dst: server,
         facts: { server, host: hostOf(server), port, count: g.count },
         causes: g.ws ? ['websocket-listener'] : ['custom-port'], checks: g.ws ? ['decode-as-websocket'] : ['decode-as'],
       }));

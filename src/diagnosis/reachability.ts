@@ -329,15 +329,18 @@ export class ReachabilityDetector implements Detector {
       list.sort((a, b) => a.close.frame - b.close.frame);
       const frames = new FrameSet();
       for (const { r, close } of list) {
-        frames.addAll(r.synFrames.slice(0, 1)).add(close.frame);
-        if (r.rst !== undefined && r.rst.from === server) frames.add(r.rst.frame);
+        // The SYN (when captured), the broker's close and its RST, each with its time: the first is the diagnosis' time.
+        const syn = r.synFrames[0];
+        if (syn !== undefined) frames.add(syn, r.firstSynTime);
+        frames.add(close.frame, close.time);
+        if (r.rst !== undefined && r.rst.from === server) frames.add(r.rst.frame, r.rst.time);
         ctx.explained.add(r.stream);
         turnedAway.add(r.stream);
       }
       const first = list[0]!;
       const resets = list.filter((x) => x.close.reset).length;
       emit(makeDiagnosis({
-        code: 'diag.connection-limit', layer: 'tcp', frames, time: first.close.time, src: first.r.client, dst: server,
+        code: 'diag.connection-limit', layer: 'tcp', frames, time: frames.firstTime ?? first.close.time, src: first.r.client, dst: server,
         ...(list.length === 1 ? { stream: first.r.stream } : {}),
         facts: {
           server, count: list.length, clients: [...new Set(list.map((x) => clientName(x.r)))],
