@@ -970,6 +970,29 @@ test('ports, WebSocket, unmatched unsubscribes, connection limits, late subscrib
   assert.deepEqual([...checked].sort(), [...codes].sort());
 });
 
+test('fault-subscribe-denied: a SUBSCRIBE refused by the broker\'s ACL (SUBACK 0x87), a QoS 2 subscription granted QoS 1', async () => {
+  const file = fault('fault-subscribe-denied');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.subscription-downgraded', 'diag.subscription-refused']);
+  const refused = only(list, 'diag.subscription-refused');
+  assert.deepEqual(refused.detail.facts, { subscriber: 'lab-secret (172.18.0.3)', filters: ['secret/#'], code: '0x87', codeName: 'not authorized' });
+  const downgraded = only(list, 'diag.subscription-downgraded');
+  assert.deepEqual(downgraded.detail.facts, { subscriber: 'lab-sub (172.18.0.3)', filter: 'sister/temp', asked: 2, granted: 1 });
+  if (tsharkMissing !== undefined) return;
+  // The SUBSCRIBE and its SUBACK, as tshark finds them (MQTT 5 reason code 0x87; MQTT 3.1.1 granted QoS 1).
+  const subscribes = tsharkFrames(file, 'mqtt.msgtype == 8');
+  assert.deepEqual(refused.evidence.frames, [subscribes[0], ...tsharkFrames(file, 'mqtt.suback.reason_code == 0x87')]);
+  assert.deepEqual(downgraded.evidence.frames, [subscribes[1], ...tsharkFrames(file, 'mqtt.suback.qos == 1')]);
+});
+
+test('refused and downgraded subscriptions are timed at their SUBSCRIBE, the first frame of their evidence', async () => {
+  // fault-subscribe-denied: SUBSCRIBE secret/# (frame 10) refused in SUBACK 0x87 (frame 11), SUBSCRIBE sister/temp at
+  // QoS 2 (frame 23) granted QoS 1 (frame 24). They were timed at the SUBACK.
+  const codes = ['diag.subscription-refused', 'diag.subscription-downgraded'];
+  const checked = await checkFirstEvidenceTimes(['faults/fault-subscribe-denied.pcap'], codes);
+  assert.deepEqual([...checked].sort(), [...codes].sort());
+});
+
 test('a single session dropped under a restart is judged silent by the one keep-alive rule (silentPastKeepAlive), the broker\'s Server Keep Alive first', async () => {
   // fault-broker-restart: lab-sub (172.18.0.3:54560, keep-alive 60 s) last sent at 0.0015 s, dropped at 1.172 s when
   // mosquitto restarted, reconnected at 2.176 s. Its record is given other keep-alives to reach the corner: a

@@ -75,7 +75,7 @@ export class CaptureChecks implements Detector {
     } else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
       const t = streams.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };
-      t.frames.add(e.frame);
+      t.frames.add(e.frame, e.time);
       streams.set(e.stream, t);
     }
   }
@@ -149,9 +149,9 @@ export class CaptureChecks implements Detector {
     if (oneWay.length > 0) {
       const first = oneWay[0]!;
       const frames = new FrameSet();
-      for (const r of oneWay) frames.add(r.firstFrame);
+      for (const r of oneWay) frames.add(r.firstFrame, r.firstTime);
       emit(makeDiagnosis({
-        code: 'diag.one-direction', layer: 'tcp', frames, time: first.firstTime,
+        code: 'diag.one-direction', layer: 'tcp', frames, time: frames.firstTime ?? first.firstTime,
         facts: { count: oneWay.length, seen: sentBy(first, 'server').segments === 0 ? 'client' : 'server', example: `${first.client} → ${first.server}` },
         causes: ['asymmetric-capture'], checks: ['capture-point'],
       }));
@@ -159,9 +159,9 @@ export class CaptureChecks implements Detector {
     const late = records.filter((r) => r.connect === undefined && r.mqttPackets > 0 && r.synFrames.length === 0 && r.synSeen !== true);
     if (late.length > 0) {
       const frames = new FrameSet();
-      for (const r of late) frames.add(r.firstFrame);
+      for (const r of late) frames.add(r.firstFrame, r.firstTime);
       emit(makeDiagnosis({
-        code: 'diag.capture-started-late', layer: 'mqtt', frames, time: late[0]!.firstTime,
+        code: 'diag.capture-started-late', layer: 'mqtt', frames, time: frames.firstTime ?? late[0]!.firstTime,
         facts: { count: late.length, clients: late.map((r) => `${r.client} → ${r.server}`) },
         causes: ['capture-started-late'], checks: ['start-capture-first'],
       }));
@@ -221,14 +221,14 @@ export class CaptureChecks implements Detector {
   private encrypted(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     for (const [server, g] of this.byServer(ctx, this.tls)) {
       emit(makeDiagnosis({
-        code: 'diag.mqtt-over-tls', layer: 'tls', frames: g.frames, time: g.time, dst: server,
+        code: 'diag.mqtt-over-tls', layer: 'tls', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: server,
         facts: { server, port: portOf(server), count: g.count },
         causes: ['tls-listener'], checks: ['tls-keys', 'keylog-paho', 'keylog-mosquitto'],
       }));
     }
     for (const [server, g] of this.byServer(ctx, this.noSecret)) {
       emit(makeDiagnosis({
-        code: 'diag.tls-not-decrypted', layer: 'tls', frames: g.frames, time: g.time, dst: server,
+        code: 'diag.tls-not-decrypted', layer: 'tls', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: server,
         facts: { server, port: portOf(server), count: g.count },
         causes: ['keylog-other-run', 'keylog-not-written'], checks: ['keylog-same-run', 'keylog-paho', 'keylog-mosquitto'],
       }));
