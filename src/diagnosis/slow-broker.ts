@@ -25,8 +25,9 @@ const MAX_SLOW = 10_000;
 const ANSWERS: readonly MqttPacketType[] = ['CONNACK', 'PUBACK', 'PUBREC', 'PUBCOMP', 'SUBACK', 'UNSUBACK', 'PINGRESP'];
 /** The requests a client sends that the broker answers with one of ANSWERS. */
 const REQUESTS: readonly MqttPacketType[] = ['CONNECT', 'PUBLISH', 'PUBREL', 'SUBSCRIBE', 'UNSUBSCRIBE', 'PINGREQ'];
+const REQUEST_TYPES: ReadonlySet<MqttPacketType> = new Set(REQUESTS);
 /** Client requests whose frame and time are remembered, the latest ones (a slow answer's request is looked up there). */
-export const RECENT_REQUESTS = 65_536;
+export const RECENT_REQUESTS = 16_384;
 
 interface SlowAnswer { stream: number; frame: number; requestFrame: number; requestTime: number; time: number; type: MqttPacketType; waitMs: number }
 
@@ -40,8 +41,8 @@ export class SlowBrokerDetector implements Detector {
 
   mqtt(event: MqttEvent): void {
     if (event.direction === 'client') {
-      // A QoS 0 PUBLISH is answered by nothing.
-      if (event.type !== 'PUBLISH' || (event.qos ?? 0) > 0) this.request(event);
+      // A client's acknowledgements of the broker's deliveries are no requests; a QoS 0 PUBLISH is answered by nothing.
+      if (REQUEST_TYPES.has(event.type) && (event.type !== 'PUBLISH' || (event.qos ?? 0) > 0)) this.request(event);
       return;
     }
     const waitMs = event.latencyMs;
