@@ -35,7 +35,6 @@ const ARP_SCAN = 4;
 /** The ARP requests of one host for one address. */
 interface ArpAsk { asker: string; target: string; frames: FrameSet; requests: number; firstTime: number; lastTime: number; ndp?: true }
 
-/** The same client on two connections: the same client id, or (without one) the same host. */
 /** A connection attempt's frames: its SYNs (the first with its time), else its first frame (with its time). */
 function addAttempt(frames: FrameSet, r: ConnectionRecord): void {
   if (r.synFrames.length === 0) { frames.add(r.firstFrame, r.firstTime); return; }
@@ -43,6 +42,7 @@ function addAttempt(frames: FrameSet, r: ConnectionRecord): void {
   frames.addAll(r.synFrames.slice(1));
 }
 
+/** The same client on two connections: the same client id, or (without one) the same host. */
 function sameClient(a: ConnectionRecord, b: ConnectionRecord): boolean {
   const ida = a.connect?.clientId ?? a.session?.clientId;
   const idb = b.connect?.clientId ?? b.session?.clientId;
