@@ -957,6 +957,42 @@ test('snaplen cuts, duplicate frames and refused CONNACKs are timed at the first
   assert.equal(checked.size, codes.length);
 });
 
+test('ports, WebSocket, unmatched unsubscribes, connection limits, late subscribers, size limits and slow brokers are timed at the first frame of their evidence', async () => {
+  // Each was timed elsewhere before: the connection's first packet (the SYN) for the CONNECT on an unusual port or
+  // over WebSocket; the UNSUBACK for the UNSUBSCRIBE; the broker's close for the turned-away connection's SYN; the
+  // SUBSCRIBE for the first message published before it; the first message too large for the CONNECT that set the
+  // limit; the slow answer's time less its wait (rounded off by a few 1e-16 s) for the request's own time.
+  const codes = ['diag.nonstandard-port', 'diag.mqtt-over-websocket', 'diag.unsubscribe-unmatched', 'diag.connection-limit',
+    'diag.subscribed-too-late', 'diag.too-large-for-subscriber', 'diag.broker-slow'];
+  const checked = await checkFirstEvidenceTimes(['nonstandard-port.pcap', 'faults/fault-wrong-port-1884.pcap', 'websocket.pcap',
+    'faults/fault-unsubscribe-unmatched.pcap', 'mqtt/mqtt5-broker.pcap', 'faults/fault-max-connections.pcap',
+    'faults/fault-late-subscriber.pcap', 'faults/fault-subscriber-packet-size.pcap', 'faults/fault-broker-hung.pcap'], codes);
+  assert.deepEqual([...checked].sort(), [...codes].sort());
+});
+
+test('fault-subscribe-denied: a SUBSCRIBE refused by the broker\'s ACL (SUBACK 0x87), a QoS 2 subscription granted QoS 1', async () => {
+  const file = fault('fault-subscribe-denied');
+  const list = await diagnose(file);
+  assert.deepEqual(codes(list), ['diag.subscription-downgraded', 'diag.subscription-refused']);
+  const refused = only(list, 'diag.subscription-refused');
+  assert.deepEqual(refused.detail.facts, { subscriber: 'lab-secret (172.18.0.3)', filters: ['secret/#'], code: '0x87', codeName: 'not authorized' });
+  const downgraded = only(list, 'diag.subscription-downgraded');
+  assert.deepEqual(downgraded.detail.facts, { subscriber: 'lab-sub (172.18.0.3)', filter: 'sister/temp', asked: 2, granted: 1 });
+  if (tsharkMissing !== undefined) return;
+  // The SUBSCRIBE and its SUBACK, as tshark finds them (MQTT 5 reason code 0x87; MQTT 3.1.1 granted QoS 1).
+  const subscribes = tsharkFrames(file, 'mqtt.msgtype == 8');
+  assert.deepEqual(refused.evidence.frames, [subscribes[0], ...tsharkFrames(file, 'mqtt.suback.reason_code == 0x87')]);
+  assert.deepEqual(downgraded.evidence.frames, [subscribes[1], ...tsharkFrames(file, 'mqtt.suback.qos == 1')]);
+});
+
+test('refused and downgraded subscriptions are timed at their SUBSCRIBE, the first frame of their evidence', async () => {
+  // fault-subscribe-denied: SUBSCRIBE secret/# (frame 10) refused in SUBACK 0x87 (frame 11), SUBSCRIBE sister/temp at
+  // QoS 2 (frame 23) granted QoS 1 (frame 24). They were timed at the SUBACK.
+  const codes = ['diag.subscription-refused', 'diag.subscription-downgraded'];
+  const checked = await checkFirstEvidenceTimes(['faults/fault-subscribe-denied.pcap'], codes);
+  assert.deepEqual([...checked].sort(), [...codes].sort());
+});
+
 test('a single session dropped under a restart is judged silent by the one keep-alive rule (silentPastKeepAlive), the broker\'s Server Keep Alive first', async () => {
   // fault-broker-restart: lab-sub (172.18.0.3:54560, keep-alive 60 s) last sent at 0.0015 s, dropped at 1.172 s when
   // mosquitto restarted, reconnected at 2.176 s. Its record is given other keep-alives to reach the corner: a

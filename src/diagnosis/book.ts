@@ -64,6 +64,8 @@ export interface ConnectionRecord {
   /** From the TCP packets (when they are analysed): SYN frames (a few), SYN-ACK seen, first RST and first FIN. */
   synFrames: number[];
   syns: number;
+  /** Time of the first SYN seen (synFrames[0]'s). */
+  firstSynTime?: number;
   /** Time of the last SYN seen. */
   lastSynTime?: number;
   synAckSeen: boolean;
@@ -181,6 +183,7 @@ export class ConnectionBook {
       r.client = e.src; r.server = e.dst;
       r.syns++;
       r.lastSynTime = e.time;
+      if (r.synFrames.length === 0) r.firstSynTime = e.time;
       if (r.synFrames.length < 8) r.synFrames.push(e.frame);
     } else if (e.type === 'SYN-ACK') r.synAckSeen = true;
     if (r.firstClientData === undefined && e.len > 0 && e.src === r.client) r.firstClientData = e.frame;

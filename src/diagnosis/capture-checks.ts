@@ -75,7 +75,7 @@ export class CaptureChecks implements Detector {
     } else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
       const t = streams.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };
-      t.frames.add(e.frame);
+      t.frames.add(e.frame, e.time);
       streams.set(e.stream, t);
     }
   }
@@ -149,9 +149,9 @@ export class CaptureChecks implements Detector {
     if (oneWay.length > 0) {
       const first = oneWay[0]!;
       const frames = new FrameSet();
-      for (const r of oneWay) frames.add(r.firstFrame);
+      for (const r of oneWay) frames.add(r.firstFrame, r.firstTime);
       emit(makeDiagnosis({
-        code: 'diag.one-direction', layer: 'tcp', frames, time: first.firstTime,
+        code: 'diag.one-direction', layer: 'tcp', frames, time: frames.firstTime ?? first.firstTime,
         facts: { count: oneWay.length, seen: sentBy(first, 'server').segments === 0 ? 'client' : 'server', example: `${first.client} → ${first.server}` },
         causes: ['asymmetric-capture'], checks: ['capture-point'],
       }));
@@ -159,9 +159,9 @@ export class CaptureChecks implements Detector {
     const late = records.filter((r) => r.connect === undefined && r.mqttPackets > 0 && r.synFrames.length === 0 && r.synSeen !== true);
     if (late.length > 0) {
       const frames = new FrameSet();
-      for (const r of late) frames.add(r.firstFrame);
+      for (const r of late) frames.add(r.firstFrame, r.firstTime);
       emit(makeDiagnosis({
-        code: 'diag.capture-started-late', layer: 'mqtt', frames, time: late[0]!.firstTime,
+        code: 'diag.capture-started-late', layer: 'mqtt', frames, time: frames.firstTime ?? late[0]!.firstTime,
         facts: { count: late.length, clients: late.map((r) => `${r.client} → ${r.server}`) },
         causes: ['capture-started-late'], checks: ['start-capture-first'],
       }));
@@ -194,22 +194,24 @@ export class CaptureChecks implements Detector {
   }
 
   private ports(records: ConnectionRecord[], emit: (finding: FindingEvent) => void): void {
-    const byServer = new Map<string, { ws: boolean; frames: FrameSet; count: number; time: number; example: string }>();
+    const byServer = new Map<string, { ws: boolean; frames: FrameSet; count: number; example: string }>();
     for (const r of records) {
       if (r.mqttPackets === 0) continue;
       const ws = r.websocket || r.session?.transport === 'websocket' || r.end?.protocol === 'mqtt-ws';
       if (!ws && WIRESHARK_MQTT_PORTS.has(portOf(r.server))) continue;
       const key = `${ws ? 'ws' : 'tcp'}|${r.server}`;
-      const g = byServer.get(key) ?? { ws, frames: new FrameSet(), count: 0, time: r.firstTime, example: clientName(r) };
+      const g = byServer.get(key) ?? { ws, frames: new FrameSet(), count: 0, example: clientName(r) };
       g.count++;
-      g.frames.add(r.connect?.frame ?? r.firstFrame);
+      // The evidence is each connection's CONNECT (its first frame when none was captured), timed as its event was.
+      if (r.connect !== undefined) g.frames.add(r.connect.frame, r.connect.time);
+      else g.frames.add(r.firstFrame, r.firstTime);
       byServer.set(key, g);
     }
     for (const [key, g] of byServer) {
       const server = key.slice(key.indexOf('|') + 1);
       const port = portOf(server);
       emit(makeDiagnosis({
-        code: g.ws ? 'diag.mqtt-over-websocket' : 'diag.nonstandard-port', layer: 'mqtt', frames: g.frames, time: g.time, dst: server,
+        code: g.ws ? 'diag.mqtt-over-websocket' : 'diag.nonstandard-port', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? 0, dst: server,
         facts: { server, host: hostOf(server), port, count: g.count },
         causes: g.ws ? ['websocket-listener'] : ['custom-port'], checks: g.ws ? ['decode-as-websocket'] : ['decode-as'],
       }));
@@ -219,14 +221,14 @@ export class CaptureChecks implements Detector {
   private encrypted(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     for (const [server, g] of this.byServer(ctx, this.tls)) {
       emit(makeDiagnosis({
-        code: 'diag.mqtt-over-tls', layer: 'tls', frames: g.frames, time: g.time, dst: server,
+        code: 'diag.mqtt-over-tls', layer: 'tls', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: server,
         facts: { server, port: portOf(server), count: g.count },
         causes: ['tls-listener'], checks: ['tls-keys', 'keylog-paho', 'keylog-mosquitto'],
       }));
     }
     for (const [server, g] of this.byServer(ctx, this.noSecret)) {
       emit(makeDiagnosis({
-        code: 'diag.tls-not-decrypted', layer: 'tls', frames: g.frames, time: g.time, dst: server,
+        code: 'diag.tls-not-decrypted', layer: 'tls', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: server,
         facts: { server, port: portOf(server), count: g.count },
         causes: ['keylog-other-run', 'keylog-not-written'], checks: ['keylog-same-run', 'keylog-paho', 'keylog-mosquitto'],
       }));

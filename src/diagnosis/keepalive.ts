@@ -80,13 +80,13 @@ export class KeepAliveDetector implements Detector {
       // nothing after it, with the capture going on, was gone with its host or network (a link lost, a cable pulled).
       const clientGone = brokerClosed && end !== undefined && sentBy(r, 'client').lastTime < end.time
         && ctx.captureEnd - end.time >= GONE_SECONDS;
-      const frames = new FrameSet().add(last.frame);
-      if (closeFrame !== undefined) frames.add(closeFrame);
+      const frames = new FrameSet().add(last.frame, last.time);
+      if (closeFrame !== undefined && end !== undefined) frames.add(closeFrame, end.time);
       const will = this.wills.get(r.connect.frame);
       if (will !== undefined) frames.add(will.frame);
       ctx.explained.add(r.stream);
       emit(makeDiagnosis({
-        code: 'diag.keepalive-dropped', layer: 'mqtt', frames, time: last.time, src: r.client, dst: r.server, stream: r.stream,
+        code: 'diag.keepalive-dropped', layer: 'mqtt', frames, time: frames.firstTime ?? last.time, src: r.client, dst: r.server, stream: r.stream,
         facts: {
           client: clientName(r), keepAlive, limitSeconds: limit, silentSeconds: Number(silent.toFixed(3)), brokerClosed,
           lastPacketAt: Number(last.time.toFixed(6)),

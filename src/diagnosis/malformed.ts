@@ -105,13 +105,13 @@ export class MalformedPacketDetector implements Detector {
         g = { first: p, sender, client, server: r.server, closed, frames: new FrameSet(), streams: new Set() };
         groups.set(key, g);
       }
-      g.frames.add(p.frame);
+      g.frames.add(p.frame, p.time);
       g.streams.add(p.stream);
     }
     for (const g of groups.values()) {
       const count = g.frames.evidence().count;
       emit(makeDiagnosis({
-        code: 'diag.malformed-packet', layer: 'mqtt', frames: g.frames, time: g.first.time, stream: g.first.stream,
+        code: 'diag.malformed-packet', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.first.time, stream: g.first.stream,
         ...(g.sender === 'client' ? { dst: g.server } : { src: g.server }),
         facts: {
           sender: g.sender === 'client' ? 'client' : 'broker',

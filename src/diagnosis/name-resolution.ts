@@ -61,7 +61,7 @@ export class NameResolutionDetector implements Detector {
       this.lookups.set(key, l);
     }
     if (l.resolved) return;
-    l.frames.add(e.frame);
+    l.frames.add(e.frame, e.time);
     if (!m.response) {
       l.queries++;
       l.types.add(m.qtypeName ?? String(m.qtype));
@@ -145,7 +145,7 @@ export class NameResolutionDetector implements Detector {
       const noAnswer = responses === 0;
       const answerWords = [...answers.entries()].sort((a, b) => b[1] - a[1]).map(([a]) => a);
       emit(makeDiagnosis({
-        code: 'diag.name-not-resolved', layer: 'ip', frames, time: l0.firstTime, src: host, dst: l0.server,
+        code: 'diag.name-not-resolved', layer: 'ip', frames, time: frames.firstTime ?? l0.firstTime, src: host, dst: l0.server,
         facts: {
           host, name: l0.name, names: lookups.slice(0, 5).map((l) => l.name), server: l0.server,
           queries, responses, unanswered, types: [...types], answers: answerWords, noAnswer,

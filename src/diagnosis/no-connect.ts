@@ -68,7 +68,7 @@ export class NoConnectDetector implements Detector {
       list.sort((a, b) => a.r.firstClientPacket!.frame - b.r.firstClientPacket!.frame);
       const frames = new FrameSet();
       for (const { r, end } of list) {
-        frames.add(r.firstClientPacket!.frame).add(end.frame);
+        frames.add(r.firstClientPacket!.frame, r.firstClientPacket!.time).add(end.frame, end.time);
         ctx.explained.add(r.stream);
       }
       const http = list.map(({ r }) => httpMethodOf(r.firstClientPacket!));
@@ -77,7 +77,7 @@ export class NoConnectDetector implements Detector {
       const resets = list.filter(({ end }) => end.reason === 'reset').length;
       const first = list[0]!.r;
       emit(makeDiagnosis({
-        code: 'diag.no-connect', layer: 'mqtt', frames, time: first.firstClientPacket!.time, src: first.client, dst: server,
+        code: 'diag.no-connect', layer: 'mqtt', frames, time: frames.firstTime ?? first.firstClientPacket!.time, src: first.client, dst: server,
         ...(list.length === 1 ? { stream: first.stream } : {}),
         facts: {
           server, count: list.length, clients: list.map(({ r }) => r.client),

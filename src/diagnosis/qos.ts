@@ -142,7 +142,7 @@ export class QosDetector implements Detector {
     // QoS 1 and QoS 2 messages refused with the same code: both answers are named.
     if (g.ack !== e.type && e.type !== 'DISCONNECT' && g.ack.length === 6) g.ack = 'PUBACK/PUBREC';
     if (sent.topic !== undefined && g.topics.size < 10) g.topics.add(sent.topic);
-    g.frames.add(sent.frame).add(e.frame);
+    g.frames.add(sent.frame, sent.time).add(e.frame, e.time);
   }
 
   private tally(map: Map<string, Tally>, key: string, e: MqttEvent): Tally {
@@ -152,7 +152,7 @@ export class QosDetector implements Detector {
       map.set(key, t);
     }
     t.count++;
-    t.frames.add(e.frame);
+    t.frames.add(e.frame, e.time);
     if (t.packetIds.size < 5 && e.packetId !== undefined) t.packetIds.add(e.packetId);
     return t;
   }
@@ -178,7 +178,8 @@ export class QosDetector implements Detector {
   private suback(e: MqttEvent): void {
     const key = `${e.stream}|${e.packetId}`;
     const asked = this.subscribes.get(key);
-    const subscribeFrame = this.subscribeFrames.get(key)?.frame;
+    // The SUBSCRIBE and its SUBACK prove it, each with its time: the SUBSCRIBE (when seen) is its time.
+    const subscribe = this.subscribeFrames.get(key) ?? e;
     this.subscribes.delete(key);
     this.subscribeFrames.delete(key);
     if (asked === undefined) return;
@@ -189,9 +190,13 @@ export class QosDetector implements Detector {
       const s = asked[i];
       if (s === undefined) return;
       if (code >= 0x80) { refusedFilters.push(s.topic); refusedCode = code; }
-      else if (code < s.qos) this.downgraded.push({ stream: e.stream, filter: s.topic, asked: s.qos, granted: code, frames: new FrameSet().add(subscribeFrame ?? e.frame).add(e.frame), time: e.time });
+      else if (code < s.qos) this.downgraded.push({ stream: e.stream, filter: s.topic, asked: s.qos, granted: code, frames: this.subscribed(subscribe, e), time: subscribe.time });
     });
-    if (refusedFilters.length > 0) this.refused.push({ stream: e.stream, filters: refusedFilters, code: refusedCode, frames: new FrameSet().add(subscribeFrame ?? e.frame).add(e.frame), time: e.time });
+    if (refusedFilters.length > 0) this.refused.push({ stream: e.stream, filters: refusedFilters, code: refusedCode, frames: this.subscribed(subscribe, e), time: subscribe.time });
+  }
+
+  private subscribed(subscribe: { frame: number; time: number }, suback: MqttEvent): FrameSet {
+    return new FrameSet().add(subscribe.frame, subscribe.time).add(suback.frame, suback.time);
   }
 
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
@@ -205,7 +210,7 @@ export class QosDetector implements Detector {
       const receiver = r !== undefined ? (t.sender === 'broker' ? clientName(r) : 'the broker') : key.split('|')[0]!;
       const senderName = r !== undefined && t.sender === 'client' ? clientName(r) : 'the broker';
       emit(makeDiagnosis({
-        code: 'diag.qos-redelivered', layer: 'mqtt', frames: t.frames, time: t.time, stream: t.stream,
+        code: 'diag.qos-redelivered', layer: 'mqtt', frames: t.frames, time: t.frames.firstTime ?? t.time, stream: t.stream,
         facts: { receiver, sender: t.sender, senderName, count: t.count },
         causes: ['receiver-not-acking', 'connection-dropped'], checks: ['receiver-acks'],
       }));
@@ -214,7 +219,7 @@ export class QosDetector implements Detector {
       const r = ctx.book.get(t.stream);
       const sender = t.sender === 'broker' ? 'The broker' : r !== undefined ? clientName(r) : 'A client';
       emit(makeDiagnosis({
-        code: 'diag.packet-id-reused', layer: 'mqtt', frames: t.frames, time: t.time, stream: t.stream,
+        code: 'diag.packet-id-reused', layer: 'mqtt', frames: t.frames, time: t.frames.firstTime ?? t.time, stream: t.stream,
         facts: { sender, packetIds: [...t.packetIds], count: t.count },
         causes: ['client-bug'], checks: ['client-library'],
       }));
@@ -231,7 +236,7 @@ export class QosDetector implements Detector {
     for (const g of this.publishes.values()) {
       const r = ctx.book.get(g.stream);
       emit(makeDiagnosis({
-        code: 'diag.publish-refused', layer: 'mqtt', frames: g.frames, time: g.time, stream: g.stream,
+        code: 'diag.publish-refused', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, stream: g.stream,
         ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
         facts: {
           publisher: r !== undefined ? clientName(r) : String(g.stream), topics: [...g.topics], count: g.count, ack: g.ack,
@@ -267,12 +272,13 @@ export class QosDetector implements Detector {
         groups.set(gk, g);
       }
       g.count++;
-      g.frames.add(at.frame).add(sessionEndOf(r)!.frame);
+      const end = sessionEndOf(r)!;
+      g.frames.add(at.frame, at.time).add(end.frame, end.time);
     }
     for (const g of groups.values()) {
       const invalid = g.filters.map(filterProblem).find((p) => p !== undefined);
       emit(makeDiagnosis({
-        code: 'diag.subscription-refused', layer: 'mqtt', frames: g.frames, time: g.time, stream: g.stream,
+        code: 'diag.subscription-refused', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, stream: g.stream,
         facts: { subscriber: g.subscriber, filters: g.filters, closed: true, count: g.count, ...(invalid !== undefined ? { invalid } : {}) },
         causes: invalid !== undefined ? ['invalid-filter'] : ['acl-or-invalid-filter'],
         checks: invalid !== undefined ? ['filter-syntax', 'broker-log'] : ['topic-acl', 'broker-log'],
@@ -333,14 +339,14 @@ export class QosDetector implements Detector {
           groups.set(gk, g);
         }
         g.count++;
-        g.frames.add(p.frame);
+        g.frames.add(p.frame, p.time);
         if (g.packetIds.size < 5) g.packetIds.add(id);
         g.time = Math.min(g.time, p.time);
       }
     }
     for (const g of groups.values()) {
       emit(makeDiagnosis({
-        code: 'diag.qos-unacknowledged', layer: 'mqtt', frames: g.frames, time: g.time, stream: g.stream,
+        code: 'diag.qos-unacknowledged', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, stream: g.stream,
         facts: { receiver: g.receiver, sender: g.sender, ...(g.publisher !== undefined ? { publisher: g.publisher } : {}), qos: g.qos, ack: g.qos === 1 ? 'PUBACK' : 'PUBREC', count: g.count },
         causes: ['receiver-not-acking', 'connection-dropped'], checks: ['receiver-acks', 'qos-needed'],
       }));

@@ -35,6 +35,13 @@ const ARP_SCAN = 4;
 /** The ARP requests of one host for one address. */
 interface ArpAsk { asker: string; target: string; frames: FrameSet; requests: number; firstTime: number; lastTime: number; ndp?: true }
 
+/** A connection attempt's frames: its SYNs (the first with its time), else its first frame (with its time). */
+function addAttempt(frames: FrameSet, r: ConnectionRecord): void {
+  if (r.synFrames.length === 0) { frames.add(r.firstFrame, r.firstTime); return; }
+  frames.add(r.synFrames[0]!, r.firstSynTime);
+  frames.addAll(r.synFrames.slice(1));
+}
+
 /** The same client on two connections: the same client id, or (without one) the same host. */
 function sameClient(a: ConnectionRecord, b: ConnectionRecord): boolean {
   const ida = a.connect?.clientId ?? a.session?.clientId;
@@ -99,7 +106,7 @@ export class ReachabilityDetector implements Detector {
       ask = { asker, target, frames: new FrameSet(), requests: 0, firstTime: time, lastTime: time, ...(ndp ? { ndp: true as const } : {}) };
       this.arpAsks.set(key, ask);
     }
-    ask.frames.add(frame);
+    ask.frames.add(frame, time);
     ask.requests++;
     ask.lastTime = time;
   }
@@ -160,7 +167,7 @@ export class ReachabilityDetector implements Detector {
       const brokers = [...mqttServers].slice(0, 3);
       ctx.attempted.add(target);
       emit(makeDiagnosis({
-        code: 'diag.broker-unreachable', layer: 'ip', frames, time: first, src: list[0]!.asker, dst: target,
+        code: 'diag.broker-unreachable', layer: 'ip', frames, time: frames.firstTime ?? first, src: list[0]!.asker, dst: target,
         facts: {
           server: target, outcome: 'no-arp', arpRequests: list.reduce((n, a) => n + a.requests, 0), ...(list.some((a) => a.ndp === true) ? { ndp: true } : {}),
           durationSeconds: Number((last - first).toFixed(6)), clients: list.map((a) => a.asker),
@@ -201,29 +208,30 @@ export class ReachabilityDetector implements Detector {
       const reconnected = back.filter((r) => r.connack?.accepted === true);
       if (cluster.length < 2 && after.length === 0 && !this.restartedUnder(cluster[0]!, reconnected)) continue;
       const frames = new FrameSet();
-      for (const x of cluster) { frames.add(x.drop.frame); ctx.explained.add(x.r.stream); }
-      for (const r of after) { explainedFailures.add(r.stream); frames.addAll(r.synFrames.length > 0 ? r.synFrames : [r.firstFrame]); if (r.rst !== undefined) frames.add(r.rst.frame); }
+      for (const x of cluster) { frames.add(x.drop.frame, x.drop.time); ctx.explained.add(x.r.stream); }
+      for (const r of after) { explainedFailures.add(r.stream); addAttempt(frames, r); if (r.rst !== undefined) frames.add(r.rst.frame, r.rst.time); }
       const facts = {
         server, stoppedAt: Number(t.toFixed(6)), windowSeconds: Number((last - t).toFixed(6)), dropped: cluster.length,
         clients: cluster.map((x) => clientName(x.r)), refusedAfter: after.length,
       };
       if (backAt === undefined || reconnected.length === 0) {
         emit(makeDiagnosis({
-          code: 'diag.broker-stopped', layer: 'tcp', frames, time: t, dst: server, facts,
+          code: 'diag.broker-stopped', layer: 'tcp', frames, time: frames.firstTime ?? t, dst: server, facts,
           causes: ['broker-stopped'], checks: ['broker-log', 'broker-running', 'restart-policy'],
         }));
         return;
       }
       // It came back: the first accepted handshake and the first accepted sessions prove it.
-      frames.addAll(back[0]!.synFrames.slice(0, 1));
-      for (const r of reconnected.slice(0, 5)) frames.add(r.connack!.frame);
+      const backSyn = back[0]!.synFrames[0];
+      if (backSyn !== undefined) frames.add(backSyn, back[0]!.firstSynTime);
+      for (const r of reconnected.slice(0, 5)) frames.add(r.connack!.frame, r.connack!.time);
       const droppedSubscribers = cluster.filter((x) => x.r.subscribes > 0).map((x) => x.r);
       const notResubscribed = droppedSubscribers.filter((d) => {
         const again = reconnected.find((r) => sameClient(r, d));
         return again !== undefined && again.subscribes === 0 && again.connack?.sessionPresent !== true;
       }).map(clientName);
       emit(makeDiagnosis({
-        code: 'diag.broker-restarted', layer: 'tcp', frames, time: t, dst: server,
+        code: 'diag.broker-restarted', layer: 'tcp', frames, time: frames.firstTime ?? t, dst: server,
         facts: {
           ...facts, backAt: Number(backAt.toFixed(6)), downSeconds: Number((backAt - last).toFixed(6)),
           sessionsAfter: reconnected.length, reconnected: [...new Set(reconnected.map(clientName))].slice(0, 20),
@@ -259,9 +267,9 @@ export class ReachabilityDetector implements Detector {
     const frames = new FrameSet();
     let synAttempts = 0;
     for (const r of list) {
-      frames.addAll(r.synFrames.length > 0 ? r.synFrames : [r.firstFrame]);
-      if (r.rst !== undefined) frames.add(r.rst.frame);
-      else if (r.end !== undefined && r.synFrames.length === 0) frames.add(r.end.frame);
+      addAttempt(frames, r);
+      if (r.rst !== undefined) frames.add(r.rst.frame, r.rst.time);
+      else if (r.end !== undefined && r.synFrames.length === 0) frames.add(r.end.frame, r.end.time);
       synAttempts += Math.max(r.end?.synAttempts ?? 0, r.syns, 1);
     }
     const host = hostOf(server);
@@ -287,7 +295,7 @@ export class ReachabilityDetector implements Detector {
     const checks = outcome === 'refused' ? ['broker-running', 'listener-port'] : answeredOthers.length > 0 ? ['firewall', 'route-ping']
       : answeredBefore.length > 0 ? ['route-ping', 'broker-running', 'firewall'] : ['broker-address', 'route-ping', 'firewall'];
     emit(makeDiagnosis({
-      code: 'diag.broker-unreachable', layer: 'tcp', frames, time: first, src: list[0]!.client, dst: server,
+      code: 'diag.broker-unreachable', layer: 'tcp', frames, time: frames.firstTime ?? first, src: list[0]!.client, dst: server,
       facts: {
         server, outcome, attempts: list.length, refused: refused.length, unanswered: unanswered.length, synAttempts,
         durationSeconds: Number((last - first).toFixed(6)), clients: [...clients],
@@ -329,15 +337,18 @@ export class ReachabilityDetector implements Detector {
       list.sort((a, b) => a.close.frame - b.close.frame);
       const frames = new FrameSet();
       for (const { r, close } of list) {
-        frames.addAll(r.synFrames.slice(0, 1)).add(close.frame);
-        if (r.rst !== undefined && r.rst.from === server) frames.add(r.rst.frame);
+        // The SYN (when captured), the broker's close and its RST, each with its time: the first is the diagnosis' time.
+        const syn = r.synFrames[0];
+        if (syn !== undefined) frames.add(syn, r.firstSynTime);
+        frames.add(close.frame, close.time);
+        if (r.rst !== undefined && r.rst.from === server) frames.add(r.rst.frame, r.rst.time);
         ctx.explained.add(r.stream);
         turnedAway.add(r.stream);
       }
       const first = list[0]!;
       const resets = list.filter((x) => x.close.reset).length;
       emit(makeDiagnosis({
-        code: 'diag.connection-limit', layer: 'tcp', frames, time: first.close.time, src: first.r.client, dst: server,
+        code: 'diag.connection-limit', layer: 'tcp', frames, time: frames.firstTime ?? first.close.time, src: first.r.client, dst: server,
         ...(list.length === 1 ? { stream: first.r.stream } : {}),
         facts: {
           server, count: list.length, clients: [...new Set(list.map((x) => clientName(x.r)))],
@@ -369,14 +380,14 @@ export class ReachabilityDetector implements Detector {
     for (const g of groups.values()) {
       const frames = new FrameSet();
       for (const r of g.records) {
-        frames.add(r.connect!.frame);
+        frames.add(r.connect!.frame, r.connect!.time);
         const end = sessionEndOf(r);
-        if (end !== undefined) frames.add(end.frame);
+        if (end !== undefined) frames.add(end.frame, end.time);
         ctx.explained.add(r.stream);
       }
       const r = g.records[0]!;
       emit(makeDiagnosis({
-        code: 'diag.connect-unanswered', layer: 'mqtt', frames, time: r.connect!.time, src: r.client, dst: r.server, stream: r.stream,
+        code: 'diag.connect-unanswered', layer: 'mqtt', frames, time: frames.firstTime ?? r.connect!.time, src: r.client, dst: r.server, stream: r.stream,
         facts: { client: clientName(r), server: r.server, closedBy: g.closedBy, count: g.records.length, ...(g.plainOnTls ? { tlsPort: true } : {}) },
         causes: g.plainOnTls ? ['plain-client-on-tls-port'] : g.closedBy === 'server' ? ['malformed-connect', 'protocol-version', 'not-mqtt-server'] : ['server-unavailable', 'not-mqtt-server'],
         checks: g.plainOnTls ? ['tls-on', 'broker-log'] : ['connect-packet', 'broker-log', 'protocol-version'],

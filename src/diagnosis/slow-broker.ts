@@ -3,7 +3,9 @@
  * UNSUBACK, PINGRESP more than a second after the request they answer (the session tracker's pairing, `latencyMs`) —
  * at least twice on two connections or more, or three times on one, grouped per broker: a broker program that stalled (overloaded, blocked, paused) while its host's TCP
  * went on. Broker-side answers only (the connection book says which side is the server); waits past PLAUSIBLE_MS are
- * a hole in the capture's time (merged files), not a slow broker. Bounded to MAX_SLOW answers remembered.
+ * a hole in the capture's time (merged files), not a slow broker. Timed at its first evidence, the first slow
+ * answer's request, whose time is taken from the request's own event (the latest RECENT_REQUESTS requests clients sent
+ * are remembered; an older one's time is its answer's less the wait). Bounded to MAX_SLOW answers remembered.
  */
 import type { FindingEvent, MqttEvent, MqttPacketType } from '../model/events.js';
 import { clientName } from './book.js';
@@ -21,19 +23,56 @@ const MIN_SLOW_ONE_CONNECTION = 3;
 const MAX_SLOW = 10_000;
 
 const ANSWERS: readonly MqttPacketType[] = ['CONNACK', 'PUBACK', 'PUBREC', 'PUBCOMP', 'SUBACK', 'UNSUBACK', 'PINGRESP'];
+/** The requests a client sends that the broker answers with one of ANSWERS. */
+const REQUESTS: readonly MqttPacketType[] = ['CONNECT', 'PUBLISH', 'PUBREL', 'SUBSCRIBE', 'UNSUBSCRIBE', 'PINGREQ'];
+const REQUEST_TYPES: ReadonlySet<MqttPacketType> = new Set(REQUESTS);
+/** Client requests whose frame and time are remembered, the latest ones (a slow answer's request is looked up there). */
+export const RECENT_REQUESTS = 16_384;
 
-interface SlowAnswer { stream: number; frame: number; requestFrame: number; time: number; type: MqttPacketType; waitMs: number }
+interface SlowAnswer { stream: number; frame: number; requestFrame: number; requestTime: number; time: number; type: MqttPacketType; waitMs: number }
 
 export class SlowBrokerDetector implements Detector {
-  readonly mqttTypes = ANSWERS;
+  readonly mqttTypes = [...ANSWERS, ...REQUESTS];
   private readonly slow: SlowAnswer[] = [];
+  /** The latest client requests' frames and times, in a ring. */
+  private readonly requestFrames = new Float64Array(RECENT_REQUESTS);
+  private readonly requestTimes = new Float64Array(RECENT_REQUESTS);
+  private requestNext = 0;
 
   mqtt(event: MqttEvent): void {
+    if (event.direction === 'client') {
+      // A client's acknowledgements of the broker's deliveries are no requests; a QoS 0 PUBLISH is answered by nothing.
+      if (REQUEST_TYPES.has(event.type) && (event.type !== 'PUBLISH' || (event.qos ?? 0) > 0)) this.request(event);
+      return;
+    }
     const waitMs = event.latencyMs;
     // Answers the broker sent (not a client's PUBACK to a PUBLISH the broker delivered).
     if (event.direction !== 'server' || waitMs === undefined || waitMs <= SLOW_MS || waitMs > PLAUSIBLE_MS || event.requestFrame === undefined) return;
     if (this.slow.length >= MAX_SLOW) return;
-    this.slow.push({ stream: event.stream, frame: event.frame, requestFrame: event.requestFrame, time: event.time, type: event.type, waitMs });
+    const asked = event.time - waitMs / 1000;
+    const requestTime = this.timeOf(event.requestFrame, asked) ?? asked;
+    this.slow.push({ stream: event.stream, frame: event.frame, requestFrame: event.requestFrame, requestTime, time: event.time, type: event.type, waitMs });
+  }
+
+  private request(event: MqttEvent): void {
+    const i = this.requestNext;
+    this.requestFrames[i] = event.frame;
+    this.requestTimes[i] = event.time;
+    this.requestNext = i + 1 === RECENT_REQUESTS ? 0 : i + 1;
+  }
+
+  /**
+   * The time of request `frame` when it is among the latest ones remembered, looked for from the latest back to a
+   * second before `about` (its time by the wait, within rounding).
+   */
+  private timeOf(frame: number, about: number): number | undefined {
+    for (let n = 1; n <= RECENT_REQUESTS; n++) {
+      const i = (this.requestNext - n + RECENT_REQUESTS) % RECENT_REQUESTS;
+      const f = this.requestFrames[i]!;
+      if (f === frame) return this.requestTimes[i];
+      if (f === 0 || this.requestTimes[i]! < about - 1) return undefined;
+    }
+    return undefined;
   }
 
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
@@ -49,8 +88,8 @@ export class SlowBrokerDetector implements Detector {
       const streams = new Set(list.map((a) => a.stream));
       if (list.length < (streams.size > 1 ? MIN_SLOW : MIN_SLOW_ONE_CONNECTION)) continue;
       const frames = new FrameSet();
-      for (const a of list) frames.add(a.requestFrame).add(a.frame);
-      const firstAsked = Math.min(...list.map((a) => a.time - a.waitMs / 1000));
+      for (const a of list) frames.add(a.requestFrame, a.requestTime).add(a.frame, a.time);
+      const firstAsked = frames.firstTime ?? Math.min(...list.map((a) => a.requestTime));
       const lastAnswered = Math.max(...list.map((a) => a.time));
       emit(makeDiagnosis({
         code: 'diag.broker-slow', layer: 'mqtt', frames, time: firstAsked, dst: server,

@@ -174,7 +174,7 @@ export class SubscriberSizeDetector implements Detector {
         if (r === undefined || (end !== undefined && end.time <= m.time)) continue;
         const g = groups.get(m.stream) ?? { misses: [], frames: new FrameSet() };
         g.misses.push(m);
-        g.frames.add(m.publishFrame);
+        g.frames.add(m.publishFrame, m.time);
         groups.set(m.stream, g);
         ctx.tooLargeForSubscriber.add(m.publishFrame);
       }
@@ -182,11 +182,12 @@ export class SubscriberSizeDetector implements Detector {
     for (const [stream, g] of groups) {
       const r = ctx.book.get(stream)!;
       const l = this.limited.get(stream)!;
-      if (r.connect !== undefined) g.frames.add(r.connect.frame);
+      // The CONNECT that set the limit is the first evidence (the diagnosis' time), then the messages over it.
+      if (r.connect !== undefined) g.frames.add(r.connect.frame, r.connect.time);
       const topics = [...new Set(g.misses.map((m) => m.topic))];
       const filters = [...new Set(g.misses.map((m) => m.filter))];
       emit(makeDiagnosis({
-        code: 'diag.too-large-for-subscriber', layer: 'mqtt', frames: g.frames, time: Math.min(...g.misses.map((m) => m.time)),
+        code: 'diag.too-large-for-subscriber', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? Math.min(...g.misses.map((m) => m.time)),
         src: r.server, dst: r.client, stream,
         facts: {
           subscriber: clientName(r), maximumPacketSize: l.limit, count: g.misses.length, topic: topics[0]!, topics: topics.slice(0, 10),

@@ -41,13 +41,13 @@ export class TakeoverDetector implements Detector {
         if (taker === undefined || taker.connect === undefined) continue;
         rounds++;
         ctx.explained.add(old.stream);
-        frames.add(taker.connect.frame).add(end.frame);
+        frames.add(taker.connect.frame, taker.connect.time).add(end.frame, end.time);
         clients.add(hostOf(old.client)).add(hostOf(taker.client));
         firstTime = Math.min(firstTime, taker.connect.time);
       }
       if (rounds === 0) continue;
       emit(makeDiagnosis({
-        code: 'diag.client-id-takeover', layer: 'mqtt', frames, time: firstTime, dst: list[0]!.server,
+        code: 'diag.client-id-takeover', layer: 'mqtt', frames, time: frames.firstTime ?? firstTime, dst: list[0]!.server,
         facts: { clientId, rounds, clients: [...clients], broker: list[0]!.server },
         causes: clients.size > 1 || rounds > 1 ? ['duplicate-client-id', 'auto-reconnect-fight'] : ['duplicate-client-id'],
         checks: ['unique-client-id', 'running-copies'],

@@ -79,7 +79,7 @@ export class TcpTroubleDetector implements Detector {
       if (e.retransmission === true) {
         if (t.retransmissions === 0) t.retransmittedTime = e.time;
         t.retransmissions++;
-        t.retransmitted.add(e.frame);
+        t.retransmitted.add(e.frame, e.time);
         if (!t.unanswered.has(e.src)) t.unanswered.set(e.src, e.time);
         const originalTime = t.sent.get(e.src)?.timeOf(e.relSeq);
         if (originalTime !== undefined) t.maxDelayMs = Math.max(t.maxDelayMs, (e.time - originalTime) * 1000);
@@ -93,7 +93,7 @@ export class TcpTroubleDetector implements Detector {
       }
     } else if (e.retransmission === true && e.flags.includes('FIN')) {
       if (t.finRetransmissions.count === 0) t.finTime = e.time;
-      t.finRetransmissions.add(e.frame);
+      t.finRetransmissions.add(e.frame, e.time);
       if (!t.finSenders.has(e.src)) t.finSenders.set(e.src, false);
     }
     // Most segments: an open window on a connection whose windows never closed, nothing to look at.
@@ -101,7 +101,7 @@ export class TcpTroubleDetector implements Detector {
     const z = t.zeroWindow.get(e.src);
     if (e.window === 0) {
       const entry = z ?? { frames: new FrameSet(), longest: 0, firstTime: e.time };
-      entry.frames.add(e.frame);
+      entry.frames.add(e.frame, e.time);
       entry.since ??= e.time;
       t.zeroWindow.set(e.src, entry);
     } else if (z?.since !== undefined) {
@@ -149,7 +149,7 @@ export class TcpTroubleDetector implements Detector {
         }
         const lastHeard = lostPeer !== undefined ? r.sent.get(lostPeer)!.lastTime : undefined;
         emit(makeDiagnosis({
-          code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames: t.retransmitted, time: t.retransmittedTime, src: r.client, dst: r.server, stream,
+          code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames: t.retransmitted, time: t.retransmitted.firstTime ?? t.retransmittedTime, src: r.client, dst: r.server, stream,
           facts: {
             connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)),
             ...(lostPeer !== undefined ? { neverAcknowledged: true, silentPeer: lostPeer, peerLastHeardAt: Number(lastHeard!.toFixed(6)) } : {}),
@@ -163,7 +163,7 @@ export class TcpTroubleDetector implements Detector {
         if (longest < ZERO_WINDOW_SECONDS) continue;
         const frames = z.frames;
         emit(makeDiagnosis({
-          code: 'diag.tcp-zero-window', layer: 'tcp', frames, time: z.firstTime, src: side, dst: side === r.client ? r.server : r.client, stream,
+          code: 'diag.tcp-zero-window', layer: 'tcp', frames, time: frames.firstTime ?? z.firstTime, src: side, dst: side === r.client ? r.server : r.client, stream,
           facts: { receiver: side === r.client ? clientName(r) : `the broker (${r.server})`, connection, count: frames.count, longestMs: Number((longest * 1000).toFixed(1)) },
           causes: ['slow-reader'], checks: ['receiver-load'],
         }));
@@ -178,7 +178,7 @@ export class TcpTroubleDetector implements Detector {
     }
     if (harmless.count > 0) {
       emit(makeDiagnosis({
-        code: 'diag.harmless-teardown-retransmission', layer: 'tcp', frames: harmless, time: harmlessTime,
+        code: 'diag.harmless-teardown-retransmission', layer: 'tcp', frames: harmless, time: harmless.firstTime ?? harmlessTime,
         facts: { count: harmless.count, connections: harmlessConnections },
         causes: ['fin-ack-crossed'], checks: ['nothing-to-do'],
       }));

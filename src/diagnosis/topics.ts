@@ -174,7 +174,7 @@ export class TopicDetector implements Detector {
       if (t === undefined) return;
       t.published++;
       t.lastTime = e.time;
-      t.frames.add(e.frame);
+      t.frames.add(e.frame, e.time);
       t.brokers.add(e.dst);
       if (e.retain === true) t.retained = true;
       if (t.publishers.size < 10) t.publishers.add(e.src);
@@ -197,7 +197,7 @@ export class TopicDetector implements Detector {
         t.forwarded++;
         if (e.retain === true) t.retained = true;
         if (e.sourceFrame === undefined && e.retain !== true) t.untraced++;
-        if (e.sourceFrame === undefined && t.published === 0) { t.lastTime = e.time; t.frames.add(e.frame); }
+        if (e.sourceFrame === undefined && t.published === 0) { t.lastTime = e.time; t.frames.add(e.frame, e.time); }
       }
       const subscriptions = this.byStream.get(e.stream);
       if (subscriptions !== undefined) for (const s of subscriptions) if (topicMatches(s.filter, name)) s.received++;
@@ -224,7 +224,7 @@ export class TopicDetector implements Detector {
       const t = this.topics.get(key);
       if (t === undefined) continue;
       t.unforwardedCount++;
-      t.unforwarded.add(frame);
+      t.unforwarded.add(frame, time);
       t.unforwardedFirst = Math.min(t.unforwardedFirst ?? time, time);
       t.unforwardedLast = Math.max(t.unforwardedLast ?? time, time);
       if (t.unforwardedPublishers.size < 10) t.unforwardedPublishers.add(src);
@@ -258,19 +258,16 @@ export class TopicDetector implements Detector {
         // Every subscriber of this same filter on this broker misses the same topic: one statement names them all.
         const frames = new FrameSet();
         const subscribers = [subscriber];
-        let first = { frame: s.frame, time: s.time };
         for (const x of this.subscriptions) {
           if (x.filter !== s.filter || x.host !== s.host || refused(x)) continue;
           const xr = ctx.book.get(x.stream);
           const name = xr !== undefined ? clientName(xr) : String(x.stream);
           seen.add(`${name}|${s.filter}`);
           if (!subscribers.includes(name) && subscribers.length < 20) subscribers.push(name);
-          frames.add(x.frame);
-          if (x.frame < first.frame) first = { frame: x.frame, time: x.time };
+          frames.add(x.frame, x.time);
         }
         // The SUBSCRIBEs first, then the publishes: the evidence keeps the first frames added.
         frames.merge(t.frames);
-        if (t.frames.count > 0 && t.frames.firstFrame < first.frame) first = { frame: t.frames.firstFrame, time: t.firstTime };
         const d = closest.difference;
         const sameFilter = subscribers.length;
         // Said from the topic's side when the subscribers agree: what the topic lacks, has extra or swapped.
@@ -279,7 +276,7 @@ export class TopicDetector implements Detector {
           ? { ...d.edit, op: d.edit.op === 'missing' ? 'extra' : d.edit.op === 'extra' ? 'missing' : d.edit.op, typed: d.edit.meant, meant: d.edit.typed }
           : d.edit;
         emit(makeDiagnosis({
-          code: 'diag.topic-mismatch', layer: 'mqtt', frames, time: first.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
+          code: 'diag.topic-mismatch', layer: 'mqtt', frames, time: frames.firstTime ?? s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
           facts: {
             filter: s.filter, topic: closest.topic, difference: d.kind, subscriber, published: Math.max(t.published, t.forwarded),
             ...(edit !== undefined ? { op: edit.op, typed: edit.typed, meant: edit.meant, distance: edit.distance } : {}),
@@ -303,9 +300,10 @@ export class TopicDetector implements Detector {
       const lastPublishedAt = Math.max(...records.map((t) => t.lastTime));
       const frames = new FrameSet();
       for (const t of records) frames.merge(t.frames);
-      frames.add(s.frame);
+      frames.add(s.frame, s.time);
+      // Timed at the first message it missed (its evidence's first frame); subscribedAt says when it subscribed.
       emit(makeDiagnosis({
-        code: 'diag.subscribed-too-late', layer: 'mqtt', frames, time: s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
+        code: 'diag.subscribed-too-late', layer: 'mqtt', frames, time: frames.firstTime ?? s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
         facts: { subscriber, filter: s.filter, subscribedAt: Number(s.time.toFixed(6)), missed, lastPublishedAt: Number(lastPublishedAt.toFixed(6)) },
         causes: ['subscriber-started-late'], checks: ['start-order', 'subscriber-running'],
       }));
@@ -434,7 +432,7 @@ export class TopicDetector implements Detector {
       // A persistent subscriber away while they were published, whose session the broker no longer had on its return.
       const expired = !dropped && !typo && !otherBroker ? g.expired : undefined;
       emit(makeDiagnosis({
-        code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.time, dst: broker,
+        code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: broker,
         facts: {
           topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),

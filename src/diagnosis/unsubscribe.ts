@@ -29,9 +29,12 @@ interface Unmatched {
   similar: string[];
   /** Broker PUBLISHes the connection received on them afterwards. */
   received: number;
+  /** The UNSUBSCRIBEs and their UNSUBACKs, then the PUBLISHes received on the filters that stay (each with its time). */
   frames: FrameSet;
-  time: number;
 }
+
+/** A SUBSCRIBE or UNSUBSCRIBE awaiting its answer: its filters, and its frame and time (evidence of a mistake). */
+interface Request { filters: string[]; frame: number; time: number }
 
 /** The accepted filter of `active` that `filter` was most likely meant to be, if one is close. */
 export function meantFilter(filter: string, active: Iterable<string>): string | undefined {
@@ -58,7 +61,7 @@ export class UnsubscribeDetector implements Detector {
   /** Accepted subscriptions per connection. */
   private readonly active = new Map<number, Set<string>>();
   /** SUBSCRIBE and UNSUBSCRIBE filters awaiting their answer, by stream and packet id. */
-  private readonly pending = new Map<string, string[]>();
+  private readonly pending = new Map<string, Request>();
   private readonly unmatched = new Map<number, Unmatched>();
 
   mqtt(e: MqttEvent): void {
@@ -76,7 +79,7 @@ export class UnsubscribeDetector implements Detector {
 
   // The closures are in methods of their own: one in mqtt() would cost it a context per packet.
   private suback(e: MqttEvent): void {
-    const filters = this.answer(e, 'SUBSCRIBE');
+    const filters = this.answer(e, 'SUBSCRIBE')?.filters;
     if (filters === undefined) return;
     const codes = e.reasonCodes ?? e.grantedQos ?? [];
     const active = this.activeOf(e.stream);
@@ -88,21 +91,21 @@ export class UnsubscribeDetector implements Detector {
     const u = this.unmatched.get(e.stream);
     if (u === undefined || e.direction !== 'server' || e.topic === undefined) return;
     const topic = e.topic;
-    if (u.similar.some((f) => topicMatches(f, topic))) { u.received++; u.frames.add(e.frame); }
+    if (u.similar.some((f) => topicMatches(f, topic))) { u.received++; u.frames.add(e.frame, e.time); }
   }
 
   private request(e: MqttEvent, filters: string[]): void {
     if (e.direction !== 'client' || e.packetId === undefined) return;
     if (this.pending.size >= MAX_PENDING) evictOldest(this.pending);
-    this.pending.set(`${e.type === 'SUBSCRIBE' ? 'S' : 'U'}|${e.stream}|${e.packetId}`, filters);
+    this.pending.set(`${e.type === 'SUBSCRIBE' ? 'S' : 'U'}|${e.stream}|${e.packetId}`, { filters, frame: e.frame, time: e.time });
   }
 
-  private answer(e: MqttEvent, request: 'SUBSCRIBE' | 'UNSUBSCRIBE'): string[] | undefined {
+  private answer(e: MqttEvent, request: 'SUBSCRIBE' | 'UNSUBSCRIBE'): Request | undefined {
     if (e.direction !== 'server' || e.packetId === undefined) return undefined;
     const key = `${request === 'SUBSCRIBE' ? 'S' : 'U'}|${e.stream}|${e.packetId}`;
-    const filters = this.pending.get(key);
+    const asked = this.pending.get(key);
     this.pending.delete(key);
-    return filters;
+    return asked;
   }
 
   private activeOf(stream: number): Set<string> {
@@ -116,22 +119,23 @@ export class UnsubscribeDetector implements Detector {
   }
 
   private unsuback(e: MqttEvent): void {
-    const filters = this.answer(e, 'UNSUBSCRIBE');
-    if (filters === undefined) return;
+    const asked = this.answer(e, 'UNSUBSCRIBE');
+    if (asked === undefined) return;
     const codes = e.reasonCodes ?? [];
     const active = this.active.get(e.stream);
-    filters.forEach((f, i) => {
+    asked.filters.forEach((f, i) => {
       const code = codes[i];
       if (code === undefined || code >= 0x80) return;
       if (code !== NO_SUBSCRIPTION_EXISTED) { active?.delete(f); return; }
       let u = this.unmatched.get(e.stream);
       if (u === undefined) {
         if (this.unmatched.size >= MAX_STREAMS) return;
-        u = { filters: [], similar: [], received: 0, frames: new FrameSet(), time: e.time };
+        u = { filters: [], similar: [], received: 0, frames: new FrameSet() };
         this.unmatched.set(e.stream, u);
       }
-      if (e.requestFrame !== undefined) u.frames.add(e.requestFrame);
-      u.frames.add(e.frame);
+      // The UNSUBSCRIBE first: the diagnosis is timed at it, the first frame of its evidence.
+      u.frames.add(asked.frame, asked.time);
+      u.frames.add(e.frame, e.time);
       if (u.filters.length < 10 && !u.filters.includes(f)) u.filters.push(f);
       const meant = meantFilter(f, active ?? []);
       if (meant !== undefined && !u.similar.includes(meant) && u.similar.length < 10) u.similar.push(meant);
@@ -143,7 +147,7 @@ export class UnsubscribeDetector implements Detector {
       const r = ctx.book.get(stream);
       const stays = u.similar.length > 0;
       emit(makeDiagnosis({
-        code: 'diag.unsubscribe-unmatched', layer: 'mqtt', frames: u.frames, time: u.time, stream,
+        code: 'diag.unsubscribe-unmatched', layer: 'mqtt', frames: u.frames, time: u.frames.firstTime ?? 0, stream,
         ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
         facts: {
           client: r !== undefined ? clientName(r) : String(stream), filters: u.filters, count: u.filters.length,

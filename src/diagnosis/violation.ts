@@ -158,12 +158,12 @@ export class ViolationDetector implements Detector {
         groups.set(key, g);
       }
       g.count++;
-      g.frames.add(p.frame).add(end.frame);
+      g.frames.add(p.frame, p.time).add(end.frame);
       ctx.explained.add(stream);
     }
     for (const g of groups.values()) {
       emit(makeDiagnosis({
-        code: 'diag.protocol-violation', layer: 'mqtt', frames: g.frames, time: g.time, stream: g.stream, dst: g.server,
+        code: 'diag.protocol-violation', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, stream: g.stream, dst: g.server,
         facts: {
           client: g.client, rule: g.rule, packet: g.words, how: g.how, count: g.count,
           ...(g.topic !== undefined ? { topic: g.topic } : {}),
