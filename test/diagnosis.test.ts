@@ -782,6 +782,8 @@ const HEALTHY: Record<string, { file: string; ports?: number[]; expected: string
   'reqresp-any': { file: 'reqresp-any.pcap', expected: ['diag.duplicate-frames'] },
   'reqresp-any-sll': { file: 'reqresp-any-sll.pcap', expected: ['diag.duplicate-frames'] },
   loopback: { file: 'loopback.pcap', expected: [] },
+  // One broker on lo, its subscriber over ::1 and its publisher over 127.0.0.1: one machine, one broker.
+  'loopback-dual': { file: 'loopback-dual.pcap', expected: [] },
   ipv6: { file: 'ipv6.pcap', expected: [] },
   'nonstandard-port': { file: 'nonstandard-port.pcap', ports: [1884], expected: ['diag.nonstandard-port'] },
   websocket: { file: 'websocket.pcap', expected: ['diag.mqtt-over-websocket'] },
@@ -789,6 +791,19 @@ const HEALTHY: Record<string, { file: string; ports?: number[]; expected: string
   // The MQTT 5 capture's step 6 is two deliberately wrong passwords: they are diagnosed, nothing else is.
   'qos-mqtt5': { file: 'qos-mqtt5.pcap', expected: ['diag.connack-refused', 'diag.connack-refused'] },
 };
+
+test('loopback-dual.pcap: the copies sent over ::1 are traced to the messages published over 127.0.0.1 (one machine)', async () => {
+  const file = path.join(fixturesDir, 'loopback-dual.pcap');
+  const { events } = await analyzeCapture(file);
+  const publishes = events.filter((e) => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'PUBLISH');
+  const sent = publishes.filter((e) => e.kind === 'packet' && e.layer === 'mqtt' && e.direction === 'client').map((e) => e.frame);
+  const copies = publishes.filter((e) => e.kind === 'packet' && e.layer === 'mqtt' && e.direction === 'server');
+  // tshark: the publisher's PUBLISH frames over IPv4, the broker's copies over IPv6.
+  assert.deepEqual(sent, tsharkFrames(file, 'mqtt.msgtype == 3 && ip.src == 127.0.0.1'));
+  assert.deepEqual(copies.map((e) => e.frame), tsharkFrames(file, 'mqtt.msgtype == 3 && ipv6.src == ::1 && tcp.srcport == 1883'));
+  assert.equal(copies.length, 5);
+  assert.deepEqual(copies.map((e) => e.kind === 'packet' && e.layer === 'mqtt' ? e.sourceFrame : undefined), sent);
+});
 
 for (const [name, h] of Object.entries(HEALTHY)) {
   test(`healthy lab capture ${name}: ${h.expected.length === 0 ? 'no diagnosis' : h.expected.join(', ')}`, async () => {

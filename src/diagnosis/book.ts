@@ -6,6 +6,7 @@
 import type {
   ConnectionEndReason, LifecycleEvent, MqttEvent, MqttPacketType, SessionEndReason, Side, TcpEvent, TimelineEvent,
 } from '../model/events.js';
+import { machineOf } from '../model/machine.js';
 
 export const MAX_RECORDS = 100_000;
 
@@ -274,6 +275,11 @@ export function hostOf(label: string): string {
   if (label.startsWith('[')) return label.slice(1, label.indexOf(']'));
   const colon = label.lastIndexOf(':');
   return colon < 0 ? label : label.slice(0, colon);
+}
+
+/** The machine of an "ip:port" label (src/model/machine.ts): the key that says two endpoints are one broker host. */
+export function machineOfLabel(label: string): string {
+  return machineOf(hostOf(label));
 }
 
 /** Port of an "ip:port" label (0 when none). */

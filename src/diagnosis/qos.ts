@@ -11,7 +11,7 @@
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
-import { clientName, closedRightAfter, hostOf, sentBy, sessionEndOf, type ConnectionBook, type ConnectionRecord } from './book.js';
+import { clientName, closedRightAfter, machineOfLabel, sentBy, sessionEndOf, type ConnectionBook, type ConnectionRecord } from './book.js';
 import { ConnackAllowed, type NotAllowed } from './connack-allowed.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -164,7 +164,7 @@ export class QosDetector implements Detector {
     const id = e.packetId!;
     const inFlight = map.has(id);
     if (e.dup === true) {
-      this.tally(this.redelivered, `${hostOf(e.dst)}|${e.direction}`, e);
+      this.tally(this.redelivered, `${machineOfLabel(e.dst)}|${e.direction}`, e);
       if (e.direction === 'server' && this.redeliveries.length < MAX_IN_FLIGHT) this.redeliveries.push({ stream: e.stream, id, time: e.time, source: e.sourceFrame, topic: e.topic });
     }
     else if (inFlight) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
@@ -265,7 +265,7 @@ export class QosDetector implements Detector {
       if (at === undefined || r === undefined || !closedRightAfter(r, at.time)) continue;
       const subscriber = clientName(r).replace(/:\d+$/, '');
       const filters = asked.map((s) => s.topic);
-      const gk = `${subscriber}|${hostOf(r.server)}|${filters.join('\u0000')}`;
+      const gk = `${subscriber}|${machineOfLabel(r.server)}|${filters.join('\u0000')}`;
       let g = groups.get(gk);
       if (g === undefined) {
         g = { stream, subscriber, filters, frames: new FrameSet(), time: at.time, count: 0 };
@@ -301,9 +301,9 @@ export class QosDetector implements Detector {
     return this.redeliveries.some((x) => {
       if (x.id !== id || x.time <= time || x.stream === r.stream) return false;
       const other = ctx.book.get(x.stream);
-      if (other === undefined || hostOf(other.server) !== hostOf(r.server)) return false;
+      if (other === undefined || machineOfLabel(other.server) !== machineOfLabel(r.server)) return false;
       if (unknown) {
-        if (hostOf(other.client) !== hostOf(r.client) || x.topic !== p.topic) return false;
+        if (machineOfLabel(other.client) !== machineOfLabel(r.client) || x.topic !== p.topic) return false;
         if (x.source !== undefined && p.source !== undefined && x.source !== p.source) return false;
       } else if (other.connect?.clientId !== clientId) return false;
       return this.inFlight.get(inFlightKey(x.stream, 'server'))?.get(id)?.time !== x.time;

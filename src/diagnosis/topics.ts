@@ -10,7 +10,7 @@
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { topicMatches } from '../mqtt/topic.js';
-import { clientName, closedRightAfter, hostOf, isMqtt, sentBy, sessionEndOf } from './book.js';
+import { clientName, closedRightAfter, isMqtt, machineOfLabel, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -142,7 +142,7 @@ export class TopicDetector implements Detector {
     this.covered.add(e.dst);
     (e.subscriptions ?? []).forEach((s, index) => {
       if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
-      const record: SubscriptionRecord = { stream: e.stream, host: hostOf(e.dst), filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
+      const record: SubscriptionRecord = { stream: e.stream, host: machineOfLabel(e.dst), filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
       this.subscriptions.push(record);
       const list = this.byStream.get(e.stream) ?? [];
       list.push(record);
@@ -164,13 +164,13 @@ export class TopicDetector implements Detector {
     const name = e.topic;
     if (name === undefined || name === '') return;
     if (e.direction === 'client') {
-      const key = topicKey(hostOf(e.dst), name);
+      const key = topicKey(machineOfLabel(e.dst), name);
       // A PUBLISH that breaks the protocol (a wildcard in its topic, packet identifier 0) is no message a broker
       // delivers: diag.protocol-violation tells of it, and it is no topic anyone published to.
       if (e.malformed === undefined && violationOf(e, true) !== undefined) return;
       if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, { key, frame: e.frame });
       if (this.lastPublish.has(e.stream) || this.lastPublish.size < MAX_PENDING) this.lastPublish.set(e.stream, e.frame);
-      const t = this.topic(key, name, hostOf(e.dst), e.time);
+      const t = this.topic(key, name, machineOfLabel(e.dst), e.time);
       if (t === undefined) return;
       t.published++;
       t.lastTime = e.time;
@@ -190,7 +190,7 @@ export class TopicDetector implements Detector {
       this.covered.add(e.src);
       // A copy the broker delivers: its source (when traced) was forwarded; the subscriber received it.
       if (e.sourceFrame !== undefined) this.pending.delete(e.sourceFrame);
-      const host = hostOf(e.src);
+      const host = machineOfLabel(e.src);
       const t = this.topic(topicKey(host, name), name, host, e.time);
       if (t !== undefined) {
         t.brokers.add(e.src);
@@ -345,7 +345,7 @@ export class TopicDetector implements Detector {
       if (r?.connect?.persistent !== true || clientId === undefined || clientId === '' || end === undefined || end > t.unforwardedFirst) continue;
       let next: typeof r | undefined;
       for (const x of ctx.book.all()) {
-        if (x.connect?.clientId !== clientId || hostOf(x.server) !== hostOf(r.server) || x.connect.time <= end) continue;
+        if (x.connect?.clientId !== clientId || machineOfLabel(x.server) !== machineOfLabel(r.server) || x.connect.time <= end) continue;
         if (next === undefined || x.connect.time < next.connect!.time) next = x;
       }
       if (next?.connack?.sessionPresent !== false || next.connect!.time < t.unforwardedLast) continue;

@@ -17,7 +17,7 @@
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { CAPTURE_CUTS } from '../model/findings.js';
 import { reasonName } from '../model/names.js';
-import { CLOSED_ON_PACKET_SECONDS, clientName, closedRightAfter, hostOf, isTlsRecordHeader, sessionEndOf, sideOf, type ConnectionRecord } from './book.js';
+import { CLOSED_ON_PACKET_SECONDS, clientName, closedRightAfter, isTlsRecordHeader, machineOfLabel, sessionEndOf, sideOf, type ConnectionRecord } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -145,7 +145,7 @@ export class ViolationDetector implements Detector {
       if (p.type === 'PUBLISH' && p.disconnectCode !== undefined && PUBLISH_DISCONNECT_CODES.has(p.disconnectCode)) continue;
       const how = p.disconnectCode !== undefined ? 'disconnect' : end.reason === 'reset' ? 'reset' : 'closed';
       const client = clientName(r).replace(/:\d+$/, '');
-      const key = `${client}|${hostOf(r.server)}|${p.rule}|${p.type}|${p.topic ?? ''}|${how}`;
+      const key = `${client}|${machineOfLabel(r.server)}|${p.rule}|${p.type}|${p.topic ?? ''}|${how}`;
       let g = groups.get(key);
       if (g === undefined) {
         g = {

@@ -10,6 +10,7 @@ import type {
   Side, TlsEvent,
 } from '../model/events.js';
 import { CAPTURE_CUTS, makeFinding, type FindingCode } from '../model/findings.js';
+import { machineOf } from '../model/machine.js';
 import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import type { FanoutTracer } from './fanout.js';
 import { answeredKey, MqttSession, type Direction, type SessionClose } from './session.js';
@@ -167,7 +168,7 @@ export class SessionTracker {
     if (will === undefined || s.accepted !== true) return;
     this.will = undefined;
     if (s.disconnect?.by === 'client' && s.disconnect.reasonCode !== 0x04 && s.disconnect.afterMalformed !== true) return;
-    this.context.fanout.willPublished(this.connection.server.ip, will.topic, will.payload, will.frame, time,
+    this.context.fanout.willPublished(machineOf(this.connection.server.ip), will.topic, will.payload, will.frame, time,
       s.clientId ?? this.connection.client.label);
   }
 
@@ -307,7 +308,7 @@ export class SessionTracker {
         if (event.qos === 1) this.expect(direction, 'PUBACK', event);
         else if (event.qos === 2) this.expect(direction, 'PUBREC', event);
         if (event.topic !== undefined && payload !== undefined && event.malformed === undefined) {
-          const broker = this.connection.server.ip;
+          const broker = machineOf(this.connection.server.ip);
           if (direction === 'client') {
             this.context.fanout.published(broker, event.topic, payload, frame, time);
           } else {
@@ -339,7 +340,7 @@ export class SessionTracker {
             }
             // A bridge (a broker connected as a client, bridge bit in its CONNECT) hands what it receives to its own
             // broker, which forwards it to its subscribers: a publish to the broker at the client's address.
-            if (session.bridge) this.context.fanout.published(this.connection.client.ip, event.topic, payload, frame, time);
+            if (session.bridge) this.context.fanout.published(machineOf(this.connection.client.ip), event.topic, payload, frame, time);
           }
         }
         break;
