@@ -192,6 +192,14 @@ test('delivery: every QoS ≥ 1 PUBLISH acknowledged (qos-mqtt5 passes; the unac
   assert.equal(allowed.ok, true);
 });
 
+test('delivery: a shared subscription group is owed one copy of each message, not one per member', async () => {
+  // fixtures/edge/shared-sub.pcap: sh-all on sh/temp and three members of $share/grp/sh/temp (Mosquitto gives each
+  // message to one of them in turn), 8 messages: 16 copies owed and sent (the typo group $share/wrk/sh/tmep matches none).
+  const r = await one(path.join(fixturesDir, 'edge', 'shared-sub.pcap'), 'delivery:\n  forwarded: true\n');
+  assert.equal(r.found, '16 of 16 copies forwarded');
+  assert.equal(r.ok, true, r.evidence.map((e) => e.what).join('; '));
+});
+
 test('delivery: every PUBLISH forwarded to each matching subscriber', async () => {
   const ok = await one(lab, 'delivery:\n  forwarded: true\n');
   assert.equal(ok.ok, true);
