@@ -615,3 +615,26 @@ test('MQTT 5 Receive Maximum 1 with slow PUBACKs: the broker holds deliveries ba
     }
     assert.deepEqual(await diagnosesOf(file), []);
   });
+
+test('an MQTT 5 session with clean start 1 and Session Expiry 1 s expired with a message queued: the expired session named as the cause',
+  { skip: missing('session-expired-v5.pcap') }, async () => {
+    const file = edge('session-expired-v5.pcap');
+    const a = await sameAsTshark(file);
+    const mqtt = mqttOf(a);
+    const connects = mqtt.filter((e) => e.msgtype === 1 && e.clientId === 'se5-sub');
+    // paho's MQTT 5 default: clean start 1 on the first connection; the Session Expiry Interval keeps the session.
+    assert.deepEqual(connects.map((e) => [e.cleanSession, e.properties?.sessionExpiryInterval]), [[true, 1], [false, 1]]);
+    const back = mqtt.find((e) => e.msgtype === 2 && e.stream === connects[1]!.stream);
+    assert.equal(back?.sessionPresent, false);
+    const queued = mqtt.find((e) => e.msgtype === 3 && e.direction === 'client' && e.payload?.text === 'queued, then gone');
+    for (const summaryOnly of [false, true]) {
+      const list = await diagnose(file, { summaryOnly });
+      assert.deepEqual(list.map((d) => d.code), ['diag.published-to-nobody']);
+      const d = list[0]!;
+      assert.deepEqual(d.evidence.frames, [queued?.frame]);
+      assert.deepEqual(d.detail.facts['expiredSessions'], ['se5-sub (172.18.0.3)']);
+      assert.equal(d.detail.facts['connackFrame'], back?.frame);
+      assert.equal(d.detail.facts['sessionExpiry'], 1);
+      assert.deepEqual(d.detail.causes, ['session-expired', 'no-subscriber']);
+    }
+  });

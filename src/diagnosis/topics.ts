@@ -377,7 +377,8 @@ export class TopicDetector implements Detector {
   }
 
   /**
-   * Subscribers with a persistent session (clean session 0) whose accepted subscription matches the topic, whose
+   * Subscribers with a persistent session (clean session 0, or an MQTT 5 Session Expiry Interval above 0, as paho
+   * MQTT 5 clients connect first with clean start 1) whose accepted subscription matches the topic, whose
    * connection had ended before the first unforwarded publish, and whose next connection (same client id and broker),
    * made after the last, got CONNACK session present 0: the broker had not kept the session, and what it queued went
    * with it. Their names, and the frame and Session Expiry Interval of the first such reconnect's CONNACK and CONNECT.
@@ -390,7 +391,7 @@ export class TopicDetector implements Detector {
       const r = ctx.book.get(s.stream);
       const clientId = r?.connect?.clientId;
       const end = r !== undefined ? sessionEndOf(r)?.time : undefined;
-      if (r?.connect?.persistent !== true || clientId === undefined || clientId === '' || end === undefined || end > t.unforwardedFirst) continue;
+      if (r?.connect === undefined || !keepsSession(r.connect) || clientId === undefined || clientId === '' || end === undefined || end > t.unforwardedFirst) continue;
       let next: typeof r | undefined;
       for (const x of ctx.book.all()) {
         if (x.connect?.clientId !== clientId || hostOf(x.server) !== hostOf(r.server) || x.connect.time <= end) continue;
@@ -420,7 +421,7 @@ export class TopicDetector implements Detector {
       const clientId = r?.connect?.clientId;
       const end = r !== undefined ? sessionEndOf(r)?.time : undefined;
       if (r?.connect === undefined || clientId === undefined || clientId === '' || end === undefined || end > time) continue;
-      if (r.connect.persistent !== true && (r.connect.sessionExpiry ?? 0) === 0) continue;
+      if (!keepsSession(r.connect)) continue;
       let next: typeof r | undefined;
       for (const x of ctx.book.all()) {
         if (x.connect?.clientId !== clientId || hostOf(x.server) !== hostOf(r.server) || x.connect.time <= end) continue;
@@ -560,6 +561,15 @@ export class TopicDetector implements Detector {
       }));
     }
   }
+}
+
+/**
+ * Whether the broker keeps the client's session after its connection ends, by its CONNECT: clean session 0 (MQTT
+ * 3.1.1; MQTT 5 keeps it only for its Session Expiry Interval, 0 when absent, and says so on return with session present),
+ * or an MQTT 5 Session Expiry Interval above 0, whatever its clean start (which only drops an earlier session).
+ */
+function keepsSession(connect: { persistent?: true; sessionExpiry?: number }): boolean {
+  return connect.persistent === true || (connect.sessionExpiry ?? 0) > 0;
 }
 
 /**
