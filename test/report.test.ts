@@ -384,3 +384,16 @@ describe('the report command', () => {
     }
   });
 });
+
+test('a shared subscription is told as one member of the group getting each message, No Local as all but the client\'s own', async () => {
+  const shared = await analyse(path.join(repoRoot, 'fixtures', 'edge', 'shared-sub.pcap'));
+  // sh-a's SUBSCRIBE of $share/grp/sh/temp: not "every message published to that topic" (it got 3 of the 8).
+  const line = (text: string, client: string): string => text.split('\n').find((l) => l.includes(`\`${client}\``) && l.includes('SUBSCRIBE')) ?? '';
+  assert.match(line(shared.en, 'sh-a'), /`\$share\/grp\/sh\/temp` is a shared subscription: the broker gives each message matching `sh\/temp` to one member of group `grp` only, not to each\.$/);
+  assert.doesNotMatch(line(shared.en, 'sh-a'), /every message/);
+  assert.match(line(shared.id, 'sh-a'), /hanya kepada satu anggota grup `grp`, bukan kepada setiap anggota\.$/);
+  assert.match(line(shared.en, 'sh-all'), /From then on the broker sends this client every message published to that topic\.$/);
+  const noLocal = await analyse(path.join(repoRoot, 'fixtures', 'edge', 'no-local.pcap'));
+  assert.match(line(noLocal.en, 'nl-self'), /every message published to that topic, except its own \(No Local\)\.$/);
+  assert.match(line(noLocal.id, 'nl-self'), /kecuali pesannya sendiri \(`No Local`\)\.$/);
+});

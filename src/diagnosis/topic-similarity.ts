@@ -3,7 +3,7 @@
  * misplaced wildcard, or a typing mistake (Damerau-Levenshtein distance, level by level when the filter has
  * wildcards). Pure functions; it knows nothing of events.
  */
-import { topicMatches } from '../mqtt/topic.js';
+import { sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
 
 export type DifferenceKind = 'case' | 'slash' | 'whitespace' | 'wildcard' | 'typo';
 
@@ -113,8 +113,20 @@ function typoLimit(length: number): number {
   return length <= 4 ? 1 : length <= 12 ? 2 : 3;
 }
 
-/** How `filter` differs from `topic`, when it is a likely mistake for it; undefined when it already matches or is not similar. */
+/**
+ * How `filter` differs from `topic`, when it is a likely mistake for it; undefined when it already matches or is not
+ * similar. A shared subscription (`$share/group/filter`) is compared by the filter after its group, and a wildcard
+ * suggestion keeps the group.
+ */
 export function compareFilterToTopic(filter: string, topic: string): TopicDifference | undefined {
+  const shared = sharedSubscriptionPrefix(filter);
+  if (shared === '') return compareUnshared(filter, topic);
+  const difference = compareUnshared(filter.slice(shared.length), topic);
+  if (difference?.wildcard !== undefined) difference.wildcard = { ...difference.wildcard, suggestion: shared + difference.wildcard.suggestion };
+  return difference;
+}
+
+function compareUnshared(filter: string, topic: string): TopicDifference | undefined {
   if (topicMatches(filter, topic)) return undefined;
   if (filter.trim() !== filter || topic.trim() !== topic) {
     if (topicMatches(filter.trim(), topic.trim())) return { kind: 'whitespace', score: 0 };

@@ -4,12 +4,16 @@
  * diag.subscribed-too-late (a subscription made after the messages it wanted, none retained). Reads PUBLISH,
  * SUBSCRIBE and SUBACK packets; bounded by MAX_TOPICS, MAX_SUBSCRIPTIONS and MAX_PENDING publishes.
  *
+ * Among the messages forwarded to no one, those that expired (MQTT 5 Message Expiry Interval) while queued for a
+ * persistent subscriber that was away, and those whose only matching subscription was their publisher's own under
+ * MQTT 5 No Local, are said so (facts expiredMessages, noLocalSubscribers).
+ *
  * Topics are kept per broker host, as the fan-out tracer links them (src/mqtt/fanout.ts): a subscription is compared
  * with the topics published to its own broker only. Two unrelated brokers in one capture with the same topic names
  * stay apart, and a subscriber of another broker whose filter matches an unforwarded topic is named as such.
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
-import { topicMatches } from '../mqtt/topic.js';
+import { sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
 import { clientName, closedRightAfter, isMqtt, machineOfLabel, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -47,8 +51,19 @@ interface TopicRecord {
   unforwardedLast?: number;
   /** Who published them. */
   unforwardedPublishers: Set<string>;
+  /** Of those, the ones that expired (Message Expiry Interval) while queued for an away persistent subscriber: for whom, when it came back, their intervals. */
+  expiredMessages: number;
+  expiredFor: Set<string>;
+  expiredConnack?: number;
+  expiryIntervals: Set<number>;
+  /** Of those, the ones whose publisher was the only subscriber, under No Local: its name. */
+  noLocalMessages: number;
+  noLocalFor: Set<string>;
   /** Broker copies on this topic not linked to a publish (the tracer could not link them: cut payloads, evicted). */
   untraced: number;
+  /** Copies not linked (retained ones too) per subscriber stream (made on the first), and the most one stream received: messages whose publish the capture lacks. */
+  untracedByStream?: Map<number, number>;
+  untracedMost: number;
   frames: FrameSet;
   brokers: Set<string>;
 }
@@ -82,8 +97,8 @@ export class TopicDetector implements Detector {
    * capture): at most MAX_EARLY_TOPICS per stream, MAX_SUBSCRIPTIONS streams.
    */
   private readonly receivedEarly = new Map<number, Set<string>>();
-  /** Client publish frame → topic (its key), until a forwarded copy is seen. */
-  private readonly pending = new Map<number, { key: string; time: number; src: string }>();
+  /** Client publish frame → topic (its key), until a forwarded copy is seen; its stream and Message Expiry Interval. */
+  private readonly pending = new Map<number, { key: string; time: number; src: string; stream: number; expiry: number | undefined }>();
   /** Brokers whose delivery side the capture shows: a SUBSCRIBE to them, or a PUBLISH from them, was seen. */
   private readonly covered = new Set<string>();
   /** MQTT 5: QoS 1/2 publishes in flight (stream × 65536 + packet id → topic and frame), and topics the broker said had no subscribers (0x10). */
@@ -154,7 +169,7 @@ export class TopicDetector implements Detector {
     let t = this.topics.get(key);
     if (t === undefined) {
       if (this.topics.size >= MAX_TOPICS) return undefined;
-      t = { name, host, published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), untraced: 0, frames: new FrameSet(), brokers: new Set() };
+      t = { name, host, published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), expiredMessages: 0, expiredFor: new Set(), expiryIntervals: new Set(), noLocalMessages: 0, noLocalFor: new Set(), untraced: 0, untracedMost: 0, frames: new FrameSet(), brokers: new Set() };
       this.topics.set(key, t);
     }
     return t;
@@ -184,7 +199,8 @@ export class TopicDetector implements Detector {
           const oldest = this.pending.keys().next();
           if (oldest.done !== true) this.pending.delete(oldest.value);
         }
-        this.pending.set(e.frame, { key, time: e.time, src: e.src });
+        const expiry = e.properties?.['messageExpiryInterval'];
+        this.pending.set(e.frame, { key, time: e.time, src: e.src, stream: e.stream, expiry: typeof expiry === 'number' ? expiry : undefined });
       }
     } else {
       this.covered.add(e.src);
@@ -197,6 +213,14 @@ export class TopicDetector implements Detector {
         t.forwarded++;
         if (e.retain === true) t.retained = true;
         if (e.sourceFrame === undefined && e.retain !== true) t.untraced++;
+        if (e.sourceFrame === undefined) {
+          const byStream = t.untracedByStream ??= new Map();
+          if (byStream.has(e.stream) || byStream.size < MAX_EARLY_TOPICS) {
+            const n = (byStream.get(e.stream) ?? 0) + 1;
+            byStream.set(e.stream, n);
+            t.untracedMost = Math.max(t.untracedMost, n);
+          }
+        }
         if (e.sourceFrame === undefined && t.published === 0) { t.lastTime = e.time; t.frames.add(e.frame, e.time); }
       }
       const subscriptions = this.byStream.get(e.stream);
@@ -217,8 +241,14 @@ export class TopicDetector implements Detector {
       delete t.unforwardedFirst;
       t.unforwardedPublishers.clear();
       delete t.unforwardedLast;
+      t.expiredMessages = 0;
+      t.expiredFor.clear();
+      delete t.expiredConnack;
+      t.expiryIntervals.clear();
+      t.noLocalMessages = 0;
+      t.noLocalFor.clear();
     }
-    for (const [frame, { key, time, src }] of this.pending) {
+    for (const [frame, { key, time, src, stream, expiry }] of this.pending) {
       // Too large for the subscribers that waited for it: diag.too-large-for-subscriber says so.
       if (ctx.tooLargeForSubscriber.has(frame)) continue;
       const t = this.topics.get(key);
@@ -228,12 +258,24 @@ export class TopicDetector implements Detector {
       t.unforwardedFirst = Math.min(t.unforwardedFirst ?? time, time);
       t.unforwardedLast = Math.max(t.unforwardedLast ?? time, time);
       if (t.unforwardedPublishers.size < 10) t.unforwardedPublishers.add(src);
+      const away = expiry !== undefined ? this.expiredWhileAway(ctx, t, time, expiry) : undefined;
+      if (away !== undefined && expiry !== undefined) {
+        t.expiredMessages++;
+        if (t.expiredFor.size < 10) t.expiredFor.add(away.name);
+        t.expiredConnack ??= away.connackFrame;
+        if (t.expiryIntervals.size < 10) t.expiryIntervals.add(expiry);
+      }
+      const self = this.noLocalSelf(ctx, t, stream, time);
+      if (self !== undefined) {
+        t.noLocalMessages++;
+        t.noLocalFor.add(self);
+      }
     }
     // Each broker's topics (name, messages), in the order they were first seen.
     const counts = new Map<string, Array<[string, number]>>();
     for (const t of this.topics.values()) {
       const list = counts.get(t.host) ?? [];
-      list.push([t.name, Math.max(t.published, t.forwarded)]);
+      list.push([t.name, messagesOf(t)]);
       counts.set(t.host, list);
     }
     /** Topic key → a similar filter subscribed to on that broker. */
@@ -269,7 +311,10 @@ export class TopicDetector implements Detector {
         // The SUBSCRIBEs first, then the publishes: the evidence keeps the first frames added.
         frames.merge(t.frames);
         const d = closest.difference;
-        const sameFilter = subscribers.length;
+        // The members of one shared subscription group are copies of one program: they agree on the filter by
+        // design, which says nothing of which side is mistyped. They are named as the group's members.
+        const shared = sharedSubscriptionPrefix(s.filter) !== '';
+        const sameFilter = shared ? 1 : subscribers.length;
         // Said from the topic's side when the subscribers agree: what the topic lacks, has extra or swapped.
         const inTopic = sameFilter > 1 && d.edit !== undefined;
         const edit = d.edit === undefined ? undefined : inTopic
@@ -278,11 +323,12 @@ export class TopicDetector implements Detector {
         emit(makeDiagnosis({
           code: 'diag.topic-mismatch', layer: 'mqtt', frames, time: frames.firstTime ?? s.time, stream: s.stream, ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
           facts: {
-            filter: s.filter, topic: closest.topic, difference: d.kind, subscriber, published: Math.max(t.published, t.forwarded),
+            filter: s.filter, topic: closest.topic, difference: d.kind, subscriber, published: messagesOf(t),
             ...(edit !== undefined ? { op: edit.op, typed: edit.typed, meant: edit.meant, distance: edit.distance } : {}),
             ...(d.wildcard !== undefined ? { wildcardRule: d.wildcard.rule, suggestion: d.wildcard.suggestion } : {}),
             ...(d.slashes !== undefined ? { slashes: d.slashes } : {}),
             ...(sameFilter > 1 ? { sameFilter, subscribers, publishers: publisherNames(ctx, t.publishers) } : {}), ...(inTopic ? { typoIn: 'topic' } : {}),
+            ...(shared ? { groupMembers: subscribers } : {}),
           },
           causes: ['topic-typo'], checks: ['topic-spelling'],
         }));
@@ -296,7 +342,7 @@ export class TopicDetector implements Detector {
       if (early !== undefined && [...early].some((name) => topicMatches(s.filter, name))) continue;
       const records = matching.map(([name]) => this.topics.get(topicKey(s.host, name))!);
       if (records.some((t) => t.retained || t.lastTime >= s.time)) continue;
-      const missed = records.reduce((n, t) => n + Math.max(t.published, t.forwarded), 0);
+      const missed = records.reduce((n, t) => n + messagesOf(t), 0);
       const lastPublishedAt = Math.max(...records.map((t) => t.lastTime));
       const frames = new FrameSet();
       for (const t of records) frames.merge(t.frames);
@@ -329,7 +375,8 @@ export class TopicDetector implements Detector {
   }
 
   /**
-   * Subscribers with a persistent session (clean session 0) whose accepted subscription matches the topic, whose
+   * Subscribers with a persistent session (clean session 0, or an MQTT 5 Session Expiry Interval above 0, as paho
+   * MQTT 5 clients connect first with clean start 1) whose accepted subscription matches the topic, whose
    * connection had ended before the first unforwarded publish, and whose next connection (same client id and broker),
    * made after the last, got CONNACK session present 0: the broker had not kept the session, and what it queued went
    * with it. Their names, and the frame and Session Expiry Interval of the first such reconnect's CONNACK and CONNECT.
@@ -342,7 +389,7 @@ export class TopicDetector implements Detector {
       const r = ctx.book.get(s.stream);
       const clientId = r?.connect?.clientId;
       const end = r !== undefined ? sessionEndOf(r)?.time : undefined;
-      if (r?.connect?.persistent !== true || clientId === undefined || clientId === '' || end === undefined || end > t.unforwardedFirst) continue;
+      if (r?.connect === undefined || !keepsSession(r.connect) || clientId === undefined || clientId === '' || end === undefined || end > t.unforwardedFirst) continue;
       let next: typeof r | undefined;
       for (const x of ctx.book.all()) {
         if (x.connect?.clientId !== clientId || machineOfLabel(x.server) !== machineOfLabel(r.server) || x.connect.time <= end) continue;
@@ -356,6 +403,46 @@ export class TopicDetector implements Detector {
       if (!out.names.includes(who) && out.names.length < 10) out.names.push(who);
     }
     return out;
+  }
+
+  /**
+   * A persistent subscriber (MQTT 3.1.1 clean session 0, or an MQTT 5 Session Expiry Interval above 0) whose accepted
+   * subscription matches the topic, whose connection had ended before this message was published at `time`, and
+   * whose next connection (same client id and broker) came after its Message Expiry Interval `expiry` had run out and
+   * got CONNACK session present 1: the broker kept the session but the message expired in its queue (MQTT-3.3.2-5).
+   * Its name and that CONNACK's frame.
+   */
+  private expiredWhileAway(ctx: FinishContext, t: TopicRecord, time: number, expiry: number): { name: string; connackFrame: number } | undefined {
+    for (const s of this.subscriptions) {
+      if (s.refused || !s.answered || s.host !== t.host || s.time >= time || !topicMatches(s.filter, t.name)) continue;
+      const r = ctx.book.get(s.stream);
+      const clientId = r?.connect?.clientId;
+      const end = r !== undefined ? sessionEndOf(r)?.time : undefined;
+      if (r?.connect === undefined || clientId === undefined || clientId === '' || end === undefined || end > time) continue;
+      if (!keepsSession(r.connect)) continue;
+      let next: typeof r | undefined;
+      for (const x of ctx.book.all()) {
+        if (x.connect?.clientId !== clientId || machineOfLabel(x.server) !== machineOfLabel(r.server) || x.connect.time <= end) continue;
+        if (next === undefined || x.connect.time < next.connect!.time) next = x;
+      }
+      if (next?.connack?.sessionPresent !== true || next.connect!.time <= time + expiry) continue;
+      return { name: clientName(r), connackFrame: next.connack.frame };
+    }
+    return undefined;
+  }
+
+  /**
+   * The publisher itself, when its own accepted subscription with MQTT 5 No Local, made before it published on
+   * `stream` at `time`, matches the topic: the broker does not send a client its own messages back, so no one else
+   * having subscribed, the message went to no one. Its name.
+   */
+  private noLocalSelf(ctx: FinishContext, t: TopicRecord, stream: number, time: number): string | undefined {
+    for (const s of this.byStream.get(stream) ?? []) {
+      if (!s.noLocal || s.refused || !s.answered || s.time >= time || !topicMatches(s.filter, t.name)) continue;
+      const r = ctx.book.get(stream);
+      return r !== undefined ? clientName(r) : String(stream);
+    }
+    return undefined;
   }
 
   /**
@@ -384,6 +471,8 @@ export class TopicDetector implements Detector {
       topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[]; waiting: Set<string>;
       expired?: { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined;
       elsewhere: Set<string>; otherBrokers: Set<string>;
+      expiredMessages: number; expiredFor: Set<string>; expiredConnack?: number | undefined; expiryIntervals: Set<number>;
+      noLocalMessages: number; noLocalFor: Set<string>;
     }>();
     for (const [key, t] of this.topics) {
       if (t.unforwardedCount <= t.untraced) continue;
@@ -397,13 +486,20 @@ export class TopicDetector implements Detector {
       if (!said && broker === undefined && (other.subscribers.size === 0 || ![...t.brokers].some((b) => speaking.has(b)))) continue;
       const group = broker ?? [...t.brokers][0] ?? '';
       const first = t.unforwardedFirst ?? t.firstTime;
-      const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>() };
+      const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>(),
+        expiredMessages: 0, expiredFor: new Set<string>(), expiryIntervals: new Set<number>(), noLocalMessages: 0, noLocalFor: new Set<string>() };
       for (const w of this.waiting(ctx, t)) g.waiting.add(w);
       g.expired ??= this.expired(ctx, t);
       for (const w of other.subscribers) if (g.elsewhere.size < 10) g.elsewhere.add(w);
       for (const b of other.brokers) if (g.otherBrokers.size < 10) g.otherBrokers.add(b);
       g.topics.push(name);
       g.count += t.unforwardedCount - t.untraced;
+      g.expiredMessages += t.expiredMessages;
+      for (const n of t.expiredFor) if (g.expiredFor.size < 10) g.expiredFor.add(n);
+      g.expiredConnack ??= t.expiredConnack;
+      for (const n of t.expiryIntervals) if (g.expiryIntervals.size < 10) g.expiryIntervals.add(n);
+      g.noLocalMessages += t.noLocalMessages;
+      for (const n of t.noLocalFor) if (g.noLocalFor.size < 10) g.noLocalFor.add(n);
       g.frames.merge(t.unforwarded);
       for (const p of t.unforwardedPublishers.size > 0 ? t.unforwardedPublishers : t.publishers) g.publishers.add(p);
       g.time = Math.min(g.time, first);
@@ -431,20 +527,56 @@ export class TopicDetector implements Detector {
       const otherBroker = !dropped && g.elsewhere.size > 0;
       // A persistent subscriber away while they were published, whose session the broker no longer had on its return.
       const expired = !dropped && !typo && !otherBroker ? g.expired : undefined;
+      // Messages that expired in the queue of a persistent subscriber away (MQTT 5 Message Expiry Interval), and
+      // messages whose only subscriber was their publisher, under No Local: all of them, or some.
+      const messageExpired = !dropped && !otherBroker && g.expiredMessages > 0 ? Math.min(g.expiredMessages, g.count) : 0;
+      const noLocal = !dropped && !otherBroker && g.noLocalMessages > 0 ? Math.min(g.noLocalMessages, g.count) : 0;
+      const explained = messageExpired + noLocal >= g.count;
+      const usual: { causes: string[]; checks: string[] } = sizeLimit ? { causes: ['size-limit-dropped', 'acl-denies-publish'], checks: ['broker-limits', 'acl-file', 'broker-log'] }
+        : dropped ? { causes: ['acl-denies-publish', 'broker-dropped'], checks: ['acl-file', 'broker-log'] }
+        : otherBroker ? { causes: ['other-broker'], checks: ['same-broker'] }
+        : explained ? { causes: [], checks: [] }
+        : typo ? { causes: ['topic-typo', 'no-subscriber'], checks: ['topic-spelling', 'subscriber-running'] }
+        : expired !== undefined ? { causes: ['session-expired', 'no-subscriber'], checks: ['session-expiry', 'subscriber-running'] }
+        : { causes: ['no-subscriber', 'topic-typo'], checks: ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'] };
+      // Explained wholly, these come first; else after the usual causes.
+      const mine = { causes: [...(messageExpired > 0 ? ['message-expired'] : []), ...(noLocal > 0 ? ['no-local-own-messages'] : [])],
+        checks: [...(messageExpired > 0 ? ['message-expiry'] : []), ...(noLocal > 0 ? ['no-local-option'] : [])] };
+      const causes = explained ? mine.causes : [...usual.causes, ...mine.causes];
+      const checks = explained ? mine.checks : [...usual.checks, ...mine.checks];
       emit(makeDiagnosis({
         code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: broker,
         facts: {
           topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
           ...(otherBroker ? { otherSubscribers: [...g.elsewhere], otherBrokers: [...g.otherBrokers] } : {}),
-          ...(expired !== undefined ? { expiredSessions: expired.names, connackFrame: expired.connackFrame, ...(expired.sessionExpiry !== undefined ? { sessionExpiry: expired.sessionExpiry } : {}) } : {}),
+          ...(expired !== undefined && !explained ? { expiredSessions: expired.names, connackFrame: expired.connackFrame, ...(expired.sessionExpiry !== undefined ? { sessionExpiry: expired.sessionExpiry } : {}) } : {}),
+          ...(messageExpired > 0 ? { expiredMessages: messageExpired, expiredFor: [...g.expiredFor], messageExpiry: [...g.expiryIntervals].sort((a, b) => a - b), ...(g.expiredConnack !== undefined ? { backFrame: g.expiredConnack } : {}) } : {}),
+          ...(noLocal > 0 ? { noLocalMessages: noLocal, noLocalSubscribers: [...g.noLocalFor] } : {}),
         },
-        causes: sizeLimit ? ['size-limit-dropped', 'acl-denies-publish'] : dropped ? ['acl-denies-publish', 'broker-dropped'] : otherBroker ? ['other-broker'] : typo ? ['topic-typo', 'no-subscriber'] : expired !== undefined ? ['session-expired', 'no-subscriber'] : ['no-subscriber', 'topic-typo'],
-        checks: sizeLimit ? ['broker-limits', 'acl-file', 'broker-log'] : dropped ? ['acl-file', 'broker-log'] : otherBroker ? ['same-broker'] : typo ? ['topic-spelling', 'subscriber-running'] : expired !== undefined ? ['session-expiry', 'subscriber-running'] : ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'],
+        causes, checks,
         confidence,
       }));
     }
   }
+}
+
+/**
+ * Whether the broker keeps the client's session after its connection ends, by its CONNECT: clean session 0 (MQTT
+ * 3.1.1; MQTT 5 keeps it only for its Session Expiry Interval, 0 when absent, and says so on return with session present),
+ * or an MQTT 5 Session Expiry Interval above 0, whatever its clean start (which only drops an earlier session).
+ */
+function keepsSession(connect: { persistent?: true; sessionExpiry?: number }): boolean {
+  return connect.persistent === true || (connect.sessionExpiry ?? 0) > 0;
+}
+
+/**
+ * How many messages were published to the topic: the client publishes seen, and those seen only as the broker's copies
+ * (the most any one subscriber received untraced). Not the copies: a message delivered to several subscribers, or to a
+ * shared subscription and a plain one, is one message.
+ */
+function messagesOf(t: TopicRecord): number {
+  return t.published + t.untracedMost;
 }
 
 /** The publishers' names ("ip:port" labels to client names; a client that reconnected, on a new port, is named once). */

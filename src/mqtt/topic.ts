@@ -3,6 +3,16 @@
  * Pure functions; levels are compared in place (no split, no string made per call).
  */
 
+/**
+ * The `$share/{group}/` prefix of a shared subscription's filter (MQTT 5 §4.8.2), '' when `filter` is no shared one:
+ * the rest of the filter is what topics are matched against.
+ */
+export function sharedSubscriptionPrefix(filter: string): string {
+  if (!filter.startsWith('$share/')) return '';
+  const slash = filter.indexOf('/', 7);
+  return slash < 0 ? '' : filter.slice(0, slash + 1);
+}
+
 /** True when `filter` (which may hold + and # wildcards) matches the topic name `topic`. */
 export function topicMatches(filter: string, topic: string): boolean {
   let f = 0;

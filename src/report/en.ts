@@ -5,6 +5,7 @@
 import { FINDING_CODES } from '../model/findings.js';
 import { CONNACK_RETURN_CODES, PROTOCOL_VERSIONS, reasonName } from '../model/names.js';
 import { describeEvent, type EventWords } from './describe.js';
+import { sharedSubscriptionPrefix } from '../mqtt/topic.js';
 import { code, data, strong, type Inline } from './document.js';
 import type { Role, Transport } from './facts.js';
 import { frameList, type Who, type Words } from './words.js';
@@ -163,7 +164,19 @@ export const EN: Words = {
     if (ackFrame !== undefined) {
       out.push(`; SUBACK (frame ${ackFrame}) grants ${qosList(granted ?? [])}`);
       if (latencyMs !== undefined) out.push(` after ${ms(latencyMs)}`);
-      out.push('. From then on the broker sends this client every message published to ', subs.length === 1 ? 'that topic.' : 'those topics.');
+      // A shared subscription ($share/group/filter) gets each message to one member of its group only; No Local, all
+      // but the client's own.
+      const plain = subs.filter((s) => sharedSubscriptionPrefix(s.topic) === '');
+      if (plain.length > 0) {
+        out.push('. From then on the broker sends this client every message published to ', plain.length === 1 ? 'that topic' : 'those topics',
+          plain.some((s) => s.noLocal === true) ? ', except its own (No Local)' : '', plain.length < subs.length ? ' (not the shared subscription)' : '', '.');
+      } else out.push('.');
+      for (const s of subs) {
+        const shared = sharedSubscriptionPrefix(s.topic);
+        if (shared === '') continue;
+        out.push(' ', code(s.topic), ' is a shared subscription: the broker gives each message matching ', code(s.topic.slice(shared.length)),
+          ' to one member of group ', code(shared.slice(7, -1)), ' only, not to each.');
+      }
     } else {
       out.push('; no SUBACK was captured.');
     }

@@ -81,7 +81,8 @@ export interface ArpFact {
 export interface SubscribeFact {
   frame: number;
   packetId?: number;
-  subscriptions: Array<{ topic: string; qos: number }>;
+  /** `noLocal` only when set (MQTT 5 No Local). */
+  subscriptions: Array<{ topic: string; qos: number; noLocal?: true }>;
   ackFrame?: number;
   granted?: number[];
   latencyMs?: number;
@@ -563,7 +564,7 @@ export class ReportFactCollector {
         }
         f.subscribes.push({
           frame: e.frame, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}),
-          subscriptions: (e.subscriptions ?? []).slice(0, 10).map((x) => ({ topic: x.topic, qos: x.qos })),
+          subscriptions: (e.subscriptions ?? []).slice(0, 10).map((x) => ({ topic: x.topic, qos: x.qos, ...(x.noLocal === true ? { noLocal: true as const } : {}) })),
         });
         return;
       case 'SUBACK': {

@@ -5,6 +5,7 @@
  */
 import { PROTOCOL_VERSIONS } from '../model/names.js';
 import { describeEvent, type EventWords } from './describe.js';
+import { sharedSubscriptionPrefix } from '../mqtt/topic.js';
 import { code, strong, type Inline } from './document.js';
 import type { FindingGroup, Role, Transport } from './facts.js';
 import { frameList, type Who, type Words } from './words.js';
@@ -233,7 +234,17 @@ export const ID: Words = {
     if (ackFrame !== undefined) {
       out.push(`; SUBACK (frame ${ackFrame}) memberikan ${qosList(granted ?? [])}`);
       if (latencyMs !== undefined) out.push(` setelah ${ms(latencyMs)}`);
-      out.push(`. Sejak saat itu broker meneruskan setiap pesan yang di-publish ke ${subs.length === 1 ? 'topik tersebut' : 'topik-topik tersebut'} kepada klien ini.`);
+      const plain = subs.filter((s) => sharedSubscriptionPrefix(s.topic) === '');
+      if (plain.length > 0) {
+        out.push(`. Sejak saat itu broker meneruskan setiap pesan yang di-publish ke ${plain.length === 1 ? 'topik tersebut' : 'topik-topik tersebut'}${plain.length < subs.length ? ' (bukan shared subscription-nya)' : ''} kepada klien ini`);
+        out.push(...(plain.some((s) => s.noLocal === true) ? [', kecuali pesannya sendiri (', code('No Local'), ')'] : []), '.');
+      } else out.push('.');
+      for (const s of subs) {
+        const shared = sharedSubscriptionPrefix(s.topic);
+        if (shared === '') continue;
+        out.push(' ', code(s.topic), ' adalah shared subscription: broker memberikan setiap pesan yang cocok dengan ', code(s.topic.slice(shared.length)),
+          ' hanya kepada satu anggota grup ', code(shared.slice(7, -1)), ', bukan kepada setiap anggota.');
+      }
     } else {
       out.push('; SUBACK tidak tertangkap.');
     }

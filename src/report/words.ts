@@ -76,7 +76,7 @@ export interface Words {
   arp(arp: ArpFact, targetIsBroker: boolean): Inline[];
   handshake(c: ConnectionFact, who: Who): Inline[];
   connect(c: ConnectionFact, who: Who): Inline[];
-  subscribe(c: ConnectionFact, who: Who, frame: number, subs: Array<{ topic: string; qos: number }>, ackFrame?: number, granted?: number[], latencyMs?: number): Inline[];
+  subscribe(c: ConnectionFact, who: Who, frame: number, subs: Array<{ topic: string; qos: number; noLocal?: true }>, ackFrame?: number, granted?: number[], latencyMs?: number): Inline[];
   publish(run: PublishRun, who: Who): Inline[];
   delivery(d: DeliveryRun, who: Who, attached: boolean): Inline[];
   otherMqtt(run: OtherMqttRun, who: Who): Inline[];

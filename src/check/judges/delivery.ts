@@ -2,12 +2,14 @@
  * Delivery: every QoS ≥ 1 PUBLISH acknowledged (PUBACK for QoS 1, PUBREC for QoS 2, same connection, opposite
  * direction, same packet id), and every PUBLISH a client sends forwarded by its broker to each client subscribed to
  * a matching filter (a subscription counts from its SUBACK granting it until UNSUBSCRIBE, DISCONNECT, FIN or RST;
- * a forwarded copy is recognised by the analysis' fan-out link, `sourceFrame`). Memory: pending publishes and
+ * a forwarded copy is recognised by the analysis' fan-out link, `sourceFrame`; the members of a shared subscription
+ * group, `$share/group/filter`, are owed one copy between them, as the broker gives each message to one member).
+ * Memory: pending publishes and
  * subscriptions, each bounded; a publish still unforwarded after the fan-out window (30 s of capture time) counts
  * as missed then.
  */
 import type { MqttEvent, MqttSubscription, TimelineEvent } from '../../model/events.js';
-import { topicMatches } from '../../mqtt/topic.js';
+import { sharedSubscriptionPrefix, topicMatches } from '../../mqtt/topic.js';
 import { EvidenceList, plural, type Judge, type Verdict } from '../evidence.js';
 import { compilePattern, type EventPredicate } from '../pattern.js';
 import type { AcknowledgedRule, ForwardedRule } from '../rules.js';
@@ -71,10 +73,18 @@ interface Subscriber {
   asked: Map<number, { frame: number; subscriptions: MqttSubscription[] }>;
 }
 
+/** Who is owed a copy: a subscriber's stream, or a shared subscription group ("broker filter", one copy for all its members). */
+type Owed = number | string;
+
 interface Publication {
   event: MqttEvent;
-  /** Streams still owed a copy → the filter that makes them owed one. */
-  owed: Map<number, { client: string; filter: string; frame: number }>;
+  /** Streams and shared groups still owed a copy → who (words), the filter that makes them owed one, its SUBSCRIBE. */
+  owed: Map<Owed, { client: string; filter: string; frame: number }>;
+}
+
+/** The key of the shared subscription group of `filter` on `broker`. */
+function groupKey(broker: string, filter: string): string {
+  return `${broker} ${filter}`;
 }
 
 export class ForwardedJudge implements Judge {
@@ -126,13 +136,18 @@ export class ForwardedJudge implements Judge {
         break;
       case 'PUBLISH': {
         if (e.topic === undefined || (this.test !== undefined && !this.test(e))) return;
-        const owed = new Map<number, { client: string; filter: string; frame: number }>();
+        const owed = new Map<Owed, { client: string; filter: string; frame: number }>();
         for (const s of this.subscribers.values()) {
           if (s.broker !== e.dst) continue;
           for (const [filter, sub] of s.filters) {
             if ((s.stream === e.stream && sub.noLocal) || !topicMatches(filter, e.topic)) continue;
-            owed.set(s.stream, { client: s.client, filter, frame: sub.frame });
-            break;
+            const shared = sharedSubscriptionPrefix(filter);
+            if (shared !== '') {
+              // One copy for the whole group, whichever member gets it; the member that subscribed first is named.
+              const key = groupKey(s.broker, filter);
+              const group = shared.slice(7, -1);
+              if (!owed.has(key)) owed.set(key, { client: `any member of shared group "${group}"`, filter, frame: sub.frame });
+            } else if (!owed.has(s.stream)) owed.set(s.stream, { client: s.client, filter, frame: sub.frame });
           }
         }
         if (owed.size === 0) return;
@@ -162,7 +177,15 @@ export class ForwardedJudge implements Judge {
     } else if (e.type === 'PUBLISH' && e.sourceFrame !== undefined) {
       const publication = this.pending.get(e.sourceFrame);
       if (publication === undefined) return;
-      publication.owed.delete(e.stream);
+      // The copy of the subscriber's own subscription, else of a shared group it belongs to whose filter matches.
+      if (!publication.owed.delete(e.stream) && e.topic !== undefined) {
+        const s = this.subscribers.get(e.stream);
+        if (s !== undefined) {
+          for (const filter of s.filters.keys()) {
+            if (sharedSubscriptionPrefix(filter) !== '' && topicMatches(filter, e.topic) && publication.owed.delete(groupKey(s.broker, filter))) break;
+          }
+        }
+      }
       if (publication.owed.size === 0) this.pending.delete(e.sourceFrame);
     }
   }

@@ -61,6 +61,8 @@ export interface PropertySection {
   /** Offset just past the section. */
   end: number;
   topicAlias?: number;
+  /** Message Expiry Interval (0x02), seconds. */
+  messageExpiry?: number;
   /** Ids present that the packet type may not carry, in wire order. */
   notAllowed: number[];
   /** User Properties in wire order (only when asked for). */
@@ -105,7 +107,10 @@ export function readProperties(packet: Buffer, at: number, type: number, users: 
         next = offset + 2;
         if (id === 0x23 && next <= end) section.topicAlias = packet.readUInt16BE(offset);
         break;
-      case 'four': next = offset + 4; break;
+      case 'four':
+        next = offset + 4;
+        if (id === 0x02 && next <= end) section.messageExpiry = packet.readUInt32BE(offset);
+        break;
       case 'varint': {
         const [value, n] = readVariableByteInteger(packet.subarray(0, end), offset);
         next = value < 0 ? end + 1 : offset + n;

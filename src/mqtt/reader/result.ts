@@ -34,6 +34,8 @@ export interface PacketFields {
   retain?: boolean;
   packetId?: number;
   topicAlias?: number;
+  /** MQTT 5 Message Expiry Interval of a PUBLISH, seconds. */
+  messageExpiry?: number;
   /** MQTT 5 reason code of a publish acknowledgement that carries one. */
   reasonCode?: number;
   /** PUBLISH payload (a view of the packet's bytes). */
