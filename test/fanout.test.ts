@@ -57,7 +57,7 @@ class PlainFanout {
     }
     if (streamCursors.size >= MAX_CURSORS_PER_STREAM && !streamCursors.has(key)) streamCursors.clear();
     streamCursors.set(key, chosen.seq);
-    return { sourceFrame: chosen.frame, forwardDelayMs: (time - chosen.time) * 1000, willOf: undefined };
+    return { sourceFrame: chosen.frame, forwardDelayMs: (time - chosen.time) * 1000, sourceTime: chosen.time, willOf: undefined };
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { LifecycleEvent, MqttEvent, MqttSessionEndedEvent, MqttSessionStartedEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary, ConnectionSummary, LatencyStats, SessionSummary, TopicRate, TopicSummary } from '../model/summary.js';
+import { forwardingDelayMs } from '../model/forwarding.js';
 import { latencyKind } from '../mqtt/latency-kind.js';
 import { LatencySample } from './stats.js';
 
@@ -175,9 +176,9 @@ export class SummaryBuilder {
     }
     if (e.forwardDelayMs !== undefined) {
       this.forwarded++;
-      // A retained copy sent on subscription measures how old the message was, not how fast the broker forwards.
-      // A Will is sent when its client's connection ends (or after its Will Delay), not forwarded from a publish.
-      if (e.retain !== true && e.willOf === undefined) this.forwarding.add(e.forwardDelayMs);
+      // Retained copies, Wills and messages held for an offline session do not measure forwarding (model/forwarding.ts).
+      const delay = forwardingDelayMs(e);
+      if (delay !== undefined) this.forwarding.add(delay);
     }
     if (e.type === 'PUBLISH' && e.topic !== undefined) {
       let topic = this.topics.get(e.topic);

@@ -184,6 +184,12 @@ export interface MqttEvent extends BaseEvent {
    * the end of its connection.
    */
   willOf?: string;
+  /**
+   * True on a PUBLISH the broker sent that copies a publish made before this connection's CONNECT: the broker held
+   * the message for the client's session while the client was away. `forwardDelayMs` is then how long it was held, not
+   * how fast the broker forwards (see `forwardingDelayMs`).
+   */
+  queued?: true;
   /** True when the packet was carried in WebSocket frames (MQTT over WebSocket). */
   websocket?: boolean;
   /** True when the packet was carried in TLS records and decrypted with the key log (`frames` are the records' frames). */

@@ -23,6 +23,8 @@ export interface FanoutOptions {
 export interface ForwardMatch {
   sourceFrame: number;
   forwardDelayMs: number;
+  /** Capture time (seconds) of the publish (or, for a Will, of the end of its client's connection). */
+  sourceTime: number;
   /** The client id whose Will this copy is (sourceFrame is then that client's CONNECT), else undefined. */
   willOf: string | undefined;
 }
@@ -169,7 +171,7 @@ export class FanoutTracer {
   private readonly memoStream = new Int32Array(MEMO_MASK + 1);
   private readonly memoGeneration = new Int32Array(MEMO_MASK + 1);
   /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
-  private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0, willOf: undefined };
+  private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0, sourceTime: 0, willOf: undefined };
   /** Ring slots holding a Will (the client id that left it): few, dropped when the slot is reused. */
   private readonly willOwners = new Map<number, string>();
   /** (cursor stream, publish sequence number) to the further copies linked to it by forwardedAgain. */
@@ -318,7 +320,8 @@ export class FanoutTracer {
     const at = chosen % this.capacity;
     const match = this.match;
     match.sourceFrame = this.frames[at]!;
-    match.forwardDelayMs = (time - this.times[at]!) * 1000;
+    match.sourceTime = this.times[at]!;
+    match.forwardDelayMs = (time - match.sourceTime) * 1000;
     match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
     return match;
   }
@@ -346,7 +349,8 @@ export class FanoutTracer {
     this.again.set(key, copies);
     const match = this.match;
     match.sourceFrame = this.frames[at]!;
-    match.forwardDelayMs = (time - this.times[at]!) * 1000;
+    match.sourceTime = this.times[at]!;
+    match.forwardDelayMs = (time - match.sourceTime) * 1000;
     match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
     return match;
   }

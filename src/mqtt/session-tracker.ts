@@ -268,6 +268,7 @@ export class SessionTracker {
           session.bridge = event.bridge === true;
           this.will = event.will !== undefined ? willBytes(event.will.topic, event.will.payload, frame) : undefined;
           session.connectFrame = frame;
+          session.connectTime = time;
           if (event.clientId !== undefined) {
             this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
             // The client's previous connection left requests open: answered here, or lost with a clean session.
@@ -336,6 +337,10 @@ export class SessionTracker {
                 event.sourceFrame = match.sourceFrame;
                 event.forwardDelayMs = match.forwardDelayMs;
                 if (match.willOf !== undefined) event.willOf = match.willOf;
+                // Published before this connection's CONNECT: the broker held it for the client's session while the
+                // client was away, and delivers it now (a persistent session resumed). A retained copy sent on
+                // subscription is older than the connection for another reason: the broker kept it for the topic.
+                else if (event.retain !== true && session.connectTime !== undefined && match.sourceTime < session.connectTime) event.queued = true;
               }
             }
             // A bridge (a broker connected as a client, bridge bit in its CONNECT) hands what it receives to its own

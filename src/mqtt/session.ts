@@ -179,6 +179,8 @@ export class MqttSession {
   /** The CONNECT had the bridge bit: the client is a broker's bridge (the messages it receives, its broker forwards). */
   bridge = false;
   connectFrame: number | undefined;
+  /** Capture time of that CONNECT. */
+  connectTime: number | undefined;
   connackCode: number | undefined;
   accepted: boolean | undefined;
   readonly aliases: Record<Direction, Map<number, string>> = { client: new Map(), server: new Map() };

@@ -212,6 +212,10 @@ export const EN: Words = {
     }
     if (d.linked < d.count - d.retained) out.push(`; ${d.count - d.retained - d.linked} of them copy messages whose publisher is not in the capture`);
     if (d.retained > 0) out.push(`; ${d.retained} ${d.retained === 1 ? 'is a retained message' : 'are retained messages'} sent when the subscription was made`);
+    if (d.queued > 0) {
+      out.push(`; ${d.queued === d.count ? (d.count === 1 ? 'it was' : 'all were') : `${d.queued} of them were`} published while this client was away: the broker kept ${d.queued === 1 ? 'it' : 'them'} for its session and delivered ${d.queued === 1 ? 'it' : 'them'} when it connected again`);
+      if (d.heldMs !== undefined) out.push(`, ${d.heldMs.count === 1 ? ms(d.heldMs.max) : `up to ${ms(d.heldMs.max)}`} after the publisher's message`);
+    }
     out.push('.');
     return out;
   },

@@ -10,6 +10,7 @@ import type {
   ArpEvent, FindingEvent, MqttEvent, SessionEndReason, Side, TcpEvent, TimelineEvent, TlsEvent,
 } from '../model/events.js';
 import type { FindingCode } from '../model/findings.js';
+import { forwardingDelayMs } from '../model/forwarding.js';
 import type { AnalysisSummary } from '../model/summary.js';
 
 /** Caps: what the report tells in full; beyond them it counts. */
@@ -161,13 +162,16 @@ export interface DeliveryRun {
   frames: number[];
   firstFrame: number;
   lastFrame: number;
-  /** Those linked to a publisher's PUBLISH, and the broker's delay for them. */
+  /** Those linked to a publisher's PUBLISH, and the broker's forwarding delay for them (model/forwarding.ts). */
   linked: number;
   delayMs?: Spread;
   /** Connections whose PUBLISHes these copy. */
   sourceStreams: number[];
   /** Retained copies sent on subscription. */
   retained: number;
+  /** Copies of messages published while the client was away, held for its session; how long after their publish. */
+  queued: number;
+  heldMs?: Spread;
 }
 
 export interface PayloadFact {
@@ -348,7 +352,7 @@ export class ReportFactCollector {
   private arpPackets = 0;
   private arpNotTold = 0;
   private readonly publishRuns = new Map<string, PublishRun & { lastTimeSeen: number; intervals: SpreadBuilder; acks: SpreadBuilder }>();
-  private readonly deliveryRuns = new Map<string, DeliveryRun & { delays: SpreadBuilder }>();
+  private readonly deliveryRuns = new Map<string, Omit<DeliveryRun, 'delayMs' | 'heldMs'> & { delays: SpreadBuilder; held: SpreadBuilder }>();
   private readonly otherRuns = new Map<string, OtherMqttRun & { latencies: SpreadBuilder }>();
   private runsNotTold = 0;
   /** PUBLISH frame → the connection that published it, for linking the broker's copies (the most recent 20 000). */
@@ -649,7 +653,7 @@ export class ReportFactCollector {
       run = {
         stream: e.stream, clientIp: s.fact.clientIp, ...(s.fact.connect !== undefined ? { clientId: s.fact.connect.clientId } : {}),
         topic, qos: e.qos ?? 0, count: 0, frames: [], firstFrame: e.frame, lastFrame: e.frame, linked: 0, sourceStreams: [],
-        retained: 0, delays: new SpreadBuilder(),
+        retained: 0, queued: 0, delays: new SpreadBuilder(), held: new SpreadBuilder(),
       };
       this.deliveryRuns.set(key, run);
     }
@@ -659,7 +663,12 @@ export class ReportFactCollector {
     if (e.retain === true) run.retained++;
     if (e.sourceFrame !== undefined) {
       run.linked++;
-      if (e.forwardDelayMs !== undefined) run.delays.add(e.forwardDelayMs);
+      const delay = forwardingDelayMs(e);
+      if (delay !== undefined) run.delays.add(delay);
+      if (e.queued === true) {
+        run.queued++;
+        if (e.forwardDelayMs !== undefined) run.held.add(e.forwardDelayMs);
+      }
       if (source !== undefined && !run.sourceStreams.includes(source)) run.sourceStreams.push(source);
     }
   }
@@ -794,9 +803,10 @@ export class ReportFactCollector {
       const ackLatencyMs = acks.spread();
       return { ...run, ...(interval !== undefined ? { interval } : {}), ...(ackLatencyMs !== undefined ? { ackLatencyMs } : {}) };
     }).sort((a, b) => a.firstFrame - b.firstFrame);
-    const deliveryRuns = [...this.deliveryRuns.values()].map(({ delays, ...run }) => {
+    const deliveryRuns = [...this.deliveryRuns.values()].map(({ delays, held, ...run }) => {
       const delayMs = delays.spread();
-      return { ...run, ...(delayMs !== undefined ? { delayMs } : {}) };
+      const heldMs = held.spread();
+      return { ...run, ...(delayMs !== undefined ? { delayMs } : {}), ...(heldMs !== undefined ? { heldMs } : {}) };
     }).sort((a, b) => a.firstFrame - b.firstFrame);
     const otherMqtt = [...this.otherRuns.values()].map(({ latencies, ...run }) => {
       const latencyMs = latencies.spread();

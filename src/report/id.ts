@@ -280,6 +280,10 @@ export const ID: Words = {
     }
     if (d.linked < d.count - d.retained) out.push(`; ${d.count - d.retained - d.linked} di antaranya menyalin pesan yang publisher-nya tidak ada di dalam capture`);
     if (d.retained > 0) out.push(`; ${d.retained} di antaranya adalah pesan retained yang dikirim saat subscribe`);
+    if (d.queued > 0) {
+      out.push(`; ${d.queued === d.count ? (d.count === 1 ? 'pesan itu' : 'semuanya') : `${d.queued} di antaranya`} dipublish saat client ini sedang tidak terhubung: broker menyimpannya untuk sesi client tersebut dan mengirimkannya begitu client terhubung kembali`);
+      if (d.heldMs !== undefined) out.push(`, ${d.heldMs.count === 1 ? '' : 'paling lama '}${ms(d.heldMs.max)} setelah pesan dari publisher`);
+    }
     out.push('.');
     return out;
   },

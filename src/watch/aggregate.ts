@@ -11,6 +11,7 @@
  */
 import type { FindingEvent, LifecycleEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary } from '../model/summary.js';
+import { forwardingDelayMs } from '../model/forwarding.js';
 import { latencyKind } from '../mqtt/latency-kind.js';
 import type {
   AnalysisFacts, ClientActivity, ClientSort, IntervalClient, IntervalRow, IntervalTopic, LatencyNow, RecentFinding, TopicRate, TopicSort, WatchSnapshot,
@@ -324,7 +325,8 @@ export class WatchAggregator {
           topic.bytes.add(b, size);
           topic.lastSeen = e.time;
         }
-        if (e.forwardDelayMs !== undefined) this.sample(FORWARDING, e.forwardDelayMs);
+        const delay = forwardingDelayMs(e);
+        if (delay !== undefined) this.sample(FORWARDING, delay);
         break;
       }
     }
