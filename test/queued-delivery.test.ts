@@ -7,13 +7,14 @@
  * new subscription (fixtures/edge/retained-qos.pcap) are not `queued`.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CheckEvaluator } from '../src/check/evaluate.js';
 import { parseRules } from '../src/check/load.js';
 import { analyzeCapture } from '../src/index.js';
-import { fixturesDir } from './helpers/corpus.js';
+import { fixturesDir, repoRoot } from './helpers/corpus.js';
 import { mqttOf } from './helpers/events.js';
 import { tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
 
@@ -72,4 +73,18 @@ test('retained-qos.pcap: a retained message sent on a new subscription is older 
     const retained = copies.filter((e) => e.retain === true && e.sourceFrame !== undefined);
     assert.ok(retained.length > 0, 'the retained copy is traced to its PUBLISH');
     assert.equal(copies.filter((e) => e.queued === true).length, 0);
+  });
+
+test('session.pcap\'s report says in both languages that the broker kept the messages for the session, with how long',
+  { skip: missing(session) }, () => {
+    const cli = path.join(repoRoot, 'dist', 'src', 'mqtt-pcap', 'mqtt-pcap.cjs');
+    const report = (lang: string): string => spawnSync(process.execPath, [cli, 'report', session, '--lang', lang], { encoding: 'utf8' }).stdout;
+    const en = report('en');
+    const id = report('id');
+    // Frame 167 is the copy of frame 48's message, 1831.558 ms later.
+    assert.match(en, /in frame 167; it was published while this client was away: the broker kept it for its session and delivered it when it connected again, 1831\.558 ms after/);
+    assert.match(en, /PUBLISH sess\/311 \(kept for the session, 1831\.558 ms\) \(frame 167\)/);
+    assert.match(id, /pada frame 167; pesan itu dipublish saat client ini sedang tidak terhubung: broker menyimpannya untuk sesi client tersebut/);
+    assert.match(id, /PUBLISH sess\/311 \(disimpan untuk sesi, 1831,558 ms\) \(frame 167\)/);
+    assert.doesNotMatch(en, /\(forwarded, 1831/);
   });

@@ -304,6 +304,7 @@ export const EN: Words = {
   figureLinks: (flow, rate) => ['Pictures next to this report: ', { link: 'flow graph', href: flow }, ' and ', { link: 'messages per second', href: rate }, '.'],
   diagram: {
     forwarded: (d) => `forwarded${d !== undefined ? `, ${ms(d)}` : ''}`,
+    held: (d) => `kept for the session${d !== undefined ? `, ${ms(d)}` : ''}`,
     repeated: (n, i) => `× ${n}${i !== undefined ? `, every ${seconds(i)}` : ''}`,
     acksNote: 'TCP ACK after each segment',
     arpAsk: (ip) => `ARP: who has ${ip}?`,

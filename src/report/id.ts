@@ -370,6 +370,7 @@ export const ID: Words = {
   figureLinks: (flow, rate) => ['Gambar yang menyertai laporan ini: ', { link: 'flow graph', href: flow }, ' dan ', { link: 'pesan per detik', href: rate }, '.'],
   diagram: {
     forwarded: (d) => `diteruskan${d !== undefined ? `, ${ms(d)}` : ''}`,
+    held: (d) => `disimpan untuk sesi${d !== undefined ? `, ${ms(d)}` : ''}`,
     repeated: (n, i) => `× ${n}${i !== undefined ? `, setiap ${seconds(i)}` : ''}`,
     acksNote: 'ACK TCP setelah setiap segmen',
     arpAsk: (ip) => `ARP: siapa yang memiliki ${ip}?`,

@@ -78,7 +78,8 @@ export function renderMermaid(facts: ReportFacts, steps: StoryStep[], w: Words):
         const payload = r.payload !== undefined && r.samePayload ? ` "${r.payload.preview}"` : '';
         msg(r.clientIp, server, `PUBLISH ${r.topic} QoS ${r.qos}${payload}${loop ? '' : at(r.firstFrame)}`, false, indent);
         for (const d of step.deliveries) {
-          msg(server, d.clientIp, `PUBLISH ${d.topic} (${w.diagram.forwarded(d.delayMs?.mean)})${loop ? ` × ${d.count}` : at(d.firstFrame)}`, false, indent);
+          const how = d.queued === d.count ? w.diagram.held(d.heldMs?.mean) : w.diagram.forwarded(d.delayMs?.mean);
+          msg(server, d.clientIp, `PUBLISH ${d.topic} (${how})${loop ? ` × ${d.count}` : at(d.firstFrame)}`, false, indent);
         }
         if (loop) lines.push('    end');
         break;

@@ -106,6 +106,8 @@ export interface Words {
   figureLinks(flowFile: string, rateFile: string): Inline[];
   diagram: {
     forwarded(delayMs?: number): string;
+    /** Copies of messages the broker kept for the client's session while it was away (`queued`). */
+    held(delayMs?: number): string;
     repeated(count: number, interval?: number): string;
     acksNote: string;
     arpAsk(ip: string): string;
