@@ -69,6 +69,7 @@ export class SummaryBuilder {
   private readonly latencyOfType = new Map<string, LatencySample>();
   private readonly forwarding = new LatencySample();
   private forwarded = 0;
+  private readonly requestResponse = new LatencySample();
   private readonly topics = new Map<string, TopicAccumulator>();
   private topicsOverflow = 0;
   private readonly findingsByCode: Record<string, number> = {};
@@ -174,6 +175,7 @@ export class SummaryBuilder {
       }
       sample.add(e.latencyMs);
     }
+    if (e.responseMs !== undefined) this.requestResponse.add(e.responseMs);
     if (e.forwardDelayMs !== undefined) {
       this.forwarded++;
       // Retained copies, Wills and messages held for an offline session do not measure forwarding (model/forwarding.ts).
@@ -234,10 +236,12 @@ export class SummaryBuilder {
       ...optionalRate(t),
     })).sort((a, b) => b.messages - a.messages || a.topic.localeCompare(b.topic));
     const forwarding = this.forwarding.stats();
+    const requestResponse = this.requestResponse.stats();
     return {
       messages: this.mqttMessages, byType: this.mqttByType, sessions,
       ...(this.sessionsNotListed > 0 ? { sessionsNotListed: this.sessionsNotListed } : {}), topics, latency,
       ...(forwarding !== undefined ? { forwarding } : {}), forwarded: this.forwarded,
+      ...(requestResponse !== undefined ? { requestResponse } : {}),
     };
   }
 

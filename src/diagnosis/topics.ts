@@ -108,6 +108,11 @@ export class TopicDetector implements Detector {
   private readonly noMatching = new Map<string, FrameSet>();
   /** Brokers that refused a client's PUBLISH for its size (MQTT 5 PUBACK, PUBREC or DISCONNECT 0x95 packet too large). */
   private readonly sizeLimited = new Set<string>();
+  /**
+   * MQTT 5 Response Topics named by requests (broker host × topic): a subscription to one waits for an answer that
+   * may never come (the request was not served), which is no typo of a similar topic.
+   */
+  private readonly responseTopics = new Set<string>();
 
   readonly mqttTypes = ['PUBLISH', 'SUBSCRIBE', 'PUBACK', 'PUBREC', 'DISCONNECT', 'SUBACK'] as const;
 
@@ -183,6 +188,10 @@ export class TopicDetector implements Detector {
       // A PUBLISH that breaks the protocol (a wildcard in its topic, packet identifier 0) is no message a broker
       // delivers: diag.protocol-violation tells of it, and it is no topic anyone published to.
       if (e.malformed === undefined && violationOf(e, true) !== undefined) return;
+      const responseTopic = e.properties?.responseTopic;
+      if (typeof responseTopic === 'string' && this.responseTopics.size < MAX_PENDING) {
+        this.responseTopics.add(topicKey(machineOfLabel(e.dst), responseTopic));
+      }
       if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, { key, frame: e.frame });
       if (this.lastPublish.has(e.stream) || this.lastPublish.size < MAX_PENDING) this.lastPublish.set(e.stream, e.frame);
       const t = this.topic(key, name, machineOfLabel(e.dst), e.time);
@@ -293,6 +302,7 @@ export class TopicDetector implements Detector {
       const onBroker = counts.get(s.host) ?? [];
       const matching = onBroker.filter(([name]) => topicMatches(s.filter, name));
       if (matching.length === 0) {
+        if (this.responseTopics.has(topicKey(s.host, s.filter))) continue;
         const closest = closestTopic(s.filter, onBroker);
         if (closest === undefined) continue;
         mismatched.set(topicKey(s.host, closest.topic), s.filter);

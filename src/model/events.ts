@@ -190,6 +190,13 @@ export interface MqttEvent extends BaseEvent {
    * how fast the broker forwards (see `forwardingDelayMs`).
    */
   queued?: true;
+  /**
+   * MQTT 5 request/response: on a client's PUBLISH to the Response Topic of an earlier request PUBLISH (through the same
+   * broker), with that request's Correlation Data (or none when it had none), the request's frame and the time between
+   * the two as the clients sent them.
+   */
+  respondsTo?: number;
+  responseMs?: number;
   /** True when the packet was carried in WebSocket frames (MQTT over WebSocket). */
   websocket?: boolean;
   /** True when the packet was carried in TLS records and decrypted with the key log (`frames` are the records' frames). */

@@ -149,10 +149,12 @@ export interface AnalysisSummary {
     topics: TopicSummary[];
     /** Keyed "CONNECT→CONNACK", "PUBLISH→PUBACK"... Median and p95 interpolate between closest ranks. */
     latency: Record<string, LatencyStats>;
-    /** The broker's forwarding delay (retained copies sent on subscription excluded). */
+    /** The broker's forwarding delay (retained copies sent on subscription, Wills and queued copies excluded). */
     forwarding?: LatencyStats;
     /** Broker PUBLISHes linked to their publisher's PUBLISH (retained copies included). */
     forwarded: number;
+    /** MQTT 5 request/response: from a request PUBLISH to its response PUBLISH (events' `responseMs`). Absent when none. */
+    requestResponse?: LatencyStats;
   };
   findings: { total: number; byCode: Record<string, number>; bySeverity: Record<string, number> };
 }

@@ -16,6 +16,7 @@ import {
 import type { ByteStreamHandler, MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import { MqttPacketDecoder } from './decode.js';
 import type { FanoutTracer } from './fanout.js';
+import type { RequestResponseTracker } from './request-response.js';
 import { MqttFramer, type FramedPacket } from './framing.js';
 import { readPacketEvent, type PacketEventOptions, type PacketPlace } from './packet-event.js';
 import { connectLevel as readConnectLevel } from './reader/packet.js';
@@ -49,6 +50,7 @@ export interface MqttDissectorOptions {
 export interface MqttContext {
   options: MqttDissectorOptions;
   fanout: FanoutTracer;
+  requests: RequestResponseTracker;
   clientIds: ClientIdRegistry;
   emit(event: MqttEvent | FindingEvent | TlsEvent | MqttSessionStartedEvent | MqttSessionEndedEvent): void;
   /** Epoch seconds of the capture's first frame. */

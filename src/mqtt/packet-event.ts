@@ -156,8 +156,15 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
       if (fields.topic !== undefined) event.topic = fields.topic;
       if (fields.packetId !== undefined) event.packetId = fields.packetId;
       if (fields.topicAlias !== undefined) event.topicAlias = fields.topicAlias;
-      // The one PUBLISH property the diagnosis reads (diag.published-to-nobody: a message that expired in a queue).
-      if (fields.messageExpiry !== undefined) event.properties = { messageExpiryInterval: fields.messageExpiry };
+      // The PUBLISH properties the analysis reads: Message Expiry (diag.published-to-nobody: a message that expired
+      // in a queue), Response Topic and Correlation Data (request/response), under mqtt-packet's names.
+      if (fields.messageExpiry !== undefined || fields.responseTopic !== undefined || fields.correlationData !== undefined) {
+        const properties: Record<string, unknown> = {};
+        if (fields.messageExpiry !== undefined) properties.messageExpiryInterval = fields.messageExpiry;
+        if (fields.responseTopic !== undefined) properties.responseTopic = fields.responseTopic;
+        if (fields.correlationData !== undefined) properties.correlationData = fields.correlationData;
+        event.properties = properties;
+      }
       // The code an acknowledgement carries, also when the packet is malformed: one the packet type may not carry
       // (mosquitto answers a PUBLISH over message_size_limit with PUBACK 0x95) is still the code the broker sent, as
       // tshark shows it ("Unknown (149)"), and so is a valid code followed by a broken property section.

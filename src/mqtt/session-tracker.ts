@@ -13,12 +13,14 @@ import { CAPTURE_CUTS, makeFinding, type FindingCode } from '../model/findings.j
 import { machineOf } from '../model/machine.js';
 import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import type { FanoutTracer } from './fanout.js';
+import type { RequestResponseTracker } from './request-response.js';
 import { answeredKey, MqttSession, type Direction, type SessionClose } from './session.js';
 import type { ClientIdRegistry, HeldRequest } from './takeover.js';
 
 /** What session tracking needs of the analysis around it. */
 export interface SessionContext {
   fanout: FanoutTracer;
+  requests: RequestResponseTracker;
   clientIds: ClientIdRegistry;
   emit(event: MqttEvent | FindingEvent | TlsEvent | MqttSessionStartedEvent | MqttSessionEndedEvent): void;
 }
@@ -236,6 +238,21 @@ export class SessionTracker {
     this.context.emit(event);
   }
 
+  /**
+   * MQTT 5 request/response: a client's PUBLISH to a Response Topic a request named, with its Correlation Data, is
+   * that request's response (the responder may speak any MQTT version); a PUBLISH with a Response Topic is a request.
+   */
+  private requestResponse(event: MqttEvent, topic: string, broker: string, frame: number, time: number): void {
+    const properties = event.properties;
+    const correlation = typeof properties?.correlationData === 'string' ? properties.correlationData : '';
+    const match = this.context.requests.response(broker, topic, correlation, time);
+    if (match !== undefined) {
+      event.respondsTo = match.requestFrame;
+      event.responseMs = match.responseMs;
+    }
+    if (typeof properties?.responseTopic === 'string') this.context.requests.request(broker, properties.responseTopic, correlation, frame, time);
+  }
+
   /** Session bookkeeping: version, identity, aliases, pairing, keep-alive, subscriptions, fan-out. */
   private track(event: MqttEvent, direction: Direction, payload: Buffer | undefined): void {
     const session = this.session;
@@ -312,6 +329,7 @@ export class SessionTracker {
           const broker = machineOf(this.connection.server.ip);
           if (direction === 'client') {
             this.context.fanout.published(broker, event.topic, payload, frame, time);
+            this.requestResponse(event, event.topic, broker, frame, time);
           } else {
             const subscribedAt = session.subscribedAt(event.topic);
             if (subscribedAt !== null) {

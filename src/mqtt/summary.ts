@@ -227,5 +227,8 @@ export function writeMqttSummary(e: MqttEvent, w: SummaryWriter): void {
       w.text(' — forwarded from #'); w.number(e.sourceFrame); w.text(' after '); w.text(formatMs(e.forwardDelayMs)); w.text(' ms');
     }
   }
+  if (e.respondsTo !== undefined && e.responseMs !== undefined) {
+    w.text(' — response to the request in #'); w.number(e.respondsTo); w.text(' after '); w.text(formatMs(e.responseMs)); w.text(' ms');
+  }
   if (e.malformed !== undefined) { w.text(' [malformed: '); w.text(e.malformed); w.text(']'); }
 }

@@ -14,6 +14,7 @@ import type { DecodedFrame, DnsMessage, IpPacket, TcpSegment, UdpDatagram } from
 import { IpDefragmenter } from '../defrag/defragment.js';
 import { MqttConnectionDissector, type ConnectionProtocol, type MqttDissectorOptions } from '../mqtt/dissector.js';
 import { FanoutTracer } from '../mqtt/fanout.js';
+import { RequestResponseTracker } from '../mqtt/request-response.js';
 import { ClientIdRegistry } from '../mqtt/takeover.js';
 import { TcpConnectionTable, endpointLabel, type ConnectionEnd, type SegmentAnalysis, type TcpConnection } from '../reassembly/connections.js';
 import type { ArpEvent, DnsEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from '../model/events.js';
@@ -226,6 +227,7 @@ export class CaptureAnalyzer {
   private readonly maxHosts: number;
   private readonly table: TcpConnectionTable;
   private readonly fanout = new FanoutTracer({ maxRemembered: 20_000, windowSeconds: 30 });
+  private readonly requests = new RequestResponseTracker();
   /** Which connection holds each client id, and the requests persistent sessions left open (src/mqtt/takeover.ts). */
   private readonly clientIds = new ClientIdRegistry();
   private readonly hosts = new Map<string, HostSummary>();
@@ -315,6 +317,7 @@ export class CaptureAnalyzer {
     const context = {
       options: dissectorOptions,
       fanout: this.fanout,
+      requests: this.requests,
       clientIds: this.clientIds,
       captureStart: () => this.firstSec === undefined ? undefined : this.firstSec + this.firstNsec / 1e9,
       emit: (event: TimelineEvent) => this.emitFinding(event),

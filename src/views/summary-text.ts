@@ -115,6 +115,7 @@ export function renderSummary(s: AnalysisSummary, style: Style, width?: number):
     }
     const latency = Object.entries(m.latency);
     if (m.forwarding !== undefined) latency.push(['broker forwarding', m.forwarding]);
+    if (m.requestResponse !== undefined) latency.push(['MQTT 5 request→response', m.requestResponse]);
     if (latency.length > 0) {
       out.push(table(['Latency', 'Count', 'Min ms', 'Median ms', 'p95 ms', 'Max ms'],
         latency.map(([k, v]) => [k, String(v.count), ms(v.minMs), ms(v.medianMs), ms(v.p95Ms), ms(v.maxMs)]), style, width));

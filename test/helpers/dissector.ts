@@ -4,6 +4,7 @@
  */
 import { FanoutTracer } from '../../src/mqtt/fanout.js';
 import { MqttConnectionDissector } from '../../src/mqtt/dissector.js';
+import { RequestResponseTracker } from '../../src/mqtt/request-response.js';
 import type { MqttConnectionInfo } from '../../src/mqtt/connection.js';
 import { ClientIdRegistry } from '../../src/mqtt/takeover.js';
 import type { FindingEvent, LifecycleEvent, MqttEvent } from '../../src/model/events.js';
@@ -29,6 +30,7 @@ export function newTestDissector(index = 0, serverPort = 1883, clientIds = new C
   const dissector = new MqttConnectionDissector(testConnection(index, serverPort), {
     options: { mqttPorts: new Set([1883]), tlsPorts: new Set([8883]), maxPacketBytes: 1 << 20, showSecrets: false },
     fanout: new FanoutTracer({ maxRemembered: 100, windowSeconds: 60 }),
+    requests: new RequestResponseTracker(),
     clientIds,
     emit: (e) => {
       if (e.kind === 'finding') findings.push(e);

@@ -63,6 +63,9 @@ export interface PropertySection {
   topicAlias?: number;
   /** Message Expiry Interval (0x02), seconds. */
   messageExpiry?: number;
+  /** Response Topic (0x08) and Correlation Data (0x09, as hex): MQTT 5 request/response. */
+  responseTopic?: string;
+  correlationData?: string;
   /** Ids present that the packet type may not carry, in wire order. */
   notAllowed: number[];
   /** User Properties in wire order (only when asked for). */
@@ -118,6 +121,10 @@ export function readProperties(packet: Buffer, at: number, type: number, users: 
       }
       case 'string': case 'binary':
         next = offset + 2 <= end ? offset + 2 + packet.readUInt16BE(offset) : end + 1;
+        if (next <= end) {
+          if (id === 0x08) section.responseTopic = packet.toString('utf8', offset + 2, next);
+          else if (id === 0x09) section.correlationData = packet.toString('hex', offset + 2, next);
+        }
         break;
       case 'pair': {
         const nameEnd = offset + 2 <= end ? offset + 2 + packet.readUInt16BE(offset) : end + 1;

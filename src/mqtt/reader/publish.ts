@@ -22,7 +22,7 @@ export function readPublish(bytes: Buffer, headerLength: number, version: number
   const reading: PacketReading = {
     fields: {
       topic: undefined, qos, dup: (firstByte & 8) !== 0, retain: (firstByte & 1) !== 0, packetId: undefined, topicAlias: undefined,
-      messageExpiry: undefined, payload: undefined,
+      messageExpiry: undefined, responseTopic: undefined, correlationData: undefined, payload: undefined,
     },
     notAllowed: NO_PROPERTY_IDS, error: undefined, userProperties: undefined,
   };
@@ -63,6 +63,8 @@ export function readPublish(bytes: Buffer, headerLength: number, version: number
       if (section.userProperties !== undefined && section.userProperties.length > 0) reading.userProperties = section.userProperties;
       if (section.topicAlias !== undefined) fields.topicAlias = section.topicAlias;
       if (section.messageExpiry !== undefined) fields.messageExpiry = section.messageExpiry;
+      if (section.responseTopic !== undefined) fields.responseTopic = section.responseTopic;
+      if (section.correlationData !== undefined) fields.correlationData = section.correlationData;
       if (section.byteValues !== undefined) reading.byteValues = section.byteValues;
       if (section.error !== undefined) {
         reading.error ??= section.error;

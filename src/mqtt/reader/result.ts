@@ -36,6 +36,9 @@ export interface PacketFields {
   topicAlias?: number;
   /** MQTT 5 Message Expiry Interval of a PUBLISH, seconds. */
   messageExpiry?: number;
+  /** MQTT 5 Response Topic and Correlation Data (hex) of a PUBLISH: request/response. */
+  responseTopic?: string;
+  correlationData?: string;
   /** MQTT 5 reason code of a publish acknowledgement that carries one. */
   reasonCode?: number;
   /** PUBLISH payload (a view of the packet's bytes). */

@@ -1,0 +1,62 @@
+/**
+ * MQTT 5 request/response (fixtures/edge/request-response.pcap, made by capture_edge.sh's edge-request-response with
+ * mosquitto_rr and v5client.py --respond): each answer the responder's log says it sent is linked to its request at
+ * tshark's frames, two requests on one Response Topic by their Correlation Data, the request nobody served is left
+ * unanswered, and the summary gives the request → response latency, on the full and the lean (summary) path.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import { fixturesDir } from './helpers/corpus.js';
+import { diagnose } from './helpers/diagnose.js';
+import { mqttOf } from './helpers/events.js';
+import { tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
+
+const capture = path.join(fixturesDir, 'edge', 'request-response.pcap');
+const missing = existsSync(capture) ? undefined : 'fixtures/edge/request-response.pcap not present (fixtures/lab/capture.sh --only edge-request-response)';
+const PUBLISH = 3;
+
+test('request-response.pcap: each answer linked to its request at tshark\'s frames, by Response Topic and Correlation Data',
+  { skip: missing ?? tsharkMissing }, async () => {
+    const a = await analyzeCapture(capture);
+    const mqtt = mqttOf(a);
+    const answers = mqtt.filter((e) => e.respondsTo !== undefined);
+    const tshark = tsharkMqtt(capture).filter((m) => m.msgtype === PUBLISH);
+    const topicAt = (frame: number): string | undefined => tshark.find((m) => m.frame === frame)?.topic;
+    // rr-svc answered "ping a" (c1), "ping b" (no Correlation Data), "one" (x1) and "two" (x2), in that order.
+    assert.deepEqual(answers.map((e) => `${topicAt(e.frame)} <- ${topicAt(e.respondsTo!)}`),
+      ['rr/resp/a <- rr/req', 'rr/resp/b <- rr/req', 'rr/resp/c <- rr/req', 'rr/resp/c <- rr/req']);
+    const request = (e: (typeof answers)[number]): (typeof mqtt)[number] => mqtt.find((r) => r.frame === e.respondsTo && r.type === 'PUBLISH' && r.direction === 'client')!;
+    const payloads = answers.map((e) => `${request(e).payload?.text} -> ${e.payload?.text}`);
+    assert.deepEqual(payloads, ['ping a -> re: ping a', 'ping b -> re: ping b', 'one -> re: one', 'two -> re: two']);
+    for (const e of answers) {
+      const r = request(e);
+      assert.equal(r.properties?.responseTopic, e.topic);
+      assert.equal(e.properties?.correlationData, r.properties?.correlationData);
+      assert.ok(e.frame > r.frame && Math.abs(e.responseMs! - (e.time - r.time) * 1000) < 1e-6);
+    }
+    // rr-d's request on rr/none: nobody answered it.
+    const lost = mqtt.find((e) => e.topic === 'rr/none' && e.type === 'PUBLISH');
+    assert.ok(lost !== undefined && lost.properties?.responseTopic === 'rr/resp/d');
+    assert.equal(mqtt.filter((e) => e.topic === 'rr/resp/d' && e.type === 'PUBLISH').length, 0);
+    assert.equal(a.summary.mqtt.requestResponse?.count, 4);
+    assert.equal(a.summary.mqtt.requestResponse?.maxMs, Math.max(...answers.map((e) => e.responseMs!)));
+  });
+
+test('request-response.pcap: the summary path (no full events) pairs the same requests', { skip: missing }, async () => {
+  const full = await analyzeCapture(capture);
+  const lean = await analyzeCapture(capture, { summaryOnly: true });
+  assert.deepEqual(lean.summary.mqtt.requestResponse, full.summary.mqtt.requestResponse);
+  assert.equal(lean.summary.mqtt.requestResponse?.count, 4);
+});
+
+test('request-response.pcap: the subscription to an unanswered request\'s Response Topic is no typo of another', { skip: missing }, async () => {
+  const diagnoses = await diagnose(capture);
+  // rr-d waited on rr/resp/d for an answer nobody sent (rr/none has no responder): it used to be "a typing mistake,
+  // 'd' instead of 'c'" of the answers on rr/resp/c. What went wrong is the request nobody received.
+  assert.deepEqual(diagnoses.map((d) => d.code), ['diag.published-to-nobody']);
+  assert.equal(diagnoses[0]!.frame, 114, 'rr-d\'s request PUBLISH');
+  assert.deepEqual(diagnoses[0]!.detail.facts['topics'], ['rr/none']);
+});
