@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { CheckEvaluator } from '../src/check/evaluate.js';
+import { parseRules } from '../src/check/load.js';
 import { analyzeCapture } from '../src/index.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
@@ -59,4 +61,21 @@ test('request-response.pcap: the subscription to an unanswered request\'s Respon
   assert.deepEqual(diagnoses.map((d) => d.code), ['diag.published-to-nobody']);
   assert.equal(diagnoses[0]!.frame, 114, 'rr-d\'s request PUBLISH');
   assert.deepEqual(diagnoses[0]!.detail.facts['topics'], ['rr/none']);
+});
+
+test('request-response.pcap: a check rule bounds the MQTT 5 request → response time, the slow answer as evidence', { skip: missing }, async () => {
+  const judge = async (yaml: string) => {
+    const { rules, problems } = parseRules(yaml, 'rules.yaml');
+    assert.deepEqual(problems, []);
+    const evaluator = new CheckEvaluator(rules);
+    const { summary } = await analyzeCapture(capture, { onEvent: (e) => evaluator.event(e) });
+    return evaluator.results(summary)[0]!;
+  };
+  const loose = await judge('latency:\n  request-response: { maxMs: 1000, min: 4 }\n');
+  assert.equal(loose.ok, true, loose.found);
+  // "two" was answered 48.5 ms after its request (frame 77): rr-svc's callback ran after "one"'s PUBACK round.
+  const tight = await judge('latency:\n  request-response: { maxMs: 10 }\n');
+  assert.equal(tight.ok, false);
+  assert.deepEqual(tight.evidence.map((e) => e.frame), [89]);
+  assert.match(tight.evidence[0]!.what, /after its request in frame 77/);
 });

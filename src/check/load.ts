@@ -123,7 +123,7 @@ export function buildRules(doc: Record<string, unknown>, place: (path: Path) => 
     const of = normaliseLatencyKind(kind);
     const limits = (['maxMs', 'medianMs', 'p95Ms'] as const).filter((k) => bound[k] !== undefined)
       .map((k) => `${k === 'maxMs' ? 'max' : k === 'medianMs' ? 'median' : 'p95'} < ${String(bound[k])} ms`);
-    rules.push({ kind: 'latency', name: named(bound, `${of === 'forwarding' ? 'forwarding delay' : of}${limits.length > 0 ? ` ${limits.join(', ')}` : ''}`), of,
+    rules.push({ kind: 'latency', name: named(bound, `${of === 'forwarding' ? 'forwarding delay' : of === 'request-response' ? 'MQTT 5 request → response' : of}${limits.length > 0 ? ` ${limits.join(', ')}` : ''}`), of,
       ...(bound['maxMs'] !== undefined ? { maxMs: bound['maxMs'] as number } : {}),
       ...(bound['medianMs'] !== undefined ? { medianMs: bound['medianMs'] as number } : {}),
       ...(bound['p95Ms'] !== undefined ? { p95Ms: bound['p95Ms'] as number } : {}),

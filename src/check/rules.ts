@@ -31,7 +31,7 @@ export interface AcknowledgedRule extends RuleBase { kind: 'acknowledged'; match
 export interface ForwardedRule extends RuleBase { kind: 'forwarded'; match?: EventPattern; allow: number }
 export interface LatencyRule extends RuleBase {
   kind: 'latency';
-  /** "CONNECT→CONNACK"... as in summary.mqtt.latency, or "forwarding". */
+  /** "CONNECT→CONNACK"... as in summary.mqtt.latency, "forwarding", or "request-response" (summary.mqtt.requestResponse). */
   of: string;
   maxMs?: number;
   medianMs?: number;

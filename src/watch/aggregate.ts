@@ -62,6 +62,8 @@ export interface SnapshotOptions {
 }
 
 const FORWARDING = 'broker forwarding';
+/** MQTT 5 request/response: the summary's label (views/summary-text.ts). */
+const REQUEST_RESPONSE = 'MQTT 5 request→response';
 const MAX_LATENCY_KINDS = 32;
 
 interface TopicState {
@@ -327,6 +329,7 @@ export class WatchAggregator {
         }
         const delay = forwardingDelayMs(e);
         if (delay !== undefined) this.sample(FORWARDING, delay);
+        if (e.responseMs !== undefined) this.sample(REQUEST_RESPONSE, e.responseMs);
         break;
       }
     }

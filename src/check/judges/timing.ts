@@ -1,5 +1,6 @@
 /**
- * Timing: request → response latency per kind and the broker's forwarding delay (bounds on max, median and p95, and a
+ * Timing: request → response latency per kind, the broker's forwarding delay and the MQTT 5 request → response time
+ * (bounds on max, median and p95, and a
  * least number of samples), and message rate (a peak over a sliding window, an average over the capture). Max and the
  * samples over it are taken from the events; median and p95 from the summary's bounded statistics.
  */
@@ -19,11 +20,12 @@ export class LatencyJudge implements Judge {
   private max: number | undefined;
 
   constructor(private readonly rule: LatencyRule) {
-    this.response = rule.of === 'forwarding' ? undefined : rule.of.split('→')[1];
+    this.response = rule.of === 'forwarding' || rule.of === 'request-response' ? undefined : rule.of.split('→')[1];
   }
 
   private sample(e: MqttEvent): number | undefined {
     // The same copies as the summary's forwarding statistics, so max, median and p95 speak of one sample.
+    if (this.rule.of === 'request-response') return e.type === 'PUBLISH' ? e.responseMs : undefined;
     if (this.response === undefined) return e.type === 'PUBLISH' ? forwardingDelayMs(e) : undefined;
     return e.type === this.response ? e.latencyMs : undefined;
   }
@@ -35,14 +37,17 @@ export class LatencyJudge implements Judge {
     this.count++;
     if (this.max === undefined || value > this.max) this.max = value;
     if (this.rule.maxMs !== undefined && value > this.rule.maxMs) {
-      this.over.add(event.frame, () => (this.response === undefined
+      this.over.add(event.frame, () => (this.rule.of === 'request-response'
+        ? `response PUBLISH ${event.topic ?? ''} ${ms(value)} after its request in frame ${event.respondsTo ?? '?'}`
+        : this.response === undefined
         ? `PUBLISH ${event.topic ?? ''} forwarded ${ms(value)} after frame ${event.sourceFrame ?? '?'}`
         : `${event.type} ${ms(value)} after its request in frame ${event.requestFrame ?? '?'}`));
     }
   }
 
   verdict(summary: AnalysisSummary): Verdict {
-    const stats = this.rule.of === 'forwarding' ? summary.mqtt.forwarding : summary.mqtt.latency[this.rule.of];
+    const stats = this.rule.of === 'forwarding' ? summary.mqtt.forwarding
+      : this.rule.of === 'request-response' ? summary.mqtt.requestResponse : summary.mqtt.latency[this.rule.of];
     const required: string[] = [`at least ${plural(this.rule.min, 'sample')}`];
     const found: string[] = [plural(this.count, 'sample')];
     let ok = this.count >= this.rule.min;
