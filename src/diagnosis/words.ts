@@ -88,18 +88,18 @@ function differenceText(f: Facts, lang: Lang): string {
   const en = lang === 'en';
   switch (f['difference']) {
     case 'case': return en ? 'they differ only in upper/lower case, and topics are case-sensitive'
-      : 'keduanya hanya berbeda huruf besar/kecil, padahal topik membedakan huruf besar dan kecil';
+      : 'keduanya hanya berbeda huruf besar/kecil, dan topik MQTT membedakan huruf besar dan kecil (case-sensitive)';
     case 'whitespace': return en ? 'they differ only in spaces around the topic' : 'keduanya hanya berbeda spasi di sekitar topik';
     case 'slash': {
       const words: Record<string, { en: string; id: string }> = {
-        'leading-extra': { en: 'an extra leading slash', id: 'garis miring (/) berlebih di awal' },
-        'leading-missing': { en: 'a missing leading slash', id: 'garis miring (/) di awal hilang' },
-        'trailing-extra': { en: 'an extra trailing slash', id: 'garis miring (/) berlebih di akhir' },
-        'trailing-missing': { en: 'a missing trailing slash', id: 'garis miring (/) di akhir hilang' },
-        'doubled': { en: 'a doubled slash', id: 'garis miring ganda (//)' },
+        'leading-extra': { en: 'an extra leading slash', id: 'kelebihan garis miring (/) di awal' },
+        'leading-missing': { en: 'a missing leading slash', id: 'kekurangan garis miring (/) di awal' },
+        'trailing-extra': { en: 'an extra trailing slash', id: 'kelebihan garis miring (/) di akhir' },
+        'trailing-missing': { en: 'a missing trailing slash', id: 'kekurangan garis miring (/) di akhir' },
+        'doubled': { en: 'a doubled slash', id: 'memiliki garis miring ganda (//)' },
       };
       const parts = (Array.isArray(f['slashes']) ? f['slashes'] : []).map((k) => words[String(k)]?.[lang] ?? String(k));
-      return en ? `the filter has ${list(parts, lang)} (a slash makes a different level)` : `filter memiliki ${list(parts, lang)} (garis miring membuat level yang berbeda)`;
+      return en ? `the filter has ${list(parts, lang)} (a slash makes a different level)` : `filter ${list(parts, lang)} (garis miring memisahkan level, jadi topiknya menjadi berbeda)`;
     }
     case 'wildcard': {
       const s = q(f['suggestion']);
@@ -296,8 +296,12 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['receiver']} mengumumkan TCP window nol ${f['count']} kali pada ${f['connection']}: ia tidak membaca datanya cukup cepat.`,
   },
   'diag.tcp-reset': {
-    en: (f) => `The ${f['closedBy'] === 'server' ? 'broker' : 'client'} reset the connection of ${f['client']} (RST) in the middle of its MQTT session${Number(f['count']) > 1 ? ` (${f['count']} connections)` : ''}.`,
-    id: (f) => `${f['closedBy'] === 'server' ? 'Broker' : 'Client'} mereset koneksi ${f['client']} (RST) di tengah sesi MQTT-nya${Number(f['count']) > 1 ? ` (${f['count']} koneksi)` : ''}.`,
+    en: (f) => f['sentNothing'] === true
+      ? `${f['client']} reset its connection ${duration(f['afterConnackSeconds'], 'en')} after the broker accepted it (CONNACK), having sent nothing but its CONNECT: no PUBLISH, no SUBSCRIBE, no DISCONNECT.`
+      : `The ${f['closedBy'] === 'server' ? 'broker' : 'client'} reset the connection of ${f['client']} (RST) in the middle of its MQTT session${Number(f['count']) > 1 ? ` (${f['count']} connections)` : ''}.`,
+    id: (f) => f['sentNothing'] === true
+      ? `${f['client']} mereset koneksinya ${duration(f['afterConnackSeconds'], 'id')} setelah broker menerimanya (CONNACK), tanpa mengirim apa pun selain CONNECT: tidak ada PUBLISH, SUBSCRIBE, maupun DISCONNECT.`
+      : `${f['closedBy'] === 'server' ? 'Broker' : 'Client'} mereset koneksi ${f['client']} (RST) di tengah sesi MQTT-nya${Number(f['count']) > 1 ? ` (${f['count']} koneksi)` : ''}.`,
   },
   'diag.harmless-teardown-retransmission': {
     en: (f) => `${plural(Number(f['count']), 'FIN was', 'FINs were')} retransmitted while ${Number(f['connections']) === 1 ? 'a connection was' : 'connections were'} closing: harmless, the data had all been delivered and acknowledged.`,
@@ -530,6 +534,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'broker-stalled': { en: 'the broker program stalled: an overloaded CPU, a slow disk (persistence), a plugin, bridge or auth backend that blocks it, or the process paused (a debugger, SIGSTOP, a VM or container frozen)', id: 'program broker macet: CPU terlalu sibuk, disk lambat (persistence), plugin, bridge atau backend autentikasi yang memblokirnya, atau prosesnya dihentikan sementara (debugger, SIGSTOP, VM atau container yang dibekukan)' },
   'packet-loss': { en: 'packets were lost on the network (congested or lossy link, Wi-Fi)', id: 'paket hilang di jaringan (link padat atau tidak stabil, Wi-Fi)' },
   'slow-reader': { en: 'the receiving program is busy or blocked and does not read its socket', id: 'program penerima sibuk atau macet dan tidak membaca socket-nya' },
+  'script-ended-early': { en: 'the program ended right after calling publish() (or subscribe()): paho sends from its loop_start() thread, which stops with the program before it sends anything; the kernel then resets the connection, as the CONNACK was never read', id: 'program berakhir tepat setelah memanggil publish() (atau subscribe()): paho mengirim dari thread loop_start(), yang ikut berhenti bersama program sebelum sempat mengirim apa pun; lalu kernel mereset koneksinya karena CONNACK tidak pernah dibaca' },
   'peer-aborted': { en: 'a program was killed or a connection aborted (RST instead of a clean DISCONNECT)', id: 'program dihentikan paksa atau koneksi dibatalkan (RST, bukan DISCONNECT yang rapi)' },
   'fin-ack-crossed': { en: 'the FIN and its ACK crossed at teardown, so the FIN was sent again', id: 'FIN dan ACK-nya bersilangan saat penutupan, sehingga FIN dikirim lagi' },
   'broker-name-typo': { en: 'a typo in the broker host name the client uses (e.g. mqtt-brokr for mqtt-broker)', id: 'salah ketik nama host broker yang dipakai client (misalnya mqtt-brokr untuk mqtt-broker)' },
@@ -607,6 +612,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'broker-max-qos': { en: 'the broker\'s `max_qos` setting', id: 'pengaturan `max_qos` broker' },
   'network-quality': { en: 'the network path: interface errors (`ip -s link`), Wi-Fi signal, congestion', id: 'jalur jaringan: error interface (`ip -s link`), sinyal Wi-Fi, kepadatan' },
   'receiver-load': { en: 'the receiving program\'s CPU load and whether it blocks in its message handler', id: 'beban CPU program penerima dan apakah ia macet di handler pesannya' },
+  'wait-before-exit': { en: 'that the script waits until its messages are sent before it ends: `info = client.publish(...)`, `info.wait_for_publish()`, then `client.disconnect()` and `client.loop_stop()`', id: 'bahwa skrip menunggu sampai pesannya terkirim sebelum berakhir: `info = client.publish(...)`, `info.wait_for_publish()`, lalu `client.disconnect()` dan `client.loop_stop()`' },
   'who-aborted': { en: 'which program ended at that time (killed, crashed) and the broker log', id: 'program mana yang berhenti saat itu (dihentikan paksa, crash) dan log broker' },
   'nothing-to-do': { en: 'nothing: this is normal TCP behaviour', id: 'tidak ada: ini perilaku TCP yang normal' },
   'resolve-in-container': { en: 'resolve the name where the client runs: `docker compose exec <client> getent hosts NAME` (or `nslookup NAME`)', id: 'resolve nama itu di tempat client berjalan: `docker compose exec <client> getent hosts NAME` (atau `nslookup NAME`)' },

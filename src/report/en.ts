@@ -186,7 +186,8 @@ export const EN: Words = {
     const out: Inline[] = [...who(w), ` publishes ${run.count === 1 ? 'one message' : `${run.count} messages`} to `, code(run.topic), ` with QoS ${run.qos}${run.retain ? ' (retained)' : ''}`];
     if (run.payload !== undefined) {
       out.push(run.count === 1 ? ', payload ' : run.samePayload ? ', each with the payload ' : ', the first with the payload ', code(run.payload.preview),
-        ` (${plural(run.payload.length, 'byte')}${run.payload.format === 'binary' ? ', binary, shown as hex' : ''}${run.payload.cut ? ', cut' : ''})`);
+        ` (${plural(run.payload.length, 'byte')}${run.payload.format === 'binary' ? ', binary, shown as hex' : ''}${run.payload.format === 'legacy' ? ', not UTF-8 text' : ''}`,
+        ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', cut' : ''})`);
       if (run.count > 1 && !run.samePayload) out.push(', the others with different payloads');
     }
     out.push(`, in ${frames(run.frames, run.count)}`);
@@ -344,3 +345,16 @@ const EVENT_WORDS: EventWords = {
   afterFrame: (latencyMs, frame) => `${ms(latencyMs)} after frame ${frame}`,
   malformed: 'malformed',
 };
+
+/** What the bytes of a Latin-1 payload stand for, and what a UTF-8 reader makes of them (report facts' `latin1`). */
+function legacyWords(latin1: Array<{ byte: string; char: string }>): Inline[] {
+  if (latin1.length === 0) return [];
+  const chars = latin1.map((x) => `\\x${x.byte} is '${x.char}'`).join(', ');
+  const utf8 = latin1.map((x) => `'${x.char}' as ${utf8Hex(x.char)}`).join(', ');
+  return [`: ${chars} in Latin-1 (Windows-1252), which UTF-8 writes with 2 bytes (${utf8}); a subscriber that decodes the payload as UTF-8 (Python: `, code('msg.payload.decode()'), ') fails on it'];
+}
+
+/** A character's UTF-8 bytes in hex, spaced ("c2 b0"). */
+function utf8Hex(char: string): string {
+  return [...Buffer.from(char, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}

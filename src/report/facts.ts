@@ -11,6 +11,7 @@ import type {
 } from '../model/events.js';
 import type { FindingCode } from '../model/findings.js';
 import type { AnalysisSummary } from '../model/summary.js';
+import { legacyText } from '../mqtt/payload.js';
 
 /** Caps: what the report tells in full; beyond them it counts. */
 export const REPORT_LIMITS = {
@@ -172,10 +173,13 @@ export interface DeliveryRun {
 
 export interface PayloadFact {
   length: number;
-  format: 'text' | 'json' | 'binary';
-  /** Text (at most 80 characters) or the first bytes as hex. */
+  /** `legacy`: text in an 8-bit encoding such as Latin-1, not UTF-8 (src/mqtt/payload.ts legacyText). */
+  format: 'text' | 'json' | 'binary' | 'legacy';
+  /** Text (at most 80 characters; for `legacy`, non-ASCII bytes as \xNN) or the first bytes as hex. */
   preview: string;
   cut: boolean;
+  /** `legacy`: its bytes from 0xa0 up and the Latin-1 character each stands for. */
+  latin1?: Array<{ byte: string; char: string }>;
 }
 
 /** Other MQTT packets of one type on one connection (PINGREQ/PINGRESP, UNSUBSCRIBE...). */
@@ -322,6 +326,10 @@ function payloadFact(e: MqttEvent): PayloadFact | undefined {
   const p = e.payload;
   if (p === undefined) return undefined;
   if (p.format === 'binary') {
+    const legacy = legacyText(p);
+    if (legacy !== undefined) {
+      return { length: p.length, format: 'legacy', preview: legacy.text.slice(0, 80), cut: legacy.text.length > 80 || p.incomplete === true, latin1: legacy.latin1 };
+    }
     const hex = p.hex ?? '';
     return { length: p.length, format: 'binary', preview: hex.slice(0, 48), cut: hex.length > 48 || p.incomplete === true };
   }

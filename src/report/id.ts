@@ -254,7 +254,8 @@ export const ID: Words = {
     const out: Inline[] = [...who(w), ` melakukan publish ${run.count === 1 ? 'satu pesan' : `${run.count} pesan`} ke topik `, code(run.topic), ` dengan QoS ${run.qos}${run.retain ? ' (retained)' : ''}`];
     if (run.payload !== undefined) {
       out.push(run.count === 1 ? ', berisi ' : run.samePayload ? ', masing-masing berisi ' : ', pesan pertama berisi ', code(run.payload.preview),
-        ` (${run.payload.length} byte${run.payload.format === 'binary' ? ', biner, ditampilkan dalam hex' : ''}${run.payload.cut ? ', terpotong' : ''})`);
+        ` (${run.payload.length} byte${run.payload.format === 'binary' ? ', biner, ditampilkan dalam hex' : ''}${run.payload.format === 'legacy' ? ', bukan teks UTF-8' : ''}`,
+        ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', terpotong' : ''})`);
       if (run.count > 1 && !run.samePayload) out.push(', sedangkan pesan lainnya berisi payload yang berbeda');
     }
     out.push(`, pada ${frames(run.frames, run.count)}`);
@@ -413,3 +414,16 @@ const EVENT_WORDS: EventWords = {
   afterFrame: (latencyMs, frame) => `${ms(latencyMs)} setelah frame ${frame}`,
   malformed: 'rusak',
 };
+
+/** Arti byte payload Latin-1, dan apa yang terjadi bila dibaca sebagai UTF-8 (`latin1` dari fakta laporan). */
+function legacyWords(latin1: Array<{ byte: string; char: string }>): Inline[] {
+  if (latin1.length === 0) return [];
+  const chars = latin1.map((x) => `\\x${x.byte} adalah '${x.char}'`).join(', ');
+  const utf8 = latin1.map((x) => `'${x.char}' menjadi ${utf8Hex(x.char)}`).join(', ');
+  return [`: ${chars} dalam Latin-1 (Windows-1252), sedangkan UTF-8 menuliskannya dengan 2 byte (${utf8}); subscriber yang men-decode payload sebagai UTF-8 (Python: `, code('msg.payload.decode()'), ') akan gagal membacanya'];
+}
+
+/** Byte UTF-8 sebuah karakter dalam hex, dipisah spasi ("c2 b0"). */
+function utf8Hex(char: string): string {
+  return [...Buffer.from(char, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}
