@@ -28,8 +28,8 @@ export const MAX_SUBSCRIPTIONS = 10_000;
 export const MAX_PENDING = 20_000;
 /**
  * A broker forwards a message in milliseconds; one that answers a second late stalled (diag.broker-slow). A publish
- * this close to the end of the capture, after which the broker delivered nothing, may have been forwarded after the
- * capture stopped (tcpdump interrupted, or its -c count reached): unknown, not lost.
+ * this close to the end of the capture, after which the broker sent no MQTT packet at all, may have been forwarded
+ * after the capture stopped (tcpdump interrupted, or its -c count reached): unknown, not lost.
  */
 export const FORWARD_GRACE_SECONDS = 1;
 const MAX_EARLY_TOPICS = 64;
@@ -120,8 +120,6 @@ export class TopicDetector implements Detector {
   private readonly noMatching = new Map<string, FrameSet>();
   /** Brokers that refused a client's PUBLISH for its size (MQTT 5 PUBACK, PUBREC or DISCONNECT 0x95 packet too large). */
   private readonly sizeLimited = new Set<string>();
-  /** Each broker host's last delivered copy (PUBLISH from the broker): its time. */
-  private readonly lastCopy = new Map<string, number>();
 
   readonly mqttTypes = ['PUBLISH', 'SUBSCRIBE', 'PUBACK', 'PUBREC', 'DISCONNECT', 'SUBACK'] as const;
 
@@ -221,7 +219,6 @@ export class TopicDetector implements Detector {
       // A copy the broker delivers: its source (when traced) was forwarded; the subscriber received it.
       if (e.sourceFrame !== undefined) this.pending.delete(e.sourceFrame);
       const host = machineOfLabel(e.src);
-      if (this.lastCopy.has(host) || this.lastCopy.size < MAX_TOPICS) this.lastCopy.set(host, e.time);
       const t = this.topic(topicKey(host, name), name, host, e.time);
       if (t !== undefined) {
         t.brokers.add(e.src);
@@ -267,15 +264,23 @@ export class TopicDetector implements Detector {
       t.takenOverIds.clear();
       t.takenOverByPublisher = false;
     }
+    // When each broker host last sent an MQTT packet (to anyone): after a message, the sign it had its turn.
+    const lastSpoke = new Map<string, number>();
+    for (const r of ctx.book.all()) {
+      const host = machineOfLabel(r.server);
+      const at = sentBy(r, 'server').lastMqttTime;
+      if (at > (lastSpoke.get(host) ?? Number.NEGATIVE_INFINITY)) lastSpoke.set(host, at);
+    }
     for (const [frame, { key, time, src, stream, expiry }] of this.pending) {
       // Too large for the subscribers that waited for it: diag.too-large-for-subscriber says so.
       if (ctx.tooLargeForSubscriber.has(frame)) continue;
       const t = this.topics.get(key);
       if (t === undefined) continue;
-      // Published at the very end of the capture, the broker delivering nothing after it: the capture stopped before
-      // the broker's turn (fixtures/faults/fault-capture-stopped-early.pcap), which says nothing of the message.
-      // Only when a subscriber waited for it: else no one was there to forward it to, cut or not.
-      if (ctx.captureEnd - time < FORWARD_GRACE_SECONDS && (this.lastCopy.get(t.host) ?? Number.NEGATIVE_INFINITY) <= time
+      // Published at the very end of the capture, the broker sending no MQTT packet after it (no copy, no PUBACK,
+      // nothing to anyone): the capture stopped before the broker's turn (fixtures/faults/fault-capture-stopped-early.pcap),
+      // which says nothing of the message. Only when a subscriber waited for it: else no one was there to forward it
+      // to, cut or not.
+      if (ctx.captureEnd - time < FORWARD_GRACE_SECONDS && (lastSpoke.get(t.host) ?? Number.NEGATIVE_INFINITY) <= time
         && this.subscribedAt(ctx, t, time)) continue;
       t.unforwardedCount++;
       t.unforwarded.add(frame, time);
