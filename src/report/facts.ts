@@ -701,7 +701,10 @@ export class ReportFactCollector {
 
   private finding(e: FindingEvent): void {
     const frames = e.evidence?.frames ?? [e.frame];
-    let g = this.findings.get(e.code);
+    // Findings are grouped by code; a diagnosis is its own group (each has its own facts and sentence: three
+    // mistyped subscriptions are three statements, not the first one's with everyone's frames).
+    const key = e.code.startsWith('diag.') ? `${e.code}\u0000${this.findings.size}` : e.code;
+    let g = this.findings.get(key);
     if (g === undefined) {
       if (this.findings.size >= REPORT_LIMITS.findingCodes) {
         this.findingsNotGrouped++;
@@ -713,7 +716,7 @@ export class ReportFactCollector {
         ...(e.detail !== undefined ? { detail: e.detail } : {}),
         ...(e.evidence !== undefined ? { evidence: e.evidence } : {}),
       };
-      this.findings.set(e.code, g);
+      this.findings.set(key, g);
     }
     g.count += e.evidence?.count ?? 1;
     for (const f of frames) if (!g.frames.includes(f)) pushCapped(g.frames, f, REPORT_LIMITS.findingFramesKept);
