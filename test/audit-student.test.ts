@@ -211,3 +211,23 @@ test('fault-topic-variants: Sister/temp, sister/temp/ and /sister/temp each name
   assert.match(said[1]!, /lab-sub2 .*'sister\/temp\/'/);
   assert.match(said[2]!, /lab-sub3 .*'\/sister\/temp'/);
 });
+
+test('fault-retained-late: three retained messages, then the subscriber: it gets the last one, and the report says why, not a forwarding delay', async () => {
+  const file = fault('fault-retained-late');
+  if (tsharkMissing === undefined) {
+    // 3 retained PUBLISHes before the SUBSCRIBE; one copy after it, with RETAIN 1.
+    assert.deepEqual(tsharkFields(file, ['mqtt.retain'], ['-Y', 'mqtt.msgtype == 3 && ip.src == 172.18.0.4']).map((r) => r[0]), ['1', '1', '1']);
+    assert.deepEqual(tsharkFields(file, ['mqtt.retain'], ['-Y', 'mqtt.msgtype == 3 && ip.src == 172.18.0.2']).map((r) => r[0]), ['1']);
+  }
+  // Retained messages are no loss: nothing to diagnose.
+  assert.deepEqual(codes(await bothPaths(file)), []);
+  const { en, id } = await report(file);
+  // It said "Of 3 messages ... the broker delivered 1" / "hanya 1 yang diteruskan", and timed the retained copy as
+  // forwarded "323.924 ms after the publisher's message"; and "1 di antaranya" of one copy.
+  assert.match(en, /Of 3 messages published to `sister\/temp`, the subscribers received only the retained one, sent when they subscribed after them/);
+  assert.match(id, /Dari 3 pesan yang di-publish ke `sister\/temp`, subscriber hanya menerima pesan retained, yang dikirim broker saat mereka subscribe setelah pesan-pesan itu/);
+  assert.match(en, /to `lab-sub` \(172\.18\.0\.3\), in frame \d+; it is a retained message sent when the subscription was made\./);
+  assert.match(id, /kepada `lab-sub` \(172\.18\.0\.3\), pada frame \d+; pesan itu adalah pesan retained yang dikirim saat subscribe\./);
+  assert.doesNotMatch(en, /ms after the publisher's message/);
+  assert.doesNotMatch(id, /setelah pesan dari publisher|1 di antaranya/);
+});

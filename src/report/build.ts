@@ -264,7 +264,7 @@ function findProblems(facts: ReportFacts, w: Words): Problem[] {
   for (const t of facts.topics) {
     // Weak on purpose: a subscriber that joined late legitimately misses earlier messages.
     if (t.subscribers.length > 0 && t.published > 0 && t.delivered < t.published) {
-      problems.push({ kind: 'undelivered', topic: t.topic, published: t.published, delivered: t.delivered });
+      problems.push({ kind: 'undelivered', topic: t.topic, published: t.published, delivered: t.delivered, retainedOnly: t.delivered > 0 && t.retainedDelivered === t.delivered });
     }
   }
   const refusedTold = problems.some((p) => p.kind === 'refused');

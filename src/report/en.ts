@@ -112,7 +112,9 @@ export const EN: Words = {
       case 'refused': return ['The broker refused ', ...who(p.who), `: CONNACK in frame ${p.frame} says ${connackText(p.code, p.version)}.`];
       case 'no-connack': return ['The CONNECT of ', ...who(p.who), ` (frame ${p.frame}) got no CONNACK in the capture.`];
       case 'retransmissions': return [`TCP retransmitted ${plural(p.count, 'segment')} (${frames(p.frames, p.count)}): something was lost or late on the way.`];
-      case 'undelivered': return [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the broker delivered ${p.delivered} to subscribers in the capture.`];
+      case 'undelivered': return p.retainedOnly
+        ? [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the subscribers received only the retained one${p.delivered > 1 ? ` (${p.delivered} copies)` : ''}, sent when they subscribed after them: the broker keeps the last retained message of a topic, and a subscriber gets the others only if it is subscribed when they are published.`]
+        : [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the broker delivered ${p.delivered} to subscribers in the capture.`];
       case 'finding': return [code(p.group.code), ` (${p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
@@ -212,7 +214,7 @@ export const EN: Words = {
       out.push(x.count === 1 ? `, ${ms(x.min)} after the publisher's message` : `, each ${ms(x.min)} to ${ms(x.max)} after the publisher's message (${ms(x.mean)} on average)`);
     }
     if (d.linked < d.count - d.retained) out.push(`; ${d.count - d.retained - d.linked} of them copy messages whose publisher is not in the capture`);
-    if (d.retained > 0) out.push(`; ${d.retained} ${d.retained === 1 ? 'is a retained message' : 'are retained messages'} sent when the subscription was made`);
+    if (d.retained > 0) out.push(d.retained === d.count ? `; ${d.count === 1 ? 'it is a retained message' : 'all are retained messages'} sent when the subscription was made` : `; ${d.retained} of them ${d.retained === 1 ? 'is a retained message' : 'are retained messages'} sent when the subscription was made`);
     out.push('.');
     return out;
   },

@@ -283,7 +283,8 @@ export interface ReportFacts {
   /** Frames of other protocols (UDP, ICMP, ICMPv6...) by protocol, and TCP connections that are not MQTT. */
   otherTraffic: Record<string, number>;
   otherTcpConnections: number;
-  topics: Array<{ topic: string; published: number; delivered: number; publishers: string[]; subscribers: string[] }>;
+  /** `retainedDelivered`: of the copies delivered, those with RETAIN 1 (a retained message sent on subscribing). */
+  topics: Array<{ topic: string; published: number; delivered: number; retainedDelivered: number; publishers: string[]; subscribers: string[] }>;
   flow: FlowFacts;
   rate: RateFacts;
   timeline: TimelineEvent[];
@@ -363,7 +364,7 @@ export class ReportFactCollector {
   private readonly publishStreamByFrame = new Map<number, number>();
   /** PUBLISH frame → its run key, for linking acknowledgements (QoS > 0 only; bounded). */
   private readonly publishByFrame = new Map<number, string>();
-  private readonly topicCounts = new Map<string, { published: number; delivered: number }>();
+  private readonly topicCounts = new Map<string, { published: number; delivered: number; retainedDelivered: number }>();
   private readonly ack = { dataSegments: 0, acknowledged: 0, byPureAck: 0, piggybacked: 0, delays: new SpreadBuilder(),
     delayed: [] as AckFacts['delayed'], delayedCount: 0, example: undefined as AckFacts['example'] };
   private readonly retrans: RetransmissionFacts = { total: 0, syn: 0, data: 0, other: 0, frames: [], duplicateAcks: 0, outOfOrder: 0, lostSegments: 0 };
@@ -646,6 +647,7 @@ export class ReportFactCollector {
   private delivered(s: StreamState, e: MqttEvent): void {
     const topic = e.topic ?? '';
     this.countTopic(topic, 'delivered');
+    if (e.retain === true) this.countTopic(topic, 'retainedDelivered');
     const source = e.sourceFrame !== undefined ? this.publishStreamByFrame.get(e.sourceFrame) : undefined;
     const key = `${e.stream}\u0000${topic}\u0000${e.qos ?? 0}\u0000${source ?? ''}`;
     let run = this.deliveryRuns.get(key);
@@ -667,7 +669,9 @@ export class ReportFactCollector {
     if (e.retain === true) run.retained++;
     if (e.sourceFrame !== undefined) {
       run.linked++;
-      if (e.forwardDelayMs !== undefined) run.delays.add(e.forwardDelayMs);
+      // A retained copy sent on subscription measures how old the message was, not how fast the broker forwards (as the
+      // summary's latency leaves it out).
+      if (e.forwardDelayMs !== undefined && e.retain !== true && e.willOf === undefined) run.delays.add(e.forwardDelayMs);
       if (source !== undefined && !run.sourceStreams.includes(source)) run.sourceStreams.push(source);
     }
   }
@@ -689,11 +693,11 @@ export class ReportFactCollector {
     if (e.latencyMs !== undefined) run.latencies.add(e.latencyMs);
   }
 
-  private countTopic(topic: string, what: 'published' | 'delivered'): void {
+  private countTopic(topic: string, what: 'published' | 'delivered' | 'retainedDelivered'): void {
     let t = this.topicCounts.get(topic);
     if (t === undefined) {
       if (this.topicCounts.size >= 10_000) return;
-      t = { published: 0, delivered: 0 };
+      t = { published: 0, delivered: 0, retainedDelivered: 0 };
       this.topicCounts.set(topic, t);
     }
     t[what]++;
@@ -832,6 +836,7 @@ export class ReportFactCollector {
       topic: t.topic,
       published: this.topicCounts.get(t.topic)?.published ?? 0,
       delivered: this.topicCounts.get(t.topic)?.delivered ?? 0,
+      retainedDelivered: this.topicCounts.get(t.topic)?.retainedDelivered ?? 0,
       publishers: t.publishers.map(clientIdOf),
       subscribers: t.subscribers.map(clientIdOf),
     }));

@@ -182,7 +182,9 @@ export const ID: Words = {
       case 'refused': return ['Broker menolak ', ...who(p.who), `: CONNACK pada frame ${p.frame} menyatakan ${connackText(p.code, p.version)}.`];
       case 'no-connack': return ['CONNECT dari ', ...who(p.who), ` (frame ${p.frame}) tidak mendapat CONNACK di dalam capture.`];
       case 'retransmissions': return [`TCP mengirim ulang ${p.count} segmen (${frames(p.frames, p.count)}): ada paket yang hilang atau terlambat di jalan.`];
-      case 'undelivered': return [`Dari ${p.published} pesan yang di-publish ke `, code(p.topic), `, hanya ${p.delivered} yang diteruskan broker ke subscriber di dalam capture.`];
+      case 'undelivered': return p.retainedOnly
+        ? [`Dari ${p.published} pesan yang di-publish ke `, code(p.topic), `, subscriber hanya menerima pesan retained${p.delivered > 1 ? ` (${p.delivered} salinan)` : ''}, yang dikirim broker saat mereka subscribe setelah pesan-pesan itu: broker hanya menyimpan pesan retained terakhir dari sebuah topik, dan pesan lainnya hanya diterima subscriber yang sudah subscribe saat pesan itu di-publish.`]
+        : [`Dari ${p.published} pesan yang di-publish ke `, code(p.topic), `, hanya ${p.delivered} yang diteruskan broker ke subscriber di dalam capture.`];
       case 'finding': return [code(p.group.code), ` (${SEVERITY[p.group.severity] ?? p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
@@ -280,7 +282,7 @@ export const ID: Words = {
       out.push(x.count === 1 ? `, ${ms(x.min)} setelah pesan dari publisher` : `, masing-masing ${ms(x.min)} sampai ${ms(x.max)} setelah pesan dari publisher (rata-rata ${ms(x.mean)})`);
     }
     if (d.linked < d.count - d.retained) out.push(`; ${d.count - d.retained - d.linked} di antaranya menyalin pesan yang publisher-nya tidak ada di dalam capture`);
-    if (d.retained > 0) out.push(`; ${d.retained} di antaranya adalah pesan retained yang dikirim saat subscribe`);
+    if (d.retained > 0) out.push(d.retained === d.count ? `; ${d.count === 1 ? 'pesan itu adalah pesan retained' : 'semuanya adalah pesan retained'} yang dikirim saat subscribe` : `; ${d.retained} di antaranya adalah pesan retained yang dikirim saat subscribe`);
     out.push('.');
     return out;
   },
