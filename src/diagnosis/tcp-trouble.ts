@@ -1,6 +1,6 @@
 /**
  * TCP trouble that matters for MQTT, and that does not: diag.tcp-retransmitted-data (MQTT bytes sent again, with the
- * delay it caused, or never acknowledged at all when the receiver fell silent for good), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, unless
+ * delay it caused, or never acknowledged at all when the receiver fell silent for good), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, or by a client that sent nothing but its CONNECT, unless
  * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing, and then
  * answered by the peer: a FIN never answered is no crossing of FIN and ACK, the peer was gone). Reads TCP
  * packets (on the summary-only path handed to the stage, AnalysisStage.packet) and the connection book; remembers a

@@ -6,7 +6,10 @@
  *
  * Among the messages forwarded to no one, those that expired (MQTT 5 Message Expiry Interval) while queued for a
  * persistent subscriber that was away, and those whose only matching subscription was their publisher's own under
- * MQTT 5 No Local, are said so (facts expiredMessages, noLocalSubscribers).
+ * MQTT 5 No Local, and those published while a matching subscriber was pushed off by a takeover of its client id (a
+ * publisher given the subscriber's id), are said so (facts expiredMessages, noLocalSubscribers, takenOverMessages). A
+ * message published in the capture's last second, after which its broker sent nothing, is not counted: the capture
+ * may have stopped before the broker's turn.
  *
  * Topics are kept per broker host, as the fan-out tracer links them (src/mqtt/fanout.ts): a subscription is compared
  * with the topics published to its own broker only. Two unrelated brokers in one capture with the same topic names
