@@ -18,7 +18,8 @@ import { makeDiagnosis } from './make.js';
 export const QUIT_WINDOW_SECONDS = 0.5;
 const MAX_STREAMS = 100_000;
 
-interface LastCopy { frame: number; time: number; topic: string; length: number; notUtf8: boolean; packetId?: number }
+/** `packetId`: -1 for QoS 0. Updated in place: no object per copy. */
+interface LastCopy { frame: number; time: number; topic: string; length: number; notUtf8: boolean; packetId: number; spokeAfter: boolean }
 
 /** Whether a payload's bytes are not valid UTF-8, the same on the full and the summary-only path (whole payloads only). */
 function notUtf8(p: MqttPayload | undefined): boolean {
@@ -28,18 +29,26 @@ function notUtf8(p: MqttPayload | undefined): boolean {
 
 export class PayloadQuitDetector implements Detector {
   /** Per connection: the broker's last PUBLISH to it, and whether the client sent anything but its ack after it. */
-  private readonly last = new Map<number, LastCopy & { spokeAfter: boolean }>();
+  private readonly last = new Map<number, LastCopy>();
 
   readonly mqttTypes = ['PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'UNSUBSCRIBE', 'PINGREQ', 'DISCONNECT'] as const;
 
   mqtt(e: MqttEvent): void {
     if (e.direction === 'server') {
       if (e.type !== 'PUBLISH') return;
-      if (!this.last.has(e.stream) && this.last.size >= MAX_STREAMS) return;
-      this.last.set(e.stream, {
-        frame: e.frame, time: e.time, topic: e.topic ?? '', length: e.payload?.length ?? 0, notUtf8: notUtf8(e.payload), spokeAfter: false,
-        ...(e.packetId !== undefined ? { packetId: e.packetId } : {}),
-      });
+      let copy = this.last.get(e.stream);
+      if (copy === undefined) {
+        if (this.last.size >= MAX_STREAMS) return;
+        copy = { frame: 0, time: 0, topic: '', length: 0, notUtf8: false, packetId: -1, spokeAfter: false };
+        this.last.set(e.stream, copy);
+      }
+      copy.frame = e.frame;
+      copy.time = e.time;
+      copy.topic = e.topic ?? '';
+      copy.length = e.payload?.length ?? 0;
+      copy.notUtf8 = notUtf8(e.payload);
+      copy.packetId = e.packetId ?? -1;
+      copy.spokeAfter = false;
       return;
     }
     const copy = this.last.get(e.stream);
