@@ -182,7 +182,7 @@ export function englishLines(text: string): string[] {
   const ENGLISH = /\b(the|and|of|to|is|are|was|were|with|from|after|before|by|for|on|in|it|its|this|that|each|every|not|yes|no|which|when|then|has|have|frames|messages?|connection|accepted|refused|acknowledges?|sends?|closes?|answers?|unknown|more|none|role|time|source|destination|description|count|kind|published|delivered)\b/i;
   return text.replace(/```[\s\S]*?```/g, '').split('\n').filter((line) => {
     // MQTT's reason-code names are technical terms, quoted as they are.
-    const prose = line.replace(REASON_NAMES, ' ').replace(/`+[^`]*`+/g, ' ').replace(/"[^"\n]*"/g, ' ').replace(/\b[a-z]+\.[a-z][a-z0-9-]*\b/g, ' ').replace(/\[[A-Z, ]+\]/g, ' ');
+    const prose = line.replace(REASON_NAMES, ' ').replace(/`+[^`]*`+/g, ' ').replace(/"[^"\n]*"/g, ' ').replace(/'[^'\n]*'/g, ' ').replace(/\b[a-z]+\.[a-z][a-z0-9-]*\b/g, ' ').replace(/\[[A-Z, ]+\]/g, ' ');
     return ENGLISH.test(prose);
   });
 }

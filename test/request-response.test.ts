@@ -5,13 +5,14 @@
  * unanswered, and the summary gives the request → response latency, on the full and the lean (summary) path.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CheckEvaluator } from '../src/check/evaluate.js';
 import { parseRules } from '../src/check/load.js';
 import { analyzeCapture } from '../src/index.js';
-import { fixturesDir } from './helpers/corpus.js';
+import { fixturesDir, repoRoot } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
 import { mqttOf } from './helpers/events.js';
 import { tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
@@ -78,4 +79,11 @@ test('request-response.pcap: a check rule bounds the MQTT 5 request → response
   assert.equal(tight.ok, false);
   assert.deepEqual(tight.evidence.map((e) => e.frame), [89]);
   assert.match(tight.evidence[0]!.what, /after its request in frame 77/);
+});
+
+test('request-response.pcap: the report\'s latency table has the request → response row in both languages', { skip: missing }, () => {
+  const cli = path.join(repoRoot, 'dist', 'src', 'mqtt-pcap', 'mqtt-pcap.cjs');
+  const report = (lang: string): string => spawnSync(process.execPath, [cli, 'report', capture, '--lang', lang], { encoding: 'utf8' }).stdout;
+  assert.match(report('en'), /\| MQTT 5 request → response \(PUBLISH → PUBLISH\) \| 4 \| 0\.830 \|/);
+  assert.match(report('id'), /\| request → response MQTT 5 \(PUBLISH → PUBLISH\) \| 4 \| 0,830 \|/);
 });

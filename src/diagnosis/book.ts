@@ -78,9 +78,10 @@ export interface ConnectionRecord {
   websocket: boolean;
 }
 
-export interface SideTally { segments: number; mqtt: number; lastTime: number }
+/** `lastMqttTime`: when it last sent an MQTT packet (-Infinity: never). */
+export interface SideTally { segments: number; mqtt: number; lastTime: number; lastMqttTime: number }
 
-const NOTHING: SideTally = { segments: 0, mqtt: 0, lastTime: Number.NEGATIVE_INFINITY };
+const NOTHING: SideTally = { segments: 0, mqtt: 0, lastTime: Number.NEGATIVE_INFINITY, lastMqttTime: Number.NEGATIVE_INFINITY };
 
 /** What the client (or the server) of a connection sent. */
 export function sentBy(r: ConnectionRecord, side: Side): SideTally {
@@ -99,7 +100,7 @@ export function sideOf(r: ConnectionRecord, label: string): Side {
 function tally(r: ConnectionRecord, p: TcpEvent | MqttEvent): SideTally {
   let t = r.sent.get(p.src);
   if (t === undefined) {
-    t = { segments: 0, mqtt: 0, lastTime: p.time };
+    t = { segments: 0, mqtt: 0, lastTime: p.time, lastMqttTime: Number.NEGATIVE_INFINITY };
     r.sent.set(p.src, t);
   }
   if (p.time > t.lastTime) t.lastTime = p.time;
@@ -199,7 +200,9 @@ export class ConnectionBook {
     // The dissector knows the sides (CONNECT, or inferred from the packets) better than the first segment does.
     if (r.synFrames.length === 0 && r.end === undefined) { r.client = client; r.server = server; }
     r.mqttPackets++;
-    tally(r, e).mqtt++;
+    const t = tally(r, e);
+    t.mqtt++;
+    if (e.time > t.lastMqttTime) t.lastMqttTime = e.time;
     if (e.websocket === true) r.websocket = true;
     // A DISCONNECT after a RST or the other side's FIN came too late to end the session (the book's rst and fin are
     // the first ones: a side's own FIN may be captured before its DISCONNECT retransmitted).

@@ -16,6 +16,7 @@ import { KeepAliveDetector } from './keepalive.js';
 import { MalformedPacketDetector } from './malformed.js';
 import { NameResolutionDetector } from './name-resolution.js';
 import { NoConnectDetector } from './no-connect.js';
+import { PayloadQuitDetector } from './payload-quit.js';
 import { QosDetector } from './qos.js';
 import { ReachabilityDetector } from './reachability.js';
 import { SlowBrokerDetector } from './slow-broker.js';
@@ -32,7 +33,7 @@ export class DiagnosisStage implements AnalysisStage {
   private readonly reachability = new ReachabilityDetector();
   private readonly detectors: Detector[] = [
     new TakeoverDetector(), this.reachability, new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
-    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new MalformedPacketDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
+    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new MalformedPacketDetector(), new PayloadQuitDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
     new CaptureChecks(),
   ];
   /** The detectors whose `event` reads TCP packets, and the other events than packets of TCP and MQTT (Detector.reads), in their order. */

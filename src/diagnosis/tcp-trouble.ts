@@ -1,13 +1,13 @@
 /**
  * TCP trouble that matters for MQTT, and that does not: diag.tcp-retransmitted-data (MQTT bytes sent again, with the
- * delay it caused, or never acknowledged at all when the receiver fell silent for good), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, unless
+ * delay it caused, or never acknowledged at all when the receiver fell silent for good), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, or by a client that sent nothing but its CONNECT, unless
  * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing, and then
  * answered by the peer: a FIN never answered is no crossing of FIN and ACK, the peer was gone). Reads TCP
  * packets (on the summary-only path handed to the stage, AnalysisStage.packet) and the connection book; remembers a
  * few data segments per direction.
  */
 import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
-import { clientName, handshakeOf, isMqtt, sessionEndOf } from './book.js';
+import { clientName, handshakeOf, isMqtt, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -195,10 +195,20 @@ export class TcpTroubleDetector implements Detector {
       const end = sessionEndOf(r);
       if (end === undefined || end.reason !== 'reset') continue;
       const frames = new FrameSet().add(end.frame);
+      // The client reset a session in which it sent nothing but its CONNECT, once accepted: its program ended before
+      // its MQTT library sent what it was given (paho's loop_start() thread dies with the script), and the kernel
+      // resets a socket closed with the CONNACK unread (fixtures/faults/fault-pub-exit.pcap).
+      const idle = (end.closedBy ?? 'client') === 'client' && r.connect !== undefined && r.connack?.accepted === true
+        && sentBy(r, 'client').mqtt === 1 && end.time >= r.connack.time;
+      if (idle) frames.add(r.connect!.frame, r.connect!.time).add(r.connack!.frame, r.connack!.time);
       emit(makeDiagnosis({
-        code: 'diag.tcp-reset', layer: 'tcp', frames, time: end.time, src: r.client, dst: r.server, stream: r.stream,
-        facts: { client: clientName(r), server: r.server, closedBy: end.closedBy ?? 'client', count: 1 },
-        causes: ['peer-aborted'], checks: ['who-aborted', 'broker-log'],
+        code: 'diag.tcp-reset', layer: 'tcp', frames, time: frames.firstTime ?? end.time, src: r.client, dst: r.server, stream: r.stream,
+        facts: {
+          client: clientName(r), server: r.server, closedBy: end.closedBy ?? 'client', count: 1,
+          ...(idle ? { sentNothing: true, afterConnackSeconds: Number((end.time - r.connack!.time).toFixed(6)) } : {}),
+        },
+        causes: idle ? ['script-ended-early', 'peer-aborted'] : ['peer-aborted'],
+        checks: idle ? ['wait-before-exit', 'who-aborted'] : ['who-aborted', 'broker-log'],
       }));
     }
   }

@@ -6,7 +6,10 @@
  *
  * Among the messages forwarded to no one, those that expired (MQTT 5 Message Expiry Interval) while queued for a
  * persistent subscriber that was away, and those whose only matching subscription was their publisher's own under
- * MQTT 5 No Local, are said so (facts expiredMessages, noLocalSubscribers).
+ * MQTT 5 No Local, and those published while a matching subscriber was pushed off by a takeover of its client id (a
+ * publisher given the subscriber's id), are said so (facts expiredMessages, noLocalSubscribers, takenOverMessages). A
+ * message published in the capture's last second, after which its broker sent nothing, is not counted: the capture
+ * may have stopped before the broker's turn.
  *
  * Topics are kept per broker host, as the fan-out tracer links them (src/mqtt/fanout.ts): a subscription is compared
  * with the topics published to its own broker only. Two unrelated brokers in one capture with the same topic names
@@ -14,7 +17,8 @@
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
-import { clientName, closedRightAfter, isMqtt, machineOfLabel, sentBy, sessionEndOf } from './book.js';
+import { clientName, closedRightAfter, isMqtt, machineOfLabel, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
+import { TAKEOVER_WINDOW_SECONDS } from './takeover.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -25,6 +29,12 @@ import { violationOf } from './violation.js';
 export const MAX_TOPICS = 10_000;
 export const MAX_SUBSCRIPTIONS = 10_000;
 export const MAX_PENDING = 20_000;
+/**
+ * A broker forwards a message in milliseconds; one that answers a second late stalled (diag.broker-slow). A publish
+ * this close to the end of the capture, after which the broker sent no MQTT packet at all, may have been forwarded
+ * after the capture stopped (tcpdump interrupted, or its -c count reached): unknown, not lost.
+ */
+export const FORWARD_GRACE_SECONDS = 1;
 const MAX_EARLY_TOPICS = 64;
 
 /** The key of a topic on a broker host (a topic name holds no U+0000). */
@@ -59,6 +69,11 @@ interface TopicRecord {
   /** Of those, the ones whose publisher was the only subscriber, under No Local: its name. */
   noLocalMessages: number;
   noLocalFor: Set<string>;
+  /** Of those, the ones published while a matching subscriber was kicked out by a takeover of its client id: who, the ids, and whether the publisher took it. */
+  takenOverMessages: number;
+  takenOverFor: Set<string>;
+  takenOverIds: Set<string>;
+  takenOverByPublisher: boolean;
   /** Broker copies on this topic not linked to a publish (the tracer could not link them: cut payloads, evicted). */
   untraced: number;
   /** Copies not linked (retained ones too) per subscriber stream (made on the first), and the most one stream received: messages whose publish the capture lacks. */
@@ -174,7 +189,7 @@ export class TopicDetector implements Detector {
     let t = this.topics.get(key);
     if (t === undefined) {
       if (this.topics.size >= MAX_TOPICS) return undefined;
-      t = { name, host, published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), expiredMessages: 0, expiredFor: new Set(), expiryIntervals: new Set(), noLocalMessages: 0, noLocalFor: new Set(), untraced: 0, untracedMost: 0, frames: new FrameSet(), brokers: new Set() };
+      t = { name, host, published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), expiredMessages: 0, expiredFor: new Set(), expiryIntervals: new Set(), noLocalMessages: 0, noLocalFor: new Set(), takenOverMessages: 0, takenOverFor: new Set(), takenOverIds: new Set(), takenOverByPublisher: false, untraced: 0, untracedMost: 0, frames: new FrameSet(), brokers: new Set() };
       this.topics.set(key, t);
     }
     return t;
@@ -256,12 +271,29 @@ export class TopicDetector implements Detector {
       t.expiryIntervals.clear();
       t.noLocalMessages = 0;
       t.noLocalFor.clear();
+      t.takenOverMessages = 0;
+      t.takenOverFor.clear();
+      t.takenOverIds.clear();
+      t.takenOverByPublisher = false;
+    }
+    // When each broker host last sent an MQTT packet (to anyone): after a message, the sign it had its turn.
+    const lastSpoke = new Map<string, number>();
+    for (const r of ctx.book.all()) {
+      const host = machineOfLabel(r.server);
+      const at = sentBy(r, 'server').lastMqttTime;
+      if (at > (lastSpoke.get(host) ?? Number.NEGATIVE_INFINITY)) lastSpoke.set(host, at);
     }
     for (const [frame, { key, time, src, stream, expiry }] of this.pending) {
       // Too large for the subscribers that waited for it: diag.too-large-for-subscriber says so.
       if (ctx.tooLargeForSubscriber.has(frame)) continue;
       const t = this.topics.get(key);
       if (t === undefined) continue;
+      // Published at the very end of the capture, the broker sending no MQTT packet after it (no copy, no PUBACK,
+      // nothing to anyone): the capture stopped before the broker's turn (fixtures/faults/fault-capture-stopped-early.pcap),
+      // which says nothing of the message. Only when a subscriber waited for it: else no one was there to forward it
+      // to, cut or not.
+      if (ctx.captureEnd - time < FORWARD_GRACE_SECONDS && (lastSpoke.get(t.host) ?? Number.NEGATIVE_INFINITY) <= time
+        && this.subscribedAt(ctx, t, time)) continue;
       t.unforwardedCount++;
       t.unforwarded.add(frame, time);
       t.unforwardedFirst = Math.min(t.unforwardedFirst ?? time, time);
@@ -273,6 +305,13 @@ export class TopicDetector implements Detector {
         if (t.expiredFor.size < 10) t.expiredFor.add(away.name);
         t.expiredConnack ??= away.connackFrame;
         if (t.expiryIntervals.size < 10) t.expiryIntervals.add(expiry);
+      }
+      const kicked = this.kickedOut(ctx, t, time, stream);
+      if (kicked !== undefined) {
+        t.takenOverMessages++;
+        if (t.takenOverFor.size < 10) t.takenOverFor.add(kicked.name);
+        t.takenOverIds.add(kicked.clientId);
+        if (kicked.byPublisher) t.takenOverByPublisher = true;
       }
       const self = this.noLocalSelf(ctx, t, stream, time);
       if (self !== undefined) {
@@ -384,6 +423,39 @@ export class TopicDetector implements Detector {
     return out;
   }
 
+  /** Whether a subscriber's accepted subscription matching the topic was in place at `time` (its session still open). */
+  private subscribedAt(ctx: FinishContext, t: TopicRecord, time: number): boolean {
+    for (const s of this.subscriptions) {
+      if (s.refused || !s.answered || s.host !== t.host || s.time >= time || !topicMatches(s.filter, t.name)) continue;
+      const r = ctx.book.get(s.stream);
+      if (r !== undefined && (sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY) > time) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A subscriber whose accepted subscription matches the topic, made before this message was published at `time`,
+   * and whose connection the broker had closed before it because another connection CONNECTed with its client id (a
+   * takeover: the session ended as taken over, or closed by the broker within TAKEOVER_WINDOW_SECONDS after that
+   * CONNECT): kicked out, it was not subscribed when the message came. Its name, the client id, and whether the
+   * connection that took the id over is the one that published the message (a publisher given the subscriber's id).
+   */
+  private kickedOut(ctx: FinishContext, t: TopicRecord, time: number, stream: number): { name: string; clientId: string; byPublisher: boolean } | undefined {
+    let out: { name: string; clientId: string; byPublisher: boolean; end: number } | undefined;
+    for (const s of this.subscriptions) {
+      if (s.refused || !s.answered || s.noLocal || s.host !== t.host || s.time >= time || !topicMatches(s.filter, t.name)) continue;
+      const r = ctx.book.get(s.stream);
+      const clientId = r?.connect?.clientId;
+      const end = r !== undefined ? sessionEndOf(r) : undefined;
+      if (r === undefined || clientId === undefined || clientId === '' || end === undefined || end.time > time) continue;
+      const taker = takerOf(ctx, r, end);
+      if (taker === undefined) continue;
+      // The latest such subscriber: the one the message would have reached.
+      if (out === undefined || end.time > out.end) out = { name: clientName(r), clientId, byPublisher: taker.stream === stream, end: end.time };
+    }
+    return out === undefined ? undefined : { name: out.name, clientId: out.clientId, byPublisher: out.byPublisher };
+  }
+
   /**
    * Subscribers with a persistent session (clean session 0, or an MQTT 5 Session Expiry Interval above 0, as paho
    * MQTT 5 clients connect first with clean start 1) whose accepted subscription matches the topic, whose
@@ -483,6 +555,7 @@ export class TopicDetector implements Detector {
       elsewhere: Set<string>; otherBrokers: Set<string>;
       expiredMessages: number; expiredFor: Set<string>; expiredConnack?: number | undefined; expiryIntervals: Set<number>;
       noLocalMessages: number; noLocalFor: Set<string>;
+      takenOverMessages: number; takenOverFor: Set<string>; takenOverIds: Set<string>; takenOverByPublisher: boolean;
     }>();
     for (const [key, t] of this.topics) {
       if (t.unforwardedCount <= t.untraced) continue;
@@ -497,7 +570,8 @@ export class TopicDetector implements Detector {
       const group = broker ?? [...t.brokers][0] ?? '';
       const first = t.unforwardedFirst ?? t.firstTime;
       const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>(),
-        expiredMessages: 0, expiredFor: new Set<string>(), expiryIntervals: new Set<number>(), noLocalMessages: 0, noLocalFor: new Set<string>() };
+        expiredMessages: 0, expiredFor: new Set<string>(), expiryIntervals: new Set<number>(), noLocalMessages: 0, noLocalFor: new Set<string>(),
+        takenOverMessages: 0, takenOverFor: new Set<string>(), takenOverIds: new Set<string>(), takenOverByPublisher: false };
       for (const w of this.waiting(ctx, t)) g.waiting.add(w);
       g.expired ??= this.expired(ctx, t);
       for (const w of other.subscribers) if (g.elsewhere.size < 10) g.elsewhere.add(w);
@@ -510,6 +584,10 @@ export class TopicDetector implements Detector {
       for (const n of t.expiryIntervals) if (g.expiryIntervals.size < 10) g.expiryIntervals.add(n);
       g.noLocalMessages += t.noLocalMessages;
       for (const n of t.noLocalFor) if (g.noLocalFor.size < 10) g.noLocalFor.add(n);
+      g.takenOverMessages += t.takenOverMessages;
+      for (const n of t.takenOverFor) if (g.takenOverFor.size < 10) g.takenOverFor.add(n);
+      for (const n of t.takenOverIds) if (g.takenOverIds.size < 10) g.takenOverIds.add(n);
+      g.takenOverByPublisher ||= t.takenOverByPublisher;
       g.frames.merge(t.unforwarded);
       for (const p of t.unforwardedPublishers.size > 0 ? t.unforwardedPublishers : t.publishers) g.publishers.add(p);
       g.time = Math.min(g.time, first);
@@ -541,7 +619,9 @@ export class TopicDetector implements Detector {
       // messages whose only subscriber was their publisher, under No Local: all of them, or some.
       const messageExpired = !dropped && !otherBroker && g.expiredMessages > 0 ? Math.min(g.expiredMessages, g.count) : 0;
       const noLocal = !dropped && !otherBroker && g.noLocalMessages > 0 ? Math.min(g.noLocalMessages, g.count) : 0;
-      const explained = messageExpired + noLocal >= g.count;
+      // Messages published while a matching subscriber was kicked out by a takeover of its client id.
+      const takenOver = !dropped && !otherBroker && g.takenOverMessages > 0 ? Math.min(g.takenOverMessages, g.count) : 0;
+      const explained = messageExpired + noLocal + takenOver >= g.count;
       const usual: { causes: string[]; checks: string[] } = sizeLimit ? { causes: ['size-limit-dropped', 'acl-denies-publish'], checks: ['broker-limits', 'acl-file', 'broker-log'] }
         : dropped ? { causes: ['acl-denies-publish', 'broker-dropped'], checks: ['acl-file', 'broker-log'] }
         : otherBroker ? { causes: ['other-broker'], checks: ['same-broker'] }
@@ -550,8 +630,8 @@ export class TopicDetector implements Detector {
         : expired !== undefined ? { causes: ['session-expired', 'no-subscriber'], checks: ['session-expiry', 'subscriber-running'] }
         : { causes: ['no-subscriber', 'topic-typo'], checks: ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'] };
       // Explained wholly, these come first; else after the usual causes.
-      const mine = { causes: [...(messageExpired > 0 ? ['message-expired'] : []), ...(noLocal > 0 ? ['no-local-own-messages'] : [])],
-        checks: [...(messageExpired > 0 ? ['message-expiry'] : []), ...(noLocal > 0 ? ['no-local-option'] : [])] };
+      const mine = { causes: [...(takenOver > 0 ? ['subscriber-taken-over'] : []), ...(messageExpired > 0 ? ['message-expired'] : []), ...(noLocal > 0 ? ['no-local-own-messages'] : [])],
+        checks: [...(takenOver > 0 ? ['unique-client-id'] : []), ...(messageExpired > 0 ? ['message-expiry'] : []), ...(noLocal > 0 ? ['no-local-option'] : [])] };
       const causes = explained ? mine.causes : [...usual.causes, ...mine.causes];
       const checks = explained ? mine.checks : [...usual.checks, ...mine.checks];
       emit(makeDiagnosis({
@@ -563,6 +643,7 @@ export class TopicDetector implements Detector {
           ...(expired !== undefined && !explained ? { expiredSessions: expired.names, connackFrame: expired.connackFrame, ...(expired.sessionExpiry !== undefined ? { sessionExpiry: expired.sessionExpiry } : {}) } : {}),
           ...(messageExpired > 0 ? { expiredMessages: messageExpired, expiredFor: [...g.expiredFor], messageExpiry: [...g.expiryIntervals].sort((a, b) => a - b), ...(g.expiredConnack !== undefined ? { backFrame: g.expiredConnack } : {}) } : {}),
           ...(noLocal > 0 ? { noLocalMessages: noLocal, noLocalSubscribers: [...g.noLocalFor] } : {}),
+          ...(takenOver > 0 ? { takenOverMessages: takenOver, takenOverSubscribers: [...g.takenOverFor], takenOverIds: [...g.takenOverIds], ...(g.takenOverByPublisher ? { takenOverByPublisher: true } : {}) } : {}),
         },
         causes, checks,
         confidence,
@@ -595,4 +676,21 @@ function publisherNames(ctx: FinishContext, labels: Iterable<string>): string[] 
   const names = new Map<string, string>();
   for (const r of ctx.book.all()) if (wanted.has(r.client) && !names.has(r.client)) names.set(r.client, clientName(r));
   return [...new Set([...wanted].map((label) => names.get(label) ?? label))];
+}
+
+/**
+ * The connection that took the client id of `r` over, when its session ended so: ended as taken over (the
+ * lifecycle names the taker), or closed by the broker (FIN, RST, MQTT 5 DISCONNECT 0x8E) within
+ * TAKEOVER_WINDOW_SECONDS after another connection CONNECTed with the same client id to the same broker.
+ */
+function takerOf(ctx: FinishContext, r: ConnectionRecord, end: { reason: string; closedBy?: string; time: number; reasonCode?: number }): ConnectionRecord | undefined {
+  if (r.sessionEnd?.takenOverBy !== undefined) return ctx.book.get(r.sessionEnd.takenOverBy.stream);
+  const byBroker = end.reason === 'taken-over' || end.reason === 'broker-closed' || (end.reason === 'broker-disconnect' && end.reasonCode === 0x8e)
+    || (end.reason === 'reset' && end.closedBy === 'server');
+  if (!byBroker || r.connect === undefined) return undefined;
+  for (const x of ctx.book.all()) {
+    if (x === r || x.connect === undefined || x.connect.clientId !== r.connect.clientId || machineOfLabel(x.server) !== machineOfLabel(r.server)) continue;
+    if (x.connect.time >= r.connect.time && x.connect.time <= end.time && end.time - x.connect.time <= TAKEOVER_WINDOW_SECONDS) return x;
+  }
+  return undefined;
 }

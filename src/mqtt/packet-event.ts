@@ -4,6 +4,7 @@
  * accepted (event-fields.ts). A packet of which only the head was captured keeps the fields its head holds. It emits
  * nothing and tracks no session: the dissector reports the verdict, session-tracker.ts does the rest.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Packet } from 'mqtt-packet';
 import type { MqttEvent, MqttPacketType } from '../model/events.js';
 import type { FindingCode } from '../model/findings.js';
@@ -182,7 +183,9 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
     if (payload !== undefined) {
       event.payload = error !== undefined && type === 3
         ? describePayload(payload, framed.headerLength + framed.remainingLength - (bytes.length - payload.length))
-        : lean ? { length: payload.length, format: 'binary' } : describePayload(payload);
+        // Lean (summary only): no text or hex; a copy the broker sends is told apart as UTF-8 or not, which
+        // diag.subscriber-quit-on-payload reads (src/diagnosis/payload-quit.ts), the others are left 'binary'.
+        : lean ? { length: payload.length, format: direction === 'server' && isUtf8(payload) ? 'text' : 'binary' } : describePayload(payload);
     }
     if (error !== undefined) event.malformed = error.code;
     if (!lean && reading.userProperties !== undefined) event.userProperties = reading.userProperties;

@@ -252,3 +252,33 @@ function describeBytes(bytes: Buffer, realLength: number): MqttPayload {
   const hex = cut.toString('hex');
   return incomplete ? { length: realLength, format: 'binary', hex, incomplete } : { length: realLength, format: 'binary', hex };
 }
+
+/**
+ * Text in a legacy 8-bit encoding: a binary payload (not UTF-8) whose bytes are printable ASCII, TAB, LF or CR except
+ * for a few bytes of 0x80 and above (at least 3 printable ASCII bytes, at least three quarters of them), as a program
+ * writes "Suhu: 28°C" in Latin-1 or Windows-1252 (the degree sign one byte, 0xb0; UTF-8 writes it c2 b0). The text
+ * with those bytes and `\` written as `\xNN`, and the distinct bytes from 0xa0 up with the Latin-1 character each
+ * stands for (0x80-0x9f differ between Latin-1 and Windows-1252: not named). Undefined for any other payload.
+ */
+export function legacyText(payload: MqttPayload): { text: string; latin1: Array<{ byte: string; char: string }> } | undefined {
+  if (payload.format !== 'binary' || payload.hex === undefined || payload.hex.length < 6) return undefined;
+  const bytes = Buffer.from(payload.hex, 'hex');
+  let ascii = 0;
+  let text = '';
+  const latin1: Array<{ byte: string; char: string }> = [];
+  for (const b of bytes) {
+    if (b >= 0x20 && b < 0x7f) {
+      ascii++;
+      text += b === 0x5c ? '\\x5c' : String.fromCharCode(b);
+    } else if (b === 0x09 || b === 0x0a || b === 0x0d) {
+      ascii++;
+      text += String.fromCharCode(b);
+    } else if (b >= 0x80) {
+      const byte = b.toString(16).padStart(2, '0');
+      text += `\\x${byte}`;
+      if (b >= 0xa0 && latin1.length < 5 && !latin1.some((x) => x.byte === byte)) latin1.push({ byte, char: String.fromCharCode(b) });
+    } else return undefined;
+  }
+  if (ascii < 3 || ascii * 4 < bytes.length * 3) return undefined;
+  return { text, latin1 };
+}

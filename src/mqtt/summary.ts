@@ -3,7 +3,7 @@
  * Pure functions of the event: a string (summarizeMqtt) or pieces for a writer (writeMqttSummary).
  */
 import type { MqttEvent, MqttPayload } from '../model/events.js';
-import { recentPreview } from './payload.js';
+import { legacyText, recentPreview } from './payload.js';
 import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, formatMs, reasonName } from '../model/names.js';
 
 const PAYLOAD_PREVIEW = 60;
@@ -28,6 +28,12 @@ export function previewPayload(payload: MqttPayload, max = PAYLOAD_PREVIEW): str
 
 function makePreview(payload: MqttPayload, max = PAYLOAD_PREVIEW): string {
   if (payload.format === 'binary') {
+    // Text in Latin-1 or the like (the degree sign as one byte): readable with its other bytes as \xNN.
+    const legacy = legacyText(payload);
+    if (legacy !== undefined) {
+      const cut = legacy.text.length > max || payload.incomplete === true;
+      return cut ? `"${legacy.text.slice(0, max)}…" (${payload.length} bytes, not UTF-8)` : `"${legacy.text}" (not UTF-8)`;
+    }
     const hex = payload.hex ?? '';
     return hex.length > max ? `0x${hex.slice(0, max)}… (${payload.length} bytes)` : `0x${hex}`;
   }

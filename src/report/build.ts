@@ -156,6 +156,10 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
     const v = s.mqtt.forwarding;
     latencyRows.push([[w.latencyTable.forwarding], [`${v.count}`], stat(v.minMs), stat(v.medianMs), stat(v.p95Ms), stat(v.maxMs)]);
   }
+  if (s.mqtt.requestResponse !== undefined) {
+    const v = s.mqtt.requestResponse;
+    latencyRows.push([[w.latencyTable.requestResponse], [`${v.count}`], stat(v.minMs), stat(v.medianMs), stat(v.p95Ms), stat(v.maxMs)]);
+  }
   if (latencyRows.length > 0) {
     blocks.push({ type: 'heading', level: 2, text: w.headings.latency });
     blocks.push({ type: 'table', header: w.latencyTable.header, align: ['left', 'right', 'right', 'right', 'right', 'right'], rows: latencyRows });
@@ -264,7 +268,7 @@ function findProblems(facts: ReportFacts, w: Words): Problem[] {
   for (const t of facts.topics) {
     // Weak on purpose: a subscriber that joined late legitimately misses earlier messages.
     if (t.subscribers.length > 0 && t.published > 0 && t.delivered < t.published) {
-      problems.push({ kind: 'undelivered', topic: t.topic, published: t.published, delivered: t.delivered });
+      problems.push({ kind: 'undelivered', topic: t.topic, published: t.published, delivered: t.delivered, retainedOnly: t.delivered > 0 && t.retainedDelivered === t.delivered });
     }
   }
   const refusedTold = problems.some((p) => p.kind === 'refused');

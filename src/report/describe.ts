@@ -5,6 +5,7 @@
  */
 import type { ArpEvent, FindingEvent, MqttEvent, Side, TcpEvent, TimelineEvent } from '../model/events.js';
 import { code, type Inline } from './document.js';
+import { legacyText } from '../mqtt/payload.js';
 
 /** What a language says in a timeline row. */
 export interface EventWords {
@@ -84,7 +85,10 @@ function describeMqtt(m: MqttEvent, w: EventWords): Inline[] {
     case 'CONNACK': parts.push(w.connack(m.returnCode ?? m.reasonCode ?? 0, m.protocolVersion)); break;
     case 'PUBLISH': {
       parts.push(code(m.topic ?? ''), `QoS ${m.qos ?? 0}`);
-      if (m.payload !== undefined) parts.push(m.payload.format === 'binary' ? w.binaryPayload(m.payload.length) : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
+      if (m.payload !== undefined) {
+        const legacy = legacyText(m.payload);
+        parts.push(legacy !== undefined ? code([...legacy.text].slice(0, 40).join('')) : m.payload.format === 'binary' ? w.binaryPayload(m.payload.length) : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
+      }
       if (m.sourceFrame !== undefined) parts.push(w.forwardedFrom(m.sourceFrame, m.forwardDelayMs));
       break;
     }

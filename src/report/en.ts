@@ -112,7 +112,9 @@ export const EN: Words = {
       case 'refused': return ['The broker refused ', ...who(p.who), `: CONNACK in frame ${p.frame} says ${connackText(p.code, p.version)}.`];
       case 'no-connack': return ['The CONNECT of ', ...who(p.who), ` (frame ${p.frame}) got no CONNACK in the capture.`];
       case 'retransmissions': return [`TCP retransmitted ${plural(p.count, 'segment')} (${frames(p.frames, p.count)}): something was lost or late on the way.`];
-      case 'undelivered': return [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the broker delivered ${p.delivered} to subscribers in the capture.`];
+      case 'undelivered': return p.retainedOnly
+        ? [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the subscribers received only the retained one${p.delivered > 1 ? ` (${p.delivered} copies)` : ''}, sent when they subscribed after them: the broker keeps the last retained message of a topic, and a subscriber gets the others only if it is subscribed when they are published.`]
+        : [`Of ${plural(p.published, 'message')} published to `, code(p.topic), `, the broker delivered ${p.delivered} to subscribers in the capture.`];
       case 'finding': return [code(p.group.code), ` (${p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
@@ -186,7 +188,8 @@ export const EN: Words = {
     const out: Inline[] = [...who(w), ` publishes ${run.count === 1 ? 'one message' : `${run.count} messages`} to `, code(run.topic), ` with QoS ${run.qos}${run.retain ? ' (retained)' : ''}`];
     if (run.payload !== undefined) {
       out.push(run.count === 1 ? ', payload ' : run.samePayload ? ', each with the payload ' : ', the first with the payload ', code(run.payload.preview),
-        ` (${plural(run.payload.length, 'byte')}${run.payload.format === 'binary' ? ', binary, shown as hex' : ''}${run.payload.cut ? ', cut' : ''})`);
+        ` (${plural(run.payload.length, 'byte')}${run.payload.format === 'binary' ? ', binary, shown as hex' : ''}${run.payload.format === 'legacy' ? ', not UTF-8 text' : ''}`,
+        ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', cut' : ''})`);
       if (run.count > 1 && !run.samePayload) out.push(', the others with different payloads');
     }
     out.push(`, in ${frames(run.frames, run.count)}`);
@@ -211,7 +214,7 @@ export const EN: Words = {
       out.push(x.count === 1 ? `, ${ms(x.min)} after the publisher's message` : `, each ${ms(x.min)} to ${ms(x.max)} after the publisher's message (${ms(x.mean)} on average)`);
     }
     if (d.linked < d.count - d.retained) out.push(`; ${d.count - d.retained - d.linked} of them copy messages whose publisher is not in the capture`);
-    if (d.retained > 0) out.push(`; ${d.retained} ${d.retained === 1 ? 'is a retained message' : 'are retained messages'} sent when the subscription was made`);
+    if (d.retained > 0) out.push(d.retained === d.count ? `; ${d.count === 1 ? 'it is a retained message' : 'all are retained messages'} sent when the subscription was made` : `; ${d.retained} of them ${d.retained === 1 ? 'is a retained message' : 'are retained messages'} sent when the subscription was made`);
     if (d.queued > 0) {
       out.push(`; ${d.queued === d.count ? (d.count === 1 ? 'it was' : 'all were') : `${d.queued} of them were`} published while this client was away: the broker kept ${d.queued === 1 ? 'it' : 'them'} for its session and delivered ${d.queued === 1 ? 'it' : 'them'} when it connected again`);
       if (d.heldMs !== undefined) out.push(`, ${d.heldMs.count === 1 ? ms(d.heldMs.max) : `up to ${ms(d.heldMs.max)}`} after the publisher's message`);
@@ -285,7 +288,7 @@ export const EN: Words = {
     inferred: 'inferred', accepted: 'accepted', refused: (c) => `refused (${c})`, none: 'none', transport: (t) => (t === 'tcp' ? '' : t === 'tls' ? 'TLS' : 'WebSocket'),
   },
   topicTable: { header: ['Topic', 'Published', 'Delivered', 'Publishers', 'Subscribers'] },
-  latencyTable: { header: ['Kind', 'Count', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Max (ms)'], forwarding: 'broker forwarding (PUBLISH → PUBLISH)', handshake: 'TCP handshake (SYN → ACK)' },
+  latencyTable: { header: ['Kind', 'Count', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Max (ms)'], forwarding: 'broker forwarding (PUBLISH → PUBLISH)', requestResponse: 'MQTT 5 request → response (PUBLISH → PUBLISH)', handshake: 'TCP handshake (SYN → ACK)' },
   findingsNone: 'No findings: nothing unusual or wrong was seen.',
   causes: 'Likely causes:',
   checks: 'What to check:',
@@ -349,3 +352,16 @@ const EVENT_WORDS: EventWords = {
   afterFrame: (latencyMs, frame) => `${ms(latencyMs)} after frame ${frame}`,
   malformed: 'malformed',
 };
+
+/** What the bytes of a Latin-1 payload stand for, and what a UTF-8 reader makes of them (report facts' `latin1`). */
+function legacyWords(latin1: Array<{ byte: string; char: string }>): Inline[] {
+  if (latin1.length === 0) return [];
+  const chars = latin1.map((x) => `\\x${x.byte} is '${x.char}'`).join(', ');
+  const utf8 = latin1.map((x) => `'${x.char}' as ${utf8Hex(x.char)}`).join(', ');
+  return [`: ${chars} in Latin-1 (Windows-1252), which UTF-8 writes with 2 bytes (${utf8}); a subscriber that decodes the payload as UTF-8 (Python: `, code('msg.payload.decode()'), ') fails on it'];
+}
+
+/** A character's UTF-8 bytes in hex, spaced ("c2 b0"). */
+function utf8Hex(char: string): string {
+  return [...Buffer.from(char, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}

@@ -12,6 +12,7 @@ import type {
 import type { FindingCode } from '../model/findings.js';
 import { forwardingDelayMs } from '../model/forwarding.js';
 import type { AnalysisSummary } from '../model/summary.js';
+import { legacyText } from '../mqtt/payload.js';
 
 /** Caps: what the report tells in full; beyond them it counts. */
 export const REPORT_LIMITS = {
@@ -176,10 +177,13 @@ export interface DeliveryRun {
 
 export interface PayloadFact {
   length: number;
-  format: 'text' | 'json' | 'binary';
-  /** Text (at most 80 characters) or the first bytes as hex. */
+  /** `legacy`: text in an 8-bit encoding such as Latin-1, not UTF-8 (src/mqtt/payload.ts legacyText). */
+  format: 'text' | 'json' | 'binary' | 'legacy';
+  /** Text (at most 80 characters; for `legacy`, non-ASCII bytes as \xNN) or the first bytes as hex. */
   preview: string;
   cut: boolean;
+  /** `legacy`: its bytes from 0xa0 up and the Latin-1 character each stands for. */
+  latin1?: Array<{ byte: string; char: string }>;
 }
 
 /** Other MQTT packets of one type on one connection (PINGREQ/PINGRESP, UNSUBSCRIBE...). */
@@ -283,7 +287,8 @@ export interface ReportFacts {
   /** Frames of other protocols (UDP, ICMP, ICMPv6...) by protocol, and TCP connections that are not MQTT. */
   otherTraffic: Record<string, number>;
   otherTcpConnections: number;
-  topics: Array<{ topic: string; published: number; delivered: number; publishers: string[]; subscribers: string[] }>;
+  /** `retainedDelivered`: of the copies delivered, those with RETAIN 1 (a retained message sent on subscribing). */
+  topics: Array<{ topic: string; published: number; delivered: number; retainedDelivered: number; publishers: string[]; subscribers: string[] }>;
   flow: FlowFacts;
   rate: RateFacts;
   timeline: TimelineEvent[];
@@ -326,6 +331,10 @@ function payloadFact(e: MqttEvent): PayloadFact | undefined {
   const p = e.payload;
   if (p === undefined) return undefined;
   if (p.format === 'binary') {
+    const legacy = legacyText(p);
+    if (legacy !== undefined) {
+      return { length: p.length, format: 'legacy', preview: legacy.text.slice(0, 80), cut: legacy.text.length > 80 || p.incomplete === true, latin1: legacy.latin1 };
+    }
     const hex = p.hex ?? '';
     return { length: p.length, format: 'binary', preview: hex.slice(0, 48), cut: hex.length > 48 || p.incomplete === true };
   }
@@ -359,7 +368,7 @@ export class ReportFactCollector {
   private readonly publishStreamByFrame = new Map<number, number>();
   /** PUBLISH frame → its run key, for linking acknowledgements (QoS > 0 only; bounded). */
   private readonly publishByFrame = new Map<number, string>();
-  private readonly topicCounts = new Map<string, { published: number; delivered: number }>();
+  private readonly topicCounts = new Map<string, { published: number; delivered: number; retainedDelivered: number }>();
   private readonly ack = { dataSegments: 0, acknowledged: 0, byPureAck: 0, piggybacked: 0, delays: new SpreadBuilder(),
     delayed: [] as AckFacts['delayed'], delayedCount: 0, example: undefined as AckFacts['example'] };
   private readonly retrans: RetransmissionFacts = { total: 0, syn: 0, data: 0, other: 0, frames: [], duplicateAcks: 0, outOfOrder: 0, lostSegments: 0 };
@@ -642,6 +651,7 @@ export class ReportFactCollector {
   private delivered(s: StreamState, e: MqttEvent): void {
     const topic = e.topic ?? '';
     this.countTopic(topic, 'delivered');
+    if (e.retain === true) this.countTopic(topic, 'retainedDelivered');
     const source = e.sourceFrame !== undefined ? this.publishStreamByFrame.get(e.sourceFrame) : undefined;
     const key = `${e.stream}\u0000${topic}\u0000${e.qos ?? 0}\u0000${source ?? ''}`;
     let run = this.deliveryRuns.get(key);
@@ -690,11 +700,11 @@ export class ReportFactCollector {
     if (e.latencyMs !== undefined) run.latencies.add(e.latencyMs);
   }
 
-  private countTopic(topic: string, what: 'published' | 'delivered'): void {
+  private countTopic(topic: string, what: 'published' | 'delivered' | 'retainedDelivered'): void {
     let t = this.topicCounts.get(topic);
     if (t === undefined) {
       if (this.topicCounts.size >= 10_000) return;
-      t = { published: 0, delivered: 0 };
+      t = { published: 0, delivered: 0, retainedDelivered: 0 };
       this.topicCounts.set(topic, t);
     }
     t[what]++;
@@ -702,7 +712,10 @@ export class ReportFactCollector {
 
   private finding(e: FindingEvent): void {
     const frames = e.evidence?.frames ?? [e.frame];
-    let g = this.findings.get(e.code);
+    // Findings are grouped by code; a diagnosis is its own group (each has its own facts and sentence: three
+    // mistyped subscriptions are three statements, not the first one's with everyone's frames).
+    const key = e.code.startsWith('diag.') ? `${e.code}\u0000${this.findings.size}` : e.code;
+    let g = this.findings.get(key);
     if (g === undefined) {
       if (this.findings.size >= REPORT_LIMITS.findingCodes) {
         this.findingsNotGrouped++;
@@ -714,7 +727,7 @@ export class ReportFactCollector {
         ...(e.detail !== undefined ? { detail: e.detail } : {}),
         ...(e.evidence !== undefined ? { evidence: e.evidence } : {}),
       };
-      this.findings.set(e.code, g);
+      this.findings.set(key, g);
     }
     g.count += e.evidence?.count ?? 1;
     for (const f of frames) if (!g.frames.includes(f)) pushCapped(g.frames, f, REPORT_LIMITS.findingFramesKept);
@@ -831,6 +844,7 @@ export class ReportFactCollector {
       topic: t.topic,
       published: this.topicCounts.get(t.topic)?.published ?? 0,
       delivered: this.topicCounts.get(t.topic)?.delivered ?? 0,
+      retainedDelivered: this.topicCounts.get(t.topic)?.retainedDelivered ?? 0,
       publishers: t.publishers.map(clientIdOf),
       subscribers: t.subscribers.map(clientIdOf),
     }));

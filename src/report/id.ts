@@ -182,7 +182,9 @@ export const ID: Words = {
       case 'refused': return ['Broker menolak ', ...who(p.who), `: CONNACK pada frame ${p.frame} menyatakan ${connackText(p.code, p.version)}.`];
       case 'no-connack': return ['CONNECT dari ', ...who(p.who), ` (frame ${p.frame}) tidak mendapat CONNACK di dalam capture.`];
       case 'retransmissions': return [`TCP mengirim ulang ${p.count} segmen (${frames(p.frames, p.count)}): ada paket yang hilang atau terlambat di jalan.`];
-      case 'undelivered': return [`Dari ${p.published} pesan yang di-publish ke `, code(p.topic), `, hanya ${p.delivered} yang diteruskan broker ke subscriber di dalam capture.`];
+      case 'undelivered': return p.retainedOnly
+        ? [`Dari ${p.published} pesan yang di-publish ke `, code(p.topic), `, subscriber hanya menerima pesan retained${p.delivered > 1 ? ` (${p.delivered} salinan)` : ''}, yang dikirim broker saat mereka subscribe setelah pesan-pesan itu: broker hanya menyimpan pesan retained terakhir dari sebuah topik, dan pesan lainnya hanya diterima subscriber yang sudah subscribe saat pesan itu di-publish.`]
+        : [`Dari ${p.published} pesan yang di-publish ke `, code(p.topic), `, hanya ${p.delivered} yang diteruskan broker ke subscriber di dalam capture.`];
       case 'finding': return [code(p.group.code), ` (${SEVERITY[p.group.severity] ?? p.group.severity}, ${frames(p.group.frames, p.group.count)}): `, ...p.text];
     }
   }),
@@ -254,7 +256,8 @@ export const ID: Words = {
     const out: Inline[] = [...who(w), ` melakukan publish ${run.count === 1 ? 'satu pesan' : `${run.count} pesan`} ke topik `, code(run.topic), ` dengan QoS ${run.qos}${run.retain ? ' (retained)' : ''}`];
     if (run.payload !== undefined) {
       out.push(run.count === 1 ? ', berisi ' : run.samePayload ? ', masing-masing berisi ' : ', pesan pertama berisi ', code(run.payload.preview),
-        ` (${run.payload.length} byte${run.payload.format === 'binary' ? ', biner, ditampilkan dalam hex' : ''}${run.payload.cut ? ', terpotong' : ''})`);
+        ` (${run.payload.length} byte${run.payload.format === 'binary' ? ', biner, ditampilkan dalam hex' : ''}${run.payload.format === 'legacy' ? ', bukan teks UTF-8' : ''}`,
+        ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', terpotong' : ''})`);
       if (run.count > 1 && !run.samePayload) out.push(', sedangkan pesan lainnya berisi payload yang berbeda');
     }
     out.push(`, pada ${frames(run.frames, run.count)}`);
@@ -279,7 +282,7 @@ export const ID: Words = {
       out.push(x.count === 1 ? `, ${ms(x.min)} setelah pesan dari publisher` : `, masing-masing ${ms(x.min)} sampai ${ms(x.max)} setelah pesan dari publisher (rata-rata ${ms(x.mean)})`);
     }
     if (d.linked < d.count - d.retained) out.push(`; ${d.count - d.retained - d.linked} di antaranya menyalin pesan yang publisher-nya tidak ada di dalam capture`);
-    if (d.retained > 0) out.push(`; ${d.retained} di antaranya adalah pesan retained yang dikirim saat subscribe`);
+    if (d.retained > 0) out.push(d.retained === d.count ? `; ${d.count === 1 ? 'pesan itu adalah pesan retained' : 'semuanya adalah pesan retained'} yang dikirim saat subscribe` : `; ${d.retained} di antaranya adalah pesan retained yang dikirim saat subscribe`);
     if (d.queued > 0) {
       out.push(`; ${d.queued === d.count ? (d.count === 1 ? 'pesan itu' : 'semuanya') : `${d.queued} di antaranya`} dipublish saat client ini sedang tidak terhubung: broker menyimpannya untuk sesi client tersebut dan mengirimkannya begitu client terhubung kembali`);
       if (d.heldMs !== undefined) out.push(`, ${d.heldMs.count === 1 ? '' : 'paling lama '}${ms(d.heldMs.max)} setelah pesan dari publisher`);
@@ -354,7 +357,7 @@ export const ID: Words = {
     inferred: 'disimpulkan', accepted: 'diterima', refused: (c) => `ditolak (${c})`, none: 'tidak ada', transport: (t) => (t === 'tcp' ? '' : t === 'tls' ? 'TLS' : 'WebSocket'),
   },
   topicTable: { header: ['Topik', 'Di-publish', 'Diteruskan', 'Publisher', 'Subscriber'] },
-  latencyTable: { header: ['Jenis', 'Jumlah', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Maks (ms)'], forwarding: 'penerusan oleh broker (PUBLISH → PUBLISH)', handshake: 'handshake TCP (SYN → ACK)' },
+  latencyTable: { header: ['Jenis', 'Jumlah', 'Min (ms)', 'Median (ms)', 'p95 (ms)', 'Maks (ms)'], forwarding: 'penerusan oleh broker (PUBLISH → PUBLISH)', requestResponse: 'request → response MQTT 5 (PUBLISH → PUBLISH)', handshake: 'handshake TCP (SYN → ACK)' },
   findingsNone: 'Tidak ada temuan: tidak terlihat hal yang janggal atau salah.',
   causes: 'Kemungkinan penyebab:',
   checks: 'Yang perlu diperiksa:',
@@ -418,3 +421,16 @@ const EVENT_WORDS: EventWords = {
   afterFrame: (latencyMs, frame) => `${ms(latencyMs)} setelah frame ${frame}`,
   malformed: 'rusak',
 };
+
+/** Arti byte payload Latin-1, dan apa yang terjadi bila dibaca sebagai UTF-8 (`latin1` dari fakta laporan). */
+function legacyWords(latin1: Array<{ byte: string; char: string }>): Inline[] {
+  if (latin1.length === 0) return [];
+  const chars = latin1.map((x) => `\\x${x.byte} adalah '${x.char}'`).join(', ');
+  const utf8 = latin1.map((x) => `'${x.char}' menjadi ${utf8Hex(x.char)}`).join(', ');
+  return [`: ${chars} dalam Latin-1 (Windows-1252), sedangkan UTF-8 menuliskannya dengan 2 byte (${utf8}); subscriber yang men-decode payload sebagai UTF-8 (Python: `, code('msg.payload.decode()'), ') akan gagal membacanya'];
+}
+
+/** Byte UTF-8 sebuah karakter dalam hex, dipisah spasi ("c2 b0"). */
+function utf8Hex(char: string): string {
+  return [...Buffer.from(char, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}

@@ -34,7 +34,8 @@ export type Problem =
   | { kind: 'refused'; who: Who; frame: number; code: number; version?: number }
   | { kind: 'no-connack'; who: Who; frame: number }
   | { kind: 'retransmissions'; count: number; frames: number[] }
-  | { kind: 'undelivered'; topic: string; published: number; delivered: number }
+  /** `retainedOnly`: every copy delivered was a retained message sent on subscribing (the subscribers came after). */
+  | { kind: 'undelivered'; topic: string; published: number; delivered: number; retainedOnly: boolean }
   /** `text`: the finding explained (the diagnosis's own words for diagnoses). */
   | { kind: 'finding'; group: FindingGroup; text: Inline[] };
 
@@ -91,7 +92,7 @@ export interface Words {
   hostTable: { header: string[]; noMac: string };
   sessionTable: { header: string[]; inferred: string; accepted: string; refused(code: number): string; none: string; transport(t: Transport): string };
   topicTable: { header: string[] };
-  latencyTable: { header: string[]; forwarding: string; handshake: string };
+  latencyTable: { header: string[]; forwarding: string; requestResponse: string; handshake: string };
   findingsNone: string;
   /** Lead words of a diagnosis's likely causes and of what to check. */
   causes: string;
