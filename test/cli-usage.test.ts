@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
@@ -162,4 +164,22 @@ test('--only takes layers as separate words or comma-separated; a wrong one is n
   // yargs' message spans lines: they reach the terminal as lines, not as a visible "\x0a".
   assert.doesNotMatch(wrong.stderr, /\\x0a/);
   assert.match(wrong.stderr, /^mqtt-pcap: Invalid values:\n {2}Argument: only, Given: "fnding"/);
+});
+
+test('an option given twice takes its last value; list options gather every value', () => {
+  const lab = path.join(fixturesDir, 'reqresp.pcap');
+  // --lang id --lang en: English (it was an internal error: the commands got an array).
+  const lang = run(['analyze', lab, '--format', 'summary', '--lang', 'id', '--lang', 'en']);
+  assert.equal(lang.status, 0, lang.stderr);
+  assert.match(lang.stdout, /All is well/);
+  // -o twice: the report is written to the last (it was: 'The "path" argument must be of type string').
+  const dir = mkdtempSync(path.join(tmpdir(), 'mqtt-pcap-twice-'));
+  const report = run(['report', lab, '-o', path.join(dir, 'a.md'), '-o', path.join(dir, 'b.md')]);
+  assert.equal(report.status, 0, report.stderr);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.md')), ['b.md']);
+  // --only gathers: MQTT and TCP rows both.
+  const rows = (args: string[]): number => run(['analyze', lab, ...args]).stdout.split('\n').filter((l) => /│ (MQTT|TCP) /.test(l)).length;
+  const both = rows(['--only', 'mqtt', '--only', 'tcp']);
+  assert.equal(both, rows(['--only', 'mqtt,tcp']));
+  assert.ok(both > rows(['--only', 'mqtt']) && both > rows(['--only', 'tcp']));
 });

@@ -113,7 +113,16 @@ async function run(argv: string[], analyze: RunAnalyze, fast: boolean): Promise<
   type Format = import('./options.js').Format;
   type ReportArgs = import('./report-command.js').ReportArgs;
   let exitCode = 0;
+  /** Options (and their aliases, in both spellings) that take several values. */
+  const LIST_OPTIONS = new Set(['_', 'only', 'port', 'p', 'tls-port', 'tlsPort', 'captures', 'rules', 'spec', 's', 'expect', 'forbid', 'latency']);
   const parser = yargs(argv.map((a) => (a === '-' ? DASH : a)))
+    // An option given twice takes its last value, as most command lines do (`--lang id --lang en` is English; it
+    // was an array the commands could not use); list options (--only, --port, --rules...) still gather every value.
+    .middleware((args) => {
+      for (const [key, value] of Object.entries(args)) {
+        if (Array.isArray(value) && value.length > 0 && !LIST_OPTIONS.has(key)) args[key] = value[value.length - 1];
+      }
+    }, true)
     .scriptName('mqtt-pcap')
     .usage('$0 [analyze] <file> [options]\n$0 check <capture...> --rules rules.yaml\n$0 report <file> [-o report.md|report.html] [--lang en|id]\n$0 watch [-i IFACE | <file> | -]\n$0 completion [bash|zsh]\n\nExplains the MQTT traffic in a packet capture (pcap, pcapng, gzip; "-" reads standard input).')
     .command(['analyze <file>', '$0 <file>'], 'show the timeline of a capture and its summary', (y) => withAnalysisOptions(y
