@@ -13,7 +13,7 @@
  * stay apart, and a subscriber of another broker whose filter matches an unforwarded topic is named as such.
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
-import { sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
+import { isSysTopic, sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
 import { clientName, closedRightAfter, isMqtt, machineOfLabel, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -532,7 +532,12 @@ export class TopicDetector implements Detector {
       const messageExpired = !dropped && !otherBroker && g.expiredMessages > 0 ? Math.min(g.expiredMessages, g.count) : 0;
       const noLocal = !dropped && !otherBroker && g.noLocalMessages > 0 ? Math.min(g.noLocalMessages, g.count) : 0;
       const explained = messageExpired + noLocal >= g.count;
-      const usual: { causes: string[]; checks: string[] } = sizeLimit ? { causes: ['size-limit-dropped', 'acl-denies-publish'], checks: ['broker-limits', 'acl-file', 'broker-log'] }
+      // Published to the broker's own $SYS tree: the broker takes no client's message there, whoever subscribed.
+      const sysTopics = g.topics.filter(isSysTopic);
+      const sys = sysTopics.length > 0;
+      const usual: { causes: string[]; checks: string[] } = sys && sysTopics.length === g.topics.length ? { causes: ['sys-topic'], checks: ['sys-topic', 'broker-log'] }
+        : sys ? { causes: ['sys-topic', 'no-subscriber', 'topic-typo'], checks: ['sys-topic', 'subscriber-running', 'topic-spelling'] }
+        : sizeLimit ? { causes: ['size-limit-dropped', 'acl-denies-publish'], checks: ['broker-limits', 'acl-file', 'broker-log'] }
         : dropped ? { causes: ['acl-denies-publish', 'broker-dropped'], checks: ['acl-file', 'broker-log'] }
         : otherBroker ? { causes: ['other-broker'], checks: ['same-broker'] }
         : explained ? { causes: [], checks: [] }
@@ -548,6 +553,7 @@ export class TopicDetector implements Detector {
         code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: broker,
         facts: {
           topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
+          ...(sys ? { sysTopics: sysTopics.slice(0, 10) } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
           ...(otherBroker ? { otherSubscribers: [...g.elsewhere], otherBrokers: [...g.otherBrokers] } : {}),
           ...(expired !== undefined && !explained ? { expiredSessions: expired.names, connackFrame: expired.connackFrame, ...(expired.sessionExpiry !== undefined ? { sessionExpiry: expired.sessionExpiry } : {}) } : {}),

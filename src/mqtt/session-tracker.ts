@@ -83,6 +83,8 @@ export class SessionTracker {
   constructor(private readonly connection: MqttConnectionInfo, private readonly context: SessionContext,
     private readonly finding: DirectionFinding) {
     this.session = new MqttSession(connection.index);
+    // Taken over: the broker ends this connection on the other's CONNECT, its Will going out before it closes this one.
+    this.session.onTakenOver = (time) => this.publishWill(time);
   }
 
   get started(): boolean {
@@ -269,7 +271,7 @@ export class SessionTracker {
           this.will = event.will !== undefined ? willBytes(event.will.topic, event.will.payload, frame) : undefined;
           session.connectFrame = frame;
           if (event.clientId !== undefined) {
-            this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
+            this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame, time);
             // The client's previous connection left requests open: answered here, or lost with a clean session.
             this.emitResumed();
             this.resumed = this.context.clientIds.resume(this.connection.server.label, event.clientId);
@@ -278,9 +280,12 @@ export class SessionTracker {
         }
         break;
       case 'DISCONNECT':
-        // One that follows the connection's first FIN or RST came too late to end the session.
-        if (session.firstClose === undefined) {
-          session.disconnect ??= {
+        // One that follows the connection's first FIN or RST came too late to end the session. The broker's after the
+        // client's: the broker did not take the client's as its goodbye (it closed on a packet the client sent before
+        // it, in the same write, or refused it), so the broker ended the session.
+        if (session.firstClose === undefined
+          && (session.disconnect === undefined || (session.disconnect.by === 'client' && direction === 'server'))) {
+          session.disconnect = {
             by: direction, frame, ...(event.reasonCode !== undefined ? { reasonCode: event.reasonCode } : {}),
             ...(direction === 'client' && this.clientMalformed ? { afterMalformed: true as const } : {}),
           };
@@ -296,7 +301,7 @@ export class SessionTracker {
         const assigned = event.properties?.['assignedClientIdentifier'];
         if (typeof assigned === 'string' && assigned !== '' && session.clientId === '') {
           session.clientId = assigned;
-          this.context.clientIds.connected(this.connection.server.label, assigned, session, frame);
+          this.context.clientIds.connected(this.connection.server.label, assigned, session, frame, time);
         }
         if (event.accepted === false) {
           this.finding('mqtt.connect-refused', direction, frame, time, `connection refused (code ${code})`, { code });
