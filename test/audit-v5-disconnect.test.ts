@@ -91,20 +91,20 @@ test('v5-violation-will, report: the broker\'s DISCONNECT told as the broker\'s,
 });
 
 test('v5-takeover: the Will of the taken-over MQTT 5 session, published before the broker closes it, is traced to its CONNECT', async () => {
-  // mosquitto: "Client to-dup already connected, closing old connection.", "Sending PUBLISH to to-watch (...
-  // 'sister/status/to-dup' ...)": the Will goes out on the new CONNECT (frame 28), before the old connection's FIN.
+  // mosquitto: "Client tk-dup already connected, closing old connection.", "Sending PUBLISH to tk-watch (...
+  // 'sister/status/tk-dup' ...)": the Will goes out on the new CONNECT (frame 28), before the old connection's FIN.
   const file = capture('v5-takeover');
   const { events } = await analyzeCapture(file);
-  assert.deepEqual(wills(events), ['30 sister/status/to-dup to-dup 16']);
-  assert.deepEqual(ends(events).slice(0, 2), ['37 to-dup taken-over server', '40 to-dup disconnect client']);
+  assert.deepEqual(wills(events), ['30 sister/status/tk-dup tk-dup 16']);
+  assert.deepEqual(ends(events).slice(0, 2), ['38 tk-dup disconnect client', '40 tk-dup taken-over server']);
   if (tsharkMissing === undefined) {
     // tshark: the new CONNECT (28), the Will (30), then the broker's FIN to the old connection (32); no DISCONNECT 0x8E.
     const rows = tsharkFields(file, ['frame.number', 'tcp.srcport', 'tcp.flags.fin', 'mqtt.msgtype'], ['-Y', '(mqtt.msgtype == 1 || mqtt.msgtype == 3 || tcp.flags.fin == 1) && frame.number >= 28 && frame.number <= 32']);
-    assert.deepEqual(rows.map((r) => `${r[0]} ${r[1]} ${r[2] === '1' || r[2] === 'True' ? 'FIN' : ''}${r[3] ?? ''}`), ['28 44488 1', '30 1883 3', '32 1883 FIN']);
+    assert.deepEqual(rows.map((r) => `${r[0]} ${r[1]} ${r[2] === '1' || r[2] === 'True' ? 'FIN' : ''}${r[3] ?? ''}`), ['28 48442 1', '30 1883 3', '32 1883 FIN']);
     assert.deepEqual(tsharkFields(file, ['frame.number'], ['-Y', 'mqtt.msgtype == 14 && tcp.srcport == 1883']), []);
   }
   const { en } = await report(file);
-  assert.match(en, /in frame 30: the Will of `to-dup` \(set in its CONNECT, frame 16\)/);
+  assert.match(en, /in frame 30: the Will of `tk-dup` \(set in its CONNECT, frame 16\)/);
 });
 
 test('v5-sys: messages to $SYS/... are explained as the broker\'s own tree, not an ACL or a missing subscriber', async () => {
