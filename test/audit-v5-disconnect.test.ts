@@ -96,6 +96,10 @@ test('v5-takeover: the Will of the taken-over MQTT 5 session, published before t
   const file = capture('v5-takeover');
   const { events } = await analyzeCapture(file);
   assert.deepEqual(wills(events), ['30 sister/status/tk-dup tk-dup 16']);
+  const will = events.find((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt' && e.frame === 30)!;
+  // Counted from the CONNECT that took the session over (frame 28), which the broker published it on.
+  assert.equal(will.willTakeoverFrame, 28);
+  assert.equal(will.forwardDelayMs!.toFixed(3), ((will.time - events.find((e) => e.frame === 28)!.time) * 1000).toFixed(3));
   assert.deepEqual(ends(events).slice(0, 2), ['38 tk-dup disconnect client', '40 tk-dup taken-over server']);
   if (tsharkMissing === undefined) {
     // tshark: the new CONNECT (28), the Will (30), then the broker's FIN to the old connection (32); no DISCONNECT 0x8E.
@@ -103,8 +107,9 @@ test('v5-takeover: the Will of the taken-over MQTT 5 session, published before t
     assert.deepEqual(rows.map((r) => `${r[0]} ${r[1]} ${r[2] === '1' || r[2] === 'True' ? 'FIN' : ''}${r[3] ?? ''}`), ['28 48442 1', '30 1883 3', '32 1883 FIN']);
     assert.deepEqual(tsharkFields(file, ['frame.number'], ['-Y', 'mqtt.msgtype == 14 && tcp.srcport == 1883']), []);
   }
-  const { en } = await report(file);
-  assert.match(en, /in frame 30: the Will of `tk-dup` \(set in its CONNECT, frame 16\)/);
+  const { en, id } = await report(file);
+  assert.match(en, /in frame 30: the Will of `tk-dup` \(set in its CONNECT, frame 16\), which the broker publishes because another connection took that client id over \(CONNECT, frame 28\)/);
+  assert.match(id, /pada frame 30: Will milik `tk-dup` \(diatur di CONNECT-nya, frame 16\), yang di-publish broker karena koneksi lain mengambil alih client id itu \(CONNECT, frame 28\)/);
 });
 
 test('v5-sys: messages to $SYS/... are explained as the broker\'s own tree, not an ACL or a missing subscriber', async () => {

@@ -7,7 +7,7 @@
  */
 import type { LifecycleEvent, MqttEvent, MqttSessionEndedEvent, MqttSessionStartedEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary, ConnectionSummary, LatencyStats, SessionSummary, TopicRate, TopicSummary } from '../model/summary.js';
-import { latencyKind } from '../mqtt/latency-kind.js';
+import { forwardingDelayMs, latencyKind } from '../mqtt/latency-kind.js';
 import { LatencySample } from './stats.js';
 
 export type * from '../model/summary.js';
@@ -175,9 +175,9 @@ export class SummaryBuilder {
     }
     if (e.forwardDelayMs !== undefined) {
       this.forwarded++;
-      // A retained copy sent on subscription measures how old the message was, not how fast the broker forwards.
-      // A Will is sent when its client's connection ends (or after its Will Delay), not forwarded from a publish.
-      if (e.retain !== true && e.willOf === undefined) this.forwarding.add(e.forwardDelayMs);
+      // Not a retained copy (how old the message was) nor a Will (when its client left): forwardingDelayMs.
+      const forwarding = forwardingDelayMs(e);
+      if (forwarding !== undefined) this.forwarding.add(forwarding);
     }
     if (e.type === 'PUBLISH' && e.topic !== undefined) {
       let topic = this.topics.get(e.topic);

@@ -25,6 +25,8 @@ export interface ForwardMatch {
   forwardDelayMs: number;
   /** The client id whose Will this copy is (sourceFrame is then that client's CONNECT), else undefined. */
   willOf: string | undefined;
+  /** With willOf: the CONNECT that took the client's session over, when the Will went out on it. */
+  willTakeoverFrame?: number | undefined;
 }
 
 /** Per-stream cursors kept at most; past it a stream's cursors are forgotten (older publishes may match again). */
@@ -169,9 +171,11 @@ export class FanoutTracer {
   private readonly memoStream = new Int32Array(MEMO_MASK + 1);
   private readonly memoGeneration = new Int32Array(MEMO_MASK + 1);
   /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
-  private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0, willOf: undefined };
+  private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0, willOf: undefined, willTakeoverFrame: undefined };
   /** Ring slots holding a Will (the client id that left it): few, dropped when the slot is reused. */
   private readonly willOwners = new Map<number, string>();
+  /** Ring slots holding a Will published on a takeover: the frame of the CONNECT that took the session over. */
+  private readonly willTakeovers = new Map<number, number>();
   /** (cursor stream, publish sequence number) to the further copies linked to it by forwardedAgain. */
   private readonly again = new Map<string, number>();
 
@@ -220,7 +224,7 @@ export class FanoutTracer {
     const b = this.b;
     const seq = this.tail++;
     const at = seq % this.capacity;
-    if (this.willOwners.size > 0) this.willOwners.delete(at);
+    if (this.willOwners.size > 0) { this.willOwners.delete(at); this.willTakeovers.delete(at); }
     this.frames[at] = frame;
     this.times[at] = time;
     this.keysA[at] = a;
@@ -240,11 +244,14 @@ export class FanoutTracer {
   /**
    * The broker at `brokerIp` is to publish the Will `topic`/`payload` of `clientId`, whose connection ended at `time`
    * without DISCONNECT: remembered as a publish made by its CONNECT (`connectFrame`), so the subscribers' copies are
-   * traced to it and named as that client's Will.
+   * traced to it and named as that client's Will; `takeoverFrame`: the CONNECT that took its session over, on which
+   * the Will goes out.
    */
-  willPublished(brokerIp: string, topic: string, payload: Buffer, connectFrame: number, time: number, clientId: string): void {
+  willPublished(brokerIp: string, topic: string, payload: Buffer, connectFrame: number, time: number, clientId: string, takeoverFrame?: number): void {
     this.published(brokerIp, topic, payload, connectFrame, time);
-    this.willOwners.set((this.tail - 1) % this.capacity, clientId);
+    const at = (this.tail - 1) % this.capacity;
+    this.willOwners.set(at, clientId);
+    if (takeoverFrame !== undefined) this.willTakeovers.set(at, takeoverFrame);
   }
 
   /** Cursor entries held (for the memory tests): stale ones are swept as the ring turns. */
@@ -320,6 +327,7 @@ export class FanoutTracer {
     match.sourceFrame = this.frames[at]!;
     match.forwardDelayMs = (time - this.times[at]!) * 1000;
     match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
+    match.willTakeoverFrame = this.willTakeovers.size > 0 ? this.willTakeovers.get(at) : undefined;
     return match;
   }
 
@@ -348,6 +356,7 @@ export class FanoutTracer {
     match.sourceFrame = this.frames[at]!;
     match.forwardDelayMs = (time - this.times[at]!) * 1000;
     match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
+    match.willTakeoverFrame = this.willTakeovers.size > 0 ? this.willTakeovers.get(at) : undefined;
     return match;
   }
 

@@ -84,7 +84,7 @@ export class SessionTracker {
     private readonly finding: DirectionFinding) {
     this.session = new MqttSession(connection.index);
     // Taken over: the broker ends this connection on the other's CONNECT, its Will going out before it closes this one.
-    this.session.onTakenOver = (time) => this.publishWill(time);
+    this.session.onTakenOver = (frame, time) => this.publishWill(time, frame);
   }
 
   get started(): boolean {
@@ -162,16 +162,16 @@ export class SessionTracker {
   /**
    * The connection is closing (a FIN or RST from either side, or its end): ended without a DISCONNECT the broker read
    * (MQTT 5: or with 0x04, "disconnect with Will message"), the broker publishes the Will now, so the subscribers'
-   * copies that follow are traced to it. Once.
+   * copies that follow are traced to it. Once. `takeoverFrame`: the CONNECT that took the session over.
    */
-  private publishWill(time: number): void {
+  private publishWill(time: number, takeoverFrame?: number): void {
     const will = this.will;
     const s = this.session;
     if (will === undefined || s.accepted !== true) return;
     this.will = undefined;
     if (s.disconnect?.by === 'client' && s.disconnect.reasonCode !== 0x04 && s.disconnect.afterMalformed !== true) return;
     this.context.fanout.willPublished(machineOf(this.connection.server.ip), will.topic, will.payload, will.frame, time,
-      s.clientId ?? this.connection.client.label);
+      s.clientId ?? this.connection.client.label, takeoverFrame);
   }
 
   /** The previous connection's held requests not answered on this one: reported unanswered now. */
@@ -341,6 +341,7 @@ export class SessionTracker {
                 event.sourceFrame = match.sourceFrame;
                 event.forwardDelayMs = match.forwardDelayMs;
                 if (match.willOf !== undefined) event.willOf = match.willOf;
+                if (match.willTakeoverFrame !== undefined) event.willTakeoverFrame = match.willTakeoverFrame;
               }
             }
             // A bridge (a broker connected as a client, bridge bit in its CONNECT) hands what it receives to its own

@@ -204,7 +204,7 @@ export class MqttSession {
   /** Another connection CONNECTed with this client id to the same broker (see takeover.ts). */
   takenOverBy: { stream: number; frame: number } | undefined;
   /** Told when another connection CONNECTs with this client id (at that CONNECT's time): the broker ends this one. */
-  onTakenOver: ((time: number) => void) | undefined;
+  onTakenOver: ((frame: number, time: number) => void) | undefined;
 
   /** The analysis' memory budget ('pending-requests'): each request awaiting its response charges PENDING_BYTES. */
   budget: MemoryBudget | undefined;

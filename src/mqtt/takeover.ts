@@ -19,8 +19,8 @@ export interface SessionHolder {
   stream: number;
   /** Set on the holder when another connection CONNECTs with its client id. */
   takenOverBy?: { stream: number; frame: number };
-  /** Called once, when another connection CONNECTs with its client id, with that CONNECT's time. */
-  onTakenOver?: ((time: number) => void) | undefined;
+  /** Called once, when another connection CONNECTs with its client id, with that CONNECT's frame and time. */
+  onTakenOver?: ((frame: number, time: number) => void) | undefined;
 }
 
 export class ClientIdRegistry {
@@ -36,7 +36,7 @@ export class ClientIdRegistry {
     const previous = this.holders.get(key);
     if (previous !== undefined && previous !== holder && previous.takenOverBy === undefined) {
       previous.takenOverBy = { stream: holder.stream, frame };
-      previous.onTakenOver?.(time);
+      previous.onTakenOver?.(frame, time);
     }
     this.holders.set(key, holder);
   }

@@ -35,8 +35,8 @@ export interface EventWords {
   connack(codeValue: number, protocolVersion: number | undefined): string;
   binaryPayload(length: number): string;
   forwardedFrom(frame: number, delayMs: number | undefined): string;
-  /** A broker's PUBLISH that is the Will of `clientId`, set by its CONNECT in `frame`. */
-  willOf(clientId: string, frame: number, delayMs: number | undefined): string;
+  /** A broker's PUBLISH that is the Will of `clientId`, set by its CONNECT in `frame` (published on the CONNECT `takeoverFrame` that took its session over). */
+  willOf(clientId: string, frame: number, delayMs: number | undefined, takeoverFrame: number | undefined): string;
   grants(qos: number[]): string;
   afterFrame(latencyMs: number, frame: number): string;
   malformed: string;
@@ -88,7 +88,7 @@ function describeMqtt(m: MqttEvent, w: EventWords): Inline[] {
       parts.push(code(m.topic ?? ''), `QoS ${m.qos ?? 0}`);
       if (m.payload !== undefined) parts.push(m.payload.format === 'binary' ? w.binaryPayload(m.payload.length) : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
       if (m.sourceFrame !== undefined) {
-        parts.push(m.willOf !== undefined ? w.willOf(m.willOf, m.sourceFrame, m.forwardDelayMs) : w.forwardedFrom(m.sourceFrame, m.forwardDelayMs));
+        parts.push(m.willOf !== undefined ? w.willOf(m.willOf, m.sourceFrame, m.forwardDelayMs, m.willTakeoverFrame) : w.forwardedFrom(m.sourceFrame, m.forwardDelayMs));
       }
       break;
     }

@@ -208,8 +208,9 @@ export const EN: Words = {
       `, in ${frames(d.frames, d.count)}`];
     if (d.willOf !== undefined) {
       // The Will: no publisher's message, the broker's own on the client's behalf.
-      out.push(': the Will of ', code(d.willOf), ` (set in its CONNECT, frame ${d.willConnectFrame}), which the broker publishes because that client's connection ended without a DISCONNECT it accepted`);
-      if (d.delayMs !== undefined) out.push(`, ${ms(d.delayMs.min)} after it ended`);
+      out.push(': the Will of ', code(d.willOf), ` (set in its CONNECT, frame ${d.willConnectFrame}), which the broker publishes because `,
+        d.willTakeoverFrame !== undefined ? `another connection took that client id over (CONNECT, frame ${d.willTakeoverFrame})` : 'that client\'s connection ended without a DISCONNECT it accepted');
+      if (d.delayMs !== undefined) out.push(`, ${ms(d.delayMs.min)} after ${d.willTakeoverFrame !== undefined ? 'that CONNECT' : 'it ended'}`);
       out.push('.');
       return out;
     }
@@ -350,7 +351,7 @@ const EVENT_WORDS: EventWords = {
   connack: connackText,
   binaryPayload: (length) => `(${length} bytes, binary)`,
   forwardedFrom: (frame, delayMs) => `forwarded from frame ${frame}${delayMs !== undefined ? ` after ${ms(delayMs)}` : ''}`,
-  willOf: (clientId, frame, delayMs) => `the Will of client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} after its connection ended` : ''}`,
+  willOf: (clientId, frame, delayMs, takeoverFrame) => `the Will of client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} after ${takeoverFrame !== undefined ? `the CONNECT of frame ${takeoverFrame} took its client id over` : 'its connection ended'}` : ''}`,
   grants: (qos) => `grants ${qosList(qos)}`,
   afterFrame: (latencyMs, frame) => `${ms(latencyMs)} after frame ${frame}`,
   malformed: 'malformed',

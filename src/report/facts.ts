@@ -175,6 +175,8 @@ export interface DeliveryRun {
   /** The Will of this client the broker published (its connection ended without a DISCONNECT the broker took), set by its CONNECT `willConnectFrame`. */
   willOf?: string;
   willConnectFrame?: number;
+  /** The CONNECT that took that client's session over, when the Will went out on it. */
+  willTakeoverFrame?: number;
 }
 
 export interface PayloadFact {
@@ -664,6 +666,7 @@ export class ReportFactCollector {
         topic, qos: e.qos ?? 0, count: 0, frames: [], firstFrame: e.frame, lastFrame: e.frame, linked: 0, sourceStreams: [],
         retained: 0, delays: new SpreadBuilder(),
         ...(e.willOf !== undefined && e.sourceFrame !== undefined ? { willOf: e.willOf, willConnectFrame: e.sourceFrame } : {}),
+        ...(e.willTakeoverFrame !== undefined ? { willTakeoverFrame: e.willTakeoverFrame } : {}),
       };
       this.deliveryRuns.set(key, run);
     }

@@ -275,8 +275,9 @@ export const ID: Words = {
     const out: Inline[] = [attached ? 'Broker meneruskan ' : 'Broker mengirim ', `${d.count === 1 ? 'satu PUBLISH' : `${d.count} PUBLISH`} di topik `, code(d.topic), ' kepada ', ...who(w),
       `, pada ${frames(d.frames, d.count)}`];
     if (d.willOf !== undefined) {
-      out.push(': Will milik ', code(d.willOf), ` (diatur di CONNECT-nya, frame ${d.willConnectFrame}), yang di-publish broker karena koneksi client itu berakhir tanpa DISCONNECT yang diterimanya`);
-      if (d.delayMs !== undefined) out.push(`, ${ms(d.delayMs.min)} setelah koneksi itu berakhir`);
+      out.push(': Will milik ', code(d.willOf), ` (diatur di CONNECT-nya, frame ${d.willConnectFrame}), yang di-publish broker karena `,
+        d.willTakeoverFrame !== undefined ? `koneksi lain mengambil alih client id itu (CONNECT, frame ${d.willTakeoverFrame})` : 'koneksi client itu berakhir tanpa DISCONNECT yang diterimanya');
+      if (d.delayMs !== undefined) out.push(`, ${ms(d.delayMs.min)} setelah ${d.willTakeoverFrame !== undefined ? 'CONNECT itu' : 'koneksi itu berakhir'}`);
       out.push('.');
       return out;
     }
@@ -418,7 +419,7 @@ const EVENT_WORDS: EventWords = {
   connack: connackText,
   binaryPayload: (length) => `(${length} byte, biner)`,
   forwardedFrom: (frame, delayMs) => `diteruskan dari frame ${frame}${delayMs !== undefined ? ` setelah ${ms(delayMs)}` : ''}`,
-  willOf: (clientId, frame, delayMs) => `Will milik client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} setelah koneksinya berakhir` : ''}`,
+  willOf: (clientId, frame, delayMs, takeoverFrame) => `Will milik client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} setelah ${takeoverFrame !== undefined ? `CONNECT pada frame ${takeoverFrame} mengambil alih client id-nya` : 'koneksinya berakhir'}` : ''}`,
   grants: (qos) => `memberikan ${qosList(qos)}`,
   afterFrame: (latencyMs, frame) => `${ms(latencyMs)} setelah frame ${frame}`,
   malformed: 'rusak',

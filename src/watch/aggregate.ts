@@ -11,7 +11,7 @@
  */
 import type { FindingEvent, LifecycleEvent, MqttEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSummary } from '../model/summary.js';
-import { latencyKind } from '../mqtt/latency-kind.js';
+import { forwardingDelayMs, latencyKind } from '../mqtt/latency-kind.js';
 import type {
   AnalysisFacts, ClientActivity, ClientSort, IntervalClient, IntervalRow, IntervalTopic, LatencyNow, RecentFinding, TopicRate, TopicSort, WatchSnapshot,
 } from './snapshot.js';
@@ -324,7 +324,8 @@ export class WatchAggregator {
           topic.bytes.add(b, size);
           topic.lastSeen = e.time;
         }
-        if (e.forwardDelayMs !== undefined) this.sample(FORWARDING, e.forwardDelayMs);
+        const forwarding = forwardingDelayMs(e);
+        if (forwarding !== undefined) this.sample(FORWARDING, forwarding);
         break;
       }
     }

@@ -4,6 +4,7 @@
  * samples over it are taken from the events; median and p95 from the summary's bounded statistics.
  */
 import type { MqttEvent, TimelineEvent } from '../../model/events.js';
+import { forwardingDelayMs } from '../../mqtt/latency-kind.js';
 import type { AnalysisSummary } from '../../model/summary.js';
 import { EvidenceList, plural, type Judge, type Verdict } from '../evidence.js';
 import { compilePattern, type EventPredicate } from '../pattern.js';
@@ -22,7 +23,8 @@ export class LatencyJudge implements Judge {
   }
 
   private sample(e: MqttEvent): number | undefined {
-    if (this.response === undefined) return e.type === 'PUBLISH' ? e.forwardDelayMs : undefined;
+    // Forwarding as the summary measures it: not a retained copy sent on subscription, not a Will.
+    if (this.response === undefined) return e.type === 'PUBLISH' ? forwardingDelayMs(e) : undefined;
     return e.type === this.response ? e.latencyMs : undefined;
   }
 
