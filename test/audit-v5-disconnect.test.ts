@@ -15,6 +15,8 @@ import type { FindingEvent, MqttEvent, TimelineEvent } from '../src/index.js';
 import type { MqttSessionEndedEvent } from '../src/model/events.js';
 import { DiagnosisStage } from '../src/diagnosis/stage.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
+import { spawnSync } from 'node:child_process';
+import { WatchAggregator } from '../src/watch/aggregate.js';
 import { ReportSink, renderReport } from '../src/report/index.js';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
@@ -147,4 +149,23 @@ test('v5-shutdown and v5-keepalive: Mosquitto 2.0.11 sends MQTT 5 clients no DIS
   assert.deepEqual(wills(k.events), ['35 sister/status/ka-silent5 ka-silent5 28', '40 sister/status/ka-paused ka-paused 18']);
   const dropped = (await diagnose(keepalive)).filter((d) => d.code === 'diag.keepalive-dropped');
   assert.deepEqual(dropped.map((d) => [d.detail.facts['willTopic'], d.detail.facts['willCopies']]), [['sister/status/ka-paused', 1], ['sister/status/ka-silent5', 1]]);
+});
+
+test('the broker\'s forwarding delay is the summary\'s in check and watch too: no retained copy sent on subscription, no Will', async () => {
+  // edge/retained-qos.pcap: frame 28 is the retained message of frame 10 sent to a new subscriber 112 ms later (how old
+  // it was); the summary's broker forwarding has 5 samples, max 3.078 ms. check --latency forwarding<50ms failed on it.
+  const file = path.join(fixturesDir, 'edge', 'retained-qos.pcap');
+  const { events, summary } = await analyzeCapture(file);
+  assert.ok(events.some((e) => e.kind === 'packet' && e.layer === 'mqtt' && e.frame === 28 && e.retain === true && (e.forwardDelayMs ?? 0) > 100));
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'check', file, '--latency', 'forwarding<50ms'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /5 samples, max 3\.078 ms/);
+  // watch: the forwarding window holds the summary's samples; v5-keepalive's Will copies are none.
+  for (const [name, samples] of [[file, 5], [capture('v5-keepalive'), 0]] as const) {
+    const watch = new WatchAggregator({ windowIntervals: 1000 });
+    const { events: all } = name === file ? { events } : await analyzeCapture(name);
+    for (const e of all) watch.add(e);
+    assert.equal(watch.snapshot().forwarding?.count ?? 0, samples, name);
+  }
+  assert.equal(summary.mqtt.forwarding?.count, 5);
 });
