@@ -25,8 +25,6 @@ export interface ForwardMatch {
   forwardDelayMs: number;
   /** The client id whose Will this copy is (sourceFrame is then that client's CONNECT), else undefined. */
   willOf: string | undefined;
-  /** With willOf: the CONNECT that took the client's session over, when the Will went out on it. */
-  willTakeoverFrame?: number | undefined;
 }
 
 /** Per-stream cursors kept at most; past it a stream's cursors are forgotten (older publishes may match again). */
@@ -171,7 +169,9 @@ export class FanoutTracer {
   private readonly memoStream = new Int32Array(MEMO_MASK + 1);
   private readonly memoGeneration = new Int32Array(MEMO_MASK + 1);
   /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
-  private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0, willOf: undefined, willTakeoverFrame: undefined };
+  private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0, willOf: undefined };
+  /** The ring slot of the last match (forwarded, forwardedAgain): its Will's takeover, if any (willTakeoverFrame). */
+  private lastMatched = -1;
   /** Ring slots holding a Will (the client id that left it): few, dropped when the slot is reused. */
   private readonly willOwners = new Map<number, string>();
   /** Ring slots holding a Will published on a takeover: the frame of the CONNECT that took the session over. */
@@ -254,6 +254,11 @@ export class FanoutTracer {
     if (takeoverFrame !== undefined) this.willTakeovers.set(at, takeoverFrame);
   }
 
+  /** For the last match that was a Will: the CONNECT that took its client's session over, when it went out on one. */
+  willTakeoverFrame(): number | undefined {
+    return this.willTakeovers.size > 0 ? this.willTakeovers.get(this.lastMatched) : undefined;
+  }
+
   /** Cursor entries held (for the memory tests): stale ones are swept as the ring turns. */
   get cursorEntries(): number {
     let n = 0;
@@ -327,7 +332,7 @@ export class FanoutTracer {
     match.sourceFrame = this.frames[at]!;
     match.forwardDelayMs = (time - this.times[at]!) * 1000;
     match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
-    match.willTakeoverFrame = this.willTakeovers.size > 0 ? this.willTakeovers.get(at) : undefined;
+    this.lastMatched = at;
     return match;
   }
 
@@ -356,7 +361,7 @@ export class FanoutTracer {
     match.sourceFrame = this.frames[at]!;
     match.forwardDelayMs = (time - this.times[at]!) * 1000;
     match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
-    match.willTakeoverFrame = this.willTakeovers.size > 0 ? this.willTakeovers.get(at) : undefined;
+    this.lastMatched = at;
     return match;
   }
 

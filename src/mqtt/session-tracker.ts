@@ -341,7 +341,8 @@ export class SessionTracker {
                 event.sourceFrame = match.sourceFrame;
                 event.forwardDelayMs = match.forwardDelayMs;
                 if (match.willOf !== undefined) event.willOf = match.willOf;
-                if (match.willTakeoverFrame !== undefined) event.willTakeoverFrame = match.willTakeoverFrame;
+                const takeover = match.willOf !== undefined ? this.context.fanout.willTakeoverFrame() : undefined;
+                if (takeover !== undefined) event.willTakeoverFrame = takeover;
               }
             }
             // A bridge (a broker connected as a client, bridge bit in its CONNECT) hands what it receives to its own
