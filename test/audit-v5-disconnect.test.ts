@@ -51,21 +51,23 @@ test('v5-violation-will: a SUBSCRIBE to a/#/b and a DISCONNECT in one write: the
   // "Client vw-filter disconnected due to malformed packet.", "Sending PUBLISH to vw-watch (... 'sister/status/vw-filter'
   // ...)" (never "Received DISCONNECT from vw-filter"); "Bad client vw-twice sending multiple CONNECT messages.",
   // "Client vw-twice disconnected due to protocol error." and no PUBLISH of its Will (mosquitto clears the Will of a
-  // connection whose CONNECT handling fails); vw-wait as vw-filter.
+  // connection whose CONNECT handling fails); vw-wait as vw-filter; "Client vw-star disconnected due to protocol error.",
+  // its Will published (its PUBLISH to sister/+ and DISCONNECT in one write, the broker's DISCONNECT 0x82 after them).
   const file = capture('v5-violation-will');
   const { events } = await analyzeCapture(file);
   assert.deepEqual(ends(events), [
     '24 vw-filter broker-disconnect server 0x81',
-    '35 vw-twice disconnect client',
-    '48 vw-wait broker-disconnect server 0x81',
-    '52 vw-watch disconnect client 0x4',
+    '36 vw-twice disconnect client',
+    '49 vw-wait broker-disconnect server 0x81',
+    '60 vw-star broker-disconnect server 0x82',
+    '65 vw-watch disconnect client 0x4',
   ]);
-  assert.deepEqual(wills(events), ['25 sister/status/vw-filter vw-filter 18', '46 sister/status/vw-wait vw-wait 39']);
+  assert.deepEqual(wills(events), ['25 sister/status/vw-filter vw-filter 18', '47 sister/status/vw-wait vw-wait 40', '61 sister/status/vw-star vw-star 54']);
   if (tsharkMissing === undefined) {
     // tshark: vw-filter's SUBSCRIBE and DISCONNECT in frame 22, the broker's DISCONNECT 0x81 in frame 23, its RST in 24;
     // the broker published the Wills of vw-filter and vw-wait, not vw-twice's.
     const rows = tsharkFields(file, ['frame.number', 'tcp.srcport', 'mqtt.msgtype', 'mqtt.disconnect.reason_code'], ['-Y', 'tcp.stream == 1 && mqtt']);
-    assert.deepEqual(rows.map((r) => r.join(' ').trim()), ['18 44492 1', '20 1883 2', '22 44492 8,14', '23 1883 14 129']);
+    assert.deepEqual(rows.map((r) => r.join(' ').trim()), ['18 57002 1', '20 1883 2', '22 57002 8,14', '23 1883 14 129']);
     const published = tsharkFields(file, ['frame.number', 'mqtt.topic'], ['-Y', 'mqtt.msgtype == 3 && tcp.srcport == 1883']);
     assert.deepEqual(published.map(([frame, topic]) => `${frame} ${topic}`), wills(events).map((w) => w.split(' ').slice(0, 2).join(' ')));
   }
@@ -75,6 +77,12 @@ test('v5-violation-will: a SUBSCRIBE to a/#/b and a DISCONNECT in one write: the
     assert.deepEqual(refused.map((d) => d.detail.facts['subscriber']), ['vw-filter (172.18.0.4)', 'vw-wait (172.18.0.4)'], `summaryOnly ${summaryOnly}`);
     assert.match(describeDiagnosis(refused[0]!, 'en')!.sentence, /^The broker refused the subscription of vw-filter \(172\.18\.0\.4\) to 'a\/#\/b'/);
     assert.match(describeDiagnosis(refused[0]!, 'id')!.sentence, /vw-filter \(172\.18\.0\.4\)/);
+    // vw-star's PUBLISH to sister/+ is a protocol violation the broker disconnected it on, though its DISCONNECT followed.
+    const violations = (await diagnose(file, { summaryOnly })).filter((d) => d.code === 'diag.protocol-violation');
+    assert.deepEqual(violations.map((d) => [d.detail.facts['client'], d.detail.facts['rule'], d.detail.facts['how'], d.detail.facts['code']]),
+      [['vw-star (172.18.0.4)', 'wildcard-topic', 'disconnect', '0x82']]);
+    assert.match(describeDiagnosis(violations[0]!, 'en')!.sentence, /^The broker disconnected vw-star \(172\.18\.0\.4\) with DISCONNECT reason code 0x82 \(protocol error\) right after it sent "Publish Message \[sister\/\+\]"/);
+    assert.match(describeDiagnosis(violations[0]!, 'id')!.sentence, /^Broker memutus vw-star \(172\.18\.0\.4\) dengan DISCONNECT reason code 0x82/);
   }
 });
 
@@ -82,9 +90,9 @@ test('v5-violation-will, report: the broker\'s DISCONNECT told as the broker\'s,
   const { en, id } = await report(capture('v5-violation-will'));
   assert.match(en, /`vw-filter` \(172\.18\.0\.4\) sends DISCONNECT \(frame 22\), but the broker sends its own DISCONNECT \(frame 23, reason 0x81 Malformed Packet\) after it: it did not take the client's as its goodbye/);
   assert.match(id, /`vw-filter` \(172\.18\.0\.4\) mengirim DISCONNECT \(frame 22\), tetapi broker mengirim DISCONNECT-nya sendiri \(frame 23, reason 0x81 Malformed Packet\)/);
-  // Was: "`vw-wait` (172.18.0.4) sends DISCONNECT (frame 44) (sent by the broker)".
-  assert.match(en, /The broker sends DISCONNECT to `vw-wait` \(172\.18\.0\.4\) \(frame 44, reason 0x81 Malformed Packet\); the broker closes first with FIN \(frame 45\)/);
-  assert.match(id, /Broker mengirim DISCONNECT kepada `vw-wait` \(172\.18\.0\.4\) \(frame 44, reason 0x81 Malformed Packet\)/);
+  // Was: "`vw-wait` (172.18.0.4) sends DISCONNECT (frame 45) (sent by the broker)".
+  assert.match(en, /The broker sends DISCONNECT to `vw-wait` \(172\.18\.0\.4\) \(frame 45, reason 0x81 Malformed Packet\); the broker closes first with FIN \(frame 46\)/);
+  assert.match(id, /Broker mengirim DISCONNECT kepada `vw-wait` \(172\.18\.0\.4\) \(frame 45, reason 0x81 Malformed Packet\)/);
   assert.doesNotMatch(en, /sent by the broker/);
   // Was: "... in frame 25, 0.065 ms after the publisher's message" and "forwarded from frame 18".
   assert.match(en, /on `sister\/status\/vw-filter` to `vw-watch` \(172\.18\.0\.3\), in frame 25: the Will of `vw-filter` \(set in its CONNECT, frame 18\)/);
