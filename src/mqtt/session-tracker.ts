@@ -160,9 +160,10 @@ export class SessionTracker {
   }
 
   /**
-   * The connection is closing (a FIN or RST from either side, or its end): ended without a DISCONNECT the broker read
-   * (MQTT 5: or with 0x04, "disconnect with Will message"), the broker publishes the Will now, so the subscribers'
-   * copies that follow are traced to it. Once. `takeoverFrame`: the CONNECT that took the session over.
+   * The connection is closing (a FIN or RST from either side, or its end), or another connection's CONNECT took its
+   * client id over (`takeoverFrame`): ended without a DISCONNECT the broker read (MQTT 5: or with 0x04, "disconnect
+   * with Will message"), the broker publishes the Will now, so the subscribers' copies that follow are traced to it.
+   * Once.
    */
   private publishWill(time: number, takeoverFrame?: number): void {
     const will = this.will;
