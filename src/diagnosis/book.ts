@@ -205,8 +205,10 @@ export class ConnectionBook {
     if (e.time > t.lastMqttTime) t.lastMqttTime = e.time;
     if (e.websocket === true) r.websocket = true;
     // A DISCONNECT after a RST or the other side's FIN came too late to end the session (the book's rst and fin are
-    // the first ones: a side's own FIN may be captured before its DISCONNECT retransmitted).
-    if (e.type === 'DISCONNECT' && r.disconnectBy === undefined && !(r.rst !== undefined && r.rst.frame < e.frame)
+    // the first ones: a side's own FIN may be captured before its DISCONNECT retransmitted). The broker's after the
+    // client's ended it: the broker did not take the client's as its goodbye (as the session tracker tells).
+    if (e.type === 'DISCONNECT' && (r.disconnectBy === undefined || (r.disconnectBy === 'client' && e.direction === 'server'))
+      && !(r.rst !== undefined && r.rst.frame < e.frame)
       && !(r.fin !== undefined && r.fin.frame < e.frame && r.fin.from !== e.src)) r.disconnectBy = e.direction;
     if (e.direction === 'client') {
       const last = r.lastClientPacket;

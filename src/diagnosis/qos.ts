@@ -11,6 +11,7 @@
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
+import { isSysTopic } from '../mqtt/topic.js';
 import { clientName, closedRightAfter, machineOfLabel, sentBy, sessionEndOf, type ConnectionBook, type ConnectionRecord } from './book.js';
 import { ConnackAllowed, type NotAllowed } from './connack-allowed.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -235,6 +236,7 @@ export class QosDetector implements Detector {
     this.closedSubscriptions(ctx, emit);
     for (const g of this.publishes.values()) {
       const r = ctx.book.get(g.stream);
+      const sys = g.code === 0x87 && [...g.topics].every(isSysTopic);
       emit(makeDiagnosis({
         code: 'diag.publish-refused', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, stream: g.stream,
         ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
@@ -242,8 +244,9 @@ export class QosDetector implements Detector {
           publisher: r !== undefined ? clientName(r) : String(g.stream), topics: [...g.topics], count: g.count, ack: g.ack,
           code: `0x${g.code.toString(16).padStart(2, '0')}`, codeName: reasonName(g.code).toLowerCase(), ...g.notAllowed?.facts,
         },
-        causes: g.notAllowed?.causes ?? refusedCauses(g.code),
-        checks: g.notAllowed !== undefined ? [...g.notAllowed.checks, 'broker-log'] : g.code === 0x87 ? ['acl-file', 'credentials', 'broker-log'] : [0x93, 0x95, 0x96, 0x97].includes(g.code) ? ['broker-limits', 'broker-log'] : ['broker-log'],
+        // A message to the broker's own $SYS tree is refused whatever the ACL says.
+        causes: g.notAllowed?.causes ?? (sys ? ['sys-topic'] : refusedCauses(g.code)),
+        checks: g.notAllowed !== undefined ? [...g.notAllowed.checks, 'broker-log'] : sys ? ['sys-topic', 'broker-log'] : g.code === 0x87 ? ['acl-file', 'credentials', 'broker-log'] : [0x93, 0x95, 0x96, 0x97].includes(g.code) ? ['broker-limits', 'broker-log'] : ['broker-log'],
       }));
     }
     for (const x of this.downgraded) {

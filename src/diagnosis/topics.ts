@@ -16,7 +16,7 @@
  * stay apart, and a subscriber of another broker whose filter matches an unforwarded topic is named as such.
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
-import { sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
+import { isSysTopic, sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
 import { clientName, closedRightAfter, isMqtt, machineOfLabel, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
 import { TAKEOVER_WINDOW_SECONDS } from './takeover.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -622,7 +622,12 @@ export class TopicDetector implements Detector {
       // Messages published while a matching subscriber was kicked out by a takeover of its client id.
       const takenOver = !dropped && !otherBroker && g.takenOverMessages > 0 ? Math.min(g.takenOverMessages, g.count) : 0;
       const explained = messageExpired + noLocal + takenOver >= g.count;
-      const usual: { causes: string[]; checks: string[] } = sizeLimit ? { causes: ['size-limit-dropped', 'acl-denies-publish'], checks: ['broker-limits', 'acl-file', 'broker-log'] }
+      // Published to the broker's own $SYS tree: the broker takes no client's message there, whoever subscribed.
+      const sysTopics = g.topics.filter(isSysTopic);
+      const sys = sysTopics.length > 0;
+      const usual: { causes: string[]; checks: string[] } = sys && sysTopics.length === g.topics.length ? { causes: ['sys-topic'], checks: ['sys-topic', 'broker-log'] }
+        : sys ? { causes: ['sys-topic', 'no-subscriber', 'topic-typo'], checks: ['sys-topic', 'subscriber-running', 'topic-spelling'] }
+        : sizeLimit ? { causes: ['size-limit-dropped', 'acl-denies-publish'], checks: ['broker-limits', 'acl-file', 'broker-log'] }
         : dropped ? { causes: ['acl-denies-publish', 'broker-dropped'], checks: ['acl-file', 'broker-log'] }
         : otherBroker ? { causes: ['other-broker'], checks: ['same-broker'] }
         : explained ? { causes: [], checks: [] }
@@ -638,6 +643,7 @@ export class TopicDetector implements Detector {
         code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: broker,
         facts: {
           topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
+          ...(sys ? { sysTopics: sysTopics.slice(0, 10) } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
           ...(otherBroker ? { otherSubscribers: [...g.elsewhere], otherBrokers: [...g.otherBrokers] } : {}),
           ...(expired !== undefined && !explained ? { expiredSessions: expired.names, connackFrame: expired.connackFrame, ...(expired.sessionExpiry !== undefined ? { sessionExpiry: expired.sessionExpiry } : {}) } : {}),

@@ -8,7 +8,8 @@
  *
  * Judged only where the broker ended the session right after the packet (closedRightAfter: within 1 s), with no
  * broker packet between (a broker that answered was not closing on it); or where its FIN or RST came within 1 s
- * after the packet and before the client's DISCONNECT that followed it (the two crossed). Not judged here: a SUBSCRIBE with an invalid filter
+ * after the packet and before the client's DISCONNECT that followed it (the two crossed), or, MQTT 5, the broker's
+ * DISCONNECT came after that DISCONNECT (sent in the same write: the broker never took it). Not judged here: a SUBSCRIBE with an invalid filter
  * (diag.subscription-refused), a first packet that is not CONNECT (diag.no-connect), a malformed CONNECT
  * (diag.connect-unanswered), a PUBLISH refused with an MQTT 5 publish reason code (diag.publish-refused). The streams
  * it explains are added to `explained`. State: a record per stream whose last client packet breaks a rule, and the
@@ -138,7 +139,10 @@ export class ViolationDetector implements Detector {
       if (r === undefined) continue;
       // Where the broker's closing is: the session's end, or, when the client's DISCONNECT followed the packet, the
       // broker's FIN or RST before that DISCONNECT.
-      const crossed = p.next !== undefined ? brokerClosedBetween(r, p, p.next.frame) : undefined;
+      // An MQTT 5 broker's DISCONNECT after the client's: the broker closed on the packet, never taking the client's
+      // DISCONNECT that followed it (sent in the same write) as its goodbye.
+      const crossed = p.next !== undefined
+        ? brokerClosedBetween(r, p, p.next.frame) ?? (p.disconnectCode !== undefined && closedRightAfter(r, p.time) ? sessionEndOf(r) : undefined) : undefined;
       if (p.next !== undefined ? crossed === undefined : !closedRightAfter(r, p.time)) continue;
       const end = crossed ?? sessionEndOf(r)!;
       // A PUBLISH refused with a publish reason code is diag.publish-refused's.

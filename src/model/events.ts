@@ -197,6 +197,11 @@ export interface MqttEvent extends BaseEvent {
    */
   respondsTo?: number;
   responseMs?: number;
+  /**
+   * With `willOf`: the frame of the CONNECT with the same client id that took that client's session over, on which the
+   * broker published the Will (before closing the old connection); `forwardDelayMs` then counts from that CONNECT.
+   */
+  willTakeoverFrame?: number;
   /** True when the packet was carried in WebSocket frames (MQTT over WebSocket). */
   websocket?: boolean;
   /** True when the packet was carried in TLS records and decrypted with the key log (`frames` are the records' frames). */

@@ -172,8 +172,12 @@ export class FanoutTracer {
   private readonly memoGeneration = new Int32Array(MEMO_MASK + 1);
   /** What `forwarded` returns: one object, refilled by each call (no object per delivered copy). */
   private readonly match: ForwardMatch = { sourceFrame: 0, forwardDelayMs: 0, sourceTime: 0, willOf: undefined };
+  /** The ring slot of the last match (forwarded, forwardedAgain): its Will's takeover, if any (willTakeoverFrame). */
+  private lastMatched = -1;
   /** Ring slots holding a Will (the client id that left it): few, dropped when the slot is reused. */
   private readonly willOwners = new Map<number, string>();
+  /** Ring slots holding a Will published on a takeover: the frame of the CONNECT that took the session over. */
+  private readonly willTakeovers = new Map<number, number>();
   /** (cursor stream, publish sequence number) to the further copies linked to it by forwardedAgain. */
   private readonly again = new Map<string, number>();
 
@@ -222,7 +226,7 @@ export class FanoutTracer {
     const b = this.b;
     const seq = this.tail++;
     const at = seq % this.capacity;
-    if (this.willOwners.size > 0) this.willOwners.delete(at);
+    if (this.willOwners.size > 0) { this.willOwners.delete(at); this.willTakeovers.delete(at); }
     this.frames[at] = frame;
     this.times[at] = time;
     this.keysA[at] = a;
@@ -242,11 +246,19 @@ export class FanoutTracer {
   /**
    * The broker at `brokerIp` is to publish the Will `topic`/`payload` of `clientId`, whose connection ended at `time`
    * without DISCONNECT: remembered as a publish made by its CONNECT (`connectFrame`), so the subscribers' copies are
-   * traced to it and named as that client's Will.
+   * traced to it and named as that client's Will; `takeoverFrame`: the CONNECT that took its session over, on which
+   * the Will goes out.
    */
-  willPublished(brokerIp: string, topic: string, payload: Buffer, connectFrame: number, time: number, clientId: string): void {
+  willPublished(brokerIp: string, topic: string, payload: Buffer, connectFrame: number, time: number, clientId: string, takeoverFrame?: number): void {
     this.published(brokerIp, topic, payload, connectFrame, time);
-    this.willOwners.set((this.tail - 1) % this.capacity, clientId);
+    const at = (this.tail - 1) % this.capacity;
+    this.willOwners.set(at, clientId);
+    if (takeoverFrame !== undefined) this.willTakeovers.set(at, takeoverFrame);
+  }
+
+  /** For the last match that was a Will: the CONNECT that took its client's session over, when it went out on one. */
+  willTakeoverFrame(): number | undefined {
+    return this.willTakeovers.size > 0 ? this.willTakeovers.get(this.lastMatched) : undefined;
   }
 
   /** Cursor entries held (for the memory tests): stale ones are swept as the ring turns. */
@@ -323,6 +335,7 @@ export class FanoutTracer {
     match.sourceTime = this.times[at]!;
     match.forwardDelayMs = (time - match.sourceTime) * 1000;
     match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
+    this.lastMatched = at;
     return match;
   }
 
@@ -352,6 +365,7 @@ export class FanoutTracer {
     match.sourceTime = this.times[at]!;
     match.forwardDelayMs = (time - match.sourceTime) * 1000;
     match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
+    this.lastMatched = at;
     return match;
   }
 

@@ -85,6 +85,8 @@ export class SessionTracker {
   constructor(private readonly connection: MqttConnectionInfo, private readonly context: SessionContext,
     private readonly finding: DirectionFinding) {
     this.session = new MqttSession(connection.index);
+    // Taken over: the broker ends this connection on the other's CONNECT, its Will going out before it closes this one.
+    this.session.onTakenOver = (frame, time) => this.publishWill(time, frame);
   }
 
   get started(): boolean {
@@ -160,18 +162,19 @@ export class SessionTracker {
   }
 
   /**
-   * The connection is closing (a FIN or RST from either side, or its end): ended without a DISCONNECT the broker read
-   * (MQTT 5: or with 0x04, "disconnect with Will message"), the broker publishes the Will now, so the subscribers'
-   * copies that follow are traced to it. Once.
+   * The connection is closing (a FIN or RST from either side, or its end), or another connection's CONNECT took its
+   * client id over (`takeoverFrame`): ended without a DISCONNECT the broker read (MQTT 5: or with 0x04, "disconnect
+   * with Will message"), the broker publishes the Will now, so the subscribers' copies that follow are traced to it.
+   * Once.
    */
-  private publishWill(time: number): void {
+  private publishWill(time: number, takeoverFrame?: number): void {
     const will = this.will;
     const s = this.session;
     if (will === undefined || s.accepted !== true) return;
     this.will = undefined;
     if (s.disconnect?.by === 'client' && s.disconnect.reasonCode !== 0x04 && s.disconnect.afterMalformed !== true) return;
     this.context.fanout.willPublished(machineOf(this.connection.server.ip), will.topic, will.payload, will.frame, time,
-      s.clientId ?? this.connection.client.label);
+      s.clientId ?? this.connection.client.label, takeoverFrame);
   }
 
   /** The previous connection's held requests not answered on this one: reported unanswered now. */
@@ -287,7 +290,7 @@ export class SessionTracker {
           session.connectFrame = frame;
           session.connectTime = time;
           if (event.clientId !== undefined) {
-            this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame);
+            this.context.clientIds.connected(this.connection.server.label, event.clientId, session, frame, time);
             // The client's previous connection left requests open: answered here, or lost with a clean session.
             this.emitResumed();
             this.resumed = this.context.clientIds.resume(this.connection.server.label, event.clientId);
@@ -296,9 +299,12 @@ export class SessionTracker {
         }
         break;
       case 'DISCONNECT':
-        // One that follows the connection's first FIN or RST came too late to end the session.
-        if (session.firstClose === undefined) {
-          session.disconnect ??= {
+        // One that follows the connection's first FIN or RST came too late to end the session. The broker's after the
+        // client's: the broker did not take the client's as its goodbye (it closed on a packet the client sent before
+        // it, in the same write, or refused it), so the broker ended the session.
+        if (session.firstClose === undefined
+          && (session.disconnect === undefined || (session.disconnect.by === 'client' && direction === 'server'))) {
+          session.disconnect = {
             by: direction, frame, ...(event.reasonCode !== undefined ? { reasonCode: event.reasonCode } : {}),
             ...(direction === 'client' && this.clientMalformed ? { afterMalformed: true as const } : {}),
           };
@@ -314,7 +320,7 @@ export class SessionTracker {
         const assigned = event.properties?.['assignedClientIdentifier'];
         if (typeof assigned === 'string' && assigned !== '' && session.clientId === '') {
           session.clientId = assigned;
-          this.context.clientIds.connected(this.connection.server.label, assigned, session, frame);
+          this.context.clientIds.connected(this.connection.server.label, assigned, session, frame, time);
         }
         if (event.accepted === false) {
           this.finding('mqtt.connect-refused', direction, frame, time, `connection refused (code ${code})`, { code });
@@ -359,6 +365,8 @@ export class SessionTracker {
                 // client was away, and delivers it now (a persistent session resumed). A retained copy sent on
                 // subscription is older than the connection for another reason: the broker kept it for the topic.
                 else if (event.retain !== true && session.connectTime !== undefined && match.sourceTime < session.connectTime) event.queued = true;
+                const takeover = match.willOf !== undefined ? this.context.fanout.willTakeoverFrame() : undefined;
+                if (takeover !== undefined) event.willTakeoverFrame = takeover;
               }
             }
             // A bridge (a broker connected as a client, bridge bit in its CONNECT) hands what it receives to its own

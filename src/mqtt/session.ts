@@ -195,15 +195,18 @@ export class MqttSession {
   firstFrame = 0;
   firstTime = 0;
   /**
-   * The first DISCONNECT seen before the connection's first FIN or RST, by whom, with its reason code (MQTT 5);
-   * `afterMalformed`: the client sent it after a malformed packet of its own, which the broker closes the connection on
-   * (MQTT-4.8.0-1) without reading what follows.
+   * The DISCONNECT that ended the session, seen before the connection's first FIN or RST: the first one, by whom, with
+   * its reason code (MQTT 5), or the broker's that followed a client's (the broker did not end the session on the
+   * client's: it closed on a packet before it, or refused it); `afterMalformed`: the client sent it after a malformed
+   * packet of its own, which the broker closes the connection on (MQTT-4.8.0-1) without reading what follows.
    */
   disconnect: { by: Direction; reasonCode?: number; frame: number; afterMalformed?: true } | undefined;
   /** The connection's first FIN or RST, as its streams ended: who sent it (a RST's sender is told by the end), when. */
   firstClose: SessionClose | undefined;
   /** Another connection CONNECTed with this client id to the same broker (see takeover.ts). */
   takenOverBy: { stream: number; frame: number } | undefined;
+  /** Told when another connection CONNECTs with this client id (at that CONNECT's time): the broker ends this one. */
+  onTakenOver: ((frame: number, time: number) => void) | undefined;
 
   /** The analysis' memory budget ('pending-requests'): each request awaiting its response charges PENDING_BYTES. */
   budget: MemoryBudget | undefined;

@@ -225,7 +225,9 @@ export function writeMqttSummary(e: MqttEvent, w: SummaryWriter): void {
   if (e.sourceFrame !== undefined && e.forwardDelayMs !== undefined) {
     if (e.willOf !== undefined) {
       w.text(' — Will of client "'); w.text(e.willOf); w.text('" (CONNECT #'); w.number(e.sourceFrame);
-      w.text('), sent '); w.text(formatMs(e.forwardDelayMs)); w.text(' ms after its connection ended');
+      w.text('), sent '); w.text(formatMs(e.forwardDelayMs));
+      if (e.willTakeoverFrame !== undefined) { w.text(' ms after CONNECT #'); w.number(e.willTakeoverFrame); w.text(' took its client id over'); }
+      else w.text(' ms after its connection ended');
     } else if (e.queued === true) {
       w.text(' — held for the session while the client was away: published in #'); w.number(e.sourceFrame);
       w.text(', '); w.text(formatMs(e.forwardDelayMs)); w.text(' ms earlier');

@@ -19,17 +19,25 @@ export interface SessionHolder {
   stream: number;
   /** Set on the holder when another connection CONNECTs with its client id. */
   takenOverBy?: { stream: number; frame: number };
+  /** Called once, when another connection CONNECTs with its client id, with that CONNECT's frame and time. */
+  onTakenOver?: ((frame: number, time: number) => void) | undefined;
 }
 
 export class ClientIdRegistry {
   private readonly holders = new Map<string, SessionHolder>();
 
-  /** `holder` CONNECTed with `clientId` to `broker` in `frame`: the previous holder, if any, is marked taken over. */
-  connected(broker: string, clientId: string, holder: SessionHolder, frame: number): void {
+  /**
+   * `holder` CONNECTed with `clientId` to `broker` in `frame` at `time`: the previous holder, if any, is marked taken
+   * over and told.
+   */
+  connected(broker: string, clientId: string, holder: SessionHolder, frame: number, time: number): void {
     if (clientId === '') return;
     const key = `${broker}|${clientId}`;
     const previous = this.holders.get(key);
-    if (previous !== undefined && previous !== holder) previous.takenOverBy ??= { stream: holder.stream, frame };
+    if (previous !== undefined && previous !== holder && previous.takenOverBy === undefined) {
+      previous.takenOverBy = { stream: holder.stream, frame };
+      previous.onTakenOver?.(frame, time);
+    }
     this.holders.set(key, holder);
   }
 

@@ -13,6 +13,14 @@ export function sharedSubscriptionPrefix(filter: string): string {
   return slash < 0 ? '' : filter.slice(0, slash + 1);
 }
 
+/**
+ * True when `topic` is in the broker's own `$SYS` tree (MQTT 4.7.2: topics beginning with '$' are the server's; `$SYS/`
+ * holds its statistics): brokers take no client's message to it (Mosquitto denies them: "Denied PUBLISH" in its log).
+ */
+export function isSysTopic(topic: string): boolean {
+  return topic === '$SYS' || topic.startsWith('$SYS/');
+}
+
 /** True when `filter` (which may hold + and # wildcards) matches the topic name `topic`. */
 export function topicMatches(filter: string, topic: string): boolean {
   let f = 0;

@@ -36,6 +36,8 @@ export interface EventWords {
   connack(codeValue: number, protocolVersion: number | undefined): string;
   binaryPayload(length: number): string;
   forwardedFrom(frame: number, delayMs: number | undefined): string;
+  /** A broker's PUBLISH that is the Will of `clientId`, set by its CONNECT in `frame` (published on the CONNECT `takeoverFrame` that took its session over). */
+  willOf(clientId: string, frame: number, delayMs: number | undefined, takeoverFrame: number | undefined): string;
   grants(qos: number[]): string;
   afterFrame(latencyMs: number, frame: number): string;
   malformed: string;
@@ -89,7 +91,9 @@ function describeMqtt(m: MqttEvent, w: EventWords): Inline[] {
         const legacy = legacyText(m.payload);
         parts.push(legacy !== undefined ? code([...legacy.text].slice(0, 40).join('')) : m.payload.format === 'binary' ? w.binaryPayload(m.payload.length) : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
       }
-      if (m.sourceFrame !== undefined) parts.push(w.forwardedFrom(m.sourceFrame, m.forwardDelayMs));
+      if (m.sourceFrame !== undefined) {
+        parts.push(m.willOf !== undefined ? w.willOf(m.willOf, m.sourceFrame, m.forwardDelayMs, m.willTakeoverFrame) : w.forwardedFrom(m.sourceFrame, m.forwardDelayMs));
+      }
       break;
     }
     case 'SUBSCRIBE': (m.subscriptions ?? []).forEach((s, i, all) => parts.push(code(s.topic), `QoS ${s.qos}${i < all.length - 1 ? ',' : ''}`)); break;

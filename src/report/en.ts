@@ -8,7 +8,7 @@ import { describeEvent, type EventWords } from './describe.js';
 import { sharedSubscriptionPrefix } from '../mqtt/topic.js';
 import { code, data, strong, type Inline } from './document.js';
 import type { Role, Transport } from './facts.js';
-import { frameList, type Who, type Words } from './words.js';
+import { frameList, reasonWords, type Who, type Words } from './words.js';
 
 const num = (value: number, digits: number): string => value.toFixed(digits);
 const ms = (value: number): string => `${num(value, 3)} ms`;
@@ -209,6 +209,14 @@ export const EN: Words = {
   delivery: (d, w, attached) => {
     const out: Inline[] = [attached ? 'The broker forwards ' : 'The broker delivers ', `${d.count === 1 ? 'one PUBLISH' : `${d.count} PUBLISH messages`} on `, code(d.topic), ' to ', ...who(w),
       `, in ${frames(d.frames, d.count)}`];
+    if (d.willOf !== undefined) {
+      // The Will: no publisher's message, the broker's own on the client's behalf.
+      out.push(': the Will of ', code(d.willOf), ` (set in its CONNECT, frame ${d.willConnectFrame}), which the broker publishes because `,
+        d.willTakeoverFrame !== undefined ? `another connection took that client id over (CONNECT, frame ${d.willTakeoverFrame})` : 'that client\'s connection ended without a DISCONNECT it accepted');
+      if (d.delayMs !== undefined) out.push(`, ${ms(d.delayMs.min)} after ${d.willTakeoverFrame !== undefined ? 'that CONNECT' : 'it ended'}`);
+      out.push('.');
+      return out;
+    }
     if (d.delayMs !== undefined) {
       const x = d.delayMs;
       out.push(x.count === 1 ? `, ${ms(x.min)} after the publisher's message` : `, each ${ms(x.min)} to ${ms(x.max)} after the publisher's message (${ms(x.mean)} on average)`);
@@ -237,7 +245,10 @@ export const EN: Words = {
     const out: Inline[] = [];
     const late = c.disconnect?.late === true;
     if (late) out.push(...who(w), ' sends no DISCONNECT before the connection is closed; ');
-    else if (c.disconnect !== undefined) out.push(...who(w), ` sends DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (sent by the broker)' : ''}; `);
+    else if (c.disconnect?.unread !== undefined) {
+      out.push(...who(w), ` sends DISCONNECT (frame ${c.disconnect.unread}), but the broker sends its own DISCONNECT (frame ${c.disconnect.frame}${reasonWords(c.disconnect.reasonCode)}) after it: it did not take the client's as its goodbye, it ended the session on an earlier packet; `);
+    } else if (c.disconnect?.by === 'server') out.push('The broker sends DISCONNECT to ', ...who(w), ` (frame ${c.disconnect.frame}${reasonWords(c.disconnect.reasonCode)}); `);
+    else if (c.disconnect !== undefined) out.push(...who(w), ` sends DISCONNECT (frame ${c.disconnect.frame}); `);
     else if (c.mqtt && c.transport !== 'tls' && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' sends no DISCONNECT; ');
     else if (c.transport === 'tls') out.push('The TLS connection of ', ...who(w), ' ends: ');
     if (c.reset !== undefined && (c.fins.length === 0 || c.reset.frame < c.fins[0]!.frame)) {
@@ -348,6 +359,7 @@ const EVENT_WORDS: EventWords = {
   connack: connackText,
   binaryPayload: (length) => `(${length} bytes, binary)`,
   forwardedFrom: (frame, delayMs) => `forwarded from frame ${frame}${delayMs !== undefined ? ` after ${ms(delayMs)}` : ''}`,
+  willOf: (clientId, frame, delayMs, takeoverFrame) => `the Will of client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} after ${takeoverFrame !== undefined ? `the CONNECT of frame ${takeoverFrame} took its client id over` : 'its connection ended'}` : ''}`,
   grants: (qos) => `grants ${qosList(qos)}`,
   afterFrame: (latencyMs, frame) => `${ms(latencyMs)} after frame ${frame}`,
   malformed: 'malformed',

@@ -113,8 +113,12 @@ export interface ConnectionFact {
   connack?: { frame: number; accepted: boolean; code: number; latencyMs?: number; sessionPresent?: boolean };
   subscribes: SubscribeFact[];
   subscribesNotTold: number;
-  /** The first DISCONNECT; `late`: it came after the connection's first FIN or RST (it did not end the session). */
-  disconnect?: { frame: number; by: Side; late?: true };
+  /**
+   * The first DISCONNECT, or the broker's that followed the client's before any FIN or RST (the broker ended the session:
+   * it did not take the client's, `unread` its frame, as the goodbye); `late`: it came after the connection's first FIN
+   * or RST (it did not end the session); `reasonCode`: MQTT 5.
+   */
+  disconnect?: { frame: number; by: Side; late?: true; reasonCode?: number; unread?: number };
   /** First FIN of each side, in order; an RST. */
   fins: Array<{ frame: number; by: Side }>;
   reset?: { frame: number; by: Side };
@@ -173,6 +177,11 @@ export interface DeliveryRun {
   /** Copies of messages published while the client was away, held for its session; how long after their publish. */
   queued: number;
   heldMs?: Spread;
+  /** The Will of this client the broker published (its connection ended without a DISCONNECT the broker took), set by its CONNECT `willConnectFrame`. */
+  willOf?: string;
+  willConnectFrame?: number;
+  /** The CONNECT that took that client's session over, when the Will went out on it. */
+  willTakeoverFrame?: number;
 }
 
 export interface PayloadFact {
@@ -594,9 +603,15 @@ export class ReportFactCollector {
         if (e.direction === 'client') this.published(s, e);
         else this.delivered(s, e);
         return;
-      case 'DISCONNECT':
-        f.disconnect ??= { frame: e.frame, by: e.direction };
+      case 'DISCONNECT': {
+        const code = e.reasonCode !== undefined ? { reasonCode: e.reasonCode } : {};
+        const d = f.disconnect;
+        if (d === undefined) f.disconnect = { frame: e.frame, by: e.direction, ...code };
+        else if (d.by === 'client' && e.direction === 'server' && d.unread === undefined && f.fins.length === 0 && f.reset === undefined) {
+          f.disconnect = { frame: e.frame, by: 'server', ...code, unread: d.frame };
+        }
         return;
+      }
       case 'PUBACK': case 'PUBREC':
         if (e.requestFrame !== undefined) {
           const key = this.publishByFrame.get(e.requestFrame);
@@ -653,7 +668,7 @@ export class ReportFactCollector {
     this.countTopic(topic, 'delivered');
     if (e.retain === true) this.countTopic(topic, 'retainedDelivered');
     const source = e.sourceFrame !== undefined ? this.publishStreamByFrame.get(e.sourceFrame) : undefined;
-    const key = `${e.stream}\u0000${topic}\u0000${e.qos ?? 0}\u0000${source ?? ''}`;
+    const key = `${e.stream}\u0000${topic}\u0000${e.qos ?? 0}\u0000${source ?? ''}\u0000${e.willOf ?? ''}`;
     let run = this.deliveryRuns.get(key);
     if (run === undefined) {
       if (this.publishRuns.size + this.deliveryRuns.size + this.otherRuns.size >= REPORT_LIMITS.runs) {
@@ -664,6 +679,8 @@ export class ReportFactCollector {
         stream: e.stream, clientIp: s.fact.clientIp, ...(s.fact.connect !== undefined ? { clientId: s.fact.connect.clientId } : {}),
         topic, qos: e.qos ?? 0, count: 0, frames: [], firstFrame: e.frame, lastFrame: e.frame, linked: 0, sourceStreams: [],
         retained: 0, queued: 0, delays: new SpreadBuilder(), held: new SpreadBuilder(),
+        ...(e.willOf !== undefined && e.sourceFrame !== undefined ? { willOf: e.willOf, willConnectFrame: e.sourceFrame } : {}),
+        ...(e.willTakeoverFrame !== undefined ? { willTakeoverFrame: e.willTakeoverFrame } : {}),
       };
       this.deliveryRuns.set(key, run);
     }

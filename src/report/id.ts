@@ -8,7 +8,7 @@ import { describeEvent, type EventWords } from './describe.js';
 import { sharedSubscriptionPrefix } from '../mqtt/topic.js';
 import { code, strong, type Inline } from './document.js';
 import type { FindingGroup, Role, Transport } from './facts.js';
-import { frameList, type Who, type Words } from './words.js';
+import { frameList, reasonWords, type Who, type Words } from './words.js';
 
 const num = (value: number, digits: number): string => value.toFixed(digits).replace('.', ',');
 const ms = (value: number): string => `${num(value, 3)} ms`;
@@ -277,6 +277,13 @@ export const ID: Words = {
   delivery: (d, w, attached) => {
     const out: Inline[] = [attached ? 'Broker meneruskan ' : 'Broker mengirim ', `${d.count === 1 ? 'satu PUBLISH' : `${d.count} PUBLISH`} di topik `, code(d.topic), ' kepada ', ...who(w),
       `, pada ${frames(d.frames, d.count)}`];
+    if (d.willOf !== undefined) {
+      out.push(': Will milik ', code(d.willOf), ` (diatur di CONNECT-nya, frame ${d.willConnectFrame}), yang di-publish broker karena `,
+        d.willTakeoverFrame !== undefined ? `koneksi lain mengambil alih client id itu (CONNECT, frame ${d.willTakeoverFrame})` : 'koneksi client itu berakhir tanpa DISCONNECT yang diterimanya');
+      if (d.delayMs !== undefined) out.push(`, ${ms(d.delayMs.min)} setelah ${d.willTakeoverFrame !== undefined ? 'CONNECT itu' : 'koneksi itu berakhir'}`);
+      out.push('.');
+      return out;
+    }
     if (d.delayMs !== undefined) {
       const x = d.delayMs;
       out.push(x.count === 1 ? `, ${ms(x.min)} setelah pesan dari publisher` : `, masing-masing ${ms(x.min)} sampai ${ms(x.max)} setelah pesan dari publisher (rata-rata ${ms(x.mean)})`);
@@ -305,7 +312,10 @@ export const ID: Words = {
     const out: Inline[] = [];
     const late = c.disconnect?.late === true;
     if (late) out.push(...who(w), ' tidak mengirim DISCONNECT sebelum koneksi ditutup; ');
-    else if (c.disconnect !== undefined) out.push(...who(w), ` mengirim DISCONNECT (frame ${c.disconnect.frame})${c.disconnect.by === 'server' ? ' (dikirim oleh broker)' : ''}; `);
+    else if (c.disconnect?.unread !== undefined) {
+      out.push(...who(w), ` mengirim DISCONNECT (frame ${c.disconnect.unread}), tetapi broker mengirim DISCONNECT-nya sendiri (frame ${c.disconnect.frame}${reasonWords(c.disconnect.reasonCode)}) sesudahnya: broker tidak menganggap DISCONNECT client itu sebagai salam penutup, ia mengakhiri sesi karena paket sebelumnya; `);
+    } else if (c.disconnect?.by === 'server') out.push('Broker mengirim DISCONNECT kepada ', ...who(w), ` (frame ${c.disconnect.frame}${reasonWords(c.disconnect.reasonCode)}); `);
+    else if (c.disconnect !== undefined) out.push(...who(w), ` mengirim DISCONNECT (frame ${c.disconnect.frame}); `);
     else if (c.mqtt && c.transport !== 'tls' && (c.fins.length > 0 || c.reset !== undefined)) out.push(...who(w), ' tidak mengirim DISCONNECT; ');
     else if (c.transport === 'tls') out.push('Koneksi TLS ', ...who(w), ' berakhir: ');
     if (c.reset !== undefined && (c.fins.length === 0 || c.reset.frame < c.fins[0]!.frame)) {
@@ -417,6 +427,7 @@ const EVENT_WORDS: EventWords = {
   connack: connackText,
   binaryPayload: (length) => `(${length} byte, biner)`,
   forwardedFrom: (frame, delayMs) => `diteruskan dari frame ${frame}${delayMs !== undefined ? ` setelah ${ms(delayMs)}` : ''}`,
+  willOf: (clientId, frame, delayMs, takeoverFrame) => `Will milik client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} setelah ${takeoverFrame !== undefined ? `CONNECT pada frame ${takeoverFrame} mengambil alih client id-nya` : 'koneksinya berakhir'}` : ''}`,
   grants: (qos) => `memberikan ${qosList(qos)}`,
   afterFrame: (latencyMs, frame) => `${ms(latencyMs)} setelah frame ${frame}`,
   malformed: 'rusak',

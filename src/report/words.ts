@@ -4,6 +4,7 @@
  * the facts come from facts.ts, the order from story.ts, the layout from build.ts.
  */
 import type { TimelineEvent } from '../model/events.js';
+import { reasonName } from '../model/names.js';
 import type { Inline } from './document.js';
 import type {
   AckFacts, ArpFact, ConnectionFact, DeliveryRun, FindingGroup, OtherMqttRun, PublishRun, RetransmissionFacts, Role, Transport,
@@ -124,6 +125,11 @@ export interface Words {
 }
 
 /** Lists frames the way both languages do: the first few, then how many more. */
+/** An MQTT 5 DISCONNECT's reason code for a parenthesis after its frame: ", reason 0x81 Malformed Packet" ('' when absent). */
+export function reasonWords(reasonCode: number | undefined): string {
+  return reasonCode === undefined ? '' : `, reason 0x${reasonCode.toString(16).padStart(2, '0')} ${reasonName(reasonCode)}`;
+}
+
 export function frameList(frames: number[], and: string, more: (n: number) => string, total = frames.length): string {
   const shown = frames.slice(0, 6);
   const rest = total - shown.length;
