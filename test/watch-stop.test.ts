@@ -71,7 +71,9 @@ test('asking the diagnosis for its diagnoses so far, at every event, leaves the 
     const plain = await diagnosesOf(false);
     const asked = await diagnosesOf(true);
     assert.deepEqual(asked.final, plain.final, name);
-    assert.ok(plain.final.length > 0, `${name}: a diagnosis`);
+    // fault-capture-stopped-early.pcap is a healthy run the capture merely stopped inside: nothing to diagnose.
+    if (name !== 'fault-capture-stopped-early.pcap') assert.ok(plain.final.length > 0, `${name}: a diagnosis`);
+    else assert.deepEqual(plain.final, [], name);
   }
 });
 
