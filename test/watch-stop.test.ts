@@ -48,6 +48,8 @@ test('a run that is not stopped gives what analyzeCapture gives', async () => {
   assert.deepEqual(result.summary, (await analyzeCapture(lab)).summary);
 });
 
+const NOTHING_WRONG = new Set(['fault-capture-stopped-early.pcap', 'fault-retained-late.pcap']);
+
 test('asking the diagnosis for its diagnoses so far, at every event, leaves the final diagnoses unchanged', async () => {
   const faults = readdirSync(path.join(fixturesDir, 'faults')).filter((f) => f.endsWith('.pcap'));
   assert.ok(faults.length >= 10);
@@ -71,8 +73,9 @@ test('asking the diagnosis for its diagnoses so far, at every event, leaves the 
     const plain = await diagnosesOf(false);
     const asked = await diagnosesOf(true);
     assert.deepEqual(asked.final, plain.final, name);
-    // fault-capture-stopped-early.pcap is a healthy run the capture merely stopped inside: nothing to diagnose.
-    if (name !== 'fault-capture-stopped-early.pcap') assert.ok(plain.final.length > 0, `${name}: a diagnosis`);
+    // Class variations where nothing went wrong (fixtures/README.md): a healthy run the capture merely stopped inside,
+    // a subscriber that came late and got the retained message. Nothing to diagnose there.
+    if (!NOTHING_WRONG.has(name)) assert.ok(plain.final.length > 0, `${name}: a diagnosis`);
     else assert.deepEqual(plain.final, [], name);
   }
 });
