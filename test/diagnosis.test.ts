@@ -400,6 +400,45 @@ test('fault-client-id-takeover: two subscribers taking lab-sub from each other, 
   }
 });
 
+test('client-id takeover causes: two clients fighting over an id only when it went back and forth; one takeover is one duplicate id', async () => {
+  // fault-client-id-takeover: 4 rounds between two hosts (automatic reconnects); v5-takeover: the paho subscriber
+  // tk-dup (no reconnect) taken over once by a mosquitto_pub -V 5 given the same id (fixtures/lab/capture_mqtt.sh).
+  const fight = only(await diagnose(fault('fault-client-id-takeover')), 'diag.client-id-takeover');
+  assert.deepEqual(fight.detail.causes, ['duplicate-client-id', 'auto-reconnect-fight']);
+  const once = only(await diagnose(path.join(fixturesDir, 'mqtt', 'v5-takeover.pcap')), 'diag.client-id-takeover');
+  assert.equal(once.detail.facts['rounds'], 1);
+  assert.deepEqual(once.detail.causes, ['duplicate-client-id']);
+  assert.doesNotMatch(describeDiagnosis(once, 'en')!.sentence, /back and forth/);
+});
+
+test('fault-pub-crash: a publisher that dies between its CONNACK and publish() (FIN, nothing sent but CONNECT): diag.client-sent-nothing, both paths', async () => {
+  // student.py pub-crash, twice: paho reads the CONNACK on its loop_start() thread, then the script dies of a TypeError
+  // building its payload; mosquitto logs "Client lab-pub closed its connection." and no PUBLISH.
+  const file = fault('fault-pub-crash');
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(codes(list), ['diag.client-sent-nothing'], `summaryOnly ${summaryOnly}`);
+    const d = only(list, 'diag.client-sent-nothing');
+    assert.equal(d.detail.facts['client'], 'lab-pub (172.18.0.4)');
+    assert.equal(d.detail.facts['count'], 2);
+    assert.ok(Number(d.detail.facts['afterConnackSeconds']) > 0 && Number(d.detail.facts['afterConnackSeconds']) < 1);
+    assert.deepEqual(d.detail.causes, ['program-stopped-after-connect', 'connect-check']);
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^lab-pub \(172\.18\.0\.4\) closed 2 connections \(FIN, no DISCONNECT\) .* nothing but its CONNECT/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /^lab-pub \(172\.18\.0\.4\) menutup 2 koneksi \(FIN, tanpa DISCONNECT\)/);
+    if (tsharkMissing === undefined) {
+      // Each CONNECT of lab-pub, its CONNACK and its FIN are the evidence; tshark sees no PUBLISH at all.
+      const connects = tsharkFrames(file, 'mqtt.msgtype == 1 && ip.src == 172.18.0.4');
+      const fins = tsharkFrames(file, 'tcp.flags.fin == 1 && ip.src == 172.18.0.4');
+      assert.equal(connects.length, 2);
+      for (const f of [...connects, ...fins]) assert.ok(d.evidence.frames!.includes(f), `frame ${f} in the evidence`);
+      assert.deepEqual(tsharkFrames(file, 'mqtt.msgtype == 3'), []);
+    }
+  }
+  // A client that sent DISCONNECT, or was sent messages it never acknowledged, is no such client.
+  assert.ok(!codes(await diagnose(fault('fault-qos-unacked'))).includes('diag.client-sent-nothing'));
+  assert.ok(!codes(await diagnose(path.join(fixturesDir, 'reqresp.pcap'))).includes('diag.client-sent-nothing'));
+});
+
 test('fault-keepalive-will: the silent client dropped by the broker, and its Will the broker then delivered, named (both paths)', async () => {
   const file = fault('fault-keepalive-will');
   for (const summaryOnly of [false, true]) {
@@ -825,7 +864,7 @@ test('every diagnosis found is worded in English and Bahasa Indonesia, from its 
   const files = ['fault-topic-typo', 'fault-late-subscriber', 'fault-broker-stopped', 'fault-broker-restart', 'fault-invalid-filter', 'fault-acl-denied', 'fault-no-broker', 'fault-unreachable',
     'fault-wrong-port-1884', 'fault-bad-password', 'fault-client-id-takeover', 'fault-keepalive', 'fault-qos-unacked', 'fault-no-mqtt', 'fault-max-connections', 'fault-keepalive-will',
     'fault-tls-plain-port', 'fault-message-too-large', 'fault-plain-tls-port', 'fault-protocol-violation', 'fault-keepalive-mqtt5', 'fault-subscriber-packet-size',
-    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-host-down-ipv6', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung', 'fault-malformed-packet', 'fault-violation-will'].map(fault);
+    'fault-publish-not-allowed', 'fault-unsubscribe-unmatched', 'fault-keepalive-link-down', 'fault-host-down', 'fault-host-down-ipv6', 'fault-firewall-drop', 'fault-broker-vanished', 'fault-publisher-typo', 'fault-broker-hung', 'fault-malformed-packet', 'fault-violation-will', 'fault-pub-crash'].map(fault);
   for (const file of [...files, ...['reqresp-snaplen.pcap', 'reqresp-any.pcap', 'websocket.pcap', 'tls.pcap', 'edge/not-mqtt.pcap'].map((f) => path.join(fixturesDir, f))]) {
     for (const d of await diagnose(file)) {
       seen.add(d.code);

@@ -49,7 +49,7 @@ export class TakeoverDetector implements Detector {
       emit(makeDiagnosis({
         code: 'diag.client-id-takeover', layer: 'mqtt', frames, time: frames.firstTime ?? firstTime, dst: list[0]!.server,
         facts: { clientId, rounds, clients: [...clients], broker: list[0]!.server },
-        causes: clients.size > 1 || rounds > 1 ? ['duplicate-client-id', 'auto-reconnect-fight'] : ['duplicate-client-id'],
+        causes: rounds > 1 ? ['duplicate-client-id', 'auto-reconnect-fight'] : ['duplicate-client-id'],
         checks: ['unique-client-id', 'running-copies'],
       }));
     }
