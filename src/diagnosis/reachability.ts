@@ -186,8 +186,11 @@ export class ReachabilityDetector implements Detector {
     // (MQTT-3.1.0-1), whether it runs or not. Nor is a CONNECT in clear on a TLS port: the TLS layer refuses it. Nor
     // a session the broker dropped after its client's silence past the keep-alive: a running broker does that, and
     // clients that fell silent together (their host lost its link) are dropped in one sweep (diag.keepalive-dropped).
+    // Nor a connection whose CONNACK refused the client: the broker closes it right after (MQTT-3.2.2-5), running
+    // (diag.connack-refused; fixtures/edge/early.pcap, two refused in a row were "the broker stopped").
     const sessions = records.filter((r) => r.server === server && isMqtt(r) && !ctx.explained.has(r.stream)
-      && !(r.synSeen === true && r.connect === undefined) && !plainConnectOnTlsPort(r, tlsServers) && !droppedForSilence(r));
+      && !(r.synSeen === true && r.connect === undefined) && !plainConnectOnTlsPort(r, tlsServers) && !droppedForSilence(r)
+      && r.connack?.accepted !== false);
     const drops = sessions.map((r) => ({ r, drop: droppedByBroker(r) })).filter((x): x is { r: ConnectionRecord; drop: { time: number; frame: number } } => x.drop !== undefined)
       .sort((a, b) => a.drop.time - b.drop.time);
     for (let i = 0; i < drops.length; i++) {

@@ -166,8 +166,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `Broker di ${f['server']} menjawab ${f['count']} permintaan dari ${list(f['clients'], 'id')} terlambat lebih dari satu detik (${list(f['answers'], 'id')}; hingga ${seconds(f['maxWaitSeconds'], 'id')}) antara t=${seconds(f['from'], 'id')} dan t=${seconds(f['until'], 'id')}${Number(f['connections']) > 1 ? `, di ${f['connections']} koneksi sekaligus` : ''}: broker biasanya menjawab dalam milidetik, jadi ia sempat macet.`,
   },
   'diag.connack-refused': {
-    en: (f) => `The broker at ${f['server']} refused ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')} with CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
-    id: (f) => `Broker di ${f['server']} menolak ${f['count']} koneksi dari ${list(f['clients'], 'id')} dengan CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
+    en: (f) => `The broker at ${f['server']} refused ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')} with CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']})${emptyIds(f, 'en')}.`,
+    id: (f) => `Broker di ${f['server']} menolak ${f['count']} koneksi dari ${list(f['clients'], 'id')} dengan CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']})${emptyIds(f, 'id')}.`,
   },
   'diag.connection-limit': {
     en: (f) => `The broker at ${f['server']} turned away ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')}: it accepted ${Number(f['count']) === 1 ? 'the connection' : 'each one'} and ${f['closedWith'] === 'reset' ? 'reset' : 'closed'} it at once, before any CONNECT${Number(f['connectsCut']) > 0 ? ` (the CONNECT that followed got no CONNACK)` : ''}, while ${plural(Number(f['openSessions']), 'other connection was', 'other connections were')} open: it takes no more connections (its connection limit).`,
@@ -411,6 +411,23 @@ function violationRule(f: Facts, lang: Lang): string {
 function topics(f: Facts, lang: Lang): string {
   const all = Array.isArray(f['topics']) ? f['topics'] : [f['topic'] ?? ''];
   return list(all.map((t) => q(t)), lang);
+}
+
+/** Refused CONNECTs with an empty client id, and the rule each broke (connack-refused facts). */
+function emptyIds(f: Facts, lang: Lang): string {
+  const en = lang === 'en';
+  const parts: string[] = [];
+  const persistent = Number(f['emptyIdPersistent'] ?? 0);
+  const v31 = Number(f['emptyIdV31'] ?? 0);
+  if (persistent > 0) {
+    parts.push(en ? `${plural(persistent, 'MQTT 3.1.1 CONNECT', 'MQTT 3.1.1 CONNECTs')} with an empty client id and clean session 0: a broker gives an empty id a session only with clean session 1 (MQTT-3.1.3-8), as it could never be found again`
+      : `${persistent} CONNECT MQTT 3.1.1 dengan client id kosong dan clean session 0: broker hanya menerima id kosong dengan clean session 1 (MQTT-3.1.3-8), karena sesinya tidak akan bisa ditemukan lagi`);
+  }
+  if (v31 > 0) {
+    parts.push(en ? `${plural(v31, 'MQTT 3.1 CONNECT', 'MQTT 3.1 CONNECTs')} with an empty client id: MQTT 3.1 needs 1 to 23 characters`
+      : `${v31} CONNECT MQTT 3.1 dengan client id kosong: MQTT 3.1 memerlukan 1 sampai 23 karakter`);
+  }
+  return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
 }
 
 function invalidFilter(f: Facts, lang: Lang): string {
