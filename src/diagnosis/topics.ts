@@ -22,7 +22,7 @@ import { TAKEOVER_WINDOW_SECONDS } from './takeover.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
-import { closestTopic } from './topic-similarity.js';
+import { closestTopic, compareFilterToTopic, type TopicDifference } from './topic-similarity.js';
 import type { Confidence } from './types.js';
 import { violationOf } from './violation.js';
 
@@ -85,6 +85,13 @@ interface TopicRecord {
   untracedMost: number;
   frames: FrameSet;
   brokers: Set<string>;
+}
+
+/** A subscribed filter like a topic published to no one: whose, and how they differ (topic-similarity.ts). */
+interface NearMiss {
+  filter: string;
+  subscriber: string;
+  difference: TopicDifference;
 }
 
 interface SubscriptionRecord {
@@ -447,7 +454,7 @@ export class TopicDetector implements Detector {
         causes: ['subscriber-started-late'], checks: ['start-order', 'subscriber-running'],
       }));
     }
-    this.nobody(ctx, mismatched, emit);
+    this.nobody(ctx, mismatched, this.nearMisses(ctx, mismatched, refused), emit);
   }
 
   /**
@@ -609,12 +616,39 @@ export class TopicDetector implements Detector {
     return out;
   }
 
-  private nobody(ctx: FinishContext, mismatched: Map<string, string>, emit: (finding: FindingEvent) => void): void {
+  /**
+   * Topics published to no one (not already a diag.topic-mismatch) that look like a filter some subscriber of the same
+   * broker did subscribe to: the subscription works for the topics it matches, so the publisher's topic is the one
+   * typed differently (an extra space, a look-alike character, a typing mistake). Topic key → that filter, its
+   * subscriber and how they differ.
+   */
+  private nearMisses(ctx: FinishContext, mismatched: Map<string, string>, refused: (x: SubscriptionRecord) => boolean): Map<string, NearMiss> {
+    const out = new Map<string, NearMiss>();
+    for (const [key, t] of this.topics) {
+      if (t.unforwardedCount <= t.untraced || mismatched.has(key)) continue;
+      let best: NearMiss | undefined;
+      const tried = new Set<string>();
+      for (const s of this.subscriptions) {
+        if (s.host !== t.host || tried.has(s.filter) || refused(s)) continue;
+        tried.add(s.filter);
+        if (tried.size > 200) break;
+        const difference = compareFilterToTopic(s.filter, t.name);
+        if (difference === undefined || (best !== undefined && difference.score >= best.difference.score)) continue;
+        const r = ctx.book.get(s.stream);
+        best = { filter: s.filter, subscriber: r !== undefined ? clientName(r) : String(s.stream), difference };
+      }
+      if (best !== undefined) out.set(key, best);
+    }
+    return out;
+  }
+
+  private nobody(ctx: FinishContext, mismatched: Map<string, string>, near: Map<string, NearMiss>, emit: (finding: FindingEvent) => void): void {
     const records = [...ctx.book.all()].filter(isMqtt);
     // Brokers that sent MQTT in the capture: their delivery side is in it.
     const speaking = new Set(records.filter((r) => sentBy(r, 'server').mqtt > 0).map((r) => r.server));
     const groups = new Map<string, {
       topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[]; waiting: Set<string>;
+      near: Array<{ topic: string; miss: NearMiss }>;
       expired?: { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined;
       elsewhere: Set<string>; otherBrokers: Set<string>;
       expiredMessages: number; expiredFor: Set<string>; expiredConnack?: number | undefined; expiryIntervals: Set<number>;
@@ -634,7 +668,7 @@ export class TopicDetector implements Detector {
       if (!said && broker === undefined && (other.subscribers.size === 0 || ![...t.brokers].some((b) => speaking.has(b)))) continue;
       const group = broker ?? [...t.brokers][0] ?? '';
       const first = t.unforwardedFirst ?? t.firstTime;
-      const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>(),
+      const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], near: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>(),
         expiredMessages: 0, expiredFor: new Set<string>(), expiryIntervals: new Set<number>(), noLocalMessages: 0, noLocalFor: new Set<string>(),
         takenOverMessages: 0, takenOverFor: new Set<string>(), takenOverIds: new Set<string>(), takenOverByPublisher: false,
         unsubscribedMessages: 0, unsubscribedFor: new Set<string>(), unsubscribeFrames: new Set<number>() };
@@ -663,6 +697,11 @@ export class TopicDetector implements Detector {
       g.said ||= said;
       const similar = mismatched.get(key);
       if (similar !== undefined) g.similar.push(similar);
+      const miss = near.get(key);
+      if (miss !== undefined) {
+        g.similar.push(miss.filter);
+        if (g.near.length < 5) g.near.push({ topic: name, miss });
+      }
       groups.set(group, g);
     }
     for (const [broker, g] of groups) {
@@ -714,6 +753,15 @@ export class TopicDetector implements Detector {
         code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: broker,
         facts: {
           topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
+          ...(g.near.length > 0 ? {
+            nearTopics: g.near.map((x) => x.topic), nearFilters: g.near.map((x) => x.miss.filter), nearSubscribers: g.near.map((x) => x.miss.subscriber),
+            nearKinds: g.near.map((x) => x.miss.difference.kind), nearOps: g.near.map((x) => { const op = x.miss.difference.edit?.op ?? ''; return op === 'missing' ? 'extra' : op === 'extra' ? 'missing' : op; }),
+            // Said from the topic's side: what the topic has extra, lacks or has instead of the filter's.
+            nearTyped: g.near.map((x) => x.miss.difference.edit?.meant ?? ''), nearMeant: g.near.map((x) => x.miss.difference.edit?.typed ?? ''),
+            nearDistances: g.near.map((x) => x.miss.difference.edit?.distance ?? 0),
+            nearWildcards: g.near.map((x) => x.miss.difference.wildcard?.suggestion ?? ''), nearWildcardRules: g.near.map((x) => x.miss.difference.wildcard?.rule ?? ''),
+            nearSlashes: g.near.map((x) => (x.miss.difference.slashes ?? []).join(',')),
+          } : {}),
           ...(sys ? { sysTopics: sysTopics.slice(0, 10) } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
           ...(otherBroker ? { otherSubscribers: [...g.elsewhere], otherBrokers: [...g.otherBrokers] } : {}),
