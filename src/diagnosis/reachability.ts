@@ -368,7 +368,7 @@ export class ReachabilityDetector implements Detector {
 
   private unansweredConnects(ctx: FinishContext, records: ConnectionRecord[], tlsServers: ReadonlySet<string>,
     emit: (finding: FindingEvent) => void): void {
-    const groups = new Map<string, { records: ConnectionRecord[]; closedBy: string; plainOnTls: boolean }>();
+    const groups = new Map<string, { records: ConnectionRecord[]; closedBy: string; plainOnTls: boolean; malformed?: { frame: number; code: string } }>();
     for (const r of records) {
       if (r.connect === undefined || r.connack !== undefined || sentBy(r, 'server').mqtt > 0) continue;
       const end = sessionEndOf(r);
@@ -378,6 +378,9 @@ export class ReachabilityDetector implements Detector {
       const key = `${r.server}|${r.connect.clientId ?? ''}|${closedBy}|${plainOnTls}`;
       const g = groups.get(key) ?? { records: [], closedBy, plainOnTls };
       g.records.push(r);
+      // The CONNECT the MQTT reader found malformed (e.g. an overlong MQTT 5 Property Length, which Mosquitto closes on).
+      const first = r.firstClientPacket;
+      if (g.malformed === undefined && !plainOnTls && first?.type === 'CONNECT' && first.malformed !== undefined) g.malformed = { frame: first.frame, code: first.malformed };
       groups.set(key, g);
     }
     for (const g of groups.values()) {
@@ -391,8 +394,10 @@ export class ReachabilityDetector implements Detector {
       const r = g.records[0]!;
       emit(makeDiagnosis({
         code: 'diag.connect-unanswered', layer: 'mqtt', frames, time: frames.firstTime ?? r.connect!.time, src: r.client, dst: r.server, stream: r.stream,
-        facts: { client: clientName(r), server: r.server, closedBy: g.closedBy, count: g.records.length, ...(g.plainOnTls ? { tlsPort: true } : {}) },
-        causes: g.plainOnTls ? ['plain-client-on-tls-port'] : g.closedBy === 'server' ? ['malformed-connect', 'protocol-version', 'not-mqtt-server'] : ['server-unavailable', 'not-mqtt-server'],
+        facts: { client: clientName(r), server: r.server, closedBy: g.closedBy, count: g.records.length, ...(g.plainOnTls ? { tlsPort: true } : {}),
+          ...(g.malformed !== undefined ? { malformedFrame: g.malformed.frame, malformedCode: g.malformed.code } : {}) },
+        causes: g.plainOnTls ? ['plain-client-on-tls-port'] : g.malformed !== undefined && g.closedBy === 'server' ? ['malformed-connect']
+          : g.closedBy === 'server' ? ['malformed-connect', 'protocol-version', 'not-mqtt-server'] : ['server-unavailable', 'not-mqtt-server'],
         checks: g.plainOnTls ? ['tls-on', 'broker-log'] : ['connect-packet', 'broker-log', 'protocol-version'],
       }));
     }

@@ -87,6 +87,17 @@ interface TopicRecord {
   brokers: Set<string>;
 }
 
+/**
+ * Whether a topic differing so from a filter that works for other topics is a slip rather than another topic: case,
+ * blanks, slashes, look-alike characters, two letters swapped, or a blank added, lost or changed ('sensor/a' and
+ * 'sensor/b', 'sess/5' and 'sess/q2' are other topics; a wildcard that does not reach it is the design).
+ */
+function nearEnough(d: TopicDifference): boolean {
+  if (d.kind === 'case' || d.kind === 'whitespace' || d.kind === 'unicode' || d.kind === 'slash') return true;
+  if (d.kind !== 'typo' || d.edit === undefined || d.edit.distance !== 1) return false;
+  return d.edit.op === 'swapped' || (d.edit.typed + d.edit.meant).trim() === '';
+}
+
 /** A subscribed filter like a topic published to no one: whose, and how they differ (topic-similarity.ts). */
 interface NearMiss {
   filter: string;
@@ -633,7 +644,7 @@ export class TopicDetector implements Detector {
         tried.add(s.filter);
         if (tried.size > 200) break;
         const difference = compareFilterToTopic(s.filter, t.name);
-        if (difference === undefined || (best !== undefined && difference.score >= best.difference.score)) continue;
+        if (difference === undefined || !nearEnough(difference) || (best !== undefined && difference.score >= best.difference.score)) continue;
         const r = ctx.book.get(s.stream);
         best = { filter: s.filter, subscriber: r !== undefined ? clientName(r) : String(s.stream), difference };
       }
