@@ -61,6 +61,11 @@ test('long-length: overlong Remaining Lengths are read (Mosquitto takes them); a
     assert.ok(finding !== undefined && finding.kind === 'finding' && /Property Length encoded in 2 bytes/.test(finding.summary), 'the finding says what is wrong');
     const started = a.events.find((e): e is LifecycleEvent => e.kind === 'lifecycle' && e.type === 'session-started' && e.frame === bad.frame);
     assert.match(started?.summary ?? '', /client "ll-v5" started/, 'not "picked up without its CONNECT"');
+    // MQTT 5 wants the shortest Remaining Length (MQTT-1.5.5-1): ll-v5ok's three packets are told; MQTT 3.1.1's are legal.
+    const overlong = a.events.filter((e) => e.kind === 'finding' && e.code === 'mqtt.overlong-length');
+    const v5ok = mqtt.filter((e) => e.direction === 'client' && e.stream === mqtt.find((x) => x.clientId === 'll-v5ok')?.stream);
+    assert.deepEqual(overlong.map((e) => e.frame), v5ok.filter((e) => e.type !== 'DISCONNECT').map((e) => e.frame));
+    assert.match(overlong[0]?.summary ?? '', /^CONNECT's Remaining Length 20 is written in 4 bytes where 1 suffices/);
     const pub = mqtt.filter((e) => e.topic === 'odd/len');
     assert.deepEqual(pub.map((e) => `${e.direction} ${e.payload?.text ?? ''}`), ['client long remaining length', 'server long remaining length']);
     assert.equal(mqtt.filter((e) => e.type === 'PINGRESP').length, 2);
