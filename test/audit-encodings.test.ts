@@ -10,7 +10,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { Analysis, LifecycleEvent, MqttEvent } from '../src/index.js';
+import type { Analysis, FindingEvent, LifecycleEvent, MqttEvent } from '../src/index.js';
+import { DiagnosisStage } from '../src/diagnosis/stage.js';
+import { ReportSink, renderReport } from '../src/report/index.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
 import type { Diagnosis } from '../src/diagnosis/types.js';
 import { fixturesDir } from './helpers/corpus.js';
@@ -95,6 +97,18 @@ test('early: PINGREQ and PUBLISH before the CONNACK are paired; refused empty cl
     assert.equal(d.detail.facts['emptyIdV31'], 1);
     assert.match(describeDiagnosis(d, 'en')!.sentence, /empty client id and clean session 0: .*\(MQTT-3\.1\.3-8\).*MQTT 3\.1 needs 1 to 23 characters/);
     assert.match(describeDiagnosis(d, 'id')!.sentence, /client id kosong dan clean session 0/);
+    // The report's story: an empty client id is the broker's to assign only when it accepts the client.
+    const sink = new ReportSink('early.pcap');
+    const stage = new DiagnosisStage();
+    const emit = (finding: FindingEvent): void => sink.event(finding);
+    const { summary } = await analyzeCapture(file, { onEvent: (e) => { sink.event(e); stage.event(e, emit); } });
+    stage.finish(emit, summary);
+    const facts = sink.facts(summary);
+    const en = renderReport(facts, { lang: 'en', format: 'md' }).text;
+    const id = renderReport(facts, { lang: 'id', format: 'md' }).text;
+    assert.equal((en.match(/client id empty \(the broker assigns one\)/g) ?? []).length, 1, 'only the accepted one');
+    assert.equal((en.match(/client id empty, MQTT 3\.1/g) ?? []).length, 2, 'the two refused ones');
+    assert.equal((id.match(/client id kosong \(broker yang menentukan\)/g) ?? []).length, 1);
   });
 
 test('utf8-topics: topics with spaces and look-alike characters published to no one are named against the filter subscribed',
