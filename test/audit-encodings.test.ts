@@ -21,7 +21,7 @@ import { mqttOf } from './helpers/events.js';
 import { tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
 
 const edge = (name: string): string => path.join(fixturesDir, 'edge', name);
-const CAPTURES = ['long-length.pcap', 'early.pcap', 'utf8-topics.pcap', 'cli-options.pcap', 'unsub-midrun.pcap'];
+const CAPTURES = ['long-length.pcap', 'early.pcap', 'utf8-topics.pcap', 'cli-options.pcap', 'unsub-midrun.pcap', 'unsub-v5.pcap'];
 const missing = (name: string): string | undefined =>
   existsSync(edge(name)) ? undefined : `fixtures/edge/${name} not present (fixtures/lab/capture.sh --only edge-...)`;
 
@@ -159,4 +159,23 @@ test('unsub-midrun: messages published after the only subscriber UNSUBSCRIBEd ar
     assert.deepEqual(d.detail.causes, ['subscriber-unsubscribed']);
     assert.match(describeDiagnosis(d, 'en')!.sentence, /they were published after unsub-sub \(172\.18\.0\.3\) had unsubscribed \(UNSUBSCRIBE, frame \d+/);
     assert.match(describeDiagnosis(d, 'id')!.sentence, /di-publish setelah unsub-sub \(172\.18\.0\.3\) melakukan unsubscribe/);
+  });
+
+test('unsub-v5: unsubscribing one of two overlapping filters loses nothing; after the second, the messages are the UNSUBSCRIBEs\' (MQTT 5, PUBACK 0x10)',
+  { skip: missing('unsub-v5.pcap') }, async () => {
+    const file = edge('unsub-v5.pcap');
+    const a = await analyzeCapture(file);
+    const mqtt = mqttOf(a);
+    const unsubscribes = mqtt.filter((e) => e.type === 'UNSUBSCRIBE').map((e) => e.frame);
+    assert.equal(unsubscribes.length, 2);
+    // The broker's word: "No matching subscribers" (0x10) for every message after the second UNSUBACK, and only those.
+    const publishes = mqtt.filter((e) => e.type === 'PUBLISH' && e.direction === 'client');
+    const lost = publishes.filter((e) => e.frame > unsubscribes[1]!);
+    assert.equal(mqtt.filter((e) => e.type === 'PUBACK' && e.reasonCode === 0x10).length, lost.length);
+    const d = one(await diagnose(file), 'diag.published-to-nobody');
+    assert.equal(d.detail.facts['count'], lost.length);
+    assert.deepEqual(d.evidence.frames, lost.map((e) => e.frame));
+    assert.equal(d.detail.facts['unsubscribedMessages'], lost.length);
+    assert.deepEqual(d.detail.facts['unsubscribeFrames'], unsubscribes);
+    assert.deepEqual(d.detail.causes, ['subscriber-unsubscribed']);
   });
