@@ -16,6 +16,9 @@ interface Group {
   code: number;
   clients: Set<string>;
   withoutCredentials: number;
+  /** CONNECTs with an empty client id: MQTT 3.1.1 with clean session 0, and MQTT 3.1. */
+  emptyPersistent: number;
+  emptyV31: number;
   count: number;
   frames: FrameSet;
   time: number;
@@ -51,14 +54,15 @@ export function refusalName(code: number, version5: boolean): string {
 }
 
 export class ConnackDetector implements Detector {
-  private readonly connects = new Map<number, { clientId?: string; username?: string; frame: number; time: number }>();
+  private readonly connects = new Map<number, { clientId?: string; username?: string; frame: number; time: number; level?: number; clean?: boolean }>();
   private readonly groups = new Map<string, Group>();
 
   readonly mqttTypes = ['CONNECT', 'CONNACK'] as const;
 
   mqtt(e: MqttEvent): void {
     if (e.type === 'CONNECT') {
-      this.connects.set(e.stream, { frame: e.frame, time: e.time, ...(e.clientId !== undefined ? { clientId: e.clientId } : {}), ...(e.username !== undefined ? { username: e.username } : {}) });
+      this.connects.set(e.stream, { frame: e.frame, time: e.time, ...(e.clientId !== undefined ? { clientId: e.clientId } : {}), ...(e.username !== undefined ? { username: e.username } : {}),
+        ...(e.protocolVersion !== undefined ? { level: e.protocolVersion } : {}), ...(e.cleanSession !== undefined ? { clean: e.cleanSession } : {}) });
     } else if (e.type === 'CONNACK') {
       this.connack(e);
       this.connects.delete(e.stream);
@@ -74,13 +78,16 @@ export class ConnackDetector implements Detector {
     let g = this.groups.get(key);
     if (g === undefined) {
       if (this.groups.size >= 1000) return;
-      g = { server: e.src, version5, code, clients: new Set(), withoutCredentials: 0, count: 0, frames: new FrameSet(), time: 0, firstClient: e.dst };
+      g = { server: e.src, version5, code, clients: new Set(), withoutCredentials: 0, emptyPersistent: 0, emptyV31: 0, count: 0, frames: new FrameSet(), time: 0, firstClient: e.dst };
       this.groups.set(key, g);
     }
     g.count++;
     const name = connect?.clientId !== undefined && connect.clientId !== '' ? `${connect.clientId} (${hostOf(e.dst)})` : e.dst;
     if (g.clients.size < 20) g.clients.add(name);
     if (connect !== undefined && connect.username === undefined) g.withoutCredentials++;
+    // An empty client id: MQTT 3.1.1 takes one only with clean session 1 (MQTT-3.1.3-8); MQTT 3.1 needs 1 to 23 characters.
+    if (connect?.clientId === '' && connect.level === 3) g.emptyV31++;
+    else if (connect?.clientId === '' && connect.level === 4 && connect.clean === false) g.emptyPersistent++;
     // The group is timed at its evidence's first frame: the first refused client's CONNECT (its CONNACK without one).
     const first = connect ?? e;
     if (g.frames.count === 0 || first.frame < g.frames.firstFrame) g.time = first.time;
@@ -97,6 +104,7 @@ export class ConnackDetector implements Detector {
           server: g.server, code: g.version5 ? `0x${g.code.toString(16).padStart(2, '0')}` : String(g.code),
           codeLabel: g.version5 ? 'reason code' : 'return code', codeName: refusalName(g.code, g.version5),
           version: g.version5 ? '5.0' : '3.1.1', count: g.count, clients: [...g.clients], withoutCredentials: g.withoutCredentials,
+          ...(g.emptyPersistent > 0 ? { emptyIdPersistent: g.emptyPersistent } : {}), ...(g.emptyV31 > 0 ? { emptyIdV31: g.emptyV31 } : {}),
         },
         causes: advice.causes, checks: advice.checks,
       }));

@@ -186,8 +186,11 @@ export class ReachabilityDetector implements Detector {
     // (MQTT-3.1.0-1), whether it runs or not. Nor is a CONNECT in clear on a TLS port: the TLS layer refuses it. Nor
     // a session the broker dropped after its client's silence past the keep-alive: a running broker does that, and
     // clients that fell silent together (their host lost its link) are dropped in one sweep (diag.keepalive-dropped).
+    // Nor a connection whose CONNACK refused the client: the broker closes it right after (MQTT-3.2.2-5), running
+    // (diag.connack-refused; fixtures/edge/early.pcap, two refused in a row were "the broker stopped").
     const sessions = records.filter((r) => r.server === server && isMqtt(r) && !ctx.explained.has(r.stream)
-      && !(r.synSeen === true && r.connect === undefined) && !plainConnectOnTlsPort(r, tlsServers) && !droppedForSilence(r));
+      && !(r.synSeen === true && r.connect === undefined) && !plainConnectOnTlsPort(r, tlsServers) && !droppedForSilence(r)
+      && r.connack?.accepted !== false);
     const drops = sessions.map((r) => ({ r, drop: droppedByBroker(r) })).filter((x): x is { r: ConnectionRecord; drop: { time: number; frame: number } } => x.drop !== undefined)
       .sort((a, b) => a.drop.time - b.drop.time);
     for (let i = 0; i < drops.length; i++) {
@@ -365,7 +368,7 @@ export class ReachabilityDetector implements Detector {
 
   private unansweredConnects(ctx: FinishContext, records: ConnectionRecord[], tlsServers: ReadonlySet<string>,
     emit: (finding: FindingEvent) => void): void {
-    const groups = new Map<string, { records: ConnectionRecord[]; closedBy: string; plainOnTls: boolean }>();
+    const groups = new Map<string, { records: ConnectionRecord[]; closedBy: string; plainOnTls: boolean; malformed?: { frame: number; code: string } }>();
     for (const r of records) {
       if (r.connect === undefined || r.connack !== undefined || sentBy(r, 'server').mqtt > 0) continue;
       const end = sessionEndOf(r);
@@ -375,6 +378,9 @@ export class ReachabilityDetector implements Detector {
       const key = `${r.server}|${r.connect.clientId ?? ''}|${closedBy}|${plainOnTls}`;
       const g = groups.get(key) ?? { records: [], closedBy, plainOnTls };
       g.records.push(r);
+      // The CONNECT the MQTT reader found malformed (e.g. an overlong MQTT 5 Property Length, which Mosquitto closes on).
+      const first = r.firstClientPacket;
+      if (g.malformed === undefined && !plainOnTls && first?.type === 'CONNECT' && first.malformed !== undefined) g.malformed = { frame: first.frame, code: first.malformed };
       groups.set(key, g);
     }
     for (const g of groups.values()) {
@@ -388,8 +394,10 @@ export class ReachabilityDetector implements Detector {
       const r = g.records[0]!;
       emit(makeDiagnosis({
         code: 'diag.connect-unanswered', layer: 'mqtt', frames, time: frames.firstTime ?? r.connect!.time, src: r.client, dst: r.server, stream: r.stream,
-        facts: { client: clientName(r), server: r.server, closedBy: g.closedBy, count: g.records.length, ...(g.plainOnTls ? { tlsPort: true } : {}) },
-        causes: g.plainOnTls ? ['plain-client-on-tls-port'] : g.closedBy === 'server' ? ['malformed-connect', 'protocol-version', 'not-mqtt-server'] : ['server-unavailable', 'not-mqtt-server'],
+        facts: { client: clientName(r), server: r.server, closedBy: g.closedBy, count: g.records.length, ...(g.plainOnTls ? { tlsPort: true } : {}),
+          ...(g.malformed !== undefined ? { malformedFrame: g.malformed.frame, malformedCode: g.malformed.code } : {}) },
+        causes: g.plainOnTls ? ['plain-client-on-tls-port'] : g.malformed !== undefined && g.closedBy === 'server' ? ['malformed-connect']
+          : g.closedBy === 'server' ? ['malformed-connect', 'protocol-version', 'not-mqtt-server'] : ['server-unavailable', 'not-mqtt-server'],
         checks: g.plainOnTls ? ['tls-on', 'broker-log'] : ['connect-packet', 'broker-log', 'protocol-version'],
       }));
     }

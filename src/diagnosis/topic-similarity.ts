@@ -5,7 +5,7 @@
  */
 import { sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
 
-export type DifferenceKind = 'case' | 'slash' | 'whitespace' | 'wildcard' | 'typo';
+export type DifferenceKind = 'case' | 'slash' | 'whitespace' | 'unicode' | 'wildcard' | 'typo';
 
 /** A one-character edit (typo), or several. */
 export interface Edit {
@@ -64,6 +64,18 @@ export function describeEdit(typed: string, meant: string): Edit {
   if (t.length === 2 && m.length === 2 && t[0] === m[1] && t[1] === m[0]) return { op: 'swapped', typed: t, meant: m, distance: 1 };
   if (t.length === 1 && m.length === 1) return { op: 'replaced', typed: t, meant: m, distance: 1 };
   return { op: 'several', typed: t, meant: m, distance: editDistance(typed, meant) };
+}
+
+/** The edit between the first literal level of `filter` that differs from `topic`'s (a wildcard level stands for any). */
+function lookAlikeEdit(filter: string, topic: string): Edit {
+  const fl = filter.split('/');
+  const tl = topic.split('/');
+  for (let i = 0; i < fl.length && i < tl.length; i++) {
+    const f = fl[i]!;
+    if (f === '+' || f === '#') continue;
+    if (f !== tl[i]) return describeEdit(f, tl[i]!);
+  }
+  return describeEdit(filter, topic);
 }
 
 /** `s` without repeated, leading or trailing slashes. */
@@ -133,6 +145,12 @@ function compareUnshared(filter: string, topic: string): TopicDifference | undef
   }
   if (topicMatches(filter.toLowerCase(), topic.toLowerCase())) {
     return { kind: 'case', score: 0 };
+  }
+  // Characters that look alike but are others (NFKC compatibility: '℃' U+2103 for '°C', full-width letters, 'ﬁ' for
+  // 'fi'), or one accented letter written precomposed and decomposed: invisible on screen, so the edit is kept.
+  const nf = (x: string): string => x.normalize('NFKC');
+  if ((nf(filter) !== filter || nf(topic) !== topic) && topicMatches(nf(filter), nf(topic))) {
+    return { kind: 'unicode', edit: lookAlikeEdit(filter, topic), score: 0 };
   }
   if (topicMatches(normaliseSlashes(filter), normaliseSlashes(topic))) {
     return { kind: 'slash', slashes: slashChanges(filter, topic), score: 0 };

@@ -22,7 +22,7 @@ import { TAKEOVER_WINDOW_SECONDS } from './takeover.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
-import { closestTopic } from './topic-similarity.js';
+import { closestTopic, compareFilterToTopic, type TopicDifference } from './topic-similarity.js';
 import type { Confidence } from './types.js';
 import { violationOf } from './violation.js';
 
@@ -74,6 +74,10 @@ interface TopicRecord {
   takenOverFor: Set<string>;
   takenOverIds: Set<string>;
   takenOverByPublisher: boolean;
+  /** Of those, the ones published after every matching subscriber had UNSUBSCRIBEd (its UNSUBACK seen): who, and the UNSUBSCRIBE frames. */
+  unsubscribedMessages: number;
+  unsubscribedFor: Set<string>;
+  unsubscribeFrames: Set<number>;
   /** Broker copies on this topic not linked to a publish (the tracer could not link them: cut payloads, evicted). */
   untraced: number;
   /** Copies not linked (retained ones too) per subscriber stream (made on the first), and the most one stream received: messages whose publish the capture lacks. */
@@ -81,6 +85,24 @@ interface TopicRecord {
   untracedMost: number;
   frames: FrameSet;
   brokers: Set<string>;
+}
+
+/**
+ * Whether a topic differing so from a filter that works for other topics is a slip rather than another topic: case,
+ * blanks, slashes, look-alike characters, two letters swapped, or a blank added, lost or changed ('sensor/a' and
+ * 'sensor/b', 'sess/5' and 'sess/q2' are other topics; a wildcard that does not reach it is the design).
+ */
+function nearEnough(d: TopicDifference): boolean {
+  if (d.kind === 'case' || d.kind === 'whitespace' || d.kind === 'unicode' || d.kind === 'slash') return true;
+  if (d.kind !== 'typo' || d.edit === undefined || d.edit.distance !== 1) return false;
+  return d.edit.op === 'swapped' || (d.edit.typed + d.edit.meant).trim() === '';
+}
+
+/** A subscribed filter like a topic published to no one: whose, and how they differ (topic-similarity.ts). */
+interface NearMiss {
+  filter: string;
+  subscriber: string;
+  difference: TopicDifference;
 }
 
 interface SubscriptionRecord {
@@ -99,6 +121,8 @@ interface SubscriptionRecord {
   noLocal: boolean;
   /** Broker PUBLISHes this subscriber received that the filter matches. */
   received: number;
+  /** An UNSUBSCRIBE of this exact filter on this connection, acknowledged (UNSUBACK, MQTT 5 reason 0x00): its frame and time. */
+  unsubscribed?: { frame: number; time: number };
 }
 
 export class TopicDetector implements Detector {
@@ -128,8 +152,10 @@ export class TopicDetector implements Detector {
    * may never come (the request was not served), which is no typo of a similar topic.
    */
   private readonly responseTopics = new Set<string>();
+  /** UNSUBSCRIBEs awaiting their UNSUBACK (stream × 65536 + packet id → filters, frame, time). */
+  private readonly unsubscribing = new Map<number, { filters: string[]; frame: number; time: number }>();
 
-  readonly mqttTypes = ['PUBLISH', 'SUBSCRIBE', 'PUBACK', 'PUBREC', 'DISCONNECT', 'SUBACK'] as const;
+  readonly mqttTypes = ['PUBLISH', 'SUBSCRIBE', 'PUBACK', 'PUBREC', 'DISCONNECT', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK'] as const;
 
   mqtt(e: MqttEvent): void {
     switch (e.type) {
@@ -168,6 +194,31 @@ export class TopicDetector implements Detector {
         }
         break;
       }
+      case 'UNSUBSCRIBE': {
+        if (e.packetId === undefined || e.direction !== 'client') break;
+        if (this.unsubscribing.size >= MAX_PENDING) {
+          const oldest = this.unsubscribing.keys().next();
+          if (oldest.done !== true) this.unsubscribing.delete(oldest.value);
+        }
+        this.unsubscribing.set(e.stream * 0x10000 + e.packetId, { filters: e.unsubscriptions ?? [], frame: e.frame, time: e.time });
+        break;
+      }
+      case 'UNSUBACK': {
+        if (e.packetId === undefined || e.direction !== 'server') break;
+        const key = e.stream * 0x10000 + e.packetId;
+        const request = this.unsubscribing.get(key);
+        this.unsubscribing.delete(key);
+        if (request === undefined) break;
+        // MQTT 5 gives a reason code per filter (0x00 success; 0x11 no subscription existed, 0x80 and above refused); MQTT 3.1.1 none.
+        const codes = e.reasonCodes ?? [];
+        request.filters.forEach((filter, i) => {
+          if ((codes[i] ?? 0) !== 0) return;
+          for (const s of this.byStream.get(e.stream) ?? []) {
+            if (s.filter === filter && s.time < request.time && s.unsubscribed === undefined) s.unsubscribed = { frame: request.frame, time: request.time };
+          }
+        });
+        break;
+      }
       default: break;
     }
   }
@@ -189,7 +240,7 @@ export class TopicDetector implements Detector {
     let t = this.topics.get(key);
     if (t === undefined) {
       if (this.topics.size >= MAX_TOPICS) return undefined;
-      t = { name, host, published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), expiredMessages: 0, expiredFor: new Set(), expiryIntervals: new Set(), noLocalMessages: 0, noLocalFor: new Set(), takenOverMessages: 0, takenOverFor: new Set(), takenOverIds: new Set(), takenOverByPublisher: false, untraced: 0, untracedMost: 0, frames: new FrameSet(), brokers: new Set() };
+      t = { name, host, published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), expiredMessages: 0, expiredFor: new Set(), expiryIntervals: new Set(), noLocalMessages: 0, noLocalFor: new Set(), takenOverMessages: 0, takenOverFor: new Set(), takenOverIds: new Set(), takenOverByPublisher: false, unsubscribedMessages: 0, unsubscribedFor: new Set(), unsubscribeFrames: new Set(), untraced: 0, untracedMost: 0, frames: new FrameSet(), brokers: new Set() };
       this.topics.set(key, t);
     }
     return t;
@@ -275,6 +326,9 @@ export class TopicDetector implements Detector {
       t.takenOverFor.clear();
       t.takenOverIds.clear();
       t.takenOverByPublisher = false;
+      t.unsubscribedMessages = 0;
+      t.unsubscribedFor.clear();
+      t.unsubscribeFrames.clear();
     }
     // When each broker host last sent an MQTT packet (to anyone): after a message, the sign it had its turn.
     const lastSpoke = new Map<string, number>();
@@ -317,6 +371,14 @@ export class TopicDetector implements Detector {
       if (self !== undefined) {
         t.noLocalMessages++;
         t.noLocalFor.add(self);
+      }
+      const left = this.unsubscribedBefore(ctx, t, time);
+      if (left.length > 0) {
+        t.unsubscribedMessages++;
+        for (const u of left) {
+          if (t.unsubscribedFor.size < 10) t.unsubscribedFor.add(u.name);
+          if (t.unsubscribeFrames.size < 10) t.unsubscribeFrames.add(u.frame);
+        }
       }
     }
     // Each broker's topics (name, messages), in the order they were first seen.
@@ -403,7 +465,7 @@ export class TopicDetector implements Detector {
         causes: ['subscriber-started-late'], checks: ['start-order', 'subscriber-running'],
       }));
     }
-    this.nobody(ctx, mismatched, emit);
+    this.nobody(ctx, mismatched, this.nearMisses(ctx, mismatched, refused), emit);
   }
 
   /**
@@ -415,6 +477,7 @@ export class TopicDetector implements Detector {
     const out: string[] = [];
     for (const s of this.subscriptions) {
       if (s.refused || !s.answered || s.noLocal || s.host !== t.host || s.time >= t.unforwardedFirst || !topicMatches(s.filter, t.name)) continue;
+      if (s.unsubscribed !== undefined && s.unsubscribed.time < t.unforwardedLast) continue;
       const r = ctx.book.get(s.stream);
       if (r === undefined) continue;
       const end = sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY;
@@ -427,6 +490,7 @@ export class TopicDetector implements Detector {
   private subscribedAt(ctx: FinishContext, t: TopicRecord, time: number): boolean {
     for (const s of this.subscriptions) {
       if (s.refused || !s.answered || s.host !== t.host || s.time >= time || !topicMatches(s.filter, t.name)) continue;
+      if (s.unsubscribed !== undefined && s.unsubscribed.time < time) continue;
       const r = ctx.book.get(s.stream);
       if (r !== undefined && (sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY) > time) return true;
     }
@@ -518,6 +582,24 @@ export class TopicDetector implements Detector {
    * `stream` at `time`, matches the topic: the broker does not send a client its own messages back, so no one else
    * having subscribed, the message went to no one. Its name.
    */
+  /**
+   * The subscribers whose accepted subscription matching the topic they had UNSUBSCRIBEd (acknowledged) before the
+   * message was published at `time`, their connection still open then, when no subscription matching it stood at that
+   * time: their names and UNSUBSCRIBE frames. Empty when a subscription still stood (the message went missing for
+   * another reason).
+   */
+  private unsubscribedBefore(ctx: FinishContext, t: TopicRecord, time: number): Array<{ name: string; frame: number }> {
+    if (this.subscribedAt(ctx, t, time)) return [];
+    const out: Array<{ name: string; frame: number }> = [];
+    for (const s of this.subscriptions) {
+      if (s.unsubscribed === undefined || s.unsubscribed.time >= time || s.refused || !s.answered || s.host !== t.host || !topicMatches(s.filter, t.name)) continue;
+      const r = ctx.book.get(s.stream);
+      if (r === undefined || (sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY) < s.unsubscribed.time) continue;
+      out.push({ name: clientName(r), frame: s.unsubscribed.frame });
+    }
+    return out;
+  }
+
   private noLocalSelf(ctx: FinishContext, t: TopicRecord, stream: number, time: number): string | undefined {
     for (const s of this.byStream.get(stream) ?? []) {
       if (!s.noLocal || s.refused || !s.answered || s.time >= time || !topicMatches(s.filter, t.name)) continue;
@@ -545,17 +627,45 @@ export class TopicDetector implements Detector {
     return out;
   }
 
-  private nobody(ctx: FinishContext, mismatched: Map<string, string>, emit: (finding: FindingEvent) => void): void {
+  /**
+   * Topics published to no one (not already a diag.topic-mismatch) that look like a filter some subscriber of the same
+   * broker did subscribe to: the subscription works for the topics it matches, so the publisher's topic is the one
+   * typed differently (an extra space, a look-alike character, a typing mistake). Topic key → that filter, its
+   * subscriber and how they differ.
+   */
+  private nearMisses(ctx: FinishContext, mismatched: Map<string, string>, refused: (x: SubscriptionRecord) => boolean): Map<string, NearMiss> {
+    const out = new Map<string, NearMiss>();
+    for (const [key, t] of this.topics) {
+      if (t.unforwardedCount <= t.untraced || mismatched.has(key)) continue;
+      let best: NearMiss | undefined;
+      const tried = new Set<string>();
+      for (const s of this.subscriptions) {
+        if (s.host !== t.host || tried.has(s.filter) || refused(s)) continue;
+        tried.add(s.filter);
+        if (tried.size > 200) break;
+        const difference = compareFilterToTopic(s.filter, t.name);
+        if (difference === undefined || !nearEnough(difference) || (best !== undefined && difference.score >= best.difference.score)) continue;
+        const r = ctx.book.get(s.stream);
+        best = { filter: s.filter, subscriber: r !== undefined ? clientName(r) : String(s.stream), difference };
+      }
+      if (best !== undefined) out.set(key, best);
+    }
+    return out;
+  }
+
+  private nobody(ctx: FinishContext, mismatched: Map<string, string>, near: Map<string, NearMiss>, emit: (finding: FindingEvent) => void): void {
     const records = [...ctx.book.all()].filter(isMqtt);
     // Brokers that sent MQTT in the capture: their delivery side is in it.
     const speaking = new Set(records.filter((r) => sentBy(r, 'server').mqtt > 0).map((r) => r.server));
     const groups = new Map<string, {
       topics: string[]; count: number; frames: FrameSet; publishers: Set<string>; time: number; said: boolean; similar: string[]; waiting: Set<string>;
+      near: Array<{ topic: string; miss: NearMiss }>;
       expired?: { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined;
       elsewhere: Set<string>; otherBrokers: Set<string>;
       expiredMessages: number; expiredFor: Set<string>; expiredConnack?: number | undefined; expiryIntervals: Set<number>;
       noLocalMessages: number; noLocalFor: Set<string>;
       takenOverMessages: number; takenOverFor: Set<string>; takenOverIds: Set<string>; takenOverByPublisher: boolean;
+      unsubscribedMessages: number; unsubscribedFor: Set<string>; unsubscribeFrames: Set<number>;
     }>();
     for (const [key, t] of this.topics) {
       if (t.unforwardedCount <= t.untraced) continue;
@@ -569,9 +679,10 @@ export class TopicDetector implements Detector {
       if (!said && broker === undefined && (other.subscribers.size === 0 || ![...t.brokers].some((b) => speaking.has(b)))) continue;
       const group = broker ?? [...t.brokers][0] ?? '';
       const first = t.unforwardedFirst ?? t.firstTime;
-      const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>(),
+      const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], near: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>(),
         expiredMessages: 0, expiredFor: new Set<string>(), expiryIntervals: new Set<number>(), noLocalMessages: 0, noLocalFor: new Set<string>(),
-        takenOverMessages: 0, takenOverFor: new Set<string>(), takenOverIds: new Set<string>(), takenOverByPublisher: false };
+        takenOverMessages: 0, takenOverFor: new Set<string>(), takenOverIds: new Set<string>(), takenOverByPublisher: false,
+        unsubscribedMessages: 0, unsubscribedFor: new Set<string>(), unsubscribeFrames: new Set<number>() };
       for (const w of this.waiting(ctx, t)) g.waiting.add(w);
       g.expired ??= this.expired(ctx, t);
       for (const w of other.subscribers) if (g.elsewhere.size < 10) g.elsewhere.add(w);
@@ -588,12 +699,20 @@ export class TopicDetector implements Detector {
       for (const n of t.takenOverFor) if (g.takenOverFor.size < 10) g.takenOverFor.add(n);
       for (const n of t.takenOverIds) if (g.takenOverIds.size < 10) g.takenOverIds.add(n);
       g.takenOverByPublisher ||= t.takenOverByPublisher;
+      g.unsubscribedMessages += t.unsubscribedMessages;
+      for (const n of t.unsubscribedFor) if (g.unsubscribedFor.size < 10) g.unsubscribedFor.add(n);
+      for (const n of t.unsubscribeFrames) if (g.unsubscribeFrames.size < 10) g.unsubscribeFrames.add(n);
       g.frames.merge(t.unforwarded);
       for (const p of t.unforwardedPublishers.size > 0 ? t.unforwardedPublishers : t.publishers) g.publishers.add(p);
       g.time = Math.min(g.time, first);
       g.said ||= said;
       const similar = mismatched.get(key);
       if (similar !== undefined) g.similar.push(similar);
+      const miss = near.get(key);
+      if (miss !== undefined) {
+        g.similar.push(miss.filter);
+        if (g.near.length < 5) g.near.push({ topic: name, miss });
+      }
       groups.set(group, g);
     }
     for (const [broker, g] of groups) {
@@ -621,7 +740,9 @@ export class TopicDetector implements Detector {
       const noLocal = !dropped && !otherBroker && g.noLocalMessages > 0 ? Math.min(g.noLocalMessages, g.count) : 0;
       // Messages published while a matching subscriber was kicked out by a takeover of its client id.
       const takenOver = !dropped && !otherBroker && g.takenOverMessages > 0 ? Math.min(g.takenOverMessages, g.count) : 0;
-      const explained = messageExpired + noLocal + takenOver >= g.count;
+      // Messages published after their subscribers had unsubscribed (UNSUBSCRIBE answered by UNSUBACK).
+      const unsubscribed = !dropped && !otherBroker && g.unsubscribedMessages > 0 ? Math.min(g.unsubscribedMessages, g.count) : 0;
+      const explained = messageExpired + noLocal + takenOver + unsubscribed >= g.count;
       // Published to the broker's own $SYS tree: the broker takes no client's message there, whoever subscribed.
       const sysTopics = g.topics.filter(isSysTopic);
       const sys = sysTopics.length > 0;
@@ -635,20 +756,30 @@ export class TopicDetector implements Detector {
         : expired !== undefined ? { causes: ['session-expired', 'no-subscriber'], checks: ['session-expiry', 'subscriber-running'] }
         : { causes: ['no-subscriber', 'topic-typo'], checks: ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'] };
       // Explained wholly, these come first; else after the usual causes.
-      const mine = { causes: [...(takenOver > 0 ? ['subscriber-taken-over'] : []), ...(messageExpired > 0 ? ['message-expired'] : []), ...(noLocal > 0 ? ['no-local-own-messages'] : [])],
-        checks: [...(takenOver > 0 ? ['unique-client-id'] : []), ...(messageExpired > 0 ? ['message-expiry'] : []), ...(noLocal > 0 ? ['no-local-option'] : [])] };
+      const mine = { causes: [...(unsubscribed > 0 ? ['subscriber-unsubscribed'] : []), ...(takenOver > 0 ? ['subscriber-taken-over'] : []), ...(messageExpired > 0 ? ['message-expired'] : []), ...(noLocal > 0 ? ['no-local-own-messages'] : [])],
+        checks: [...(unsubscribed > 0 ? ['unsubscribe-intended'] : []), ...(takenOver > 0 ? ['unique-client-id'] : []), ...(messageExpired > 0 ? ['message-expiry'] : []), ...(noLocal > 0 ? ['no-local-option'] : [])] };
       const causes = explained ? mine.causes : [...usual.causes, ...mine.causes];
       const checks = explained ? mine.checks : [...usual.checks, ...mine.checks];
       emit(makeDiagnosis({
         code: 'diag.published-to-nobody', layer: 'mqtt', frames: g.frames, time: g.frames.firstTime ?? g.time, dst: broker,
         facts: {
           topic: g.topics[0]!, topics: g.topics.slice(0, 10), count: g.count, publishers, broker, ...(typo ? { similarFilters: g.similar } : {}),
+          ...(g.near.length > 0 ? {
+            nearTopics: g.near.map((x) => x.topic), nearFilters: g.near.map((x) => x.miss.filter), nearSubscribers: g.near.map((x) => x.miss.subscriber),
+            nearKinds: g.near.map((x) => x.miss.difference.kind), nearOps: g.near.map((x) => { const op = x.miss.difference.edit?.op ?? ''; return op === 'missing' ? 'extra' : op === 'extra' ? 'missing' : op; }),
+            // Said from the topic's side: what the topic has extra, lacks or has instead of the filter's.
+            nearTyped: g.near.map((x) => x.miss.difference.edit?.meant ?? ''), nearMeant: g.near.map((x) => x.miss.difference.edit?.typed ?? ''),
+            nearDistances: g.near.map((x) => x.miss.difference.edit?.distance ?? 0),
+            nearWildcards: g.near.map((x) => x.miss.difference.wildcard?.suggestion ?? ''), nearWildcardRules: g.near.map((x) => x.miss.difference.wildcard?.rule ?? ''),
+            nearSlashes: g.near.map((x) => (x.miss.difference.slashes ?? []).join(',')),
+          } : {}),
           ...(sys ? { sysTopics: sysTopics.slice(0, 10) } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
           ...(otherBroker ? { otherSubscribers: [...g.elsewhere], otherBrokers: [...g.otherBrokers] } : {}),
           ...(expired !== undefined && !explained ? { expiredSessions: expired.names, connackFrame: expired.connackFrame, ...(expired.sessionExpiry !== undefined ? { sessionExpiry: expired.sessionExpiry } : {}) } : {}),
           ...(messageExpired > 0 ? { expiredMessages: messageExpired, expiredFor: [...g.expiredFor], messageExpiry: [...g.expiryIntervals].sort((a, b) => a - b), ...(g.expiredConnack !== undefined ? { backFrame: g.expiredConnack } : {}) } : {}),
           ...(noLocal > 0 ? { noLocalMessages: noLocal, noLocalSubscribers: [...g.noLocalFor] } : {}),
+          ...(unsubscribed > 0 ? { unsubscribedMessages: unsubscribed, unsubscribedSubscribers: [...g.unsubscribedFor], unsubscribeFrames: [...g.unsubscribeFrames].sort((a, b) => a - b) } : {}),
           ...(takenOver > 0 ? { takenOverMessages: takenOver, takenOverSubscribers: [...g.takenOverFor], takenOverIds: [...g.takenOverIds], ...(g.takenOverByPublisher ? { takenOverByPublisher: true } : {}) } : {}),
         },
         causes, checks,

@@ -83,6 +83,36 @@ function timesWords(value: FactValue | undefined, lang: Lang): string {
   return n === 1 ? 'sekali' : n === 2 ? 'dua kali' : n === 3 ? 'tiga kali' : `${n} kali`;
 }
 
+/** Unicode code points of `text`: 'U+00B0 U+0043'. */
+function codePoints(text: string): string {
+  return [...text].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+}
+
+/** A quoted fragment of a topic, with blanks said in words (a quoted space is easy to miss). */
+function spaced(value: FactValue | undefined, lang: Lang): string {
+  const text = String(value ?? '');
+  if (text === '' || text.trim() !== '') return q(value);
+  return text === ' ' ? (lang === 'en' ? "' ' (a space)" : "' ' (spasi)") : (lang === 'en' ? `'${text}' (${text.length} blanks)` : `'${text}' (${text.length} spasi)`);
+}
+
+/** Topics published to no one that look like a filter someone subscribed to (published-to-nobody near-miss facts). */
+function nearMisses(f: Facts, lang: Lang): string {
+  const topicsNear = Array.isArray(f['nearTopics']) ? f['nearTopics'].map(String) : [];
+  const at = (key: string, i: number): string => { const v = f[key]; return Array.isArray(v) ? String(v[i] ?? '') : ''; };
+  const parts = topicsNear.map((topic, i) => {
+    const sub: Facts = {
+      difference: at('nearKinds', i), op: at('nearOps', i), typed: at('nearTyped', i), meant: at('nearMeant', i),
+      distance: Number(at('nearDistances', i)), typoIn: 'topic', suggestion: at('nearWildcards', i), wildcardRule: at('nearWildcardRules', i),
+      slashes: at('nearSlashes', i) === '' ? [] : at('nearSlashes', i).split(','),
+    };
+    const filter = q(at('nearFilters', i));
+    const who = at('nearSubscribers', i);
+    return lang === 'en' ? `${q(topic)} is not ${filter}, which ${who} subscribed to: ${differenceText(sub, 'en')}`
+      : `${q(topic)} bukan ${filter}, yang di-subscribe ${who}: ${differenceText(sub, 'id')}`;
+  });
+  return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
+}
+
 /** How the filter differs from the topic meant, from the topic-mismatch facts. */
 function differenceText(f: Facts, lang: Lang): string {
   const en = lang === 'en';
@@ -90,6 +120,14 @@ function differenceText(f: Facts, lang: Lang): string {
     case 'case': return en ? 'they differ only in upper/lower case, and topics are case-sensitive'
       : 'keduanya hanya berbeda huruf besar/kecil, dan topik MQTT membedakan huruf besar dan kecil (case-sensitive)';
     case 'whitespace': return en ? 'they differ only in spaces around the topic' : 'keduanya hanya berbeda spasi di sekitar topik';
+    case 'unicode': {
+      // Look-alike characters: the same on screen, other code points (NFKC), so each side's are named.
+      const topicSide = f['typoIn'] === 'topic';
+      const mine = `${q(f['typed'])} (${codePoints(String(f['typed'] ?? ''))})`;
+      const theirs = `${q(f['meant'])} (${codePoints(String(f['meant'] ?? ''))})`;
+      return en ? `they look the same but are different characters: the ${topicSide ? 'topic' : 'filter'} has ${mine} where the ${topicSide ? 'filter' : 'topic'} has ${theirs}`
+        : `keduanya tampak sama tetapi karakternya berbeda: ${topicSide ? 'topik' : 'filter'} memakai ${mine}, sedangkan ${topicSide ? 'filter' : 'topik'} memakai ${theirs}`;
+    }
     case 'slash': {
       const words: Record<string, { en: string; id: string }> = {
         'leading-extra': { en: 'an extra leading slash', id: 'kelebihan garis miring (/) di awal' },
@@ -112,8 +150,8 @@ function differenceText(f: Facts, lang: Lang): string {
       }
     }
     default: {
-      const typed = q(f['typed']);
-      const meant = q(f['meant']);
+      const typed = spaced(f['typed'], lang);
+      const meant = spaced(f['meant'], lang);
       // The side the typed characters are on: the filter, or the topic when the subscribers agree on the filter.
       const side = f['typoIn'] === 'topic' ? 'topic' : 'filter';
       const sisi = f['typoIn'] === 'topic' ? 'topik' : 'filter';
@@ -166,8 +204,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `Broker di ${f['server']} menjawab ${f['count']} permintaan dari ${list(f['clients'], 'id')} terlambat lebih dari satu detik (${list(f['answers'], 'id')}; hingga ${seconds(f['maxWaitSeconds'], 'id')}) antara t=${seconds(f['from'], 'id')} dan t=${seconds(f['until'], 'id')}${Number(f['connections']) > 1 ? `, di ${f['connections']} koneksi sekaligus` : ''}: broker biasanya menjawab dalam milidetik, jadi ia sempat macet.`,
   },
   'diag.connack-refused': {
-    en: (f) => `The broker at ${f['server']} refused ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')} with CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
-    id: (f) => `Broker di ${f['server']} menolak ${f['count']} koneksi dari ${list(f['clients'], 'id')} dengan CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']}).`,
+    en: (f) => `The broker at ${f['server']} refused ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')} with CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']})${emptyIds(f, 'en')}.`,
+    id: (f) => `Broker di ${f['server']} menolak ${f['count']} koneksi dari ${list(f['clients'], 'id')} dengan CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']})${emptyIds(f, 'id')}.`,
   },
   'diag.connection-limit': {
     en: (f) => `The broker at ${f['server']} turned away ${plural(Number(f['count']), 'connection', 'connections')} of ${list(f['clients'], 'en')}: it accepted ${Number(f['count']) === 1 ? 'the connection' : 'each one'} and ${f['closedWith'] === 'reset' ? 'reset' : 'closed'} it at once, before any CONNECT${Number(f['connectsCut']) > 0 ? ` (the CONNECT that followed got no CONNACK)` : ''}, while ${plural(Number(f['openSessions']), 'other connection was', 'other connections were')} open: it takes no more connections (its connection limit).`,
@@ -176,10 +214,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
   'diag.connect-unanswered': {
     en: (f) => f['tlsPort'] === true
       ? `${f['client']} sent its CONNECT in clear (plain MQTT) to the TLS port ${f['server']}${Number(f['count']) > 1 ? ` (${f['count']} times)` : ''}: the broker expects a TLS ClientHello there, and its TLS layer ended the connection without an MQTT answer. Turn TLS on in the client (a CA file, mqtts://) or use the plain port (1883).`
-      : `${f['client']} sent CONNECT to ${f['server']} but got no CONNACK before the connection was closed by the ${f['closedBy']}${Number(f['count']) > 1 ? ` (${f['count']} times)` : ''}.`,
+      : `${f['client']} sent CONNECT to ${f['server']} but got no CONNACK before the connection was closed by the ${f['closedBy']}${Number(f['count']) > 1 ? ` (${f['count']} times)` : ''}${f['malformedFrame'] !== undefined ? `; that CONNECT is malformed (${f['malformedCode']} at frame ${f['malformedFrame']} says what is wrong in it)` : ''}.`,
     id: (f) => f['tlsPort'] === true
       ? `${f['client']} mengirim CONNECT tanpa enkripsi (MQTT biasa) ke port TLS ${f['server']}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}: broker mengharapkan TLS ClientHello di sana, dan lapisan TLS-nya mengakhiri koneksi tanpa jawaban MQTT. Nyalakan TLS di client (file CA, mqtts://) atau pakai port biasa (1883).`
-      : `${f['client']} mengirim CONNECT ke ${f['server']} tetapi tidak menerima CONNACK sebelum koneksi ditutup oleh ${f['closedBy'] === 'server' ? 'broker' : 'client'}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}.`,
+      : `${f['client']} mengirim CONNECT ke ${f['server']} tetapi tidak menerima CONNACK sebelum koneksi ditutup oleh ${f['closedBy'] === 'server' ? 'broker' : 'client'}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}${f['malformedFrame'] !== undefined ? `; CONNECT itu rusak (${f['malformedCode']} di frame ${f['malformedFrame']} menjelaskan apa yang salah di dalamnya)` : ''}.`,
   },
   'diag.no-connect': {
     en: (f) => allTls(f) ? `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} spoke TLS to the plain MQTT port ${f['server']}: it sent` : `${f['count']} clients spoke TLS to the plain MQTT port ${f['server']}: each sent`} a TLS ClientHello, not a CONNECT (Wireshark reads the record's first bytes as "Connect Command", malformed); the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering. The client expects TLS: use the TLS port (8883) or turn TLS off in the client.`
@@ -197,8 +235,8 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
       : `Subscription ${f['subscriber']} ke ${q(f['filter'])}${Array.isArray(f['groupMembers']) ? ` (shared subscription; anggota grupnya: ${list(f['groupMembers'], 'id')})` : ''} tidak cocok dengan topik mana pun yang di-publish, padahal ${f['published']} pesan di-publish ke ${q(f['topic'])}: ${differenceText(f, 'id')}.`,
   },
   'diag.published-to-nobody': {
-    en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, although ${list(f['subscribers'], 'en')} had subscribed to a matching filter` : ''}${Array.isArray(f['otherSubscribers']) && f['otherSubscribers'].length > 0 ? `, while ${list(f['otherSubscribers'], 'en')} had subscribed to a matching filter on another broker, ${list(f['otherBrokers'], 'en')}` : ''}${Array.isArray(f['expiredSessions']) && f['expiredSessions'].length > 0 ? `; ${list(f['expiredSessions'], 'en')} had subscribed with a persistent session${f['sessionExpiry'] !== undefined ? ` (Session Expiry Interval ${f['sessionExpiry']} s)` : ''}, but the broker no longer had it on reconnecting (session present 0, frame ${f['connackFrame']})` : ''}${Number(f['expiredMessages'] ?? 0) > 0 ? `; ${Number(f['expiredMessages']) === Number(f['count']) ? (Number(f['count']) === 1 ? 'it' : 'they') : `${f['expiredMessages']} of them`} had a Message Expiry Interval of ${list(f['messageExpiry'], 'en')} s and expired while queued for ${list(f['expiredFor'], 'en')}, whose session the broker kept (session present 1${f['backFrame'] !== undefined ? `, frame ${f['backFrame']}` : ''}) but who came back only after that` : ''}${Number(f['noLocalMessages'] ?? 0) > 0 ? `; the only subscriber to ${Number(f['noLocalMessages']) === Number(f['count']) ? (Number(f['count']) === 1 ? 'it' : 'them') : `${f['noLocalMessages']} of them`} was the publisher, ${list(f['noLocalSubscribers'], 'en')}, subscribed with No Local, so the broker does not send a client's own messages back to it` : ''}${Array.isArray(f['sysTopics']) && f['sysTopics'].length > 0 ? `; ${list((f['sysTopics'] as string[]).map((x) => `'${x}'`), 'en')} ${f['sysTopics'].length === 1 ? 'is' : 'are'} in the broker's own $SYS tree, where it takes no client's message` : ''}${Number(f['takenOverMessages'] ?? 0) > 0 ? `; ${Number(f['takenOverMessages']) === Number(f['count']) ? (Number(f['count']) === 1 ? 'it was' : 'they were') : `${f['takenOverMessages']} of them were`} published while ${list(f['takenOverSubscribers'], 'en')} was not connected: the broker had closed its connection because ${f['takenOverByPublisher'] === true ? 'the publisher connected with the same client id' : 'another client connected with the same client id'} (${list((f['takenOverIds'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')})` : ''}.`,
-    id: (f) => `${f['count']} pesan yang di-publish ke ${topics(f, 'id')} oleh ${list(f['publishers'], 'id')} tidak sampai ke subscriber mana pun: broker tidak meneruskannya ke siapa pun dalam capture${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, padahal ${list(f['subscribers'], 'id')} sudah subscribe ke filter yang cocok` : ''}${Array.isArray(f['otherSubscribers']) && f['otherSubscribers'].length > 0 ? `, sementara ${list(f['otherSubscribers'], 'id')} sudah subscribe ke filter yang cocok di broker lain, ${list(f['otherBrokers'], 'id')}` : ''}${Array.isArray(f['expiredSessions']) && f['expiredSessions'].length > 0 ? `; ${list(f['expiredSessions'], 'id')} sudah subscribe dengan sesi persisten${f['sessionExpiry'] !== undefined ? ` (Session Expiry Interval ${f['sessionExpiry']} s)` : ''}, tetapi broker tidak lagi menyimpannya saat terhubung kembali (session present 0, frame ${f['connackFrame']})` : ''}${Number(f['expiredMessages'] ?? 0) > 0 ? `; ${Number(f['expiredMessages']) === Number(f['count']) ? 'pesan itu' : `${f['expiredMessages']} di antaranya`} memiliki \`Message Expiry Interval\` ${list(f['messageExpiry'], 'id')} s dan kedaluwarsa selagi mengantre untuk ${list(f['expiredFor'], 'id')}, yang sesinya disimpan broker (session present 1${f['backFrame'] !== undefined ? `, frame ${f['backFrame']}` : ''}) tetapi baru terhubung kembali setelah itu` : ''}${Number(f['noLocalMessages'] ?? 0) > 0 ? `; satu-satunya subscriber untuk ${Number(f['noLocalMessages']) === Number(f['count']) ? 'pesan itu' : `${f['noLocalMessages']} di antaranya`} adalah publisher sendiri, ${list(f['noLocalSubscribers'], 'id')}, yang subscribe dengan \`No Local\`, sehingga broker tidak mengirimkannya kembali kepadanya` : ''}${Array.isArray(f['sysTopics']) && f['sysTopics'].length > 0 ? `; ${list((f['sysTopics'] as string[]).map((x) => `'${x}'`), 'id')} berada di pohon $SYS milik broker sendiri, tempat broker tidak menerima pesan dari client` : ''}${Number(f['takenOverMessages'] ?? 0) > 0 ? `; ${Number(f['takenOverMessages']) === Number(f['count']) ? 'pesan itu' : `${f['takenOverMessages']} di antaranya`} di-publish saat ${list(f['takenOverSubscribers'], 'id')} sedang tidak terhubung: broker telah menutup koneksinya karena ${f['takenOverByPublisher'] === true ? 'publisher terhubung dengan client id yang sama' : 'client lain terhubung dengan client id yang sama'} (${list((f['takenOverIds'] as string[] | undefined)?.map((x) => `'${x}'`), 'id')})` : ''}.`,
+    en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} by ${list(f['publishers'], 'en')} reached no subscriber: the broker forwarded ${Number(f['count']) === 1 ? 'it' : 'them'} to no one in the capture${nearMisses(f, 'en')}${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, although ${list(f['subscribers'], 'en')} had subscribed to a matching filter` : ''}${Array.isArray(f['otherSubscribers']) && f['otherSubscribers'].length > 0 ? `, while ${list(f['otherSubscribers'], 'en')} had subscribed to a matching filter on another broker, ${list(f['otherBrokers'], 'en')}` : ''}${Array.isArray(f['expiredSessions']) && f['expiredSessions'].length > 0 ? `; ${list(f['expiredSessions'], 'en')} had subscribed with a persistent session${f['sessionExpiry'] !== undefined ? ` (Session Expiry Interval ${f['sessionExpiry']} s)` : ''}, but the broker no longer had it on reconnecting (session present 0, frame ${f['connackFrame']})` : ''}${Number(f['expiredMessages'] ?? 0) > 0 ? `; ${Number(f['expiredMessages']) === Number(f['count']) ? (Number(f['count']) === 1 ? 'it' : 'they') : `${f['expiredMessages']} of them`} had a Message Expiry Interval of ${list(f['messageExpiry'], 'en')} s and expired while queued for ${list(f['expiredFor'], 'en')}, whose session the broker kept (session present 1${f['backFrame'] !== undefined ? `, frame ${f['backFrame']}` : ''}) but who came back only after that` : ''}${Number(f['noLocalMessages'] ?? 0) > 0 ? `; the only subscriber to ${Number(f['noLocalMessages']) === Number(f['count']) ? (Number(f['count']) === 1 ? 'it' : 'them') : `${f['noLocalMessages']} of them`} was the publisher, ${list(f['noLocalSubscribers'], 'en')}, subscribed with No Local, so the broker does not send a client's own messages back to it` : ''}${Array.isArray(f['sysTopics']) && f['sysTopics'].length > 0 ? `; ${list((f['sysTopics'] as string[]).map((x) => `'${x}'`), 'en')} ${f['sysTopics'].length === 1 ? 'is' : 'are'} in the broker's own $SYS tree, where it takes no client's message` : ''}${Number(f['unsubscribedMessages'] ?? 0) > 0 ? `; ${Number(f['unsubscribedMessages']) === Number(f['count']) ? (Number(f['count']) === 1 ? 'it was' : 'they were') : `${f['unsubscribedMessages']} of them were`} published after ${list(f['unsubscribedSubscribers'], 'en')} had unsubscribed (UNSUBSCRIBE, frame ${list(f['unsubscribeFrames'], 'en')}, acknowledged by the broker), so the broker no longer sent ${Number(f['unsubscribedMessages']) === 1 ? 'it' : 'them'} there, and no other client had subscribed` : ''}${Number(f['takenOverMessages'] ?? 0) > 0 ? `; ${Number(f['takenOverMessages']) === Number(f['count']) ? (Number(f['count']) === 1 ? 'it was' : 'they were') : `${f['takenOverMessages']} of them were`} published while ${list(f['takenOverSubscribers'], 'en')} was not connected: the broker had closed its connection because ${f['takenOverByPublisher'] === true ? 'the publisher connected with the same client id' : 'another client connected with the same client id'} (${list((f['takenOverIds'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')})` : ''}.`,
+    id: (f) => `${f['count']} pesan yang di-publish ke ${topics(f, 'id')} oleh ${list(f['publishers'], 'id')} tidak sampai ke subscriber mana pun: broker tidak meneruskannya ke siapa pun dalam capture${nearMisses(f, 'id')}${Array.isArray(f['subscribers']) && f['subscribers'].length > 0 ? `, padahal ${list(f['subscribers'], 'id')} sudah subscribe ke filter yang cocok` : ''}${Array.isArray(f['otherSubscribers']) && f['otherSubscribers'].length > 0 ? `, sementara ${list(f['otherSubscribers'], 'id')} sudah subscribe ke filter yang cocok di broker lain, ${list(f['otherBrokers'], 'id')}` : ''}${Array.isArray(f['expiredSessions']) && f['expiredSessions'].length > 0 ? `; ${list(f['expiredSessions'], 'id')} sudah subscribe dengan sesi persisten${f['sessionExpiry'] !== undefined ? ` (Session Expiry Interval ${f['sessionExpiry']} s)` : ''}, tetapi broker tidak lagi menyimpannya saat terhubung kembali (session present 0, frame ${f['connackFrame']})` : ''}${Number(f['expiredMessages'] ?? 0) > 0 ? `; ${Number(f['expiredMessages']) === Number(f['count']) ? 'pesan itu' : `${f['expiredMessages']} di antaranya`} memiliki \`Message Expiry Interval\` ${list(f['messageExpiry'], 'id')} s dan kedaluwarsa selagi mengantre untuk ${list(f['expiredFor'], 'id')}, yang sesinya disimpan broker (session present 1${f['backFrame'] !== undefined ? `, frame ${f['backFrame']}` : ''}) tetapi baru terhubung kembali setelah itu` : ''}${Number(f['noLocalMessages'] ?? 0) > 0 ? `; satu-satunya subscriber untuk ${Number(f['noLocalMessages']) === Number(f['count']) ? 'pesan itu' : `${f['noLocalMessages']} di antaranya`} adalah publisher sendiri, ${list(f['noLocalSubscribers'], 'id')}, yang subscribe dengan \`No Local\`, sehingga broker tidak mengirimkannya kembali kepadanya` : ''}${Array.isArray(f['sysTopics']) && f['sysTopics'].length > 0 ? `; ${list((f['sysTopics'] as string[]).map((x) => `'${x}'`), 'id')} berada di pohon $SYS milik broker sendiri, tempat broker tidak menerima pesan dari client` : ''}${Number(f['unsubscribedMessages'] ?? 0) > 0 ? `; ${Number(f['unsubscribedMessages']) === Number(f['count']) ? 'pesan itu' : `${f['unsubscribedMessages']} di antaranya`} di-publish setelah ${list(f['unsubscribedSubscribers'], 'id')} melakukan unsubscribe (UNSUBSCRIBE, frame ${list(f['unsubscribeFrames'], 'id')}, sudah diakui broker), sehingga broker tidak lagi mengirimkannya ke sana, dan tidak ada client lain yang subscribe` : ''}${Number(f['takenOverMessages'] ?? 0) > 0 ? `; ${Number(f['takenOverMessages']) === Number(f['count']) ? 'pesan itu' : `${f['takenOverMessages']} di antaranya`} di-publish saat ${list(f['takenOverSubscribers'], 'id')} sedang tidak terhubung: broker telah menutup koneksinya karena ${f['takenOverByPublisher'] === true ? 'publisher terhubung dengan client id yang sama' : 'client lain terhubung dengan client id yang sama'} (${list((f['takenOverIds'] as string[] | undefined)?.map((x) => `'${x}'`), 'id')})` : ''}.`,
   },
   'diag.too-large-for-subscriber': {
     en: (f) => `${plural(Number(f['count']), 'message', 'messages')} published to ${topics(f, 'en')} never reached ${f['subscriber']}, subscribed to ${list((f['filters'] as string[] | undefined)?.map((x) => `'${x}'`), 'en')}: ${Number(f['count']) === 1 ? 'it is' : 'each is'} at least ${f['smallestSize']} bytes as the broker would send ${Number(f['count']) === 1 ? 'it' : 'them'}, more than the Maximum Packet Size of ${f['maximumPacketSize']} bytes this subscriber set in its CONNECT, so the broker dropped ${Number(f['count']) === 1 ? 'it' : 'them'} for it without a word${Number(f['deliveredToOthers']) > 0 ? ` (${Number(f['count']) === 1 ? 'it reached' : `${f['deliveredToOthers']} of them reached`} other subscribers)` : ''}.`,
@@ -421,6 +459,23 @@ function topics(f: Facts, lang: Lang): string {
   return list(all.map((t) => q(t)), lang);
 }
 
+/** Refused CONNECTs with an empty client id, and the rule each broke (connack-refused facts). */
+function emptyIds(f: Facts, lang: Lang): string {
+  const en = lang === 'en';
+  const parts: string[] = [];
+  const persistent = Number(f['emptyIdPersistent'] ?? 0);
+  const v31 = Number(f['emptyIdV31'] ?? 0);
+  if (persistent > 0) {
+    parts.push(en ? `${plural(persistent, 'MQTT 3.1.1 CONNECT', 'MQTT 3.1.1 CONNECTs')} with an empty client id and clean session 0: a broker gives an empty id a session only with clean session 1 (MQTT-3.1.3-8), as it could never be found again`
+      : `${persistent} CONNECT MQTT 3.1.1 dengan client id kosong dan clean session 0: broker hanya menerima id kosong dengan clean session 1 (MQTT-3.1.3-8), karena sesinya tidak akan bisa ditemukan lagi`);
+  }
+  if (v31 > 0) {
+    parts.push(en ? `${plural(v31, 'MQTT 3.1 CONNECT', 'MQTT 3.1 CONNECTs')} with an empty client id: MQTT 3.1 needs 1 to 23 characters`
+      : `${v31} CONNECT MQTT 3.1 dengan client id kosong: MQTT 3.1 memerlukan 1 sampai 23 karakter`);
+  }
+  return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
+}
+
 function invalidFilter(f: Facts, lang: Lang): string {
   const en = lang === 'en';
   switch (f['invalid']) {
@@ -518,6 +573,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'no-local-own-messages': { en: 'the only subscription matching the topic was the publisher\'s own, made with No Local (MQTT 5): the broker never sends a client its own messages back, and no other client had subscribed', id: 'satu-satunya subscription yang cocok dengan topik itu adalah milik publisher sendiri, dibuat dengan `No Local` (MQTT 5): broker tidak pernah mengirim balik pesan milik client itu sendiri, dan tidak ada client lain yang subscribe' },
   'session-expired': { en: 'the subscriber\'s persistent session ended while it was away (MQTT 5: its Session Expiry Interval ran out, or was 0; mosquitto: `persistent_client_expiration`), and the messages queued for it were dropped with the session', id: 'sesi persisten subscriber berakhir selama ia terputus (MQTT 5: Session Expiry Interval-nya habis, atau 0; mosquitto: `persistent_client_expiration`), dan pesan yang diantrekan untuknya ikut dibuang bersama sesi itu' },
   'other-broker': { en: 'the publisher and the subscriber are connected to different brokers (another address or port in one of them): each broker delivers only what is published to it, unless the two are bridged', id: 'publisher dan subscriber terhubung ke broker yang berbeda (alamat atau port lain di salah satunya): setiap broker hanya meneruskan yang di-publish kepadanya, kecuali kedua broker di-bridge' },
+  'subscriber-unsubscribed': { en: 'the subscriber unsubscribed from the topic (UNSUBSCRIBE): from its UNSUBACK on, the broker sends it nothing more on that filter, and no other client was subscribed', id: 'subscriber melakukan unsubscribe dari topik itu (UNSUBSCRIBE): sejak UNSUBACK-nya, broker tidak lagi mengirim apa pun lewat filter itu kepadanya, dan tidak ada client lain yang subscribe' },
   'subscriber-taken-over': { en: 'the subscriber was pushed off the broker: another client (often the publisher, its script copied from the subscriber\'s) connected with the same client id, and the broker closes the older connection of a client id; messages published before the subscriber reconnects and subscribes again reach no one', id: 'subscriber terlempar dari broker: client lain (sering kali publisher, yang skripnya disalin dari skrip subscriber) terhubung dengan client id yang sama, dan broker menutup koneksi lama dari client id itu; pesan yang di-publish sebelum subscriber terhubung dan subscribe lagi tidak sampai ke siapa pun' },
   'no-subscriber': { en: 'no subscriber was connected and subscribed when the messages were published', id: 'tidak ada subscriber yang terhubung dan ber-subscribe saat pesan di-publish' },
   'subscriber-started-late': { en: 'the subscriber was started after the publisher; MQTT does not keep non-retained messages for new subscribers', id: 'subscriber dijalankan setelah publisher; MQTT tidak menyimpan pesan non-retained untuk subscriber baru' },
@@ -620,6 +676,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'client-loop': { en: "the client's network loop (paho: loop_start()/loop_forever()) and whether the program hangs", id: 'loop jaringan client (paho: loop_start()/loop_forever()) dan apakah programnya macet' },
   'client-network': { en: "the client's host and its link: is it up and on the network (`ping` it, Wi-Fi signal, `ip link`)", id: 'host client dan link-nya: apakah menyala dan terhubung ke jaringan (`ping`, sinyal Wi-Fi, `ip link`)' },
   'keepalive-value': { en: 'the keep-alive value set in the client', id: 'nilai keep-alive yang diatur di client' },
+  'unsubscribe-intended': { en: 'whether the subscriber meant to unsubscribe then (the unsubscribe() call in its code and what triggers it), or should subscribe again', id: 'apakah subscriber memang bermaksud unsubscribe saat itu (pemanggilan unsubscribe() di kodenya dan apa yang memicunya), atau seharusnya subscribe lagi' },
   'unique-client-id': { en: 'give every client its own client id (or leave it empty for a random one)', id: 'berikan setiap client id-nya sendiri (atau kosongkan agar dibuat acak)' },
   'running-copies': { en: 'whether the same script runs twice (two terminals, two containers)', id: 'apakah skrip yang sama berjalan dua kali (dua terminal, dua container)' },
   'receiver-acks': { en: 'that the receiving client acknowledges QoS 1/2 messages (its library does this unless it is stuck)', id: 'bahwa client penerima mengakui pesan QoS 1/2 (library-nya melakukannya kecuali macet)' },

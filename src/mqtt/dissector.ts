@@ -276,6 +276,14 @@ export class MqttConnectionDissector {
     if (error !== undefined && error.code !== 'mqtt.packet-too-large' && error.code !== 'mqtt.incomplete') {
       this.finding(error.code, direction, frame, time, `malformed ${typeName}: ${error.message}`, { frames: framed.frames });
     }
+    // MQTT 5 wants the shortest form of every Variable Byte Integer (MQTT-1.5.5-1); MQTT 3.1.1 (2.2.3) does not say.
+    const lengthBytes = framed.headerLength - 1;
+    const needed = framed.remainingLength < 128 ? 1 : framed.remainingLength < 16_384 ? 2 : framed.remainingLength < 2_097_152 ? 3 : 4;
+    if (version === 5 && lengthBytes > needed) {
+      this.finding('mqtt.overlong-length', direction, frame, time,
+        `${typeName}'s Remaining Length ${framed.remainingLength} is written in ${lengthBytes} bytes where ${needed} suffice${needed === 1 ? 's' : ''} (MQTT 5 requires the shortest form)`,
+        { frames: framed.frames, remainingLength: framed.remainingLength, lengthBytes });
+    }
     if (version === 5 && notAllowed.length > 0) {
       this.finding('mqtt.property-not-allowed', direction, frame, time,
         `${typeName} carries properties it may not: ${notAllowed.map((id) => `0x${id.toString(16)}`).join(', ')}`);

@@ -170,8 +170,9 @@ export function readPacketEvent(framed: FramedPacket, direction: Direction, type
       // (mosquitto answers a PUBLISH over message_size_limit with PUBACK 0x95) is still the code the broker sent, as
       // tshark shows it ("Unknown (149)"), and so is a valid code followed by a broken property section.
       if (fields.reasonCode !== undefined) event.reasonCode = fields.reasonCode;
-      if (connect !== undefined && error?.code === 'mqtt.bad-protocol' && connect.level !== undefined) {
-        // A level we do not know: what could be read is shown, with the level asked for.
+      if (connect !== undefined && error !== undefined && connect.level !== undefined && (error.code === 'mqtt.bad-protocol' || connect.clientId !== undefined)) {
+        // A level we do not know, or a CONNECT malformed after its client id (an overlong Property Length): what
+        // could be read is shown, with the level asked for.
         event.protocolVersion = connect.level;
         if (connect.protocolName !== undefined) event.protocolName = connect.protocolName;
         if (connect.clientId !== undefined) event.clientId = connect.clientId;

@@ -273,10 +273,12 @@ export class SessionTracker {
     }
     switch (event.type) {
       case 'CONNECT':
-        // Read whole, or its head captured, or a level refused (what could be read is still the session's).
+        // Read whole, or its head captured, or a level refused, or malformed after its client id (what could be read is still the session's).
         if ((event.protocolName !== undefined && event.malformed === undefined)
           || (event.malformed === 'mqtt.incomplete' && event.protocolVersion !== undefined)
-          || (event.malformed === 'mqtt.bad-protocol' && event.protocolVersion !== undefined)) {
+          || (event.malformed === 'mqtt.bad-protocol' && event.protocolVersion !== undefined)
+          // Malformed after its client id (an overlong MQTT 5 Property Length): whose session it was is known.
+          || (event.malformed !== undefined && event.protocolVersion !== undefined && event.clientId !== undefined)) {
           session.version = event.protocolVersion;
           session.versionInferred = false;
           delete event.versionInferred;

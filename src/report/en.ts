@@ -141,7 +141,7 @@ export const EN: Words = {
     const out: Inline[] = [];
     if (c.connect !== undefined) {
       const k = c.connect;
-      out.push('CONNECT (frame ', `${k.frame}): client id `, k.clientId === '' ? 'empty (the broker assigns one)' : code(k.clientId), `, ${version(k.protocolVersion)}, keep-alive ${k.keepAlive ?? '?'} s, clean session ${EN.yesNo(k.cleanSession)}`);
+      out.push('CONNECT (frame ', `${k.frame}): client id `, k.clientId === '' ? ((c.connack?.code ?? 0) !== 0 ? 'empty' : 'empty (the broker assigns one)') : code(k.clientId), `, ${version(k.protocolVersion)}, keep-alive ${k.keepAlive ?? '?'} s, clean session ${EN.yesNo(k.cleanSession)}`);
       if (k.username !== undefined) out.push(', user name ', k.username === '' ? 'empty' : code(k.username));
       if (k.willTopic !== undefined) out.push(', a will message on ', k.willTopic === '' ? 'an empty topic' : code(k.willTopic));
       out.push('. ');

@@ -211,7 +211,7 @@ export const ID: Words = {
     const out: Inline[] = [];
     if (c.connect !== undefined) {
       const k = c.connect;
-      out.push(`CONNECT (frame ${k.frame}): client id `, k.clientId === '' ? 'kosong (broker yang menentukan)' : code(k.clientId), `, ${version(k.protocolVersion)}, keep-alive ${k.keepAlive ?? '?'} detik, clean session ${ID.yesNo(k.cleanSession)}`);
+      out.push(`CONNECT (frame ${k.frame}): client id `, k.clientId === '' ? ((c.connack?.code ?? 0) !== 0 ? 'kosong' : 'kosong (broker yang menentukan)') : code(k.clientId), `, ${version(k.protocolVersion)}, keep-alive ${k.keepAlive ?? '?'} detik, clean session ${ID.yesNo(k.cleanSession)}`);
       if (k.username !== undefined) out.push(', nama pengguna ', k.username === '' ? 'kosong' : code(k.username));
       if (k.willTopic !== undefined) out.push(', pesan will di topik ', k.willTopic === '' ? 'kosong' : code(k.willTopic));
       out.push('. ');

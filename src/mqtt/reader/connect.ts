@@ -22,6 +22,8 @@ export function readConnect(bytes: Buffer, headerLength: number, users: boolean)
   const reading: PacketReading = { fields: { connect }, notAllowed: [] };
   const end = bytes.length;
   const fail = (error: ReaderError): PacketReading => ({ ...reading, error });
+  /** An error that leaves the rest readable (an overlong Variable Byte Integer): said once the packet is read. */
+  let late: ReaderError | undefined;
   const name = readString(bytes, headerLength, end);
   if (name === undefined) return fail({ code: 'mqtt.bad-protocol', message: 'Cannot parse protocolId' });
   if (name.value !== 'MQTT' && name.value !== 'MQIsdp') return fail({ code: 'mqtt.bad-protocol', message: 'Invalid protocolId' });
@@ -60,6 +62,7 @@ export function readConnect(bytes: Buffer, headerLength: number, users: boolean)
     if (section.userProperties !== undefined && section.userProperties.length > 0) reading.userProperties = section.userProperties;
     if (section.byteValues !== undefined) reading.byteValues = section.byteValues;
     if (section.error !== undefined) return fail(section.error);
+    late ??= section.overlong;
     at = section.end;
   }
   const clientId = readString(bytes, at, end);
@@ -72,6 +75,7 @@ export function readConnect(bytes: Buffer, headerLength: number, users: boolean)
       reading.notAllowed.push(...section.notAllowed);
       if (section.byteValues !== undefined) reading.willByteValues = section.byteValues;
       if (section.error !== undefined) return fail(section.error);
+      late ??= section.overlong;
       at = section.end;
     }
     at = fieldEnd(bytes, at, end);
@@ -87,7 +91,7 @@ export function readConnect(bytes: Buffer, headerLength: number, users: boolean)
     at = fieldEnd(bytes, at, end);
     if (at < 0) return fail({ code: 'mqtt.malformed', message: 'Cannot parse password' });
   }
-  return reading;
+  return late !== undefined ? fail(late) : reading;
 }
 
 function invalidLevel(level: number): ReaderError {

@@ -33,6 +33,7 @@ function readSectionInto(reading: PacketReading, bytes: Buffer, at: number, type
   if (section.notAllowed.length > 0) reading.notAllowed = reading.notAllowed.concat(section.notAllowed);
   if (section.userProperties !== undefined && section.userProperties.length > 0) reading.userProperties = section.userProperties;
   if (section.byteValues !== undefined) reading.byteValues = section.byteValues;
+  if (section.overlong !== undefined) reading.error ??= section.overlong;
   if (section.error !== undefined) {
     reading.error = section.error;
     return -1;

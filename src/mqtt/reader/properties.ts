@@ -5,8 +5,13 @@
  * knows) and does not convert values (mqtt-packet does, for the full event), but keeps the one-byte values other than
  * 0 and 1 that mqtt-packet turns into `true` (BYTE_PROPERTY_NAMES), so that the event shows the number, as Wireshark does.
  */
-import { readVariableByteInteger, varintAt, varintLength } from './variable-integer.js';
+import { overlong, readVariableByteInteger, varintAt, varintLength } from './variable-integer.js';
 import { NO_PROPERTY_IDS, type ReaderError } from './result.js';
+
+/** A Variable Byte Integer in more bytes than its value needs: malformed in MQTT 5 (§1.5.5). */
+const OVERLONG = (what: string, bytes: number): ReaderError => ({
+  code: 'mqtt.malformed', message: `${what} encoded in ${bytes} bytes, more than its value needs (MQTT 5 §1.5.5: the shortest form is required)`,
+});
 
 type PropertyKind = 'byte' | 'two' | 'four' | 'varint' | 'string' | 'binary' | 'pair';
 
@@ -73,6 +78,11 @@ export interface PropertySection {
   /** BYTE_PROPERTY_NAMES properties whose value is neither 0 nor 1, as id, value, id, value... (rare: absent otherwise). */
   byteValues?: number[];
   error?: ReaderError;
+  /**
+   * A Variable Byte Integer of the section in more bytes than needed (MQTT 5 §1.5.5): the section was read whole all
+   * the same, and the packet is malformed by this unless something else is first.
+   */
+  overlong?: ReaderError;
 }
 
 const CANNOT_PARSE: ReaderError = { code: 'mqtt.bad-property', message: 'Cannot parse property code type' };
@@ -90,6 +100,7 @@ export function readProperties(packet: Buffer, at: number, type: number, users: 
   const end = offset + length;
   if (end > packet.length) return { end: packet.length, notAllowed: [], error: CANNOT_PARSE };
   const section: PropertySection = { end, notAllowed: NO_PROPERTY_IDS };
+  if (overlong(packet, at, lengthBytes)) section.overlong = OVERLONG('Property Length', lengthBytes);
   const userProperties: Array<[string, string]> | undefined = users ? [] : undefined;
   while (offset < end) {
     const id = packet[offset++]!;
@@ -116,6 +127,7 @@ export function readProperties(packet: Buffer, at: number, type: number, users: 
         break;
       case 'varint': {
         const [value, n] = readVariableByteInteger(packet.subarray(0, end), offset);
+        if (value >= 0 && overlong(packet, offset, n)) section.overlong ??= OVERLONG('Subscription Identifier', n);
         next = value < 0 ? end + 1 : offset + n;
         break;
       }

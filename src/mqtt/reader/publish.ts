@@ -66,6 +66,7 @@ export function readPublish(bytes: Buffer, headerLength: number, version: number
       if (section.responseTopic !== undefined) fields.responseTopic = section.responseTopic;
       if (section.correlationData !== undefined) fields.correlationData = section.correlationData;
       if (section.byteValues !== undefined) reading.byteValues = section.byteValues;
+      if (section.overlong !== undefined) reading.error ??= section.overlong;
       if (section.error !== undefined) {
         reading.error ??= section.error;
         propertiesRead = false;

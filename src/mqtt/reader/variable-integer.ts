@@ -18,6 +18,16 @@ export function readVariableByteInteger(buf: Buffer, offset: number): [number, n
   return [value, varintLength];
 }
 
+/**
+ * Whether the integer of `byteCount` bytes at `offset` is longer than its value needs: its last byte 0 after a
+ * continuation (0x80 0x00 for 0). MQTT 5 forbids it (§1.5.5, [MQTT-1.5.5-1]); MQTT 3.1.1 (§2.2.3) does not say.
+ * Mosquitto closes the connection on one inside a packet (a Property Length, a Subscription Identifier), and takes a
+ * fixed header's Remaining Length so written.
+ */
+export function overlong(buf: Buffer, offset: number, byteCount: number): boolean {
+  return byteCount > 1 && buf[offset + byteCount - 1] === 0;
+}
+
 /** The fixed header's Remaining Length at `offset` (just past the first byte): same contract. */
 export const readRemainingLength = readVariableByteInteger;
 
