@@ -1,6 +1,7 @@
 /**
  * TCP trouble that matters for MQTT, and that does not: diag.tcp-retransmitted-data (MQTT bytes sent again, with the
- * delay it caused, or never acknowledged at all when the receiver fell silent for good), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, or by a client that sent nothing but its CONNECT, unless
+ * delay it caused, or never acknowledged at all when the receiver fell silent for good; segments that arrived corrupted,
+ * with a bad TCP checksum, named as the cause: a faulty link, not loss), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, or by a client that sent nothing but its CONNECT, unless
  * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing, and then
  * answered by the peer: a FIN never answered is no crossing of FIN and ACK, the peer was gone). Reads TCP
  * packets (on the summary-only path handed to the stage, AnalysisStage.packet) and the connection book; remembers a
@@ -22,6 +23,8 @@ interface StreamTally {
   retransmissions: number;
   maxDelayMs: number;
   retransmitted: FrameSet;
+  /** Data segments that arrived corrupted (TcpEvent.badChecksum): dropped by the receiver, hence retransmitted. */
+  corrupted: FrameSet;
   /** Per receiver: frames advertising a zero window, the longest zero window so far, and the one still open. */
   zeroWindow: Map<string, { frames: FrameSet; longest: number; since?: number; firstTime: number }>;
   finRetransmissions: FrameSet;
@@ -33,6 +36,15 @@ interface StreamTally {
   /** Senders whose retransmitted data the peer has not answered since (not even an ACK), with the first such time. */
   unanswered: Map<string, number>;
   sent: Map<string, SentSegments>;
+  /** Senders of the corrupted segments. */
+  corruptedBy: Set<string>;
+}
+
+/** Who sent the corrupted segments: 'client', 'server' or 'both'. */
+function corruptedSenders(t: StreamTally, client: string, server: string): 'client' | 'server' | 'both' {
+  const byClient = t.corruptedBy.has(client);
+  const byServer = t.corruptedBy.has(server);
+  return byClient && byServer ? 'both' : byServer ? 'server' : 'client';
 }
 
 /** The last SENT_KEPT data segments of one sender (relative seq and time), oldest first, in a ring: nothing per segment. */
@@ -75,6 +87,13 @@ export class TcpTroubleDetector implements Detector {
     if (t === undefined) return;
     if (t.finSenders.size > 0) for (const [sender, answered] of t.finSenders) if (!answered && sender !== e.src) t.finSenders.set(sender, true);
     if (t.unanswered.size > 0) for (const sender of t.unanswered.keys()) if (sender !== e.src) t.unanswered.delete(sender);
+    if (e.badChecksum === true) {
+      t.corrupted.add(e.frame, e.time);
+      t.corruptedBy.add(e.src);
+      // Its retransmission is late from this first (dropped) transmission.
+      if (e.len > 0 && e.retransmission !== true) this.sentBy(t, e.src).add(e.relSeq, e.time);
+      return;
+    }
     if (e.len > 0) {
       if (e.retransmission === true) {
         if (t.retransmissions === 0) t.retransmittedTime = e.time;
@@ -84,12 +103,7 @@ export class TcpTroubleDetector implements Detector {
         const originalTime = t.sent.get(e.src)?.timeOf(e.relSeq);
         if (originalTime !== undefined) t.maxDelayMs = Math.max(t.maxDelayMs, (e.time - originalTime) * 1000);
       } else {
-        let sent = t.sent.get(e.src);
-        if (sent === undefined) {
-          sent = new SentSegments();
-          t.sent.set(e.src, sent);
-        }
-        sent.add(e.relSeq, e.time);
+        this.sentBy(t, e.src).add(e.relSeq, e.time);
       }
     } else if (e.retransmission === true && e.flags.includes('FIN')) {
       if (t.finRetransmissions.count === 0) t.finTime = e.time;
@@ -114,8 +128,17 @@ export class TcpTroubleDetector implements Detector {
   private ended(stream: number): void {
     const t = this.streams.get(stream);
     if (t === undefined) return;
-    if (t.retransmissions === 0 && t.zeroWindow.size === 0 && t.finRetransmissions.count === 0) this.streams.delete(stream);
+    if (t.retransmissions === 0 && t.corrupted.count === 0 && t.zeroWindow.size === 0 && t.finRetransmissions.count === 0) this.streams.delete(stream);
     else t.sent.clear();
+  }
+
+  private sentBy(t: StreamTally, sender: string): SentSegments {
+    let sent = t.sent.get(sender);
+    if (sent === undefined) {
+      sent = new SentSegments();
+      t.sent.set(sender, sent);
+    }
+    return sent;
   }
 
   private tally(e: TcpEvent): StreamTally | undefined {
@@ -123,8 +146,8 @@ export class TcpTroubleDetector implements Detector {
     if (t === undefined) {
       if (this.streams.size >= MAX_STREAMS) return undefined;
       t = {
-        retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(),
-        retransmittedTime: 0, finTime: 0, finSenders: new Map(), unanswered: new Map(), sent: new Map(),
+        retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), corrupted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(),
+        retransmittedTime: 0, finTime: 0, finSenders: new Map(), unanswered: new Map(), sent: new Map(), corruptedBy: new Set(),
       };
       this.streams.set(e.stream, t);
     }
@@ -139,7 +162,7 @@ export class TcpTroubleDetector implements Detector {
       const r = ctx.book.get(stream);
       if (r === undefined || !isMqtt(r)) continue;
       const connection = `${r.client} → ${r.server}`;
-      if (t.retransmissions > 0) {
+      if (t.retransmissions > 0 || t.corrupted.count > 0) {
         // Data sent again that the receiver never answered, to the end of the capture, though its side was captured
         // before: not delayed but undelivered, the receiver gone (its host down or cut off), not a lossy link.
         let lostPeer: string | undefined;
@@ -148,14 +171,19 @@ export class TcpTroubleDetector implements Detector {
           if ((r.sent.get(peer)?.segments ?? 0) > 0 && (r.sent.get(peer)?.lastTime ?? Number.POSITIVE_INFINITY) < since) lostPeer = peer;
         }
         const lastHeard = lostPeer !== undefined ? r.sent.get(lostPeer)!.lastTime : undefined;
+        const corrupted = t.corrupted.count;
+        // The corrupted segments come first in the evidence: they are why the data was sent again.
+        const frames = corrupted > 0 ? new FrameSet().merge(t.corrupted).merge(t.retransmitted) : t.retransmitted;
         emit(makeDiagnosis({
-          code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames: t.retransmitted, time: t.retransmitted.firstTime ?? t.retransmittedTime, src: r.client, dst: r.server, stream,
+          code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames, time: frames.firstTime ?? t.retransmittedTime, src: r.client, dst: r.server, stream,
           facts: {
             connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)),
+            ...(corrupted > 0 ? { corrupted, corruptedFrom: corruptedSenders(t, r.client, r.server) } : {}),
             ...(lostPeer !== undefined ? { neverAcknowledged: true, silentPeer: lostPeer, peerLastHeardAt: Number(lastHeard!.toFixed(6)) } : {}),
           },
-          causes: lostPeer !== undefined ? ['peer-gone', 'packet-loss'] : ['packet-loss', 'slow-reader'],
-          checks: lostPeer === undefined ? ['network-quality', 'receiver-load'] : lostPeer === r.server ? ['route-ping', 'network-quality'] : ['client-network', 'network-quality'],
+          causes: corrupted > 0 ? ['corrupted-in-transit', 'packet-loss'] : lostPeer !== undefined ? ['peer-gone', 'packet-loss'] : ['packet-loss', 'slow-reader'],
+          checks: corrupted > 0 ? ['link-errors', 'network-quality']
+            : lostPeer === undefined ? ['network-quality', 'receiver-load'] : lostPeer === r.server ? ['route-ping', 'network-quality'] : ['client-network', 'network-quality'],
         }));
       }
       for (const [side, z] of t.zeroWindow) {
