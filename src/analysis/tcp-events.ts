@@ -78,6 +78,8 @@ export function describeTcp(e: TcpEvent, tcp: TcpSegment, keepAlive: boolean, lo
   if (e.duplicateAck === true) text += '[TCP Dup ACK] ';
   if (keepAlive) text += '[TCP Keep-Alive] ';
   if (lostSegment) text += '[TCP Previous segment not captured] ';
+  // tshark's tcp.analysis.zero_window: a zero window on anything but SYN, FIN or RST.
+  if (e.window === 0 && (tcp.flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0) text += '[TCP ZeroWindow] ';
   text += `${headOf(tcp.srcPort, tcp.dstPort, tcp.flags & 0xff)}${e.relSeq}`;
   if ((tcp.flags & TCP_ACK) !== 0) text += ` Ack=${e.relAck}`;
   text += ` Win=${e.window}`;

@@ -18,6 +18,8 @@ const SENT_KEPT = 64;
 const MAX_STREAMS = 100_000;
 /** A zero window shorter than this (a reader catching up at once) does not matter. */
 export const ZERO_WINDOW_SECONDS = 0.2;
+/** A zero window this long: the reader read nothing at all for a while (paused or blocked), not just slowly. */
+const READER_PAUSED_SECONDS = 1;
 
 interface StreamTally {
   retransmissions: number;
@@ -36,6 +38,8 @@ interface StreamTally {
   /** Senders whose retransmitted data the peer has not answered since (not even an ACK), with the first such time. */
   unanswered: Map<string, number>;
   sent: Map<string, SentSegments>;
+  /** Senders of the retransmitted data segments. */
+  retransmittedBy: Set<string>;
   /** Senders of the corrupted segments. */
   corruptedBy: Set<string>;
 }
@@ -100,6 +104,7 @@ export class TcpTroubleDetector implements Detector {
         t.retransmissions++;
         t.retransmitted.add(e.frame, e.time);
         if (!t.unanswered.has(e.src)) t.unanswered.set(e.src, e.time);
+        t.retransmittedBy.add(e.src);
         const originalTime = t.sent.get(e.src)?.timeOf(e.relSeq);
         if (originalTime !== undefined) t.maxDelayMs = Math.max(t.maxDelayMs, (e.time - originalTime) * 1000);
       } else {
@@ -147,7 +152,7 @@ export class TcpTroubleDetector implements Detector {
       if (this.streams.size >= MAX_STREAMS) return undefined;
       t = {
         retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), corrupted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(),
-        retransmittedTime: 0, finTime: 0, finSenders: new Map(), unanswered: new Map(), sent: new Map(), corruptedBy: new Set(),
+        retransmittedTime: 0, finTime: 0, finSenders: new Map(), unanswered: new Map(), sent: new Map(), corruptedBy: new Set(), retransmittedBy: new Set(),
       };
       this.streams.set(e.stream, t);
     }
@@ -172,6 +177,12 @@ export class TcpTroubleDetector implements Detector {
         }
         const lastHeard = lostPeer !== undefined ? r.sent.get(lostPeer)!.lastTime : undefined;
         const corrupted = t.corrupted.count;
+        // Data sent again to a receiver that then closed its window (a zero window for long): the segments beyond
+        // what its full buffer could take were dropped by it, not by the network.
+        const windowFull = lostPeer === undefined && corrupted === 0 && [...t.retransmittedBy].some((sender) => {
+          const z = t.zeroWindow.get(sender === r.client ? r.server : r.client);
+          return z !== undefined && Math.max(z.longest, z.since !== undefined ? ctx.captureEnd - z.since : 0) >= ZERO_WINDOW_SECONDS;
+        });
         // The corrupted segments come first in the evidence: they are why the data was sent again.
         const frames = corrupted > 0 ? new FrameSet().merge(t.corrupted).merge(t.retransmitted) : t.retransmitted;
         emit(makeDiagnosis({
@@ -179,10 +190,12 @@ export class TcpTroubleDetector implements Detector {
           facts: {
             connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)),
             ...(corrupted > 0 ? { corrupted, corruptedFrom: corruptedSenders(t, r.client, r.server) } : {}),
+            ...(windowFull ? { receiverWindowFull: true } : {}),
             ...(lostPeer !== undefined ? { neverAcknowledged: true, silentPeer: lostPeer, peerLastHeardAt: Number(lastHeard!.toFixed(6)) } : {}),
           },
-          causes: corrupted > 0 ? ['corrupted-in-transit', 'packet-loss'] : lostPeer !== undefined ? ['peer-gone', 'packet-loss'] : ['packet-loss', 'slow-reader'],
-          checks: corrupted > 0 ? ['link-errors', 'network-quality']
+          causes: corrupted > 0 ? ['corrupted-in-transit', 'packet-loss'] : lostPeer !== undefined ? ['peer-gone', 'packet-loss']
+            : windowFull ? ['slow-reader', 'packet-loss'] : ['packet-loss', 'slow-reader'],
+          checks: corrupted > 0 ? ['link-errors', 'network-quality'] : windowFull ? ['receiver-load', 'network-quality']
             : lostPeer === undefined ? ['network-quality', 'receiver-load'] : lostPeer === r.server ? ['route-ping', 'network-quality'] : ['client-network', 'network-quality'],
         }));
       }
@@ -193,7 +206,7 @@ export class TcpTroubleDetector implements Detector {
         emit(makeDiagnosis({
           code: 'diag.tcp-zero-window', layer: 'tcp', frames, time: frames.firstTime ?? z.firstTime, src: side, dst: side === r.client ? r.server : r.client, stream,
           facts: { receiver: side === r.client ? clientName(r) : `the broker (${r.server})`, connection, count: frames.count, longestMs: Number((longest * 1000).toFixed(1)) },
-          causes: ['slow-reader'], checks: ['receiver-load'],
+          causes: longest >= READER_PAUSED_SECONDS ? ['reader-paused', 'slow-reader'] : ['slow-reader'], checks: ['receiver-load'],
         }));
       }
       // A FIN the peer never answered (not an ACK, not a packet) did not cross its ACK: the peer was gone (a host
