@@ -8,7 +8,7 @@
  * few data segments per direction.
  */
 import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
-import { clientName, handshakeOf, isMqtt, sentBy, sessionEndOf } from './book.js';
+import { UNDELIVERED_SECONDS, clientName, handshakeOf, isMqtt, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -175,8 +175,14 @@ export class TcpTroubleDetector implements Detector {
           const peer = sender === r.client ? r.server : r.client;
           if ((r.sent.get(peer)?.segments ?? 0) > 0 && (r.sent.get(peer)?.lastTime ?? Number.POSITIVE_INFINITY) < since) lostPeer = peer;
         }
-        const lastHeard = lostPeer !== undefined ? r.sent.get(lostPeer)!.lastTime : undefined;
         const corrupted = t.corrupted.count;
+        // Both sides sent data the other never answered, each still sending: the path between them was cut both ways
+        // (a firewall, a broken link), neither side gone.
+        const clientSince = sentBy(r, 'client').unackedSince;
+        const serverSince = sentBy(r, 'server').unackedSince;
+        const bothWays = corrupted === 0 && t.retransmittedBy.size === 2 && clientSince !== undefined && serverSince !== undefined
+          && ctx.captureEnd - Math.max(clientSince, serverSince) >= UNDELIVERED_SECONDS;
+        const lastHeard = lostPeer !== undefined ? r.sent.get(lostPeer)!.lastTime : undefined;
         // Data sent again to a receiver that then closed its window (a zero window for long): the segments beyond
         // what its full buffer could take were dropped by it, not by the network.
         const windowFull = lostPeer === undefined && corrupted === 0 && [...t.retransmittedBy].some((sender) => {
@@ -192,10 +198,11 @@ export class TcpTroubleDetector implements Detector {
             ...(corrupted > 0 ? { corrupted, corruptedFrom: corruptedSenders(t, r.client, r.server) } : {}),
             ...(windowFull ? { receiverWindowFull: true } : {}),
             ...(lostPeer !== undefined ? { neverAcknowledged: true, silentPeer: lostPeer, peerLastHeardAt: Number(lastHeard!.toFixed(6)) } : {}),
+            ...(bothWays ? { bothWays: true, cutAt: Number(Math.min(clientSince!, serverSince!).toFixed(6)) } : {}),
           },
-          causes: corrupted > 0 ? ['corrupted-in-transit', 'packet-loss'] : lostPeer !== undefined ? ['peer-gone', 'packet-loss']
+          causes: corrupted > 0 ? ['corrupted-in-transit', 'packet-loss'] : bothWays ? ['path-cut', 'peer-gone'] : lostPeer !== undefined ? ['peer-gone', 'packet-loss']
             : windowFull ? ['slow-reader', 'packet-loss'] : ['packet-loss', 'slow-reader'],
-          checks: corrupted > 0 ? ['link-errors', 'network-quality'] : windowFull ? ['receiver-load', 'network-quality']
+          checks: corrupted > 0 ? ['link-errors', 'network-quality'] : bothWays ? ['firewall-path', 'route-ping'] : windowFull ? ['receiver-load', 'network-quality']
             : lostPeer === undefined ? ['network-quality', 'receiver-load'] : lostPeer === r.server ? ['route-ping', 'network-quality'] : ['client-network', 'network-quality'],
         }));
       }
@@ -211,7 +218,9 @@ export class TcpTroubleDetector implements Detector {
       }
       // A FIN the peer never answered (not an ACK, not a packet) did not cross its ACK: the peer was gone (a host
       // that lost its link, a client dropped for silence), which is no harmless teardown.
-      if (t.finRetransmissions.count > 0 && [...t.finSenders.values()].every((answered) => answered)) {
+      // And only when all data was acknowledged both ways: else the data was not all delivered, whatever the FINs did.
+      if (t.finRetransmissions.count > 0 && [...t.finSenders.values()].every((answered) => answered)
+        && sentBy(r, 'client').unackedSince === undefined && sentBy(r, 'server').unackedSince === undefined) {
         harmless.merge(t.finRetransmissions);
         harmlessConnections++;
         harmlessTime = Math.min(harmlessTime, t.finTime);

@@ -209,10 +209,14 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['subscriber']} melakukan subscribe ke ${q(f['filter'])} pada t=${seconds(f['subscribedAt'], 'id')}, setelah ${f['missed']} pesan di-publish ke topik itu (terakhir pada t=${seconds(f['lastPublishedAt'], 'id')}); tidak ada yang retained, jadi ia tidak menerima apa pun.`,
   },
   'diag.keepalive-dropped': {
-    en: (f) => f['brokerClosed'] === true
+    en: (f) => f['undeliveredSince'] !== undefined
+      ? `${f['client']} was not silent: it sent its last MQTT packet at t=${seconds(f['lastPacketAt'], 'en')}, but the broker never acknowledged anything the client sent from t=${seconds(f['undeliveredSince'], 'en')} on (TCP), so its packets stopped reaching the broker; ${f['brokerClosed'] === true ? `having heard nothing for ${seconds(f['silentSeconds'], 'en')} (keep-alive ${f['keepAlive']} s, limit ${seconds(f['limitSeconds'], 'en')}), the broker closed the connection` : `the broker, hearing nothing past 1.5 × its keep-alive of ${f['keepAlive']} s, will drop it`}${f['willTopic'] !== undefined ? `; the broker then sent its Will on ${q(f['willTopic'])} to ${plural(Number(f['willCopies']), 'subscriber', 'subscribers')}` : ''}.`
+      : f['brokerClosed'] === true
       ? `${f['client']} sent nothing for ${seconds(f['silentSeconds'], 'en')} with a keep-alive of ${f['keepAlive']} s (limit ${seconds(f['limitSeconds'], 'en')}, no PINGREQ), and the broker closed the connection${f['clientGone'] === true ? `, a close the client never answered (not even with a TCP ACK): its host or network was gone` : ''}${f['willTopic'] !== undefined ? `; the broker then sent its Will on ${q(f['willTopic'])} to ${plural(Number(f['willCopies']), 'subscriber', 'subscribers')}` : ''}.`
       : `${f['client']} has sent nothing for ${seconds(f['silentSeconds'], 'en')} at the end of the capture, past 1.5 × its keep-alive of ${f['keepAlive']} s (no PINGREQ): the broker will drop it.`,
-    id: (f) => f['brokerClosed'] === true
+    id: (f) => f['undeliveredSince'] !== undefined
+      ? `${f['client']} tidak diam: ia mengirim paket MQTT terakhirnya pada t=${seconds(f['lastPacketAt'], 'id')}, tetapi broker tidak pernah mengakui (TCP ACK) apa pun yang dikirim client sejak t=${seconds(f['undeliveredSince'], 'id')}, jadi paketnya tidak lagi sampai ke broker; ${f['brokerClosed'] === true ? `karena tidak mendengar apa pun selama ${seconds(f['silentSeconds'], 'id')} (keep-alive ${f['keepAlive']} s, batas ${seconds(f['limitSeconds'], 'id')}), broker menutup koneksinya` : `broker, yang tidak mendengar apa pun melewati 1,5 × keep-alive ${f['keepAlive']} s, akan memutusnya`}${f['willTopic'] !== undefined ? `; sesudahnya broker mengirim Will-nya di ${q(f['willTopic'])} ke ${f['willCopies']} subscriber` : ''}.`
+      : f['brokerClosed'] === true
       ? `${f['client']} tidak mengirim apa pun selama ${seconds(f['silentSeconds'], 'id')} dengan keep-alive ${f['keepAlive']} s (batas ${seconds(f['limitSeconds'], 'id')}, tanpa PINGREQ), lalu broker menutup koneksinya${f['clientGone'] === true ? `, dan penutupan itu tidak pernah dijawab client (bahkan tidak dengan TCP ACK): host atau jaringannya sudah tidak ada` : ''}${f['willTopic'] !== undefined ? `; sesudahnya broker mengirim Will-nya di ${q(f['willTopic'])} ke ${f['willCopies']} subscriber` : ''}.`
       : `${f['client']} sudah ${seconds(f['silentSeconds'], 'id')} tidak mengirim apa pun saat capture berakhir, melewati 1,5 × keep-alive ${f['keepAlive']} s (tanpa PINGREQ): broker akan memutusnya.`,
   },
@@ -284,14 +288,18 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['subscriber']} meminta QoS ${f['asked']} untuk ${q(f['filter'])} dan broker hanya memberikan QoS ${f['granted']}.`,
   },
   'diag.tcp-retransmitted-data': {
-    en: (f) => f['neverAcknowledged'] === true
+    en: (f) => f['bothWays'] === true
+      ? `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}, both ways, and none of it was acknowledged: from t=${seconds(f['cutAt'], 'en')} neither side heard the other, though both went on sending, so the path between them was cut, not one side gone.`
+      : f['neverAcknowledged'] === true
       ? `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']} and it was never acknowledged: nothing came back from ${f['silentPeer']} after t=${seconds(f['peerLastHeardAt'], 'en')}, to the end of the capture, so the data was not delivered.`
       : f['receiverWindowFull'] === true
         ? `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}, delaying it by up to ${num(Number(f['maxDelayMs']), 'en', 1)} ms: the receiver's buffer was full (it then advertised a zero window), so it dropped what it could not take.`
       : f['corrupted'] !== undefined
         ? `${plural(Number(f['corrupted']), 'TCP segment', 'TCP segments')} on ${f['connection']} arrived corrupted (bad TCP checksum${f['corruptedFrom'] === 'both' ? ', both directions' : `, sent by the ${f['corruptedFrom'] === 'server' ? 'broker' : 'client'}`}): the receiver dropped ${Number(f['corrupted']) === 1 ? 'it' : 'them'} and TCP sent the data again${Number(f['count']) > 0 ? ` (${plural(Number(f['count']), 'retransmission', 'retransmissions')}, up to ${num(Number(f['maxDelayMs']), 'en', 1)} ms late)` : ''}; the MQTT packets are read from the intact copies.`
         : `TCP retransmitted MQTT data ${plural(Number(f['count']), 'time', 'times')} on ${f['connection']}, delaying it by up to ${num(Number(f['maxDelayMs']), 'en', 1)} ms.`,
-    id: (f) => f['neverAcknowledged'] === true
+    id: (f) => f['bothWays'] === true
+      ? `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']}, di kedua arah, dan tidak satu pun diakui (ACK): sejak t=${seconds(f['cutAt'], 'id')} kedua pihak tidak saling mendengar, padahal keduanya terus mengirim, jadi jalur di antara mereka terputus, bukan salah satu pihak yang hilang.`
+      : f['neverAcknowledged'] === true
       ? `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']} dan data itu tidak pernah diakui (ACK): tidak ada apa pun yang datang lagi dari ${f['silentPeer']} sesudah t=${seconds(f['peerLastHeardAt'], 'id')} sampai capture berakhir, jadi datanya tidak terkirim.`
       : f['receiverWindowFull'] === true
         ? `TCP mengirim ulang data MQTT ${f['count']} kali pada ${f['connection']}, sehingga tertunda hingga ${num(Number(f['maxDelayMs']), 'id', 1)} ms: buffer penerima penuh (sesudahnya ia mengumumkan window nol), jadi ia membuang data yang tidak bisa ditampungnya.`
@@ -526,6 +534,8 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'no-subscriber': { en: 'no subscriber was connected and subscribed when the messages were published', id: 'tidak ada subscriber yang terhubung dan ber-subscribe saat pesan di-publish' },
   'subscriber-started-late': { en: 'the subscriber was started after the publisher; MQTT does not keep non-retained messages for new subscribers', id: 'subscriber dijalankan setelah publisher; MQTT tidak menyimpan pesan non-retained untuk subscriber baru' },
   'client-loop-stopped': { en: "the client's network loop stopped (e.g. paho loop_start() never called, or the program blocked)", id: 'loop jaringan client berhenti (misalnya paho loop_start() tidak dipanggil, atau program macet)' },
+  'path-cut': { en: 'the path between the two was cut while both were up: a firewall rule added on the way (a DROP), a NAT, VPN or load balancer that lost the connection, a link down between them', id: 'jalur di antara keduanya terputus padahal keduanya menyala: aturan firewall yang ditambahkan di jalan (DROP), NAT, VPN atau load balancer yang kehilangan koneksinya, link yang mati di antara mereka' },
+  'path-blocked': { en: 'something between the client and the broker began dropping the client\'s packets (a firewall rule added, a NAT or load balancer that lost the connection, a broken link on the way): the client sent, the broker never received', id: 'sesuatu di antara client dan broker mulai membuang paket client (aturan firewall yang ditambahkan, NAT atau load balancer yang kehilangan koneksinya, link yang putus di jalan): client mengirim, broker tidak pernah menerima' },
   'client-network-lost': { en: "the client's host lost its network (Wi-Fi out of range, a cable pulled, the device switched off or crashed): the broker heard nothing more and dropped it", id: 'host client kehilangan jaringannya (Wi-Fi di luar jangkauan, kabel tercabut, perangkat dimatikan atau crash): broker tidak mendengar apa pun lagi lalu memutusnya' },
   'keepalive-too-short': { en: 'a keep-alive shorter than the gaps between the client\'s messages', id: 'keep-alive lebih pendek dari jeda antar pesan client' },
   'duplicate-client-id': { en: 'two clients (or two copies of one script) use the same client id', id: 'dua client (atau dua salinan satu skrip) memakai client id yang sama' },
@@ -622,6 +632,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'publish-qos': { en: 'the QoS the client publishes at (paho: publish(..., qos=...)) against `max_qos` in mosquitto.conf', id: 'QoS yang dipakai client saat publish (paho: publish(..., qos=...)) dibandingkan dengan `max_qos` di mosquitto.conf' },
   'unsubscribe-filter': { en: 'the filter given to unsubscribe() against the one given to subscribe() (the SUBSCRIBE and UNSUBSCRIBE in the timeline)', id: 'filter yang diberikan ke unsubscribe() dibandingkan dengan yang diberikan ke subscribe() (SUBSCRIBE dan UNSUBSCRIBE di linimasa)' },
   'client-loop': { en: "the client's network loop (paho: loop_start()/loop_forever()) and whether the program hangs", id: 'loop jaringan client (paho: loop_start()/loop_forever()) dan apakah programnya macet' },
+  'firewall-path': { en: 'the firewalls, NATs and links between the client and the broker (iptables/nftables rules, cloud security groups, a router\'s connection table): do the client\'s packets reach the broker host (`tcpdump` there)?', id: 'firewall, NAT, dan link di antara client dan broker (aturan iptables/nftables, security group cloud, tabel koneksi router): apakah paket client sampai ke host broker (`tcpdump` di sana)?' },
   'client-network': { en: "the client's host and its link: is it up and on the network (`ping` it, Wi-Fi signal, `ip link`)", id: 'host client dan link-nya: apakah menyala dan terhubung ke jaringan (`ping`, sinyal Wi-Fi, `ip link`)' },
   'keepalive-value': { en: 'the keep-alive value set in the client', id: 'nilai keep-alive yang diatur di client' },
   'unique-client-id': { en: 'give every client its own client id (or leave it empty for a random one)', id: 'berikan setiap client id-nya sendiri (atau kosongkan agar dibuat acak)' },
