@@ -218,9 +218,10 @@ export class TcpTroubleDetector implements Detector {
       }
       // A FIN the peer never answered (not an ACK, not a packet) did not cross its ACK: the peer was gone (a host
       // that lost its link, a client dropped for silence), which is no harmless teardown.
-      // And only when all data was acknowledged both ways: else the data was not all delivered, whatever the FINs did.
-      if (t.finRetransmissions.count > 0 && [...t.finSenders.values()].every((answered) => answered)
-        && sentBy(r, 'client').unackedSince === undefined && sentBy(r, 'server').unackedSince === undefined) {
+      // And only when the data sent before the FIN was acknowledged both ways: data a side never got acknowledged
+      // (its packets stopped reaching the peer) was not delivered, whatever the FINs did.
+      const delivered = (side: 'client' | 'server'): boolean => (sentBy(r, side).unackedSince ?? Number.POSITIVE_INFINITY) > t.finTime;
+      if (t.finRetransmissions.count > 0 && [...t.finSenders.values()].every((answered) => answered) && delivered('client') && delivered('server')) {
         harmless.merge(t.finRetransmissions);
         harmlessConnections++;
         harmlessTime = Math.min(harmlessTime, t.finTime);

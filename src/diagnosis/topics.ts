@@ -439,7 +439,8 @@ export class TopicDetector implements Detector {
     for (const s of this.subscriptions) {
       if (s.refused || !s.answered || s.noLocal || s.host !== t.host || s.time >= first || !topicMatches(s.filter, t.name)) continue;
       const r = ctx.book.get(s.stream);
-      const since = r === undefined ? undefined : sentBy(r, 'server').unackedSince;
+      if (r === undefined || (sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY) <= first) continue;
+      const since = sentBy(r, 'server').unackedSince;
       if (since !== undefined && since <= first && ctx.captureEnd - since >= UNDELIVERED_SECONDS) return true;
     }
     return false;
