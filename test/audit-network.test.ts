@@ -155,3 +155,15 @@ test('a path that drops both ways mid-session: cut both ways, not a broker gone,
   assert.ok(k.detail.facts['undeliveredSince'] !== undefined);
   assert.doesNotMatch(texts(k).en, /no PINGREQ/);
 });
+
+test('a capture on the subscriber\'s host, started mid-session with -s 96: every message at tshark\'s frame, a late start and a snaplen said', { skip: missing('sub-host-snap96.pcap') }, async () => {
+  const file = edge('sub-host-snap96.pcap');
+  const a = await analyzeCapture(file);
+  const mqtt = a.events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
+  if (tsharkMissing === undefined) {
+    const theirs = tsharkFields(file, ['frame.number', 'mqtt.msgtype'], ['-Y', 'mqtt']).flatMap((r) => r[1]!.split(',').map((t) => `${r[0]} ${t}`));
+    assert.deepEqual(mqtt.map((e) => `${e.frame} ${e.msgtype}`), theirs);
+  }
+  assert.equal(mqtt.filter((e) => e.type === 'PUBLISH' && e.malformed === 'mqtt.incomplete').length, 5);
+  assert.deepEqual(codes(await diagnose(file)), ['diag.capture-started-late', 'diag.snaplen-cut']);
+});
