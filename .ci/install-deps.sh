@@ -15,6 +15,7 @@
 #   ethtool           turning off TX checksum offload on the lab's veths
 #   openssl           the TLS capture's throw-away CA and server certificate
 #   dnsmasq-base      dnsmasq: the lab's DNS server in the name-resolution fault captures
+#   iptables          the firewall mid-session in edge-middlebox-rst and edge-path-drop (in the lab's bridge namespace)
 #   coreutils, gzip   timeout, stdbuf, gzip (essential; listed for completeness)
 #   chromium          headless browser: the HTML report and its SVGs are rendered in a test
 #   libxml2-utils     xmllint (the report's SVGs are checked as XML)
@@ -22,9 +23,9 @@
 set -euo pipefail
 
 PACKAGES=(tshark wireshark-common tcpdump mosquitto mosquitto-clients python3 python3-paho-mqtt
-  iproute2 procps ethtool openssl dnsmasq-base coreutils gzip ca-certificates chromium libxml2-utils tmux)
+  iproute2 procps ethtool openssl dnsmasq-base iptables coreutils gzip ca-certificates chromium libxml2-utils tmux)
 TOOLS=(tshark dumpcap editcap capinfos tcpdump mosquitto mosquitto_passwd mosquitto_pub mosquitto_sub
-  ip ss sysctl ethtool openssl dnsmasq timeout stdbuf gzip chromium xmllint tmux)
+  ip ss sysctl ethtool openssl dnsmasq iptables timeout stdbuf gzip chromium xmllint tmux)
 
 # Debian puts some of these in /usr/sbin and /sbin, which a non-login PATH may lack.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"

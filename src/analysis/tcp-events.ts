@@ -72,12 +72,14 @@ export function tcpType(flags: number, len: number): TcpEventType {
  * `tcp.flags`' (flagNames). Built by concatenation (no arrays of parts): it is made for every segment.
  */
 export function describeTcp(e: TcpEvent, tcp: TcpSegment, keepAlive: boolean, lostSegment: boolean): string {
-  let text = '';
-  if (e.retransmission === true) text = '[TCP Retransmission] ';
+  let text = e.badChecksum === true ? '[TCP CHECKSUM INCORRECT] ' : '';
+  if (e.retransmission === true) text += '[TCP Retransmission] ';
   if (e.outOfOrder === true) text += '[TCP Out-Of-Order] ';
   if (e.duplicateAck === true) text += '[TCP Dup ACK] ';
   if (keepAlive) text += '[TCP Keep-Alive] ';
   if (lostSegment) text += '[TCP Previous segment not captured] ';
+  // tshark's tcp.analysis.zero_window: a zero window on anything but SYN, FIN or RST.
+  if (e.window === 0 && (tcp.flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0) text += '[TCP ZeroWindow] ';
   text += `${headOf(tcp.srcPort, tcp.dstPort, tcp.flags & 0xff)}${e.relSeq}`;
   if ((tcp.flags & TCP_ACK) !== 0) text += ` Ack=${e.relAck}`;
   text += ` Win=${e.window}`;
@@ -85,6 +87,7 @@ export function describeTcp(e: TcpEvent, tcp: TcpSegment, keepAlive: boolean, lo
   const options = tcp.options;
   if (options.mss !== undefined) text += ` MSS=${options.mss}`;
   if (options.windowScale !== undefined) text += ` WS=${2 ** Math.min(options.windowScale, 14)}`;
+  if (e.badChecksum === true) return `${text} — corrupted on the way (bad checksum): the receiver drops it`;
   switch (e.type) {
     case 'SYN': return `${text} — handshake 1/3: client opens`;
     case 'SYN-ACK': return `${text} — handshake 2/3: server accepts`;
@@ -111,6 +114,7 @@ export class LazyTcpEvent implements TcpEvent {
   retransmission: boolean | undefined = undefined;
   outOfOrder: boolean | undefined = undefined;
   duplicateAck: boolean | undefined = undefined;
+  badChecksum: boolean | undefined = undefined;
   handshakeRttMs: number | undefined = undefined;
   handshakeFrames: number[] | undefined = undefined;
   tunnels: EventTunnel[] | undefined = undefined;

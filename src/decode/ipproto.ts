@@ -28,10 +28,11 @@ export function ipProtocolName(proto: number): string {
 
 /**
  * Decodes an IP payload: captured bytes d[off..end); `wireEnd` is where the payload ends on the wire (>= end when the
- * snaplen cut the frame; it may lie beyond d.length).
+ * snaplen cut the frame; it may lie beyond d.length); `pseudo`, the pseudo-header's address and protocol sum that TCP's
+ * checksum covers (undefined: not verified).
  */
-export function decodeIpPayload(out: DecodedFrame, d: Buffer, off: number, end: number, wireEnd: number, proto: number): void {
-  if (proto === IPPROTO_TCP) decodeTcp(out, d, off, end, wireEnd);
+export function decodeIpPayload(out: DecodedFrame, d: Buffer, off: number, end: number, wireEnd: number, proto: number, pseudo?: number): void {
+  if (proto === IPPROTO_TCP) decodeTcp(out, d, off, end, wireEnd, pseudo);
   else if (proto === IPPROTO_UDP) decodeUdp(out, d, off, end);
   else if (proto === IPPROTO_ICMPV6) decodeIcmpv6(out, d, off, end);
   else out.other = NAMES[proto]!;

@@ -10,6 +10,7 @@
  */
 import { formatIPv4 } from './addr.js';
 import { decodeIpPayload } from './ipproto.js';
+import { wordSum } from './tcp.js';
 import type { DecodedFrame, IpPacket } from './types.js';
 import { setError, u16 } from './util.js';
 
@@ -70,5 +71,5 @@ export function decodeIPv4(out: DecodedFrame, d: Buffer, off: number, end: numbe
     out.other = 'ipv4-fragment';
     return;
   }
-  decodeIpPayload(out, d, off + hl, pEnd, wireEnd, protocol);
+  decodeIpPayload(out, d, off + hl, pEnd, wireEnd, protocol, ip.fragment ? undefined : wordSum(d, off + 12, off + 20) + protocol);
 }

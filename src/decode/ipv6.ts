@@ -9,6 +9,7 @@
  */
 import { formatIPv6 } from './addr.js';
 import { decodeIpPayload } from './ipproto.js';
+import { wordSum } from './tcp.js';
 import type { DecodedFrame, IpPacket } from './types.js';
 import { setError, u16 } from './util.js';
 
@@ -85,7 +86,7 @@ export function decodeIPv6(out: DecodedFrame, d: Buffer, off: number, end: numbe
     out.other = 'ipv6-fragment';
     return;
   }
-  decodeIpPayload(out, d, p, pEnd, wEnd, nh);
+  decodeIpPayload(out, d, p, pEnd, wEnd, nh, ip.fragment ? undefined : wordSum(d, off + 8, off + 40) + nh);
 }
 
 function extTruncated(out: DecodedFrame, nh: number, have: number): void {

@@ -4,7 +4,8 @@
  * malformed option ends option parsing silently). The payload is a subarray trimmed to the IP payload, and
  * payloadLength is the length the IP header declares (capped at what was on the wire), as tshark's tcp.len.
  * Segments without options share one frozen empty options object, and segments without captured payload one empty
- * Buffer. Not done: checksum, stream tracking, MPTCP/TFO/other options.
+ * Buffer. The checksum is verified (TcpSegment.checksum) for segments with data or SYN captured whole, given the IP
+ * pseudo-header's sum. Not done: stream tracking, MPTCP/TFO/other options.
  */
 import type { DecodedFrame, TcpOptions } from './types.js';
 import { setError, u16, u32 } from './util.js';
@@ -29,9 +30,11 @@ export const NO_TCP_OPTIONS: TcpOptions = Object.freeze({}) as TcpOptions;
 
 /**
  * Decodes the TCP segment in d[off..end) (captured bytes, already trimmed to the IP payload); `wireEnd` is where the
- * segment ends on the wire (beyond `end` when the snaplen cut the frame).
+ * segment ends on the wire (beyond `end` when the snaplen cut the frame); `pseudo` is the sum of the IP pseudo-header's
+ * addresses and protocol (./ipv4.ts, ./ipv6.ts), undefined when the checksum cannot be verified (a reassembled
+ * fragment's pieces).
  */
-export function decodeTcp(out: DecodedFrame, d: Buffer, off: number, end: number, wireEnd: number): void {
+export function decodeTcp(out: DecodedFrame, d: Buffer, off: number, end: number, wireEnd: number, pseudo?: number): void {
   const avail = end - off;
   if (avail < TCP_MIN_HEADER_LENGTH) {
     setError(out, 'tcp', 'decode.truncated', `TCP header needs 20 bytes, ${avail < 0 ? 0 : avail} captured`);
@@ -51,18 +54,38 @@ export function decodeTcp(out: DecodedFrame, d: Buffer, off: number, end: number
     setError(out, 'tcp', 'decode.truncated', `TCP header with options needs ${hl} bytes, ${avail} captured`);
     return;
   }
+  const flags = ((b12 & 1) << 8) | d[off + 13]!;
+  const verify = pseudo !== undefined && end === wireEnd && (end - off > hl || (flags & TCP_SYN) !== 0);
   out.tcp = {
     srcPort: u16(d, off),
     dstPort: u16(d, off + 2),
     seq: u32(d, off + 4),
     ack: u32(d, off + 8),
     headerLength: hl,
-    flags: ((b12 & 1) << 8) | d[off + 13]!,
+    flags,
     window: u16(d, off + 14),
     options: hl === TCP_MIN_HEADER_LENGTH ? NO_TCP_OPTIONS : decodeTcpOptions(d, off + TCP_MIN_HEADER_LENGTH, off + hl),
     payload: end > off + hl ? d.subarray(off + hl, end) : EMPTY_PAYLOAD,
     payloadLength: wireEnd - off - hl,
+    checksum: verify ? (onesComplementSum(d, off, end, pseudo + (end - off)) === 0xffff ? 'good' : 'bad') : undefined,
   };
+}
+
+/** The 16-bit one's complement sum of d[off..end) (an odd last byte padded with zero) plus `initial`, folded. */
+export function onesComplementSum(d: Buffer, off: number, end: number, initial: number): number {
+  let sum = initial;
+  let i = off;
+  for (; i + 1 < end; i += 2) sum += (d[i]! << 8) | d[i + 1]!;
+  if (i < end) sum += d[i]! << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return sum;
+}
+
+/** Sum of the 16-bit words of d[off..end) (an IP address), unfolded: a pseudo-header's part. */
+export function wordSum(d: Buffer, off: number, end: number): number {
+  let sum = 0;
+  for (let i = off; i < end; i += 2) sum += (d[i]! << 8) | d[i + 1]!;
+  return sum;
 }
 
 /** Parses the TCP options in d[off..end). Returns NO_TCP_OPTIONS when none of the decoded kinds is present. */

@@ -91,6 +91,12 @@ export interface TcpSegment {
   payload: Buffer;
   /** Payload length the IP header declares (may exceed payload.length when the snaplen cut the frame). */
   payloadLength: number;
+  /**
+   * The TCP checksum, verified over the IP pseudo-header when the whole segment was captured in one unfragmented
+   * packet and it carries data or SYN ('good' or 'bad'); undefined when it was not verified (pure ACKs, snaplen cut,
+   * fragments). A capture on the sending host with checksum offload shows every segment of that host 'bad'.
+   */
+  checksum: 'good' | 'bad' | undefined;
 }
 
 export interface UdpDatagram {

@@ -4,9 +4,11 @@
  * connection book (CONNECT keep-alive, the client's last packet, how the session ended), names the client's Will
  * when the broker delivered it (the copies whose `willOf` traces them to its CONNECT), and says when the client never
  * answered the broker's close, not even with a TCP ACK: its host or network was gone, not only its program's loop.
+ * A client whose last packets the broker never acknowledged (TCP) was not silent: it sent, and its packets stopped
+ * reaching the broker (a firewall, a broken path); said so, with when they stopped.
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
-import { clientName, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
+import { UNDELIVERED_SECONDS, clientName, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -31,6 +33,7 @@ export function silentPastKeepAlive(r: ConnectionRecord, closeTime: number): boo
 
 /** A close the client has not answered this long after (the capture going on) was not seen by it: the client was gone. */
 export const GONE_SECONDS = 0.5;
+
 
 /** Will deliveries remembered, at most (by the CONNECT frame that set the Will). */
 const MAX_WILLS = 10_000;
@@ -80,6 +83,11 @@ export class KeepAliveDetector implements Detector {
       // nothing after it, with the capture going on, was gone with its host or network (a link lost, a cable pulled).
       const clientGone = brokerClosed && end !== undefined && sentBy(r, 'client').lastTime < end.time
         && ctx.captureEnd - end.time >= GONE_SECONDS;
+      // The client's last MQTT packet (and what it sent after) the broker never acknowledged, though it went on
+      // sending on this connection (its ACK of the close, at least): the client's packets stopped reaching it.
+      const since = sentBy(r, 'client').unackedSince;
+      const judged = end !== undefined ? end.time : ctx.captureEnd;
+      const undelivered = since !== undefined && since <= last.time + 1e-6 && judged - since >= UNDELIVERED_SECONDS;
       const frames = new FrameSet().add(last.frame, last.time);
       if (closeFrame !== undefined && end !== undefined) frames.add(closeFrame, end.time);
       const will = this.wills.get(r.connect.frame);
@@ -92,9 +100,10 @@ export class KeepAliveDetector implements Detector {
           lastPacketAt: Number(last.time.toFixed(6)),
           ...(will !== undefined ? { willTopic: will.topic, willCopies: will.copies } : {}),
           ...(clientGone ? { clientGone } : {}),
+          ...(undelivered ? { undeliveredSince: Number(since.toFixed(6)) } : {}),
         },
-        causes: clientGone ? ['client-network-lost', 'client-loop-stopped'] : ['client-loop-stopped', 'keepalive-too-short'],
-        checks: clientGone ? ['client-network', 'client-loop'] : ['client-loop', 'keepalive-value'],
+        causes: undelivered ? ['path-blocked', 'client-network-lost'] : clientGone ? ['client-network-lost', 'client-loop-stopped'] : ['client-loop-stopped', 'keepalive-too-short'],
+        checks: undelivered ? ['firewall-path', 'client-network'] : clientGone ? ['client-network', 'client-loop'] : ['client-loop', 'keepalive-value'],
       }));
     }
   }

@@ -6,8 +6,11 @@
  * a hole in the capture's time (merged files), not a slow broker. Timed at its first evidence, the first slow
  * answer's request, whose time is taken from the request's own event (the latest RECENT_REQUESTS requests clients sent
  * are remembered; an older one's time is its answer's less the wait). Bounded to MAX_SLOW answers remembered.
+ * A wait is the broker's only past the network's round trip to it: the quickest TCP acknowledgement of a client's data
+ * by the broker's side of that connection, as seen from the capture point (a kernel's ACK, which no stalled program
+ * delays); a long path (a satellite or loaded cellular link, every answer a round trip late) is no slow broker.
  */
-import type { FindingEvent, MqttEvent, MqttPacketType } from '../model/events.js';
+import type { FindingEvent, MqttEvent, MqttPacketType, TimelineEvent } from '../model/events.js';
 import { clientName } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -29,6 +32,16 @@ const REQUEST_TYPES: ReadonlySet<MqttPacketType> = new Set(REQUESTS);
 /** Client requests whose frame and time are remembered, the latest ones (a slow answer's request is looked up there). */
 export const RECENT_REQUESTS = 16_384;
 
+/** Connections whose round trip is measured (the first ones). */
+const MAX_RTT_STREAMS = 100_000;
+
+/** Per connection: each side's data segment waiting for the peer's ACK (relative end, time), and the quickest round trips. */
+interface RoundTrips {
+  pending: Map<string, { end: number; time: number }>;
+  /** Per acknowledging side: its quickest acknowledgement of the other's data, in ms. */
+  minMs: Map<string, number>;
+}
+
 interface SlowAnswer { stream: number; frame: number; requestFrame: number; requestTime: number; time: number; type: MqttPacketType; waitMs: number }
 
 export class SlowBrokerDetector implements Detector {
@@ -38,6 +51,37 @@ export class SlowBrokerDetector implements Detector {
   private readonly requestFrames = new Float64Array(RECENT_REQUESTS);
   private readonly requestTimes = new Float64Array(RECENT_REQUESTS);
   private requestNext = 0;
+  private readonly roundTrips = new Map<number, RoundTrips>();
+
+  readonly reads = ['tcp'] as const;
+
+  /**
+   * TCP round trips (Karn's rule: a segment sent again is not timed): a side's data segment, timed until the first ACK
+   * from the other side that covers it.
+   */
+  event(e: TimelineEvent): void {
+    if (e.kind !== 'packet' || e.layer !== 'tcp' || e.duplicateOf !== undefined || e.badChecksum === true) return;
+    let rt = this.roundTrips.get(e.stream);
+    if (rt === undefined) {
+      if (e.len === 0 || this.roundTrips.size >= MAX_RTT_STREAMS) return;
+      rt = { pending: new Map(), minMs: new Map() };
+      this.roundTrips.set(e.stream, rt);
+    }
+    if (e.flags.includes('ACK')) {
+      for (const [sender, p] of rt.pending) {
+        if (sender === e.src || e.relAck - p.end < 0) continue;
+        const ms = (e.time - p.time) * 1000;
+        const min = rt.minMs.get(e.src);
+        if (min === undefined || ms < min) rt.minMs.set(e.src, ms);
+        rt.pending.delete(sender);
+      }
+    }
+    if (e.len > 0) {
+      const p = rt.pending.get(e.src);
+      if (e.retransmission === true) rt.pending.delete(e.src);
+      else if (p === undefined) rt.pending.set(e.src, { end: e.relSeq + e.len, time: e.time });
+    }
+  }
 
   mqtt(event: MqttEvent): void {
     if (event.direction === 'client') {
@@ -80,6 +124,8 @@ export class SlowBrokerDetector implements Detector {
     for (const a of this.slow) {
       const r = ctx.book.get(a.stream);
       if (r === undefined || ctx.explained.has(a.stream)) continue;
+      // The network's round trip to the broker takes its share of the wait first.
+      if (a.waitMs - (this.roundTrips.get(a.stream)?.minMs.get(r.server) ?? 0) <= SLOW_MS) continue;
       const list = byBroker.get(r.server) ?? [];
       list.push({ ...a, client: clientName(r) });
       byBroker.set(r.server, list);

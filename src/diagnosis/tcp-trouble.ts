@@ -1,13 +1,14 @@
 /**
  * TCP trouble that matters for MQTT, and that does not: diag.tcp-retransmitted-data (MQTT bytes sent again, with the
- * delay it caused, or never acknowledged at all when the receiver fell silent for good), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, or by a client that sent nothing but its CONNECT, unless
+ * delay it caused, or never acknowledged at all when the receiver fell silent for good; segments that arrived corrupted,
+ * with a bad TCP checksum, named as the cause: a faulty link, not loss), diag.tcp-zero-window (a reader too slow), diag.tcp-reset (an MQTT session reset midway, or by a client that sent nothing but its CONNECT, unless
  * another diagnosis explains it), diag.harmless-teardown-retransmission (a FIN sent again while closing, and then
  * answered by the peer: a FIN never answered is no crossing of FIN and ACK, the peer was gone). Reads TCP
  * packets (on the summary-only path handed to the stage, AnalysisStage.packet) and the connection book; remembers a
  * few data segments per direction.
  */
 import type { FindingEvent, TcpEvent, TimelineEvent } from '../model/events.js';
-import { clientName, handshakeOf, isMqtt, sentBy, sessionEndOf } from './book.js';
+import { UNDELIVERED_SECONDS, clientName, handshakeOf, isMqtt, sentBy, sessionEndOf } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -17,11 +18,15 @@ const SENT_KEPT = 64;
 const MAX_STREAMS = 100_000;
 /** A zero window shorter than this (a reader catching up at once) does not matter. */
 export const ZERO_WINDOW_SECONDS = 0.2;
+/** A zero window this long: the reader read nothing at all for a while (paused or blocked), not just slowly. */
+const READER_PAUSED_SECONDS = 1;
 
 interface StreamTally {
   retransmissions: number;
   maxDelayMs: number;
   retransmitted: FrameSet;
+  /** Data segments that arrived corrupted (TcpEvent.badChecksum): dropped by the receiver, hence retransmitted. */
+  corrupted: FrameSet;
   /** Per receiver: frames advertising a zero window, the longest zero window so far, and the one still open. */
   zeroWindow: Map<string, { frames: FrameSet; longest: number; since?: number; firstTime: number }>;
   finRetransmissions: FrameSet;
@@ -33,6 +38,17 @@ interface StreamTally {
   /** Senders whose retransmitted data the peer has not answered since (not even an ACK), with the first such time. */
   unanswered: Map<string, number>;
   sent: Map<string, SentSegments>;
+  /** Senders of the retransmitted data segments. */
+  retransmittedBy: Set<string>;
+  /** Senders of the corrupted segments. */
+  corruptedBy: Set<string>;
+}
+
+/** Who sent the corrupted segments: 'client', 'server' or 'both'. */
+function corruptedSenders(t: StreamTally, client: string, server: string): 'client' | 'server' | 'both' {
+  const byClient = t.corruptedBy.has(client);
+  const byServer = t.corruptedBy.has(server);
+  return byClient && byServer ? 'both' : byServer ? 'server' : 'client';
 }
 
 /** The last SENT_KEPT data segments of one sender (relative seq and time), oldest first, in a ring: nothing per segment. */
@@ -75,21 +91,24 @@ export class TcpTroubleDetector implements Detector {
     if (t === undefined) return;
     if (t.finSenders.size > 0) for (const [sender, answered] of t.finSenders) if (!answered && sender !== e.src) t.finSenders.set(sender, true);
     if (t.unanswered.size > 0) for (const sender of t.unanswered.keys()) if (sender !== e.src) t.unanswered.delete(sender);
+    if (e.badChecksum === true) {
+      t.corrupted.add(e.frame, e.time);
+      t.corruptedBy.add(e.src);
+      // Its retransmission is late from this first (dropped) transmission.
+      if (e.len > 0 && e.retransmission !== true) this.sentBy(t, e.src).add(e.relSeq, e.time);
+      return;
+    }
     if (e.len > 0) {
       if (e.retransmission === true) {
         if (t.retransmissions === 0) t.retransmittedTime = e.time;
         t.retransmissions++;
         t.retransmitted.add(e.frame, e.time);
         if (!t.unanswered.has(e.src)) t.unanswered.set(e.src, e.time);
+        t.retransmittedBy.add(e.src);
         const originalTime = t.sent.get(e.src)?.timeOf(e.relSeq);
         if (originalTime !== undefined) t.maxDelayMs = Math.max(t.maxDelayMs, (e.time - originalTime) * 1000);
       } else {
-        let sent = t.sent.get(e.src);
-        if (sent === undefined) {
-          sent = new SentSegments();
-          t.sent.set(e.src, sent);
-        }
-        sent.add(e.relSeq, e.time);
+        this.sentBy(t, e.src).add(e.relSeq, e.time);
       }
     } else if (e.retransmission === true && e.flags.includes('FIN')) {
       if (t.finRetransmissions.count === 0) t.finTime = e.time;
@@ -114,8 +133,17 @@ export class TcpTroubleDetector implements Detector {
   private ended(stream: number): void {
     const t = this.streams.get(stream);
     if (t === undefined) return;
-    if (t.retransmissions === 0 && t.zeroWindow.size === 0 && t.finRetransmissions.count === 0) this.streams.delete(stream);
+    if (t.retransmissions === 0 && t.corrupted.count === 0 && t.zeroWindow.size === 0 && t.finRetransmissions.count === 0) this.streams.delete(stream);
     else t.sent.clear();
+  }
+
+  private sentBy(t: StreamTally, sender: string): SentSegments {
+    let sent = t.sent.get(sender);
+    if (sent === undefined) {
+      sent = new SentSegments();
+      t.sent.set(sender, sent);
+    }
+    return sent;
   }
 
   private tally(e: TcpEvent): StreamTally | undefined {
@@ -123,8 +151,8 @@ export class TcpTroubleDetector implements Detector {
     if (t === undefined) {
       if (this.streams.size >= MAX_STREAMS) return undefined;
       t = {
-        retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(),
-        retransmittedTime: 0, finTime: 0, finSenders: new Map(), unanswered: new Map(), sent: new Map(),
+        retransmissions: 0, maxDelayMs: 0, retransmitted: new FrameSet(), corrupted: new FrameSet(), zeroWindow: new Map(), finRetransmissions: new FrameSet(),
+        retransmittedTime: 0, finTime: 0, finSenders: new Map(), unanswered: new Map(), sent: new Map(), corruptedBy: new Set(), retransmittedBy: new Set(),
       };
       this.streams.set(e.stream, t);
     }
@@ -139,7 +167,7 @@ export class TcpTroubleDetector implements Detector {
       const r = ctx.book.get(stream);
       if (r === undefined || !isMqtt(r)) continue;
       const connection = `${r.client} → ${r.server}`;
-      if (t.retransmissions > 0) {
+      if (t.retransmissions > 0 || t.corrupted.count > 0) {
         // Data sent again that the receiver never answered, to the end of the capture, though its side was captured
         // before: not delayed but undelivered, the receiver gone (its host down or cut off), not a lossy link.
         let lostPeer: string | undefined;
@@ -147,15 +175,35 @@ export class TcpTroubleDetector implements Detector {
           const peer = sender === r.client ? r.server : r.client;
           if ((r.sent.get(peer)?.segments ?? 0) > 0 && (r.sent.get(peer)?.lastTime ?? Number.POSITIVE_INFINITY) < since) lostPeer = peer;
         }
+        const corrupted = t.corrupted.count;
+        // Both sides sent data the other never answered, each still sending: the path between them was cut both ways
+        // (a firewall, a broken link), neither side gone.
+        const clientSince = sentBy(r, 'client').unackedSince;
+        const serverSince = sentBy(r, 'server').unackedSince;
+        const bothWays = corrupted === 0 && t.retransmittedBy.size === 2 && clientSince !== undefined && serverSince !== undefined
+          && ctx.captureEnd - Math.max(clientSince, serverSince) >= UNDELIVERED_SECONDS;
         const lastHeard = lostPeer !== undefined ? r.sent.get(lostPeer)!.lastTime : undefined;
+        // Data sent again to a receiver that then closed its window (a zero window for long): the segments beyond
+        // what its full buffer could take were dropped by it, not by the network.
+        const windowFull = lostPeer === undefined && corrupted === 0 && [...t.retransmittedBy].some((sender) => {
+          const z = t.zeroWindow.get(sender === r.client ? r.server : r.client);
+          return z !== undefined && Math.max(z.longest, z.since !== undefined ? ctx.captureEnd - z.since : 0) >= ZERO_WINDOW_SECONDS;
+        });
+        // The corrupted segments come first in the evidence: they are why the data was sent again.
+        const frames = corrupted > 0 ? new FrameSet().merge(t.corrupted).merge(t.retransmitted) : t.retransmitted;
         emit(makeDiagnosis({
-          code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames: t.retransmitted, time: t.retransmitted.firstTime ?? t.retransmittedTime, src: r.client, dst: r.server, stream,
+          code: 'diag.tcp-retransmitted-data', layer: 'tcp', frames, time: frames.firstTime ?? t.retransmittedTime, src: r.client, dst: r.server, stream,
           facts: {
             connection, client: clientName(r), count: t.retransmissions, maxDelayMs: Number(t.maxDelayMs.toFixed(3)),
+            ...(corrupted > 0 ? { corrupted, corruptedFrom: corruptedSenders(t, r.client, r.server) } : {}),
+            ...(windowFull ? { receiverWindowFull: true } : {}),
             ...(lostPeer !== undefined ? { neverAcknowledged: true, silentPeer: lostPeer, peerLastHeardAt: Number(lastHeard!.toFixed(6)) } : {}),
+            ...(bothWays ? { bothWays: true, cutAt: Number(Math.min(clientSince!, serverSince!).toFixed(6)) } : {}),
           },
-          causes: lostPeer !== undefined ? ['peer-gone', 'packet-loss'] : ['packet-loss', 'slow-reader'],
-          checks: lostPeer === undefined ? ['network-quality', 'receiver-load'] : lostPeer === r.server ? ['route-ping', 'network-quality'] : ['client-network', 'network-quality'],
+          causes: corrupted > 0 ? ['corrupted-in-transit', 'packet-loss'] : bothWays ? ['path-cut', 'peer-gone'] : lostPeer !== undefined ? ['peer-gone', 'packet-loss']
+            : windowFull ? ['slow-reader', 'packet-loss'] : ['packet-loss', 'slow-reader'],
+          checks: corrupted > 0 ? ['link-errors', 'network-quality'] : bothWays ? ['firewall-path', 'route-ping'] : windowFull ? ['receiver-load', 'network-quality']
+            : lostPeer === undefined ? ['network-quality', 'receiver-load'] : lostPeer === r.server ? ['route-ping', 'network-quality'] : ['client-network', 'network-quality'],
         }));
       }
       for (const [side, z] of t.zeroWindow) {
@@ -165,12 +213,15 @@ export class TcpTroubleDetector implements Detector {
         emit(makeDiagnosis({
           code: 'diag.tcp-zero-window', layer: 'tcp', frames, time: frames.firstTime ?? z.firstTime, src: side, dst: side === r.client ? r.server : r.client, stream,
           facts: { receiver: side === r.client ? clientName(r) : `the broker (${r.server})`, connection, count: frames.count, longestMs: Number((longest * 1000).toFixed(1)) },
-          causes: ['slow-reader'], checks: ['receiver-load'],
+          causes: longest >= READER_PAUSED_SECONDS ? ['reader-paused', 'slow-reader'] : ['slow-reader'], checks: ['receiver-load'],
         }));
       }
       // A FIN the peer never answered (not an ACK, not a packet) did not cross its ACK: the peer was gone (a host
       // that lost its link, a client dropped for silence), which is no harmless teardown.
-      if (t.finRetransmissions.count > 0 && [...t.finSenders.values()].every((answered) => answered)) {
+      // And only when the data sent before the FIN was acknowledged both ways: data a side never got acknowledged
+      // (its packets stopped reaching the peer) was not delivered, whatever the FINs did.
+      const delivered = (side: 'client' | 'server'): boolean => (sentBy(r, side).unackedSince ?? Number.POSITIVE_INFINITY) > t.finTime;
+      if (t.finRetransmissions.count > 0 && [...t.finSenders.values()].every((answered) => answered) && delivered('client') && delivered('server')) {
         harmless.merge(t.finRetransmissions);
         harmlessConnections++;
         harmlessTime = Math.min(harmlessTime, t.finTime);

@@ -17,7 +17,7 @@
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { isSysTopic, sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
-import { clientName, closedRightAfter, isMqtt, machineOfLabel, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
+import { UNDELIVERED_SECONDS, clientName, closedRightAfter, isMqtt, machineOfLabel, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
 import { TAKEOVER_WINDOW_SECONDS } from './takeover.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
@@ -486,6 +486,29 @@ export class TopicDetector implements Detector {
     return out;
   }
 
+  /**
+   * The messages never reached the broker, or could not reach a subscriber, for TCP: the broker never acknowledged
+   * what their publishers sent from before the first of them on (a firewall or broken path dropped it), or the
+   * broker's data to a matching subscriber was stuck unacknowledged from before them (its path cut: what the broker
+   * forwards waits in its send buffer, unseen). No broker dropped them, no subscriber was missing.
+   */
+  private stuckOnTheWay(ctx: FinishContext, records: ConnectionRecord[], t: TopicRecord): boolean {
+    const first = t.unforwardedFirst;
+    if (first === undefined) return false;
+    const publishers = t.unforwardedPublishers.size > 0 ? t.unforwardedPublishers : t.publishers;
+    const neverReceived = publishers.size > 0 && [...publishers].every((label) => records.some((r) => r.client === label
+      && (sentBy(r, 'client').unackedSince ?? Number.POSITIVE_INFINITY) <= first && ctx.captureEnd - first >= UNDELIVERED_SECONDS));
+    if (neverReceived) return true;
+    for (const s of this.subscriptions) {
+      if (s.refused || !s.answered || s.noLocal || s.host !== t.host || s.time >= first || !topicMatches(s.filter, t.name)) continue;
+      const r = ctx.book.get(s.stream);
+      if (r === undefined || (sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY) <= first) continue;
+      const since = sentBy(r, 'server').unackedSince;
+      if (since !== undefined && since <= first && ctx.captureEnd - since >= UNDELIVERED_SECONDS) return true;
+    }
+    return false;
+  }
+
   /** Whether a subscriber's accepted subscription matching the topic was in place at `time` (its session still open). */
   private subscribedAt(ctx: FinishContext, t: TopicRecord, time: number): boolean {
     for (const s of this.subscriptions) {
@@ -677,6 +700,7 @@ export class TopicDetector implements Detector {
       const broker = [...t.brokers].find((b) => this.covered.has(b) && speaking.has(b));
       const other = this.elsewhere(ctx, t);
       if (!said && broker === undefined && (other.subscribers.size === 0 || ![...t.brokers].some((b) => speaking.has(b)))) continue;
+      if (this.stuckOnTheWay(ctx, records, t)) continue;
       const group = broker ?? [...t.brokers][0] ?? '';
       const first = t.unforwardedFirst ?? t.firstTime;
       const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], near: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>(),

@@ -81,6 +81,12 @@ export interface TcpEvent extends BaseEvent, Tunnelled {
   retransmission?: boolean;
   outOfOrder?: boolean;
   duplicateAck?: boolean;
+  /**
+   * The segment arrived corrupted (Wireshark with tcp.check_checksum: tcp.checksum.status Bad) from a sender whose
+   * checksums were good before, so not a NIC's checksum offload: the receiver drops it, and its bytes are not taken
+   * into the stream (its retransmission's are).
+   */
+  badChecksum?: boolean;
   /** Set on the third packet of a three-way handshake: the handshake's round-trip time (SYN to ACK). */
   handshakeRttMs?: number;
   /** Set on the ACK of a handshake: frames of SYN and SYN-ACK. */

@@ -69,6 +69,11 @@ export class DirectionState {
   streamEnded = false;
   /** Sequence number of a FIN that arrived while bytes before it were missing: the stream ends once they arrive. */
   finPendingSeq: number | undefined = undefined;
+  /**
+   * A segment of this sender's arrived with a good TCP checksum: its checksums are real (not left to an offloading
+   * NIC), so a bad one later is a segment corrupted on the way, which the receiver drops.
+   */
+  checksumsReal = false;
   /** Created on this direction's first payload byte (most connections of a flood never get one). */
   reassembler: TcpStreamReassembler | undefined = undefined;
 }

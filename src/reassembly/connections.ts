@@ -34,6 +34,11 @@ export interface SegmentAnalysis {
   lostSegment: boolean;
   duplicateAck: boolean;
   keepAlive: boolean;
+  /**
+   * The segment arrived corrupted: a bad TCP checksum from a sender whose checksums were good before (so not a NIC's
+   * checksum offload). The receiver drops it, as the reassembly does: its bytes come from the retransmission.
+   */
+  badChecksum: boolean;
   /** Set when this segment completes the three-way handshake. */
   handshakeCompleted: boolean;
   /** A new connection was opened by this segment. */
@@ -157,6 +162,8 @@ export class TcpConnectionTable {
 
     const len = tcp.payloadLength;
     const seq = tcp.seq;
+    if (tcp.checksum === 'good') sender.checksumsReal = true;
+    const badChecksum = tcp.checksum === 'bad' && sender.checksumsReal;
     if (syn && !sender.sawSyn) {
       sender.sawSyn = true;
       sender.isn = seq;
@@ -187,15 +194,15 @@ export class TcpConnectionTable {
     const handshakeCompleted = handshakeStep(connection, step, frame, time);
 
     // What the receiver acknowledged first: it settles holes in the other direction before this segment's data.
-    if (ack) {
+    if (ack && !badChecksum) {
       receiver.reassembler?.acknowledged(tcp.ack, frame, time);
       // The peer acknowledged a FIN that waited for missing bytes: they reached it, the capture lost them.
       if (receiver.finPendingSeq !== undefined && seqDiff(tcp.ack, receiver.finPendingSeq) > 0) {
         this.finishStream(connection, receiver, !fromClient, 'fin', frame, time);
       }
     }
-    // Feed the reassembler (payload bytes captured; a snaplen cut counts as a hole).
-    if (len > 0) {
+    // Feed the reassembler (payload bytes captured; a snaplen cut counts as a hole); not a corrupted segment's.
+    if (len > 0 && !badChecksum) {
       const reassembler = this.reassemblerOf(connection, sender, fromClient);
       if (reassembler !== undefined) {
         const payload = tcp.payload;
@@ -214,8 +221,9 @@ export class TcpConnectionTable {
     }
 
     const side: Side = fromClient ? 'client' : 'server';
-    if (fin && !rst) sender.finSeen = true;
-    const closing = closingStep(connection, rst, fin, side, receiver.finSeen);
+    if (fin && !rst && !badChecksum) sender.finSeen = true;
+    // A corrupted FIN or RST is dropped by the receiver: it closes nothing (its retransmission will).
+    const closing = badChecksum ? undefined : closingStep(connection, rst, fin, side, receiver.finSeen);
     if (closing === 'reset') {
       this.finishStream(connection, connection.toServer, true, 'rst', frame, time);
       this.finishStream(connection, connection.toClient, false, 'rst', frame, time);
@@ -244,7 +252,7 @@ export class TcpConnectionTable {
     if (result === undefined) {
       result = {
         connection, fromClient, relSeq, relAck, window, retransmission: analysis.retransmission, outOfOrder: analysis.outOfOrder,
-        lostSegment: analysis.lostSegment, duplicateAck: analysis.duplicateAck, keepAlive: analysis.keepAlive, handshakeCompleted, opened,
+        lostSegment: analysis.lostSegment, duplicateAck: analysis.duplicateAck, keepAlive: analysis.keepAlive, badChecksum, handshakeCompleted, opened,
       };
       this.result = result;
       return result;
@@ -259,6 +267,7 @@ export class TcpConnectionTable {
     result.lostSegment = analysis.lostSegment;
     result.duplicateAck = analysis.duplicateAck;
     result.keepAlive = analysis.keepAlive;
+    result.badChecksum = badChecksum;
     result.handshakeCompleted = handshakeCompleted;
     result.opened = opened;
     return result;
