@@ -4,10 +4,10 @@
  * malformed option ends option parsing silently). The payload is a subarray trimmed to the IP payload, and
  * payloadLength is the length the IP header declares (capped at what was on the wire), as tshark's tcp.len.
  * Segments without options share one frozen empty options object, and segments without captured payload one empty
- * Buffer. The checksum is verified (TcpSegment.checksum) for segments with data or SYN captured whole, given the IP
- * pseudo-header's sum. Not done: stream tracking, MPTCP/TFO/other options.
+ * Buffer. The checksum of a segment with data or SYN captured whole can be verified (tcpChecksumGood) from the IP
+ * pseudo-header's sum the decoder keeps; it is not summed here. Not done: stream tracking, MPTCP/TFO/other options.
  */
-import type { DecodedFrame, TcpOptions } from './types.js';
+import type { DecodedFrame, TcpOptions, TcpSegment } from './types.js';
 import { setError, u16, u32 } from './util.js';
 
 export const TCP_MIN_HEADER_LENGTH = 20;
@@ -67,8 +67,22 @@ export function decodeTcp(out: DecodedFrame, d: Buffer, off: number, end: number
     options: hl === TCP_MIN_HEADER_LENGTH ? NO_TCP_OPTIONS : decodeTcpOptions(d, off + TCP_MIN_HEADER_LENGTH, off + hl),
     payload: end > off + hl ? d.subarray(off + hl, end) : EMPTY_PAYLOAD,
     payloadLength: wireEnd - off - hl,
-    checksum: verify ? (onesComplementSum(d, off, end, pseudo + (end - off)) === 0xffff ? 'good' : 'bad') : undefined,
+    checksumPseudo: verify ? pseudo + (end - off) : undefined,
+    frameBytes: d,
+    headerOffset: off,
   };
+}
+
+/**
+ * Whether the segment's TCP checksum is right (undefined: it cannot be verified, see TcpSegment.checksumPseudo).
+ * Called by the connection table only while it needs to know (./../reassembly/connections.ts): summing every byte of
+ * every segment would cost a capture of offloaded checksums for nothing.
+ */
+export function tcpChecksumGood(tcp: TcpSegment): boolean | undefined {
+  const pseudo = tcp.checksumPseudo;
+  if (pseudo === undefined) return undefined;
+  const off = tcp.headerOffset;
+  return onesComplementSum(tcp.frameBytes, off, off + tcp.headerLength + tcp.payload.length, pseudo) === 0xffff;
 }
 
 /** The 16-bit one's complement sum of d[off..end) (an odd last byte padded with zero) plus `initial`, folded. */

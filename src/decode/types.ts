@@ -92,11 +92,15 @@ export interface TcpSegment {
   /** Payload length the IP header declares (may exceed payload.length when the snaplen cut the frame). */
   payloadLength: number;
   /**
-   * The TCP checksum, verified over the IP pseudo-header when the whole segment was captured in one unfragmented
-   * packet and it carries data or SYN ('good' or 'bad'); undefined when it was not verified (pure ACKs, snaplen cut,
-   * fragments). A capture on the sending host with checksum offload shows every segment of that host 'bad'.
+   * What the TCP checksum is verified with (tcp.ts tcpChecksumGood): the IP pseudo-header's sum with the segment's
+   * length, when the whole segment was captured in one unfragmented packet and it carries data or SYN; undefined when
+   * it cannot be verified (pure ACKs, snaplen cut, fragments). A capture on the sending host with checksum offload
+   * shows every segment of that host wrong.
    */
-  checksum: 'good' | 'bad' | undefined;
+  checksumPseudo: number | undefined;
+  /** The bytes the segment lies in (the frame's, valid while the frame is processed) and where its header starts. */
+  frameBytes: Buffer;
+  headerOffset: number;
 }
 
 export interface UdpDatagram {

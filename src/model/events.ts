@@ -83,7 +83,7 @@ export interface TcpEvent extends BaseEvent, Tunnelled {
   duplicateAck?: boolean;
   /**
    * The segment arrived corrupted (Wireshark with tcp.check_checksum: tcp.checksum.status Bad) from a sender whose
-   * checksums were good before, so not a NIC's checksum offload: the receiver drops it, and its bytes are not taken
+   * first checksum that could be verified was right, so not a NIC's checksum offload: the receiver drops it, and its bytes are not taken
    * into the stream (its retransmission's are).
    */
   badChecksum?: boolean;

@@ -70,10 +70,11 @@ export class DirectionState {
   /** Sequence number of a FIN that arrived while bytes before it were missing: the stream ends once they arrive. */
   finPendingSeq: number | undefined = undefined;
   /**
-   * A segment of this sender's arrived with a good TCP checksum: its checksums are real (not left to an offloading
-   * NIC), so a bad one later is a segment corrupted on the way, which the receiver drops.
+   * Whether this sender's TCP checksums are real, decided by its first segment that can be verified: right, they are
+   * ('real': a wrong one later is a segment corrupted on the way, which the receiver drops); wrong, they are left to an
+   * offloading NIC ('offloaded': never verified again, which also spares summing every byte of such a capture).
    */
-  checksumsReal = false;
+  checksums: 'unknown' | 'real' | 'offloaded' = 'unknown';
   /** Created on this direction's first payload byte (most connections of a flood never get one). */
   reassembler: TcpStreamReassembler | undefined = undefined;
 }

@@ -6,7 +6,7 @@
  * direction's reassembler, created with the application's stream handlers on the connection's first payload byte.
  * It does not interpret payload bytes (the StreamHandlers given by `openStreams` do).
  */
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../decode/tcp.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, tcpChecksumGood } from '../decode/tcp.js';
 import type { TcpSegment } from '../decode/types.js';
 import type { ConnectionEndReason, Side } from '../model/events.js';
 import {
@@ -35,7 +35,7 @@ export interface SegmentAnalysis {
   duplicateAck: boolean;
   keepAlive: boolean;
   /**
-   * The segment arrived corrupted: a bad TCP checksum from a sender whose checksums were good before (so not a NIC's
+   * The segment arrived corrupted: a bad TCP checksum from a sender whose first verified checksum was right (so not a NIC's
    * checksum offload). The receiver drops it, as the reassembly does: its bytes come from the retransmission.
    */
   badChecksum: boolean;
@@ -162,8 +162,12 @@ export class TcpConnectionTable {
 
     const len = tcp.payloadLength;
     const seq = tcp.seq;
-    if (tcp.checksum === 'good') sender.checksumsReal = true;
-    const badChecksum = tcp.checksum === 'bad' && sender.checksumsReal;
+    let badChecksum = false;
+    if (tcp.checksumPseudo !== undefined && sender.checksums !== 'offloaded') {
+      const good = tcpChecksumGood(tcp) === true;
+      if (sender.checksums === 'unknown') sender.checksums = good ? 'real' : 'offloaded';
+      else badChecksum = !good;
+    }
     if (syn && !sender.sawSyn) {
       sender.sawSyn = true;
       sender.isn = seq;
