@@ -3,7 +3,7 @@
  * Pure functions of the event: a string (summarizeMqtt) or pieces for a writer (writeMqttSummary).
  */
 import type { MqttEvent, MqttPayload } from '../model/events.js';
-import { legacyText, recentPreview } from './payload.js';
+import { clearsRetained, legacyText, recentPreview } from './payload.js';
 import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, formatMs, reasonName } from '../model/names.js';
 
 const PAYLOAD_PREVIEW = 60;
@@ -197,7 +197,9 @@ export function writeMqttSummary(e: MqttEvent, w: SummaryWriter): void {
       if (e.qos !== undefined) { w.text(' QoS '); w.number(e.qos); }
       if (e.retain === true) w.text(' retain');
       if (e.dup === true) w.text(' dup');
-      if (e.payload !== undefined) { w.text(' '); w.text(previewPayload(e.payload)); }
+      // MQTT-3.3.1-10/11: a retained PUBLISH with no payload removes the topic's retained message.
+      if (clearsRetained(e)) w.text(', empty payload: clears the topic\'s retained message');
+      else if (e.payload !== undefined) { w.text(' '); w.text(previewPayload(e.payload)); }
       break;
     case 'SUBSCRIBE':
       if (e.subscriptions !== undefined) {

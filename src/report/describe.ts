@@ -5,7 +5,7 @@
  */
 import type { ArpEvent, FindingEvent, MqttEvent, Side, TcpEvent, TimelineEvent } from '../model/events.js';
 import { code, type Inline } from './document.js';
-import { legacyText } from '../mqtt/payload.js';
+import { clearsRetained, legacyText } from '../mqtt/payload.js';
 
 /** What a language says in a timeline row. */
 export interface EventWords {
@@ -35,6 +35,8 @@ export interface EventWords {
   secondsUnit: string;
   connack(codeValue: number, protocolVersion: number | undefined): string;
   binaryPayload(length: number): string;
+  /** A retained PUBLISH with an empty payload (src/mqtt/summary.ts clearsRetained). */
+  clearsRetained: string;
   forwardedFrom(frame: number, delayMs: number | undefined): string;
   /** A broker's PUBLISH that is the Will of `clientId`, set by its CONNECT in `frame` (published on the CONNECT `takeoverFrame` that took its session over). */
   willOf(clientId: string, frame: number, delayMs: number | undefined, takeoverFrame: number | undefined): string;
@@ -87,7 +89,8 @@ function describeMqtt(m: MqttEvent, w: EventWords): Inline[] {
     case 'CONNACK': parts.push(w.connack(m.returnCode ?? m.reasonCode ?? 0, m.protocolVersion)); break;
     case 'PUBLISH': {
       parts.push(code(m.topic ?? ''), `QoS ${m.qos ?? 0}`);
-      if (m.payload !== undefined) {
+      if (clearsRetained(m)) parts.push(w.clearsRetained);
+      else if (m.payload !== undefined) {
         const legacy = legacyText(m.payload);
         parts.push(legacy !== undefined ? code([...legacy.text].slice(0, 40).join('')) : m.payload.format === 'binary' ? w.binaryPayload(m.payload.length) : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
       }

@@ -8,6 +8,7 @@ import { describeEvent, type EventWords } from './describe.js';
 import { sharedSubscriptionPrefix } from '../mqtt/topic.js';
 import { code, data, strong, type Inline } from './document.js';
 import type { Role, Transport } from './facts.js';
+import { clearsRetainedRun } from './facts.js';
 import { frameList, reasonWords, type Who, type Words } from './words.js';
 
 const num = (value: number, digits: number): string => value.toFixed(digits);
@@ -185,8 +186,10 @@ export const EN: Words = {
     return out;
   },
   publish: (run, w) => {
+    const clears = clearsRetainedRun(run);
     const out: Inline[] = [...who(w), ` publishes ${run.count === 1 ? 'one message' : `${run.count} messages`} to `, code(run.topic), ` with QoS ${run.qos}${run.retain ? ' (retained)' : ''}`];
-    if (run.payload !== undefined) {
+    if (clears) out.push(run.count === 1 ? ' and an empty payload: it clears the topic\'s retained message, so new subscribers no longer get one' : ', each with an empty payload: they clear the topic\'s retained message, so new subscribers no longer get one');
+    else if (run.payload !== undefined) {
       out.push(run.count === 1 ? ', payload ' : run.samePayload ? ', each with the payload ' : ', the first with the payload ', code(run.payload.preview),
         ` (${plural(run.payload.length, 'byte')}${run.payload.format === 'binary' ? ', binary, shown as hex' : ''}${run.payload.format === 'legacy' ? ', not UTF-8 text' : ''}`,
         ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', cut' : ''})`);
@@ -358,6 +361,7 @@ const EVENT_WORDS: EventWords = {
   secondsUnit: 's',
   connack: connackText,
   binaryPayload: (length) => `(${length} bytes, binary)`,
+  clearsRetained: '(retained, empty payload: clears the topic\'s retained message)',
   forwardedFrom: (frame, delayMs) => `forwarded from frame ${frame}${delayMs !== undefined ? ` after ${ms(delayMs)}` : ''}`,
   willOf: (clientId, frame, delayMs, takeoverFrame) => `the Will of client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} after ${takeoverFrame !== undefined ? `the CONNECT of frame ${takeoverFrame} took its client id over` : 'its connection ended'}` : ''}`,
   grants: (qos) => `grants ${qosList(qos)}`,

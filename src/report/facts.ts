@@ -133,6 +133,11 @@ export interface ConnectionFact {
 }
 
 /** PUBLISHes a client sent on one connection to one topic with one QoS, folded. */
+/** A run of retained PUBLISHes, every one with an empty payload: they clear the topic's retained message. */
+export function clearsRetainedRun(run: PublishRun): boolean {
+  return run.retain && run.samePayload && run.payload !== undefined && run.payload.length === 0;
+}
+
 export interface PublishRun {
   stream: number;
   clientIp: string;

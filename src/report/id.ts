@@ -8,6 +8,7 @@ import { describeEvent, type EventWords } from './describe.js';
 import { sharedSubscriptionPrefix } from '../mqtt/topic.js';
 import { code, strong, type Inline } from './document.js';
 import type { FindingGroup, Role, Transport } from './facts.js';
+import { clearsRetainedRun } from './facts.js';
 import { frameList, reasonWords, type Who, type Words } from './words.js';
 
 const num = (value: number, digits: number): string => value.toFixed(digits).replace('.', ',');
@@ -253,8 +254,10 @@ export const ID: Words = {
     return out;
   },
   publish: (run, w) => {
+    const clears = clearsRetainedRun(run);
     const out: Inline[] = [...who(w), ` melakukan publish ${run.count === 1 ? 'satu pesan' : `${run.count} pesan`} ke topik `, code(run.topic), ` dengan QoS ${run.qos}${run.retain ? ' (retained)' : ''}`];
-    if (run.payload !== undefined) {
+    if (clears) out.push(run.count === 1 ? ' dan payload kosong: pesan ini menghapus pesan retained topik itu, sehingga subscriber baru tidak lagi menerimanya' : ', masing-masing dengan payload kosong: pesan-pesan ini menghapus pesan retained topik itu, sehingga subscriber baru tidak lagi menerimanya');
+    else if (run.payload !== undefined) {
       out.push(run.count === 1 ? ', berisi ' : run.samePayload ? ', masing-masing berisi ' : ', pesan pertama berisi ', code(run.payload.preview),
         ` (${run.payload.length} byte${run.payload.format === 'binary' ? ', biner, ditampilkan dalam hex' : ''}${run.payload.format === 'legacy' ? ', bukan teks UTF-8' : ''}`,
         ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', terpotong' : ''})`);
@@ -426,6 +429,7 @@ const EVENT_WORDS: EventWords = {
   secondsUnit: 'detik',
   connack: connackText,
   binaryPayload: (length) => `(${length} byte, biner)`,
+  clearsRetained: '(retained, payload kosong: menghapus pesan retained topik ini)',
   forwardedFrom: (frame, delayMs) => `diteruskan dari frame ${frame}${delayMs !== undefined ? ` setelah ${ms(delayMs)}` : ''}`,
   willOf: (clientId, frame, delayMs, takeoverFrame) => `Will milik client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} setelah ${takeoverFrame !== undefined ? `CONNECT pada frame ${takeoverFrame} mengambil alih client id-nya` : 'koneksinya berakhir'}` : ''}`,
   grants: (qos) => `memberikan ${qosList(qos)}`,
