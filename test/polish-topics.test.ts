@@ -9,6 +9,8 @@ import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import type { FindingEvent, MqttEvent, TimelineEvent } from '../src/index.js';
 import { DiagnosisStage } from '../src/diagnosis/stage.js';
+import { renderSummary } from '../src/views/summary-text.js';
+import { makeStyle } from '../src/views/style.js';
 import { ReportSink, renderReport } from '../src/report/index.js';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
@@ -56,5 +58,37 @@ for (const [name, frame] of [['retained-qos', 39], ['cli-options', 0]] as const)
     assert.ok(lines(id, at).some((l) => /payload kosong: pesan ini menghapus pesan retained topik itu/.test(l)), 'id story');
     // The retained PUBLISH with a payload is still shown with it.
     assert.ok(events.some((e) => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'PUBLISH' && e.retain === true && /retain "/.test(e.summary)));
+  });
+}
+
+for (const name of ['retained-qos', 'cli-options']) {
+  test(`${name}: the topics' QoS mix is given for the published messages and the delivered copies apart, as tshark counts them`, async () => {
+    const file = edge(name);
+    const { summary } = await analyzeCapture(file);
+    const topics = summary.mqtt.topics;
+    assert.ok(topics.length > 0);
+    const sum = (q: number[]): number => q.reduce((a, b) => a + b, 0);
+    for (const t of topics) {
+      assert.equal(sum(t.publishedQos), t.published, `${t.topic}: publishedQos counts what published counts`);
+      assert.equal(sum(t.deliveredQos), t.delivered, `${t.topic}: deliveredQos counts what delivered counts`);
+      assert.deepEqual(t.qos, t.qos.map((_, i) => t.publishedQos[i]! + t.deliveredQos[i]!), `${t.topic}: qos is unchanged, their sum`);
+    }
+    if (tsharkMissing === undefined) {
+      // tshark: PUBLISHes to port 1883 (published) and from it (delivered), by topic and QoS.
+      // A segment may carry several messages: tshark joins their fields with commas (these captures' PUBLISHes only).
+      const rows = tsharkFields(file, ['tcp.dstport', 'mqtt.msgtype', 'mqtt.topic', 'mqtt.qos'], ['-Y', 'mqtt.msgtype == 3']).flatMap((r) => {
+        const types = r[1]!.split(','); const names = r[2]!.split(','); const qos = r[3]!.split(',');
+        assert.ok(types.every((x) => x === '3') && names.length === types.length && qos.length === types.length, `frame with other messages: ${r.join(' ')}`);
+        return types.map((_, i) => [r[0]!, names[i]!, qos[i]!]);
+      });
+      assert.ok(rows.length > 0);
+      for (const t of topics) {
+        const mix = (toBroker: boolean): number[] => [0, 1, 2].map((q) => rows.filter((r) => (r[0] === '1883') === toBroker && r[1] === t.topic && r[2] === String(q)).length);
+        assert.deepEqual(t.publishedQos, mix(true), `${t.topic} published`);
+        assert.deepEqual(t.deliveredQos, mix(false), `${t.topic} delivered`);
+      }
+    }
+    // The text summary's header says the column counts both.
+    assert.match(renderSummary(summary, makeStyle(false), 200), /│ QoS 0\/1\/2 pub\+dlv │/);
   });
 }
