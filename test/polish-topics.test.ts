@@ -13,6 +13,7 @@ import { renderSummary } from '../src/views/summary-text.js';
 import { makeStyle } from '../src/views/style.js';
 import { ReportSink, renderReport } from '../src/report/index.js';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
+import { diagnose } from './helpers/diagnose.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
 
 const edge = (name: string): string => path.join(fixturesDir, 'edge', `${name}.pcap`);
@@ -92,3 +93,23 @@ for (const name of ['retained-qos', 'cli-options']) {
     assert.match(renderSummary(summary, makeStyle(false), 200), /│ QoS 0\/1\/2 pub\+dlv │/);
   });
 }
+
+test('unsub-v5: diag.published-to-nobody quotes the broker\'s own PUBACK reason code 0x10 "No matching subscribers", in en and id', async () => {
+  const file = edge('unsub-v5');
+  const { en, id, events } = await report(file);
+  // The broker's acknowledgements that said 0x10, as tshark reads them.
+  const said = events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'PUBACK' && e.reasonCode === 0x10).map((e) => e.frame);
+  assert.ok(said.length > 0);
+  if (tsharkMissing === undefined) {
+    assert.deepEqual(tsharkFields(file, ['frame.number'], ['-Y', 'mqtt.puback.reason_code == 0x10']).map((r) => Number(r[0])), said);
+  }
+  const findings = (await diagnose(file)).filter((d) => d.code === 'diag.published-to-nobody');
+  assert.equal(findings.length, 1);
+  const facts = findings[0]!.detail.facts;
+  assert.equal(facts['noMatchingCount'], said.length);
+  assert.deepEqual(facts['noMatchingAcks'], ['PUBACK']);
+  assert.deepEqual(facts['noMatchingFrames'], said);
+  const frames = said.slice(0, -1).join(', ');
+  assert.ok(en.includes(`the broker said so itself: it answered each with PUBACK reason code 0x10 "No matching subscribers" (frame ${frames} and ${said.at(-1)})`), 'en');
+  assert.ok(id.includes(`broker sendiri mengatakannya: setiap pesan dijawabnya dengan PUBACK reason code 0x10 "No matching subscribers" (tidak ada subscriber yang cocok; frame ${frames} dan ${said.at(-1)})`), 'id');
+});
