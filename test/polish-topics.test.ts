@@ -113,3 +113,31 @@ test('unsub-v5: diag.published-to-nobody quotes the broker\'s own PUBACK reason 
   assert.ok(en.includes(`the broker said so itself: it answered each with PUBACK reason code 0x10 "No matching subscribers" (frame ${frames} and ${said.at(-1)})`), 'en');
   assert.ok(id.includes(`broker sendiri mengatakannya: setiap pesan dijawabnya dengan PUBACK reason code 0x10 "No matching subscribers" (tidak ada subscriber yang cocok; frame ${frames} dan ${said.at(-1)})`), 'id');
 });
+
+test('early: an empty client id is said as such, with what the broker does with it, in the timeline and the report (en, id)', async () => {
+  const file = edge('early');
+  const { en, id, events } = await report(file);
+  const connects = events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'CONNECT' && e.clientId === '');
+  assert.deepEqual(connects.map((e) => `${e.protocolVersion} ${e.cleanSession}`), ['4 true', '4 false', '3 true']);
+  if (tsharkMissing === undefined) {
+    // tshark: the CONNECTs with an empty client id (mqtt.clientid_len 0), and the CONNACK return codes after them.
+    assert.deepEqual(tsharkFields(file, ['frame.number'], ['-Y', 'mqtt.msgtype == 1 && mqtt.clientid_len == 0']).map((r) => Number(r[0])), connects.map((e) => e.frame));
+  }
+  const said = ['the broker assigns one', 'not allowed with clean session 0', 'MQTT 3.1 needs 1 to 23 characters'];
+  const saidId = ['broker yang menentukan', 'tidak diizinkan dengan clean session 0', 'MQTT 3.1 mensyaratkan 1 sampai 23 karakter'];
+  connects.forEach((c, i) => {
+    assert.match(c.summary, new RegExp(`^Connect Command client "" \\(empty: ${said[i]!.replace(/\./g, '\\.')}\\) MQTT`));
+    const started = events.find((e) => e.kind === 'lifecycle' && e.type === 'session-started' && e.frame === c.frame);
+    assert.ok(started?.summary.startsWith(`MQTT session of client "" (empty: ${said[i]!}) started`), started?.summary);
+    const ended = events.find((e) => e.kind === 'lifecycle' && e.type === 'session-ended' && e.src === c.src);
+    // The broker accepted the first (CONNACK 0), refused the others (CONNACK 2).
+    assert.ok(ended?.summary.startsWith(`MQTT session of client "" (empty: ${i === 0 ? 'the broker assigned one' : said[i]!}) ended`), ended?.summary);
+    assert.ok(en.includes(`| MQTT | CONNECT client id empty (${said[i]!}) (`), `en timeline ${c.frame}`);
+    assert.ok(en.includes(`| MQTT | MQTT session started, client id empty (${said[i]!}) |`), `en session ${c.frame}`);
+    assert.ok(en.includes(`| ${c.src} | empty (${said[i]!}) |`), `en sessions table ${c.frame}`);
+    assert.ok(id.includes(`| MQTT | CONNECT client id kosong (${saidId[i]!}) (`), `id timeline ${c.frame}`);
+    assert.ok(id.includes(`| ${c.src} | kosong (${saidId[i]!}) |`), `id sessions table ${c.frame}`);
+  });
+  assert.ok(!/client ""(?! \()/.test(events.map((e) => e.summary).join('\n')), 'no bare client ""');
+  assert.ok(!en.includes('| `  ` |') && !id.includes('| `  ` |'), 'no empty code cell');
+});

@@ -3,6 +3,7 @@
  * Pure functions of the event: a string (summarizeMqtt) or pieces for a writer (writeMqttSummary).
  */
 import type { MqttEvent, MqttPayload } from '../model/events.js';
+import { clientWords } from './empty-client-id.js';
 import { clearsRetained, legacyText, recentPreview } from './payload.js';
 import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, formatMs, reasonName } from '../model/names.js';
 
@@ -174,7 +175,8 @@ export function writeMqttSummary(e: MqttEvent, w: SummaryWriter): void {
   if (e.packetId !== undefined) { w.text(' (id='); w.number(e.packetId); w.text(')'); }
   switch (e.type) {
     case 'CONNECT':
-      w.text(' client "'); w.text(e.clientId ?? ''); w.text('"');
+      if (e.clientId === undefined || e.clientId !== '') { w.text(' client "'); w.text(e.clientId ?? ''); w.text('"'); }
+      else { w.text(' '); w.text(clientWords('', e.protocolVersion, e.cleanSession)); }
       if (e.protocolVersion !== undefined) {
         w.text(' MQTT ');
         const name = PROTOCOL_VERSIONS[e.protocolVersion];
