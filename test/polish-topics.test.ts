@@ -141,3 +141,15 @@ test('early: an empty client id is said as such, with what the broker does with 
   assert.ok(!/client ""(?! \()/.test(events.map((e) => e.summary).join('\n')), 'no bare client ""');
   assert.ok(!en.includes('| `  ` |') && !id.includes('| `  ` |'), 'no empty code cell');
 });
+
+test('mqtt5-broker: the CONNACK answering an empty client id names the Assigned Client Identifier, which the session then goes by', async () => {
+  const { events } = await report(path.join(fixturesDir, 'mqtt', 'mqtt5-broker.pcap'));
+  const connect = events.find((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'CONNECT' && e.clientId === '');
+  assert.ok(connect !== undefined);
+  const connack = events.find((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'CONNACK' && e.dst === connect.src);
+  const assigned = connack?.properties?.['assignedClientIdentifier'];
+  assert.equal(typeof assigned, 'string');
+  assert.match(connack!.summary, new RegExp(`^Connect Ack Success Assigned Client Identifier "${String(assigned)}"`));
+  const ended = events.find((e) => e.kind === 'lifecycle' && e.type === 'session-ended' && e.src === connect.src);
+  assert.ok(ended?.summary.startsWith(`MQTT session of client "${String(assigned)}" ended`), ended?.summary);
+});

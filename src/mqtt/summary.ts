@@ -193,6 +193,11 @@ export function writeMqttSummary(e: MqttEvent, w: SummaryWriter): void {
       if (e.reasonCode !== undefined) { w.text(' '); w.text(reasonName(e.reasonCode)); }
       else if (e.returnCode !== undefined) { w.text(' '); w.text(CONNACK_RETURN_CODES[e.returnCode] ?? `return code ${e.returnCode}`); }
       if (e.sessionPresent === true) w.text(' session present');
+      {
+        // MQTT 5: the id the broker gave a client that CONNECTed with an empty one (Wireshark: Assigned Client Identifier).
+        const assigned = e.properties?.['assignedClientIdentifier'];
+        if (typeof assigned === 'string') { w.text(' Assigned Client Identifier "'); w.text(assigned); w.text('"'); }
+      }
       break;
     case 'PUBLISH':
       if (e.topic !== undefined) { w.text(' ['); w.text(e.topic); w.text(']'); }
