@@ -153,3 +153,12 @@ test('mqtt5-broker: the CONNACK answering an empty client id names the Assigned 
   const ended = events.find((e) => e.kind === 'lifecycle' && e.type === 'session-ended' && e.src === connect.src);
   assert.ok(ended?.summary.startsWith(`MQTT session of client "${String(assigned)}" ended`), ended?.summary);
 });
+
+test('mqtt31: a retained clear folded into a run of retained PUBLISHes with payloads is named in the story (en, id)', async () => {
+  const { en, id, events } = await report(path.join(fixturesDir, 'mqtt', 'mqtt31.pcap'));
+  const cleared = events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'PUBLISH' && e.direction === 'client' && e.retain === true && e.payload?.length === 0);
+  assert.equal(cleared.length, 1);
+  const at = cleared[0]!.frame;
+  assert.ok(en.includes(`the others with different payloads; the one in frame ${at} has an empty payload: it clears the topic's retained message`), 'en');
+  assert.ok(id.includes(`pesan pada frame ${at} berpayload kosong: pesan itu menghapus pesan retained topik itu`), 'id');
+});

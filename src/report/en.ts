@@ -194,6 +194,7 @@ export const EN: Words = {
         ` (${plural(run.payload.length, 'byte')}${run.payload.format === 'binary' ? ', binary, shown as hex' : ''}${run.payload.format === 'legacy' ? ', not UTF-8 text' : ''}`,
         ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', cut' : ''})`);
       if (run.count > 1 && !run.samePayload) out.push(', the others with different payloads');
+      if (run.clearFrames !== undefined) out.push(`; the one${run.clearFrames.length === 1 ? '' : 's'} in ${frames(run.clearFrames)} ${run.clearFrames.length === 1 ? 'has' : 'have'} an empty payload: ${run.clearFrames.length === 1 ? 'it clears' : 'each clears'} the topic's retained message`);
     }
     out.push(`, in ${frames(run.frames, run.count)}`);
     if (run.interval !== undefined) {

@@ -262,6 +262,7 @@ export const ID: Words = {
         ` (${run.payload.length} byte${run.payload.format === 'binary' ? ', biner, ditampilkan dalam hex' : ''}${run.payload.format === 'legacy' ? ', bukan teks UTF-8' : ''}`,
         ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', terpotong' : ''})`);
       if (run.count > 1 && !run.samePayload) out.push(', sedangkan pesan lainnya berisi payload yang berbeda');
+      if (run.clearFrames !== undefined) out.push(`; pesan pada ${frames(run.clearFrames)} berpayload kosong: ${run.clearFrames.length === 1 ? 'pesan itu menghapus' : 'masing-masing menghapus'} pesan retained topik itu`);
     }
     out.push(`, pada ${frames(run.frames, run.count)}`);
     if (run.interval !== undefined) {
