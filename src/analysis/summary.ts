@@ -32,6 +32,9 @@ interface TopicAccumulator {
   messages: number;
   bytes: number;
   qos: [number, number, number];
+  /** The same QoS mix, of the PUBLISHes to the broker and of its copies. */
+  publishedQos: [number, number, number];
+  deliveredQos: [number, number, number];
   publishers: Set<string>;
   /** Client ids whose Will was delivered on the topic (created on the first). */
   wills?: Set<string>;
@@ -190,7 +193,7 @@ export class SummaryBuilder {
           return;
         }
         topic = {
-          messages: 0, bytes: 0, qos: [0, 0, 0], publishers: new Set(), subscribers: new Set(), firstTime: e.time, lastTime: e.time,
+          messages: 0, bytes: 0, qos: [0, 0, 0], publishedQos: [0, 0, 0], deliveredQos: [0, 0, 0], publishers: new Set(), subscribers: new Set(), firstTime: e.time, lastTime: e.time,
           published: { count: 0, firstTime: 0, lastTime: 0 }, delivered: { count: 0, firstTime: 0, lastTime: 0 },
         };
         this.topics.set(e.topic, topic);
@@ -198,7 +201,10 @@ export class SummaryBuilder {
       topic.messages++;
       topic.bytes += e.payload?.length ?? 0;
       const qos = e.qos ?? 0;
-      if (qos >= 0 && qos <= 2) topic.qos[qos as 0 | 1 | 2]++;
+      if (qos >= 0 && qos <= 2) {
+        topic.qos[qos as 0 | 1 | 2]++;
+        (e.direction === 'client' ? topic.publishedQos : topic.deliveredQos)[qos as 0 | 1 | 2]++;
+      }
       topic.lastTime = e.time;
       const way = e.direction === 'client' ? topic.published : topic.delivered;
       if (way.count === 0) way.firstTime = e.time;
@@ -230,6 +236,7 @@ export class SummaryBuilder {
     }
     const topics: TopicSummary[] = [...this.topics.entries()].map(([topic, t]) => ({
       topic, messages: t.messages, published: t.published.count, delivered: t.delivered.count, bytes: t.bytes, qos: t.qos,
+      publishedQos: t.publishedQos, deliveredQos: t.deliveredQos,
       publishers: [...t.publishers], ...(t.wills !== undefined ? { wills: [...t.wills] } : {}),
       subscribers: [...t.subscribers], firstTime: t.firstTime, lastTime: t.lastTime,
       ratePerSecond: t.lastTime > t.firstTime ? (t.messages - 1) / (t.lastTime - t.firstTime) : 0,

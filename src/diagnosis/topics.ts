@@ -145,6 +145,8 @@ export class TopicDetector implements Detector {
   /** Each stream's last client PUBLISH (frame), for a broker DISCONNECT that refuses it (MQTT 5, e.g. 0x95 packet too large). */
   private readonly lastPublish = new Map<number, number>();
   private readonly noMatching = new Map<string, FrameSet>();
+  /** Which acknowledgement said 0x10, per topic (PUBACK at QoS 1, PUBREC at QoS 2). */
+  private readonly noMatchingAcks = new Map<string, Set<'PUBACK' | 'PUBREC'>>();
   /** Brokers that refused a client's PUBLISH for its size (MQTT 5 PUBACK, PUBREC or DISCONNECT 0x95 packet too large). */
   private readonly sizeLimited = new Set<string>();
   /**
@@ -174,6 +176,9 @@ export class TopicDetector implements Detector {
           const frames = this.noMatching.get(topic) ?? new FrameSet();
           frames.add(e.frame);
           this.noMatching.set(topic, frames);
+          const acks = this.noMatchingAcks.get(topic) ?? new Set<'PUBACK' | 'PUBREC'>();
+          acks.add(e.type);
+          this.noMatchingAcks.set(topic, acks);
         }
         break;
       }
@@ -689,6 +694,7 @@ export class TopicDetector implements Detector {
       noLocalMessages: number; noLocalFor: Set<string>;
       takenOverMessages: number; takenOverFor: Set<string>; takenOverIds: Set<string>; takenOverByPublisher: boolean;
       unsubscribedMessages: number; unsubscribedFor: Set<string>; unsubscribeFrames: Set<number>;
+      saidFrames: FrameSet; saidAcks: Set<string>;
     }>();
     for (const [key, t] of this.topics) {
       if (t.unforwardedCount <= t.untraced) continue;
@@ -706,7 +712,7 @@ export class TopicDetector implements Detector {
       const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], near: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>(),
         expiredMessages: 0, expiredFor: new Set<string>(), expiryIntervals: new Set<number>(), noLocalMessages: 0, noLocalFor: new Set<string>(),
         takenOverMessages: 0, takenOverFor: new Set<string>(), takenOverIds: new Set<string>(), takenOverByPublisher: false,
-        unsubscribedMessages: 0, unsubscribedFor: new Set<string>(), unsubscribeFrames: new Set<number>() };
+        unsubscribedMessages: 0, unsubscribedFor: new Set<string>(), unsubscribeFrames: new Set<number>(), saidFrames: new FrameSet(), saidAcks: new Set<string>() };
       for (const w of this.waiting(ctx, t)) g.waiting.add(w);
       g.expired ??= this.expired(ctx, t);
       for (const w of other.subscribers) if (g.elsewhere.size < 10) g.elsewhere.add(w);
@@ -730,6 +736,9 @@ export class TopicDetector implements Detector {
       for (const p of t.unforwardedPublishers.size > 0 ? t.unforwardedPublishers : t.publishers) g.publishers.add(p);
       g.time = Math.min(g.time, first);
       g.said ||= said;
+      const saidFrames = this.noMatching.get(key);
+      if (saidFrames !== undefined) g.saidFrames.merge(saidFrames);
+      for (const a of this.noMatchingAcks.get(key) ?? []) g.saidAcks.add(a);
       const similar = mismatched.get(key);
       if (similar !== undefined) g.similar.push(similar);
       const miss = near.get(key);
@@ -797,6 +806,8 @@ export class TopicDetector implements Detector {
             nearWildcards: g.near.map((x) => x.miss.difference.wildcard?.suggestion ?? ''), nearWildcardRules: g.near.map((x) => x.miss.difference.wildcard?.rule ?? ''),
             nearSlashes: g.near.map((x) => (x.miss.difference.slashes ?? []).join(',')),
           } : {}),
+          // The broker's own word: its MQTT 5 PUBACK/PUBREC reason code 0x10 No matching subscribers.
+          ...(g.saidFrames.count > 0 ? { noMatchingCount: Math.min(g.saidFrames.count, g.count), noMatchingAcks: [...g.saidAcks].sort(), noMatchingFrames: (g.saidFrames.evidence().frames ?? []).slice(0, 10) } : {}),
           ...(sys ? { sysTopics: sysTopics.slice(0, 10) } : {}),
           ...(dropped ? { subscribers: [...g.waiting].slice(0, 10) } : {}),
           ...(otherBroker ? { otherSubscribers: [...g.elsewhere], otherBrokers: [...g.otherBrokers] } : {}),

@@ -79,6 +79,9 @@ export interface TopicSummary {
   /** Payload bytes and QoS mix of every PUBLISH packet on the topic, both directions. */
   bytes: number;
   qos: [number, number, number];
+  /** QoS 0/1/2 of the PUBLISHes counted in `published` (to the broker) and in `delivered` (the broker's copies); they add up to `qos`. */
+  publishedQos: [number, number, number];
+  deliveredQos: [number, number, number];
   publishers: string[];
   /** Client ids whose Will the broker delivered on this topic (no client PUBLISH: the broker's own), when any. */
   wills?: string[];

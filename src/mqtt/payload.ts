@@ -5,7 +5,7 @@
  * value.
  */
 import { isUtf8 } from 'node:buffer';
-import type { MqttPayload } from '../model/events.js';
+import type { MqttEvent, MqttPayload } from '../model/events.js';
 
 /** Longest payload copied into an event as text or hex; longer ones are cut and flagged `incomplete`. */
 export const MAX_PAYLOAD_KEPT = 64 * 1024;
@@ -282,3 +282,9 @@ export function legacyText(payload: MqttPayload): { text: string; latin1: Array<
   if (ascii < 3 || ascii * 4 < bytes.length * 3) return undefined;
   return { text, latin1 };
 }
+
+/** A retained PUBLISH with an empty payload: it clears the topic's retained message (MQTT-3.3.1-10/11). */
+export function clearsRetained(e: MqttEvent): boolean {
+  return e.type === 'PUBLISH' && e.retain === true && e.payload !== undefined && e.payload.length === 0;
+}
+

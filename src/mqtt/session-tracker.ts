@@ -5,6 +5,7 @@
  * started/ended lifecycle events with why it ended. It reads no bytes (the packet reader gives it events) and does
  * not decide what a connection carries (classify.ts).
  */
+import { clientWords } from './empty-client-id.js';
 import type {
   ConnectionEndReason, FindingEvent, MqttEvent, MqttPacketType, MqttPayload, MqttSessionEndedEvent, MqttSessionStartedEvent, SessionEndReason,
   Side, TlsEvent,
@@ -200,7 +201,7 @@ export class SessionTracker {
     if (s.username !== undefined) event.username = s.username;
     if (s.willTopic !== undefined) event.willTopic = s.willTopic;
     event.summary = s.clientId !== undefined
-      ? `MQTT session of client "${s.clientId}" started (${versionWords(s.version)}${s.keepAlive !== undefined ? `, keep-alive ${s.keepAlive} s` : ''})`
+      ? `MQTT session of ${clientWords(s.clientId, s.version, s.cleanSession)} started (${versionWords(s.version)}${s.keepAlive !== undefined ? `, keep-alive ${s.keepAlive} s` : ''})`
       : `MQTT session picked up without its CONNECT (${versionWords(s.version)} inferred)`;
     this.context.emit(event);
   }
@@ -234,7 +235,7 @@ export class SessionTracker {
     setSessionIdentity(event, s);
     if (s.accepted !== undefined) event.accepted = s.accepted;
     if (s.connackCode !== undefined) event.connackCode = s.connackCode;
-    event.summary = `MQTT session${s.clientId !== undefined ? ` of client "${s.clientId}"` : ''} ended: ${SESSION_END_WORDS[reason]}`
+    event.summary = `MQTT session${s.clientId !== undefined ? ` of ${clientWords(s.clientId, s.version, s.cleanSession, s.accepted)}` : ''} ended: ${SESSION_END_WORDS[reason]}`
       + `${event.reasonCode !== undefined ? ` (reason 0x${event.reasonCode.toString(16).padStart(2, '0')})` : ''}`
       + `${event.takenOverBy !== undefined ? ` by stream ${event.takenOverBy.stream} (frame ${event.takenOverBy.frame})` : ''}`
       + `, ${s.packets} packets in ${event.durationSeconds.toFixed(3)} s`;

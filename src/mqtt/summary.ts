@@ -3,7 +3,8 @@
  * Pure functions of the event: a string (summarizeMqtt) or pieces for a writer (writeMqttSummary).
  */
 import type { MqttEvent, MqttPayload } from '../model/events.js';
-import { legacyText, recentPreview } from './payload.js';
+import { clientWords } from './empty-client-id.js';
+import { clearsRetained, legacyText, recentPreview } from './payload.js';
 import { CONNACK_RETURN_CODES, PACKET_LABELS, PROTOCOL_VERSIONS, formatMs, reasonName } from '../model/names.js';
 
 const PAYLOAD_PREVIEW = 60;
@@ -174,7 +175,8 @@ export function writeMqttSummary(e: MqttEvent, w: SummaryWriter): void {
   if (e.packetId !== undefined) { w.text(' (id='); w.number(e.packetId); w.text(')'); }
   switch (e.type) {
     case 'CONNECT':
-      w.text(' client "'); w.text(e.clientId ?? ''); w.text('"');
+      if (e.clientId === undefined || e.clientId !== '') { w.text(' client "'); w.text(e.clientId ?? ''); w.text('"'); }
+      else { w.text(' '); w.text(clientWords('', e.protocolVersion, e.cleanSession)); }
       if (e.protocolVersion !== undefined) {
         w.text(' MQTT ');
         const name = PROTOCOL_VERSIONS[e.protocolVersion];
@@ -191,13 +193,20 @@ export function writeMqttSummary(e: MqttEvent, w: SummaryWriter): void {
       if (e.reasonCode !== undefined) { w.text(' '); w.text(reasonName(e.reasonCode)); }
       else if (e.returnCode !== undefined) { w.text(' '); w.text(CONNACK_RETURN_CODES[e.returnCode] ?? `return code ${e.returnCode}`); }
       if (e.sessionPresent === true) w.text(' session present');
+      {
+        // MQTT 5: the id the broker gave a client that CONNECTed with an empty one (Wireshark: Assigned Client Identifier).
+        const assigned = e.properties?.['assignedClientIdentifier'];
+        if (typeof assigned === 'string') { w.text(' Assigned Client Identifier "'); w.text(assigned); w.text('"'); }
+      }
       break;
     case 'PUBLISH':
       if (e.topic !== undefined) { w.text(' ['); w.text(e.topic); w.text(']'); }
       if (e.qos !== undefined) { w.text(' QoS '); w.number(e.qos); }
       if (e.retain === true) w.text(' retain');
       if (e.dup === true) w.text(' dup');
-      if (e.payload !== undefined) { w.text(' '); w.text(previewPayload(e.payload)); }
+      // MQTT-3.3.1-10/11: a retained PUBLISH with no payload removes the topic's retained message.
+      if (clearsRetained(e)) w.text(', empty payload: clears the topic\'s retained message');
+      else if (e.payload !== undefined) { w.text(' '); w.text(previewPayload(e.payload)); }
       break;
     case 'SUBSCRIBE':
       if (e.subscriptions !== undefined) {

@@ -3,6 +3,7 @@
  * by step, the tables (hosts, sessions, topics, latency, findings), the pictures and the timeline appendix. It
  * decides what goes where from the facts; the language decides the words; the renderers decide the markup.
  */
+import { emptyClientIdRule } from '../mqtt/empty-client-id.js';
 import { PROTOCOL_VERSIONS } from '../model/names.js';
 import type { FindingEvent } from '../model/events.js';
 import { code, type Block, type Inline, type ReportDocument } from './document.js';
@@ -120,7 +121,7 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
         const v = c.connect?.protocolVersion ?? c.inferredVersion;
         const transport = w.sessionTable.transport(c.transport);
         return [
-          [`${c.stream}`], [c.client], c.connect !== undefined ? [code(c.connect.clientId)] : [],
+          [`${c.stream}`], [c.client], c.connect !== undefined ? [c.connect.clientId !== '' ? code(c.connect.clientId) : w.emptyClientId(emptyClientIdRule(c.connect.protocolVersion, c.connect.cleanSession))] : [],
           [`${v !== undefined ? PROTOCOL_VERSIONS[v] ?? `${v}` : ''}${c.connect === undefined && v !== undefined ? ` (${w.sessionTable.inferred})` : ''}${transport !== '' ? ` ${transport}` : ''}`],
           [c.connect?.keepAlive !== undefined ? `${c.connect.keepAlive}` : ''], [w.yesNo(c.connect?.cleanSession)],
           [c.connack === undefined ? w.sessionTable.none : c.connack.accepted ? w.sessionTable.accepted : w.sessionTable.refused(c.connack.code)],

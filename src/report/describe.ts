@@ -5,7 +5,8 @@
  */
 import type { ArpEvent, FindingEvent, MqttEvent, Side, TcpEvent, TimelineEvent } from '../model/events.js';
 import { code, type Inline } from './document.js';
-import { legacyText } from '../mqtt/payload.js';
+import { clearsRetained, legacyText } from '../mqtt/payload.js';
+import { emptyClientIdRule, type EmptyClientIdRule } from '../mqtt/empty-client-id.js';
 
 /** What a language says in a timeline row. */
 export interface EventWords {
@@ -19,6 +20,8 @@ export interface EventWords {
   /** ", closed by the server" after the end reason. */
   closedBy(side: Side): string;
   sessionStarted: string;
+  /** An empty client id, by what the protocol lets the broker do with it (src/mqtt/empty-client-id.ts). */
+  emptyClientId(rule: EmptyClientIdRule): string;
   sessionEnded: string;
   whoHas(targetIp: string, senderIp: string): string;
   isAt(senderIp: string, senderMac: string): string;
@@ -35,6 +38,8 @@ export interface EventWords {
   secondsUnit: string;
   connack(codeValue: number, protocolVersion: number | undefined): string;
   binaryPayload(length: number): string;
+  /** A retained PUBLISH with an empty payload (src/mqtt/summary.ts clearsRetained). */
+  clearsRetained: string;
   forwardedFrom(frame: number, delayMs: number | undefined): string;
   /** A broker's PUBLISH that is the Will of `clientId`, set by its CONNECT in `frame` (published on the CONNECT `takeoverFrame` that took its session over). */
   willOf(clientId: string, frame: number, delayMs: number | undefined, takeoverFrame: number | undefined): string;
@@ -50,7 +55,7 @@ export function describeEvent(e: TimelineEvent, w: EventWords): Inline[] {
     switch (e.type) {
       case 'connection-opened': return [w.connectionOpened(e.stream)];
       case 'connection-ended': return [`${w.connectionEnded(e.stream)} (${w.endReason(e.reason)}${e.closedBy !== undefined ? w.closedBy(e.closedBy) : ''})`];
-      case 'session-started': return e.clientId !== undefined ? [`${w.sessionStarted}, client id `, code(e.clientId)] : [w.sessionStarted];
+      case 'session-started': return e.clientId !== undefined ? [`${w.sessionStarted}, client id `, clientId(e.clientId, e.protocolVersion, e.cleanSession, w)] : [w.sessionStarted];
       case 'session-ended': return [`${w.sessionEnded} (${w.endReason(e.reason)})`];
     }
   }
@@ -80,14 +85,20 @@ function describeTcp(t: TcpEvent, w: EventWords): string {
   return text;
 }
 
+/** A client id as code, or an empty one said in words. */
+function clientId(id: string, protocolVersion: number | undefined, cleanSession: boolean | undefined, w: EventWords): Inline {
+  return id !== '' ? code(id) : w.emptyClientId(emptyClientIdRule(protocolVersion, cleanSession));
+}
+
 function describeMqtt(m: MqttEvent, w: EventWords): Inline[] {
   const parts: Inline[] = [m.type];
   switch (m.type) {
-    case 'CONNECT': parts.push('client id', code(m.clientId ?? ''), `(${w.version(m.protocolVersion)}, keep-alive ${m.keepAlive ?? '?'} ${w.secondsUnit})`); break;
+    case 'CONNECT': parts.push('client id', clientId(m.clientId ?? '', m.protocolVersion, m.cleanSession, w), `(${w.version(m.protocolVersion)}, keep-alive ${m.keepAlive ?? '?'} ${w.secondsUnit})`); break;
     case 'CONNACK': parts.push(w.connack(m.returnCode ?? m.reasonCode ?? 0, m.protocolVersion)); break;
     case 'PUBLISH': {
       parts.push(code(m.topic ?? ''), `QoS ${m.qos ?? 0}`);
-      if (m.payload !== undefined) {
+      if (clearsRetained(m)) parts.push(w.clearsRetained);
+      else if (m.payload !== undefined) {
         const legacy = legacyText(m.payload);
         parts.push(legacy !== undefined ? code([...legacy.text].slice(0, 40).join('')) : m.payload.format === 'binary' ? w.binaryPayload(m.payload.length) : code([...(m.payload.text ?? '')].slice(0, 40).join('')));
       }

@@ -8,6 +8,7 @@ import { describeEvent, type EventWords } from './describe.js';
 import { sharedSubscriptionPrefix } from '../mqtt/topic.js';
 import { code, data, strong, type Inline } from './document.js';
 import type { Role, Transport } from './facts.js';
+import { clearsRetainedRun } from './facts.js';
 import { frameList, reasonWords, type Who, type Words } from './words.js';
 
 const num = (value: number, digits: number): string => value.toFixed(digits);
@@ -185,12 +186,15 @@ export const EN: Words = {
     return out;
   },
   publish: (run, w) => {
+    const clears = clearsRetainedRun(run);
     const out: Inline[] = [...who(w), ` publishes ${run.count === 1 ? 'one message' : `${run.count} messages`} to `, code(run.topic), ` with QoS ${run.qos}${run.retain ? ' (retained)' : ''}`];
-    if (run.payload !== undefined) {
+    if (clears) out.push(run.count === 1 ? ' and an empty payload: it clears the topic\'s retained message, so new subscribers no longer get one' : ', each with an empty payload: they clear the topic\'s retained message, so new subscribers no longer get one');
+    else if (run.payload !== undefined) {
       out.push(run.count === 1 ? ', payload ' : run.samePayload ? ', each with the payload ' : ', the first with the payload ', code(run.payload.preview),
         ` (${plural(run.payload.length, 'byte')}${run.payload.format === 'binary' ? ', binary, shown as hex' : ''}${run.payload.format === 'legacy' ? ', not UTF-8 text' : ''}`,
         ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', cut' : ''})`);
       if (run.count > 1 && !run.samePayload) out.push(', the others with different payloads');
+      if (run.clearFrames !== undefined) out.push(`; the one${run.clearFrames.length === 1 ? '' : 's'} in ${frames(run.clearFrames)} ${run.clearFrames.length === 1 ? 'has' : 'have'} an empty payload: ${run.clearFrames.length === 1 ? 'it clears' : 'each clears'} the topic's retained message`);
     }
     out.push(`, in ${frames(run.frames, run.count)}`);
     if (run.interval !== undefined) {
@@ -312,6 +316,7 @@ export const EN: Words = {
     note: (shown, notShown, file) => `The first ${shown} events are shown; ${notShown} more are left out. The whole timeline: mqtt-pcap analyze ${file}`,
   },
   describe: (e) => describeEvent(e, EVENT_WORDS),
+  emptyClientId: (rule) => EVENT_WORDS.emptyClientId(rule),
   mermaidIntro: ['The exchange as a sequence diagram (Mermaid: GitHub, GitLab and VS Code draw it); repeated messages are drawn once in a loop.'],
   flowCaption: 'Flow graph: hosts as columns, one arrow per frame, frame numbers and times on the left; dashed arrows are PUBLISH messages the broker forwards.',
   rateCaption: 'MQTT messages per second, by packet type (Wireshark\'s I/O graph for MQTT).',
@@ -346,6 +351,7 @@ const EVENT_WORDS: EventWords = {
   endReason: (reason) => reason,
   closedBy: (side) => `, closed by the ${side === 'server' ? 'server' : 'client'}`,
   sessionStarted: 'MQTT session started',
+  emptyClientId: (rule) => (rule === 'assigned' ? 'empty (the broker assigns one)' : rule === 'persistent-refused' ? 'empty (not allowed with clean session 0)' : 'empty (MQTT 3.1 needs 1 to 23 characters)'),
   sessionEnded: 'MQTT session ended',
   whoHas: (target, sender) => `Who has ${target}? Tell ${sender}`,
   isAt: (sender, mac) => `${sender} is at ${mac}`,
@@ -358,6 +364,7 @@ const EVENT_WORDS: EventWords = {
   secondsUnit: 's',
   connack: connackText,
   binaryPayload: (length) => `(${length} bytes, binary)`,
+  clearsRetained: '(retained, empty payload: clears the topic\'s retained message)',
   forwardedFrom: (frame, delayMs) => `forwarded from frame ${frame}${delayMs !== undefined ? ` after ${ms(delayMs)}` : ''}`,
   willOf: (clientId, frame, delayMs, takeoverFrame) => `the Will of client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} after ${takeoverFrame !== undefined ? `the CONNECT of frame ${takeoverFrame} took its client id over` : 'its connection ended'}` : ''}`,
   grants: (qos) => `grants ${qosList(qos)}`,

@@ -12,7 +12,7 @@ import type {
 import type { FindingCode } from '../model/findings.js';
 import { forwardingDelayMs } from '../model/forwarding.js';
 import type { AnalysisSummary } from '../model/summary.js';
-import { legacyText } from '../mqtt/payload.js';
+import { clearsRetained, legacyText } from '../mqtt/payload.js';
 
 /** Caps: what the report tells in full; beyond them it counts. */
 export const REPORT_LIMITS = {
@@ -133,6 +133,11 @@ export interface ConnectionFact {
 }
 
 /** PUBLISHes a client sent on one connection to one topic with one QoS, folded. */
+/** A run of retained PUBLISHes, every one with an empty payload: they clear the topic's retained message. */
+export function clearsRetainedRun(run: PublishRun): boolean {
+  return run.retain && run.samePayload && run.payload !== undefined && run.payload.length === 0;
+}
+
 export interface PublishRun {
   stream: number;
   clientIp: string;
@@ -148,6 +153,8 @@ export interface PublishRun {
   lastTime: number;
   /** The first payload, and whether every other one was the same. */
   payload?: PayloadFact;
+  /** Retained PUBLISHes of the run with an empty payload (they clear the topic's retained message), at most 10 frames. */
+  clearFrames?: number[];
   samePayload: boolean;
   /** Seconds between consecutive PUBLISHes of the run. */
   interval?: Spread;
@@ -654,6 +661,7 @@ export class ReportFactCollector {
       if (run.samePayload && !samePayload(run.payload, e)) run.samePayload = false;
       if (e.retain !== true) run.retain = false;
     }
+    if (clearsRetained(e) && (run.clearFrames ??= []).length < 10) run.clearFrames.push(e.frame);
     run.count++;
     pushCapped(run.frames, e.frame);
     run.lastFrame = e.frame;

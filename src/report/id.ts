@@ -8,6 +8,7 @@ import { describeEvent, type EventWords } from './describe.js';
 import { sharedSubscriptionPrefix } from '../mqtt/topic.js';
 import { code, strong, type Inline } from './document.js';
 import type { FindingGroup, Role, Transport } from './facts.js';
+import { clearsRetainedRun } from './facts.js';
 import { frameList, reasonWords, type Who, type Words } from './words.js';
 
 const num = (value: number, digits: number): string => value.toFixed(digits).replace('.', ',');
@@ -253,12 +254,15 @@ export const ID: Words = {
     return out;
   },
   publish: (run, w) => {
+    const clears = clearsRetainedRun(run);
     const out: Inline[] = [...who(w), ` melakukan publish ${run.count === 1 ? 'satu pesan' : `${run.count} pesan`} ke topik `, code(run.topic), ` dengan QoS ${run.qos}${run.retain ? ' (retained)' : ''}`];
-    if (run.payload !== undefined) {
+    if (clears) out.push(run.count === 1 ? ' dan payload kosong: pesan ini menghapus pesan retained topik itu, sehingga subscriber baru tidak lagi menerimanya' : ', masing-masing dengan payload kosong: pesan-pesan ini menghapus pesan retained topik itu, sehingga subscriber baru tidak lagi menerimanya');
+    else if (run.payload !== undefined) {
       out.push(run.count === 1 ? ', berisi ' : run.samePayload ? ', masing-masing berisi ' : ', pesan pertama berisi ', code(run.payload.preview),
         ` (${run.payload.length} byte${run.payload.format === 'binary' ? ', biner, ditampilkan dalam hex' : ''}${run.payload.format === 'legacy' ? ', bukan teks UTF-8' : ''}`,
         ...(run.payload.format === 'legacy' ? legacyWords(run.payload.latin1 ?? []) : []), `${run.payload.cut ? ', terpotong' : ''})`);
       if (run.count > 1 && !run.samePayload) out.push(', sedangkan pesan lainnya berisi payload yang berbeda');
+      if (run.clearFrames !== undefined) out.push(`; pesan pada ${frames(run.clearFrames)} berpayload kosong: ${run.clearFrames.length === 1 ? 'pesan itu menghapus' : 'masing-masing menghapus'} pesan retained topik itu`);
     }
     out.push(`, pada ${frames(run.frames, run.count)}`);
     if (run.interval !== undefined) {
@@ -377,6 +381,7 @@ export const ID: Words = {
     note: (shown, notShown, file) => `Hanya ${shown} peristiwa pertama yang ditampilkan; ${notShown} peristiwa lainnya tidak dimuat. Linimasa lengkap: mqtt-pcap analyze ${file}`,
   },
   describe: (e) => describeEvent(e, EVENT_WORDS),
+  emptyClientId: (rule) => EVENT_WORDS.emptyClientId(rule),
   mermaidIntro: ['Komunikasi dalam bentuk diagram urutan (Mermaid: ditampilkan oleh GitHub, GitLab dan VS Code); pesan yang berulang digambar sekali di dalam loop.'],
   flowCaption: 'Flow graph: setiap host satu kolom, setiap frame satu panah, nomor frame dan waktunya di sebelah kiri; panah putus-putus adalah PUBLISH yang diteruskan broker.',
   rateCaption: 'Jumlah pesan MQTT per detik menurut jenis paket (seperti I/O graph Wireshark untuk MQTT).',
@@ -414,6 +419,7 @@ const EVENT_WORDS: EventWords = {
   endReason: (reason) => REASON_WORDS[reason] ?? reason,
   closedBy: (side) => `, oleh ${side === 'server' ? 'server' : 'klien'}`,
   sessionStarted: 'sesi MQTT dimulai',
+  emptyClientId: (rule) => (rule === 'assigned' ? 'kosong (broker yang menentukan)' : rule === 'persistent-refused' ? 'kosong (tidak diizinkan dengan clean session 0)' : 'kosong (MQTT 3.1 mensyaratkan 1 sampai 23 karakter)'),
   sessionEnded: 'sesi MQTT berakhir',
   whoHas: (target, sender) => `Siapa yang memiliki ${target}? Beri tahu ${sender}`,
   isAt: (sender, mac) => `${sender} memiliki MAC ${mac}`,
@@ -426,6 +432,7 @@ const EVENT_WORDS: EventWords = {
   secondsUnit: 'detik',
   connack: connackText,
   binaryPayload: (length) => `(${length} byte, biner)`,
+  clearsRetained: '(retained, payload kosong: menghapus pesan retained topik ini)',
   forwardedFrom: (frame, delayMs) => `diteruskan dari frame ${frame}${delayMs !== undefined ? ` setelah ${ms(delayMs)}` : ''}`,
   willOf: (clientId, frame, delayMs, takeoverFrame) => `Will milik client ${clientId} (CONNECT, frame ${frame})${delayMs !== undefined ? `, ${ms(delayMs)} setelah ${takeoverFrame !== undefined ? `CONNECT pada frame ${takeoverFrame} mengambil alih client id-nya` : 'koneksinya berakhir'}` : ''}`,
   grants: (qos) => `memberikan ${qosList(qos)}`,

@@ -4,6 +4,7 @@
  * the facts come from facts.ts, the order from story.ts, the layout from build.ts.
  */
 import type { TimelineEvent } from '../model/events.js';
+import type { EmptyClientIdRule } from '../mqtt/empty-client-id.js';
 import { reasonName } from '../model/names.js';
 import type { Inline } from './document.js';
 import type {
@@ -101,6 +102,8 @@ export interface Words {
   finding(group: FindingGroup): Inline[];
   timelineTable: { header: string[]; note(shown: number, notShown: number, file: string): string };
   describe(event: TimelineEvent): Inline[];
+  /** An empty client id in the sessions table, by what the protocol lets the broker do with it. */
+  emptyClientId(rule: EmptyClientIdRule): string;
   // pictures
   mermaidIntro: Inline[];
   flowCaption: string;

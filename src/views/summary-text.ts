@@ -110,7 +110,7 @@ export function renderSummary(s: AnalysisSummary, style: Style, width?: number):
           x.willTopic ?? '', x.accepted === undefined ? '' : x.accepted ? 'yes' : `no (${x.connackCode})`, String(x.packets)]), style, width));
     }
     if (m.topics.length > 0) {
-      out.push(table(['Topic', 'Published', 'Delivered', 'Bytes', 'QoS 0/1/2', 'Rate /s', 'Publishers', 'Subscribers'],
+      out.push(table(['Topic', 'Published', 'Delivered', 'Bytes', 'QoS 0/1/2 pub+dlv', 'Rate /s', 'Publishers', 'Subscribers'],
         m.topics.map((t) => [t.topic, String(t.published), String(t.delivered), String(t.bytes), t.qos.join('/'), rate(t), [...t.publishers, ...(t.wills ?? []).map((id) => `Will of ${id}`)].join(' '), t.subscribers.join(' ')]), style, width));
     }
     const latency = Object.entries(m.latency);
