@@ -75,6 +75,13 @@ export class DirectionState {
    * offloading NIC ('offloaded': never verified again, which also spares summing every byte of such a capture).
    */
   checksums: 'unknown' | 'real' | 'offloaded' = 'unknown';
+  /**
+   * The last data segment of this sender's that came with a bad checksum (its bytes copied), held back until the
+   * capture shows what the receiver did: the sender sending those bytes again means the receiver dropped it (it was
+   * corrupted on the way), the receiver acknowledging past it means it took it (the capture was edited after the fact,
+   * or its checksum was computed elsewhere), and then its bytes go into the stream. One per direction.
+   */
+  heldBadChecksum: { seq: number; bytes: Buffer; frame: number; time: number } | undefined = undefined;
   /** Created on this direction's first payload byte (most connections of a flood never get one). */
   reassembler: TcpStreamReassembler | undefined = undefined;
 }

@@ -197,13 +197,29 @@ export class TcpConnectionTable {
     step.opened = opened;
     const handshakeCompleted = handshakeStep(connection, step, frame, time);
 
-    // What the receiver acknowledged first: it settles holes in the other direction before this segment's data.
+    // What the receiver acknowledged first: it settles holes in the other direction before this segment's data. A
+    // segment held for its bad checksum that the receiver acknowledged was taken after all: its bytes go in first.
     if (ack && !badChecksum) {
+      const held = receiver.heldBadChecksum;
+      if (held !== undefined && seqDiff(tcp.ack, seqAdd(held.seq, held.bytes.length)) >= 0) {
+        receiver.heldBadChecksum = undefined;
+        receiver.reassembler?.segment(held.seq, held.bytes, held.frame, held.time);
+      }
       receiver.reassembler?.acknowledged(tcp.ack, frame, time);
       // The peer acknowledged a FIN that waited for missing bytes: they reached it, the capture lost them.
       if (receiver.finPendingSeq !== undefined && seqDiff(tcp.ack, receiver.finPendingSeq) > 0) {
         this.finishStream(connection, receiver, !fromClient, 'fin', frame, time);
       }
+    }
+    // A segment that sends a held one's bytes again: the receiver had dropped the held one, corrupted on the way.
+    const held = sender.heldBadChecksum;
+    if (held !== undefined && len > 0 && !badChecksum) {
+      const dataSeq = syn ? seqAdd(seq, 1) : seq;
+      if (seqDiff(dataSeq, seqAdd(held.seq, held.bytes.length)) < 0 && seqDiff(seqAdd(dataSeq, len), held.seq) > 0) sender.heldBadChecksum = undefined;
+    }
+    // A corrupted segment is held back (above); bytes captured whole only, at most 64 KiB.
+    if (badChecksum && len > 0 && tcp.payload.length === len && len <= 0x10000) {
+      sender.heldBadChecksum = { seq: syn ? seqAdd(seq, 1) : seq, bytes: Buffer.from(tcp.payload), frame, time };
     }
     // Feed the reassembler (payload bytes captured; a snaplen cut counts as a hole); not a corrupted segment's.
     if (len > 0 && !badChecksum) {
