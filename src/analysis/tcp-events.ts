@@ -87,7 +87,7 @@ export function describeTcp(e: TcpEvent, tcp: TcpSegment, keepAlive: boolean, lo
   const options = tcp.options;
   if (options.mss !== undefined) text += ` MSS=${options.mss}`;
   if (options.windowScale !== undefined) text += ` WS=${2 ** Math.min(options.windowScale, 14)}`;
-  if (e.badChecksum === true) return `${text} — corrupted on the way (bad checksum): the receiver drops it`;
+  if (e.badChecksum === true) return `${text} — bad checksum: corrupted on the way, the receiver drops it and it is sent again (acknowledged instead, the capture was edited)`;
   switch (e.type) {
     case 'SYN': return `${text} — handshake 1/3: client opens`;
     case 'SYN-ACK': return `${text} — handshake 2/3: server accepts`;

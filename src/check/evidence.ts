@@ -51,6 +51,7 @@ function tcpWords(e: TcpEvent): string {
   if (e.retransmission === true) tags.push('[TCP Retransmission]');
   if (e.outOfOrder === true) tags.push('[TCP Out-Of-Order]');
   if (e.duplicateAck === true) tags.push('[TCP Dup ACK]');
+  if (e.badChecksum === true) tags.push('[TCP CHECKSUM INCORRECT]');
   const ports = (label: string): string => label.slice(label.lastIndexOf(':') + 1);
   return `${tags.length > 0 ? `${tags.join(' ')} ` : ''}${e.type}${e.len > 0 ? ` Len=${e.len}` : ''} ${ports(e.src)} → ${ports(e.dst)} (tcp.stream ${e.stream})`;
 }

@@ -167,7 +167,8 @@ export class TcpTroubleDetector implements Detector {
       const r = ctx.book.get(stream);
       if (r === undefined || !isMqtt(r)) continue;
       const connection = `${r.client} → ${r.server}`;
-      if (t.retransmissions > 0 || t.corrupted.count > 0) {
+      // A segment with a bad checksum that was never sent again was taken by its receiver (an edited capture): no trouble.
+      if (t.retransmissions > 0) {
         // Data sent again that the receiver never answered, to the end of the capture, though its side was captured
         // before: not delayed but undelivered, the receiver gone (its host down or cut off), not a lossy link.
         let lostPeer: string | undefined;

@@ -203,7 +203,7 @@ export class TcpConnectionTable {
       const held = receiver.heldBadChecksum;
       if (held !== undefined && seqDiff(tcp.ack, seqAdd(held.seq, held.bytes.length)) >= 0) {
         receiver.heldBadChecksum = undefined;
-        receiver.reassembler?.segment(held.seq, held.bytes, held.frame, held.time);
+        this.reassemblerOf(connection, receiver, !fromClient)?.segment(held.seq, held.bytes, held.frame, held.time);
       }
       receiver.reassembler?.acknowledged(tcp.ack, frame, time);
       // The peer acknowledged a FIN that waited for missing bytes: they reached it, the capture lost them.
