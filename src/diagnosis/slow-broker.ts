@@ -35,11 +35,16 @@ export const RECENT_REQUESTS = 16_384;
 /** Connections whose round trip is measured (the first ones). */
 const MAX_RTT_STREAMS = 100_000;
 
-/** Per connection: each side's data segment waiting for the peer's ACK (relative end, time), and the quickest round trips. */
+/**
+ * Per connection, for its two sides (`a`: the sender of its first TCP packet seen, and the other): the data segment of
+ * each waiting for the other's ACK (relative end, time; time -1: none), and each side's quickest acknowledgement of the
+ * other's data in ms (Infinity: none yet). Plain fields, updated in place: this runs on every TCP packet.
+ */
 interface RoundTrips {
-  pending: Map<string, { end: number; time: number }>;
-  /** Per acknowledging side: its quickest acknowledgement of the other's data, in ms. */
-  minMs: Map<string, number>;
+  a: string;
+  aEnd: number; aTime: number;
+  bEnd: number; bTime: number;
+  ackByA: number; ackByB: number;
 }
 
 interface SlowAnswer { stream: number; frame: number; requestFrame: number; requestTime: number; time: number; type: MqttPacketType; waitMs: number }
@@ -64,23 +69,36 @@ export class SlowBrokerDetector implements Detector {
     let rt = this.roundTrips.get(e.stream);
     if (rt === undefined) {
       if (e.len === 0 || this.roundTrips.size >= MAX_RTT_STREAMS) return;
-      rt = { pending: new Map(), minMs: new Map() };
+      rt = { a: e.src, aEnd: 0, aTime: -1, bEnd: 0, bTime: -1, ackByA: Number.POSITIVE_INFINITY, ackByB: Number.POSITIVE_INFINITY };
       this.roundTrips.set(e.stream, rt);
     }
+    const fromA = e.src === rt.a;
     if (e.flags.includes('ACK')) {
-      for (const [sender, p] of rt.pending) {
-        if (sender === e.src || e.relAck - p.end < 0) continue;
-        const ms = (e.time - p.time) * 1000;
-        const min = rt.minMs.get(e.src);
-        if (min === undefined || ms < min) rt.minMs.set(e.src, ms);
-        rt.pending.delete(sender);
+      if (fromA) {
+        if (rt.bTime >= 0 && e.relAck - rt.bEnd >= 0) {
+          rt.ackByA = Math.min(rt.ackByA, (e.time - rt.bTime) * 1000);
+          rt.bTime = -1;
+        }
+      } else if (rt.aTime >= 0 && e.relAck - rt.aEnd >= 0) {
+        rt.ackByB = Math.min(rt.ackByB, (e.time - rt.aTime) * 1000);
+        rt.aTime = -1;
       }
     }
     if (e.len > 0) {
-      const p = rt.pending.get(e.src);
-      if (e.retransmission === true) rt.pending.delete(e.src);
-      else if (p === undefined) rt.pending.set(e.src, { end: e.relSeq + e.len, time: e.time });
+      if (fromA) {
+        if (e.retransmission === true) rt.aTime = -1;
+        else if (rt.aTime < 0) { rt.aEnd = e.relSeq + e.len; rt.aTime = e.time; }
+      } else if (e.retransmission === true) rt.bTime = -1;
+      else if (rt.bTime < 0) { rt.bEnd = e.relSeq + e.len; rt.bTime = e.time; }
     }
+  }
+
+  /** The quickest acknowledgement by `side` (an endpoint) of its peer's data on `stream`, in ms; 0 when none was timed. */
+  private quickestAckMs(stream: number, side: string): number {
+    const rt = this.roundTrips.get(stream);
+    if (rt === undefined) return 0;
+    const ms = side === rt.a ? rt.ackByA : rt.ackByB;
+    return Number.isFinite(ms) ? ms : 0;
   }
 
   mqtt(event: MqttEvent): void {
@@ -125,7 +143,7 @@ export class SlowBrokerDetector implements Detector {
       const r = ctx.book.get(a.stream);
       if (r === undefined || ctx.explained.has(a.stream)) continue;
       // The network's round trip to the broker takes its share of the wait first.
-      if (a.waitMs - (this.roundTrips.get(a.stream)?.minMs.get(r.server) ?? 0) <= SLOW_MS) continue;
+      if (a.waitMs - this.quickestAckMs(a.stream, r.server) <= SLOW_MS) continue;
       const list = byBroker.get(r.server) ?? [];
       list.push({ ...a, client: clientName(r) });
       byBroker.set(r.server, list);
