@@ -7,14 +7,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { analyzeCapture } from '../src/index.js';
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../src/index.js';
-import { DiagnosisStage } from '../src/diagnosis/stage.js';
+import type { MqttEvent } from '../src/index.js';
 import type { Diagnosis } from '../src/diagnosis/types.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
 import { previewPayload } from '../src/mqtt/summary.js';
-import { ReportSink, renderReport } from '../src/report/index.js';
-import { fixturesDir, repoRoot } from './helpers/corpus.js';
+import { fixturesDir } from './helpers/corpus.js';
+import { reportOf } from './helpers/report.js';
 import { diagnose } from './helpers/diagnose.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
 
@@ -42,17 +40,7 @@ async function bothPaths(file: string): Promise<Diagnosis[]> {
   return full;
 }
 
-/** The Markdown report in both languages, as `mqtt-pcap report` makes it, and the events. */
-async function report(file: string): Promise<{ en: string; id: string; events: TimelineEvent[] }> {
-  const sink = new ReportSink(path.relative(repoRoot, file));
-  const events: TimelineEvent[] = [];
-  const diagnosis = new DiagnosisStage();
-  const emit = (finding: FindingEvent): void => { sink.event(finding); events.push(finding); };
-  const { summary } = await analyzeCapture(file, { onEvent: (e) => { sink.event(e); events.push(e); diagnosis.event(e, emit); } });
-  diagnosis.finish(emit, summary);
-  const facts = sink.facts(summary);
-  return { en: renderReport(facts, { lang: 'en', format: 'md' }).text, id: renderReport(facts, { lang: 'id', format: 'md' }).text, events };
-}
+const report = reportOf;
 
 /** The bullets of a report section (from its heading to the next one). */
 function bullets(text: string, heading: string): string[] {

@@ -11,14 +11,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../src/index.js';
+import type { MqttEvent, TimelineEvent } from '../src/index.js';
 import type { MqttSessionEndedEvent } from '../src/model/events.js';
-import { DiagnosisStage } from '../src/diagnosis/stage.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
 import { spawnSync } from 'node:child_process';
 import { WatchAggregator } from '../src/watch/aggregate.js';
-import { ReportSink, renderReport } from '../src/report/index.js';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
+import { reportOf } from './helpers/report.js';
 import { diagnose } from './helpers/diagnose.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
 
@@ -36,15 +35,7 @@ function wills(events: TimelineEvent[]): string[] {
     .map((e) => `${e.frame} ${e.topic} ${e.willOf ?? '-'} ${e.sourceFrame ?? '-'}`);
 }
 
-async function report(file: string): Promise<{ en: string; id: string }> {
-  const sink = new ReportSink(path.relative(repoRoot, file));
-  const diagnosis = new DiagnosisStage();
-  const emit = (finding: FindingEvent): void => sink.event(finding);
-  const { summary } = await analyzeCapture(file, { onEvent: (e) => { sink.event(e); diagnosis.event(e, emit); } });
-  diagnosis.finish(emit, summary);
-  const facts = sink.facts(summary);
-  return { en: renderReport(facts, { lang: 'en', format: 'md' }).text, id: renderReport(facts, { lang: 'id', format: 'md' }).text };
-}
+const report = reportOf;
 
 test('v5-violation-will: a SUBSCRIBE to a/#/b and a DISCONNECT in one write: the broker\'s DISCONNECT 0x81 after it ended the session, and its Will went out', async () => {
   // mosquitto: "Received SUBSCRIBE from vw-filter", "Invalid subscription string from 172.18.0.4, disconnecting.",

@@ -7,28 +7,17 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../src/index.js';
-import { DiagnosisStage } from '../src/diagnosis/stage.js';
+import type { MqttEvent, TimelineEvent } from '../src/index.js';
 import { renderSummary } from '../src/views/summary-text.js';
 import { makeStyle } from '../src/views/style.js';
-import { ReportSink, renderReport } from '../src/report/index.js';
-import { fixturesDir, repoRoot } from './helpers/corpus.js';
+import { fixturesDir } from './helpers/corpus.js';
+import { reportOf } from './helpers/report.js';
 import { diagnose } from './helpers/diagnose.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
 
 const edge = (name: string): string => path.join(fixturesDir, 'edge', `${name}.pcap`);
 
-/** The Markdown report in both languages, as `mqtt-pcap report` makes it, and the events. */
-async function report(file: string): Promise<{ en: string; id: string; events: TimelineEvent[] }> {
-  const sink = new ReportSink(path.relative(repoRoot, file));
-  const events: TimelineEvent[] = [];
-  const diagnosis = new DiagnosisStage();
-  const emit = (finding: FindingEvent): void => { sink.event(finding); events.push(finding); };
-  const { summary } = await analyzeCapture(file, { onEvent: (e) => { sink.event(e); events.push(e); diagnosis.event(e, emit); } });
-  diagnosis.finish(emit, summary);
-  const facts = sink.facts(summary);
-  return { en: renderReport(facts, { lang: 'en', format: 'md' }).text, id: renderReport(facts, { lang: 'id', format: 'md' }).text, events };
-}
+const report = reportOf;
 
 const mqtt = (events: TimelineEvent[], frame: number): MqttEvent[] =>
   events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt' && e.frame === frame);

@@ -1,0 +1,21 @@
+/**
+ * The Markdown report of a capture in both languages, as `mqtt-pcap report` makes it (the analysis, the diagnosis
+ * stage and the report sink), with every event it saw, diagnoses included: for tests that read the report's words.
+ */
+import path from 'node:path';
+import { analyzeCapture } from '../../src/index.js';
+import type { FindingEvent, TimelineEvent } from '../../src/index.js';
+import { DiagnosisStage } from '../../src/diagnosis/stage.js';
+import { ReportSink, renderReport } from '../../src/report/index.js';
+import { repoRoot } from './corpus.js';
+
+export async function reportOf(file: string): Promise<{ en: string; id: string; events: TimelineEvent[] }> {
+  const sink = new ReportSink(path.relative(repoRoot, file));
+  const events: TimelineEvent[] = [];
+  const diagnosis = new DiagnosisStage();
+  const emit = (finding: FindingEvent): void => { sink.event(finding); events.push(finding); };
+  const { summary } = await analyzeCapture(file, { onEvent: (e) => { sink.event(e); events.push(e); diagnosis.event(e, emit); } });
+  diagnosis.finish(emit, summary);
+  const facts = sink.facts(summary);
+  return { en: renderReport(facts, { lang: 'en', format: 'md' }).text, id: renderReport(facts, { lang: 'id', format: 'md' }).text, events };
+}
