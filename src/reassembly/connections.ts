@@ -36,7 +36,8 @@ export interface SegmentAnalysis {
   keepAlive: boolean;
   /**
    * The segment arrived corrupted: a bad TCP checksum from a sender whose first verified checksum was right (so not a NIC's
-   * checksum offload). The receiver drops it, as the reassembly does: its bytes come from the retransmission.
+   * checksum offload). Its bytes are held back (DirectionState.heldBadChecksum): dropped when the sender sends them
+   * again, read when the receiver acknowledges them.
    */
   badChecksum: boolean;
   /** Set when this segment completes the three-way handshake. */
@@ -211,22 +212,23 @@ export class TcpConnectionTable {
         this.finishStream(connection, receiver, !fromClient, 'fin', frame, time);
       }
     }
+    // The first payload byte's sequence number (a SYN takes one).
+    const dataSeq = syn ? seqAdd(seq, 1) : seq;
     // A segment that sends a held one's bytes again: the receiver had dropped the held one, corrupted on the way.
-    const held = sender.heldBadChecksum;
-    if (held !== undefined && len > 0 && !badChecksum) {
-      const dataSeq = syn ? seqAdd(seq, 1) : seq;
-      if (seqDiff(dataSeq, seqAdd(held.seq, held.bytes.length)) < 0 && seqDiff(seqAdd(dataSeq, len), held.seq) > 0) sender.heldBadChecksum = undefined;
+    const ownHeld = sender.heldBadChecksum;
+    if (ownHeld !== undefined && len > 0 && !badChecksum
+      && seqDiff(dataSeq, seqAdd(ownHeld.seq, ownHeld.bytes.length)) < 0 && seqDiff(seqAdd(dataSeq, len), ownHeld.seq) > 0) {
+      sender.heldBadChecksum = undefined;
     }
     // A corrupted segment is held back (above); bytes captured whole only, at most 64 KiB.
     if (badChecksum && len > 0 && tcp.payload.length === len && len <= 0x10000) {
-      sender.heldBadChecksum = { seq: syn ? seqAdd(seq, 1) : seq, bytes: Buffer.from(tcp.payload), frame, time };
+      sender.heldBadChecksum = { seq: dataSeq, bytes: Buffer.from(tcp.payload), frame, time };
     }
     // Feed the reassembler (payload bytes captured; a snaplen cut counts as a hole); not a corrupted segment's.
     if (len > 0 && !badChecksum) {
       const reassembler = this.reassemblerOf(connection, sender, fromClient);
       if (reassembler !== undefined) {
         const payload = tcp.payload;
-        const dataSeq = syn ? seqAdd(seq, 1) : seq;
         const verdict = payload.length > 0 ? reassembler.segment(dataSeq, payload, frame, time) : 'new';
         if (payload.length < len && verdict !== 'future' && verdict !== 'old') {
           // The snaplen cut the rest of this segment: those bytes are a hole in the stream.
