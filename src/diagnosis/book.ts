@@ -80,16 +80,16 @@ export interface ConnectionRecord {
 
 /**
  * `lastMqttTime`: when it last sent an MQTT packet (-Infinity: never). `dataEnd`: where its data ends (relative
- * sequence number past its last byte); `acked`: how far it acknowledged the peer's data; `unackedSince`: when it
+ * sequence number past its last byte); `unackedSince`: when it
  * began sending data the peer has not acknowledged since (undefined: the peer acknowledged all of it), which, at
  * the end of the capture, is data that never reached the peer.
  */
-export interface SideTally { segments: number; mqtt: number; lastTime: number; lastMqttTime: number; dataEnd: number; acked: number; unackedSince: number | undefined }
+export interface SideTally { segments: number; mqtt: number; lastTime: number; lastMqttTime: number; dataEnd: number; unackedSince: number | undefined }
 
 /** Data unacknowledged this long (before a close or the capture's end) never reached the peer. */
 export const UNDELIVERED_SECONDS = 1;
 
-const NOTHING: SideTally = { segments: 0, mqtt: 0, lastTime: Number.NEGATIVE_INFINITY, lastMqttTime: Number.NEGATIVE_INFINITY, dataEnd: 0, acked: 0, unackedSince: undefined };
+const NOTHING: SideTally = { segments: 0, mqtt: 0, lastTime: Number.NEGATIVE_INFINITY, lastMqttTime: Number.NEGATIVE_INFINITY, dataEnd: 0, unackedSince: undefined };
 
 /** What the client (or the server) of a connection sent. */
 export function sentBy(r: ConnectionRecord, side: Side): SideTally {
@@ -108,7 +108,7 @@ export function sideOf(r: ConnectionRecord, label: string): Side {
 function tally(r: ConnectionRecord, p: TcpEvent | MqttEvent): SideTally {
   let t = r.sent.get(p.src);
   if (t === undefined) {
-    t = { segments: 0, mqtt: 0, lastTime: p.time, lastMqttTime: Number.NEGATIVE_INFINITY, dataEnd: 0, acked: 0, unackedSince: undefined };
+    t = { segments: 0, mqtt: 0, lastTime: p.time, lastMqttTime: Number.NEGATIVE_INFINITY, dataEnd: 0, unackedSince: undefined };
     r.sent.set(p.src, t);
   }
   if (p.time > t.lastTime) t.lastTime = p.time;
@@ -190,13 +190,12 @@ export class ConnectionBook {
     const t = tally(r, e);
     t.segments++;
     if (e.badChecksum !== true) {
-      // Data the peer has yet to acknowledge, and the peer's data this segment acknowledges.
+      // Data the peer has yet to acknowledge, and whether this segment acknowledges all of the peer's.
       if (e.len > 0 && e.relSeq + e.len > t.dataEnd) {
         if (t.unackedSince === undefined) t.unackedSince = e.time;
         t.dataEnd = e.relSeq + e.len;
       }
       if (e.relAck > 0 && e.flags.includes('ACK')) {
-        if (e.relAck > t.acked) t.acked = e.relAck;
         const peer = r.sent.get(e.src === r.client ? r.server : r.client);
         if (peer !== undefined && peer.unackedSince !== undefined && e.relAck >= peer.dataEnd) peer.unackedSince = undefined;
       }
