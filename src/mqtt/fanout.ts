@@ -330,13 +330,7 @@ export class FanoutTracer {
       this.setCursor(stream, cursors, a, b, chosen);
     }
     const at = chosen % this.capacity;
-    const match = this.match;
-    match.sourceFrame = this.frames[at]!;
-    match.sourceTime = this.times[at]!;
-    match.forwardDelayMs = (time - match.sourceTime) * 1000;
-    match.willOf = this.willOwners.size > 0 ? this.willOwners.get(at) : undefined;
-    this.lastMatched = at;
-    return match;
+    return this.matchAt(at, time);
   }
 
   /**
@@ -360,6 +354,11 @@ export class FanoutTracer {
     if (copies > subscriptions) return undefined;
     if (this.again.size >= MAX_AGAIN && !this.again.has(key)) this.again.clear();
     this.again.set(key, copies);
+    return this.matchAt(at, time);
+  }
+
+  /** Fills the one reused ForwardMatch with the remembered publish in slot `at`, forwarded at `time`, and returns it. */
+  private matchAt(at: number, time: number): ForwardMatch {
     const match = this.match;
     match.sourceFrame = this.frames[at]!;
     match.sourceTime = this.times[at]!;
