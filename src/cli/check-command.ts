@@ -12,7 +12,6 @@ import { parseOneLineRules } from '../check/one-line.js';
 import { formatProblem, type Rule, type RuleProblem } from '../check/rules.js';
 import { CaptureError } from '../capture/types.js';
 import { DiagnosisStage } from '../diagnosis/stage.js';
-import type { FindingEvent } from '../model/events.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline/analyze.js';
 import { renderAnnotations } from '../views/check-annotations.js';
 import { renderJunit } from '../views/check-junit.js';
@@ -60,12 +59,10 @@ function readRules(args: CheckArgs): { rules: Rule[]; problems: RuleProblem[] } 
 async function judge(file: string, rules: Rule[], analyzeOptions: AnalyzeOptions): Promise<CaptureVerdict> {
   const started = process.hrtime.bigint();
   const evaluator = new CheckEvaluator(rules);
-  // The diagnosis stage sees every event; its findings (diag.*) are judged like any other event.
-  const diagnosis = new DiagnosisStage();
-  const emit = (finding: FindingEvent): void => evaluator.event(finding);
   try {
-    const { summary } = await analyzeCapture(file, { ...analyzeOptions, onEvent: (e) => { evaluator.event(e); diagnosis.event(e, emit); } });
-    diagnosis.finish(emit, summary);
+    // The diagnosis is a stage of the analysis, as `analyze` runs it (so it also gets what no event carries: IPv6
+    // neighbour messages, dual-stack links); its findings (diag.*) are judged like any other event.
+    const { summary } = await analyzeCapture(file, { ...analyzeOptions, stages: [new DiagnosisStage()], onEvent: (e) => evaluator.event(e) });
     evaluator.end(summary);
     return { file, results: evaluator.results(), seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   } catch (error) {

@@ -9,7 +9,6 @@
 import path from 'node:path';
 import { CaptureError } from '../capture/types.js';
 import { DiagnosisStage } from '../diagnosis/stage.js';
-import type { FindingEvent } from '../model/events.js';
 import { analyzeCapture, type AnalyzeOptions } from '../pipeline/analyze.js';
 import { escapeTerminal } from '../views/escape.js';
 import { EXIT_WRITE_ERROR, OutputError, prepareOutput, type Output } from './output-file.js';
@@ -61,11 +60,9 @@ export async function runReport(args: ReportArgs, analyzeOptions: AnalyzeOptions
   }
   const sink = new ReportSink(args.file === '-' ? '<stdin>' : args.file);
   try {
-    // The diagnosis stage reads every event; its findings reach the report like any other (src/diagnosis).
-    const diagnosis = new DiagnosisStage();
-    const emit = (finding: FindingEvent): void => sink.event(finding);
-    const { summary } = await analyzeCapture(args.file, { ...analyzeOptions, onEvent: (e) => { sink.event(e); diagnosis.event(e, emit); } });
-    diagnosis.finish(emit, summary);
+    // The diagnosis is a stage of the analysis, as `analyze` runs it (so it also gets what no event carries: IPv6
+    // neighbour messages, dual-stack links); its findings reach the report like any other (src/diagnosis).
+    const { summary } = await analyzeCapture(args.file, { ...analyzeOptions, stages: [new DiagnosisStage()], onEvent: (e) => sink.event(e) });
     sink.end(summary);
   } catch (error) {
     for (const o of outputs) o.abort();

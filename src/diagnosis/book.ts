@@ -6,7 +6,7 @@
 import type {
   ConnectionEndReason, LifecycleEvent, MqttEvent, MqttPacketType, SessionEndReason, Side, TcpEvent, TimelineEvent,
 } from '../model/events.js';
-import { machineOf } from '../model/machine.js';
+import type { MachineBook } from '../model/machine.js';
 
 export const MAX_RECORDS = 100_000;
 
@@ -303,8 +303,8 @@ export function hostOf(label: string): string {
 }
 
 /** The machine of an "ip:port" label (src/model/machine.ts): the key that says two endpoints are one broker host. */
-export function machineOfLabel(label: string): string {
-  return machineOf(hostOf(label));
+export function machineOfLabel(machines: MachineBook, label: string): string {
+  return machines.of(hostOf(label));
 }
 
 /** Port of an "ip:port" label (0 when none). */

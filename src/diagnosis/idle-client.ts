@@ -8,6 +8,7 @@
  * Connections another diagnosis explains are left to it. One diagnosis per client (its id and host) and broker, with
  * the count of such connections. Works from the connection book at the end of the capture.
  */
+import type { MachineBook } from '../model/machine.js';
 import type { FindingEvent } from '../model/events.js';
 import { clientName, machineOfLabel, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
@@ -22,6 +23,8 @@ interface IdleGroup {
 }
 
 export class IdleClientDetector implements Detector {
+  constructor(private readonly machines: MachineBook) {}
+
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     const groups = new Map<string, IdleGroup>();
     for (const r of ctx.book.all()) {
@@ -34,7 +37,7 @@ export class IdleClientDetector implements Detector {
       if (end === undefined || end.reason !== 'client-closed' || end.time < connack.time) continue;
       ctx.explained.add(r.stream);
       const client = clientName(r);
-      const key = `${client}|${machineOfLabel(r.server)}`;
+      const key = `${client}|${machineOfLabel(this.machines, r.server)}`;
       let g = groups.get(key);
       if (g === undefined) {
         g = { first: r, afterConnackSeconds: end.time - connack.time, frames: new FrameSet(), count: 0 };

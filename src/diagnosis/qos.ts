@@ -9,6 +9,7 @@
  * Reads PUBLISH, PUBACK, PUBREC, SUBSCRIBE, SUBACK and DISCONNECT packets, and every client packet (which ends the
  * run of its stream's PUBLISHes); in-flight state is bounded by MAX_IN_FLIGHT.
  */
+import type { MachineBook } from '../model/machine.js';
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { reasonName } from '../model/names.js';
 import { isSysTopic } from '../mqtt/topic.js';
@@ -64,6 +65,8 @@ function inFlightKey(stream: number, sender: 'client' | 'server'): number {
 interface Tally { frames: FrameSet; count: number; time: number; stream: number; sender: 'broker' | 'client'; qos: number; packetIds: Set<number> }
 
 export class QosDetector implements Detector {
+  constructor(private readonly machines: MachineBook) {}
+
   /** stream and sender (inFlightKey) → packet id → in flight. */
   private readonly inFlight = new Map<number, Map<number, InFlight>>();
   private total = 0;
@@ -165,7 +168,7 @@ export class QosDetector implements Detector {
     const id = e.packetId!;
     const inFlight = map.has(id);
     if (e.dup === true) {
-      this.tally(this.redelivered, `${machineOfLabel(e.dst)}|${e.direction}`, e);
+      this.tally(this.redelivered, `${machineOfLabel(this.machines, e.dst)}|${e.direction}`, e);
       if (e.direction === 'server' && this.redeliveries.length < MAX_IN_FLIGHT) this.redeliveries.push({ stream: e.stream, id, time: e.time, source: e.sourceFrame, topic: e.topic });
     }
     else if (inFlight) this.tally(this.reused, `${e.stream}|${e.direction}`, e);
@@ -268,7 +271,7 @@ export class QosDetector implements Detector {
       if (at === undefined || r === undefined || !closedRightAfter(r, at.time)) continue;
       const subscriber = clientName(r).replace(/:\d+$/, '');
       const filters = asked.map((s) => s.topic);
-      const gk = `${subscriber}|${machineOfLabel(r.server)}|${filters.join('\u0000')}`;
+      const gk = `${subscriber}|${machineOfLabel(this.machines, r.server)}|${filters.join('\u0000')}`;
       let g = groups.get(gk);
       if (g === undefined) {
         g = { stream, subscriber, filters, frames: new FrameSet(), time: at.time, count: 0 };
@@ -304,9 +307,9 @@ export class QosDetector implements Detector {
     return this.redeliveries.some((x) => {
       if (x.id !== id || x.time <= time || x.stream === r.stream) return false;
       const other = ctx.book.get(x.stream);
-      if (other === undefined || machineOfLabel(other.server) !== machineOfLabel(r.server)) return false;
+      if (other === undefined || machineOfLabel(this.machines, other.server) !== machineOfLabel(this.machines, r.server)) return false;
       if (unknown) {
-        if (machineOfLabel(other.client) !== machineOfLabel(r.client) || x.topic !== p.topic) return false;
+        if (machineOfLabel(this.machines, other.client) !== machineOfLabel(this.machines, r.client) || x.topic !== p.topic) return false;
         if (x.source !== undefined && p.source !== undefined && x.source !== p.source) return false;
       } else if (other.connect?.clientId !== clientId) return false;
       return this.inFlight.get(inFlightKey(x.stream, 'server'))?.get(id)?.time !== x.time;

@@ -6,6 +6,7 @@
  * nothing; views word the findings (words.ts).
  */
 import type { DnsEvent, FindingEvent, MqttPacketType, TcpEvent, TimelineEvent } from '../model/events.js';
+import { MachineBook, type MachineLink } from '../model/machine.js';
 import type { AnalysisStage, NeighborMessage } from '../model/sink.js';
 import type { AnalysisSummary } from '../model/summary.js';
 import { ConnectionBook } from './book.js';
@@ -30,11 +31,13 @@ import { ViolationDetector } from './violation.js';
 
 export class DiagnosisStage implements AnalysisStage {
   private readonly book = new ConnectionBook();
+  /** The dual-stack links the analysis learned (machineLink): which addresses are one broker host. */
+  private readonly machines = new MachineBook();
   /** Also reads IPv6 Neighbor Solicitations and Advertisements (neighbor). */
   private readonly reachability = new ReachabilityDetector();
   private readonly detectors: Detector[] = [
-    new TakeoverDetector(), this.reachability, new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
-    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new MalformedPacketDetector(), new PayloadQuitDetector(), new IdleClientDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
+    new TakeoverDetector(), this.reachability, new NoConnectDetector(), new ViolationDetector(this.machines), new KeepAliveDetector(), new ConnackDetector(),
+    new SubscriberSizeDetector(), new TopicDetector(this.machines), new UnsubscribeDetector(), new QosDetector(this.machines), new SlowBrokerDetector(), new MalformedPacketDetector(), new PayloadQuitDetector(), new IdleClientDetector(this.machines), new TcpTroubleDetector(), new NameResolutionDetector(),
     new CaptureChecks(),
   ];
   /** The detectors whose `event` reads TCP packets, and the other events than packets of TCP and MQTT (Detector.reads), in their order. */
@@ -61,6 +64,11 @@ export class DiagnosisStage implements AnalysisStage {
       readers = this.tcpReaders;
     }
     for (let i = 0; i < readers.length; i++) readers[i]!.event!(event);
+  }
+
+  /** A dual-stack link the analysis learned (AnalysisStage.machineLink): the detectors compare broker hosts with it. */
+  machineLink(link: MachineLink): void {
+    this.machines.link(link);
   }
 
   /** The detectors that read MQTT packets of `type`, remembered. */

@@ -15,6 +15,7 @@
  * with the topics published to its own broker only. Two unrelated brokers in one capture with the same topic names
  * stay apart, and a subscriber of another broker whose filter matches an unforwarded topic is named as such.
  */
+import type { MachineBook } from '../model/machine.js';
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { isSysTopic, sharedSubscriptionPrefix, topicMatches } from '../mqtt/topic.js';
 import { UNDELIVERED_SECONDS, clientName, closedRightAfter, isMqtt, machineOfLabel, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
@@ -126,6 +127,8 @@ interface SubscriptionRecord {
 }
 
 export class TopicDetector implements Detector {
+  constructor(private readonly machines: MachineBook) {}
+
   /** By topicKey(host, name). */
   private readonly topics = new Map<string, TopicRecord>();
   private readonly subscriptions: SubscriptionRecord[] = [];
@@ -233,7 +236,7 @@ export class TopicDetector implements Detector {
     this.covered.add(e.dst);
     (e.subscriptions ?? []).forEach((s, index) => {
       if (this.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
-      const record: SubscriptionRecord = { stream: e.stream, host: machineOfLabel(e.dst), filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
+      const record: SubscriptionRecord = { stream: e.stream, host: machineOfLabel(this.machines, e.dst), filter: s.topic, frame: e.frame, time: e.time, index, refused: false, answered: false, noLocal: s.noLocal === true, received: 0, ...(e.packetId !== undefined ? { packetId: e.packetId } : {}) };
       this.subscriptions.push(record);
       const list = this.byStream.get(e.stream) ?? [];
       list.push(record);
@@ -255,17 +258,17 @@ export class TopicDetector implements Detector {
     const name = e.topic;
     if (name === undefined || name === '') return;
     if (e.direction === 'client') {
-      const key = topicKey(machineOfLabel(e.dst), name);
+      const key = topicKey(machineOfLabel(this.machines, e.dst), name);
       // A PUBLISH that breaks the protocol (a wildcard in its topic, packet identifier 0) is no message a broker
       // delivers: diag.protocol-violation tells of it, and it is no topic anyone published to.
       if (e.malformed === undefined && violationOf(e, true) !== undefined) return;
       const responseTopic = e.properties?.responseTopic;
       if (typeof responseTopic === 'string' && this.responseTopics.size < MAX_PENDING) {
-        this.responseTopics.add(topicKey(machineOfLabel(e.dst), responseTopic));
+        this.responseTopics.add(topicKey(machineOfLabel(this.machines, e.dst), responseTopic));
       }
       if ((e.qos === 1 || e.qos === 2) && e.packetId !== undefined && this.inFlight.size < MAX_PENDING) this.inFlight.set(e.stream * 0x10000 + e.packetId, { key, frame: e.frame });
       if (this.lastPublish.has(e.stream) || this.lastPublish.size < MAX_PENDING) this.lastPublish.set(e.stream, e.frame);
-      const t = this.topic(key, name, machineOfLabel(e.dst), e.time);
+      const t = this.topic(key, name, machineOfLabel(this.machines, e.dst), e.time);
       if (t === undefined) return;
       t.published++;
       t.lastTime = e.time;
@@ -286,7 +289,7 @@ export class TopicDetector implements Detector {
       this.covered.add(e.src);
       // A copy the broker delivers: its source (when traced) was forwarded; the subscriber received it.
       if (e.sourceFrame !== undefined) this.pending.delete(e.sourceFrame);
-      const host = machineOfLabel(e.src);
+      const host = machineOfLabel(this.machines, e.src);
       const t = this.topic(topicKey(host, name), name, host, e.time);
       if (t !== undefined) {
         t.brokers.add(e.src);
@@ -338,7 +341,7 @@ export class TopicDetector implements Detector {
     // When each broker host last sent an MQTT packet (to anyone): after a message, the sign it had its turn.
     const lastSpoke = new Map<string, number>();
     for (const r of ctx.book.all()) {
-      const host = machineOfLabel(r.server);
+      const host = machineOfLabel(this.machines, r.server);
       const at = sentBy(r, 'server').lastMqttTime;
       if (at > (lastSpoke.get(host) ?? Number.NEGATIVE_INFINITY)) lastSpoke.set(host, at);
     }
@@ -540,7 +543,7 @@ export class TopicDetector implements Detector {
       const clientId = r?.connect?.clientId;
       const end = r !== undefined ? sessionEndOf(r) : undefined;
       if (r === undefined || clientId === undefined || clientId === '' || end === undefined || end.time > time) continue;
-      const taker = takerOf(ctx, r, end);
+      const taker = takerOf(ctx, this.machines, r, end);
       if (taker === undefined) continue;
       // The latest such subscriber: the one the message would have reached.
       if (out === undefined || end.time > out.end) out = { name: clientName(r), clientId, byPublisher: taker.stream === stream, end: end.time };
@@ -566,7 +569,7 @@ export class TopicDetector implements Detector {
       if (r?.connect === undefined || !keepsSession(r.connect) || clientId === undefined || clientId === '' || end === undefined || end > t.unforwardedFirst) continue;
       let next: typeof r | undefined;
       for (const x of ctx.book.all()) {
-        if (x.connect?.clientId !== clientId || machineOfLabel(x.server) !== machineOfLabel(r.server) || x.connect.time <= end) continue;
+        if (x.connect?.clientId !== clientId || machineOfLabel(this.machines, x.server) !== machineOfLabel(this.machines, r.server) || x.connect.time <= end) continue;
         if (next === undefined || x.connect.time < next.connect!.time) next = x;
       }
       if (next?.connack?.sessionPresent !== false || next.connect!.time < t.unforwardedLast) continue;
@@ -596,7 +599,7 @@ export class TopicDetector implements Detector {
       if (!keepsSession(r.connect)) continue;
       let next: typeof r | undefined;
       for (const x of ctx.book.all()) {
-        if (x.connect?.clientId !== clientId || machineOfLabel(x.server) !== machineOfLabel(r.server) || x.connect.time <= end) continue;
+        if (x.connect?.clientId !== clientId || machineOfLabel(this.machines, x.server) !== machineOfLabel(this.machines, r.server) || x.connect.time <= end) continue;
         if (next === undefined || x.connect.time < next.connect!.time) next = x;
       }
       if (next?.connack?.sessionPresent !== true || next.connect!.time <= time + expiry) continue;
@@ -855,13 +858,13 @@ function publisherNames(ctx: FinishContext, labels: Iterable<string>): string[] 
  * lifecycle names the taker), or closed by the broker (FIN, RST, MQTT 5 DISCONNECT 0x8E) within
  * TAKEOVER_WINDOW_SECONDS after another connection CONNECTed with the same client id to the same broker.
  */
-function takerOf(ctx: FinishContext, r: ConnectionRecord, end: { reason: string; closedBy?: string; time: number; reasonCode?: number }): ConnectionRecord | undefined {
+function takerOf(ctx: FinishContext, machines: MachineBook, r: ConnectionRecord, end: { reason: string; closedBy?: string; time: number; reasonCode?: number }): ConnectionRecord | undefined {
   if (r.sessionEnd?.takenOverBy !== undefined) return ctx.book.get(r.sessionEnd.takenOverBy.stream);
   const byBroker = end.reason === 'taken-over' || end.reason === 'broker-closed' || (end.reason === 'broker-disconnect' && end.reasonCode === 0x8e)
     || (end.reason === 'reset' && end.closedBy === 'server');
   if (!byBroker || r.connect === undefined) return undefined;
   for (const x of ctx.book.all()) {
-    if (x === r || x.connect === undefined || x.connect.clientId !== r.connect.clientId || machineOfLabel(x.server) !== machineOfLabel(r.server)) continue;
+    if (x === r || x.connect === undefined || x.connect.clientId !== r.connect.clientId || machineOfLabel(machines, x.server) !== machineOfLabel(machines, r.server)) continue;
     if (x.connect.time >= r.connect.time && x.connect.time <= end.time && end.time - x.connect.time <= TAKEOVER_WINDOW_SECONDS) return x;
   }
   return undefined;

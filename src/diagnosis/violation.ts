@@ -15,6 +15,7 @@
  * it explains are added to `explained`. State: a record per stream whose last client packet breaks a rule, and the
  * streams that sent a CONNECT (at most MAX_STREAMS each).
  */
+import type { MachineBook } from '../model/machine.js';
 import type { FindingEvent, MqttEvent } from '../model/events.js';
 import { CAPTURE_CUTS } from '../model/findings.js';
 import { reasonName } from '../model/names.js';
@@ -93,6 +94,8 @@ interface Group {
 }
 
 export class ViolationDetector implements Detector {
+  constructor(private readonly machines: MachineBook) {}
+
   /** Each stream's last client packet, when it breaks a rule. */
   private readonly last = new Map<number, LastClientPacket>();
   /** Streams where the client sent a CONNECT. */
@@ -149,7 +152,7 @@ export class ViolationDetector implements Detector {
       if (p.type === 'PUBLISH' && p.disconnectCode !== undefined && PUBLISH_DISCONNECT_CODES.has(p.disconnectCode)) continue;
       const how = p.disconnectCode !== undefined ? 'disconnect' : end.reason === 'reset' ? 'reset' : 'closed';
       const client = clientName(r).replace(/:\d+$/, '');
-      const key = `${client}|${machineOfLabel(r.server)}|${p.rule}|${p.type}|${p.topic ?? ''}|${how}`;
+      const key = `${client}|${machineOfLabel(this.machines, r.server)}|${p.rule}|${p.type}|${p.topic ?? ''}|${how}`;
       let g = groups.get(key);
       if (g === undefined) {
         g = {

@@ -4,6 +4,7 @@
  * findings of their own (the diagnosis). Types only.
  */
 import type { DnsEvent, FindingEvent, TcpEvent, TimelineEvent } from './events.js';
+import type { MachineLink } from './machine.js';
 import type { AnalysisSummary } from './summary.js';
 
 /** A consumer of the analysis: sees each event as soon as it is known, then the final summary once. */
@@ -32,6 +33,11 @@ export interface AnalysisStage {
    * event tells of IPv4 (who asked for which address, and who answered). No event carries these facts.
    */
   neighbor?(message: NeighborMessage): void;
+  /**
+   * Each dual-stack link learned from the link layer (src/model/machine.ts), on both paths, at the frame that showed
+   * it and before that frame's events: an IPv6 address is an IPv4 address's machine. No event carries these facts.
+   */
+  machineLink?(link: MachineLink): void;
 }
 
 /** An IPv6 Neighbor Solicitation ("who has `target`?", asked by `src`) or Advertisement (`target` answered, from `src`). */

@@ -40,6 +40,8 @@ export interface HostSummary {
   ip: string;
   mac?: string;
   frames: number;
+  /** An IPv6 address of a dual-stack host: the IPv4 address of the same machine (same MAC, not routed; src/model/machine.ts). */
+  sameMachineAs?: string;
 }
 
 /**

@@ -6,7 +6,6 @@
  * of the connection (connection.ts), not on the reassembler. It does not reassemble TCP, and it does not aggregate.
  */
 import type { MemoryBudget } from '../model/budget.js';
-import type { FindingEvent, MqttEvent, MqttSessionEndedEvent, MqttSessionStartedEvent, TlsEvent } from '../model/events.js';
 import { makeFinding, type FindingCode } from '../model/findings.js';
 import { PACKET_TYPES } from '../model/names.js';
 import type { KeyLog } from '../tls/keylog.js';
@@ -15,15 +14,12 @@ import {
 } from './classify.js';
 import type { ByteStreamHandler, MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import { MqttPacketDecoder } from './decode.js';
-import type { FanoutTracer } from './fanout.js';
-import type { RequestResponseTracker } from './request-response.js';
 import { MqttFramer, type FramedPacket } from './framing.js';
 import { readPacketEvent, type PacketEventOptions, type PacketPlace } from './packet-event.js';
 import { connectLevel as readConnectLevel } from './reader/packet.js';
 import type { Direction, MqttSession } from './session.js';
-import { SessionTracker } from './session-tracker.js';
+import { SessionTracker, type SessionContext } from './session-tracker.js';
 import { summarizeMqtt } from './summary.js';
-import type { ClientIdRegistry } from './takeover.js';
 import { TlsTransport } from './tls-transport.js';
 import { WebSocketUnframer } from './websocket.js';
 
@@ -47,12 +43,8 @@ export interface MqttDissectorOptions {
   budget?: MemoryBudget;
 }
 
-export interface MqttContext {
+export interface MqttContext extends SessionContext {
   options: MqttDissectorOptions;
-  fanout: FanoutTracer;
-  requests: RequestResponseTracker;
-  clientIds: ClientIdRegistry;
-  emit(event: MqttEvent | FindingEvent | TlsEvent | MqttSessionStartedEvent | MqttSessionEndedEvent): void;
   /** Epoch seconds of the capture's first frame. */
   captureStart?: () => number | undefined;
 }

@@ -11,7 +11,7 @@ import type {
   Side, TlsEvent,
 } from '../model/events.js';
 import { CAPTURE_CUTS, makeFinding, type FindingCode } from '../model/findings.js';
-import { machineOf } from '../model/machine.js';
+import type { MachineBook } from '../model/machine.js';
 import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import type { FanoutTracer } from './fanout.js';
 import type { RequestResponseTracker } from './request-response.js';
@@ -21,6 +21,8 @@ import type { ClientIdRegistry, HeldRequest } from './takeover.js';
 /** What session tracking needs of the analysis around it. */
 export interface SessionContext {
   fanout: FanoutTracer;
+  /** The machines addresses name (loopback, dual-stack links learned so far): the fan-out tracer's broker key. */
+  machines: MachineBook;
   requests: RequestResponseTracker;
   clientIds: ClientIdRegistry;
   emit(event: MqttEvent | FindingEvent | TlsEvent | MqttSessionStartedEvent | MqttSessionEndedEvent): void;
@@ -174,7 +176,7 @@ export class SessionTracker {
     if (will === undefined || s.accepted !== true) return;
     this.will = undefined;
     if (s.disconnect?.by === 'client' && s.disconnect.reasonCode !== 0x04 && s.disconnect.afterMalformed !== true) return;
-    this.context.fanout.willPublished(machineOf(this.connection.server.ip), will.topic, will.payload, will.frame, time,
+    this.context.fanout.willPublished(this.context.machines.of(this.connection.server.ip), will.topic, will.payload, will.frame, time,
       s.clientId ?? this.connection.client.label, takeoverFrame);
   }
 
@@ -335,7 +337,7 @@ export class SessionTracker {
         if (event.qos === 1) this.expect(direction, 'PUBACK', event);
         else if (event.qos === 2) this.expect(direction, 'PUBREC', event);
         if (event.topic !== undefined && payload !== undefined && event.malformed === undefined) {
-          const broker = machineOf(this.connection.server.ip);
+          const broker = this.context.machines.of(this.connection.server.ip);
           if (direction === 'client') {
             this.context.fanout.published(broker, event.topic, payload, frame, time);
             this.requestResponse(event, event.topic, broker, frame, time);
@@ -374,7 +376,7 @@ export class SessionTracker {
             }
             // A bridge (a broker connected as a client, bridge bit in its CONNECT) hands what it receives to its own
             // broker, which forwards it to its subscribers: a publish to the broker at the client's address.
-            if (session.bridge) this.context.fanout.published(machineOf(this.connection.client.ip), event.topic, payload, frame, time);
+            if (session.bridge) this.context.fanout.published(this.context.machines.of(this.connection.client.ip), event.topic, payload, frame, time);
           }
         }
         break;

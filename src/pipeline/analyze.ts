@@ -28,6 +28,7 @@ import { SummaryBuilder, type AnalysisSummary, type HostSummary } from '../analy
 import type { TunnelSummary } from '../model/summary.js';
 import { FindingFolder } from '../analysis/finding-fold.js';
 import { TunnelTable, eventTunnels } from '../analysis/tunnels.js';
+import { DualStackLinker, MachineBook } from '../model/machine.js';
 import { BUDGET_DROPS, BUDGET_STATES, DEFAULT_MEMORY_BUDGET, MemoryBudget, formatBytes } from '../model/budget.js';
 
 export interface AnalyzeOptions {
@@ -259,6 +260,12 @@ export class CaptureAnalyzer {
   private readonly lazyTcp: boolean;
   /** The stages that read IPv6 Neighbor Solicitations and Advertisements (both paths). */
   private readonly neighborStages: AnalysisStage[];
+  /** The stages that read the dual-stack links the linker learns (both paths). */
+  private readonly machineStages: AnalysisStage[];
+  /** Which IPv6 addresses are an IPv4 address's machine, from the link layer (src/model/machine.ts). */
+  private readonly linker = new DualStackLinker();
+  /** The links learned so far, for the fan-out tracer's broker key. */
+  private readonly machines = new MachineBook();
   /** Summary-only path: the stages that take the TCP packets it does not emit. */
   private readonly packetStages: AnalysisStage[];
   /** What each stage emits its findings through (made once, not per event). */
@@ -300,6 +307,7 @@ export class CaptureAnalyzer {
     this.maxHosts = options.maxListed ?? MAX_HOSTS;
     this.packetStages = this.lean ? this.stages.filter((stage) => stage.packet !== undefined) : [];
     this.neighborStages = this.stages.filter((stage) => stage.neighbor !== undefined);
+    this.machineStages = this.stages.filter((stage) => stage.machineLink !== undefined);
     this.stageEmits = this.stages.map((_, i) => (finding: FindingEvent) => this.emitFrom(finding, i));
     const mqttPorts = new Set([1883, ...(options.ports ?? [])]);
     const tlsPorts = new Set(options.tlsPorts ?? [8883]);
@@ -317,6 +325,7 @@ export class CaptureAnalyzer {
     const context = {
       options: dissectorOptions,
       fanout: this.fanout,
+      machines: this.machines,
       requests: this.requests,
       clientIds: this.clientIds,
       captureStart: () => this.firstSec === undefined ? undefined : this.firstSec + this.firstNsec / 1e9,
@@ -403,7 +412,7 @@ export class CaptureAnalyzer {
     }
     if (this.heldUnsupported !== undefined) this.releaseUnsupported();
     this.decodedFrames++;
-    this.countHost(decoded);
+    this.countHost(decoded, time);
     if (decoded.ip?.fragmentPayload !== undefined && (decoded.error === undefined || !IP_LAYERS.has(decoded.error.layer))) {
       // An IP fragment: held until its datagram completes (src/defrag), whose payload is then read at this frame.
       const whole = this.defrag.add(decoded, time);
@@ -682,7 +691,7 @@ export class CaptureAnalyzer {
     this.byProtocol[protocol] = (this.byProtocol[protocol] ?? 0) + 1;
   }
 
-  private countHost(decoded: DecodedFrame): void {
+  private countHost(decoded: DecodedFrame, time: number): void {
     const ip = decoded.ip;
     const arp = decoded.arp;
     const src = ip?.src ?? arp?.senderIp;
@@ -695,7 +704,18 @@ export class CaptureAnalyzer {
     }
     host.frames++;
     const mac = arp?.senderMac ?? decoded.link?.srcMac;
-    if (mac !== undefined && host.mac === undefined && mac !== '00:00:00:00:00:00') host.mac = mac;
+    if (mac !== undefined && host.mac === undefined && mac !== '00:00:00:00:00:00') {
+      host.mac = mac;
+      const links = this.linker.learn(src, mac, arp !== undefined ? undefined : ip?.ttl, decoded.frame, time);
+      if (links !== undefined) {
+        for (const link of links) {
+          this.machines.link(link);
+          const linked = this.hosts.get(link.ip);
+          if (linked !== undefined) linked.sameMachineAs = link.machine;
+          for (const stage of this.machineStages) stage.machineLink!(link);
+        }
+      }
+    }
   }
 
   /** A tunnelled frame: its tunnels counted for the summary, a finding for each header that broke its rules. */

@@ -223,7 +223,9 @@ function hostParts(facts: ReportFacts): HostPart[] {
   const parts: HostPart[] = [];
   for (const h of facts.hosts) {
     if (h.roles.length === 0) continue;
-    const part: HostPart = { ip: h.ip, clientIds: h.clientIds, ...(h.mac !== undefined ? { mac: h.mac } : {}) };
+    const part: HostPart = {
+      ip: h.ip, clientIds: h.clientIds, ...(h.mac !== undefined ? { mac: h.mac } : {}), ...(h.sameMachineAs !== undefined ? { sameMachineAs: h.sameMachineAs } : {}),
+    };
     const served = facts.connections.filter((c) => c.serverIp === h.ip);
     if (served.length > 0) {
       const ports: NonNullable<HostPart['broker']>['ports'] = [];

@@ -84,6 +84,7 @@ export const EN: Words = {
       out.push(')');
     }
     const parts: Inline[][] = [];
+    if (h.sameMachineAs !== undefined) parts.push([`is ${h.sameMachineAs}'s IPv6 address, one machine (both send from MAC ${h.mac ?? '?'})`]);
     if (h.broker !== undefined) {
       parts.push([`is the broker: it accepts MQTT connections on ${h.broker.ports.map((p) => portPhrase(p.port, p.transport)).join(' and ')} (SYN-ACK in ${frames(h.broker.frames)})`]);
     }

@@ -62,6 +62,8 @@ export type Transport = 'tcp' | 'websocket' | 'tls';
 export interface HostFact {
   ip: string;
   mac?: string;
+  /** HostSummary.sameMachineAs: this IPv6 address is that IPv4 address's machine. */
+  sameMachineAs?: string;
   roles: Role[];
   clientIds: string[];
   /** Frames sent (from the summary). */
@@ -918,7 +920,8 @@ export class ReportFactCollector {
       const set = roles.get(h.ip) ?? new Set<Role>();
       if (set.has('publisher') || set.has('subscriber')) set.delete('client');
       return {
-        ip: h.ip, ...(h.mac !== undefined ? { mac: h.mac } : {}), roles: order.filter((r) => set.has(r)),
+        ip: h.ip, ...(h.mac !== undefined ? { mac: h.mac } : {}), ...(h.sameMachineAs !== undefined ? { sameMachineAs: h.sameMachineAs } : {}),
+        roles: order.filter((r) => set.has(r)),
         clientIds: ids.get(h.ip) ?? [], frames: h.frames,
       };
     });

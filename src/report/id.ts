@@ -154,6 +154,7 @@ export const ID: Words = {
       out.push(')');
     }
     const parts: Inline[][] = [];
+    if (h.sameMachineAs !== undefined) parts.push([`adalah alamat IPv6 milik ${h.sameMachineAs}, satu mesin yang sama (keduanya mengirim dari MAC ${h.mac ?? '?'})`]);
     if (h.broker !== undefined) {
       parts.push([`adalah broker: host ini menerima koneksi MQTT di ${h.broker.ports.map((p) => portPhrase(p.port, p.transport)).join(' dan ')} (SYN-ACK pada ${frames(h.broker.frames)})`]);
     }

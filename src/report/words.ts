@@ -21,6 +21,8 @@ export interface Who {
 export interface HostPart {
   ip: string;
   mac?: string;
+  /** The IPv4 address of the same machine (this is its IPv6 address). */
+  sameMachineAs?: string;
   clientIds: string[];
   broker?: { ports: Array<{ port: number; transport: Transport }>; frames: number[] };
   publishes?: { topics: string[]; count: number; frames: number[] };

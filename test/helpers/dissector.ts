@@ -3,6 +3,7 @@
  * streams directly (no capture file): a connection 10.0.0.1:50000 → 10.0.0.2:1883 whose client sent the SYN.
  */
 import { FanoutTracer } from '../../src/mqtt/fanout.js';
+import { MachineBook } from '../../src/model/machine.js';
 import { MqttConnectionDissector } from '../../src/mqtt/dissector.js';
 import { RequestResponseTracker } from '../../src/mqtt/request-response.js';
 import type { MqttConnectionInfo } from '../../src/mqtt/connection.js';
@@ -30,6 +31,7 @@ export function newTestDissector(index = 0, serverPort = 1883, clientIds = new C
   const dissector = new MqttConnectionDissector(testConnection(index, serverPort), {
     options: { mqttPorts: new Set([1883]), tlsPorts: new Set([8883]), maxPacketBytes: 1 << 20, showSecrets: false },
     fanout: new FanoutTracer({ maxRemembered: 100, windowSeconds: 60 }),
+    machines: new MachineBook(),
     requests: new RequestResponseTracker(),
     clientIds,
     emit: (e) => {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { analyzeCapture } from '../../src/index.js';
-import type { FindingEvent, TimelineEvent } from '../../src/index.js';
+import type { TimelineEvent } from '../../src/index.js';
 import { DiagnosisStage } from '../../src/diagnosis/stage.js';
 import { ReportSink, renderReport } from '../../src/report/index.js';
 import { repoRoot } from './corpus.js';
@@ -12,10 +12,8 @@ import { repoRoot } from './corpus.js';
 export async function reportOf(file: string): Promise<{ en: string; id: string; events: TimelineEvent[] }> {
   const sink = new ReportSink(path.relative(repoRoot, file));
   const events: TimelineEvent[] = [];
-  const diagnosis = new DiagnosisStage();
-  const emit = (finding: FindingEvent): void => { sink.event(finding); events.push(finding); };
-  const { summary } = await analyzeCapture(file, { onEvent: (e) => { sink.event(e); events.push(e); diagnosis.event(e, emit); } });
-  diagnosis.finish(emit, summary);
+  // The diagnosis as a stage, as `mqtt-pcap report` runs it.
+  const { summary } = await analyzeCapture(file, { stages: [new DiagnosisStage()], onEvent: (e) => { sink.event(e); events.push(e); } });
   const facts = sink.facts(summary);
   return { en: renderReport(facts, { lang: 'en', format: 'md' }).text, id: renderReport(facts, { lang: 'id', format: 'md' }).text, events };
 }
