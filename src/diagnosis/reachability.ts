@@ -117,7 +117,8 @@ export class ReachabilityDetector implements Detector {
     const mqttPorts = new Set([...KNOWN_MQTT_PORTS, ...[...mqttServers].map(portOf)]);
     const failed = records.filter((r) => {
       const h = handshakeOf(r);
-      return (h === 'refused' || h === 'unanswered') && mqttPorts.has(portOf(r.server));
+      // A port scan's probes (port-scan.ts) are no client trying to reach a broker.
+      return (h === 'refused' || h === 'unanswered') && mqttPorts.has(portOf(r.server)) && !ctx.explained.has(r.stream);
     });
     for (const r of failed) ctx.attempted.add(r.server);
     for (const r of records) if (isMqtt(r)) ctx.attempted.add(r.server);
