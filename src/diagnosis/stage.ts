@@ -22,6 +22,7 @@ import { PayloadQuitDetector } from './payload-quit.js';
 import { PortScanDetector } from './port-scan.js';
 import { QosDetector } from './qos.js';
 import { ReachabilityDetector } from './reachability.js';
+import { SilentConnectionDetector } from './silent-connection.js';
 import { SlowBrokerDetector } from './slow-broker.js';
 import { SubscriberSizeDetector } from './subscriber-size.js';
 import { TakeoverDetector } from './takeover.js';
@@ -35,7 +36,7 @@ export class DiagnosisStage implements AnalysisStage {
   /** Also reads IPv6 Neighbor Solicitations and Advertisements (neighbor). */
   private readonly reachability = new ReachabilityDetector();
   private readonly detectors: Detector[] = [
-    new PortScanDetector(), new TakeoverDetector(), this.reachability, new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
+    new PortScanDetector(), new TakeoverDetector(), this.reachability, new NoConnectDetector(), new SilentConnectionDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
     new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new MalformedPacketDetector(), new PayloadQuitDetector(), new IdleClientDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
     new CaptureChecks(),
   ];

@@ -247,6 +247,14 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => `${f['prober']} scanned the TCP ports of ${list(f['targets'], 'en')}: SYNs to ${f['ports']} ports in ${duration(f['durationSeconds'], 'en')}${Number(f['sourcePorts']) === 1 ? ' from one source port (a SYN scan, as nmap -sS)' : ''}, without sending any data; ${scanAnswers(f, 'en')}. A port scan, not a client that mistyped its broker's port.`,
     id: (f) => `${f['prober']} memindai port TCP ${list(f['targets'], 'id')}: SYN ke ${f['ports']} port dalam ${duration(f['durationSeconds'], 'id')}${Number(f['sourcePorts']) === 1 ? ' dari satu port sumber (SYN scan, seperti nmap -sS)' : ''}, tanpa mengirim data apa pun; ${scanAnswers(f, 'id')}. Ini port scan, bukan client yang salah menulis port broker-nya.`,
   },
+  'diag.silent-connection': {
+    en: (f) => Number(f['count']) === 1
+      ? `${f['client']} opened a connection to ${f['server']} and sent nothing at all, no CONNECT, until the broker closed it ${seconds(f['minWaitSeconds'], 'en')} later (its timeout for the first packet).`
+      : `${f['client']} opened ${f['count']} connections to ${f['server']} within ${duration(f['openedWithinSeconds'], 'en')} and sent nothing at all on them, no CONNECT, until the broker closed them ${waitWords(f, 'en')} (its timeout for the first packet)${Number(f['count']) >= 10 ? ': a connection flood holding the broker\'s sockets' : ''}.`,
+    id: (f) => Number(f['count']) === 1
+      ? `${f['client']} membuka koneksi ke ${f['server']} dan tidak mengirim apa pun, tanpa CONNECT, sampai broker menutupnya ${seconds(f['minWaitSeconds'], 'id')} kemudian (batas waktunya untuk paket pertama).`
+      : `${f['client']} membuka ${f['count']} koneksi ke ${f['server']} dalam ${duration(f['openedWithinSeconds'], 'id')} dan tidak mengirim apa pun di dalamnya, tanpa CONNECT, sampai broker menutupnya ${waitWords(f, 'id')} (batas waktunya untuk paket pertama)${Number(f['count']) >= 10 ? ': banjir koneksi yang menahan socket broker' : ''}.`,
+  },
   'diag.no-connect': {
     en: (f) => allTls(f) ? `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} spoke TLS to the plain MQTT port ${f['server']}: it sent` : `${f['count']} clients spoke TLS to the plain MQTT port ${f['server']}: each sent`} a TLS ClientHello, not a CONNECT (Wireshark reads the record's first bytes as "Connect Command", malformed); the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering. The client expects TLS: use the TLS port (8883) or turn TLS off in the client.`
       : `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} connected to ${f['server']} but did not send CONNECT first:` : `${f['count']} clients connected to ${f['server']} but did not send CONNECT first:`} ${firstPackets(f, 'en')}; the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering.`,
@@ -558,22 +566,38 @@ function firstPackets(f: Facts, lang: Lang): string {
   const malformed = Array.isArray(f['malformed']) ? f['malformed'].map(Number) : [];
   const http = Array.isArray(f['http']) ? f['http'].map(String) : [];
   const tls = Array.isArray(f['tls']) ? f['tls'].map(Number) : [];
+  const noPacket = Array.isArray(f['noPacket']) ? f['noPacket'].map(Number) : [];
   const single = clients.length === 1;
   const items = packets.map((p, i) => {
     const method = http[i] ?? '';
     // Wireshark's Info words, quoted as they are (English in both languages).
     const info = `"${p}"`;
-    const what = tls[i] === 1
+    const what = noPacket[i] === 1
+      ? (lang === 'en' ? `${p} that never made a whole MQTT packet (not MQTT; Wireshark shows no MQTT there)` : `${p.replace(' bytes', ' byte')} yang tidak pernah membentuk paket MQTT utuh (bukan MQTT; Wireshark tidak menampilkan MQTT di sana)`)
+      : tls[i] === 1
       ? (lang === 'en' ? `a TLS ClientHello: it expects TLS (Wireshark reads the record's first bytes as ${info})` : `TLS ClientHello: ia mengharapkan TLS (Wireshark membaca byte pertama record-nya sebagai ${info})`)
       : method !== ''
       ? (lang === 'en' ? `an HTTP ${method} request (Wireshark reads its first bytes as ${info})` : `permintaan HTTP ${method} (Wireshark membaca byte pertamanya sebagai ${info})`)
       : malformed[i] === 1
         ? (lang === 'en' ? `bytes that are not MQTT (read as a malformed ${info})` : `byte yang bukan MQTT (terbaca sebagai ${info} yang rusak)`)
         : info;
-    const who = single ? (lang === 'en' ? 'it' : 'ia') : clients[i] ?? '';
-    return lang === 'en' ? `${who} sent ${what}` : `${who} mengirim ${what}`;
+    return what;
   });
-  return list(items, lang);
+  if (single) return lang === 'en' ? `it sent ${items[0] ?? ''}` : `ia mengirim ${items[0] ?? ''}`;
+  // Clients that sent the same are told once: "a, b and c each sent 64 bytes …".
+  const same = new Map<string, string[]>();
+  items.forEach((what, i) => same.set(what, [...(same.get(what) ?? []), clients[i] ?? '']));
+  return list([...same].map(([what, whos]) => (whos.length === 1
+    ? (lang === 'en' ? `${whos[0]} sent ${what}` : `${whos[0]} mengirim ${what}`)
+    : (lang === 'en' ? `${list(whos, 'en')} each sent ${what}` : `${list(whos, 'id')} masing-masing mengirim ${what}`))), lang);
+}
+
+/** diag.silent-connection: how long the broker waited before closing ("94.5 s later", "between 90 and 95 s later"). */
+function waitWords(f: Facts, lang: Lang): string {
+  const min = Number(f['minWaitSeconds']);
+  const max = Number(f['maxWaitSeconds']);
+  if (max - min < 1) return lang === 'en' ? `${seconds(min, 'en')} later` : `${seconds(min, 'id')} kemudian`;
+  return lang === 'en' ? `between ${seconds(min, 'en')} and ${seconds(max, 'en')} later` : `antara ${seconds(min, 'id')} dan ${seconds(max, 'id')} kemudian`;
 }
 
 /** diag.password-guessing: the user names tried, and the client ids used. */
@@ -654,6 +678,8 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'password-guessing': { en: 'someone is guessing the password (a brute-force tool, a script trying a word list): each attempt is a new connection with another password', id: 'seseorang sedang menebak password (alat brute force, skrip yang mencoba daftar kata): setiap percobaan adalah koneksi baru dengan password lain' },
   'password-guessed': { en: 'someone guessed the password (a brute-force tool, a script trying a word list) and got in with it: the last login used the same user name', id: 'seseorang berhasil menebak password (alat brute force, skrip yang mencoba daftar kata) dan masuk dengannya: login terakhir memakai user name yang sama' },
   'retry-loop': { en: 'a program that retries at once, in a loop, with a wrong password (a service restarted over and over, a reconnect without delay)', id: 'program yang langsung mencoba lagi, berulang-ulang, dengan password yang salah (service yang terus di-restart, reconnect tanpa jeda)' },
+  'connection-flood-tcp': { en: 'a connection flood: one host opening many TCP connections to the broker and holding them without a word (a slowloris-like denial-of-service tool, a load test gone wrong); each holds a socket of the broker until its timeout', id: 'banjir koneksi: satu host membuka banyak koneksi TCP ke broker dan menahannya tanpa mengirim apa pun (alat denial-of-service mirip slowloris, uji beban yang salah); setiap koneksi menahan satu socket broker sampai batas waktunya' },
+  'server-first-client': { en: 'a program that waits for the server to speak first (an SSH, SMTP or database client, a banner grabber) was pointed at the MQTT port: an MQTT broker waits for the CONNECT', id: 'program yang menunggu server berbicara lebih dulu (client SSH, SMTP atau database, banner grabber) diarahkan ke port MQTT: broker MQTT menunggu CONNECT' },
   'connection-flood': { en: 'a connection flood: one host opening many MQTT sessions, each under a new client id, that do nothing (a load or denial-of-service tool, a botnet, a test script); each holds a connection and memory of the broker', id: 'banjir koneksi: satu host membuka banyak sesi MQTT, masing-masing dengan client id baru, yang tidak melakukan apa-apa (alat uji beban atau denial-of-service, botnet, skrip uji); setiap sesi memakan satu koneksi dan memori broker' },
   'port-scan': { en: 'a port scanner (nmap, masscan, a vulnerability scanner) probing the host for open services', id: 'port scanner (nmap, masscan, vulnerability scanner) yang mencari layanan yang terbuka di host itu' },
   'security-audit': { en: 'a planned security check or monitoring probe from that host', id: 'pemeriksaan keamanan terjadwal atau probe monitoring dari host itu' },

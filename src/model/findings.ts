@@ -83,6 +83,7 @@ export const FINDING_CODES = {
   'diag.connack-refused': { severity: 'error', text: 'The broker refused a CONNECT in its CONNACK (return/reason code in words).' },
   'diag.password-guessing': { severity: 'warning', text: 'One host was refused for its user name or password many times in a row, fast: a password being guessed (brute force).' },
   'diag.port-scan': { severity: 'note', text: 'One host probed many TCP ports of another (SYNs, no data): a port scan, not a client with a wrong port.' },
+  'diag.silent-connection': { severity: 'warning', text: 'Connections to an MQTT port on which the client sent nothing at all until the broker closed them (its timeout): a connection flood, or a program waiting for the server to speak first.' },
   'diag.no-connect': { severity: 'error', text: 'A client began its connection with something other than CONNECT (a PUBLISH, or bytes that are not MQTT) and the broker closed it.' },
   'diag.connection-limit': { severity: 'error', text: 'The broker accepted connections and closed them at once, before any CONNECT, while others stayed open: its connection limit.' },
   'diag.connect-unanswered': { severity: 'error', text: 'A CONNECT got no CONNACK before the connection closed.' },
