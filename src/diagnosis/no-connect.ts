@@ -9,7 +9,7 @@
  */
 import type { FindingEvent } from '../model/events.js';
 import { PACKET_LABELS } from '../model/names.js';
-import { handshakeOf, isMqtt, isTlsRecordHeader, portOf, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
+import { handshakeOf, isMqtt, isTlsRecordHeader, portOf, sentBy, sessionEndOf, tlsServersOf, type ConnectionRecord } from './book.js';
 import { KNOWN_MQTT_PORTS, type Detector, type FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
@@ -72,14 +72,17 @@ function brokerClose(r: ConnectionRecord): { reason: 'broker-closed' | 'reset'; 
 export class NoConnectDetector implements Detector {
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
     const byServer = new Map<string, Array<{ r: ConnectionRecord; sent: FirstSent; end: { reason: string; closedBy?: string; frame: number; time: number } }>>();
-    const mqttServers = new Set([...ctx.book.all()].filter(isMqtt).map((r) => r.server));
+    const mqttServers = new Set([...ctx.book.all()].filter((r) => r.mqttPackets > 0).map((r) => r.server));
+    const tlsPorts = new Set([8883, 8884, ...[...tlsServersOf(ctx.book.all())].map(portOf)]);
     for (const r of ctx.book.all()) {
       const sent = firstSent(r);
       if (sent === undefined || r.connect !== undefined || r.websocket || ctx.explained.has(r.stream)) continue;
       // Opened in the capture (SYN seen, handshake complete), and the broker said nothing in MQTT.
       if (!(r.synFrames.length > 0 || r.synSeen === true) || handshakeOf(r) !== 'complete' || sentBy(r, 'server').mqtt > 0) continue;
       // Bytes without a packet: only on an MQTT port (MQTT seen on that server, or a known one).
-      if (sent.packet === undefined && !KNOWN_MQTT_PORTS.has(portOf(r.server)) && !mqttServers.has(r.server)) continue;
+      // Not TLS (encrypted MQTT carries no packet the reader sees) nor WebSocket: plain MQTT by its port.
+      if (sent.packet === undefined && (!(KNOWN_MQTT_PORTS.has(portOf(r.server)) || mqttServers.has(r.server))
+        || isMqtt(r) || (r.end !== undefined && r.end.protocol !== 'mqtt') || tlsPorts.has(portOf(r.server)))) continue;
       const end = sent.packet !== undefined ? sessionEndOf(r) : brokerClose(r);
       if (end === undefined || end.closedBy !== 'server' || (end.reason !== 'broker-closed' && end.reason !== 'reset')) continue;
       const list = byServer.get(r.server) ?? [];
