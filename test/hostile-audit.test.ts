@@ -16,6 +16,7 @@ import type { Diagnosis } from '../src/diagnosis/types.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
 import { mqttOf } from './helpers/events.js';
+import { reportOf } from './helpers/report.js';
 import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
 
 const edge = (name: string): string => path.join(fixturesDir, 'edge', name);
@@ -69,6 +70,11 @@ test('a password brute force (200 wrong passwords, then the right one) is one di
     // The table stays per packet: every refusal is its own CONNACK event.
     const a = await analyzeCapture(file);
     assert.equal(mqttOf(a).filter((e) => e.type === 'CONNACK' && e.returnCode === 5).length, 200);
+    // The report tells it once too, not one "The broker refused brute" line per connection it lists.
+    const report = await reportOf(file);
+    assert.equal((report.en.match(/: CONNACK in frame \d+ says/g) ?? []).length, 0);
+    assert.equal((report.id.match(/: CONNACK pada frame \d+ menyatakan/g) ?? []).length, 0);
+    assert.match(report.en, /`diag\.password-guessing`/);
   });
 
 test('a client retrying a wrong password now and then is still diag.connack-refused (fault-bad-password)', async () => {
