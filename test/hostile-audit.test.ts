@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import type { FindingEvent } from '../src/index.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
-import type { Diagnosis } from '../src/diagnosis/types.js';
+import { asDiagnosis, type Diagnosis } from '../src/diagnosis/types.js';
+import { DiagnosisStage } from '../src/diagnosis/stage.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
 import { mqttOf } from './helpers/events.js';
@@ -160,6 +161,17 @@ test('a connection flood (40 silent TCP connections, 40 idle sessions) is folded
     const small = await analyzeCapture(file, { memoryBudget: 1024 * 1024 });
     assert.equal(small.summary.mqtt.byType['CONNECT'], 42);
     assert.ok(!small.events.some((e) => e.kind === 'finding' && e.code === 'budget.exceeded'));
+    // A connection table too small for the flood (--max-connections 20): sessions the analysis evicted are not
+    // "CONNECT unanswered, closed by the server" (39 such errors before): the broker answered and closed nothing.
+    const stage = new DiagnosisStage();
+    const found: Diagnosis[] = [];
+    let evictions = 0;
+    await analyzeCapture(file, { maxConnections: 20, stages: [stage], onEvent: (e) => {
+      if (e.kind === 'finding' && e.code === 'tcp.connection-evicted') evictions++;
+      if (e.kind === 'finding' && e.code.startsWith('diag.')) found.push(asDiagnosis(e)!);
+    } });
+    assert.ok(evictions > 0);
+    assert.deepEqual(found.filter((d) => d.code === 'diag.connect-unanswered'), []);
   });
 
 test('a client subscribing to # and $SYS/# is said as nothing alarming', { skip: missing('recon.pcap') }, async () => {

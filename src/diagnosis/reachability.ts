@@ -377,7 +377,8 @@ export class ReachabilityDetector implements Detector {
     for (const r of records) {
       if (r.connect === undefined || r.connack !== undefined || sentBy(r, 'server').mqtt > 0) continue;
       const end = sessionEndOf(r);
-      if (end === undefined || end.reason === 'disconnect') continue;
+      // Evicted from a full connection table (--max-connections): the analysis forgot it, the broker closed nothing.
+      if (end === undefined || end.reason === 'disconnect' || end.reason === 'evicted') continue;
       const closedBy = end.closedBy ?? 'server';
       const plainOnTls = closedBy === 'server' && plainConnectOnTlsPort(r, tlsServers);
       const key = `${r.server}|${r.connect.clientId ?? ''}|${closedBy}|${plainOnTls}`;
