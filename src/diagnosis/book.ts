@@ -57,6 +57,8 @@ export interface ConnectionRecord {
   firstClientPacket?: { frame: number; time: number; type: MqttPacketType; length: number; topic?: string; packetId?: number; malformed?: string };
   /** The frame of the client's first TCP segment that carried bytes (MQTT or not). */
   firstClientData?: number;
+  /** That segment's time. */
+  firstClientDataTime?: number;
   /** SUBSCRIBE packets the client sent. */
   subscribes: number;
   /** What each endpoint ("ip:port") sent: TCP segments, MQTT packets, and when it last sent anything. */
@@ -208,7 +210,7 @@ export class ConnectionBook {
       if (r.synFrames.length === 0) r.firstSynTime = e.time;
       if (r.synFrames.length < 8) r.synFrames.push(e.frame);
     } else if (e.type === 'SYN-ACK') r.synAckSeen = true;
-    if (r.firstClientData === undefined && e.len > 0 && e.src === r.client) r.firstClientData = e.frame;
+    if (r.firstClientData === undefined && e.len > 0 && e.src === r.client) { r.firstClientData = e.frame; r.firstClientDataTime = e.time; }
     if (r.rst === undefined && e.flags.includes('RST')) r.rst = { frame: e.frame, time: e.time, from: e.src };
     if (r.fin === undefined && e.flags.includes('FIN')) r.fin = { frame: e.frame, time: e.time, from: e.src };
   }

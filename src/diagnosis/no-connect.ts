@@ -2,14 +2,15 @@
  * diag.no-connect: clients whose connection to a broker began with something other than CONNECT (a PUBLISH, or
  * bytes that are no MQTT at all, such as an HTTP request or a TLS ClientHello on 1883), which the broker closed or
  * reset without a word
- * (MQTT-3.1.0-1: the first packet must be CONNECT). Works from the connection book at the end of the capture, grouped
+ * (MQTT-3.1.0-1: the first packet must be CONNECT). Bytes that never made a whole MQTT packet before the broker closed
+ * (random bytes whose first byte announced a longer packet) count as such a client too: Wireshark shows no MQTT there. Works from the connection book at the end of the capture, grouped
  * per broker; the connections it explains are no diag.tcp-reset. Connections captured after their start (no SYN)
  * are not judged: their CONNECT may simply have come before the capture.
  */
 import type { FindingEvent } from '../model/events.js';
 import { PACKET_LABELS } from '../model/names.js';
-import { handshakeOf, isTlsRecordHeader, sentBy, sessionEndOf, type ConnectionRecord } from './book.js';
-import type { Detector, FinishContext } from './detector.js';
+import { handshakeOf, isMqtt, isTlsRecordHeader, portOf, sentBy, sessionEndOf, tlsServersOf, type ConnectionRecord } from './book.js';
+import { KNOWN_MQTT_PORTS, type Detector, type FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
 
@@ -50,39 +51,64 @@ function causesOf(http: string[], tls: number[], malformed: number[]): string[] 
   return causes;
 }
 
+/** The client's first packet, or (bytes that never made an MQTT packet) its first data segment, as a packet of no type. */
+type FirstSent = { frame: number; time: number; packet?: NonNullable<ConnectionRecord['firstClientPacket']>; bytes: number };
+
+function firstSent(r: ConnectionRecord): FirstSent | undefined {
+  if (r.firstClientPacket !== undefined) return { frame: r.firstClientPacket.frame, time: r.firstClientPacket.time, packet: r.firstClientPacket, bytes: 0 };
+  if (r.firstClientData === undefined || r.firstClientDataTime === undefined || r.mqttPackets > 0) return undefined;
+  return { frame: r.firstClientData, time: r.firstClientDataTime, bytes: r.end?.bytesToServer ?? 0 };
+}
+
+/** How the broker ended a connection that carried no MQTT session: its first FIN or RST, before the client's. */
+function brokerClose(r: ConnectionRecord): { reason: 'broker-closed' | 'reset'; closedBy: 'server'; frame: number; time: number } | undefined {
+  const fin = r.fin?.from === r.server ? r.fin : undefined;
+  const rst = r.rst?.from === r.server ? r.rst : undefined;
+  const close = rst !== undefined && (fin === undefined || rst.frame < fin.frame) ? rst : fin;
+  if (close === undefined || (r.fin?.from === r.client && r.fin.frame < close.frame)) return undefined;
+  return { reason: close === rst ? 'reset' : 'broker-closed', closedBy: 'server', frame: close.frame, time: close.time };
+}
+
 export class NoConnectDetector implements Detector {
   finish(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
-    const byServer = new Map<string, Array<{ r: ConnectionRecord; end: NonNullable<ReturnType<typeof sessionEndOf>> }>>();
+    const byServer = new Map<string, Array<{ r: ConnectionRecord; sent: FirstSent; end: { reason: string; closedBy?: string; frame: number; time: number } }>>();
+    const mqttServers = new Set([...ctx.book.all()].filter((r) => r.mqttPackets > 0).map((r) => r.server));
+    const tlsPorts = new Set([8883, 8884, ...[...tlsServersOf(ctx.book.all())].map(portOf)]);
     for (const r of ctx.book.all()) {
-      const first = r.firstClientPacket;
-      if (first === undefined || r.connect !== undefined || r.websocket || ctx.explained.has(r.stream)) continue;
+      const sent = firstSent(r);
+      if (sent === undefined || r.connect !== undefined || r.websocket || ctx.explained.has(r.stream)) continue;
       // Opened in the capture (SYN seen, handshake complete), and the broker said nothing in MQTT.
       if (!(r.synFrames.length > 0 || r.synSeen === true) || handshakeOf(r) !== 'complete' || sentBy(r, 'server').mqtt > 0) continue;
-      const end = sessionEndOf(r);
+      // Bytes without a packet: only on an MQTT port (MQTT seen on that server, or a known one).
+      // Not TLS (encrypted MQTT carries no packet the reader sees) nor WebSocket: plain MQTT by its port.
+      if (sent.packet === undefined && (!(KNOWN_MQTT_PORTS.has(portOf(r.server)) || mqttServers.has(r.server))
+        || isMqtt(r) || (r.end !== undefined && r.end.protocol !== 'mqtt') || tlsPorts.has(portOf(r.server)))) continue;
+      const end = sent.packet !== undefined ? sessionEndOf(r) : brokerClose(r);
       if (end === undefined || end.closedBy !== 'server' || (end.reason !== 'broker-closed' && end.reason !== 'reset')) continue;
       const list = byServer.get(r.server) ?? [];
-      list.push({ r, end });
+      list.push({ r, sent, end });
       byServer.set(r.server, list);
     }
     for (const [server, list] of byServer) {
-      list.sort((a, b) => a.r.firstClientPacket!.frame - b.r.firstClientPacket!.frame);
+      list.sort((a, b) => a.sent.frame - b.sent.frame);
       const frames = new FrameSet();
-      for (const { r, end } of list) {
-        frames.add(r.firstClientPacket!.frame, r.firstClientPacket!.time).add(end.frame, end.time);
+      for (const { r, sent, end } of list) {
+        frames.add(sent.frame, sent.time).add(end.frame, end.time);
         ctx.explained.add(r.stream);
       }
-      const http = list.map(({ r }) => httpMethodOf(r.firstClientPacket!));
-      const tls = list.map(({ r }) => (isTlsRecordHeader(r.firstClientPacket!) ? 1 : 0));
-      const malformed = list.map(({ r }, i) => (r.firstClientPacket!.malformed !== undefined || http[i] !== '' ? 1 : 0));
+      const http = list.map(({ sent }) => (sent.packet !== undefined ? httpMethodOf(sent.packet) : ''));
+      const tls = list.map(({ sent }) => (sent.packet !== undefined && isTlsRecordHeader(sent.packet) ? 1 : 0));
+      const noPacket = list.map(({ sent }) => (sent.packet === undefined ? 1 : 0));
+      const malformed = list.map(({ sent }, i) => (sent.packet === undefined || sent.packet.malformed !== undefined || http[i] !== '' ? 1 : 0));
       const resets = list.filter(({ end }) => end.reason === 'reset').length;
       const first = list[0]!.r;
       emit(makeDiagnosis({
-        code: 'diag.no-connect', layer: 'mqtt', frames, time: frames.firstTime ?? first.firstClientPacket!.time, src: first.client, dst: server,
+        code: 'diag.no-connect', layer: 'mqtt', frames, time: frames.firstTime ?? list[0]!.sent.time, src: first.client, dst: server,
         ...(list.length === 1 ? { stream: first.stream } : {}),
         facts: {
           server, count: list.length, clients: list.map(({ r }) => r.client),
-          firstPackets: list.map(({ r }) => firstPacketWords(r.firstClientPacket!)), malformed, http,
-          ...(tls.some((t) => t === 1) ? { tls } : {}),
+          firstPackets: list.map(({ sent }) => (sent.packet !== undefined ? firstPacketWords(sent.packet) : `${sent.bytes} bytes`)), malformed, http,
+          ...(tls.some((t) => t === 1) ? { tls } : {}), ...(noPacket.some((n) => n === 1) ? { noPacket } : {}),
           closedWith: resets === list.length ? 'reset' : resets === 0 ? 'close' : 'mixed',
         },
         causes: causesOf(http, tls, malformed),

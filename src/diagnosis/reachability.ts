@@ -24,6 +24,8 @@ export const STOP_WINDOW_SECONDS = 2;
 /** A broker that closes a connection this soon after the client's last packet may be answering it (a protocol error). */
 export const ANSWER_SECONDS = 0.05;
 
+/** A broker at its connection limit closes a new connection at once: within this many seconds of its SYN. */
+const LIMIT_CLOSE_SECONDS = 1;
 /** ARP: (host, address) pairs of requests remembered, and addresses heard from, at most. */
 const MAX_ARP = 10_000;
 /** An address asked for at least this many times, over at least ARP_SECONDS, unanswered (the kernel asks 3 times, 1 s apart). */
@@ -117,7 +119,8 @@ export class ReachabilityDetector implements Detector {
     const mqttPorts = new Set([...KNOWN_MQTT_PORTS, ...[...mqttServers].map(portOf)]);
     const failed = records.filter((r) => {
       const h = handshakeOf(r);
-      return (h === 'refused' || h === 'unanswered') && mqttPorts.has(portOf(r.server));
+      // A port scan's probes (port-scan.ts) are no client trying to reach a broker.
+      return (h === 'refused' || h === 'unanswered') && mqttPorts.has(portOf(r.server)) && !ctx.explained.has(r.stream);
     });
     for (const r of failed) ctx.attempted.add(r.server);
     for (const r of records) if (isMqtt(r)) ctx.attempted.add(r.server);
@@ -329,6 +332,8 @@ export class ReachabilityDetector implements Detector {
       if (r.firstClientPacket !== undefined && r.firstClientPacket.frame < first.frame) continue;
       if (r.firstClientData !== undefined && r.firstClientData < first.frame) continue;
       if (r.fin?.from === r.client && r.fin.frame < first.frame) continue;
+      // At once: a broker that waited (its timeout for the CONNECT of a silent client, diag.silent-connection) did not turn it away.
+      if (first.time - (r.firstSynTime ?? r.firstTime) > LIMIT_CLOSE_SECONDS) continue;
       const open = records.filter((o) => o !== r && o.server === r.server && o.connack?.accepted === true
         && o.connack.time <= first.time && endTime(o) >= first.time).length;
       if (open === 0) continue;
@@ -372,7 +377,8 @@ export class ReachabilityDetector implements Detector {
     for (const r of records) {
       if (r.connect === undefined || r.connack !== undefined || sentBy(r, 'server').mqtt > 0) continue;
       const end = sessionEndOf(r);
-      if (end === undefined || end.reason === 'disconnect') continue;
+      // Evicted from a full connection table (--max-connections): the analysis forgot it, the broker closed nothing.
+      if (end === undefined || end.reason === 'disconnect' || end.reason === 'evicted') continue;
       const closedBy = end.closedBy ?? 'server';
       const plainOnTls = closedBy === 'server' && plainConnectOnTlsPort(r, tlsServers);
       const key = `${r.server}|${r.connect.clientId ?? ''}|${closedBy}|${plainOnTls}`;

@@ -1,7 +1,8 @@
 /**
  * DiagnosisStage: the diagnosis as an AnalysisStage. It reads every event (packets, lifecycle events, other
  * findings) into the connection book and the detectors that read its kind (an MQTT packet: its type), and at the
- * end of the capture emits the diagnoses (findings with `diag.*` codes) in a fixed order: client-id takeovers and then reachability first, because a takeover or a
+ * end of the capture emits the diagnoses (findings with `diag.*` codes) in a fixed order: port scans (their probes are no
+ * unreachable broker), client-id takeovers and then reachability first, because a takeover or a
  * stopped broker explains the connections they ended, then clients that sent no CONNECT or broke the protocol, keep-alive, refusals, topics, QoS, a slow broker, TCP, names DNS did not resolve (before what the capture itself shows, which it explains), and what the capture itself shows. It prints
  * nothing; views word the findings (words.ts).
  */
@@ -19,8 +20,10 @@ import { MalformedPacketDetector } from './malformed.js';
 import { NameResolutionDetector } from './name-resolution.js';
 import { NoConnectDetector } from './no-connect.js';
 import { PayloadQuitDetector } from './payload-quit.js';
+import { PortScanDetector } from './port-scan.js';
 import { QosDetector } from './qos.js';
 import { ReachabilityDetector } from './reachability.js';
+import { SilentConnectionDetector } from './silent-connection.js';
 import { SlowBrokerDetector } from './slow-broker.js';
 import { SubscriberSizeDetector } from './subscriber-size.js';
 import { TakeoverDetector } from './takeover.js';
@@ -36,7 +39,7 @@ export class DiagnosisStage implements AnalysisStage {
   /** Also reads IPv6 Neighbor Solicitations and Advertisements (neighbor). */
   private readonly reachability = new ReachabilityDetector();
   private readonly detectors: Detector[] = [
-    new TakeoverDetector(), this.reachability, new NoConnectDetector(), new ViolationDetector(this.machines), new KeepAliveDetector(), new ConnackDetector(),
+    new PortScanDetector(), new TakeoverDetector(), this.reachability, new NoConnectDetector(), new SilentConnectionDetector(), new ViolationDetector(this.machines), new KeepAliveDetector(), new ConnackDetector(),
     new SubscriberSizeDetector(), new TopicDetector(this.machines), new UnsubscribeDetector(), new QosDetector(this.machines), new SlowBrokerDetector(), new MalformedPacketDetector(), new PayloadQuitDetector(), new IdleClientDetector(this.machines), new TcpTroubleDetector(), new NameResolutionDetector(),
     new CaptureChecks(),
   ];

@@ -54,6 +54,14 @@ function list(value: FactValue | undefined, lang: Lang, max = 5): string {
   return `${shown.slice(0, -1).join(', ')} ${and} ${shown[shown.length - 1]}`;
 }
 
+/** The first few of `total` items (a list that holds only the first ones): "a, b, c, d, e and 35 more". */
+function some(value: FactValue | undefined, total: number, lang: Lang, max = 5): string {
+  const items = Array.isArray(value) ? value.map(String).slice(0, max) : [];
+  const more = total - items.length;
+  if (more <= 0) return list(items, lang, max);
+  return `${items.join(', ')} ${lang === 'en' ? 'and' : 'dan'} ${more} ${lang === 'en' ? 'more' : 'lainnya'}`;
+}
+
 /** A topic or filter in quotes, shortened past 60 characters. */
 const q = (value: FactValue | undefined): string => {
   const text = String(value ?? '');
@@ -231,6 +239,22 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
       ? `${f['client']} mengirim CONNECT tanpa enkripsi (MQTT biasa) ke port TLS ${f['server']}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}: broker mengharapkan TLS ClientHello di sana, dan lapisan TLS-nya mengakhiri koneksi tanpa jawaban MQTT. Nyalakan TLS di client (file CA, mqtts://) atau pakai port biasa (1883).`
       : `${f['client']} mengirim CONNECT ke ${f['server']} tetapi tidak menerima CONNACK sebelum koneksi ditutup oleh ${f['closedBy'] === 'server' ? 'broker' : 'client'}${Number(f['count']) > 1 ? ` (${f['count']} kali)` : ''}${f['malformedFrame'] !== undefined ? `; CONNECT itu rusak (${f['malformedCode']} di frame ${f['malformedFrame']} menjelaskan apa yang salah di dalamnya)` : ''}.`,
   },
+  'diag.password-guessing': {
+    en: (f) => `${f['client']} tried to log in to the broker at ${f['server']} ${f['attempts']} times in ${seconds(f['durationSeconds'], 'en')} (${num(Number(f['perSecond']), 'en', 1)} per second)${userWords(f, 'en')}, each refused with CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']})${f['acceptedFrame'] !== undefined ? `, then ${f['acceptedClient']} was accepted at frame ${f['acceptedFrame']} (t=${seconds(f['acceptedAt'], 'en')}): a password was guessed (brute force), and found` : ': a password being guessed (brute force), never accepted in the capture'}.`,
+    id: (f) => `${f['client']} mencoba login ke broker di ${f['server']} sebanyak ${f['attempts']} kali dalam ${seconds(f['durationSeconds'], 'id')} (${num(Number(f['perSecond']), 'id', 1)} per detik)${userWords(f, 'id')}, dan setiap kali ditolak dengan CONNACK ${f['codeLabel']} ${f['code']} (${f['codeName']})${f['acceptedFrame'] !== undefined ? `, lalu ${f['acceptedClient']} diterima di frame ${f['acceptedFrame']} (t=${seconds(f['acceptedAt'], 'id')}): password ditebak (brute force), dan berhasil ditemukan` : ': password sedang ditebak (brute force), dan tidak pernah diterima selama capture'}.`,
+  },
+  'diag.port-scan': {
+    en: (f) => `${f['prober']} scanned the TCP ports of ${list(f['targets'], 'en')}: SYNs to ${f['ports']} ports in ${duration(f['durationSeconds'], 'en')}${Number(f['sourcePorts']) === 1 ? ' from one source port (a SYN scan, as nmap -sS)' : ''}, without sending any data; ${scanAnswers(f, 'en')}. A port scan, not a client that mistyped its broker's port.`,
+    id: (f) => `${f['prober']} memindai port TCP ${list(f['targets'], 'id')}: SYN ke ${f['ports']} port dalam ${duration(f['durationSeconds'], 'id')}${Number(f['sourcePorts']) === 1 ? ' dari satu port sumber (SYN scan, seperti nmap -sS)' : ''}, tanpa mengirim data apa pun; ${scanAnswers(f, 'id')}. Ini port scan, bukan client yang salah menulis port broker-nya.`,
+  },
+  'diag.silent-connection': {
+    en: (f) => Number(f['count']) === 1
+      ? `${f['client']} opened a connection to ${f['server']} and sent nothing at all, no CONNECT, until the broker closed it ${seconds(f['minWaitSeconds'], 'en')} later (its timeout for the first packet).`
+      : `${f['client']} opened ${f['count']} connections to ${f['server']} within ${duration(f['openedWithinSeconds'], 'en')} and sent nothing at all on them, no CONNECT, until the broker closed them ${waitWords(f, 'en')} (its timeout for the first packet)${Number(f['count']) >= 10 ? ': a connection flood holding the broker\'s sockets' : ''}.`,
+    id: (f) => Number(f['count']) === 1
+      ? `${f['client']} membuka koneksi ke ${f['server']} dan tidak mengirim apa pun, tanpa CONNECT, sampai broker menutupnya ${seconds(f['minWaitSeconds'], 'id')} kemudian (batas waktunya untuk paket pertama).`
+      : `${f['client']} membuka ${f['count']} koneksi ke ${f['server']} dalam ${duration(f['openedWithinSeconds'], 'id')} dan tidak mengirim apa pun di dalamnya, tanpa CONNECT, sampai broker menutupnya ${waitWords(f, 'id')} (batas waktunya untuk paket pertama)${Number(f['count']) >= 10 ? ': banjir koneksi yang menahan socket broker' : ''}.`,
+  },
   'diag.no-connect': {
     en: (f) => allTls(f) ? `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} spoke TLS to the plain MQTT port ${f['server']}: it sent` : `${f['count']} clients spoke TLS to the plain MQTT port ${f['server']}: each sent`} a TLS ClientHello, not a CONNECT (Wireshark reads the record's first bytes as "Connect Command", malformed); the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering. The client expects TLS: use the TLS port (8883) or turn TLS off in the client.`
       : `${Number(f['count']) === 1 ? `${list(f['clients'], 'en')} connected to ${f['server']} but did not send CONNECT first:` : `${f['count']} clients connected to ${f['server']} but did not send CONNECT first:`} ${firstPackets(f, 'en')}; the broker ${f['closedWith'] === 'reset' ? 'reset' : f['closedWith'] === 'close' ? 'closed' : 'closed or reset'} ${Number(f['count']) === 1 ? 'the connection' : 'the connections'} without answering.`,
@@ -370,10 +394,14 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['subscriber']} menutup koneksinya (${f['closedWith']}, tanpa DISCONNECT) ${duration(f['afterSeconds'], 'id')} setelah broker mengirimkan kepadanya pesan di topik ${q(f['topic'])} (frame ${f['messageFrame']}, ${f['bytes']} byte) yang payload-nya bukan teks UTF-8 yang valid, tanpa mengirim apa pun di antaranya: programnya berhenti saat memproses pesan itu.`,
   },
   'diag.client-sent-nothing': {
-    en: (f) => Number(f['count']) === 1
+    en: (f) => f['distinctClients'] !== undefined
+      ? `${f['distinctClients']} clients of ${f['client']} (${some(f['clients'], Number(f['distinctClients']), 'en')}) connected to ${f['server']}${Number(f['count']) === Number(f['distinctClients']) ? ' once each' : ` ${f['count']} times in all`} and closed each connection (FIN, no DISCONNECT) after the broker accepted it (CONNACK; the first ${duration(f['afterConnackSeconds'], 'en')} after), having sent nothing but the CONNECT: no PUBLISH, no SUBSCRIBE.`
+      : Number(f['count']) === 1
       ? `${f['client']} closed its connection (FIN, no DISCONNECT) ${duration(f['afterConnackSeconds'], 'en')} after the broker accepted it (CONNACK), having sent nothing but its CONNECT: no PUBLISH, no SUBSCRIBE.`
       : `${f['client']} closed ${f['count']} connections (FIN, no DISCONNECT) soon after the broker accepted them (CONNACK; the first ${duration(f['afterConnackSeconds'], 'en')} after), each having sent nothing but its CONNECT: no PUBLISH, no SUBSCRIBE.`,
-    id: (f) => Number(f['count']) === 1
+    id: (f) => f['distinctClients'] !== undefined
+      ? `${f['distinctClients']} client dari ${f['client']} (${some(f['clients'], Number(f['distinctClients']), 'id')}) terhubung ke ${f['server']}${Number(f['count']) === Number(f['distinctClients']) ? ' masing-masing sekali' : ` sebanyak ${f['count']} kali`} dan menutup setiap koneksi (FIN, tanpa DISCONNECT) setelah broker menerimanya (CONNACK; yang pertama ${duration(f['afterConnackSeconds'], 'id')} setelahnya), tanpa mengirim apa pun selain CONNECT: tidak ada PUBLISH maupun SUBSCRIBE.`
+      : Number(f['count']) === 1
       ? `${f['client']} menutup koneksinya (FIN, tanpa DISCONNECT) ${duration(f['afterConnackSeconds'], 'id')} setelah broker menerimanya (CONNACK), tanpa mengirim apa pun selain CONNECT: tidak ada PUBLISH maupun SUBSCRIBE.`
       : `${f['client']} menutup ${f['count']} koneksi (FIN, tanpa DISCONNECT) tak lama setelah broker menerimanya (CONNACK; yang pertama ${duration(f['afterConnackSeconds'], 'id')} setelahnya), masing-masing tanpa mengirim apa pun selain CONNECT: tidak ada PUBLISH maupun SUBSCRIBE.`,
   },
@@ -538,22 +566,71 @@ function firstPackets(f: Facts, lang: Lang): string {
   const malformed = Array.isArray(f['malformed']) ? f['malformed'].map(Number) : [];
   const http = Array.isArray(f['http']) ? f['http'].map(String) : [];
   const tls = Array.isArray(f['tls']) ? f['tls'].map(Number) : [];
+  const noPacket = Array.isArray(f['noPacket']) ? f['noPacket'].map(Number) : [];
   const single = clients.length === 1;
   const items = packets.map((p, i) => {
     const method = http[i] ?? '';
     // Wireshark's Info words, quoted as they are (English in both languages).
     const info = `"${p}"`;
-    const what = tls[i] === 1
+    const what = noPacket[i] === 1
+      ? (lang === 'en' ? `${p} that never made a whole MQTT packet (not MQTT; Wireshark shows no MQTT there)` : `${p.replace(' bytes', ' byte')} yang tidak pernah membentuk paket MQTT utuh (bukan MQTT; Wireshark tidak menampilkan MQTT di sana)`)
+      : tls[i] === 1
       ? (lang === 'en' ? `a TLS ClientHello: it expects TLS (Wireshark reads the record's first bytes as ${info})` : `TLS ClientHello: ia mengharapkan TLS (Wireshark membaca byte pertama record-nya sebagai ${info})`)
       : method !== ''
       ? (lang === 'en' ? `an HTTP ${method} request (Wireshark reads its first bytes as ${info})` : `permintaan HTTP ${method} (Wireshark membaca byte pertamanya sebagai ${info})`)
       : malformed[i] === 1
         ? (lang === 'en' ? `bytes that are not MQTT (read as a malformed ${info})` : `byte yang bukan MQTT (terbaca sebagai ${info} yang rusak)`)
         : info;
-    const who = single ? (lang === 'en' ? 'it' : 'ia') : clients[i] ?? '';
-    return lang === 'en' ? `${who} sent ${what}` : `${who} mengirim ${what}`;
+    return what;
   });
-  return list(items, lang);
+  if (single) return lang === 'en' ? `it sent ${items[0] ?? ''}` : `ia mengirim ${items[0] ?? ''}`;
+  // Clients that sent the same are told once: "a, b and c each sent 64 bytes …".
+  const same = new Map<string, string[]>();
+  items.forEach((what, i) => same.set(what, [...(same.get(what) ?? []), clients[i] ?? '']));
+  return list([...same].map(([what, whos]) => (whos.length === 1
+    ? (lang === 'en' ? `${whos[0]} sent ${what}` : `${whos[0]} mengirim ${what}`)
+    : (lang === 'en' ? `${list(whos, 'en')} each sent ${what}` : `${list(whos, 'id')} masing-masing mengirim ${what}`))), lang);
+}
+
+/** diag.silent-connection: how long the broker waited before closing ("94.5 s later", "between 90 and 95 s later"). */
+function waitWords(f: Facts, lang: Lang): string {
+  const min = Number(f['minWaitSeconds']);
+  const max = Number(f['maxWaitSeconds']);
+  if (max - min < 1) return lang === 'en' ? `${seconds(min, 'en')} later` : `${seconds(min, 'id')} kemudian`;
+  return lang === 'en' ? `between ${seconds(min, 'en')} and ${seconds(max, 'en')} later` : `antara ${seconds(min, 'id')} dan ${seconds(max, 'id')} kemudian`;
+}
+
+/** diag.password-guessing: the user names tried, and the client ids used. */
+function userWords(f: Facts, lang: Lang): string {
+  const users = Array.isArray(f['usernames']) ? f['usernames'].map(String) : [];
+  if (users.length === 0) return lang === 'en' ? ' without a user name' : ' tanpa user name';
+  return lang === 'en' ? ` as user ${list(users, 'en')}` : ` sebagai user ${list(users, 'id')}`;
+}
+
+/** Servers ("ip:port") as their ports ("ip:port" for several hosts), those in `marked` followed by " (mark)". */
+function portsOf(servers: string[], marked: string[], mark: string): string[] {
+  const hosts = new Set(servers.map((s) => s.slice(0, s.lastIndexOf(':'))));
+  return servers.map((s) => `${hosts.size === 1 ? s.slice(s.lastIndexOf(':') + 1) : s}${marked.includes(s) ? ` (${mark})` : ''}`);
+}
+
+/** diag.port-scan: how the probed ports answered, and the open ones. */
+function scanAnswers(f: Facts, lang: Lang): string {
+  const refused = Number(f['refused']);
+  const unanswered = Number(f['unanswered']);
+  const open = Array.isArray(f['open']) ? f['open'].map(String) : [];
+  const openCount = Number(f['openCount'] ?? open.length);
+  const mqtt = Array.isArray(f['openMqtt']) ? f['openMqtt'].map(String) : [];
+  const parts: string[] = [];
+  if (lang === 'en') {
+    if (refused > 0) parts.push(`${refused} answered RST (closed)`);
+    if (unanswered > 0) parts.push(`${unanswered} never answered (filtered)`);
+    parts.push(openCount === 0 ? 'none answered SYN-ACK' : `${openCount} answered SYN-ACK (open): ${list(portsOf(open, mqtt, 'MQTT'), 'en', 10)}`);
+    return parts.join(', ');
+  }
+  if (refused > 0) parts.push(`${refused} dijawab RST (tertutup)`);
+  if (unanswered > 0) parts.push(`${unanswered} tidak pernah dijawab (difilter)`);
+  parts.push(openCount === 0 ? 'tidak ada yang dijawab SYN-ACK' : `${openCount} dijawab SYN-ACK (terbuka): ${list(portsOf(open, mqtt, 'MQTT'), 'id', 10)}`);
+  return parts.join(', ');
 }
 
 function otherPorts(f: Facts, lang: Lang): string {
@@ -598,6 +675,14 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'http-client': { en: 'an HTTP client (a web browser, curl, a REST library) was pointed at the MQTT port: MQTT is not HTTP, and a browser needs the broker\'s WebSocket listener (ws://, e.g. port 9001)', id: 'client HTTP (browser, curl, library REST) diarahkan ke port MQTT: MQTT bukan HTTP, dan browser memerlukan listener WebSocket broker (ws://, misalnya port 9001)' },
   'not-mqtt-client': { en: 'a program that does not speak MQTT connected to the MQTT port (a web browser or HTTP client, a health check or port scanner, an app set to the wrong protocol or port)', id: 'program yang tidak berbicara MQTT terhubung ke port MQTT (browser atau client HTTP, health check atau port scanner, aplikasi yang diatur dengan protokol atau port yang salah)' },
   'skipped-connect': { en: 'a hand-written client sends PUBLISH or SUBSCRIBE without a CONNECT first (the first packet must be CONNECT, or the broker closes the connection)', id: 'client buatan sendiri mengirim PUBLISH atau SUBSCRIBE tanpa CONNECT lebih dulu (paket pertama wajib CONNECT, jika tidak broker menutup koneksi)' },
+  'password-guessing': { en: 'someone is guessing the password (a brute-force tool, a script trying a word list): each attempt is a new connection with another password', id: 'seseorang sedang menebak password (alat brute force, skrip yang mencoba daftar kata): setiap percobaan adalah koneksi baru dengan password lain' },
+  'password-guessed': { en: 'someone guessed the password (a brute-force tool, a script trying a word list) and got in with it: the last login used the same user name', id: 'seseorang berhasil menebak password (alat brute force, skrip yang mencoba daftar kata) dan masuk dengannya: login terakhir memakai user name yang sama' },
+  'retry-loop': { en: 'a program that retries at once, in a loop, with a wrong password (a service restarted over and over, a reconnect without delay)', id: 'program yang langsung mencoba lagi, berulang-ulang, dengan password yang salah (service yang terus di-restart, reconnect tanpa jeda)' },
+  'connection-flood-tcp': { en: 'a connection flood: one host opening many TCP connections to the broker and holding them without a word (a slowloris-like denial-of-service tool, a load test gone wrong); each holds a socket of the broker until its timeout', id: 'banjir koneksi: satu host membuka banyak koneksi TCP ke broker dan menahannya tanpa mengirim apa pun (alat serangan DoS mirip slowloris, uji beban yang salah); setiap koneksi menahan satu socket broker sampai batas waktunya' },
+  'server-first-client': { en: 'a program that waits for the server to speak first (an SSH, SMTP or database client, a banner grabber) was pointed at the MQTT port: an MQTT broker waits for the CONNECT', id: 'program yang menunggu server berbicara lebih dulu (client SSH, SMTP atau database, banner grabber) diarahkan ke port MQTT: broker MQTT menunggu CONNECT' },
+  'connection-flood': { en: 'a connection flood: one host opening many MQTT sessions, each under a new client id, that do nothing (a load or denial-of-service tool, a botnet, a test script); each holds a connection and memory of the broker', id: 'banjir koneksi: satu host membuka banyak sesi MQTT, masing-masing dengan client id baru, yang tidak melakukan apa-apa (alat uji beban atau serangan DoS, botnet, skrip uji); setiap sesi memakan satu koneksi dan memori broker' },
+  'port-scan': { en: 'a port scanner (nmap, masscan, a vulnerability scanner) probing the host for open services', id: 'port scanner (nmap, masscan, vulnerability scanner) yang mencari layanan yang terbuka di host itu' },
+  'security-audit': { en: 'a planned security check or monitoring probe from that host', id: 'pemeriksaan keamanan terjadwal atau probe monitoring dari host itu' },
   'not-mqtt-server': { en: 'the server on that port is not an MQTT broker', id: 'server di port itu bukan broker MQTT' },
   'sys-topic': { en: 'the topic begins with $SYS/, the broker\'s own statistics: a broker takes no client\'s message there (Mosquitto logs "Denied PUBLISH" and drops it; to a QoS 1 or 2 one, MQTT 5, it answers 0x87 not authorized), so even a subscriber to it gets nothing', id: 'topiknya diawali $SYS/, statistik milik broker sendiri: broker tidak menerima pesan dari client di sana (Mosquitto mencatat "Denied PUBLISH" lalu membuangnya; untuk pesan QoS 1 atau 2 di MQTT 5 ia menjawab 0x87 not authorized), sehingga subscriber topik itu pun tidak menerima apa-apa' },
   'topic-typo': { en: 'the topic was typed differently in the subscriber and the publisher', id: 'topik ditulis berbeda di subscriber dan publisher' },
@@ -678,6 +763,13 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'firewall': { en: 'firewall rules on the broker host and in between (iptables/nftables, cloud security groups)', id: 'aturan firewall di host broker dan di antaranya (iptables/nftables, security group cloud)' },
   'broker-load': { en: "the broker host's load while it was slow: CPU and memory of the broker (`docker stats`, `top`), its disk, and what else runs there", id: 'beban host broker saat lambat: CPU dan memori broker (`docker stats`, `top`), disknya, dan apa lagi yang berjalan di sana' },
   'route-ping': { en: 'that the broker host answers at all (ARP in the capture, `ping`)', id: 'apakah host broker menjawab sama sekali (ARP di capture, `ping`)' },
+  'broker-log-auth': { en: "the broker's log for the refused logins and the client address (mosquitto: \"Client … disconnected, not authorised.\" after each \"New connection from …\")", id: 'log broker untuk login yang ditolak dan alamat client-nya (mosquitto: "Client … disconnected, not authorised." setelah setiap "New connection from …")' },
+  'change-password': { en: "change that user's password at once (`mosquitto_passwd`), and check in the timeline what the accepted client did with it (its PUBLISH and SUBSCRIBE)", id: 'segera ganti password user itu (`mosquitto_passwd`), dan periksa di linimasa apa yang dilakukan client yang diterima itu (PUBLISH dan SUBSCRIBE-nya)' },
+  'limit-logins': { en: 'limit login attempts: a firewall rate limit on the MQTT port, fail2ban on the broker log, long random passwords or client certificates (TLS), and no plain listener open to untrusted networks', id: 'batasi percobaan login: rate limit firewall di port MQTT, fail2ban pada log broker, password acak yang panjang atau sertifikat client (TLS), dan tidak membuka listener biasa ke jaringan yang tidak tepercaya' },
+  'which-client-program': { en: 'which program on that host opened these connections (`ss -tnp` there) and who runs it', id: 'program mana di host itu yang membuka koneksi-koneksi ini (`ss -tnp` di sana) dan siapa yang menjalankannya' },
+  'limit-connections': { en: "limit what one host may open: a firewall connection limit on the MQTT port (`iptables connlimit`, `nftables ct count`), the broker's `max_connections`, a password on the listener (`allow_anonymous false`)", id: 'batasi apa yang boleh dibuka satu host: batas koneksi firewall di port MQTT (`iptables connlimit`, `nftables ct count`), `max_connections` broker, password di listener (`allow_anonymous false`)' },
+  'scan-source': { en: 'what runs on the scanning host and who started it (a scheduled audit is fine; otherwise treat the host as compromised or the network as open to strangers)', id: 'apa yang berjalan di host pemindai dan siapa yang menjalankannya (audit terjadwal tidak apa-apa; jika bukan, anggap host itu disusupi atau jaringannya terbuka untuk orang asing)' },
+  'scan-exposure': { en: 'which ports the scan found open on that host and whether each should be reachable from the scanning host (`ss -ltn` on it; a firewall for the rest); the MQTT listener should require a password or TLS if it is', id: 'port mana yang ditemukan terbuka oleh scan di host itu dan apakah masing-masing memang boleh dijangkau dari host pemindai (`ss -ltn` di host itu; firewall untuk sisanya); listener MQTT sebaiknya memakai password atau TLS jika demikian' },
   'broker-log': { en: "the broker's log around that time (`docker logs <broker>`, journalctl -u mosquitto)", id: 'log broker di sekitar waktu itu (`docker logs <broker>`, journalctl -u mosquitto)' },
   'restart-policy': { en: 'whether someone restarted the stack, and the container restart policy', id: 'apakah ada yang me-restart stack, dan restart policy container' },
   'subscribe-on-connect': { en: 'that every subscriber subscribes again after reconnecting (paho: call subscribe() in `on_connect`), and the SUBSCRIBE after each reconnect in the timeline', id: 'bahwa setiap subscriber subscribe lagi setelah reconnect (paho: panggil subscribe() di `on_connect`), dan SUBSCRIBE sesudah setiap reconnect di linimasa' },

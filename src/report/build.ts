@@ -260,11 +260,12 @@ function hostParts(facts: ReportFacts): HostPart[] {
 /** What keeps the exchange from being healthy, in the order a reader should hear it. */
 function findProblems(facts: ReportFacts, w: Words): Problem[] {
   const problems: Problem[] = [];
+  const refusalsDiagnosed = facts.findings.some((g) => g.code === 'diag.connack-refused' || g.code === 'diag.password-guessing');
   for (const c of facts.connections) {
     const who: Who = { ip: c.clientIp, ...(c.connect?.clientId !== undefined ? { clientId: c.connect.clientId } : {}) };
     const v = c.connect?.protocolVersion ?? c.inferredVersion;
-    // The diagnosis tells refusals with their causes: then it alone does.
-    if (c.connack !== undefined && !c.connack.accepted && !facts.findings.some((g) => g.code === 'diag.connack-refused')) problems.push({ kind: 'refused', who, frame: c.connack.frame, code: c.connack.code, ...(v !== undefined ? { version: v } : {}) });
+    // The diagnosis tells refusals with their causes (a password brute force in one item): then it alone does.
+    if (c.connack !== undefined && !c.connack.accepted && !refusalsDiagnosed) problems.push({ kind: 'refused', who, frame: c.connack.frame, code: c.connack.code, ...(v !== undefined ? { version: v } : {}) });
     else if (c.connect !== undefined && c.connack === undefined) problems.push({ kind: 'no-connack', who, frame: c.connect.frame });
   }
   if (facts.retransmissions.total > 0) problems.push({ kind: 'retransmissions', count: facts.retransmissions.total, frames: facts.retransmissions.frames });
