@@ -1,0 +1,75 @@
+/**
+ * Loose ends of session 14, each on a capture the lab made with real programs: the summary's sessions table and the
+ * report's diagrams say what an empty client id and a retained clear are; a persistent session's UNSUBSCRIBE on a
+ * later connection is matched to the SUBSCRIBE of an earlier one; a SYN resent because the path's round trip is longer
+ * than the SYN timeout is named so, not as loss; the broker-forwarding latency measured far from the broker says it
+ * includes the round trip; a bad-checksum segment still held when its connection ends is reported.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import { DiagnosisStage } from '../src/diagnosis/stage.js';
+import { ReportSink, renderReport } from '../src/report/index.js';
+import { renderSummary } from '../src/views/summary-text.js';
+import { makeStyle } from '../src/views/style.js';
+import { repoRoot } from './helpers/corpus.js';
+
+const CLI = path.join(repoRoot, 'dist/src/cli/main.js');
+const fixture = (name: string): string => path.join(repoRoot, 'fixtures', name);
+
+function cli(...args: string[]): string {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.ok(r.status === 0 || r.status === 1, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  return r.stdout;
+}
+
+async function report(file: string, lang: 'en' | 'id'): Promise<{ text: string; flowSvg: string }> {
+  const sink = new ReportSink(path.relative(repoRoot, file));
+  const diagnosis = new DiagnosisStage();
+  const { summary } = await analyzeCapture(file, { onEvent: (e) => { sink.event(e); diagnosis.event(e, (f) => sink.event(f)); } });
+  diagnosis.finish((f) => sink.event(f), summary);
+  return renderReport(sink.facts(summary), { lang, format: 'md' });
+}
+
+describe('1. empty client ids and retained clears said in words', () => {
+  test('summary sessions table: an empty client id says what the broker did or may do with it (fixtures/edge/early.pcap)', async () => {
+    const { summary } = await analyzeCapture(fixture('edge/early.pcap'), {});
+    const text = renderSummary(summary, makeStyle(false));
+    const sessions = text.slice(text.indexOf('Client ID'));
+    const row = (stream: number): string => sessions.split('\n').find((l) => l.startsWith(`│ ${stream} `)) ?? '';
+    // Stream 3: MQTT 3.1.1, clean session 1, accepted; 4: clean session 0, refused (2); 5: MQTT 3.1, refused (2).
+    assert.match(row(3), /\(empty: the broker assigned one\)/);
+    assert.match(row(4), /\(empty: not allowed with clean session 0\)/);
+    assert.match(row(5), /\(empty: MQTT 3\.1 needs 1 to 23 characters\)/);
+    // No session row leaves the client id cell blank when the CONNECT was seen.
+    for (const s of [3, 4, 5]) assert.doesNotMatch(row(s), /│ 172\.18\.0\.4:\d+ +│ +│/);
+  });
+
+  test('report: the sequence diagram and the flow graph name an empty client id, in both languages', async () => {
+    const en = await report(fixture('edge/early.pcap'), 'en');
+    const id = await report(fixture('edge/early.pcap'), 'id');
+    assert.match(en.text, /->>H\d: CONNECT client id empty \(the broker assigns one\) \(frame 50\)/);
+    assert.match(en.text, /->>H\d: CONNECT client id empty \(not allowed with clean session 0\) \(frame 72\)/);
+    assert.match(id.text, /->>H\d: CONNECT client id kosong \(broker yang menentukan\) \(frame 50\)/);
+    assert.doesNotMatch(en.text, /->>H\d: CONNECT +\(frame/);
+    assert.match(en.flowSvg, /data-frame="50"[^]*?>CONNECT \(client id empty\)</);
+    assert.match(id.flowSvg, /data-frame="50"[^]*?>CONNECT \(client id kosong\)</);
+  });
+
+  test('report: a retained PUBLISH with an empty payload is drawn as clearing the retained message, not as "" (fixtures/edge/cli-options.pcap)', async () => {
+    const en = await report(fixture('edge/cli-options.pcap'), 'en');
+    const id = await report(fixture('edge/cli-options.pcap'), 'id');
+    // Frame 76: mosquitto_pub -r -n on cli/status (tshark: mqtt.retain 1, mqtt.len 14, no payload).
+    assert.match(en.text, /PUBLISH cli\/status QoS 1 \(retained, empty payload: clears the topic's retained message\) \(frame 76\)/);
+    assert.match(id.text, /PUBLISH cli\/status QoS 1 \(retained, payload kosong: menghapus pesan retained topik ini\) \(frame 76\)/);
+    assert.doesNotMatch(en.text, /""/);
+    assert.match(en.flowSvg, /data-frame="76"[^]*?>PUBLISH cli\/status \(clears retained\)</);
+    assert.match(id.flowSvg, /data-frame="76"[^]*?>PUBLISH cli\/status \(hapus retained\)</);
+  });
+
+  test('the CLI summary says it too', () => {
+    assert.match(cli('analyze', fixture('edge/early.pcap'), '--format', 'summary'), /\(empty: the broker assigned one\)/);
+  });
+});
