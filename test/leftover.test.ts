@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
+import type { FindingEvent, MqttEvent, TimelineEvent } from '../src/index.js';
 import { DiagnosisStage } from '../src/diagnosis/stage.js';
 import { ReportSink, renderReport } from '../src/report/index.js';
 import { renderSummary } from '../src/views/summary-text.js';
@@ -71,5 +72,49 @@ describe('1. empty client ids and retained clears said in words', () => {
 
   test('the CLI summary says it too', () => {
     assert.match(cli('analyze', fixture('edge/early.pcap'), '--format', 'summary'), /\(empty: the broker assigned one\)/);
+  });
+});
+
+/** The events of a capture with the diagnosis stage's findings among them. */
+async function diagnosed(file: string): Promise<{ events: TimelineEvent[]; findings: FindingEvent[] }> {
+  const events: TimelineEvent[] = [];
+  const diagnosis = new DiagnosisStage();
+  const { summary } = await analyzeCapture(file, { onEvent: (e) => { events.push(e); diagnosis.event(e, (f) => events.push(f)); } });
+  diagnosis.finish((f) => events.push(f), summary);
+  return { events, findings: events.filter((e): e is FindingEvent => e.kind === 'finding') };
+}
+
+describe('2. UNSUBSCRIBE on a later connection of a persistent session (fixtures/edge/unsub-later.pcap)', () => {
+  test('the copies on a resumed session continue from the earlier connection: each traced to the publish it copies', async () => {
+    const { events } = await diagnosed(fixture('edge/unsub-later.pcap'));
+    const source = (frame: number): number | undefined => events.find((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt' && e.frame === frame && e.type === 'PUBLISH')?.sourceFrame;
+    // tshark: the publisher's ids 2, 3, 4, 5 are frames 71, 102, 105, 154. ul-keep (3.1.1, clean session 0) got id 2 in
+    // frame 72 and never acknowledged it: frame 138 resends it with DUP set (same packet id); 140 and 142 are the two
+    // messages of its absence, 155 the next live one. ul-keep5 (MQTT 5, Session Expiry 60 s) acknowledged both: 121
+    // and 123 are the messages of its absence, 156 the live one. Before: 121→52, 123→71, 138→52, 155→105, 156→102,
+    // and #154 (delivered to both) counted as published to nobody.
+    assert.deepEqual([121, 123, 138, 140, 142, 155, 156].map(source), [102, 105, 71, 102, 105, 154, 154]);
+  });
+
+  test('published-to-nobody: only the messages after the UNSUBSCRIBEs, caused by the persistent sessions\' later UNSUBSCRIBE', async () => {
+    const { findings } = await diagnosed(fixture('edge/unsub-later.pcap'));
+    const nobody = findings.filter((f) => f.code === 'diag.published-to-nobody');
+    assert.equal(nobody.length, 1);
+    const d = nobody[0]!.detail as { facts: Record<string, unknown>; causes: string[] };
+    assert.equal(d.facts['count'], 5);
+    assert.deepEqual(nobody[0]!.evidence?.frames, [177, 180, 183, 186, 189]);
+    assert.equal(d.facts['unsubscribedMessages'], 5);
+    assert.deepEqual(d.facts['unsubscribedSubscribers'], ['ul-keep (172.18.0.3)', 'ul-keep5 (172.18.0.3)']);
+    // ul-keep5's UNSUBSCRIBE (frame 164) and ul-keep's (169), each on its second connection.
+    assert.deepEqual(d.facts['unsubscribeFrames'], [164, 169]);
+    assert.deepEqual(d.causes, ['subscriber-unsubscribed']);
+  });
+
+  test('unsubscribe-unmatched: the clean MQTT 5 session\'s UNSUBSCRIBE (UNSUBACK 0x11), never the persistent sessions\'', async () => {
+    const { findings } = await diagnosed(fixture('edge/unsub-later.pcap'));
+    const unmatched = findings.filter((f) => f.code === 'diag.unsubscribe-unmatched');
+    const clients = unmatched.map((f) => (f.detail as { facts: Record<string, unknown> }).facts['client']);
+    assert.ok(clients.includes('ul-clean5 (172.18.0.3)'), JSON.stringify(clients));
+    assert.ok(!clients.some((c) => String(c).startsWith('ul-keep')), JSON.stringify(clients));
   });
 });
