@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { FindingEvent, MqttEvent, TimelineEvent } from '../src/index.js';
+import type { FindingEvent, MqttEvent, TcpConnectionEndedEvent, TimelineEvent } from '../src/index.js';
+import { handshakeStep, initialHandshake, type HandshakeSegment } from '../src/reassembly/handshake.js';
 import { DiagnosisStage } from '../src/diagnosis/stage.js';
 import { ReportSink, renderReport } from '../src/report/index.js';
 import { renderSummary } from '../src/views/summary-text.js';
@@ -116,5 +117,52 @@ describe('2. UNSUBSCRIBE on a later connection of a persistent session (fixtures
     const clients = unmatched.map((f) => (f.detail as { facts: Record<string, unknown> }).facts['client']);
     assert.ok(clients.includes('ul-clean5 (172.18.0.3)'), JSON.stringify(clients));
     assert.ok(!clients.some((c) => String(c).startsWith('ul-keep')), JSON.stringify(clients));
+  });
+});
+
+describe('3. SYNs resent because the round trip is longer than the SYN timeout (fixtures/edge/long-rtt.pcap)', () => {
+  test('the connection-ended events say the first SYN was answered, with the round trip from it', async () => {
+    const { events } = await diagnosed(fixture('edge/long-rtt.pcap'));
+    const ended = events.filter((e): e is TcpConnectionEndedEvent => e.kind === 'lifecycle' && e.type === 'connection-ended' && e.layer === 'tcp');
+    // tshark: SYNs 4 (TSval 1954605435) and 5; SYN-ACK 7 echoes 1954605435 (TSecr) at 2.414883, the ACK 8 at 2.414950,
+    // the first SYN at 1.210023: 1204.927 ms. Wireshark's initial RTT counts from the resent SYN: 359.878 ms.
+    const first = ended.find((e) => e.stream === 0)!;
+    assert.equal(first.synAttempts, 2);
+    assert.equal(first.synResentEarly?.firstSynFrame, 4);
+    assert.equal(first.synResentEarly?.synAckFrame, 7);
+    assert.ok(Math.abs((first.synResentEarly?.rttMs ?? 0) - 1204.927) < 0.01, String(first.synResentEarly?.rttMs));
+    assert.ok(Math.abs((first.handshakeRttMs ?? 0) - 359.878) < 0.01);
+  });
+
+  test('diag.slow-handshake names the resent SYNs, the round trip and the answered first SYN, in both languages, and calls nothing lost', async () => {
+    const { findings } = await diagnosed(fixture('edge/long-rtt.pcap'));
+    const slow = findings.filter((f) => f.code === 'diag.slow-handshake');
+    assert.equal(slow.length, 1);
+    const facts = (slow[0]!.detail as { facts: Record<string, unknown> }).facts;
+    assert.equal(facts['count'], 2);
+    assert.equal(facts['resent'], 2);
+    assert.equal(facts['firstSynFrame'], 4);
+    assert.equal(facts['synAckFrame'], 7);
+    assert.match(slow[0]!.summary, /took 1\.201 s to 1\.205 s from the first SYN: the clients resent their SYN 2 times in all because the round trip to the broker is longer than the SYN retransmission timeout \(1 s\), not because a packet was lost/);
+    const id = cli('analyze', fixture('edge/long-rtt.pcap'), '--format', 'summary', '--lang', 'id');
+    assert.match(id, /mengirim ulang SYN 2 kali seluruhnya karena waktu pulang-pergi \(round trip\) ke broker lebih lama/);
+    // Not called loss by any other diagnosis.
+    assert.deepEqual(findings.filter((f) => f.code.startsWith('diag.')).map((f) => f.code), ['diag.slow-handshake']);
+  });
+
+  test('a SYN-ACK that answers a resent SYN (the first one lost) is no slow handshake', () => {
+    const h = initialHandshake(true, false);
+    const seg = (over: Partial<HandshakeSegment>): HandshakeSegment => ({ syn: false, ack: false, rst: false, fromClient: true, len: 0, opened: false, ...over });
+    handshakeStep(h, seg({ syn: true, opened: true, tsval: 100 }), 1, 0);
+    handshakeStep(h, seg({ syn: true, tsval: 1100 }), 2, 1);
+    handshakeStep(h, seg({ syn: true, ack: true, fromClient: false, tsval: 7, tsecr: 1100 }), 3, 1.05);
+    handshakeStep(h, seg({ ack: true }), 4, 1.05);
+    assert.equal(h.firstSynRttMs, undefined);
+    const k = initialHandshake(true, false);
+    handshakeStep(k, seg({ syn: true, opened: true, tsval: 100 }), 1, 0);
+    handshakeStep(k, seg({ syn: true, tsval: 1100 }), 2, 1);
+    handshakeStep(k, seg({ syn: true, ack: true, fromClient: false, tsval: 7, tsecr: 100 }), 3, 1.2);
+    handshakeStep(k, seg({ ack: true }), 4, 1.2);
+    assert.ok(Math.abs((k.firstSynRttMs ?? 0) - 1200) < 1e-6);
   });
 });

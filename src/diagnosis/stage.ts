@@ -13,6 +13,7 @@ import { CaptureChecks } from './capture-checks.js';
 import { ConnackDetector } from './connack.js';
 import type { Detector, DetectorReads, FinishContext } from './detector.js';
 import { IdleClientDetector } from './idle-client.js';
+import { SlowHandshakeDetector } from './slow-handshake.js';
 import { KeepAliveDetector } from './keepalive.js';
 import { MalformedPacketDetector } from './malformed.js';
 import { NameResolutionDetector } from './name-resolution.js';
@@ -34,7 +35,7 @@ export class DiagnosisStage implements AnalysisStage {
   private readonly reachability = new ReachabilityDetector();
   private readonly detectors: Detector[] = [
     new TakeoverDetector(), this.reachability, new NoConnectDetector(), new ViolationDetector(), new KeepAliveDetector(), new ConnackDetector(),
-    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new MalformedPacketDetector(), new PayloadQuitDetector(), new IdleClientDetector(), new TcpTroubleDetector(), new NameResolutionDetector(),
+    new SubscriberSizeDetector(), new TopicDetector(), new UnsubscribeDetector(), new QosDetector(), new SlowBrokerDetector(), new MalformedPacketDetector(), new PayloadQuitDetector(), new IdleClientDetector(), new TcpTroubleDetector(), new SlowHandshakeDetector(), new NameResolutionDetector(),
     new CaptureChecks(),
   ];
   /** The detectors whose `event` reads TCP packets, and the other events than packets of TCP and MQTT (Detector.reads), in their order. */

@@ -126,7 +126,7 @@ export class TcpConnectionTable {
   private readonly facts: AnalysedSegment = {
     seq: 0, ack: 0, len: 0, seqLen: 0, window: 0, syn: false, ackFlag: false, fin: false, rst: false,
   };
-  private readonly step: HandshakeSegment = { syn: false, ack: false, rst: false, fromClient: false, len: 0, opened: false };
+  private readonly step: HandshakeSegment = { syn: false, ack: false, rst: false, fromClient: false, len: 0, opened: false, tsval: undefined, tsecr: undefined };
   private readonly flags: AnalysisFlags = { retransmission: false, outOfOrder: false, lostSegment: false, duplicateAck: false, keepAlive: false };
 
   /** One segment: its connection's state, reassembly and analysis. The result is valid until the next call. */
@@ -196,6 +196,8 @@ export class TcpConnectionTable {
     step.fromClient = fromClient;
     step.len = len;
     step.opened = opened;
+    step.tsval = syn ? tcp.options.tsval : undefined;
+    step.tsecr = syn ? tcp.options.tsecr : undefined;
     const handshakeCompleted = handshakeStep(connection, step, frame, time);
 
     // What the receiver acknowledged first: it settles holes in the other direction before this segment's data. A
