@@ -146,8 +146,8 @@ describe('3. SYNs resent because the round trip is longer than the SYN timeout (
     assert.match(slow[0]!.summary, /took 1\.201 s to 1\.205 s from the first SYN: the clients resent their SYN 2 times in all because the round trip to the broker is longer than the SYN retransmission timeout \(1 s\), not because a packet was lost/);
     const id = cli('analyze', fixture('edge/long-rtt.pcap'), '--format', 'summary', '--lang', 'id');
     assert.match(id, /mengirim ulang SYN 2 kali seluruhnya karena waktu pulang-pergi \(round trip\) ke broker lebih lama/);
-    // Not called loss by any other diagnosis.
-    assert.deepEqual(findings.filter((f) => f.code.startsWith('diag.')).map((f) => f.code), ['diag.slow-handshake']);
+    // Not called loss by any other diagnosis (the other note is item 4's, on the forwarding delays).
+    assert.deepEqual(findings.filter((f) => f.code.startsWith('diag.')).map((f) => f.code).sort(), ['diag.forwarding-includes-rtt', 'diag.slow-handshake']);
   });
 
   test('a SYN-ACK that answers a resent SYN (the first one lost) is no slow handshake', () => {
@@ -164,5 +164,28 @@ describe('3. SYNs resent because the round trip is longer than the SYN timeout (
     handshakeStep(k, seg({ syn: true, ack: true, fromClient: false, tsval: 7, tsecr: 100 }), 3, 1.2);
     handshakeStep(k, seg({ ack: true }), 4, 1.2);
     assert.ok(Math.abs((k.firstSynRttMs ?? 0) - 1200) < 1e-6);
+  });
+});
+
+describe('4. broker forwarding measured far from the broker (fixtures/edge/long-rtt.pcap: tcpdump on the clients\' side, 600 ms each way)', () => {
+  test('diag.forwarding-includes-rtt says the delays hold the round trip, and leaves the figures as measured', async () => {
+    const { findings } = await diagnosed(fixture('edge/long-rtt.pcap'));
+    const notes = findings.filter((f) => f.code === 'diag.forwarding-includes-rtt');
+    assert.equal(notes.length, 1);
+    const facts = (notes[0]!.detail as { facts: Record<string, unknown> }).facts;
+    // The broker's kernel ACKs the clients' data 1.2 s after it leaves (tshark tcp.analysis.ack_rtt 1.201-1.208 s).
+    assert.ok(Math.abs(Number(facts['roundTripMs']) - 1203) < 5, String(facts['roundTripMs']));
+    assert.equal(facts['forwardedCount'], 4);
+    // The median delay (1205.6 ms) is the round trip: nothing left for the broker, no negative estimate.
+    assert.equal(facts['brokerMs'], undefined);
+    assert.match(notes[0]!.summary, /include the network round trip between the capture point and the broker at 172\.18\.0\.2:1883, about 1203 ms/);
+    assert.match(notes[0]!.summary, /nothing measurable is left for the broker itself/);
+    const { summary } = await analyzeCapture(fixture('edge/long-rtt.pcap'), {});
+    assert.ok(Math.abs((summary.mqtt.forwarding?.medianMs ?? 0) - 1205.648) < 0.01, 'the summary\'s figure is the measured one');
+  });
+
+  test('a capture made next to the broker (fixtures/reqresp.pcap, the lab bridge) gets no such note', async () => {
+    const { findings } = await diagnosed(fixture('reqresp.pcap'));
+    assert.deepEqual(findings.filter((f) => f.code === 'diag.forwarding-includes-rtt'), []);
   });
 });

@@ -100,6 +100,7 @@ export const FINDING_CODES = {
   'diag.unsubscribe-unmatched': { severity: 'warning', text: 'An MQTT 5 UNSUBSCRIBE removed nothing: the broker had no subscription with that exact filter (UNSUBACK 0x11).' },
   'diag.subscription-downgraded': { severity: 'note', text: 'The broker granted a lower QoS than the subscription asked for.' },
   'diag.subscriber-quit-on-payload': { severity: 'warning', text: 'A subscriber closed its connection right after receiving a payload that is not UTF-8 text: its program died on it.' },
+  'diag.forwarding-includes-rtt': { severity: 'note', text: 'The broker forwarding delays include the network round trip between the capture point and the broker: the capture was made away from it.' },
   'diag.slow-handshake': { severity: 'note', text: 'A client resent its SYN although the first one was answered: the round trip to the broker is longer than its SYN retransmission timeout (1 s), nothing was lost.' },
   'diag.client-sent-nothing': { severity: 'warning', text: 'A client the broker accepted closed its connection (FIN, no DISCONNECT) having sent nothing but its CONNECT: its program stopped before its first message.' },
   'diag.tcp-retransmitted-data': { severity: 'warning', text: 'MQTT data was retransmitted by TCP, delaying it.' },
