@@ -189,3 +189,27 @@ describe('4. broker forwarding measured far from the broker (fixtures/edge/long-
     assert.deepEqual(findings.filter((f) => f.code === 'diag.forwarding-includes-rtt'), []);
   });
 });
+
+describe('5. a bad-checksum segment still held when the capture ends (fixtures/edge/corrupt-end.pcap)', () => {
+  test('not read as MQTT, and counted by a tcp.bad-checksum-dropped finding at its own frame, on both paths', async () => {
+    const file = fixture('edge/corrupt-end.pcap');
+    const { events } = await diagnosed(file);
+    // tshark -o tcp.check_checksum:TRUE: frame 10, 26 bytes, tcp.checksum.status Bad, dissected as a Ping Request (the
+    // PUBLISH's first byte 0x32 flipped); the broker never got it (no PUBACK, no ACK past it in the capture).
+    const mqtt = events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
+    assert.deepEqual(mqtt.map((e) => [e.frame, e.type]), [[6, 'CONNECT'], [8, 'CONNACK']]);
+    const dropped = events.filter((e): e is FindingEvent => e.kind === 'finding' && e.code === 'tcp.bad-checksum-dropped');
+    assert.equal(dropped.length, 1);
+    assert.equal(dropped[0]!.frame, 10);
+    assert.equal(dropped[0]!.src, '172.18.0.3:46782');
+    assert.deepEqual(dropped[0]!.detail, { bytes: 26, ended: 'capture-end' });
+    assert.match(dropped[0]!.summary, /neither sent again nor acknowledged before the capture ended/);
+    const { summary } = await analyzeCapture(file, { summaryOnly: true });
+    assert.equal(summary.findings.byCode['tcp.bad-checksum-dropped'], 1);
+  });
+
+  test('a segment retransmitted intact is no such finding (fixtures/edge/corrupt.pcap)', async () => {
+    const { summary } = await analyzeCapture(fixture('edge/corrupt.pcap'), {});
+    assert.equal(summary.findings.byCode['tcp.bad-checksum-dropped'], undefined);
+  });
+});

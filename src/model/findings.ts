@@ -38,6 +38,7 @@ export const FINDING_CODES = {
   'tcp.reassembly-cap': { severity: 'warning', text: 'Out-of-order data exceeded the reassembly cap; the hole before it was declared lost.' },
   'tcp.connection-evicted': { severity: 'warning', text: 'The connection table was full; the least recently active connection was closed early.' },
   'tcp.snaplen': { severity: 'note', text: 'Frames were cut by the snapshot length: MQTT packets are reported from their captured head (`malformed: "mqtt.incomplete"`), framing stays in step.' },
+  'tcp.bad-checksum-dropped': { severity: 'warning', text: 'A segment that arrived with a bad TCP checksum was neither sent again nor acknowledged before its connection (or the capture) ended: the receiver dropped it, and its bytes, corrupted, are not read (tshark, which does not verify checksums by default, dissects them).' },
   'tcp.gap': { severity: 'warning', text: 'Bytes of a TCP stream were never captured; MQTT framing resynchronises after the hole.' },
   // MQTT framing and decoding
   'mqtt.bad-remaining-length': { severity: 'error', text: 'A Remaining Length field is longer than 4 bytes.' },

@@ -37,7 +37,8 @@ export interface SegmentAnalysis {
   /**
    * The segment arrived corrupted: a bad TCP checksum from a sender whose first verified checksum was right (so not a NIC's
    * checksum offload). Its bytes are held back (DirectionState.heldBadChecksum): dropped when the sender sends them
-   * again, read when the receiver acknowledges them.
+   * again, read when the receiver acknowledges them; still held when the connection ends (never sent again nor
+   * acknowledged: the receiver dropped it), dropped and told (`badChecksumDropped`).
    */
   badChecksum: boolean;
   /** Set when this segment completes the three-way handshake. */
@@ -66,6 +67,12 @@ export interface ConnectionTableOptions {
   endedWithoutStreams?(connection: TcpConnection, end: ConnectionEnd): void;
   /** A cap was hit, a connection was evicted (table full), or one silent past `idleTimeoutSeconds` was ended. */
   onLimit(kind: 'reassembly-cap' | 'connection-evicted' | 'connection-idle', connection: TcpConnection, frame: number, time: number): void;
+  /**
+   * A segment held for its bad checksum was still held when its connection ended: never sent again, never
+   * acknowledged, so the receiver dropped it. Its bytes (corrupted: not what the sender wrote) are not read. Its
+   * direction (`toServer`), frame, time and payload length, and why the connection ended.
+   */
+  badChecksumDropped?(connection: TcpConnection, toServer: boolean, frame: number, time: number, bytes: number, ended: ConnectionEndReason): void;
   /**
    * Seconds of capture time after which a silent connection is ended (reason "evicted"; a later segment picks it up
    * again as a new connection). Off by default: a live view running for days sets it, so that peers that vanished
@@ -406,11 +413,21 @@ export class TcpConnectionTable {
 
   /** Ends both streams (a no-op for those already ended), reports the end if not yet reported, frees held data. */
   private close(connection: ConnectionRecord, reason: StreamEndReason & ConnectionEndReason, frame: number, time: number): void {
+    this.dropHeldBadChecksum(connection, connection.toServer, true, reason);
+    this.dropHeldBadChecksum(connection, connection.toClient, false, reason);
     this.finishStream(connection, connection.toServer, true, reason, frame, time);
     this.finishStream(connection, connection.toClient, false, reason, frame, time);
     connection.toServer.reassembler?.release();
     connection.toClient.reassembler?.release();
     this.ended(connection, reason, frame, time);
+  }
+
+  /** A segment still held for its bad checksum when its connection ends: the receiver dropped it; said, not read. */
+  private dropHeldBadChecksum(connection: ConnectionRecord, direction: DirectionState, toServer: boolean, reason: ConnectionEndReason): void {
+    const held = direction.heldBadChecksum;
+    if (held === undefined) return;
+    direction.heldBadChecksum = undefined;
+    this.options.badChecksumDropped?.(connection, toServer, held.frame, held.time, held.bytes.length, reason);
   }
 
   /** Reports the connection's end once: why, who closed it, how its handshake went. */
