@@ -98,7 +98,7 @@ export const FINDING_CODES = {
   'diag.protocol-violation': { severity: 'error', text: 'The broker closed a connection right after a client packet that breaks the MQTT protocol (a wildcard in a PUBLISH topic, packet identifier 0, a second CONNECT, a malformed packet).' },
   'diag.malformed-packet': { severity: 'warning', text: 'MQTT packets that break the format of their type, on which the broker did not close the connection (or that the broker sent).' },
   'diag.subscription-refused': { severity: 'error', text: 'The broker refused a subscription (SUBACK 0x80 or an MQTT 5 error reason).' },
-  'diag.unsubscribe-unmatched': { severity: 'warning', text: 'An MQTT 5 UNSUBSCRIBE removed nothing: the broker had no subscription with that exact filter (UNSUBACK 0x11).' },
+  'diag.unsubscribe-unmatched': { severity: 'warning', text: 'An UNSUBSCRIBE removed nothing: the broker had no subscription with that exact filter (MQTT 5: UNSUBACK 0x11; MQTT 3.1.1: a clean session that had not subscribed to it).' },
   'diag.subscription-downgraded': { severity: 'note', text: 'The broker granted a lower QoS than the subscription asked for.' },
   'diag.subscriber-quit-on-payload': { severity: 'warning', text: 'A subscriber closed its connection right after receiving a payload that is not UTF-8 text: its program died on it.' },
   'diag.forwarding-includes-rtt': { severity: 'note', text: 'The broker forwarding delays include the network round trip between the capture point and the broker: the capture was made away from it.' },
