@@ -35,6 +35,9 @@ export function connectionEnded(
   };
   if (end.closedBy !== undefined) event.closedBy = end.closedBy;
   if (c.handshakeRttMs !== undefined) event.handshakeRttMs = c.handshakeRttMs;
+  if (c.firstSynRttMs !== undefined && c.firstSynFrame !== undefined && c.firstSynTime !== undefined && c.synAckFrame !== undefined) {
+    event.synResentEarly = { firstSynFrame: c.firstSynFrame, firstSynTime: c.firstSynTime, synAckFrame: c.synAckFrame, rttMs: c.firstSynRttMs };
+  }
   const by = end.closedBy !== undefined && (end.reason === 'fin' || end.reason === 'rst') ? ` by the ${end.closedBy}` : '';
   const handshake = end.handshake === 'refused' ? ', SYN refused'
     : end.handshake === 'unanswered' ? `, ${c.synAttempts} SYN${c.synAttempts === 1 ? '' : 's'} unanswered`

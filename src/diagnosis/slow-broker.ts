@@ -9,12 +9,20 @@
  * A wait is the broker's only past the network's round trip to it: the quickest TCP acknowledgement of a client's data
  * by the broker's side of that connection, as seen from the capture point (a kernel's ACK, which no stalled program
  * delays); a long path (a satellite or loaded cellular link, every answer a round trip late) is no slow broker.
+ *
+ * diag.forwarding-includes-rtt: the same round trip, on a capture made away from the broker (the clients' side of a
+ * long path), is in every broker-forwarding delay the summary gives (a publish seen going out, the broker's copy seen
+ * coming back): said, with the round trip (the median over the MQTT connections of their quickest acknowledgement by
+ * the broker) and what is left of the median delay for the broker itself, an estimate (the two one-way trips, the
+ * publisher's to the broker and the broker's to the subscriber, are taken as half a round trip each). The figures
+ * are not changed: they are what the capture shows, as Wireshark would time them.
  */
 import type { FindingEvent, MqttEvent, MqttPacketType, TimelineEvent } from '../model/events.js';
-import { clientName } from './book.js';
+import { clientName, isMqtt } from './book.js';
 import type { Detector, FinishContext } from './detector.js';
 import { FrameSet } from './evidence.js';
 import { makeDiagnosis } from './make.js';
+import { forwardingDelayMs } from '../model/forwarding.js';
 
 /** An answer later than this (ms) is slow: a broker answers in milliseconds (synthetic captures space packets 1 s apart). */
 export const SLOW_MS = 1000;
@@ -31,6 +39,12 @@ const REQUESTS: readonly MqttPacketType[] = ['CONNECT', 'PUBLISH', 'PUBREL', 'SU
 const REQUEST_TYPES: ReadonlySet<MqttPacketType> = new Set(REQUESTS);
 /** Client requests whose frame and time are remembered, the latest ones (a slow answer's request is looked up there). */
 export const RECENT_REQUESTS = 16_384;
+
+/** A round trip from the capture point to the broker this long (ms) is worth saying: a LAN's is well under 1 ms. */
+export const FORWARDING_RTT_MS = 5;
+
+/** Forwarded copies kept as evidence (with their publishes). */
+const FORWARDED_KEPT = 6;
 
 /** Connections whose round trip is measured (the first ones). */
 const MAX_RTT_STREAMS = 100_000;
@@ -57,6 +71,8 @@ export class SlowBrokerDetector implements Detector {
   private readonly requestTimes = new Float64Array(RECENT_REQUESTS);
   private requestNext = 0;
   private readonly roundTrips = new Map<number, RoundTrips>();
+  /** The first forwarded copies (and their publishes) whose delay measures the broker's forwarding. */
+  private readonly forwarded = new FrameSet();
 
   readonly reads = ['tcp'] as const;
 
@@ -106,6 +122,10 @@ export class SlowBrokerDetector implements Detector {
       // A client's acknowledgements of the broker's deliveries are no requests; a QoS 0 PUBLISH is answered by nothing.
       if (REQUEST_TYPES.has(event.type) && (event.type !== 'PUBLISH' || (event.qos ?? 0) > 0)) this.request(event);
       return;
+    }
+    // The first copies that measure the broker's forwarding: the evidence of diag.forwarding-includes-rtt.
+    if (event.type === 'PUBLISH' && this.forwarded.count < FORWARDED_KEPT && event.sourceFrame !== undefined && forwardingDelayMs(event) !== undefined) {
+      this.forwarded.add(event.sourceFrame, event.time - (event.forwardDelayMs ?? 0) / 1000).add(event.frame, event.time);
     }
     const waitMs = event.latencyMs;
     // Answers the broker sent (not a client's PUBACK to a PUBLISH the broker delivered).
@@ -166,5 +186,40 @@ export class SlowBrokerDetector implements Detector {
         causes: ['broker-stalled', 'packet-loss'], checks: ['broker-load', 'broker-log'],
       }));
     }
+    this.forwardingRoundTrip(ctx, emit);
+  }
+
+  /** diag.forwarding-includes-rtt: the forwarding delays hold the capture point's round trip to the broker. */
+  private forwardingRoundTrip(ctx: FinishContext, emit: (finding: FindingEvent) => void): void {
+    const forwarding = ctx.summary.mqtt.forwarding;
+    if (forwarding === undefined || forwarding.count === 0) return;
+    const trips: number[] = [];
+    const servers: string[] = [];
+    let first: { stream: number; client: string; server: string } | undefined;
+    for (const r of ctx.book.all()) {
+      if (!isMqtt(r)) continue;
+      const ms = this.quickestAckMs(r.stream, r.server);
+      if (ms <= 0) continue;
+      trips.push(ms);
+      first ??= { stream: r.stream, client: r.client, server: r.server };
+      if (!servers.includes(r.server) && servers.length < 10) servers.push(r.server);
+    }
+    if (first === undefined) return;
+    trips.sort((a, b) => a - b);
+    const mid = trips.length >> 1;
+    const roundTripMs = trips.length % 2 === 1 ? trips[mid]! : (trips[mid - 1]! + trips[mid]!) / 2;
+    if (roundTripMs < FORWARDING_RTT_MS) return;
+    const brokerMs = forwarding.medianMs - roundTripMs;
+    const rounded = (x: number): number => Number(x.toFixed(3));
+    emit(makeDiagnosis({
+      code: 'diag.forwarding-includes-rtt', layer: 'mqtt', frames: this.forwarded, time: this.forwarded.firstTime ?? 0, stream: first.stream, dst: first.server,
+      facts: {
+        servers, forwardedCount: forwarding.count, medianForwardingMs: rounded(forwarding.medianMs), roundTripMs: rounded(roundTripMs),
+        minRoundTripMs: rounded(trips[0]!), maxRoundTripMs: rounded(trips[trips.length - 1]!), connections: trips.length,
+        // Less than a tenth of the round trip left (or less than nothing): within the round trip's own spread.
+        ...(brokerMs > roundTripMs / 10 ? { brokerMs: rounded(brokerMs) } : {}),
+      },
+      causes: ['capture-away-from-broker'], checks: ['capture-at-broker'],
+    }));
   }
 }

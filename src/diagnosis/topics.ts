@@ -37,6 +37,8 @@ export const MAX_PENDING = 20_000;
  */
 export const FORWARD_GRACE_SECONDS = 1;
 const MAX_EARLY_TOPICS = 64;
+/** Connections of one persistent session walked back from a later UNSUBSCRIBE to the SUBSCRIBE it removes. */
+const MAX_SESSION_HOPS = 16;
 
 /** The key of a topic on a broker host (a topic name holds no U+0000). */
 function topicKey(host: string, name: string): string {
@@ -122,8 +124,11 @@ interface SubscriptionRecord {
   noLocal: boolean;
   /** Broker PUBLISHes this subscriber received that the filter matches. */
   received: number;
-  /** An UNSUBSCRIBE of this exact filter on this connection, acknowledged (UNSUBACK, MQTT 5 reason 0x00): its frame and time. */
-  unsubscribed?: { frame: number; time: number };
+  /**
+   * An UNSUBSCRIBE of this exact filter, acknowledged (UNSUBACK, MQTT 5 reason 0x00): its frame, time and connection
+   * (this one, or a later connection of the same persistent session: same client id and broker, CONNACK session present 1).
+   */
+  unsubscribed?: { frame: number; time: number; stream: number };
 }
 
 export class TopicDetector implements Detector {
@@ -159,6 +164,11 @@ export class TopicDetector implements Detector {
   private readonly responseTopics = new Set<string>();
   /** UNSUBSCRIBEs awaiting their UNSUBACK (stream × 65536 + packet id → filters, frame, time). */
   private readonly unsubscribing = new Map<number, { filters: string[]; frame: number; time: number }>();
+  /**
+   * Acknowledged UNSUBSCRIBEs of a filter the connection had not subscribed to itself: a persistent session's
+   * subscription made on an earlier connection, found at the end (laterUnsubscribes), or nothing. At most MAX_PENDING.
+   */
+  private readonly unsubscribedElsewhere: Array<{ stream: number; filter: string; frame: number; time: number }> = [];
 
   readonly mqttTypes = ['PUBLISH', 'SUBSCRIBE', 'PUBACK', 'PUBREC', 'DISCONNECT', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK'] as const;
 
@@ -221,9 +231,14 @@ export class TopicDetector implements Detector {
         const codes = e.reasonCodes ?? [];
         request.filters.forEach((filter, i) => {
           if ((codes[i] ?? 0) !== 0) return;
+          let own = false;
           for (const s of this.byStream.get(e.stream) ?? []) {
-            if (s.filter === filter && s.time < request.time && s.unsubscribed === undefined) s.unsubscribed = { frame: request.frame, time: request.time };
+            if (s.filter === filter && s.time < request.time && s.unsubscribed === undefined) {
+              s.unsubscribed = { frame: request.frame, time: request.time, stream: e.stream };
+              own = true;
+            }
           }
+          if (!own && this.unsubscribedElsewhere.length < MAX_PENDING) this.unsubscribedElsewhere.push({ stream: e.stream, filter, frame: request.frame, time: request.time });
         });
         break;
       }
@@ -338,6 +353,7 @@ export class TopicDetector implements Detector {
       t.unsubscribedFor.clear();
       t.unsubscribeFrames.clear();
     }
+    this.laterUnsubscribes(ctx);
     // When each broker host last sent an MQTT packet (to anyone): after a message, the sign it had its turn.
     const lastSpoke = new Map<string, number>();
     for (const r of ctx.book.all()) {
@@ -609,6 +625,38 @@ export class TopicDetector implements Detector {
   }
 
   /**
+   * An UNSUBSCRIBE on a later connection of a persistent session removes the subscription an earlier connection made:
+   * from the unsubscribing connection back, while its CONNACK said session present 1 (the broker kept the session),
+   * to the client's previous connection (same client id, same broker), the first one holding an accepted subscription
+   * of that exact filter, made before and not unsubscribed, has it marked unsubscribed there. A connection whose
+   * CONNACK said session present 0 (clean session, or a session the broker had not kept) ends the search: its
+   * UNSUBSCRIBE removed nothing. Idempotent (a live view asks before the end).
+   */
+  private laterUnsubscribes(ctx: FinishContext): void {
+    for (const u of this.unsubscribedElsewhere) {
+      let cur = ctx.book.get(u.stream);
+      const clientId = cur?.connect?.clientId;
+      if (cur === undefined || clientId === undefined || clientId === '') continue;
+      const broker = machineOfLabel(this.machines, cur.server);
+      for (let hops = 0; cur?.connect !== undefined && cur.connack?.sessionPresent === true && hops < MAX_SESSION_HOPS; hops++) {
+        const before: number = cur.connect.time;
+        let prev: ConnectionRecord | undefined;
+        for (const x of ctx.book.all()) {
+          if (x.connect?.clientId !== clientId || machineOfLabel(this.machines, x.server) !== broker || x.connect.time >= before) continue;
+          if (prev === undefined || x.connect.time > prev.connect!.time) prev = x;
+        }
+        if (prev === undefined) break;
+        const held = (this.byStream.get(prev.stream) ?? []).filter((s) => s.filter === u.filter && s.answered && !s.refused && s.time < u.time);
+        if (held.length > 0) {
+          for (const s of held) if (s.unsubscribed === undefined) s.unsubscribed = { frame: u.frame, time: u.time, stream: u.stream };
+          break;
+        }
+        cur = prev;
+      }
+    }
+  }
+
+  /**
    * The publisher itself, when its own accepted subscription with MQTT 5 No Local, made before it published on
    * `stream` at `time`, matches the topic: the broker does not send a client its own messages back, so no one else
    * having subscribed, the message went to no one. Its name.
@@ -624,7 +672,8 @@ export class TopicDetector implements Detector {
     const out: Array<{ name: string; frame: number }> = [];
     for (const s of this.subscriptions) {
       if (s.unsubscribed === undefined || s.unsubscribed.time >= time || s.refused || !s.answered || s.host !== t.host || !topicMatches(s.filter, t.name)) continue;
-      const r = ctx.book.get(s.stream);
+      // The connection that unsubscribed: this one, or a later one of the same persistent session.
+      const r = ctx.book.get(s.unsubscribed.stream);
       if (r === undefined || (sessionEndOf(r)?.time ?? Number.POSITIVE_INFINITY) < s.unsubscribed.time) continue;
       out.push({ name: clientName(r), frame: s.unsubscribed.frame });
     }

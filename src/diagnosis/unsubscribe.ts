@@ -1,11 +1,15 @@
 /**
  * diag.unsubscribe-unmatched: an MQTT 5 UNSUBSCRIBE the broker answered with UNSUBACK 0x11 (no subscription existed):
  * an unsubscribe names a filter exactly as it was subscribed, character by character, so nothing was unsubscribed.
+ * MQTT 3.1.1 (and 3.1) says nothing in its UNSUBACK, but a clean session (clean session 1, its CONNECT seen) starts
+ * with no subscription: an UNSUBSCRIBE there of a filter the connection had not subscribed to (accepted in its SUBACK,
+ * not unsubscribed since) removed nothing either, and is said so (fact `clean`). A persistent session's (clean
+ * session 0) may remove a subscription made on an earlier connection: not judged.
  * Names the subscription of that connection that looks like the filter meant (same but for case, spaces, slashes or
  * a typing mistake), which stays, and counts the messages the broker still delivered on it afterwards. Reads
- * SUBSCRIBE/SUBACK, UNSUBSCRIBE/UNSUBACK and the broker's PUBLISHes on connections with an unmatched unsubscribe. It
- * does not judge MQTT 3.1.1 (its UNSUBACK carries no code), nor subscriptions kept from an earlier connection of a
- * persistent session (only this connection's are compared). Bounded: MAX_STREAMS connections (the oldest
+ * CONNECT, SUBSCRIBE/SUBACK, UNSUBSCRIBE/UNSUBACK and the broker's PUBLISHes on connections with an unmatched
+ * unsubscribe. Subscriptions kept from an earlier connection of a persistent session are not compared (only this
+ * connection's). Bounded: MAX_STREAMS connections (the oldest
  * forgotten), MAX_FILTERS filters per connection, MAX_PENDING requests awaiting their answer (the oldest forgotten).
  */
 import type { FindingEvent, MqttEvent } from '../model/events.js';
@@ -24,6 +28,8 @@ export const MAX_PENDING = 10_000;
 export const NO_SUBSCRIPTION_EXISTED = 0x11;
 
 interface Unmatched {
+  /** MQTT 3.1.1/3.1 with clean session 1: inferred from the session, not said by the broker. */
+  clean: boolean;
   filters: string[];
   /** Subscriptions of the connection that look like the filters meant, and still stand. */
   similar: string[];
@@ -57,7 +63,9 @@ function evictOldest<K, V>(map: Map<K, V>): void {
 }
 
 export class UnsubscribeDetector implements Detector {
-  readonly mqttTypes = ['SUBSCRIBE', 'UNSUBSCRIBE', 'SUBACK', 'UNSUBACK', 'PUBLISH'] as const;
+  readonly mqttTypes = ['CONNECT', 'SUBSCRIBE', 'UNSUBSCRIBE', 'SUBACK', 'UNSUBACK', 'PUBLISH'] as const;
+  /** MQTT 3.1.1/3.1 connections whose CONNECT asked for a clean session: every subscription they hold is their own. */
+  private readonly cleanV3 = new Set<number>();
   /** Accepted subscriptions per connection. */
   private readonly active = new Map<number, Set<string>>();
   /** SUBSCRIBE and UNSUBSCRIBE filters awaiting their answer, by stream and packet id. */
@@ -65,7 +73,11 @@ export class UnsubscribeDetector implements Detector {
   private readonly unmatched = new Map<number, Unmatched>();
 
   mqtt(e: MqttEvent): void {
-    if (e.protocolVersion !== 5) return;
+    if (e.type === 'CONNECT') {
+      if (e.direction === 'client' && e.protocolVersion !== 5 && e.protocolVersion !== undefined && e.cleanSession === true && this.cleanV3.size < MAX_STREAMS) this.cleanV3.add(e.stream);
+      return;
+    }
+    if (e.protocolVersion !== 5 && !this.cleanV3.has(e.stream)) return;
     switch (e.type) {
       case 'SUBSCRIBE': this.request(e, (e.subscriptions ?? []).map((s) => s.topic)); break;
       case 'UNSUBSCRIBE': this.request(e, e.unsubscriptions ?? []); break;
@@ -123,14 +135,16 @@ export class UnsubscribeDetector implements Detector {
     if (asked === undefined) return;
     const codes = e.reasonCodes ?? [];
     const active = this.active.get(e.stream);
+    // MQTT 3.1.1 with a clean session: no code; the filter was subscribed here, or there was none to remove.
+    const clean = e.protocolVersion !== 5;
     asked.filters.forEach((f, i) => {
-      const code = codes[i];
+      const code = clean ? (active?.has(f) === true ? 0 : NO_SUBSCRIPTION_EXISTED) : codes[i];
       if (code === undefined || code >= 0x80) return;
       if (code !== NO_SUBSCRIPTION_EXISTED) { active?.delete(f); return; }
       let u = this.unmatched.get(e.stream);
       if (u === undefined) {
         if (this.unmatched.size >= MAX_STREAMS) return;
-        u = { filters: [], similar: [], received: 0, frames: new FrameSet() };
+        u = { clean, filters: [], similar: [], received: 0, frames: new FrameSet() };
         this.unmatched.set(e.stream, u);
       }
       // The UNSUBSCRIBE first: the diagnosis is timed at it, the first frame of its evidence.
@@ -150,7 +164,7 @@ export class UnsubscribeDetector implements Detector {
         code: 'diag.unsubscribe-unmatched', layer: 'mqtt', frames: u.frames, time: u.frames.firstTime ?? 0, stream,
         ...(r !== undefined ? { src: r.client, dst: r.server } : {}),
         facts: {
-          client: r !== undefined ? clientName(r) : String(stream), filters: u.filters, count: u.filters.length,
+          client: r !== undefined ? clientName(r) : String(stream), filters: u.filters, count: u.filters.length, ...(u.clean ? { clean: true } : {}),
           ...(stays ? { stillSubscribed: u.similar, received: u.received } : {}),
         },
         causes: stays ? ['unsubscribe-filter-differs'] : ['unsubscribe-not-subscribed'],

@@ -368,6 +368,13 @@ export interface TcpConnectionEndedEvent extends BaseEvent {
   /** SYNs sent by the client (1 + retransmissions; 0 when not captured). */
   synAttempts: number;
   handshakeRttMs?: number;
+  /**
+   * The client resent its SYN, yet the SYN-ACK answers its first SYN (its TCP timestamp echo): nothing was lost, the
+   * path's round trip is longer than the client's SYN timeout (1 s on Linux). The first SYN's frame, and the round
+   * trip from it to the handshake's ACK (`handshakeRttMs`, as Wireshark's initial RTT, counts from the last SYN); the
+   * first SYN-ACK's frame.
+   */
+  synResentEarly?: { firstSynFrame: number; firstSynTime: number; synAckFrame: number; rttMs: number };
   firstFrame: number;
   lastFrame: number;
   /** Payload bytes each way. */

@@ -14,13 +14,23 @@ export function emptyClientIdRule(protocolVersion: number | undefined, cleanSess
   return 'assigned';
 }
 
+/**
+ * What an empty client id is, in words without the id: `empty: the broker assigned one` once the CONNACK accepted
+ * it, `empty` once it refused an id the broker could have assigned, else the rule (`empty: the broker assigns one`,
+ * `empty: not allowed with clean session 0`, `empty: MQTT 3.1 needs 1 to 23 characters`). The summary's sessions
+ * table says it so; `clientWords` wraps it.
+ */
+export function emptyClientIdWords(protocolVersion: number | undefined, cleanSession: boolean | undefined, accepted?: boolean): string {
+  if (accepted === true) return 'empty: the broker assigned one';
+  const rule = emptyClientIdRule(protocolVersion, cleanSession);
+  if (accepted === false && rule === 'assigned') return 'empty';
+  return rule === 'assigned' ? 'empty: the broker assigns one'
+    : rule === 'persistent-refused' ? 'empty: not allowed with clean session 0'
+      : 'empty: MQTT 3.1 needs 1 to 23 characters';
+}
+
 /** `client "X"`, or for an empty id `client "" (empty: ...)`; `accepted` once the CONNACK said. */
 export function clientWords(clientId: string, protocolVersion: number | undefined, cleanSession: boolean | undefined, accepted?: boolean): string {
   if (clientId !== '') return `client "${clientId}"`;
-  if (accepted === true) return 'client "" (empty: the broker assigned one)';
-  const rule = emptyClientIdRule(protocolVersion, cleanSession);
-  if (accepted === false && rule === 'assigned') return 'client "" (empty)';
-  return rule === 'assigned' ? 'client "" (empty: the broker assigns one)'
-    : rule === 'persistent-refused' ? 'client "" (empty: not allowed with clean session 0)'
-      : 'client "" (empty: MQTT 3.1 needs 1 to 23 characters)';
+  return `client "" (${emptyClientIdWords(protocolVersion, cleanSession, accepted)})`;
 }

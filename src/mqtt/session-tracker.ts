@@ -16,7 +16,7 @@ import type { MqttConnectionEnd, MqttConnectionInfo } from './connection.js';
 import type { FanoutTracer } from './fanout.js';
 import type { RequestResponseTracker } from './request-response.js';
 import { answeredKey, MqttSession, type Direction, type SessionClose } from './session.js';
-import type { ClientIdRegistry, HeldRequest } from './takeover.js';
+import type { ClientIdRegistry, HeldRequest, UnackedCopy } from './takeover.js';
 
 /** What session tracking needs of the analysis around it. */
 export interface SessionContext {
@@ -31,6 +31,9 @@ export interface SessionContext {
 /** A finding about the connection, sent by `direction`. */
 export type DirectionFinding = (code: FindingCode, direction: Direction, frame: number, time: number, summary: string,
   detail?: Record<string, unknown>) => void;
+
+/** Unacknowledged QoS 1/2 copies remembered per connection (a client has at most its Receive Maximum in flight). */
+const MAX_UNACKED_COPIES = 1024;
 
 /** The response a request awaits, by the request's packet type number (mqtt.msgtype). */
 const RESPONSE_OF: ReadonlyArray<MqttPacketType | undefined> = [
@@ -75,6 +78,16 @@ export class SessionTracker {
   private sessionStarted = false;
   /** Requests the client's previous connection (same id, persistent session) left unanswered, awaiting answers here. */
   private resumed: HeldRequest[] | undefined;
+  /**
+   * The fan-out cursor this connection's copies are matched with: its own stream, or, when the broker kept the
+   * client's session (CONNACK session present 1), the one of the session's earlier connection, so that its copies
+   * continue from the last message delivered there instead of matching those again.
+   */
+  private cursor: number;
+  /** Copies the broker sent here with QoS 1/2 that the client has not acknowledged yet, by packet identifier. */
+  private readonly unacked = new Map<number, UnackedCopy>();
+  /** The previous connection's unacknowledged copies, when the broker kept the session: resent with DUP set. */
+  private redelivery: Map<number, UnackedCopy> | undefined;
   /** The Will of the session's CONNECT (topic, payload bytes, CONNECT frame), when it had one. */
   private will: { topic: string; payload: Buffer; frame: number } | undefined;
   /** The client sent a malformed packet (not one cut by the capture): the broker closes on it, reading nothing after. */
@@ -88,6 +101,7 @@ export class SessionTracker {
   constructor(private readonly connection: MqttConnectionInfo, private readonly context: SessionContext,
     private readonly finding: DirectionFinding) {
     this.session = new MqttSession(connection.index);
+    this.cursor = connection.index;
     // Taken over: the broker ends this connection on the other's CONNECT, its Will going out before it closes this one.
     this.session.onTakenOver = (frame, time) => this.publishWill(time, frame);
   }
@@ -147,6 +161,11 @@ export class SessionTracker {
     }
     if (held.length > 0 && !this.context.clientIds.hold(this.connection.server.label, s.clientId!, held)) {
       for (const h of held) this.context.emit(h.finding);
+    }
+    // A session the broker may keep (clean session 0; MQTT 5, whose Session Expiry decides): its next connection,
+    // if the broker says it kept it, continues its fan-out cursor and gets its unacknowledged copies again.
+    if (s.accepted === true && s.clientId !== undefined && s.clientId !== '' && (s.cleanSession === false || s.version === 5)) {
+      this.context.clientIds.keepSession(this.connection.server.label, s.clientId, { cursor: this.cursor, unacked: this.unacked });
     }
     if (this.sessionStarted) this.endSession(end);
   }
@@ -259,6 +278,11 @@ export class SessionTracker {
     if (typeof properties?.responseTopic === 'string') this.context.requests.request(broker, properties.responseTopic, correlation, frame, time);
   }
 
+  /** A copy sent with QoS 1/2 awaits the client's acknowledgement (bounded: packet identifiers are 16 bits). */
+  private unackedCopy(packetId: number, copy: UnackedCopy): void {
+    if (this.unacked.size < MAX_UNACKED_COPIES || this.unacked.has(packetId)) this.unacked.set(packetId, copy);
+  }
+
   /** Session bookkeeping: version, identity, aliases, pairing, keep-alive, subscriptions, fan-out. */
   private track(event: MqttEvent, direction: Direction, payload: Buffer | undefined): void {
     const session = this.session;
@@ -330,6 +354,13 @@ export class SessionTracker {
         if (event.accepted === false) {
           this.finding('mqtt.connect-refused', direction, frame, time, `connection refused (code ${code})`, { code });
         }
+        if (direction === 'server' && session.clientId !== undefined && session.clientId !== '') {
+          const kept = this.context.clientIds.takeSession(this.connection.server.label, session.clientId);
+          if (kept !== undefined && event.accepted === true && event.sessionPresent === true) {
+            this.cursor = kept.cursor;
+            this.redelivery = kept.unacked;
+          }
+        }
         break;
       }
       case 'PUBLISH': {
@@ -343,10 +374,19 @@ export class SessionTracker {
             this.requestResponse(event, event.topic, broker, frame, time);
           } else {
             const subscribedAt = session.subscribedAt(event.topic);
-            if (subscribedAt !== null) {
+            const resent = event.dup === true && event.packetId !== undefined ? this.redelivery?.get(event.packetId) : undefined;
+            if (resent !== undefined && event.packetId !== undefined) {
+              // A copy the session's previous connection got and never acknowledged, resent with DUP set (MQTT-4.4.0-1).
+              this.redelivery!.delete(event.packetId);
+              event.sourceFrame = resent.frame;
+              event.forwardDelayMs = (time - resent.time) * 1000;
+              if (resent.willOf !== undefined) event.willOf = resent.willOf;
+              else event.queued = true;
+              if (event.qos === 1 || event.qos === 2) this.unackedCopy(event.packetId, resent);
+            } else if (subscribedAt !== null) {
               // Members of a shared subscription share one cursor (each message goes to one of them).
               const shared = session.sharedFilterFor(event.topic);
-              const cursor = shared === undefined ? this.connection.index : this.context.fanout.sharedGroup(broker, shared);
+              const cursor = shared === undefined ? this.cursor : this.context.fanout.sharedGroup(broker, shared);
               let match = this.context.fanout.forwarded(broker, event.topic, payload, event.retain === true,
                 cursor, subscribedAt, time);
               // A version inferred as 3.1.1 from version-neutral packets (PINGREQ) may be MQTT 5: the copy is then
@@ -372,6 +412,9 @@ export class SessionTracker {
                 else if (event.retain !== true && session.connectTime !== undefined && match.sourceTime < session.connectTime) event.queued = true;
                 const takeover = match.willOf !== undefined ? this.context.fanout.willTakeoverFrame() : undefined;
                 if (takeover !== undefined) event.willTakeoverFrame = takeover;
+                if ((event.qos === 1 || event.qos === 2) && event.packetId !== undefined) {
+                  this.unackedCopy(event.packetId, { frame: match.sourceFrame, time: match.sourceTime, willOf: match.willOf });
+                }
               }
             }
             // A bridge (a broker connected as a client, bridge bit in its CONNECT) hands what it receives to its own
@@ -381,6 +424,10 @@ export class SessionTracker {
         }
         break;
       }
+      case 'PUBACK': case 'PUBREC':
+        // The client acknowledged a copy: the broker will not send it again.
+        if (direction === 'client' && event.packetId !== undefined) this.unacked.delete(event.packetId);
+        break;
       case 'SUBSCRIBE':
         for (const s of event.subscriptions ?? []) session.subscribe(s.topic, time);
         break;

@@ -357,6 +357,12 @@ export class CaptureAnalyzer {
       },
       endedWithoutStreams: (c, end) => this.emitFinding(connectionEnded(c, end, protocolOrOther(MqttConnectionDissector.protocolWithoutPayload(c, context.options)))),
       ...(options.idleConnectionSeconds !== undefined ? { idleTimeoutSeconds: options.idleConnectionSeconds } : {}),
+      badChecksumDropped: (connection, toServer, frame, time, bytes, ended) => {
+        const [from, to] = toServer ? [connection.client.label, connection.server.label] : [connection.server.label, connection.client.label];
+        this.emitFinding(makeFinding('tcp.bad-checksum-dropped', 'tcp', frame, time,
+          `segment of ${bytes} bytes with a bad TCP checksum neither sent again nor acknowledged before the ${ended === 'capture-end' ? 'capture' : 'connection'} ended: dropped by the receiver, its corrupted bytes not read`,
+          { src: from, dst: to, stream: connection.index, detail: { bytes, ended } }));
+      },
       onLimit: (kind, connection, frame, time) => {
         const code: FindingCode = kind === 'reassembly-cap' ? 'tcp.reassembly-cap' : 'tcp.connection-evicted';
         this.emitFinding(makeFinding(code, 'tcp', frame, time,

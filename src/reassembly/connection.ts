@@ -126,6 +126,12 @@ export class ConnectionRecord implements TcpConnection {
   synAttempts = 0;
   refused = false;
   established = false;
+  firstSynFrame: number | undefined = undefined;
+  firstSynTime: number | undefined = undefined;
+  firstSynTsval: number | undefined = undefined;
+  lastSynTsval: number | undefined = undefined;
+  synAckAnswersFirstSyn = false;
+  firstSynRttMs: number | undefined = undefined;
   lastFrame: number;
   lastTime: number;
   firstFinBy: Side | undefined = undefined;

@@ -37,7 +37,8 @@ export interface SegmentAnalysis {
   /**
    * The segment arrived corrupted: a bad TCP checksum from a sender whose first verified checksum was right (so not a NIC's
    * checksum offload). Its bytes are held back (DirectionState.heldBadChecksum): dropped when the sender sends them
-   * again, read when the receiver acknowledges them.
+   * again, read when the receiver acknowledges them; still held when the connection ends (never sent again nor
+   * acknowledged: the receiver dropped it), dropped and told (`badChecksumDropped`).
    */
   badChecksum: boolean;
   /** Set when this segment completes the three-way handshake. */
@@ -66,6 +67,12 @@ export interface ConnectionTableOptions {
   endedWithoutStreams?(connection: TcpConnection, end: ConnectionEnd): void;
   /** A cap was hit, a connection was evicted (table full), or one silent past `idleTimeoutSeconds` was ended. */
   onLimit(kind: 'reassembly-cap' | 'connection-evicted' | 'connection-idle', connection: TcpConnection, frame: number, time: number): void;
+  /**
+   * A segment held for its bad checksum was still held when its connection ended: never sent again, never
+   * acknowledged, so the receiver dropped it. Its bytes (corrupted: not what the sender wrote) are not read. Its
+   * direction (`toServer`), frame, time and payload length, and why the connection ended.
+   */
+  badChecksumDropped?(connection: TcpConnection, toServer: boolean, frame: number, time: number, bytes: number, ended: ConnectionEndReason): void;
   /**
    * Seconds of capture time after which a silent connection is ended (reason "evicted"; a later segment picks it up
    * again as a new connection). Off by default: a live view running for days sets it, so that peers that vanished
@@ -126,7 +133,7 @@ export class TcpConnectionTable {
   private readonly facts: AnalysedSegment = {
     seq: 0, ack: 0, len: 0, seqLen: 0, window: 0, syn: false, ackFlag: false, fin: false, rst: false,
   };
-  private readonly step: HandshakeSegment = { syn: false, ack: false, rst: false, fromClient: false, len: 0, opened: false };
+  private readonly step: HandshakeSegment = { syn: false, ack: false, rst: false, fromClient: false, len: 0, opened: false, tsval: undefined, tsecr: undefined };
   private readonly flags: AnalysisFlags = { retransmission: false, outOfOrder: false, lostSegment: false, duplicateAck: false, keepAlive: false };
 
   /** One segment: its connection's state, reassembly and analysis. The result is valid until the next call. */
@@ -196,6 +203,8 @@ export class TcpConnectionTable {
     step.fromClient = fromClient;
     step.len = len;
     step.opened = opened;
+    step.tsval = syn ? tcp.options.tsval : undefined;
+    step.tsecr = syn ? tcp.options.tsecr : undefined;
     const handshakeCompleted = handshakeStep(connection, step, frame, time);
 
     // What the receiver acknowledged first: it settles holes in the other direction before this segment's data. A
@@ -404,11 +413,21 @@ export class TcpConnectionTable {
 
   /** Ends both streams (a no-op for those already ended), reports the end if not yet reported, frees held data. */
   private close(connection: ConnectionRecord, reason: StreamEndReason & ConnectionEndReason, frame: number, time: number): void {
+    this.dropHeldBadChecksum(connection, connection.toServer, true, reason);
+    this.dropHeldBadChecksum(connection, connection.toClient, false, reason);
     this.finishStream(connection, connection.toServer, true, reason, frame, time);
     this.finishStream(connection, connection.toClient, false, reason, frame, time);
     connection.toServer.reassembler?.release();
     connection.toClient.reassembler?.release();
     this.ended(connection, reason, frame, time);
+  }
+
+  /** A segment still held for its bad checksum when its connection ends: the receiver dropped it; said, not read. */
+  private dropHeldBadChecksum(connection: ConnectionRecord, direction: DirectionState, toServer: boolean, reason: ConnectionEndReason): void {
+    const held = direction.heldBadChecksum;
+    if (held === undefined) return;
+    direction.heldBadChecksum = undefined;
+    this.options.badChecksumDropped?.(connection, toServer, held.frame, held.time, held.bytes.length, reason);
   }
 
   /** Reports the connection's end once: why, who closed it, how its handshake went. */

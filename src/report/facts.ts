@@ -268,6 +268,8 @@ export interface FlowArrow {
   detail: string;
   /** For a broker's forwarded PUBLISH: the publisher's frame. */
   forwardedFrom?: number;
+  /** What the packet's detail alone would hide: a CONNECT's empty client id, a retained PUBLISH that clears the topic. */
+  note?: 'empty-client-id' | 'clears-retained';
 }
 
 export interface FlowFacts {
@@ -764,6 +766,7 @@ export class ReportFactCollector {
     const label = e.type;
     const detail = e.type === 'PUBLISH' ? (e.topic ?? '') : e.type === 'CONNECT' ? (e.clientId ?? '')
       : e.type === 'SUBSCRIBE' ? (e.subscriptions ?? []).map((x) => x.topic).join(', ') : '';
+    const note: FlowArrow['note'] = e.type === 'CONNECT' && e.clientId === '' ? 'empty-client-id' : clearsRetained(e) ? 'clears-retained' : undefined;
     const existing = this.flowArrows.get(e.frame);
     if (existing !== undefined) {
       // The frame's TCP arrow becomes the MQTT packet(s) it carried.
@@ -773,11 +776,13 @@ export class ReportFactCollector {
         existing.layer = 'mqtt';
         existing.label = label;
         existing.detail = detail;
+        if (note !== undefined) existing.note = note;
       }
       if (e.sourceFrame !== undefined) existing.forwardedFrom = e.sourceFrame;
       return;
     }
     this.drawArrow({ frame: e.frame, time: e.time, from: hostOf(e.src), to: hostOf(e.dst), layer: 'mqtt', label, detail,
+      ...(note !== undefined ? { note } : {}),
       ...(e.sourceFrame !== undefined ? { forwardedFrom: e.sourceFrame } : {}) });
   }
 

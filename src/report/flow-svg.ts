@@ -56,7 +56,8 @@ export function renderFlowSvg(facts: ReportFacts, w: Words): string {
     const x1 = x(a.from);
     let x2 = x(a.to);
     if (x2 === x1) x2 = x1 + 60;
-    const label = cut(`${a.label}${a.detail !== '' ? ` ${a.detail}` : ''}${a.forwardedFrom !== undefined ? ` ← ${a.forwardedFrom}` : ''}`, 44);
+    const note = a.note === undefined ? '' : ` (${a.note === 'empty-client-id' ? w.diagram.emptyClientId : w.diagram.clearsRetained})`;
+    const label = cut(`${a.label}${a.detail !== '' ? ` ${a.detail}` : ''}${note}${a.forwardedFrom !== undefined ? ` ← ${a.forwardedFrom}` : ''}`, 44);
     out.push(`<g class="arrow arrow-${kind}" data-frame="${a.frame}">`);
     out.push(`<text x="10" y="${y + 4}">${a.frame}</text><text x="60" y="${y + 4}">${xml(w.number(a.time, 6))}</text>`);
     out.push(`<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" stroke="${colour}" stroke-width="1.5"${kind === 'forwarded' ? ' stroke-dasharray="6,3"' : ''} marker-end="url(#flow-head-${kind})"/>`);

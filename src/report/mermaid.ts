@@ -5,7 +5,8 @@
  * beyond the order the story gives.
  */
 import { mermaidLabel, mermaidText } from './escape.js';
-import type { ConnectionFact, ReportFacts } from './facts.js';
+import { emptyClientIdRule } from '../mqtt/empty-client-id.js';
+import { clearsRetainedRun, type ConnectionFact, type ReportFacts } from './facts.js';
 import type { StoryStep } from './story.js';
 import type { Words } from './words.js';
 
@@ -51,7 +52,10 @@ export function renderMermaid(facts: ReportFacts, steps: StoryStep[], w: Words):
       }
       case 'connect': {
         const c = step.connection;
-        if (c.connect !== undefined) msg(c.clientIp, c.serverIp, `CONNECT ${c.connect.clientId}${at(c.connect.frame)}`);
+        if (c.connect !== undefined) {
+          const id = c.connect.clientId !== '' ? c.connect.clientId : `client id ${w.emptyClientId(emptyClientIdRule(c.connect.protocolVersion, c.connect.cleanSession))}`;
+          msg(c.clientIp, c.serverIp, `CONNECT ${id}${at(c.connect.frame)}`);
+        }
         if (c.connack !== undefined) {
           const result = c.connack.accepted ? w.sessionTable.accepted : w.sessionTable.refused(c.connack.code);
           msg(c.serverIp, c.clientIp, `CONNACK ${result}${c.connack.latencyMs !== undefined ? `, ${w.ms(c.connack.latencyMs)}` : ''}${at(c.connack.frame)}`, true);
@@ -75,7 +79,7 @@ export function renderMermaid(facts: ReportFacts, steps: StoryStep[], w: Words):
         const loop = r.count > 1;
         const indent = loop ? '        ' : '    ';
         if (loop) lines.push(`    loop ${mermaidText(`${w.diagram.repeated(r.count, r.interval?.mean)} (frame ${r.firstFrame}–${r.lastFrame})`)}`);
-        const payload = r.payload !== undefined && r.samePayload ? ` "${r.payload.preview}"` : '';
+        const payload = clearsRetainedRun(r) ? ` (${w.diagram.clearsRetainedMessage})` : r.payload !== undefined && r.samePayload ? ` "${r.payload.preview}"` : '';
         msg(r.clientIp, server, `PUBLISH ${r.topic} QoS ${r.qos}${payload}${loop ? '' : at(r.firstFrame)}`, false, indent);
         for (const d of step.deliveries) {
           const how = d.queued === d.count ? w.diagram.held(d.heldMs?.mean) : w.diagram.forwarded(d.delayMs?.mean);

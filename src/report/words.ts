@@ -120,6 +120,11 @@ export interface Words {
     arpAsk(ip: string): string;
     arpAnswer(mac: string): string;
     handshake(rttMs?: number): string;
+    /** Short words for a flow-graph arrow: a CONNECT with an empty client id; a retained PUBLISH with an empty payload. */
+    emptyClientId: string;
+    clearsRetained: string;
+    /** A run of retained PUBLISHes with empty payloads in the sequence diagram. */
+    clearsRetainedMessage: string;
     flowTitle: string;
     flowMore(n: number): string;
     rateTitle: string;

@@ -9,6 +9,7 @@
  */
 import Table from 'cli-table3';
 import { PROTOCOL_VERSIONS } from '../model/names.js';
+import { emptyClientIdWords } from '../mqtt/empty-client-id.js';
 import { formatMs } from '../model/names.js';
 import type { AnalysisSummary, TopicSummary } from '../model/summary.js';
 import { tableCell, tableStyle, type Style } from './style.js';
@@ -105,7 +106,7 @@ export function renderSummary(s: AnalysisSummary, style: Style, width?: number):
     out.push(`${wrap(`${m.messages} message(s): ${Object.entries(m.byType).map(([k, v]) => `${k} ${v}`).join(', ')}`, width)}\n`);
     if (m.sessions.length > 0) {
       out.push(table(['Stream', 'Client', 'Client ID', 'Version', 'Keep-alive', 'Clean', 'User', 'Will', 'Accepted', 'Packets'],
-        m.sessions.map((x) => [String(x.stream), x.client, x.clientId ?? '', x.protocolVersion !== undefined ? `${PROTOCOL_VERSIONS[x.protocolVersion] ?? x.protocolVersion}${x.versionInferred ? ' (inferred)' : ''}` : '',
+        m.sessions.map((x) => [String(x.stream), x.client, x.clientId === '' ? `(${emptyClientIdWords(x.protocolVersion, x.cleanSession, x.accepted)})` : x.clientId ?? '', x.protocolVersion !== undefined ? `${PROTOCOL_VERSIONS[x.protocolVersion] ?? x.protocolVersion}${x.versionInferred ? ' (inferred)' : ''}` : '',
           x.keepAlive !== undefined ? `${x.keepAlive}s` : '', x.cleanSession === undefined ? '' : x.cleanSession ? 'yes' : 'no', x.username ?? '',
           x.willTopic ?? '', x.accepted === undefined ? '' : x.accepted ? 'yes' : `no (${x.connackCode})`, String(x.packets)]), style, width));
     }
