@@ -866,7 +866,7 @@ function ourFields(f: DecodedFrame): Record<Field, string> {
     'tcp.ack_raw': t ? String(t.ack) : '',
     'tcp.flags': t ? String(t.flags) : '',
     'tcp.len': t ? String(t.payloadLength) : '',
-    'vxlan.vni': f.tunnels.length > 0 ? String(f.tunnels[0]!.vni) : '',
+    'vxlan.vni': f.tunnels[0]?.kind === 'vxlan' ? String(f.tunnels[0].vni) : '',
   };
 }
 
