@@ -78,9 +78,13 @@ function tshark(file: string): Row[] {
   });
 }
 
-/** tshark shows a TCP header for this frame that is the frame's own (not one quoted inside an ICMP error). */
+/**
+ * tshark shows a TCP header for this frame that is the frame's own (not one quoted inside an ICMP error) and whole
+ * enough to have its flags: one the snaplen cut after the ports (tshark shows them, then [Packet size limited during
+ * capture]) is a decode.truncated finding of ours, no TCP segment.
+ */
 function isTcpFrame(r: Row): boolean {
-  if (r['tcp.srcport'] === '') return false;
+  if (r['tcp.srcport'] === '' || r['tcp.flags'] === '') return false;
   const layers = r['frame.protocols'].split(':');
   const tcpAt = layers.indexOf('tcp');
   return !layers.slice(0, tcpAt).some((l) => l === 'icmp' || l === 'icmpv6');
