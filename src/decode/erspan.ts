@@ -25,7 +25,7 @@ export function decodeErspan(out: DecodedFrame, d: Buffer, off: number, end: num
   const ip = out.ip!;
   const base = { kind: 'erspan', link: out.link, ip, greFlags: gre.flags, key: gre.key, sequence: gre.sequence } as const;
   if (gre.protocol === GRE_PROTO_ERSPAN && (gre.flags & GRE_SEQUENCE) === 0) {
-    enterTunnel(out, { ...base, type: 1, session: undefined, vlan: undefined });
+    if (!enterTunnel(out, { ...base, type: 1, session: undefined, vlan: undefined })) return;
     decodeEthernet(out, d, off, end);
     return;
   }
@@ -45,6 +45,6 @@ export function decodeErspan(out: DecodedFrame, d: Buffer, off: number, end: num
     setError(out, 'erspan', 'decode.truncated', `ERSPAN type ${version === 1 ? 'II' : 'III'} header needs ${length} bytes, ${avail} captured`);
     return;
   }
-  enterTunnel(out, { ...base, type: version === 1 ? 2 : 3, session: u16(d, off + 2) & 0x3ff, vlan: u16(d, off) & 0xfff });
+  if (!enterTunnel(out, { ...base, type: version === 1 ? 2 : 3, session: u16(d, off + 2) & 0x3ff, vlan: u16(d, off) & 0xfff })) return;
   decodeEthernet(out, d, off + length, end);
 }

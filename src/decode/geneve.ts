@@ -28,9 +28,9 @@ export function decodeGeneve(out: DecodedFrame, d: Buffer, off: number, end: num
     return;
   }
   const protocol = u16(d, off + 2);
-  enterTunnel(out, {
+  if (!enterTunnel(out, {
     kind: 'geneve', link: out.link, ip, udp, version: d[off]! >> 6, flags: d[off + 1]!, protocol,
     vni: (d[off + 4]! << 16) | (d[off + 5]! << 8) | d[off + 6]!, optionsLength,
-  });
+  })) return;
   decodeTunnelPayload(out, d, off + GENEVE_HEADER_LENGTH + optionsLength, end, protocol);
 }

@@ -66,7 +66,7 @@ export function decodeGre(out: DecodedFrame, d: Buffer, off: number, end: number
     return;
   }
   if (protocol !== ETHERTYPE_IPV4 && protocol !== ETHERTYPE_IPV6 && protocol !== ETHERTYPE_TEB && protocol !== ETHERTYPE_ARP) return;
-  enterTunnel(out, { kind: 'gre', link: out.link, ip, flags, protocol, key, sequence });
+  if (!enterTunnel(out, { kind: 'gre', link: out.link, ip, flags, protocol, key, sequence })) return;
   decodeTunnelPayload(out, d, p, end, protocol);
 }
 

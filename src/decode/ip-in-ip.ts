@@ -18,7 +18,7 @@ export function decodeIpInIp(out: DecodedFrame, d: Buffer, off: number, end: num
   if (ip === undefined) return;
   out.other = 'ip-in-ip';
   if (ip.fragmentPayload !== undefined) return; // a fragment: src/defrag's
-  enterTunnel(out, { kind: 'ip-in-ip', link: out.link, ip });
+  if (!enterTunnel(out, { kind: 'ip-in-ip', link: out.link, ip })) return;
   if (proto === IPPROTO_IPIP) decodeIPv4(out, d, off, end);
   else decodeIPv6(out, d, off, end);
 }

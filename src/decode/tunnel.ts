@@ -11,13 +11,26 @@ import { decodeEthernet, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, etherTyp
 import { decodeIPv4 } from './ipv4.js';
 import { decodeIPv6 } from './ipv6.js';
 import type { DecodedFrame, Tunnel } from './types.js';
-import { NO_TUNNELS } from './util.js';
+import { NO_TUNNELS, setError } from './util.js';
 
 /** Transparent Ethernet bridging: a whole Ethernet frame (gretap, Geneve's usual payload). */
 export const ETHERTYPE_TEB = 0x6558;
 
-/** Records `tunnel` (whose outer layers the caller took from `out`) and clears out's layers for the inner packet. */
-export function enterTunnel(out: DecodedFrame, tunnel: Tunnel): void {
+/** Tunnels one frame may be nested in: deeper nesting (only a hostile capture has it) is not followed. */
+export const MAX_TUNNEL_DEPTH = 8;
+
+/**
+ * Records `tunnel` (whose outer layers the caller took from `out`) and clears out's layers for the inner packet; true
+ * when the caller is to decode the inner packet. A frame already MAX_TUNNEL_DEPTH tunnels deep is not entered further
+ * (so hostile nesting costs neither stack nor time): an error {layer: the tunnel's kind, code: "decode.tunnel-depth"},
+ * the layers as they are, false.
+ */
+export function enterTunnel(out: DecodedFrame, tunnel: Tunnel): boolean {
+  if (out.tunnels.length >= MAX_TUNNEL_DEPTH) {
+    out.other = tunnel.kind;
+    setError(out, tunnel.kind, 'decode.tunnel-depth', `more than ${MAX_TUNNEL_DEPTH} nested tunnels: the ${tunnel.kind} packet inside is not decoded`);
+    return false;
+  }
   // A new array each time: a frame decoded again (src/defrag's reassembled datagram) shares its first decoding's.
   out.tunnels = out.tunnels === NO_TUNNELS ? [tunnel] : [...out.tunnels, tunnel];
   out.link = undefined;
@@ -28,6 +41,7 @@ export function enterTunnel(out: DecodedFrame, tunnel: Tunnel): void {
   out.dns = undefined;
   out.icmpv6 = undefined;
   out.other = undefined;
+  return true;
 }
 
 /**

@@ -307,7 +307,8 @@ export interface DecodedFrame {
   other?: string;
   /**
    * Set when a layer could not be decoded; layers above stay undefined. Codes: decode.truncated,
-   * decode.bad-header-length, decode.bad-version, decode.bad-total-length, decode.unsupported-link, decode.internal.
+   * decode.bad-header-length, decode.bad-version, decode.bad-total-length, decode.unsupported-link, decode.internal,
+   * decode.tunnel-depth (more than 8 nested tunnels: ./tunnel.ts; reported as the finding decode.error).
    */
   error?: DecodeError;
   /** True when the snaplen cut the frame (capturedLength < originalLength). */

@@ -31,10 +31,10 @@ export function decodeVxlanGpe(out: DecodedFrame, d: Buffer, off: number, end: n
     return;
   }
   const nextProtocol = d[off + 3]!;
-  enterTunnel(out, {
+  if (!enterTunnel(out, {
     kind: 'vxlan-gpe', link: out.link, ip, udp, flags: d[off]!, nextProtocol,
     vni: (d[off + 4]! << 16) | (d[off + 5]! << 8) | d[off + 6]!,
-  });
+  })) return;
   const type = NEXT_PROTOCOL_TYPES[nextProtocol];
   if (type === undefined || type === 0) out.other = 'vxlan-gpe';
   else decodeTunnelPayload(out, d, off + VXLAN_GPE_HEADER_LENGTH, end, type);
