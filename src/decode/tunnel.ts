@@ -22,13 +22,13 @@ export const MAX_TUNNEL_DEPTH = 8;
 /**
  * Records `tunnel` (whose outer layers the caller took from `out`) and clears out's layers for the inner packet; true
  * when the caller is to decode the inner packet. A frame already MAX_TUNNEL_DEPTH tunnels deep is not entered further
- * (so hostile nesting costs neither stack nor time): an error {layer: the tunnel's kind, code: "decode.tunnel-depth"},
+ * (so hostile nesting costs neither stack nor time): an error {layer: the tunnel's kind, code: "decode.error"},
  * the layers as they are, false.
  */
 export function enterTunnel(out: DecodedFrame, tunnel: Tunnel): boolean {
   if (out.tunnels.length >= MAX_TUNNEL_DEPTH) {
     out.other = tunnel.kind;
-    setError(out, tunnel.kind, 'decode.tunnel-depth', `more than ${MAX_TUNNEL_DEPTH} nested tunnels: the ${tunnel.kind} packet inside is not decoded`);
+    setError(out, tunnel.kind, 'decode.error', `more than ${MAX_TUNNEL_DEPTH} nested tunnels: the ${tunnel.kind} packet inside is not decoded`);
     return false;
   }
   // A new array each time: a frame decoded again (src/defrag's reassembled datagram) shares its first decoding's.

@@ -308,7 +308,7 @@ export interface DecodedFrame {
   /**
    * Set when a layer could not be decoded; layers above stay undefined. Codes: decode.truncated,
    * decode.bad-header-length, decode.bad-version, decode.bad-total-length, decode.unsupported-link, decode.internal,
-   * decode.tunnel-depth (more than 8 nested tunnels: ./tunnel.ts; reported as the finding decode.error).
+   * decode.error (more than 8 nested tunnels: ./tunnel.ts).
    */
   error?: DecodeError;
   /** True when the snaplen cut the frame (capturedLength < originalLength). */
