@@ -651,7 +651,7 @@ describe('ipv4', () => {
   test('other protocols', () => {
     assert.equal(dec(S.icmp).other, 'icmp');
     assert.equal(dec(S.igmp).other, 'igmp');
-    assert.equal(dec(S.gre).other, 'ip-proto-47');
+    assert.equal(dec(S.gre).other, 'gre'); // GRE with protocol type 0: not a tunnel we enter
     assertNoError(dec(S.gre));
   });
 });
@@ -866,7 +866,7 @@ function ourFields(f: DecodedFrame): Record<Field, string> {
     'tcp.ack_raw': t ? String(t.ack) : '',
     'tcp.flags': t ? String(t.flags) : '',
     'tcp.len': t ? String(t.payloadLength) : '',
-    'vxlan.vni': f.tunnels.length > 0 ? String(f.tunnels[0]!.vni) : '',
+    'vxlan.vni': f.tunnels[0]?.kind === 'vxlan' || f.tunnels[0]?.kind === 'vxlan-gpe' ? String(f.tunnels[0].vni) : '',
   };
 }
 
@@ -885,6 +885,7 @@ const OPAQUE_OTHERS = new Set([
   'ip-proto-4',
   'ip-proto-41',
   'ip-proto-47',
+  'gre',
   'mpls',
   'pppoe',
   'llc',

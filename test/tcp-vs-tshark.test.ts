@@ -52,21 +52,24 @@ const TSHARK_FILE_OPTIONS: Record<string, string[]> = {
 };
 
 /**
- * tshark's rows, one per frame, each field's first occurrence; in a tunnelled frame (VXLAN) the innermost layers',
- * which are the ones we report (the outer IP and UDP are the tunnel's): every occurrence is read, and the IP fields
- * are the inner packet's (IPv4: the last ip.* values; IPv6: ipv6.*, the outer ip.* dropped).
+ * tshark's rows, one per frame, each field's first occurrence; in a tunnelled frame (VXLAN, VXLAN-GPE, Geneve, GRE,
+ * ERSPAN, IP in IP: an IP layer after another, not inside an ICMP error) the innermost layers', which are the ones we
+ * report (the outer IP and UDP are the tunnel's): every occurrence is read, and the IP fields are the inner packet's
+ * (IPv4: the last ip.* values; IPv6: ipv6.*, the outer ip.* dropped).
  */
 function tshark(file: string): Row[] {
   const options = [...TSHARK_OPTIONS, ...(TSHARK_FILE_OPTIONS[path.basename(file)] ?? []), '-E', 'occurrence=a', '-E', 'aggregator=|'];
   return (tsharkRecords(file, FIELDS, options) as Row[]).map((r) => {
     const layers = r['frame.protocols'].split(':');
-    const tunnel = layers.lastIndexOf('vxlan');
+    const firstIp = layers.findIndex((l) => l === 'ip' || l === 'ipv6');
+    const lastIp = Math.max(layers.lastIndexOf('ip'), layers.lastIndexOf('ipv6'));
+    const tunnel = firstIp >= 0 && lastIp > firstIp && !layers.slice(0, lastIp).some((l) => l === 'icmp' || l === 'icmpv6') ? lastIp : -1;
     const out = { ...r };
     for (const f of FIELDS) {
       const values = r[f].split('|');
       out[f] = tunnel >= 0 && (f.startsWith('ip.') || f.startsWith('ipv6.')) ? values[values.length - 1]! : values[0]!;
     }
-    if (tunnel >= 0 && layers.slice(tunnel).includes('ipv6')) {
+    if (tunnel >= 0 && layers[tunnel] === 'ipv6') {
       out['ip.src'] = '';
       out['ip.dst'] = '';
       out['ip.id'] = '';
@@ -75,9 +78,13 @@ function tshark(file: string): Row[] {
   });
 }
 
-/** tshark shows a TCP header for this frame that is the frame's own (not one quoted inside an ICMP error). */
+/**
+ * tshark shows a TCP header for this frame that is the frame's own (not one quoted inside an ICMP error) and whole
+ * enough to have its flags: one the snaplen cut after the ports (tshark shows them, then [Packet size limited during
+ * capture]) is a decode.truncated finding of ours, no TCP segment.
+ */
 function isTcpFrame(r: Row): boolean {
-  if (r['tcp.srcport'] === '') return false;
+  if (r['tcp.srcport'] === '' || r['tcp.flags'] === '') return false;
   const layers = r['frame.protocols'].split(':');
   const tcpAt = layers.indexOf('tcp');
   return !layers.slice(0, tcpAt).some((l) => l === 'icmp' || l === 'icmpv6');

@@ -1,8 +1,9 @@
 /**
- * The tunnels of a capture (VXLAN today): the summary's `tunnels` list (each VXLAN network between two outer
- * addresses, either direction, with the frames it carried, at most MAX_TUNNELS listed) and the `tunnels` field of the
- * packet events of a tunnelled frame. Reads DecodedFrame.tunnels only; does not decode, nor judge a header (the
- * decoder marks a malformed one; the pipeline makes the finding).
+ * The tunnels of a capture (VXLAN, VXLAN-GPE, Geneve, GRE, ERSPAN, IP in IP): the summary's `tunnels` list (each
+ * tunnel between two outer addresses, either direction, told apart by its VNI, GRE key or ERSPAN session, with the
+ * frames it carried, at most MAX_TUNNELS listed) and the `tunnels` field of the packet events of a tunnelled frame.
+ * Reads DecodedFrame.tunnels only; does not decode, nor judge a header (the decoder marks a malformed one; the
+ * pipeline makes the finding).
  */
 import type { Tunnel } from '../decode/types.js';
 import { endpointLabel } from '../reassembly/connections.js';
@@ -21,15 +22,15 @@ export class TunnelTable {
       const a = t.ip.src;
       const b = t.ip.dst;
       const endpoints: [string, string] = a < b ? [a, b] : [b, a];
-      const key = `${t.kind}|${t.vni}|${endpoints[0]}|${endpoints[1]}`;
+      const key = `${t.kind}|${idOf(t)}|${endpoints[0]}|${endpoints[1]}`;
       let entry = this.byKey.get(key);
       if (entry === undefined) {
         if (this.byKey.size >= MAX_TUNNELS) continue;
-        entry = { kind: t.kind, vni: t.vni, endpoints, frames: 0 };
+        entry = summaryOf(t, endpoints);
         this.byKey.set(key, entry);
       }
       entry.frames++;
-      if (t.malformed !== undefined) entry.malformed = (entry.malformed ?? 0) + 1;
+      if (t.kind === 'vxlan' && t.malformed !== undefined && entry.kind === 'vxlan') entry.malformed = (entry.malformed ?? 0) + 1;
     }
   }
 
@@ -40,13 +41,41 @@ export class TunnelTable {
   }
 }
 
+/** What tells two tunnels between the same addresses apart: the VNI, the GRE key, the ERSPAN type and session. */
+function idOf(t: Tunnel): string {
+  switch (t.kind) {
+    case 'vxlan': case 'vxlan-gpe': case 'geneve': return String(t.vni);
+    case 'gre': return String(t.key ?? '');
+    case 'erspan': return `${t.type}/${t.session ?? ''}`;
+    case 'ip-in-ip': return '';
+  }
+}
+
+/** A summary entry for tunnel `t` with no frame counted yet (the keys in the order they are written). */
+function summaryOf(t: Tunnel, endpoints: [string, string]): TunnelSummary {
+  switch (t.kind) {
+    case 'vxlan': case 'vxlan-gpe': case 'geneve': return { kind: t.kind, vni: t.vni, endpoints, frames: 0 };
+    case 'gre': return t.key === undefined ? { kind: 'gre', endpoints, frames: 0 } : { kind: 'gre', key: t.key, endpoints, frames: 0 };
+    case 'erspan': return t.session === undefined
+      ? { kind: 'erspan', type: t.type, endpoints, frames: 0 } : { kind: 'erspan', type: t.type, session: t.session, endpoints, frames: 0 };
+    case 'ip-in-ip': return { kind: 'ip-in-ip', endpoints, frames: 0 };
+  }
+}
+
 /** The `tunnels` of a tunnelled frame's packet events. */
 export function eventTunnels(tunnels: readonly Tunnel[]): EventTunnel[] {
-  return tunnels.map((t) => {
-    const e: EventTunnel = {
-      kind: t.kind, src: endpointLabel(t.ip.src, t.udp.srcPort), dst: endpointLabel(t.ip.dst, t.udp.dstPort), vni: t.vni,
-    };
-    if (t.malformed !== undefined) e.malformed = true;
-    return e;
+  return tunnels.map((t): EventTunnel => {
+    switch (t.kind) {
+      case 'vxlan': case 'vxlan-gpe': case 'geneve': {
+        const e: EventTunnel = { kind: t.kind, src: endpointLabel(t.ip.src, t.udp.srcPort), dst: endpointLabel(t.ip.dst, t.udp.dstPort), vni: t.vni };
+        if (t.kind === 'vxlan' && t.malformed !== undefined) e.malformed = true;
+        return e;
+      }
+      case 'gre': return t.key === undefined ? { kind: 'gre', src: t.ip.src, dst: t.ip.dst } : { kind: 'gre', src: t.ip.src, dst: t.ip.dst, key: t.key };
+      case 'erspan': return t.session === undefined
+        ? { kind: 'erspan', src: t.ip.src, dst: t.ip.dst, type: t.type }
+        : { kind: 'erspan', src: t.ip.src, dst: t.ip.dst, type: t.type, session: t.session };
+      case 'ip-in-ip': return { kind: 'ip-in-ip', src: t.ip.src, dst: t.ip.dst };
+    }
   });
 }

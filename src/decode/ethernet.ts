@@ -1,13 +1,14 @@
 /**
  * Ethernet II (LINKTYPE 1): destination and source MAC, EtherType, then any stack of VLAN tags (802.1Q 0x8100,
- * 802.1ad 0x88a8, old QinQ 0x9100), then dispatch on the inner EtherType: IPv4, IPv6, ARP; anything else is named in
+ * 802.1ad 0x88a8, old QinQ 0x9100), then dispatch on the inner EtherType: IPv4, IPv6, ARP, MPLS (./mpls.ts: the labels, then IP); anything else is named in
  * `other`. A type/length field < 0x600 is an 802.3 length: the frame carries LLC, reported as other = "llc" (not
- * decoded further, no SNAP). Not handled: the FCS (the IP length trims it away), MPLS, PPPoE, MACsec contents.
+ * decoded further, no SNAP). Not handled: the FCS (the IP length trims it away), PPPoE, MACsec contents.
  * `decodeEtherPayload` is also used by SLL, SLL2 and NULL for what follows their header.
  */
 import { decodeArp } from './arp.js';
 import { decodeIPv4 } from './ipv4.js';
 import { decodeIPv6 } from './ipv6.js';
+import { decodeMpls, ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTICAST } from './mpls.js';
 import type { DecodedFrame, LinkLayer } from './types.js';
 import { hex4, NO_VLANS, setError, u16 } from './util.js';
 import { formatMac } from './addr.js';
@@ -93,6 +94,10 @@ export function decodeEtherPayload(out: DecodedFrame, d: Buffer, off: number, en
       return;
     case ETHERTYPE_ARP:
       decodeArp(out, d, off, end);
+      return;
+    case ETHERTYPE_MPLS:
+    case ETHERTYPE_MPLS_MULTICAST:
+      decodeMpls(out, d, off, end, link);
       return;
     default:
       out.other = etherTypeName(type);

@@ -1,9 +1,9 @@
 /**
  * Link/network/transport decoding of captured frames (Ethernet, VLAN, Linux cooked v1/v2, BSD loopback, raw IP,
- * ARP, IPv4, IPv6, TCP, UDP, DNS, VXLAN). Entry point: decodeFrame. The per-protocol decoders are exported for reuse and tests;
+ * ARP, MPLS, IPv4, IPv6, TCP, UDP, DNS; the tunnels VXLAN, VXLAN-GPE, Geneve, GRE, ERSPAN, IP in IP). Entry point: decodeFrame. The per-protocol decoders are exported for reuse and tests;
  * they all take (out, data, offset, end) and fill `out`.
  */
-export type { ArpPacket, DecodedFrame, DecodeError, DnsMessage, DnsRecord, IpPacket, LinkLayer, TcpOptions, TcpSegment, Tunnel, UdpDatagram, VxlanTunnel } from './types.js';
+export type { ArpPacket, DecodedFrame, DecodeError, DnsMessage, DnsRecord, IpPacket, LinkLayer, TcpOptions, TcpSegment, Tunnel, UdpDatagram, VxlanTunnel, VxlanGpeTunnel, GeneveTunnel, GreTunnel, ErspanTunnel, IpInIpTunnel } from './types.js';
 export {
   decodeFrame,
   LINKTYPE_ETHERNET,
@@ -64,6 +64,12 @@ export {
 export { decodeUdp, UDP_HEADER_LENGTH } from './udp.js';
 export { decodeDns, dnsInfo, dnsRcodeName, dnsTypeName, DNS_PORT } from './dns.js';
 export { decodeVxlan, VXLAN_FLAG_I, VXLAN_HEADER_LENGTH, VXLAN_LINUX_PORT, VXLAN_PORT } from './vxlan.js';
-export { enterTunnel } from './tunnel.js';
+export { decodeVxlanGpe, VXLAN_GPE_HEADER_LENGTH, VXLAN_GPE_PORT } from './vxlan-gpe.js';
+export { decodeGeneve, GENEVE_HEADER_LENGTH, GENEVE_PORT } from './geneve.js';
+export { decodeGre, GRE_FLAG_CHECKSUM, GRE_FLAG_KEY, GRE_FLAG_ROUTING, GRE_FLAG_SEQUENCE, IPPROTO_GRE } from './gre.js';
+export { decodeErspan, GRE_PROTO_ERSPAN, GRE_PROTO_ERSPAN3 } from './erspan.js';
+export { decodeIpInIp, IPPROTO_IPIP, IPPROTO_IPV6 } from './ip-in-ip.js';
+export { decodeMpls, ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTICAST } from './mpls.js';
+export { decodeTunnelPayload, enterTunnel, ETHERTYPE_TEB } from './tunnel.js';
 export { NO_TUNNELS } from './util.js';
 export { formatIPv4, formatIPv6, formatMac, formatHexColon } from './addr.js';

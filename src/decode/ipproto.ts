@@ -1,9 +1,12 @@
 /**
- * Dispatch on the IPv4 protocol / IPv6 next-header number: TCP and UDP are decoded, anything else is named in
- * `other` ("icmp", "igmp", "icmpv6", or "ip-proto-N"); ICMPv6 messages are read by ./icmpv6.ts. Not done: IP-in-IP and GRE tunnels (VXLAN
- * is entered from UDP, ./udp.ts), ICMP error contents.
+ * Dispatch on the IPv4 protocol / IPv6 next-header number: TCP and UDP are decoded, tunnels are entered from
+ * here: GRE (47, ./gre.ts, with ERSPAN inside) and IP in IP (4 and 41, ./ip-in-ip.ts); VXLAN, VXLAN-GPE and Geneve
+ * from UDP (./udp.ts). Anything else is named in `other` ("icmp", "igmp", "icmpv6", or "ip-proto-N"); ICMPv6 messages
+ * are read by ./icmpv6.ts. TCP is tried first: a plain TCP packet costs one comparison. Not done: ICMP error contents.
  */
+import { decodeGre, IPPROTO_GRE } from './gre.js';
 import { decodeIcmpv6 } from './icmpv6.js';
+import { decodeIpInIp, IPPROTO_IPIP, IPPROTO_IPV6 } from './ip-in-ip.js';
 import { decodeTcp } from './tcp.js';
 import type { DecodedFrame } from './types.js';
 import { decodeUdp } from './udp.js';
@@ -35,5 +38,7 @@ export function decodeIpPayload(out: DecodedFrame, d: Buffer, off: number, end: 
   if (proto === IPPROTO_TCP) decodeTcp(out, d, off, end, wireEnd, pseudo);
   else if (proto === IPPROTO_UDP) decodeUdp(out, d, off, end);
   else if (proto === IPPROTO_ICMPV6) decodeIcmpv6(out, d, off, end);
+  else if (proto === IPPROTO_GRE) decodeGre(out, d, off, end);
+  else if (proto === IPPROTO_IPIP || proto === IPPROTO_IPV6) decodeIpInIp(out, d, off, end, proto);
   else out.other = NAMES[proto]!;
 }

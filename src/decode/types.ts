@@ -13,6 +13,11 @@ export interface LinkLayer {
   vlans: number[];
   /** EtherType (or equivalent) of what the link layer carries. */
   etherType: number;
+  /**
+   * MPLS labels (mpls.label) of the label stack after the link header (EtherType 0x8847/0x8848), outermost first;
+   * absent when the frame has none. etherType stays the MPLS one.
+   */
+  mplsLabels?: number[];
   /** SLL/SLL2 packet type: 0 to us, 1 broadcast, 2 multicast, 3 to someone else, 4 sent by us. */
   packetType?: number;
   /** SLL2 interface index. */
@@ -142,7 +147,7 @@ export interface DnsMessage {
 
 /** A decoding problem in one frame. */
 export interface DecodeError {
-  /** Layer that failed: "link", "arp", "ipv4", "ipv6", "tcp", "udp", "vxlan". */
+  /** Layer that failed: "link", "mpls", "arp", "ipv4", "ipv6", "tcp", "udp", "vxlan", "vxlan-gpe", "geneve", "gre", "erspan". */
   layer: string;
   /** Stable code, e.g. "decode.truncated", "decode.bad-header-length", "decode.unsupported-link". */
   code: string;
@@ -187,10 +192,94 @@ export interface VxlanTunnel {
 }
 
 /**
- * An encapsulation a frame was carried in: the outer layers, kept when decoding moves on to the inner ones (nothing
- * decoded is lost). One member per protocol (VXLAN today; GRE, IP-in-IP or Geneve would be more), told apart by `kind`.
+ * VXLAN-GPE (the Generic Protocol Extension, draft-ietf-nvo3-vxlan-gpe; ./vxlan-gpe.ts) over UDP port 4790: the outer
+ * layers and the header's fields in Wireshark's names (vxlan.flags' first byte, vxlan.next_proto, vxlan.vni).
  */
-export type Tunnel = VxlanTunnel;
+export interface VxlanGpeTunnel {
+  kind: 'vxlan-gpe';
+  link: LinkLayer | undefined;
+  ip: IpPacket;
+  udp: UdpDatagram;
+  /** The flags byte: version (0x30), I 0x08 (the VNI is valid), P 0x04 (next protocol present), O 0x01 (OAM). */
+  flags: number;
+  /** vxlan.next_proto: 1 IPv4, 2 IPv6, 3 Ethernet, 4 NSH, 5 MPLS. */
+  nextProtocol: number;
+  vni: number;
+}
+
+/** Geneve (RFC 8926; ./geneve.ts) over UDP port 6081: the outer layers and the header's fields (geneve.*). */
+export interface GeneveTunnel {
+  kind: 'geneve';
+  link: LinkLayer | undefined;
+  ip: IpPacket;
+  udp: UdpDatagram;
+  /** geneve.version (0 today). */
+  version: number;
+  /** The flags byte: O 0x80 (an OAM frame), C 0x40 (critical options present). */
+  flags: number;
+  /** geneve.proto_type, an EtherType (0x6558 Ethernet, 0x0800 IPv4, 0x86dd IPv6). */
+  protocol: number;
+  vni: number;
+  /** Length of the options in bytes (geneve.option_len times 4). */
+  optionsLength: number;
+}
+
+/**
+ * GRE (RFC 2784, RFC 2890; ./gre.ts) in IP protocol 47, carrying IPv4, IPv6 or an Ethernet frame (0x6558, gretap):
+ * the outer layers and the header's fields (gre.proto, gre.key, gre.sequence_number).
+ */
+export interface GreTunnel {
+  kind: 'gre';
+  link: LinkLayer | undefined;
+  ip: IpPacket;
+  /** gre.flags_and_version: C 0x8000, R 0x4000, K 0x2000, S 0x1000, version in the low 3 bits. */
+  flags: number;
+  /** gre.proto, an EtherType: 0x0800 IPv4, 0x86dd IPv6, 0x6558 Ethernet (transparent Ethernet bridging), 0x0806 ARP. */
+  protocol: number;
+  /** gre.key when the K bit is set. */
+  key: number | undefined;
+  /** gre.sequence_number when the S bit is set. */
+  sequence: number | undefined;
+}
+
+/**
+ * ERSPAN (draft-foschiano-erspan; ./erspan.ts), a switch's remote mirror session in GRE (protocol type 0x88be for
+ * types I and II, 0x22eb for type III): the outer layers, the GRE header's key and sequence number, and the ERSPAN
+ * header's (erspan.version, erspan.spanid, erspan.vlan). Type I has no ERSPAN header: GRE 0x88be without the sequence
+ * number bit, as tshark decides.
+ */
+export interface ErspanTunnel {
+  kind: 'erspan';
+  link: LinkLayer | undefined;
+  ip: IpPacket;
+  /** The GRE header's flags and version, key and sequence number (see GreTunnel). */
+  greFlags: number;
+  key: number | undefined;
+  sequence: number | undefined;
+  /** ERSPAN type: 1 (no header), 2 (header version 1), 3 (header version 2). */
+  type: 1 | 2 | 3;
+  /** erspan.spanid, the session id (10 bits); undefined for type I. */
+  session: number | undefined;
+  /** erspan.vlan, the mirrored frame's original VLAN (12 bits); undefined for type I. */
+  vlan: number | undefined;
+}
+
+/**
+ * IP in IP (./ip-in-ip.ts): an IPv4 or IPv6 packet (IP protocol / next header 4 or 41: IPIP, 6in4/SIT, ip6tnl)
+ * carried in an outer IPv4 or IPv6 packet, which is all the tunnel has (its `protocol` says which inner version).
+ */
+export interface IpInIpTunnel {
+  kind: 'ip-in-ip';
+  link: LinkLayer | undefined;
+  ip: IpPacket;
+}
+
+/**
+ * An encapsulation a frame was carried in: the outer layers, kept when decoding moves on to the inner ones (nothing
+ * decoded is lost). One member per protocol, told apart by `kind`. (MPLS is no tunnel here: its labels are a shim in
+ * the link layer, kept in LinkLayer.mplsLabels, as VLAN tags are.)
+ */
+export type Tunnel = VxlanTunnel | VxlanGpeTunnel | GeneveTunnel | GreTunnel | ErspanTunnel | IpInIpTunnel;
 
 export interface DecodedFrame {
   frame: number;
@@ -218,7 +307,8 @@ export interface DecodedFrame {
   other?: string;
   /**
    * Set when a layer could not be decoded; layers above stay undefined. Codes: decode.truncated,
-   * decode.bad-header-length, decode.bad-version, decode.bad-total-length, decode.unsupported-link, decode.internal.
+   * decode.bad-header-length, decode.bad-version, decode.bad-total-length, decode.unsupported-link, decode.internal,
+   * decode.error (more than 8 nested tunnels: ./tunnel.ts).
    */
   error?: DecodeError;
   /** True when the snaplen cut the frame (capturedLength < originalLength). */

@@ -1,13 +1,15 @@
 /**
  * UDP: ports and the length field. A decoded datagram sets both `udp` and other = "udp"; then, as tshark's UDP
  * dissector does, the lower of the two ports is tried first, then the higher: port 53 is DNS (./dns.ts: other =
- * "dns"), ports 4789 and 8472 are VXLAN (./vxlan.ts: the frame's layers become the tunnelled frame's). Nothing else
- * above UDP is looked at. Not done: checksum, length/IP consistency checks, heuristic dissectors.
+ * "dns"), ports 4789 and 8472 are VXLAN (./vxlan.ts), 4790 VXLAN-GPE (./vxlan-gpe.ts), 6081 Geneve (./geneve.ts): the
+ * frame's layers become the tunnelled frame's. Nothing else above UDP is looked at. Not done: checksum, length/IP consistency checks, heuristic dissectors.
  */
 import { decodeDns, DNS_PORT } from './dns.js';
 import type { DecodedFrame } from './types.js';
 import { setError, u16 } from './util.js';
+import { decodeGeneve, GENEVE_PORT } from './geneve.js';
 import { decodeVxlan, VXLAN_LINUX_PORT, VXLAN_PORT } from './vxlan.js';
+import { decodeVxlanGpe, VXLAN_GPE_PORT } from './vxlan-gpe.js';
 
 export const UDP_HEADER_LENGTH = 8;
 
@@ -18,6 +20,8 @@ const BY_PORT = new Map<number, PayloadDecoder>([
   [DNS_PORT, decodeDns],
   [VXLAN_PORT, decodeVxlan],
   [VXLAN_LINUX_PORT, decodeVxlan],
+  [VXLAN_GPE_PORT, decodeVxlanGpe],
+  [GENEVE_PORT, decodeGeneve],
 ]);
 
 /** Decodes the UDP header at d[off..end). */

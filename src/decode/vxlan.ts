@@ -35,11 +35,11 @@ export function decodeVxlan(out: DecodedFrame, d: Buffer, off: number, end: numb
   }
   const flags = d[off]!;
   const vni = (d[off + 4]! << 16) | (d[off + 5]! << 8) | d[off + 6]!;
-  enterTunnel(out, {
+  if (!enterTunnel(out, {
     kind: 'vxlan', link: out.link, ip, udp, flags, vni,
     malformed: (flags & VXLAN_FLAG_I) === 0
       ? `VXLAN header (VNI ${vni}) without the I flag (flags 0x${flags.toString(16).padStart(2, '0')}): a VTEP drops it`
       : undefined,
-  });
+  })) return;
   decodeEthernet(out, d, off + VXLAN_HEADER_LENGTH, end);
 }

@@ -28,15 +28,43 @@ export interface BaseEvent {
 }
 
 /**
- * An encapsulation a packet was carried in (the `tunnels` of packet events, outermost first): its outer addresses as
- * "ip:port" and, for VXLAN, the VNI; `malformed` when its header broke RFC 7348 (a decode.bad-tunnel-header finding).
+ * An encapsulation a packet was carried in (the `tunnels` of packet events, outermost first), one member per kind:
+ * its outer addresses (`src`, `dst`: "ip:port" for the tunnels over UDP, the IP alone for the others) and the fields
+ * that tell one tunnel from another.
  */
-export interface EventTunnel {
-  kind: 'vxlan';
+export type EventTunnel = OverlayEventTunnel | GreEventTunnel | ErspanEventTunnel | IpInIpEventTunnel;
+
+/** VXLAN, VXLAN-GPE or Geneve (over UDP): the VNI; `malformed` when a VXLAN header broke RFC 7348 (decode.bad-tunnel-header). */
+export interface OverlayEventTunnel {
+  kind: 'vxlan' | 'vxlan-gpe' | 'geneve';
   src: string;
   dst: string;
   vni: number;
   malformed?: true;
+}
+
+/** GRE (IP protocol 47) carrying IP or Ethernet: the key, when the header has one. */
+export interface GreEventTunnel {
+  kind: 'gre';
+  src: string;
+  dst: string;
+  key?: number;
+}
+
+/** An ERSPAN mirror session in GRE: its type (1, 2, 3 for types I, II, III) and session id (types II and III). */
+export interface ErspanEventTunnel {
+  kind: 'erspan';
+  src: string;
+  dst: string;
+  type: 1 | 2 | 3;
+  session?: number;
+}
+
+/** IP in IP (IPv4 or IPv6 inside IPv4 or IPv6: IPIP, 6in4, ip6tnl): the outer addresses only. */
+export interface IpInIpEventTunnel {
+  kind: 'ip-in-ip';
+  src: string;
+  dst: string;
 }
 
 /** Packet events of a tunnelled frame carry its tunnels: `src`/`dst` are then the inner (overlay) endpoints. */

@@ -24,7 +24,7 @@ export const FINDING_CODES = {
   // frame decoders
   'decode.truncated': { severity: 'warning', text: 'A frame is too short for a header it announces; the layers before it are kept.' },
   'decode.bad-header-length': { severity: 'warning', text: 'An IPv4/IPv6/TCP header length field is impossible.' },
-  'decode.bad-version': { severity: 'warning', text: 'An IP header has a version other than 4 or 6.' },
+  'decode.bad-version': { severity: 'warning', text: 'An IP header has a version other than 4 or 6 (or an ERSPAN header one other than 1 and 2, types II and III).' },
   'decode.bad-total-length': { severity: 'warning', text: 'An IP total/payload length is smaller than its header; the IP layer is kept, nothing above it.' },
   'decode.internal': { severity: 'error', text: 'A decoder failed unexpectedly on this frame (a bug: please report it with the capture).' },
   'decode.unsupported-link': { severity: 'warning', text: 'The interface uses a link type we do not decode; its frames are counted as undecodable.' },

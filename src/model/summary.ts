@@ -20,21 +20,50 @@ export interface LatencyStats {
 export type CaptureFormat = 'pcap' | 'pcapng';
 
 /**
- * One tunnel the capture's frames were carried in (summary.tunnels): a VXLAN network between two outer (underlay)
- * addresses, either direction, with the frames it carried. One member per encapsulation, told apart by `kind`.
+ * One tunnel the capture's frames were carried in (summary.tunnels): a tunnel between two outer (underlay) addresses,
+ * either direction, with the frames it carried (an outer datagram reassembled from fragments counts once, at its
+ * completing frame). One member per kind of encapsulation, told apart by `kind`.
  */
-export interface VxlanTunnelSummary {
-  kind: 'vxlan';
-  /** The VXLAN Network Identifier. */
+export type TunnelSummary = OverlayTunnelSummary | GreTunnelSummary | ErspanTunnelSummary | IpInIpTunnelSummary;
+
+/** A VXLAN, VXLAN-GPE or Geneve network (over UDP) between two outer addresses. */
+export interface OverlayTunnelSummary {
+  kind: 'vxlan' | 'vxlan-gpe' | 'geneve';
+  /** The Virtual Network Identifier. */
   vni: number;
   /** The two outer IP addresses, sorted. */
   endpoints: [string, string];
-  /** Frames it carried (an outer datagram reassembled from fragments counts once, at its completing frame). */
   frames: number;
   /** Of them, frames whose VXLAN header broke RFC 7348 (no I flag). Absent when 0. */
   malformed?: number;
 }
-export type TunnelSummary = VxlanTunnelSummary;
+
+/** A GRE tunnel (carrying IP or Ethernet frames) between two outer addresses, by its key. */
+export interface GreTunnelSummary {
+  kind: 'gre';
+  /** The GRE key; absent for packets without one. */
+  key?: number;
+  endpoints: [string, string];
+  frames: number;
+}
+
+/** An ERSPAN mirror session (in GRE) between two outer addresses, by type and session id. */
+export interface ErspanTunnelSummary {
+  kind: 'erspan';
+  /** 1, 2 or 3: ERSPAN type I, II or III. */
+  type: 1 | 2 | 3;
+  /** The session id (types II and III). */
+  session?: number;
+  endpoints: [string, string];
+  frames: number;
+}
+
+/** IP packets carried in IP packets (IPIP, 6in4, ip6tnl) between two outer addresses. */
+export interface IpInIpTunnelSummary {
+  kind: 'ip-in-ip';
+  endpoints: [string, string];
+  frames: number;
+}
 
 export interface HostSummary {
   ip: string;
@@ -132,7 +161,7 @@ export interface AnalysisSummary {
   };
   /** Hosts by the frames they sent: the innermost IP of a tunnelled frame (the overlay's hosts, as tshark's columns). */
   hosts: HostSummary[];
-  /** The tunnels (VXLAN) frames were carried in, by frames (at most 256 listed). Absent when no frame was tunnelled. */
+  /** The tunnels (VXLAN, VXLAN-GPE, Geneve, GRE, ERSPAN, IP in IP) frames were carried in, by frames (at most 256 listed). Absent when no frame was tunnelled. */
   tunnels?: TunnelSummary[];
   tcp: {
     connections: number;

@@ -443,7 +443,9 @@ export class CaptureAnalyzer {
       this.count('tcp');
       this.onTcp(decoded, decoded.tcp, time);
     } else {
-      const name = decoded.other ?? (decoded.udp !== undefined ? 'udp' : decoded.ip !== undefined ? `ipv${decoded.ip.version}` : decoded.link?.kind ?? 'unknown');
+      // A frame whose inner packet could not be decoded at all (an IP-in-IP packet cut in its inner header) is named by its tunnel.
+      const name = decoded.other ?? (decoded.udp !== undefined ? 'udp' : decoded.ip !== undefined ? `ipv${decoded.ip.version}`
+        : decoded.link?.kind ?? decoded.tunnels[decoded.tunnels.length - 1]?.kind ?? 'unknown');
       this.count(decoded.error !== undefined ? `${name} (malformed)` : name);
       if (decoded.dns !== undefined && decoded.udp !== undefined && decoded.ip !== undefined) {
         // DNS: its own event (the summary-only path hands it to the stages only, as it does TCP packets).
@@ -728,7 +730,7 @@ export class CaptureAnalyzer {
   private onTunnelled(decoded: DecodedFrame, time: number): void {
     this.tunnels.add(decoded.tunnels);
     for (const t of decoded.tunnels) {
-      if (t.malformed === undefined) continue;
+      if (t.kind !== 'vxlan' || t.malformed === undefined) continue;
       this.emitFinding(makeFinding('decode.bad-tunnel-header', 'frame', decoded.frame, time, `${t.kind}: ${t.malformed}`, {
         src: t.ip.src, dst: t.ip.dst, detail: { layer: t.kind, vni: t.vni, flags: t.flags },
       }));

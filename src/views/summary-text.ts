@@ -11,7 +11,7 @@ import Table from 'cli-table3';
 import { PROTOCOL_VERSIONS } from '../model/names.js';
 import { emptyClientIdWords } from '../mqtt/empty-client-id.js';
 import { formatMs } from '../model/names.js';
-import type { AnalysisSummary, TopicSummary } from '../model/summary.js';
+import type { AnalysisSummary, TopicSummary, TunnelSummary } from '../model/summary.js';
 import { tableCell, tableStyle, type Style } from './style.js';
 import { displayWidth, fitColumns, longestWord, wrapWords } from './text-layout.js';
 
@@ -91,7 +91,7 @@ export function renderSummary(s: AnalysisSummary, style: Style, width?: number):
   if (s.tunnels !== undefined && s.tunnels.length > 0) {
     h('Tunnels');
     out.push(table(['Tunnel', 'Between', 'Frames carried', 'Malformed'],
-      s.tunnels.map((t) => [`VXLAN VNI ${t.vni}`, t.endpoints.join(' ↔ '), String(t.frames), String(t.malformed ?? 0)]), style, width));
+      s.tunnels.map((t) => [tunnelLabel(t), t.endpoints.join(' ↔ '), String(t.frames), String('malformed' in t ? t.malformed ?? 0 : 0)]), style, width));
   }
   if (s.tcp.connections > 0) {
     h('TCP connections');
@@ -126,4 +126,16 @@ export function renderSummary(s: AnalysisSummary, style: Style, width?: number):
   if (s.findings.total === 0) out.push('none\n');
   else out.push(table(['Code', 'Count'], Object.entries(s.findings.byCode).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, String(v)]), style, width));
   return out.join('');
+}
+
+/** How the summary's Tunnels table names a tunnel: "VXLAN VNI 42", "GRE key 1001", "ERSPAN type II session 7"... */
+export function tunnelLabel(t: TunnelSummary): string {
+  switch (t.kind) {
+    case 'vxlan': return `VXLAN VNI ${t.vni}`;
+    case 'vxlan-gpe': return `VXLAN-GPE VNI ${t.vni}`;
+    case 'geneve': return `Geneve VNI ${t.vni}`;
+    case 'gre': return t.key === undefined ? 'GRE' : `GRE key ${t.key}`;
+    case 'erspan': return `ERSPAN type ${'I'.repeat(t.type)}${t.session === undefined ? '' : ` session ${t.session}`}`;
+    case 'ip-in-ip': return 'IP in IP';
+  }
 }
