@@ -304,7 +304,7 @@ test('the schema knows every field of the event contract (src/model/events.ts) a
   const source = readFileSync(path.join(repoRoot, 'src', 'model', 'events.ts'), 'utf8');
   const fields = new Set([...source.matchAll(/^ {2}([a-zA-Z]+)\??: /gm)].map((m) => m[1]!));
   // Structured fields are matched through their own keys (payload) or not at all.
-  const structured = new Set(['frames', 'handshakeFrames', 'subscriptions', 'will', 'properties', 'userProperties', 'password', 'detail', 'evidence',
+  const structured = new Set(['frames', 'handshakeFrames', 'synResentEarly', 'subscriptions', 'will', 'properties', 'userProperties', 'password', 'detail', 'evidence',
     /* FindingEvidence: */ 'count', 'takenOverBy',
     /* MqttPayload, matched by payload: */ 'format', 'text', 'hex', 'incomplete', /* MqttSubscription: */ 'noLocal', 'retainAsPublished', 'retainHandling',
     /* a DNS frame's DnsFields, not matched (a failed lookup is judged by diag.name-not-resolved): */ 'dns', 'id', 'response', 'opcode', 'rcode',

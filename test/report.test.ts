@@ -181,8 +181,8 @@ const REASON_NAMES = new RegExp([...Object.values(CONNACK_RETURN_CODES), ...Obje
 export function englishLines(text: string): string[] {
   const ENGLISH = /\b(the|and|of|to|is|are|was|were|with|from|after|before|by|for|on|in|it|its|this|that|each|every|not|yes|no|which|when|then|has|have|frames|messages?|connection|accepted|refused|acknowledges?|sends?|closes?|answers?|unknown|more|none|role|time|source|destination|description|count|kind|published|delivered)\b/i;
   return text.replace(/```[\s\S]*?```/g, '').split('\n').filter((line) => {
-    // MQTT's reason-code names are technical terms, quoted as they are.
-    const prose = line.replace(REASON_NAMES, ' ').replace(/`+[^`]*`+/g, ' ').replace(/"[^"\n]*"/g, ' ').replace(/'[^'\n]*'/g, ' ').replace(/\b[a-z]+\.[a-z][a-z0-9-]*\b/g, ' ').replace(/\[[A-Z, ]+\]/g, ' ');
+    // MQTT's reason-code names are technical terms, quoted as they are; so is the tunnel name IP-in-IP.
+    const prose = line.replace(REASON_NAMES, ' ').replace(/\bip-in-ip\b/gi, ' ').replace(/`+[^`]*`+/g, ' ').replace(/"[^"\n]*"/g, ' ').replace(/'[^'\n]*'/g, ' ').replace(/\b[a-z]+\.[a-z][a-z0-9-]*\b/g, ' ').replace(/\[[A-Z, ]+\]/g, ' ');
     return ENGLISH.test(prose);
   });
 }
