@@ -13,7 +13,7 @@ import type { Analysis, ArpEvent, FindingEvent, LifecycleEvent, MqttEvent, TcpEv
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
 import { describeDiagnosis } from '../src/diagnosis/words.js';
-import { mqttOf, sessionsEnded } from './helpers/events.js';
+import { messageKeys as keys, mqttOf, ourMessageKeys as ours, sessionsEnded } from './helpers/events.js';
 import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
 import { readCapture } from '../src/capture/reader.js';
 import { decodeFrame } from '../src/decode/frame.js';
@@ -26,16 +26,6 @@ const missing = (name: string): string | undefined =>
 /** The diagnoses, less the harmless teardown FIN retransmission the kernel makes in some runs and not others. */
 async function diagnosesOf(file: string): Promise<string[]> {
   return (await diagnose(file)).map((d) => d.code).filter((c) => c !== 'diag.harmless-teardown-retransmission');
-}
-function topicOf(e: MqttEvent): string {
-  return e.topic ?? e.subscriptions?.map((s) => s.topic).join(',') ?? e.unsubscriptions?.join(',') ?? '';
-}
-/** (frame, msgtype, packet id, topic) of each message, sorted, as mqtt-vs-tshark compares them. */
-function keys(list: Array<{ frame: number; msgtype: number; msgid?: number | undefined; topic?: string | undefined }>): string[] {
-  return list.map((m) => `${m.frame} ${m.msgtype} ${m.msgid ?? ''} ${m.topic ?? ''}`).sort();
-}
-function ours(a: Analysis): string[] {
-  return keys(mqttOf(a).map((e) => ({ frame: e.frame, msgtype: e.msgtype, msgid: e.packetId, topic: topicOf(e) })));
 }
 
 test('lossy wire (drops, duplicates, reordering): MQTT equals tshark with out-of-order reassembly, and nothing is lost',

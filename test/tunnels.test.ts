@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
-import type { Analysis, FindingEvent, MqttEvent, TcpEvent } from '../src/index.js';
+import type { FindingEvent, TcpEvent } from '../src/index.js';
 import type { EventTunnel } from '../src/model/events.js';
 import type { TunnelSummary } from '../src/model/summary.js';
 import { readCapture } from '../src/capture/reader.js';
@@ -20,23 +20,13 @@ import { decodeFrame } from '../src/decode/frame.js';
 import type { DecodedFrame, Tunnel } from '../src/decode/types.js';
 import { fixturesDir } from './helpers/corpus.js';
 import { diagnose } from './helpers/diagnose.js';
-import { mqttOf, sessionsEnded } from './helpers/events.js';
+import { messageKeys as keys, mqttOf, ourMessageKeys as ours, sessionsEnded } from './helpers/events.js';
 import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
 
 const edge = (name: string): string => path.join(fixturesDir, 'edge', name);
 const missing = (name: string): string | undefined =>
   existsSync(edge(name)) ? undefined : `fixtures/edge/${name} not present (fixtures/lab/capture.sh --only edge-tunnels)`;
 
-function topicOf(e: MqttEvent): string {
-  return e.topic ?? e.subscriptions?.map((s) => s.topic).join(',') ?? e.unsubscriptions?.join(',') ?? '';
-}
-/** (frame, msgtype, packet id, topic) of each message, sorted, as mqtt-vs-tshark compares them. */
-function keys(list: Array<{ frame: number; msgtype: number; msgid?: number | undefined; topic?: string | undefined }>): string[] {
-  return list.map((m) => `${m.frame} ${m.msgtype} ${m.msgid ?? ''} ${m.topic ?? ''}`).sort();
-}
-function ours(a: Analysis): string[] {
-  return keys(mqttOf(a).map((e) => ({ frame: e.frame, msgtype: e.msgtype, msgid: e.packetId, topic: topicOf(e) })));
-}
 async function decodeAll(file: string): Promise<DecodedFrame[]> {
   const out: DecodedFrame[] = [];
   await readCapture(file, { frame: (f) => { out.push(decodeFrame(f)); }, notice: () => {} });
