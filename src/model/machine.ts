@@ -6,7 +6,8 @@
  *   host's own name) reach one broker, as they do (machineOf).
  * - A dual-stack host's IPv6 addresses are its IPv4 address's machine when the link layer shows it
  *   (DualStackLinker): frames from both carry the same source MAC, that MAC sends from no other IPv4 address, and
- *   neither was routed (TTL / hop limit still at a sender's initial 64, 128 or 255, or an ARP message). A router's
+ *   neither was routed (TTL / hop limit still at a sender's initial 64, 128 or 255, or an ARP message; or IPv6 hop
+ *   limit 1 from a link-local fe80::/10 address or in an MLD report, which no router forwards). A router's
  *   MAC sends for many addresses, and routed packets have lost a hop: neither links anything. What was learned is
  *   handed on as MachineLink messages; each reader keeps its own MachineBook.
  * Does not: guess from names, ports or timing, or link two IPv4 addresses. Views keep showing the address as
@@ -48,6 +49,15 @@ function unrouted(ttl: number | undefined): boolean {
   return ttl === undefined || ttl === 64 || ttl === 128 || ttl === 255;
 }
 
+/**
+ * An IPv6 packet with hop limit 1 that no router forwarded: from a link-local address (fe80::/10, never routed), or
+ * an MLD report (sent with hop limit 1 to the link, RFC 2710/3810). A dual-stack host's first frames from its
+ * link-local address are often its MLD reports.
+ */
+function linkScoped(ip: string, ttl: number | undefined, mldReport: boolean): boolean {
+  return ttl === 1 && (mldReport || /^fe[89ab]/i.test(ip));
+}
+
 interface MacState {
   /** The one IPv4 address sent from this MAC, unrouted; undefined before it is seen or once the MAC is ambiguous. */
   ipv4: string | undefined;
@@ -68,11 +78,12 @@ export class DualStackLinker {
   private readonly macs = new Map<string, MacState>();
 
   /**
-   * The first frame sent from `ip` with source MAC `mac`; `ttl` is its TTL or hop limit (undefined for ARP). Returns
-   * the links it makes (none in most captures).
+   * The first frame sent from `ip` with source MAC `mac`; `ttl` is its TTL or hop limit (undefined for ARP),
+   * `mldReport` whether it is an MLD report (ICMPv6 131 or 143). Returns the links it makes (none in most captures).
+   * The unspecified address (::, a host's before it has one) names no machine.
    */
-  learn(ip: string, mac: string, ttl: number | undefined, frame: number, time: number): MachineLink[] | undefined {
-    if (machineOf(ip) === 'loopback' || !unicastMac(mac)) return undefined;
+  learn(ip: string, mac: string, ttl: number | undefined, frame: number, time: number, mldReport = false): MachineLink[] | undefined {
+    if (machineOf(ip) === 'loopback' || ip === '::' || !unicastMac(mac)) return undefined;
     const v6 = ip.includes(':');
     let state = this.macs.get(mac);
     if (state === undefined) {
@@ -93,7 +104,7 @@ export class DualStackLinker {
       state.pending = [];
       return links;
     }
-    if (!unrouted(ttl)) return undefined;
+    if (!unrouted(ttl) && !linkScoped(ip, ttl, mldReport)) return undefined;
     if (state.ipv4 !== undefined) return [{ frame, time, ip, machine: state.ipv4, mac }];
     if (state.pending.length < PENDING_PER_MAC) state.pending.push(ip);
     return undefined;
