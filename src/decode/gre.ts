@@ -66,10 +66,11 @@ function decodeGreHeader(out: DecodedFrame, d: Buffer, off: number, end: number,
   let p = off + 4 + ((flags & (GRE_FLAG_CHECKSUM | GRE_FLAG_ROUTING)) !== 0 ? 4 : 0);
   let key: number | undefined;
   let callId: number | undefined;
+  let pppLength = -1;
   let sequence: number | undefined;
   let ack: number | undefined;
   if ((flags & GRE_FLAG_KEY) !== 0) {
-    if (pptp) callId = u16(d, p + 2); // the first half is the payload length
+    if (pptp) { pppLength = u16(d, p); callId = u16(d, p + 2); }
     else key = u32(d, p);
     p += 4;
   }
@@ -104,7 +105,7 @@ function decodeGreHeader(out: DecodedFrame, d: Buffer, off: number, end: number,
     return;
   }
   if (protocol === ETHERTYPE_PPP) {
-    if (p >= end) return; // a PPTP acknowledgement alone: no PPP frame
+    if (p >= end && pppLength <= 0) return; // a PPTP acknowledgement alone: no PPP frame
     if (!enterTunnel(out, tunnel)) return;
     decodePpp(out, d, p, end, tunnel);
     return;

@@ -9,7 +9,8 @@
  * - in GRE (protocol type 0x8847/0x8848, ./gre.ts), the labels kept in the GRE tunnel, readMplsLabels then
  *   decodeMplsPayload;
  * - in UDP port 6635 (RFC 7510), decodeMplsInUdp: a tunnel of its own (kind "mpls-in-udp", ./tunnel.ts).
- * A stack cut short is an error {layer: "mpls", code: "decode.truncated"}, a control word cut short too. Not done:
+ * A stack cut short is an error {layer: "mpls", code: "decode.truncated"}, a control word cut short too, and so is a
+ * stack in a tunnel followed by nothing in a frame the snaplen cut. Not done:
  * tshark's manufacturer-database guess that a pseudowire whose first nibble is 0 has no control word (two known
  * vendors' MAC addresses at its start): such a pseudowire is read with a control word here.
  */
@@ -62,7 +63,11 @@ export function decodeMpls(out: DecodedFrame, d: Buffer, off: number, end: numbe
  * Ethernet pseudowire after its control word.
  */
 export function decodeMplsPayload(out: DecodedFrame, d: Buffer, off: number, end: number): void {
-  if (off >= end) { out.other = 'mpls'; return; }
+  if (off >= end) {
+    out.other = 'mpls';
+    if (out.originalLength > out.capturedLength) setError(out, 'mpls', 'decode.truncated', 'the MPLS payload was not captured');
+    return;
+  }
   const nibble = d[off]! >> 4;
   if (nibble === 4) decodeIPv4(out, d, off, end);
   else if (nibble === 6) decodeIPv6(out, d, off, end);

@@ -21,6 +21,10 @@ export const PPP_IPV6 = 0x0057;
 /** Decodes the PPP frame at d[off..end) carried in `tunnel` (already entered). */
 export function decodePpp(out: DecodedFrame, d: Buffer, off: number, end: number, tunnel: GreTunnel): void {
   out.other = 'ppp';
+  if (off >= end) {
+    truncated(out, 'the PPP frame was not captured');
+    return;
+  }
   const first = d[off]!;
   if (first === 0x0f || first === 0x8f) {
     // Cisco HDLC: address (unicast 0x0f, multicast 0x8f), control, protocol (an EtherType).
