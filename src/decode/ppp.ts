@@ -20,7 +20,6 @@ export const PPP_IPV6 = 0x0057;
 
 /** Decodes the PPP frame at d[off..end) carried in `tunnel` (already entered). */
 export function decodePpp(out: DecodedFrame, d: Buffer, off: number, end: number, tunnel: GreTunnel): void {
-  out.other = 'ppp';
   if (off >= end) {
     truncated(out, 'the PPP frame was not captured');
     return;
@@ -53,8 +52,10 @@ export function decodePpp(out: DecodedFrame, d: Buffer, off: number, end: number
   tunnel.pppProtocol = protocol;
   if (protocol === PPP_IPV4) decodeIPv4(out, d, p, end);
   else if (protocol === PPP_IPV6) decodeIPv6(out, d, p, end);
+  else out.other = 'ppp';
 }
 
 function truncated(out: DecodedFrame, message: string): void {
+  out.other = 'ppp';
   setError(out, 'ppp', 'decode.truncated', message);
 }
