@@ -229,3 +229,16 @@ test('routed-brokers.pcap: the router\'s addresses stay unlinked (two machines)'
   const a = await analyzeCapture(edge('routed-brokers.pcap'));
   assert.deepEqual(a.summary.hosts.filter((h) => h.sameMachineAs !== undefined), []);
 });
+
+test('GRE in UDP and MPLS in GRE nested 3000 times (a hostile frame): 8 tunnels followed, then decode.error, quickly, no crash', () => {
+  // Raw IPv4 (link type 228): each header's total length 0 (the rest of the frame); UDP 4754 -> 4754 (length 0: the
+  // rest), GRE 0x8847 with one label (bottom of stack), then the next IPv4 header.
+  const header = Buffer.from('45000000000100004011000001020304' + '05060708' + '129212920000' + '0000' + '00008847' + '00001140', 'hex');
+  const data = Buffer.concat(Array.from({ length: 3000 }, () => header));
+  const started = process.hrtime.bigint();
+  const f = decodeFrame({ frame: 1, tsSec: 0, tsNsec: 0, linkType: 228, data, originalLength: data.length, interfaceId: 0 });
+  assert.ok(process.hrtime.bigint() - started < 50_000_000n, 'decoded in well under 50 ms');
+  assert.equal(f.tunnels.length, 8);
+  assert.ok(f.tunnels.every((t) => t.kind === 'gre' && t.udp?.dstPort === 4754 && t.mplsLabels?.join() === '1'));
+  assert.deepEqual([f.error?.layer, f.error?.code, f.other], ['gre', 'decode.error', 'gre']);
+});
