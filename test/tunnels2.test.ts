@@ -202,6 +202,12 @@ test('a dual-stack host\'s link-local address first seen in its MLD report (hop 
   assert.deepEqual(host.learn('fd18::8', '02:42:ac:12:00:03', 1, 8, 4, true)?.map((l) => l.machine), ['172.18.0.3']);
   // The unspecified address (a host's MLD report before it has an address) is no machine.
   assert.equal(host.learn('::', '02:42:ac:12:00:03', 1, 9, 5, true), undefined);
+  // IPv4 alike: a host whose first IPv4 frame is its IGMP report (TTL 1) is that address's machine, its MAC not taken
+  // for a router's (it was: a TTL of 1 read as routed made the MAC speak for more than one machine).
+  const igmp = new DualStackLinker();
+  assert.equal(igmp.learn('fe80::42:acff:fe12:5', '02:42:ac:12:00:05', 1, 1, 0, true), undefined);
+  assert.deepEqual(igmp.learn('172.18.0.5', '02:42:ac:12:00:05', 1, 2, 1, true)?.map((l) => `${l.ip} ${l.machine}`), ['fe80::42:acff:fe12:5 172.18.0.5']);
+  assert.deepEqual(igmp.learn('fd18::5', '02:42:ac:12:00:05', 64, 3, 2)?.map((l) => l.machine), ['172.18.0.5']);
   // A router: its MAC sends from two IPv4 addresses (its own and a routed one); its link-local MLD report links nothing.
   const router = new DualStackLinker();
   assert.equal(router.learn('172.18.0.2', '02:42:ac:12:00:02', 64, 1, 0), undefined);

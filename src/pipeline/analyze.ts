@@ -10,6 +10,7 @@ import { CaptureError, SECRETS_TLS_KEY_LOG, type CaptureFrame, type CaptureNotic
 import { decodeFrame } from '../decode/frame.js';
 import { dnsInfo, dnsRcodeName, dnsTypeName } from '../decode/dns.js';
 import { ICMPV6_MLD2_REPORT, ICMPV6_MLD_REPORT, icmpv6Info } from '../decode/icmpv6.js';
+import { IPPROTO_IGMP } from '../decode/ipproto.js';
 import type { DecodedFrame, DnsMessage, IpPacket, TcpSegment, UdpDatagram } from '../decode/types.js';
 import { IpDefragmenter } from '../defrag/defragment.js';
 import { MqttConnectionDissector, type ConnectionProtocol, type MqttDissectorOptions } from '../mqtt/dissector.js';
@@ -716,7 +717,7 @@ export class CaptureAnalyzer {
       host.mac = mac;
       const icmpType = decoded.icmpv6?.type;
       const links = this.linker.learn(src, mac, arp !== undefined ? undefined : ip?.ttl, decoded.frame, time,
-        icmpType === ICMPV6_MLD_REPORT || icmpType === ICMPV6_MLD2_REPORT);
+        icmpType === ICMPV6_MLD_REPORT || icmpType === ICMPV6_MLD2_REPORT || (ip?.version === 4 && ip.protocol === IPPROTO_IGMP));
       if (links !== undefined) {
         for (const link of links) {
           this.machines.link(link);
