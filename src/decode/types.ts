@@ -147,7 +147,7 @@ export interface DnsMessage {
 
 /** A decoding problem in one frame. */
 export interface DecodeError {
-  /** Layer that failed: "link", "mpls", "arp", "ipv4", "ipv6", "tcp", "udp", "vxlan", "vxlan-gpe", "geneve", "gre", "erspan", "ppp". */
+  /** Layer that failed: "link", "mpls", "arp", "ipv4", "ipv6", "tcp", "udp", "vxlan", "vxlan-gpe", "geneve", "gre", "erspan", "ppp", "chdlc". */
   layer: string;
   /** Stable code, e.g. "decode.truncated", "decode.bad-header-length", "decode.unsupported-link". */
   code: string;
