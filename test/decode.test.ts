@@ -931,6 +931,16 @@ const EXCEPTIONS: Exception[] = [
       f.error?.layer === 'tcp' && f.error.code === 'decode.bad-header-length' && ours === '' && field.startsWith('tcp.'),
   },
   {
+    id: 'pw-eth-vendor-guess',
+    reason:
+      'an Ethernet pseudowire in MPLS (first nibble 0): tshark (4.0) reads it without a control word when the 12 bytes ' +
+      'after the label stack start with two vendors its manufacturer database knows, as a zero control word then an ' +
+      'IPv6 multicast destination 33:33:00:00:00:xx do (Xerox twice), and finds no IP inside; we read the control word ' +
+      '(RFC 4448) and the frame inside',
+    applies: (f, _field, _ours, theirs) => theirs === '' && f.link?.dstMac?.startsWith('33:33:00:00:00:') === true &&
+      f.tunnels.some((t) => (t.kind === 'gre' && t.mplsLabels !== undefined) || t.kind === 'mpls-in-udp'),
+  },
+  {
     id: 'first-fragment-tcp-len',
     reason:
       'first IP fragment (MF set, offset 0) with defragmentation off: tshark dissects the TCP header but leaves tcp.len ' +

@@ -1,6 +1,7 @@
 /**
- * The tunnels of a capture (VXLAN, VXLAN-GPE, Geneve, GRE, ERSPAN, IP in IP): the summary's `tunnels` list (each
- * tunnel between two outer addresses, either direction, told apart by its VNI, GRE key or ERSPAN session, with the
+ * The tunnels of a capture (VXLAN, VXLAN-GPE, Geneve, GRE, ERSPAN, IP in IP, MPLS in UDP): the summary's `tunnels`
+ * list (each tunnel between two outer addresses, either direction, told apart by its VNI, GRE key, PPTP call id or
+ * ERSPAN session, with the
  * frames it carried, at most MAX_TUNNELS listed) and the `tunnels` field of the packet events of a tunnelled frame.
  * Reads DecodedFrame.tunnels only; does not decode, nor judge a header (the decoder marks a malformed one; the
  * pipeline makes the finding).
@@ -45,9 +46,9 @@ export class TunnelTable {
 function idOf(t: Tunnel): string {
   switch (t.kind) {
     case 'vxlan': case 'vxlan-gpe': case 'geneve': return String(t.vni);
-    case 'gre': return String(t.key ?? '');
+    case 'gre': return t.callId !== undefined ? `call ${t.callId}` : String(t.key ?? '');
     case 'erspan': return `${t.type}/${t.session ?? ''}`;
-    case 'ip-in-ip': return '';
+    case 'ip-in-ip': case 'mpls-in-udp': return '';
   }
 }
 
@@ -55,10 +56,12 @@ function idOf(t: Tunnel): string {
 function summaryOf(t: Tunnel, endpoints: [string, string]): TunnelSummary {
   switch (t.kind) {
     case 'vxlan': case 'vxlan-gpe': case 'geneve': return { kind: t.kind, vni: t.vni, endpoints, frames: 0 };
-    case 'gre': return t.key === undefined ? { kind: 'gre', endpoints, frames: 0 } : { kind: 'gre', key: t.key, endpoints, frames: 0 };
+    case 'gre': return t.callId !== undefined ? { kind: 'gre', callId: t.callId, endpoints, frames: 0 }
+      : t.key === undefined ? { kind: 'gre', endpoints, frames: 0 } : { kind: 'gre', key: t.key, endpoints, frames: 0 };
     case 'erspan': return t.session === undefined
       ? { kind: 'erspan', type: t.type, endpoints, frames: 0 } : { kind: 'erspan', type: t.type, session: t.session, endpoints, frames: 0 };
     case 'ip-in-ip': return { kind: 'ip-in-ip', endpoints, frames: 0 };
+    case 'mpls-in-udp': return { kind: 'mpls-in-udp', endpoints, frames: 0 };
   }
 }
 
@@ -71,11 +74,21 @@ export function eventTunnels(tunnels: readonly Tunnel[]): EventTunnel[] {
         if (t.kind === 'vxlan' && t.malformed !== undefined) e.malformed = true;
         return e;
       }
-      case 'gre': return t.key === undefined ? { kind: 'gre', src: t.ip.src, dst: t.ip.dst } : { kind: 'gre', src: t.ip.src, dst: t.ip.dst, key: t.key };
+      case 'gre': {
+        const e: EventTunnel = t.udp === undefined ? { kind: 'gre', src: t.ip.src, dst: t.ip.dst }
+          : { kind: 'gre', src: endpointLabel(t.ip.src, t.udp.srcPort), dst: endpointLabel(t.ip.dst, t.udp.dstPort) };
+        if (t.key !== undefined) e.key = t.key;
+        if (t.callId !== undefined) e.callId = t.callId;
+        if (t.mplsLabels !== undefined) e.labels = t.mplsLabels;
+        return e;
+      }
       case 'erspan': return t.session === undefined
         ? { kind: 'erspan', src: t.ip.src, dst: t.ip.dst, type: t.type }
         : { kind: 'erspan', src: t.ip.src, dst: t.ip.dst, type: t.type, session: t.session };
       case 'ip-in-ip': return { kind: 'ip-in-ip', src: t.ip.src, dst: t.ip.dst };
+      case 'mpls-in-udp': return {
+        kind: 'mpls-in-udp', src: endpointLabel(t.ip.src, t.udp.srcPort), dst: endpointLabel(t.ip.dst, t.udp.dstPort), labels: t.labels,
+      };
     }
   });
 }

@@ -11,6 +11,9 @@ import { formatIPv6, formatMac } from './addr.js';
 import type { DecodedFrame, Icmpv6Message } from './types.js';
 import { u16, u32 } from './util.js';
 
+/** MLD (RFC 2710) and MLDv2 (RFC 3810) reports: what a host announces its multicast groups with. */
+export const ICMPV6_MLD_REPORT = 131;
+export const ICMPV6_MLD2_REPORT = 143;
 const ECHO_REQUEST = 128;
 const ECHO_REPLY = 129;
 const ROUTER_SOLICITATION = 133;

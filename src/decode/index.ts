@@ -66,10 +66,11 @@ export { decodeDns, dnsInfo, dnsRcodeName, dnsTypeName, DNS_PORT } from './dns.j
 export { decodeVxlan, VXLAN_FLAG_I, VXLAN_HEADER_LENGTH, VXLAN_LINUX_PORT, VXLAN_PORT } from './vxlan.js';
 export { decodeVxlanGpe, VXLAN_GPE_HEADER_LENGTH, VXLAN_GPE_PORT } from './vxlan-gpe.js';
 export { decodeGeneve, GENEVE_HEADER_LENGTH, GENEVE_PORT } from './geneve.js';
-export { decodeGre, GRE_FLAG_CHECKSUM, GRE_FLAG_KEY, GRE_FLAG_ROUTING, GRE_FLAG_SEQUENCE, IPPROTO_GRE } from './gre.js';
+export { decodeGre, decodeGreInUdp, GRE_FLAG_ACK, GRE_FLAG_CHECKSUM, GRE_FLAG_KEY, GRE_FLAG_ROUTING, GRE_FLAG_SEQUENCE, GRE_UDP_PORT, IPPROTO_GRE } from './gre.js';
 export { decodeErspan, GRE_PROTO_ERSPAN, GRE_PROTO_ERSPAN3 } from './erspan.js';
 export { decodeIpInIp, IPPROTO_IPIP, IPPROTO_IPV6 } from './ip-in-ip.js';
-export { decodeMpls, ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTICAST } from './mpls.js';
+export { decodeMpls, decodeMplsInUdp, decodeMplsPayload, ETHERTYPE_MPLS, ETHERTYPE_MPLS_MULTICAST, MPLS_UDP_PORT, readMplsLabels } from './mpls.js';
+export { decodePpp, ETHERTYPE_PPP, PPP_IPV4, PPP_IPV6 } from './ppp.js';
 export { decodeTunnelPayload, enterTunnel, ETHERTYPE_TEB } from './tunnel.js';
 export { NO_TUNNELS } from './util.js';
 export { formatIPv4, formatIPv6, formatMac, formatHexColon } from './addr.js';

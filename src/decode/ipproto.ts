@@ -1,7 +1,7 @@
 /**
  * Dispatch on the IPv4 protocol / IPv6 next-header number: TCP and UDP are decoded, tunnels are entered from
- * here: GRE (47, ./gre.ts, with ERSPAN inside) and IP in IP (4 and 41, ./ip-in-ip.ts); VXLAN, VXLAN-GPE and Geneve
- * from UDP (./udp.ts). Anything else is named in `other` ("icmp", "igmp", "icmpv6", or "ip-proto-N"); ICMPv6 messages
+ * here: GRE (47, ./gre.ts, with ERSPAN, MPLS or PPTP's PPP inside) and IP in IP (4 and 41, ./ip-in-ip.ts); VXLAN,
+ * VXLAN-GPE, Geneve, GRE in UDP and MPLS in UDP from UDP (./udp.ts). Anything else is named in `other` ("icmp", "igmp", "icmpv6", or "ip-proto-N"); ICMPv6 messages
  * are read by ./icmpv6.ts. TCP is tried first: a plain TCP packet costs one comparison. Not done: ICMP error contents.
  */
 import { decodeGre, IPPROTO_GRE } from './gre.js';

@@ -1,6 +1,6 @@
 /**
  * Entering an encapsulation: what every tunnel decoder (./vxlan.ts, ./vxlan-gpe.ts, ./geneve.ts, ./gre.ts,
- * ./erspan.ts, ./ip-in-ip.ts) does once its header is read and before it decodes the inner packet. The outer layers go
+ * ./erspan.ts, ./ip-in-ip.ts, ./mpls.ts) does once its header is read and before it decodes the inner packet. The outer layers go
  * into DecodedFrame.tunnels (outermost first) and the frame's layer fields are cleared for the inner ones, so the rest
  * of the pipeline (hosts, TCP connections, MQTT) sees the inner addresses, as tshark's columns do, and nothing decoded
  * is lost. decodeTunnelPayload decodes what a tunnel that names its payload by EtherType (GRE, Geneve) carries. Does

@@ -147,7 +147,7 @@ export interface DnsMessage {
 
 /** A decoding problem in one frame. */
 export interface DecodeError {
-  /** Layer that failed: "link", "mpls", "arp", "ipv4", "ipv6", "tcp", "udp", "vxlan", "vxlan-gpe", "geneve", "gre", "erspan". */
+  /** Layer that failed: "link", "mpls", "arp", "ipv4", "ipv6", "tcp", "udp", "vxlan", "vxlan-gpe", "geneve", "gre", "erspan", "ppp", "chdlc". */
   layer: string;
   /** Stable code, e.g. "decode.truncated", "decode.bad-header-length", "decode.unsupported-link". */
   code: string;
@@ -225,21 +225,45 @@ export interface GeneveTunnel {
 }
 
 /**
- * GRE (RFC 2784, RFC 2890; ./gre.ts) in IP protocol 47, carrying IPv4, IPv6 or an Ethernet frame (0x6558, gretap):
- * the outer layers and the header's fields (gre.proto, gre.key, gre.sequence_number).
+ * GRE (RFC 2784, RFC 2890; ./gre.ts) in IP protocol 47 or in UDP port 4754 (RFC 8086), carrying IPv4, IPv6, an
+ * Ethernet frame (0x6558, gretap), an MPLS label stack (0x8847/0x8848) or, in PPTP's enhanced GRE (RFC 2637: version
+ * 1, protocol 0x880b), a PPP frame: the outer layers and the header's fields (gre.proto, gre.key,
+ * gre.sequence_number, gre.key.call_id, gre.ack_number, ppp.protocol, mpls.label).
  */
 export interface GreTunnel {
   kind: 'gre';
   link: LinkLayer | undefined;
   ip: IpPacket;
-  /** gre.flags_and_version: C 0x8000, R 0x4000, K 0x2000, S 0x1000, version in the low 3 bits. */
+  /** The outer UDP datagram of GRE in UDP (port 4754); undefined in IP protocol 47. */
+  udp: UdpDatagram | undefined;
+  /** gre.flags_and_version: C 0x8000, R 0x4000, K 0x2000, S 0x1000, A 0x0080 (version 1), version in the low 3 bits. */
   flags: number;
-  /** gre.proto, an EtherType: 0x0800 IPv4, 0x86dd IPv6, 0x6558 Ethernet (transparent Ethernet bridging), 0x0806 ARP. */
+  /** gre.proto, an EtherType: 0x0800 IPv4, 0x86dd IPv6, 0x6558 Ethernet, 0x0806 ARP, 0x8847 MPLS, 0x880b PPP. */
   protocol: number;
-  /** gre.key when the K bit is set. */
+  /** gre.key when the K bit is set (not in PPTP, whose key field is a payload length and a call id). */
   key: number | undefined;
   /** gre.sequence_number when the S bit is set. */
   sequence: number | undefined;
+  /** PPTP (version 1, PPP): gre.key.call_id, the session's call id; undefined otherwise. */
+  callId: number | undefined;
+  /** PPTP: gre.ack_number when the A bit is set. */
+  ack: number | undefined;
+  /** PPTP: ppp.protocol of the PPP frame (0x0021 IPv4, 0x0057 IPv6, 0xc021 LCP...); undefined without PPP. */
+  pppProtocol: number | undefined;
+  /** mpls.label of the label stack the packet carries (0x8847/0x8848), outermost first; undefined without one. */
+  mplsLabels: number[] | undefined;
+}
+
+/**
+ * MPLS in UDP (RFC 7510) over UDP port 6635: the outer layers and the label stack (mpls.label, outermost first); the
+ * IP packet or pseudowire Ethernet frame after it is the inner frame (./mpls.ts).
+ */
+export interface MplsInUdpTunnel {
+  kind: 'mpls-in-udp';
+  link: LinkLayer | undefined;
+  ip: IpPacket;
+  udp: UdpDatagram;
+  labels: number[];
 }
 
 /**
@@ -276,10 +300,11 @@ export interface IpInIpTunnel {
 
 /**
  * An encapsulation a frame was carried in: the outer layers, kept when decoding moves on to the inner ones (nothing
- * decoded is lost). One member per protocol, told apart by `kind`. (MPLS is no tunnel here: its labels are a shim in
- * the link layer, kept in LinkLayer.mplsLabels, as VLAN tags are.)
+ * decoded is lost). One member per protocol, told apart by `kind`. (MPLS after a link header is no tunnel: its labels
+ * are a shim in the link layer, kept in LinkLayer.mplsLabels, as VLAN tags are; MPLS in GRE is the GRE tunnel's
+ * mplsLabels; MPLS in UDP is a tunnel of its own, the outer IP and UDP kept.)
  */
-export type Tunnel = VxlanTunnel | VxlanGpeTunnel | GeneveTunnel | GreTunnel | ErspanTunnel | IpInIpTunnel;
+export type Tunnel = VxlanTunnel | VxlanGpeTunnel | GeneveTunnel | GreTunnel | ErspanTunnel | IpInIpTunnel | MplsInUdpTunnel;
 
 export interface DecodedFrame {
   frame: number;

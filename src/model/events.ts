@@ -32,7 +32,7 @@ export interface BaseEvent {
  * its outer addresses (`src`, `dst`: "ip:port" for the tunnels over UDP, the IP alone for the others) and the fields
  * that tell one tunnel from another.
  */
-export type EventTunnel = OverlayEventTunnel | GreEventTunnel | ErspanEventTunnel | IpInIpEventTunnel;
+export type EventTunnel = OverlayEventTunnel | GreEventTunnel | ErspanEventTunnel | IpInIpEventTunnel | MplsInUdpEventTunnel;
 
 /** VXLAN, VXLAN-GPE or Geneve (over UDP): the VNI; `malformed` when a VXLAN header broke RFC 7348 (decode.bad-tunnel-header). */
 export interface OverlayEventTunnel {
@@ -43,12 +43,17 @@ export interface OverlayEventTunnel {
   malformed?: true;
 }
 
-/** GRE (IP protocol 47) carrying IP or Ethernet: the key, when the header has one. */
+/**
+ * GRE (IP protocol 47, or UDP port 4754: src and dst then "ip:port") carrying IP, Ethernet, MPLS or PPTP's PPP: the
+ * key, when the header has one; PPTP's call id; the MPLS labels it carries (outermost first).
+ */
 export interface GreEventTunnel {
   kind: 'gre';
   src: string;
   dst: string;
   key?: number;
+  callId?: number;
+  labels?: number[];
 }
 
 /** An ERSPAN mirror session in GRE: its type (1, 2, 3 for types I, II, III) and session id (types II and III). */
@@ -65,6 +70,14 @@ export interface IpInIpEventTunnel {
   kind: 'ip-in-ip';
   src: string;
   dst: string;
+}
+
+/** MPLS in UDP (port 6635): the label stack, outermost first. */
+export interface MplsInUdpEventTunnel {
+  kind: 'mpls-in-udp';
+  src: string;
+  dst: string;
+  labels: number[];
 }
 
 /** Packet events of a tunnelled frame carry its tunnels: `src`/`dst` are then the inner (overlay) endpoints. */

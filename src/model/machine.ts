@@ -6,7 +6,9 @@
  *   host's own name) reach one broker, as they do (machineOf).
  * - A dual-stack host's IPv6 addresses are its IPv4 address's machine when the link layer shows it
  *   (DualStackLinker): frames from both carry the same source MAC, that MAC sends from no other IPv4 address, and
- *   neither was routed (TTL / hop limit still at a sender's initial 64, 128 or 255, or an ARP message). A router's
+ *   neither was routed (TTL / hop limit still at a sender's initial 64, 128 or 255, or an ARP message; or TTL / hop
+ *   limit 1 from a link-local address, fe80::/10 or 169.254.0.0/16, or in an MLD or IGMP report, which no router
+ *   forwards). A router's
  *   MAC sends for many addresses, and routed packets have lost a hop: neither links anything. What was learned is
  *   handed on as MachineLink messages; each reader keeps its own MachineBook.
  * Does not: guess from names, ports or timing, or link two IPv4 addresses. Views keep showing the address as
@@ -48,6 +50,15 @@ function unrouted(ttl: number | undefined): boolean {
   return ttl === undefined || ttl === 64 || ttl === 128 || ttl === 255;
 }
 
+/**
+ * A packet with TTL / hop limit 1 that no router forwarded: from a link-local address (fe80::/10, 169.254.0.0/16:
+ * never routed), or an MLD or IGMP report (sent with TTL 1 to the link: RFC 2710/3810, RFC 2236/3376). A dual-stack
+ * host's first frames from its link-local address are often its MLD reports.
+ */
+function linkScoped(ip: string, ttl: number | undefined, report: boolean): boolean {
+  return ttl === 1 && (report || /^fe[89ab]/i.test(ip) || ip.startsWith('169.254.'));
+}
+
 interface MacState {
   /** The one IPv4 address sent from this MAC, unrouted; undefined before it is seen or once the MAC is ambiguous. */
   ipv4: string | undefined;
@@ -68,11 +79,13 @@ export class DualStackLinker {
   private readonly macs = new Map<string, MacState>();
 
   /**
-   * The first frame sent from `ip` with source MAC `mac`; `ttl` is its TTL or hop limit (undefined for ARP). Returns
-   * the links it makes (none in most captures).
+   * The first frame sent from `ip` with source MAC `mac`; `ttl` is its TTL or hop limit (undefined for ARP),
+   * `report` whether it is an MLD report (ICMPv6 131 or 143) or an IGMP message. Returns the links it makes (none in
+   * most captures).
+   * The unspecified address (::, a host's before it has one) names no machine.
    */
-  learn(ip: string, mac: string, ttl: number | undefined, frame: number, time: number): MachineLink[] | undefined {
-    if (machineOf(ip) === 'loopback' || !unicastMac(mac)) return undefined;
+  learn(ip: string, mac: string, ttl: number | undefined, frame: number, time: number, report = false): MachineLink[] | undefined {
+    if (machineOf(ip) === 'loopback' || ip === '::' || !unicastMac(mac)) return undefined;
     const v6 = ip.includes(':');
     let state = this.macs.get(mac);
     if (state === undefined) {
@@ -82,7 +95,7 @@ export class DualStackLinker {
     }
     if (state.ambiguous) return undefined;
     if (!v6) {
-      if (state.ipv4 !== undefined || !unrouted(ttl)) {
+      if (state.ipv4 !== undefined || (!unrouted(ttl) && !linkScoped(ip, ttl, report))) {
         // A second IPv4 address, or a routed one: this MAC speaks for more than one machine.
         if (state.ipv4 !== ip) { state.ambiguous = true; state.ipv4 = undefined; state.pending = []; }
         return undefined;
@@ -93,7 +106,7 @@ export class DualStackLinker {
       state.pending = [];
       return links;
     }
-    if (!unrouted(ttl)) return undefined;
+    if (!unrouted(ttl) && !linkScoped(ip, ttl, report)) return undefined;
     if (state.ipv4 !== undefined) return [{ frame, time, ip, machine: state.ipv4, mac }];
     if (state.pending.length < PENDING_PER_MAC) state.pending.push(ip);
     return undefined;

@@ -24,7 +24,7 @@ export type CaptureFormat = 'pcap' | 'pcapng';
  * either direction, with the frames it carried (an outer datagram reassembled from fragments counts once, at its
  * completing frame). One member per kind of encapsulation, told apart by `kind`.
  */
-export type TunnelSummary = OverlayTunnelSummary | GreTunnelSummary | ErspanTunnelSummary | IpInIpTunnelSummary;
+export type TunnelSummary = OverlayTunnelSummary | GreTunnelSummary | ErspanTunnelSummary | IpInIpTunnelSummary | MplsInUdpTunnelSummary;
 
 /** A VXLAN, VXLAN-GPE or Geneve network (over UDP) between two outer addresses. */
 export interface OverlayTunnelSummary {
@@ -38,11 +38,13 @@ export interface OverlayTunnelSummary {
   malformed?: number;
 }
 
-/** A GRE tunnel (carrying IP or Ethernet frames) between two outer addresses, by its key. */
+/** A GRE tunnel (carrying IP, Ethernet frames, MPLS or PPTP's PPP) between two outer addresses, by its key or call id. */
 export interface GreTunnelSummary {
   kind: 'gre';
   /** The GRE key; absent for packets without one. */
   key?: number;
+  /** PPTP (enhanced GRE, version 1): the call id. */
+  callId?: number;
   endpoints: [string, string];
   frames: number;
 }
@@ -61,6 +63,13 @@ export interface ErspanTunnelSummary {
 /** IP packets carried in IP packets (IPIP, 6in4, ip6tnl) between two outer addresses. */
 export interface IpInIpTunnelSummary {
   kind: 'ip-in-ip';
+  endpoints: [string, string];
+  frames: number;
+}
+
+/** MPLS in UDP (port 6635) between two outer addresses. */
+export interface MplsInUdpTunnelSummary {
+  kind: 'mpls-in-udp';
   endpoints: [string, string];
   frames: number;
 }

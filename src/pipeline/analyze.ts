@@ -9,7 +9,8 @@ import { readCapture } from '../capture/reader.js';
 import { CaptureError, SECRETS_TLS_KEY_LOG, type CaptureFrame, type CaptureNotice, type CaptureSummary, type DecryptionSecrets } from '../capture/types.js';
 import { decodeFrame } from '../decode/frame.js';
 import { dnsInfo, dnsRcodeName, dnsTypeName } from '../decode/dns.js';
-import { icmpv6Info } from '../decode/icmpv6.js';
+import { ICMPV6_MLD2_REPORT, ICMPV6_MLD_REPORT, icmpv6Info } from '../decode/icmpv6.js';
+import { IPPROTO_IGMP } from '../decode/ipproto.js';
 import type { DecodedFrame, DnsMessage, IpPacket, TcpSegment, UdpDatagram } from '../decode/types.js';
 import { IpDefragmenter } from '../defrag/defragment.js';
 import { MqttConnectionDissector, type ConnectionProtocol, type MqttDissectorOptions } from '../mqtt/dissector.js';
@@ -714,7 +715,9 @@ export class CaptureAnalyzer {
     const mac = arp?.senderMac ?? decoded.link?.srcMac;
     if (mac !== undefined && host.mac === undefined && mac !== '00:00:00:00:00:00') {
       host.mac = mac;
-      const links = this.linker.learn(src, mac, arp !== undefined ? undefined : ip?.ttl, decoded.frame, time);
+      const icmpType = decoded.icmpv6?.type;
+      const links = this.linker.learn(src, mac, arp !== undefined ? undefined : ip?.ttl, decoded.frame, time,
+        icmpType === ICMPV6_MLD_REPORT || icmpType === ICMPV6_MLD2_REPORT || (ip?.version === 4 && ip.protocol === IPPROTO_IGMP));
       if (links !== undefined) {
         for (const link of links) {
           this.machines.link(link);

@@ -134,8 +134,9 @@ export function tunnelLabel(t: TunnelSummary): string {
     case 'vxlan': return `VXLAN VNI ${t.vni}`;
     case 'vxlan-gpe': return `VXLAN-GPE VNI ${t.vni}`;
     case 'geneve': return `Geneve VNI ${t.vni}`;
-    case 'gre': return t.key === undefined ? 'GRE' : `GRE key ${t.key}`;
+    case 'gre': return t.callId !== undefined ? `PPTP GRE call ${t.callId}` : t.key === undefined ? 'GRE' : `GRE key ${t.key}`;
     case 'erspan': return `ERSPAN type ${'I'.repeat(t.type)}${t.session === undefined ? '' : ` session ${t.session}`}`;
     case 'ip-in-ip': return 'IP in IP';
+    case 'mpls-in-udp': return 'MPLS in UDP';
   }
 }
