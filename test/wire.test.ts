@@ -1,0 +1,78 @@
+/**
+ * Helper `wire`'s protocol fixes (session 16), each on a capture made by real programs in the namespace lab:
+ * publish acknowledgements' latency split by who answers (the broker, a subscriber, a publisher) in the summary, the
+ * report and check's rules.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { CheckEvaluator } from '../src/check/evaluate.js';
+import { parseRules } from '../src/check/load.js';
+import { parseOneLineRules } from '../src/check/one-line.js';
+import { formatProblem } from '../src/check/rules.js';
+import { analyzeCapture } from '../src/pipeline/analyze.js';
+import { fixturesDir, repoRoot } from './helpers/corpus.js';
+
+const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const edge = (name: string): string => path.join(fixturesDir, 'edge', name);
+
+test('latency: the broker\'s PUBACKs and the subscribers\' are two rows (long-rtt: 1.2 s against 0.3 ms)', async () => {
+  const { summary } = await analyzeCapture(edge('long-rtt.pcap'));
+  const lat = summary.mqtt.latency;
+  assert.equal(lat['PUBLISH→PUBACK'], undefined, 'the two sides are not pooled');
+  const broker = lat['PUBLISH→PUBACK (broker)'];
+  const subscriber = lat['PUBLISH→PUBACK (subscriber)'];
+  assert.ok(broker !== undefined && subscriber !== undefined, JSON.stringify(Object.keys(lat)));
+  assert.equal(broker.count, 4);
+  assert.equal(subscriber.count, 4);
+  assert.ok(broker.minMs > 1000, `the broker's answers hold the 1.2 s round trip: ${broker.minMs}`);
+  assert.ok(subscriber.maxMs < 5, `the subscriber (at the capture point) answers at once: ${subscriber.maxMs}`);
+});
+
+test('latency: QoS 2 steps named by who answers, the publisher\'s PUBREL apart from the broker\'s', async () => {
+  const { summary } = await analyzeCapture(path.join(fixturesDir, 'qos-mqtt5.pcap'));
+  assert.deepEqual(Object.keys(summary.mqtt.latency).filter((k) => /PUBREC|PUBREL|PUBCOMP/.test(k)).sort(), [
+    'PUBLISH→PUBREC (broker)', 'PUBLISH→PUBREC (subscriber)', 'PUBREC→PUBREL (broker)', 'PUBREC→PUBREL (publisher)',
+    'PUBREL→PUBCOMP (broker)', 'PUBREL→PUBCOMP (subscriber)',
+  ]);
+});
+
+async function judge(capture: string, yaml: string): Promise<Array<{ ok: boolean; found: string }>> {
+  const { rules, problems } = parseRules(yaml, 'rules.yaml');
+  assert.deepEqual(problems.map(formatProblem), []);
+  const evaluator = new CheckEvaluator(rules);
+  const { summary } = await analyzeCapture(capture, { onEvent: (e) => evaluator.event(e) });
+  return evaluator.results(summary).map((r) => ({ ok: r.ok, found: r.found }));
+}
+
+test('check: latency rules by who answers, and the old names meaning both sides', async () => {
+  const results = await judge(edge('long-rtt.pcap'), [
+    'latency:',
+    '  PUBLISH->PUBACK (subscriber): { p95Ms: 5, maxMs: 5, min: 4 }',
+    '  PUBLISH→PUBACK (broker): { medianMs: 100 }',
+    '  PUBLISH->PUBACK: { p95Ms: 5 }',
+    '  PUBLISH->PUBACK (broker) : { min: 4 }',
+  ].join('\n'));
+  assert.equal(results.length, 4);
+  assert.equal(results[0]!.ok, true, results[0]!.found);
+  assert.match(results[0]!.found, /^4 samples/);
+  assert.equal(results[1]!.ok, false, results[1]!.found);
+  assert.match(results[1]!.found, /^4 samples, median 1205\./);
+  assert.equal(results[2]!.ok, false, 'the old name: the bound must hold on both sides');
+  assert.match(results[2]!.found, /^8 samples, p95 1207\./);
+  assert.equal(results[3]!.ok, true, results[3]!.found);
+  const { rules, problems } = parseOneLineRules({ latency: ['PUBLISH->PUBACK (broker) p95<20ms', 'PUBLISH→PUBREC(subscriber)<1s'] });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(rules.map((r) => (r.kind === 'latency' ? r.of : r.kind)), ['PUBLISH→PUBACK (broker)', 'PUBLISH→PUBREC (subscriber)']);
+});
+
+test('report: who answered, in English and Indonesian', () => {
+  for (const [lang, broker, subscriber] of [['en', 'answered by the broker', 'answered by subscribers'], ['id', 'dijawab broker', 'dijawab subscriber']] as const) {
+    const r = spawnSync(process.execPath, [cli, 'report', edge('long-rtt.pcap'), '--lang', lang], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const text = r.stdout;
+    assert.ok(text.includes(`| PUBLISH→PUBACK (${broker}) | 4 |`), `${lang}: broker row`);
+    assert.ok(text.includes(`| PUBLISH→PUBACK (${subscriber}) | 4 |`), `${lang}: subscriber row`);
+  }
+});
