@@ -1,7 +1,8 @@
 /**
  * Helper `wire`'s protocol fixes (session 16), each on a capture made by real programs in the namespace lab:
  * publish acknowledgements' latency split by who answers (the broker, a subscriber, a publisher) in the summary, the
- * report and check's rules.
+ * report and check's rules; a second CONNECT and a DISCONNECT in one write, the broker's RST after them
+ * (fixtures/faults/fault-connect-twice.pcap, `capture.sh --only fault-connect-twice`).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,10 @@ import { parseOneLineRules } from '../src/check/one-line.js';
 import { formatProblem } from '../src/check/rules.js';
 import { analyzeCapture } from '../src/pipeline/analyze.js';
 import { fixturesDir, repoRoot } from './helpers/corpus.js';
+import { diagnose } from './helpers/diagnose.js';
+import { messageKeys, ourMessageKeys, sessionsEnded } from './helpers/events.js';
+import { tsharkFields, tsharkMissing, tsharkMqtt } from './helpers/tshark.js';
+import { describeDiagnosis } from '../src/diagnosis/words.js';
 
 const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 const edge = (name: string): string => path.join(fixturesDir, 'edge', name);
@@ -75,4 +80,31 @@ test('report: who answered, in English and Indonesian', () => {
     assert.ok(text.includes(`| PUBLISH→PUBACK (${broker}) | 4 |`), `${lang}: broker row`);
     assert.ok(text.includes(`| PUBLISH→PUBACK (${subscriber}) | 4 |`), `${lang}: subscriber row`);
   }
+});
+
+test('fault-connect-twice: a second CONNECT and a DISCONNECT in one write, named once as a protocol violation the broker reset the connection on', { skip: tsharkMissing }, async () => {
+  // mosquitto (log_type all), twice: "Sending CONNACK to lab-twice (0, 0)", "Bad client lab-twice sending multiple
+  // CONNECT messages.", "Client lab-twice disconnected due to protocol error." (never "Received DISCONNECT").
+  const file = path.join(fixturesDir, 'faults', 'fault-connect-twice.pcap');
+  const a = await analyzeCapture(file);
+  // Every MQTT message at tshark's frame: the second CONNECT and the DISCONNECT both in one segment, twice.
+  assert.deepEqual(ourMessageKeys(a), messageKeys(tsharkMqtt(file)));
+  const writes = tsharkFields(file, ['frame.number', 'tcp.srcport'], ['-Y', 'mqtt.msgtype == 14 && mqtt.msgtype == 1']);
+  assert.equal(writes.length, 2);
+  // The broker's RST on each of those connections.
+  const resets = writes.map((w) => Number(tsharkFields(file, ['frame.number'], ['-Y', `tcp.flags.reset == 1 && tcp.srcport == 1883 && tcp.dstport == ${w[1]}`])[0]![0]));
+  for (const summaryOnly of [false, true]) {
+    const list = await diagnose(file, { summaryOnly });
+    assert.deepEqual(list.map((d) => d.code), ['diag.protocol-violation'], `summaryOnly ${summaryOnly}`);
+    const d = list[0]!;
+    assert.deepEqual([d.detail.facts['client'], d.detail.facts['rule'], d.detail.facts['how'], d.detail.facts['count']],
+      ['lab-twice (172.18.0.4)', 'second-connect', 'reset', 2]);
+    assert.deepEqual(d.evidence.frames, [Number(writes[0]![0]), resets[0], Number(writes[1]![0]), resets[1]]);
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /^The broker reset the connection of lab-twice \(172\.18\.0\.4\) right after it sent "Connect Command" \(2 times, on each reconnect\): a client may send CONNECT only once on a connection/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /^Broker me-reset koneksi lab-twice \(172\.18\.0\.4\) tepat setelah client itu mengirim "Connect Command" \(2 kali/);
+  }
+  // The DISCONNECT is read at its frame, the second CONNECT's.
+  const disconnects = a.events.filter((e) => e.kind === 'packet' && e.layer === 'mqtt' && e.type === 'DISCONNECT' && e.src.startsWith('172.18.0.4:') && e.frame === Number(writes[0]![0]));
+  assert.equal(disconnects.length, 1);
+  assert.ok(sessionsEnded(a).length >= 3);
 });
