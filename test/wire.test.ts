@@ -108,3 +108,25 @@ test('fault-connect-twice: a second CONNECT and a DISCONNECT in one write, named
   assert.equal(disconnects.length, 1);
   assert.ok(sessionsEnded(a).length >= 3);
 });
+
+test('fault-tls-alert: a TLS handshake ended by a fatal alert, named without the key log: who sent it and what it means, in both languages', { skip: tsharkMissing }, async () => {
+  // mosquitto (require_certificate true): "OpenSSL Error[0]: error:0A0000C7:SSL routines::peer did not return a
+  // certificate" (s_client -tls1_2 without a certificate), "... tlsv1 alert unknown ca" (s_client trusting another CA).
+  const file = path.join(fixturesDir, 'faults', 'fault-tls-alert.pcap');
+  // tshark's plaintext alerts: frame, sender port, description.
+  const alerts = tsharkFields(file, ['frame.number', 'tcp.srcport', 'tls.alert_message.desc'], ['-Y', 'tls.alert_message']);
+  assert.deepEqual(alerts.map((a) => [a[1], a[2]]), [['8883', '40'], [alerts[1]![1]!, '48']]);
+  assert.notEqual(alerts[1]![1], '8883');
+  for (const summaryOnly of [false, true]) {
+    const list = (await diagnose(file, { summaryOnly })).filter((d) => d.code === 'diag.tls-handshake-failed');
+    assert.deepEqual(list.map((d) => [d.detail.facts['sender'], d.detail.facts['alert'], d.detail.facts['count'], d.evidence.firstFrame]),
+      [['broker', 'handshake_failure', 1, Number(alerts[0]![0])], ['client', 'unknown_ca', 1, Number(alerts[1]![0])]]);
+    const [broker, client] = [list[0]!, list[1]!];
+    assert.deepEqual(broker.detail.causes, ['tls-no-client-cert', 'tls-no-common-cipher']);
+    assert.match(describeDiagnosis(broker, 'en')!.sentence, /^The TLS handshake of 172\.18\.0\.4 with the broker at 172\.18\.0\.2:8883 failed: the broker sent the fatal alert handshake_failure \(.*requires a client certificate/);
+    assert.match(describeDiagnosis(broker, 'en')!.causes[0]!, /require_certificate true/);
+    assert.match(describeDiagnosis(client, 'en')!.sentence, /the client sent the fatal alert unknown_ca: it does not trust the CA that signed the broker's certificate/);
+    assert.match(describeDiagnosis(client, 'id')!.sentence, /client mengirim alert fatal unknown_ca: ia tidak memercayai CA/);
+    assert.match(describeDiagnosis(broker, 'id')!.sentence, /broker mengirim alert fatal handshake_failure/);
+  }
+});

@@ -479,6 +479,10 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     en: (f) => `MQTT is carried over TLS on ${f['server']} (${plural(Number(f['count']), 'connection', 'connections')}): the messages are encrypted and cannot be read from the capture.`,
     id: (f) => `MQTT dibawa melalui TLS di ${f['server']} (${f['count']} koneksi): pesannya terenkripsi dan tidak bisa dibaca dari capture.`,
   },
+  'diag.tls-handshake-failed': {
+    en: (f) => `The TLS handshake of ${f['client']} with the broker at ${f['server']} failed${reconnects(f, 'en')}: the ${f['sender'] === 'broker' ? 'broker' : 'client'} sent the fatal alert ${f['alert']}${alertMeaning(f, 'en')}; no MQTT went through.`,
+    id: (f) => `Handshake TLS ${f['client']} dengan broker di ${f['server']} gagal${reconnects(f, 'id')}: ${f['sender'] === 'broker' ? 'broker' : 'client'} mengirim alert fatal ${f['alert']}${alertMeaning(f, 'id')}; tidak ada MQTT yang lewat.`,
+  },
   'diag.tls-not-decrypted': {
     en: (f) => `The key log has no secret for ${plural(Number(f['count']), 'TLS session', 'TLS sessions')} with ${f['server']}: the MQTT inside stays encrypted and cannot be read.`,
     id: (f) => `Key log tidak memuat rahasia untuk ${f['count']} sesi TLS dengan ${f['server']}: MQTT di dalamnya tetap terenkripsi dan tidak bisa dibaca.`,
@@ -495,6 +499,24 @@ function violationHow(f: Facts, lang: Lang): string {
       : `Broker memutus ${client} dengan DISCONNECT reason code ${f['code']} (${f['codeName']})`;
     default: return lang === 'en' ? `The broker closed the connection of ${client}` : `Broker menutup koneksi ${client}`;
   }
+}
+
+/** What a fatal TLS alert says, by who sent it (diag.tls-handshake-failed): ", ..." or "". */
+function alertMeaning(f: Facts, lang: Lang): string {
+  const byBroker = f['sender'] === 'broker';
+  const other = byBroker ? { en: 'the client', id: 'client' } : { en: 'the broker', id: 'broker' };
+  const words: Record<string, { en: string; id: string }> = {
+    handshake_failure: byBroker
+      ? { en: ' (it could not complete the handshake: what a broker that requires a client certificate sends when the client gave none, or when no cipher suite suits both)', id: ' (handshake tidak bisa diselesaikan: yang dikirim broker yang mewajibkan sertifikat client bila client tidak memberikannya, atau bila tidak ada cipher suite yang cocok bagi keduanya)' }
+      : { en: ' (it could not complete the handshake with the broker\'s choices)', id: ' (handshake tidak bisa diselesaikan dengan pilihan broker)' },
+    certificate_required: { en: ': the broker requires a client certificate and the client sent none', id: ': broker mewajibkan sertifikat client dan client tidak mengirimkannya' },
+    unknown_ca: { en: `: it does not trust the CA that signed ${other.en}'s certificate`, id: `: ia tidak memercayai CA yang menandatangani sertifikat ${other.id}` },
+    bad_certificate: { en: `: it refused ${other.en}'s certificate`, id: `: ia menolak sertifikat ${other.id}` },
+    certificate_unknown: { en: `: it refused ${other.en}'s certificate`, id: `: ia menolak sertifikat ${other.id}` },
+    certificate_expired: { en: `: ${other.en}'s certificate has expired`, id: `: sertifikat ${other.id} sudah kedaluwarsa` },
+    protocol_version: { en: `: no TLS version both accept${f['offered'] !== undefined ? ` (the client offered ${f['offered']})` : ''}`, id: `: tidak ada versi TLS yang diterima keduanya${f['offered'] !== undefined ? ` (client menawarkan ${f['offered']})` : ''}` },
+  };
+  return words[String(f['alert'])]?.[lang] ?? '';
 }
 
 /** " (3 times, on each reconnect)" when the same thing happened on several connections. */
@@ -773,6 +795,12 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'bridge-promiscuous': { en: 'the bridge device itself is in promiscuous mode (another capture on it, or a tool that set it), so it receives a third copy of each packet it forwards', id: 'perangkat bridge itu sendiri dalam mode promiscuous (ada capture lain di sana, atau alat yang mengaturnya), sehingga ia menerima salinan ketiga dari setiap paket yang diteruskannya' },
   'custom-port': { en: 'the broker is configured with a listener on a non-standard port', id: 'broker dikonfigurasi dengan listener di port non-standar' },
   'websocket-listener': { en: 'the broker has a WebSocket listener (browsers, paho transport="websockets")', id: 'broker memiliki listener WebSocket (browser, paho transport="websockets")' },
+  'tls-no-client-cert': { en: 'the broker\'s TLS listener requires a client certificate (mosquitto: require_certificate true) and the client has none configured', id: 'listener TLS broker mewajibkan sertifikat client (mosquitto: require_certificate true) dan client tidak diberi sertifikat' },
+  'tls-no-common-cipher': { en: 'the client and the broker accept no cipher suite in common (a client or broker limited to old or to few suites)', id: 'client dan broker tidak punya cipher suite yang sama-sama diterima (client atau broker yang dibatasi ke suite lama atau sedikit)' },
+  'tls-server-cert-untrusted': { en: 'the client was given another CA than the one that signed the broker\'s certificate (--cafile, paho tls_set(ca_certs=...)), or the broker\'s certificate is expired or for another name', id: 'client diberi CA lain dari CA yang menandatangani sertifikat broker (--cafile, paho tls_set(ca_certs=...)), atau sertifikat broker kedaluwarsa atau untuk nama lain' },
+  'tls-client-cert-untrusted': { en: 'the client\'s certificate is not signed by the CA the broker trusts (mosquitto: cafile under the listener), or it is expired', id: 'sertifikat client tidak ditandatangani CA yang dipercaya broker (mosquitto: cafile di bawah listener), atau sudah kedaluwarsa' },
+  'tls-version-mismatch': { en: 'the client and the broker accept no TLS version in common (mosquitto 2 wants TLS 1.2 or 1.3; an old client offers TLS 1.0 or 1.1)', id: 'client dan broker tidak punya versi TLS yang sama-sama diterima (mosquitto 2 meminta TLS 1.2 atau 1.3; client lama menawarkan TLS 1.0 atau 1.1)' },
+  'tls-settings-mismatch': { en: 'the client\'s and the broker\'s TLS settings do not fit (certificates, versions, cipher suites)', id: 'setelan TLS client dan broker tidak cocok (sertifikat, versi, cipher suite)' },
   'tls-listener': { en: 'the client connects to a TLS listener (8883 by convention)', id: 'client terhubung ke listener TLS (lazimnya 8883)' },
   'keylog-other-run': { en: 'the key log comes from another run, or from another client, than the connections captured (every TLS session has secrets of its own)', id: 'key log berasal dari percobaan lain, atau dari client lain, bukan dari koneksi yang tertangkap (setiap sesi TLS punya rahasianya sendiri)' },
   'keylog-not-written': { en: 'the client did not write its secrets: `SSLKEYLOGFILE` was not set for it, or its TLS library ignores it', id: 'client tidak menulis rahasianya: `SSLKEYLOGFILE` tidak diset untuknya, atau library TLS-nya mengabaikannya' },
@@ -870,6 +898,10 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'keylog-same-run': { en: 'that the key log was written by the client during this very capture, and that the capture started before the client connected (the handshake is needed)', id: 'bahwa key log ditulis oleh client selama capture ini juga, dan capture dimulai sebelum client terhubung (handshake-nya diperlukan)' },
   'keylog-paho': { en: 'paho-mqtt (Python 3.8 or later): make the context with `ssl.create_default_context()` (it writes the key log `$SSLKEYLOGFILE` names) or set `ctx.keylog_filename = "keys.log"`, pass it with `client.tls_set_context(ctx)`, then `mqtt-pcap analyze --keylog keys.log`', id: 'paho-mqtt (Python 3.8 ke atas): buat konteks dengan `ssl.create_default_context()` (ia menulis key log ke berkas yang disebut `$SSLKEYLOGFILE`) atau isi `ctx.keylog_filename = "keys.log"`, pasang dengan `client.tls_set_context(ctx)`, lalu `mqtt-pcap analyze --keylog keys.log`' },
   'keylog-mosquitto': { en: 'mosquitto_pub/mosquitto_sub: OpenSSL writes `$SSLKEYLOGFILE` itself only from version 3.5 built with `enable-sslkeylog`, otherwise preload a key log shim with `LD_PRELOAD` (docs/tls.md)', id: 'mosquitto_pub/mosquitto_sub: OpenSSL menulis `$SSLKEYLOGFILE` sendiri hanya mulai versi 3.5 yang di-build dengan `enable-sslkeylog`, selain itu pasang shim key log dengan `LD_PRELOAD` (docs/tls.md)' },
+  'tls-client-cert': { en: 'give the client its certificate and key, signed by the CA the broker\'s listener trusts (mosquitto_pub --cert client.crt --key client.key; paho: tls_set(ca_certs=..., certfile=..., keyfile=...)), or turn require_certificate off for this listener', id: 'berikan sertifikat dan key client, yang ditandatangani CA yang dipercaya listener broker (mosquitto_pub --cert client.crt --key client.key; paho: tls_set(ca_certs=..., certfile=..., keyfile=...)), atau matikan require_certificate untuk listener ini' },
+  'tls-client-ca': { en: 'the CA file the client is given is the one that signed the broker\'s certificate: `openssl s_client -connect HOST:8883 -CAfile ca.crt` says "Verify return code: 0 (ok)" when it is', id: 'file CA yang diberikan ke client adalah CA yang menandatangani sertifikat broker: `openssl s_client -connect HOST:8883 -CAfile ca.crt` menampilkan "Verify return code: 0 (ok)" bila benar' },
+  'tls-versions': { en: 'the TLS versions each side allows (mosquitto: tls_version under the listener; the client\'s --tls-version or its library\'s minimum)', id: 'versi TLS yang diizinkan tiap sisi (mosquitto: tls_version di bawah listener; --tls-version client atau batas minimum library-nya)' },
+  'tls-broker-log': { en: 'the broker\'s log at that time names the TLS error (mosquitto: "OpenSSL Error[0]: ... peer did not return a certificate", "... alert unknown ca")', id: 'log broker pada waktu itu menyebut galat TLS-nya (mosquitto: "OpenSSL Error[0]: ... peer did not return a certificate", "... alert unknown ca")' },
   'tls-keys': { en: 'to read the messages, give mqtt-pcap the TLS key log the client wrote (SSLKEYLOGFILE), or use the plain listener (1883) in the lab', id: 'untuk membaca pesannya, berikan ke mqtt-pcap key log TLS yang ditulis client (SSLKEYLOGFILE), atau pakai listener biasa (1883) di praktikum' },
   'topic-alias-mapping': { en: "the client's Topic Alias handling: on each new connection the first PUBLISH with an alias must carry the topic name too (paho MQTT 5: set the PUBLISH property `TopicAlias` with the topic again after every reconnect)", id: 'penanganan Topic Alias di client: di setiap koneksi baru, PUBLISH pertama yang memakai alias wajib membawa topic name juga (paho MQTT 5: set lagi property PUBLISH `TopicAlias` bersama topiknya setelah setiap reconnect)' },
   'publish-topic': { en: "the topic the publisher uses: one exact topic, not empty, without '+' or '#' (pub.py: `client.publish(\"sister/temp\", ...)`)", id: "topik yang dipakai publisher: satu topik yang persis, tidak kosong, tanpa '+' atau '#' (pub.py: `client.publish(\"sister/temp\", ...)`)" },
