@@ -130,3 +130,29 @@ test('fault-tls-alert: a TLS handshake ended by a fatal alert, named without the
     assert.match(describeDiagnosis(broker, 'id')!.sentence, /broker mengirim alert fatal handshake_failure/);
   }
 });
+
+test('edge/expiry-receive-maximum: MQTT 5 messages that expired in the broker\'s queue behind a Receive Maximum 1 subscriber are named so, not lost (both paths)', { skip: tsharkMissing }, async () => {
+  // rx-sub: Receive Maximum 1, each PUBACK 1.5 s late; rx-pub: 5 QoS 1 messages with Message Expiry Interval 1 s at once.
+  // mosquitto -v: "Sending PUBLISH to rx-sub (... m1 ...)", after rx-sub's PUBACK "Sending PUBLISH to rx-sub (... m2 ...)",
+  // then nothing more to rx-sub (messages 3 to 5 expired in its queue); rx-sub: "2 of 5 messages within 8.0 s".
+  const file = path.join(fixturesDir, 'edge', 'expiry-receive-maximum.pcap');
+  // tshark: the publisher's five PUBLISHes, the broker's two copies to the subscriber.
+  const published = tsharkFields(file, ['frame.number', 'tcp.srcport', 'mqtt.msgid'], ['-Y', 'mqtt.msgtype == 3']);
+  const fromBroker = published.filter((p) => p[1] === '1883');
+  const fromPublisher = published.filter((p) => p[1] !== '1883');
+  assert.equal(fromPublisher.length, 5);
+  assert.equal(fromBroker.length, 2);
+  for (const summaryOnly of [false, true]) {
+    const list = (await diagnose(file, { summaryOnly })).filter((d) => d.code === 'diag.published-to-nobody');
+    assert.equal(list.length, 1, `summaryOnly ${summaryOnly}`);
+    const d = list[0]!;
+    assert.deepEqual([d.detail.facts['count'], d.detail.facts['queueExpiredMessages'], d.detail.facts['queueExpiredFor'], d.detail.facts['receiveMaximum'], d.detail.facts['messageExpiry']],
+      [3, 3, ['rx-sub (172.18.0.3)'], [1], [1]]);
+    assert.deepEqual(d.detail.causes, ['expired-behind-receive-maximum']);
+    assert.deepEqual(d.detail.checks, ['receive-maximum-acks']);
+    // The evidence: the three publishes never sent on (the last three of the publisher's).
+    assert.deepEqual(d.evidence.frames, fromPublisher.slice(2).map((p) => Number(p[0])));
+    assert.match(describeDiagnosis(d, 'en')!.sentence, /expired in the broker's queue for rx-sub \(172\.18\.0\.3\), still connected, which takes at most 1 unacknowledged QoS 1\/2 message at a time \(Receive Maximum\)/);
+    assert.match(describeDiagnosis(d, 'id')!.sentence, /kedaluwarsa di antrean broker untuk rx-sub \(172\.18\.0\.3\)/);
+  }
+});
