@@ -123,11 +123,11 @@ test('fault-tls-alert: a TLS handshake ended by a fatal alert, named without the
       [['broker', 'handshake_failure', 1, Number(alerts[0]![0])], ['client', 'unknown_ca', 1, Number(alerts[1]![0])]]);
     const [broker, client] = [list[0]!, list[1]!];
     assert.deepEqual(broker.detail.causes, ['tls-no-client-cert', 'tls-no-common-cipher']);
-    assert.match(describeDiagnosis(broker, 'en')!.sentence, /^The TLS handshake of 172\.18\.0\.4 with the broker at 172\.18\.0\.2:8883 failed: the broker sent the fatal alert handshake_failure \(.*requires a client certificate/);
+    assert.match(describeDiagnosis(broker, 'en')!.sentence, /^The TLS handshake of 172\.18\.0\.4 with the broker at 172\.18\.0\.2:8883 failed: the broker sent the fatal alert `handshake_failure` \(.*requires a client certificate/);
     assert.match(describeDiagnosis(broker, 'en')!.causes[0]!, /require_certificate true/);
-    assert.match(describeDiagnosis(client, 'en')!.sentence, /the client sent the fatal alert unknown_ca: it does not trust the CA that signed the broker's certificate/);
-    assert.match(describeDiagnosis(client, 'id')!.sentence, /client mengirim alert fatal unknown_ca: ia tidak memercayai CA/);
-    assert.match(describeDiagnosis(broker, 'id')!.sentence, /broker mengirim alert fatal handshake_failure/);
+    assert.match(describeDiagnosis(client, 'en')!.sentence, /the client sent the fatal alert `unknown_ca`: it does not trust the CA that signed the broker's certificate/);
+    assert.match(describeDiagnosis(client, 'id')!.sentence, /client mengirim alert fatal `unknown_ca`: ia tidak memercayai CA/);
+    assert.match(describeDiagnosis(broker, 'id')!.sentence, /broker mengirim alert fatal `handshake_failure`/);
   }
 });
 
