@@ -68,8 +68,11 @@ export class SummaryBuilder {
     return this.mqttMessages;
   }
   private readonly latency = new Map<string, LatencySample>();
-  /** The latency sample of each response type (no "REQUEST→RESPONSE" string made per response). */
-  private readonly latencyOfType = new Map<string, LatencySample>();
+  /**
+   * The latency sample of each response type, one map per side that sent it (no "REQUEST→RESPONSE (who)" string made
+   * per response): publish acknowledgements are kept apart by who answers (src/mqtt/latency-kind.ts).
+   */
+  private readonly latencyOfType = { client: new Map<string, LatencySample>(), server: new Map<string, LatencySample>() };
   private readonly forwarding = new LatencySample();
   private forwarded = 0;
   private readonly requestResponse = new LatencySample();
@@ -166,15 +169,16 @@ export class SummaryBuilder {
     this.mqttMessages++;
     this.mqttByType[e.type] = (this.mqttByType[e.type] ?? 0) + 1;
     if (e.latencyMs !== undefined) {
-      let sample = this.latencyOfType.get(e.type);
+      const ofType = this.latencyOfType[e.direction];
+      let sample = ofType.get(e.type);
       if (sample === undefined) {
-        const key = latencyKind(e.type);
+        const key = latencyKind(e.type, e.direction);
         sample = this.latency.get(key);
         if (sample === undefined) {
           sample = new LatencySample();
           this.latency.set(key, sample);
         }
-        this.latencyOfType.set(e.type, sample);
+        ofType.set(e.type, sample);
       }
       sample.add(e.latencyMs);
     }

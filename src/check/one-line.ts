@@ -93,7 +93,7 @@ function parsePattern(text: string): { parsed?: Parsed; problem?: string } {
   return { parsed };
 }
 
-const LATENCY = /^\s*([A-Za-z]+\s*(?:->|→|-)\s*[A-Za-z]+|[A-Za-z]+)(?:\s+(max|median|p95))?\s*(<=|<)\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/;
+const LATENCY = /^\s*([A-Za-z]+\s*(?:->|→|-)\s*[A-Za-z]+(?:\s*\(\s*[A-Za-z]+\s*\))?|[A-Za-z]+)(?:\s+(max|median|p95))?\s*(<=|<)\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/;
 
 /** The rules the flags state, or every problem in them (each names its flag and text). */
 export function parseOneLineRules(flags: OneLineRules): { rules: Rule[]; problems: RuleProblem[] } {
@@ -121,7 +121,7 @@ export function parseOneLineRules(flags: OneLineRules): { rules: Rule[]; problem
     if (m === null) { problems.push({ source: `--latency '${text}'`, message: 'expected KIND<BOUND, e.g. CONNECT->CONNACK<100ms or "PUBLISH->PUBACK p95<20ms" or forwarding<50ms' }); continue; }
     const [, kind = '', stat = 'max', , value = '0', unit = 'ms'] = m;
     const bound = Number(value) * (unit === 's' ? 1000 : 1);
-    const key = kind.replace(/\s+/g, '').replace('→', '->');
+    const key = kind.replace(/\s+/g, '').replace('→', '->').replace('(', ' (');
     add('--latency', text, { latency: { [key]: { [`${stat}Ms`]: bound } } });
   }
   return { rules, problems };

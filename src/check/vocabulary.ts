@@ -17,9 +17,14 @@ export const TLS_TYPES = ['Client Hello', 'Server Hello', 'New Session Ticket', 
 /** Types whose case matters and is checked: a "publish" is a mistake, not another type. */
 export const KNOWN_TYPES: readonly string[] = [...MQTT_TYPES, ...TCP_TYPES, ...ARP_TYPES, ...LIFECYCLE_TYPES, ...TLS_TYPES, 'finding'];
 
-/** Latency kinds as keyed in summary.mqtt.latency. */
+/**
+ * Latency kinds as keyed in summary.mqtt.latency (a publish acknowledgement with who answered: "(broker)",
+ * "(subscriber)", "(publisher)"), and the publish acknowledgements without it, which mean both sides.
+ */
 export const LATENCY_KINDS = ['CONNECT→CONNACK', 'PUBLISH→PUBACK', 'PUBLISH→PUBREC', 'PUBREC→PUBREL', 'PUBREL→PUBCOMP',
-  'SUBSCRIBE→SUBACK', 'UNSUBSCRIBE→UNSUBACK', 'PINGREQ→PINGRESP'] as const;
+  'SUBSCRIBE→SUBACK', 'UNSUBSCRIBE→UNSUBACK', 'PINGREQ→PINGRESP',
+  'PUBLISH→PUBACK (broker)', 'PUBLISH→PUBACK (subscriber)', 'PUBLISH→PUBREC (broker)', 'PUBLISH→PUBREC (subscriber)',
+  'PUBREC→PUBREL (broker)', 'PUBREC→PUBREL (publisher)', 'PUBREL→PUBCOMP (broker)', 'PUBREL→PUBCOMP (subscriber)'] as const;
 
 export function findingCodes(): string[] {
   return Object.keys(FINDING_CODES);
@@ -48,7 +53,7 @@ export function checkCode(code: string): string | undefined {
   return `unknown finding code "${code}"${didYouMean(code, codes)}`;
 }
 
-/** "CONNECT->CONNACK" and "CONNECT→CONNACK" are the same kind. */
+/** "CONNECT->CONNACK" and "CONNECT→CONNACK" are the same kind; "PUBLISH->PUBACK(broker)" is "PUBLISH→PUBACK (broker)". */
 export function normaliseLatencyKind(kind: string): string {
-  return kind.replace('->', '→');
+  return kind.replace('->', '→').replace(/\s*\(\s*(\w+)\s*\)\s*$/, ' ($1)');
 }

@@ -15,6 +15,7 @@ import { CaptureChecks } from './capture-checks.js';
 import { ConnackDetector } from './connack.js';
 import type { Detector, DetectorReads, FinishContext } from './detector.js';
 import { IdleClientDetector } from './idle-client.js';
+import { TlsHandshakeDetector } from './tls-handshake.js';
 import { SlowHandshakeDetector } from './slow-handshake.js';
 import { KeepAliveDetector } from './keepalive.js';
 import { MalformedPacketDetector } from './malformed.js';
@@ -41,7 +42,7 @@ export class DiagnosisStage implements AnalysisStage {
   private readonly reachability = new ReachabilityDetector();
   private readonly detectors: Detector[] = [
     new PortScanDetector(), new TakeoverDetector(), this.reachability, new NoConnectDetector(), new SilentConnectionDetector(), new ViolationDetector(this.machines), new KeepAliveDetector(), new ConnackDetector(),
-    new SubscriberSizeDetector(), new TopicDetector(this.machines), new UnsubscribeDetector(), new QosDetector(this.machines), new SlowBrokerDetector(), new MalformedPacketDetector(), new PayloadQuitDetector(), new IdleClientDetector(this.machines), new TcpTroubleDetector(), new SlowHandshakeDetector(), new NameResolutionDetector(),
+    new SubscriberSizeDetector(), new TopicDetector(this.machines), new UnsubscribeDetector(), new QosDetector(this.machines), new SlowBrokerDetector(), new MalformedPacketDetector(), new PayloadQuitDetector(), new IdleClientDetector(this.machines), new TcpTroubleDetector(), new SlowHandshakeDetector(), new NameResolutionDetector(), new TlsHandshakeDetector(),
     new CaptureChecks(),
   ];
   /** The detectors whose `event` reads TCP packets, and the other events than packets of TCP and MQTT (Detector.reads), in their order. */

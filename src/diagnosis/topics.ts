@@ -30,6 +30,8 @@ import { violationOf } from './violation.js';
 export const MAX_TOPICS = 10_000;
 export const MAX_SUBSCRIPTIONS = 10_000;
 export const MAX_PENDING = 20_000;
+/** Spans of a subscriber's used-up Receive Maximum kept per connection (the latest). */
+const MAX_FULL_SPANS = 256;
 /**
  * A broker forwards a message in milliseconds; one that answers a second late stalled (diag.broker-slow). A publish
  * this close to the end of the capture, after which the broker sent no MQTT packet at all, may have been forwarded
@@ -69,6 +71,13 @@ interface TopicRecord {
   expiredFor: Set<string>;
   expiredConnack?: number;
   expiryIntervals: Set<number>;
+  /**
+   * Of those, the ones that expired in the broker's queue for a connected MQTT 5 subscriber whose Receive Maximum was
+   * used up when they came (as many of its QoS 1/2 copies unacknowledged): for whom, and their Receive Maximums.
+   */
+  queueExpiredMessages: number;
+  queueExpiredFor: Set<string>;
+  receiveMaximums: Set<number>;
   /** Of those, the ones whose publisher was the only subscriber, under No Local: its name. */
   noLocalMessages: number;
   noLocalFor: Set<string>;
@@ -170,10 +179,45 @@ export class TopicDetector implements Detector {
    */
   private readonly unsubscribedElsewhere: Array<{ stream: number; filter: string; frame: number; time: number }> = [];
 
-  readonly mqttTypes = ['PUBLISH', 'SUBSCRIBE', 'PUBACK', 'PUBREC', 'DISCONNECT', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK'] as const;
+  readonly mqttTypes = ['PUBLISH', 'SUBSCRIBE', 'PUBACK', 'PUBREC', 'DISCONNECT', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'CONNECT', 'PUBCOMP'] as const;
+
+  /**
+   * MQTT 5 subscribers that gave a Receive Maximum (stream → its window): how many of the broker's QoS 1/2 copies await
+   * their acknowledgement, and the times the window was used up (from, until; until undefined: still), the latest
+   * MAX_FULL_SPANS. At most MAX_PENDING streams.
+   */
+  private readonly windows = new Map<number, { max: number; inFlight: number; full: Array<{ from: number; until?: number }> }>();
+
+  /** A broker's copy to a windowed subscriber, or the subscriber's answer that frees its place (MQTT-4.9.0-2). */
+  private window(e: MqttEvent): void {
+    const w = this.windows.get(e.stream);
+    if (w === undefined) return;
+    if (e.type === 'PUBLISH') {
+      if (e.direction !== 'server' || (e.qos ?? 0) === 0 || e.dup === true) return;
+      w.inFlight++;
+      if (w.inFlight >= w.max && (w.full.length === 0 || w.full[w.full.length - 1]!.until !== undefined)) {
+        w.full.push({ from: e.time });
+        if (w.full.length > MAX_FULL_SPANS) w.full.shift();
+      }
+      return;
+    }
+    // PUBACK, PUBCOMP, or a PUBREC with an error reason code, from the subscriber.
+    if (e.direction !== 'client' || w.inFlight === 0) return;
+    if (e.type === 'PUBREC' && (e.reasonCode ?? 0) < 0x80) return;
+    w.inFlight--;
+    const last = w.full[w.full.length - 1];
+    if (w.inFlight < w.max && last !== undefined && last.until === undefined) last.until = e.time;
+  }
 
   mqtt(e: MqttEvent): void {
+    if (this.windows.size > 0) this.window(e);
     switch (e.type) {
+      case 'CONNECT': {
+        const max = e.properties?.['receiveMaximum'];
+        if (e.direction === 'client' && typeof max === 'number' && max > 0 && this.windows.size < MAX_PENDING) this.windows.set(e.stream, { max, inFlight: 0, full: [] });
+        break;
+      }
+      case 'PUBCOMP': break;
       case 'PUBLISH': this.publish(e); break;
       case 'SUBSCRIBE': this.subscribe(e); break;
       case 'PUBACK': case 'PUBREC': {
@@ -263,7 +307,7 @@ export class TopicDetector implements Detector {
     let t = this.topics.get(key);
     if (t === undefined) {
       if (this.topics.size >= MAX_TOPICS) return undefined;
-      t = { name, host, published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), expiredMessages: 0, expiredFor: new Set(), expiryIntervals: new Set(), noLocalMessages: 0, noLocalFor: new Set(), takenOverMessages: 0, takenOverFor: new Set(), takenOverIds: new Set(), takenOverByPublisher: false, unsubscribedMessages: 0, unsubscribedFor: new Set(), unsubscribeFrames: new Set(), untraced: 0, untracedMost: 0, frames: new FrameSet(), brokers: new Set() };
+      t = { name, host, published: 0, forwarded: 0, retained: false, firstTime: time, lastTime: time, publishers: new Set(), unforwarded: new FrameSet(), unforwardedCount: 0, unforwardedPublishers: new Set(), expiredMessages: 0, expiredFor: new Set(), expiryIntervals: new Set(), queueExpiredMessages: 0, queueExpiredFor: new Set(), receiveMaximums: new Set(), noLocalMessages: 0, noLocalFor: new Set(), takenOverMessages: 0, takenOverFor: new Set(), takenOverIds: new Set(), takenOverByPublisher: false, unsubscribedMessages: 0, unsubscribedFor: new Set(), unsubscribeFrames: new Set(), untraced: 0, untracedMost: 0, frames: new FrameSet(), brokers: new Set() };
       this.topics.set(key, t);
     }
     return t;
@@ -343,6 +387,9 @@ export class TopicDetector implements Detector {
       t.expiredFor.clear();
       delete t.expiredConnack;
       t.expiryIntervals.clear();
+      t.queueExpiredMessages = 0;
+      t.queueExpiredFor.clear();
+      t.receiveMaximums.clear();
       t.noLocalMessages = 0;
       t.noLocalFor.clear();
       t.takenOverMessages = 0;
@@ -382,6 +429,13 @@ export class TopicDetector implements Detector {
         t.expiredMessages++;
         if (t.expiredFor.size < 10) t.expiredFor.add(away.name);
         t.expiredConnack ??= away.connackFrame;
+        if (t.expiryIntervals.size < 10) t.expiryIntervals.add(expiry);
+      }
+      const queued = away === undefined && expiry !== undefined ? this.expiredInQueue(ctx, t, time, expiry) : undefined;
+      if (queued !== undefined && expiry !== undefined) {
+        t.queueExpiredMessages++;
+        if (t.queueExpiredFor.size < 10) t.queueExpiredFor.add(queued.name);
+        if (t.receiveMaximums.size < 10) t.receiveMaximums.add(queued.receiveMaximum);
         if (t.expiryIntervals.size < 10) t.expiryIntervals.add(expiry);
       }
       const kicked = this.kickedOut(ctx, t, time, stream);
@@ -599,6 +653,26 @@ export class TopicDetector implements Detector {
   }
 
   /**
+   * A connected MQTT 5 subscriber whose accepted subscription matches the topic, whose Receive Maximum was used up when
+   * this message was published at `time` (as many of the broker's QoS 1/2 copies unacknowledged), and whose
+   * connection was still open after its Message Expiry Interval `expiry` had run out: the broker held the message in
+   * its queue behind the unacknowledged copies and dropped it when it expired (MQTT-3.3.2-5), never sending it. Its
+   * name and Receive Maximum.
+   */
+  private expiredInQueue(ctx: FinishContext, t: TopicRecord, time: number, expiry: number): { name: string; receiveMaximum: number } | undefined {
+    for (const s of this.subscriptions) {
+      if (s.refused || !s.answered || s.host !== t.host || s.time >= time || !topicMatches(s.filter, t.name)) continue;
+      const w = this.windows.get(s.stream);
+      if (w === undefined || !w.full.some((f) => f.from <= time && (f.until === undefined || f.until > time))) continue;
+      const r = ctx.book.get(s.stream);
+      const end = r !== undefined ? sessionEndOf(r)?.time : undefined;
+      if (r === undefined || (end !== undefined && end < time + expiry)) continue;
+      return { name: clientName(r), receiveMaximum: w.max };
+    }
+    return undefined;
+  }
+
+  /**
    * A persistent subscriber (MQTT 3.1.1 clean session 0, or an MQTT 5 Session Expiry Interval above 0) whose accepted
    * subscription matches the topic, whose connection had ended before this message was published at `time`, and
    * whose next connection (same client id and broker) came after its Message Expiry Interval `expiry` had run out and
@@ -743,6 +817,7 @@ export class TopicDetector implements Detector {
       expired?: { names: string[]; connackFrame: number; sessionExpiry?: number } | undefined;
       elsewhere: Set<string>; otherBrokers: Set<string>;
       expiredMessages: number; expiredFor: Set<string>; expiredConnack?: number | undefined; expiryIntervals: Set<number>;
+      queueExpiredMessages: number; queueExpiredFor: Set<string>; receiveMaximums: Set<number>;
       noLocalMessages: number; noLocalFor: Set<string>;
       takenOverMessages: number; takenOverFor: Set<string>; takenOverIds: Set<string>; takenOverByPublisher: boolean;
       unsubscribedMessages: number; unsubscribedFor: Set<string>; unsubscribeFrames: Set<number>;
@@ -763,6 +838,7 @@ export class TopicDetector implements Detector {
       const first = t.unforwardedFirst ?? t.firstTime;
       const g = groups.get(group) ?? { topics: [], count: 0, frames: new FrameSet(), publishers: new Set<string>(), time: first, said: false, similar: [], near: [], waiting: new Set<string>(), elsewhere: new Set<string>(), otherBrokers: new Set<string>(),
         expiredMessages: 0, expiredFor: new Set<string>(), expiryIntervals: new Set<number>(), noLocalMessages: 0, noLocalFor: new Set<string>(),
+        queueExpiredMessages: 0, queueExpiredFor: new Set<string>(), receiveMaximums: new Set<number>(),
         takenOverMessages: 0, takenOverFor: new Set<string>(), takenOverIds: new Set<string>(), takenOverByPublisher: false,
         unsubscribedMessages: 0, unsubscribedFor: new Set<string>(), unsubscribeFrames: new Set<number>(), saidFrames: new FrameSet(), saidAcks: new Set<string>() };
       for (const w of this.waiting(ctx, t)) g.waiting.add(w);
@@ -775,6 +851,9 @@ export class TopicDetector implements Detector {
       for (const n of t.expiredFor) if (g.expiredFor.size < 10) g.expiredFor.add(n);
       g.expiredConnack ??= t.expiredConnack;
       for (const n of t.expiryIntervals) if (g.expiryIntervals.size < 10) g.expiryIntervals.add(n);
+      g.queueExpiredMessages += t.queueExpiredMessages;
+      for (const n of t.queueExpiredFor) if (g.queueExpiredFor.size < 10) g.queueExpiredFor.add(n);
+      for (const n of t.receiveMaximums) if (g.receiveMaximums.size < 10) g.receiveMaximums.add(n);
       g.noLocalMessages += t.noLocalMessages;
       for (const n of t.noLocalFor) if (g.noLocalFor.size < 10) g.noLocalFor.add(n);
       g.takenOverMessages += t.takenOverMessages;
@@ -823,11 +902,14 @@ export class TopicDetector implements Detector {
       // messages whose only subscriber was their publisher, under No Local: all of them, or some.
       const messageExpired = !dropped && !otherBroker && g.expiredMessages > 0 ? Math.min(g.expiredMessages, g.count) : 0;
       const noLocal = !dropped && !otherBroker && g.noLocalMessages > 0 ? Math.min(g.noLocalMessages, g.count) : 0;
+      // Messages that expired in the broker's queue for a connected subscriber whose Receive Maximum was used up: a
+      // subscriber waiting for them (dropped) is what this explains.
+      const queueExpired = !otherBroker && g.queueExpiredMessages > 0 ? Math.min(g.queueExpiredMessages, g.count) : 0;
       // Messages published while a matching subscriber was kicked out by a takeover of its client id.
       const takenOver = !dropped && !otherBroker && g.takenOverMessages > 0 ? Math.min(g.takenOverMessages, g.count) : 0;
       // Messages published after their subscribers had unsubscribed (UNSUBSCRIBE answered by UNSUBACK).
       const unsubscribed = !dropped && !otherBroker && g.unsubscribedMessages > 0 ? Math.min(g.unsubscribedMessages, g.count) : 0;
-      const explained = messageExpired + noLocal + takenOver + unsubscribed >= g.count;
+      const explained = messageExpired + queueExpired + noLocal + takenOver + unsubscribed >= g.count;
       // Published to the broker's own $SYS tree: the broker takes no client's message there, whoever subscribed.
       const sysTopics = g.topics.filter(isSysTopic);
       const sys = sysTopics.length > 0;
@@ -841,8 +923,8 @@ export class TopicDetector implements Detector {
         : expired !== undefined ? { causes: ['session-expired', 'no-subscriber'], checks: ['session-expiry', 'subscriber-running'] }
         : { causes: ['no-subscriber', 'topic-typo'], checks: ['subscriber-running', 'topic-spelling', 'capture-covers-subscribers'] };
       // Explained wholly, these come first; else after the usual causes.
-      const mine = { causes: [...(unsubscribed > 0 ? ['subscriber-unsubscribed'] : []), ...(takenOver > 0 ? ['subscriber-taken-over'] : []), ...(messageExpired > 0 ? ['message-expired'] : []), ...(noLocal > 0 ? ['no-local-own-messages'] : [])],
-        checks: [...(unsubscribed > 0 ? ['unsubscribe-intended'] : []), ...(takenOver > 0 ? ['unique-client-id'] : []), ...(messageExpired > 0 ? ['message-expiry'] : []), ...(noLocal > 0 ? ['no-local-option'] : [])] };
+      const mine = { causes: [...(unsubscribed > 0 ? ['subscriber-unsubscribed'] : []), ...(takenOver > 0 ? ['subscriber-taken-over'] : []), ...(messageExpired > 0 ? ['message-expired'] : []), ...(queueExpired > 0 ? ['expired-behind-receive-maximum'] : []), ...(noLocal > 0 ? ['no-local-own-messages'] : [])],
+        checks: [...(unsubscribed > 0 ? ['unsubscribe-intended'] : []), ...(takenOver > 0 ? ['unique-client-id'] : []), ...(messageExpired > 0 ? ['message-expiry'] : []), ...(queueExpired > 0 ? ['receive-maximum-acks'] : []), ...(noLocal > 0 ? ['no-local-option'] : [])] };
       const causes = explained ? mine.causes : [...usual.causes, ...mine.causes];
       const checks = explained ? mine.checks : [...usual.checks, ...mine.checks];
       emit(makeDiagnosis({
@@ -865,6 +947,7 @@ export class TopicDetector implements Detector {
           ...(otherBroker ? { otherSubscribers: [...g.elsewhere], otherBrokers: [...g.otherBrokers] } : {}),
           ...(expired !== undefined && !explained ? { expiredSessions: expired.names, connackFrame: expired.connackFrame, ...(expired.sessionExpiry !== undefined ? { sessionExpiry: expired.sessionExpiry } : {}) } : {}),
           ...(messageExpired > 0 ? { expiredMessages: messageExpired, expiredFor: [...g.expiredFor], messageExpiry: [...g.expiryIntervals].sort((a, b) => a - b), ...(g.expiredConnack !== undefined ? { backFrame: g.expiredConnack } : {}) } : {}),
+          ...(queueExpired > 0 ? { queueExpiredMessages: queueExpired, queueExpiredFor: [...g.queueExpiredFor], receiveMaximum: [...g.receiveMaximums].sort((a, b) => a - b), ...(messageExpired === 0 ? { messageExpiry: [...g.expiryIntervals].sort((a, b) => a - b) } : {}) } : {}),
           ...(noLocal > 0 ? { noLocalMessages: noLocal, noLocalSubscribers: [...g.noLocalFor] } : {}),
           ...(unsubscribed > 0 ? { unsubscribedMessages: unsubscribed, unsubscribedSubscribers: [...g.unsubscribedFor], unsubscribeFrames: [...g.unsubscribeFrames].sort((a, b) => a - b) } : {}),
           ...(takenOver > 0 ? { takenOverMessages: takenOver, takenOverSubscribers: [...g.takenOverFor], takenOverIds: [...g.takenOverIds], ...(g.takenOverByPublisher ? { takenOverByPublisher: true } : {}) } : {}),

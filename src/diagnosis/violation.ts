@@ -9,7 +9,9 @@
  * Judged only where the broker ended the session right after the packet (closedRightAfter: within 1 s), with no
  * broker packet between (a broker that answered was not closing on it); or where its FIN or RST came within 1 s
  * after the packet and before the client's DISCONNECT that followed it (the two crossed), or, MQTT 5, the broker's
- * DISCONNECT came after that DISCONNECT (sent in the same write: the broker never took it). Not judged here: a SUBSCRIBE with an invalid filter
+ * DISCONNECT came after that DISCONNECT (sent in the same write: the broker never took it), or the DISCONNECT came in
+ * the packet's own segment and the broker reset the connection after it, without a FIN (it closed with the DISCONNECT
+ * unread). Not judged here: a SUBSCRIBE with an invalid filter
  * (diag.subscription-refused), a first packet that is not CONNECT (diag.no-connect), a malformed CONNECT
  * (diag.connect-unanswered), a PUBLISH refused with an MQTT 5 publish reason code (diag.publish-refused). The streams
  * it explains are added to `explained`. State: a record per stream whose last client packet breaks a rule, and the
@@ -144,8 +146,11 @@ export class ViolationDetector implements Detector {
       // broker's FIN or RST before that DISCONNECT.
       // An MQTT 5 broker's DISCONNECT after the client's: the broker closed on the packet, never taking the client's
       // DISCONNECT that followed it (sent in the same write) as its goodbye.
+      // A DISCONNECT in the same segment as the packet, then the broker's RST: the broker closed its socket on the
+      // packet with the DISCONNECT still unread (a socket closed with bytes unread is reset), never taking it.
       const crossed = p.next !== undefined
-        ? brokerClosedBetween(r, p, p.next.frame) ?? (p.disconnectCode !== undefined && closedRightAfter(r, p.time) ? sessionEndOf(r) : undefined) : undefined;
+        ? brokerClosedBetween(r, p, p.next.frame) ?? (p.disconnectCode !== undefined && closedRightAfter(r, p.time) ? sessionEndOf(r) : undefined)
+          ?? (p.next.frame === p.frame ? brokerResetAfter(r, p) : undefined) : undefined;
       if (p.next !== undefined ? crossed === undefined : !closedRightAfter(r, p.time)) continue;
       const end = crossed ?? sessionEndOf(r)!;
       // A PUBLISH refused with a publish reason code is diag.publish-refused's.
@@ -194,6 +199,18 @@ function brokerClosedBetween(r: ConnectionRecord, p: LastClientPacket, before: n
   const first = closes.sort((a, b) => a.frame - b.frame)[0];
   if (first === undefined) return undefined;
   return { reason: first === r.rst ? 'reset' : 'broker-closed', frame: first.frame };
+}
+
+/**
+ * The broker's RST on `r` within CLOSED_ON_PACKET_SECONDS after the packet `p`, with no FIN of the broker before it: a
+ * broker that reads a DISCONNECT closes with FIN; one that closes with bytes unread (the DISCONNECT after the packet)
+ * makes its TCP stack send RST.
+ */
+function brokerResetAfter(r: ConnectionRecord, p: LastClientPacket): { reason: 'reset'; frame: number } | undefined {
+  const rst = r.rst;
+  if (rst === undefined || sideOf(r, rst.from) !== 'server' || rst.frame <= p.frame || rst.time - p.time > CLOSED_ON_PACKET_SECONDS) return undefined;
+  if (r.fin !== undefined && sideOf(r, r.fin.from) === 'server' && r.fin.frame < rst.frame) return undefined;
+  return { reason: 'reset', frame: rst.frame };
 }
 
 function causesOf(rule: ViolationRule): string[] {

@@ -120,6 +120,7 @@ export const FINDING_CODES = {
   'diag.nonstandard-port': { severity: 'note', text: 'MQTT on a port Wireshark does not decode as MQTT by default (needs Decode As).' },
   'diag.mqtt-over-websocket': { severity: 'note', text: 'MQTT carried over WebSocket.' },
   'diag.mqtt-over-tls': { severity: 'note', text: 'MQTT carried over TLS: the messages are encrypted.' },
+  'diag.tls-handshake-failed': { severity: 'error', text: 'A TLS handshake with the broker ended in a fatal alert (a client certificate missing, a CA not trusted, no TLS version in common...): who sent it and why, without the key log.' },
   'diag.tls-not-decrypted': { severity: 'warning', text: 'The key log given has no secret for TLS sessions of MQTT: their messages stay encrypted.' },
 } as const satisfies Record<string, { severity: Severity; text: string }>;
 

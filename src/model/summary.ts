@@ -190,7 +190,10 @@ export interface AnalysisSummary {
     /** Ended sessions past the summary's cap: counted, not listed. Absent when 0. */
     sessionsNotListed?: number;
     topics: TopicSummary[];
-    /** Keyed "CONNECT→CONNACK", "PUBLISH→PUBACK"... Median and p95 interpolate between closest ranks. */
+    /**
+     * Keyed "CONNECT→CONNACK", "PUBLISH→PUBACK (broker)", "PUBLISH→PUBACK (subscriber)"... (a publish acknowledgement by
+     * who answers: src/mqtt/latency-kind.ts). Median and p95 interpolate between closest ranks.
+     */
     latency: Record<string, LatencyStats>;
     /** The broker's forwarding delay (retained copies sent on subscription, Wills and queued copies excluded). */
     forwarding?: LatencyStats;

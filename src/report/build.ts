@@ -152,7 +152,12 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
     };
     latencyRows.push([[w.latencyTable.handshake], [`${handshakes.length}`], stat(handshakes[0]!), stat(at(0.5)), stat(at(0.95)), stat(handshakes[handshakes.length - 1]!)]);
   }
-  for (const [kind, v] of Object.entries(s.mqtt.latency)) latencyRows.push([[kind], [`${v.count}`], stat(v.minMs), stat(v.medianMs), stat(v.p95Ms), stat(v.maxMs)]);
+  // "PUBLISH→PUBACK (broker)": who answered, in the report's language.
+  const kindWords = (kind: string): string => kind.replace(/ \((\w+)\)$/, (all, who: string) => {
+    const words = w.latencyTable.answeredBy[who];
+    return words === undefined ? all : ` (${words})`;
+  });
+  for (const [kind, v] of Object.entries(s.mqtt.latency)) latencyRows.push([[kindWords(kind)], [`${v.count}`], stat(v.minMs), stat(v.medianMs), stat(v.p95Ms), stat(v.maxMs)]);
   if (s.mqtt.forwarding !== undefined) {
     const v = s.mqtt.forwarding;
     latencyRows.push([[w.latencyTable.forwarding], [`${v.count}`], stat(v.minMs), stat(v.medianMs), stat(v.p95Ms), stat(v.maxMs)]);

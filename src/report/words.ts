@@ -96,7 +96,11 @@ export interface Words {
   hostTable: { header: string[]; noMac: string };
   sessionTable: { header: string[]; inferred: string; accepted: string; refused(code: number): string; none: string; transport(t: Transport): string };
   topicTable: { header: string[] };
-  latencyTable: { header: string[]; forwarding: string; requestResponse: string; handshake: string };
+  /**
+   * `answeredBy`: the words after a publish acknowledgement's kind naming who answered ("broker", "subscriber",
+   * "publisher", as the summary's keys say it: src/mqtt/latency-kind.ts).
+   */
+  latencyTable: { header: string[]; forwarding: string; requestResponse: string; handshake: string; answeredBy: Record<string, string> };
   findingsNone: string;
   /** Lead words of a diagnosis's likely causes and of what to check. */
   causes: string;

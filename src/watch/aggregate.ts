@@ -333,7 +333,7 @@ export class WatchAggregator {
         break;
       }
     }
-    if (e.latencyMs !== undefined) this.sample(latencyKind(e.type), e.latencyMs);
+    if (e.latencyMs !== undefined) this.sample(latencyKind(e.type, e.direction), e.latencyMs);
   }
 
   private addLifecycle(e: LifecycleEvent): void {

@@ -6,9 +6,12 @@ import type { IntervalRow, LatencyNow } from './snapshot.js';
 import { jsonStringify } from '../views/escape.js';
 import { padEnd, padStart, safe } from './format.js';
 
-/** The latency kinds the line format has a column for (p50/p95 in ms); the NDJSON object carries them all. */
+/**
+ * The latency kinds the line format has a column for (p50/p95 in ms; "puback" is the broker's answer to publishers);
+ * the NDJSON object carries them all.
+ */
 const LINE_KINDS: ReadonlyArray<[string, string]> = [
-  ['CONNECT→CONNACK', 'connack'], ['PUBLISH→PUBACK', 'puback'], ['PINGREQ→PINGRESP', 'pingresp'], ['broker forwarding', 'forward'],
+  ['CONNECT→CONNACK', 'connack'], ['PUBLISH→PUBACK (broker)', 'puback'], ['PINGREQ→PINGRESP', 'pingresp'], ['broker forwarding', 'forward'],
 ];
 
 const COLUMNS: ReadonlyArray<[string, number]> = [

@@ -6,28 +6,46 @@
  */
 import type { MqttEvent, TimelineEvent } from '../../model/events.js';
 import { forwardingDelayMs } from '../../model/forwarding.js';
-import type { AnalysisSummary } from '../../model/summary.js';
+import type { AnalysisSummary, LatencyStats } from '../../model/summary.js';
+import { answerer, SPLIT_LATENCY_KINDS } from '../../mqtt/latency-kind.js';
 import { EvidenceList, plural, type Judge, type Verdict } from '../evidence.js';
 import { compilePattern, type EventPredicate } from '../pattern.js';
 import type { LatencyRule, RateRule } from '../rules.js';
 
 const ms = (v: number): string => `${v.toFixed(3)} ms`;
 
+/**
+ * The summary's statistics a latency rule's median and p95 bounds are judged on: the kind's own, or, for a publish
+ * acknowledgement named without who answers ("PUBLISH→PUBACK"), each side's (the broker's and the clients'), so the
+ * bound must hold for both; undefined sides are left out.
+ */
+function statsOf(summary: AnalysisSummary, of: string): LatencyStats[] {
+  const own = summary.mqtt.latency[of];
+  if (own !== undefined) return [own];
+  return SPLIT_LATENCY_KINDS.filter((k) => k.startsWith(`${of} (`)).map((k) => summary.mqtt.latency[k])
+    .filter((s): s is LatencyStats => s !== undefined);
+}
+
 export class LatencyJudge implements Judge {
   private readonly response: string | undefined;
+  /** "broker", "subscriber" or "publisher" when the kind names who answers; undefined: any side. */
+  private readonly side: string | undefined;
   private readonly over = new EvidenceList();
   private count = 0;
   private max: number | undefined;
 
   constructor(private readonly rule: LatencyRule) {
-    this.response = rule.of === 'forwarding' || rule.of === 'request-response' ? undefined : rule.of.split('→')[1];
+    const m = /^[A-Z]+→([A-Z]+)(?: \((broker|subscriber|publisher)\))?$/.exec(rule.of);
+    this.response = rule.of === 'forwarding' || rule.of === 'request-response' ? undefined : m?.[1];
+    this.side = m?.[2];
   }
 
   private sample(e: MqttEvent): number | undefined {
     // The same copies as the summary's forwarding statistics, so max, median and p95 speak of one sample.
     if (this.rule.of === 'request-response') return e.type === 'PUBLISH' ? e.responseMs : undefined;
     if (this.response === undefined) return e.type === 'PUBLISH' ? forwardingDelayMs(e) : undefined;
-    return e.type === this.response ? e.latencyMs : undefined;
+    if (e.type !== this.response) return undefined;
+    return this.side === undefined || answerer(e.type, e.direction) === this.side ? e.latencyMs : undefined;
   }
 
   event(event: TimelineEvent): void {
@@ -46,13 +64,18 @@ export class LatencyJudge implements Judge {
   }
 
   verdict(summary: AnalysisSummary): Verdict {
-    const stats = this.rule.of === 'forwarding' ? summary.mqtt.forwarding
-      : this.rule.of === 'request-response' ? summary.mqtt.requestResponse : summary.mqtt.latency[this.rule.of];
+    const sides = this.rule.of === 'forwarding' ? [summary.mqtt.forwarding]
+      : this.rule.of === 'request-response' ? [summary.mqtt.requestResponse] : statsOf(summary, this.rule.of);
+    const worst = (pick: (s: LatencyStats) => number): number | undefined => {
+      let v: number | undefined;
+      for (const s of sides) if (s !== undefined && (v === undefined || pick(s) > v)) v = pick(s);
+      return v;
+    };
     const required: string[] = [`at least ${plural(this.rule.min, 'sample')}`];
     const found: string[] = [plural(this.count, 'sample')];
     let ok = this.count >= this.rule.min;
     const bounds: Array<[string, number | undefined, number | undefined]> = [
-      ['max', this.rule.maxMs, this.max], ['median', this.rule.medianMs, stats?.medianMs], ['p95', this.rule.p95Ms, stats?.p95Ms],
+      ['max', this.rule.maxMs, this.max], ['median', this.rule.medianMs, worst((s) => s.medianMs)], ['p95', this.rule.p95Ms, worst((s) => s.p95Ms)],
     ];
     for (const [label, limit, value] of bounds) {
       if (limit === undefined) continue;
