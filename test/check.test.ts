@@ -309,7 +309,7 @@ test('the schema knows every field of the event contract (src/model/events.ts) a
     /* MqttPayload, matched by payload: */ 'format', 'text', 'hex', 'incomplete', /* MqttSubscription: */ 'noLocal', 'retainAsPublished', 'retainHandling',
     /* a DNS frame's DnsFields, not matched (a failed lookup is judged by diag.name-not-resolved): */ 'dns', 'id', 'response', 'opcode', 'rcode',
     'rcodeName', 'questions', 'answers', 'name', 'qtype', 'qtypeName', 'addresses',
-    /* a tunnelled frame's EventTunnel list, not matched (patterns compare the inner endpoints, src and dst): */ 'tunnels', 'vni', 'key', 'session']);
+    /* a tunnelled frame's EventTunnel list, not matched (patterns compare the inner endpoints, src and dst): */ 'tunnels', 'vni', 'key', 'session', 'callId', 'labels']);
   const missing = [...fields].filter((f) => !structured.has(f) && !(f in schema.$defs.pattern.properties));
   assert.deepEqual(missing, []);
 });
