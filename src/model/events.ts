@@ -470,6 +470,16 @@ export interface MqttSessionEndedEvent extends BaseEvent {
   /** CONNACK result, when one was seen. */
   accepted?: boolean;
   connackCode?: number;
+  /**
+   * Present when no session-started preceded this event: the broker refused the CONNECT (`refused`: a CONNACK with
+   * an error code, `accepted` false) or the capture holds no answer to it (`unanswered`). The connection is told
+   * all the same (reason, packets), so that the attempt is listed.
+   */
+  notStarted?: 'refused' | 'unanswered';
+  /** Only with `notStarted`: the CONNECT's clean session flag, user name and Will topic, as a session-started carries them. */
+  cleanSession?: boolean;
+  username?: string;
+  willTopic?: string;
   /** MQTT packets in the session, both directions. */
   packets: number;
   /** Frame of the session's first packet, and seconds it lasted. */

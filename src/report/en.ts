@@ -357,6 +357,7 @@ const EVENT_WORDS: EventWords = {
   sessionStarted: 'MQTT session started',
   emptyClientId: (rule) => (rule === 'assigned' ? 'empty (the broker assigns one)' : rule === 'persistent-refused' ? 'empty (not allowed with clean session 0)' : 'empty (MQTT 3.1 needs 1 to 23 characters)'),
   sessionEnded: 'MQTT session ended',
+  sessionNeverStarted: (refused) => (refused ? 'MQTT session refused by the broker, never started; connection ended' : 'MQTT session never started (its CONNECT got no CONNACK); connection ended'),
   whoHas: (target, sender) => `Who has ${target}? Tell ${sender}`,
   isAt: (sender, mac) => `${sender} is at ${mac}`,
   tcp: { acknowledges: (relAck) => `acknowledges bytes before ${relAck}`, closes: 'closes its side', reset: 'reset' },

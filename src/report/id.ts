@@ -425,6 +425,7 @@ const EVENT_WORDS: EventWords = {
   sessionStarted: 'sesi MQTT dimulai',
   emptyClientId: (rule) => (rule === 'assigned' ? 'kosong (broker yang menentukan)' : rule === 'persistent-refused' ? 'kosong (tidak diizinkan dengan clean session 0)' : 'kosong (MQTT 3.1 mensyaratkan 1 sampai 23 karakter)'),
   sessionEnded: 'sesi MQTT berakhir',
+  sessionNeverStarted: (refused) => (refused ? 'sesi MQTT ditolak broker, tidak pernah dimulai; koneksi berakhir' : 'sesi MQTT tidak pernah dimulai (CONNECT-nya tidak dijawab CONNACK); koneksi berakhir'),
   whoHas: (target, sender) => `Siapa yang memiliki ${target}? Beri tahu ${sender}`,
   isAt: (sender, mac) => `${sender} memiliki MAC ${mac}`,
   tcp: { acknowledges: (relAck) => `mengonfirmasi byte sebelum ${relAck}`, closes: 'menutup sisi pengirim', reset: 'koneksi diputus' },

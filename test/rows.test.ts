@@ -1,0 +1,74 @@
+/**
+ * What the outputs say, session 16 (helper `rows`), each on a capture a real program made in the namespace lab:
+ * a refused CONNECT starts no session; the report's roles past its connection cap; the verdict beside a printed
+ * warning; a capture cut to a tiny snaplen; connections the tool itself evicted are not a capture that started late.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { analyzeCapture } from '../src/index.js';
+import type { LifecycleEvent, MqttEvent, MqttSessionEndedEvent, TimelineEvent } from '../src/index.js';
+import { repoRoot } from './helpers/corpus.js';
+import { reportOf } from './helpers/report.js';
+import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
+
+const fixture = (name: string): string => path.join(repoRoot, 'fixtures', name);
+
+function lifecycle(events: TimelineEvent[]): LifecycleEvent[] {
+  return events.filter((e): e is LifecycleEvent => e.kind === 'lifecycle');
+}
+
+function mqtt(events: TimelineEvent[]): MqttEvent[] {
+  return events.filter((e): e is MqttEvent => e.kind === 'packet' && e.layer === 'mqtt');
+}
+
+describe('1. a refused CONNECT starts no session', () => {
+  test('fault-bad-password: three CONNACKs refuse (5, 0x87, 5): no session-started, each end says refused; the summary keeps the user', async () => {
+    const file = fixture('faults/fault-bad-password.pcap');
+    const { events, summary } = await analyzeCapture(file);
+    const connacks = mqtt(events).filter((e) => e.type === 'CONNACK');
+    if (tsharkMissing === undefined) {
+      // tshark: three CONNACKs, none accepting (3.1.1 return code 5; MQTT 5 reason code 0x87).
+      const rows = tsharkFields(file, ['frame.number', 'mqtt.conack.val', 'mqtt.connack.reason_code'], ['-Y', 'mqtt.msgtype == 2']);
+      assert.deepEqual(rows.map((r) => `${r[0]} ${r[1] || r[2]}`), connacks.map((e) => `${e.frame} ${e.reasonCode ?? e.returnCode}`));
+    }
+    assert.deepEqual(connacks.map((e) => e.accepted), [false, false, false]);
+    const life = lifecycle(events);
+    assert.deepEqual(life.filter((e) => e.type === 'session-started').map((e) => e.frame), [], 'no session started');
+    const ends = life.filter((e): e is MqttSessionEndedEvent => e.type === 'session-ended');
+    assert.deepEqual(ends.map((e) => `${e.stream} ${e.clientId} ${e.notStarted} ${e.connackCode}`),
+      ['0 lab-pub refused 5', '1 lab-pub5 refused 135', '2 lab-anon refused 5']);
+    assert.match(ends[0]!.summary, /^MQTT session of client "lab-pub" refused by the broker \(CONNACK return code 5\), so it never started/);
+    assert.match(ends[1]!.summary, /refused by the broker \(CONNACK reason code 0x87\)/);
+    assert.ok(ends.every((e) => !/ started/.test(e.summary.replace('never started', ''))), 'no "started" said');
+    // The summary lists the attempts with what their CONNECT said (the user name that was refused).
+    assert.deepEqual(summary.mqtt.sessions.map((s) => `${s.clientId} ${s.username ?? '-'} ${s.cleanSession} ${s.accepted}`),
+      ['lab-pub lab true false', 'lab-pub5 lab true false', 'lab-anon - true false']);
+    const { en, id } = await reportOf(file);
+    assert.ok(!en.includes('MQTT session started') && !id.includes('sesi MQTT dimulai'), 'the report starts no session either');
+    assert.ok(en.includes('MQTT session refused by the broker, never started'), 'en');
+    assert.ok(id.includes('sesi MQTT ditolak broker, tidak pernah dimulai'), 'id');
+  });
+
+  test('reqresp: an accepted session starts at its CONNACK, right after the CONNACK\'s own event', async () => {
+    const { events } = await analyzeCapture(fixture('reqresp.pcap'));
+    const started = lifecycle(events).filter((e) => e.type === 'session-started');
+    const connacks = mqtt(events).filter((e) => e.type === 'CONNACK' && e.accepted === true);
+    assert.deepEqual(started.map((e) => e.frame), connacks.map((e) => e.frame));
+    for (const s of started) {
+      const i = events.indexOf(s);
+      const before = events[i - 1];
+      assert.ok(before !== undefined && before.kind === 'packet' && before.type === 'CONNACK', `${s.frame}`);
+    }
+  });
+
+  test('edge/brute-force: 200 refused CONNECTs start no session; the one accepted does', async () => {
+    const { events } = await analyzeCapture(fixture('edge/brute-force.pcap'));
+    const refused = mqtt(events).filter((e) => e.type === 'CONNACK' && e.accepted === false).length;
+    const accepted = mqtt(events).filter((e) => e.type === 'CONNACK' && e.accepted === true).map((e) => e.frame);
+    assert.ok(refused >= 100, `${refused}`);
+    const life = lifecycle(events);
+    assert.deepEqual(life.filter((e) => e.type === 'session-started').map((e) => e.frame), accepted);
+    assert.equal(life.filter((e) => e.type === 'session-ended' && e.notStarted === 'refused').length, refused);
+  });
+});
