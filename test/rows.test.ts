@@ -72,3 +72,23 @@ describe('1. a refused CONNECT starts no session', () => {
     assert.equal(life.filter((e) => e.type === 'session-ended' && e.notStarted === 'refused').length, refused);
   });
 });
+
+describe('2. the report\'s roles past its connection cap', () => {
+  test('edge/brute-force: the client that got in after 200 refused logins is a publisher, in both languages; the counts say so', async () => {
+    const file = fixture('edge/brute-force.pcap');
+    const { en, id, events } = await reportOf(file);
+    // The last connection (far past the report's 40 told) published once; the broker forwarded it to lab-sub.
+    const pub = mqtt(events).filter((e) => e.type === 'PUBLISH' && e.direction === 'client');
+    assert.deepEqual(pub.map((e) => `${e.frame} ${e.src.split(':')[0]} ${e.topic}`), ['2025 172.18.0.4 sister/temp']);
+    if (tsharkMissing === undefined) {
+      assert.deepEqual(tsharkFields(file, ['frame.number', 'ip.src'], ['-Y', 'mqtt.msgtype == 3']).map((r) => r.join(' ')), ['2025 172.18.0.4', '2027 172.18.0.2']);
+    }
+    assert.ok(!/neither publishes nor subscribes/.test(en), 'en: not "neither publishes nor subscribes"');
+    assert.ok(en.includes('- 172.18.0.4 (client id `brute`) is a publisher: it sends 1 PUBLISH to `sister/temp` (frame 2025).'), 'en');
+    assert.ok(en.includes('1 message was published to the broker and 1 message delivered'), 'en counts');
+    assert.ok(en.includes('202 TCP connections and 2 MQTT sessions (and 200 CONNECTs the broker refused, which started none)'), 'en sessions');
+    assert.ok(!/tidak melakukan publish maupun subscribe/.test(id), 'id');
+    assert.ok(id.includes('- 172.18.0.4 (client id `brute`) berperan sebagai publisher: host ini mengirim 1 PUBLISH ke topik `sister/temp` (frame 2025).'), 'id');
+    assert.ok(id.includes('1 pesan di-publish ke broker'), 'id counts');
+  });
+});

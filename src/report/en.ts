@@ -72,7 +72,8 @@ export const EN: Words = {
   fileLine: (file, o) => [strong('File:'), ' ', code(file), `, ${plural(o.frames, 'frame')} over ${seconds(o.durationSeconds)}`,
     ...(o.start !== undefined ? [`, from ${o.start}`] : []), '.'],
   overview: (o) => [
-    `The capture holds ${plural(o.connections, 'TCP connection')} and ${plural(o.sessions, 'MQTT session')}; `,
+    `The capture holds ${plural(o.connections, 'TCP connection')} and ${plural(o.sessions, 'MQTT session')}`,
+    o.refused > 0 ? ` (and ${plural(o.refused, 'CONNECT')} the broker refused, which started none); ` : '; ',
     `${plural(o.published, 'message')} ${o.published === 1 ? 'was' : 'were'} published to the broker and `,
     `${plural(o.delivered, 'message')} delivered by the broker to subscribers.`,
   ],

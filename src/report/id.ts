@@ -143,7 +143,8 @@ export const ID: Words = {
   fileLine: (file, o) => [strong('Berkas:'), ' ', code(file), `, ${o.frames} frame selama ${seconds(o.durationSeconds)}`,
     ...(o.start !== undefined ? [`, mulai ${o.start}`] : []), '.'],
   overview: (o) => [
-    `Capture ini berisi ${o.connections} koneksi TCP dan ${o.sessions} sesi MQTT; `,
+    `Capture ini berisi ${o.connections} koneksi TCP dan ${o.sessions} sesi MQTT`,
+    o.refused > 0 ? ` (ditambah ${o.refused} CONNECT yang ditolak broker, yang tidak memulai sesi); ` : '; ',
     `${o.published} pesan di-publish ke broker dan ${o.delivered} pesan diteruskan broker ke subscriber.`,
   ],
   host: (h) => {
