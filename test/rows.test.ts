@@ -4,15 +4,35 @@
  * warning; a capture cut to a tiny snaplen; connections the tool itself evicted are not a capture that started late.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
 import type { LifecycleEvent, MqttEvent, MqttSessionEndedEvent, TimelineEvent } from '../src/index.js';
+import { DiagnosisStage } from '../src/diagnosis/stage.js';
+import { FINDING_CODES, type FindingCode } from '../src/model/findings.js';
+import { renderDiagnosis } from '../src/views/diagnosis-text.js';
+import { makeStyle } from '../src/views/style.js';
 import { repoRoot } from './helpers/corpus.js';
 import { reportOf } from './helpers/report.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
 
 const fixture = (name: string): string => path.join(repoRoot, 'fixtures', name);
+const CLI = path.join(repoRoot, 'dist/src/cli/main.js');
+
+function cli(...args: string[]): string {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 1 << 26 });
+  assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The Diagnosis section of a text output. */
+function diagnosisSection(out: string): string {
+  const at = out.lastIndexOf('\nDiagnosis\n');
+  assert.ok(at >= 0, 'a Diagnosis section');
+  return out.slice(at + '\nDiagnosis\n'.length);
+}
 
 function lifecycle(events: TimelineEvent[]): LifecycleEvent[] {
   return events.filter((e): e is LifecycleEvent => e.kind === 'lifecycle');
@@ -90,5 +110,44 @@ describe('2. the report\'s roles past its connection cap', () => {
     assert.ok(!/tidak melakukan publish maupun subscribe/.test(id), 'id');
     assert.ok(id.includes('- 172.18.0.4 (client id `brute`) berperan sebagai publisher: host ini mengirim 1 PUBLISH ke topik `sister/temp` (frame 2025).'), 'id');
     assert.ok(id.includes('1 pesan di-publish ke broker'), 'id counts');
+  });
+});
+
+describe('3. the verdict agrees with the findings printed beside it', () => {
+  test('edge/corrupt-end: a tcp.bad-checksum-dropped warning is printed, so the Diagnosis does not say all is well (en, id; table, summary)', async () => {
+    const file = fixture('edge/corrupt-end.pcap');
+    if (tsharkMissing === undefined) {
+      // The segment with the bad checksum (frame 10) as tshark sees it when told to verify checksums.
+      const bad = tsharkFields(file, ['frame.number'], ['-o', 'tcp.check_checksum:TRUE', '-Y', 'tcp.checksum.status == 0']).map((r) => r[0]);
+      assert.deepEqual(bad, ['10']);
+    }
+    const summary = cli('analyze', file, '--format', 'summary');
+    assert.match(summary, /│ tcp\.bad-checksum-dropped │ 1 /, 'the Findings table prints the warning');
+    for (const [args, words] of [
+      [['--format', 'summary'], /^warning Not all is well: no diagnosis matched, but the analysis found 1 warning: tcp\.bad-checksum-dropped /],
+      [[], /^warning Not all is well: /],
+      [['--format', 'summary', '--lang', 'id'], /^warning Tidak semuanya baik: tidak ada diagnosis yang cocok, tetapi analisis menemukan 1 warning: tcp\.bad-checksum-dropped /],
+    ] as const) {
+      const section = diagnosisSection(cli('analyze', file, ...args));
+      assert.match(section, words, args.join(' '));
+      assert.doesNotMatch(section, /All is well|Semua baik/, args.join(' '));
+    }
+    // A healthy capture still says all is well.
+    assert.match(diagnosisSection(cli('analyze', fixture('reqresp.pcap'), '--format', 'summary')), /^✓ All is well/);
+  });
+
+  test('every edge and fault capture: "All is well" only when no finding of warning level or above was found', async () => {
+    const style = makeStyle(false);
+    for (const dir of ['edge', 'faults']) {
+      for (const name of readdirSync(fixture(dir)).filter((n) => /\.pcap(ng)?$/.test(n)).sort()) {
+        const diagnoses: import('../src/index.js').FindingEvent[] = [];
+        const { summary } = await analyzeCapture(fixture(`${dir}/${name}`), {
+          stages: [new DiagnosisStage()], onEvent: (e) => { if (e.kind === 'finding' && e.code.startsWith('diag.')) diagnoses.push(e); },
+        });
+        const worrying = Object.keys(summary.findings.byCode).filter((c) => (c in FINDING_CODES) && FINDING_CODES[c as FindingCode].severity !== 'note');
+        const text = renderDiagnosis(diagnoses, style, 'en', undefined, summary.findings.byCode);
+        if (text.includes('All is well')) assert.deepEqual(worrying, [], `${dir}/${name}`);
+      }
+    }
   });
 });
