@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeCapture } from '../src/index.js';
@@ -17,6 +18,7 @@ import { makeStyle } from '../src/views/style.js';
 import { repoRoot } from './helpers/corpus.js';
 import { reportOf } from './helpers/report.js';
 import { tsharkFields, tsharkMissing } from './helpers/tshark.js';
+import { toolsSkip } from './helpers/tools.js';
 
 const fixture = (name: string): string => path.join(repoRoot, 'fixtures', name);
 const CLI = path.join(repoRoot, 'dist/src/cli/main.js');
@@ -149,5 +151,48 @@ describe('3. the verdict agrees with the findings printed beside it', () => {
         if (text.includes('All is well')) assert.deepEqual(worrying, [], `${dir}/${name}`);
       }
     }
+  });
+});
+
+describe('4. a capture cut to a tiny snaplen is said to be one', () => {
+  test('edge/headers-only (tcpdump -s 54 of the lab exchange): diag.no-mqtt blames the snaplen, not the interface or the filter (en, id)', async () => {
+    const file = fixture('edge/headers-only.pcap');
+    if (tsharkMissing === undefined) {
+      // tshark: no MQTT, every TCP frame on 1883 cut ([Packet size limited during capture]: frame.len > frame.cap_len).
+      assert.equal(tsharkFields(file, ['frame.number'], ['-Y', 'mqtt']).length, 0);
+      const tcp = tsharkFields(file, ['frame.number', 'frame.len', 'frame.cap_len', 'tcp.port'], ['-Y', 'tcp']);
+      assert.equal(tcp.length, 47);
+      assert.ok(tcp.every((r) => Number(r[1]) > Number(r[2]) && Number(r[2]) === 54 && r[3]!.split(',').includes('1883')), 'all cut at 54 bytes, on 1883');
+    }
+    const en = diagnosisSection(cli('analyze', file, '--format', 'summary'));
+    assert.match(en, /^error {3}The capture holds no MQTT that can be read: 47 of its 51 frames were cut by the capture's snapshot length before their TCP payload/);
+    assert.match(en, /usual cause: the capture was made with a tiny snapshot length/);
+    assert.match(en, /check: capture again with whole packets: `tcpdump -s 0` \(tcpdump's default, 262144 bytes/);
+    assert.doesNotMatch(en, /wrong interface|capture filter|bridge/);
+    const id = diagnosisSection(cli('analyze', file, '--format', 'summary', '--lang', 'id'));
+    assert.match(id, /^error {3}Capture ini tidak berisi MQTT yang bisa dibaca: 47 dari 51 frame-nya terpotong oleh snapshot length/);
+    assert.match(id, /periksa: capture ulang dengan paket utuh: `tcpdump -s 0`/);
+    assert.doesNotMatch(id, /interface yang salah|capture filter/);
+    // Both paths (full, summary-only) diagnose the same.
+    const table = diagnosisSection(cli('analyze', file));
+    assert.match(table, /^error {3}The capture holds no MQTT that can be read: 47 of its 51 frames/);
+  });
+
+  test('reqresp cut by editcap to 52, 64 and 66 bytes (the TCP header cut, or whole with no payload): the same; a capture without MQTT frames still blames the interface', { skip: toolsSkip(['editcap']) }, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rows-snaplen-'));
+    try {
+      for (const snaplen of [52, 64, 66]) {
+        const cut = path.join(dir, `reqresp-s${snaplen}.pcap`);
+        const r = spawnSync('editcap', ['-s', String(snaplen), fixture('reqresp.pcap'), cut], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        const en = diagnosisSection(cli('analyze', cut, '--format', 'summary'));
+        assert.match(en, /^error {3}The capture holds no MQTT that can be read: \d+ of its 50 frames were cut by the capture's snapshot length/, `-s ${snaplen}`);
+        assert.match(en, /`tcpdump -s 0`/, `-s ${snaplen}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const none = diagnosisSection(cli('analyze', fixture('faults/fault-no-mqtt.pcap'), '--format', 'summary'));
+    assert.match(none, /^error {3}The capture holds no MQTT at all: .*\n.*the capture ran on the wrong interface/);
   });
 });

@@ -27,6 +27,14 @@ export class CaptureChecks implements Detector {
   /** Frames of MQTT packets cut by the snapshot length (each frame once), and how many packets were cut. */
   private readonly snaplen = new FrameSet();
   private snaplenPackets = 0;
+  /**
+   * Frames the snapshot length cut before any MQTT could be read: a TCP segment from or to an MQTT port (1883, 8883)
+   * whose payload was cut (`capturedLen`), or a frame whose TCP header itself was cut (decode.truncated in TCP: no
+   * payload behind it was captured either). With no MQTT in the capture, they, not the interface, explain it.
+   */
+  private readonly cutBeforePayload = new FrameSet();
+  /** Frames that carried TCP payload on the wire, cut or not, or whose TCP header was cut: what `cutBeforePayload` is a part of. */
+  private payloadFrames = 0;
   /** Per stream and direction, the last frame counted: consecutive cut packets share a frame at most at their border. */
   private readonly snaplenLast = new Map<number, number>();
   /** Time of the snaplen evidence's first frame (the diagnosis' time). */
@@ -61,6 +69,10 @@ export class CaptureChecks implements Detector {
 
   event(e: TimelineEvent): void {
     if (e.kind === 'packet' && e.layer === 'tcp') {
+      if (e.len > 0 || e.capturedLen !== undefined) this.payloadFrames++;
+      if (e.capturedLen !== undefined && (WIRESHARK_MQTT_PORTS.has(portOf(e.src)) || WIRESHARK_MQTT_PORTS.has(portOf(e.dst)))) {
+        this.cutBeforePayload.add(e.frame, e.time);
+      }
       if (e.len > 0) {
         const i = this.recentNext;
         this.recentFrames[i] = e.frame;
@@ -72,6 +84,9 @@ export class CaptureChecks implements Detector {
         this.duplicates.add(e.frame);
         this.copy(e.frame, e.duplicateOf);
       }
+    } else if (e.kind === 'finding' && e.code === 'decode.truncated' && e.detail?.['layer'] === 'tcp') {
+      this.payloadFrames++;
+      this.cutBeforePayload.add(e.frame, e.time);
     } else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
       const t = streams.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };
@@ -134,12 +149,23 @@ export class CaptureChecks implements Detector {
       const frames = new FrameSet();
       for (let f = 1; f <= Math.min(s.frames.read, 20); f++) frames.add(f);
       const tcpPorts = [...new Set([...ctx.book.all()].map((r) => portOf(r.server)).filter((p) => p > 0))].sort((a, b) => a - b).slice(0, 5);
-      emit({ ...makeDiagnosis({
-        code: 'diag.no-mqtt', layer: 'capture', frames, time: 0,
-        facts: { frames: s.frames.read, protocols, tcpPorts },
-        causes: ['wrong-interface', 'capture-filter', 'no-traffic-yet'],
-        checks: tcpPorts.length > 0 ? ['try-port', 'bridge-interface', 'capture-filter'] : ['bridge-interface', 'capture-filter', 'clients-ran'],
-      }), evidence: { firstFrame: 1, lastFrame: s.frames.read, count: s.frames.read, frames: frames.evidence().frames ?? [] } });
+      const cut = this.cutBeforePayload;
+      // At least half of the frames that carried TCP payload: one odd truncated frame does not make the capture's story.
+      if (cut.count > 0 && cut.count * 2 >= this.payloadFrames) {
+        // The frames were there, cut by the snaplen before the bytes MQTT is made of: not the interface or the filter.
+        emit(makeDiagnosis({
+          code: 'diag.no-mqtt', layer: 'capture', frames: cut, time: cut.firstTime ?? 0,
+          facts: { frames: s.frames.read, protocols, tcpPorts, cutBeforePayload: cut.count },
+          causes: ['snaplen-headers-only'], checks: ['snaplen-whole'],
+        }));
+      } else {
+        emit({ ...makeDiagnosis({
+          code: 'diag.no-mqtt', layer: 'capture', frames, time: 0,
+          facts: { frames: s.frames.read, protocols, tcpPorts },
+          causes: ['wrong-interface', 'capture-filter', 'no-traffic-yet'],
+          checks: tcpPorts.length > 0 ? ['try-port', 'bridge-interface', 'capture-filter'] : ['bridge-interface', 'capture-filter', 'clients-ran'],
+        }), evidence: { firstFrame: 1, lastFrame: s.frames.read, count: s.frames.read, frames: frames.evidence().frames ?? [] } });
+      }
     }
     const oneWay = records.filter((r) => {
       const c = sentBy(r, 'client');

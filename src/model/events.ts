@@ -101,6 +101,11 @@ export interface TcpEvent extends BaseEvent, Tunnelled {
   relAck: number;
   /** TCP payload length. */
   len: number;
+  /**
+   * Payload bytes captured, only when the snapshot length cut the segment before its end (fewer than `len`; 0: only
+   * the headers were captured). Wireshark's "[Packet size limited during capture]".
+   */
+  capturedLen?: number;
   /** Window size as Wireshark's tcp.window_size: scaled by the handshake's window scale once it is known. */
   window: number;
   /** The window field as sent (Wireshark's tcp.window_size_value). */
