@@ -196,3 +196,30 @@ describe('4. a capture cut to a tiny snaplen is said to be one', () => {
     assert.match(none, /^error {3}The capture holds no MQTT at all: .*\n.*the capture ran on the wrong interface/);
   });
 });
+
+describe('5. connections the tool evicted are not a capture that started late', () => {
+  test('edge/brute-force with --max-connections 4 and 16: lab-sub\'s connection, evicted while open, continues; no diag.capture-started-late', async () => {
+    const file = fixture('edge/brute-force.pcap');
+    const whole = await analyzeCapture(file);
+    const sub = lifecycle(whole.events).find((e) => e.type === 'connection-opened' && e.stream === 0)!;
+    // lab-sub's connection: a SYN in the capture (frame 3), open to the end, with its last packets at frames 2027-2034.
+    assert.equal(sub.type === 'connection-opened' && sub.synSeen, true);
+    for (const max of [4, 16]) {
+      const { events } = await analyzeCapture(file, { maxConnections: max });
+      const evicted = events.filter((e) => e.kind === 'finding' && e.code === 'tcp.connection-evicted');
+      assert.ok(evicted.length > 100, `${max}: evictions`);
+      const opened = lifecycle(events).filter((e) => e.type === 'connection-opened' && e.src === sub.src);
+      assert.equal(opened.length, 2, `${max}: lab-sub's connection, then its continuation`);
+      const again = opened[1]!;
+      assert.ok(again.type === 'connection-opened' && again.evictedBefore === 0 && !again.synSeen, `${max}`);
+      assert.match(again.summary, /^TCP connection \d+ continues connection 0, which the full connection table evicted/);
+      const out = cli('analyze', file, '--max-connections', String(max), '--format', 'summary');
+      assert.doesNotMatch(out, /capture-started-late|The capture started after/, `${max}`);
+      assert.match(diagnosisSection(out), /diag\.password-guessing/, `${max}: the brute force is still told`);
+    }
+  });
+
+  test('a capture that really started late (edge/midstream) is still said so', () => {
+    assert.match(diagnosisSection(cli('analyze', fixture('edge/midstream.pcap'), '--format', 'summary')), /The capture started after/);
+  });
+});

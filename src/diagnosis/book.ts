@@ -18,6 +18,8 @@ export interface ConnectionRecord {
   firstFrame: number;
   firstTime: number;
   synSeen?: boolean;
+  /** The connection continues one the tool's table evicted (connection-opened `evictedBefore`): not a late capture. */
+  evictedBefore?: number;
   /** Set when the connection ended (or the capture did). */
   end?: {
     reason: ConnectionEndReason;
@@ -155,6 +157,7 @@ export class ConnectionBook {
     switch (e.type) {
       case 'connection-opened':
         r.client = e.src; r.server = e.dst; r.synSeen = e.synSeen;
+        if (e.evictedBefore !== undefined) r.evictedBefore = e.evictedBefore;
         break;
       case 'connection-ended':
         r.client = e.src; r.server = e.dst;

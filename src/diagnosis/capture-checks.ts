@@ -182,7 +182,9 @@ export class CaptureChecks implements Detector {
         causes: ['asymmetric-capture'], checks: ['capture-point'],
       }));
     }
-    const late = records.filter((r) => r.connect === undefined && r.mqttPackets > 0 && r.synFrames.length === 0 && r.synSeen !== true);
+    // A connection the tool's own table evicted (--max-connections) and picked up again is no capture that started late.
+    const late = records.filter((r) => r.connect === undefined && r.mqttPackets > 0 && r.synFrames.length === 0 && r.synSeen !== true
+      && r.evictedBefore === undefined);
     if (late.length > 0) {
       const frames = new FrameSet();
       for (const r of late) frames.add(r.firstFrame, r.firstTime);

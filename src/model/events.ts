@@ -385,6 +385,12 @@ export interface TcpConnectionOpenedEvent extends BaseEvent {
   synSeen: boolean;
   /** True when the client was told by the SYN (false: by the ports, the SYN not being captured). */
   clientFromSyn: boolean;
+  /**
+   * The stream of an earlier connection with these addresses and ports that the tool's own connection table let go
+   * while it was open (`--max-connections` full, or a live view's idle timeout): this one continues its traffic, picked
+   * up without a SYN because of that bound, not because the capture started late.
+   */
+  evictedBefore?: number;
 }
 
 export interface TcpConnectionEndedEvent extends BaseEvent {
