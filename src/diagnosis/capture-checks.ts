@@ -29,11 +29,11 @@ export class CaptureChecks implements Detector {
   private snaplenPackets = 0;
   /**
    * Frames the snapshot length cut before any MQTT could be read: a TCP segment from or to an MQTT port (1883, 8883)
-   * whose payload was cut (`capturedLen`), or a frame whose TCP header itself was cut (decode.truncated in TCP: no
-   * payload behind it was captured either). With no MQTT in the capture, they, not the interface, explain it.
+   * whose payload was cut (`capturedLen`), or a frame cut inside its headers (decode.truncated: in TCP, IP, a tunnel's
+   * header; no payload behind it was captured either). With no MQTT in the capture, they, not the interface, explain it.
    */
   private readonly cutBeforePayload = new FrameSet();
-  /** Frames that carried TCP payload on the wire, cut or not, or whose TCP header was cut: what `cutBeforePayload` is a part of. */
+  /** Frames that carried TCP payload on the wire, cut or not, or were cut inside their headers: what `cutBeforePayload` is a part of. */
   private payloadFrames = 0;
   /** Per stream and direction, the last frame counted: consecutive cut packets share a frame at most at their border. */
   private readonly snaplenLast = new Map<number, number>();
@@ -84,7 +84,7 @@ export class CaptureChecks implements Detector {
         this.duplicates.add(e.frame);
         this.copy(e.frame, e.duplicateOf);
       }
-    } else if (e.kind === 'finding' && e.code === 'decode.truncated' && e.detail?.['layer'] === 'tcp') {
+    } else if (e.kind === 'finding' && e.code === 'decode.truncated') {
       this.payloadFrames++;
       this.cutBeforePayload.add(e.frame, e.time);
     } else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
