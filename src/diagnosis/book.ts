@@ -61,6 +61,8 @@ export interface ConnectionRecord {
   firstClientData?: number;
   /** That segment's time. */
   firstClientDataTime?: number;
+  /** That segment's payload was not captured at all (the snaplen cut it): what the client sent first is unknown. */
+  firstClientDataCut?: boolean;
   /** SUBSCRIBE packets the client sent. */
   subscribes: number;
   /** What each endpoint ("ip:port") sent: TCP segments, MQTT packets, and when it last sent anything. */
@@ -213,7 +215,12 @@ export class ConnectionBook {
       if (r.synFrames.length === 0) r.firstSynTime = e.time;
       if (r.synFrames.length < 8) r.synFrames.push(e.frame);
     } else if (e.type === 'SYN-ACK') r.synAckSeen = true;
-    if (r.firstClientData === undefined && e.len > 0 && e.src === r.client) { r.firstClientData = e.frame; r.firstClientDataTime = e.time; }
+    if (r.firstClientData === undefined && e.len > 0 && e.src === r.client) {
+      r.firstClientData = e.frame;
+      r.firstClientDataTime = e.time;
+      // The snaplen cut those bytes away entirely: they were sent, what they were is unknown.
+      if (e.capturedLen === 0) r.firstClientDataCut = true;
+    }
     if (r.rst === undefined && e.flags.includes('RST')) r.rst = { frame: e.frame, time: e.time, from: e.src };
     if (r.fin === undefined && e.flags.includes('FIN')) r.fin = { frame: e.frame, time: e.time, from: e.src };
   }

@@ -35,6 +35,8 @@ export class CaptureChecks implements Detector {
   private readonly cutBeforePayload = new FrameSet();
   /** Frames that carried TCP payload on the wire, cut or not, or were cut inside their headers: what `cutBeforePayload` is a part of. */
   private payloadFrames = 0;
+  /** The last frame counted in `payloadFrames` (a frame's decode.truncated finding comes just before its TCP segment). */
+  private lastPayloadFrame = 0;
   /** Per stream and direction, the last frame counted: consecutive cut packets share a frame at most at their border. */
   private readonly snaplenLast = new Map<number, number>();
   /** Time of the snaplen evidence's first frame (the diagnosis' time). */
@@ -69,9 +71,12 @@ export class CaptureChecks implements Detector {
 
   event(e: TimelineEvent): void {
     if (e.kind === 'packet' && e.layer === 'tcp') {
-      if (e.len > 0 || e.capturedLen !== undefined) this.payloadFrames++;
-      if (e.capturedLen !== undefined && (WIRESHARK_MQTT_PORTS.has(portOf(e.src)) || WIRESHARK_MQTT_PORTS.has(portOf(e.dst)))) {
-        this.cutBeforePayload.add(e.frame, e.time);
+      if ((e.len > 0 || e.capturedLen !== undefined) && e.frame !== this.lastPayloadFrame) {
+        this.payloadFrames++;
+        this.lastPayloadFrame = e.frame;
+        if (e.capturedLen !== undefined && (WIRESHARK_MQTT_PORTS.has(portOf(e.src)) || WIRESHARK_MQTT_PORTS.has(portOf(e.dst)))) {
+          this.cutBeforePayload.add(e.frame, e.time);
+        }
       }
       if (e.len > 0) {
         const i = this.recentNext;
@@ -84,8 +89,9 @@ export class CaptureChecks implements Detector {
         this.duplicates.add(e.frame);
         this.copy(e.frame, e.duplicateOf);
       }
-    } else if (e.kind === 'finding' && e.code === 'decode.truncated') {
+    } else if (e.kind === 'finding' && e.code === 'decode.truncated' && e.frame !== this.lastPayloadFrame) {
       this.payloadFrames++;
+      this.lastPayloadFrame = e.frame;
       this.cutBeforePayload.add(e.frame, e.time);
     } else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
