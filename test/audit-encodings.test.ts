@@ -61,8 +61,10 @@ test('long-length: overlong Remaining Lengths are read (Mosquitto takes them); a
     assert.equal(bad.protocolVersion, 5);
     const finding = a.events.find((e) => e.kind === 'finding' && e.code === 'mqtt.malformed' && e.frame === bad.frame);
     assert.ok(finding !== undefined && finding.kind === 'finding' && /Property Length encoded in 2 bytes/.test(finding.summary), 'the finding says what is wrong');
-    const started = a.events.find((e): e is LifecycleEvent => e.kind === 'lifecycle' && e.type === 'session-started' && e.frame === bad.frame);
-    assert.match(started?.summary ?? '', /client "ll-v5" started/, 'not "picked up without its CONNECT"');
+    // The broker closed on it without a CONNACK: no session started, and its end says whose CONNECT it was.
+    assert.ok(!a.events.some((e) => e.kind === 'lifecycle' && e.type === 'session-started' && e.stream === bad.stream));
+    const ended = a.events.find((e): e is LifecycleEvent => e.kind === 'lifecycle' && e.type === 'session-ended' && e.stream === bad.stream);
+    assert.match(ended?.summary ?? '', /client "ll-v5" never started \(its CONNECT got no CONNACK\)/, 'not "picked up without its CONNECT"');
     // MQTT 5 wants the shortest Remaining Length (MQTT-1.5.5-1): ll-v5ok's three packets are told; MQTT 3.1.1's are legal.
     const overlong = a.events.filter((e) => e.kind === 'finding' && e.code === 'mqtt.overlong-length');
     const v5ok = mqtt.filter((e) => e.direction === 'client' && e.stream === mqtt.find((x) => x.clientId === 'll-v5ok')?.stream);

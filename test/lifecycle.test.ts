@@ -39,28 +39,29 @@ test('lifecycle.pcap: takeovers (MQTT 5 and 3.1.1), reset, close without DISCONN
   const { events, summary } = await analyzeCapture(LIFECYCLE);
   assert.deepEqual(lifecycle(events).map(line), [
     '3 opened 0 syn=true',
-    '6 session 0 lab-dup5 v5',
+    // A session starts at the CONNACK that accepts it.
+    '8 session 0 lab-dup5 v5',
     '10 opened 1 syn=true',
-    '13 session 1 lab-dup5 v5',
+    '16 session 1 lab-dup5 v5',
     // Mosquitto 2.0.11 closes the first connection (FIN, frame 15) without a DISCONNECT 0x8E.
     '19 session-ended 0 taken-over server by 1@13',
     '19 ended 0 fin server complete syn=1',
     '25 session-ended 1 disconnect client',
     '25 ended 1 fin client complete syn=1',
     '27 opened 2 syn=true',
-    '30 session 2 lab-dup311 v4',
+    '32 session 2 lab-dup311 v4',
     '34 opened 3 syn=true',
-    '37 session 3 lab-dup311 v4',
+    '40 session 3 lab-dup311 v4',
     '43 session-ended 2 taken-over server by 3@37',
     '43 ended 2 fin server complete syn=1',
     '47 session-ended 3 disconnect client',
     '47 ended 3 fin client complete syn=1',
     '49 opened 4 syn=true',
-    '52 session 4 lab-reset v4',
+    '54 session 4 lab-reset v4',
     '56 session-ended 4 reset client',
     '56 ended 4 rst client complete syn=1',
     '57 opened 5 syn=true',
-    '60 session 5 lab-fin v4',
+    '62 session 5 lab-fin v4',
     '65 session-ended 5 client-closed client',
     '65 ended 5 fin client complete syn=1',
     '67 opened 6 syn=true',
@@ -91,14 +92,14 @@ test('the summary-only path emits the same lifecycle events as the full path', a
 test('reqresp.pcap: the lab client DISCONNECTs, then each connection ends with FIN; ends follow the MQTT packets', async () => {
   const { events } = await analyzeCapture(REQRESP);
   assert.deepEqual(lifecycle(events).map(line), [
-    '3 opened 0 syn=true', '6 session 0 lab-sub v4', '15 opened 1 syn=true', '18 session 1 lab-pub v4',
+    '3 opened 0 syn=true', '8 session 0 lab-sub v4', '15 opened 1 syn=true', '20 session 1 lab-pub v4',
     '44 session-ended 0 disconnect client', '44 ended 0 fin server complete syn=1',
     '49 session-ended 1 disconnect client', '49 ended 1 fin client complete syn=1',
   ]);
-  // Opened comes before the SYN's own event; a session starts after its CONNECT; an end after the closing segment.
+  // Opened comes before the SYN's own event; a session starts after the CONNACK that accepts it; an end after the closing segment.
   const at = (pred: (e: TimelineEvent) => boolean): number => events.findIndex(pred);
   assert.ok(at((e) => e.type === 'connection-opened') < at((e) => e.kind === 'packet' && e.layer === 'tcp' && e.type === 'SYN'));
-  assert.ok(at((e) => e.type === 'session-started') > at((e) => e.kind === 'packet' && e.type === 'CONNECT'));
+  assert.ok(at((e) => e.type === 'session-started') > at((e) => e.kind === 'packet' && e.type === 'CONNACK'));
   const ended = events.find((e) => e.type === 'connection-ended' && e.frame === 44)!;
   assert.ok(events.indexOf(ended) > at((e) => e.kind === 'packet' && e.layer === 'tcp' && e.frame === 44));
 });

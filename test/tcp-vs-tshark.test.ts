@@ -25,7 +25,7 @@ import { tsharkMissing, tsharkRecords } from './helpers/tshark.js';
 // ---------------------------------------------------------------------------------------------------------------
 
 const FIELDS = [
-  'frame.number', 'frame.time_epoch', 'frame.protocols',
+  'frame.number', 'frame.time_epoch', 'frame.protocols', 'frame.len', 'frame.cap_len',
   'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4',
   'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'ip.id',
   'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'tcp.len', 'tcp.window_size_value',
@@ -256,6 +256,21 @@ const RULES: ExceptionRule[] = [
       + 'sets tcp.analysis.initial_rtt on the first ACK-flagged segment after a SYN whatever it is, e.g. the RST-ACK '
       + 'that refuses a connection',
     applies: (f) => f.ours === '' && f.theirs !== '' && !f.synAckBefore,
+  },
+  {
+    id: 'rtt-of-cut-handshake',
+    fields: ['initialRtt'],
+    reason: 'a handshake whose SYN or SYN-ACK the snaplen cut inside its TCP options (tcpdump -s 54) still completes for '
+      + 'us: its RTT is on the ACK; tshark stops dissecting those segments at the cut options, its analysis never sees '
+      + 'the handshake and gives no initial_rtt',
+    applies: (f) => {
+      if (f.ours === '' || f.theirs !== '') return false;
+      const cut = (frame: number | undefined): boolean => {
+        const row = frame === undefined ? undefined : f.rows.get(frame);
+        return row !== undefined && Number(row['frame.cap_len']) < Number(row['frame.len']);
+      };
+      return cut(f.event.handshakeFrames?.[0]) || cut(f.event.handshakeFrames?.[1]);
+    },
   },
   {
     id: 'zero-rtt-handshake',

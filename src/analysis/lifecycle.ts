@@ -8,12 +8,16 @@ import type { ConnectionEnd, TcpConnection } from '../reassembly/connections.js'
 
 export function connectionOpened(c: TcpConnection): TcpConnectionOpenedEvent {
   const synSeen = c.state === 'syn-sent';
-  return {
+  const event: TcpConnectionOpenedEvent = {
     kind: 'lifecycle', frame: c.firstFrame, time: c.firstTime, layer: 'tcp', type: 'connection-opened',
     src: c.client.label, dst: c.server.label, stream: c.index, synSeen, clientFromSyn: c.clientFromSyn,
     summary: synSeen ? `TCP connection ${c.index} opened by SYN`
-      : c.state === 'syn-received' ? `TCP connection ${c.index} picked up at its SYN-ACK` : `TCP connection ${c.index} picked up mid-stream (no SYN captured)`,
+      : c.state === 'syn-received' ? `TCP connection ${c.index} picked up at its SYN-ACK`
+        : c.evictedBefore !== undefined ? `TCP connection ${c.index} continues connection ${c.evictedBefore}, which the full connection table evicted (picked up again mid-stream)`
+          : `TCP connection ${c.index} picked up mid-stream (no SYN captured)`,
   };
+  if (c.evictedBefore !== undefined) event.evictedBefore = c.evictedBefore;
+  return event;
 }
 
 const END_WORDS: Record<ConnectionEnd['reason'], string> = {

@@ -277,15 +277,19 @@ function sessionOf(started: MqttSessionStartedEvent | undefined, e: MqttSessionE
   const keepAlive = e?.keepAlive ?? started?.keepAlive;
   const version = e !== undefined ? e.protocolVersion : started?.protocolVersion;
   const inferred = e !== undefined ? e.versionInferred : started?.versionInferred;
+  // A session refused or never answered has no started event: its end carries the CONNECT's flags.
+  const cleanSession = started?.cleanSession ?? e?.cleanSession;
+  const username = started?.username ?? e?.username;
+  const willTopic = started?.willTopic ?? e?.willTopic;
   return {
     stream: from.stream, client: from.src, server: from.dst, packets: e?.packets ?? 0,
     ...(clientId !== undefined ? { clientId } : {}),
     ...(version !== undefined ? { protocolVersion: version } : {}),
     ...(inferred === true ? { versionInferred: true } : {}),
     ...(keepAlive !== undefined ? { keepAlive } : {}),
-    ...(started?.cleanSession !== undefined ? { cleanSession: started.cleanSession } : {}),
-    ...(started?.username !== undefined ? { username: started.username } : {}),
-    ...(started?.willTopic !== undefined ? { willTopic: started.willTopic } : {}),
+    ...(cleanSession !== undefined ? { cleanSession } : {}),
+    ...(username !== undefined ? { username } : {}),
+    ...(willTopic !== undefined ? { willTopic } : {}),
     ...(e?.accepted !== undefined ? { accepted: e.accepted } : {}),
     ...(e?.connackCode !== undefined ? { connackCode: e.connackCode } : {}),
     ...(e !== undefined ? { end: e.reason } : {}),

@@ -115,6 +115,7 @@ export class LazyTcpEvent implements TcpEvent {
   outOfOrder: boolean | undefined = undefined;
   duplicateAck: boolean | undefined = undefined;
   badChecksum: boolean | undefined = undefined;
+  capturedLen: number | undefined = undefined;
   handshakeRttMs: number | undefined = undefined;
   handshakeFrames: number[] | undefined = undefined;
   tunnels: EventTunnel[] | undefined = undefined;

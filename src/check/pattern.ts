@@ -17,8 +17,8 @@ import { LIFECYCLE_TYPES } from './vocabulary.js';
 export type EventPredicate = (event: TimelineEvent) => boolean;
 
 const FINDING_FIELDS = new Set(['code', 'severity', 'detail', 'evidence']);
-const LIFECYCLE_FIELDS = new Set(['synSeen', 'clientFromSyn', 'state', 'willTopic', 'reason', 'closedBy', 'handshake', 'synAttempts', 'firstFrame', 'lastFrame',
-  'bytesToServer', 'bytesToClient', 'protocol', 'transport', 'connackCode', 'packets', 'durationSeconds']);
+const LIFECYCLE_FIELDS = new Set(['synSeen', 'clientFromSyn', 'evictedBefore', 'state', 'willTopic', 'reason', 'closedBy', 'handshake', 'synAttempts', 'firstFrame', 'lastFrame',
+  'bytesToServer', 'bytesToClient', 'protocol', 'transport', 'connackCode', 'notStarted', 'packets', 'durationSeconds']);
 
 /** Which kind of event a pattern is about. */
 export function patternKind(pattern: EventPattern): TimelineEvent['kind'] {

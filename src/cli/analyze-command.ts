@@ -124,7 +124,7 @@ async function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): 
         end: (summary) => {
           table.end();
           out.write(`\n${renderSummary(summary, style, o.width)}`);
-          out.write(renderDiagnosis(o.diagnoses, style, lang, o.width));
+          out.write(renderDiagnosis(o.diagnoses, style, lang, o.width, summary.findings.byCode));
         },
       };
       return { sinks: [onlyLayers(args.only, sink)], flushLive: () => table.flushLive() };
@@ -146,7 +146,7 @@ async function sinksFor(args: AnalyzeArgs, out: ChunkedWriter, o: SinkOptions): 
     case 'summary': {
       const [{ renderSummary }, { renderDiagnosis }] = await Promise.all([import('../views/summary-text.js'), import('../views/diagnosis-text.js')]);
       return {
-        sinks: [{ event: () => undefined, end: (summary) => { out.write(renderSummary(summary, style, o.width)); out.write(renderDiagnosis(o.diagnoses, style, lang, o.width)); } }],
+        sinks: [{ event: () => undefined, end: (summary) => { out.write(renderSummary(summary, style, o.width)); out.write(renderDiagnosis(o.diagnoses, style, lang, o.width, summary.findings.byCode)); } }],
         flushLive: () => undefined,
       };
     }

@@ -74,7 +74,7 @@ export async function runWatchCommand(args: WatchArgs): Promise<number> {
       const style = makeStyle(colour);
       // A blank line between the last interval and the summary.
       stdout.write(`\n${renderSummary(result.summary, style)}`);
-      stdout.write(renderDiagnosis(result.diagnoses, style));
+      stdout.write(renderDiagnosis(result.diagnoses, style, 'en', undefined, result.summary.findings.byCode));
     }
     if (result.captureFailure !== undefined) {
       process.stderr.write(`mqtt-pcap: ${result.captureFailure}\n`);

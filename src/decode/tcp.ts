@@ -50,11 +50,19 @@ export function decodeTcp(out: DecodedFrame, d: Buffer, off: number, end: number
     setError(out, 'tcp', 'decode.bad-header-length', `TCP header length ${hl} > segment length ${wireEnd - off}`);
     return;
   }
+  const flags = ((b12 & 1) << 8) | d[off + 13]!;
   if (hl > avail) {
+    // The snaplen cut the options: the fixed header is whole, so the segment is read as tshark reads it (ports, seq,
+    // flags, window; the options captured; no payload), and the cut is a finding.
     setError(out, 'tcp', 'decode.truncated', `TCP header with options needs ${hl} bytes, ${avail} captured`);
+    out.tcp = {
+      srcPort: u16(d, off), dstPort: u16(d, off + 2), seq: u32(d, off + 4), ack: u32(d, off + 8), headerLength: hl, flags,
+      window: u16(d, off + 14),
+      options: avail === TCP_MIN_HEADER_LENGTH ? NO_TCP_OPTIONS : decodeTcpOptions(d, off + TCP_MIN_HEADER_LENGTH, end),
+      payload: EMPTY_PAYLOAD, payloadLength: wireEnd - off - hl, checksumPseudo: undefined, frameBytes: d, headerOffset: off,
+    };
     return;
   }
-  const flags = ((b12 & 1) << 8) | d[off + 13]!;
   const verify = pseudo !== undefined && end === wireEnd && (end - off > hl || (flags & TCP_SYN) !== 0);
   out.tcp = {
     srcPort: u16(d, off),

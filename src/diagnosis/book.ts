@@ -18,6 +18,8 @@ export interface ConnectionRecord {
   firstFrame: number;
   firstTime: number;
   synSeen?: boolean;
+  /** The connection continues one the tool's table evicted (connection-opened `evictedBefore`): not a late capture. */
+  evictedBefore?: number;
   /** Set when the connection ended (or the capture did). */
   end?: {
     reason: ConnectionEndReason;
@@ -59,6 +61,8 @@ export interface ConnectionRecord {
   firstClientData?: number;
   /** That segment's time. */
   firstClientDataTime?: number;
+  /** That segment's payload was not captured at all (the snaplen cut it): what the client sent first is unknown. */
+  firstClientDataCut?: boolean;
   /** SUBSCRIBE packets the client sent. */
   subscribes: number;
   /** What each endpoint ("ip:port") sent: TCP segments, MQTT packets, and when it last sent anything. */
@@ -155,6 +159,7 @@ export class ConnectionBook {
     switch (e.type) {
       case 'connection-opened':
         r.client = e.src; r.server = e.dst; r.synSeen = e.synSeen;
+        if (e.evictedBefore !== undefined) r.evictedBefore = e.evictedBefore;
         break;
       case 'connection-ended':
         r.client = e.src; r.server = e.dst;
@@ -210,7 +215,12 @@ export class ConnectionBook {
       if (r.synFrames.length === 0) r.firstSynTime = e.time;
       if (r.synFrames.length < 8) r.synFrames.push(e.frame);
     } else if (e.type === 'SYN-ACK') r.synAckSeen = true;
-    if (r.firstClientData === undefined && e.len > 0 && e.src === r.client) { r.firstClientData = e.frame; r.firstClientDataTime = e.time; }
+    if (r.firstClientData === undefined && e.len > 0 && e.src === r.client) {
+      r.firstClientData = e.frame;
+      r.firstClientDataTime = e.time;
+      // The snaplen cut those bytes away entirely: they were sent, what they were is unknown.
+      if (e.capturedLen === 0) r.firstClientDataCut = true;
+    }
     if (r.rst === undefined && e.flags.includes('RST')) r.rst = { frame: e.frame, time: e.time, from: e.src };
     if (r.fin === undefined && e.flags.includes('FIN')) r.fin = { frame: e.frame, time: e.time, from: e.src };
   }

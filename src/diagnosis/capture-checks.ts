@@ -27,6 +27,16 @@ export class CaptureChecks implements Detector {
   /** Frames of MQTT packets cut by the snapshot length (each frame once), and how many packets were cut. */
   private readonly snaplen = new FrameSet();
   private snaplenPackets = 0;
+  /**
+   * Frames the snapshot length cut before any MQTT could be read: a TCP segment from or to an MQTT port (1883, 8883)
+   * whose payload was cut (`capturedLen`), or a frame cut inside its headers (decode.truncated: in TCP, IP, a tunnel's
+   * header; no payload behind it was captured either). With no MQTT in the capture, they, not the interface, explain it.
+   */
+  private readonly cutBeforePayload = new FrameSet();
+  /** Frames that carried TCP payload on the wire, cut or not, or were cut inside their headers: what `cutBeforePayload` is a part of. */
+  private payloadFrames = 0;
+  /** The last frame counted in `payloadFrames` (a frame's decode.truncated finding comes just before its TCP segment). */
+  private lastPayloadFrame = 0;
   /** Per stream and direction, the last frame counted: consecutive cut packets share a frame at most at their border. */
   private readonly snaplenLast = new Map<number, number>();
   /** Time of the snaplen evidence's first frame (the diagnosis' time). */
@@ -61,6 +71,13 @@ export class CaptureChecks implements Detector {
 
   event(e: TimelineEvent): void {
     if (e.kind === 'packet' && e.layer === 'tcp') {
+      if ((e.len > 0 || e.capturedLen !== undefined) && e.frame !== this.lastPayloadFrame) {
+        this.payloadFrames++;
+        this.lastPayloadFrame = e.frame;
+        if (e.capturedLen !== undefined && (WIRESHARK_MQTT_PORTS.has(portOf(e.src)) || WIRESHARK_MQTT_PORTS.has(portOf(e.dst)))) {
+          this.cutBeforePayload.add(e.frame, e.time);
+        }
+      }
       if (e.len > 0) {
         const i = this.recentNext;
         this.recentFrames[i] = e.frame;
@@ -72,6 +89,10 @@ export class CaptureChecks implements Detector {
         this.duplicates.add(e.frame);
         this.copy(e.frame, e.duplicateOf);
       }
+    } else if (e.kind === 'finding' && e.code === 'decode.truncated' && e.frame !== this.lastPayloadFrame) {
+      this.payloadFrames++;
+      this.lastPayloadFrame = e.frame;
+      this.cutBeforePayload.add(e.frame, e.time);
     } else if (e.kind === 'finding' && (e.code === 'mqtt.tls' || e.code === 'tls.no-secret') && e.stream !== undefined) {
       const streams = e.code === 'mqtt.tls' ? this.tls : this.noSecret;
       const t = streams.get(e.stream) ?? { frames: new FrameSet(), time: e.time, dst: e.dst };
@@ -134,12 +155,23 @@ export class CaptureChecks implements Detector {
       const frames = new FrameSet();
       for (let f = 1; f <= Math.min(s.frames.read, 20); f++) frames.add(f);
       const tcpPorts = [...new Set([...ctx.book.all()].map((r) => portOf(r.server)).filter((p) => p > 0))].sort((a, b) => a - b).slice(0, 5);
-      emit({ ...makeDiagnosis({
-        code: 'diag.no-mqtt', layer: 'capture', frames, time: 0,
-        facts: { frames: s.frames.read, protocols, tcpPorts },
-        causes: ['wrong-interface', 'capture-filter', 'no-traffic-yet'],
-        checks: tcpPorts.length > 0 ? ['try-port', 'bridge-interface', 'capture-filter'] : ['bridge-interface', 'capture-filter', 'clients-ran'],
-      }), evidence: { firstFrame: 1, lastFrame: s.frames.read, count: s.frames.read, frames: frames.evidence().frames ?? [] } });
+      const cut = this.cutBeforePayload;
+      // At least half of the frames that carried TCP payload: one odd truncated frame does not make the capture's story.
+      if (cut.count > 0 && cut.count * 2 >= this.payloadFrames) {
+        // The frames were there, cut by the snaplen before the bytes MQTT is made of: not the interface or the filter.
+        emit(makeDiagnosis({
+          code: 'diag.no-mqtt', layer: 'capture', frames: cut, time: cut.firstTime ?? 0,
+          facts: { frames: s.frames.read, protocols, tcpPorts, cutBeforePayload: cut.count },
+          causes: ['snaplen-headers-only'], checks: ['snaplen-whole'],
+        }));
+      } else {
+        emit({ ...makeDiagnosis({
+          code: 'diag.no-mqtt', layer: 'capture', frames, time: 0,
+          facts: { frames: s.frames.read, protocols, tcpPorts },
+          causes: ['wrong-interface', 'capture-filter', 'no-traffic-yet'],
+          checks: tcpPorts.length > 0 ? ['try-port', 'bridge-interface', 'capture-filter'] : ['bridge-interface', 'capture-filter', 'clients-ran'],
+        }), evidence: { firstFrame: 1, lastFrame: s.frames.read, count: s.frames.read, frames: frames.evidence().frames ?? [] } });
+      }
     }
     const oneWay = records.filter((r) => {
       const c = sentBy(r, 'client');
@@ -156,7 +188,9 @@ export class CaptureChecks implements Detector {
         causes: ['asymmetric-capture'], checks: ['capture-point'],
       }));
     }
-    const late = records.filter((r) => r.connect === undefined && r.mqttPackets > 0 && r.synFrames.length === 0 && r.synSeen !== true);
+    // A connection the tool's own table evicted (--max-connections) and picked up again is no capture that started late.
+    const late = records.filter((r) => r.connect === undefined && r.mqttPackets > 0 && r.synFrames.length === 0 && r.synSeen !== true
+      && r.evictedBefore === undefined);
     if (late.length > 0) {
       const frames = new FrameSet();
       for (const r of late) frames.add(r.firstFrame, r.firstTime);

@@ -56,7 +56,7 @@ type FirstSent = { frame: number; time: number; packet?: NonNullable<ConnectionR
 
 function firstSent(r: ConnectionRecord): FirstSent | undefined {
   if (r.firstClientPacket !== undefined) return { frame: r.firstClientPacket.frame, time: r.firstClientPacket.time, packet: r.firstClientPacket, bytes: 0 };
-  if (r.firstClientData === undefined || r.firstClientDataTime === undefined || r.mqttPackets > 0) return undefined;
+  if (r.firstClientData === undefined || r.firstClientDataTime === undefined || r.mqttPackets > 0 || r.firstClientDataCut === true) return undefined;
   return { frame: r.firstClientData, time: r.firstClientDataTime, bytes: r.end?.bytesToServer ?? 0 };
 }
 

@@ -448,8 +448,12 @@ const SENTENCES: Record<DiagnosisCode, { en: (f: Facts) => string; id: (f: Facts
     id: (f) => `${f['host']} menanyakan alamat ${list(f['names'], 'id')}${f['meant'] !== undefined ? ` (nama broker adalah ${f['meant']})` : ''} ke server DNS ${f['server']} ${f['queries']} kali (${list(f['types'], 'id')}) dan tidak mendapat alamat: ${f['noAnswer'] === true ? 'tidak ada query yang dijawab' : `server menjawab ${list((f['answers'] as string[]).map((a) => a === 'No error' ? '"No error" tanpa alamat' : `"${a}"`), 'id')}${Number(f['unanswered']) > 0 ? `, ${f['unanswered']} tidak dijawab` : ''}`}; sesudahnya ${f['host']} tidak membuka koneksi MQTT.`,
   },
   'diag.no-mqtt': {
-    en: (f) => `The capture holds no MQTT at all: its ${plural(Number(f['frames']), 'frame is', 'frames are')} ${list(f['protocols'], 'en')}${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, with TCP to port ${list(f['tcpPorts'], 'en')}` : ''}.`,
-    id: (f) => `Capture ini sama sekali tidak berisi MQTT: ${f['frames']} frame-nya adalah ${list(f['protocols'], 'id')}${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, dengan TCP ke port ${list(f['tcpPorts'], 'id')}` : ''}.`,
+    en: (f) => f['cutBeforePayload'] !== undefined
+      ? `The capture holds no MQTT that can be read: ${f['cutBeforePayload']} of its ${plural(Number(f['frames']), 'frame was', 'frames were')} cut by the capture's snapshot length before their TCP payload (headers only${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, TCP to port ${list(f['tcpPorts'], 'en')}` : ''}), so no MQTT packet was captured.`
+      : `The capture holds no MQTT at all: its ${plural(Number(f['frames']), 'frame is', 'frames are')} ${list(f['protocols'], 'en')}${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, with TCP to port ${list(f['tcpPorts'], 'en')}` : ''}.`,
+    id: (f) => f['cutBeforePayload'] !== undefined
+      ? `Capture ini tidak berisi MQTT yang bisa dibaca: ${f['cutBeforePayload']} dari ${f['frames']} frame-nya terpotong oleh snapshot length capture sebelum payload TCP-nya (hanya header${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, TCP ke port ${list(f['tcpPorts'], 'id')}` : ''}), jadi tidak ada paket MQTT yang terekam.`
+      : `Capture ini sama sekali tidak berisi MQTT: ${f['frames']} frame-nya adalah ${list(f['protocols'], 'id')}${Array.isArray(f['tcpPorts']) && f['tcpPorts'].length > 0 ? `, dengan TCP ke port ${list(f['tcpPorts'], 'id')}` : ''}.`,
   },
   'diag.one-direction': {
     en: (f) => `Only the ${f['seen'] === 'client' ? 'client-to-broker' : 'broker-to-client'} direction of ${plural(Number(f['count']), 'MQTT connection was', 'MQTT connections were')} captured (e.g. ${f['example']}).`,
@@ -806,6 +810,7 @@ export const CAUSES: Record<string, { en: string; id: string }> = {
   'no-traffic-yet': { en: 'the clients did not run while capturing', id: 'client tidak berjalan selama capture' },
   'asymmetric-capture': { en: 'the capture point sees one direction only (a filter on src/dst, asymmetric routing, a mirror port of one direction)', id: 'titik capture hanya melihat satu arah (filter src/dst, routing asimetris, port mirror satu arah)' },
   'capture-started-late': { en: 'tcpdump was started after the clients connected', id: 'tcpdump dijalankan setelah client terhubung' },
+  'snaplen-headers-only': { en: 'the capture was made with a tiny snapshot length (e.g. `tcpdump -s 54`, `-s 64`), which keeps the Ethernet, IP and TCP headers and cuts every byte after them: the MQTT packets were on the wire but not captured', id: 'capture dibuat dengan snapshot length yang sangat kecil (misalnya `tcpdump -s 54`, `-s 64`), yang hanya menyimpan header Ethernet, IP dan TCP dan membuang semua byte sesudahnya: paket MQTT ada di jaringan tetapi tidak terekam' },
   'small-snaplen': { en: 'tcpdump ran with a small -s (snapshot length)', id: 'tcpdump dijalankan dengan -s (snapshot length) kecil' },
   'capture-any': { en: 'tcpdump -i any sees each bridged packet on two interfaces', id: 'tcpdump -i any melihat setiap paket bridge di dua interface' },
   'bridge-promiscuous': { en: 'the bridge device itself is in promiscuous mode (another capture on it, or a tool that set it), so it receives a third copy of each packet it forwards', id: 'perangkat bridge itu sendiri dalam mode promiscuous (ada capture lain di sana, atau alat yang mengaturnya), sehingga ia menerima salinan ketiga dari setiap paket yang diteruskannya' },
@@ -907,6 +912,7 @@ export const CHECKS: Record<string, { en: string; id: string }> = {
   'clients-ran': { en: 'that the publisher and subscriber ran while tcpdump was capturing', id: 'bahwa publisher dan subscriber berjalan selama tcpdump merekam' },
   'capture-point': { en: 'capture where both directions pass (the bridge, or the broker host), without a src/dst-only filter', id: 'capture di tempat kedua arah lewat (bridge, atau host broker), tanpa filter src/dst saja' },
   'start-capture-first': { en: 'start tcpdump before the broker\'s clients', id: 'jalankan tcpdump sebelum client broker' },
+  'snaplen-whole': { en: 'capture again with whole packets: `tcpdump -s 0` (tcpdump\'s default, 262144 bytes; drop the small `-s`), or `dumpcap`/Wireshark without a packet size limit', id: 'capture ulang dengan paket utuh: `tcpdump -s 0` (default tcpdump, 262144 byte; hapus `-s` yang kecil), atau `dumpcap`/Wireshark tanpa batas ukuran paket' },
   'snaplen': { en: 'capture with `tcpdump -s 0` (whole packets)', id: 'capture dengan `tcpdump -s 0` (paket utuh)' },
   'capture-one-interface': { en: 'capture on the bridge (`-i br-…`) instead of `-i any`', id: 'capture di bridge (`-i br-…`), bukan `-i any`' },
   'decode-as': { en: 'in Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)', id: 'di Wireshark: Analyze › Decode As… › TCP port {port} → MQTT (tshark: `-d tcp.port=={port},mqtt`)' },

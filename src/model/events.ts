@@ -114,6 +114,11 @@ export interface TcpEvent extends BaseEvent, Tunnelled {
   relAck: number;
   /** TCP payload length. */
   len: number;
+  /**
+   * Payload bytes captured, only when the snapshot length cut the segment before its end (fewer than `len`; 0: only
+   * the headers were captured). Wireshark's "[Packet size limited during capture]".
+   */
+  capturedLen?: number;
   /** Window size as Wireshark's tcp.window_size: scaled by the handshake's window scale once it is known. */
   window: number;
   /** The window field as sent (Wireshark's tcp.window_size_value). */
@@ -393,6 +398,12 @@ export interface TcpConnectionOpenedEvent extends BaseEvent {
   synSeen: boolean;
   /** True when the client was told by the SYN (false: by the ports, the SYN not being captured). */
   clientFromSyn: boolean;
+  /**
+   * The stream of an earlier connection with these addresses and ports that the tool's own connection table let go
+   * while it was open (`--max-connections` full, or a live view's idle timeout): this one continues its traffic, picked
+   * up without a SYN because of that bound, not because the capture started late.
+   */
+  evictedBefore?: number;
 }
 
 export interface TcpConnectionEndedEvent extends BaseEvent {
@@ -483,6 +494,16 @@ export interface MqttSessionEndedEvent extends BaseEvent {
   /** CONNACK result, when one was seen. */
   accepted?: boolean;
   connackCode?: number;
+  /**
+   * Present when no session-started preceded this event: the broker refused the CONNECT (`refused`: a CONNACK with
+   * an error code, `accepted` false) or the capture holds no answer to it (`unanswered`). The connection is told
+   * all the same (reason, packets), so that the attempt is listed.
+   */
+  notStarted?: 'refused' | 'unanswered';
+  /** Only with `notStarted`: the CONNECT's clean session flag, user name and Will topic, as a session-started carries them. */
+  cleanSession?: boolean;
+  username?: string;
+  willTopic?: string;
   /** MQTT packets in the session, both directions. */
   packets: number;
   /** Frame of the session's first packet, and seconds it lasted. */

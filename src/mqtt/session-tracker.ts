@@ -75,7 +75,12 @@ export function payloadAfterProperties(payload: Buffer): Buffer | undefined {
 
 export class SessionTracker {
   readonly session: MqttSession;
+  /** An MQTT packet was seen on the connection (the session's first frame is known). */
+  private packetSeen = false;
+  /** The session started: the broker accepted its CONNECT (or no CONNECT was captured: picked up at the first packet). */
   private sessionStarted = false;
+  /** The broker refused the CONNECT (CONNACK with an error code): no session starts on this connection. */
+  private refused = false;
   /** Requests the client's previous connection (same id, persistent session) left unanswered, awaiting answers here. */
   private resumed: HeldRequest[] | undefined;
   /**
@@ -138,9 +143,28 @@ export class SessionTracker {
     this.track(event, direction, payload);
   }
 
-  /** The packet's event was emitted: the session starts with its first packet. */
+  /**
+   * The packet's event was emitted. A session whose CONNECT was read starts when the broker accepts it: at the
+   * accepting CONNACK (or, that CONNACK not captured, at the broker's first other packet; AUTH is still the
+   * handshake); a refused CONNECT starts none. Without a CONNECT (the capture began later), it is picked up at its
+   * first packet.
+   */
   packetEmitted(event: MqttEvent, transport: 'tcp' | 'tls' | 'websocket'): void {
-    if (!this.sessionStarted) this.startSession(event.frame, event.time, transport);
+    if (this.sessionStarted || this.refused) return;
+    const s = this.session;
+    if (!this.packetSeen) {
+      this.packetSeen = true;
+      s.firstFrame = event.frame;
+      s.firstTime = event.time;
+    }
+    if (s.connectFrame !== undefined) {
+      if (event.direction !== 'server' || event.type === 'AUTH') return;
+      if (event.type === 'CONNACK' && s.accepted === false) {
+        this.refused = true;
+        return;
+      }
+    }
+    this.startSession(event.frame, event.time, transport);
   }
 
   /** The connection ended: requests left unanswered become findings, and the session (if any) ends. */
@@ -167,7 +191,7 @@ export class SessionTracker {
     if (s.accepted === true && s.clientId !== undefined && s.clientId !== '' && (s.cleanSession === false || s.version === 5)) {
       this.context.clientIds.keepSession(this.connection.server.label, s.clientId, { cursor: this.cursor, unacked: this.unacked });
     }
-    if (this.sessionStarted) this.endSession(end);
+    if (this.packetSeen) this.endSession(end);
   }
 
   /**
@@ -209,8 +233,6 @@ export class SessionTracker {
   private startSession(frame: number, time: number, transport: 'tcp' | 'tls' | 'websocket'): void {
     this.sessionStarted = true;
     const s = this.session;
-    s.firstFrame = frame;
-    s.firstTime = time;
     const { client, server } = this.connection;
     const event: MqttSessionStartedEvent = {
       kind: 'lifecycle', frame, time, layer: 'mqtt', type: 'session-started', src: client.label, dst: server.label, summary: '',
@@ -256,7 +278,17 @@ export class SessionTracker {
     setSessionIdentity(event, s);
     if (s.accepted !== undefined) event.accepted = s.accepted;
     if (s.connackCode !== undefined) event.connackCode = s.connackCode;
-    event.summary = `MQTT session${s.clientId !== undefined ? ` of ${clientWords(s.clientId, s.version, s.cleanSession, s.accepted)}` : ''} ended: ${SESSION_END_WORDS[reason]}`
+    if (!this.sessionStarted) {
+      // No session-started came (refused, or never answered): what it would have said of the CONNECT is said here.
+      event.notStarted = this.refused ? 'refused' : 'unanswered';
+      if (s.cleanSession !== undefined) event.cleanSession = s.cleanSession;
+      if (s.username !== undefined) event.username = s.username;
+      if (s.willTopic !== undefined) event.willTopic = s.willTopic;
+    }
+    const never = this.sessionStarted ? ''
+      : this.refused ? ` refused by the broker (CONNACK ${s.version === 5 ? 'reason' : 'return'} code ${codeWords(s.connackCode, s.version)}), so it never started; the connection`
+        : ' never started (its CONNECT got no CONNACK); the connection';
+    event.summary = `MQTT session${s.clientId !== undefined ? ` of ${clientWords(s.clientId, s.version, s.cleanSession, s.accepted)}` : ''}${never} ended: ${SESSION_END_WORDS[reason]}`
       + `${event.reasonCode !== undefined ? ` (reason 0x${event.reasonCode.toString(16).padStart(2, '0')})` : ''}`
       + `${event.takenOverBy !== undefined ? ` by stream ${event.takenOverBy.stream} (frame ${event.takenOverBy.frame})` : ''}`
       + `, ${s.packets} packets in ${event.durationSeconds.toFixed(3)} s`;
@@ -488,6 +520,12 @@ const SESSION_END_WORDS: Record<SessionEndReason, string> = {
   'evicted': 'connection evicted from the table',
   'port-reused': 'its ports were reused by a new connection',
 };
+
+/** A CONNACK code as MQTT 5 writes reason codes (0x87) and MQTT 3.1.x return codes (5). */
+function codeWords(code: number | undefined, version: number | undefined): string {
+  if (code === undefined) return '?';
+  return version === 5 ? `0x${code.toString(16).padStart(2, '0')}` : String(code);
+}
 
 function versionWords(version: number | undefined): string {
   return version === 5 ? 'MQTT 5.0' : version === 3 ? 'MQTT 3.1' : version === 4 ? 'MQTT 3.1.1'

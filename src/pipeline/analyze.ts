@@ -275,7 +275,7 @@ export class CaptureAnalyzer {
   private readonly stagePacket: TcpEvent = {
     kind: 'packet', frame: 0, time: 0, layer: 'tcp', type: 'ACK', src: '', dst: '', stream: 0, flags: [], seq: 0, ack: 0,
     relSeq: 0, relAck: 0, len: 0, window: 0, windowValue: 0, summary: '', retransmission: undefined, outOfOrder: undefined,
-    duplicateAck: undefined, badChecksum: undefined, handshakeRttMs: undefined, handshakeFrames: undefined, duplicateOf: undefined,
+    duplicateAck: undefined, badChecksum: undefined, capturedLen: undefined, handshakeRttMs: undefined, handshakeFrames: undefined, duplicateOf: undefined,
   };
   /** Each connection's endpoint labels for its TCP packets (labelsOf). */
   private readonly connectionLabels = new WeakMap<TcpConnection, { fromClient: readonly [string, string]; fromServer: readonly [string, string] }>();
@@ -784,6 +784,7 @@ export class CaptureAnalyzer {
       if (analysis.outOfOrder) lazy.outOfOrder = true;
       if (analysis.duplicateAck) lazy.duplicateAck = true;
       if (analysis.badChecksum) lazy.badChecksum = true;
+      if (tcp.payload.length < tcp.payloadLength) lazy.capturedLen = tcp.payload.length;
       const c = analysis.connection;
       if (analysis.handshakeCompleted && c.handshakeRttMs !== undefined) {
         lazy.handshakeRttMs = c.handshakeRttMs;
@@ -803,6 +804,7 @@ export class CaptureAnalyzer {
       if (analysis.outOfOrder) event.outOfOrder = true;
       if (analysis.duplicateAck) event.duplicateAck = true;
       if (analysis.badChecksum) event.badChecksum = true;
+      if (tcp.payload.length < tcp.payloadLength) event.capturedLen = tcp.payload.length;
       const c = analysis.connection;
       if (analysis.handshakeCompleted && c.handshakeRttMs !== undefined) {
         event.handshakeRttMs = c.handshakeRttMs;
@@ -840,6 +842,7 @@ export class CaptureAnalyzer {
     p.outOfOrder = analysis.outOfOrder ? true : undefined;
     p.duplicateAck = analysis.duplicateAck ? true : undefined;
     p.badChecksum = analysis.badChecksum ? true : undefined;
+    p.capturedLen = tcp.payload.length < tcp.payloadLength ? tcp.payload.length : undefined;
     const handshake = analysis.handshakeCompleted && c.handshakeRttMs !== undefined;
     p.handshakeRttMs = handshake ? c.handshakeRttMs : undefined;
     p.handshakeFrames = handshake ? [c.synFrame ?? frame, c.synAckFrame ?? frame] : undefined;

@@ -114,6 +114,11 @@ export interface TcpConnection extends HandshakeState {
   app?: unknown;
   /** Queued for removal from the table after its close. */
   retiring?: boolean;
+  /**
+   * The stream index of an earlier connection with these addresses and ports that the table itself let go (evicted
+   * when full, or ended idle) while it was open: this one, picked up without a SYN, continues its traffic.
+   */
+  evictedBefore?: number;
 }
 
 /** The table's record of a connection: every field present from the start (one hidden class for all of them). */
@@ -141,6 +146,7 @@ export class ConnectionRecord implements TcpConnection {
   readonly toClient = new DirectionState();
   app: unknown = undefined;
   retiring = false;
+  evictedBefore: number | undefined = undefined;
   /** The application's handlers, once payload flowed (see ConnectionTableOptions.openStreams). */
   streams: ConnectionStreams | undefined = undefined;
 

@@ -88,6 +88,8 @@ const MAX_CLOSING = 10_000;
 const KEY_CACHE_MASK = 255;
 /** How many of the oldest connections are looked at to choose one to evict. */
 const EVICTION_SAMPLE = 64;
+/** Evicted connections whose key is remembered (a later segment of one is picked up as its continuation), the latest. */
+const MAX_EVICTED_KEYS = 10_000;
 
 export class TcpConnectionTable {
   private readonly connections = new Map<string, ConnectionRecord>();
@@ -104,6 +106,8 @@ export class TcpConnectionTable {
   /** Capture time of the last look for idle connections (idleTimeoutSeconds). */
   private idleCheckedAt = 0;
   evicted = 0;
+  /** Keys of connections the table let go while open (evicted, idle), with their stream index: the latest MAX_EVICTED_KEYS. */
+  private readonly evictedKeys = new Map<string, number>();
 
   constructor(private readonly options: ConnectionTableOptions) {
     this.budget = new BufferBudget(options.maxPendingBytesTotal, options.memoryBudget);
@@ -355,6 +359,7 @@ export class TcpConnectionTable {
       if (connection.end !== undefined) continue; // closed already, kept for late segments
       this.options.onLimit('connection-idle', connection, frame, time);
       this.close(connection, 'evicted', frame, time);
+      this.rememberEvicted(connection);
     }
   }
 
@@ -385,6 +390,12 @@ export class TcpConnectionTable {
     const b = new TcpEndpoint(dstIp, tcp.dstPort);
     const connection = new ConnectionRecord(this.nextIndex++, srcIsClient ? a : b, srcIsClient ? b : a, clientFromSyn,
       initialState(syn, ack), frame, time, key);
+    // Picked up without a SYN where the table let an open connection go: its traffic goes on (a new SYN starts anew).
+    const before = this.evictedKeys.get(key);
+    if (before !== undefined) {
+      this.evictedKeys.delete(key);
+      if (!syn) connection.evictedBefore = before;
+    }
     this.options.opened?.(connection);
     return connection;
   }
@@ -458,6 +469,15 @@ export class TcpConnectionTable {
     this.connections.delete(victim.key);
     this.evicted++;
     this.options.onLimit('connection-evicted', victim, frame, time);
+    const open = victim.end === undefined;
     this.close(victim, 'evicted', frame, time);
+    if (open) this.rememberEvicted(victim);
+  }
+
+  /** An open connection the table let go: a later segment with its key continues it (ConnectionRecord.evictedBefore). */
+  private rememberEvicted(connection: ConnectionRecord): void {
+    this.evictedKeys.delete(connection.key);
+    this.evictedKeys.set(connection.key, connection.index);
+    if (this.evictedKeys.size > MAX_EVICTED_KEYS) this.evictedKeys.delete(this.evictedKeys.keys().next().value!);
   }
 }

@@ -39,10 +39,13 @@ export function buildReport(facts: ReportFacts, words: Words, options: BuildOpti
   const w = withDiagnosisWords(words, describeDiagnosis);
   const blocks: Block[] = [];
   const s = facts.summary;
+  // A refused CONNECT starts no session (its connection is listed all the same): counted apart.
+  const refused = s.mqtt.sessions.filter((x) => x.accepted === false).length;
   const overview: Overview = {
     frames: s.frames.read, durationSeconds: s.capture.durationSeconds,
     ...(startText(s.capture.startEpoch) !== undefined ? { start: startText(s.capture.startEpoch)! } : {}),
-    sessions: facts.connections.filter((c) => c.connect !== undefined || c.connack !== undefined).length + facts.connectionsNotTold,
+    sessions: Math.max(0, facts.connections.filter((c) => c.connect !== undefined || c.connack !== undefined).length + facts.connectionsNotTold - refused),
+    refused,
     published: facts.topics.reduce((n, t) => n + t.published, 0),
     delivered: facts.topics.reduce((n, t) => n + t.delivered, 0),
     connections: s.tcp.connections,
@@ -243,7 +246,7 @@ function hostParts(facts: ReportFacts): HostPart[] {
       const topics = [...new Set(runs.map((r) => r.topic))];
       part.publishes = { topics: topics.slice(0, 5), count: runs.reduce((n, r) => n + r.count, 0), frames: runs.flatMap((r) => r.frames).sort((a, b) => a - b) };
     }
-    const subs = facts.connections.filter((c) => c.clientIp === h.ip).flatMap((c) => c.subscribes);
+    const subs = [...facts.connections, ...facts.connectionsBeyond].filter((c) => c.clientIp === h.ip).flatMap((c) => c.subscribes);
     if (subs.length > 0) {
       part.subscribes = { topics: [...new Set(subs.flatMap((x) => x.subscriptions.map((y) => y.topic)))].slice(0, 5), frames: subs.map((x) => x.frame) };
     }

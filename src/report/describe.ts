@@ -23,6 +23,8 @@ export interface EventWords {
   /** An empty client id, by what the protocol lets the broker do with it (src/mqtt/empty-client-id.ts). */
   emptyClientId(rule: EmptyClientIdRule): string;
   sessionEnded: string;
+  /** A session-ended with no session-started before it: its CONNECT refused (`accepted` false) or never answered. */
+  sessionNeverStarted(refused: boolean): string;
   whoHas(targetIp: string, senderIp: string): string;
   isAt(senderIp: string, senderMac: string): string;
   /** The meaning of a TCP segment, after ": ". */
@@ -56,7 +58,7 @@ export function describeEvent(e: TimelineEvent, w: EventWords): Inline[] {
       case 'connection-opened': return [w.connectionOpened(e.stream)];
       case 'connection-ended': return [`${w.connectionEnded(e.stream)} (${w.endReason(e.reason)}${e.closedBy !== undefined ? w.closedBy(e.closedBy) : ''})`];
       case 'session-started': return e.clientId !== undefined ? [`${w.sessionStarted}, client id `, clientId(e.clientId, e.protocolVersion, e.cleanSession, w)] : [w.sessionStarted];
-      case 'session-ended': return [`${w.sessionEnded} (${w.endReason(e.reason)})`];
+      case 'session-ended': return [`${e.notStarted === undefined ? w.sessionEnded : w.sessionNeverStarted(e.notStarted === 'refused')} (${w.endReason(e.reason)})`];
     }
   }
   switch (e.layer) {

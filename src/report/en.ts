@@ -72,7 +72,8 @@ export const EN: Words = {
   fileLine: (file, o) => [strong('File:'), ' ', code(file), `, ${plural(o.frames, 'frame')} over ${seconds(o.durationSeconds)}`,
     ...(o.start !== undefined ? [`, from ${o.start}`] : []), '.'],
   overview: (o) => [
-    `The capture holds ${plural(o.connections, 'TCP connection')} and ${plural(o.sessions, 'MQTT session')}; `,
+    `The capture holds ${plural(o.connections, 'TCP connection')} and ${plural(o.sessions, 'MQTT session')}`,
+    o.refused > 0 ? ` (and ${plural(o.refused, 'CONNECT')} the broker refused, which started none); ` : '; ',
     `${plural(o.published, 'message')} ${o.published === 1 ? 'was' : 'were'} published to the broker and `,
     `${plural(o.delivered, 'message')} delivered by the broker to subscribers.`,
   ],
@@ -358,6 +359,7 @@ const EVENT_WORDS: EventWords = {
   sessionStarted: 'MQTT session started',
   emptyClientId: (rule) => (rule === 'assigned' ? 'empty (the broker assigns one)' : rule === 'persistent-refused' ? 'empty (not allowed with clean session 0)' : 'empty (MQTT 3.1 needs 1 to 23 characters)'),
   sessionEnded: 'MQTT session ended',
+  sessionNeverStarted: (refused) => (refused ? 'MQTT session refused by the broker, never started; connection ended' : 'MQTT session never started (its CONNECT got no CONNACK); connection ended'),
   whoHas: (target, sender) => `Who has ${target}? Tell ${sender}`,
   isAt: (sender, mac) => `${sender} is at ${mac}`,
   tcp: { acknowledges: (relAck) => `acknowledges bytes before ${relAck}`, closes: 'closes its side', reset: 'reset' },

@@ -297,6 +297,12 @@ export interface ReportFacts {
   arpNotTold: number;
   connections: ConnectionFact[];
   connectionsNotTold: number;
+  /**
+   * MQTT connections past the told ones that subscribed (SUBSCRIBE): not in the story, but who is who names their
+   * hosts subscribers whatever the cap. The collector keeps a connection that did MQTT work (PUBLISH, SUBSCRIBE, a
+   * copy received) over an ended one that did none, so such connections stay known past REPORT_LIMITS.connections.
+   */
+  connectionsBeyond: ConnectionFact[];
   publishRuns: PublishRun[];
   deliveryRuns: DeliveryRun[];
   otherMqtt: OtherMqttRun[];
@@ -339,6 +345,8 @@ interface StreamState {
   fact: ConnectionFact;
   told: boolean;
   pending: { client: Pending[]; server: Pending[] };
+  /** It did MQTT work: a PUBLISH, a SUBSCRIBE, a copy received (kept over idle connections when the table is full). */
+  worked: boolean;
 }
 
 const MAX_FRAMES_PER_RUN = 20;
@@ -375,6 +383,8 @@ function samePayload(a: PayloadFact | undefined, e: MqttEvent): boolean {
  */
 export class ReportFactCollector {
   private readonly streams = new Map<number, StreamState>();
+  /** Ended connections that did no MQTT work, most recent last: the first to give their place when the table is full. */
+  private readonly idleEnded: number[] = [];
   private connectionsNotTold = 0;
   private lastStreamNotTold = -1;
   private readonly arp: ArpFact[] = [];
@@ -412,7 +422,11 @@ export class ReportFactCollector {
       return;
     }
     if (e.kind === 'lifecycle') {
-      if (e.type === 'connection-ended' && e.closedBy !== undefined) this.endedByLifecycle.set(e.stream, e.closedBy);
+      if (e.type === 'connection-ended') {
+        const s = this.streams.get(e.stream);
+        if (s !== undefined && e.closedBy !== undefined) this.endedByLifecycle.set(e.stream, e.closedBy);
+        if (s !== undefined && !s.worked) this.idleEnded.push(e.stream);
+      }
       if (e.type === 'session-ended' && this.streams.has(e.stream)) this.sessionEnds.set(e.stream, e.reason);
       return;
     }
@@ -428,6 +442,7 @@ export class ReportFactCollector {
   private state(stream: number, client: string, server: string): StreamState | undefined {
     let s = this.streams.get(stream);
     if (s === undefined) {
+      if (this.streams.size >= REPORT_LIMITS.connections * 4) this.evictIdle();
       if (this.streams.size >= REPORT_LIMITS.connections * 4) {
         // Stream indexes only grow (Wireshark's tcp.stream), so each connection not told is counted once.
         if (stream > this.lastStreamNotTold) {
@@ -444,10 +459,29 @@ export class ReportFactCollector {
           firstFrame: Number.MAX_SAFE_INTEGER, lastFrame: 0, pureAcks: 0, preludeFrames: [],
         },
         pending: { client: [], server: [] },
+        worked: false,
       };
       this.streams.set(stream, s);
     }
     return s;
+  }
+
+  /**
+   * The table is full: the most recent ended connection that did no MQTT work (a refused login of a brute force, a
+   * port scan's probe) gives its place, so that connections that publish or subscribe later are still known (who is
+   * who, the runs). The earliest ones, which the story tells, stay. Counted as not told when it was MQTT.
+   */
+  private evictIdle(): void {
+    for (let stream = this.idleEnded.pop(); stream !== undefined; stream = this.idleEnded.pop()) {
+      const s = this.streams.get(stream);
+      if (s === undefined || s.worked) continue;
+      this.streams.delete(stream);
+      this.endedByLifecycle.delete(stream);
+      this.sessionEnds.delete(stream);
+      // A TCP connection that carried no MQTT is still counted by facts() as other TCP (the summary's count minus these).
+      if (s.fact.mqtt) this.connectionsNotTold++;
+      return;
+    }
   }
 
   private sideOf(s: StreamState, src: string): Side {
@@ -591,6 +625,7 @@ export class ReportFactCollector {
         };
         return;
       case 'SUBSCRIBE':
+        s.worked = true;
         if (f.subscribes.length >= REPORT_LIMITS.subscribesPerConnection) {
           f.subscribesNotTold++;
           return;
@@ -611,6 +646,7 @@ export class ReportFactCollector {
         return;
       }
       case 'PUBLISH':
+        s.worked = true;
         if (e.direction === 'client') this.published(s, e);
         else this.delivered(s, e);
         return;
@@ -837,6 +873,7 @@ export class ReportFactCollector {
     }
     const mqttConnections = connections.filter((c) => c.mqtt);
     const told = mqttConnections.slice(0, REPORT_LIMITS.connections);
+    const connectionsBeyond = mqttConnections.slice(REPORT_LIMITS.connections).filter((c) => c.subscribes.length > 0);
     const connectionsNotTold = this.connectionsNotTold + mqttConnections.length - told.length;
     const hosts = this.hostFacts(summary, mqttConnections);
     const brokers: ReportFacts['brokers'] = [];
@@ -889,7 +926,7 @@ export class ReportFactCollector {
     return {
       file, summary, hosts, brokers,
       arp: this.arp, arpPackets: this.arpPackets, arpNotTold: this.arpNotTold,
-      connections: told, connectionsNotTold: Math.max(0, connectionsNotTold),
+      connections: told, connectionsNotTold: Math.max(0, connectionsNotTold), connectionsBeyond,
       publishRuns, deliveryRuns, otherMqtt, runsNotTold: this.runsNotTold, acks, retransmissions,
       findings: [...this.findings.values()].sort((a, b) => (a.frames[0] ?? 0) - (b.frames[0] ?? 0) || (a.code < b.code ? -1 : 1)),
       otherTraffic, otherTcpConnections: Math.max(0, otherTcpConnections), topics,

@@ -143,7 +143,8 @@ export const ID: Words = {
   fileLine: (file, o) => [strong('Berkas:'), ' ', code(file), `, ${o.frames} frame selama ${seconds(o.durationSeconds)}`,
     ...(o.start !== undefined ? [`, mulai ${o.start}`] : []), '.'],
   overview: (o) => [
-    `Capture ini berisi ${o.connections} koneksi TCP dan ${o.sessions} sesi MQTT; `,
+    `Capture ini berisi ${o.connections} koneksi TCP dan ${o.sessions} sesi MQTT`,
+    o.refused > 0 ? ` (ditambah ${o.refused} CONNECT yang ditolak broker, yang tidak memulai sesi); ` : '; ',
     `${o.published} pesan di-publish ke broker dan ${o.delivered} pesan diteruskan broker ke subscriber.`,
   ],
   host: (h) => {
@@ -426,6 +427,7 @@ const EVENT_WORDS: EventWords = {
   sessionStarted: 'sesi MQTT dimulai',
   emptyClientId: (rule) => (rule === 'assigned' ? 'kosong (broker yang menentukan)' : rule === 'persistent-refused' ? 'kosong (tidak diizinkan dengan clean session 0)' : 'kosong (MQTT 3.1 mensyaratkan 1 sampai 23 karakter)'),
   sessionEnded: 'sesi MQTT berakhir',
+  sessionNeverStarted: (refused) => (refused ? 'sesi MQTT ditolak broker, tidak pernah dimulai; koneksi berakhir' : 'sesi MQTT tidak pernah dimulai (CONNECT-nya tidak dijawab CONNACK); koneksi berakhir'),
   whoHas: (target, sender) => `Siapa yang memiliki ${target}? Beri tahu ${sender}`,
   isAt: (sender, mac) => `${sender} memiliki MAC ${mac}`,
   tcp: { acknowledges: (relAck) => `mengonfirmasi byte sebelum ${relAck}`, closes: 'menutup sisi pengirim', reset: 'koneksi diputus' },

@@ -48,7 +48,9 @@ export interface Overview {
   durationSeconds: number;
   /** ISO 8601 UTC time of the first frame. */
   start?: string;
+  /** MQTT sessions that started (a CONNECT the broker refused starts none: `refused` counts those). */
   sessions: number;
+  refused: number;
   published: number;
   delivered: number;
   connections: number;
