@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Analysis } from '../../src/index.js';
+import { analyzeCapture, type Analysis } from '../../src/index.js';
 import { readCapture } from '../../src/capture/reader.js';
 import { decodeFrame } from '../../src/decode/frame.js';
 import type { DecodedFrame, Tunnel } from '../../src/decode/types.js';
@@ -15,7 +15,8 @@ import type { EventTunnel } from '../../src/model/events.js';
 import type { TunnelSummary } from '../../src/model/summary.js';
 import { fixturesDir } from './corpus.js';
 import { diagnose } from './diagnose.js';
-import { mqttOf, sessionsEnded } from './events.js';
+import { messageKeys, mqttOf, ourMessageKeys, sessionsEnded } from './events.js';
+import { tsharkFields, tsharkMqtt } from './tshark.js';
 
 /** The tunnels' outer endpoints (tunnelmirror.py). */
 export const V4: [string, string] = ['192.168.70.1', '192.168.70.2'];
@@ -53,6 +54,21 @@ export interface TunnelCase {
   /** tshark's fields of the tunnel header, and ours of a decoded frame's tunnel, compared frame by frame. */
   fields: string[];
   mine: (t: Tunnel | undefined, f: DecodedFrame) => string[];
+}
+
+/**
+ * A tunnel case's capture, analysed and decoded, with tshark's rows of `fields` (every occurrence, comma-separated),
+ * one per frame; asserts that tshark finds the lab's 35 MQTT messages and we find each at its frame.
+ */
+export async function openTunnelCase(file: string, fields: string[]): Promise<{ a: Analysis; decoded: DecodedFrame[]; rows: string[][] }> {
+  const a = await analyzeCapture(file);
+  const theirs = messageKeys(tsharkMqtt(file));
+  assert.equal(theirs.length, 35, 'tshark finds the lab\'s 35 MQTT messages');
+  assert.deepEqual(ourMessageKeys(a), theirs);
+  const decoded = await decodeAll(file);
+  const rows = tsharkFields(file, ['frame.number', ...fields], ['-E', 'occurrence=a', '-E', 'aggregator=,']);
+  assert.equal(rows.length, decoded.length);
+  return { a, decoded, rows };
 }
 
 /**
