@@ -126,6 +126,11 @@ export const FINDING_CODES = {
 
 export type FindingCode = keyof typeof FINDING_CODES;
 
+/** Whether `code` is one of the finding codes (FINDING_CODES). */
+export function isFindingCode(code: string): code is FindingCode {
+  return Object.hasOwn(FINDING_CODES, code);
+}
+
 /** `malformed` values that are cuts of the capture, not faults of the sender: a packet cut by the snaplen or the buffering cap. */
 export const CAPTURE_CUTS: ReadonlySet<string> = new Set<FindingCode>(['mqtt.incomplete', 'mqtt.packet-too-large']);
 

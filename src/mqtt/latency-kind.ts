@@ -43,7 +43,5 @@ export function latencyKind(type: string, direction: 'client' | 'server'): strin
 }
 
 /** Every kind a publish acknowledgement can have, split by who answers (the order of the summary's table is the events'). */
-export const SPLIT_LATENCY_KINDS: readonly string[] = [
-  'PUBLISH→PUBACK (broker)', 'PUBLISH→PUBACK (subscriber)', 'PUBLISH→PUBREC (broker)', 'PUBLISH→PUBREC (subscriber)',
-  'PUBREC→PUBREL (broker)', 'PUBREC→PUBREL (publisher)', 'PUBREL→PUBCOMP (broker)', 'PUBREL→PUBCOMP (subscriber)',
-];
+export const SPLIT_LATENCY_KINDS: readonly string[] = [...PUBLISH_ACKS].flatMap((type) =>
+  (['server', 'client'] as const).map((direction) => latencyKind(type, direction)));

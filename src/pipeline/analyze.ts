@@ -21,7 +21,7 @@ import { TcpConnectionTable, endpointLabel, type ConnectionEnd, type SegmentAnal
 import type { ArpEvent, DnsEvent, FindingEvent, OtherEvent, TcpEvent, TimelineEvent } from '../model/events.js';
 import type { AnalysisSink, AnalysisStage, NeighborMessage } from '../model/sink.js';
 import { CrossInterfaceDuplicates } from '../analysis/duplicates.js';
-import { makeFinding, FINDING_CODES, type FindingCode } from '../model/findings.js';
+import { makeFinding, isFindingCode, type FindingCode } from '../model/findings.js';
 import { LazyTcpEvent, describeTcp, flagNames, sharedFlagNames, tcpType } from '../analysis/tcp-events.js';
 import { connectionEnded, connectionOpened } from '../analysis/lifecycle.js';
 import { KeyLog, loadKeyLog } from '../tls/keylog.js';
@@ -494,7 +494,7 @@ export class CaptureAnalyzer {
 
   /** CaptureSink: a remark about the file. */
   notice(notice: CaptureNotice): void {
-    const code = (notice.code in FINDING_CODES ? notice.code : 'capture.notice') as FindingCode;
+    const code: FindingCode = isFindingCode(notice.code) ? notice.code : 'capture.notice';
     this.emitFinding(makeFinding(code, 'capture', notice.frame ?? this.lastFrame + 1, this.lastTime, notice.message,
       { detail: { notice: notice.code } }));
   }
@@ -885,7 +885,7 @@ function tunnelsPart(list: TunnelSummary[] | undefined): { tunnels?: TunnelSumma
 }
 
 function findingCodeOf(code: string): FindingCode {
-  return (code in FINDING_CODES ? code : 'decode.error') as FindingCode;
+  return isFindingCode(code) ? code : 'decode.error';
 }
 
 /** The decoders' layers up to IP: an error above them (the TCP header of a first fragment) does not stop reassembly. */

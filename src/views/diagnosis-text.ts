@@ -4,7 +4,7 @@
  * Words come from src/diagnosis/words.ts (English or Bahasa Indonesia); this module only lays them out.
  */
 import type { FindingEvent } from '../model/events.js';
-import { FINDING_CODES, type FindingCode } from '../model/findings.js';
+import { FINDING_CODES, isFindingCode } from '../model/findings.js';
 import { describeDiagnosis, type Lang } from '../diagnosis/words.js';
 import { escapeTerminal } from './escape.js';
 import type { Style } from './style.js';
@@ -53,8 +53,8 @@ function worryingFindings(byCode: Readonly<Record<string, number>>, lang: Lang):
   const counts = { error: 0, warning: 0 };
   const codes: string[] = [];
   for (const [code, n] of Object.entries(byCode)) {
-    if (code.startsWith('diag.') || !(code in FINDING_CODES)) continue;
-    const severity = FINDING_CODES[code as FindingCode].severity;
+    if (code.startsWith('diag.') || !isFindingCode(code)) continue;
+    const severity = FINDING_CODES[code].severity;
     if (severity !== 'error' && severity !== 'warning') continue;
     counts[severity] += n;
     codes.push(code);
